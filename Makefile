@@ -1,0 +1,138 @@
+# ringscan - build, test and demo.
+#
+#   make demo    check dependencies, build, run the pipeline on generated demo data
+#   make test    check dependencies, build, run every unit and end-to-end test
+#
+# Sources are discovered by folder: every .c under graph/ ingest/ algorithms/
+# export/ datasets/gen/ datasets/eval/ goes into build/libringscan.a except files
+# named *_main.c, which are program entry points. Each tests/test_<module>.c is a
+# cmocka program linked against that archive; each tests/e2e_*.sh is an
+# end-to-end script run with the build directory as its first argument.
+
+CC       ?= cc
+BUILD    ?= build
+PKGS     := igraph jansson libmaxminddb
+# The sanitizer and coverage variants reuse the rules with another BUILD dir.
+OPT      ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -Wcast-qual -Wpointer-arith \
+            -Wundef -Wnull-dereference -Werror
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS   += $(OPT) $(WARN) -MMD -MP
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lz -lcrypto -lm
+TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+LIB_DIRS := graph ingest algorithms export datasets/gen datasets/eval
+LIB_SRC  := $(filter-out %_main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libringscan.a
+
+MAIN_SRC := src/main.c $(wildcard datasets/gen/gen_main.c datasets/eval/eval_main.c)
+BINS     := $(BUILD)/ringscan $(if $(wildcard datasets/gen/gen_main.c),$(BUILD)/ringscan-gen) \
+            $(if $(wildcard datasets/eval/eval_main.c),$(BUILD)/ringscan-eval)
+
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+E2E      := $(sort $(wildcard tests/e2e_*.sh))
+
+DEMO_OUT ?= out/demo
+
+.PHONY: all deps check-deps test unit e2e demo bench asan valgrind format lint \
+        clean geoip ci-chroot
+.DEFAULT_GOAL := all
+
+all: $(BINS)
+
+# --- dependencies ---------------------------------------------------------
+# Debian packages: libraries, test fixture writers and output checkers.
+DEB_PKGS := make gcc pkg-config libigraph-dev libcsv-dev libjansson-dev \
+            libmaxminddb-dev libcmocka-dev zlib1g-dev libssl-dev \
+            libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx
+MISSING = $(shell for p in $(DEB_PKGS); do \
+            dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
+
+deps:
+	@missing="$(MISSING)"; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "deps: missing packages: $$missing"; \
+	  echo "deps: run as root:  apt-get install -y $$missing"; exit 1; fi; \
+	echo "deps: installing $$missing"; \
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+check-deps:
+	@if [ -n "$(MISSING)" ]; then $(MAKE) --no-print-directory deps; fi
+
+# --- build ----------------------------------------------------------------
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/ringscan: $(BUILD)/src/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/ringscan-gen: $(BUILD)/datasets/gen/gen_main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/ringscan-eval: $(BUILD)/datasets/eval/eval_main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
+
+# --- tests ----------------------------------------------------------------
+test: check-deps
+	@$(MAKE) --no-print-directory unit e2e
+
+unit: $(TEST_BIN) $(BINS)
+	@sh tests/run-tests.sh unit $(BUILD) $(TEST_BIN)
+
+e2e: $(BINS)
+	@sh tests/run-tests.sh e2e $(BUILD) $(E2E)
+
+asan: check-deps
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" unit e2e
+
+valgrind: check-deps
+	@$(MAKE) --no-print-directory BUILD=build-vg OPT="-O1 -g" $(BINS) \
+	  $(patsubst $(BUILD)/%,build-vg/%,$(TEST_BIN))
+	@RINGSCAN_VALGRIND=1 sh tests/run-tests.sh unit build-vg \
+	  $(patsubst $(BUILD)/%,build-vg/%,$(TEST_BIN))
+	@RINGSCAN_VALGRIND=1 sh tests/run-tests.sh e2e build-vg $(E2E)
+
+# --- demo, bench, data ----------------------------------------------------
+demo: check-deps
+	@$(MAKE) --no-print-directory all
+	@sh datasets/demo.sh $(BUILD) $(DEMO_OUT)
+
+bench: check-deps
+	@$(MAKE) --no-print-directory all
+	@sh datasets/bench.sh $(BUILD)
+
+geoip:
+	@sh datasets/geoip.sh datasets/geoip
+
+ci-chroot:
+	@sh .ci/chroot.sh
+
+# --- hygiene --------------------------------------------------------------
+ALL_C := $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(wildcard */*.h datasets/*/*.h)
+format:
+	clang-format -i $(ALL_C)
+
+lint:
+	clang-format --dry-run --Werror $(ALL_C)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --std=c11 -I. $(LIB_SRC) $(MAIN_SRC)
+	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) -- $(CPPFLAGS) -std=c11
+
+clean:
+	rm -rf build build-asan build-vg out
+
+-include $(LIB_OBJ:.o=.d) $(TEST_BIN:=.d) $(BUILD)/src/main.d
