@@ -11,20 +11,21 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS     := igraph jansson libmaxminddb
+PKGS     := igraph jansson libmaxminddb libxxhash
 # The sanitizer and coverage variants reuse the rules with another BUILD dir.
 OPT      ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Wcast-qual -Wpointer-arith \
             -Wundef -Wnull-dereference -Werror
+# Library headers are system headers: our warning flags are not theirs to pass.
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+            $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 CFLAGS   += $(OPT) $(WARN) -MMD -MP
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lz -lcrypto -lm
 TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-LIB_DIRS := graph ingest algorithms export datasets/gen datasets/eval
-LIB_SRC  := $(filter-out %_main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
+LIB_DIRS := graph ingest algorithms export src datasets/gen datasets/eval
+LIB_SRC  := $(filter-out %_main.c src/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libringscan.a
 
@@ -47,7 +48,7 @@ all: $(BINS)
 # --- dependencies ---------------------------------------------------------
 # Debian packages: libraries, test fixture writers and output checkers.
 DEB_PKGS := make gcc pkg-config libigraph-dev libcsv-dev libjansson-dev \
-            libmaxminddb-dev libcmocka-dev zlib1g-dev libssl-dev \
+            libmaxminddb-dev libcmocka-dev libxxhash-dev zlib1g-dev libssl-dev \
             libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx
 MISSING = $(shell for p in $(DEB_PKGS); do \
             dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
@@ -67,7 +68,8 @@ check-deps:
 # --- build ----------------------------------------------------------------
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

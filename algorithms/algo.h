@@ -1,0 +1,17 @@
+/* algo.h - process-wide setup of the graph library (igraph) used by detectors.
+ *
+ * igraph 0.10's default error handler aborts the process; algo_init installs
+ * one that prints and returns, so every igraph call's status is checked by
+ * its caller instead. It also seeds igraph's default RNG.
+ */
+#ifndef RINGSCAN_ALGO_H
+#define RINGSCAN_ALGO_H
+
+#include <stdint.h>
+
+/* Call once before any detector. */
+void algo_init(uint64_t seed);
+/* Version string of the linked igraph (static). */
+const char *algo_igraph_version(void);
+
+#endif

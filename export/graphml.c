@@ -1,0 +1,244 @@
+/* graphml.c - GraphML writer; see graphml.h.
+ *
+ * Written by hand rather than with igraph_write_graph_graphml, which names
+ * nodes n0.. without labels we control, writes Inf as "Inf" (Gephi rejects
+ * it) and does not validate UTF-8. Everything goes through text_xml_escape.
+ * Output is built in a buffer flushed every 1 MiB; O(V + E).
+ */
+#include "export/graphml.h"
+
+#include "export/text.h"
+#include "ingest/ts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Colours by node type (Gephi reads the `color` string and r/g/b ints). */
+static const struct {
+    unsigned char r, g, b;
+} type_rgb[NODE_TYPE_COUNT] = {
+    {31, 119, 180},  /* account: blue */
+    {255, 127, 14},  /* client: orange */
+    {127, 127, 127}, /* ip: grey */
+    {44, 160, 44},   /* device: green */
+    {148, 103, 189}, /* destination: purple */
+};
+
+uint32_t graphml_node_id(const rs_graph *g, node_type t, uint32_t id)
+{
+    uint32_t base = 0;
+    if (t == NODE_CLIENT)
+        t = NODE_ACCOUNT;
+    if (t > NODE_ACCOUNT)
+        base += graph_count(g, NODE_ACCOUNT);
+    if (t > NODE_IP)
+        base += graph_count(g, NODE_IP);
+    if (t > NODE_DEVICE)
+        base += graph_count(g, NODE_DEVICE);
+    return base + id;
+}
+
+uint32_t graphml_node_count(const rs_graph *g)
+{
+    return graph_count(g, NODE_ACCOUNT) + graph_count(g, NODE_IP) + graph_count(g, NODE_DEVICE) +
+           graph_count(g, NODE_DEST);
+}
+
+static node_type edge_src_type(const rs_graph *g, const rs_edge *e)
+{
+    (void)g;
+    (void)e;
+    return NODE_ACCOUNT;
+}
+
+static node_type edge_dst_type(const rs_edge *e)
+{
+    switch ((edge_kind)e->kind) {
+    case EDGE_LOGIN:
+        return NODE_IP;
+    case EDGE_USES_DEVICE:
+        return NODE_DEVICE;
+    case EDGE_PAYOUT:
+    case EDGE_PAYS_WITH:
+        return NODE_DEST;
+    default:
+        return NODE_ACCOUNT;
+    }
+}
+
+static void key(rs_buf *b, const char *id, const char *for_, const char *type)
+{
+    buf_printf(b, "  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n", id, for_,
+               id, type);
+}
+
+static void data_str(rs_buf *b, const char *k, const char *s, size_t n)
+{
+    buf_printf(b, "      <data key=\"%s\">", k);
+    text_xml_escape(b, s, n);
+    buf_puts(b, "</data>\n");
+}
+
+static void data_num(rs_buf *b, const char *k, double v)
+{
+    if (isfinite(v))
+        buf_printf(b, "      <data key=\"%s\">%.9g</data>\n", k, v);
+}
+
+static void data_int(rs_buf *b, const char *k, long long v)
+{
+    buf_printf(b, "      <data key=\"%s\">%lld</data>\n", k, v);
+}
+
+static void anon_text(uint8_t a, char *out, size_t n)
+{
+    out[0] = '\0';
+    const struct {
+        uint8_t bit;
+        const char *name;
+    } names[] = {{ANON_VPN, "vpn"}, {ANON_HOSTING, "hosting"}, {ANON_PROXY, "proxy"},
+                 {ANON_TOR, "tor"}, {ANON_ANY, "anonymous"}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!(a & names[i].bit))
+            continue;
+        size_t l = strlen(out);
+        snprintf(out + l, n - l, "%s%s", l ? ";" : "", names[i].name);
+    }
+}
+
+int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
+{
+    rs_buf b = {0};
+    int rc = 0;
+    uint32_t nn = graphml_node_count(g);
+    uint32_t *deg = xcalloc(nn ? nn : 1, sizeof *deg);
+    const uint8_t *keep = annot ? annot->keep_node : NULL;
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        deg[graphml_node_id(g, edge_src_type(g, e), e->a)]++;
+        deg[graphml_node_id(g, edge_dst_type(e), e->b)]++;
+    }
+
+    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
+                 "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                 "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
+                 "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
+    key(&b, "label", "node", "string");
+    key(&b, "type", "node", "string");
+    key(&b, "color", "node", "string");
+    key(&b, "r", "node", "int");
+    key(&b, "g", "node", "int");
+    key(&b, "b", "node", "int");
+    key(&b, "size", "node", "double");
+    key(&b, "country", "node", "string");
+    key(&b, "asn", "node", "long");
+    key(&b, "asn_org", "node", "string");
+    key(&b, "anon", "node", "string");
+    key(&b, "degree", "node", "int");
+    if (annot && annot->ring_id) {
+        key(&b, "ring_id", "node", "string");
+        key(&b, "risk_score", "node", "double");
+        key(&b, "flags", "node", "string");
+    }
+    key(&b, "kind", "edge", "string");
+    key(&b, "weight", "edge", "double");
+    key(&b, "count", "edge", "int");
+    key(&b, "first_seen", "edge", "string");
+    key(&b, "last_seen", "edge", "string");
+    key(&b, "amount", "edge", "double");
+    key(&b, "stars", "edge", "double");
+    buf_puts(&b, "  <graph id=\"ringscan\" edgedefault=\"directed\">\n");
+
+    char lbuf[IPADDR_STRLEN];
+    for (int t = NODE_ACCOUNT; t < NODE_TYPE_COUNT; t++) {
+        if (t == NODE_CLIENT)
+            continue;
+        uint32_t n = graph_count(g, (node_type)t);
+        for (uint32_t id = 0; id < n; id++) {
+            uint32_t gid = graphml_node_id(g, (node_type)t, id);
+            if (keep && !keep[gid])
+                continue;
+            node_type nt = t == NODE_ACCOUNT ? graph_account_type(g, id) : (node_type)t;
+            size_t llen;
+            const char *label;
+            if (t == NODE_IP) {
+                label = graph_label(g, NODE_IP, id, lbuf);
+                llen = strlen(label);
+            } else {
+                label = intern_str(g->ids[t], id, &llen);
+            }
+            buf_printf(&b, "    <node id=\"n%u\">\n", gid);
+            data_str(&b, "label", label, llen);
+            buf_printf(&b, "      <data key=\"type\">%s</data>\n", graph_node_type_name(nt));
+            buf_printf(&b, "      <data key=\"color\">#%02x%02x%02x</data>\n", type_rgb[nt].r,
+                       type_rgb[nt].g, type_rgb[nt].b);
+            data_int(&b, "r", type_rgb[nt].r);
+            data_int(&b, "g", type_rgb[nt].g);
+            data_int(&b, "b", type_rgb[nt].b);
+            data_num(&b, "size", 4.0 + 3.0 * log2(1.0 + deg[gid]));
+            if (t == NODE_ACCOUNT && g->acct[id].country[0])
+                data_str(&b, "country", g->acct[id].country, 2); /* claimed */
+            if (t == NODE_IP) {
+                const ip_attr *ia = &g->ip[id];
+                if (ia->country[0])
+                    data_str(&b, "country", ia->country, 2);
+                if (ia->asn)
+                    data_int(&b, "asn", ia->asn);
+                if (ia->asn_org != GRAPH_NONE) {
+                    size_t ol;
+                    const char *org = intern_str(g->strings, ia->asn_org, &ol);
+                    data_str(&b, "asn_org", org, ol);
+                }
+                if (ia->anon) {
+                    char at[64];
+                    anon_text(ia->anon, at, sizeof at);
+                    data_str(&b, "anon", at, strlen(at));
+                }
+            }
+            if (t == NODE_DEST && g->dest[id].country[0])
+                data_str(&b, "country", g->dest[id].country, 2);
+            data_int(&b, "degree", deg[gid]);
+            if (t == NODE_ACCOUNT && annot && annot->ring_id) {
+                const char *r = annot->ring_id[id];
+                if (r && *r)
+                    data_str(&b, "ring_id", r, strlen(r));
+                data_num(&b, "risk_score", annot->risk_score ? annot->risk_score[id] : 0);
+                const char *fl = annot->flags ? annot->flags[id] : NULL;
+                if (fl && *fl)
+                    data_str(&b, "flags", fl, strlen(fl));
+            }
+            buf_puts(&b, "    </node>\n");
+            if (b.len > (1u << 20) && text_flush(&b, f))
+                rc = -1;
+        }
+    }
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        uint32_t s = graphml_node_id(g, edge_src_type(g, e), e->a);
+        uint32_t d = graphml_node_id(g, edge_dst_type(e), e->b);
+        if (keep && (!keep[s] || !keep[d]))
+            continue;
+        buf_printf(&b, "    <edge id=\"e%zu\" source=\"n%u\" target=\"n%u\">\n", i, s, d);
+        buf_printf(&b, "      <data key=\"kind\">%s</data>\n", graph_edge_kind_name((edge_kind)e->kind));
+        data_num(&b, "weight", (double)e->count);
+        data_int(&b, "count", e->count);
+        buf_printf(&b, "      <data key=\"first_seen\">%s</data>\n", ts_format(e->first, t1));
+        buf_printf(&b, "      <data key=\"last_seen\">%s</data>\n", ts_format(e->last, t2));
+        if (e->kind == EDGE_PAYOUT || e->kind == EDGE_CHARGE || e->kind == EDGE_PAYS_WITH)
+            data_num(&b, "amount", e->sum);
+        if (e->kind == EDGE_RATING)
+            data_num(&b, "stars", e->sum / e->count);
+        buf_puts(&b, "    </edge>\n");
+        if (b.len > (1u << 20) && text_flush(&b, f))
+            rc = -1;
+    }
+    buf_puts(&b, "  </graph>\n</graphml>\n");
+    if (text_flush(&b, f))
+        rc = -1;
+    buf_free(&b);
+    free(deg);
+    return rc;
+}

@@ -1,0 +1,420 @@
+/* graph.c - the typed account graph; see graph.h for the representation.
+ *
+ * The edge set is an open-addressing hash table of edge indices keyed by
+ * (kind, a, b), load factor below 1/2, linear probing. It is the hot path of
+ * ingest (one or two probes per login row), so the key hash is a cheap 64-bit
+ * mix rather than a byte hash.
+ */
+#include "graph/graph.h"
+
+#include "graph/util.h"
+#include "ingest/ts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const node_type_names[NODE_TYPE_COUNT] = {"account", "client", "ip", "device",
+                                                             "destination"};
+static const char *const edge_kind_names[EDGE_KIND_COUNT] = {
+    "login", "uses_device", "bid", "rating", "payout", "charge", "pays_with"};
+
+const char *graph_node_type_name(node_type t)
+{
+    return t < NODE_TYPE_COUNT ? node_type_names[t] : "?";
+}
+
+const char *graph_edge_kind_name(edge_kind k)
+{
+    return k < EDGE_KIND_COUNT ? edge_kind_names[k] : "?";
+}
+
+rs_graph *graph_new(void)
+{
+    rs_graph *g = xcalloc(1, sizeof *g);
+    for (int t = 0; t < NODE_TYPE_COUNT; t++)
+        if (t != NODE_CLIENT)
+            g->ids[t] = intern_new();
+    g->strings = intern_new();
+    g->neslots = 1024;
+    g->eslots = xcalloc(g->neslots, sizeof *g->eslots);
+    return g;
+}
+
+void graph_free(rs_graph *g)
+{
+    if (!g)
+        return;
+    for (int t = 0; t < NODE_TYPE_COUNT; t++)
+        intern_free(g->ids[t]);
+    intern_free(g->strings);
+    free(g->acct);
+    free(g->ip);
+    free(g->dest);
+    free(g->edges);
+    free(g->eslots);
+    free(g->logins.v);
+    free(g->ratings.v);
+    free(g->bids.v);
+    free(g->payouts.v);
+    free(g->charges.v);
+    free(g->ports.v);
+    free(g->login_off);
+    free(g->rating_off);
+    free(g->bid_off);
+    free(g->payout_off);
+    free(g->charge_off);
+    free(g);
+}
+
+uint32_t graph_account(rs_graph *g, const char *id, size_t n, int seen_as)
+{
+    int is_new;
+    uint32_t a = intern_put(g->ids[NODE_ACCOUNT], id, n, &is_new);
+    if (is_new) {
+        UTIL_GROW(g->acct, g->acct_cap, (size_t)a + 1);
+        g->acct[a] = (account_attr){.created_at = TS_NONE, .display_name = GRAPH_NONE};
+    }
+    g->acct[a].seen |= (uint8_t)seen_as;
+    return a;
+}
+
+uint32_t graph_ip(rs_graph *g, const ipaddr *ip)
+{
+    int is_new;
+    uint32_t i = intern_put(g->ids[NODE_IP], (const char *)ip->b, ip->len, &is_new);
+    if (is_new) {
+        UTIL_GROW(g->ip, g->ip_cap, (size_t)i + 1);
+        g->ip[i] = (ip_attr){.asn_org = GRAPH_NONE};
+    }
+    return i;
+}
+
+uint32_t graph_device(rs_graph *g, const char *id, size_t n)
+{
+    return intern_put(g->ids[NODE_DEVICE], id, n, NULL);
+}
+
+uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as)
+{
+    int is_new;
+    uint32_t d = intern_put(g->ids[NODE_DEST], id, n, &is_new);
+    if (is_new) {
+        UTIL_GROW(g->dest, g->dest_cap, (size_t)d + 1);
+        g->dest[d] = (dest_attr){{0}, 0};
+    }
+    g->dest[d].used |= (uint8_t)used_as;
+    return d;
+}
+
+uint32_t graph_string(rs_graph *g, const char *s, size_t n)
+{
+    return intern_put(g->strings, s, n, NULL);
+}
+
+uint32_t graph_count(const rs_graph *g, node_type t)
+{
+    if (t == NODE_CLIENT)
+        t = NODE_ACCOUNT;
+    return intern_count(g->ids[t]);
+}
+
+const char *graph_label(const rs_graph *g, node_type t, uint32_t id, char *buf)
+{
+    if (t == NODE_CLIENT)
+        t = NODE_ACCOUNT;
+    size_t len;
+    const char *s = intern_str(g->ids[t], id, &len);
+    if (t != NODE_IP || !s)
+        return s ? s : "";
+    ipaddr ip = {.len = (uint8_t)len};
+    memcpy(ip.b, s, len);
+    return ipaddr_format(&ip, buf);
+}
+
+node_type graph_account_type(const rs_graph *g, uint32_t account)
+{
+    return g->acct[account].role == ROLE_CLIENT ? NODE_CLIENT : NODE_ACCOUNT;
+}
+
+static inline uint64_t edge_hash(unsigned kind, uint32_t a, uint32_t b)
+{
+    uint64_t x = ((uint64_t)a << 32 | b) ^ ((uint64_t)kind * 0x9E3779B97F4A7C15ull);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+static void edges_rehash(rs_graph *g)
+{
+    size_t nslots = g->neslots * 2;
+    uint32_t *slots = xcalloc(nslots, sizeof *slots);
+    for (size_t e = 0; e < g->nedges; e++) {
+        const rs_edge *ed = &g->edges[e];
+        size_t i = (size_t)edge_hash(ed->kind, ed->a, ed->b) & (nslots - 1);
+        while (slots[i])
+            i = (i + 1) & (nslots - 1);
+        slots[i] = (uint32_t)e + 1;
+    }
+    free(g->eslots);
+    g->eslots = slots;
+    g->neslots = nslots;
+}
+
+void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value)
+{
+    size_t i = (size_t)edge_hash(kind, a, b) & (g->neslots - 1);
+    for (;;) {
+        uint32_t v = g->eslots[i];
+        if (!v)
+            break;
+        rs_edge *e = &g->edges[v - 1];
+        if (e->a == a && e->b == b && e->kind == kind) {
+            e->count++;
+            e->sum += value;
+            if (ts < e->first)
+                e->first = ts;
+            if (ts > e->last)
+                e->last = ts;
+            return;
+        }
+        i = (i + 1) & (g->neslots - 1);
+    }
+    if (g->nedges >= UINT32_MAX - 1)
+        abort(); /* id space exhausted; see intern_put */
+    UTIL_GROW(g->edges, g->edges_cap, g->nedges + 1);
+    g->edges[g->nedges] = (rs_edge){ts, ts, value, a, b, 1, (uint8_t)kind};
+    g->eslots[i] = (uint32_t)++g->nedges;
+    if (g->nedges * 2 > g->neslots)
+        edges_rehash(g);
+}
+
+#define APPEND(tl, ev)                              \
+    do {                                            \
+        UTIL_GROW((tl).v, (tl).cap, (tl).n + 1);    \
+        (tl).v[(tl).n++] = *(ev);                   \
+    } while (0)
+
+void graph_add_login(rs_graph *g, const login_ev *e)
+{
+    APPEND(g->logins, e);
+    graph_edge_add(g, EDGE_LOGIN, e->account, e->ip, e->ts, 0);
+    if (e->device != GRAPH_NONE)
+        graph_edge_add(g, EDGE_USES_DEVICE, e->account, e->device, e->ts, 0);
+    g->finalized = 0;
+}
+
+void graph_add_rating(rs_graph *g, const rating_ev *e)
+{
+    APPEND(g->ratings, e);
+    graph_edge_add(g, EDGE_RATING, e->client, e->freelancer, e->ts, e->stars);
+    g->finalized = 0;
+}
+
+void graph_add_bid(rs_graph *g, const bid_ev *e)
+{
+    APPEND(g->bids, e);
+    if (e->client != GRAPH_NONE)
+        graph_edge_add(g, EDGE_BID, e->freelancer, e->client, e->ts, e->accepted == 1);
+    g->finalized = 0;
+}
+
+void graph_add_payout(rs_graph *g, const payout_ev *e)
+{
+    APPEND(g->payouts, e);
+    graph_edge_add(g, EDGE_PAYOUT, e->account, e->dest, e->ts, e->amount);
+    g->finalized = 0;
+}
+
+void graph_add_charge(rs_graph *g, const charge_ev *e)
+{
+    APPEND(g->charges, e);
+    graph_edge_add(g, EDGE_CHARGE, e->client, e->freelancer, e->ts, e->amount);
+    if (e->instrument != GRAPH_NONE)
+        graph_edge_add(g, EDGE_PAYS_WITH, e->client, e->instrument, e->ts, e->amount);
+    g->finalized = 0;
+}
+
+void graph_add_port(rs_graph *g, const port_ev *e)
+{
+    APPEND(g->ports, e);
+    g->finalized = 0;
+}
+
+/* Sorting timelines: a counting sort by entity (O(n + entities), stable) and
+ * then a time sort inside each entity's run, skipped when the run is already
+ * in order (exports are usually time-ordered). Comparators fall back to every
+ * field so the result does not depend on qsort's instability. */
+#define CMP(x, y) ((x) < (y) ? -1 : (x) > (y))
+
+static int login_cmp(const void *pa, const void *pb)
+{
+    const login_ev *a = pa, *b = pb;
+    int c = CMP(a->ts, b->ts);
+    if (!c)
+        c = CMP(a->ip, b->ip);
+    if (!c)
+        c = CMP(a->device, b->device);
+    if (!c)
+        c = CMP(a->session_s, b->session_s);
+    return c;
+}
+
+static int rating_cmp(const void *pa, const void *pb)
+{
+    const rating_ev *a = pa, *b = pb;
+    int c = CMP(a->ts, b->ts);
+    if (!c)
+        c = CMP(a->freelancer, b->freelancer);
+    if (!c)
+        c = CMP(a->stars, b->stars);
+    if (!c)
+        c = CMP(a->project, b->project);
+    return c;
+}
+
+static int bid_cmp(const void *pa, const void *pb)
+{
+    const bid_ev *a = pa, *b = pb;
+    int c = CMP(a->ts, b->ts);
+    if (!c)
+        c = CMP(a->client, b->client);
+    if (!c)
+        c = CMP(a->project, b->project);
+    if (!c)
+        c = CMP(a->accepted, b->accepted);
+    return c;
+}
+
+static int payout_cmp(const void *pa, const void *pb)
+{
+    const payout_ev *a = pa, *b = pb;
+    int c = CMP(a->ts, b->ts);
+    if (!c)
+        c = CMP(a->dest, b->dest);
+    if (!c)
+        c = CMP(a->amount, b->amount);
+    if (!c)
+        c = CMP(a->currency, b->currency);
+    if (!c)
+        c = CMP(a->method, b->method);
+    return c;
+}
+
+static int charge_cmp(const void *pa, const void *pb)
+{
+    const charge_ev *a = pa, *b = pb;
+    int c = CMP(a->ts, b->ts);
+    if (!c)
+        c = CMP(a->freelancer, b->freelancer);
+    if (!c)
+        c = CMP(a->instrument, b->instrument);
+    if (!c)
+        c = CMP(a->amount, b->amount);
+    if (!c)
+        c = CMP(a->currency, b->currency);
+    return c;
+}
+
+static int port_cmp(const void *pa, const void *pb)
+{
+    const port_ev *a = pa, *b = pb;
+    int c = CMP(a->ip, b->ip);
+    if (!c)
+        c = CMP(a->device, b->device);
+    if (!c)
+        c = CMP(a->ts, b->ts);
+    if (!c)
+        c = CMP(a->port, b->port);
+    if (!c)
+        c = CMP(a->service, b->service);
+    return c;
+}
+
+/* Sorts n records of size sz at v by the uint32 key at key_off (counting
+ * sort), then each key's run with cmp. Returns the new offsets array (nkeys+1
+ * entries, caller frees). */
+static size_t *sort_by_entity(void *v, size_t n, size_t sz, size_t key_off, size_t nkeys,
+                              int (*cmp)(const void *, const void *))
+{
+    size_t *off = xcalloc(nkeys + 1, sizeof *off);
+    char *base = v;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k;
+        memcpy(&k, base + i * sz + key_off, sizeof k);
+        off[k + 1]++;
+    }
+    for (size_t k = 0; k < nkeys; k++)
+        off[k + 1] += off[k];
+    if (n) {
+        char *tmp = xmalloc(xmul(n, sz));
+        size_t *pos = xmalloc(xmul(nkeys + 1, sizeof *pos));
+        memcpy(pos, off, (nkeys + 1) * sizeof *pos);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t k;
+            memcpy(&k, base + i * sz + key_off, sizeof k);
+            memcpy(tmp + pos[k]++ * sz, base + i * sz, sz);
+        }
+        memcpy(base, tmp, n * sz);
+        free(tmp);
+        free(pos);
+    }
+    for (size_t k = 0; k < nkeys; k++) {
+        size_t lo = off[k], hi = off[k + 1];
+        for (size_t i = lo + 1; i < hi; i++) {
+            if (cmp(base + (i - 1) * sz, base + i * sz) > 0) {
+                qsort(base + lo * sz, hi - lo, sz, cmp);
+                break;
+            }
+        }
+    }
+    return off;
+}
+
+void graph_finalize(rs_graph *g)
+{
+    if (g->finalized)
+        return;
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    for (uint32_t a = 0; a < na; a++) {
+        account_attr *at = &g->acct[a];
+        if (at->role == ROLE_UNSET)
+            at->role = at->seen == SEEN_AS_CLIENT ? ROLE_CLIENT : ROLE_FREELANCER;
+    }
+    free(g->login_off);
+    free(g->rating_off);
+    free(g->bid_off);
+    free(g->payout_off);
+    free(g->charge_off);
+    g->login_off = sort_by_entity(g->logins.v, g->logins.n, sizeof(login_ev),
+                                  offsetof(login_ev, account), na, login_cmp);
+    g->rating_off = sort_by_entity(g->ratings.v, g->ratings.n, sizeof(rating_ev),
+                                   offsetof(rating_ev, client), na, rating_cmp);
+    g->bid_off = sort_by_entity(g->bids.v, g->bids.n, sizeof(bid_ev),
+                                offsetof(bid_ev, freelancer), na, bid_cmp);
+    g->payout_off = sort_by_entity(g->payouts.v, g->payouts.n, sizeof(payout_ev),
+                                   offsetof(payout_ev, account), na, payout_cmp);
+    g->charge_off = sort_by_entity(g->charges.v, g->charges.n, sizeof(charge_ev),
+                                   offsetof(charge_ev, client), na, charge_cmp);
+    if (g->ports.n)
+        qsort(g->ports.v, g->ports.n, sizeof *g->ports.v, port_cmp);
+    g->finalized = 1;
+}
+
+size_t graph_memory(const rs_graph *g)
+{
+    size_t m = sizeof *g;
+    for (int t = 0; t < NODE_TYPE_COUNT; t++)
+        if (g->ids[t])
+            m += intern_memory(g->ids[t]);
+    m += intern_memory(g->strings);
+    m += g->acct_cap * sizeof *g->acct + g->ip_cap * sizeof *g->ip +
+         g->dest_cap * sizeof *g->dest;
+    m += g->edges_cap * sizeof *g->edges + g->neslots * sizeof *g->eslots;
+    m += g->logins.cap * sizeof *g->logins.v + g->ratings.cap * sizeof *g->ratings.v +
+         g->bids.cap * sizeof *g->bids.v + g->payouts.cap * sizeof *g->payouts.v +
+         g->charges.cap * sizeof *g->charges.v + g->ports.cap * sizeof *g->ports.v;
+    return m;
+}

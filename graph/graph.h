@@ -1,0 +1,193 @@
+/* graph.h - the typed account graph: entities, aggregated edges, timelines.
+ *
+ * Entities live in four id spaces, each an intern table: accounts (freelancers
+ * and clients share one space, since a platform's ids do), IP addresses (keyed
+ * by their 4- or 16-byte binary form), devices, and payment destinations
+ * (payout destinations and client payment instruments share one space: the same
+ * id in both means the same payment account).
+ *
+ * Edges are aggregated per (kind, a, b): count, first/last timestamp and a sum
+ * (amount for payouts and charges, stars for ratings, accepted bids for bids).
+ * Memory is proportional to distinct entities and edges, not to rows.
+ *
+ * Timelines keep one compact record per event of the kinds detectors replay
+ * (logins, ratings, charges, payouts, bids, port observations) in input order;
+ * graph_finalize sorts them by (entity, time).
+ *
+ * The struct is visible so detectors can scan arrays directly; mutate it only
+ * through these functions. Invariants: every id stored in an edge or event is
+ * < the count of its id space; after graph_finalize every account has a role.
+ */
+#ifndef RINGSCAN_GRAPH_H
+#define RINGSCAN_GRAPH_H
+
+#include "graph/intern.h"
+#include "ingest/ipaddr.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GRAPH_NONE UINT32_MAX
+
+typedef enum { NODE_ACCOUNT, NODE_CLIENT, NODE_IP, NODE_DEVICE, NODE_DEST, NODE_TYPE_COUNT } node_type;
+
+typedef enum {
+    EDGE_LOGIN,       /* account|client -> ip */
+    EDGE_USES_DEVICE, /* account|client -> device */
+    EDGE_BID,         /* freelancer -> client (bids naming a client) */
+    EDGE_RATING,      /* client -> freelancer, sum = stars */
+    EDGE_PAYOUT,      /* account -> destination, sum = amount */
+    EDGE_CHARGE,      /* client -> freelancer, sum = amount */
+    EDGE_PAYS_WITH,   /* client -> destination (payment instrument), sum = amount */
+    EDGE_KIND_COUNT
+} edge_kind;
+
+enum { ROLE_UNSET = 0, ROLE_FREELANCER = 1, ROLE_CLIENT = 2 };
+enum { SEEN_AS_FREELANCER = 1, SEEN_AS_CLIENT = 2 };
+enum { ANON_ANY = 1, ANON_VPN = 2, ANON_HOSTING = 4, ANON_PROXY = 8, ANON_TOR = 16 };
+enum { SRC_NONE = 0, SRC_DATA = 1, SRC_DB = 2 };
+
+typedef struct {
+    int64_t created_at;     /* TS_NONE when unknown */
+    uint32_t display_name;  /* id in graph.strings, or GRAPH_NONE */
+    char country[3];        /* claimed ISO 3166-1 alpha-2, "" when unknown */
+    uint8_t role;           /* ROLE_*: from accounts table, then finalize */
+    uint8_t seen;           /* SEEN_AS_* bits from events */
+    uint8_t listed;         /* present in the accounts table */
+} account_attr;
+
+typedef struct {
+    uint32_t asn;           /* 0 = unknown */
+    uint32_t asn_org;       /* id in graph.strings, or GRAPH_NONE */
+    float lat, lon;
+    char country[3];
+    uint8_t country_src, asn_src; /* SRC_* */
+    uint8_t has_loc;
+    uint8_t anon;           /* ANON_* bits */
+} ip_attr;
+
+typedef struct {
+    char country[3];        /* from payouts.destination_country */
+    uint8_t used;           /* 1 = payout destination, 2 = payment instrument */
+} dest_attr;
+
+typedef struct {
+    int64_t first, last;
+    double sum;
+    uint32_t a, b;
+    uint32_t count;
+    uint8_t kind;
+} rs_edge;
+
+typedef struct {
+    int64_t ts;
+    uint32_t account, ip, device; /* device GRAPH_NONE when absent */
+    int32_t session_s;            /* -1 when absent */
+} login_ev;
+
+typedef struct {
+    int64_t ts;
+    uint32_t client, freelancer, project; /* project GRAPH_NONE when absent */
+    float stars;
+} rating_ev;
+
+typedef struct {
+    int64_t ts;
+    uint32_t freelancer, client, project; /* client/project GRAPH_NONE when absent */
+    int8_t accepted;                      /* 1, 0, or -1 when absent */
+} bid_ev;
+
+typedef struct {
+    int64_t ts;
+    double amount;
+    uint32_t account, dest, currency, method; /* currency/method: graph.strings */
+} payout_ev;
+
+typedef struct {
+    int64_t ts;
+    double amount;
+    uint32_t client, freelancer, instrument, currency;
+} charge_ev;
+
+typedef struct {
+    int64_t ts;
+    uint32_t ip, device, service; /* ip/device GRAPH_NONE when absent */
+    uint16_t port;
+} port_ev;
+
+#define GRAPH_TIMELINE(T) \
+    struct {              \
+        T *v;             \
+        size_t n, cap;    \
+    }
+
+typedef struct rs_graph {
+    intern_table *ids[NODE_TYPE_COUNT]; /* NODE_CLIENT's slot is unused (NULL) */
+    intern_table *strings;              /* display names, ASN orgs, currencies, projects */
+    account_attr *acct;
+    size_t acct_cap;
+    ip_attr *ip;
+    size_t ip_cap;
+    dest_attr *dest;
+    size_t dest_cap;
+
+    rs_edge *edges;
+    size_t nedges, edges_cap;
+    uint32_t *eslots; /* open addressing: edge index + 1 */
+    size_t neslots;
+
+    GRAPH_TIMELINE(login_ev) logins;
+    GRAPH_TIMELINE(rating_ev) ratings;
+    GRAPH_TIMELINE(bid_ev) bids;
+    GRAPH_TIMELINE(payout_ev) payouts;
+    GRAPH_TIMELINE(charge_ev) charges;
+    GRAPH_TIMELINE(port_ev) ports;
+    /* After finalize: events of entity i are [off[i], off[i+1]) of the sorted
+     * timeline. logins/payouts/bids by account, ratings/charges by client,
+     * each array has graph_count(NODE_ACCOUNT) + 1 entries. */
+    size_t *login_off, *rating_off, *bid_off, *payout_off, *charge_off;
+    int finalized;
+} rs_graph;
+
+/* Returns a new empty graph (aborts on OOM). Free with graph_free (NULL ok). */
+rs_graph *graph_new(void);
+void graph_free(rs_graph *g);
+
+/* Interns an account id, recording that it was seen in role seen_as
+ * (SEEN_AS_* or 0). Returns its id. */
+uint32_t graph_account(rs_graph *g, const char *id, size_t n, int seen_as);
+uint32_t graph_ip(rs_graph *g, const ipaddr *ip);
+uint32_t graph_device(rs_graph *g, const char *id, size_t n);
+uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as);
+uint32_t graph_string(rs_graph *g, const char *s, size_t n);
+
+/* Number of entities of a type (NODE_ACCOUNT counts clients too). */
+uint32_t graph_count(const rs_graph *g, node_type t);
+/* Borrowed label of an entity. IPs are formatted into buf (IPADDR_STRLEN). */
+const char *graph_label(const rs_graph *g, node_type t, uint32_t id, char *buf);
+/* The node type of an account after finalize: NODE_ACCOUNT or NODE_CLIENT. */
+node_type graph_account_type(const rs_graph *g, uint32_t account);
+
+/* Adds one observation to the (kind, a, b) edge. O(1) expected. */
+void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value);
+
+/* Event recorders: append to the timeline and aggregate the matching edges. */
+void graph_add_login(rs_graph *g, const login_ev *e);
+void graph_add_rating(rs_graph *g, const rating_ev *e);
+void graph_add_bid(rs_graph *g, const bid_ev *e);
+void graph_add_payout(rs_graph *g, const payout_ev *e);
+void graph_add_charge(rs_graph *g, const charge_ev *e);
+void graph_add_port(rs_graph *g, const port_ev *e);
+
+/* Resolves roles (accounts table first; else client when only ever seen as a
+ * client; else freelancer) and sorts timelines by (entity, ts) with a stable
+ * order. Idempotent. */
+void graph_finalize(rs_graph *g);
+
+/* Approximate bytes held by the graph. */
+size_t graph_memory(const rs_graph *g);
+
+const char *graph_node_type_name(node_type t);
+const char *graph_edge_kind_name(edge_kind k);
+
+#endif

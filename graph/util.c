@@ -1,0 +1,184 @@
+/* util.c - allocation wrappers, growable buffers and the error record.
+ *
+ * See util.h. Everything here is small and called everywhere, so it stays free
+ * of dependencies beyond libc.
+ */
+#include "graph/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "ringscan: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        oom(xmul(count, size));
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n);
+    return q;
+}
+
+size_t xmul(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size) {
+        fprintf(stderr, "ringscan: allocation size overflow (%zu x %zu)\n", count, size);
+        abort();
+    }
+    return count * size;
+}
+
+void *xreallocarray(void *p, size_t count, size_t size)
+{
+    return xrealloc(p, xmul(count, size));
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void util_grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            oom(SIZE_MAX);
+        ncap *= 2;
+    }
+    *arr = xreallocarray(*arr, ncap, size);
+    *cap = ncap;
+}
+
+void buf_reserve(rs_buf *b, size_t extra)
+{
+    if (extra > SIZE_MAX - b->len - 1)
+        oom(SIZE_MAX);
+    util_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
+}
+
+void buf_append(rs_buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void buf_puts(rs_buf *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
+
+void buf_putc(rs_buf *b, char c)
+{
+    buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
+void buf_printf(rs_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_clear(rs_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void buf_free(rs_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int rs_error_set(rs_error *err, int code, const char *file, long line, long col,
+                 const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    size_t off = 0;
+    int n = 0;
+    if (file && line > 0 && col > 0)
+        n = snprintf(err->msg, sizeof err->msg, "%s:%ld:%ld: ", file, line, col);
+    else if (file && line > 0)
+        n = snprintf(err->msg, sizeof err->msg, "%s:%ld: ", file, line);
+    else if (file)
+        n = snprintf(err->msg, sizeof err->msg, "%s: ", file);
+    if (n > 0)
+        off = (size_t)n < sizeof err->msg ? (size_t)n : sizeof err->msg - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + off, sizeof err->msg - off, fmt, ap);
+    va_end(ap);
+    err->code = code;
+    return code;
+}
+
+double util_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+uint64_t util_peak_rss(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (uint64_t)ru.ru_maxrss * 1024u;
+}
+
+int util_strcmp_p(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}

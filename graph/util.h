@@ -1,0 +1,81 @@
+/* util.h - allocation wrappers, growable buffers and the error record shared by
+ * every module.
+ *
+ * Allocation failure is not a recoverable condition for a batch job that sizes
+ * its memory by the input: the x*alloc wrappers print the size that failed and
+ * abort. Sizes are multiplied with overflow checks, so a corrupt count read from
+ * a file can never wrap into a small allocation.
+ *
+ * Errors that concern data (a bad row, a missing column, a truncated file) are
+ * not aborts: functions return a negative RS_E* code and describe the problem
+ * in an rs_error record as "file:line:col: message".
+ */
+#ifndef RINGSCAN_UTIL_H
+#define RINGSCAN_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes of the ringscan command (documented in README). */
+enum { RS_EXIT_OK = 0, RS_EXIT_DATA = 1, RS_EXIT_USAGE = 2 };
+
+/* Error codes returned by module functions. */
+enum {
+    RS_OK = 0,
+    RS_E_IO = -1,     /* read/write failure */
+    RS_E_FORMAT = -2, /* structurally corrupt input: fatal */
+    RS_E_VALUE = -3,  /* one bad value: the row is skipped */
+    RS_E_SCHEMA = -4, /* missing/duplicate column, unknown table */
+    RS_E_LIMIT = -5,  /* a configured limit was exceeded */
+    RS_E_CONFIG = -6, /* invalid configuration */
+};
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Reallocates p to hold count elements of size bytes, checking the product. */
+void *xreallocarray(void *p, size_t count, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns count*size or aborts on overflow. */
+size_t xmul(size_t count, size_t size);
+
+/* Grows *arr (elements of size bytes, capacity *cap) to hold at least need. */
+void util_grow(void **arr, size_t *cap, size_t need, size_t size);
+#define UTIL_GROW(arr, cap, need) util_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+/* A growable byte string, always NUL-terminated when len > 0 or after use. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} rs_buf;
+
+void buf_reserve(rs_buf *b, size_t extra);
+void buf_append(rs_buf *b, const char *s, size_t n);
+void buf_puts(rs_buf *b, const char *s);
+void buf_putc(rs_buf *b, char c);
+void buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_clear(rs_buf *b);
+void buf_free(rs_buf *b);
+
+/* The error record: one human-readable line, already prefixed with its
+ * location. Functions that fail fill it (when non-NULL) and return a code. */
+typedef struct {
+    int code;
+    char msg[1024];
+} rs_error;
+
+/* Formats "file:line:col: message" (line/col omitted when 0) into err. Returns
+ * code so callers can write `return rs_error_set(...)`. */
+int rs_error_set(rs_error *err, int code, const char *file, long line, long col,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Monotonic wall clock in seconds. */
+double util_now(void);
+/* Peak resident set size of this process in bytes. */
+uint64_t util_peak_rss(void);
+
+/* Byte-wise comparison helper for qsort of C strings. */
+int util_strcmp_p(const void *a, const void *b);
+
+#endif

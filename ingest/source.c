@@ -1,0 +1,277 @@
+/* source.c - line reader over plain or gzip files with a SHA-256 of the raw
+ * bytes; see source.h.
+ *
+ * Representation: raw bytes are read in 1 MiB chunks, fed to the digest, and
+ * either used directly or inflated (zlib, gzip wrapper auto-detected by
+ * inflateInit2 with 16+MAX_WBITS) into a 1 MiB text buffer. Lines are cut out
+ * of the text buffer in place; a line that straddles a refill is assembled in
+ * a separate line buffer. So every byte is touched by the digest once, the
+ * inflater once, and memchr once.
+ */
+#include "ingest/source.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#define CHUNK (1u << 20)
+
+struct source {
+    FILE *f;
+    char *name;
+    EVP_MD_CTX *md;
+    uint64_t raw_done, raw_size;
+    int gzip, z_init, z_end_ok, raw_eof;
+    z_stream z;
+    unsigned char *raw;   /* raw chunk */
+    size_t raw_len, raw_pos;
+    char *text;           /* text buffer */
+    size_t text_len, text_pos;
+    rs_buf line;          /* assembled straddling line */
+    long lineno;
+};
+
+static int io_error(source *s, rs_error *err, const char *what)
+{
+    return rs_error_set(err, RS_E_IO, s->name, 0, 0, "%s: %s", what, strerror(errno));
+}
+
+int source_open(source **out, const char *path, const char *display_name, rs_error *err)
+{
+    *out = NULL;
+    source *s = xcalloc(1, sizeof *s);
+    s->name = xstrdup(display_name ? display_name : path);
+    s->f = fopen(path, "rb");
+    if (!s->f) {
+        int rc = io_error(s, err, "cannot open");
+        source_close(s);
+        return rc;
+    }
+    struct stat st;
+    if (fstat(fileno(s->f), &st) == 0)
+        s->raw_size = (uint64_t)st.st_size;
+    s->md = EVP_MD_CTX_new();
+    if (!s->md || EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1) {
+        rs_error_set(err, RS_E_IO, s->name, 0, 0, "cannot initialise SHA-256");
+        source_close(s);
+        return RS_E_IO;
+    }
+    s->raw = xmalloc(CHUNK);
+    s->text = xmalloc(CHUNK);
+    /* Peek at the magic number. */
+    s->raw_len = fread(s->raw, 1, CHUNK, s->f);
+    if (ferror(s->f)) {
+        int rc = io_error(s, err, "read error");
+        source_close(s);
+        return rc;
+    }
+    if (s->raw_len < CHUNK)
+        s->raw_eof = 1;
+    EVP_DigestUpdate(s->md, s->raw, s->raw_len);
+    s->raw_done = s->raw_len;
+    s->gzip = s->raw_len >= 2 && s->raw[0] == 0x1f && s->raw[1] == 0x8b;
+    if (s->gzip) {
+        if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK) {
+            rs_error_set(err, RS_E_IO, s->name, 0, 0, "cannot initialise zlib");
+            source_close(s);
+            return RS_E_IO;
+        }
+        s->z_init = 1;
+    }
+    *out = s;
+    return RS_OK;
+}
+
+void source_close(source *s)
+{
+    if (!s)
+        return;
+    if (s->f)
+        fclose(s->f);
+    if (s->md)
+        EVP_MD_CTX_free(s->md);
+    if (s->z_init)
+        inflateEnd(&s->z);
+    free(s->raw);
+    free(s->text);
+    buf_free(&s->line);
+    free(s->name);
+    free(s);
+}
+
+/* Reads the next raw chunk. Returns bytes read (0 at EOF) or RS_E_IO. */
+static long raw_refill(source *s, rs_error *err)
+{
+    if (s->raw_eof)
+        return 0;
+    size_t n = fread(s->raw, 1, CHUNK, s->f);
+    if (ferror(s->f))
+        return io_error(s, err, "read error");
+    if (n < CHUNK)
+        s->raw_eof = 1;
+    EVP_DigestUpdate(s->md, s->raw, n);
+    s->raw_done += n;
+    s->raw_len = n;
+    s->raw_pos = 0;
+    return (long)n;
+}
+
+/* Refills the text buffer. Returns bytes available (0 at EOF) or < 0. */
+static long text_refill(source *s, rs_error *err)
+{
+    s->text_pos = s->text_len = 0;
+    if (!s->gzip) {
+        if (s->raw_pos >= s->raw_len) {
+            long n = raw_refill(s, err);
+            if (n <= 0)
+                return n;
+        }
+        /* Swap buffers instead of copying. */
+        unsigned char *t = s->raw;
+        s->raw = (unsigned char *)s->text;
+        s->text = (char *)t;
+        s->text_pos = s->raw_pos;
+        s->text_len = s->raw_len;
+        s->raw_len = s->raw_pos = 0;
+        return (long)(s->text_len - s->text_pos);
+    }
+    while (s->text_len == 0) {
+        if (s->raw_pos >= s->raw_len) {
+            long n = raw_refill(s, err);
+            if (n < 0)
+                return n;
+            if (n == 0) {
+                if (!s->z_end_ok)
+                    return rs_error_set(err, RS_E_FORMAT, s->name, s->lineno + 1, 0,
+                                        "truncated gzip stream (unexpected end of file)");
+                return 0;
+            }
+        }
+        if (s->z_end_ok) {
+            /* Another gzip member follows the one that ended. */
+            if (inflateReset(&s->z) != Z_OK)
+                return rs_error_set(err, RS_E_FORMAT, s->name, 0, 0, "gzip reset failed");
+            s->z_end_ok = 0;
+        }
+        s->z.next_in = s->raw + s->raw_pos;
+        s->z.avail_in = (uInt)(s->raw_len - s->raw_pos);
+        s->z.next_out = (unsigned char *)s->text;
+        s->z.avail_out = CHUNK;
+        int zr = inflate(&s->z, Z_NO_FLUSH);
+        s->raw_pos = s->raw_len - s->z.avail_in;
+        s->text_len = CHUNK - s->z.avail_out;
+        if (zr == Z_STREAM_END) {
+            s->z_end_ok = 1;
+        } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            return rs_error_set(err, RS_E_FORMAT, s->name, s->lineno + 1, 0,
+                                "corrupt gzip data: %s", s->z.msg ? s->z.msg : zError(zr));
+        }
+        if (s->z_end_ok && s->raw_pos >= s->raw_len && s->raw_eof && s->text_len == 0)
+            return 0;
+    }
+    return (long)s->text_len;
+}
+
+int source_next_line(source *s, const char **line, size_t *len, rs_error *err)
+{
+    buf_clear(&s->line);
+    int assembling = 0;
+    for (;;) {
+        if (s->text_pos >= s->text_len) {
+            long n = text_refill(s, err);
+            if (n < 0)
+                return (int)n;
+            if (n == 0) {
+                if (assembling && s->line.len) {
+                    s->lineno++;
+                    *line = s->line.data;
+                    *len = s->line.len;
+                    return 1;
+                }
+                return 0;
+            }
+        }
+        const char *start = s->text + s->text_pos;
+        size_t avail = s->text_len - s->text_pos;
+        const char *nl = memchr(start, '\n', avail);
+        size_t take = nl ? (size_t)(nl - start) + 1 : avail;
+        if (!assembling && nl) {
+            s->text_pos += take;
+            s->lineno++;
+            *line = start;
+            *len = take;
+            return 1;
+        }
+        if (s->line.len + take > SOURCE_MAX_LINE)
+            return rs_error_set(err, RS_E_LIMIT, s->name, s->lineno + 1, 0,
+                                "line longer than %u bytes", SOURCE_MAX_LINE);
+        buf_append(&s->line, start, take);
+        s->text_pos += take;
+        assembling = 1;
+        if (nl) {
+            s->lineno++;
+            *line = s->line.data;
+            *len = s->line.len;
+            return 1;
+        }
+    }
+}
+
+long source_line(const source *s)
+{
+    return s->lineno;
+}
+
+uint64_t source_raw_done(const source *s)
+{
+    return s->raw_done;
+}
+
+uint64_t source_raw_size(const source *s)
+{
+    return s->raw_size;
+}
+
+int source_is_gzip(const source *s)
+{
+    return s->gzip;
+}
+
+static void hex_digest(EVP_MD_CTX *md, char hex[65])
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int dl = 0;
+    EVP_DigestFinal_ex(md, d, &dl);
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32 && i < dl; i++) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+int source_sha256(source *s, char hex[65], rs_error *err)
+{
+    while (!s->raw_eof) {
+        long n = raw_refill(s, err);
+        if (n < 0)
+            return (int)n;
+        s->raw_len = s->raw_pos = 0; /* discard: only the digest wants it */
+    }
+    hex_digest(s->md, hex);
+    return RS_OK;
+}
+
+int source_file_sha256(const char *path, char hex[65], rs_error *err)
+{
+    source *s = NULL;
+    int rc = source_open(&s, path, path, err);
+    if (rc == RS_OK)
+        rc = source_sha256(s, hex, err);
+    source_close(s);
+    return rc;
+}

@@ -1,0 +1,42 @@
+/* source.h - reads an input file line by line, transparently gunzipping, and
+ * hashes its raw bytes (SHA-256) in the same pass.
+ *
+ * A file is gzip when it starts with the gzip magic (1f 8b), whatever its name;
+ * concatenated gzip members are read as one stream. A gzip stream that ends
+ * early or has a bad CRC is a fatal format error. Lines are split on '\n'; the
+ * '\n' is included in the returned bytes so CSV parsers see record ends.
+ */
+#ifndef RINGSCAN_SOURCE_H
+#define RINGSCAN_SOURCE_H
+
+#include "graph/util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct source source;
+
+#define SOURCE_MAX_LINE (64u << 20)
+
+/* Opens path. On failure returns RS_E_IO and fills err; *out is NULL. */
+int source_open(source **out, const char *path, const char *display_name, rs_error *err);
+/* Closes and frees. Accepts NULL. */
+void source_close(source *s);
+
+/* Reads the next line into *line and *len (borrowed until the next call).
+ * Returns 1 for a line, 0 at end of file, or a negative RS_E_* with err set. */
+int source_next_line(source *s, const char **line, size_t *len, rs_error *err);
+/* 1-based number of the line last returned. */
+long source_line(const source *s);
+/* Raw (compressed) bytes consumed so far and the file size. */
+uint64_t source_raw_done(const source *s);
+uint64_t source_raw_size(const source *s);
+int source_is_gzip(const source *s);
+/* Reads the rest of the raw file (if any) and writes the SHA-256 of all of it
+ * as 64 lower-case hex digits plus NUL into hex. Returns 0 or RS_E_IO. */
+int source_sha256(source *s, char hex[65], rs_error *err);
+
+/* SHA-256 of a whole file as hex (for databases and other non-table files). */
+int source_file_sha256(const char *path, char hex[65], rs_error *err);
+
+#endif

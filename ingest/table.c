@@ -1,0 +1,698 @@
+/* table.c - CSV (libcsv) and JSONL (jansson) table reader; see table.h.
+ *
+ * CSV is fed to libcsv one physical line at a time, which is how we know line
+ * numbers (libcsv has none): a record starts on the first non-blank line fed
+ * while no record is open, and its raw bytes are kept so that an error can be
+ * located to a byte column by re-scanning the record (only on the error path).
+ * libcsv runs with CSV_STRICT | CSV_STRICT_FINI so that a stray quote is an
+ * error instead of swallowing the rest of the file.
+ *
+ * Every line is checked for valid UTF-8 and NUL bytes before parsing; both are
+ * fatal, since a file with either is not the text export it claims to be.
+ */
+#include "ingest/table.h"
+
+#include "graph/graph.h"
+#include "ingest/source.h"
+#include "ingest/ts.h"
+#include "ingest/utf8.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+    const char *path;
+    const char *name; /* display name */
+    const table_def *def;
+    const table_opts *o;
+    table_row_fn fn;
+    void *ctx;
+    table_stats *st;
+    rs_error *err;
+    int fatal; /* negative code once a fatal error is recorded */
+    int jsonl;
+    source *src;
+
+    /* CSV state */
+    int header_done;
+    int colmap[64];         /* CSV field index -> schema column or -1 */
+    size_t nheader;
+    size_t ncolmap;
+    rs_buf fields;          /* field bytes, NUL separated */
+    size_t *foff;           /* field start offsets into fields */
+    size_t nfields, foff_cap;
+    int in_record;
+    long rec_line;          /* first physical line of the open record */
+    rs_buf rec;             /* raw bytes of the open record */
+    int reported;
+    double t0, last_progress;
+
+    tvalue vals[SCHEMA_MAX_COLS];
+    char scratch[SCHEMA_MAX_COLS][40]; /* JSON numbers rendered as text */
+} reader;
+
+/* --- bad rows ----------------------------------------------------------- */
+
+static void count_reason(table_stats *st, const char *reason)
+{
+    for (size_t i = 0; i < st->nreasons; i++) {
+        if (strcmp(st->reasons[i].reason, reason) == 0) {
+            st->reasons[i].count++;
+            return;
+        }
+    }
+    if (st->nreasons < TABLE_MAX_REASONS) {
+        snprintf(st->reasons[st->nreasons].reason, sizeof st->reasons[0].reason, "%s", reason);
+        st->reasons[st->nreasons++].count = 1;
+    } else {
+        st->reasons_other++;
+    }
+}
+
+/* Renders up to 40 bytes of a value for a message, replacing control bytes. */
+static void quote_value(const char *s, size_t n, char *out, size_t outlen)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n && j + 5 < outlen; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i >= 40) {
+            memcpy(out + j, "...", 3);
+            j += 3;
+            break;
+        }
+        out[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    out[j] = '\0';
+}
+
+/* Records a bad row. key names the reason class for the histogram; the
+ * message adds detail. Returns the fatal code when the row must stop the run. */
+static int bad_row(reader *r, long line, long col, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int bad_row(reader *r, long line, long col, const char *key, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    r->st->rows_bad++;
+    count_reason(r->st, key);
+    uint64_t total = r->o->bad_total ? ++*r->o->bad_total : r->st->rows_bad;
+    if (r->o->strict) {
+        r->fatal = rs_error_set(r->err, RS_E_VALUE, r->name, line, col,
+                                "%s (--strict: bad rows are fatal)", msg);
+        return r->fatal;
+    }
+    if (r->o->diag && r->reported < r->o->report_limit) {
+        fprintf(r->o->diag, "%s%s:%ld:%ld: %s\n", r->o->progress ? "\r\033[K" : "", r->name,
+                line, col, msg);
+        r->reported++;
+    }
+    if (total > r->o->max_bad_rows) {
+        r->fatal = rs_error_set(r->err, RS_E_LIMIT, r->name, line, col,
+                                "too many bad rows (%" PRIu64 " > --max-bad-rows %" PRIu64
+                                "); last: %s",
+                                total, r->o->max_bad_rows, msg);
+        return r->fatal;
+    }
+    return 0;
+}
+
+/* --- typed values ------------------------------------------------------- */
+
+static int parse_uint(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+    if (n == 0 || n > 20)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (max - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_decimal(const char *s, size_t n, double *out)
+{
+    /* Plain decimal notation only: no hex, inf, nan, or spaces. */
+    if (n == 0 || n > 64)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' ||
+              c == 'E'))
+            return -1;
+    }
+    char buf[72];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (end != buf + n || errno == ERANGE || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* Converts text to the column's type. Returns 0 or -1 with *why set. */
+static int convert(const col_def *c, tvalue *v, const char **why)
+{
+    const char *s = v->s;
+    size_t n = v->n;
+    switch (c->type) {
+    case COL_ID:
+        if (n > SCHEMA_MAX_ID) {
+            *why = "value too long (limit " "1024" " bytes)";
+            return -1;
+        }
+        return 0;
+    case COL_TEXT:
+        if (n > SCHEMA_MAX_TEXT) {
+            *why = "value too long (limit " "4096" " bytes)";
+            return -1;
+        }
+        return 0;
+    case COL_TS:
+        return ts_parse(s, n, &v->v.ts, why);
+    case COL_IP:
+        return ipaddr_parse(s, n, &v->v.ip, why);
+    case COL_UINT:
+        if (parse_uint(s, n, UINT32_MAX, &v->v.u)) {
+            *why = "not a non-negative integer";
+            return -1;
+        }
+        if (strcmp(c->name, "port") == 0 && (v->v.u < 1 || v->v.u > 65535)) {
+            *why = "port out of range 1-65535";
+            return -1;
+        }
+        return 0;
+    case COL_AMOUNT:
+        if (parse_decimal(s, n, &v->v.d)) {
+            *why = "not a number";
+            return -1;
+        }
+        if (v->v.d < 0) {
+            *why = "negative amount";
+            return -1;
+        }
+        return 0;
+    case COL_STARS:
+        if (parse_decimal(s, n, &v->v.d)) {
+            *why = "not a number";
+            return -1;
+        }
+        if (v->v.d < 0 || v->v.d > 5) {
+            *why = "stars out of range 0-5";
+            return -1;
+        }
+        return 0;
+    case COL_BOOL:
+        if (n == 1 && (s[0] == '1' || s[0] == '0')) {
+            v->v.b = s[0] == '1';
+        } else if ((n == 4 && !strncasecmp(s, "true", 4)) || (n == 3 && !strncasecmp(s, "yes", 3))) {
+            v->v.b = 1;
+        } else if ((n == 5 && !strncasecmp(s, "false", 5)) || (n == 2 && !strncasecmp(s, "no", 2))) {
+            v->v.b = 0;
+        } else {
+            *why = "not a boolean (1/0/true/false/yes/no)";
+            return -1;
+        }
+        return 0;
+    case COL_COUNTRY: {
+        int ok = n == 2;
+        for (size_t i = 0; ok && i < 2; i++) {
+            char ch = s[i];
+            ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+        }
+        if (!ok) {
+            *why = "not an ISO 3166-1 alpha-2 country code";
+            return -1;
+        }
+        v->v.cc[0] = (char)(s[0] & ~0x20);
+        v->v.cc[1] = (char)(s[1] & ~0x20);
+        v->v.cc[2] = '\0';
+        return 0;
+    }
+    case COL_ROLE:
+        if (n == 10 && !strncasecmp(s, "freelancer", 10))
+            v->v.role = ROLE_FREELANCER;
+        else if (n == 6 && !strncasecmp(s, "client", 6))
+            v->v.role = ROLE_CLIENT;
+        else {
+            *why = "role must be 'freelancer' or 'client'";
+            return -1;
+        }
+        return 0;
+    }
+    *why = "unknown column type";
+    return -1;
+}
+
+/* --- locating columns for messages ---------------------------------------- */
+
+/* Finds where CSV field k (0-based) starts in the raw record: *line_delta is
+ * the number of newlines before it, *col its 1-based byte column. */
+static void csv_locate(const char *raw, size_t n, size_t k, long *line_delta, long *col)
+{
+    size_t field = 0, linestart = 0;
+    long nl = 0;
+    int inq = 0;
+    size_t i = 0;
+    for (; i < n && field < k; i++) {
+        char c = raw[i];
+        if (c == '"')
+            inq = !inq;
+        else if (c == ',' && !inq)
+            field++;
+        else if (c == '\n') {
+            nl++;
+            linestart = i + 1;
+        }
+    }
+    *line_delta = nl;
+    *col = (long)(i - linestart) + 1;
+}
+
+/* Byte column of the value of "key" in a JSON line, or 1. */
+static long json_locate(const char *line, size_t n, const char *key)
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; i + kl + 2 <= n; i++) {
+        if (line[i] == '"' && memcmp(line + i + 1, key, kl) == 0 && line[i + kl + 1] == '"') {
+            size_t j = i + kl + 2;
+            while (j < n && (line[j] == ' ' || line[j] == '\t'))
+                j++;
+            if (j < n && line[j] == ':') {
+                j++;
+                while (j < n && (line[j] == ' ' || line[j] == '\t'))
+                    j++;
+                return (long)j + 1;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Where schema column c of the current row is, for messages. */
+static void locate(reader *r, int c, long *line, long *col)
+{
+    *line = r->rec_line;
+    *col = 1;
+    if (r->jsonl) {
+        if (c >= 0)
+            *col = json_locate(r->rec.data, r->rec.len, r->def->cols[c].name);
+        return;
+    }
+    for (size_t k = 0; k < r->ncolmap; k++) {
+        if (r->colmap[k] == c) {
+            long dl;
+            csv_locate(r->rec.data, r->rec.len, k, &dl, col);
+            *line += dl;
+            return;
+        }
+    }
+}
+
+/* --- rows ----------------------------------------------------------------- */
+
+/* Validates the present values in r->vals and hands the row over. */
+static void process_row(reader *r)
+{
+    r->st->rows_read++;
+    for (size_t c = 0; c < r->def->ncols; c++) {
+        tvalue *v = &r->vals[c];
+        const col_def *cd = &r->def->cols[c];
+        const char *why = NULL;
+        long line, col;
+        if (!v->present) {
+            if (cd->required) {
+                locate(r, (int)c, &line, &col);
+                bad_row(r, line, col, "missing value", "%s: missing required value", cd->name);
+                return;
+            }
+            continue;
+        }
+        if (convert(cd, v, &why)) {
+            char q[64];
+            quote_value(v->s, v->n, q, sizeof q);
+            locate(r, (int)c, &line, &col);
+            char key[96];
+            snprintf(key, sizeof key, "%s: %s", cd->name, why);
+            bad_row(r, line, col, key, "%s: %s: \"%s\"", cd->name, why, q);
+            return;
+        }
+    }
+    if (r->fn) {
+        int bad_col = -1;
+        const char *why = "rejected";
+        if (r->fn(r->ctx, r->vals, &bad_col, &why) != 0) {
+            long line, col;
+            locate(r, bad_col, &line, &col);
+            char key[96];
+            snprintf(key, sizeof key, "%s%s%s", bad_col >= 0 ? r->def->cols[bad_col].name : "",
+                     bad_col >= 0 ? ": " : "", why);
+            bad_row(r, line, col, key, "%s", key);
+            return;
+        }
+    }
+    r->st->rows_ok++;
+}
+
+static void note_unknown(reader *r, const char *name, size_t n)
+{
+    table_stats *st = r->st;
+    size_t have = strlen(st->unknown);
+    if (have + n + 2 < sizeof st->unknown)
+        snprintf(st->unknown + have, sizeof st->unknown - have, "%s%.*s", have ? "," : "",
+                 (int)n, name);
+}
+
+/* CSV header: maps field positions to schema columns. */
+static void csv_header(reader *r)
+{
+    int seen[SCHEMA_MAX_COLS] = {0};
+    if (r->nfields > sizeof r->colmap / sizeof r->colmap[0]) {
+        r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line, 1,
+                                "header has %zu columns (limit 64)", r->nfields);
+        return;
+    }
+    for (size_t k = 0; k < r->nfields; k++) {
+        const char *name = r->fields.data + r->foff[k];
+        size_t n = strlen(name);
+        int c = schema_column(r->def, name, n);
+        r->colmap[k] = c;
+        if (c >= 0 && seen[c]++) {
+            long dl, col;
+            csv_locate(r->rec.data, r->rec.len, k, &dl, &col);
+            r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line + dl, col,
+                                    "duplicate column '%s'", name);
+            return;
+        }
+        if (c < 0)
+            note_unknown(r, name, n);
+    }
+    r->ncolmap = r->nheader = r->nfields;
+    for (size_t c = 0; c < r->def->ncols; c++) {
+        if (r->def->cols[c].required && !seen[c]) {
+            r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line, 0,
+                                    "missing required column '%s' (table %s)",
+                                    r->def->cols[c].name, r->def->name);
+            return;
+        }
+    }
+    if (r->def == schema_table(TABLE_PORTS) && !seen[schema_column(r->def, "ip", 2)] &&
+        !seen[schema_column(r->def, "device_id", 9)]) {
+        r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line, 0,
+                                "table ports needs a column 'ip' or 'device_id'");
+        return;
+    }
+    if (r->st->unknown[0] && r->o->diag)
+        fprintf(r->o->diag, "%s%s:%ld: warning: ignoring unknown column(s): %s\n",
+                r->o->progress ? "\r\033[K" : "", r->name, r->rec_line, r->st->unknown);
+    r->header_done = 1;
+}
+
+static void csv_field_cb(void *s, size_t len, void *data)
+{
+    reader *r = data;
+    if (r->fatal)
+        return;
+    UTIL_GROW(r->foff, r->foff_cap, r->nfields + 1);
+    r->foff[r->nfields++] = r->fields.len;
+    buf_append(&r->fields, s ? s : "", s ? len : 0);
+    buf_putc(&r->fields, '\0');
+}
+
+static void csv_row_cb(int c, void *data)
+{
+    (void)c;
+    reader *r = data;
+    if (!r->fatal) {
+        if (!r->header_done) {
+            csv_header(r);
+        } else if (r->nfields != r->nheader) {
+            long line = r->rec_line, col = 1, dl = 0;
+            if (r->nfields > r->nheader) {
+                csv_locate(r->rec.data, r->rec.len, r->nheader, &dl, &col);
+            } else {
+                /* Point just past the last field. */
+                csv_locate(r->rec.data, r->rec.len, SIZE_MAX, &dl, &col);
+                col = col > 1 ? col - 1 : 1;
+            }
+            r->st->rows_read++;
+            bad_row(r, line + dl, col, "wrong number of fields",
+                    "expected %zu fields, found %zu", r->nheader, r->nfields);
+        } else {
+            for (size_t i = 0; i < r->def->ncols; i++)
+                r->vals[i].present = 0;
+            for (size_t k = 0; k < r->nfields; k++) {
+                int col = r->colmap[k];
+                if (col < 0)
+                    continue;
+                tvalue *v = &r->vals[col];
+                v->s = r->fields.data + r->foff[k];
+                v->n = (k + 1 < r->nfields ? r->foff[k + 1] : r->fields.len) - r->foff[k] - 1;
+                v->present = v->n > 0;
+            }
+            process_row(r);
+        }
+    }
+    r->nfields = 0;
+    buf_clear(&r->fields);
+    r->in_record = 0;
+}
+
+/* --- JSONL ---------------------------------------------------------------- */
+
+static void jsonl_line(reader *r, const char *line, size_t len)
+{
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    r->st->rows_read++;
+    if (!obj) {
+        bad_row(r, r->rec_line, jerr.column > 0 ? jerr.column : 1, "invalid JSON",
+                "invalid JSON: %s", jerr.text);
+        return;
+    }
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        bad_row(r, r->rec_line, 1, "not a JSON object", "line is not a JSON object");
+        return;
+    }
+    r->st->rows_read--; /* process_row counts it */
+    for (size_t i = 0; i < r->def->ncols; i++)
+        r->vals[i].present = 0;
+    const char *key;
+    json_t *val;
+    json_object_foreach(obj, key, val)
+    {
+        int c = schema_column(r->def, key, strlen(key));
+        if (c < 0) {
+            if (!r->st->unknown[0] && r->o->diag)
+                fprintf(r->o->diag, "%s%s:%ld: warning: ignoring unknown field '%s'\n",
+                        r->o->progress ? "\r\033[K" : "", r->name, r->rec_line, key);
+            if (!strstr(r->st->unknown, key))
+                note_unknown(r, key, strlen(key));
+            continue;
+        }
+        tvalue *v = &r->vals[c];
+        char *sc = r->scratch[c];
+        switch (json_typeof(val)) {
+        case JSON_STRING:
+            v->s = json_string_value(val);
+            v->n = json_string_length(val);
+            if (memchr(v->s, '\0', v->n)) {
+                r->st->rows_read++;
+                json_decref(obj);
+                bad_row(r, r->rec_line, json_locate(line, len, key), "NUL in string",
+                        "%s: string contains a NUL character", key);
+                return;
+            }
+            break;
+        case JSON_INTEGER:
+            snprintf(sc, sizeof r->scratch[0], "%" JSON_INTEGER_FORMAT, json_integer_value(val));
+            v->s = sc;
+            v->n = strlen(sc);
+            break;
+        case JSON_REAL:
+            snprintf(sc, sizeof r->scratch[0], "%.17g", json_real_value(val));
+            v->s = sc;
+            v->n = strlen(sc);
+            break;
+        case JSON_TRUE:
+        case JSON_FALSE:
+            v->s = json_is_true(val) ? "true" : "false";
+            v->n = strlen(v->s);
+            break;
+        case JSON_NULL:
+            continue;
+        default:
+            r->st->rows_read++;
+            json_decref(obj);
+            bad_row(r, r->rec_line, json_locate(line, len, key), "not a scalar",
+                    "%s: expected a string or number", key);
+            return;
+        }
+        v->present = v->n > 0;
+    }
+    process_row(r);
+    json_decref(obj);
+}
+
+/* --- driver --------------------------------------------------------------- */
+
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+static void progress(reader *r, int final)
+{
+    double now = util_now();
+    if (!final && now - r->last_progress < 0.2)
+        return;
+    r->last_progress = now;
+    double el = now - r->t0;
+    double mb = (double)source_raw_done(r->src) / 1e6, tot = (double)source_raw_size(r->src) / 1e6;
+    fprintf(r->o->diag, "\r\033[K  %-14s %8.1f / %.1f MB  %10" PRIu64 " rows  %6.2f M rows/s%s",
+            r->name, mb, tot, r->st->rows_read, el > 0 ? (double)r->st->rows_read / el / 1e6 : 0.0,
+            final ? "\n" : "");
+    fflush(r->o->diag);
+}
+
+int table_read(const char *path, const char *display, table_id tid, int jsonl,
+               const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st,
+               rs_error *err)
+{
+    reader r = {0};
+    struct csv_parser p;
+    int csv_ok = 0;
+    int rc = RS_OK;
+    memset(st, 0, sizeof *st);
+    st->jsonl = jsonl;
+    r.path = path;
+    r.name = display;
+    r.def = schema_table(tid);
+    r.o = opts;
+    r.fn = fn;
+    r.ctx = ctx;
+    r.st = st;
+    r.err = err;
+    r.jsonl = jsonl;
+    r.t0 = r.last_progress = util_now();
+
+    rc = source_open(&r.src, path, display, err);
+    if (rc)
+        goto cleanup;
+    st->gzip = source_is_gzip(r.src);
+    if (!jsonl) {
+        if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+            rc = rs_error_set(err, RS_E_IO, display, 0, 0, "cannot initialise CSV parser");
+            goto cleanup;
+        }
+        csv_ok = 1;
+    }
+    const char *line;
+    size_t len;
+    uint64_t nlines = 0;
+    int got;
+    while ((got = source_next_line(r.src, &line, &len, err)) > 0) {
+        long lineno = source_line(r.src);
+        if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            line += 3; /* UTF-8 byte order mark */
+            len -= 3;
+        }
+        size_t bad;
+        int u = utf8_check(line, len, &bad);
+        if (u != UTF8_OK) {
+            rc = rs_error_set(err, RS_E_FORMAT, display, lineno, (long)bad + 1,
+                              u == UTF8_NUL ? "NUL byte in text (binary file?)"
+                                            : "invalid UTF-8 byte 0x%02x",
+                              (unsigned)(unsigned char)line[bad]);
+            goto cleanup;
+        }
+        if (jsonl) {
+            if (!blank(line, len)) {
+                r.rec_line = lineno;
+                buf_clear(&r.rec);
+                buf_append(&r.rec, line, len);
+                jsonl_line(&r, line, len);
+            }
+        } else {
+            if (!r.in_record) {
+                if (blank(line, len))
+                    continue;
+                r.in_record = 1;
+                r.rec_line = lineno;
+                buf_clear(&r.rec);
+            }
+            buf_append(&r.rec, line, len);
+            if (csv_parse(&p, line, len, csv_field_cb, csv_row_cb, &r) != len && !r.fatal) {
+                rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line, 0,
+                                  "malformed CSV: %s (a quote inside an unquoted field, or "
+                                  "text after a closing quote)",
+                                  csv_strerror(csv_error(&p)));
+                goto cleanup;
+            }
+        }
+        if (r.fatal) {
+            rc = r.fatal;
+            goto cleanup;
+        }
+        if (opts->progress && opts->diag && (++nlines & 0xffff) == 0)
+            progress(&r, 0);
+    }
+    if (got < 0) {
+        rc = got;
+        goto cleanup;
+    }
+    if (!jsonl) {
+        if (csv_fini(&p, csv_field_cb, csv_row_cb, &r) != 0) {
+            rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line, 0,
+                              "unterminated quoted field at end of file (record starts here)");
+            goto cleanup;
+        }
+        if (r.fatal) {
+            rc = r.fatal;
+            goto cleanup;
+        }
+        if (!r.header_done) {
+            rc = rs_error_set(err, RS_E_SCHEMA, display, 0, 0,
+                              "empty file: a header row is required");
+            goto cleanup;
+        }
+    }
+    rc = source_sha256(r.src, st->sha256, err);
+    if (opts->progress && opts->diag)
+        progress(&r, 1);
+
+cleanup:
+    if (r.src)
+        st->raw_bytes = source_raw_done(r.src);
+    st->seconds = util_now() - r.t0;
+    if (csv_ok)
+        csv_free(&p);
+    source_close(r.src);
+    buf_free(&r.fields);
+    buf_free(&r.rec);
+    free(r.foff);
+    return rc;
+}

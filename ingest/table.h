@@ -1,0 +1,83 @@
+/* table.h - reads one input table (CSV or JSONL, optionally gzip) against the
+ * schema, yielding typed rows and reporting bad rows with file:line:column.
+ *
+ * Errors fall in two classes. A bad value (unparsable timestamp, bad IP,
+ * negative amount, missing required value, wrong field count) skips the row:
+ * it is counted by reason, the first report_limit per file are printed as
+ * "file:line:col: column: reason", and with opts.strict or past
+ * opts.max_bad_rows it becomes fatal. Structural corruption (unbalanced or
+ * unterminated quote, invalid UTF-8, NUL byte, truncated gzip, missing or
+ * duplicate header column) is fatal at once: table_read returns a negative
+ * code with the one-line message in err.
+ *
+ * Columns are 1-based byte offsets in the physical line.
+ */
+#ifndef RINGSCAN_TABLE_H
+#define RINGSCAN_TABLE_H
+
+#include "graph/util.h"
+#include "ingest/ipaddr.h"
+#include "ingest/schema.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+    const char *s; /* raw text (NUL-terminated, borrowed for the callback) */
+    size_t n;
+    int present; /* 0 when missing or empty */
+    union {
+        int64_t ts;
+        ipaddr ip;
+        uint64_t u;
+        double d;
+        int b;
+        char cc[3];
+        int role; /* ROLE_FREELANCER or ROLE_CLIENT */
+    } v;
+} tvalue;
+
+/* Called once per valid row with values indexed by schema column. Returns 0 to
+ * accept, or RS_E_VALUE to reject it, setting *bad_col (schema column) and
+ * *why (a static reason). */
+typedef int (*table_row_fn)(void *ctx, const tvalue *vals, int *bad_col, const char **why);
+
+#define TABLE_MAX_REASONS 24
+
+typedef struct {
+    uint64_t rows_read;  /* data rows seen */
+    uint64_t rows_ok;    /* rows passed to the callback and accepted */
+    uint64_t rows_bad;   /* rows skipped */
+    uint64_t raw_bytes;
+    double seconds;
+    char sha256[65];
+    int gzip;
+    int jsonl;
+    struct {
+        char reason[96];
+        uint64_t count;
+    } reasons[TABLE_MAX_REASONS];
+    size_t nreasons;
+    uint64_t reasons_other; /* bad rows whose reason did not fit the table */
+    char unknown[256];      /* ignored columns, comma separated */
+} table_stats;
+
+typedef struct {
+    int strict;
+    uint64_t max_bad_rows; /* fatal when the run-wide count exceeds this */
+    uint64_t *bad_total;   /* run-wide bad row counter (may be NULL) */
+    int report_limit;      /* bad rows printed per file (20) */
+    int progress;          /* draw a progress line on diag */
+    FILE *diag;            /* warnings and bad-row reports; NULL = silent */
+} table_opts;
+
+#define TABLE_OPTS_INIT {0, 1000, NULL, 20, 0, NULL}
+
+/* Reads path (shown as display in messages) as table tid. jsonl selects the
+ * format. fn may be NULL (validate only). Returns RS_OK or a negative RS_E_*
+ * with err filled; st is filled either way. */
+int table_read(const char *path, const char *display, table_id tid, int jsonl,
+               const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st,
+               rs_error *err);
+
+#endif

@@ -1,0 +1,173 @@
+/* ts.c - timestamp parsing and formatting; see ts.h.
+ *
+ * Hand-parsed rather than strptime/timegm: those depend on the locale and TZ,
+ * accept partial input, and are several times slower on the ingest hot path
+ * (one timestamp per row). The civil-date arithmetic is the standard
+ * era-based days-from-civil conversion.
+ */
+#include "ingest/ts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int64_t ts_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t yy = (int64_t)yoe + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yy + (*m <= 2));
+}
+
+static int digits(const char *s, size_t n, unsigned *out)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int is_leap(unsigned y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int fail(const char **why, const char *reason)
+{
+    if (why)
+        *why = reason;
+    return -1;
+}
+
+/* Epoch seconds with an optional fraction: digits[.digits]. */
+static int parse_epoch(const char *s, size_t n, int64_t *out, const char **why)
+{
+    size_t i = 0;
+    int64_t sec = 0;
+    if (n == 0)
+        return fail(why, "empty timestamp");
+    for (; i < n && s[i] != '.'; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return fail(why, "not a timestamp (expected RFC 3339, "
+                             "'YYYY-MM-DD HH:MM:SS' or epoch seconds)");
+        if (sec > 253402300799LL / 10) /* 9999-12-31T23:59:59Z */
+            return fail(why, "epoch seconds out of range");
+        sec = sec * 10 + (s[i] - '0');
+    }
+    if (i == 0)
+        return fail(why, "not a timestamp");
+    if (sec > 253402300799LL)
+        return fail(why, "epoch seconds out of range");
+    int64_t ms = 0;
+    if (i < n) { /* fraction */
+        i++;
+        if (i == n)
+            return fail(why, "epoch fraction has no digits");
+        int scale = 100;
+        for (; i < n; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return fail(why, "not a timestamp");
+            ms += (s[i] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    *out = sec * 1000 + ms;
+    return 0;
+}
+
+int ts_parse(const char *s, size_t n, int64_t *out, const char **why)
+{
+    /* Date forms start with YYYY-; anything else must be epoch seconds. */
+    if (n < 10 || s[4] != '-')
+        return parse_epoch(s, n, out, why);
+    unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+    if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
+        return fail(why, "malformed date (expected YYYY-MM-DD)");
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1)
+        return fail(why, "date out of range");
+    static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d > mdays[mo - 1] + (mo == 2 && is_leap(y)))
+        return fail(why, "day out of range for month");
+    if (n == 10)
+        return fail(why, "date without time");
+    size_t i = 10;
+    if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
+        return fail(why, "expected 'T' or space between date and time");
+    i++;
+    if (n < i + 8 || digits(s + i, 2, &h) || s[i + 2] != ':' || digits(s + i + 3, 2, &mi) ||
+        s[i + 5] != ':' || digits(s + i + 6, 2, &sec))
+        return fail(why, "malformed time (expected HH:MM:SS)");
+    if (h > 23 || mi > 59 || sec > 60)
+        return fail(why, "time out of range");
+    i += 8;
+    int64_t ms = 0;
+    if (i < n && s[i] == '.') {
+        i++;
+        size_t start = i;
+        int scale = 100;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            ms += (s[i] - '0') * scale;
+            scale /= 10;
+        }
+        if (i == start)
+            return fail(why, "fractional seconds have no digits");
+    }
+    int64_t offset_min = 0;
+    if (i < n) {
+        if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
+            i++;
+        } else if ((s[i] == '+' || s[i] == '-') && n - i == 6 && s[i + 3] == ':') {
+            unsigned oh, om;
+            if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+                return fail(why, "malformed UTC offset");
+            offset_min = (int64_t)(oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+            i = n;
+        } else {
+            return fail(why, "trailing characters after time (expected Z or +HH:MM)");
+        }
+    }
+    int64_t days = ts_days_from_civil(y, mo, d);
+    int64_t t = ((days * 24 + h) * 60 + mi) * 60 + sec;
+    t -= offset_min * 60;
+    if (t < 0)
+        return fail(why, "timestamp before 1970");
+    *out = t * 1000 + ms;
+    return 0;
+}
+
+char *ts_format(int64_t ms, char *buf)
+{
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int frac = (int)(ms - secs * 1000);
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    int64_t rem = secs - days * 86400;
+    int y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    int hh = (int)(rem / 3600), mm = (int)(rem / 60 % 60), ss = (int)(rem % 60);
+    if (frac)
+        snprintf(buf, TS_FMT_LEN, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d, hh, mm, ss,
+                 frac);
+    else
+        snprintf(buf, TS_FMT_LEN, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d, hh, mm, ss);
+    return buf;
+}

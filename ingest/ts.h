@@ -1,0 +1,31 @@
+/* ts.h - timestamps: parse the three input forms, format ISO 8601 UTC.
+ *
+ * A timestamp is an int64 count of milliseconds since 1970-01-01T00:00:00Z.
+ * Accepted inputs (whole field, no surrounding text):
+ *   RFC 3339         2026-03-01T12:34:56Z, 2026-03-01t12:34:56.123+09:00,
+ *                    "T" may also be a single space
+ *   SQL-like         2026-03-01 12:34:56 (no offset: taken as UTC)
+ *   Unix epoch       1772368496 or 1772368496.25 (seconds)
+ * Years 1970-9999. Fractions are truncated to milliseconds.
+ */
+#ifndef RINGSCAN_TS_H
+#define RINGSCAN_TS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TS_NONE INT64_MIN
+
+/* Parses s[0..n) into *out (ms since epoch). Returns 0, or -1 when the text is
+ * not a valid timestamp; *why (when non-NULL) then points at a static reason. */
+int ts_parse(const char *s, size_t n, int64_t *out, const char **why);
+
+/* Writes "YYYY-MM-DDTHH:MM:SSZ" (".mmm" before Z when ms is not whole) into
+ * buf, which must hold at least TS_FMT_LEN bytes. Returns buf. */
+#define TS_FMT_LEN 64
+char *ts_format(int64_t ms, char *buf);
+
+/* Days since the epoch of a proleptic Gregorian civil date. */
+int64_t ts_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif
