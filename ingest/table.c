@@ -450,9 +450,11 @@ static void csv_row_cb(int c, void *data)
             if (r->nfields > r->nheader) {
                 csv_locate(r->rec.data, r->rec.len, r->nheader, &dl, &col);
             } else {
-                /* Point just past the last field. */
-                csv_locate(r->rec.data, r->rec.len, SIZE_MAX, &dl, &col);
-                col = col > 1 ? col - 1 : 1;
+                /* Point just past the last field, before the line end. */
+                size_t end = r->rec.len;
+                while (end > 0 && (r->rec.data[end - 1] == '\n' || r->rec.data[end - 1] == '\r'))
+                    end--;
+                csv_locate(r->rec.data, end, SIZE_MAX, &dl, &col);
             }
             r->st->rows_read++;
             bad_row(r, line + dl, col, "wrong number of fields",

@@ -1,0 +1,267 @@
+/* test_table.c - the CSV/JSONL table reader: typed values, bad rows with
+ * file:line:col, structural errors, gzip, BOM, CRLF. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "ingest/table.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/rs-test-table-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static const char *write_file(const char *name, const char *data, size_t n)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+    return path;
+}
+
+typedef struct {
+    int rows;
+    int64_t ts_sum;
+    char last_account[64];
+    int last_ip_len;
+} collect;
+
+static int on_row(void *ctx, const tvalue *v, int *bad_col, const char **why)
+{
+    (void)bad_col, (void)why;
+    collect *c = ctx;
+    c->rows++;
+    c->ts_sum += v[0].v.ts;
+    snprintf(c->last_account, sizeof c->last_account, "%.*s", (int)v[1].n, v[1].s);
+    c->last_ip_len = v[2].v.ip.len;
+    return 0;
+}
+
+static int read_logins(const char *path, int jsonl, collect *c, table_stats *st, rs_error *err,
+                       int strict, FILE *diag)
+{
+    table_opts o = TABLE_OPTS_INIT;
+    o.strict = strict;
+    o.diag = diag;
+    memset(c, 0, sizeof *c);
+    return table_read(path, "logins.csv", TABLE_LOGINS, jsonl, &o, on_row, c, st, err);
+}
+
+/* Captures diagnostics in a memory stream. */
+static char *diagbuf;
+static size_t diaglen;
+
+static void test_table__csv_any_order_and_types(void **state)
+{
+    (void)state;
+    const char csv[] = "\xEF\xBB\xBFip,extra,account_id,ts\r\n"
+                       "1.2.3.4,x,\"A,1\",2026-03-01T00:00:00Z\r\n"
+                       "\r\n"
+                       "::ffff:5.6.7.8,y,\"multi\nline\",1772323200\r\n";
+    const char *p = write_file("logins.csv", csv, sizeof csv - 1);
+    collect c;
+    table_stats st;
+    rs_error err = {0};
+    FILE *diag = open_memstream(&diagbuf, &diaglen);
+    assert_int_equal(read_logins(p, 0, &c, &st, &err, 0, diag), RS_OK);
+    fclose(diag);
+    assert_int_equal(c.rows, 2);
+    assert_int_equal(st.rows_ok, 2);
+    assert_int_equal(st.rows_bad, 0);
+    assert_string_equal(c.last_account, "multi\nline");
+    assert_int_equal(c.last_ip_len, 4);
+    assert_int_equal(c.ts_sum, 2 * 1772323200000LL);
+    assert_string_equal(st.unknown, "extra");
+    assert_non_null(strstr(diagbuf, "logins.csv:1: warning: ignoring unknown column(s): extra"));
+    assert_int_equal(strlen(st.sha256), 64);
+    free(diagbuf);
+}
+
+static void test_table__bad_rows_located(void **state)
+{
+    (void)state;
+    const char csv[] = "ts,account_id,ip\n"
+                       "2026-03-01T00:00:00Z,A,1.2.3.4\n"
+                       "\"x\ny\",A,1.2.3.4\n"
+                       "2026-03-01T00:00:00Z,B,1.2.3.999\n"
+                       "2026-03-01T00:00:00Z,C\n"
+                       "2026-03-01T00:00:00Z,,1.2.3.4\n";
+    const char *p = write_file("logins.csv", csv, sizeof csv - 1);
+    collect c;
+    table_stats st;
+    rs_error err = {0};
+    FILE *diag = open_memstream(&diagbuf, &diaglen);
+    assert_int_equal(read_logins(p, 0, &c, &st, &err, 0, diag), RS_OK);
+    fclose(diag);
+    assert_int_equal(c.rows, 1);
+    assert_int_equal(st.rows_read, 5);
+    assert_int_equal(st.rows_bad, 4);
+    assert_non_null(strstr(diagbuf, "logins.csv:3:1: ts: "));
+    assert_non_null(strstr(diagbuf, "logins.csv:5:24: ip: invalid IPv4 address: \"1.2.3.999\""));
+    assert_non_null(strstr(diagbuf, "logins.csv:6:23: expected 3 fields, found 2"));
+    assert_non_null(strstr(diagbuf, "expected 3 fields, found 2"));
+    assert_non_null(strstr(diagbuf, "logins.csv:7:22: account_id: missing required value"));
+    free(diagbuf);
+}
+
+static void test_table__strict_makes_bad_row_fatal(void **state)
+{
+    (void)state;
+    const char csv[] = "ts,account_id,ip\n2026-03-01T00:00:00Z,A,nope\n";
+    const char *p = write_file("logins.csv", csv, sizeof csv - 1);
+    collect c;
+    table_stats st;
+    rs_error err = {0};
+    assert_int_equal(read_logins(p, 0, &c, &st, &err, 1, NULL), RS_E_VALUE);
+    assert_non_null(strstr(err.msg, "logins.csv:2:24: ip: invalid IPv4 address"));
+}
+
+static void test_table__structural_errors(void **state)
+{
+    (void)state;
+    struct {
+        const char *data;
+        size_t n;
+        int code;
+        const char *msg;
+    } cases[] = {
+        {"ts,account_id\n", 14, RS_E_SCHEMA, "logins.csv:1: missing required column 'ip'"},
+        {"ts,account_id,ip,ts\n", 20, RS_E_SCHEMA, "logins.csv:1:18: duplicate column 'ts'"},
+        {"", 0, RS_E_SCHEMA, "empty file"},
+        {"ts,account_id,ip\n1,a\"b,1.2.3.4\n", 31, RS_E_FORMAT, "logins.csv:2: malformed CSV"},
+        {"ts,account_id,ip\n1,\"ab,1.2.3.4\n", 31, RS_E_FORMAT,
+         "logins.csv:2: unterminated quoted field"},
+        {"ts,account_id,ip\n1,\xff,1.2.3.4\n", 28, RS_E_FORMAT,
+         "logins.csv:2:3: invalid UTF-8 byte 0xff"},
+        {"ts,account_id,ip\n1,a\0,1.2.3.4\n", 29, RS_E_FORMAT, "logins.csv:2:4: NUL byte"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *p = write_file("logins.csv", cases[i].data, cases[i].n);
+        collect c;
+        table_stats st;
+        rs_error err = {0};
+        int rc = read_logins(p, 0, &c, &st, &err, 0, NULL);
+        if (rc != cases[i].code || !strstr(err.msg, cases[i].msg))
+            fail_msg("case %zu: rc %d msg '%s', want %d '%s'", i, rc, err.msg, cases[i].code,
+                     cases[i].msg);
+    }
+}
+
+static void test_table__jsonl(void **state)
+{
+    (void)state;
+    const char js[] = "{\"ts\":1772323200,\"account_id\":\"A\",\"ip\":\"2001:db8::1\"}\n"
+                      "\n"
+                      "{\"ts\":\"2026-03-01T00:00:00Z\",\"account_id\":7,\"ip\":\"1.2.3.4\","
+                      "\"session_seconds\":\"60\",\"zzz\":1}\n"
+                      "{broken\n"
+                      "[1,2]\n"
+                      "{\"ts\":1,\"account_id\":{\"a\":1},\"ip\":\"1.2.3.4\"}\n"
+                      "{\"ts\":1,\"account_id\":\"A\",  \"ip\": \"300.1.1.1\"}\n";
+    const char *p = write_file("logins.jsonl", js, sizeof js - 1);
+    collect c;
+    table_stats st;
+    rs_error err = {0};
+    FILE *diag = open_memstream(&diagbuf, &diaglen);
+    assert_int_equal(read_logins(p, 1, &c, &st, &err, 0, diag), RS_OK);
+    fclose(diag);
+    assert_int_equal(c.rows, 2);
+    assert_string_equal(c.last_account, "7");
+    assert_int_equal(st.rows_bad, 4);
+    assert_non_null(strstr(diagbuf, "logins.csv:4:7: invalid JSON"));
+    assert_non_null(strstr(diagbuf, "logins.csv:5:1: line is not a JSON object"));
+    assert_non_null(strstr(diagbuf, "logins.csv:6:22: account_id: expected a string or number"));
+    assert_non_null(strstr(diagbuf, "logins.csv:7:34: ip: invalid IPv4 address"));
+    assert_string_equal(st.unknown, "zzz");
+    free(diagbuf);
+}
+
+static void test_table__gzip_and_truncation(void **state)
+{
+    (void)state;
+    const char csv[] = "ts,account_id,ip\n2026-03-01T00:00:00Z,A,1.2.3.4\n"
+                       "2026-03-01T00:00:01Z,B,1.2.3.5\n";
+    char path[256];
+    snprintf(path, sizeof path, "%s/logins.csv.gz", dir);
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    assert_int_equal(gzwrite(gz, csv, sizeof csv - 1), (int)(sizeof csv - 1));
+    gzclose(gz);
+    collect c;
+    table_stats st;
+    rs_error err = {0};
+    assert_int_equal(read_logins(path, 0, &c, &st, &err, 0, NULL), RS_OK);
+    assert_int_equal(c.rows, 2);
+    assert_true(st.gzip);
+    /* Truncate the file to half. */
+    FILE *f = fopen(path, "rb");
+    char buf[512];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    const char *p = write_file("logins.csv.gz", buf, n / 2);
+    assert_int_equal(read_logins(p, 0, &c, &st, &err, 0, NULL), RS_E_FORMAT);
+    assert_non_null(strstr(err.msg, "truncated gzip"));
+}
+
+static void test_table__value_types(void **state)
+{
+    (void)state;
+    const char csv[] = "ts,client_id,freelancer_id,stars\n"
+                       "1,c,f,4.5\n"
+                       "1,c,f,5.5\n"
+                       "1,c,f,abc\n"
+                       "1,c,f,-1\n"
+                       "1,c,f,inf\n"
+                       "1,c,f,0x5\n";
+    const char *p = write_file("ratings.csv", csv, sizeof csv - 1);
+    table_opts o = TABLE_OPTS_INIT;
+    table_stats st;
+    rs_error err = {0};
+    assert_int_equal(table_read(p, "ratings.csv", TABLE_RATINGS, 0, &o, NULL, NULL, &st, &err),
+                     RS_OK);
+    assert_int_equal(st.rows_ok, 1);
+    assert_int_equal(st.rows_bad, 5);
+    /* max_bad_rows makes the run fatal once exceeded. */
+    uint64_t total = 0;
+    o.bad_total = &total;
+    o.max_bad_rows = 2;
+    assert_int_equal(table_read(p, "ratings.csv", TABLE_RATINGS, 0, &o, NULL, NULL, &st, &err),
+                     RS_E_LIMIT);
+    assert_non_null(strstr(err.msg, "too many bad rows (3 > --max-bad-rows 2)"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table__csv_any_order_and_types),
+        cmocka_unit_test(test_table__bad_rows_located),
+        cmocka_unit_test(test_table__strict_makes_bad_row_fatal),
+        cmocka_unit_test(test_table__structural_errors),
+        cmocka_unit_test(test_table__jsonl),
+        cmocka_unit_test(test_table__gzip_and_truncation),
+        cmocka_unit_test(test_table__value_types),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
