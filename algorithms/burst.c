@@ -156,9 +156,9 @@ static void burst_extract(burst_list *out, const unsigned char *state, const dou
                           const double *ts, const double *alpha, const double *lnalpha,
                           size_t min_events)
 {
-    size_t open_at[BURST_MAX_STATES]; /* item index of the open burst per level */
-    size_t start_gap[BURST_MAX_STATES];
-    double dur[BURST_MAX_STATES]; /* clamped duration accumulated per level */
+    size_t open_at[BURST_MAX_STATES] = {0}; /* item index of the open burst per level */
+    size_t start_gap[BURST_MAX_STATES] = {0};
+    double dur[BURST_MAX_STATES] = {0}; /* clamped duration accumulated per level */
     size_t total = 0, used = 0, kept = 0, t, i;
     unsigned cur = 0, l;
 

@@ -16,6 +16,15 @@
  * is a maximal run of gaps whose state is >= l, so bursts nest (Kleinberg's
  * hierarchy).
  *
+ * Reading the output: the deeper levels have crisp boundaries; the level-1
+ * envelope can take in a few neighbouring baseline events, because the climb
+ * is paid once and staying up through a short lull is cheaper than paying it
+ * again. In a long stream with no real burst, random clumping can still reach
+ * level 1 at an intensity around 2 (a Poisson stream of 13,000 events does so
+ * in about one run in eight); a planted burst of 20x reaches level 4 or 5.
+ * Detectors should therefore threshold on level (or intensity) and weight,
+ * not on the mere presence of a burst.
+ *
  * Complexity: O(m * k) time and O(m * k) bytes of memory (one byte of back
  * pointer per gap and state; k <= BURST_MAX_STATES), where k is the number of
  * states actually used (see burst_params.max_states). The transition minimum is
@@ -76,8 +85,9 @@ typedef struct burst_interval {
     size_t last;      /* index of the last event in the burst (> first) */
     unsigned level;   /* automaton level, >= 1; a level-l burst lies inside a level-(l-1) one */
     double intensity; /* event rate inside the burst / baseline rate alpha_0 */
-    double weight;    /* cost saved by level l over level l-1 across the burst, > 0 for
-                       * a real burst; larger means more confidently bursty */
+    double weight;    /* cost saved by level l over level l-1, summed over the burst's
+                       * gaps (Kleinberg's burst weight); larger means more confidently
+                       * bursty */
 } burst_interval;
 
 /* Result of burst_detect. Plain struct; release with burst_list_free. */

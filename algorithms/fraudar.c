@@ -76,9 +76,10 @@ typedef struct fraudar_heap {
     fraudar_stats *st;
 } fraudar_heap;
 
-static int fraudar_heap_less(const fraudar_heap *h, uint32_t a, uint32_t b)
+static int fraudar_heap_less(const fraudar_heap *h, uint32_t x, uint32_t y)
 {
-    return h->key[a] < h->key[b] || (h->key[a] == h->key[b] && a < b);
+    double kx = h->key[x], ky = h->key[y];
+    return kx < ky || (kx == ky && x < y);
 }
 
 static void fraudar_heap_swap(fraudar_heap *h, size_t i, size_t j)
