@@ -89,7 +89,7 @@ typedef struct fraudar_result {
 
 /* Work counters, for tests and benchmarks. */
 typedef struct fraudar_stats {
-    uint64_t rounds;          /* peeling passes run (found blocks + the one that stopped) */
+    uint64_t rounds; /* peeling passes: one per block found, plus one if a pass ended the search */
     uint64_t heap_pops;       /* extract-min operations */
     uint64_t heap_decreases;  /* decrease-key operations */
     uint64_t heap_sift_steps; /* parent/child swaps in build, sift-up and sift-down */
