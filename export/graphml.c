@@ -75,7 +75,9 @@ static void key(rs_buf *b, const char *id, const char *for_, const char *type)
 
 static void data_str(rs_buf *b, const char *k, const char *s, size_t n)
 {
-    buf_printf(b, "      <data key=\"%s\">", k);
+    buf_puts(b, "      <data key=\"");
+    buf_puts(b, k);
+    buf_append(b, "\">", 2);
     text_xml_escape(b, s, n);
     buf_puts(b, "</data>\n");
 }
@@ -86,9 +88,27 @@ static void data_num(rs_buf *b, const char *k, double v)
         buf_printf(b, "      <data key=\"%s\">%.9g</data>\n", k, v);
 }
 
+static void put_int(rs_buf *b, long long v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--i] = '-';
+    buf_append(b, tmp + i, sizeof tmp - i);
+}
+
 static void data_int(rs_buf *b, const char *k, long long v)
 {
-    buf_printf(b, "      <data key=\"%s\">%lld</data>\n", k, v);
+    buf_puts(b, "      <data key=\"");
+    buf_puts(b, k);
+    buf_append(b, "\">", 2);
+    put_int(b, v);
+    buf_append(b, "</data>\n", 8);
 }
 
 static void anon_text(uint8_t a, char *out, size_t n)

@@ -31,7 +31,7 @@ typedef struct {
 struct intern_table {
     entry *entries;
     size_t n, cap;
-    uint32_t *slots; /* id + 1, 0 = empty */
+    uint64_t *slots; /* high 32 bits: hash tag; low 32: id + 1 (0 = empty) */
     size_t nslots;   /* power of two */
     char **chunks;
     size_t nchunks, chunks_cap;
@@ -78,15 +78,18 @@ static char *arena_copy(intern_table *t, const char *s, size_t n)
     return p;
 }
 
+#define TAG(h) ((h) & 0xffffffff00000000ull)
+
 static void rehash(intern_table *t)
 {
     size_t nslots = t->nslots * 2;
-    uint32_t *slots = xcalloc(nslots, sizeof *slots);
+    uint64_t *slots = xcalloc(nslots, sizeof *slots);
     for (size_t id = 0; id < t->n; id++) {
-        size_t i = (size_t)t->entries[id].hash & (nslots - 1);
+        uint64_t h = t->entries[id].hash;
+        size_t i = (size_t)h & (nslots - 1);
         while (slots[i])
             i = (i + 1) & (nslots - 1);
-        slots[i] = (uint32_t)id + 1;
+        slots[i] = TAG(h) | ((uint64_t)id + 1);
     }
     free(t->slots);
     t->slots = slots;
@@ -98,12 +101,15 @@ static size_t probe(const intern_table *t, const char *s, size_t n, uint64_t h)
 {
     size_t i = (size_t)h & (t->nslots - 1);
     for (;;) {
-        uint32_t v = t->slots[i];
+        uint64_t v = t->slots[i];
         if (!v)
             return i;
-        const entry *e = &t->entries[v - 1];
-        if (e->hash == h && e->len == n && memcmp(e->s, s, n) == 0)
-            return i;
+        /* The tag settles almost every mismatch without touching the entry. */
+        if (TAG(v) == TAG(h)) {
+            const entry *e = &t->entries[(uint32_t)v - 1];
+            if (e->hash == h && e->len == n && memcmp(e->s, s, n) == 0)
+                return i;
+        }
         i = (i + 1) & (t->nslots - 1);
     }
 }
@@ -115,7 +121,7 @@ uint32_t intern_put(intern_table *t, const char *s, size_t n, int *is_new)
     if (t->slots[i]) {
         if (is_new)
             *is_new = 0;
-        return t->slots[i] - 1;
+        return (uint32_t)t->slots[i] - 1;
     }
     if (t->n >= INTERN_NONE - 1 || n > UINT32_MAX) {
         /* 4 billion distinct entities will not fit the id space; treat as OOM. */
@@ -124,7 +130,7 @@ uint32_t intern_put(intern_table *t, const char *s, size_t n, int *is_new)
     UTIL_GROW(t->entries, t->cap, t->n + 1);
     uint32_t id = (uint32_t)t->n++;
     t->entries[id] = (entry){arena_copy(t, s, n), h, (uint32_t)n};
-    t->slots[i] = id + 1;
+    t->slots[i] = TAG(h) | ((uint64_t)id + 1);
     if (t->n * 2 > t->nslots)
         rehash(t);
     if (is_new)
@@ -136,7 +142,7 @@ uint32_t intern_get(const intern_table *t, const char *s, size_t n)
 {
     uint64_t h = XXH3_64bits(s, n);
     size_t i = probe(t, s, n, h);
-    return t->slots[i] ? t->slots[i] - 1 : INTERN_NONE;
+    return t->slots[i] ? (uint32_t)t->slots[i] - 1 : INTERN_NONE;
 }
 
 const char *intern_str(const intern_table *t, uint32_t id, size_t *len)

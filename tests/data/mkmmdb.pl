@@ -1,0 +1,81 @@
+#!/usr/bin/perl
+# mkmmdb.pl KIND OUT.mmdb - writes a tiny MaxMind DB test fixture.
+#   KIND: city (GeoIP2-City), asn (GeoLite2-ASN) or anon (GeoIP2-Anonymous-IP).
+# The networks are documentation ranges (RFC 5737, RFC 3849), which the writer
+# drops unless remove_reserved_networks => 0. IPv4 lives in the IPv6 tree at
+# ::/96 and is aliased from ::ffff:0:0/96 and 2002::/16 (alias_ipv6_to_ipv4).
+# The fixtures and their expected lookups are what tests/e2e_geoip.sh checks.
+use strict;
+use warnings;
+use MaxMind::DB::Writer::Tree;
+
+my ($kind, $out) = @ARGV;
+die "usage: $0 city|asn|anon OUT.mmdb\n" unless defined $out && $kind =~ /^(city|asn|anon)$/;
+
+my %types = (
+    country                        => 'map',
+    registered_country             => 'map',
+    iso_code                       => 'utf8_string',
+    location                       => 'map',
+    latitude                       => 'double',
+    longitude                      => 'double',
+    autonomous_system_number       => 'uint32',
+    autonomous_system_organization => 'utf8_string',
+    is_anonymous                   => 'boolean',
+    is_anonymous_vpn               => 'boolean',
+    is_hosting_provider            => 'boolean',
+    is_public_proxy                => 'boolean',
+    is_tor_exit_node               => 'boolean',
+);
+
+my %db = (
+    city => {
+        type => 'GeoIP2-City',
+        data => {
+            '192.0.2.0/25'     => { country => { iso_code => 'JP' },
+                                    location => { latitude => 35.6895, longitude => 139.6917 } },
+            '192.0.2.128/25'   => { country => { iso_code => 'DE' },
+                                    location => { latitude => 52.52, longitude => 13.405 } },
+            '198.51.100.0/24'  => { country => { iso_code => 'BR' } },
+            '2001:db8::/48'    => { country => { iso_code => 'FR' },
+                                    location => { latitude => 48.8566, longitude => 2.3522 } },
+        },
+    },
+    asn => {
+        type => 'GeoLite2-ASN',
+        data => {
+            '192.0.2.0/24'    => { autonomous_system_number => 64500,
+                                   autonomous_system_organization => 'Example Transit & Co <AS64500>' },
+            '198.51.100.0/24' => { autonomous_system_number => 64501,
+                                   autonomous_system_organization => "Exemplo Telecomunica\x{e7}\x{f5}es" },
+            '2001:db8::/32'   => { autonomous_system_number => 64502,
+                                   autonomous_system_organization => 'Doc6 Networks' },
+        },
+    },
+    anon => {
+        type => 'GeoIP2-Anonymous-IP',
+        data => {
+            '192.0.2.200/32'  => { is_anonymous => 1, is_anonymous_vpn => 1 },
+            '198.51.100.7/32' => { is_anonymous => 1, is_tor_exit_node => 1 },
+            '2001:db8:1::/48' => { is_anonymous => 1, is_hosting_provider => 1, is_public_proxy => 1 },
+        },
+    },
+);
+
+my $spec = $db{$kind};
+my $tree = MaxMind::DB::Writer::Tree->new(
+    ip_version               => 6,
+    record_size              => 24,
+    database_type            => $spec->{type},
+    languages                => ['en'],
+    description              => { en => "ringscan test fixture ($kind)" },
+    alias_ipv6_to_ipv4       => 1,
+    remove_reserved_networks => 0,
+    map_key_type_callback    => sub { $types{ $_[0] } // die "no type for key $_[0]\n" },
+);
+for my $net (sort keys %{ $spec->{data} }) {
+    $tree->insert_network($net, $spec->{data}{$net});
+}
+open my $fh, '>:raw', $out or die "$out: $!\n";
+$tree->write_tree($fh);
+close $fh or die "$out: $!\n";
