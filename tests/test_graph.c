@@ -1,0 +1,123 @@
+/* test_graph.c - entity interning, edge aggregation, roles, timeline sorting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "graph/graph.h"
+#include "ingest/ts.h"
+
+static ipaddr ip4(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+    ipaddr ip = {.len = 4, .b = {(uint8_t)a, (uint8_t)b, (uint8_t)c, (uint8_t)d}};
+    return ip;
+}
+
+static void test_graph__edges_aggregate_per_pair_and_kind(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t a = graph_account(g, "a", 1, 0);
+    ipaddr x = ip4(1, 2, 3, 4);
+    uint32_t ip = graph_ip(g, &x);
+    uint32_t dev = graph_device(g, "d", 1);
+    for (int i = 0; i < 5; i++) {
+        login_ev e = {.ts = 1000 * (5 - i), .account = a, .ip = ip, .device = dev, .session_s = -1};
+        graph_add_login(g, &e);
+    }
+    assert_int_equal(g->nedges, 2);
+    const rs_edge *e = &g->edges[0];
+    assert_int_equal(e->kind, EDGE_LOGIN);
+    assert_int_equal(e->count, 5);
+    assert_int_equal(e->first, 1000);
+    assert_int_equal(e->last, 5000);
+    assert_int_equal(g->edges[1].kind, EDGE_USES_DEVICE);
+    /* Same pair, other kind: a separate edge. */
+    graph_edge_add(g, EDGE_PAYOUT, a, ip, 1, 2.5);
+    assert_int_equal(g->nedges, 3);
+    graph_free(g);
+}
+
+static void test_graph__many_edges_survive_rehash(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    for (uint32_t i = 0; i < 50000; i++)
+        graph_edge_add(g, EDGE_RATING, i % 1000, i, i, 4.0);
+    for (uint32_t i = 0; i < 50000; i++)
+        graph_edge_add(g, EDGE_RATING, i % 1000, i, i + 7, 5.0);
+    assert_int_equal(g->nedges, 50000);
+    for (size_t k = 0; k < g->nedges; k += 999) {
+        assert_int_equal(g->edges[k].count, 2);
+        assert_true(g->edges[k].sum == 9.0);
+    }
+    graph_free(g);
+}
+
+static void test_graph__ipv4_mapped_is_one_node(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    ipaddr a, b;
+    const char *why;
+    assert_int_equal(ipaddr_parse("10.0.0.1", 8, &a, &why), 0);
+    assert_int_equal(ipaddr_parse("::ffff:10.0.0.1", 15, &b, &why), 0);
+    assert_int_equal(graph_ip(g, &a), graph_ip(g, &b));
+    char buf[IPADDR_STRLEN];
+    assert_string_equal(graph_label(g, NODE_IP, 0, buf), "10.0.0.1");
+    graph_free(g);
+}
+
+static void test_graph__roles_resolved_at_finalize(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t listed = graph_account(g, "L", 1, SEEN_AS_CLIENT);
+    g->acct[listed].role = ROLE_FREELANCER; /* accounts table wins */
+    uint32_t c = graph_account(g, "C", 1, SEEN_AS_CLIENT);
+    uint32_t both = graph_account(g, "B", 1, SEEN_AS_CLIENT | SEEN_AS_FREELANCER);
+    uint32_t none = graph_account(g, "N", 1, 0);
+    graph_finalize(g);
+    assert_int_equal(graph_account_type(g, listed), NODE_ACCOUNT);
+    assert_int_equal(graph_account_type(g, c), NODE_CLIENT);
+    assert_int_equal(graph_account_type(g, both), NODE_ACCOUNT);
+    assert_int_equal(graph_account_type(g, none), NODE_ACCOUNT);
+    graph_free(g);
+}
+
+static void test_graph__timelines_sorted_by_entity_then_time(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t a = graph_account(g, "a", 1, 0), b = graph_account(g, "b", 1, 0);
+    ipaddr x = ip4(1, 1, 1, 1);
+    uint32_t ip = graph_ip(g, &x);
+    const int64_t ts[] = {50, 10, 40, 20, 30};
+    const uint32_t who[] = {b, a, b, a, a};
+    for (int i = 0; i < 5; i++) {
+        login_ev e = {.ts = ts[i], .account = who[i], .ip = ip, .device = GRAPH_NONE, .session_s = -1};
+        graph_add_login(g, &e);
+    }
+    graph_finalize(g);
+    assert_int_equal(g->login_off[a], 0);
+    assert_int_equal(g->login_off[b], 3);
+    assert_int_equal(g->login_off[2], 5);
+    const int64_t want[] = {10, 20, 30, 40, 50};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(g->logins.v[i].ts, want[i]);
+    graph_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_graph__edges_aggregate_per_pair_and_kind),
+        cmocka_unit_test(test_graph__many_edges_survive_rehash),
+        cmocka_unit_test(test_graph__ipv4_mapped_is_one_node),
+        cmocka_unit_test(test_graph__roles_resolved_at_finalize),
+        cmocka_unit_test(test_graph__timelines_sorted_by_entity_then_time),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
