@@ -360,7 +360,7 @@ static uint32_t ev_ring_ip(ev_ctx *c, uint32_t i, int ch, int64_t d, gen_rng *r,
         *blk = a->vpn;
         return ev_vpn_exit(c, a->vpn, gen_rng_below(r, c->o->vpn_exits ? c->o->vpn_exits : 1));
     case GEN_CH_FARM: {
-        uint32_t k = g->nfarm > 1 ? (a->pub % g->nfarm) : 0;
+        uint32_t k = a->peer < g->nfarm ? a->peer : 0;
         *blk = g->farm_blk[k];
         return g->farm_ip[k];
     }

@@ -351,6 +351,15 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
             a->vpn = world_pick_block(&r, world_pick_cc(&r, world_vpn_cc), GEN_GEO_HOST);
             a->ndev = 1;
         }
+        /* Seat the farm's members round-robin on its lines; a line nobody uses is dropped. */
+        uint32_t seated = 0;
+        for (uint32_t j = 0; j < g->n; j++) {
+            gen_acct *a = &w->acct[g->first + j];
+            if ((a->chan & GEN_CH_FARM) && g->nfarm)
+                a->peer = seated++ % g->nfarm;
+        }
+        if (g->nfarm > 1 && seated < g->nfarm)
+            g->nfarm = seated ? seated : 1;
         if (g->behav & GEN_BIT(GEN_B_STRUCTURED_CHARGES)) {
             g->nstruct = g->n >= 10 ? 2 : 1;
             for (uint32_t j = 0; j < g->nstruct; j++) {

@@ -80,7 +80,8 @@ typedef struct gen_acct {
     uint32_t pub;     /* public id number; the id string is "u%08x" */
     uint32_t group;   /* office/household/agency group, or ring for members and shills */
     uint32_t op;      /* ring operator of a member, or GEN_NONE */
-    uint32_t peer;    /* milestone freelancer: its client; traveller: destination country */
+    uint32_t peer;    /* milestone freelancer: its client; traveller: destination country;
+                       * laptop-farm member: its farm line */
     uint32_t behav;   /* GEN_B_* bits: planted, then updated with what the events exhibit */
     int32_t created;  /* day of account creation, relative to the first simulated day */
     int32_t trip;     /* traveller: first day abroad */
