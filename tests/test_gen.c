@@ -98,6 +98,8 @@ static int cmpstr(const void *a, const void *b)
 
 static int strset_has(strset *s, const char *x)
 {
+    if (s->n == 0)
+        return 0;
     if (!s->sorted) {
         qsort(s->v, s->n, sizeof *s->v, cmpstr);
         s->sorted = 1;
