@@ -114,9 +114,8 @@ static void test_eval__report_on_fixture(void **state)
     (void)state;
     json_t *r = NULL;
     char err[512];
-    assert_int_equal(eval_compute(&r, "tests/data/eval/case1/out", "tests/data/eval/case1", err,
-                                  sizeof err),
-                     0);
+    assert_int_equal(
+        eval_compute(&r, "tests/data/eval/case1/out", "tests/data/eval/case1", err, sizeof err), 0);
     assert_true(num(r, "accounts", "missing_from_output", NULL) == 1);
     assert_true(num(r, "accounts", "unknown_in_output", NULL) == 1);
     assert_true(num(r, "ring_freelancers", "tp", NULL) == 3);
@@ -152,9 +151,9 @@ static void test_eval__nothing_flagged_no_rings(void **state)
     (void)state;
     json_t *r = NULL;
     char err[512];
-    assert_int_equal(
-        eval_compute(&r, "tests/data/eval/none", "tests/data/eval/case1/truth.csv", err, sizeof err),
-        0);
+    assert_int_equal(eval_compute(&r, "tests/data/eval/none", "tests/data/eval/case1/truth.csv",
+                                  err, sizeof err),
+                     0);
     assert_true(num(r, "ring_freelancers", "precision", NULL) == 0);
     assert_true(num(r, "ring_freelancers", "recall", NULL) == 0);
     assert_true(num(r, "shill_clients", "f1", NULL) == 0);
@@ -162,8 +161,8 @@ static void test_eval__nothing_flagged_no_rings(void **state)
     assert_true(fabs(num(r, "risk_score", "all", "average_precision") - 6.0 / 12) < EPS);
     assert_true(num(r, "ring_recovery", "mean_best_jaccard", NULL) == 0);
     assert_true(num(r, "ring_recovery", "reported_rings", NULL) == 0);
-    assert_true(json_is_false(
-        json_object_get(json_object_get(r, "ring_recovery"), "rings_json_present")));
+    assert_true(
+        json_is_false(json_object_get(json_object_get(r, "ring_recovery"), "rings_json_present")));
     assert_true(num(r, "benign_fpr", "office", "fpr") == 0);
     json_decref(r);
 }
@@ -173,14 +172,12 @@ static void test_eval__missing_files_are_errors(void **state)
     (void)state;
     json_t *r = NULL;
     char err[512];
-    assert_int_equal(eval_compute(&r, "tests/data/eval/nope", "tests/data/eval/case1", err,
-                                  sizeof err),
-                     -1);
+    assert_int_equal(
+        eval_compute(&r, "tests/data/eval/nope", "tests/data/eval/case1", err, sizeof err), -1);
     assert_non_null(strstr(err, "accounts.csv"));
     assert_null(r);
-    assert_int_equal(eval_compute(&r, "tests/data/eval/none", "tests/data/eval/nope", err,
-                                  sizeof err),
-                     -1);
+    assert_int_equal(
+        eval_compute(&r, "tests/data/eval/none", "tests/data/eval/nope", err, sizeof err), -1);
     assert_null(r);
 }
 

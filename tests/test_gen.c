@@ -69,9 +69,9 @@ static int files_equal(const char *a, const char *b)
     return eq;
 }
 
-static const char *const tables[] = {"accounts.csv", "logins.csv",  "bids.csv",  "ratings.csv",
-                                     "payouts.csv",  "charges.csv", "ports.csv", "truth.csv",
-                                     "truth.json"};
+static const char *const tables[] = {"accounts.csv", "logins.csv",  "bids.csv",
+                                     "ratings.csv",  "payouts.csv", "charges.csv",
+                                     "ports.csv",    "truth.csv",   "truth.json"};
 
 /* A growable set of strings with sorted lookup. */
 typedef struct strset {
@@ -201,8 +201,8 @@ static void test_gen__no_temporary_files_left(void **state)
     small_opts(&o, a, 5);
     o.gzip = 1;
     assert_int_equal(gen_run(&o, "test"), 0);
-    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s' | grep '^\\.')\" && test -s '%s/logins.csv.gz'",
-             a, a);
+    snprintf(cmd, sizeof cmd,
+             "test -z \"$(ls -A '%s' | grep '^\\.')\" && test -s '%s/logins.csv.gz'", a, a);
     assert_int_equal(system(cmd), 0);
     rmtree(a);
     free(a);
@@ -250,13 +250,24 @@ static void test_gen__populations_and_behaviours_at_configured_shares(void **sta
 
     pop_ctx pc;
     memset(&pc, 0, sizeof pc);
-    const char *names[] = {"ordinary",  "mobile_cgnat", "office",    "household",
-                           "vpn",       "traveller",    "agency",    "overnight",
-                           "heavy_bidder", "milestone", "ring_freelancer", "client",
-                           "enterprise_client", "milestone_client", "shill_client"};
-    const double share[] = {0,          o.p_cgnat,     o.p_office,  o.p_household, o.p_vpn,
-                            o.p_traveller, o.p_agency, o.p_overnight, o.p_heavy_bidder,
-                            o.p_milestone};
+    const char *names[] = {"ordinary",
+                           "mobile_cgnat",
+                           "office",
+                           "household",
+                           "vpn",
+                           "traveller",
+                           "agency",
+                           "overnight",
+                           "heavy_bidder",
+                           "milestone",
+                           "ring_freelancer",
+                           "client",
+                           "enterprise_client",
+                           "milestone_client",
+                           "shill_client"};
+    const double share[] = {
+        0,          o.p_cgnat,     o.p_office,       o.p_household, o.p_vpn, o.p_traveller,
+        o.p_agency, o.p_overnight, o.p_heavy_bidder, o.p_milestone};
     pc.nnames = sizeof names / sizeof names[0];
     memcpy(pc.names, names, sizeof names);
     snprintf(path, sizeof path, "%s/truth.csv", d);
@@ -283,19 +294,20 @@ static void test_gen__populations_and_behaviours_at_configured_shares(void **sta
     assert_non_null(t);
     json_t *rings = json_object_get(t, "rings");
     assert_int_equal(json_array_size(rings), 150);
-    const char *bn[] = {"operator_abroad", "anon_network", "laptop_farm",  "shared_device",
-                        "geo_hop",         "long_session", "bid_spam",     "shill_rated",
+    const char *bn[] = {"operator_abroad", "anon_network",      "laptop_farm", "shared_device",
+                        "geo_hop",         "long_session",      "bid_spam",    "shill_rated",
                         "shared_payout",   "structured_charges"};
-    const double bp[] = {o.b_abroad,      o.b_anon,         o.b_farm,   o.b_shared_device,
-                         o.b_geo_hop,     o.b_long_session, o.b_bid_spam, o.b_shill,
+    const double bp[] = {o.b_abroad,        o.b_anon,         o.b_farm,     o.b_shared_device,
+                         o.b_geo_hop,       o.b_long_session, o.b_bid_spam, o.b_shill,
                          o.b_shared_payout, o.b_structuring};
     for (size_t b = 0; b < sizeof bn / sizeof bn[0]; b++) {
         size_t k, n = 0;
         json_t *r, *v;
-        json_array_foreach(rings, k, r) {
+        json_array_foreach(rings, k, r)
+        {
             size_t j;
-            json_array_foreach(json_object_get(r, "behaviours"), j, v)
-                n += strcmp(json_string_value(v), bn[b]) == 0;
+            json_array_foreach(json_object_get(r, "behaviours"), j, v) n +=
+                strcmp(json_string_value(v), bn[b]) == 0;
         }
         double f = (double)n / 150.0;
         if (f < bp[b] - 0.15 || f > bp[b] + 0.2)
@@ -336,8 +348,8 @@ static void test_gen__truth_consistent_with_events(void **state)
     o.quiet = 1;
     assert_int_equal(gen_run(&o, "test"), 0);
 
-    strset accounts = {0}, logins = {0}, ratings = {0}, ports = {0}, payouts = {0},
-           charges = {0}, truth = {0};
+    strset accounts = {0}, logins = {0}, ratings = {0}, ports = {0}, payouts = {0}, charges = {0},
+           truth = {0};
     load_rows(d, "accounts.csv", &accounts, 1, "account_id");
     load_rows(d, "logins.csv", &logins, 4, "account_id", "device_id", "ip", "ts");
     load_rows(d, "ratings.csv", &ratings, 3, "client_id", "freelancer_id", "stars");
@@ -364,7 +376,8 @@ static void test_gen__truth_consistent_with_events(void **state)
     json_t *t = load_truth(d);
     size_t k;
     json_t *ring;
-    json_array_foreach(json_object_get(t, "rings"), k, ring) {
+    json_array_foreach(json_object_get(t, "rings"), k, ring)
+    {
         json_t *members = json_object_get(ring, "members");
         json_t *shills = json_object_get(ring, "shill_clients");
         strset mem = {0};
@@ -376,7 +389,8 @@ static void test_gen__truth_consistent_with_events(void **state)
         json_t *devs = json_object_get(json_object_get(ring, "shared_infrastructure"), "devices");
         if (json_array_size(devs) > 0) {
             int found = 0;
-            json_array_foreach(devs, j, v) {
+            json_array_foreach(devs, j, v)
+            {
                 strset users = {0};
                 for (size_t i = 0; i < logins.n; i++) {
                     char acc[64], dev[64];
@@ -392,7 +406,8 @@ static void test_gen__truth_consistent_with_events(void **state)
                 fail_msg("ring %zu: no shared device used by two members", k);
         }
         /* Laptop farm: its IPs host members' sessions and expose RDP. */
-        json_array_foreach(json_object_get(ring, "laptop_farm_ips"), j, v) {
+        json_array_foreach(json_object_get(ring, "laptop_farm_ips"), j, v)
+        {
             char key[80];
             int hosted = 0;
             snprintf(key, sizeof key, "%s|3389", json_string_value(v));
@@ -407,7 +422,8 @@ static void test_gen__truth_consistent_with_events(void **state)
                 fail_msg("ring %zu: farm IP %s hosts no member", k, json_string_value(v));
         }
         /* Shills: rate members, always 5 stars. */
-        json_array_foreach(shills, j, v) {
+        json_array_foreach(shills, j, v)
+        {
             size_t rated = 0;
             for (size_t i = 0; i < ratings.n; i++) {
                 char cl[64], fr[64];
@@ -422,14 +438,15 @@ static void test_gen__truth_consistent_with_events(void **state)
                 fail_msg("ring %zu: shill %s rated %zu members", k, json_string_value(v), rated);
         }
         /* Shared payout destinations receive payouts from two or more members. */
-        json_t *dests = json_object_get(json_object_get(ring, "shared_infrastructure"),
-                                        "destinations");
+        json_t *dests =
+            json_object_get(json_object_get(ring, "shared_infrastructure"), "destinations");
         if (json_array_size(dests)) {
             strset payers = {0};
             for (size_t i = 0; i < payouts.n; i++) {
                 char acc[64], dst[64];
                 assert_int_equal(sscanf(payouts.v[i], "%63[^|]|%63s", acc, dst), 2);
-                json_array_foreach(dests, j, v) {
+                json_array_foreach(dests, j, v)
+                {
                     if (strcmp(dst, json_string_value(json_object_get(v, "id"))) == 0 &&
                         strset_has(&mem, acc) && !strset_has(&payers, acc))
                         strset_add(&payers, acc);
@@ -440,7 +457,8 @@ static void test_gen__truth_consistent_with_events(void **state)
             strset_free(&payers);
         }
         /* Structured charges: exactly the configured number of instalments. */
-        json_array_foreach(json_object_get(ring, "structured_charges"), j, v) {
+        json_array_foreach(json_object_get(ring, "structured_charges"), j, v)
+        {
             char key[200];
             size_t n = 0;
             snprintf(key, sizeof key, "%s|%s|%s",
@@ -458,9 +476,9 @@ static void test_gen__truth_consistent_with_events(void **state)
     for (size_t i = 0; i < truth.n; i++)
         labelled += strstr(truth.v[i], "|T0") != NULL;
     size_t expect = 0;
-    json_array_foreach(json_object_get(t, "rings"), k, ring)
-        expect += json_array_size(json_object_get(ring, "members")) +
-                  json_array_size(json_object_get(ring, "shill_clients"));
+    json_array_foreach(json_object_get(t, "rings"), k, ring) expect +=
+        json_array_size(json_object_get(ring, "members")) +
+        json_array_size(json_object_get(ring, "shill_clients"));
     assert_int_equal(labelled, expect);
     json_decref(t);
     strset_free(&accounts);
@@ -477,13 +495,13 @@ static void test_gen__truth_consistent_with_events(void **state)
 static void test_gen__cli_usage_errors(void **state)
 {
     (void)state;
-    char *argv1[] = {(char *)"gen", (char *)"--accounts", (char *)"abc", (char *)"-o",
-                     (char *)"/tmp/x", NULL};
+    char *argv1[] = {(char *)"gen", (char *)"--accounts", (char *)"abc",
+                     (char *)"-o",  (char *)"/tmp/x",     NULL};
     assert_int_equal(gen_cli(5, argv1), 2);
     char *argv2[] = {(char *)"gen", (char *)"--bogus", NULL};
     assert_int_equal(gen_cli(2, argv2), 2);
-    char *argv3[] = {(char *)"gen", (char *)"--p-vpn", (char *)"1.5", (char *)"-o",
-                     (char *)"/tmp/x", NULL};
+    char *argv3[] = {(char *)"gen", (char *)"--p-vpn", (char *)"1.5",
+                     (char *)"-o",  (char *)"/tmp/x",  NULL};
     assert_int_equal(gen_cli(5, argv3), 2);
     char *argv4[] = {(char *)"gen", (char *)"--accounts", (char *)"100", NULL};
     assert_int_equal(gen_cli(3, argv4), 2); /* no -o */

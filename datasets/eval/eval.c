@@ -160,8 +160,8 @@ static int eval_truth_row(void *ud, size_t rec, char **f, size_t nf)
     a->pop = eval_xstrdup(*pop ? pop : (*a->ring ? "ring" : "benign"));
     a->behav = eval_xstrdup(eval_field(f, nf, d->c_behav));
     a->flags = eval_xstrdup("");
-    a->client = strcmp(eval_field(f, nf, d->c_role), "client") == 0 ||
-                strcmp(a->pop, "shill_client") == 0;
+    a->client =
+        strcmp(eval_field(f, nf, d->c_role), "client") == 0 || strcmp(a->pop, "shill_client") == 0;
     a->ring_idx = -1;
     d->n++;
     if (d->n * 2 > d->nslot)
@@ -211,8 +211,8 @@ static int eval_out_row(void *ud, size_t rec, char **f, size_t nf)
         errno = 0;
         double v = strtod(sc, &end);
         if (errno || *end || isnan(v)) {
-            snprintf(d->err, d->errlen, "%s: record %zu: risk_score '%s' is not a number",
-                     d->path, rec, sc);
+            snprintf(d->err, d->errlen, "%s: record %zu: risk_score '%s' is not a number", d->path,
+                     rec, sc);
             return 1;
         }
         a->score = v;
@@ -285,7 +285,8 @@ static void eval_ring_members(const eval_data *d, const json_t *arr, unsigned *s
     json_t *v;
     if (!json_is_array(arr))
         return;
-    json_array_foreach(arr, k, v) {
+    json_array_foreach(arr, k, v)
+    {
         const char *id = NULL;
         if (json_is_string(v))
             id = json_string_value(v);
@@ -359,7 +360,8 @@ static int eval_rings(const eval_data *d, const char *out_dir, char **ring_names
     if (list) {
         size_t k;
         json_t *ring;
-        json_array_foreach(list, k, ring) {
+        json_array_foreach(list, k, ring)
+        {
             size_t size = 0, ntouched = 0, nunknown = 0;
             char **unknown = NULL;
             const char *rid = "?";
@@ -557,7 +559,8 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err
     const char *key;
     json_t *val;
     size_t benign = 0, benign_flagged = 0;
-    json_object_foreach(fpr, key, val) {
+    json_object_foreach(fpr, key, val)
+    {
         json_int_t na = json_integer_value(json_object_get(val, "accounts"));
         json_int_t nf = json_integer_value(json_object_get(val, "flagged"));
         json_object_set_new(val, "fpr", eval_num(na ? (double)nf / (double)na : NAN));
@@ -661,15 +664,17 @@ int eval_print(const json_t *r, FILE *f)
     }
     const json_t *rr = json_object_get(r, "ring_recovery");
     eval_fmt(a, sizeof a, eval_get(rr, "mean_best_jaccard", NULL));
-    fprintf(f, "\nring recovery: %lld true rings, %lld reported%s, mean best Jaccard %s, "
-               "%lld recovered at >= 0.5\n",
+    fprintf(f,
+            "\nring recovery: %lld true rings, %lld reported%s, mean best Jaccard %s, "
+            "%lld recovered at >= 0.5\n",
             (long long)eval_get(rr, "true_rings", NULL),
             (long long)eval_get(rr, "reported_rings", NULL),
             json_is_true(json_object_get(rr, "rings_json_present")) ? "" : " (no rings.json)", a,
             (long long)eval_get(rr, "recovered_jaccard_0_5", NULL));
     size_t k;
     const json_t *v;
-    json_array_foreach(json_object_get(rr, "per_ring"), k, v) {
+    json_array_foreach(json_object_get(rr, "per_ring"), k, v)
+    {
         const json_t *bm = json_object_get(v, "best_match");
         eval_fmt(a, sizeof a, eval_get(v, "jaccard", NULL));
         fprintf(f, "  %-10s size %4lld  best %-10s jaccard %s\n",
@@ -679,18 +684,21 @@ int eval_print(const json_t *r, FILE *f)
     fprintf(f, "\n%-22s %8s %8s %7s\n", "benign population", "accounts", "flagged", "fpr");
     const char *key;
     const json_t *val;
-    json_object_foreach((json_t *)(uintptr_t)json_object_get(r, "benign_fpr"), key, val) {
+    json_object_foreach((json_t *)(uintptr_t)json_object_get(r, "benign_fpr"), key, val)
+    {
         eval_fmt(a, sizeof a, eval_get(val, "fpr", NULL));
         fprintf(f, "%-22s %8lld %8lld %7s\n", key, (long long)eval_get(val, "accounts", NULL),
                 (long long)eval_get(val, "flagged", NULL), a);
     }
     fprintf(f, "\n%-22s %8s %8s %7s %10s  %s\n", "planted behaviour", "accounts", "flagged",
             "recall", "flag_recall", "expected flags");
-    json_object_foreach((json_t *)(uintptr_t)json_object_get(r, "behaviour_recall"), key, val) {
+    json_object_foreach((json_t *)(uintptr_t)json_object_get(r, "behaviour_recall"), key, val)
+    {
         char flags[96] = "";
         size_t len = 0;
         const json_t *fl;
-        json_array_foreach(json_object_get(val, "expected_flags"), k, fl) {
+        json_array_foreach(json_object_get(val, "expected_flags"), k, fl)
+        {
             int n = snprintf(flags + len, sizeof flags - len, "%s%s", len ? "," : "",
                              json_string_value(fl));
             if (n > 0 && (size_t)n < sizeof flags - len)

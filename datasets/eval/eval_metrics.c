@@ -17,8 +17,7 @@ static double metrics_ratio(size_t a, size_t b)
     return b ? (double)a / (double)b : 0.0;
 }
 
-void eval_metrics_prf(const int *label, const int *pred, const int *mask, size_t n,
-                      eval_prf *out)
+void eval_metrics_prf(const int *label, const int *pred, const int *mask, size_t n, eval_prf *out)
 {
     eval_prf r = {0, 0, 0, 0, 0.0, 0.0, 0.0};
     for (size_t i = 0; i < n; i++) {
@@ -35,9 +34,8 @@ void eval_metrics_prf(const int *label, const int *pred, const int *mask, size_t
     }
     r.precision = metrics_ratio(r.tp, r.tp + r.fp);
     r.recall = metrics_ratio(r.tp, r.tp + r.fn);
-    r.f1 = (r.precision + r.recall) > 0
-               ? 2 * r.precision * r.recall / (r.precision + r.recall)
-               : 0.0;
+    r.f1 =
+        (r.precision + r.recall) > 0 ? 2 * r.precision * r.recall / (r.precision + r.recall) : 0.0;
     *out = r;
 }
 

@@ -17,8 +17,7 @@ typedef struct eval_prf {
 
 /* Confusion counts and precision/recall/F1 of the binary prediction pred against label,
  * over the n entries whose mask is non-zero (mask NULL = all). O(n). */
-void eval_metrics_prf(const int *label, const int *pred, const int *mask, size_t n,
-                      eval_prf *out);
+void eval_metrics_prf(const int *label, const int *pred, const int *mask, size_t n, eval_prf *out);
 
 /* ROC AUC of score for the binary label over the masked entries: the probability that a
  * random positive outscores a random negative, ties counting one half (Mann-Whitney U with

@@ -90,7 +90,8 @@ typedef struct gen_option {
 static const gen_option gen_options[] = {
     {"-o", OPT_STR, F(outdir), 0, "DIR", "output directory (created if missing; required)"},
     {"--seed", OPT_U64, F(seed), 0, "N", "random seed (default 1)"},
-    {"--accounts", OPT_U32, F(accounts), 0, "N", "freelancer accounts, ring members included (12000)"},
+    {"--accounts", OPT_U32, F(accounts), 0, "N",
+     "freelancer accounts, ring members included (12000)"},
     {"--clients", OPT_U32, F(clients), 0, "N", "client accounts, shill clients included (2500)"},
     {"--days", OPT_U32, F(days), 0, "N", "simulated days (60)"},
     {"--start", OPT_DATE, F(start_day), 0, "YYYY-MM-DD", "first simulated day, UTC (2026-02-01)"},
@@ -110,7 +111,8 @@ static const gen_option gen_options[] = {
      "benign share: new heavy bidders (0.03)"},
     {"--p-milestone", OPT_PROB, F(p_milestone), 0, "P",
      "benign share: paid in many milestones (0.02)"},
-    {"--p-enterprise", OPT_PROB, F(p_enterprise), 0, "P", "client share: enterprise clients (0.05)"},
+    {"--p-enterprise", OPT_PROB, F(p_enterprise), 0, "P",
+     "client share: enterprise clients (0.05)"},
     {"--p-milestone-client", OPT_PROB, F(p_milestone_client), 0, "P",
      "client share: clients paying in milestones (0.03)"},
     {"--office-size", OPT_RANGE, F(office_min), F(office_max), "MIN-MAX", "office size (5-50)"},
@@ -176,8 +178,7 @@ static void gen_usage(FILE *f, const char *prog)
     for (size_t i = 0; i < sizeof gen_options / sizeof gen_options[0]; i++) {
         const gen_option *op = &gen_options[i];
         char left[48];
-        snprintf(left, sizeof left, "%s%s%s", op->name, op->arg ? " " : "",
-                 op->arg ? op->arg : "");
+        snprintf(left, sizeof left, "%s%s%s", op->name, op->arg ? " " : "", op->arg ? op->arg : "");
         fprintf(f, "  %-28s %s\n", left, op->help);
     }
     fprintf(f, "  %-28s %s\n  %-28s %s\n  %-28s %s\n", "--check-geoip FILE",
@@ -329,11 +330,11 @@ int gen_run(const gen_opts *o, const char *prog)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!o->quiet) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        fprintf(stderr, "%s: wrote %s: %u accounts, %u clients, %u rings (%u members, %u shill "
-                        "clients), %llu rows in %.2f s (%.2f M rows/s)\n",
-                prog, o->outdir, w->nf, w->nc, w->nrings, w->ring_members,
-                w->shill_end - w->nf, (unsigned long long)st.total, secs,
-                secs > 0 ? (double)st.total / secs / 1e6 : 0.0);
+        fprintf(stderr,
+                "%s: wrote %s: %u accounts, %u clients, %u rings (%u members, %u shill "
+                "clients), %llu rows in %.2f s (%.2f M rows/s)\n",
+                prog, o->outdir, w->nf, w->nc, w->nrings, w->ring_members, w->shill_end - w->nf,
+                (unsigned long long)st.total, secs, secs > 0 ? (double)st.total / secs / 1e6 : 0.0);
         for (int t = 0; t < GEN_T_COUNT; t++)
             fprintf(stderr, "  %-12s %llu rows\n", gen_events_table_name(t),
                     (unsigned long long)st.rows[t]);
@@ -408,9 +409,8 @@ int gen_cli(int argc, char **argv)
         fprintf(stderr, "%s: missing -o DIR\nTry '%s --help'.\n", prog, prog);
         return 2;
     }
-    if (o.accounts < 10 || o.clients < 5 || o.days < 1 || o.ring_min < 2 ||
-        o.household_min < 1 || o.office_min < 1 || o.agency_min < 1 || o.per_op_min < 1 ||
-        o.days > 3650) {
+    if (o.accounts < 10 || o.clients < 5 || o.days < 1 || o.ring_min < 2 || o.household_min < 1 ||
+        o.office_min < 1 || o.agency_min < 1 || o.per_op_min < 1 || o.days > 3650) {
         fprintf(stderr,
                 "%s: need --accounts >= 10, --clients >= 5, 1 <= --days <= 3650, ring size >= 2 "
                 "and group sizes >= 1\n",

@@ -46,7 +46,7 @@ typedef struct ev_track {
 } ev_track;
 
 static const char *const ev_table_names[GEN_T_COUNT] = {
-    "accounts.csv", "logins.csv", "bids.csv", "ratings.csv",
+    "accounts.csv", "logins.csv",  "bids.csv", "ratings.csv",
     "payouts.csv",  "charges.csv", "ports.csv"};
 
 static const char *const ev_user_agents[] = {
@@ -230,8 +230,8 @@ static void ev_sort_starts(int64_t *s, uint32_t n)
 #define EV_MAX_SESS 8
 
 /* Start times of a day's sessions, local working/waking hours [h0, h1) converted to UTC. */
-static uint32_t ev_day_starts(const ev_ctx *c, gen_rng *r, int64_t d, int tz, double extra,
-                              int h0, int h1, int64_t *s)
+static uint32_t ev_day_starts(const ev_ctx *c, gen_rng *r, int64_t d, int tz, double extra, int h0,
+                              int h1, int64_t *s)
 {
     uint32_t n = 1 + gen_rng_poisson(r, extra);
     if (n > EV_MAX_SESS)
@@ -311,7 +311,7 @@ static void ev_benign_logins(ev_ctx *c, uint32_t i, gen_rng *r)
                 ip = gen_geo_addr(ev_blk(blk), gen_rng_mix(a->pub, (uint64_t)d));
             } else if (a->pop == GEN_POP_CGNAT ||
                        gen_rng_chance(r, a->pop == GEN_POP_HOUSEHOLD ? o->mobile_share / 2
-                                                                    : o->mobile_share)) {
+                                                                     : o->mobile_share)) {
                 blk = a->mob;
                 ip = ev_cgnat_ip(c, blk, r);
                 if (a->pop == GEN_POP_CGNAT)
@@ -526,8 +526,8 @@ static void ev_payouts(ev_ctx *c, uint32_t i, gen_rng *r)
         own_cc = 0; /* US receiving account of a payment service */
         method = "payoneer";
     }
-    const gen_group *g = a->group != GEN_NONE && a->pop == GEN_POP_AGENCY ? &w->groups[a->group]
-                                                                          : NULL;
+    const gen_group *g =
+        a->group != GEN_NONE && a->pop == GEN_POP_AGENCY ? &w->groups[a->group] : NULL;
     const gen_ring *ring = a->pop == GEN_POP_RING ? &w->rings[a->group] : NULL;
     for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)c->o->days; d++) {
         if ((uint64_t)(d + phase) % period != 0)
@@ -542,8 +542,8 @@ static void ev_payouts(ev_ctx *c, uint32_t i, gen_rng *r)
         } else if (ring && (a->behav & GEN_BIT(GEN_B_SHARED_PAYOUT)) && ring->ndest &&
                    !gen_rng_chance(r, c->o->camouflage / 2)) {
             uint32_t k = gen_rng_below(r, ring->ndest);
-            ev_payout(c, ts, i, ring->dest[k], cents,
-                      gen_geo_country_at(ring->dest_cc[k])->bank, ring->dest_cc[k]);
+            ev_payout(c, ts, i, ring->dest[k], cents, gen_geo_country_at(ring->dest_cc[k])->bank,
+                      ring->dest_cc[k]);
         } else {
             ev_payout(c, ts, i, own, cents, method, own_cc);
         }
@@ -773,10 +773,9 @@ static void ev_clients(ev_ctx *c)
         ev_client_logins(c, i, &r);
         if (a->pop == GEN_POP_SHILL)
             continue; /* their work is written with their ring */
-        double rate = a->pop == GEN_POP_ENTERPRISE ? 0.6 + 1.6 * gen_rng_unit(&r)
-                      : a->pop == GEN_POP_MILESTONE_CLIENT
-                          ? 0.04
-                          : gen_rng_lognormal(&r, log(0.05), 0.6);
+        double rate = a->pop == GEN_POP_ENTERPRISE         ? 0.6 + 1.6 * gen_rng_unit(&r)
+                      : a->pop == GEN_POP_MILESTONE_CLIENT ? 0.04
+                                                           : gen_rng_lognormal(&r, log(0.05), 0.6);
         uint32_t parts_lo = a->pop == GEN_POP_MILESTONE_CLIENT ? 3 : 1;
         uint32_t parts_hi = a->pop == GEN_POP_MILESTONE_CLIENT ? 6 : 1;
         for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)o->days; d++) {
@@ -853,8 +852,9 @@ static void ev_rings(ev_ctx *c)
             /* Camouflage: a few honest hires, honestly rated. */
             uint32_t nh = gen_rng_range(&r, 1, 3);
             for (uint32_t h = 0; h < nh; h++) {
-                int64_t d = (sa->created > 0 ? sa->created : 0) +
-                            gen_rng_below(&r, o->days - (uint32_t)(sa->created > 0 ? sa->created : 0));
+                int64_t d =
+                    (sa->created > 0 ? sa->created : 0) +
+                    gen_rng_below(&r, o->days - (uint32_t)(sa->created > 0 ? sa->created : 0));
                 uint32_t f;
                 do {
                     f = ev_pick_freelancer(c, &r, d);
@@ -925,8 +925,7 @@ static void ev_infrastructure(ev_ctx *c)
     }
 }
 
-int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *err,
-                     size_t errlen)
+int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *err, size_t errlen)
 {
     static const char *const headers[GEN_T_COUNT] = {
         "account_id,role,created_at,country",

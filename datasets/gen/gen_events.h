@@ -35,7 +35,6 @@ const char *gen_events_table_name(int t);
 
 /* Writes every table into dir. Updates w's behaviour bits (see above). Returns 0, or -1
  * with a message in err; on failure no table is left in dir under its final name. */
-int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *err,
-                     size_t errlen);
+int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *err, size_t errlen);
 
 #endif

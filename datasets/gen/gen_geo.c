@@ -79,8 +79,7 @@ static const gen_geo_block geo_blocks[] = {
     {"IN", GEN_GEO_MOB, 55836, "Reliance Jio Infocomm Limited", IP4(157, 32, 0, 0), 12},
     {"IN", GEN_GEO_MOB, 45609, "Bharti Airtel Ltd. AS for GPRS Service", IP4(106, 192, 0, 0), 11},
     /* Pakistan */
-    {"PK", GEN_GEO_RES, 17557, "Pakistan Telecommunication Company Limited", IP4(39, 32, 0, 0),
-     11},
+    {"PK", GEN_GEO_RES, 17557, "Pakistan Telecommunication Company Limited", IP4(39, 32, 0, 0), 11},
     {"PK", GEN_GEO_MOB, 45669, "Mobilink-Pern-AS", IP4(119, 160, 64, 0), 18},
     {"PK", GEN_GEO_MOB, 59257, "China Mobile Pak Limited", IP4(111, 119, 160, 0), 19},
     /* Ukraine */
@@ -92,8 +91,7 @@ static const gen_geo_block geo_blocks[] = {
     /* Philippines */
     {"PH", GEN_GEO_RES, 9299, "Philippine Long Distance Telephone Company", IP4(112, 200, 0, 0),
      13},
-    {"PH", GEN_GEO_RES, 9299, "Philippine Long Distance Telephone Company", IP4(49, 144, 0, 0),
-     13},
+    {"PH", GEN_GEO_RES, 9299, "Philippine Long Distance Telephone Company", IP4(49, 144, 0, 0), 13},
     {"PH", GEN_GEO_RES, 17639, "Converge ICT Solutions Inc.", IP4(136, 158, 0, 0), 16},
     {"PH", GEN_GEO_MOB, 132199, "Globe Telecom Inc.", IP4(110, 54, 128, 0), 17},
     /* Brazil */
@@ -132,11 +130,11 @@ static const gen_geo_block geo_blocks[] = {
  * (sanctioned or the usual cash-out points of the schemes the advisory describes), and the
  * payout method most common there. HK has no blocks: it appears only as a payout country. */
 static const gen_geo_country geo_countries[] = {
-    {"US", -6, 0, "bank"},     {"CA", -5, 0, "bank"},     {"GB", 0, 0, "bank"},
-    {"DE", 1, 0, "bank"},      {"FR", 1, 0, "bank"},      {"NL", 1, 0, "bank"},
-    {"PL", 1, 0, "bank"},      {"IN", 5, 0, "bank"},      {"PK", 5, 0, "payoneer"},
-    {"UA", 2, 0, "payoneer"},  {"PH", 8, 0, "paypal"},    {"BR", -3, 0, "paypal"},
-    {"NG", 1, 0, "payoneer"},  {"CN", 8, 1, "alipay"},    {"RU", 3, 1, "bank"},
+    {"US", -6, 0, "bank"},    {"CA", -5, 0, "bank"},  {"GB", 0, 0, "bank"},
+    {"DE", 1, 0, "bank"},     {"FR", 1, 0, "bank"},   {"NL", 1, 0, "bank"},
+    {"PL", 1, 0, "bank"},     {"IN", 5, 0, "bank"},   {"PK", 5, 0, "payoneer"},
+    {"UA", 2, 0, "payoneer"}, {"PH", 8, 0, "paypal"}, {"BR", -3, 0, "paypal"},
+    {"NG", 1, 0, "payoneer"}, {"CN", 8, 1, "alipay"}, {"RU", 3, 1, "bank"},
     {"HK", 8, 1, "bank"},
 };
 
@@ -234,15 +232,14 @@ long gen_geo_check(const char *mmdb_path, unsigned samples, FILE *report)
             }
             if (d.data_size != 2 || memcmp(d.utf8_string, b->cc, 2) != 0) {
                 if (bad == 0 && report)
-                    fprintf(report, "  %s resolves to %.*s\n", ip, (int)d.data_size,
-                            d.utf8_string);
+                    fprintf(report, "  %s resolves to %.*s\n", ip, (int)d.data_size, d.utf8_string);
                 bad++;
             }
         }
         if (report)
             fprintf(report, "%s %u.%u.%u.%u/%u AS%u %s: %u/%u ok%s%s\n", b->cc, b->base >> 24,
                     (b->base >> 16) & 255u, (b->base >> 8) & 255u, b->base & 255u, b->len, b->asn,
-                    b->kind == GEN_GEO_RES ? "residential"
+                    b->kind == GEN_GEO_RES   ? "residential"
                     : b->kind == GEN_GEO_MOB ? "mobile"
                                              : "hosting",
                     samples - bad - missing, samples, bad ? " MISMATCH" : "",

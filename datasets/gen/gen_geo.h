@@ -28,10 +28,10 @@ typedef struct gen_geo_block {
 } gen_geo_block;
 
 typedef struct gen_geo_country {
-    const char *cc;    /* ISO code */
-    int utc_offset;    /* typical offset of local time from UTC, hours */
-    int high_risk;     /* 1 when payouts there are a red flag (CN, RU, KP, HK...) */
-    const char *bank;  /* payout method most used there */
+    const char *cc;   /* ISO code */
+    int utc_offset;   /* typical offset of local time from UTC, hours */
+    int high_risk;    /* 1 when payouts there are a red flag (CN, RU, KP, HK...) */
+    const char *bank; /* payout method most used there */
 } gen_geo_country;
 
 /* Number of blocks in the table, and block i (borrowed, static). */

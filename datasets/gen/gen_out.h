@@ -20,12 +20,12 @@ typedef struct gen_out gen_out;
 int gen_out_open(gen_out **out, const char *dir, const char *name, int gzip, const char *header);
 
 /* Field writers. Each appends one field, preceded by a comma unless it starts the row. */
-void gen_out_str(gen_out *w, const char *s);     /* s must not need quoting */
-void gen_out_quoted(gen_out *w, const char *s);  /* RFC 4180 quoting */
+void gen_out_str(gen_out *w, const char *s);    /* s must not need quoting */
+void gen_out_quoted(gen_out *w, const char *s); /* RFC 4180 quoting */
 void gen_out_u64(gen_out *w, uint64_t v);
-void gen_out_ts(gen_out *w, int64_t epoch);      /* 2026-03-01T12:34:56Z */
+void gen_out_ts(gen_out *w, int64_t epoch); /* 2026-03-01T12:34:56Z */
 void gen_out_ipv4(gen_out *w, uint32_t a);
-void gen_out_cents(gen_out *w, int64_t cents);   /* 1234 -> 12.34 */
+void gen_out_cents(gen_out *w, int64_t cents);                       /* 1234 -> 12.34 */
 void gen_out_id(gen_out *w, char prefix, uint64_t v, int hexdigits); /* prefix + hex */
 void gen_out_empty(gen_out *w);
 /* Ends the row. */

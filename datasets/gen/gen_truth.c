@@ -28,8 +28,7 @@ static int truth_csv(const gen_world *w, const char *dir)
 {
     gen_out *t = NULL;
     int rc = -1;
-    if (gen_out_open(&t, dir, "truth.csv", 0,
-                     "account_id,role,ring_id,population,behaviours") != 0)
+    if (gen_out_open(&t, dir, "truth.csv", 0, "account_id,role,ring_id,population,behaviours") != 0)
         goto cleanup;
     for (uint32_t j = 0; j < w->n; j++) {
         const gen_acct *a = &w->acct[w->order[j]];
@@ -82,8 +81,7 @@ static int truth_set(json_t *obj, const char *key, json_t *v)
 static json_t *truth_ip(uint32_t a)
 {
     char buf[16];
-    snprintf(buf, sizeof buf, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255u, (a >> 8) & 255u,
-             a & 255u);
+    snprintf(buf, sizeof buf, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255u, (a >> 8) & 255u, a & 255u);
     return json_string(buf);
 }
 
@@ -135,9 +133,9 @@ static json_t *truth_ring(const gen_world *w, uint32_t k)
     const gen_ring *g = &w->rings[k];
     const gen_opts *o = w->o;
     char rid[16], ts[24];
-    json_t *r = json_object(), *members = json_array(), *shills = json_array(),
-           *ops = json_array(), *ips = json_array(), *devs = json_array(), *dests = json_array(),
-           *bursts = json_array(), *structs = json_array(), *farm = json_array(), *infra = NULL;
+    json_t *r = json_object(), *members = json_array(), *shills = json_array(), *ops = json_array(),
+           *ips = json_array(), *devs = json_array(), *dests = json_array(), *bursts = json_array(),
+           *structs = json_array(), *farm = json_array(), *infra = NULL;
     int e = 0;
     if (!r || !members || !shills || !ops || !ips || !devs || !dests || !bursts || !structs ||
         !farm)
@@ -168,8 +166,7 @@ static json_t *truth_ring(const gen_world *w, uint32_t k)
                 e |= truth_push(accts, truth_acct(w, i));
         e |= truth_set(jo, "id", json_string(opid));
         e |= truth_set(jo, "country", json_string(gen_world_cc(op->cc)));
-        e |= truth_set(jo, "device_mode",
-                       json_string(op->shared_device ? "shared" : "dedicated"));
+        e |= truth_set(jo, "device_mode", json_string(op->shared_device ? "shared" : "dedicated"));
         e |= truth_set(jo, "home_network", truth_block(op->res_blk));
         e |= truth_set(jo, "server_ip", truth_ip(op->vps_ip));
         e |= truth_set(jo, "server_network", truth_block(op->host_blk));
@@ -308,12 +305,18 @@ static json_t *truth_options(const gen_opts *o)
     const struct {
         const char *k;
         uint32_t v;
-    } u[] = {{"office_min", o->office_min},       {"office_max", o->office_max},
-             {"household_min", o->household_min}, {"household_max", o->household_max},
-             {"agency_min", o->agency_min},       {"agency_max", o->agency_max},
-             {"cgnat_pool", o->cgnat_pool},       {"vpn_exits", o->vpn_exits},
-             {"shill_min", o->shill_min},         {"shill_max", o->shill_max},
-             {"per_operator_min", o->per_op_min}, {"per_operator_max", o->per_op_max},
+    } u[] = {{"office_min", o->office_min},
+             {"office_max", o->office_max},
+             {"household_min", o->household_min},
+             {"household_max", o->household_max},
+             {"agency_min", o->agency_min},
+             {"agency_max", o->agency_max},
+             {"cgnat_pool", o->cgnat_pool},
+             {"vpn_exits", o->vpn_exits},
+             {"shill_min", o->shill_min},
+             {"shill_max", o->shill_max},
+             {"per_operator_min", o->per_op_min},
+             {"per_operator_max", o->per_op_max},
              {"structuring_instalments", o->struct_instalments}};
     for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
         e |= truth_set(j, u[i].k, json_integer(u[i].v));

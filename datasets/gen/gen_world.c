@@ -22,37 +22,50 @@ typedef struct world_weight {
 static const world_weight world_freelancer_cc[] = {
     {"US", 14}, {"IN", 16}, {"PK", 8}, {"UA", 7}, {"PH", 10}, {"BR", 6}, {"GB", 6}, {"DE", 4},
     {"NG", 6},  {"CA", 3},  {"FR", 3}, {"PL", 3}, {"NL", 2},  {"CN", 1}, {"RU", 1}, {NULL, 0}};
-static const world_weight world_client_cc[] = {
-    {"US", 50}, {"GB", 12}, {"CA", 8}, {"DE", 8}, {"FR", 5}, {"NL", 5},
-    {"PL", 2},  {"IN", 4},  {"BR", 3}, {NULL, 0}};
+static const world_weight world_client_cc[] = {{"US", 50}, {"GB", 12}, {"CA", 8}, {"DE", 8},
+                                               {"FR", 5},  {"NL", 5},  {"PL", 2}, {"IN", 4},
+                                               {"BR", 3},  {NULL, 0}};
 /* Countries ring accounts claim: the advisory's US/CA/GB/EU personas. */
 static const world_weight world_claim_cc[] = {{"US", 50}, {"CA", 10}, {"GB", 12}, {"DE", 8},
                                               {"FR", 6},  {"NL", 6},  {"PL", 8},  {NULL, 0}};
 /* Agencies sit in countries that are not high risk. */
-static const world_weight world_agency_cc[] = {{"IN", 5}, {"PH", 4}, {"UA", 3}, {"PK", 3},
-                                               {"US", 2}, {"GB", 1}, {"PL", 2}, {"BR", 1},
-                                               {NULL, 0}};
+static const world_weight world_agency_cc[] = {{"IN", 5}, {"PH", 4}, {"UA", 3},
+                                               {"PK", 3}, {"US", 2}, {"GB", 1},
+                                               {"PL", 2}, {"BR", 1}, {NULL, 0}};
 static const world_weight world_travel_cc[] = {{"US", 5}, {"GB", 4}, {"DE", 3}, {"FR", 3},
                                                {"NL", 2}, {"CA", 2}, {"PL", 1}, {"IN", 1},
                                                {"PH", 1}, {NULL, 0}};
-static const world_weight world_vpn_cc[] = {{"US", 5}, {"GB", 2}, {"DE", 2}, {"NL", 3},
-                                            {"FR", 1}, {NULL, 0}};
-static const world_weight world_ring_dest_cc[] = {{"CN", 60}, {"HK", 15}, {"RU", 10},
-                                                  {"US", 15}, {NULL, 0}};
+static const world_weight world_vpn_cc[] = {{"US", 5}, {"GB", 2}, {"DE", 2},
+                                            {"NL", 3}, {"FR", 1}, {NULL, 0}};
+static const world_weight world_ring_dest_cc[] = {
+    {"CN", 60}, {"HK", 15}, {"RU", 10}, {"US", 15}, {NULL, 0}};
 
-static const char *const world_pop_names[GEN_POP_COUNT] = {
-    "ordinary",  "mobile_cgnat", "office",          "household",    "vpn",
-    "traveller", "agency",       "overnight",       "heavy_bidder", "milestone",
-    "ring_freelancer", "client", "enterprise_client", "milestone_client", "shill_client"};
+static const char *const world_pop_names[GEN_POP_COUNT] = {"ordinary",
+                                                           "mobile_cgnat",
+                                                           "office",
+                                                           "household",
+                                                           "vpn",
+                                                           "traveller",
+                                                           "agency",
+                                                           "overnight",
+                                                           "heavy_bidder",
+                                                           "milestone",
+                                                           "ring_freelancer",
+                                                           "client",
+                                                           "enterprise_client",
+                                                           "milestone_client",
+                                                           "shill_client"};
 
 static const char *const world_behav_names[GEN_B_COUNT] = {
-    "operator_abroad", "anon_network",      "laptop_farm",      "shared_device",
-    "geo_hop",         "long_session",      "bid_spam",         "shill_rated",
-    "shill_rating",    "self_dealing",      "shared_payout",    "high_risk_payout",
-    "structured_charges", "camouflage",     "cgnat",            "office_nat",
-    "household_ip",    "household_device",  "commercial_vpn",   "travel",
-    "agency_payout",   "overnight_session", "heavy_bidding",    "milestones",
-    "quarter_end_burst", "remote_desktop",  "structuring_victim"};
+    "operator_abroad",    "anon_network",   "laptop_farm",
+    "shared_device",      "geo_hop",        "long_session",
+    "bid_spam",           "shill_rated",    "shill_rating",
+    "self_dealing",       "shared_payout",  "high_risk_payout",
+    "structured_charges", "camouflage",     "cgnat",
+    "office_nat",         "household_ip",   "household_device",
+    "commercial_vpn",     "travel",         "agency_payout",
+    "overnight_session",  "heavy_bidding",  "milestones",
+    "quarter_end_burst",  "remote_desktop", "structuring_victim"};
 
 const char *gen_world_pop_name(int pop)
 {
@@ -134,8 +147,7 @@ uint32_t gen_world_pub(const gen_world *w, uint32_t i)
 
 uint64_t gen_world_device(const gen_world *w, uint32_t i, uint32_t k)
 {
-    return gen_rng_mix(w->o->seed ^ 0x64657669636573ull, (uint64_t)i * 8 + k) &
-           0xffffffffffffffull;
+    return gen_rng_mix(w->o->seed ^ 0x64657669636573ull, (uint64_t)i * 8 + k) & 0xffffffffffffffull;
 }
 
 uint64_t gen_world_dest(const gen_world *w, uint32_t i)
@@ -201,13 +213,12 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
     for (uint32_t k = 0; k < o->rings; k++) {
         gen_ring *g = &w->rings[k];
         g->n = gen_rng_range(&r, o->ring_min, o->ring_max);
-        const double p[] = {o->b_abroad,      o->b_anon,     o->b_farm,
-                            o->b_shared_device, o->b_geo_hop, o->b_long_session,
-                            o->b_bid_spam,    o->b_shill,    o->b_shared_payout,
-                            o->b_structuring};
-        const int b[] = {GEN_B_OPERATOR_ABROAD, GEN_B_ANON_NETWORK, GEN_B_LAPTOP_FARM,
-                         GEN_B_SHARED_DEVICE,   GEN_B_GEO_HOP,      GEN_B_LONG_SESSION,
-                         GEN_B_BID_SPAM,        GEN_B_SHILL_RATED,  GEN_B_SHARED_PAYOUT,
+        const double p[] = {
+            o->b_abroad,       o->b_anon,     o->b_farm,  o->b_shared_device, o->b_geo_hop,
+            o->b_long_session, o->b_bid_spam, o->b_shill, o->b_shared_payout, o->b_structuring};
+        const int b[] = {GEN_B_OPERATOR_ABROAD,   GEN_B_ANON_NETWORK, GEN_B_LAPTOP_FARM,
+                         GEN_B_SHARED_DEVICE,     GEN_B_GEO_HOP,      GEN_B_LONG_SESSION,
+                         GEN_B_BID_SPAM,          GEN_B_SHILL_RATED,  GEN_B_SHARED_PAYOUT,
                          GEN_B_STRUCTURED_CHARGES};
         const size_t nb = sizeof b / sizeof b[0];
         for (size_t j = 0; j < nb; j++)
@@ -265,8 +276,8 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
                 &r, gen_rng_chance(&r, 0.8) ? world_pick_cc(&r, world_vpn_cc) : op->cc,
                 GEN_GEO_HOST);
             op->vps_ip = gen_geo_addr(gen_geo_block_at(op->host_blk), gen_rng_next(&r));
-            op->device = gen_rng_mix(o->seed ^ 0x6f70646576ull, g->op_first + j) &
-                         0xffffffffffffffull;
+            op->device =
+                gen_rng_mix(o->seed ^ 0x6f70646576ull, g->op_first + j) & 0xffffffffffffffull;
             if ((g->behav & GEN_BIT(GEN_B_SHARED_DEVICE)) && gen_rng_chance(&r, 0.75)) {
                 op->shared_device = 1;
                 any_shared = 1;
@@ -312,17 +323,16 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
             a->op = g->op_first + j / per;
             a->loc = w->ops[a->op].cc;
             a->created = -(int32_t)gen_rng_range(&r, 20, 700);
-            static const int member_b[] = {GEN_B_OPERATOR_ABROAD, GEN_B_ANON_NETWORK,
-                                           GEN_B_LAPTOP_FARM,     GEN_B_GEO_HOP,
-                                           GEN_B_LONG_SESSION,    GEN_B_BID_SPAM,
-                                           GEN_B_SHILL_RATED,     GEN_B_SHARED_PAYOUT};
+            static const int member_b[] = {
+                GEN_B_OPERATOR_ABROAD, GEN_B_ANON_NETWORK, GEN_B_LAPTOP_FARM, GEN_B_GEO_HOP,
+                GEN_B_LONG_SESSION,    GEN_B_BID_SPAM,     GEN_B_SHILL_RATED, GEN_B_SHARED_PAYOUT};
             for (size_t m = 0; m < sizeof member_b / sizeof member_b[0]; m++) {
                 int b = member_b[m];
                 if ((g->behav & GEN_BIT(b)) && gen_rng_chance(&r, cov[b]))
                     a->behav |= GEN_BIT(b);
             }
-            const uint32_t access = GEN_BIT(GEN_B_OPERATOR_ABROAD) |
-                                    GEN_BIT(GEN_B_ANON_NETWORK) | GEN_BIT(GEN_B_LAPTOP_FARM);
+            const uint32_t access = GEN_BIT(GEN_B_OPERATOR_ABROAD) | GEN_BIT(GEN_B_ANON_NETWORK) |
+                                    GEN_BIT(GEN_B_LAPTOP_FARM);
             if (!(a->behav & access)) {
                 uint32_t avail = g->behav & access;
                 for (int guard = 0; guard < 16 && !(a->behav & access); guard++) {
@@ -363,8 +373,8 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
         if (g->behav & GEN_BIT(GEN_B_STRUCTURED_CHARGES)) {
             g->nstruct = g->n >= 10 ? 2 : 1;
             for (uint32_t j = 0; j < g->nstruct; j++) {
-                g->structurer[j] = g->first + (j * g->n / g->nstruct) +
-                                   gen_rng_below(&r, g->n / g->nstruct);
+                g->structurer[j] =
+                    g->first + (j * g->n / g->nstruct) + gen_rng_below(&r, g->n / g->nstruct);
                 w->acct[g->structurer[j]].behav |= GEN_BIT(GEN_B_STRUCTURED_CHARGES);
             }
         }
@@ -448,9 +458,9 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
 
     /* Benign freelancers. */
     uint32_t nb = w->nf - next_f;
-    const double share[] = {0,           o->p_cgnat,     o->p_office,   o->p_household,
-                            o->p_vpn,    o->p_traveller, o->p_agency,   o->p_overnight,
-                            o->p_heavy_bidder, o->p_milestone};
+    const double share[] = {
+        0,           o->p_cgnat,     o->p_office,       o->p_household, o->p_vpn, o->p_traveller,
+        o->p_agency, o->p_overnight, o->p_heavy_bidder, o->p_milestone};
     uint32_t cnt[GEN_POP_RING] = {0};
     uint64_t used = 0;
     for (int p = 1; p < GEN_POP_RING; p++) {
@@ -481,16 +491,15 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
     for (int p = 0; p < GEN_POP_RING; p++) {
         switch (p) {
         case GEN_POP_OFFICE:
-            world_groups(w, &next_f, cnt[p], p, o->office_min, o->office_max,
-                         world_freelancer_cc, &r);
+            world_groups(w, &next_f, cnt[p], p, o->office_min, o->office_max, world_freelancer_cc,
+                         &r);
             break;
         case GEN_POP_HOUSEHOLD:
             world_groups(w, &next_f, cnt[p], p, o->household_min, o->household_max,
                          world_freelancer_cc, &r);
             break;
         case GEN_POP_AGENCY:
-            world_groups(w, &next_f, cnt[p], p, o->agency_min, o->agency_max, world_agency_cc,
-                         &r);
+            world_groups(w, &next_f, cnt[p], p, o->agency_min, o->agency_max, world_agency_cc, &r);
             break;
         default:
             for (uint32_t j = 0; j < cnt[p]; j++, next_f++) {

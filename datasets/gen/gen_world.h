@@ -77,24 +77,24 @@ enum gen_behav {
 enum { GEN_CH_ABROAD = 1, GEN_CH_VPS = 2, GEN_CH_VPN = 4, GEN_CH_FARM = 8 };
 
 typedef struct gen_acct {
-    uint32_t pub;     /* public id number; the id string is "u%08x" */
-    uint32_t group;   /* office/household/agency group, or ring for members and shills */
-    uint32_t op;      /* ring operator of a member, or GEN_NONE */
-    uint32_t peer;    /* milestone freelancer: its client; traveller: destination country;
-                       * laptop-farm member: its farm line */
-    uint32_t behav;   /* GEN_B_* bits: planted, then updated with what the events exhibit */
-    int32_t created;  /* day of account creation, relative to the first simulated day */
-    int32_t trip;     /* traveller: first day abroad */
-    uint16_t isp;     /* residential block (gen_geo index) */
-    uint16_t mob;     /* mobile block */
-    uint16_t vpn;     /* hosting block of the VPN provider used */
+    uint32_t pub;      /* public id number; the id string is "u%08x" */
+    uint32_t group;    /* office/household/agency group, or ring for members and shills */
+    uint32_t op;       /* ring operator of a member, or GEN_NONE */
+    uint32_t peer;     /* milestone freelancer: its client; traveller: destination country;
+                        * laptop-farm member: its farm line */
+    uint32_t behav;    /* GEN_B_* bits: planted, then updated with what the events exhibit */
+    int32_t created;   /* day of account creation, relative to the first simulated day */
+    int32_t trip;      /* traveller: first day abroad */
+    uint16_t isp;      /* residential block (gen_geo index) */
+    uint16_t mob;      /* mobile block */
+    uint16_t vpn;      /* hosting block of the VPN provider used */
     uint8_t pop, role; /* enum gen_pop; 0 freelancer, 1 client */
-    uint8_t cc;       /* claimed country (gen_geo country index) */
-    uint8_t loc;      /* country the person actually sits in */
-    uint8_t ndev;     /* own devices, 1..3 */
-    uint8_t rot;      /* days between home IP changes */
-    uint8_t chan;     /* ring member access channels */
-    uint8_t triplen;  /* traveller: days abroad */
+    uint8_t cc;        /* claimed country (gen_geo country index) */
+    uint8_t loc;       /* country the person actually sits in */
+    uint8_t ndev;      /* own devices, 1..3 */
+    uint8_t rot;       /* days between home IP changes */
+    uint8_t chan;      /* ring member access channels */
+    uint8_t triplen;   /* traveller: days abroad */
 } gen_acct;
 
 typedef struct gen_group {
@@ -102,8 +102,8 @@ typedef struct gen_group {
     uint32_t ip;       /* office IP (office, agency) */
     uint16_t blk;      /* block of that IP */
     uint8_t pop, cc;
-    uint64_t dest;     /* agency payout account */
-    int remote;        /* office exposes remote desktop */
+    uint64_t dest; /* agency payout account */
+    int remote;    /* office exposes remote desktop */
 } gen_group;
 
 typedef struct gen_op {
@@ -122,10 +122,10 @@ typedef struct gen_op {
 #define GEN_RING_MAX_BURST 3
 
 typedef struct gen_ring {
-    uint32_t first, n;        /* member freelancers */
+    uint32_t first, n; /* member freelancers */
     uint32_t shill_first, nshill;
     uint32_t op_first, nop;
-    uint32_t behav;           /* ring-level behaviours (GEN_B_* bits) */
+    uint32_t behav; /* ring-level behaviours (GEN_B_* bits) */
     uint32_t farm_ip[GEN_RING_MAX_FARM];
     uint16_t farm_blk[GEN_RING_MAX_FARM];
     uint32_t nfarm;
@@ -149,13 +149,13 @@ typedef struct gen_world {
     uint32_t nrings;
     gen_op *ops;
     uint32_t nops;
-    uint32_t ring_members; /* freelancers [0, ring_members) are ring members */
-    uint32_t shill_end;    /* clients [nf, shill_end) are shills */
+    uint32_t ring_members;        /* freelancers [0, ring_members) are ring members */
+    uint32_t shill_end;           /* clients [nf, shill_end) are shills */
     uint32_t benign_client_first; /* clients [benign_client_first, n) are not shills */
     uint32_t pop_count[GEN_POP_COUNT];
-    uint32_t *order;       /* all account indices sorted by public id: output order */
-    uint32_t id_key;       /* key of the public id bijection */
-    int64_t t0;            /* epoch second of the first simulated day */
+    uint32_t *order; /* all account indices sorted by public id: output order */
+    uint32_t id_key; /* key of the public id bijection */
+    int64_t t0;      /* epoch second of the first simulated day */
 } gen_world;
 
 /* Builds the population. On success *out is a new world owned by the caller (free with
