@@ -1,0 +1,421 @@
+/* gen.c - ringscan-gen's command line and driver; see gen.h.
+ *
+ * Options are declared once, in gen_options[], which drives both parsing and --help, so
+ * the help text can never drift from what is accepted. Proportions are validated to lie
+ * in [0, 1]; ranges are written MIN-MAX.
+ */
+#include "datasets/gen/gen.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "datasets/gen/gen_events.h"
+#include "datasets/gen/gen_geo.h"
+#include "datasets/gen/gen_out.h"
+#include "datasets/gen/gen_truth.h"
+#include "datasets/gen/gen_world.h"
+
+void gen_opts_init(gen_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->accounts = 12000;
+    o->clients = 2500;
+    o->days = 60;
+    o->start_day = gen_out_days_from_civil(2026, 2, 1);
+    o->rings = 8;
+    o->ring_min = 3;
+    o->ring_max = 40;
+    o->p_cgnat = 0.12;
+    o->p_office = 0.08;
+    o->p_household = 0.06;
+    o->p_vpn = 0.05;
+    o->p_traveller = 0.04;
+    o->p_agency = 0.04;
+    o->p_overnight = 0.04;
+    o->p_heavy_bidder = 0.03;
+    o->p_milestone = 0.02;
+    o->p_enterprise = 0.05;
+    o->p_milestone_client = 0.03;
+    o->office_min = 5;
+    o->office_max = 50;
+    o->household_min = 2;
+    o->household_max = 3;
+    o->agency_min = 5;
+    o->agency_max = 15;
+    o->cgnat_pool = 64;
+    o->vpn_exits = 24;
+    o->mobile_share = 0.15;
+    o->vpn_share = 0.7;
+    o->household_device = 0.4;
+    o->benign_remote = 0.01;
+    o->overnight_rate = 0.1;
+    o->b_abroad = 0.7;
+    o->b_anon = 0.5;
+    o->b_farm = 0.4;
+    o->b_shared_device = 0.5;
+    o->b_geo_hop = 0.5;
+    o->b_long_session = 0.5;
+    o->b_bid_spam = 0.5;
+    o->b_shill = 0.6;
+    o->b_self_dealing = 0.5;
+    o->b_shared_payout = 0.7;
+    o->b_structuring = 0.35;
+    o->coverage = 0.6;
+    o->camouflage = 0.25;
+    o->shill_min = 2;
+    o->shill_max = 5;
+    o->per_op_min = 3;
+    o->per_op_max = 8;
+    o->struct_instalments = 30;
+    o->struct_total = 50000;
+}
+
+enum opt_kind { OPT_U32, OPT_U64, OPT_DBL, OPT_PROB, OPT_RANGE, OPT_FLAG, OPT_STR, OPT_DATE };
+
+typedef struct gen_option {
+    const char *name;
+    int kind;
+    size_t off, off2; /* field offsets; off2 is the MAX of a range */
+    const char *arg;
+    const char *help;
+} gen_option;
+
+#define F(x) offsetof(gen_opts, x)
+static const gen_option gen_options[] = {
+    {"-o", OPT_STR, F(outdir), 0, "DIR", "output directory (created if missing; required)"},
+    {"--seed", OPT_U64, F(seed), 0, "N", "random seed (default 1)"},
+    {"--accounts", OPT_U32, F(accounts), 0, "N",
+     "freelancer accounts, ring members included (12000)"},
+    {"--clients", OPT_U32, F(clients), 0, "N", "client accounts, shill clients included (2500)"},
+    {"--days", OPT_U32, F(days), 0, "N", "simulated days (60)"},
+    {"--start", OPT_DATE, F(start_day), 0, "YYYY-MM-DD", "first simulated day, UTC (2026-02-01)"},
+    {"--rings", OPT_U32, F(rings), 0, "N", "planted rings (8)"},
+    {"--ring-size", OPT_RANGE, F(ring_min), F(ring_max), "MIN-MAX", "freelancers per ring (3-40)"},
+    {"--gzip", OPT_FLAG, F(gzip), 0, NULL, "write the event tables as .csv.gz"},
+    {"--enrich", OPT_FLAG, F(enrich), 0, NULL, "add ip_country,asn,asn_org columns to logins"},
+    {"--quiet", OPT_FLAG, F(quiet), 0, NULL, "no summary on stderr"},
+    {"--p-cgnat", OPT_PROB, F(p_cgnat), 0, "P", "benign share: mobile users behind CGNAT (0.12)"},
+    {"--p-office", OPT_PROB, F(p_office), 0, "P", "benign share: office/coworking NAT (0.08)"},
+    {"--p-household", OPT_PROB, F(p_household), 0, "P", "benign share: households (0.06)"},
+    {"--p-vpn", OPT_PROB, F(p_vpn), 0, "P", "benign share: commercial VPN users (0.05)"},
+    {"--p-traveller", OPT_PROB, F(p_traveller), 0, "P", "benign share: travellers (0.04)"},
+    {"--p-agency", OPT_PROB, F(p_agency), 0, "P", "benign share: agency freelancers (0.04)"},
+    {"--p-overnight", OPT_PROB, F(p_overnight), 0, "P", "benign share: overnight sessions (0.04)"},
+    {"--p-heavy-bidder", OPT_PROB, F(p_heavy_bidder), 0, "P",
+     "benign share: new heavy bidders (0.03)"},
+    {"--p-milestone", OPT_PROB, F(p_milestone), 0, "P",
+     "benign share: paid in many milestones (0.02)"},
+    {"--p-enterprise", OPT_PROB, F(p_enterprise), 0, "P",
+     "client share: enterprise clients (0.05)"},
+    {"--p-milestone-client", OPT_PROB, F(p_milestone_client), 0, "P",
+     "client share: clients paying in milestones (0.03)"},
+    {"--office-size", OPT_RANGE, F(office_min), F(office_max), "MIN-MAX", "office size (5-50)"},
+    {"--household-size", OPT_RANGE, F(household_min), F(household_max), "MIN-MAX",
+     "household size (2-3)"},
+    {"--agency-size", OPT_RANGE, F(agency_min), F(agency_max), "MIN-MAX", "agency size (5-15)"},
+    {"--cgnat-pool", OPT_U32, F(cgnat_pool), 0, "N", "egress IPs per mobile carrier block (64)"},
+    {"--vpn-exits", OPT_U32, F(vpn_exits), 0, "N", "exit IPs per VPN/hosting block (24)"},
+    {"--mobile-share", OPT_PROB, F(mobile_share), 0, "P",
+     "share of ordinary sessions on mobile data (0.15)"},
+    {"--vpn-share", OPT_PROB, F(vpn_share), 0, "P", "share of a VPN user's sessions on VPN (0.7)"},
+    {"--household-device", OPT_PROB, F(household_device), 0, "P",
+     "share of households sharing a device (0.4)"},
+    {"--benign-remote", OPT_PROB, F(benign_remote), 0, "P",
+     "share of benign freelancers running remote-desktop software (0.01)"},
+    {"--overnight-rate", OPT_PROB, F(overnight_rate), 0, "P",
+     "share of an overnight user's active days with a session left open (0.1)"},
+    {"--b-operator-abroad", OPT_PROB, F(b_abroad), 0, "P",
+     "ring behaviour: operators log in from CN/RU home lines (0.7)"},
+    {"--b-anon-network", OPT_PROB, F(b_anon), 0, "P",
+     "ring behaviour: operators use VPN exits or their own servers (0.5)"},
+    {"--b-laptop-farm", OPT_PROB, F(b_farm), 0, "P",
+     "ring behaviour: US laptop farm with remote-desktop ports (0.4)"},
+    {"--b-shared-device", OPT_PROB, F(b_shared_device), 0, "P",
+     "ring behaviour: operators reuse one device across accounts (0.5)"},
+    {"--b-geo-hop", OPT_PROB, F(b_geo_hop), 0, "P",
+     "ring behaviour: logins from two countries within hours (0.5)"},
+    {"--b-long-session", OPT_PROB, F(b_long_session), 0, "P",
+     "ring behaviour: sessions of 24 h or more (0.5)"},
+    {"--b-bid-spam", OPT_PROB, F(b_bid_spam), 0, "P",
+     "ring behaviour: heavy bidding, low acceptance (0.5)"},
+    {"--b-shill", OPT_PROB, F(b_shill), 0, "P",
+     "ring behaviour: shill clients rate members 5 stars in bursts (0.6)"},
+    {"--b-self-dealing", OPT_PROB, F(b_self_dealing), 0, "P",
+     "given shills: they share IPs/devices/payment accounts with the ring (0.5)"},
+    {"--b-shared-payout", OPT_PROB, F(b_shared_payout), 0, "P",
+     "ring behaviour: payouts concentrated on shared, often PRC destinations (0.7)"},
+    {"--b-structuring", OPT_PROB, F(b_structuring), 0, "P",
+     "ring behaviour: a victim client's card charged in many instalments (0.35)"},
+    {"--coverage", OPT_PROB, F(coverage), 0, "P",
+     "least share of a ring's members showing each of its behaviours (0.6)"},
+    {"--camouflage", OPT_PROB, F(camouflage), 0, "P",
+     "share of ring sessions on fresh IPs; weight of honest work (0.25)"},
+    {"--shills", OPT_RANGE, F(shill_min), F(shill_max), "MIN-MAX", "shill clients per ring (2-5)"},
+    {"--per-operator", OPT_RANGE, F(per_op_min), F(per_op_max), "MIN-MAX",
+     "accounts per operator (3-8)"},
+    {"--struct-instalments", OPT_U32, F(struct_instalments), 0, "N",
+     "instalments per structuring case (30)"},
+    {"--struct-total", OPT_DBL, F(struct_total), 0, "USD", "total per structuring case (50000)"},
+};
+#undef F
+
+static void gen_usage(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s [options] -o DIR\n"
+            "       %s --check-geoip FILE.mmdb\n\n"
+            "Writes a simulated freelance marketplace with planted proxy-account rings:\n"
+            "accounts, logins, bids, ratings, payouts, charges and ports tables in\n"
+            "ringscan's input contract, plus truth.csv and truth.json. Deterministic for a\n"
+            "seed. See datasets/README.md.\n\noptions:\n",
+            prog, prog);
+    for (size_t i = 0; i < sizeof gen_options / sizeof gen_options[0]; i++) {
+        const gen_option *op = &gen_options[i];
+        char left[48];
+        snprintf(left, sizeof left, "%s%s%s", op->name, op->arg ? " " : "", op->arg ? op->arg : "");
+        fprintf(f, "  %-28s %s\n", left, op->help);
+    }
+    fprintf(f, "  %-28s %s\n  %-28s %s\n  %-28s %s\n", "--check-geoip FILE",
+            "check the built-in IP table against a GeoLite2/GeoIP2 country or city database",
+            "--help", "show this help", "--version", "show the version");
+}
+
+static int gen_parse_u64(const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    if (!s || !*s || *s == '-')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int gen_parse_u32(const char *s, uint32_t *out)
+{
+    uint64_t v;
+    if (gen_parse_u64(s, &v) != 0 || v > UINT32_MAX)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int gen_parse_dbl(const char *s, double *out)
+{
+    char *end = NULL;
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || v != v)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int gen_parse_date(const char *s, int64_t *out)
+{
+    char *end = NULL;
+    long y, m, d;
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    y = strtol(s, &end, 10);
+    if (end != s + 4)
+        return -1;
+    m = strtol(s + 5, &end, 10);
+    if (end != s + 7)
+        return -1;
+    d = strtol(s + 8, &end, 10);
+    if (end != s + 10 || y < 1971 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    *out = gen_out_days_from_civil((int)y, (unsigned)m, (unsigned)d);
+    return 0;
+}
+
+static int gen_set(gen_opts *o, const gen_option *op, const char *val)
+{
+    char *base = (char *)o;
+    switch (op->kind) {
+    case OPT_U32:
+        return gen_parse_u32(val, (uint32_t *)(void *)(base + op->off));
+    case OPT_U64:
+        return gen_parse_u64(val, (uint64_t *)(void *)(base + op->off));
+    case OPT_DBL: {
+        double v;
+        if (gen_parse_dbl(val, &v) != 0 || v < 0)
+            return -1;
+        *(double *)(void *)(base + op->off) = v;
+        return 0;
+    }
+    case OPT_PROB: {
+        double v;
+        if (gen_parse_dbl(val, &v) != 0 || v < 0 || v > 1)
+            return -1;
+        *(double *)(void *)(base + op->off) = v;
+        return 0;
+    }
+    case OPT_RANGE: {
+        char buf[64];
+        uint32_t lo, hi;
+        if (!val || strlen(val) >= sizeof buf)
+            return -1;
+        snprintf(buf, sizeof buf, "%s", val);
+        char *dash = strchr(buf, '-');
+        if (!dash)
+            return -1;
+        *dash = 0;
+        if (gen_parse_u32(buf, &lo) != 0 || gen_parse_u32(dash + 1, &hi) != 0 || lo > hi)
+            return -1;
+        *(uint32_t *)(void *)(base + op->off) = lo;
+        *(uint32_t *)(void *)(base + op->off2) = hi;
+        return 0;
+    }
+    case OPT_STR:
+        if (!val || !*val)
+            return -1;
+        *(const char **)(void *)(base + op->off) = val;
+        return 0;
+    case OPT_DATE:
+        return gen_parse_date(val, (int64_t *)(void *)(base + op->off));
+    default:
+        return -1;
+    }
+}
+
+static int gen_mkdir_p(const char *dir)
+{
+    char buf[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == 0) {
+            char c = buf[i];
+            buf[i] = 0;
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            buf[i] = c;
+        }
+    }
+    return 0;
+}
+
+int gen_run(const gen_opts *o, const char *prog)
+{
+    gen_world *w = NULL;
+    gen_events_stats st;
+    char err[512];
+    int rc = -1;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (gen_mkdir_p(o->outdir) != 0) {
+        fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->outdir, strerror(errno));
+        goto cleanup;
+    }
+    if (gen_world_build(&w, o, err, sizeof err) != 0 ||
+        gen_events_write(w, o->outdir, &st, err, sizeof err) != 0 ||
+        gen_truth_write(w, &st, o->outdir, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        goto cleanup;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!o->quiet) {
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        fprintf(stderr,
+                "%s: wrote %s: %u accounts, %u clients, %u rings (%u members, %u shill "
+                "clients), %llu rows in %.2f s (%.2f M rows/s)\n",
+                prog, o->outdir, w->nf, w->nc, w->nrings, w->ring_members, w->shill_end - w->nf,
+                (unsigned long long)st.total, secs, secs > 0 ? (double)st.total / secs / 1e6 : 0.0);
+        for (int t = 0; t < GEN_T_COUNT; t++)
+            fprintf(stderr, "  %-12s %llu rows\n", gen_events_table_name(t),
+                    (unsigned long long)st.rows[t]);
+    }
+    rc = 0;
+cleanup:
+    gen_world_free(w);
+    return rc;
+}
+
+int gen_cli(int argc, char **argv)
+{
+    const char *prog = argc > 0 && argv[0] ? argv[0] : "ringscan-gen";
+    const char *check = NULL;
+    gen_opts o;
+    gen_opts_init(&o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            gen_usage(stdout, prog);
+            return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("%s (ringscan simulator) 1\n", prog);
+            return fflush(stdout) == 0 ? 0 : 1;
+        }
+        if (strcmp(a, "--check-geoip") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "%s: --check-geoip needs a FILE\n", prog);
+                return 2;
+            }
+            check = argv[++i];
+            continue;
+        }
+        /* Accept both --opt VALUE and --opt=VALUE. */
+        const char *eq = strchr(a, '=');
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        const gen_option *op = NULL;
+        for (size_t k = 0; k < sizeof gen_options / sizeof gen_options[0]; k++) {
+            if (strlen(gen_options[k].name) == nlen && strncmp(gen_options[k].name, a, nlen) == 0)
+                op = &gen_options[k];
+        }
+        if (!op) {
+            fprintf(stderr, "%s: unknown option '%s'\nTry '%s --help'.\n", prog, a, prog);
+            return 2;
+        }
+        if (op->kind == OPT_FLAG) {
+            if (eq) {
+                fprintf(stderr, "%s: %s takes no value\n", prog, op->name);
+                return 2;
+            }
+            *(int *)(void *)((char *)&o + op->off) = 1;
+            continue;
+        }
+        const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (gen_set(&o, op, val) != 0) {
+            fprintf(stderr, "%s: invalid value for %s: '%s' (expected %s)\nTry '%s --help'.\n",
+                    prog, op->name, val ? val : "", op->arg, prog);
+            return 2;
+        }
+    }
+    if (check) {
+        long bad = gen_geo_check(check, 200, stdout);
+        if (bad < 0) {
+            fprintf(stderr, "%s: cannot open GeoIP database %s\n", prog, check);
+            return 1;
+        }
+        printf("%ld mismatching addresses\n", bad);
+        return bad == 0 ? 0 : 1;
+    }
+    if (!o.outdir) {
+        fprintf(stderr, "%s: missing -o DIR\nTry '%s --help'.\n", prog, prog);
+        return 2;
+    }
+    if (o.accounts < 10 || o.clients < 5 || o.days < 1 || o.ring_min < 2 || o.household_min < 1 ||
+        o.office_min < 1 || o.agency_min < 1 || o.per_op_min < 1 || o.days > 3650) {
+        fprintf(stderr,
+                "%s: need --accounts >= 10, --clients >= 5, 1 <= --days <= 3650, ring size >= 2 "
+                "and group sizes >= 1\n",
+                prog);
+        return 2;
+    }
+    return gen_run(&o, prog) == 0 ? 0 : 1;
+}

@@ -1,0 +1,55 @@
+/* gen.h - ringscan's marketplace simulator: options and entry points.
+ *
+ * The simulator writes a synthetic freelance marketplace in ringscan's input contract
+ * (accounts, logins, bids, ratings, payouts, charges, ports) with benign populations that
+ * look suspicious to naive rules and planted proxy-account rings, plus the ground truth
+ * (truth.csv, truth.json). Output is deterministic for a seed and streamed: memory grows
+ * with the number of accounts, never with the number of rows. See datasets/README.md.
+ */
+#ifndef GEN_H
+#define GEN_H
+
+#include <stdint.h>
+
+typedef struct gen_opts {
+    uint64_t seed;
+    uint32_t accounts; /* freelancer accounts, ring members included */
+    uint32_t clients;  /* client accounts, shill clients included */
+    uint32_t days;
+    int64_t start_day; /* days since 1970-01-01 of the first simulated day */
+    uint32_t rings, ring_min, ring_max;
+    int gzip, enrich, quiet;
+    const char *outdir;
+
+    /* Benign freelancer populations, as shares of the benign freelancers (rest: ordinary). */
+    double p_cgnat, p_office, p_household, p_vpn, p_traveller, p_agency, p_overnight,
+        p_heavy_bidder, p_milestone;
+    /* Client populations, as shares of the benign clients (rest: ordinary clients). */
+    double p_enterprise, p_milestone_client;
+    uint32_t office_min, office_max, household_min, household_max, agency_min, agency_max;
+    uint32_t cgnat_pool; /* egress addresses per mobile carrier block */
+    uint32_t vpn_exits;  /* exit addresses per VPN provider block */
+    double mobile_share, vpn_share, household_device, benign_remote, overnight_rate;
+
+    /* Planted rings: probability that a ring has each behaviour. */
+    double b_abroad, b_anon, b_farm, b_shared_device, b_geo_hop, b_long_session, b_bid_spam,
+        b_shill, b_self_dealing, b_shared_payout, b_structuring;
+    double coverage;   /* minimum share of a ring's members that exhibit each of its behaviours */
+    double camouflage; /* share of ring sessions on fresh IPs and weight of honest work */
+    uint32_t shill_min, shill_max, per_op_min, per_op_max;
+    uint32_t struct_instalments;
+    double struct_total; /* dollars */
+} gen_opts;
+
+/* Fills o with the documented defaults. */
+void gen_opts_init(gen_opts *o);
+
+/* Generates the data set described by o into o->outdir (created if missing). Returns 0, or
+ * -1 after printing a one-line diagnostic prefixed with `prog` on stderr. */
+int gen_run(const gen_opts *o, const char *prog);
+
+/* Command line entry point: `argv[0] [options] -o DIR`. Returns the process exit status:
+ * 0 on success, 1 on a runtime error, 2 on a usage error. */
+int gen_cli(int argc, char **argv);
+
+#endif

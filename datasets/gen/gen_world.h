@@ -1,0 +1,180 @@
+/* gen_world.h - the simulated marketplace's population: who exists, in which group, with
+ * which infrastructure, and which rings are planted.
+ *
+ * Built once from the options and the seed, before any event is written; it holds one
+ * small record per account, group, ring and ring operator, so its size is proportional
+ * to the number of accounts and independent of the number of events.
+ *
+ * Layout of the dense account index: freelancers first ([0, nf): ring members ring by ring,
+ * then the benign populations in enum order, grouped members contiguous), then clients
+ * ([nf, n): shill clients ring by ring, enterprise, milestone, ordinary clients). Public ids
+ * are a keyed 32-bit bijection of the index, so they reveal nothing of this layout.
+ */
+#ifndef GEN_WORLD_H
+#define GEN_WORLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "datasets/gen/gen.h"
+
+#define GEN_NONE UINT32_MAX
+
+enum gen_pop {
+    GEN_POP_ORDINARY,
+    GEN_POP_CGNAT,
+    GEN_POP_OFFICE,
+    GEN_POP_HOUSEHOLD,
+    GEN_POP_VPN,
+    GEN_POP_TRAVELLER,
+    GEN_POP_AGENCY,
+    GEN_POP_OVERNIGHT,
+    GEN_POP_HEAVY_BIDDER,
+    GEN_POP_MILESTONE,
+    GEN_POP_RING,
+    GEN_POP_CLIENT,
+    GEN_POP_ENTERPRISE,
+    GEN_POP_MILESTONE_CLIENT,
+    GEN_POP_SHILL,
+    GEN_POP_COUNT
+};
+
+/* Behaviours (bits of gen_acct.behav). The first group is planted in rings; the second
+ * marks benign traits that look like them. */
+enum gen_behav {
+    GEN_B_OPERATOR_ABROAD,
+    GEN_B_ANON_NETWORK,
+    GEN_B_LAPTOP_FARM,
+    GEN_B_SHARED_DEVICE,
+    GEN_B_GEO_HOP,
+    GEN_B_LONG_SESSION,
+    GEN_B_BID_SPAM,
+    GEN_B_SHILL_RATED,
+    GEN_B_SHILL_RATING,
+    GEN_B_SELF_DEALING,
+    GEN_B_SHARED_PAYOUT,
+    GEN_B_HIGH_RISK_PAYOUT,
+    GEN_B_STRUCTURED_CHARGES,
+    GEN_B_CAMOUFLAGE,
+    GEN_B_CGNAT,
+    GEN_B_OFFICE_NAT,
+    GEN_B_HOUSEHOLD_IP,
+    GEN_B_HOUSEHOLD_DEVICE,
+    GEN_B_COMMERCIAL_VPN,
+    GEN_B_TRAVEL,
+    GEN_B_AGENCY_PAYOUT,
+    GEN_B_OVERNIGHT_SESSION,
+    GEN_B_HEAVY_BIDDING,
+    GEN_B_MILESTONES,
+    GEN_B_QUARTER_END_BURST,
+    GEN_B_REMOTE_DESKTOP,
+    GEN_B_STRUCTURING_VICTIM,
+    GEN_B_COUNT
+};
+#define GEN_BIT(b) (1u << (b))
+
+/* Access channels of a ring member (bits of gen_acct.chan). */
+enum { GEN_CH_ABROAD = 1, GEN_CH_VPS = 2, GEN_CH_VPN = 4, GEN_CH_FARM = 8 };
+
+typedef struct gen_acct {
+    uint32_t pub;      /* public id number; the id string is "u%08x" */
+    uint32_t group;    /* office/household/agency group, or ring for members and shills */
+    uint32_t op;       /* ring operator of a member, or GEN_NONE */
+    uint32_t peer;     /* milestone freelancer: its client; traveller: destination country;
+                        * laptop-farm member: its farm line */
+    uint32_t behav;    /* GEN_B_* bits: planted, then updated with what the events exhibit */
+    int32_t created;   /* day of account creation, relative to the first simulated day */
+    int32_t trip;      /* traveller: first day abroad */
+    uint16_t isp;      /* residential block (gen_geo index) */
+    uint16_t mob;      /* mobile block */
+    uint16_t vpn;      /* hosting block of the VPN provider used */
+    uint8_t pop, role; /* enum gen_pop; 0 freelancer, 1 client */
+    uint8_t cc;        /* claimed country (gen_geo country index) */
+    uint8_t loc;       /* country the person actually sits in */
+    uint8_t ndev;      /* own devices, 1..3 */
+    uint8_t rot;       /* days between home IP changes */
+    uint8_t chan;      /* ring member access channels */
+    uint8_t triplen;   /* traveller: days abroad */
+} gen_acct;
+
+typedef struct gen_group {
+    uint32_t first, n; /* account index range */
+    uint32_t ip;       /* office IP (office, agency) */
+    uint16_t blk;      /* block of that IP */
+    uint8_t pop, cc;
+    uint64_t dest; /* agency payout account */
+    int remote;    /* office exposes remote desktop */
+} gen_group;
+
+typedef struct gen_op {
+    uint32_t ring;
+    uint8_t cc;        /* CN or RU */
+    uint16_t res_blk;  /* operator's home network */
+    uint16_t host_blk; /* operator's VPS provider */
+    uint32_t vps_ip;
+    int shared_device; /* one device for all of the operator's accounts */
+    uint64_t device;
+} gen_op;
+
+#define GEN_RING_MAX_FARM 2
+#define GEN_RING_MAX_DEST 3
+#define GEN_RING_MAX_STRUCT 2
+#define GEN_RING_MAX_BURST 3
+
+typedef struct gen_ring {
+    uint32_t first, n; /* member freelancers */
+    uint32_t shill_first, nshill;
+    uint32_t op_first, nop;
+    uint32_t behav; /* ring-level behaviours (GEN_B_* bits) */
+    uint32_t farm_ip[GEN_RING_MAX_FARM];
+    uint16_t farm_blk[GEN_RING_MAX_FARM];
+    uint32_t nfarm;
+    uint64_t dest[GEN_RING_MAX_DEST];
+    uint8_t dest_cc[GEN_RING_MAX_DEST];
+    uint32_t ndest;
+    uint32_t structurer[GEN_RING_MAX_STRUCT], victim[GEN_RING_MAX_STRUCT];
+    uint32_t nstruct;
+    int32_t burst_day[GEN_RING_MAX_BURST];
+    uint32_t burst_len[GEN_RING_MAX_BURST];
+    uint32_t nburst;
+} gen_ring;
+
+typedef struct gen_world {
+    const gen_opts *o;
+    uint32_t nf, nc, n;
+    gen_acct *acct;
+    gen_group *groups;
+    uint32_t ngroups;
+    gen_ring *rings;
+    uint32_t nrings;
+    gen_op *ops;
+    uint32_t nops;
+    uint32_t ring_members;        /* freelancers [0, ring_members) are ring members */
+    uint32_t shill_end;           /* clients [nf, shill_end) are shills */
+    uint32_t benign_client_first; /* clients [benign_client_first, n) are not shills */
+    uint32_t pop_count[GEN_POP_COUNT];
+    uint32_t *order; /* all account indices sorted by public id: output order */
+    uint32_t id_key; /* key of the public id bijection */
+    int64_t t0;      /* epoch second of the first simulated day */
+} gen_world;
+
+/* Builds the population. On success *out is a new world owned by the caller (free with
+ * gen_world_free) and 0 is returned; on failure -1 and a message in err (size errlen). */
+int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen);
+void gen_world_free(gen_world *w);
+
+/* Names used in truth and in the README. */
+const char *gen_world_pop_name(int pop);
+const char *gen_world_behav_name(int b);
+
+/* Public id number of index i (bijective in i). */
+uint32_t gen_world_pub(const gen_world *w, uint32_t i);
+/* Device id numbers: the k-th own device of account i. */
+uint64_t gen_world_device(const gen_world *w, uint32_t i, uint32_t k);
+/* Own payout destination / payment instrument id number of account i. */
+uint64_t gen_world_dest(const gen_world *w, uint32_t i);
+
+/* Country code of gen_geo country index c. */
+const char *gen_world_cc(int c);
+
+#endif

@@ -1,0 +1,84 @@
+#!/bin/sh
+# e2e_gen.sh BUILD_DIR - runs ringscan-gen end to end: help and usage errors, a small
+# enriched data set with every table, gzip output, determinism through the CLI, the IP
+# table against real GeoLite2 data (when `make geoip` has fetched it; checked both with
+# --check-geoip and with mmdblookup on generated logins), and `ringscan validate` on the
+# output when that command exists. Prints SKIP lines for parts it cannot run.
+set -eu
+B=${1:-build}
+GEN="$B/ringscan-gen"
+[ -n "${RINGSCAN_VALGRIND:-}" ] && GEN="valgrind -q --error-exitcode=99 $GEN"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ringscan-e2e-gen.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+
+$GEN --help >"$tmp/help" || fail "--help exit status"
+grep -q -- '--ring-size MIN-MAX' "$tmp/help" || fail "--help lacks --ring-size"
+rc=0; $GEN --bogus >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 2 ] || fail "unknown option exits $rc, want 2"
+grep -q "unknown option" "$tmp/err" || fail "no diagnostic for unknown option"
+rc=0; $GEN --accounts 100 >/dev/null 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "missing -o exits $rc, want 2"
+
+args="--seed 7 --accounts 2000 --clients 400 --days 30 --rings 5 --ring-size 4-12 --quiet"
+$GEN $args --enrich -o "$tmp/d" || fail "generation failed"
+for t in accounts logins bids ratings payouts charges ports truth; do
+    [ -s "$tmp/d/$t.csv" ] || fail "$t.csv missing or empty"
+done
+[ -s "$tmp/d/truth.json" ] || fail "truth.json missing"
+[ "$(head -n 1 "$tmp/d/logins.csv")" = \
+  "ts,account_id,ip,device_id,session_seconds,user_agent,ip_country,asn,asn_org" ] ||
+    fail "unexpected logins header"
+[ "$(head -n 1 "$tmp/d/truth.csv")" = "account_id,role,ring_id,population,behaviours" ] ||
+    fail "unexpected truth header"
+ls -A "$tmp/d" | grep -q '^\.' && fail "temporary files left behind"
+
+$GEN $args --enrich -o "$tmp/d2"
+for f in accounts.csv logins.csv bids.csv ratings.csv payouts.csv charges.csv ports.csv \
+         truth.csv truth.json; do
+    cmp -s "$tmp/d/$f" "$tmp/d2/$f" || fail "$f differs for the same seed"
+done
+
+$GEN $args --gzip -o "$tmp/z"
+gzip -t "$tmp/z/logins.csv.gz" || fail "logins.csv.gz is not valid gzip"
+[ "$(gzip -dc "$tmp/z/logins.csv.gz" | head -n 1)" = \
+  "ts,account_id,ip,device_id,session_seconds,user_agent" ] || fail "gzip logins header"
+
+db=""
+for f in datasets/geoip/GeoLite2-Country.mmdb datasets/geoip/GeoLite2-City.mmdb; do
+    [ -f "$f" ] && { db=$f; break; }
+done
+if [ -n "$db" ]; then
+    $GEN --check-geoip "$db" >"$tmp/geo" || { tail -n 20 "$tmp/geo"; fail "IP table vs $db"; }
+    if command -v mmdblookup >/dev/null 2>&1; then
+        # Every 500th enriched login: the database must agree with ip_country.
+        # (user_agent and asn_org are quoted and may hold commas: anchor on the quotes.)
+        awk 'NR > 1 && NR % 500 == 0' "$tmp/d/logins.csv" |
+        sed -n 's/^[^,]*,[^,]*,\([^,]*\),.*",\([A-Z][A-Z]\),[0-9]*,".*$/\1 \2/p' |
+        while read -r ip cc; do
+            got=$(mmdblookup --file "$db" --ip "$ip" country iso_code 2>/dev/null |
+                  sed -n 's/.*"\([A-Z][A-Z]\)".*/\1/p')
+            [ "$got" = "$cc" ] || { echo "FAIL: $ip is $got in $db, generator says $cc"; exit 1; }
+        done || exit 1
+        echo "geoip: generated logins agree with $db"
+    else
+        echo "SKIP mmdblookup not installed"
+    fi
+else
+    echo "SKIP geoip check: no datasets/geoip/*.mmdb (run make geoip)"
+fi
+
+if [ -x "$B/ringscan" ] && "$B/ringscan" validate --help 2>&1 | grep -qi validate; then
+    rc=0; "$B/ringscan" validate "$tmp/d" >"$tmp/val" 2>&1 || rc=$?
+    if [ $rc -eq 2 ]; then
+        echo "SKIP validate not available"
+    else
+        [ $rc -eq 0 ] || { cat "$tmp/val"; fail "ringscan validate rejects generated data"; }
+        rc=0; "$B/ringscan" validate "$tmp/z" >"$tmp/val" 2>&1 || rc=$?
+        [ $rc -eq 0 ] || { cat "$tmp/val"; fail "ringscan validate rejects gzip data"; }
+        echo "validate: generated data accepted"
+    fi
+else
+    echo "SKIP validate not available"
+fi
+echo "e2e_gen: ok"
