@@ -18,7 +18,7 @@ static const col_def logins_cols[] = {
     {"ip", COL_IP, 1, "source address, IPv4 or IPv6"},
     {"device_id", COL_ID, 0, "device fingerprint"},
     {"session_seconds", COL_UINT, 0, "duration of the session this login started"},
-    {"user_agent", COL_TEXT, 0, "client user agent (not analysed)"},
+    {"user_agent", COL_IGNORED, 0, "client user agent (not analysed)"},
     {"ip_country", COL_COUNTRY, 0, "platform's own geolocation of ip"},
     {"asn", COL_UINT, 0, "platform's own ASN of ip"},
     {"asn_org", COL_TEXT, 0, "platform's own ASN organisation of ip"},
@@ -84,7 +84,7 @@ int schema_column(const table_def *t, const char *name, size_t n)
 
 const char *schema_type_name(col_type t)
 {
-    static const char *const names[] = {"id",     "text",  "timestamp", "ip",      "integer",
+    static const char *const names[] = {"id",     "text",  "ignored", "timestamp", "ip",      "integer",
                                         "amount", "stars", "boolean",   "country", "role"};
     return (size_t)t < N(names) ? names[t] : "?";
 }

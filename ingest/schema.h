@@ -10,7 +10,8 @@
 
 typedef enum {
     COL_ID,      /* non-empty identifier, at most SCHEMA_MAX_ID bytes */
-    COL_TEXT,    /* free text, at most SCHEMA_MAX_TEXT bytes (kept) or any (ignored) */
+    COL_TEXT,    /* free text kept by ringscan, at most SCHEMA_MAX_TEXT bytes */
+    COL_IGNORED, /* text read but not analysed: any length */
     COL_TS,      /* timestamp, see ts.h */
     COL_IP,      /* IPv4 or IPv6 address */
     COL_UINT,    /* non-negative integer (ports, seconds, ASNs) */

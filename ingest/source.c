@@ -33,6 +33,8 @@ struct source {
     size_t text_len, text_pos;
     rs_buf line;          /* assembled straddling line */
     long lineno;
+    int eol_known;        /* line terminator decided (after the first text) */
+    char eol;             /* '\n', or '\r' for files with bare-CR line ends */
 };
 
 static int io_error(source *s, rs_error *err, const char *what)
@@ -197,7 +199,16 @@ int source_next_line(source *s, const char **line, size_t *len, rs_error *err)
         }
         const char *start = s->text + s->text_pos;
         size_t avail = s->text_len - s->text_pos;
-        const char *nl = memchr(start, '\n', avail);
+        if (!s->eol_known) {
+            /* Classic Mac exports end lines with a bare CR; everything else
+             * (LF, CRLF) splits on LF. Decided once, from the first text. */
+            s->eol_known = 1;
+            s->eol = '\n';
+            const char *cr = memchr(start, '\r', avail);
+            if (cr && !memchr(start, '\n', avail) && (size_t)(cr - start) + 1 < avail)
+                s->eol = '\r';
+        }
+        const char *nl = memchr(start, s->eol, avail);
         size_t take = nl ? (size_t)(nl - start) + 1 : avail;
         if (!assembling && nl) {
             s->text_pos += take;

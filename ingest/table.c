@@ -42,7 +42,7 @@ typedef struct {
 
     /* CSV state */
     int header_done;
-    int colmap[64];         /* CSV field index -> schema column or -1 */
+    int *colmap;            /* CSV field index -> schema column or -1 */
     size_t nheader;
     size_t ncolmap;
     rs_buf fields;          /* field bytes, NUL separated */
@@ -187,6 +187,8 @@ static int convert(const col_def *c, tvalue *v, const char **why)
             return -1;
         }
         return 0;
+    case COL_IGNORED:
+        return 0;
     case COL_TS:
         return ts_parse(s, n, &v->v.ts, why);
     case COL_IP:
@@ -282,6 +284,52 @@ static void csv_locate(const char *raw, size_t n, size_t k, long *line_delta, lo
         else if (c == '\n') {
             nl++;
             linestart = i + 1;
+        }
+    }
+    *line_delta = nl;
+    *col = (long)(i - linestart) + 1;
+}
+
+/* Locates the byte libcsv's strict mode rejects: a quote inside an unquoted
+ * field, or anything but a separator or line end after a closing quote. */
+static void csv_find_stray_quote(const char *raw, size_t n, long *line_delta, long *col)
+{
+    size_t linestart = 0, i = 0;
+    long nl = 0;
+    int inq = 0, field_start = 1, after_close = 0;
+    for (; i < n; i++) {
+        char c = raw[i];
+        if (inq) {
+            if (c == '"') {
+                if (i + 1 < n && raw[i + 1] == '"') {
+                    i++;
+                    continue;
+                }
+                inq = 0;
+                after_close = 1;
+            } else if (c == '\n') {
+                nl++;
+                linestart = i + 1;
+            }
+            continue;
+        }
+        if (c == ',' || c == '\n' || c == '\r') {
+            if (c == '\n') {
+                nl++;
+                linestart = i + 1;
+            }
+            field_start = 1;
+            after_close = 0;
+            continue;
+        }
+        if (after_close && c != ' ' && c != '\t')
+            break;
+        if (c == '"') {
+            if (!field_start)
+                break;
+            inq = 1;
+        } else if (c != ' ' && c != '\t') {
+            field_start = 0;
         }
     }
     *line_delta = nl;
@@ -386,11 +434,7 @@ static void note_unknown(reader *r, const char *name, size_t n)
 static void csv_header(reader *r)
 {
     int seen[SCHEMA_MAX_COLS] = {0};
-    if (r->nfields > sizeof r->colmap / sizeof r->colmap[0]) {
-        r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line, 1,
-                                "header has %zu columns (limit 64)", r->nfields);
-        return;
-    }
+    r->colmap = xcalloc(r->nfields, sizeof *r->colmap);
     for (size_t k = 0; k < r->nfields; k++) {
         const char *name = r->fields.data + r->foff[k];
         size_t n = strlen(name);
@@ -484,10 +528,17 @@ static void csv_row_cb(int c, void *data)
 static void jsonl_line(reader *r, const char *line, size_t len)
 {
     json_error_t jerr;
-    json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     r->st->rows_read++;
     if (!obj) {
-        bad_row(r, r->rec_line, jerr.column > 0 ? jerr.column : 1, "invalid JSON",
+        /* At end of input jansson reports no column; its byte position is the end. */
+        size_t content = len;
+        while (content > 0 && (line[content - 1] == '\n' || line[content - 1] == '\r'))
+            content--;
+        long col = jerr.column > 0 ? jerr.column : (long)jerr.position + 1;
+        if (col > (long)content + 1)
+            col = (long)content + 1;
+        bad_row(r, r->rec_line, col, "invalid JSON",
                 "invalid JSON: %s", jerr.text);
         return;
     }
@@ -648,7 +699,9 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
             }
             buf_append(&r.rec, line, len);
             if (csv_parse(&p, line, len, csv_field_cb, csv_row_cb, &r) != len && !r.fatal) {
-                rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line, 0,
+                long dl, col;
+                csv_find_stray_quote(r.rec.data, r.rec.len, &dl, &col);
+                rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line + dl, col,
                                   "malformed CSV: %s (a quote inside an unquoted field, or "
                                   "text after a closing quote)",
                                   csv_strerror(csv_error(&p)));
@@ -696,5 +749,6 @@ cleanup:
     buf_free(&r.fields);
     buf_free(&r.rec);
     free(r.foff);
+    free(r.colmap);
     return rc;
 }

@@ -291,7 +291,20 @@ static int write_graphml(outdir *od, const rs_graph *g, rs_error *err)
     return rc;
 }
 
+static int cmd_run_main(int argc, char **argv, char **argv_given);
+
 static int cmd_run(int argc, char **argv)
+{
+    /* getopt_long permutes argv: keep the command line as given for run.json. */
+    char **argv_given = xmalloc(xmul((size_t)argc + 1, sizeof *argv_given));
+    memcpy(argv_given, argv, (size_t)argc * sizeof *argv);
+    argv_given[argc] = NULL;
+    int rc_usage = cmd_run_main(argc, argv, argv_given);
+    free(argv_given);
+    return rc_usage;
+}
+
+static int cmd_run_main(int argc, char **argv, char **argv_given)
 {
     rs_config cfg;
     config_init(&cfg);
@@ -424,7 +437,7 @@ static int cmd_run(int argc, char **argv)
     json_object_set_new(run, "libraries", libraries_json());
     json_t *argv_j = json_array();
     for (int i = 0; i < argc; i++)
-        json_array_append_new(argv_j, jout_string(argv[i]));
+        json_array_append_new(argv_j, jout_string(argv_given[i]));
     json_object_set_new(run, "command_line", argv_j);
     json_object_set_new(run, "config", config_to_json(&cfg));
     json_object_set_new(run, "seed", json_u64(cfg.seed));

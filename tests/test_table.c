@@ -150,7 +150,7 @@ static void test_table__structural_errors(void **state)
         {"ts,account_id\n", 14, RS_E_SCHEMA, "logins.csv:1: missing required column 'ip'"},
         {"ts,account_id,ip,ts\n", 20, RS_E_SCHEMA, "logins.csv:1:18: duplicate column 'ts'"},
         {"", 0, RS_E_SCHEMA, "empty file"},
-        {"ts,account_id,ip\n1,a\"b,1.2.3.4\n", 31, RS_E_FORMAT, "logins.csv:2: malformed CSV"},
+        {"ts,account_id,ip\n1,a\"b,1.2.3.4\n", 31, RS_E_FORMAT, "logins.csv:2:4: malformed CSV"},
         {"ts,account_id,ip\n1,\"ab,1.2.3.4\n", 31, RS_E_FORMAT,
          "logins.csv:2: unterminated quoted field"},
         {"ts,account_id,ip\n1,\xff,1.2.3.4\n", 28, RS_E_FORMAT,
