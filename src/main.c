@@ -3,6 +3,8 @@
  * prints the help. Exit codes: 0 success, 1 data or runtime error, 2 usage.
  */
 #include "algorithms/algo.h"
+#include "datasets/eval/eval.h"
+#include "datasets/gen/gen.h"
 #include "export/graphml.h"
 #include "export/jsonout.h"
 #include "export/outdir.h"
@@ -89,6 +91,8 @@ static void usage(FILE *f)
     fprintf(f,
             "Usage: ringscan run INPUT_DIR -o OUT_DIR [options]\n"
             "       ringscan validate INPUT_DIR [--strict] [--max-bad-rows N] [--quiet]\n"
+            "       ringscan gen -o DIR [options]      (simulated marketplace, see --help)\n"
+            "       ringscan eval OUT_DIR TRUTH_DIR    (score a run against simulator truth)\n"
             "       ringscan --help | --version\n"
             "\n"
             "Finds proxy-account rings and coordinated rating inflation in a marketplace's\n"
@@ -575,6 +579,10 @@ int main(int argc, char **argv)
         rc = cmd_run(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "validate")) {
         rc = cmd_validate(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "gen")) {
+        rc = gen_cli(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "eval")) {
+        rc = eval_cli(argc - 1, argv + 1);
     } else {
         rc = usage_error("unknown command '%s'", cmd);
     }
