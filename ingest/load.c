@@ -29,7 +29,8 @@ int load_scan(load_set *set, const char *dir, rs_error *err)
         names[nnames++] = xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, nnames, sizeof *names, util_strcmp_p); /* readdir order is arbitrary */
+    if (nnames)
+        qsort(names, nnames, sizeof *names, util_strcmp_p); /* readdir order is arbitrary */
     int rc = RS_OK;
     for (size_t i = 0; i < nnames; i++) {
         const char *nm = names[i];
@@ -124,7 +125,7 @@ static int on_login(void *ctx, const tvalue *vals, int *bad_col, const char **wh
     rs_graph *g = ctx;
     if (V(4)->present && V(4)->v.u > INT32_MAX) {
         *bad_col = 4;
-        *why = "session_seconds out of range";
+        *why = "out of range";
         return RS_E_VALUE;
     }
     if (!g)
@@ -272,8 +273,8 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
             }
             if (!keep_going)
                 return first_rc;
-            if (o.diag)
-                fprintf(o.diag, "%s%s\n", o.progress ? "\r\033[K" : "", ferr.msg);
+            if (o.diag) /* keep_going: every file's fatal error, in order */
+                fprintf(o.diag, "%sringscan: error: %s\n", o.progress ? "\r\033[K" : "", ferr.msg);
         }
     }
     return first_rc;

@@ -34,8 +34,9 @@ int load_scan(load_set *set, const char *dir, rs_error *err);
 void load_set_free(load_set *set);
 
 /* Reads every present table into g (g may be NULL to validate only). With
- * keep_going, a fatal error in one file is printed to opts->diag and the next
- * file is read (validate); otherwise the first fatal error is returned. */
+ * keep_going, each file's fatal error is printed to opts->diag as it happens
+ * and the next file is read (validate); the first is also returned in err.
+ * Otherwise the first fatal error is returned, unprinted. */
 int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going,
                 rs_error *err);
 

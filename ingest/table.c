@@ -571,9 +571,10 @@ static void jsonl_line(reader *r, const char *line, size_t len)
             v->n = json_string_length(val);
             if (memchr(v->s, '\0', v->n)) {
                 r->st->rows_read++;
-                json_decref(obj);
+                /* key belongs to obj: report before releasing it. */
                 bad_row(r, r->rec_line, json_locate(line, len, key), "NUL in string",
                         "%s: string contains a NUL character", key);
+                json_decref(obj);
                 return;
             }
             break;
@@ -596,9 +597,9 @@ static void jsonl_line(reader *r, const char *line, size_t len)
             continue;
         default:
             r->st->rows_read++;
-            json_decref(obj);
             bad_row(r, r->rec_line, json_locate(line, len, key), "not a scalar",
                     "%s: expected a string or number", key);
+            json_decref(obj);
             return;
         }
         v->present = v->n > 0;

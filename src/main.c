@@ -542,6 +542,7 @@ static int cmd_validate(int argc, char **argv)
     to.diag = stderr;
     to.progress = !quiet && isatty(2);
     rc = load_tables(&set, NULL, &to, 1, &err);
+    (void)err;
     uint64_t bad = 0;
     for (int t = 0; t < TABLE_COUNT; t++) {
         const load_file *f = &set.files[t];
@@ -555,9 +556,7 @@ static int cmd_validate(int argc, char **argv)
     }
     for (size_t i = 0; i < set.nignored && !quiet; i++)
         printf("%-20s ignored (not an input table)\n", set.ignored[i]);
-    if (rc != RS_OK && !quiet)
-        fprintf(stderr, "ringscan: error: %s\n", err.msg);
-    load_set_free(&set);
+    load_set_free(&set); /* fatal errors were printed by load_tables */
     return rc == RS_OK && bad == 0 ? RS_EXIT_OK : RS_EXIT_DATA;
 }
 
