@@ -22,29 +22,13 @@
  */
 #include "algorithms/burst.h"
 
+#include "graph/util.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Allocation wrapper: overflow-checked count * size; aborts with the size on
- * failure, as everywhere in ringscan. Never returns NULL. */
-static void *burst_xmallocarray(size_t count, size_t size)
-{
-    void *p;
-
-    if (size != 0 && count > SIZE_MAX / size) {
-        fprintf(stderr, "ringscan: burst: allocation of %zu x %zu bytes overflows\n", count, size);
-        abort();
-    }
-    p = malloc(count * size == 0 ? 1 : count * size);
-    if (p == NULL) {
-        fprintf(stderr, "ringscan: burst: out of memory allocating %zu x %zu bytes\n", count, size);
-        abort();
-    }
-    return p;
-}
 
 static int burst_params_valid(const burst_params *p)
 {
@@ -169,7 +153,7 @@ static void burst_extract(burst_list *out, const unsigned char *state, const dou
     }
     if (total == 0)
         return;
-    out->items = burst_xmallocarray(total, sizeof *out->items);
+    out->items = xreallocarray(NULL, total, sizeof *out->items);
 
     cur = 0;
     for (t = 0; t <= m; t++) {
@@ -236,7 +220,7 @@ int burst_detect(burst_list *out, const double *ts, size_t n, const burst_params
         return BURST_OK;
 
     m = n - 1;
-    gap = burst_xmallocarray(m, sizeof *gap);
+    gap = xreallocarray(NULL, m, sizeof *gap);
     for (i = 0; i < m; i++) {
         double d = ts[i + 1] - ts[i];
         if (!isfinite(d)) { /* e.g. -1e308 .. 1e308 */
@@ -279,8 +263,8 @@ int burst_detect(burst_list *out, const double *ts, size_t n, const burst_params
         goto cleanup;
 
     up = params->gamma * log((double)m);
-    back = burst_xmallocarray(m, k);
-    state = burst_xmallocarray(m, 1);
+    back = xreallocarray(NULL, m, k);
+    state = xreallocarray(NULL, m, 1);
     burst_viterbi(state, back, gap, m, k, alpha, lnalpha, up);
     burst_extract(out, state, gap, m, ts, alpha, lnalpha, params->min_events);
 

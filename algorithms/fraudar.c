@@ -27,44 +27,13 @@
 
 #include <assert.h>
 #include <math.h>
+#include "graph/util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FRAUDAR_NOWHERE UINT32_MAX
-
-/* Allocation wrappers: overflow-checked count * size; abort with the size on
- * failure, as everywhere in ringscan. Never return NULL. */
-static void fraudar_oom(size_t count, size_t size)
-{
-    fprintf(stderr, "ringscan: fraudar: out of memory allocating %zu x %zu bytes\n", count, size);
-    abort();
-}
-
-static void *fraudar_xreallocarray(void *old, size_t count, size_t size)
-{
-    void *p;
-
-    if (size != 0 && count > SIZE_MAX / size)
-        fraudar_oom(count, size);
-    p = realloc(old, count * size == 0 ? 1 : count * size);
-    if (p == NULL)
-        fraudar_oom(count, size);
-    return p;
-}
-
-static void *fraudar_xmallocarray(size_t count, size_t size)
-{
-    return fraudar_xreallocarray(NULL, count, size);
-}
-
-static void *fraudar_xcallocarray(size_t count, size_t size)
-{
-    void *p = calloc(count == 0 ? 1 : count, size == 0 ? 1 : size);
-    if (p == NULL) /* calloc checks count * size for overflow itself */
-        fraudar_oom(count, size);
-    return p;
-}
 
 /* --- indexed binary min-heap keyed by (key[v], v) ------------------------- */
 
@@ -202,17 +171,17 @@ static void fraudar_work_build(fraudar_work *wk, const fraudar_graph *g, const f
     wk->nu = g->n_users;
     wk->v = g->n_users + g->n_objects;
     wk->e = g->n_edges;
-    wk->off = fraudar_xcallocarray(wk->v + 1, sizeof *wk->off);
-    wk->adj_node = fraudar_xmallocarray(2 * wk->e, sizeof *wk->adj_node);
-    wk->adj_edge = fraudar_xmallocarray(2 * wk->e, sizeof *wk->adj_edge);
-    wk->w = fraudar_xmallocarray(wk->e, sizeof *wk->w);
-    wk->alive = fraudar_xmallocarray(wk->e, 1);
-    wk->prio = fraudar_xmallocarray(wk->v, sizeof *wk->prio);
-    wk->in_s = fraudar_xcallocarray(wk->v, 1);
-    wk->in_block = fraudar_xcallocarray(wk->v, 1);
-    wk->order = fraudar_xmallocarray(wk->v, sizeof *wk->order);
-    wk->heap.node = fraudar_xmallocarray(wk->v, sizeof *wk->heap.node);
-    wk->heap.pos = fraudar_xmallocarray(wk->v, sizeof *wk->heap.pos);
+    wk->off = xcalloc(wk->v + 1, sizeof *wk->off);
+    wk->adj_node = xreallocarray(NULL, 2 * wk->e, sizeof *wk->adj_node);
+    wk->adj_edge = xreallocarray(NULL, 2 * wk->e, sizeof *wk->adj_edge);
+    wk->w = xreallocarray(NULL, wk->e, sizeof *wk->w);
+    wk->alive = xreallocarray(NULL, wk->e, 1);
+    wk->prio = xreallocarray(NULL, wk->v, sizeof *wk->prio);
+    wk->in_s = xcalloc(wk->v, 1);
+    wk->in_block = xcalloc(wk->v, 1);
+    wk->order = xreallocarray(NULL, wk->v, sizeof *wk->order);
+    wk->heap.node = xreallocarray(NULL, wk->v, sizeof *wk->heap.node);
+    wk->heap.pos = xreallocarray(NULL, wk->v, sizeof *wk->heap.pos);
     wk->heap.key = wk->prio;
 
     /* Degrees: off[x + 1] counts x's edges, then a prefix sum. */
@@ -232,7 +201,7 @@ static void fraudar_work_build(fraudar_work *wk, const fraudar_graph *g, const f
     for (i = 0; i < wk->v; i++)
         wk->off[i + 1] += wk->off[i];
 
-    fill = fraudar_xmallocarray(wk->v, sizeof *fill);
+    fill = xreallocarray(NULL, wk->v, sizeof *fill);
     memcpy(fill, wk->off, wk->v * sizeof *fill);
     for (i = 0; i < wk->e; i++) {
         size_t u = g->edge_user[i], j = wk->nu + g->edge_object[i];
@@ -362,8 +331,8 @@ static void fraudar_commit_block(fraudar_work *wk, fraudar_block *b)
 {
     size_t i, nu = 0, no = 0;
 
-    b->users = fraudar_xmallocarray(b->n_users, sizeof *b->users);
-    b->objects = fraudar_xmallocarray(b->n_objects, sizeof *b->objects);
+    b->users = xreallocarray(NULL, b->n_users, sizeof *b->users);
+    b->objects = xreallocarray(NULL, b->n_objects, sizeof *b->objects);
     for (i = 0; i < wk->v; i++) {
         size_t a;
         if (!wk->in_block[i])
@@ -420,7 +389,7 @@ int fraudar_detect(fraudar_result *out, const fraudar_graph *graph, const frauda
             break;
         if (out->count == cap) {
             cap = cap ? 2 * cap : 4;
-            out->blocks = fraudar_xreallocarray(out->blocks, cap, sizeof *out->blocks);
+            out->blocks = xreallocarray(out->blocks, cap, sizeof *out->blocks);
         }
         out->blocks[out->count] = cand;
         fraudar_commit_block(&wk, &out->blocks[out->count++]);
