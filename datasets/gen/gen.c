@@ -99,6 +99,8 @@ static const gen_option gen_options[] = {
     {"--ring-size", OPT_RANGE, F(ring_min), F(ring_max), "MIN-MAX", "freelancers per ring (3-40)"},
     {"--gzip", OPT_FLAG, F(gzip), 0, NULL, "write the event tables as .csv.gz"},
     {"--enrich", OPT_FLAG, F(enrich), 0, NULL, "add ip_country,asn,asn_org columns to logins"},
+    {"--no-user-agent", OPT_FLAG, F(no_user_agent), 0, NULL,
+     "omit the logins.user_agent column (smaller files, e.g. for benchmarks)"},
     {"--quiet", OPT_FLAG, F(quiet), 0, NULL, "no summary on stderr"},
     {"--p-cgnat", OPT_PROB, F(p_cgnat), 0, "P", "benign share: mobile users behind CGNAT (0.12)"},
     {"--p-office", OPT_PROB, F(p_office), 0, "P", "benign share: office/coworking NAT (0.08)"},

@@ -19,6 +19,7 @@ typedef struct gen_opts {
     int64_t start_day; /* days since 1970-01-01 of the first simulated day */
     uint32_t rings, ring_min, ring_max;
     int gzip, enrich, quiet;
+    int no_user_agent; /* omit logins.user_agent (lean files for benchmarks) */
     const char *outdir;
 
     /* Benign freelancer populations, as shares of the benign freelancers (rest: ordinary). */

@@ -173,7 +173,8 @@ static void ev_login(ev_ctx *c, ev_track *tr, uint32_t i, int64_t ts, uint32_t i
     gen_out_ipv4(t, ip);
     ev_device(t, dev);
     gen_out_u64(t, secs);
-    gen_out_quoted(t, ev_user_agents[dev % (sizeof ev_user_agents / sizeof ev_user_agents[0])]);
+    if (!c->o->no_user_agent)
+        gen_out_quoted(t, ev_user_agents[dev % (sizeof ev_user_agents / sizeof ev_user_agents[0])]);
     if (c->o->enrich) {
         gen_out_str(t, b->cc);
         gen_out_u64(t, b->asn);
@@ -944,8 +945,14 @@ int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *
     c.project_next = 1;
     for (int t = 0; t < GEN_T_COUNT; t++) {
         const char *h = headers[t];
-        if (t == GEN_T_LOGINS && w->o->enrich)
-            h = "ts,account_id,ip,device_id,session_seconds,user_agent,ip_country,asn,asn_org";
+        if (t == GEN_T_LOGINS) {
+            static const char *const login_headers[2][2] = {
+                {"ts,account_id,ip,device_id,session_seconds,user_agent",
+                 "ts,account_id,ip,device_id,session_seconds,user_agent,ip_country,asn,asn_org"},
+                {"ts,account_id,ip,device_id,session_seconds",
+                 "ts,account_id,ip,device_id,session_seconds,ip_country,asn,asn_org"}};
+            h = login_headers[w->o->no_user_agent != 0][w->o->enrich != 0];
+        }
         if (gen_out_open(&c.t[t], dir, ev_table_names[t], w->o->gzip, h) != 0) {
             snprintf(err, errlen, "cannot create %s/%s: %s", dir, ev_table_names[t],
                      strerror(errno));
