@@ -20,7 +20,7 @@ WARN     := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 # Library headers are system headers: our warning flags are not theirs to pass.
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. \
             $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
-CFLAGS   += $(OPT) $(WARN) -MMD -MP
+CFLAGS   += $(OPT) $(WARN) -pthread -MMD -MP
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lz -lcrypto -lm
 TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 

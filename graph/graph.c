@@ -1,15 +1,17 @@
 /* graph.c - the typed account graph; see graph.h for the representation.
  *
  * The edge set is an open-addressing hash table of edge indices keyed by
- * (kind, a, b), load factor below 1/2, linear probing. It is the hot path of
- * ingest (one or two probes per login row), so the key hash is a cheap 64-bit
- * mix rather than a byte hash.
+ * (kind, a, b), load factor below 1/2, linear probing, with a 32-bit hash tag
+ * in each slot. It is the hot path of ingest (two probes per login row). The
+ * key hash mixes the endpoints' string hashes (see edge_key_hash) so that a
+ * login's interning and edge probes can all be started at once.
  */
 #include "graph/graph.h"
 
 #include "graph/util.h"
 #include "ingest/ts.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,9 +138,12 @@ node_type graph_account_type(const rs_graph *g, uint32_t account)
     return g->acct[account].role == ROLE_CLIENT ? NODE_CLIENT : NODE_ACCOUNT;
 }
 
-static inline uint64_t edge_hash(unsigned kind, uint32_t a, uint32_t b)
+/* An edge's key hash mixes its kind with the intern hashes of its two
+ * endpoints' strings, not their ids: a login's edge slots can then be
+ * requested before its ids are known (graph_add_login_keys). */
+static inline uint64_t edge_key_hash(unsigned kind, uint64_t ha, uint64_t hb)
 {
-    uint64_t x = ((uint64_t)a << 32 | b) ^ ((uint64_t)kind * 0x9E3779B97F4A7C15ull);
+    uint64_t x = ha ^ (hb * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)(kind + 1) * 0xD6E8FEB86659FD93ull);
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdull;
     x ^= x >> 33;
@@ -147,48 +152,82 @@ static inline uint64_t edge_hash(unsigned kind, uint32_t a, uint32_t b)
     return x;
 }
 
+/* The id spaces of an edge kind's endpoints. */
+static node_type edge_end_type(edge_kind kind, int end)
+{
+    if (end == 0)
+        return NODE_ACCOUNT;
+    switch (kind) {
+    case EDGE_LOGIN: return NODE_IP;
+    case EDGE_USES_DEVICE: return NODE_DEVICE;
+    case EDGE_PAYOUT:
+    case EDGE_PAYS_WITH: return NODE_DEST;
+    default: return NODE_ACCOUNT;
+    }
+}
+
+static uint64_t edge_hash(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b)
+{
+    /* Callers pass interned ids (graph.h invariant). */
+    assert(a < intern_count(g->ids[edge_end_type(kind, 0)]));
+    assert(b < intern_count(g->ids[edge_end_type(kind, 1)]));
+    return edge_key_hash(kind, intern_hash_of(g->ids[edge_end_type(kind, 0)], a),
+                         intern_hash_of(g->ids[edge_end_type(kind, 1)], b));
+}
+
+#define ETAG(h) ((h) & 0xffffffff00000000ull)
+
 static void edges_rehash(rs_graph *g)
 {
     size_t nslots = g->neslots * 2;
-    uint32_t *slots = xcalloc(nslots, sizeof *slots);
+    uint64_t *slots = xcalloc(nslots, sizeof *slots);
     for (size_t e = 0; e < g->nedges; e++) {
-        const rs_edge *ed = &g->edges[e];
-        size_t i = (size_t)edge_hash(ed->kind, ed->a, ed->b) & (nslots - 1);
+        uint64_t h = g->edges[e].h;
+        size_t i = (size_t)h & (nslots - 1);
         while (slots[i])
             i = (i + 1) & (nslots - 1);
-        slots[i] = (uint32_t)e + 1;
+        slots[i] = ETAG(h) | ((uint64_t)e + 1);
     }
     free(g->eslots);
     g->eslots = slots;
     g->neslots = nslots;
 }
 
-void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value)
+/* Adds to the edge whose key hashes to h (see edge_hash). */
+static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint32_t b,
+                       int64_t ts, double value)
 {
-    size_t i = (size_t)edge_hash(kind, a, b) & (g->neslots - 1);
+    size_t i = (size_t)h & (g->neslots - 1);
     for (;;) {
-        uint32_t v = g->eslots[i];
+        uint64_t v = g->eslots[i];
         if (!v)
             break;
-        rs_edge *e = &g->edges[v - 1];
-        if (e->a == a && e->b == b && e->kind == kind) {
-            e->count++;
-            e->sum += value;
-            if (ts < e->first)
-                e->first = ts;
-            if (ts > e->last)
-                e->last = ts;
-            return;
+        if (ETAG(v) == ETAG(h)) {
+            rs_edge *e = &g->edges[(uint32_t)v - 1];
+            if (e->a == a && e->b == b && e->kind == kind) {
+                e->count++;
+                e->sum += value;
+                if (ts < e->first)
+                    e->first = ts;
+                if (ts > e->last)
+                    e->last = ts;
+                return;
+            }
         }
         i = (i + 1) & (g->neslots - 1);
     }
     if (g->nedges >= UINT32_MAX - 1)
         abort(); /* id space exhausted; see intern_put */
     UTIL_GROW(g->edges, g->edges_cap, g->nedges + 1);
-    g->edges[g->nedges] = (rs_edge){ts, ts, value, a, b, 1, (uint8_t)kind};
-    g->eslots[i] = (uint32_t)++g->nedges;
+    g->edges[g->nedges] = (rs_edge){ts, ts, value, h, a, b, 1, (uint8_t)kind};
+    g->eslots[i] = ETAG(h) | (uint64_t)++g->nedges;
     if (g->nedges * 2 > g->neslots)
         edges_rehash(g);
+}
+
+void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value)
+{
+    edge_add_h(g, edge_hash(g, kind, a, b), kind, a, b, ts, value);
 }
 
 #define APPEND(tl, ev)                              \
@@ -203,6 +242,42 @@ void graph_add_login(rs_graph *g, const login_ev *e)
     graph_edge_add(g, EDGE_LOGIN, e->account, e->ip, e->ts, 0);
     if (e->device != GRAPH_NONE)
         graph_edge_add(g, EDGE_USES_DEVICE, e->account, e->device, e->ts, 0);
+    g->finalized = 0;
+}
+
+void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
+                          const char *dev, size_t dn)
+{
+    uint64_t ha = intern_hash(acct, an);
+    uint64_t hi = intern_hash((const char *)ip->b, ip->len);
+    uint64_t hd = dev ? intern_hash(dev, dn) : 0;
+    uint64_t hl = edge_key_hash(EDGE_LOGIN, ha, hi);
+    uint64_t hu = edge_key_hash(EDGE_USES_DEVICE, ha, hd);
+    intern_prefetch(g->ids[NODE_ACCOUNT], ha);
+    intern_prefetch(g->ids[NODE_IP], hi);
+    __builtin_prefetch(&g->eslots[hl & (g->neslots - 1)]);
+    if (dev) {
+        intern_prefetch(g->ids[NODE_DEVICE], hd);
+        __builtin_prefetch(&g->eslots[hu & (g->neslots - 1)]);
+    }
+    int is_new;
+    uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], acct, an, ha, &is_new);
+    if (is_new) {
+        UTIL_GROW(g->acct, g->acct_cap, (size_t)a + 1);
+        g->acct[a] = (account_attr){.created_at = TS_NONE, .display_name = GRAPH_NONE};
+    }
+    uint32_t i = intern_put_h(g->ids[NODE_IP], (const char *)ip->b, ip->len, hi, &is_new);
+    if (is_new) {
+        UTIL_GROW(g->ip, g->ip_cap, (size_t)i + 1);
+        g->ip[i] = (ip_attr){.asn_org = GRAPH_NONE};
+    }
+    e->account = a;
+    e->ip = i;
+    e->device = dev ? intern_put_h(g->ids[NODE_DEVICE], dev, dn, hd, NULL) : GRAPH_NONE;
+    APPEND(g->logins, e);
+    edge_add_h(g, hl, EDGE_LOGIN, a, i, e->ts, 0);
+    if (dev)
+        edge_add_h(g, hu, EDGE_USES_DEVICE, a, e->device, e->ts, 0);
     g->finalized = 0;
 }
 

@@ -74,6 +74,7 @@ typedef struct {
 typedef struct {
     int64_t first, last;
     double sum;
+    uint64_t h; /* key hash (see graph.c), kept so rehashing touches no strings */
     uint32_t a, b;
     uint32_t count;
     uint8_t kind;
@@ -133,7 +134,7 @@ typedef struct rs_graph {
 
     rs_edge *edges;
     size_t nedges, edges_cap;
-    uint32_t *eslots; /* open addressing: edge index + 1 */
+    uint64_t *eslots; /* open addressing: hash tag << 32 | edge index + 1 */
     size_t neslots;
 
     GRAPH_TIMELINE(login_ev) logins;
@@ -161,6 +162,13 @@ uint32_t graph_device(rs_graph *g, const char *id, size_t n);
 uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as);
 uint32_t graph_string(rs_graph *g, const char *s, size_t n);
 
+/* Records a login given its keys: interns the account (seen in no particular
+ * role), IP and device (dev NULL when absent), fills e->account, e->ip and
+ * e->device, and adds it as graph_add_login does. The hot path of ingest: all
+ * five hash-table slots it needs are requested from memory at once. */
+void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
+                          const char *dev, size_t dn);
+
 /* Number of entities of a type (NODE_ACCOUNT counts clients too). */
 uint32_t graph_count(const rs_graph *g, node_type t);
 /* Borrowed label of an entity. IPs are formatted into buf (IPADDR_STRLEN). */
@@ -168,7 +176,9 @@ const char *graph_label(const rs_graph *g, node_type t, uint32_t id, char *buf);
 /* The node type of an account after finalize: NODE_ACCOUNT or NODE_CLIENT. */
 node_type graph_account_type(const rs_graph *g, uint32_t account);
 
-/* Adds one observation to the (kind, a, b) edge. O(1) expected. */
+/* Adds one observation to the (kind, a, b) edge; a and b must be interned ids
+ * of the kind's endpoint types (account, and ip/device/destination/account).
+ * O(1) expected. */
 void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value);
 
 /* Event recorders: append to the timeline and aggregate the matching edges. */

@@ -114,9 +114,23 @@ static size_t probe(const intern_table *t, const char *s, size_t n, uint64_t h)
     }
 }
 
+uint64_t intern_hash(const char *s, size_t n)
+{
+    return XXH3_64bits(s, n);
+}
+
+void intern_prefetch(const intern_table *t, uint64_t h)
+{
+    __builtin_prefetch(&t->slots[(size_t)h & (t->nslots - 1)]);
+}
+
 uint32_t intern_put(intern_table *t, const char *s, size_t n, int *is_new)
 {
-    uint64_t h = XXH3_64bits(s, n);
+    return intern_put_h(t, s, n, XXH3_64bits(s, n), is_new);
+}
+
+uint32_t intern_put_h(intern_table *t, const char *s, size_t n, uint64_t h, int *is_new)
+{
     size_t i = probe(t, s, n, h);
     if (t->slots[i]) {
         if (is_new)
@@ -155,6 +169,11 @@ const char *intern_str(const intern_table *t, uint32_t id, size_t *len)
     if (len)
         *len = t->entries[id].len;
     return t->entries[id].s;
+}
+
+uint64_t intern_hash_of(const intern_table *t, uint32_t id)
+{
+    return t->entries[id].hash;
 }
 
 uint32_t intern_count(const intern_table *t)

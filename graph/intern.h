@@ -22,6 +22,14 @@ void intern_free(intern_table *t);
  * first-seen order). *is_new (when non-NULL) tells which. Strings may contain
  * any bytes, including NUL. Amortised O(n). */
 uint32_t intern_put(intern_table *t, const char *s, size_t n, int *is_new);
+/* The same as intern_put, with the key's hash from intern_hash computed by
+ * the caller, who may have called intern_prefetch with it to overlap the
+ * cache misses of several lookups. */
+uint64_t intern_hash(const char *s, size_t n);
+void intern_prefetch(const intern_table *t, uint64_t h);
+uint32_t intern_put_h(intern_table *t, const char *s, size_t n, uint64_t h, int *is_new);
+/* The stored intern_hash of id's string. */
+uint64_t intern_hash_of(const intern_table *t, uint32_t id);
 /* Returns the id of s[0..n), or INTERN_NONE when absent. */
 uint32_t intern_get(const intern_table *t, const char *s, size_t n);
 /* Returns the string of id (NUL-terminated, borrowed) and its length. */

@@ -83,32 +83,11 @@ void util_grow(void **arr, size_t *cap, size_t need, size_t size)
     *cap = ncap;
 }
 
-void buf_reserve(rs_buf *b, size_t extra)
+void buf_reserve_slow(rs_buf *b, size_t extra)
 {
     if (extra > SIZE_MAX - b->len - 1)
         oom(SIZE_MAX);
     util_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
-}
-
-void buf_append(rs_buf *b, const char *s, size_t n)
-{
-    buf_reserve(b, n);
-    if (n)
-        memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void buf_puts(rs_buf *b, const char *s)
-{
-    buf_append(b, s, strlen(s));
-}
-
-void buf_putc(rs_buf *b, char c)
-{
-    buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
 }
 
 void buf_printf(rs_buf *b, const char *fmt, ...)

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Exit codes of the ringscan command (documented in README). */
 enum { RS_EXIT_OK = 0, RS_EXIT_DATA = 1, RS_EXIT_USAGE = 2 };
@@ -42,7 +43,12 @@ size_t xmul(size_t count, size_t size);
 
 /* Grows *arr (elements of size bytes, capacity *cap) to hold at least need. */
 void util_grow(void **arr, size_t *cap, size_t need, size_t size);
-#define UTIL_GROW(arr, cap, need) util_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+/* The capacity test is inline: this sits on per-row and per-field paths. */
+#define UTIL_GROW(arr, cap, need)                                        \
+    do {                                                                 \
+        if ((size_t)(need) > (cap))                                      \
+            util_grow((void **)&(arr), &(cap), (need), sizeof *(arr)); \
+    } while (0)
 
 /* A growable byte string, always NUL-terminated when len > 0 or after use. */
 typedef struct {
@@ -50,10 +56,36 @@ typedef struct {
     size_t len, cap;
 } rs_buf;
 
-void buf_reserve(rs_buf *b, size_t extra);
-void buf_append(rs_buf *b, const char *s, size_t n);
-void buf_puts(rs_buf *b, const char *s);
-void buf_putc(rs_buf *b, char c);
+void buf_reserve_slow(rs_buf *b, size_t extra);
+
+/* Ensures room for extra more bytes plus the NUL. */
+static inline void buf_reserve(rs_buf *b, size_t extra)
+{
+    if (extra >= b->cap - b->len || !b->data)
+        buf_reserve_slow(b, extra);
+}
+
+static inline void buf_append(rs_buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void buf_puts(rs_buf *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
+
+static inline void buf_putc(rs_buf *b, char c)
+{
+    buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
 void buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_clear(rs_buf *b);
 void buf_free(rs_buf *b);

@@ -6,6 +6,29 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+/* Dotted quad fast path (the common case on the ingest hot path): exactly
+ * four decimal parts 0-255 without leading zeros. Anything else goes to
+ * inet_pton, which decides. */
+static int parse_v4(const char *s, size_t n, uint8_t out[4])
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part) {
+            if (i >= n || s[i] != '.')
+                return -1;
+            i++;
+        }
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
+            return -1;
+        out[part] = (uint8_t)v;
+    }
+    return i == n ? 0 : -1;
+}
+
 int ipaddr_parse(const char *s, size_t n, ipaddr *out, const char **why)
 {
     char tmp[IPADDR_STRLEN];
@@ -21,6 +44,10 @@ int ipaddr_parse(const char *s, size_t n, ipaddr *out, const char **why)
     tmp[n] = '\0';
     memset(out, 0, sizeof *out);
     if (memchr(tmp, ':', n) == NULL) {
+        if (parse_v4(s, n, out->b) == 0) {
+            out->len = 4;
+            return 0;
+        }
         if (inet_pton(AF_INET, tmp, out->b) != 1) {
             *why = "invalid IPv4 address";
             return -1;

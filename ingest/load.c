@@ -2,6 +2,7 @@
  * typed rows into graph entities, edges and timeline events; see load.h. */
 #include "ingest/load.h"
 
+#include "ingest/rowpipe.h"
 #include "ingest/ts.h"
 
 #include <dirent.h>
@@ -132,11 +133,9 @@ static int on_login(void *ctx, const tvalue *vals, int *bad_col, const char **wh
         return 0;
     login_ev e = {
         .ts = V(0)->v.ts,
-        .account = graph_account(g, STR(1), 0),
-        .ip = graph_ip(g, &V(2)->v.ip),
-        .device = V(3)->present ? graph_device(g, STR(3)) : GRAPH_NONE,
         .session_s = V(4)->present ? (int32_t)V(4)->v.u : -1,
     };
+    graph_add_login_keys(g, &e, STR(1), &V(2)->v.ip, V(3)->present ? V(3)->s : NULL, V(3)->n);
     ip_attr *ia = &g->ip[e.ip];
     if (V(6)->present && ia->country_src != SRC_DATA) {
         memcpy(ia->country, V(6)->v.cc, 3);
@@ -148,7 +147,6 @@ static int on_login(void *ctx, const tvalue *vals, int *bad_col, const char **wh
         if (V(8)->present)
             ia->asn_org = graph_string(g, STR(8));
     }
-    graph_add_login(g, &e);
     return 0;
 }
 
@@ -252,19 +250,59 @@ static int on_port(void *ctx, const tvalue *vals, int *bad_col, const char **why
 static const table_row_fn handlers[TABLE_COUNT] = {on_account, on_login,  on_bid, on_rating,
                                                    on_payout,  on_charge, on_port};
 
+/* Consumer side of the pipeline: the row was checked by the producer. */
+static void apply_row(rs_graph *g, table_id t, const tvalue *vals)
+{
+    int bad_col;
+    const char *why;
+    handlers[t](g, vals, &bad_col, &why);
+}
+
+typedef struct {
+    rowpipe *pipe;
+    table_id table;
+} piped;
+
+static void hash_piped(void *ctx, const void *data, size_t n)
+{
+    piped *pc = ctx;
+    rowpipe_push_bytes(pc->pipe, pc->table, data, n);
+}
+
+/* Producer side: checks the row (the handlers with no graph only validate)
+ * and queues it for the graph thread. */
+static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+{
+    piped *pc = ctx;
+    int rc = handlers[pc->table](NULL, vals, bad_col, why);
+    if (rc == 0)
+        rowpipe_push(pc->pipe, pc->table, vals);
+    return rc;
+}
+
 int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going,
                 rs_error *err)
 {
     int first_rc = RS_OK;
     table_opts o = *opts;
     o.bad_total = &set->bad_total;
+    piped pc = {g ? rowpipe_start(g, apply_row) : NULL, TABLE_ACCOUNTS};
+    if (pc.pipe) {
+        o.hash_sink = hash_piped;
+        o.hash_ctx = &pc;
+    }
     for (int t = 0; t < TABLE_COUNT; t++) {
         load_file *f = &set->files[t];
         if (!f->present)
             continue;
         rs_error ferr = {0};
-        f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, handlers[t], g,
-                               &f->st, &ferr);
+        pc.table = (table_id)t;
+        if (pc.pipe)
+            f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, on_row_piped,
+                                   &pc, &f->st, &ferr);
+        else
+            f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, handlers[t], g,
+                                   &f->st, &ferr);
         if (f->status != RS_OK) {
             if (first_rc == RS_OK) {
                 first_rc = f->status;
@@ -272,10 +310,19 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
                     *err = ferr;
             }
             if (!keep_going)
-                return first_rc;
+                break;
             if (o.diag) /* keep_going: every file's fatal error, in order */
-                fprintf(o.diag, "%sringscan: error: %s\n", o.progress ? "\r\033[K" : "", ferr.msg);
+                fprintf(o.diag, "%sringscan: error: %s\n", o.progress ? "\r\033[K" : "",
+                        ferr.msg);
         }
+    }
+    if (pc.pipe) {
+        /* The graph and the input digests are complete once the consumer is. */
+        char sha[TABLE_COUNT][65];
+        rowpipe_finish(pc.pipe, sha);
+        for (int t = 0; t < TABLE_COUNT; t++)
+            if (set->files[t].present && sha[t][0])
+                memcpy(set->files[t].st.sha256, sha[t], 65);
     }
     return first_rc;
 }

@@ -478,8 +478,13 @@ static void csv_field_cb(void *s, size_t len, void *data)
         return;
     UTIL_GROW(r->foff, r->foff_cap, r->nfields + 1);
     r->foff[r->nfields++] = r->fields.len;
-    buf_append(&r->fields, s ? s : "", s ? len : 0);
-    buf_putc(&r->fields, '\0');
+    buf_reserve(&r->fields, len + 1);
+    if (s && len)
+        memcpy(r->fields.data + r->fields.len, s, len);
+    else
+        len = 0;
+    r->fields.len += len + 1;
+    r->fields.data[r->fields.len - 1] = '\0';
 }
 
 static void csv_row_cb(int c, void *data)
@@ -653,7 +658,7 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
     r.jsonl = jsonl;
     r.t0 = r.last_progress = util_now();
 
-    rc = source_open(&r.src, path, display, err);
+    rc = source_open_sink(&r.src, path, display, opts->hash_sink, opts->hash_ctx, err);
     if (rc)
         goto cleanup;
     st->gzip = source_is_gzip(r.src);

@@ -69,9 +69,13 @@ typedef struct {
     int report_limit;      /* bad rows printed per file (20) */
     int progress;          /* draw a progress line on diag */
     FILE *diag;            /* warnings and bad-row reports; NULL = silent */
+    /* When set, raw file bytes go to hash_sink (see source_open_sink) and
+     * table_stats.sha256 is left for its owner to fill. */
+    void (*hash_sink)(void *ctx, const void *data, size_t n);
+    void *hash_ctx;
 } table_opts;
 
-#define TABLE_OPTS_INIT {0, 1000, NULL, 20, 0, NULL}
+#define TABLE_OPTS_INIT {0, 1000, NULL, 20, 0, NULL, NULL, NULL}
 
 /* Reads path (shown as display in messages) as table tid. jsonl selects the
  * format. fn may be NULL (validate only). Returns RS_OK or a negative RS_E_*

@@ -145,7 +145,19 @@ int ts_parse(const char *s, size_t n, int64_t *out, const char **why)
             return fail(why, "trailing characters after time (expected Z or +HH:MM)");
         }
     }
-    int64_t days = ts_days_from_civil(y, mo, d);
+    /* Exports are time-ordered or nearly: the date rarely changes from one
+     * row to the next, so remember the last conversion (per thread). */
+    static _Thread_local unsigned memo_key;
+    static _Thread_local int64_t memo_days;
+    unsigned key = (y * 13 + mo) * 32 + d;
+    int64_t days;
+    if (key == memo_key) {
+        days = memo_days;
+    } else {
+        days = ts_days_from_civil(y, mo, d);
+        memo_key = key;
+        memo_days = days;
+    }
     int64_t t = ((days * 24 + h) * 60 + mi) * 60 + sec;
     t -= offset_min * 60;
     if (t < 0)

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "graph/graph.h"
@@ -34,8 +35,10 @@ static void test_graph__edges_aggregate_per_pair_and_kind(void **state)
     assert_int_equal(e->first, 1000);
     assert_int_equal(e->last, 5000);
     assert_int_equal(g->edges[1].kind, EDGE_USES_DEVICE);
-    /* Same pair, other kind: a separate edge. */
-    graph_edge_add(g, EDGE_PAYOUT, a, ip, 1, 2.5);
+    /* Same ids, other kind: a separate edge. */
+    uint32_t d = graph_dest(g, "d", 1, 1);
+    assert_int_equal(d, ip);
+    graph_edge_add(g, EDGE_PAYOUT, a, d, 1, 2.5);
     assert_int_equal(g->nedges, 3);
     graph_free(g);
 }
@@ -44,6 +47,11 @@ static void test_graph__many_edges_survive_rehash(void **state)
 {
     (void)state;
     rs_graph *g = graph_new();
+    char id[16];
+    for (uint32_t i = 0; i < 50000; i++) {
+        int n = snprintf(id, sizeof id, "u%u", i);
+        assert_int_equal(graph_account(g, id, (size_t)n, 0), i);
+    }
     for (uint32_t i = 0; i < 50000; i++)
         graph_edge_add(g, EDGE_RATING, i % 1000, i, i, 4.0);
     for (uint32_t i = 0; i < 50000; i++)

@@ -1,0 +1,263 @@
+/* rowpipe.c - two-thread ingest pipeline; see rowpipe.h.
+ *
+ * Encoding of one row: u8 table+1, then for each present column that the graph
+ * uses, u8 column+1 and its value (timestamp i64, ip as the ipaddr struct,
+ * integers u64, decimals double, booleans/roles int, countries 3 bytes, ids
+ * u32 length + bytes + NUL), then u8 0. Values are copied with memcpy, so
+ * nothing is aligned. A login row takes about 60 bytes.
+ *
+ * Queue: RP_SLOTS full batches at most; spent buffers go back on a free list,
+ * so steady state allocates nothing.
+ */
+#include "ingest/rowpipe.h"
+
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RP_BATCH (1u << 20)
+#define RP_SLOTS 8
+
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+} rp_batch;
+
+struct rowpipe {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    rp_batch full[RP_SLOTS];
+    int head, count;
+    rp_batch spare[RP_SLOTS + 2];
+    int nspare;
+    int done;
+    rp_batch cur;
+    rs_graph *g;
+    rowpipe_apply_fn apply;
+    EVP_MD_CTX *md[TABLE_COUNT]; /* created on first bytes, used by the consumer */
+};
+
+#define RP_BYTES 0xFF /* record tag: raw file bytes for a table's digest */
+
+/* Makes room for n more bytes. */
+static void reserve(rp_batch *b, size_t n)
+{
+    if (b->len + n > b->cap) {
+        b->cap = b->len + n > RP_BATCH ? b->len + n : RP_BATCH;
+        b->data = xrealloc(b->data, b->cap);
+    }
+}
+
+#define PUT(q, src, n)          \
+    do {                        \
+        memcpy((q), (src), (n)); \
+        (q) += (n);             \
+    } while (0)
+
+static void encode(rp_batch *b, table_id t, const tvalue *vals)
+{
+    const table_def *def = schema_table(t);
+    /* Upper bound of the encoded size: one reservation per row. */
+    size_t need = 2;
+    for (size_t c = 0; c < def->ncols; c++)
+        if (vals[c].present)
+            need += 1 + sizeof(uint32_t) + 1 + (vals[c].n > sizeof(ipaddr) ? vals[c].n : sizeof(ipaddr));
+    reserve(b, need);
+    unsigned char *q = b->data + b->len;
+    *q++ = (unsigned char)(t + 1);
+    for (size_t c = 0; c < def->ncols; c++) {
+        const tvalue *v = &vals[c];
+        if (!v->present || def->cols[c].type == COL_IGNORED)
+            continue;
+        *q++ = (unsigned char)(c + 1);
+        switch (def->cols[c].type) {
+        case COL_ID:
+        case COL_TEXT: {
+            uint32_t n = (uint32_t)v->n;
+            PUT(q, &n, sizeof n);
+            PUT(q, v->s, v->n);
+            *q++ = 0;
+            break;
+        }
+        case COL_TS: PUT(q, &v->v.ts, sizeof v->v.ts); break;
+        case COL_IP: PUT(q, &v->v.ip, sizeof v->v.ip); break;
+        case COL_UINT: PUT(q, &v->v.u, sizeof v->v.u); break;
+        case COL_AMOUNT:
+        case COL_STARS: PUT(q, &v->v.d, sizeof v->v.d); break;
+        case COL_BOOL: PUT(q, &v->v.b, sizeof v->v.b); break;
+        case COL_ROLE: PUT(q, &v->v.role, sizeof v->v.role); break;
+        case COL_COUNTRY: PUT(q, v->v.cc, 3); break;
+        case COL_IGNORED: break;
+        }
+    }
+    *q++ = 0;
+    b->len = (size_t)(q - b->data);
+}
+
+static void decode_apply(rowpipe *p, const rp_batch *b)
+{
+    const unsigned char *q = b->data, *end = b->data + b->len;
+    tvalue vals[SCHEMA_MAX_COLS];
+    while (q < end) {
+        if (*q == RP_BYTES) {
+            table_id bt = (table_id)q[1];
+            uint32_t n;
+            memcpy(&n, q + 2, sizeof n);
+            EVP_DigestUpdate(p->md[bt], q + 6, n);
+            q += 6 + n;
+            continue;
+        }
+        table_id t = (table_id)(*q++ - 1);
+        const table_def *def = schema_table(t);
+        for (size_t c = 0; c < def->ncols; c++)
+            vals[c].present = 0;
+        unsigned tag;
+        while ((tag = *q++) != 0) {
+            tvalue *v = &vals[tag - 1];
+            v->present = 1;
+            switch (def->cols[tag - 1].type) {
+            case COL_ID:
+            case COL_TEXT: {
+                uint32_t n;
+                memcpy(&n, q, sizeof n);
+                q += sizeof n;
+                v->s = (const char *)q;
+                v->n = n;
+                q += n + 1;
+                break;
+            }
+            case COL_TS: memcpy(&v->v.ts, q, sizeof v->v.ts); q += sizeof v->v.ts; break;
+            case COL_IP: memcpy(&v->v.ip, q, sizeof v->v.ip); q += sizeof v->v.ip; break;
+            case COL_UINT: memcpy(&v->v.u, q, sizeof v->v.u); q += sizeof v->v.u; break;
+            case COL_AMOUNT:
+            case COL_STARS: memcpy(&v->v.d, q, sizeof v->v.d); q += sizeof v->v.d; break;
+            case COL_BOOL: memcpy(&v->v.b, q, sizeof v->v.b); q += sizeof v->v.b; break;
+            case COL_ROLE: memcpy(&v->v.role, q, sizeof v->v.role); q += sizeof v->v.role; break;
+            case COL_COUNTRY: memcpy(v->v.cc, q, 3); q += 3; break;
+            case COL_IGNORED: break;
+            }
+        }
+        p->apply(p->g, t, vals);
+    }
+}
+
+static void *consumer(void *arg)
+{
+    rowpipe *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->count == 0 && !p->done)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->count == 0 && p->done)
+            break;
+        rp_batch b = p->full[p->head];
+        p->head = (p->head + 1) % RP_SLOTS;
+        p->count--;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        decode_apply(p, &b);
+        pthread_mutex_lock(&p->mu);
+        b.len = 0;
+        if (p->nspare < RP_SLOTS + 2)
+            p->spare[p->nspare++] = b;
+        else
+            free(b.data);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+rowpipe *rowpipe_start(rs_graph *g, rowpipe_apply_fn apply)
+{
+    rowpipe *p = xcalloc(1, sizeof *p);
+    p->g = g;
+    p->apply = apply;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    if (pthread_create(&p->th, NULL, consumer, p) != 0) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Hands the current batch to the consumer and takes a spare one. */
+static void flush(rowpipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->count == RP_SLOTS)
+        pthread_cond_wait(&p->cv, &p->mu);
+    p->full[(p->head + p->count) % RP_SLOTS] = p->cur;
+    p->count++;
+    if (p->nspare)
+        p->cur = p->spare[--p->nspare];
+    else
+        p->cur = (rp_batch){NULL, 0, 0};
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void rowpipe_push(rowpipe *p, table_id t, const tvalue *vals)
+{
+    encode(&p->cur, t, vals);
+    if (p->cur.len >= RP_BATCH - 4096)
+        flush(p);
+}
+
+void rowpipe_push_bytes(rowpipe *p, table_id t, const void *data, size_t n)
+{
+    if (!p->md[t]) {
+        p->md[t] = EVP_MD_CTX_new();
+        if (!p->md[t] || EVP_DigestInit_ex(p->md[t], EVP_sha256(), NULL) != 1)
+            abort(); /* libcrypto cannot allocate a digest: out of memory */
+    }
+    while (n > 0) {
+        uint32_t chunk = n > RP_BATCH ? RP_BATCH : (uint32_t)n;
+        reserve(&p->cur, 6 + (size_t)chunk);
+        unsigned char *q = p->cur.data + p->cur.len;
+        q[0] = RP_BYTES;
+        q[1] = (unsigned char)t;
+        memcpy(q + 2, &chunk, sizeof chunk);
+        memcpy(q + 6, data, chunk);
+        p->cur.len += 6 + (size_t)chunk;
+        data = (const unsigned char *)data + chunk;
+        n -= chunk;
+        if (p->cur.len >= RP_BATCH - 4096)
+            flush(p);
+    }
+}
+
+void rowpipe_finish(rowpipe *p, char sha256[][65])
+{
+    if (!p)
+        return;
+    if (p->cur.len)
+        flush(p);
+    pthread_mutex_lock(&p->mu);
+    p->done = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->th, NULL);
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        if (sha256)
+            sha256[t][0] = '\0';
+        if (!p->md[t])
+            continue;
+        unsigned char d[EVP_MAX_MD_SIZE];
+        unsigned int dl = 0;
+        EVP_DigestFinal_ex(p->md[t], d, &dl);
+        EVP_MD_CTX_free(p->md[t]);
+        for (unsigned i = 0; sha256 && i < dl && i < 32; i++)
+            snprintf(sha256[t] + 2 * i, 3, "%02x", d[i]);
+    }
+    free(p->cur.data);
+    for (int i = 0; i < p->nspare; i++)
+        free(p->spare[i].data);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}

@@ -1,0 +1,37 @@
+/* rowpipe.h - hands validated rows from the parsing thread to the thread that
+ * builds the graph, so reading/parsing and graph construction run on two
+ * cores at once.
+ *
+ * Rows are encoded compactly (only present, analysed columns) into batches of
+ * about 1 MiB that pass through a bounded queue; one consumer applies them in
+ * order, so the graph is the same as a single-threaded load. The producer
+ * owns nothing the consumer touches except queued batches; the graph belongs
+ * to the consumer until rowpipe_finish returns.
+ */
+#ifndef RINGSCAN_ROWPIPE_H
+#define RINGSCAN_ROWPIPE_H
+
+#include "graph/graph.h"
+#include "ingest/table.h"
+
+typedef struct rowpipe rowpipe;
+
+/* Applies one decoded row of table t to g; returns 0 (rows were validated by
+ * the producer, so it does not fail). */
+typedef void (*rowpipe_apply_fn)(rs_graph *g, table_id t, const tvalue *vals);
+
+/* Starts the consumer thread. Returns NULL if the thread cannot be created
+ * (the caller then applies rows itself). */
+rowpipe *rowpipe_start(rs_graph *g, rowpipe_apply_fn apply);
+/* Queues one row (copies everything it needs). May block while the queue is
+ * full. */
+void rowpipe_push(rowpipe *p, table_id t, const tvalue *vals);
+/* Queues raw bytes of table t's input file; the consumer feeds them to that
+ * table's SHA-256, so hashing costs the parsing thread only a copy. */
+void rowpipe_push_bytes(rowpipe *p, table_id t, const void *data, size_t n);
+/* Flushes, waits for the consumer to apply everything, writes each table's
+ * SHA-256 (hex, "" for tables that sent no bytes) into sha256[t] when
+ * non-NULL, and frees p. */
+void rowpipe_finish(rowpipe *p, char sha256[][65]);
+
+#endif
