@@ -82,12 +82,6 @@ static void data_str(rs_buf *b, const char *k, const char *s, size_t n)
     buf_puts(b, "</data>\n");
 }
 
-static void data_num(rs_buf *b, const char *k, double v)
-{
-    if (isfinite(v))
-        buf_printf(b, "      <data key=\"%s\">%.9g</data>\n", k, v);
-}
-
 static void put_int(rs_buf *b, long long v)
 {
     char tmp[24];
@@ -108,6 +102,48 @@ static void data_int(rs_buf *b, const char *k, long long v)
     buf_puts(b, k);
     buf_append(b, "\">", 2);
     put_int(b, v);
+    buf_append(b, "</data>\n", 8);
+}
+
+static void data_num(rs_buf *b, const char *k, double v)
+{
+    if (!isfinite(v))
+        return;
+    if (v == (double)(long long)v && fabs(v) < 1e15) {
+        data_int(b, k, (long long)v); /* integral values: no printf */
+        return;
+    }
+    buf_printf(b, "      <data key=\"%s\">%.9g</data>\n", k, v);
+}
+
+/* A value rounded to 3 decimals, written without printf (node sizes). */
+static void data_fixed3(rs_buf *b, const char *k, double v)
+{
+    if (!isfinite(v) || fabs(v) >= 1e12) {
+        data_num(b, k, v);
+        return;
+    }
+    long long m = llround(fabs(v) * 1000.0);
+    buf_puts(b, "      <data key=\"");
+    buf_puts(b, k);
+    buf_append(b, "\">", 2);
+    if (v < 0 && m)
+        buf_putc(b, '-');
+    put_int(b, m / 1000);
+    char frac[5] = {'.', (char)('0' + m / 100 % 10), (char)('0' + m / 10 % 10),
+                    (char)('0' + m % 10), 0};
+    buf_append(b, frac, 4);
+    buf_append(b, "</data>\n", 8);
+}
+
+/* <data key="k">ISO 8601 UTC</data> */
+static void data_ts(rs_buf *b, const char *k, int64_t ms)
+{
+    char t[TS_FMT_LEN];
+    buf_puts(b, "      <data key=\"");
+    buf_puts(b, k);
+    buf_append(b, "\">", 2);
+    buf_puts(b, ts_format(ms, t));
     buf_append(b, "</data>\n", 8);
 }
 
@@ -172,6 +208,10 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
     buf_puts(&b, "  <graph id=\"ringscan\" edgedefault=\"directed\">\n");
 
     char lbuf[IPADDR_STRLEN];
+    char color_hex[NODE_TYPE_COUNT][8];
+    for (int t = 0; t < NODE_TYPE_COUNT; t++)
+        snprintf(color_hex[t], sizeof color_hex[t], "#%02x%02x%02x", type_rgb[t].r, type_rgb[t].g,
+                 type_rgb[t].b);
     for (int t = NODE_ACCOUNT; t < NODE_TYPE_COUNT; t++) {
         if (t == NODE_CLIENT)
             continue;
@@ -189,15 +229,16 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
             } else {
                 label = intern_str(g->ids[t], id, &llen);
             }
-            buf_printf(&b, "    <node id=\"n%u\">\n", gid);
+            buf_puts(&b, "    <node id=\"n");
+            put_int(&b, gid);
+            buf_append(&b, "\">\n", 3);
             data_str(&b, "label", label, llen);
-            buf_printf(&b, "      <data key=\"type\">%s</data>\n", graph_node_type_name(nt));
-            buf_printf(&b, "      <data key=\"color\">#%02x%02x%02x</data>\n", type_rgb[nt].r,
-                       type_rgb[nt].g, type_rgb[nt].b);
+            data_str(&b, "type", graph_node_type_name(nt), strlen(graph_node_type_name(nt)));
+            data_str(&b, "color", color_hex[nt], 7);
             data_int(&b, "r", type_rgb[nt].r);
             data_int(&b, "g", type_rgb[nt].g);
             data_int(&b, "b", type_rgb[nt].b);
-            data_num(&b, "size", 4.0 + 3.0 * log2(1.0 + deg[gid]));
+            data_fixed3(&b, "size", 4.0 + 3.0 * log2(1.0 + deg[gid]));
             if (t == NODE_ACCOUNT && g->acct[id].country[0])
                 data_str(&b, "country", g->acct[id].country, 2); /* claimed */
             if (t == NODE_IP) {
@@ -234,19 +275,25 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
                 rc = -1;
         }
     }
-    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         uint32_t s = graphml_node_id(g, edge_src_type(g, e), e->a);
         uint32_t d = graphml_node_id(g, edge_dst_type(e), e->b);
         if (keep && (!keep[s] || !keep[d]))
             continue;
-        buf_printf(&b, "    <edge id=\"e%zu\" source=\"n%u\" target=\"n%u\">\n", i, s, d);
-        buf_printf(&b, "      <data key=\"kind\">%s</data>\n", graph_edge_kind_name((edge_kind)e->kind));
+        buf_puts(&b, "    <edge id=\"e");
+        put_int(&b, (long long)i);
+        buf_puts(&b, "\" source=\"n");
+        put_int(&b, s);
+        buf_puts(&b, "\" target=\"n");
+        put_int(&b, d);
+        buf_append(&b, "\">\n", 3);
+        const char *kn = graph_edge_kind_name((edge_kind)e->kind);
+        data_str(&b, "kind", kn, strlen(kn));
         data_num(&b, "weight", (double)e->count);
         data_int(&b, "count", e->count);
-        buf_printf(&b, "      <data key=\"first_seen\">%s</data>\n", ts_format(e->first, t1));
-        buf_printf(&b, "      <data key=\"last_seen\">%s</data>\n", ts_format(e->last, t2));
+        data_ts(&b, "first_seen", e->first);
+        data_ts(&b, "last_seen", e->last);
         if (e->kind == EDGE_PAYOUT || e->kind == EDGE_CHARGE || e->kind == EDGE_PAYS_WITH)
             data_num(&b, "amount", e->sum);
         if (e->kind == EDGE_RATING)

@@ -176,10 +176,30 @@ char *ts_format(int64_t ms, char *buf)
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
     int hh = (int)(rem / 3600), mm = (int)(rem / 60 % 60), ss = (int)(rem % 60);
-    if (frac)
-        snprintf(buf, TS_FMT_LEN, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d, hh, mm, ss,
-                 frac);
-    else
+    if (y < 0 || y > 9999) {
         snprintf(buf, TS_FMT_LEN, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d, hh, mm, ss);
+        return buf;
+    }
+    /* Fixed-width digits by hand: this runs twice per exported edge. */
+    char *p = buf;
+    *p++ = (char)('0' + y / 1000);
+    *p++ = (char)('0' + y / 100 % 10);
+    *p++ = (char)('0' + y / 10 % 10);
+    *p++ = (char)('0' + y % 10);
+    const int parts[5] = {(int)m, (int)d, hh, mm, ss};
+    const char seps[5] = {'-', '-', 'T', ':', ':'};
+    for (int i = 0; i < 5; i++) {
+        *p++ = seps[i];
+        *p++ = (char)('0' + parts[i] / 10);
+        *p++ = (char)('0' + parts[i] % 10);
+    }
+    if (frac) {
+        *p++ = '.';
+        *p++ = (char)('0' + frac / 100);
+        *p++ = (char)('0' + frac / 10 % 10);
+        *p++ = (char)('0' + frac % 10);
+    }
+    *p++ = 'Z';
+    *p = '\0';
     return buf;
 }
