@@ -40,7 +40,7 @@ E2E      := $(sort $(wildcard tests/e2e_*.sh))
 DEMO_OUT ?= out/demo
 
 .PHONY: all deps check-deps test unit e2e demo bench asan valgrind format lint \
-        clean geoip ci-chroot
+        clean geoip ci-chroot build-all
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -107,11 +107,13 @@ asan: check-deps
 	  LDFLAGS="-fsanitize=address,undefined" unit e2e
 
 valgrind: check-deps
-	@$(MAKE) --no-print-directory BUILD=build-vg OPT="-O1 -g" $(BINS) \
-	  $(patsubst $(BUILD)/%,build-vg/%,$(TEST_BIN))
+	@$(MAKE) --no-print-directory BUILD=build-vg OPT="-O1 -g" build-all
 	@RINGSCAN_VALGRIND=1 sh tests/run-tests.sh unit build-vg \
 	  $(patsubst $(BUILD)/%,build-vg/%,$(TEST_BIN))
 	@RINGSCAN_VALGRIND=1 sh tests/run-tests.sh e2e build-vg $(E2E)
+
+# Every binary and test program of this BUILD (used by the variants above).
+build-all: $(BINS) $(TEST_BIN)
 
 # --- demo, bench, data ----------------------------------------------------
 demo: check-deps

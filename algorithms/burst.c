@@ -24,6 +24,7 @@
 
 #include "graph/util.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +88,7 @@ static void burst_viterbi(unsigned char *state, unsigned char *back, const doubl
                 upa[j] = upa[j - 1];
             }
         }
+        assert(k >= 1);
         dnv[k - 1] = prev[k - 1];
         dna[k - 1] = (unsigned char)(k - 1);
         for (j = k - 1; j-- > 0;) {

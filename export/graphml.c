@@ -69,8 +69,8 @@ static node_type edge_dst_type(const rs_edge *e)
 
 static void key(rs_buf *b, const char *id, const char *for_, const char *type)
 {
-    buf_printf(b, "  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n", id, for_,
-               id, type);
+    buf_printf(b, "  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n", id, for_, id,
+               type);
 }
 
 static void data_str(rs_buf *b, const char *k, const char *s, size_t n)
@@ -153,8 +153,11 @@ static void anon_text(uint8_t a, char *out, size_t n)
     const struct {
         uint8_t bit;
         const char *name;
-    } names[] = {{ANON_VPN, "vpn"}, {ANON_HOSTING, "hosting"}, {ANON_PROXY, "proxy"},
-                 {ANON_TOR, "tor"}, {ANON_ANY, "anonymous"}};
+    } names[] = {{ANON_VPN, "vpn"},
+                 {ANON_HOSTING, "hosting"},
+                 {ANON_PROXY, "proxy"},
+                 {ANON_TOR, "tor"},
+                 {ANON_ANY, "anonymous"}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         if (!(a & names[i].bit))
             continue;

@@ -16,10 +16,10 @@
 
 /* Optional per-account annotations from detectors (NULL when absent). */
 typedef struct {
-    const uint8_t *keep_node; /* indexed by global node id; NULL = every node */
-    const char *const *ring_id;    /* per account id, NULL or "" = none */
-    const double *risk_score;      /* per account id */
-    const char *const *flags;      /* per account id, ';'-separated */
+    const uint8_t *keep_node;   /* indexed by global node id; NULL = every node */
+    const char *const *ring_id; /* per account id, NULL or "" = none */
+    const double *risk_score;   /* per account id */
+    const char *const *flags;   /* per account id, ';'-separated */
 } graphml_annot;
 
 /* Global node id helpers: accounts first, then ips, devices, destinations. */

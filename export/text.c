@@ -39,21 +39,38 @@ void text_xml_escape(rs_buf *out, const char *s, size_t n)
         }
         if (l == 1) {
             switch (c) {
-            case '&': buf_append(out, "&amp;", 5); break;
-            case '<': buf_append(out, "&lt;", 4); break;
-            case '>': buf_append(out, "&gt;", 4); break;
-            case '"': buf_append(out, "&quot;", 6); break;
-            case '\'': buf_append(out, "&apos;", 6); break;
-            case '\t': buf_append(out, "&#9;", 4); break;
-            case '\n': buf_append(out, "&#10;", 5); break;
-            case '\r': buf_append(out, "&#13;", 5); break;
+            case '&':
+                buf_append(out, "&amp;", 5);
+                break;
+            case '<':
+                buf_append(out, "&lt;", 4);
+                break;
+            case '>':
+                buf_append(out, "&gt;", 4);
+                break;
+            case '"':
+                buf_append(out, "&quot;", 6);
+                break;
+            case '\'':
+                buf_append(out, "&apos;", 6);
+                break;
+            case '\t':
+                buf_append(out, "&#9;", 4);
+                break;
+            case '\n':
+                buf_append(out, "&#10;", 5);
+                break;
+            case '\r':
+                buf_append(out, "&#13;", 5);
+                break;
             default:
                 if (c < 0x20)
                     buf_append(out, repl, 3);
                 else
                     buf_putc(out, (char)c);
             }
-        } else if (l == 3 && c == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
+        } else if (l == 3 && c == 0xEF && p[i + 1] == 0xBF &&
+                   (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
             buf_append(out, repl, 3);
         } else {
             buf_append(out, s + i, l);

@@ -158,11 +158,15 @@ static node_type edge_end_type(edge_kind kind, int end)
     if (end == 0)
         return NODE_ACCOUNT;
     switch (kind) {
-    case EDGE_LOGIN: return NODE_IP;
-    case EDGE_USES_DEVICE: return NODE_DEVICE;
+    case EDGE_LOGIN:
+        return NODE_IP;
+    case EDGE_USES_DEVICE:
+        return NODE_DEVICE;
     case EDGE_PAYOUT:
-    case EDGE_PAYS_WITH: return NODE_DEST;
-    default: return NODE_ACCOUNT;
+    case EDGE_PAYS_WITH:
+        return NODE_DEST;
+    default:
+        return NODE_ACCOUNT;
     }
 }
 
@@ -175,7 +179,7 @@ static uint64_t edge_hash(const rs_graph *g, edge_kind kind, uint32_t a, uint32_
                          intern_hash_of(g->ids[edge_end_type(kind, 1)], b));
 }
 
-#define ETAG(h) ((h) & 0xffffffff00000000ull)
+#define ETAG(h) ((h)&0xffffffff00000000ull)
 
 static void edges_rehash(rs_graph *g)
 {
@@ -194,8 +198,8 @@ static void edges_rehash(rs_graph *g)
 }
 
 /* Adds to the edge whose key hashes to h (see edge_hash). */
-static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint32_t b,
-                       int64_t ts, double value)
+static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint32_t b, int64_t ts,
+                       double value)
 {
     size_t i = (size_t)h & (g->neslots - 1);
     for (;;) {
@@ -230,10 +234,10 @@ void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t
     edge_add_h(g, edge_hash(g, kind, a, b), kind, a, b, ts, value);
 }
 
-#define APPEND(tl, ev)                              \
-    do {                                            \
-        UTIL_GROW((tl).v, (tl).cap, (tl).n + 1);    \
-        (tl).v[(tl).n++] = *(ev);                   \
+#define APPEND(tl, ev)                                                                             \
+    do {                                                                                           \
+        UTIL_GROW((tl).v, (tl).cap, (tl).n + 1);                                                   \
+        (tl).v[(tl).n++] = *(ev);                                                                  \
     } while (0)
 
 void graph_add_login(rs_graph *g, const login_ev *e)
@@ -467,8 +471,8 @@ void graph_finalize(rs_graph *g)
                                   offsetof(login_ev, account), na, login_cmp);
     g->rating_off = sort_by_entity(g->ratings.v, g->ratings.n, sizeof(rating_ev),
                                    offsetof(rating_ev, client), na, rating_cmp);
-    g->bid_off = sort_by_entity(g->bids.v, g->bids.n, sizeof(bid_ev),
-                                offsetof(bid_ev, freelancer), na, bid_cmp);
+    g->bid_off = sort_by_entity(g->bids.v, g->bids.n, sizeof(bid_ev), offsetof(bid_ev, freelancer),
+                                na, bid_cmp);
     g->payout_off = sort_by_entity(g->payouts.v, g->payouts.n, sizeof(payout_ev),
                                    offsetof(payout_ev, account), na, payout_cmp);
     g->charge_off = sort_by_entity(g->charges.v, g->charges.n, sizeof(charge_ev),
@@ -485,8 +489,7 @@ size_t graph_memory(const rs_graph *g)
         if (g->ids[t])
             m += intern_memory(g->ids[t]);
     m += intern_memory(g->strings);
-    m += g->acct_cap * sizeof *g->acct + g->ip_cap * sizeof *g->ip +
-         g->dest_cap * sizeof *g->dest;
+    m += g->acct_cap * sizeof *g->acct + g->ip_cap * sizeof *g->ip + g->dest_cap * sizeof *g->dest;
     m += g->edges_cap * sizeof *g->edges + g->neslots * sizeof *g->eslots;
     m += g->logins.cap * sizeof *g->logins.v + g->ratings.cap * sizeof *g->ratings.v +
          g->bids.cap * sizeof *g->bids.v + g->payouts.cap * sizeof *g->payouts.v +

@@ -29,7 +29,14 @@
 
 #define GRAPH_NONE UINT32_MAX
 
-typedef enum { NODE_ACCOUNT, NODE_CLIENT, NODE_IP, NODE_DEVICE, NODE_DEST, NODE_TYPE_COUNT } node_type;
+typedef enum {
+    NODE_ACCOUNT,
+    NODE_CLIENT,
+    NODE_IP,
+    NODE_DEVICE,
+    NODE_DEST,
+    NODE_TYPE_COUNT
+} node_type;
 
 typedef enum {
     EDGE_LOGIN,       /* account|client -> ip */
@@ -48,27 +55,27 @@ enum { ANON_ANY = 1, ANON_VPN = 2, ANON_HOSTING = 4, ANON_PROXY = 8, ANON_TOR = 
 enum { SRC_NONE = 0, SRC_DATA = 1, SRC_DB = 2 };
 
 typedef struct {
-    int64_t created_at;     /* TS_NONE when unknown */
-    uint32_t display_name;  /* id in graph.strings, or GRAPH_NONE */
-    char country[3];        /* claimed ISO 3166-1 alpha-2, "" when unknown */
-    uint8_t role;           /* ROLE_*: from accounts table, then finalize */
-    uint8_t seen;           /* SEEN_AS_* bits from events */
-    uint8_t listed;         /* present in the accounts table */
+    int64_t created_at;    /* TS_NONE when unknown */
+    uint32_t display_name; /* id in graph.strings, or GRAPH_NONE */
+    char country[3];       /* claimed ISO 3166-1 alpha-2, "" when unknown */
+    uint8_t role;          /* ROLE_*: from accounts table, then finalize */
+    uint8_t seen;          /* SEEN_AS_* bits from events */
+    uint8_t listed;        /* present in the accounts table */
 } account_attr;
 
 typedef struct {
-    uint32_t asn;           /* 0 = unknown */
-    uint32_t asn_org;       /* id in graph.strings, or GRAPH_NONE */
+    uint32_t asn;     /* 0 = unknown */
+    uint32_t asn_org; /* id in graph.strings, or GRAPH_NONE */
     float lat, lon;
     char country[3];
     uint8_t country_src, asn_src; /* SRC_* */
     uint8_t has_loc;
-    uint8_t anon;           /* ANON_* bits */
+    uint8_t anon; /* ANON_* bits */
 } ip_attr;
 
 typedef struct {
-    char country[3];        /* from payouts.destination_country */
-    uint8_t used;           /* 1 = payout destination, 2 = payment instrument */
+    char country[3]; /* from payouts.destination_country */
+    uint8_t used;    /* 1 = payout destination, 2 = payment instrument */
 } dest_attr;
 
 typedef struct {
@@ -116,10 +123,10 @@ typedef struct {
     uint16_t port;
 } port_ev;
 
-#define GRAPH_TIMELINE(T) \
-    struct {              \
-        T *v;             \
-        size_t n, cap;    \
+#define GRAPH_TIMELINE(T)                                                                          \
+    struct {                                                                                       \
+        T *v;                                                                                      \
+        size_t n, cap;                                                                             \
     }
 
 typedef struct rs_graph {

@@ -35,7 +35,7 @@ struct intern_table {
     size_t nslots;   /* power of two */
     char **chunks;
     size_t nchunks, chunks_cap;
-    char *cur;        /* free space in the newest chunk */
+    char *cur; /* free space in the newest chunk */
     size_t cur_left;
     size_t arena_bytes;
 };
@@ -78,7 +78,7 @@ static char *arena_copy(intern_table *t, const char *s, size_t n)
     return p;
 }
 
-#define TAG(h) ((h) & 0xffffffff00000000ull)
+#define TAG(h) ((h)&0xffffffff00000000ull)
 
 static void rehash(intern_table *t)
 {

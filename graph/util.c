@@ -127,8 +127,8 @@ void buf_free(rs_buf *b)
     b->len = b->cap = 0;
 }
 
-int rs_error_set(rs_error *err, int code, const char *file, long line, long col,
-                 const char *fmt, ...)
+int rs_error_set(rs_error *err, int code, const char *file, long line, long col, const char *fmt,
+                 ...)
 {
     if (!err)
         return code;

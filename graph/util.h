@@ -44,10 +44,10 @@ size_t xmul(size_t count, size_t size);
 /* Grows *arr (elements of size bytes, capacity *cap) to hold at least need. */
 void util_grow(void **arr, size_t *cap, size_t need, size_t size);
 /* The capacity test is inline: this sits on per-row and per-field paths. */
-#define UTIL_GROW(arr, cap, need)                                        \
-    do {                                                                 \
-        if ((size_t)(need) > (cap))                                      \
-            util_grow((void **)&(arr), &(cap), (need), sizeof *(arr)); \
+#define UTIL_GROW(arr, cap, need)                                                                  \
+    do {                                                                                           \
+        if ((size_t)(need) > (cap))                                                                \
+            util_grow((void **)&(arr), &(cap), (need), sizeof *(arr));                             \
     } while (0)
 
 /* A growable byte string, always NUL-terminated when len > 0 or after use. */
@@ -99,8 +99,8 @@ typedef struct {
 
 /* Formats "file:line:col: message" (line/col omitted when 0) into err. Returns
  * code so callers can write `return rs_error_set(...)`. */
-int rs_error_set(rs_error *err, int code, const char *file, long line, long col,
-                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int rs_error_set(rs_error *err, int code, const char *file, long line, long col, const char *fmt,
+                 ...) __attribute__((format(printf, 6, 7)));
 
 /* Monotonic wall clock in seconds. */
 double util_now(void);

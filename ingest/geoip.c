@@ -112,7 +112,8 @@ static int lookup(MMDB_s *db, const ipaddr *ip, MMDB_lookup_result_s *res)
 }
 
 /* Reads a value; returns 1 when present with the expected type. */
-static int get(MMDB_lookup_result_s *res, MMDB_entry_data_s *d, uint32_t type, const char *const *path)
+static int get(MMDB_lookup_result_s *res, MMDB_entry_data_s *d, uint32_t type,
+               const char *const *path)
 {
     int st = MMDB_aget_value(&res->entry, d, path);
     return st == MMDB_SUCCESS && d->has_data && d->type == type;
@@ -181,8 +182,11 @@ void geoip_enrich(geoip *gi, rs_graph *g, geoip_stats *st)
             const struct {
                 const char *const *path;
                 uint8_t bit;
-            } flags[] = {{p_anon, ANON_ANY},   {p_vpn, ANON_VPN}, {p_host, ANON_HOSTING},
-                         {p_proxy, ANON_PROXY}, {p_tor, ANON_TOR}};
+            } flags[] = {{p_anon, ANON_ANY},
+                         {p_vpn, ANON_VPN},
+                         {p_host, ANON_HOSTING},
+                         {p_proxy, ANON_PROXY},
+                         {p_tor, ANON_TOR}};
             for (size_t f = 0; f < sizeof flags / sizeof *flags; f++)
                 if (get(&res, &d, MMDB_DATA_TYPE_BOOLEAN, flags[f].path) && d.boolean)
                     ia->anon |= flags[f].bit;

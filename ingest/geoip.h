@@ -16,8 +16,8 @@ enum { GEOIP_CITY, GEOIP_ASN, GEOIP_ANON, GEOIP_KINDS };
 
 typedef struct {
     int open;
-    char *path;          /* owned */
-    char type[64];       /* metadata database_type */
+    char *path;    /* owned */
+    char type[64]; /* metadata database_type */
     uint64_t build_epoch;
     char sha256[65];
 } geoip_db_info;

@@ -49,8 +49,7 @@ int load_scan(load_set *set, const char *dir, rs_error *err)
                 if (f->present) {
                     if (rc == RS_OK)
                         rc = rs_error_set(err, RS_E_SCHEMA, dir, 0, 0,
-                                          "two files for table '%s': %s and %s", tn, f->name,
-                                          nm);
+                                          "two files for table '%s': %s and %s", tn, f->name, nm);
                     break;
                 }
                 f->present = 1;
@@ -280,8 +279,7 @@ static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, const char 
     return rc;
 }
 
-int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going,
-                rs_error *err)
+int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going, rs_error *err)
 {
     int first_rc = RS_OK;
     table_opts o = *opts;
@@ -298,8 +296,8 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         rs_error ferr = {0};
         pc.table = (table_id)t;
         if (pc.pipe)
-            f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, on_row_piped,
-                                   &pc, &f->st, &ferr);
+            f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, on_row_piped, &pc,
+                                   &f->st, &ferr);
         else
             f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, handlers[t], g,
                                    &f->st, &ferr);
@@ -312,8 +310,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
             if (!keep_going)
                 break;
             if (o.diag) /* keep_going: every file's fatal error, in order */
-                fprintf(o.diag, "%sringscan: error: %s\n", o.progress ? "\r\033[K" : "",
-                        ferr.msg);
+                fprintf(o.diag, "%sringscan: error: %s\n", o.progress ? "\r\033[K" : "", ferr.msg);
         }
     }
     if (pc.pipe) {

@@ -37,7 +37,6 @@ void load_set_free(load_set *set);
  * keep_going, each file's fatal error is printed to opts->diag as it happens
  * and the next file is read (validate); the first is also returned in err.
  * Otherwise the first fatal error is returned, unprinted. */
-int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going,
-                rs_error *err);
+int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going, rs_error *err);
 
 #endif

@@ -50,10 +50,10 @@ static void reserve(rp_batch *b, size_t n)
     }
 }
 
-#define PUT(q, src, n)          \
-    do {                        \
-        memcpy((q), (src), (n)); \
-        (q) += (n);             \
+#define PUT(q, src, n)                                                                             \
+    do {                                                                                           \
+        memcpy((q), (src), (n));                                                                   \
+        (q) += (n);                                                                                \
     } while (0)
 
 static void encode(rp_batch *b, table_id t, const tvalue *vals)
@@ -63,7 +63,8 @@ static void encode(rp_batch *b, table_id t, const tvalue *vals)
     size_t need = 2;
     for (size_t c = 0; c < def->ncols; c++)
         if (vals[c].present)
-            need += 1 + sizeof(uint32_t) + 1 + (vals[c].n > sizeof(ipaddr) ? vals[c].n : sizeof(ipaddr));
+            need += 1 + sizeof(uint32_t) + 1 +
+                    (vals[c].n > sizeof(ipaddr) ? vals[c].n : sizeof(ipaddr));
     reserve(b, need);
     unsigned char *q = b->data + b->len;
     *q++ = (unsigned char)(t + 1);
@@ -81,15 +82,30 @@ static void encode(rp_batch *b, table_id t, const tvalue *vals)
             *q++ = 0;
             break;
         }
-        case COL_TS: PUT(q, &v->v.ts, sizeof v->v.ts); break;
-        case COL_IP: PUT(q, &v->v.ip, sizeof v->v.ip); break;
-        case COL_UINT: PUT(q, &v->v.u, sizeof v->v.u); break;
+        case COL_TS:
+            PUT(q, &v->v.ts, sizeof v->v.ts);
+            break;
+        case COL_IP:
+            PUT(q, &v->v.ip, sizeof v->v.ip);
+            break;
+        case COL_UINT:
+            PUT(q, &v->v.u, sizeof v->v.u);
+            break;
         case COL_AMOUNT:
-        case COL_STARS: PUT(q, &v->v.d, sizeof v->v.d); break;
-        case COL_BOOL: PUT(q, &v->v.b, sizeof v->v.b); break;
-        case COL_ROLE: PUT(q, &v->v.role, sizeof v->v.role); break;
-        case COL_COUNTRY: PUT(q, v->v.cc, 3); break;
-        case COL_IGNORED: break;
+        case COL_STARS:
+            PUT(q, &v->v.d, sizeof v->v.d);
+            break;
+        case COL_BOOL:
+            PUT(q, &v->v.b, sizeof v->v.b);
+            break;
+        case COL_ROLE:
+            PUT(q, &v->v.role, sizeof v->v.role);
+            break;
+        case COL_COUNTRY:
+            PUT(q, v->v.cc, 3);
+            break;
+        case COL_IGNORED:
+            break;
         }
     }
     *q++ = 0;
@@ -128,15 +144,37 @@ static void decode_apply(rowpipe *p, const rp_batch *b)
                 q += n + 1;
                 break;
             }
-            case COL_TS: memcpy(&v->v.ts, q, sizeof v->v.ts); q += sizeof v->v.ts; break;
-            case COL_IP: memcpy(&v->v.ip, q, sizeof v->v.ip); q += sizeof v->v.ip; break;
-            case COL_UINT: memcpy(&v->v.u, q, sizeof v->v.u); q += sizeof v->v.u; break;
+            case COL_TS:
+                memcpy(&v->v.ts, q, sizeof v->v.ts);
+                q += sizeof v->v.ts;
+                break;
+            case COL_IP:
+                memcpy(&v->v.ip, q, sizeof v->v.ip);
+                q += sizeof v->v.ip;
+                break;
+            case COL_UINT:
+                memcpy(&v->v.u, q, sizeof v->v.u);
+                q += sizeof v->v.u;
+                break;
             case COL_AMOUNT:
-            case COL_STARS: memcpy(&v->v.d, q, sizeof v->v.d); q += sizeof v->v.d; break;
-            case COL_BOOL: memcpy(&v->v.b, q, sizeof v->v.b); q += sizeof v->v.b; break;
-            case COL_ROLE: memcpy(&v->v.role, q, sizeof v->v.role); q += sizeof v->v.role; break;
-            case COL_COUNTRY: memcpy(v->v.cc, q, 3); q += 3; break;
-            case COL_IGNORED: break;
+            case COL_STARS:
+                memcpy(&v->v.d, q, sizeof v->v.d);
+                q += sizeof v->v.d;
+                break;
+            case COL_BOOL:
+                memcpy(&v->v.b, q, sizeof v->v.b);
+                q += sizeof v->v.b;
+                break;
+            case COL_ROLE:
+                memcpy(&v->v.role, q, sizeof v->v.role);
+                q += sizeof v->v.role;
+                break;
+            case COL_COUNTRY:
+                memcpy(v->v.cc, q, 3);
+                q += 3;
+                break;
+            case COL_IGNORED:
+                break;
             }
         }
         p->apply(p->g, t, vals);

@@ -63,9 +63,12 @@ static const col_def ports_cols[] = {
 };
 
 static const table_def tables[TABLE_COUNT] = {
-    {"accounts", accounts_cols, N(accounts_cols)}, {"logins", logins_cols, N(logins_cols)},
-    {"bids", bids_cols, N(bids_cols)},             {"ratings", ratings_cols, N(ratings_cols)},
-    {"payouts", payouts_cols, N(payouts_cols)},    {"charges", charges_cols, N(charges_cols)},
+    {"accounts", accounts_cols, N(accounts_cols)},
+    {"logins", logins_cols, N(logins_cols)},
+    {"bids", bids_cols, N(bids_cols)},
+    {"ratings", ratings_cols, N(ratings_cols)},
+    {"payouts", payouts_cols, N(payouts_cols)},
+    {"charges", charges_cols, N(charges_cols)},
     {"ports", ports_cols, N(ports_cols)},
 };
 
@@ -84,7 +87,7 @@ int schema_column(const table_def *t, const char *name, size_t n)
 
 const char *schema_type_name(col_type t)
 {
-    static const char *const names[] = {"id",     "text",  "ignored", "timestamp", "ip",      "integer",
-                                        "amount", "stars", "boolean",   "country", "role"};
+    static const char *const names[] = {"id",     "text",  "ignored", "timestamp", "ip",  "integer",
+                                        "amount", "stars", "boolean", "country",   "role"};
     return (size_t)t < N(names) ? names[t] : "?";
 }

@@ -27,16 +27,16 @@ struct source {
     uint64_t raw_done, raw_size;
     int gzip, z_init, z_end_ok, raw_eof;
     z_stream z;
-    unsigned char *raw;   /* raw chunk */
+    unsigned char *raw; /* raw chunk */
     size_t raw_len, raw_pos;
-    char *text;           /* text buffer */
+    char *text; /* text buffer */
     size_t text_len, text_pos;
-    rs_buf line;          /* assembled straddling line */
-    source_hash_fn sink;  /* when set, raw bytes go here instead of md */
+    rs_buf line;         /* assembled straddling line */
+    source_hash_fn sink; /* when set, raw bytes go here instead of md */
     void *sink_ctx;
     long lineno;
-    int eol_known;        /* line terminator decided (after the first text) */
-    char eol;             /* '\n', or '\r' for files with bare-CR line ends */
+    int eol_known; /* line terminator decided (after the first text) */
+    char eol;      /* '\n', or '\r' for files with bare-CR line ends */
 };
 
 static int io_error(source *s, rs_error *err, const char *what)
@@ -57,8 +57,8 @@ static void digest(source *s, const void *p, size_t n)
         EVP_DigestUpdate(s->md, p, n);
 }
 
-int source_open_sink(source **out, const char *path, const char *display_name,
-                     source_hash_fn sink, void *sink_ctx, rs_error *err)
+int source_open_sink(source **out, const char *path, const char *display_name, source_hash_fn sink,
+                     void *sink_ctx, rs_error *err)
 {
     *out = NULL;
     source *s = xcalloc(1, sizeof *s);
@@ -302,7 +302,7 @@ int source_file_sha256(const char *path, char hex[65], rs_error *err)
 {
     source *s = NULL;
     int rc = source_open(&s, path, path, err);
-    if (rc == RS_OK)
+    if (rc == RS_OK && s)
         rc = source_sha256(s, hex, err);
     source_close(s);
     return rc;

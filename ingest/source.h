@@ -26,8 +26,8 @@ typedef void (*source_hash_fn)(void *ctx, const void *data, size_t n);
 /* As source_open, but raw bytes go to sink (which hashes them elsewhere, e.g.
  * on another thread) instead of the source's own SHA-256; source_sha256 then
  * only drains the file and returns an empty string. */
-int source_open_sink(source **out, const char *path, const char *display_name,
-                     source_hash_fn sink, void *sink_ctx, rs_error *err);
+int source_open_sink(source **out, const char *path, const char *display_name, source_hash_fn sink,
+                     void *sink_ctx, rs_error *err);
 /* Closes and frees. Accepts NULL. */
 void source_close(source *s);
 

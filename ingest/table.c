@@ -42,15 +42,15 @@ typedef struct {
 
     /* CSV state */
     int header_done;
-    int *colmap;            /* CSV field index -> schema column or -1 */
+    int *colmap; /* CSV field index -> schema column or -1 */
     size_t nheader;
     size_t ncolmap;
-    rs_buf fields;          /* field bytes, NUL separated */
-    size_t *foff;           /* field start offsets into fields */
+    rs_buf fields; /* field bytes, NUL separated */
+    size_t *foff;  /* field start offsets into fields */
     size_t nfields, foff_cap;
     int in_record;
-    long rec_line;          /* first physical line of the open record */
-    rs_buf rec;             /* raw bytes of the open record */
+    long rec_line; /* first physical line of the open record */
+    rs_buf rec;    /* raw bytes of the open record */
     int reported;
     double t0, last_progress;
 
@@ -113,15 +113,15 @@ static int bad_row(reader *r, long line, long col, const char *key, const char *
         return r->fatal;
     }
     if (r->o->diag && r->reported < r->o->report_limit) {
-        fprintf(r->o->diag, "%s%s:%ld:%ld: %s\n", r->o->progress ? "\r\033[K" : "", r->name,
-                line, col, msg);
+        fprintf(r->o->diag, "%s%s:%ld:%ld: %s\n", r->o->progress ? "\r\033[K" : "", r->name, line,
+                col, msg);
         r->reported++;
     }
     if (total > r->o->max_bad_rows) {
-        r->fatal = rs_error_set(r->err, RS_E_LIMIT, r->name, line, col,
-                                "too many bad rows (%" PRIu64 " > --max-bad-rows %" PRIu64
-                                "); last: %s",
-                                total, r->o->max_bad_rows, msg);
+        r->fatal =
+            rs_error_set(r->err, RS_E_LIMIT, r->name, line, col,
+                         "too many bad rows (%" PRIu64 " > --max-bad-rows %" PRIu64 "); last: %s",
+                         total, r->o->max_bad_rows, msg);
         return r->fatal;
     }
     return 0;
@@ -153,8 +153,7 @@ static int parse_decimal(const char *s, size_t n, double *out)
         return -1;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' ||
-              c == 'E'))
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
             return -1;
     }
     char buf[72];
@@ -177,13 +176,17 @@ static int convert(const col_def *c, tvalue *v, const char **why)
     switch (c->type) {
     case COL_ID:
         if (n > SCHEMA_MAX_ID) {
-            *why = "value too long (limit " "1024" " bytes)";
+            *why = "value too long (limit "
+                   "1024"
+                   " bytes)";
             return -1;
         }
         return 0;
     case COL_TEXT:
         if (n > SCHEMA_MAX_TEXT) {
-            *why = "value too long (limit " "4096" " bytes)";
+            *why = "value too long (limit "
+                   "4096"
+                   " bytes)";
             return -1;
         }
         return 0;
@@ -226,9 +229,11 @@ static int convert(const col_def *c, tvalue *v, const char **why)
     case COL_BOOL:
         if (n == 1 && (s[0] == '1' || s[0] == '0')) {
             v->v.b = s[0] == '1';
-        } else if ((n == 4 && !strncasecmp(s, "true", 4)) || (n == 3 && !strncasecmp(s, "yes", 3))) {
+        } else if ((n == 4 && !strncasecmp(s, "true", 4)) ||
+                   (n == 3 && !strncasecmp(s, "yes", 3))) {
             v->v.b = 1;
-        } else if ((n == 5 && !strncasecmp(s, "false", 5)) || (n == 2 && !strncasecmp(s, "no", 2))) {
+        } else if ((n == 5 && !strncasecmp(s, "false", 5)) ||
+                   (n == 2 && !strncasecmp(s, "no", 2))) {
             v->v.b = 0;
         } else {
             *why = "not a boolean (1/0/true/false/yes/no)";
@@ -426,8 +431,8 @@ static void note_unknown(reader *r, const char *name, size_t n)
     table_stats *st = r->st;
     size_t have = strlen(st->unknown);
     if (have + n + 2 < sizeof st->unknown)
-        snprintf(st->unknown + have, sizeof st->unknown - have, "%s%.*s", have ? "," : "",
-                 (int)n, name);
+        snprintf(st->unknown + have, sizeof st->unknown - have, "%s%.*s", have ? "," : "", (int)n,
+                 name);
 }
 
 /* CSV header: maps field positions to schema columns. */
@@ -454,8 +459,8 @@ static void csv_header(reader *r)
     for (size_t c = 0; c < r->def->ncols; c++) {
         if (r->def->cols[c].required && !seen[c]) {
             r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line, 0,
-                                    "missing required column '%s' (table %s)",
-                                    r->def->cols[c].name, r->def->name);
+                                    "missing required column '%s' (table %s)", r->def->cols[c].name,
+                                    r->def->name);
             return;
         }
     }
@@ -506,8 +511,8 @@ static void csv_row_cb(int c, void *data)
                 csv_locate(r->rec.data, end, SIZE_MAX, &dl, &col);
             }
             r->st->rows_read++;
-            bad_row(r, line + dl, col, "wrong number of fields",
-                    "expected %zu fields, found %zu", r->nheader, r->nfields);
+            bad_row(r, line + dl, col, "wrong number of fields", "expected %zu fields, found %zu",
+                    r->nheader, r->nfields);
         } else {
             for (size_t i = 0; i < r->def->ncols; i++)
                 r->vals[i].present = 0;
@@ -543,8 +548,7 @@ static void jsonl_line(reader *r, const char *line, size_t len)
         long col = jerr.column > 0 ? jerr.column : (long)jerr.position + 1;
         if (col > (long)content + 1)
             col = (long)content + 1;
-        bad_row(r, r->rec_line, col, "invalid JSON",
-                "invalid JSON: %s", jerr.text);
+        bad_row(r, r->rec_line, col, "invalid JSON", "invalid JSON: %s", jerr.text);
         return;
     }
     if (!json_is_object(obj)) {
@@ -638,8 +642,7 @@ static void progress(reader *r, int final)
 }
 
 int table_read(const char *path, const char *display, table_id tid, int jsonl,
-               const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st,
-               rs_error *err)
+               const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st, rs_error *err)
 {
     reader r = {0};
     struct csv_parser p;

@@ -45,9 +45,9 @@ typedef int (*table_row_fn)(void *ctx, const tvalue *vals, int *bad_col, const c
 #define TABLE_MAX_REASONS 24
 
 typedef struct {
-    uint64_t rows_read;  /* data rows seen */
-    uint64_t rows_ok;    /* rows passed to the callback and accepted */
-    uint64_t rows_bad;   /* rows skipped */
+    uint64_t rows_read; /* data rows seen */
+    uint64_t rows_ok;   /* rows passed to the callback and accepted */
+    uint64_t rows_bad;  /* rows skipped */
     uint64_t raw_bytes;
     double seconds;
     char sha256[65];
@@ -75,13 +75,15 @@ typedef struct {
     void *hash_ctx;
 } table_opts;
 
-#define TABLE_OPTS_INIT {0, 1000, NULL, 20, 0, NULL, NULL, NULL}
+#define TABLE_OPTS_INIT                                                                            \
+    {                                                                                              \
+        0, 1000, NULL, 20, 0, NULL, NULL, NULL                                                     \
+    }
 
 /* Reads path (shown as display in messages) as table tid. jsonl selects the
  * format. fn may be NULL (validate only). Returns RS_OK or a negative RS_E_*
  * with err filled; st is filled either way. */
 int table_read(const char *path, const char *display, table_id tid, int jsonl,
-               const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st,
-               rs_error *err);
+               const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st, rs_error *err);
 
 #endif

@@ -134,13 +134,12 @@ int ts_parse(const char *s, size_t n, int64_t *out, const char **why)
     int64_t offset_min = 0;
     if (i < n) {
         if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
-            i++;
+            /* UTC */
         } else if ((s[i] == '+' || s[i] == '-') && n - i == 6 && s[i + 3] == ':') {
             unsigned oh, om;
             if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
                 return fail(why, "malformed UTC offset");
             offset_min = (int64_t)(oh * 60 + om) * (s[i] == '-' ? -1 : 1);
-            i = n;
         } else {
             return fail(why, "trailing characters after time (expected Z or +HH:MM)");
         }

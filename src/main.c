@@ -88,18 +88,17 @@ static void print_opts(FILE *f, const opt_doc *o)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: ringscan run INPUT_DIR -o OUT_DIR [options]\n"
-            "       ringscan validate INPUT_DIR [--strict] [--max-bad-rows N] [--quiet]\n"
-            "       ringscan gen -o DIR [options]      (simulated marketplace, see --help)\n"
-            "       ringscan eval OUT_DIR TRUTH_DIR    (score a run against simulator truth)\n"
-            "       ringscan --help | --version\n"
-            "\n"
-            "Finds proxy-account rings and coordinated rating inflation in a marketplace's\n"
-            "event exports (accounts, logins, bids, ratings, payouts, charges, ports as\n"
-            "CSV or JSONL, optionally gzip) and writes graph.graphml and run.json.\n"
-            "\n"
-            "Options for run:\n");
+    fprintf(f, "Usage: ringscan run INPUT_DIR -o OUT_DIR [options]\n"
+               "       ringscan validate INPUT_DIR [--strict] [--max-bad-rows N] [--quiet]\n"
+               "       ringscan gen -o DIR [options]      (simulated marketplace, see --help)\n"
+               "       ringscan eval OUT_DIR TRUTH_DIR    (score a run against simulator truth)\n"
+               "       ringscan --help | --version\n"
+               "\n"
+               "Finds proxy-account rings and coordinated rating inflation in a marketplace's\n"
+               "event exports (accounts, logins, bids, ratings, payouts, charges, ports as\n"
+               "CSV or JSONL, optionally gzip) and writes graph.graphml and run.json.\n"
+               "\n"
+               "Options for run:\n");
     print_opts(f, run_opts);
     fprintf(f, "\nExit status: 0 success, 1 bad input or runtime error, 2 usage error.\n"
                "See README.md for the input contract and outputs.\n");
@@ -325,12 +324,24 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:qh", lo, NULL)) != -1) {
         switch (c) {
-        case OPT_OUT: out_dir = optarg; break;
-        case OPT_CONFIG: config_path = optarg; break;
-        case OPT_CITY: cli_geo[0] = optarg; break;
-        case OPT_ASN: cli_geo[1] = optarg; break;
-        case OPT_ANON: cli_geo[2] = optarg; break;
-        case OPT_NO_GEOIP: no_geoip = 1; break;
+        case OPT_OUT:
+            out_dir = optarg;
+            break;
+        case OPT_CONFIG:
+            config_path = optarg;
+            break;
+        case OPT_CITY:
+            cli_geo[0] = optarg;
+            break;
+        case OPT_ASN:
+            cli_geo[1] = optarg;
+            break;
+        case OPT_ANON:
+            cli_geo[2] = optarg;
+            break;
+        case OPT_NO_GEOIP:
+            no_geoip = 1;
+            break;
         case OPT_SEED:
             if (parse_u64(optarg, &seed))
                 return usage_error("--seed: not a non-negative integer: '%s'", optarg);
@@ -341,12 +352,22 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
                 return usage_error("--max-bad-rows: not a non-negative integer: '%s'", optarg);
             have_max_bad = 1;
             break;
-        case OPT_STRICT: strict = 1; break;
-        case OPT_FULL_GRAPH: full_graph = 1; break;
-        case OPT_QUIET: quiet = 1; break;
-        case OPT_HELP: usage(stdout); return RS_EXIT_OK;
-        case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        case OPT_STRICT:
+            strict = 1;
+            break;
+        case OPT_FULL_GRAPH:
+            full_graph = 1;
+            break;
+        case OPT_QUIET:
+            quiet = 1;
+            break;
+        case OPT_HELP:
+            usage(stdout);
+            return RS_EXIT_OK;
+        case ':':
+            return usage_error("option '%s' needs an argument", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -512,19 +533,25 @@ static int cmd_validate(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
         switch (c) {
-        case OPT_STRICT: to.strict = 1; break;
+        case OPT_STRICT:
+            to.strict = 1;
+            break;
         case OPT_MAX_BAD:
             if (parse_u64(optarg, &to.max_bad_rows))
                 return usage_error("--max-bad-rows: not a non-negative integer: '%s'", optarg);
             break;
-        case OPT_QUIET: quiet = 1; break;
+        case OPT_QUIET:
+            quiet = 1;
+            break;
         case OPT_HELP:
             printf("Usage: ringscan validate INPUT_DIR [--strict] [--max-bad-rows N] [--quiet]\n"
                    "Checks every table in INPUT_DIR against the input contract without\n"
                    "analysing. Exit 0 when every file is valid and no row is bad, else 1.\n");
             return RS_EXIT_OK;
-        case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        case ':':
+            return usage_error("option '%s' needs an argument", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc)

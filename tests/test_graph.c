@@ -105,7 +105,8 @@ static void test_graph__timelines_sorted_by_entity_then_time(void **state)
     const int64_t ts[] = {50, 10, 40, 20, 30};
     const uint32_t who[] = {b, a, b, a, a};
     for (int i = 0; i < 5; i++) {
-        login_ev e = {.ts = ts[i], .account = who[i], .ip = ip, .device = GRAPH_NONE, .session_s = -1};
+        login_ev e = {
+            .ts = ts[i], .account = who[i], .ip = ip, .device = GRAPH_NONE, .session_s = -1};
         graph_add_login(g, &e);
     }
     graph_finalize(g);

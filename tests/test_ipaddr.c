@@ -50,8 +50,17 @@ static void test_ipaddr__mapped_is_v4(void **state)
 static void test_ipaddr__rejects(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "1.2.3", "1.2.3.999", "1.2.3.4.5", "a.b.c.d", " 1.2.3.4",
-                         "1.2.3.4 ", "2001:db8::1::2", "fe80::1%eth0", "[::1]", "::g",
+    const char *bad[] = {"",
+                         "1.2.3",
+                         "1.2.3.999",
+                         "1.2.3.4.5",
+                         "a.b.c.d",
+                         " 1.2.3.4",
+                         "1.2.3.4 ",
+                         "2001:db8::1::2",
+                         "fe80::1%eth0",
+                         "[::1]",
+                         "::g",
                          "1234567890123456789012345678901234567890123456789"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         ipaddr ip;

@@ -33,7 +33,8 @@ static void test_text__xml(void **state)
     check(text_xml_escape, S("nonchar\xEF\xBF\xBF"), "nonchar\xEF\xBF\xBD");
     check(text_xml_escape, S("Jos\xC3\xA9 \xE5\x8C\x97"), "Jos\xC3\xA9 \xE5\x8C\x97");
     check(text_xml_escape, S("overlong\xC0\xAF"), "overlong\xEF\xBF\xBD\xEF\xBF\xBD");
-    check(text_xml_escape, S("surrogate\xED\xA0\x80"), "surrogate\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    check(text_xml_escape, S("surrogate\xED\xA0\x80"),
+          "surrogate\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 static void test_text__csv_formula_injection(void **state)
@@ -54,7 +55,9 @@ static void test_text__utf8_sanitize(void **state)
 {
     (void)state;
     check(text_utf8_sanitize, S("ok"), "ok");
-    check(text_utf8_sanitize, "a\0b", 3, "a\xEF\xBF\xBD" "b");
+    check(text_utf8_sanitize, "a\0b", 3,
+          "a\xEF\xBF\xBD"
+          "b");
     check(text_utf8_sanitize, S("\xE5\x8C"), "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 

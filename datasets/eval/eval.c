@@ -489,11 +489,11 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err
             names[u++] = names[i];
     nnames = u;
     rsize = calloc(nnames ? nnames : 1, sizeof *rsize);
-    label = calloc(d.n, sizeof *label);
-    pred = calloc(d.n, sizeof *pred);
-    mfree = calloc(d.n, sizeof *mfree);
-    mcli = calloc(d.n, sizeof *mcli);
-    score = calloc(d.n, sizeof *score);
+    label = calloc(d.n ? d.n : 1, sizeof *label);
+    pred = calloc(d.n ? d.n : 1, sizeof *pred);
+    mfree = calloc(d.n ? d.n : 1, sizeof *mfree);
+    mcli = calloc(d.n ? d.n : 1, sizeof *mcli);
+    score = calloc(d.n ? d.n : 1, sizeof *score);
     if (!rsize || !label || !pred || !mfree || !mcli || !score) {
         snprintf(err, errlen, "out of memory");
         goto cleanup;
@@ -684,7 +684,7 @@ int eval_print(const json_t *r, FILE *f)
     fprintf(f, "\n%-22s %8s %8s %7s\n", "benign population", "accounts", "flagged", "fpr");
     const char *key;
     const json_t *val;
-    json_object_foreach((json_t *)(uintptr_t)json_object_get(r, "benign_fpr"), key, val)
+    json_object_foreach(json_object_get(r, "benign_fpr"), key, val)
     {
         eval_fmt(a, sizeof a, eval_get(val, "fpr", NULL));
         fprintf(f, "%-22s %8lld %8lld %7s\n", key, (long long)eval_get(val, "accounts", NULL),
@@ -692,7 +692,7 @@ int eval_print(const json_t *r, FILE *f)
     }
     fprintf(f, "\n%-22s %8s %8s %7s %10s  %s\n", "planted behaviour", "accounts", "flagged",
             "recall", "flag_recall", "expected flags");
-    json_object_foreach((json_t *)(uintptr_t)json_object_get(r, "behaviour_recall"), key, val)
+    json_object_foreach(json_object_get(r, "behaviour_recall"), key, val)
     {
         char flags[96] = "";
         size_t len = 0;

@@ -164,7 +164,7 @@ static void ev_login(ev_ctx *c, ev_track *tr, uint32_t i, int64_t ts, uint32_t i
             tr->hop = 1;
         if (secs >= DAY)
             tr->long_session = 1;
-        if (ts + (int64_t)secs > tr->last_end || strcmp(tr->last_cc ? tr->last_cc : "", b->cc))
+        if (ts + (int64_t)secs > tr->last_end || strcmp(tr->last_cc ? tr->last_cc : "", b->cc) != 0)
             tr->last_end = ts + (int64_t)secs;
         tr->last_cc = b->cc;
     }

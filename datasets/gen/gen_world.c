@@ -85,6 +85,8 @@ const char *gen_world_cc(int c)
 
 static int world_cc_index(const char *cc)
 {
+    if (!cc)
+        return 0;
     for (size_t i = 0; i < gen_geo_country_count(); i++)
         if (strcmp(gen_geo_country_at(i)->cc, cc) == 0)
             return (int)i;

@@ -1,0 +1,143 @@
+/* test_geoip.c - enrichment from fixture databases written at test time by
+ * tests/data/mkmmdb.pl (MaxMind's Perl writer). Skips when the writer is not
+ * installed, so a checkout without it still passes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "graph/graph.h"
+#include "ingest/geoip.h"
+
+static char dir[64];
+static char paths[GEOIP_KINDS][128];
+static int have_writer;
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/rs-test-geoip-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    have_writer = system("perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null") == 0;
+    if (!have_writer)
+        return 0;
+    static const char *const kinds[GEOIP_KINDS] = {"city", "asn", "anon"};
+    for (int k = 0; k < GEOIP_KINDS; k++) {
+        char cmd[512];
+        snprintf(paths[k], sizeof paths[k], "%s/%s.mmdb", dir, kinds[k]);
+        snprintf(cmd, sizeof cmd, "perl tests/data/mkmmdb.pl %s %s", kinds[k], paths[k]);
+        if (system(cmd) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static uint32_t add_ip(rs_graph *g, const char *s)
+{
+    ipaddr ip;
+    const char *why;
+    assert_int_equal(ipaddr_parse(s, strlen(s), &ip, &why), 0);
+    return graph_ip(g, &ip);
+}
+
+static void test_geoip__enriches_each_ip(void **state)
+{
+    (void)state;
+    if (!have_writer) {
+        skip();
+        return;
+    }
+    rs_graph *g = graph_new();
+    uint32_t jp = add_ip(g, "192.0.2.10");
+    uint32_t vpn = add_ip(g, "192.0.2.200");
+    uint32_t br = add_ip(g, "::ffff:198.51.100.7");
+    uint32_t fr = add_ip(g, "2001:db8::5");
+    uint32_t none = add_ip(g, "203.0.113.1");
+    uint32_t data = add_ip(g, "192.0.2.11");
+    /* Values from the input take precedence over the database. */
+    memcpy(g->ip[data].country, "NZ", 3);
+    g->ip[data].country_src = SRC_DATA;
+
+    geoip *gi = NULL;
+    rs_error err = {0};
+    const char *p[GEOIP_KINDS] = {paths[0], paths[1], paths[2]};
+    assert_int_equal(geoip_open(&gi, p, 0, &err), RS_OK);
+    assert_string_equal(geoip_info(gi, GEOIP_CITY)->type, "GeoIP2-City");
+    assert_string_equal(geoip_info(gi, GEOIP_ASN)->type, "GeoLite2-ASN");
+    assert_int_equal(strlen(geoip_info(gi, GEOIP_ANON)->sha256), 64);
+    geoip_stats st;
+    geoip_enrich(gi, g, &st);
+
+    assert_string_equal(g->ip[jp].country, "JP");
+    assert_true(g->ip[jp].has_loc);
+    assert_true(g->ip[jp].lat > 35.6 && g->ip[jp].lat < 35.7);
+    assert_int_equal(g->ip[jp].asn, 64500);
+    size_t len;
+    assert_string_equal(intern_str(g->strings, g->ip[jp].asn_org, &len),
+                        "Example Transit & Co <AS64500>");
+    assert_int_equal(g->ip[jp].anon, 0);
+    assert_int_equal(g->ip[vpn].anon, ANON_ANY | ANON_VPN);
+    assert_string_equal(g->ip[br].country, "BR");
+    assert_false(g->ip[br].has_loc);
+    assert_int_equal(g->ip[br].anon, ANON_ANY | ANON_TOR);
+    assert_string_equal(g->ip[fr].country, "FR");
+    assert_int_equal(g->ip[fr].asn, 64502);
+    assert_string_equal(g->ip[none].country, "");
+    assert_int_equal(g->ip[none].asn, 0);
+    assert_string_equal(g->ip[data].country, "NZ");
+    assert_int_equal(st.ips, 6);
+    assert_int_equal(st.country, 5);
+    assert_int_equal(st.anon, 2);
+    geoip_close(gi);
+    graph_free(g);
+}
+
+static void test_geoip__missing_and_broken_files(void **state)
+{
+    (void)state;
+    geoip *gi = NULL;
+    rs_error err = {0};
+    const char *p[GEOIP_KINDS] = {"/nonexistent/City.mmdb", NULL, NULL};
+    assert_int_equal(geoip_open(&gi, p, 0, &err), RS_E_IO);
+    assert_non_null(strstr(err.msg, "/nonexistent/City.mmdb"));
+    geoip_close(gi);
+    /* A file that is not a database. */
+    char bad[128];
+    snprintf(bad, sizeof bad, "%s/bad.mmdb", dir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("not a maxmind db\n", f);
+    fclose(f);
+    const char *q[GEOIP_KINDS] = {NULL, bad, NULL};
+    assert_int_equal(geoip_open(&gi, q, 0, &err), RS_E_IO);
+    assert_non_null(strstr(err.msg, "cannot open asn database"));
+    geoip_close(gi);
+    /* No paths and no search: nothing open, not an error. */
+    assert_int_equal(geoip_open(&gi, NULL, 0, &err), RS_OK);
+    for (int k = 0; k < GEOIP_KINDS; k++)
+        assert_false(geoip_info(gi, k)->open);
+    geoip_close(gi);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_geoip__enriches_each_ip),
+        cmocka_unit_test(test_geoip__missing_and_broken_files),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,183 @@
+/* test_source.c - line reader: plain and gzip (multi-member, truncated), line
+ * ends, lines longer than a buffer, SHA-256 of the raw bytes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "ingest/source.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/rs-test-source-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static const char *path_of(const char *name)
+{
+    static char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return p;
+}
+
+static void write_raw(const char *name, const void *data, size_t n)
+{
+    FILE *f = fopen(path_of(name), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+}
+
+/* Reads every line of name, concatenated with '|' after each. */
+static int read_all(const char *name, rs_buf *out, rs_error *err)
+{
+    source *s = NULL;
+    int rc = source_open(&s, path_of(name), name, err);
+    if (rc)
+        return rc;
+    const char *line;
+    size_t len;
+    while ((rc = source_next_line(s, &line, &len, err)) > 0) {
+        buf_append(out, line, len);
+        buf_putc(out, '|');
+    }
+    source_close(s);
+    return rc;
+}
+
+static void test_source__line_ends(void **state)
+{
+    (void)state;
+    rs_buf b = {0};
+    rs_error err = {0};
+    write_raw("lf", "a\nb\n\nc", 6);
+    assert_int_equal(read_all("lf", &b, &err), 0);
+    assert_string_equal(b.data, "a\n|b\n|\n|c|");
+    buf_clear(&b);
+    write_raw("crlf", "a\r\nb\r\n", 6);
+    assert_int_equal(read_all("crlf", &b, &err), 0);
+    assert_string_equal(b.data, "a\r\n|b\r\n|");
+    buf_clear(&b);
+    write_raw("cr", "a\rb\rc", 5);
+    assert_int_equal(read_all("cr", &b, &err), 0);
+    assert_string_equal(b.data, "a\r|b\r|c|");
+    buf_free(&b);
+}
+
+static void test_source__long_line_across_buffers(void **state)
+{
+    (void)state;
+    size_t n = (3u << 20) + 17;
+    char *big = malloc(n + 3);
+    memset(big, 'x', n);
+    big[n] = '\n';
+    big[n + 1] = 'y';
+    big[n + 2] = '\n';
+    write_raw("big", big, n + 3);
+    source *s = NULL;
+    rs_error err = {0};
+    assert_int_equal(source_open(&s, path_of("big"), "big", &err), 0);
+    const char *line;
+    size_t len;
+    assert_int_equal(source_next_line(s, &line, &len, &err), 1);
+    assert_int_equal(len, n + 1);
+    assert_memory_equal(line, big, n + 1);
+    assert_int_equal(source_next_line(s, &line, &len, &err), 1);
+    assert_int_equal(len, 2);
+    assert_int_equal(source_line(s), 2);
+    assert_int_equal(source_next_line(s, &line, &len, &err), 0);
+    char hex[65];
+    assert_int_equal(source_sha256(s, hex, &err), 0);
+    assert_int_equal(strlen(hex), 64);
+    source_close(s);
+    free(big);
+}
+
+static void gz_member(FILE *f, const char *text)
+{
+    /* One complete gzip member per call, appended to f. */
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, "%s/member.gz", dir);
+    gzFile gz = gzopen(tmp, "wb");
+    gzputs(gz, text);
+    gzclose(gz);
+    FILE *m = fopen(tmp, "rb");
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, m)) > 0)
+        fwrite(buf, 1, n, f);
+    fclose(m);
+}
+
+static void test_source__gzip_members_and_truncation(void **state)
+{
+    (void)state;
+    FILE *f = fopen(path_of("multi.gz"), "wb");
+    gz_member(f, "one\ntwo");
+    gz_member(f, "\nthree\n");
+    fclose(f);
+    rs_buf b = {0};
+    rs_error err = {0};
+    assert_int_equal(read_all("multi.gz", &b, &err), 0);
+    assert_string_equal(b.data, "one\n|two\n|three\n|");
+    /* The digest is of the compressed bytes, as sha256sum would compute. */
+    source *s = NULL;
+    char hex[65], hex2[65];
+    assert_int_equal(source_open(&s, path_of("multi.gz"), "m", &err), 0);
+    assert_true(source_is_gzip(s));
+    assert_int_equal(source_sha256(s, hex, &err), 0);
+    source_close(s);
+    assert_int_equal(source_file_sha256(path_of("multi.gz"), hex2, &err), 0);
+    assert_string_equal(hex, hex2);
+    /* Cut the file short. */
+    FILE *in = fopen(path_of("multi.gz"), "rb");
+    char raw[4096];
+    size_t n = fread(raw, 1, sizeof raw, in);
+    fclose(in);
+    write_raw("cut.gz", raw, n - 6);
+    buf_clear(&b);
+    assert_int_equal(read_all("cut.gz", &b, &err), RS_E_FORMAT);
+    assert_non_null(strstr(err.msg, "truncated gzip"));
+    buf_free(&b);
+}
+
+static void test_source__known_digest_and_missing_file(void **state)
+{
+    (void)state;
+    write_raw("abc", "abc", 3);
+    char hex[65];
+    rs_error err = {0};
+    assert_int_equal(source_file_sha256(path_of("abc"), hex, &err), 0);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    source *s = NULL;
+    assert_int_equal(source_open(&s, path_of("nope"), "nope", &err), RS_E_IO);
+    assert_null(s);
+    assert_non_null(strstr(err.msg, "nope: cannot open"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_source__line_ends),
+        cmocka_unit_test(test_source__long_line_across_buffers),
+        cmocka_unit_test(test_source__gzip_members_and_truncation),
+        cmocka_unit_test(test_source__known_digest_and_missing_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
