@@ -38,6 +38,22 @@ static int open_one(geoip *gi, int k, const char *path, rs_error *err)
     if (st != MMDB_SUCCESS)
         return rs_error_set(err, RS_E_IO, path, 0, 0, "cannot open %s database: %s",
                             geoip_kind_name(k), MMDB_strerror(st));
+    /* A database of the wrong kind would silently enrich nothing. */
+    static const char *const expect[GEOIP_KINDS][2] = {
+        {"City", "Country"}, {"ASN", "ISP"}, {"Anonymous", "Anonymous"}};
+    char type[64]; /* a copy: the metadata dies with MMDB_close */
+    snprintf(type, sizeof type, "%s",
+             gi->db[k].metadata.database_type ? gi->db[k].metadata.database_type : "");
+    if (!strstr(type, expect[k][0]) && !strstr(type, expect[k][1])) {
+        MMDB_close(&gi->db[k]);
+        return rs_error_set(err, RS_E_IO, path, 0, 0,
+                            "database type '%s' is not %s database (expected a type naming %s or %s)",
+                            type,
+                            k == GEOIP_ASN    ? "an ASN"
+                            : k == GEOIP_CITY ? "a City/Country"
+                                              : "an Anonymous-IP",
+                            expect[k][0], expect[k][1]);
+    }
     geoip_db_info *in = &gi->info[k];
     in->open = 1;
     in->path = xstrdup(path);

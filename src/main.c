@@ -421,8 +421,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         goto cleanup;
     if (!quiet)
         for (size_t i = 0; i < set.nignored; i++)
-            fprintf(stderr, "ringscan: note: ignoring %s/%s (not an input table)\n", in_dir,
-                    set.ignored[i]);
+            fprintf(stderr, "%sringscan: note: ignoring %s/%s (not an input table)\n",
+                    pc.progress ? "\r\033[K" : "", in_dir, set.ignored[i]);
     phase_end(&pc);
 
     phase_begin(&pc, "graph");
@@ -438,8 +438,10 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         json_array_append_new(skipped, json_string("geolocation: no City/Country database and no "
                                                    "ip_country column"));
         if (!quiet)
-            fprintf(stderr, "ringscan: note: no GeoIP City/Country database and no ip_country "
-                            "data: geo-dependent analysis skipped\n");
+            fprintf(stderr,
+                    "%sringscan: note: no GeoIP City/Country database and no ip_country "
+                    "data: geo-dependent analysis skipped\n",
+                    pc.progress ? "\r\033[K" : "");
     }
     if (!geoip_info(gi, GEOIP_ASN)->open && gs.asn == 0)
         json_array_append_new(skipped, json_string("asn: no ASN database and no asn column"));

@@ -126,6 +126,13 @@ static void test_geoip__missing_and_broken_files(void **state)
     assert_int_equal(geoip_open(&gi, q, 0, &err), RS_E_IO);
     assert_non_null(strstr(err.msg, "cannot open asn database"));
     geoip_close(gi);
+    /* A database of another kind. */
+    if (have_writer) {
+        const char *w[GEOIP_KINDS] = {NULL, paths[GEOIP_CITY], NULL};
+        assert_int_equal(geoip_open(&gi, w, 0, &err), RS_E_IO);
+        assert_non_null(strstr(err.msg, "database type 'GeoIP2-City' is not an ASN database"));
+        geoip_close(gi);
+    }
     /* No paths and no search: nothing open, not an error. */
     assert_int_equal(geoip_open(&gi, NULL, 0, &err), RS_OK);
     for (int k = 0; k < GEOIP_KINDS; k++)
