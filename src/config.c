@@ -12,7 +12,57 @@ void config_init(rs_config *c)
     c->seed = 1;
     c->max_bad_rows = 1000;
     c->geoip_search = 1;
-    c->full_graph = 1;
+    c->full_graph = 0;
+    detect_params_init(&c->detect);
+}
+
+/* "detect": {name: number, ..., "remote_ports": [..], "anon_asns": [..]} */
+static int load_detect(detect_params *d, json_t *v, const char *path, rs_error *err)
+{
+    if (!json_is_object(v))
+        return rs_error_set(err, RS_E_CONFIG, path, 0, 0, "config key 'detect': expected an object");
+    size_t n;
+    const detect_param_desc *tab = detect_param_table(&n);
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x)
+    {
+        if (!strcmp(k, "remote_ports") || !strcmp(k, "anon_asns")) {
+            int ports = !strcmp(k, "remote_ports");
+            uint32_t *list = ports ? d->remote_ports : d->anon_asns;
+            size_t *count = ports ? &d->n_remote_ports : &d->n_anon_asns;
+            if (!json_is_array(x) || json_array_size(x) > DETECT_MAX_LIST)
+                return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                    "config key 'detect.%s': expected an array of at most %d "
+                                    "integers",
+                                    k, DETECT_MAX_LIST);
+            size_t i;
+            json_t *e;
+            json_array_foreach(x, i, e)
+            {
+                json_int_t iv = json_is_integer(e) ? json_integer_value(e) : -1;
+                if (iv < 0 || iv > (ports ? 65535 : 4294967295LL))
+                    return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                        "config key 'detect.%s': element %zu out of range", k, i);
+                list[i] = (uint32_t)iv;
+            }
+            *count = json_array_size(x);
+            continue;
+        }
+        const detect_param_desc *pd = NULL;
+        for (size_t i = 0; i < n && !pd; i++)
+            if (!strcmp(tab[i].name, k))
+                pd = &tab[i];
+        if (!pd)
+            return rs_error_set(err, RS_E_CONFIG, path, 0, 0, "unknown config key 'detect.%s'", k);
+        if (!json_is_number(x) || json_number_value(x) < pd->min || json_number_value(x) > pd->max)
+            return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                "config key 'detect.%s': expected a number in [%g, %g]", k,
+                                pd->min, pd->max);
+        double val = json_number_value(x);
+        memcpy((char *)d + pd->offset, &val, sizeof val);
+    }
+    return RS_OK;
 }
 
 void config_free(rs_config *c)
@@ -69,6 +119,9 @@ int config_load(rs_config *c, const char *path, rs_error *err)
                 goto cleanup;
             }
             *(!strcmp(k, "strict") ? &c->strict : &c->full_graph) = json_is_true(v);
+        } else if (!strcmp(k, "detect")) {
+            if ((rc = load_detect(&c->detect, v, path, err)) != RS_OK)
+                goto cleanup;
         } else if (!strcmp(k, "geoip")) {
             if (!json_is_object(v)) {
                 rc = bad(err, path, k, "expected an object");
@@ -118,5 +171,21 @@ json_t *config_to_json(const rs_config *c)
                             c->geoip_path[i] ? jout_string(c->geoip_path[i]) : json_null());
     json_object_set_new(g, "search", json_boolean(c->geoip_search));
     json_object_set_new(o, "geoip", g);
+    json_t *d = json_object();
+    size_t n;
+    const detect_param_desc *tab = detect_param_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        double val;
+        memcpy(&val, (const char *)&c->detect + tab[i].offset, sizeof val);
+        json_object_set_new(d, tab[i].name, jout_real(val));
+    }
+    json_t *ports = json_array(), *asns = json_array();
+    for (size_t i = 0; i < c->detect.n_remote_ports; i++)
+        json_array_append_new(ports, json_integer(c->detect.remote_ports[i]));
+    for (size_t i = 0; i < c->detect.n_anon_asns; i++)
+        json_array_append_new(asns, json_integer(c->detect.anon_asns[i]));
+    json_object_set_new(d, "remote_ports", ports);
+    json_object_set_new(d, "anon_asns", asns);
+    json_object_set_new(o, "detect", d);
     return o;
 }

@@ -7,6 +7,7 @@
 #ifndef RINGSCAN_CONFIG_H
 #define RINGSCAN_CONFIG_H
 
+#include "algorithms/detect.h"
 #include "graph/util.h"
 
 #include <jansson.h>
@@ -19,6 +20,7 @@ typedef struct {
     char *geoip_path[3]; /* city, asn, anonymous_ip; owned, NULL = search */
     int geoip_search;    /* look in the standard directories */
     int full_graph;      /* export every node, not only the suspicious part */
+    detect_params detect;
 } rs_config;
 
 /* Fills defaults. */

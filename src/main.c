@@ -5,6 +5,7 @@
 #include "algorithms/algo.h"
 #include "datasets/eval/eval.h"
 #include "datasets/gen/gen.h"
+#include "export/findings.h"
 #include "export/graphml.h"
 #include "export/jsonout.h"
 #include "export/outdir.h"
@@ -66,7 +67,7 @@ static const opt_doc run_opts[] = {
     {"seed", 1, OPT_SEED, "N", "random seed for randomised algorithms (default 1)"},
     {"strict", 0, OPT_STRICT, NULL, "any bad input row is fatal"},
     {"max-bad-rows", 1, OPT_MAX_BAD, "N", "fail when more than N rows are bad (default 1000)"},
-    {"full-graph", 0, OPT_FULL_GRAPH, NULL, "export every node to graph.graphml"},
+    {"full-graph", 0, OPT_FULL_GRAPH, NULL, "graph.graphml with every node (default: rings and their neighbours)"},
     {"quiet", 0, OPT_QUIET, NULL, "no progress or summary on stderr"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
@@ -282,16 +283,82 @@ static json_t *graph_json(const rs_graph *g)
     return o;
 }
 
-static int write_graphml(outdir *od, const rs_graph *g, rs_error *err)
+/* Writes one output file through fn; any failure becomes RS_E_IO. */
+typedef int (*write_fn)(FILE *f, const void *ctx);
+
+static int write_file(outdir *od, const char *name, write_fn fn, const void *ctx, rs_error *err)
 {
-    FILE *f = outdir_open(od, "graph.graphml", err);
+    FILE *f = outdir_open(od, name, err);
     if (!f)
         return RS_E_IO;
-    int wrc = graphml_write(f, g, NULL);
-    int rc = outdir_close(od, f, "graph.graphml", err);
+    int wrc = fn(f, ctx);
+    int rc = outdir_close(od, f, name, err);
     if (wrc && rc == RS_OK)
-        rc = rs_error_set(err, RS_E_IO, "graph.graphml", 0, 0, "write error");
+        rc = rs_error_set(err, RS_E_IO, name, 0, 0, "write error");
     return rc;
+}
+
+typedef struct {
+    const rs_graph *g;
+    const detect_result *det;
+    const detect_params *params;
+    int full;
+} export_ctx;
+
+/* graph.graphml: rings and their one-hop neighbourhood, or everything. */
+static int write_graphml_cb(FILE *f, const void *vctx)
+{
+    const export_ctx *x = vctx;
+    const rs_graph *g = x->g;
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    uint32_t nn = graphml_node_count(g);
+    uint8_t *keep = NULL;
+    const char **ring_ids = xcalloc(na ? na : 1, sizeof *ring_ids);
+    const char **flags = xcalloc(na ? na : 1, sizeof *flags);
+    char *flagbuf = xcalloc(na ? na : 1, 160);
+    for (uint32_t a = 0; a < na; a++) {
+        ring_ids[a] = x->det->ring_of[a] >= 0 ? x->det->rings[x->det->ring_of[a]].id : NULL;
+        detect_flags_text(&x->det->flags[a], flagbuf + (size_t)a * 160, 160);
+        flags[a] = flagbuf + (size_t)a * 160;
+    }
+    if (!x->full) {
+        keep = xcalloc(nn ? nn : 1, 1);
+        for (uint32_t a = 0; a < na; a++)
+            if (x->det->ring_of[a] >= 0)
+                keep[graphml_node_id(g, NODE_ACCOUNT, a)] = 1;
+        for (size_t i = 0; i < g->nedges; i++) {
+            const rs_edge *e = &g->edges[i];
+            node_type bt = e->kind == EDGE_LOGIN        ? NODE_IP
+                           : e->kind == EDGE_USES_DEVICE ? NODE_DEVICE
+                           : (e->kind == EDGE_PAYOUT || e->kind == EDGE_PAYS_WITH) ? NODE_DEST
+                                                                                   : NODE_ACCOUNT;
+            int ra = x->det->ring_of[e->a] >= 0;
+            int rb = bt == NODE_ACCOUNT && x->det->ring_of[e->b] >= 0;
+            if (ra)
+                keep[graphml_node_id(g, bt, e->b)] = 1;
+            if (rb)
+                keep[graphml_node_id(g, NODE_ACCOUNT, e->a)] = 1;
+        }
+    }
+    graphml_annot an = {keep, ring_ids, x->det->risk, flags};
+    int rc = graphml_write(f, g, &an);
+    free(keep);
+    free(ring_ids);
+    free(flags);
+    free(flagbuf);
+    return rc;
+}
+
+static int write_accounts_cb(FILE *f, const void *vctx)
+{
+    const export_ctx *x = vctx;
+    return findings_write_accounts(f, x->g, x->det);
+}
+
+static int write_rings_cb(FILE *f, const void *vctx)
+{
+    const export_ctx *x = vctx;
+    return findings_write_rings(f, x->g, x->det, x->params);
 }
 
 static int cmd_run_main(int argc, char **argv, char **argv_given);
@@ -386,6 +453,7 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     outdir *od = NULL;
     json_t *run = NULL, *skipped = json_array();
     geoip_stats gs = {0};
+    detect_result det = {0};
     phase_clock pc = {.quiet = quiet, .progress = !quiet && isatty(2)};
 
     if (config_path && (rc = config_load(&cfg, config_path, &err)) != RS_OK)
@@ -449,10 +517,21 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         json_array_append_new(skipped, json_string("anonymous_ip: no Anonymous-IP database"));
     phase_end(&pc);
 
+    phase_begin(&pc, "detect");
+    char derr[256] = "";
+    if (detect_run(g, &cfg.detect, cfg.seed, &det, derr, sizeof derr) != 0) {
+        rc = rs_error_set(&err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr);
+        goto cleanup;
+    }
+    phase_end(&pc);
+
     phase_begin(&pc, "export");
     if ((rc = outdir_begin(&od, out_dir, &err)) != RS_OK)
         goto cleanup;
-    if ((rc = write_graphml(od, g, &err)) != RS_OK)
+    export_ctx xc = {g, &det, &cfg.detect, cfg.full_graph};
+    if ((rc = write_file(od, "accounts.csv", write_accounts_cb, &xc, &err)) != RS_OK ||
+        (rc = write_file(od, "rings.json", write_rings_cb, &xc, &err)) != RS_OK ||
+        (rc = write_file(od, "graph.graphml", write_graphml_cb, &xc, &err)) != RS_OK)
         goto cleanup;
     phase_end(&pc);
 
@@ -487,7 +566,9 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         json_array_append_new(ph, p);
     }
     json_object_set_new(run, "phases", ph);
-    json_object_set_new(run, "outputs", json_pack("[s, s]", "graph.graphml", "run.json"));
+    json_object_set_new(run, "detection", findings_summary(g, &det));
+    json_object_set_new(run, "outputs", json_pack("[s, s, s, s]", "accounts.csv", "rings.json",
+                                                  "graph.graphml", "run.json"));
     FILE *rf = outdir_open(od, "run.json", &err);
     if (!rf) {
         rc = RS_E_IO;
@@ -505,7 +586,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     outdir_free(od);
     od = NULL;
     if (!quiet)
-        fprintf(stderr, "ringscan: wrote %s/graph.graphml and %s/run.json\n", out_dir, out_dir);
+        fprintf(stderr, "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml and run.json in %s\n",
+                det.nrings, det.nrings == 1 ? "" : "s", out_dir);
 
 cleanup:
     if (rc != RS_OK) {
@@ -515,6 +597,7 @@ cleanup:
     json_decref(skipped);
     json_decref(run);
     geoip_close(gi);
+    detect_result_free(&det);
     graph_free(g);
     load_set_free(&set);
     config_free(&cfg);

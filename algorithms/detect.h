@@ -1,0 +1,135 @@
+/* detect.h - proxy-account ring detection: per-account red flags with
+ * evidence, a weighted account-account projection of shared infrastructure,
+ * Leiden communities, ring scores and per-account risk.
+ *
+ * Every weight and threshold is a field of detect_params (defaults in
+ * DETECT_PARAMS_INIT, documented in docs/detection.md, overridable from the
+ * JSON config). Results are deterministic for a graph and a seed.
+ */
+#ifndef RINGSCAN_DETECT_H
+#define RINGSCAN_DETECT_H
+
+#include "graph/graph.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    FLAG_GEO_HOP,
+    FLAG_SHARED_IP,
+    FLAG_SHARED_DEVICE,
+    FLAG_LONG_SESSION,
+    FLAG_REMOTE_ACCESS,
+    FLAG_ANON_NETWORK,
+    FLAG_COUNTRY_MISMATCH,
+    FLAG_RING_MEMBER,
+    FLAG_COUNT
+} flag_code;
+
+const char *detect_flag_name(flag_code f);
+
+#define DETECT_MAX_LIST 64
+
+typedef struct {
+    /* GEO_HOP */
+    double geo_hop_window_h;    /* two countries within this many hours */
+    double airliner_kmh;        /* faster implied travel is impossible */
+    double min_hop_km;          /* ignore shorter distances (geolocation noise) */
+    /* SHARED_IP */
+    double shared_ip_window_h;  /* another account on the IP within this window */
+    double ip_pool_degree;      /* IPs with more accounts are mass-shared pools */
+    /* LONG_SESSION */
+    double long_session_h;
+    double chain_gap_min;       /* back-to-back sessions closer than this chain */
+    /* COUNTRY_MISMATCH */
+    double mismatch_share;      /* share of located logins away from the claim */
+    double mismatch_min_logins;
+    /* REMOTE_ACCESS / ANON_NETWORK lists */
+    uint32_t remote_ports[DETECT_MAX_LIST];
+    size_t n_remote_ports;
+    uint32_t anon_asns[DETECT_MAX_LIST];
+    size_t n_anon_asns;
+    /* Projection */
+    double w_ip, w_device, w_dest;          /* base weight per shared resource */
+    double cap_ip, cap_device, cap_dest;    /* resources above make no pairs */
+    double overlap_window_h;                /* "same hours" for IP sharing */
+    double far_apart_factor;                /* weight kept when never concurrent */
+    double min_link;                        /* projection edges below are dropped */
+    /* Leiden */
+    double resolution;
+    double beta;
+    double iterations;
+    /* Corroboration weights of an account's own flags, in [0,1] */
+    double fw[FLAG_COUNT];
+    /* Ring score and decision */
+    double ring_strength_scale;  /* internal weight per member for strength 0.63 */
+    double ring_prevalence_full; /* mean corroboration giving full credit */
+    double ring_min_score;       /* communities scoring less are not rings */
+    double own_weight;           /* how much own flags alone can add to risk */
+    double threshold;            /* flagged = risk_score >= threshold */
+} detect_params;
+
+/* Fills p with the documented defaults. */
+void detect_params_init(detect_params *p);
+
+/* The numeric parameters by config name ("detect": {name: value}), with
+ * their documentation and valid range. Lists are "remote_ports" and
+ * "anon_asns"; flag weights are "weight_<FLAG>". */
+typedef struct {
+    const char *name;
+    size_t offset; /* of a double in detect_params */
+    double min, max;
+    const char *doc;
+} detect_param_desc;
+
+const detect_param_desc *detect_param_table(size_t *n);
+
+typedef struct {
+    uint32_t bits;                 /* 1 << flag_code */
+    uint32_t evidence[FLAG_COUNT]; /* supporting events (or resources) per flag */
+} acct_flags;
+
+typedef struct {
+    uint32_t type;  /* NODE_IP, NODE_DEVICE or NODE_DEST */
+    uint32_t id;
+    uint32_t members; /* ring members using it */
+    uint32_t degree;  /* all accounts using it */
+} ring_resource;
+
+typedef struct {
+    char id[16];          /* R0001 ... in rank order */
+    double score;
+    double strength, prevalence, density, internal_weight;
+    uint32_t *members;    /* freelancer account ids, sorted by label */
+    size_t nmembers;
+    uint32_t *shills;     /* client account ids */
+    size_t nshills;
+    ring_resource *res;   /* shared between >= 2 members, strongest first */
+    size_t nres;
+    uint32_t flag_counts[FLAG_COUNT];
+    int64_t first_seen, last_seen;
+} ring;
+
+typedef struct {
+    acct_flags *flags;   /* per account */
+    double *risk;        /* per account, [0,1] */
+    double *corroboration; /* per account, own-flag score in [0,1] */
+    int32_t *ring_of;    /* per account: index into rings, or -1 */
+    uint8_t *flagged;
+    ring *rings;         /* ranked by score */
+    size_t nrings;
+    /* statistics for run.json */
+    uint64_t pairs, projection_edges, capped_resources, communities;
+    double seconds_flags, seconds_projection, seconds_leiden, seconds_scoring;
+} detect_result;
+
+/* Runs everything on a finalized, enriched graph. Returns 0, or a negative
+ * RS_E_* when igraph fails (message in err). Free with detect_result_free. */
+int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_result *out,
+               char *err, size_t errlen);
+void detect_result_free(detect_result *r);
+
+/* "FLAG1;FLAG2" for an account into buf (size n). */
+void detect_flags_text(const acct_flags *f, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,275 @@
+/* findings.c - accounts.csv and rings.json; see findings.h. */
+#include "export/findings.h"
+
+#include "export/jsonout.h"
+#include "export/text.h"
+#include "ingest/ts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const rs_graph *cmp_graph;
+static const detect_result *cmp_res;
+
+static int label_cmp(uint32_t a, uint32_t b)
+{
+    size_t la, lb;
+    const char *sa = intern_str(cmp_graph->ids[NODE_ACCOUNT], a, &la);
+    const char *sb = intern_str(cmp_graph->ids[NODE_ACCOUNT], b, &lb);
+    int c = memcmp(sa, sb, la < lb ? la : lb);
+    return c ? c : (la < lb ? -1 : la > lb);
+}
+
+static int risk_order(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    /* Compare the printed (rounded) scores so the file's order matches what
+     * it shows. */
+    long long ra = llround(cmp_res->risk[a] * 1e6), rb = llround(cmp_res->risk[b] * 1e6);
+    if (ra != rb)
+        return ra > rb ? -1 : 1;
+    return label_cmp(a, b);
+}
+
+int findings_write_accounts(FILE *f, const rs_graph *g, const detect_result *r)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    uint32_t *order = xreallocarray(NULL, na ? na : 1, sizeof *order);
+    for (uint32_t a = 0; a < na; a++)
+        order[a] = a;
+    cmp_graph = g;
+    cmp_res = r;
+    if (na)
+        qsort(order, na, sizeof *order, risk_order);
+    rs_buf b = {0};
+    int rc = 0;
+    buf_puts(&b, "account_id,role,flagged,risk_score,ring_id,flags\n");
+    for (uint32_t i = 0; i < na; i++) {
+        uint32_t a = order[i];
+        size_t len;
+        const char *id = intern_str(g->ids[NODE_ACCOUNT], a, &len);
+        text_csv_field(&b, id, len);
+        buf_printf(&b, ",%s,%d,%.6f,%s,", g->acct[a].role == ROLE_CLIENT ? "client" : "freelancer",
+                   r->flagged[a] ? 1 : 0, r->risk[a],
+                   r->ring_of[a] >= 0 ? r->rings[r->ring_of[a]].id : "");
+        char fl[256];
+        detect_flags_text(&r->flags[a], fl, sizeof fl);
+        buf_puts(&b, fl);
+        buf_putc(&b, '\n');
+        if (b.len > (1u << 20) && text_flush(&b, f))
+            rc = -1;
+    }
+    if (text_flush(&b, f))
+        rc = -1;
+    buf_free(&b);
+    free(order);
+    return rc;
+}
+
+static json_t *acct_json(const rs_graph *g, const detect_result *r, uint32_t a)
+{
+    size_t len;
+    const char *id = intern_str(g->ids[NODE_ACCOUNT], a, &len);
+    json_t *o = json_object();
+    json_object_set_new(o, "account_id", jout_stringn(id, len));
+    json_object_set_new(o, "risk_score", jout_real(r->risk[a]));
+    char fl[256];
+    detect_flags_text(&r->flags[a], fl, sizeof fl);
+    json_object_set_new(o, "flags", jout_string(fl));
+    if (g->acct[a].country[0])
+        json_object_set_new(o, "claimed_country", jout_string(g->acct[a].country));
+    return o;
+}
+
+static const char *res_type_name(uint32_t t)
+{
+    return t == NODE_IP ? "ip" : t == NODE_DEVICE ? "device" : "destination";
+}
+
+static void append_list(rs_buf *b, const char *const *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_puts(b, i + 1 == n ? " and " : ", ");
+        buf_puts(b, items[i]);
+    }
+}
+
+char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
+{
+    const ring *rg = &r->rings[i];
+    rs_buf b = {0};
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    buf_printf(&b, "%s groups %zu account%s", rg->id, rg->nmembers, rg->nmembers == 1 ? "" : "s");
+    if (rg->nshills)
+        buf_printf(&b, " and %zu client account%s", rg->nshills, rg->nshills == 1 ? "" : "s");
+    if (rg->first_seen != INT64_MAX)
+        buf_printf(&b, " active from %.10s to %.10s", ts_format(rg->first_seen, t1),
+                   ts_format(rg->last_seen, t2));
+    buf_puts(&b, ". ");
+    uint32_t nip = 0, ndev = 0, ndest = 0;
+    for (size_t k = 0; k < rg->nres; k++) {
+        nip += rg->res[k].type == NODE_IP;
+        ndev += rg->res[k].type == NODE_DEVICE;
+        ndest += rg->res[k].type == NODE_DEST;
+    }
+    const char *parts[3];
+    char s0[64], s1[64], s2[64];
+    size_t np = 0;
+    if (ndev) {
+        snprintf(s0, sizeof s0, "%u device%s", ndev, ndev == 1 ? "" : "s");
+        parts[np++] = s0;
+    }
+    if (ndest) {
+        snprintf(s1, sizeof s1, "%u payment destination%s", ndest, ndest == 1 ? "" : "s");
+        parts[np++] = s1;
+    }
+    if (nip) {
+        snprintf(s2, sizeof s2, "%u IP address%s", nip, nip == 1 ? "" : "es");
+        parts[np++] = s2;
+    }
+    if (np) {
+        buf_puts(&b, "Its members share ");
+        append_list(&b, parts, np);
+        if (rg->nres) {
+            const ring_resource *top = &rg->res[0];
+            char lb[IPADDR_STRLEN];
+            const char *label = graph_label(g, (node_type)top->type, top->id, lb);
+            buf_printf(&b, "; the most shared is %s ", res_type_name(top->type));
+            rs_buf q = {0};
+            text_utf8_sanitize(&q, label, strlen(label));
+            buf_printf(&b, "'%s', used by %u members", q.data ? q.data : "", top->members);
+            buf_free(&q);
+            if (top->degree > top->members)
+                buf_printf(&b, " and %u other account%s", top->degree - top->members,
+                           top->degree - top->members == 1 ? "" : "s");
+        }
+        buf_puts(&b, ". ");
+    }
+    size_t total = rg->nmembers + rg->nshills;
+    const char *fparts[FLAG_COUNT];
+    char fbuf[FLAG_COUNT][96];
+    size_t nf = 0;
+    static const char *const what[FLAG_COUNT] = {
+        "logged in from two countries within hours",
+        "shared an IP with other accounts at the same time",
+        "shared a device",
+        "stayed logged in for a day or more",
+        "used IPs or devices exposing remote-desktop ports",
+        "logged in from VPN, hosting or proxy networks",
+        "logged in mostly from a country other than the one claimed",
+        ""};
+    for (int k = 0; k < FLAG_RING_MEMBER; k++) {
+        if (!rg->flag_counts[k])
+            continue;
+        snprintf(fbuf[nf], sizeof fbuf[nf], "%u of %zu %s", rg->flag_counts[k], total, what[k]);
+        fparts[nf] = fbuf[nf];
+        nf++;
+    }
+    if (nf) {
+        buf_puts(&b, "Corroborating red flags: ");
+        append_list(&b, fparts, nf);
+        buf_puts(&b, ". ");
+    }
+    buf_printf(&b,
+               "Score %.2f = link strength %.2f (internal link weight %.1f over %zu accounts) "
+               "x corroboration credit from a mean own-flag score of %.2f.",
+               rg->score, rg->strength, rg->internal_weight, total, rg->prevalence);
+    char *out = xstrdup(b.data ? b.data : "");
+    buf_free(&b);
+    return out;
+}
+
+int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r,
+                         const detect_params *p)
+{
+    json_t *root = json_object(), *arr = json_array();
+    char t[TS_FMT_LEN];
+    for (size_t i = 0; i < r->nrings; i++) {
+        const ring *rg = &r->rings[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(rg->id));
+        json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
+        json_object_set_new(o, "score", jout_real(rg->score));
+        json_t *bd = json_object();
+        json_object_set_new(bd, "link_strength", jout_real(rg->strength));
+        json_object_set_new(bd, "corroboration_mean", jout_real(rg->prevalence));
+        json_object_set_new(bd, "internal_weight", jout_real(rg->internal_weight));
+        json_object_set_new(bd, "density", jout_real(rg->density));
+        json_object_set_new(o, "score_breakdown", bd);
+        json_object_set_new(o, "size", json_integer((json_int_t)(rg->nmembers + rg->nshills)));
+        json_t *mem = json_array(), *sh = json_array();
+        for (size_t k = 0; k < rg->nmembers; k++)
+            json_array_append_new(mem, acct_json(g, r, rg->members[k]));
+        for (size_t k = 0; k < rg->nshills; k++)
+            json_array_append_new(sh, acct_json(g, r, rg->shills[k]));
+        json_object_set_new(o, "members", mem);
+        json_object_set_new(o, "shill_clients", sh);
+        json_t *res = json_array();
+        size_t shown = rg->nres < 100 ? rg->nres : 100;
+        for (size_t k = 0; k < shown; k++) {
+            const ring_resource *x = &rg->res[k];
+            json_t *ro = json_object();
+            char lb[IPADDR_STRLEN];
+            json_object_set_new(ro, "type", json_string(res_type_name(x->type)));
+            json_object_set_new(ro, "id", jout_string(graph_label(g, (node_type)x->type, x->id, lb)));
+            json_object_set_new(ro, "members_using", json_integer(x->members));
+            json_object_set_new(ro, "accounts_using", json_integer(x->degree));
+            if (x->type == NODE_IP && g->ip[x->id].country[0])
+                json_object_set_new(ro, "country", json_string(g->ip[x->id].country));
+            if (x->type == NODE_DEST && g->dest[x->id].country[0])
+                json_object_set_new(ro, "country", json_string(g->dest[x->id].country));
+            json_array_append_new(res, ro);
+        }
+        json_object_set_new(o, "shared_infrastructure", res);
+        json_object_set_new(o, "shared_infrastructure_total", json_integer((json_int_t)rg->nres));
+        json_t *fc = json_object();
+        for (int k = 0; k < FLAG_COUNT; k++)
+            if (rg->flag_counts[k])
+                json_object_set_new(fc, detect_flag_name((flag_code)k), json_integer(rg->flag_counts[k]));
+        json_object_set_new(o, "flag_counts", fc);
+        if (rg->first_seen != INT64_MAX) {
+            json_object_set_new(o, "first_seen", json_string(ts_format(rg->first_seen, t)));
+            json_object_set_new(o, "last_seen", json_string(ts_format(rg->last_seen, t)));
+        }
+        char *ex = findings_explain(g, r, i);
+        json_object_set_new(o, "explanation", jout_string(ex));
+        free(ex);
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(root, "rings", arr);
+    json_object_set_new(root, "threshold", jout_real(p->threshold));
+    json_object_set_new(root, "ring_min_score", jout_real(p->ring_min_score));
+    int rc = jout_write(f, root);
+    json_decref(root);
+    return rc;
+}
+
+json_t *findings_summary(const rs_graph *g, const detect_result *r)
+{
+    json_t *o = json_object(), *fc = json_object();
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    uint64_t per[FLAG_COUNT] = {0}, flagged = 0;
+    for (uint32_t a = 0; a < na; a++) {
+        flagged += r->flagged[a];
+        for (int k = 0; k < FLAG_COUNT; k++)
+            per[k] += (r->flags[a].bits >> k) & 1;
+    }
+    for (int k = 0; k < FLAG_COUNT; k++)
+        json_object_set_new(fc, detect_flag_name((flag_code)k), json_integer((json_int_t)per[k]));
+    json_object_set_new(o, "accounts_with_flag", fc);
+    json_object_set_new(o, "accounts_flagged", json_integer((json_int_t)flagged));
+    json_object_set_new(o, "rings", json_integer((json_int_t)r->nrings));
+    json_object_set_new(o, "communities", json_integer((json_int_t)r->communities));
+    json_object_set_new(o, "projection_pairs", json_integer((json_int_t)r->pairs));
+    json_object_set_new(o, "projection_edges", json_integer((json_int_t)r->projection_edges));
+    json_object_set_new(o, "capped_resources", json_integer((json_int_t)r->capped_resources));
+    json_t *sec = json_object();
+    json_object_set_new(sec, "flags", jout_real(r->seconds_flags));
+    json_object_set_new(sec, "projection", jout_real(r->seconds_projection));
+    json_object_set_new(sec, "leiden", jout_real(r->seconds_leiden));
+    json_object_set_new(sec, "scoring", jout_real(r->seconds_scoring));
+    json_object_set_new(o, "seconds", sec);
+    return o;
+}
