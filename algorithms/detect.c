@@ -63,21 +63,28 @@ void detect_params_init(detect_params *p)
     p->cap_device = 30;
     p->cap_dest = 60;
     p->overlap_window_h = 2;
+    p->degree_exponent = 0.5;
+    p->anon_ip_small_degree = 8;
+    p->anon_ip_factor = 0.0;
+    p->anon_pair_cap = 1.0;
     p->far_apart_factor = 0.2;
     p->min_link = 0.3;
     p->resolution = 1.0;
     p->beta = 0.01;
     p->iterations = 20;
     p->fw[FLAG_GEO_HOP] = 0.30;
-    p->fw[FLAG_SHARED_IP] = 0.05;
-    p->fw[FLAG_SHARED_DEVICE] = 0.35;
+    p->fw[FLAG_SHARED_IP] = 0.0;
+    p->fw[FLAG_SHARED_DEVICE] = 0.10;
     p->fw[FLAG_LONG_SESSION] = 0.25;
-    p->fw[FLAG_REMOTE_ACCESS] = 0.30;
+    p->fw[FLAG_REMOTE_ACCESS] = 0.20; /* seen on an IP only (offices expose RDP too) */
+    p->remote_device_weight = 0.40;   /* remote-desktop software on the device itself */
     p->fw[FLAG_ANON_NETWORK] = 0.35;
     p->fw[FLAG_COUNTRY_MISMATCH] = 0.50;
     p->fw[FLAG_RING_MEMBER] = 0;
     p->ring_strength_scale = 1.0;
-    p->ring_prevalence_full = 0.35;
+    p->ring_prevalence_zero = 0.15;
+    p->ring_prevalence_full = 0.45;
+    p->attach_scale = 0.5;
     p->ring_min_score = 0.35;
     p->own_weight = 0.55;
     p->threshold = 0.5;
@@ -102,6 +109,10 @@ static const detect_param_desc param_table[] = {
     P(cap_device, 2, 1e6, "projection: devices with more accounts make no pairs"),
     P(cap_dest, 2, 1e6, "projection: destinations with more accounts make no pairs"),
     P(overlap_window_h, 0, 1e6, "projection: 'same hours' window for a shared IP"),
+    P(degree_exponent, 0, 4, "projection: pair weight = base / (degree - 1)^exponent"),
+    P(anon_ip_small_degree, 2, 1e6, "projection: anonymising IPs with more accounts are pools"),
+    P(anon_ip_factor, 0, 1, "projection: weight kept for pairs on an anonymising pool IP"),
+    P(anon_pair_cap, 0, 1e6, "projection: most weight a pair gets from anonymising IPs"),
     P(far_apart_factor, 0, 1, "projection: share of IP weight kept when never concurrent"),
     P(min_link, 0, 1e9, "projection: pairs lighter than this are dropped"),
     P(resolution, 0, 1e6, "Leiden: modularity resolution"),
@@ -111,11 +122,14 @@ static const detect_param_desc param_table[] = {
     W(SHARED_IP, "own-flag weight"),
     W(SHARED_DEVICE, "own-flag weight"),
     W(LONG_SESSION, "own-flag weight"),
-    W(REMOTE_ACCESS, "own-flag weight"),
+    W(REMOTE_ACCESS, "own-flag weight when the remote-desktop port is seen on an IP"),
+    P(remote_device_weight, 0, 1, "own-flag weight when remote-desktop software is on a device"),
     W(ANON_NETWORK, "own-flag weight"),
     W(COUNTRY_MISMATCH, "own-flag weight"),
     P(ring_strength_scale, 1e-9, 1e9, "ring: internal weight per member giving strength 0.63"),
+    P(ring_prevalence_zero, 0, 1, "ring: mean own-flag score giving no corroboration credit"),
     P(ring_prevalence_full, 1e-9, 1, "ring: mean own-flag score giving full corroboration"),
+    P(attach_scale, 1e-9, 1e9, "risk: member's internal link weight for 63% of the ring score"),
     P(ring_min_score, 0, 1, "ring: communities scoring less are not reported"),
     P(own_weight, 0, 1, "risk: largest contribution of an account's own flags"),
     P(threshold, 0, 1, "flagged = risk_score >= threshold"),
@@ -233,8 +247,9 @@ static uint32_t res_degree(const res_index *ix, uint32_t r)
 /* --- pair accumulator --------------------------------------------------- */
 
 typedef struct {
-    uint64_t key; /* a << 32 | b, a < b; 0 = empty slot (a = b = 0 never occurs) */
-    double w;
+    uint64_t key; /* (a << 32 | b) + 1, a < b; 0 = empty slot */
+    double w;     /* from devices, destinations and ordinary IPs */
+    double wa;    /* from anonymising IPs, capped per pair when read */
 } pair_slot;
 
 typedef struct {
@@ -252,7 +267,7 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w);
+static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa);
 
 static void pair_grow(pair_map *pm)
 {
@@ -262,12 +277,14 @@ static void pair_grow(pair_map *pm)
     pm->n = 0;
     for (size_t i = 0; i < old.cap; i++)
         if (old.s[i].key)
-            pair_add(pm, (uint32_t)(old.s[i].key >> 32), (uint32_t)old.s[i].key, old.s[i].w);
+            pair_add(pm, (uint32_t)((old.s[i].key - 1) >> 32), (uint32_t)(old.s[i].key - 1),
+                     old.s[i].w, old.s[i].wa);
     free(old.s);
 }
 
-/* Adds w to the (a, b) pair. Account ids are stored +1 so no key is 0. */
-static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w)
+/* Adds w (and wa, anonymising-IP weight) to the (a, b) pair. Keys are
+ * stored +1 so no key is 0. */
+static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa)
 {
     if (a > b) {
         uint32_t t = a;
@@ -285,6 +302,7 @@ static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w)
         pm->n++;
     }
     pm->s[i].w += w;
+    pm->s[i].wa += wa;
 }
 
 /* --- flags --------------------------------------------------------------- */
@@ -406,8 +424,10 @@ static size_t member_pos(const res_member *m, size_t lo, size_t hi, uint32_t a)
 /* SHARED_IP and the IP part of the projection. Logins are re-sorted by
  * (ip, time); for each IP that is not a mass-shared pool, a sliding window
  * finds accounts present within shared_ip_window_h of each other, and every
- * pair of its accounts gets w_ip / ln(1 + degree), reduced to
- * far_apart_factor of that when the two were never there in the same window. */
+ * pair of its accounts gets w_ip / (degree - 1)^exponent, reduced to
+ * far_apart_factor of that when the two were never there in the same window,
+ * and to anon_ip_factor on anonymising IPs shared by more than
+ * anon_ip_small_degree accounts (commercial VPN exits). */
 static void ip_pass(const rs_graph *g, const detect_params *p, const res_index *ips,
                     acct_flags *fl, pair_map *pm, uint64_t *capped)
 {
@@ -462,11 +482,18 @@ static void ip_pass(const rs_graph *g, const detect_params *p, const res_index *
                 if (shared_cnt[k])
                     flag(&fl[ips->m[moff + k].acct], FLAG_SHARED_IP, shared_cnt[k]);
             if (pairs) {
-                double base = p->w_ip / log(1.0 + deg);
-                for (uint32_t x = 0; x < deg; x++)
-                    for (uint32_t y = x + 1; y < deg; y++)
+                const ip_attr *ia = &g->ip[ip];
+                int anon = ia->anon || (ia->asn && in_list(p->anon_asns, p->n_anon_asns, ia->asn));
+                double base = p->w_ip / pow(deg - 1.0, p->degree_exponent);
+                if (anon && deg > (uint32_t)p->anon_ip_small_degree)
+                    base *= p->anon_ip_factor; /* VPN exits: strangers, not a team */
+                for (uint32_t x = 0; x < deg; x++) {
+                    for (uint32_t y = x + 1; y < deg; y++) {
+                        double w = base * (conc[x * deg + y] ? 1.0 : p->far_apart_factor);
                         pair_add(pm, ips->m[moff + x].acct, ips->m[moff + y].acct,
-                                 base * (conc[x * deg + y] ? 1.0 : p->far_apart_factor));
+                                 anon ? 0 : w, anon ? w : 0);
+                    }
+                }
             }
         }
         if (deg > capn)
@@ -478,8 +505,11 @@ static void ip_pass(const rs_graph *g, const detect_params *p, const res_index *
     free(shared_cnt);
 }
 
-/* Pairs from devices or destinations: w / ln(1 + degree) per pair. */
-static void resource_pairs(const res_index *ix, double w, double cap, pair_map *pm,
+/* Pairs from devices or destinations: w / (degree - 1)^exponent per pair, so
+ * with exponent 1 each resource gives each of its accounts one unit of link
+ * weight spread over its co-users (the resource-allocation index): a device
+ * shared by 3 binds far more than an IP shared by 50. */
+static void resource_pairs(const res_index *ix, double w, double cap, double expo, pair_map *pm,
                            uint64_t *capped)
 {
     for (uint32_t r = 0; r < ix->nres; r++) {
@@ -490,11 +520,11 @@ static void resource_pairs(const res_index *ix, double w, double cap, pair_map *
             (*capped)++;
             continue;
         }
-        double base = w / log(1.0 + deg);
+        double base = w / pow(deg - 1.0, expo);
         const res_member *m = ix->m + ix->off[r];
         for (uint32_t x = 0; x < deg; x++)
             for (uint32_t y = x + 1; y < deg; y++)
-                pair_add(pm, m[x].acct, m[y].acct, base);
+                pair_add(pm, m[x].acct, m[y].acct, base, 0);
     }
 }
 
@@ -517,10 +547,14 @@ static void remote_flags(const rs_graph *g, const detect_params *p, const res_in
         if (ip_rem[r])
             for (size_t k = ips->off[r]; k < ips->off[r + 1]; k++)
                 flag(&fl[ips->m[k].acct], FLAG_REMOTE_ACCESS, 1);
-    for (uint32_t r = 0; r < devs->nres; r++)
-        if (dev_rem[r])
-            for (size_t k = devs->off[r]; k < devs->off[r + 1]; k++)
-                flag(&fl[devs->m[k].acct], FLAG_REMOTE_ACCESS, 1);
+    for (uint32_t r = 0; r < devs->nres; r++) {
+        if (!dev_rem[r])
+            continue;
+        for (size_t k = devs->off[r]; k < devs->off[r + 1]; k++) {
+            flag(&fl[devs->m[k].acct], FLAG_REMOTE_ACCESS, 1);
+            fl[devs->m[k].acct].remote_device = 1;
+        }
+    }
     free(ip_rem);
     free(dev_rem);
 }
@@ -719,15 +753,21 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     ip_pass(g, p, &ips, out->flags, &pm, &out->capped_resources);
-    resource_pairs(&devs, p->w_device, p->cap_device, &pm, &out->capped_resources);
-    resource_pairs(&dests, p->w_dest, p->cap_dest, &pm, &out->capped_resources);
+    resource_pairs(&devs, p->w_device, p->cap_device, p->degree_exponent, &pm,
+                   &out->capped_resources);
+    resource_pairs(&dests, p->w_dest, p->cap_dest, p->degree_exponent, &pm,
+                   &out->capped_resources);
     out->pairs = pm.n;
     for (size_t i = 0; i < pm.cap; i++) {
-        if (!pm.s[i].key || pm.s[i].w < p->min_link)
+        if (!pm.s[i].key)
+            continue;
+        /* Many VPN exits in common say no more than one server in common. */
+        double w = pm.s[i].w + (pm.s[i].wa < p->anon_pair_cap ? pm.s[i].wa : p->anon_pair_cap);
+        if (w < p->min_link)
             continue;
         uint64_t k = pm.s[i].key - 1;
         UTIL_GROW(links, lcap, nl + 1);
-        links[nl++] = (link){(uint32_t)(k >> 32), (uint32_t)k, pm.s[i].w};
+        links[nl++] = (link){(uint32_t)(k >> 32), (uint32_t)k, w};
     }
     free(pm.s);
     if (nl)
@@ -748,6 +788,8 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
         for (int k = 0; k < FLAG_COUNT; k++)
             if (out->flags[a].bits & (1u << k))
                 keep *= 1.0 - p->fw[k];
+        if (out->flags[a].remote_device)
+            keep *= 1.0 - p->remote_device_weight;
         out->corroboration[a] = 1.0 - keep;
     }
     /* Community totals. */
@@ -755,9 +797,14 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
     double *cw = xcalloc(nc ? nc : 1, sizeof *cw);
     double *csum = xcalloc(nc ? nc : 1, sizeof *csum);
     uint32_t *csize = xcalloc(nc ? nc : 1, sizeof *csize);
-    for (size_t i = 0; i < nl; i++)
-        if (comm[links[i].a] == comm[links[i].b] && comm[links[i].a] >= 0)
+    double *attach = xcalloc(nalloc, sizeof *attach);
+    for (size_t i = 0; i < nl; i++) {
+        if (comm[links[i].a] == comm[links[i].b] && comm[links[i].a] >= 0) {
             cw[comm[links[i].a]] += links[i].w;
+            attach[links[i].a] += links[i].w;
+            attach[links[i].b] += links[i].w;
+        }
+    }
     for (uint32_t a = 0; a < na; a++) {
         if (comm[a] < 0)
             continue;
@@ -773,8 +820,10 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
             continue;
         double strength = 1.0 - exp(-(cw[c] / csize[c]) / p->ring_strength_scale);
         double prev = csum[c] / csize[c];
-        double credit = prev / p->ring_prevalence_full;
-        double score = strength * (credit < 1 ? credit : 1);
+        double span = p->ring_prevalence_full - p->ring_prevalence_zero;
+        double credit = span > 0 ? (prev - p->ring_prevalence_zero) / span : prev >= p->ring_prevalence_full;
+        credit = credit < 0 ? 0 : credit > 1 ? 1 : credit;
+        double score = strength * credit;
         if (score < p->ring_min_score)
             continue;
         UTIL_GROW(out->rings, rcap, out->nrings + 1);
@@ -859,12 +908,17 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
             for (int k = 0; k < FLAG_COUNT; k++)
                 if (out->flags[a].bits & (1u << k))
                     rg->flag_counts[k]++;
-            out->risk[a] = 1.0 - (1.0 - own) * (1.0 - rg->score);
+            /* A member inherits the ring score in proportion to how firmly
+             * it is attached: an account pulled in by one weak link (an ISP
+             * address reassigned months later) gets little of it. */
+            double att = 1.0 - exp(-attach[a] / p->attach_scale);
+            out->risk[a] = 1.0 - (1.0 - own) * (1.0 - rg->score * att);
         } else {
             out->risk[a] = own;
         }
         out->flagged[a] = out->risk[a] >= p->threshold;
     }
+    free(attach);
     free(cw);
     free(csum);
     free(csize);

@@ -53,6 +53,10 @@ typedef struct {
     double w_ip, w_device, w_dest;          /* base weight per shared resource */
     double cap_ip, cap_device, cap_dest;    /* resources above make no pairs */
     double overlap_window_h;                /* "same hours" for IP sharing */
+    double degree_exponent;                 /* pair weight = base / (deg - 1)^this */
+    double anon_ip_small_degree;            /* anonymising IPs above are pools */
+    double anon_ip_factor;                  /* weight kept on anonymising pools */
+    double anon_pair_cap;                   /* most a pair gets from anonymising IPs */
     double far_apart_factor;                /* weight kept when never concurrent */
     double min_link;                        /* projection edges below are dropped */
     /* Leiden */
@@ -61,9 +65,12 @@ typedef struct {
     double iterations;
     /* Corroboration weights of an account's own flags, in [0,1] */
     double fw[FLAG_COUNT];
+    double remote_device_weight; /* REMOTE_ACCESS on a device (fw[] is IP-only) */
     /* Ring score and decision */
     double ring_strength_scale;  /* internal weight per member for strength 0.63 */
+    double ring_prevalence_zero; /* mean corroboration giving no credit */
     double ring_prevalence_full; /* mean corroboration giving full credit */
+    double attach_scale;         /* member link weight for 63% of ring score */
     double ring_min_score;       /* communities scoring less are not rings */
     double own_weight;           /* how much own flags alone can add to risk */
     double threshold;            /* flagged = risk_score >= threshold */
@@ -87,6 +94,7 @@ const detect_param_desc *detect_param_table(size_t *n);
 typedef struct {
     uint32_t bits;                 /* 1 << flag_code */
     uint32_t evidence[FLAG_COUNT]; /* supporting events (or resources) per flag */
+    uint8_t remote_device;         /* REMOTE_ACCESS seen on one of its devices */
 } acct_flags;
 
 typedef struct {

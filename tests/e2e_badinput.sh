@@ -9,7 +9,7 @@
 #     exit=N             expected exit status (required)
 #     stderr=TEXT        TEXT must appear in stderr (any number)
 #     nostderr=TEXT      TEXT must not appear in stderr
-#     cmd=run|validate   default run (run adds: -o OUT_DIR --no-geoip)
+#     cmd=run|validate   default run (run adds: -o OUT_DIR --no-geoip --full-graph)
 #     args=ARGS          extra arguments, split on blanks
 #     gen=NAME           gen_NAME builds in/ at test time (binary or huge
 #                        inputs that are not committed); in/ files, if any,
@@ -206,7 +206,7 @@ for dir in "$DATA"/[0-9]*; do
     before=""
     if [ "$prior" = 1 ]; then
         cp -R "$dir/good" "$w/good"
-        (cd "$w" && rs run good -o out --no-geoip --quiet) >/dev/null 2>"$w/prior.err" ||
+        (cd "$w" && rs run good -o out --no-geoip --full-graph --quiet) >/dev/null 2>"$w/prior.err" ||
             nok "$name: setup run of good/ into OUT_DIR failed: $(head -n 3 "$w/prior.err")"
         before=$(cd "$w/out" 2>/dev/null && ls -A && cksum graph.graphml run.json 2>&1)
     fi
@@ -215,7 +215,7 @@ for dir in "$DATA"/[0-9]*; do
     if [ "$cmd" = validate ]; then
         (cd "$w" && rs validate in $args) >"$w/stdout" 2>"$w/stderr"
     else
-        (cd "$w" && rs run in -o out --no-geoip $args) >"$w/stdout" 2>"$w/stderr"
+        (cd "$w" && rs run in -o out --no-geoip --full-graph $args) >"$w/stdout" 2>"$w/stderr"
     fi
     rc=$?
     set +f
@@ -249,8 +249,9 @@ for dir in "$DATA"/[0-9]*; do
             nok "$name: previous complete run in OUT_DIR left intact (before: $before; after: $after)"
         fi
     elif [ "$rc" -ne 0 ]; then
-        if [ -e "$w/out/graph.graphml" ] || [ -e "$w/out/run.json" ]; then
-            nok "$name: failing run wrote no graph.graphml/run.json ($(ls -A "$w/out" | tr '\n' ' '))"
+        if [ -e "$w/out/graph.graphml" ] || [ -e "$w/out/run.json" ] ||
+            [ -e "$w/out/accounts.csv" ] || [ -e "$w/out/rings.json" ]; then
+            nok "$name: failing run wrote no output file ($(ls -A "$w/out" | tr '\n' ' '))"
         elif [ -d "$w/out" ] && [ -n "$(ls -A "$w/out")" ]; then
             nok "$name: failing run left nothing in OUT_DIR (found: $(ls -A "$w/out" | tr '\n' ' '))"
         else
@@ -258,10 +259,10 @@ for dir in "$DATA"/[0-9]*; do
         fi
     else
         listing=$(ls -A "$w/out" 2>/dev/null | tr '\n' ' ')
-        if [ "$listing" = "graph.graphml run.json " ]; then
-            ok "$name: OUT_DIR holds graph.graphml and run.json only"
+        if [ "$listing" = "accounts.csv graph.graphml rings.json run.json " ]; then
+            ok "$name: OUT_DIR holds accounts.csv, graph.graphml, rings.json and run.json only"
         else
-            nok "$name: OUT_DIR holds graph.graphml and run.json only (found: $listing)"
+            nok "$name: OUT_DIR holds accounts.csv, graph.graphml, rings.json and run.json only (found: $listing)"
         fi
         if [ -f "$w/out/graph.graphml" ] && xmllint --nonet --noout "$w/out/graph.graphml" 2>"$w/xml.err"; then
             ok "$name: graph.graphml is well-formed XML"

@@ -109,7 +109,7 @@ $T,g1,192.0.2.1
 $T,g2,2001:db8::7
 EOF
 
-rs run "$tmp/in" -o "$tmp/out" --no-geoip --geoip-city "$tmp/city.mmdb" \
+rs run "$tmp/in" -o "$tmp/out" --no-geoip --full-graph --geoip-city "$tmp/city.mmdb" \
     --geoip-asn "$tmp/asn.mmdb" --geoip-anon "$tmp/anon.mmdb" >/dev/null 2>"$tmp/run.err"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -f "$tmp/out/graph.graphml" ]; then
@@ -206,7 +206,7 @@ fails=$((fails + $(grep -vc '^ok - ' "$tmp/check.out")))
 
 # --- the same databases from the config file -------------------------------------------
 printf '{"geoip": {"city": "%s", "asn": "%s", "search": false}}\n' "$tmp/city.mmdb" "$tmp/asn.mmdb" >"$tmp/cfg.json"
-rs run "$tmp/in-plain" -o "$tmp/out-cfg" --config "$tmp/cfg.json" --quiet >/dev/null 2>"$tmp/cfg.err"
+rs run "$tmp/in-plain" -o "$tmp/out-cfg" --config "$tmp/cfg.json" --full-graph --quiet >/dev/null 2>"$tmp/cfg.err"
 rc=$?
 check "databases named in the config file: exit 0 ($(err "$tmp/cfg.err"))" [ $rc -eq 0 ]
 "$PY" - "$tmp/out-cfg/graph.graphml" >"$tmp/cfg.out" 2>&1 <<'EOF'

@@ -60,7 +60,7 @@ err() { head -c 400 "$1" | tr '\n' '|'; }
 # --- the main run -------------------------------------------------------------
 # Copy the dataset so every path in messages and run.json is under $tmp.
 cp -R "$SMALL" "$tmp/in"
-rs run "$tmp/in" -o "$tmp/out1" --no-geoip --seed 42 >"$tmp/out1.stdout" 2>"$tmp/out1.err"
+rs run "$tmp/in" -o "$tmp/out1" --no-geoip --full-graph --seed 42 >"$tmp/out1.stdout" 2>"$tmp/out1.err"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -f "$tmp/out1/graph.graphml" ] || [ ! -f "$tmp/out1/run.json" ]; then
     nok "run on $SMALL exits 0 and writes both outputs (exit $rc: $(err "$tmp/out1.err"))"
@@ -287,7 +287,7 @@ for p in ph if isinstance(ph, list) else []:
 sys.exit(1 if fails else 0)
 EOF
 "$PY" "$tmp/runjson.py" "$tmp/out1/run.json" "$tmp/sums" "$version" 42 \
-    run "$tmp/in" -o "$tmp/out1" --no-geoip --seed 42 >"$tmp/runjson.out" 2>&1
+    run "$tmp/in" -o "$tmp/out1" --no-geoip --full-graph --seed 42 >"$tmp/runjson.out" 2>&1
 cat "$tmp/runjson.out"
 fails=$((fails + $(grep -vc '^ok - ' "$tmp/runjson.out")))
 
@@ -316,13 +316,13 @@ cat "$tmp/bad.out"
 fails=$((fails + $(grep -vc '^ok - ' "$tmp/bad.out")))
 
 # --- determinism, gzip inputs, validate ---------------------------------------
-rs run "$tmp/in" -o "$tmp/out2" --no-geoip --quiet >/dev/null 2>"$tmp/out2.err"
+rs run "$tmp/in" -o "$tmp/out2" --no-geoip --full-graph --quiet >/dev/null 2>"$tmp/out2.err"
 check "second run exits 0" [ $? -eq 0 ]
 check "two runs give byte-identical graph.graphml" cmp -s "$G" "$tmp/out2/graph.graphml"
 
 cp -R "$SMALL" "$tmp/in-gz"
 for f in "$tmp/in-gz"/*; do gzip -n "$f"; done
-rs run "$tmp/in-gz" -o "$tmp/out-gz" --no-geoip --quiet >/dev/null 2>"$tmp/gz.err"
+rs run "$tmp/in-gz" -o "$tmp/out-gz" --no-geoip --full-graph --quiet >/dev/null 2>"$tmp/gz.err"
 check "run on gzip copies exits 0 ($(err "$tmp/gz.err"))" [ $? -eq 0 ]
 check "gzip copies give the same graph.graphml" cmp -s "$G" "$tmp/out-gz/graph.graphml"
 "$PY" - "$tmp/out-gz/run.json" "$tmp/in-gz" >"$tmp/gz.out" 2>&1 <<'EOF'
