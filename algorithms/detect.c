@@ -67,6 +67,7 @@ void detect_params_init(detect_params *p)
     p->anon_ip_small_degree = 8;
     p->anon_ip_factor = 0.0;
     p->anon_pair_cap = 1.0;
+    p->anon_member_cap = 0.5;
     p->far_apart_factor = 0.2;
     p->min_link = 0.3;
     p->resolution = 1.0;
@@ -85,7 +86,7 @@ void detect_params_init(detect_params *p)
     p->ring_prevalence_zero = 0.15;
     p->ring_prevalence_full = 0.45;
     p->attach_scale = 0.5;
-    p->ring_min_score = 0.35;
+    p->ring_min_score = 0.40;
     p->own_weight = 0.55;
     p->threshold = 0.5;
 }
@@ -113,6 +114,7 @@ static const detect_param_desc param_table[] = {
     P(anon_ip_small_degree, 2, 1e6, "projection: anonymising IPs with more accounts are pools"),
     P(anon_ip_factor, 0, 1, "projection: weight kept for pairs on an anonymising pool IP"),
     P(anon_pair_cap, 0, 1e6, "projection: most weight a pair gets from anonymising IPs"),
+    P(anon_member_cap, 0, 1e6, "ring: most link strength per member from anonymising IPs"),
     P(far_apart_factor, 0, 1, "projection: share of IP weight kept when never concurrent"),
     P(min_link, 0, 1e9, "projection: pairs lighter than this are dropped"),
     P(resolution, 0, 1e6, "Leiden: modularity resolution"),
@@ -563,7 +565,8 @@ static void remote_flags(const rs_graph *g, const detect_params *p, const res_in
 
 typedef struct {
     uint32_t a, b;
-    double w;
+    double w;  /* total, as Leiden sees it */
+    double wa; /* the part from anonymising IPs */
 } link;
 
 static int link_cmp(const void *pa, const void *pb)
@@ -762,12 +765,13 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
         if (!pm.s[i].key)
             continue;
         /* Many VPN exits in common say no more than one server in common. */
-        double w = pm.s[i].w + (pm.s[i].wa < p->anon_pair_cap ? pm.s[i].wa : p->anon_pair_cap);
+        double wa = pm.s[i].wa < p->anon_pair_cap ? pm.s[i].wa : p->anon_pair_cap;
+        double w = pm.s[i].w + wa;
         if (w < p->min_link)
             continue;
         uint64_t k = pm.s[i].key - 1;
         UTIL_GROW(links, lcap, nl + 1);
-        links[nl++] = (link){(uint32_t)(k >> 32), (uint32_t)k, w};
+        links[nl++] = (link){(uint32_t)(k >> 32), (uint32_t)k, w, wa};
     }
     free(pm.s);
     if (nl)
@@ -795,12 +799,14 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
     /* Community totals. */
     size_t nc = (size_t)out->communities;
     double *cw = xcalloc(nc ? nc : 1, sizeof *cw);
+    double *cwa = xcalloc(nc ? nc : 1, sizeof *cwa);
     double *csum = xcalloc(nc ? nc : 1, sizeof *csum);
     uint32_t *csize = xcalloc(nc ? nc : 1, sizeof *csize);
     double *attach = xcalloc(nalloc, sizeof *attach);
     for (size_t i = 0; i < nl; i++) {
         if (comm[links[i].a] == comm[links[i].b] && comm[links[i].a] >= 0) {
             cw[comm[links[i].a]] += links[i].w;
+            cwa[comm[links[i].a]] += links[i].wa;
             attach[links[i].a] += links[i].w;
             attach[links[i].b] += links[i].w;
         }
@@ -818,7 +824,12 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
         ring_idx[c] = -1;
         if (csize[c] < 2)
             continue;
-        double strength = 1.0 - exp(-(cw[c] / csize[c]) / p->ring_strength_scale);
+        /* Strength counts links through anonymising IPs only up to
+         * anon_member_cap per member: strangers on one VPN provider share
+         * many exits, and nothing else. */
+        double anon_cap = p->anon_member_cap * csize[c];
+        double structural = cw[c] - cwa[c] + (cwa[c] < anon_cap ? cwa[c] : anon_cap);
+        double strength = 1.0 - exp(-(structural / csize[c]) / p->ring_strength_scale);
         double prev = csum[c] / csize[c];
         double span = p->ring_prevalence_full - p->ring_prevalence_zero;
         double credit = span > 0 ? (prev - p->ring_prevalence_zero) / span : prev >= p->ring_prevalence_full;
@@ -920,6 +931,7 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
     }
     free(attach);
     free(cw);
+    free(cwa);
     free(csum);
     free(csize);
     free(ring_idx);

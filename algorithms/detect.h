@@ -57,6 +57,7 @@ typedef struct {
     double anon_ip_small_degree;            /* anonymising IPs above are pools */
     double anon_ip_factor;                  /* weight kept on anonymising pools */
     double anon_pair_cap;                   /* most a pair gets from anonymising IPs */
+    double anon_member_cap;                 /* ring strength per member from them */
     double far_apart_factor;                /* weight kept when never concurrent */
     double min_link;                        /* projection edges below are dropped */
     /* Leiden */

@@ -237,10 +237,27 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
             buf_append(&b, "\">\n", 3);
             data_str(&b, "label", label, llen);
             data_str(&b, "type", graph_node_type_name(nt), strlen(graph_node_type_name(nt)));
-            data_str(&b, "color", color_hex[nt], 7);
-            data_int(&b, "r", type_rgb[nt].r);
-            data_int(&b, "g", type_rgb[nt].g);
-            data_int(&b, "b", type_rgb[nt].b);
+            int32_t ri = (t == NODE_ACCOUNT && annot && annot->ring_index) ? annot->ring_index[id]
+                                                                            : -1;
+            if (ri >= 0) {
+                /* Ring members: one colour per ring, from a qualitative palette. */
+                static const unsigned char pal[12][3] = {
+                    {228, 26, 28},  {55, 126, 184}, {77, 175, 74},   {152, 78, 163},
+                    {255, 127, 0},  {166, 86, 40},  {247, 129, 191}, {0, 139, 139},
+                    {188, 189, 34}, {23, 190, 207}, {140, 20, 60},   {90, 90, 200}};
+                const unsigned char *c = pal[ri % 12];
+                char hex[8];
+                snprintf(hex, sizeof hex, "#%02x%02x%02x", c[0], c[1], c[2]);
+                data_str(&b, "color", hex, 7);
+                data_int(&b, "r", c[0]);
+                data_int(&b, "g", c[1]);
+                data_int(&b, "b", c[2]);
+            } else {
+                data_str(&b, "color", color_hex[nt], 7);
+                data_int(&b, "r", type_rgb[nt].r);
+                data_int(&b, "g", type_rgb[nt].g);
+                data_int(&b, "b", type_rgb[nt].b);
+            }
             data_fixed3(&b, "size", 4.0 + 3.0 * log2(1.0 + deg[gid]));
             if (t == NODE_ACCOUNT && g->acct[id].country[0])
                 data_str(&b, "country", g->acct[id].country, 2); /* claimed */

@@ -20,6 +20,8 @@ typedef struct {
     const char *const *ring_id; /* per account id, NULL or "" = none */
     const double *risk_score;   /* per account id */
     const char *const *flags;   /* per account id, ';'-separated */
+    const int32_t *ring_index;  /* per account id: ring rank from 0, or -1;
+                                   ring members are coloured by ring */
 } graphml_annot;
 
 /* Global node id helpers: accounts first, then ips, devices, destinations. */

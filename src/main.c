@@ -340,7 +340,7 @@ static int write_graphml_cb(FILE *f, const void *vctx)
                 keep[graphml_node_id(g, NODE_ACCOUNT, e->a)] = 1;
         }
     }
-    graphml_annot an = {keep, ring_ids, x->det->risk, flags};
+    graphml_annot an = {keep, ring_ids, x->det->risk, flags, x->det->ring_of};
     int rc = graphml_write(f, g, &an);
     free(keep);
     free(ring_ids);

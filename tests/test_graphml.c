@@ -90,7 +90,8 @@ static void test_graphml__keep_mask_and_annotations(void **state)
     const char *ring[2] = {"R0001", NULL};
     const double risk[2] = {0.91, 0};
     const char *flags[2] = {"SHARED_IP;=EVIL", NULL};
-    graphml_annot an = {keep, ring, risk, flags};
+    const int32_t ring_index[2] = {0, -1};
+    graphml_annot an = {keep, ring, risk, flags, ring_index};
     char *x = render(g, &an);
     assert_null(strstr(x, ">c1<"));
     assert_null(strstr(x, "uses_device"));
@@ -98,6 +99,7 @@ static void test_graphml__keep_mask_and_annotations(void **state)
     assert_non_null(strstr(x, "<data key=\"ring_id\">R0001</data>"));
     assert_non_null(strstr(x, "<data key=\"risk_score\">0.91</data>"));
     assert_non_null(strstr(x, "<data key=\"flags\">SHARED_IP;=EVIL</data>"));
+    assert_non_null(strstr(x, "<data key=\"color\">#e41a1c</data>")); /* ring colour */
     free(x);
     free(keep);
     graph_free(g);
