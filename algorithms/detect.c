@@ -563,11 +563,7 @@ static void remote_flags(const rs_graph *g, const detect_params *p, const res_in
 
 /* --- communities ----------------------------------------------------------- */
 
-typedef struct {
-    uint32_t a, b;
-    double w;  /* total, as Leiden sees it */
-    double wa; /* the part from anonymising IPs */
-} link;
+typedef detect_link link;
 
 static int link_cmp(const void *pa, const void *pb)
 {
@@ -719,6 +715,40 @@ static void ring_resources(ring *rg, const res_index *ix, node_type t, const int
         UTIL_GROW(rg->res, *cap, rg->nres + 1);
         rg->res[rg->nres++] = (ring_resource){(uint32_t)t, r, inside, res_degree(ix, r)};
     }
+}
+
+size_t detect_project(const rs_graph *g, const detect_params *p, detect_link **out)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    acct_flags *fl = xcalloc(na ? na : 1, sizeof *fl);
+    res_index ips, devs, dests;
+    pair_map pm = {0};
+    uint64_t capped = 0;
+    res_index_build(&ips, g, NODE_IP);
+    res_index_build(&devs, g, NODE_DEVICE);
+    res_index_build(&dests, g, NODE_DEST);
+    ip_pass(g, p, &ips, fl, &pm, &capped);
+    resource_pairs(&devs, p->w_device, p->cap_device, p->degree_exponent, &pm, &capped);
+    resource_pairs(&dests, p->w_dest, p->cap_dest, p->degree_exponent, &pm, &capped);
+    detect_link *links = NULL;
+    size_t nl = 0, lcap = 0;
+    for (size_t i = 0; i < pm.cap; i++) {
+        if (!pm.s[i].key)
+            continue;
+        double wa = pm.s[i].wa < p->anon_pair_cap ? pm.s[i].wa : p->anon_pair_cap;
+        uint64_t k = pm.s[i].key - 1;
+        UTIL_GROW(links, lcap, nl + 1);
+        links[nl++] = (detect_link){(uint32_t)(k >> 32), (uint32_t)k, pm.s[i].w + wa, wa};
+    }
+    if (nl)
+        qsort(links, nl, sizeof *links, link_cmp);
+    free(pm.s);
+    free(fl);
+    res_index_free(&ips);
+    res_index_free(&devs);
+    res_index_free(&dests);
+    *out = links;
+    return nl;
 }
 
 int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_result *out,

@@ -138,6 +138,17 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
                char *err, size_t errlen);
 void detect_result_free(detect_result *r);
 
+/* One account-account link of the projection (a < b). */
+typedef struct {
+    uint32_t a, b;
+    double w;  /* total weight, as Leiden sees it */
+    double wa; /* the part from anonymising IPs (already capped per pair) */
+} detect_link;
+
+/* The weighted projection alone, before min_link filtering, sorted by (a, b);
+ * *out is a new array the caller frees. Returns the number of links. */
+size_t detect_project(const rs_graph *g, const detect_params *p, detect_link **out);
+
 /* "FLAG1;FLAG2" for an account into buf (size n). */
 void detect_flags_text(const acct_flags *f, char *buf, size_t n);
 
