@@ -66,7 +66,7 @@ void detect_params_init(detect_params *p)
     p->degree_exponent = 0.5;
     p->anon_ip_small_degree = 8;
     p->anon_ip_factor = 0.0;
-    p->anon_pair_cap = 1.0;
+    p->anon_pair_cap = 0.0;
     p->anon_member_cap = 0.5;
     p->far_apart_factor = 0.2;
     p->min_link = 0.3;
