@@ -40,7 +40,7 @@ void detect_params_init(detect_params *p)
     memset(p, 0, sizeof *p);
     p->geo_hop_window_h = 6;
     p->airliner_kmh = 1000;
-    p->min_hop_km = 500;
+    p->min_hop_km = 1000;
     p->shared_ip_window_h = 2;
     p->ip_pool_degree = 60;
     p->long_session_h = 24;
@@ -374,8 +374,14 @@ static void flags_from_logins(const rs_graph *g, const detect_params *p, acct_fl
                 if (pa->country[0] && ia->country[0] && strcmp(pa->country, ia->country) != 0 &&
                     gap <= hop_ms)
                     hop = 1;
-                if (!hop && pa->has_loc && ia->has_loc) {
-                    double km = haversine_km(pa->lat, pa->lon, ia->lat, ia->lon);
+                int same_cc = pa->country[0] && ia->country[0] && !strcmp(pa->country, ia->country);
+                /* Within one country, city-level geolocation of ISP and
+                 * mobile addresses is too coarse for speeds. */
+                if (!hop && !same_cc && pa->has_loc && ia->has_loc) {
+                    /* Only the distance beyond both locations' accuracy radii
+                     * counts: mobile and ISP addresses are located to a region. */
+                    double km = haversine_km(pa->lat, pa->lon, ia->lat, ia->lon) -
+                                pa->radius_km - ia->radius_km;
                     double hours = (double)gap / 3600e3;
                     if (km >= p->min_hop_km && km > p->airliner_kmh * hours)
                         hop = 1;

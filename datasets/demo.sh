@@ -10,7 +10,7 @@ rm -rf "$input"
 mkdir -p "$out"
 echo "demo: generating a simulated marketplace (seed 42) into $input"
 "$build/ringscan-gen" --seed 42 --accounts 3000 --clients 600 --days 60 --rings 6 \
-    --quiet -o "$input"
+    --enrich --quiet -o "$input"
 echo "demo: validating the input"
 "$build/ringscan" validate "$input" --quiet
 echo "demo: ringscan run $input -o $results"
@@ -23,7 +23,8 @@ cat <<EOM
 
 demo: done.
   input tables      $input/*.csv (truth.csv / truth.json hold the planted rings)
-  graph             $results/graph.graphml
+  findings          $results/accounts.csv, $results/rings.json
+  graph             $results/graph.graphml (rings and their neighbours)
   run record        $results/run.json
 To explore the graph in Gephi: File > Open > $results/graph.graphml, then
 Appearance > Nodes > Color > Partition > type (or use the colours stored in

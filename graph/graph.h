@@ -67,6 +67,7 @@ typedef struct {
     uint32_t asn;     /* 0 = unknown */
     uint32_t asn_org; /* id in graph.strings, or GRAPH_NONE */
     float lat, lon;
+    uint16_t radius_km; /* location accuracy radius from the City database, 0 unknown */
     char country[3];
     uint8_t country_src, asn_src; /* SRC_* */
     uint8_t has_loc;

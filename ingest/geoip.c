@@ -151,6 +151,7 @@ void geoip_enrich(geoip *gi, rs_graph *g, geoip_stats *st)
     static const char *const p_reg_country[] = {"registered_country", "iso_code", NULL};
     static const char *const p_lat[] = {"location", "latitude", NULL};
     static const char *const p_lon[] = {"location", "longitude", NULL};
+    static const char *const p_rad[] = {"location", "accuracy_radius", NULL};
     static const char *const p_asn[] = {"autonomous_system_number", NULL};
     static const char *const p_org[] = {"autonomous_system_organization", NULL};
     static const char *const p_anon[] = {"is_anonymous", NULL};
@@ -181,6 +182,8 @@ void geoip_enrich(geoip *gi, rs_graph *g, geoip_stats *st)
                 ia->lat = (float)d.double_value;
                 ia->lon = (float)dl.double_value;
                 ia->has_loc = 1;
+                if (get(&res, &d, MMDB_DATA_TYPE_UINT16, p_rad))
+                    ia->radius_km = d.uint16;
             }
         }
         if (gi->info[GEOIP_ASN].open && ia->asn_src != SRC_DATA &&
