@@ -18,6 +18,7 @@
 
 #include "graph/util.h"
 
+#include <assert.h>
 #include <igraph.h>
 #include <math.h>
 #include <stddef.h>
@@ -27,7 +28,7 @@
 #include <time.h>
 
 static const char *const flag_names[FLAG_COUNT] = {
-    "GEO_HOP",     "SHARED_IP",      "SHARED_DEVICE",    "LONG_SESSION",
+    "GEO_HOP",       "SHARED_IP",    "SHARED_DEVICE",    "LONG_SESSION",
     "REMOTE_ACCESS", "ANON_NETWORK", "COUNTRY_MISMATCH", "RING_MEMBER"};
 
 const char *detect_flag_name(flag_code f)
@@ -51,9 +52,9 @@ void detect_params_init(detect_params *p)
     memcpy(p->remote_ports, ports, sizeof ports);
     p->n_remote_ports = sizeof ports / sizeof *ports;
     /* Hosting and VPN-exit networks (see docs/detection.md). */
-    static const uint32_t asns[] = {14061, 16509, 14618, 63949, 24940, 16276, 60781, 16265,
-                                    45102, 37963, 132203, 45090, 49505, 396982, 8075, 20473,
-                                    9009, 60068, 212238, 136787, 51167, 62240, 200651, 42473};
+    static const uint32_t asns[] = {14061, 16509, 14618,  63949,  24940, 16276,  60781,  16265,
+                                    45102, 37963, 132203, 45090,  49505, 396982, 8075,   20473,
+                                    9009,  60068, 212238, 136787, 51167, 62240,  200651, 42473};
     memcpy(p->anon_asns, asns, sizeof asns);
     p->n_anon_asns = sizeof asns / sizeof *asns;
     p->w_ip = 1.0;
@@ -91,8 +92,14 @@ void detect_params_init(detect_params *p)
     p->threshold = 0.5;
 }
 
-#define P(field, lo, hi, doc) {#field, offsetof(detect_params, field), lo, hi, doc}
-#define W(flag, doc) {"weight_" #flag, offsetof(detect_params, fw) + FLAG_##flag * sizeof(double), 0, 1, doc}
+#define P(field, lo, hi, doc)                                                                      \
+    {                                                                                              \
+#field, offsetof(detect_params, field), lo, hi, doc                                        \
+    }
+#define W(flag, doc)                                                                               \
+    {                                                                                              \
+        "weight_" #flag, offsetof(detect_params, fw) + FLAG_##flag * sizeof(double), 0, 1, doc     \
+    }
 static const detect_param_desc param_table[] = {
     P(geo_hop_window_h, 0, 1e6, "GEO_HOP: two countries within this many hours"),
     P(airliner_kmh, 1, 1e6, "GEO_HOP: implied travel faster than this is impossible"),
@@ -202,7 +209,8 @@ static void res_index_build(res_index *ix, const rs_graph *g, node_type t)
 {
     memset(ix, 0, sizeof *ix);
     ix->nres = graph_count(g, t);
-    size_t cap = 0;
+    size_t cap = 16;
+    ix->m = xreallocarray(NULL, cap, sizeof *ix->m); /* never NULL, even when empty */
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         int match = (t == NODE_IP && e->kind == EDGE_LOGIN) ||
@@ -380,8 +388,8 @@ static void flags_from_logins(const rs_graph *g, const detect_params *p, acct_fl
                 if (!hop && !same_cc && pa->has_loc && ia->has_loc) {
                     /* Only the distance beyond both locations' accuracy radii
                      * counts: mobile and ISP addresses are located to a region. */
-                    double km = haversine_km(pa->lat, pa->lon, ia->lat, ia->lon) -
-                                pa->radius_km - ia->radius_km;
+                    double km = haversine_km(pa->lat, pa->lon, ia->lat, ia->lon) - pa->radius_km -
+                                ia->radius_km;
                     double hours = (double)gap / 3600e3;
                     if (km >= p->min_hop_km && km > p->airliner_kmh * hours)
                         hop = 1;
@@ -419,6 +427,7 @@ static int ip_login_cmp(const void *pa, const void *pb)
 /* Local index of account a among the sorted members [lo, hi) of a resource. */
 static size_t member_pos(const res_member *m, size_t lo, size_t hi, uint32_t a)
 {
+    assert(m);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (m[mid].acct < a)
@@ -436,8 +445,8 @@ static size_t member_pos(const res_member *m, size_t lo, size_t hi, uint32_t a)
  * far_apart_factor of that when the two were never there in the same window,
  * and to anon_ip_factor on anonymising IPs shared by more than
  * anon_ip_small_degree accounts (commercial VPN exits). */
-static void ip_pass(const rs_graph *g, const detect_params *p, const res_index *ips,
-                    acct_flags *fl, pair_map *pm, uint64_t *capped)
+static void ip_pass(const rs_graph *g, const detect_params *p, const res_index *ips, acct_flags *fl,
+                    pair_map *pm, uint64_t *capped)
 {
     size_t n = g->logins.n;
     ip_login *v = xreallocarray(NULL, n ? n : 1, sizeof *v);
@@ -461,10 +470,12 @@ static void ip_pass(const rs_graph *g, const detect_params *p, const res_index *
         size_t moff = ips->off[ip];
         if (deg >= 2 && deg <= (uint32_t)p->ip_pool_degree) {
             UTIL_GROW(shared_cnt, shared_cap, deg);
+            assert(shared_cnt && ips->m);
             memset(shared_cnt, 0, deg * sizeof *shared_cnt);
             int pairs = deg <= capn;
             if (pairs) {
                 UTIL_GROW(conc, conc_cap, (size_t)deg * deg);
+                assert(conc);
                 memset(conc, 0, (size_t)deg * deg);
             }
             size_t start = lo;
@@ -498,8 +509,8 @@ static void ip_pass(const rs_graph *g, const detect_params *p, const res_index *
                 for (uint32_t x = 0; x < deg; x++) {
                     for (uint32_t y = x + 1; y < deg; y++) {
                         double w = base * (conc[x * deg + y] ? 1.0 : p->far_apart_factor);
-                        pair_add(pm, ips->m[moff + x].acct, ips->m[moff + y].acct,
-                                 anon ? 0 : w, anon ? w : 0);
+                        pair_add(pm, ips->m[moff + x].acct, ips->m[moff + y].acct, anon ? 0 : w,
+                                 anon ? w : 0);
                     }
                 }
             }
@@ -529,6 +540,7 @@ static void resource_pairs(const res_index *ix, double w, double cap, double exp
             continue;
         }
         double base = w / pow(deg - 1.0, expo);
+        assert(ix->m);
         const res_member *m = ix->m + ix->off[r];
         for (uint32_t x = 0; x < deg; x++)
             for (uint32_t y = x + 1; y < deg; y++)
@@ -583,8 +595,8 @@ static int link_cmp(const void *pa, const void *pb)
 
 /* Runs Leiden on links (sorted). comm[a] gets a community id per account, or
  * -1 for accounts without links. Returns 0 or an igraph error. */
-static int leiden(const link *links, size_t nl, uint32_t na, const detect_params *p,
-                  uint64_t seed, int32_t *comm, uint64_t *ncomm, char *err, size_t errlen)
+static int leiden(const link *links, size_t nl, uint32_t na, const detect_params *p, uint64_t seed,
+                  int32_t *comm, uint64_t *ncomm, char *err, size_t errlen)
 {
     int rc = 0;
     int32_t *local = xreallocarray(NULL, na ? na : 1, sizeof *local);
@@ -794,8 +806,7 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
     ip_pass(g, p, &ips, out->flags, &pm, &out->capped_resources);
     resource_pairs(&devs, p->w_device, p->cap_device, p->degree_exponent, &pm,
                    &out->capped_resources);
-    resource_pairs(&dests, p->w_dest, p->cap_dest, p->degree_exponent, &pm,
-                   &out->capped_resources);
+    resource_pairs(&dests, p->w_dest, p->cap_dest, p->degree_exponent, &pm, &out->capped_resources);
     out->pairs = pm.n;
     for (size_t i = 0; i < pm.cap; i++) {
         if (!pm.s[i].key)
@@ -868,7 +879,8 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
         double strength = 1.0 - exp(-(structural / csize[c]) / p->ring_strength_scale);
         double prev = csum[c] / csize[c];
         double span = p->ring_prevalence_full - p->ring_prevalence_zero;
-        double credit = span > 0 ? (prev - p->ring_prevalence_zero) / span : prev >= p->ring_prevalence_full;
+        double credit =
+            span > 0 ? (prev - p->ring_prevalence_zero) / span : prev >= p->ring_prevalence_full;
         credit = credit < 0 ? 0 : credit > 1 ? 1 : credit;
         double score = strength * credit;
         if (score < p->ring_min_score)

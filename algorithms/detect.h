@@ -32,17 +32,17 @@ const char *detect_flag_name(flag_code f);
 
 typedef struct {
     /* GEO_HOP */
-    double geo_hop_window_h;    /* two countries within this many hours */
-    double airliner_kmh;        /* faster implied travel is impossible */
-    double min_hop_km;          /* ignore shorter distances (geolocation noise) */
+    double geo_hop_window_h; /* two countries within this many hours */
+    double airliner_kmh;     /* faster implied travel is impossible */
+    double min_hop_km;       /* ignore shorter distances (geolocation noise) */
     /* SHARED_IP */
-    double shared_ip_window_h;  /* another account on the IP within this window */
-    double ip_pool_degree;      /* IPs with more accounts are mass-shared pools */
+    double shared_ip_window_h; /* another account on the IP within this window */
+    double ip_pool_degree;     /* IPs with more accounts are mass-shared pools */
     /* LONG_SESSION */
     double long_session_h;
-    double chain_gap_min;       /* back-to-back sessions closer than this chain */
+    double chain_gap_min; /* back-to-back sessions closer than this chain */
     /* COUNTRY_MISMATCH */
-    double mismatch_share;      /* share of located logins away from the claim */
+    double mismatch_share; /* share of located logins away from the claim */
     double mismatch_min_logins;
     /* REMOTE_ACCESS / ANON_NETWORK lists */
     uint32_t remote_ports[DETECT_MAX_LIST];
@@ -50,16 +50,16 @@ typedef struct {
     uint32_t anon_asns[DETECT_MAX_LIST];
     size_t n_anon_asns;
     /* Projection */
-    double w_ip, w_device, w_dest;          /* base weight per shared resource */
-    double cap_ip, cap_device, cap_dest;    /* resources above make no pairs */
-    double overlap_window_h;                /* "same hours" for IP sharing */
-    double degree_exponent;                 /* pair weight = base / (deg - 1)^this */
-    double anon_ip_small_degree;            /* anonymising IPs above are pools */
-    double anon_ip_factor;                  /* weight kept on anonymising pools */
-    double anon_pair_cap;                   /* most a pair gets from anonymising IPs */
-    double anon_member_cap;                 /* ring strength per member from them */
-    double far_apart_factor;                /* weight kept when never concurrent */
-    double min_link;                        /* projection edges below are dropped */
+    double w_ip, w_device, w_dest;       /* base weight per shared resource */
+    double cap_ip, cap_device, cap_dest; /* resources above make no pairs */
+    double overlap_window_h;             /* "same hours" for IP sharing */
+    double degree_exponent;              /* pair weight = base / (deg - 1)^this */
+    double anon_ip_small_degree;         /* anonymising IPs above are pools */
+    double anon_ip_factor;               /* weight kept on anonymising pools */
+    double anon_pair_cap;                /* most a pair gets from anonymising IPs */
+    double anon_member_cap;              /* ring strength per member from them */
+    double far_apart_factor;             /* weight kept when never concurrent */
+    double min_link;                     /* projection edges below are dropped */
     /* Leiden */
     double resolution;
     double beta;
@@ -99,33 +99,33 @@ typedef struct {
 } acct_flags;
 
 typedef struct {
-    uint32_t type;  /* NODE_IP, NODE_DEVICE or NODE_DEST */
+    uint32_t type; /* NODE_IP, NODE_DEVICE or NODE_DEST */
     uint32_t id;
     uint32_t members; /* ring members using it */
     uint32_t degree;  /* all accounts using it */
 } ring_resource;
 
 typedef struct {
-    char id[16];          /* R0001 ... in rank order */
+    char id[16]; /* R0001 ... in rank order */
     double score;
     double strength, prevalence, density, internal_weight;
-    uint32_t *members;    /* freelancer account ids, sorted by label */
+    uint32_t *members; /* freelancer account ids, sorted by label */
     size_t nmembers;
-    uint32_t *shills;     /* client account ids */
+    uint32_t *shills; /* client account ids */
     size_t nshills;
-    ring_resource *res;   /* shared between >= 2 members, strongest first */
+    ring_resource *res; /* shared between >= 2 members, strongest first */
     size_t nres;
     uint32_t flag_counts[FLAG_COUNT];
     int64_t first_seen, last_seen;
 } ring;
 
 typedef struct {
-    acct_flags *flags;   /* per account */
-    double *risk;        /* per account, [0,1] */
+    acct_flags *flags;     /* per account */
+    double *risk;          /* per account, [0,1] */
     double *corroboration; /* per account, own-flag score in [0,1] */
-    int32_t *ring_of;    /* per account: index into rings, or -1 */
+    int32_t *ring_of;      /* per account: index into rings, or -1 */
     uint8_t *flagged;
-    ring *rings;         /* ranked by score */
+    ring *rings; /* ranked by score */
     size_t nrings;
     /* statistics for run.json */
     uint64_t pairs, projection_edges, capped_resources, communities;

@@ -181,8 +181,7 @@ char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
     return out;
 }
 
-int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r,
-                         const detect_params *p)
+int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r, const detect_params *p)
 {
     json_t *root = json_object(), *arr = json_array();
     char t[TS_FMT_LEN];
@@ -198,7 +197,8 @@ int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r,
         json_object_set_new(bd, "internal_weight", jout_real(rg->internal_weight));
         json_object_set_new(bd, "density", jout_real(rg->density));
         json_object_set_new(o, "score_breakdown", bd);
-        json_object_set_new(o, "size", json_integer((json_int_t)(rg->nmembers + rg->nshills)));
+        json_object_set_new(o, "size",
+                            json_integer((json_int_t)rg->nmembers + (json_int_t)rg->nshills));
         json_t *mem = json_array(), *sh = json_array();
         for (size_t k = 0; k < rg->nmembers; k++)
             json_array_append_new(mem, acct_json(g, r, rg->members[k]));
@@ -213,7 +213,8 @@ int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r,
             json_t *ro = json_object();
             char lb[IPADDR_STRLEN];
             json_object_set_new(ro, "type", json_string(res_type_name(x->type)));
-            json_object_set_new(ro, "id", jout_string(graph_label(g, (node_type)x->type, x->id, lb)));
+            json_object_set_new(ro, "id",
+                                jout_string(graph_label(g, (node_type)x->type, x->id, lb)));
             json_object_set_new(ro, "members_using", json_integer(x->members));
             json_object_set_new(ro, "accounts_using", json_integer(x->degree));
             if (x->type == NODE_IP && g->ip[x->id].country[0])
@@ -227,7 +228,8 @@ int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r,
         json_t *fc = json_object();
         for (int k = 0; k < FLAG_COUNT; k++)
             if (rg->flag_counts[k])
-                json_object_set_new(fc, detect_flag_name((flag_code)k), json_integer(rg->flag_counts[k]));
+                json_object_set_new(fc, detect_flag_name((flag_code)k),
+                                    json_integer(rg->flag_counts[k]));
         json_object_set_new(o, "flag_counts", fc);
         if (rg->first_seen != INT64_MAX) {
             json_object_set_new(o, "first_seen", json_string(ts_format(rg->first_seen, t)));

@@ -237,8 +237,8 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
             buf_append(&b, "\">\n", 3);
             data_str(&b, "label", label, llen);
             data_str(&b, "type", graph_node_type_name(nt), strlen(graph_node_type_name(nt)));
-            int32_t ri = (t == NODE_ACCOUNT && annot && annot->ring_index) ? annot->ring_index[id]
-                                                                            : -1;
+            int32_t ri =
+                (t == NODE_ACCOUNT && annot && annot->ring_index) ? annot->ring_index[id] : -1;
             if (ri >= 0) {
                 /* Ring members: one colour per ring, from a qualitative palette. */
                 static const unsigned char pal[12][3] = {

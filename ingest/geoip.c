@@ -46,13 +46,13 @@ static int open_one(geoip *gi, int k, const char *path, rs_error *err)
              gi->db[k].metadata.database_type ? gi->db[k].metadata.database_type : "");
     if (!strstr(type, expect[k][0]) && !strstr(type, expect[k][1])) {
         MMDB_close(&gi->db[k]);
-        return rs_error_set(err, RS_E_IO, path, 0, 0,
-                            "database type '%s' is not %s database (expected a type naming %s or %s)",
-                            type,
-                            k == GEOIP_ASN    ? "an ASN"
-                            : k == GEOIP_CITY ? "a City/Country"
-                                              : "an Anonymous-IP",
-                            expect[k][0], expect[k][1]);
+        return rs_error_set(
+            err, RS_E_IO, path, 0, 0,
+            "database type '%s' is not %s database (expected a type naming %s or %s)", type,
+            k == GEOIP_ASN    ? "an ASN"
+            : k == GEOIP_CITY ? "a City/Country"
+                              : "an Anonymous-IP",
+            expect[k][0], expect[k][1]);
     }
     geoip_db_info *in = &gi->info[k];
     in->open = 1;

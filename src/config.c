@@ -20,7 +20,8 @@ void config_init(rs_config *c)
 static int load_detect(detect_params *d, json_t *v, const char *path, rs_error *err)
 {
     if (!json_is_object(v))
-        return rs_error_set(err, RS_E_CONFIG, path, 0, 0, "config key 'detect': expected an object");
+        return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                            "config key 'detect': expected an object");
     size_t n;
     const detect_param_desc *tab = detect_param_table(&n);
     const char *k;
@@ -57,8 +58,8 @@ static int load_detect(detect_params *d, json_t *v, const char *path, rs_error *
             return rs_error_set(err, RS_E_CONFIG, path, 0, 0, "unknown config key 'detect.%s'", k);
         if (!json_is_number(x) || json_number_value(x) < pd->min || json_number_value(x) > pd->max)
             return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
-                                "config key 'detect.%s': expected a number in [%g, %g]", k,
-                                pd->min, pd->max);
+                                "config key 'detect.%s': expected a number in [%g, %g]", k, pd->min,
+                                pd->max);
         double val = json_number_value(x);
         memcpy((char *)d + pd->offset, &val, sizeof val);
     }

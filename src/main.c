@@ -67,7 +67,8 @@ static const opt_doc run_opts[] = {
     {"seed", 1, OPT_SEED, "N", "random seed for randomised algorithms (default 1)"},
     {"strict", 0, OPT_STRICT, NULL, "any bad input row is fatal"},
     {"max-bad-rows", 1, OPT_MAX_BAD, "N", "fail when more than N rows are bad (default 1000)"},
-    {"full-graph", 0, OPT_FULL_GRAPH, NULL, "graph.graphml with every node (default: rings and their neighbours)"},
+    {"full-graph", 0, OPT_FULL_GRAPH, NULL,
+     "graph.graphml with every node (default: rings and their neighbours)"},
     {"quiet", 0, OPT_QUIET, NULL, "no progress or summary on stderr"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
@@ -328,8 +329,8 @@ static int write_graphml_cb(FILE *f, const void *vctx)
                 keep[graphml_node_id(g, NODE_ACCOUNT, a)] = 1;
         for (size_t i = 0; i < g->nedges; i++) {
             const rs_edge *e = &g->edges[i];
-            node_type bt = e->kind == EDGE_LOGIN        ? NODE_IP
-                           : e->kind == EDGE_USES_DEVICE ? NODE_DEVICE
+            node_type bt = e->kind == EDGE_LOGIN                                   ? NODE_IP
+                           : e->kind == EDGE_USES_DEVICE                           ? NODE_DEVICE
                            : (e->kind == EDGE_PAYOUT || e->kind == EDGE_PAYS_WITH) ? NODE_DEST
                                                                                    : NODE_ACCOUNT;
             int ra = x->det->ring_of[e->a] >= 0;
@@ -567,8 +568,9 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     }
     json_object_set_new(run, "phases", ph);
     json_object_set_new(run, "detection", findings_summary(g, &det));
-    json_object_set_new(run, "outputs", json_pack("[s, s, s, s]", "accounts.csv", "rings.json",
-                                                  "graph.graphml", "run.json"));
+    json_object_set_new(
+        run, "outputs",
+        json_pack("[s, s, s, s]", "accounts.csv", "rings.json", "graph.graphml", "run.json"));
     FILE *rf = outdir_open(od, "run.json", &err);
     if (!rf) {
         rc = RS_E_IO;
@@ -586,7 +588,9 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     outdir_free(od);
     od = NULL;
     if (!quiet)
-        fprintf(stderr, "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml and run.json in %s\n",
+        fprintf(stderr,
+                "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml and run.json "
+                "in %s\n",
                 det.nrings, det.nrings == 1 ? "" : "s", out_dir);
 
 cleanup:

@@ -86,9 +86,9 @@ static void test_detect__geo_hop(void **state)
     uint32_t fast = acct(g, "fast", "DE");
     uint32_t b1 = ip(g, 4, NULL, 0), b2 = ip(g, 5, NULL, 0);
     g->ip[b1].lat = 52.5f, g->ip[b1].lon = 13.4f, g->ip[b1].has_loc = 1;
-    g->ip[b2].lat = 48.1f, g->ip[b2].lon = 11.6f, g->ip[b2].has_loc = 1;  /* Munich: 500 km */
+    g->ip[b2].lat = 48.1f, g->ip[b2].lon = 11.6f, g->ip[b2].has_loc = 1; /* Munich: 500 km */
     uint32_t b3 = ip(g, 6, NULL, 0);
-    g->ip[b3].lat = 41.9f, g->ip[b3].lon = 12.5f, g->ip[b3].has_loc = 1;  /* Rome */
+    g->ip[b3].lat = 41.9f, g->ip[b3].lon = 12.5f, g->ip[b3].has_loc = 1; /* Rome */
     login(g, fast, b1, GRAPH_NONE, T0, 0);
     login(g, fast, b3, GRAPH_NONE, T0 + H / 2, 0);
     r = run(g, &p);
@@ -111,7 +111,7 @@ static void test_detect__shared_ip_and_pools(void **state)
     login(g, c, reused, GRAPH_NONE, T0, 600);
     login(g, d, reused, GRAPH_NONE, T0 + 60 * DAY, 600); /* months apart */
     /* A carrier-grade NAT address shared by 200 accounts at once. */
-    char id[16];
+    char id[32];
     for (int k = 0; k < 200; k++) {
         snprintf(id, sizeof id, "m%d", k);
         login(g, acct(g, id, "US"), pool, GRAPH_NONE, T0 + k * 1000, 600);
@@ -145,7 +145,7 @@ static void test_detect__projection_weights_and_caps(void **state)
     detect_params p;
     detect_params_init(&p);
     rs_graph *g = graph_new();
-    char id[16];
+    char id[32];
     /* x, y share a device used by 3; u, v share only an IP used by 40 at once. */
     uint32_t x = acct(g, "x", NULL), y = acct(g, "y", NULL), z = acct(g, "z", NULL);
     uint32_t dv = dev(g, "dev-small");
@@ -279,9 +279,12 @@ static void team(rs_graph *g, const char *prefix, int n, int abroad, unsigned ip
         uint32_t a = acct(g, id, "US");
         for (int d = 0; d < 10; d++)
             login(g, a, line, shared_dev, T0 + d * DAY + k * 600000, 3600);
-        payout_ev pv = {.ts = T0 + k * DAY, .amount = 500, .account = a,
+        payout_ev pv = {.ts = T0 + k * DAY,
+                        .amount = 500,
+                        .account = a,
                         .dest = graph_dest(g, prefix, strlen(prefix), 1),
-                        .currency = GRAPH_NONE, .method = GRAPH_NONE};
+                        .currency = GRAPH_NONE,
+                        .method = GRAPH_NONE};
         graph_add_payout(g, &pv);
     }
 }
@@ -300,7 +303,7 @@ static void test_detect__ring_found_and_thresholds(void **state)
     assert_string_equal(r.rings[0].id, "R0001");
     assert_int_equal(r.rings[0].nmembers, 6);
     for (int k = 0; k < 6; k++) {
-        char id[8];
+        char id[32];
         snprintf(id, sizeof id, "op%d", k);
         uint32_t a = intern_get(g->ids[NODE_ACCOUNT], id, strlen(id));
         assert_true(r.flagged[a]);
@@ -337,8 +340,11 @@ static void test_detect__score_monotone_in_evidence(void **state)
             login(g, a0, ip(g, 1, "CN", 0), GRAPH_NONE, T0 + 40 * DAY, 30 * 3600);
         }
         if (step >= 2) { /* remote desktop software on the shared device */
-            port_ev pe = {.ts = T0, .ip = GRAPH_NONE, .device = dev(g, "op"),
-                          .service = GRAPH_NONE, .port = 5938};
+            port_ev pe = {.ts = T0,
+                          .ip = GRAPH_NONE,
+                          .device = dev(g, "op"),
+                          .service = GRAPH_NONE,
+                          .port = 5938};
             graph_add_port(g, &pe);
         }
         detect_result r = run(g, &p);
@@ -358,7 +364,7 @@ static void test_detect__office_nat_is_not_a_ring(void **state)
     detect_params_init(&p);
     rs_graph *g = graph_new();
     uint32_t office = ip(g, 1, "GB", 0);
-    char id[16];
+    char id[32];
     for (int k = 0; k < 20; k++) {
         snprintf(id, sizeof id, "staff%d", k);
         uint32_t a = acct(g, id, "GB");
@@ -369,7 +375,8 @@ static void test_detect__office_nat_is_not_a_ring(void **state)
             login(g, a, home, own, T0 + d * DAY + 19 * H, 3600);
         }
     }
-    port_ev pe = {.ts = T0, .ip = office, .device = GRAPH_NONE, .service = GRAPH_NONE, .port = 3389};
+    port_ev pe = {
+        .ts = T0, .ip = office, .device = GRAPH_NONE, .service = GRAPH_NONE, .port = 3389};
     graph_add_port(g, &pe); /* the office exposes RDP */
     detect_result r = run(g, &p);
     for (uint32_t a = 0; a < graph_count(g, NODE_ACCOUNT); a++)
