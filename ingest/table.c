@@ -51,6 +51,9 @@ typedef struct {
     int in_record;
     long rec_line; /* first physical line of the open record */
     rs_buf rec;    /* raw bytes of the open record */
+    const char *line; /* the physical line being parsed (borrowed) */
+    size_t line_len;
+    int line_in_rec; /* line already appended to rec */
     int reported;
     double t0, last_progress;
 
@@ -272,6 +275,25 @@ static int convert(const col_def *c, tvalue *v, const char **why)
 
 /* --- locating columns for messages ---------------------------------------- */
 
+/* The raw text of the current record, for error messages only. A record on
+ * one line (almost all) is the current line itself; the earlier lines of a
+ * multi-line record are kept in rec, and the current line is appended when an
+ * error needs the whole record. */
+static void rec_text(reader *r, const char **p, size_t *n)
+{
+    if (r->jsonl || r->rec.len == 0) {
+        *p = r->line;
+        *n = r->line_len;
+        return;
+    }
+    if (!r->line_in_rec) {
+        buf_append(&r->rec, r->line, r->line_len);
+        r->line_in_rec = 1;
+    }
+    *p = r->rec.data;
+    *n = r->rec.len;
+}
+
 /* Finds where CSV field k (0-based) starts in the raw record: *line_delta is
  * the number of newlines before it, *col its 1-based byte column. */
 static void csv_locate(const char *raw, size_t n, size_t k, long *line_delta, long *col)
@@ -368,13 +390,16 @@ static void locate(reader *r, int c, long *line, long *col)
     *col = 1;
     if (r->jsonl) {
         if (c >= 0)
-            *col = json_locate(r->rec.data, r->rec.len, r->def->cols[c].name);
+            *col = json_locate(r->line, r->line_len, r->def->cols[c].name);
         return;
     }
     for (size_t k = 0; k < r->ncolmap; k++) {
         if (r->colmap[k] == c) {
             long dl;
-            csv_locate(r->rec.data, r->rec.len, k, &dl, col);
+            const char *raw;
+            size_t rn;
+            rec_text(r, &raw, &rn);
+            csv_locate(raw, rn, k, &dl, col);
             *line += dl;
             return;
         }
@@ -447,7 +472,10 @@ static void csv_header(reader *r)
         r->colmap[k] = c;
         if (c >= 0 && seen[c]++) {
             long dl, col;
-            csv_locate(r->rec.data, r->rec.len, k, &dl, &col);
+            const char *raw;
+            size_t rn;
+            rec_text(r, &raw, &rn);
+            csv_locate(raw, rn, k, &dl, &col);
             r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line + dl, col,
                                     "duplicate column '%s'", name);
             return;
@@ -502,13 +530,18 @@ static void csv_row_cb(int c, void *data)
         } else if (r->nfields != r->nheader) {
             long line = r->rec_line, col = 1, dl = 0;
             if (r->nfields > r->nheader) {
-                csv_locate(r->rec.data, r->rec.len, r->nheader, &dl, &col);
+                const char *raw;
+                size_t rn;
+                rec_text(r, &raw, &rn);
+                csv_locate(raw, rn, r->nheader, &dl, &col);
             } else {
                 /* Point just past the last field, before the line end. */
-                size_t end = r->rec.len;
-                while (end > 0 && (r->rec.data[end - 1] == '\n' || r->rec.data[end - 1] == '\r'))
+                const char *raw;
+                size_t end;
+                rec_text(r, &raw, &end);
+                while (end > 0 && (raw[end - 1] == '\n' || raw[end - 1] == '\r'))
                     end--;
-                csv_locate(r->rec.data, end, SIZE_MAX, &dl, &col);
+                csv_locate(raw, end, SIZE_MAX, &dl, &col);
             }
             r->st->rows_read++;
             bad_row(r, line + dl, col, "wrong number of fields", "expected %zu fields, found %zu",
@@ -694,8 +727,8 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
         if (jsonl) {
             if (!blank(line, len)) {
                 r.rec_line = lineno;
-                buf_clear(&r.rec);
-                buf_append(&r.rec, line, len);
+                r.line = line;
+                r.line_len = len;
                 jsonl_line(&r, line, len);
             }
         } else {
@@ -706,16 +739,23 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
                 r.rec_line = lineno;
                 buf_clear(&r.rec);
             }
-            buf_append(&r.rec, line, len);
+            r.line = line;
+            r.line_len = len;
+            r.line_in_rec = 0;
             if (csv_parse(&p, line, len, csv_field_cb, csv_row_cb, &r) != len && !r.fatal) {
                 long dl, col;
-                csv_find_stray_quote(r.rec.data, r.rec.len, &dl, &col);
+                const char *raw;
+                size_t rn;
+                rec_text(&r, &raw, &rn);
+                csv_find_stray_quote(raw, rn, &dl, &col);
                 rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line + dl, col,
                                   "malformed CSV: %s (a quote inside an unquoted field, or "
                                   "text after a closing quote)",
                                   csv_strerror(csv_error(&p)));
                 goto cleanup;
             }
+            if (r.in_record && !r.line_in_rec) /* the record goes on: keep this line */
+                buf_append(&r.rec, line, len);
         }
         if (r.fatal) {
             rc = r.fatal;
