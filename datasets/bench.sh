@@ -45,7 +45,9 @@ print(f"bench [{name}] {rows} rows, {mb:.0f} MB")
 print(f"bench [{name}] validate (parse floor): {t1 - t0:.2f} s, {rows / (t1 - t0) / 1e6:.2f} M rows/s")
 print(f"bench [{name}] ingest+graph+enrich: {stage:.2f} s, {rows / stage / 1e6:.2f} M rows/s, "
       f"peak RSS {peak_stage / 2**20:.0f} MiB")
-print(f"bench [{name}] export: {ph['export']['seconds']:.2f} s; whole run {float(wall):.2f} s, "
+det = ph.get("detect", {}).get("seconds", 0.0)
+print(f"bench [{name}] detect: {det:.2f} s ({det / stage:.2f} x ingest+graph+enrich); "
+      f"export: {ph['export']['seconds']:.2f} s; whole run {float(wall):.2f} s, "
       f"peak RSS {int(rss_kb) / 1024:.0f} MiB")
 PY
 }

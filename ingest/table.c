@@ -49,8 +49,8 @@ typedef struct {
     size_t *foff;  /* field start offsets into fields */
     size_t nfields, foff_cap;
     int in_record;
-    long rec_line; /* first physical line of the open record */
-    rs_buf rec;    /* raw bytes of the open record */
+    long rec_line;    /* first physical line of the open record */
+    rs_buf rec;       /* raw bytes of the open record */
     const char *line; /* the physical line being parsed (borrowed) */
     size_t line_len;
     int line_in_rec; /* line already appended to rec */
@@ -204,7 +204,7 @@ static int convert(const col_def *c, tvalue *v, const char **why)
             *why = "not a non-negative integer";
             return -1;
         }
-        if (strcmp(c->name, "port") == 0 && (v->v.u < 1 || v->v.u > 65535)) {
+        if (c->name[0] == 'p' && strcmp(c->name, "port") == 0 && (v->v.u < 1 || v->v.u > 65535)) {
             *why = "port out of range 1-65535";
             return -1;
         }
