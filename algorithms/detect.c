@@ -16,6 +16,7 @@
  */
 #include "algorithms/detect.h"
 
+#include "algorithms/behav.h"
 #include "graph/util.h"
 
 #include <assert.h>
@@ -28,8 +29,10 @@
 #include <time.h>
 
 static const char *const flag_names[FLAG_COUNT] = {
-    "GEO_HOP",       "SHARED_IP",    "SHARED_DEVICE",    "LONG_SESSION",
-    "REMOTE_ACCESS", "ANON_NETWORK", "COUNTRY_MISMATCH", "RING_MEMBER"};
+    "GEO_HOP",         "SHARED_IP",        "SHARED_DEVICE",    "LONG_SESSION",
+    "REMOTE_ACCESS",   "ANON_NETWORK",     "COUNTRY_MISMATCH", "RATING_BURST",
+    "RATING_LOCKSTEP", "BID_SPAM",         "HIGH_RISK_PAYOUT", "SHARED_PAYOUT",
+    "SELF_DEALING",    "STRUCTURED_CHARGES", "RING_MEMBER"};
 
 const char *detect_flag_name(flag_code f)
 {
@@ -82,7 +85,42 @@ void detect_params_init(detect_params *p)
     p->remote_device_weight = 0.40;   /* remote-desktop software on the device itself */
     p->fw[FLAG_ANON_NETWORK] = 0.35;
     p->fw[FLAG_COUNTRY_MISMATCH] = 0.50;
+    p->fw[FLAG_RATING_BURST] = 0.35;
+    p->fw[FLAG_RATING_LOCKSTEP] = 0.45;
+    p->fw[FLAG_BID_SPAM] = 0.30;
+    p->fw[FLAG_HIGH_RISK_PAYOUT] = 0.35;
+    p->fw[FLAG_SHARED_PAYOUT] = 0.10;
+    p->fw[FLAG_SELF_DEALING] = 0.50;
+    p->fw[FLAG_STRUCTURED_CHARGES] = 0.40;
     p->fw[FLAG_RING_MEMBER] = 0;
+    p->high_stars = 4.5;
+    p->burst_min_freelancers = 5;
+    p->burst_min_intensity = 8;
+    p->burst_max_days = 7;
+    p->lockstep_min_density = 1.0;
+    p->lockstep_min_clients = 2;
+    p->lockstep_min_freelancers = 3;
+    p->bid_min = 100;
+    p->bid_max_accept = 0.05;
+    p->bid_per_login = 1.0;
+    p->bid_peer_factor = 1.5;
+    p->hr_min_payouts = 2;
+    p->hr_min_share = 0.3;
+    /* DPRK and the jurisdictions its IT workers launder through (advisory:
+     * PRC and Russia; Hong Kong and Macau banks), plus comprehensively
+     * sanctioned countries. */
+    static const char *const hr[] = {"KP", "CN", "HK", "MO", "RU", "IR", "SY", "CU", "BY"};
+    for (size_t i = 0; i < sizeof hr / sizeof *hr; i++)
+        memcpy(p->high_risk[i], hr[i], 3);
+    p->n_high_risk = sizeof hr / sizeof *hr;
+    p->struct_min_charges = 15;
+    p->struct_min_total = 10000;
+    p->struct_min_days = 14;
+    p->struct_vs_client = 5;
+    p->w_lockstep = 1.0;
+    p->w_burst = 1.0;
+    p->w_self = 1.0;
+    p->self_ip_max_degree = 10;
     p->ring_strength_scale = 1.0;
     p->ring_prevalence_zero = 0.15;
     p->ring_prevalence_full = 0.45;
@@ -135,6 +173,34 @@ static const detect_param_desc param_table[] = {
     P(remote_device_weight, 0, 1, "own-flag weight when remote-desktop software is on a device"),
     W(ANON_NETWORK, "own-flag weight"),
     W(COUNTRY_MISMATCH, "own-flag weight"),
+    W(RATING_BURST, "own-flag weight"),
+    W(RATING_LOCKSTEP, "own-flag weight"),
+    W(BID_SPAM, "own-flag weight"),
+    W(HIGH_RISK_PAYOUT, "own-flag weight"),
+    W(SHARED_PAYOUT, "own-flag weight"),
+    W(SELF_DEALING, "own-flag weight"),
+    W(STRUCTURED_CHARGES, "own-flag weight"),
+    P(high_stars, 0, 5, "a rating at or above this is a high rating"),
+    P(burst_min_freelancers, 2, 1e6, "RATING_BURST: distinct freelancers rated in the burst"),
+    P(burst_min_intensity, 1, 1e9, "RATING_BURST: burst rate over the client's long-run rate"),
+    P(burst_max_days, 0, 1e6, "RATING_BURST: longest burst considered, days"),
+    P(lockstep_min_density, 0, 1e9, "RATING_LOCKSTEP: FRAUDAR block density"),
+    P(lockstep_min_clients, 1, 1e6, "RATING_LOCKSTEP: clients in the block"),
+    P(lockstep_min_freelancers, 1, 1e6, "RATING_LOCKSTEP: freelancers in the block"),
+    P(bid_min, 0, 1e9, "BID_SPAM: bids at least"),
+    P(bid_max_accept, 0, 1, "BID_SPAM: accepted share at most"),
+    P(bid_per_login, 0, 1e9, "BID_SPAM: bids per login at least"),
+    P(bid_peer_factor, 0, 1e9, "BID_SPAM: bids over the 90th percentile of the age group"),
+    P(hr_min_payouts, 1, 1e9, "HIGH_RISK_PAYOUT: payouts to high-risk countries at least"),
+    P(hr_min_share, 0, 1, "HIGH_RISK_PAYOUT: share of the account's payouts at least"),
+    P(struct_min_charges, 2, 1e9, "STRUCTURED_CHARGES: charges on one client-freelancer pair"),
+    P(struct_min_total, 0, 1e15, "STRUCTURED_CHARGES: adding up to at least"),
+    P(struct_min_days, 0, 1e6, "STRUCTURED_CHARGES: spread over at least this many days"),
+    P(struct_vs_client, 1, 1e6, "STRUCTURED_CHARGES: times the client's usual charges per freelancer"),
+    P(w_lockstep, 0, 1e6, "projection: client-freelancer weight inside a lockstep block"),
+    P(w_burst, 0, 1e6, "projection: client-freelancer weight inside a rating burst"),
+    P(w_self, 0, 1e6, "projection: client-freelancer weight when they share infrastructure"),
+    P(self_ip_max_degree, 2, 1e6, "SELF_DEALING: shared IPs used by more accounts do not count"),
     P(ring_strength_scale, 1e-9, 1e9, "ring: internal weight per member giving strength 0.63"),
     P(ring_prevalence_zero, 0, 1, "ring: mean own-flag score giving no corroboration credit"),
     P(ring_prevalence_full, 1e-9, 1, "ring: mean own-flag score giving full corroboration"),
@@ -769,6 +835,12 @@ size_t detect_project(const rs_graph *g, const detect_params *p, detect_link **o
     return nl;
 }
 
+static void behav_link(void *ctx, uint32_t a, uint32_t b, double w)
+{
+    if (a != b)
+        pair_add(ctx, a, b, w, 0);
+}
+
 int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_result *out,
                char *err, size_t errlen)
 {
@@ -807,6 +879,20 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
     resource_pairs(&devs, p->w_device, p->cap_device, p->degree_exponent, &pm,
                    &out->capped_resources);
     resource_pairs(&dests, p->w_dest, p->cap_dest, p->degree_exponent, &pm, &out->capped_resources);
+    behav_stats bs;
+    struct timespec tb;
+    clock_gettime(CLOCK_MONOTONIC, &tb);
+    int brc = behav_run(g, p, out->flags, behav_link, &pm, &bs, err, errlen);
+    out->seconds_behaviour = elapsed(&tb);
+    if (brc != 0) {
+        free(pm.s);
+        rc = -1;
+        goto cleanup;
+    }
+    out->rating_bursts = bs.rating_bursts;
+    out->lockstep_blocks = bs.lockstep_blocks;
+    out->structuring_pairs = bs.structuring_pairs;
+    out->self_dealing_pairs = bs.self_dealing_pairs;
     out->pairs = pm.n;
     for (size_t i = 0; i < pm.cap; i++) {
         if (!pm.s[i].key)

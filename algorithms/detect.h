@@ -22,6 +22,13 @@ typedef enum {
     FLAG_REMOTE_ACCESS,
     FLAG_ANON_NETWORK,
     FLAG_COUNTRY_MISMATCH,
+    FLAG_RATING_BURST,
+    FLAG_RATING_LOCKSTEP,
+    FLAG_BID_SPAM,
+    FLAG_HIGH_RISK_PAYOUT,
+    FLAG_SHARED_PAYOUT,
+    FLAG_SELF_DEALING,
+    FLAG_STRUCTURED_CHARGES,
     FLAG_RING_MEMBER,
     FLAG_COUNT
 } flag_code;
@@ -64,6 +71,29 @@ typedef struct {
     double resolution;
     double beta;
     double iterations;
+    /* Behaviour (behav.c) */
+    double high_stars;            /* a high rating */
+    double burst_min_freelancers; /* RATING_BURST: distinct freelancers in the burst */
+    double burst_min_intensity;   /* RATING_BURST: rate over the client's own baseline */
+    double burst_max_days;        /* RATING_BURST: longest burst considered */
+    double lockstep_min_density;  /* RATING_LOCKSTEP: FRAUDAR block density */
+    double lockstep_min_clients, lockstep_min_freelancers;
+    double bid_min;               /* BID_SPAM: bids at least */
+    double bid_max_accept;        /* BID_SPAM: acceptance ratio at most */
+    double bid_per_login;         /* BID_SPAM: bids per login at least */
+    double bid_peer_factor;       /* BID_SPAM: bids over the age group's 90th percentile */
+    double hr_min_payouts;        /* HIGH_RISK_PAYOUT: payouts to high-risk countries */
+    double hr_min_share;          /* HIGH_RISK_PAYOUT: share of the paid-out amount */
+    char high_risk[DETECT_MAX_LIST][3];
+    size_t n_high_risk;
+    double struct_min_charges;    /* STRUCTURED_CHARGES: charges on one pair */
+    double struct_min_total;      /* ... adding up to at least */
+    double struct_min_days;       /* ... over at least this many days */
+    double struct_vs_client;      /* ... times the client's usual charges per freelancer */
+    double w_lockstep;            /* projection: client-freelancer link in a lockstep block */
+    double w_burst;               /* projection: client-freelancer link in a rating burst */
+    double w_self;                /* projection: client-freelancer link when self-dealing */
+    double self_ip_max_degree;    /* SELF_DEALING: shared IPs at most this widely used */
     /* Corroboration weights of an account's own flags, in [0,1] */
     double fw[FLAG_COUNT];
     double remote_device_weight; /* REMOTE_ACCESS on a device (fw[] is IP-only) */
@@ -129,7 +159,9 @@ typedef struct {
     size_t nrings;
     /* statistics for run.json */
     uint64_t pairs, projection_edges, capped_resources, communities;
+    uint64_t rating_bursts, lockstep_blocks, structuring_pairs, self_dealing_pairs;
     double seconds_flags, seconds_projection, seconds_leiden, seconds_scoring;
+    double seconds_behaviour; /* part of seconds_projection */
 } detect_result;
 
 /* Runs everything on a finalized, enriched graph. Returns 0, or a negative

@@ -53,7 +53,7 @@ int findings_write_accounts(FILE *f, const rs_graph *g, const detect_result *r)
         buf_printf(&b, ",%s,%d,%.6f,%s,", g->acct[a].role == ROLE_CLIENT ? "client" : "freelancer",
                    r->flagged[a] ? 1 : 0, r->risk[a],
                    r->ring_of[a] >= 0 ? r->rings[r->ring_of[a]].id : "");
-        char fl[256];
+        char fl[320];
         detect_flags_text(&r->flags[a], fl, sizeof fl);
         buf_puts(&b, fl);
         buf_putc(&b, '\n');
@@ -74,7 +74,7 @@ static json_t *acct_json(const rs_graph *g, const detect_result *r, uint32_t a)
     json_t *o = json_object();
     json_object_set_new(o, "account_id", jout_stringn(id, len));
     json_object_set_new(o, "risk_score", jout_real(r->risk[a]));
-    char fl[256];
+    char fl[320];
     detect_flags_text(&r->flags[a], fl, sizeof fl);
     json_object_set_new(o, "flags", jout_string(fl));
     if (g->acct[a].country[0])
@@ -159,6 +159,13 @@ char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
         "used IPs or devices exposing remote-desktop ports",
         "logged in from VPN, hosting or proxy networks",
         "logged in mostly from a country other than the one claimed",
+        "gave or received high ratings in a burst",
+        "belong to a dense block of clients rating the same freelancers highly",
+        "bid heavily with almost nothing accepted",
+        "were paid out mostly to high-risk countries",
+        "were paid into a payout account shared with others",
+        "rated or paid an account they share infrastructure with",
+        "received many small charges from one client",
         ""};
     for (int k = 0; k < FLAG_RING_MEMBER; k++) {
         if (!rg->flag_counts[k])
@@ -267,10 +274,15 @@ json_t *findings_summary(const rs_graph *g, const detect_result *r)
     json_object_set_new(o, "projection_pairs", json_integer((json_int_t)r->pairs));
     json_object_set_new(o, "projection_edges", json_integer((json_int_t)r->projection_edges));
     json_object_set_new(o, "capped_resources", json_integer((json_int_t)r->capped_resources));
+    json_object_set_new(o, "rating_bursts", json_integer((json_int_t)r->rating_bursts));
+    json_object_set_new(o, "lockstep_blocks", json_integer((json_int_t)r->lockstep_blocks));
+    json_object_set_new(o, "structuring_pairs", json_integer((json_int_t)r->structuring_pairs));
+    json_object_set_new(o, "self_dealing_pairs", json_integer((json_int_t)r->self_dealing_pairs));
     json_t *sec = json_object();
     json_object_set_new(sec, "flags", jout_real(r->seconds_flags));
     json_object_set_new(sec, "projection", jout_real(r->seconds_projection));
     json_object_set_new(sec, "leiden", jout_real(r->seconds_leiden));
+    json_object_set_new(sec, "behaviour", jout_real(r->seconds_behaviour));
     json_object_set_new(sec, "scoring", jout_real(r->seconds_scoring));
     json_object_set_new(o, "seconds", sec);
     return o;

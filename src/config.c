@@ -28,6 +28,27 @@ static int load_detect(detect_params *d, json_t *v, const char *path, rs_error *
     json_t *x;
     json_object_foreach(v, k, x)
     {
+        if (!strcmp(k, "high_risk_countries")) {
+            if (!json_is_array(x) || json_array_size(x) > DETECT_MAX_LIST)
+                return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                    "config key 'detect.%s': expected an array of at most %d "
+                                    "country codes",
+                                    k, DETECT_MAX_LIST);
+            size_t i;
+            json_t *e;
+            json_array_foreach(x, i, e)
+            {
+                const char *s = json_string_value(e);
+                if (!s || strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+                    return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                        "config key 'detect.%s': element %zu is not an upper-case "
+                                        "ISO 3166-1 alpha-2 code",
+                                        k, i);
+                memcpy(d->high_risk[i], s, 3);
+            }
+            d->n_high_risk = json_array_size(x);
+            continue;
+        }
         if (!strcmp(k, "remote_ports") || !strcmp(k, "anon_asns")) {
             int ports = !strcmp(k, "remote_ports");
             uint32_t *list = ports ? d->remote_ports : d->anon_asns;
@@ -187,6 +208,10 @@ json_t *config_to_json(const rs_config *c)
         json_array_append_new(asns, json_integer(c->detect.anon_asns[i]));
     json_object_set_new(d, "remote_ports", ports);
     json_object_set_new(d, "anon_asns", asns);
+    json_t *hr = json_array();
+    for (size_t i = 0; i < c->detect.n_high_risk; i++)
+        json_array_append_new(hr, json_string(c->detect.high_risk[i]));
+    json_object_set_new(d, "high_risk_countries", hr);
     json_object_set_new(o, "detect", d);
     return o;
 }

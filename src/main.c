@@ -316,11 +316,11 @@ static int write_graphml_cb(FILE *f, const void *vctx)
     uint8_t *keep = NULL;
     const char **ring_ids = xcalloc(na ? na : 1, sizeof *ring_ids);
     const char **flags = xcalloc(na ? na : 1, sizeof *flags);
-    char *flagbuf = xcalloc(na ? na : 1, 160);
+    char *flagbuf = xcalloc(na ? na : 1, 320);
     for (uint32_t a = 0; a < na; a++) {
         ring_ids[a] = x->det->ring_of[a] >= 0 ? x->det->rings[x->det->ring_of[a]].id : NULL;
-        detect_flags_text(&x->det->flags[a], flagbuf + (size_t)a * 160, 160);
-        flags[a] = flagbuf + (size_t)a * 160;
+        detect_flags_text(&x->det->flags[a], flagbuf + (size_t)a * 320, 320);
+        flags[a] = flagbuf + (size_t)a * 320;
     }
     if (!x->full) {
         keep = xcalloc(nn ? nn : 1, 1);

@@ -1,0 +1,463 @@
+/* behav.c - behavioural red flags; see behav.h and docs/detection.md. */
+#include "algorithms/behav.h"
+
+#include "algorithms/burst.h"
+#include "algorithms/fraudar.h"
+#include "graph/util.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void flag(acct_flags *f, flag_code k, uint32_t n)
+{
+    f->bits |= 1u << k;
+    f->evidence[k] += n;
+}
+
+static node_type end_type(edge_kind k)
+{
+    switch (k) {
+    case EDGE_LOGIN: return NODE_IP;
+    case EDGE_USES_DEVICE: return NODE_DEVICE;
+    case EDGE_PAYOUT:
+    case EDGE_PAYS_WITH: return NODE_DEST;
+    default: return NODE_ACCOUNT;
+    }
+}
+
+/* --- RATING_BURST ----------------------------------------------------------- */
+
+/* For each client, the times of its high ratings go through Kleinberg's burst
+ * automaton with the client's own long-run rate (high ratings over the whole
+ * observation window) as baseline. A burst at least burst_min_intensity times
+ * that rate, no longer than burst_max_days, covering at least
+ * burst_min_freelancers distinct freelancers flags the client and them: an
+ * enterprise client's steady volume (and its quarter-end rush, a few times its
+ * usual rate) is not one; a new client rating 15 freelancers in two days is. */
+static int rating_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
+                         behav_link_fn link, void *ctx, behav_stats *st, char *err, size_t errlen)
+{
+    if (g->ratings.n < 2)
+        return 0;
+    int64_t t_lo = INT64_MAX, t_hi = INT64_MIN;
+    for (size_t i = 0; i < g->ratings.n; i++) {
+        int64_t t = g->ratings.v[i].ts;
+        t_lo = t < t_lo ? t : t_lo;
+        t_hi = t > t_hi ? t : t_hi;
+    }
+    double window_s = (double)(t_hi - t_lo) / 1000.0;
+    if (window_s < 86400)
+        window_s = 86400;
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    double *ts = NULL;
+    uint32_t *who = NULL;
+    size_t cap = 0;
+    uint32_t *seen = xcalloc(na ? na : 1, sizeof *seen);
+    uint32_t stamp = 0;
+    for (uint32_t c = 0; c < na; c++) {
+        size_t lo = g->rating_off[c], hi = g->rating_off[c + 1], n = 0;
+        for (size_t i = lo; i < hi; i++) {
+            const rating_ev *e = &g->ratings.v[i];
+            if (e->stars < p->high_stars)
+                continue;
+            if (n + 1 > cap) {
+                cap = cap ? 2 * cap : 64;
+                ts = xreallocarray(ts, cap, sizeof *ts);
+                who = xreallocarray(who, cap, sizeof *who);
+            }
+            ts[n] = (double)e->ts / 1000.0;
+            who[n++] = e->freelancer;
+        }
+        if (n < (size_t)p->burst_min_freelancers)
+            continue;
+        burst_params bp = BURST_PARAMS_INIT;
+        bp.baseline_rate = (double)n / window_s;
+        bp.min_events = (size_t)p->burst_min_freelancers;
+        burst_list bl = {0};
+        int rc = burst_detect(&bl, ts, n, &bp);
+        if (rc != 0) {
+            snprintf(err, errlen, "burst detection failed: %s", burst_strerror(rc));
+            free(ts);
+            free(who);
+            free(seen);
+            return -1;
+        }
+        for (size_t b = 0; b < bl.count; b++) {
+            const burst_interval *bi = &bl.items[b];
+            if (bi->level != 1 || bi->intensity < p->burst_min_intensity ||
+                bi->end - bi->start > p->burst_max_days * 86400.0)
+                continue;
+            stamp++;
+            uint32_t distinct = 0;
+            for (size_t k = bi->first; k <= bi->last; k++)
+                if (seen[who[k]] != stamp)
+                    seen[who[k]] = stamp, distinct++;
+            if (distinct < (uint32_t)p->burst_min_freelancers)
+                continue;
+            st->rating_bursts++;
+            flag(&fl[c], FLAG_RATING_BURST, distinct);
+            stamp++;
+            for (size_t k = bi->first; k <= bi->last; k++) {
+                if (seen[who[k]] == stamp)
+                    continue;
+                seen[who[k]] = stamp;
+                flag(&fl[who[k]], FLAG_RATING_BURST, 1);
+                if (p->w_burst > 0)
+                    link(ctx, c, who[k], p->w_burst / sqrt((double)distinct));
+            }
+        }
+        burst_list_free(&bl);
+    }
+    free(ts);
+    free(who);
+    free(seen);
+    return 0;
+}
+
+/* --- RATING_LOCKSTEP ------------------------------------------------------------ */
+
+/* FRAUDAR on the client x freelancer graph of high ratings: blocks of at least
+ * lockstep_min_clients clients and lockstep_min_freelancers freelancers whose
+ * camouflage-resistant density reaches lockstep_min_density. */
+static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl,
+                    behav_link_fn link, void *ctx, behav_stats *st, char *err, size_t errlen)
+{
+    size_t ne = 0, cap = 0;
+    uint32_t *eu = NULL, *eo = NULL;
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind != EDGE_RATING || e->sum < p->high_stars * e->count)
+            continue;
+        if (ne + 1 > cap) {
+            cap = cap ? 2 * cap : 1024;
+            eu = xreallocarray(eu, cap, sizeof *eu);
+            eo = xreallocarray(eo, cap, sizeof *eo);
+        }
+        eu[ne] = e->a;
+        eo[ne++] = e->b;
+    }
+    int rc = 0;
+    if (ne == 0)
+        goto cleanup;
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    fraudar_graph fg = {na, na, ne, eu, eo, NULL};
+    fraudar_options fo = FRAUDAR_OPTIONS_INIT;
+    fo.max_blocks = 32;
+    fo.min_density = p->lockstep_min_density;
+    fraudar_result fr = {0};
+    int frc = fraudar_detect(&fr, &fg, &fo, NULL);
+    if (frc != 0) {
+        snprintf(err, errlen, "FRAUDAR failed: %s", fraudar_strerror(frc));
+        rc = -1;
+        goto cleanup;
+    }
+    for (size_t b = 0; b < fr.count; b++) {
+        const fraudar_block *bk = &fr.blocks[b];
+        if (bk->n_users < (size_t)p->lockstep_min_clients ||
+            bk->n_objects < (size_t)p->lockstep_min_freelancers || bk->density < p->lockstep_min_density)
+            continue;
+        st->lockstep_blocks++;
+        for (size_t u = 0; u < bk->n_users; u++)
+            flag(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_objects);
+        for (size_t o = 0; o < bk->n_objects; o++)
+            flag(&fl[bk->objects[o]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_users);
+        if (p->w_lockstep > 0) {
+            double w = p->w_lockstep / sqrt((double)(bk->n_users + bk->n_objects - 1));
+            for (size_t u = 0; u < bk->n_users; u++)
+                for (size_t o = 0; o < bk->n_objects; o++)
+                    if (bk->users[u] != bk->objects[o])
+                        link(ctx, bk->users[u], bk->objects[o], w);
+        }
+    }
+    fraudar_result_free(&fr);
+cleanup:
+    free(eu);
+    free(eo);
+    return rc;
+}
+
+/* --- BID_SPAM ---------------------------------------------------------------- */
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Heavy bidding with low acceptance, compared with peers of similar account
+ * age: new freelancers bid a lot, an old account bidding far more than old
+ * accounts do is not a new freelancer. Age groups: < 30 days, < 180 days,
+ * older, unknown (at the end of the data). */
+static void bid_spam(const rs_graph *g, const detect_params *p, acct_flags *fl)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    if (!g->bids.n)
+        return;
+    int64_t t_end = INT64_MIN;
+    for (size_t i = 0; i < g->bids.n; i++)
+        t_end = g->bids.v[i].ts > t_end ? g->bids.v[i].ts : t_end;
+    double *per_group[4] = {NULL};
+    size_t ng[4] = {0}, capg[4] = {0};
+    uint8_t *group = xcalloc(na ? na : 1, 1);
+    for (uint32_t a = 0; a < na; a++) {
+        size_t nb = g->bid_off[a + 1] - g->bid_off[a];
+        int64_t created = g->acct[a].created_at;
+        double age_d = created == INT64_MIN ? -1 : (double)(t_end - created) / 86400e3;
+        group[a] = age_d < 0 ? 3 : age_d < 30 ? 0 : age_d < 180 ? 1 : 2;
+        if (!nb)
+            continue;
+        int k = group[a];
+        UTIL_GROW(per_group[k], capg[k], ng[k] + 1);
+        per_group[k][ng[k]++] = (double)nb;
+    }
+    double p90[4];
+    for (int k = 0; k < 4; k++) {
+        p90[k] = 0;
+        if (!ng[k])
+            continue;
+        qsort(per_group[k], ng[k], sizeof(double), dbl_cmp);
+        p90[k] = per_group[k][(size_t)((double)(ng[k] - 1) * 0.9)];
+    }
+    for (uint32_t a = 0; a < na; a++) {
+        size_t lo = g->bid_off[a], hi = g->bid_off[a + 1], nb = hi - lo, acc = 0;
+        if ((double)nb < p->bid_min)
+            continue;
+        for (size_t i = lo; i < hi; i++)
+            acc += g->bids.v[i].accepted == 1;
+        size_t logins = g->login_off[a + 1] - g->login_off[a];
+        if ((double)acc > p->bid_max_accept * (double)nb)
+            continue;
+        if ((double)nb < p->bid_per_login * (double)(logins ? logins : 1))
+            continue;
+        if ((double)nb < p->bid_peer_factor * p90[group[a]])
+            continue;
+        flag(&fl[a], FLAG_BID_SPAM, (uint32_t)nb);
+    }
+    for (int k = 0; k < 4; k++)
+        free(per_group[k]);
+    free(group);
+}
+
+/* --- payouts ---------------------------------------------------------------- */
+
+static int high_risk(const detect_params *p, const char *cc)
+{
+    for (size_t i = 0; i < p->n_high_risk; i++)
+        if (cc[0] && !strcmp(p->high_risk[i], cc))
+            return 1;
+    return 0;
+}
+
+/* HIGH_RISK_PAYOUT: frequent payouts - at least hr_min_payouts, and at least
+ * hr_min_share of the account's payouts - to destinations in high-risk countries other than the one the
+ * account claims (a freelancer in China paid in China is not the advisory's
+ * red flag; an "American" paid into a PRC bank is). SHARED_PAYOUT: a payout
+ * destination other accounts are paid into too. */
+static void payouts(const rs_graph *g, const detect_params *p, acct_flags *fl)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT), nd = graph_count(g, NODE_DEST);
+    uint32_t *users = xcalloc(nd ? nd : 1, sizeof *users);
+    for (size_t i = 0; i < g->nedges; i++)
+        if (g->edges[i].kind == EDGE_PAYOUT)
+            users[g->edges[i].b]++;
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind == EDGE_PAYOUT && users[e->b] >= 2)
+            flag(&fl[e->a], FLAG_SHARED_PAYOUT, users[e->b] - 1);
+    }
+    for (uint32_t a = 0; a < na; a++) {
+        uint32_t nrisky = 0;
+        for (size_t i = g->payout_off[a]; i < g->payout_off[a + 1]; i++) {
+            const payout_ev *e = &g->payouts.v[i];
+            const char *dc = g->dest[e->dest].country;
+            /* Paid home is not the red flag; an account claiming elsewhere
+             * and paid into a high-risk country is. */
+            if (high_risk(p, dc) && strcmp(dc, g->acct[a].country) != 0)
+                nrisky++;
+        }
+        size_t npay = g->payout_off[a + 1] - g->payout_off[a];
+        if (nrisky >= (uint32_t)p->hr_min_payouts && (double)nrisky >= p->hr_min_share * (double)npay)
+            flag(&fl[a], FLAG_HIGH_RISK_PAYOUT, nrisky);
+    }
+    free(users);
+}
+
+/* --- SELF_DEALING --------------------------------------------------------------- */
+
+typedef struct {
+    uint32_t acct, type, res;
+    int64_t first, last; /* of the account's use of the resource */
+} holding;
+
+static int holding_cmp(const void *pa, const void *pb)
+{
+    const holding *a = pa, *b = pb;
+    if (a->acct != b->acct)
+        return a->acct < b->acct ? -1 : 1;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    return a->res < b->res ? -1 : a->res > b->res;
+}
+
+/* A client and a freelancer it rated or paid that share a payment account, a
+ * device, or an IP used by at most self_ip_max_degree accounts at overlapping
+ * times ("paying themselves"). */
+static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *fl,
+                         behav_link_fn link, void *ctx, behav_stats *st)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT), nip = graph_count(g, NODE_IP);
+    uint32_t *ipdeg = xcalloc(nip ? nip : 1, sizeof *ipdeg);
+    size_t nh = 0, cap = 0;
+    holding *h = NULL;
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind == EDGE_LOGIN)
+            ipdeg[e->b]++;
+    }
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        edge_kind k = (edge_kind)e->kind;
+        if (k != EDGE_LOGIN && k != EDGE_USES_DEVICE && k != EDGE_PAYOUT && k != EDGE_PAYS_WITH)
+            continue;
+        if (k == EDGE_LOGIN && ipdeg[e->b] > (uint32_t)p->self_ip_max_degree)
+            continue;
+        UTIL_GROW(h, cap, nh + 1);
+        h[nh++] = (holding){e->a, (uint32_t)end_type(k), e->b, e->first, e->last};
+    }
+    if (nh)
+        qsort(h, nh, sizeof *h, holding_cmp);
+    size_t *off = xcalloc((size_t)na + 1, sizeof *off);
+    for (size_t i = 0; i < nh; i++)
+        off[h[i].acct + 1]++;
+    for (uint32_t a = 0; a < na; a++)
+        off[a + 1] += off[a];
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind != EDGE_RATING && e->kind != EDGE_CHARGE)
+            continue;
+        /* Merge the two sorted holding lists. */
+        size_t x = off[e->a], xe = off[e->a + 1], y = off[e->b], ye = off[e->b + 1];
+        int shared = 0;
+        while (x < xe && y < ye && !shared) {
+            int c = (h[x].type != h[y].type) ? (h[x].type < h[y].type ? -1 : 1)
+                                               : (h[x].res < h[y].res ? -1 : h[x].res > h[y].res);
+            if (c == 0) {
+                /* An IP counts only when both were on it in overlapping
+                 * periods: addresses are reassigned. */
+                int64_t slack = (int64_t)(p->overlap_window_h * 3600e3);
+                shared = h[x].type != NODE_IP ||
+                         (h[x].first <= h[y].last + slack && h[y].first <= h[x].last + slack);
+                x++;
+                y++;
+            } else if (c < 0)
+                x++;
+            else
+                y++;
+        }
+        if (!shared)
+            continue;
+        st->self_dealing_pairs++;
+        flag(&fl[e->a], FLAG_SELF_DEALING, 1);
+        flag(&fl[e->b], FLAG_SELF_DEALING, 1);
+        if (p->w_self > 0)
+            link(ctx, e->a, e->b, p->w_self);
+    }
+    free(off);
+    free(h);
+    free(ipdeg);
+}
+
+/* --- STRUCTURED_CHARGES ---------------------------------------------------------- */
+
+typedef struct {
+    uint32_t freelancer, n;
+    double total;
+    int64_t first, last;
+} pair_charges;
+
+static int pc_cmp(const void *pa, const void *pb)
+{
+    const pair_charges *a = pa, *b = pb;
+    return a->freelancer < b->freelancer ? -1 : a->freelancer > b->freelancer;
+}
+
+static int u32_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* Many charges from one client to one freelancer adding up to a large sum
+ * over weeks, judged against how that client pays its other freelancers (its
+ * median number of charges per freelancer): a client paying everyone in
+ * milestones is not structuring, one charge per hire and 30 to one freelancer
+ * is. Flags the freelancer (the client is the victim). */
+static void structuring(const rs_graph *g, const detect_params *p, acct_flags *fl,
+                        behav_stats *st)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    pair_charges *pc = NULL;
+    uint32_t *counts = NULL;
+    size_t cap = 0, ccap = 0;
+    for (uint32_t c = 0; c < na; c++) {
+        size_t lo = g->charge_off[c], hi = g->charge_off[c + 1];
+        if (hi - lo < (size_t)p->struct_min_charges)
+            continue;
+        size_t n = 0;
+        for (size_t i = lo; i < hi; i++) {
+            const charge_ev *e = &g->charges.v[i];
+            size_t k = 0;
+            while (k < n && pc[k].freelancer != e->freelancer)
+                k++;
+            if (k == n) {
+                UTIL_GROW(pc, cap, n + 1);
+                pc[n++] = (pair_charges){e->freelancer, 0, 0, e->ts, e->ts};
+            }
+            pc[k].n++;
+            pc[k].total += e->amount;
+            pc[k].first = e->ts < pc[k].first ? e->ts : pc[k].first;
+            pc[k].last = e->ts > pc[k].last ? e->ts : pc[k].last;
+        }
+        qsort(pc, n, sizeof *pc, pc_cmp);
+        for (size_t k = 0; k < n; k++) {
+            if (pc[k].n < (uint32_t)p->struct_min_charges || pc[k].total < p->struct_min_total ||
+                (double)(pc[k].last - pc[k].first) < p->struct_min_days * 86400e3)
+                continue;
+            /* The client's usual charges per freelancer, this one excluded. */
+            size_t m = 0;
+            UTIL_GROW(counts, ccap, n);
+            for (size_t j = 0; j < n; j++)
+                if (j != k)
+                    counts[m++] = pc[j].n;
+            double usual = 1;
+            if (m) {
+                qsort(counts, m, sizeof *counts, u32_cmp);
+                usual = counts[m / 2];
+            }
+            if ((double)pc[k].n < p->struct_vs_client * usual)
+                continue;
+            st->structuring_pairs++;
+            flag(&fl[pc[k].freelancer], FLAG_STRUCTURED_CHARGES, pc[k].n);
+        }
+    }
+    free(pc);
+    free(counts);
+}
+
+int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
+              void *ctx, behav_stats *st, char *err, size_t errlen)
+{
+    memset(st, 0, sizeof *st);
+    if (rating_bursts(g, p, fl, link, ctx, st, err, errlen) != 0)
+        return -1;
+    if (lockstep(g, p, fl, link, ctx, st, err, errlen) != 0)
+        return -1;
+    bid_spam(g, p, fl);
+    payouts(g, p, fl);
+    self_dealing(g, p, fl, link, ctx, st);
+    structuring(g, p, fl, st);
+    return 0;
+}

@@ -1,0 +1,26 @@
+/* behav.h - behavioural red flags: rating bursts (Kleinberg), lockstep rating
+ * blocks (FRAUDAR), bid spam against age peers, high-risk and shared payouts,
+ * self-dealing and structured charges. Part of ring detection (detect.c):
+ * sets flags on accounts and reports client-freelancer links for the
+ * projection, so that shill clients join the ring they inflate.
+ */
+#ifndef RINGSCAN_BEHAV_H
+#define RINGSCAN_BEHAV_H
+
+#include "algorithms/detect.h"
+
+/* Receives one projection link a-b of weight w. */
+typedef void (*behav_link_fn)(void *ctx, uint32_t a, uint32_t b, double w);
+
+typedef struct {
+    uint64_t rating_bursts, lockstep_blocks, structuring_pairs, self_dealing_pairs;
+} behav_stats;
+
+/* Sets the behavioural flags in fl (one per account) and reports links. g
+ * must be finalized. Returns 0, or -1 when FRAUDAR or burst detection fails
+ * (message in err). Cost: O(R log R + B + P + C log C + E log V) for R ratings,
+ * B bids, P payouts, C charges and E rating edges. */
+int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
+              void *ctx, behav_stats *st, char *err, size_t errlen);
+
+#endif
