@@ -141,6 +141,12 @@ check(a["precision"] >= 0.9, "simulated seed 11: precision %.3f >= 0.9" % a["pre
 check(a["recall"] >= 0.8, "simulated seed 11: recall %.3f >= 0.8" % a["recall"])
 worst = max(v["fpr"] for v in e["benign_fpr"].values())
 check(worst <= 0.02, "simulated seed 11: worst benign false-positive rate %.3f <= 0.02" % worst)
+for b in ("shill_rated", "bid_spam", "shared_payout", "laptop_farm", "shared_device"):
+    r = e["behaviour_recall"].get(b)
+    if r and r["accounts"]:
+        check(r["flag_recall"] >= 0.9, "simulated seed 11: %s flagged with its red flag (%.3f)" % (b, r["flag_recall"]))
+check(e["ring_recovery"]["mean_best_jaccard"] >= 0.7,
+      "simulated seed 11: mean best ring Jaccard %.3f >= 0.7" % e["ring_recovery"]["mean_best_jaccard"])
 PYEOF
     cat "$tmp/py3"
     fails=$((fails + $(grep -c '^not ok' "$tmp/py3")))

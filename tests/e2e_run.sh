@@ -161,9 +161,11 @@ for attacker in ["<script>alert(1)</script>", '=HYPERLINK("x")', "a&b\"c'd", "Jo
     res(("account", attacker) in by_label, "attacker id %r comes back unchanged" % attacker)
 
 # Every node and edge carries the Gephi attributes; numbers are finite.
+# Nodes outside rings are coloured by type; ring members by ring.
 colors = {}
 for n, d in g.nodes(data=True):
-    colors.setdefault(d.get("type"), set()).add(d.get("color"))
+    if not d.get("ring_id"):
+        colors.setdefault(d.get("type"), set()).add(d.get("color"))
 res(all(len(c) == 1 and re.fullmatch(r"#[0-9a-fA-F]{6}", str(next(iter(c))))
         for c in colors.values()), "one #rrggbb colour per node type (%s)" % colors)
 res(len({next(iter(c)) for c in colors.values()}) == len(colors), "node types have distinct colours")

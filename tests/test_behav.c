@@ -1,0 +1,280 @@
+/* test_behav.c - behavioural red flags, each against its benign look-alike:
+ * a shill rating burst vs an enterprise client's steady volume and quarter-end
+ * rush; a lockstep block vs scattered honest ratings; an old account spamming
+ * bids vs new freelancers hustling; payouts to a PRC bank from an "American"
+ * vs a freelancer in China paid at home; self-dealing vs an IP reused months
+ * later; structured charges vs a client that pays everyone in milestones. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "algorithms/behav.h"
+
+#define H (3600 * 1000LL)
+#define DAY (24 * H)
+#define T0 1772323200000LL
+
+static uint32_t acct(rs_graph *g, const char *id, int role, const char *claim)
+{
+    uint32_t a = graph_account(g, id, strlen(id), 0);
+    g->acct[a].role = (uint8_t)role;
+    if (claim)
+        memcpy(g->acct[a].country, claim, 3);
+    return a;
+}
+
+/* Account "<prefix><k>". */
+static uint32_t named(rs_graph *g, const char *prefix, int k, int role)
+{
+    char id[48];
+    snprintf(id, sizeof id, "%s%d", prefix, k);
+    return acct(g, id, role, NULL);
+}
+
+static void rate(rs_graph *g, uint32_t c, uint32_t f, int64_t ts, float stars)
+{
+    rating_ev e = {.ts = ts, .client = c, .freelancer = f, .project = GRAPH_NONE, .stars = stars};
+    graph_add_rating(g, &e);
+}
+
+static void noop_link(void *ctx, uint32_t a, uint32_t b, double w)
+{
+    (void)a, (void)b, (void)w;
+    (*(int *)ctx)++;
+}
+
+static acct_flags *run(rs_graph *g, int *links)
+{
+    graph_finalize(g);
+    detect_params p;
+    detect_params_init(&p);
+    static acct_flags fl[4096];
+    memset(fl, 0, sizeof fl);
+    assert_true(graph_count(g, NODE_ACCOUNT) <= 4096);
+    behav_stats st;
+    char err[128];
+    assert_int_equal(behav_run(g, &p, fl, noop_link, links, &st, err, sizeof err), 0);
+    return fl;
+}
+
+static int has(const acct_flags *fl, uint32_t a, flag_code f)
+{
+    return (fl[a].bits >> f) & 1;
+}
+
+static void test_behav__rating_burst_vs_enterprise(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t shill = acct(g, "shill", ROLE_CLIENT, "US");
+    uint32_t ent = acct(g, "enterprise", ROLE_CLIENT, "US");
+    uint32_t f0 = 0, e0 = 0;
+    for (int k = 0; k < 15; k++) { /* 15 freelancers in two days */
+        uint32_t f = named(g, "sf", k, ROLE_FREELANCER);
+        f0 = k == 0 ? f : f0;
+        rate(g, shill, f, T0 + 30 * DAY + k * 3 * H, 5);
+    }
+    for (int d = 0; d < 60; d++) { /* 2 a day, 8 a day in the last 8 days */
+        int per = d >= 52 ? 8 : 2;
+        for (int k = 0; k < per; k++) {
+            uint32_t f = named(g, "ef", d * 10 + k, ROLE_FREELANCER);
+            e0 = (d == 55 && k == 0) ? f : e0;
+            rate(g, ent, f, T0 + d * DAY + k * H, 5);
+        }
+    }
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    assert_true(has(fl, shill, FLAG_RATING_BURST));
+    assert_true(has(fl, f0, FLAG_RATING_BURST));
+    assert_true(fl[shill].evidence[FLAG_RATING_BURST] >= 5);
+    assert_false(has(fl, ent, FLAG_RATING_BURST));
+    assert_false(has(fl, e0, FLAG_RATING_BURST));
+    assert_true(links >= 15); /* the shill is linked to whom it rated */
+    graph_free(g);
+}
+
+static void test_behav__lockstep_block(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t s[3], f[10], h[20], c[20];
+    for (int k = 0; k < 3; k++)
+        s[k] = named(g, "shill", k, ROLE_CLIENT);
+    for (int k = 0; k < 10; k++)
+        f[k] = named(g, "member", k, ROLE_FREELANCER);
+    for (int k = 0; k < 20; k++) {
+        h[k] = named(g, "honest", k, ROLE_FREELANCER);
+        c[k] = named(g, "client", k, ROLE_CLIENT);
+    }
+    /* Spread over two months so no burst fires: this is about the block. */
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 10; k++)
+            rate(g, s[i], f[k], T0 + (i * 10 + k) * 2 * DAY, 5);
+    for (int k = 0; k < 20; k++) { /* honest clients rate one or two each */
+        rate(g, c[k], h[k], T0 + k * DAY, 5);
+        rate(g, c[k], h[(k + 7) % 20], T0 + k * DAY + H, 4);
+    }
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    for (int k = 0; k < 3; k++)
+        assert_true(has(fl, s[k], FLAG_RATING_LOCKSTEP));
+    for (int k = 0; k < 10; k++)
+        assert_true(has(fl, f[k], FLAG_RATING_LOCKSTEP));
+    for (int k = 0; k < 20; k++) {
+        assert_false(has(fl, h[k], FLAG_RATING_LOCKSTEP));
+        assert_false(has(fl, c[k], FLAG_RATING_LOCKSTEP));
+    }
+    graph_free(g);
+}
+
+static void bids(rs_graph *g, uint32_t a, int n, int accepted, int64_t created)
+{
+    g->acct[a].created_at = created;
+    for (int k = 0; k < n; k++) {
+        bid_ev e = {.ts = T0 + 59 * DAY - k * 10 * 60000LL, .freelancer = a, .client = GRAPH_NONE,
+                    .project = GRAPH_NONE, .accepted = (int8_t)(k < accepted)};
+        graph_add_bid(g, &e);
+    }
+    ipaddr ip = {.len = 4, .b = {10, 0, 0, 1}};
+    login_ev l = {.ts = T0, .account = a, .ip = graph_ip(g, &ip), .device = GRAPH_NONE,
+                  .session_s = -1};
+    for (int k = 0; k < 20; k++)
+        graph_add_login(g, &l);
+}
+
+static void test_behav__bid_spam_vs_new_freelancers(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    int64_t old = T0 - 400 * DAY, young = T0 + 40 * DAY;
+    for (int k = 0; k < 30; k++)
+        bids(g, named(g, "old", k, ROLE_FREELANCER), 10 + k, 3, old);
+    uint32_t spam = acct(g, "spammer", ROLE_FREELANCER, NULL);
+    bids(g, spam, 400, 2, old);
+    uint32_t busy = 0;
+    for (int k = 0; k < 30; k++) {
+        uint32_t a = named(g, "new", k, ROLE_FREELANCER);
+        bids(g, a, 300 + 5 * k, 4, young);
+        busy = k == 29 ? a : busy;
+    }
+    uint32_t hired = acct(g, "hired", ROLE_FREELANCER, NULL);
+    bids(g, hired, 400, 100, old); /* many bids, many accepted */
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    assert_true(has(fl, spam, FLAG_BID_SPAM));
+    assert_false(has(fl, busy, FLAG_BID_SPAM));
+    assert_false(has(fl, hired, FLAG_BID_SPAM));
+    graph_free(g);
+}
+
+static void payout(rs_graph *g, uint32_t a, const char *dest, const char *cc, int64_t ts)
+{
+    payout_ev e = {.ts = ts, .amount = 500, .account = a,
+                   .dest = graph_dest(g, dest, strlen(dest), 1), .currency = GRAPH_NONE,
+                   .method = GRAPH_NONE};
+    memcpy(g->dest[e.dest].country, cc, 3);
+    graph_add_payout(g, &e);
+}
+
+static void test_behav__payouts(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t fake = acct(g, "fake-us", ROLE_FREELANCER, "US");
+    uint32_t home = acct(g, "real-cn", ROLE_FREELANCER, "CN");
+    uint32_t once = acct(g, "once-hk", ROLE_FREELANCER, "US");
+    for (int k = 0; k < 4; k++) {
+        payout(g, fake, k ? "icbc-1" : "chase-1", k ? "CN" : "US", T0 + k * DAY);
+        payout(g, home, "icbc-2", "CN", T0 + k * DAY);
+    }
+    for (int k = 0; k < 10; k++)
+        payout(g, once, k ? "chase-2" : "hsbc-hk", k ? "US" : "HK", T0 + k * DAY);
+    uint32_t a1 = acct(g, "agency-a", ROLE_FREELANCER, "IN"), a2 = acct(g, "agency-b", ROLE_FREELANCER, "IN");
+    payout(g, a1, "agency-bank", "IN", T0);
+    payout(g, a2, "agency-bank", "IN", T0);
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    assert_true(has(fl, fake, FLAG_HIGH_RISK_PAYOUT));
+    assert_false(has(fl, home, FLAG_HIGH_RISK_PAYOUT));
+    assert_false(has(fl, once, FLAG_HIGH_RISK_PAYOUT));
+    assert_true(has(fl, a1, FLAG_SHARED_PAYOUT));
+    assert_true(has(fl, a2, FLAG_SHARED_PAYOUT));
+    assert_false(has(fl, fake, FLAG_SHARED_PAYOUT));
+    graph_free(g);
+}
+
+static void charge(rs_graph *g, uint32_t c, uint32_t f, const char *instr, int64_t ts, double amt)
+{
+    charge_ev e = {.ts = ts, .amount = amt, .client = c, .freelancer = f,
+                   .instrument = instr ? graph_dest(g, instr, strlen(instr), 2) : GRAPH_NONE,
+                   .currency = GRAPH_NONE};
+    graph_add_charge(g, &e);
+}
+
+static void test_behav__self_dealing(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t c = acct(g, "shill", ROLE_CLIENT, "US"), f = acct(g, "member", ROLE_FREELANCER, "US");
+    charge(g, c, f, "acct-77", T0, 300);
+    payout(g, f, "acct-77", "CN", T0 + DAY); /* paying itself */
+    /* A client and a freelancer on one ISP address two months apart. */
+    uint32_t c2 = acct(g, "client2", ROLE_CLIENT, "US"), f2 = acct(g, "free2", ROLE_FREELANCER, "US");
+    ipaddr ip = {.len = 4, .b = {10, 9, 9, 9}};
+    uint32_t i = graph_ip(g, &ip);
+    login_ev l1 = {.ts = T0, .account = c2, .ip = i, .device = GRAPH_NONE, .session_s = 600};
+    login_ev l2 = {.ts = T0 + 60 * DAY, .account = f2, .ip = i, .device = GRAPH_NONE, .session_s = 600};
+    graph_add_login(g, &l1);
+    graph_add_login(g, &l2);
+    rate(g, c2, f2, T0 + 61 * DAY, 5);
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    assert_true(has(fl, c, FLAG_SELF_DEALING));
+    assert_true(has(fl, f, FLAG_SELF_DEALING));
+    assert_false(has(fl, c2, FLAG_SELF_DEALING));
+    assert_false(has(fl, f2, FLAG_SELF_DEALING));
+    graph_free(g);
+}
+
+static void test_behav__structuring_vs_milestones(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t victim = acct(g, "victim", ROLE_CLIENT, "US");
+    uint32_t taker = acct(g, "taker", ROLE_FREELANCER, "US");
+    for (int k = 0; k < 30; k++) /* $50,000 in 30 instalments over two months */
+        charge(g, victim, taker, "card-1", T0 + k * 2 * DAY, 50000.0 / 30);
+    for (int k = 0; k < 5; k++) /* its usual way: one charge per hire */
+        charge(g, victim, named(g, "hire", k, ROLE_FREELANCER), "card-1", T0 + k * DAY, 400);
+    uint32_t ms = acct(g, "milestones", ROLE_CLIENT, "US");
+    uint32_t longc = acct(g, "long-contract", ROLE_FREELANCER, "US");
+    for (int k = 0; k < 16; k++) /* a long contract paid every 4 days */
+        charge(g, ms, longc, "card-2", T0 + k * 4 * DAY, 800);
+    for (int f = 0; f < 6; f++) /* everyone else in 4-6 milestones */
+        for (int k = 0; k < 4 + f % 3; k++)
+            charge(g, ms, named(g, "msf", f, ROLE_FREELANCER), "card-2", T0 + k * 5 * DAY, 700);
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    assert_true(has(fl, taker, FLAG_STRUCTURED_CHARGES));
+    assert_int_equal(fl[taker].evidence[FLAG_STRUCTURED_CHARGES], 30);
+    assert_false(has(fl, victim, FLAG_STRUCTURED_CHARGES)); /* the victim is not flagged */
+    assert_false(has(fl, longc, FLAG_STRUCTURED_CHARGES));
+    graph_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_behav__rating_burst_vs_enterprise),
+        cmocka_unit_test(test_behav__lockstep_block),
+        cmocka_unit_test(test_behav__bid_spam_vs_new_freelancers),
+        cmocka_unit_test(test_behav__payouts),
+        cmocka_unit_test(test_behav__self_dealing),
+        cmocka_unit_test(test_behav__structuring_vs_milestones),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
