@@ -20,11 +20,15 @@ static void flag(acct_flags *f, flag_code k, uint32_t n)
 static node_type end_type(edge_kind k)
 {
     switch (k) {
-    case EDGE_LOGIN: return NODE_IP;
-    case EDGE_USES_DEVICE: return NODE_DEVICE;
+    case EDGE_LOGIN:
+        return NODE_IP;
+    case EDGE_USES_DEVICE:
+        return NODE_DEVICE;
     case EDGE_PAYOUT:
-    case EDGE_PAYS_WITH: return NODE_DEST;
-    default: return NODE_ACCOUNT;
+    case EDGE_PAYS_WITH:
+        return NODE_DEST;
+    default:
+        return NODE_ACCOUNT;
     }
 }
 
@@ -92,6 +96,7 @@ static int rating_bursts(const rs_graph *g, const detect_params *p, acct_flags *
                 continue;
             stamp++;
             uint32_t distinct = 0;
+            assert(who && ts);
             for (size_t k = bi->first; k <= bi->last; k++)
                 if (seen[who[k]] != stamp)
                     seen[who[k]] = stamp, distinct++;
@@ -122,8 +127,8 @@ static int rating_bursts(const rs_graph *g, const detect_params *p, acct_flags *
 /* FRAUDAR on the client x freelancer graph of high ratings: blocks of at least
  * lockstep_min_clients clients and lockstep_min_freelancers freelancers whose
  * camouflage-resistant density reaches lockstep_min_density. */
-static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl,
-                    behav_link_fn link, void *ctx, behav_stats *st, char *err, size_t errlen)
+static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
+                    void *ctx, behav_stats *st, char *err, size_t errlen)
 {
     size_t ne = 0, cap = 0;
     uint32_t *eu = NULL, *eo = NULL;
@@ -157,7 +162,8 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl,
     for (size_t b = 0; b < fr.count; b++) {
         const fraudar_block *bk = &fr.blocks[b];
         if (bk->n_users < (size_t)p->lockstep_min_clients ||
-            bk->n_objects < (size_t)p->lockstep_min_freelancers || bk->density < p->lockstep_min_density)
+            bk->n_objects < (size_t)p->lockstep_min_freelancers ||
+            bk->density < p->lockstep_min_density)
             continue;
         st->lockstep_blocks++;
         for (size_t u = 0; u < bk->n_users; u++)
@@ -252,10 +258,10 @@ static int high_risk(const detect_params *p, const char *cc)
 }
 
 /* HIGH_RISK_PAYOUT: frequent payouts - at least hr_min_payouts, and at least
- * hr_min_share of the account's payouts - to destinations in high-risk countries other than the one the
- * account claims (a freelancer in China paid in China is not the advisory's
- * red flag; an "American" paid into a PRC bank is). SHARED_PAYOUT: a payout
- * destination other accounts are paid into too. */
+ * hr_min_share of the account's payouts - to destinations in high-risk countries other than the one
+ * the account claims (a freelancer in China paid in China is not the advisory's red flag; an
+ * "American" paid into a PRC bank is). SHARED_PAYOUT: a payout destination other accounts are paid
+ * into too. */
 static void payouts(const rs_graph *g, const detect_params *p, acct_flags *fl)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT), nd = graph_count(g, NODE_DEST);
@@ -279,7 +285,8 @@ static void payouts(const rs_graph *g, const detect_params *p, acct_flags *fl)
                 nrisky++;
         }
         size_t npay = g->payout_off[a + 1] - g->payout_off[a];
-        if (nrisky >= (uint32_t)p->hr_min_payouts && (double)nrisky >= p->hr_min_share * (double)npay)
+        if (nrisky >= (uint32_t)p->hr_min_payouts &&
+            (double)nrisky >= p->hr_min_share * (double)npay)
             flag(&fl[a], FLAG_HIGH_RISK_PAYOUT, nrisky);
     }
     free(users);
@@ -341,9 +348,10 @@ static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *
         /* Merge the two sorted holding lists. */
         size_t x = off[e->a], xe = off[e->a + 1], y = off[e->b], ye = off[e->b + 1];
         int shared = 0;
+        assert(x == xe || h);
         while (x < xe && y < ye && !shared) {
             int c = (h[x].type != h[y].type) ? (h[x].type < h[y].type ? -1 : 1)
-                                               : (h[x].res < h[y].res ? -1 : h[x].res > h[y].res);
+                                             : (h[x].res < h[y].res ? -1 : h[x].res > h[y].res);
             if (c == 0) {
                 /* An IP counts only when both were on it in overlapping
                  * periods: addresses are reassigned. */
@@ -395,8 +403,7 @@ static int u32_cmp(const void *pa, const void *pb)
  * median number of charges per freelancer): a client paying everyone in
  * milestones is not structuring, one charge per hire and 30 to one freelancer
  * is. Flags the freelancer (the client is the victim). */
-static void structuring(const rs_graph *g, const detect_params *p, acct_flags *fl,
-                        behav_stats *st)
+static void structuring(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_stats *st)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     pair_charges *pc = NULL;
@@ -421,6 +428,7 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
             pc[k].first = e->ts < pc[k].first ? e->ts : pc[k].first;
             pc[k].last = e->ts > pc[k].last ? e->ts : pc[k].last;
         }
+        assert(pc);
         qsort(pc, n, sizeof *pc, pc_cmp);
         for (size_t k = 0; k < n; k++) {
             if (pc[k].n < (uint32_t)p->struct_min_charges || pc[k].total < p->struct_min_total ||
@@ -435,7 +443,8 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
             double usual = 1;
             if (m) {
                 qsort(counts, m, sizeof *counts, u32_cmp);
-                usual = counts[m / 2];
+                size_t mid = m / 2; /* the median */
+                usual = (double)counts[mid];
             }
             if ((double)pc[k].n < p->struct_vs_client * usual)
                 continue;

@@ -29,10 +29,9 @@
 #include <time.h>
 
 static const char *const flag_names[FLAG_COUNT] = {
-    "GEO_HOP",         "SHARED_IP",        "SHARED_DEVICE",    "LONG_SESSION",
-    "REMOTE_ACCESS",   "ANON_NETWORK",     "COUNTRY_MISMATCH", "RATING_BURST",
-    "RATING_LOCKSTEP", "BID_SPAM",         "HIGH_RISK_PAYOUT", "SHARED_PAYOUT",
-    "SELF_DEALING",    "STRUCTURED_CHARGES", "RING_MEMBER"};
+    "GEO_HOP",          "SHARED_IP",        "SHARED_DEVICE", "LONG_SESSION",       "REMOTE_ACCESS",
+    "ANON_NETWORK",     "COUNTRY_MISMATCH", "RATING_BURST",  "RATING_LOCKSTEP",    "BID_SPAM",
+    "HIGH_RISK_PAYOUT", "SHARED_PAYOUT",    "SELF_DEALING",  "STRUCTURED_CHARGES", "RING_MEMBER"};
 
 const char *detect_flag_name(flag_code f)
 {
@@ -196,7 +195,8 @@ static const detect_param_desc param_table[] = {
     P(struct_min_charges, 2, 1e9, "STRUCTURED_CHARGES: charges on one client-freelancer pair"),
     P(struct_min_total, 0, 1e15, "STRUCTURED_CHARGES: adding up to at least"),
     P(struct_min_days, 0, 1e6, "STRUCTURED_CHARGES: spread over at least this many days"),
-    P(struct_vs_client, 1, 1e6, "STRUCTURED_CHARGES: times the client's usual charges per freelancer"),
+    P(struct_vs_client, 1, 1e6,
+      "STRUCTURED_CHARGES: times the client's usual charges per freelancer"),
     P(w_lockstep, 0, 1e6, "projection: client-freelancer weight inside a lockstep block"),
     P(w_burst, 0, 1e6, "projection: client-freelancer weight inside a rating burst"),
     P(w_self, 0, 1e6, "projection: client-freelancer weight when they share infrastructure"),

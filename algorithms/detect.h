@@ -78,22 +78,22 @@ typedef struct {
     double burst_max_days;        /* RATING_BURST: longest burst considered */
     double lockstep_min_density;  /* RATING_LOCKSTEP: FRAUDAR block density */
     double lockstep_min_clients, lockstep_min_freelancers;
-    double bid_min;               /* BID_SPAM: bids at least */
-    double bid_max_accept;        /* BID_SPAM: acceptance ratio at most */
-    double bid_per_login;         /* BID_SPAM: bids per login at least */
-    double bid_peer_factor;       /* BID_SPAM: bids over the age group's 90th percentile */
-    double hr_min_payouts;        /* HIGH_RISK_PAYOUT: payouts to high-risk countries */
-    double hr_min_share;          /* HIGH_RISK_PAYOUT: share of the paid-out amount */
+    double bid_min;         /* BID_SPAM: bids at least */
+    double bid_max_accept;  /* BID_SPAM: acceptance ratio at most */
+    double bid_per_login;   /* BID_SPAM: bids per login at least */
+    double bid_peer_factor; /* BID_SPAM: bids over the age group's 90th percentile */
+    double hr_min_payouts;  /* HIGH_RISK_PAYOUT: payouts to high-risk countries */
+    double hr_min_share;    /* HIGH_RISK_PAYOUT: share of the paid-out amount */
     char high_risk[DETECT_MAX_LIST][3];
     size_t n_high_risk;
-    double struct_min_charges;    /* STRUCTURED_CHARGES: charges on one pair */
-    double struct_min_total;      /* ... adding up to at least */
-    double struct_min_days;       /* ... over at least this many days */
-    double struct_vs_client;      /* ... times the client's usual charges per freelancer */
-    double w_lockstep;            /* projection: client-freelancer link in a lockstep block */
-    double w_burst;               /* projection: client-freelancer link in a rating burst */
-    double w_self;                /* projection: client-freelancer link when self-dealing */
-    double self_ip_max_degree;    /* SELF_DEALING: shared IPs at most this widely used */
+    double struct_min_charges; /* STRUCTURED_CHARGES: charges on one pair */
+    double struct_min_total;   /* ... adding up to at least */
+    double struct_min_days;    /* ... over at least this many days */
+    double struct_vs_client;   /* ... times the client's usual charges per freelancer */
+    double w_lockstep;         /* projection: client-freelancer link in a lockstep block */
+    double w_burst;            /* projection: client-freelancer link in a rating burst */
+    double w_self;             /* projection: client-freelancer link when self-dealing */
+    double self_ip_max_degree; /* SELF_DEALING: shared IPs at most this widely used */
     /* Corroboration weights of an account's own flags, in [0,1] */
     double fw[FLAG_COUNT];
     double remote_device_weight; /* REMOTE_ACCESS on a device (fw[] is IP-only) */

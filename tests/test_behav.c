@@ -135,13 +135,16 @@ static void bids(rs_graph *g, uint32_t a, int n, int accepted, int64_t created)
 {
     g->acct[a].created_at = created;
     for (int k = 0; k < n; k++) {
-        bid_ev e = {.ts = T0 + 59 * DAY - k * 10 * 60000LL, .freelancer = a, .client = GRAPH_NONE,
-                    .project = GRAPH_NONE, .accepted = (int8_t)(k < accepted)};
+        bid_ev e = {.ts = T0 + 59 * DAY - k * 10 * 60000LL,
+                    .freelancer = a,
+                    .client = GRAPH_NONE,
+                    .project = GRAPH_NONE,
+                    .accepted = (int8_t)(k < accepted)};
         graph_add_bid(g, &e);
     }
     ipaddr ip = {.len = 4, .b = {10, 0, 0, 1}};
-    login_ev l = {.ts = T0, .account = a, .ip = graph_ip(g, &ip), .device = GRAPH_NONE,
-                  .session_s = -1};
+    login_ev l = {
+        .ts = T0, .account = a, .ip = graph_ip(g, &ip), .device = GRAPH_NONE, .session_s = -1};
     for (int k = 0; k < 20; k++)
         graph_add_login(g, &l);
 }
@@ -173,8 +176,11 @@ static void test_behav__bid_spam_vs_new_freelancers(void **state)
 
 static void payout(rs_graph *g, uint32_t a, const char *dest, const char *cc, int64_t ts)
 {
-    payout_ev e = {.ts = ts, .amount = 500, .account = a,
-                   .dest = graph_dest(g, dest, strlen(dest), 1), .currency = GRAPH_NONE,
+    payout_ev e = {.ts = ts,
+                   .amount = 500,
+                   .account = a,
+                   .dest = graph_dest(g, dest, strlen(dest), 1),
+                   .currency = GRAPH_NONE,
                    .method = GRAPH_NONE};
     memcpy(g->dest[e.dest].country, cc, 3);
     graph_add_payout(g, &e);
@@ -193,7 +199,8 @@ static void test_behav__payouts(void **state)
     }
     for (int k = 0; k < 10; k++)
         payout(g, once, k ? "chase-2" : "hsbc-hk", k ? "US" : "HK", T0 + k * DAY);
-    uint32_t a1 = acct(g, "agency-a", ROLE_FREELANCER, "IN"), a2 = acct(g, "agency-b", ROLE_FREELANCER, "IN");
+    uint32_t a1 = acct(g, "agency-a", ROLE_FREELANCER, "IN"),
+             a2 = acct(g, "agency-b", ROLE_FREELANCER, "IN");
     payout(g, a1, "agency-bank", "IN", T0);
     payout(g, a2, "agency-bank", "IN", T0);
     int links = 0;
@@ -209,7 +216,10 @@ static void test_behav__payouts(void **state)
 
 static void charge(rs_graph *g, uint32_t c, uint32_t f, const char *instr, int64_t ts, double amt)
 {
-    charge_ev e = {.ts = ts, .amount = amt, .client = c, .freelancer = f,
+    charge_ev e = {.ts = ts,
+                   .amount = amt,
+                   .client = c,
+                   .freelancer = f,
                    .instrument = instr ? graph_dest(g, instr, strlen(instr), 2) : GRAPH_NONE,
                    .currency = GRAPH_NONE};
     graph_add_charge(g, &e);
@@ -223,11 +233,13 @@ static void test_behav__self_dealing(void **state)
     charge(g, c, f, "acct-77", T0, 300);
     payout(g, f, "acct-77", "CN", T0 + DAY); /* paying itself */
     /* A client and a freelancer on one ISP address two months apart. */
-    uint32_t c2 = acct(g, "client2", ROLE_CLIENT, "US"), f2 = acct(g, "free2", ROLE_FREELANCER, "US");
+    uint32_t c2 = acct(g, "client2", ROLE_CLIENT, "US"),
+             f2 = acct(g, "free2", ROLE_FREELANCER, "US");
     ipaddr ip = {.len = 4, .b = {10, 9, 9, 9}};
     uint32_t i = graph_ip(g, &ip);
     login_ev l1 = {.ts = T0, .account = c2, .ip = i, .device = GRAPH_NONE, .session_s = 600};
-    login_ev l2 = {.ts = T0 + 60 * DAY, .account = f2, .ip = i, .device = GRAPH_NONE, .session_s = 600};
+    login_ev l2 = {
+        .ts = T0 + 60 * DAY, .account = f2, .ip = i, .device = GRAPH_NONE, .session_s = 600};
     graph_add_login(g, &l1);
     graph_add_login(g, &l2);
     rate(g, c2, f2, T0 + 61 * DAY, 5);
