@@ -124,6 +124,7 @@ void detect_params_init(detect_params *p)
     p->ring_prevalence_zero = 0.15;
     p->ring_prevalence_full = 0.45;
     p->attach_scale = 0.5;
+    p->ip_attach_corroboration = 0.15;
     p->ring_min_score = 0.40;
     p->own_weight = 0.55;
     p->threshold = 0.5;
@@ -205,6 +206,8 @@ static const detect_param_desc param_table[] = {
     P(ring_prevalence_zero, 0, 1, "ring: mean own-flag score giving no corroboration credit"),
     P(ring_prevalence_full, 1e-9, 1, "ring: mean own-flag score giving full corroboration"),
     P(attach_scale, 1e-9, 1e9, "risk: member's internal link weight for 63% of the ring score"),
+    P(ip_attach_corroboration, 1e-9, 1,
+      "risk: own-flag score at which shared IPs attach a member fully"),
     P(ring_min_score, 0, 1, "ring: communities scoring less are not reported"),
     P(own_weight, 0, 1, "risk: largest contribution of an account's own flags"),
     P(threshold, 0, 1, "flagged = risk_score >= threshold"),
@@ -326,6 +329,7 @@ typedef struct {
     uint64_t key; /* (a << 32 | b) + 1, a < b; 0 = empty slot */
     double w;     /* from devices, destinations and ordinary IPs */
     double wa;    /* from anonymising IPs, capped per pair when read */
+    double wi;    /* the part of w from (ordinary) IPs */
 } pair_slot;
 
 typedef struct {
@@ -343,7 +347,7 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa);
+static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa, double wi);
 
 static void pair_grow(pair_map *pm)
 {
@@ -354,13 +358,13 @@ static void pair_grow(pair_map *pm)
     for (size_t i = 0; i < old.cap; i++)
         if (old.s[i].key)
             pair_add(pm, (uint32_t)((old.s[i].key - 1) >> 32), (uint32_t)(old.s[i].key - 1),
-                     old.s[i].w, old.s[i].wa);
+                     old.s[i].w, old.s[i].wa, old.s[i].wi);
     free(old.s);
 }
 
 /* Adds w (and wa, anonymising-IP weight) to the (a, b) pair. Keys are
  * stored +1 so no key is 0. */
-static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa)
+static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa, double wi)
 {
     if (a > b) {
         uint32_t t = a;
@@ -379,6 +383,7 @@ static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa)
     }
     pm->s[i].w += w;
     pm->s[i].wa += wa;
+    pm->s[i].wi += wi;
 }
 
 /* --- flags --------------------------------------------------------------- */
@@ -576,7 +581,7 @@ static void ip_pass(const rs_graph *g, const detect_params *p, const res_index *
                     for (uint32_t y = x + 1; y < deg; y++) {
                         double w = base * (conc[x * deg + y] ? 1.0 : p->far_apart_factor);
                         pair_add(pm, ips->m[moff + x].acct, ips->m[moff + y].acct, anon ? 0 : w,
-                                 anon ? w : 0);
+                                 anon ? w : 0, anon ? 0 : w);
                     }
                 }
             }
@@ -610,7 +615,7 @@ static void resource_pairs(const res_index *ix, double w, double cap, double exp
         const res_member *m = ix->m + ix->off[r];
         for (uint32_t x = 0; x < deg; x++)
             for (uint32_t y = x + 1; y < deg; y++)
-                pair_add(pm, m[x].acct, m[y].acct, base, 0);
+                pair_add(pm, m[x].acct, m[y].acct, base, 0, 0);
     }
 }
 
@@ -822,7 +827,8 @@ size_t detect_project(const rs_graph *g, const detect_params *p, detect_link **o
         double wa = pm.s[i].wa < p->anon_pair_cap ? pm.s[i].wa : p->anon_pair_cap;
         uint64_t k = pm.s[i].key - 1;
         UTIL_GROW(links, lcap, nl + 1);
-        links[nl++] = (detect_link){(uint32_t)(k >> 32), (uint32_t)k, pm.s[i].w + wa, wa};
+        links[nl++] =
+            (detect_link){(uint32_t)(k >> 32), (uint32_t)k, pm.s[i].w + wa, wa, pm.s[i].wi};
     }
     if (nl)
         qsort(links, nl, sizeof *links, link_cmp);
@@ -838,7 +844,7 @@ size_t detect_project(const rs_graph *g, const detect_params *p, detect_link **o
 static void behav_link(void *ctx, uint32_t a, uint32_t b, double w)
 {
     if (a != b)
-        pair_add(ctx, a, b, w, 0);
+        pair_add(ctx, a, b, w, 0, 0);
 }
 
 int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_result *out,
@@ -904,7 +910,7 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
             continue;
         uint64_t k = pm.s[i].key - 1;
         UTIL_GROW(links, lcap, nl + 1);
-        links[nl++] = (link){(uint32_t)(k >> 32), (uint32_t)k, w, wa};
+        links[nl++] = (link){(uint32_t)(k >> 32), (uint32_t)k, w, wa, pm.s[i].wi};
     }
     free(pm.s);
     if (nl)
@@ -936,12 +942,15 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
     double *csum = xcalloc(nc ? nc : 1, sizeof *csum);
     uint32_t *csize = xcalloc(nc ? nc : 1, sizeof *csize);
     double *attach = xcalloc(nalloc, sizeof *attach);
+    double *attach_ip = xcalloc(nalloc, sizeof *attach_ip);
     for (size_t i = 0; i < nl; i++) {
         if (comm[links[i].a] == comm[links[i].b] && comm[links[i].a] >= 0) {
             cw[comm[links[i].a]] += links[i].w;
             cwa[comm[links[i].a]] += links[i].wa;
-            attach[links[i].a] += links[i].w;
-            attach[links[i].b] += links[i].w;
+            attach[links[i].a] += links[i].w - links[i].wi;
+            attach[links[i].b] += links[i].w - links[i].wi;
+            attach_ip[links[i].a] += links[i].wi;
+            attach_ip[links[i].b] += links[i].wi;
         }
     }
     for (uint32_t a = 0; a < na; a++) {
@@ -1056,7 +1065,12 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
             /* A member inherits the ring score in proportion to how firmly
              * it is attached: an account pulled in by one weak link (an ISP
              * address reassigned months later) gets little of it. */
-            double att = 1.0 - exp(-attach[a] / p->attach_scale);
+            /* Shared IPs attach an account only as far as its own flags
+             * corroborate: strangers on a VPN exit a ring also uses share
+             * nothing else with it. */
+            double ipc = out->corroboration[a] / p->ip_attach_corroboration;
+            double eff = attach[a] + attach_ip[a] * (ipc < 1 ? ipc : 1);
+            double att = 1.0 - exp(-eff / p->attach_scale);
             out->risk[a] = 1.0 - (1.0 - own) * (1.0 - rg->score * att);
         } else {
             out->risk[a] = own;
@@ -1064,6 +1078,7 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
         out->flagged[a] = out->risk[a] >= p->threshold;
     }
     free(attach);
+    free(attach_ip);
     free(cw);
     free(cwa);
     free(csum);

@@ -98,13 +98,14 @@ typedef struct {
     double fw[FLAG_COUNT];
     double remote_device_weight; /* REMOTE_ACCESS on a device (fw[] is IP-only) */
     /* Ring score and decision */
-    double ring_strength_scale;  /* internal weight per member for strength 0.63 */
-    double ring_prevalence_zero; /* mean corroboration giving no credit */
-    double ring_prevalence_full; /* mean corroboration giving full credit */
-    double attach_scale;         /* member link weight for 63% of ring score */
-    double ring_min_score;       /* communities scoring less are not rings */
-    double own_weight;           /* how much own flags alone can add to risk */
-    double threshold;            /* flagged = risk_score >= threshold */
+    double ring_strength_scale;     /* internal weight per member for strength 0.63 */
+    double ring_prevalence_zero;    /* mean corroboration giving no credit */
+    double ring_prevalence_full;    /* mean corroboration giving full credit */
+    double attach_scale;            /* member link weight for 63% of ring score */
+    double ip_attach_corroboration; /* own score at which IP links attach fully */
+    double ring_min_score;          /* communities scoring less are not rings */
+    double own_weight;              /* how much own flags alone can add to risk */
+    double threshold;               /* flagged = risk_score >= threshold */
 } detect_params;
 
 /* Fills p with the documented defaults. */
@@ -175,6 +176,7 @@ typedef struct {
     uint32_t a, b;
     double w;  /* total weight, as Leiden sees it */
     double wa; /* the part from anonymising IPs (already capped per pair) */
+    double wi; /* the part from ordinary IPs */
 } detect_link;
 
 /* The weighted projection alone, before min_link filtering, sorted by (a, b);
