@@ -992,9 +992,50 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
         rg->last_seen = INT64_MIN;
         ring_idx[c] = (int32_t)out->nrings++;
     }
+    /* Risk: own flags, plus the community's ring score as far as the
+     * account is attached to it. */
+    for (uint32_t a = 0; a < na; a++) {
+        int32_t r = comm[a] >= 0 ? ring_idx[comm[a]] : -1;
+        double own = p->own_weight * out->corroboration[a];
+        if (r >= 0) {
+            /* A member inherits the ring score in proportion to how firmly
+             * it is attached: an account pulled in by one weak link (an ISP
+             * address reassigned months later) gets little of it, and shared
+             * IPs attach it only as far as its own flags corroborate
+             * (strangers on a VPN exit a ring also uses share nothing else). */
+            double ipc = out->corroboration[a] / p->ip_attach_corroboration;
+            double eff = attach[a] + attach_ip[a] * (ipc < 1 ? ipc : 1);
+            double att = 1.0 - exp(-eff / p->attach_scale);
+            out->risk[a] = 1.0 - (1.0 - own) * (1.0 - out->rings[r].score * att);
+        } else {
+            out->risk[a] = own;
+        }
+        out->flagged[a] = out->risk[a] >= p->threshold;
+    }
+    /* A ring lists the community's flagged accounts; one with fewer than
+     * two is not a ring. */
+    uint32_t *listed = xcalloc(out->nrings ? out->nrings : 1, sizeof *listed);
+    for (uint32_t a = 0; a < na; a++)
+        if (comm[a] >= 0 && ring_idx[comm[a]] >= 0 && out->flagged[a])
+            listed[ring_idx[comm[a]]]++;
+    {
+        size_t kept = 0;
+        int32_t *renum = xreallocarray(NULL, out->nrings ? out->nrings : 1, sizeof *renum);
+        for (size_t r = 0; r < out->nrings; r++) {
+            renum[r] = listed[r] >= 2 ? (int32_t)kept : -1;
+            if (listed[r] >= 2)
+                out->rings[kept++] = out->rings[r];
+        }
+        for (size_t cc = 0; cc < nc; cc++)
+            if (ring_idx[cc] >= 0)
+                ring_idx[cc] = renum[ring_idx[cc]];
+        out->nrings = kept;
+        free(renum);
+    }
+    free(listed);
     /* Members. */
     for (uint32_t a = 0; a < na; a++) {
-        out->ring_of[a] = comm[a] >= 0 ? ring_idx[comm[a]] : -1;
+        out->ring_of[a] = comm[a] >= 0 && out->flagged[a] ? ring_idx[comm[a]] : -1;
         if (out->ring_of[a] < 0)
             continue;
         ring *rg = &out->rings[out->ring_of[a]];
@@ -1056,26 +1097,11 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
     }
     for (uint32_t a = 0; a < na; a++) {
         int32_t r = out->ring_of[a];
-        double own = p->own_weight * out->corroboration[a];
-        if (r >= 0) {
-            ring *rg = &out->rings[r];
-            for (int k = 0; k < FLAG_COUNT; k++)
-                if (out->flags[a].bits & (1u << k))
-                    rg->flag_counts[k]++;
-            /* A member inherits the ring score in proportion to how firmly
-             * it is attached: an account pulled in by one weak link (an ISP
-             * address reassigned months later) gets little of it. */
-            /* Shared IPs attach an account only as far as its own flags
-             * corroborate: strangers on a VPN exit a ring also uses share
-             * nothing else with it. */
-            double ipc = out->corroboration[a] / p->ip_attach_corroboration;
-            double eff = attach[a] + attach_ip[a] * (ipc < 1 ? ipc : 1);
-            double att = 1.0 - exp(-eff / p->attach_scale);
-            out->risk[a] = 1.0 - (1.0 - own) * (1.0 - rg->score * att);
-        } else {
-            out->risk[a] = own;
-        }
-        out->flagged[a] = out->risk[a] >= p->threshold;
+        if (r < 0)
+            continue;
+        for (int k = 0; k < FLAG_COUNT; k++)
+            if (out->flags[a].bits & (1u << k))
+                out->rings[r].flag_counts[k]++;
     }
     free(attach);
     free(attach_ip);

@@ -298,7 +298,14 @@ static void test_detect__ring_found_and_thresholds(void **state)
     rs_graph *g = graph_new();
     team(g, "op", 6, 1, 1);
     team(g, "fam", 6, 0, 2);
+    /* A stranger on the ring's line (say a VPN exit it also uses) at the same
+     * hours, with nothing else in common and no red flag of its own. */
+    uint32_t stranger = acct(g, "stranger", "CN");
+    uint32_t line = ip(g, 1, "CN", 0);
+    for (int d = 0; d < 10; d++)
+        login(g, stranger, line, dev(g, "own-phone"), T0 + d * DAY + 300000, 3600);
     detect_result r = run(g, &p);
+    assert_false(r.flagged[stranger]);
     assert_int_equal(r.nrings, 1);
     assert_string_equal(r.rings[0].id, "R0001");
     assert_int_equal(r.rings[0].nmembers, 6);
