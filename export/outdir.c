@@ -6,6 +6,7 @@
  */
 #include "export/outdir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@ struct outdir {
     char *dir, *staging;
     char **names;
     size_t n, cap;
+    char **dirs; /* staged directory trees */
+    size_t ndirs, dirs_cap;
 };
 
 static int mkdir_p(const char *path)
@@ -98,6 +101,81 @@ int outdir_close(outdir *od, FILE *f, const char *name, rs_error *err)
     return RS_OK;
 }
 
+int outdir_add_dir(outdir *od, const char *name, rs_error *err)
+{
+    char *p = join(od->staging, name);
+    int rc = RS_OK;
+    if (mkdir(p, 0777) != 0)
+        rc = rs_error_set(err, RS_E_IO, p, 0, 0, "cannot create: %s", strerror(errno));
+    free(p);
+    if (rc == RS_OK) {
+        UTIL_GROW(od->dirs, od->dirs_cap, od->ndirs + 1);
+        od->dirs[od->ndirs++] = xstrdup(name);
+    }
+    return rc;
+}
+
+const char *outdir_staging_path(const outdir *od)
+{
+    return od->staging;
+}
+
+int outdir_rmtree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(sb.st_mode))
+        return unlink(path) == 0 ? 0 : -1;
+    int rc = 0;
+    DIR *d = opendir(path);
+    if (d) {
+        const struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            char *c = join(path, de->d_name);
+            if (outdir_rmtree(c) != 0)
+                rc = -1;
+            free(c);
+        }
+        closedir(d);
+    }
+    if (rmdir(path) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* Moves staging/name over dir/name: the old tree goes aside into the staging
+ * directory first (rename cannot replace a non-empty directory), is restored
+ * if the new one cannot move in, and is removed afterwards. */
+static int swap_dir(outdir *od, const char *name, rs_error *err)
+{
+    char *from = join(od->staging, name), *to = join(od->dir, name);
+    size_t l = strlen(od->staging) + strlen(name) + 8;
+    char *aside = xmalloc(l);
+    snprintf(aside, l, "%s/.old-%s", od->staging, name);
+    int rc = RS_OK, moved_aside = 0;
+    struct stat sb;
+    if (lstat(to, &sb) == 0) {
+        if (rename(to, aside) != 0)
+            rc = rs_error_set(err, RS_E_IO, to, 0, 0, "cannot move aside: %s", strerror(errno));
+        else
+            moved_aside = 1;
+    }
+    if (rc == RS_OK && rename(from, to) != 0) {
+        rc = rs_error_set(err, RS_E_IO, to, 0, 0, "cannot move into place: %s", strerror(errno));
+        if (moved_aside && rename(aside, to) == 0)
+            moved_aside = 0;
+    }
+    if (moved_aside && rc == RS_OK)
+        outdir_rmtree(aside);
+    free(aside);
+    free(from);
+    free(to);
+    return rc;
+}
+
 static int rename_one(outdir *od, const char *name, rs_error *err)
 {
     char *from = join(od->staging, name), *to = join(od->dir, name);
@@ -113,6 +191,8 @@ int outdir_commit(outdir *od, rs_error *err)
 {
     int rc = RS_OK;
     int has_run = 0;
+    for (size_t i = 0; i < od->ndirs && rc == RS_OK; i++)
+        rc = swap_dir(od, od->dirs[i], err);
     for (size_t i = 0; i < od->n && rc == RS_OK; i++) {
         if (strcmp(od->names[i], "run.json") == 0) {
             has_run = 1;
@@ -136,6 +216,11 @@ void outdir_abort(outdir *od)
         unlink(p);
         free(p);
     }
+    for (size_t i = 0; i < od->ndirs; i++) {
+        char *p = join(od->staging, od->dirs[i]);
+        outdir_rmtree(p);
+        free(p);
+    }
     rmdir(od->staging);
     outdir_free(od);
 }
@@ -147,6 +232,9 @@ void outdir_free(outdir *od)
     for (size_t i = 0; i < od->n; i++)
         free(od->names[i]);
     free(od->names);
+    for (size_t i = 0; i < od->ndirs; i++)
+        free(od->dirs[i]);
+    free(od->dirs);
     free(od->staging);
     free(od->dir);
     free(od);

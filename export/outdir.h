@@ -21,8 +21,21 @@ FILE *outdir_open(outdir *od, const char *name, rs_error *err);
 /* Closes f, reporting any deferred write error for name. */
 int outdir_close(outdir *od, FILE *f, const char *name, rs_error *err);
 
-/* Renames every staged file into dir (run.json last) and removes the staging
- * directory. Returns RS_OK or RS_E_IO. */
+/* Creates the directory name (a plain name, e.g. "evidence") in the staging
+ * directory and registers it: on commit the whole tree replaces any previous
+ * tree of that name in dir; on abort it is removed. Returns RS_OK or RS_E_IO.
+ * Writers fill it through outdir_staging_path. */
+int outdir_add_dir(outdir *od, const char *name, rs_error *err);
+/* The staging directory's path (borrowed, valid until commit/abort). */
+const char *outdir_staging_path(const outdir *od);
+/* Removes path and, if it is a directory, everything below it (symbolic
+ * links are removed, never followed). Returns 0, or -1 if something stayed. */
+int outdir_rmtree(const char *path);
+
+/* Renames every staged file and directory into dir (run.json last) and
+ * removes the staging directory. A directory replacing an earlier one is
+ * swapped in with two renames (old aside, new in) and the old one removed. Returns RS_OK or
+ * RS_E_IO. */
 int outdir_commit(outdir *od, rs_error *err);
 /* Removes the staging directory and everything staged. Frees od. NULL ok. */
 void outdir_abort(outdir *od);

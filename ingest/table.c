@@ -436,6 +436,8 @@ static void process_row(reader *r)
         }
     }
     if (r->fn) {
+        if (r->o->row_line)
+            *r->o->row_line = r->rec_line;
         int bad_col = -1;
         const char *why = "rejected";
         if (r->fn(r->ctx, r->vals, &bad_col, &why) != 0) {

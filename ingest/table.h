@@ -73,11 +73,14 @@ typedef struct {
      * table_stats.sha256 is left for its owner to fill. */
     void (*hash_sink)(void *ctx, const void *data, size_t n);
     void *hash_ctx;
+    /* When non-NULL, set to the first physical line of each row before the
+     * row callback runs (for provenance: which line a row came from). */
+    long *row_line;
 } table_opts;
 
 #define TABLE_OPTS_INIT                                                                            \
     {                                                                                              \
-        0, 1000, NULL, 20, 0, NULL, NULL, NULL                                                     \
+        0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL                                               \
     }
 
 /* Reads path (shown as display in messages) as table tid. jsonl selects the
