@@ -61,6 +61,17 @@ cleanup:
     return rc;
 }
 
+void bagit_sha256_mem(const void *data, size_t n, char hex[65])
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned dl = 0;
+    hex[0] = '\0';
+    if (EVP_Digest(data, n, d, &dl, EVP_sha256(), NULL) != 1)
+        return;
+    for (unsigned i = 0; i < dl && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
 /* Writes text to dir/name; RS_OK or RS_E_IO. */
 static int write_text(const char *dir, const char *name, const char *text, size_t n, rs_error *err)
 {

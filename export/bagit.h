@@ -24,6 +24,9 @@ typedef struct {
  * (when non-NULL) gets its size. Returns RS_OK or RS_E_IO with err set. */
 int bagit_sha256_file(const char *path, char hex[65], uint64_t *bytes, rs_error *err);
 
+/* SHA-256 of data[0..n) as 64 lower-case hex digits plus NUL. */
+void bagit_sha256_mem(const void *data, size_t n, char hex[65]);
+
 /* Writes NAME (e.g. "manifest-sha256.txt") in dir listing the SHA-256 of each
  * of the n files paths[i] (relative to dir) in the order given. *bytes and
  * *count (when non-NULL) get the total size and number of files listed.

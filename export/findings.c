@@ -188,65 +188,68 @@ char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
     return out;
 }
 
+json_t *findings_ring_json(const rs_graph *g, const detect_result *r, size_t i)
+{
+    char t[TS_FMT_LEN];
+    const ring *rg = &r->rings[i];
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(rg->id));
+    json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
+    json_object_set_new(o, "score", jout_real(rg->score));
+    json_t *bd = json_object();
+    json_object_set_new(bd, "link_strength", jout_real(rg->strength));
+    json_object_set_new(bd, "corroboration_mean", jout_real(rg->prevalence));
+    json_object_set_new(bd, "internal_weight", jout_real(rg->internal_weight));
+    json_object_set_new(bd, "density", jout_real(rg->density));
+    json_object_set_new(o, "score_breakdown", bd);
+    json_object_set_new(o, "size",
+                        json_integer((json_int_t)rg->nmembers + (json_int_t)rg->nshills));
+    json_t *mem = json_array(), *sh = json_array();
+    for (size_t k = 0; k < rg->nmembers; k++)
+        json_array_append_new(mem, acct_json(g, r, rg->members[k]));
+    for (size_t k = 0; k < rg->nshills; k++)
+        json_array_append_new(sh, acct_json(g, r, rg->shills[k]));
+    json_object_set_new(o, "members", mem);
+    json_object_set_new(o, "shill_clients", sh);
+    json_t *res = json_array();
+    size_t shown = rg->nres < 100 ? rg->nres : 100;
+    for (size_t k = 0; k < shown; k++) {
+        const ring_resource *x = &rg->res[k];
+        json_t *ro = json_object();
+        char lb[IPADDR_STRLEN];
+        json_object_set_new(ro, "type", json_string(res_type_name(x->type)));
+        json_object_set_new(ro, "id", jout_string(graph_label(g, (node_type)x->type, x->id, lb)));
+        json_object_set_new(ro, "members_using", json_integer(x->members));
+        json_object_set_new(ro, "accounts_using", json_integer(x->degree));
+        if (x->type == NODE_IP && g->ip[x->id].country[0])
+            json_object_set_new(ro, "country", json_string(g->ip[x->id].country));
+        if (x->type == NODE_DEST && g->dest[x->id].country[0])
+            json_object_set_new(ro, "country", json_string(g->dest[x->id].country));
+        json_array_append_new(res, ro);
+    }
+    json_object_set_new(o, "shared_infrastructure", res);
+    json_object_set_new(o, "shared_infrastructure_total", json_integer((json_int_t)rg->nres));
+    json_t *fc = json_object();
+    for (int k = 0; k < FLAG_COUNT; k++)
+        if (rg->flag_counts[k])
+            json_object_set_new(fc, detect_flag_name((flag_code)k),
+                                json_integer(rg->flag_counts[k]));
+    json_object_set_new(o, "flag_counts", fc);
+    if (rg->first_seen != INT64_MAX) {
+        json_object_set_new(o, "first_seen", json_string(ts_format(rg->first_seen, t)));
+        json_object_set_new(o, "last_seen", json_string(ts_format(rg->last_seen, t)));
+    }
+    char *ex = findings_explain(g, r, i);
+    json_object_set_new(o, "explanation", jout_string(ex));
+    free(ex);
+    return o;
+}
+
 int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r, const detect_params *p)
 {
     json_t *root = json_object(), *arr = json_array();
-    char t[TS_FMT_LEN];
-    for (size_t i = 0; i < r->nrings; i++) {
-        const ring *rg = &r->rings[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(rg->id));
-        json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
-        json_object_set_new(o, "score", jout_real(rg->score));
-        json_t *bd = json_object();
-        json_object_set_new(bd, "link_strength", jout_real(rg->strength));
-        json_object_set_new(bd, "corroboration_mean", jout_real(rg->prevalence));
-        json_object_set_new(bd, "internal_weight", jout_real(rg->internal_weight));
-        json_object_set_new(bd, "density", jout_real(rg->density));
-        json_object_set_new(o, "score_breakdown", bd);
-        json_object_set_new(o, "size",
-                            json_integer((json_int_t)rg->nmembers + (json_int_t)rg->nshills));
-        json_t *mem = json_array(), *sh = json_array();
-        for (size_t k = 0; k < rg->nmembers; k++)
-            json_array_append_new(mem, acct_json(g, r, rg->members[k]));
-        for (size_t k = 0; k < rg->nshills; k++)
-            json_array_append_new(sh, acct_json(g, r, rg->shills[k]));
-        json_object_set_new(o, "members", mem);
-        json_object_set_new(o, "shill_clients", sh);
-        json_t *res = json_array();
-        size_t shown = rg->nres < 100 ? rg->nres : 100;
-        for (size_t k = 0; k < shown; k++) {
-            const ring_resource *x = &rg->res[k];
-            json_t *ro = json_object();
-            char lb[IPADDR_STRLEN];
-            json_object_set_new(ro, "type", json_string(res_type_name(x->type)));
-            json_object_set_new(ro, "id",
-                                jout_string(graph_label(g, (node_type)x->type, x->id, lb)));
-            json_object_set_new(ro, "members_using", json_integer(x->members));
-            json_object_set_new(ro, "accounts_using", json_integer(x->degree));
-            if (x->type == NODE_IP && g->ip[x->id].country[0])
-                json_object_set_new(ro, "country", json_string(g->ip[x->id].country));
-            if (x->type == NODE_DEST && g->dest[x->id].country[0])
-                json_object_set_new(ro, "country", json_string(g->dest[x->id].country));
-            json_array_append_new(res, ro);
-        }
-        json_object_set_new(o, "shared_infrastructure", res);
-        json_object_set_new(o, "shared_infrastructure_total", json_integer((json_int_t)rg->nres));
-        json_t *fc = json_object();
-        for (int k = 0; k < FLAG_COUNT; k++)
-            if (rg->flag_counts[k])
-                json_object_set_new(fc, detect_flag_name((flag_code)k),
-                                    json_integer(rg->flag_counts[k]));
-        json_object_set_new(o, "flag_counts", fc);
-        if (rg->first_seen != INT64_MAX) {
-            json_object_set_new(o, "first_seen", json_string(ts_format(rg->first_seen, t)));
-            json_object_set_new(o, "last_seen", json_string(ts_format(rg->last_seen, t)));
-        }
-        char *ex = findings_explain(g, r, i);
-        json_object_set_new(o, "explanation", jout_string(ex));
-        free(ex);
-        json_array_append_new(arr, o);
-    }
+    for (size_t i = 0; i < r->nrings; i++)
+        json_array_append_new(arr, findings_ring_json(g, r, i));
     json_object_set_new(root, "rings", arr);
     json_object_set_new(root, "threshold", jout_real(p->threshold));
     json_object_set_new(root, "ring_min_score", jout_real(p->ring_min_score));

@@ -22,6 +22,8 @@ int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r,
                          const detect_params *p);
 /* The explanation paragraph of ring i (new string, caller frees). */
 char *findings_explain(const rs_graph *g, const detect_result *r, size_t i);
+/* Ring i as rings.json lists it (new reference). */
+json_t *findings_ring_json(const rs_graph *g, const detect_result *r, size_t i);
 /* Detector counts for run.json (new reference). */
 json_t *findings_summary(const rs_graph *g, const detect_result *r);
 

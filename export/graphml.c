@@ -45,6 +45,21 @@ uint32_t graphml_node_count(const rs_graph *g)
            graph_count(g, NODE_DEST);
 }
 
+node_type graphml_node_decode(const rs_graph *g, uint32_t gid, uint32_t *id)
+{
+    static const node_type order[] = {NODE_ACCOUNT, NODE_IP, NODE_DEVICE, NODE_DEST};
+    for (size_t i = 0; i < 3; i++) {
+        uint32_t n = graph_count(g, order[i]);
+        if (gid < n) {
+            *id = gid;
+            return order[i];
+        }
+        gid -= n;
+    }
+    *id = gid;
+    return NODE_DEST;
+}
+
 static node_type edge_src_type(const rs_graph *g, const rs_edge *e)
 {
     (void)g;
@@ -65,6 +80,11 @@ static node_type edge_dst_type(const rs_edge *e)
     default:
         return NODE_ACCOUNT;
     }
+}
+
+node_type graphml_edge_target_type(const rs_edge *e)
+{
+    return edge_dst_type(e);
 }
 
 static void key(rs_buf *b, const char *id, const char *for_, const char *type)

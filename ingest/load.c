@@ -249,6 +249,13 @@ static int on_port(void *ctx, const tvalue *vals, int *bad_col, const char **why
 static const table_row_fn handlers[TABLE_COUNT] = {on_account, on_login,  on_bid, on_rating,
                                                    on_payout,  on_charge, on_port};
 
+int load_check_row(table_id t, const tvalue *vals)
+{
+    int bad_col;
+    const char *why;
+    return handlers[t](NULL, vals, &bad_col, &why);
+}
+
 /* Consumer side of the pipeline: the row was checked by the producer. */
 static void apply_row(rs_graph *g, table_id t, const tvalue *vals)
 {

@@ -39,4 +39,10 @@ void load_set_free(load_set *set);
  * Otherwise the first fatal error is returned, unprinted. */
 int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going, rs_error *err);
 
+/* The loader's own row checks beyond the column types (a client rating
+ * itself, a port observation with neither ip nor device, ...): 0 when a
+ * typed row of table t would be loaded, else RS_E_VALUE. Lets a second pass
+ * over the inputs see exactly the rows the graph was built from. */
+int load_check_row(table_id t, const tvalue *vals);
+
 #endif

@@ -5,10 +5,13 @@
 #include "algorithms/algo.h"
 #include "datasets/eval/eval.h"
 #include "datasets/gen/gen.h"
+#include "export/bagit.h"
+#include "export/evidence.h"
 #include "export/findings.h"
 #include "export/graphml.h"
 #include "export/jsonout.h"
 #include "export/outdir.h"
+#include "export/report.h"
 #include "graph/graph.h"
 #include "graph/util.h"
 #include "ingest/geoip.h"
@@ -27,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <zlib.h>
@@ -362,6 +366,77 @@ static int write_rings_cb(FILE *f, const void *vctx)
     return findings_write_rings(f, x->g, x->det, x->params);
 }
 
+static int write_index_cb(FILE *f, const void *vctx)
+{
+    const export_ctx *x = vctx;
+    return report_write_index(f, x->g, x->det);
+}
+
+/* "igraph 0.10.2, jansson 2.14, ..." in name order (new string). */
+static char *libraries_text(void)
+{
+    json_t *libs = libraries_json();
+    const char *names[16];
+    size_t n = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(libs, k, v)
+    {
+        if (n < 16)
+            names[n++] = k;
+    }
+    qsort(names, n, sizeof *names, util_strcmp_p);
+    rs_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s%s %s", i ? ", " : "", names[i],
+                   json_string_value(json_object_get(libs, names[i])));
+    char *out = xstrdup(b.data ? b.data : "");
+    buf_free(&b);
+    json_decref(libs);
+    return out;
+}
+
+/* The run time recorded in evidence bags: SOURCE_DATE_EPOCH when set to a
+ * valid integer (reproducible builds convention), else the clock. */
+static int64_t run_time_utc(void)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (e && *e) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(e, &end, 10);
+        if (!*end && !errno && v >= 0 && v < 253402300800LL)
+            return (int64_t)v;
+    }
+    return (int64_t)time(NULL);
+}
+
+/* OUT_DIR/evidence/ (one BagIt bag per ring) and OUT_DIR/index.html. */
+static int write_evidence(outdir *od, const export_ctx *xc, const load_set *set,
+                          const rs_config *cfg, rs_error *err)
+{
+    int rc = outdir_add_dir(od, "evidence", err);
+    if (rc != RS_OK)
+        return rc;
+    json_t *cj = config_to_json(cfg);
+    char *cs = json_dumps(cj, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(17));
+    char chash[65];
+    bagit_sha256_mem(cs ? cs : "", cs ? strlen(cs) : 0, chash);
+    free(cs);
+    json_decref(cj);
+    char *libs = libraries_text();
+    evidence_meta m = {RINGSCAN_VERSION, libs, cfg->seed, chash, run_time_utc()};
+    size_t l = strlen(outdir_staging_path(od)) + sizeof "/evidence";
+    char *root = xmalloc(l);
+    snprintf(root, l, "%s/evidence", outdir_staging_path(od));
+    rc = evidence_write(root, xc->g, xc->det, set, &m, err);
+    free(root);
+    free(libs);
+    if (rc == RS_OK)
+        rc = write_file(od, "index.html", write_index_cb, xc, err);
+    return rc;
+}
+
 static int cmd_run_main(int argc, char **argv, char **argv_given);
 
 static int cmd_run(int argc, char **argv)
@@ -532,7 +607,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     export_ctx xc = {g, &det, &cfg.detect, cfg.full_graph};
     if ((rc = write_file(od, "accounts.csv", write_accounts_cb, &xc, &err)) != RS_OK ||
         (rc = write_file(od, "rings.json", write_rings_cb, &xc, &err)) != RS_OK ||
-        (rc = write_file(od, "graph.graphml", write_graphml_cb, &xc, &err)) != RS_OK)
+        (rc = write_file(od, "graph.graphml", write_graphml_cb, &xc, &err)) != RS_OK ||
+        (rc = write_evidence(od, &xc, &set, &cfg, &err)) != RS_OK)
         goto cleanup;
     phase_end(&pc);
 
@@ -568,9 +644,9 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     }
     json_object_set_new(run, "phases", ph);
     json_object_set_new(run, "detection", findings_summary(g, &det));
-    json_object_set_new(
-        run, "outputs",
-        json_pack("[s, s, s, s]", "accounts.csv", "rings.json", "graph.graphml", "run.json"));
+    json_object_set_new(run, "outputs",
+                        json_pack("[s, s, s, s, s, s]", "accounts.csv", "rings.json",
+                                  "graph.graphml", "index.html", "evidence/", "run.json"));
     FILE *rf = outdir_open(od, "run.json", &err);
     if (!rf) {
         rc = RS_E_IO;
@@ -589,8 +665,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     od = NULL;
     if (!quiet)
         fprintf(stderr,
-                "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml and run.json "
-                "in %s\n",
+                "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml, index.html, "
+                "evidence/ and run.json in %s\n",
                 det.nrings, det.nrings == 1 ? "" : "s", out_dir);
 
 cleanup:

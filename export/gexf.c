@@ -1,0 +1,122 @@
+/* gexf.c - GEXF 1.3 dynamic subgraph writer; see gexf.h. Every string from
+ * the input goes through text_xml_escape. */
+#include "export/gexf.h"
+
+#include "export/graphml.h"
+#include "export/text.h"
+#include "ingest/ts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const unsigned char gexf_rgb[NODE_TYPE_COUNT][3] = {
+    {31, 119, 180}, {255, 127, 14}, {127, 127, 127}, {44, 160, 44}, {148, 103, 189}};
+
+/* Index of gid in the ascending nodes array, or SIZE_MAX. */
+static size_t find_node(const gexf_sub *s, uint32_t gid)
+{
+    size_t lo = 0, hi = s->nnodes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->nodes[mid] < gid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->nnodes && s->nodes[lo] == gid ? lo : SIZE_MAX;
+}
+
+int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
+{
+    rs_buf b = {0};
+    int rc = 0;
+    int64_t *start = xreallocarray(NULL, s->nnodes ? s->nnodes : 1, sizeof *start);
+    for (size_t i = 0; i < s->nnodes; i++)
+        start[i] = INT64_MAX;
+    for (size_t k = 0; k < s->nedges; k++) {
+        const rs_edge *e = &g->edges[s->edges[k]];
+        size_t ia = find_node(s, graphml_node_id(g, NODE_ACCOUNT, e->a));
+        size_t ib = find_node(s, graphml_node_id(g, graphml_edge_target_type(e), e->b));
+        if (ia != SIZE_MAX && e->first < start[ia])
+            start[ia] = e->first;
+        if (ib != SIZE_MAX && e->first < start[ib])
+            start[ib] = e->first;
+    }
+    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" "
+                 "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                 "xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" "
+                 "version=\"1.3\">\n"
+                 "  <meta>\n    <creator>ringscan</creator>\n"
+                 "    <description>ring subgraph; edges live from first to last "
+                 "observation (UTC)</description>\n  </meta>\n"
+                 "  <graph mode=\"dynamic\" defaultedgetype=\"directed\" timeformat=\"dateTime\" "
+                 "timezone=\"UTC\">\n"
+                 "    <attributes class=\"node\" mode=\"static\">\n"
+                 "      <attribute id=\"type\" title=\"type\" type=\"string\"/>\n"
+                 "      <attribute id=\"role\" title=\"role\" type=\"string\"/>\n"
+                 "      <attribute id=\"risk_score\" title=\"risk_score\" type=\"double\"/>\n"
+                 "    </attributes>\n"
+                 "    <attributes class=\"edge\" mode=\"static\">\n"
+                 "      <attribute id=\"kind\" title=\"kind\" type=\"string\"/>\n"
+                 "      <attribute id=\"count\" title=\"count\" type=\"integer\"/>\n"
+                 "    </attributes>\n");
+    buf_printf(&b, "    <nodes count=\"%zu\">\n", s->nnodes);
+    char lb[IPADDR_STRLEN], t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    for (size_t i = 0; i < s->nnodes; i++) {
+        uint32_t id;
+        node_type t = graphml_node_decode(g, s->nodes[i], &id);
+        node_type nt = t == NODE_ACCOUNT ? graph_account_type(g, id) : t;
+        const char *label = graph_label(g, t, id, lb);
+        size_t ll = strlen(label);
+        if (t != NODE_IP)
+            label = intern_str(g->ids[t], id, &ll);
+        buf_printf(&b, "      <node id=\"n%u\" label=\"", s->nodes[i]);
+        text_xml_escape(&b, label, ll);
+        buf_putc(&b, '"');
+        if (start[i] != INT64_MAX)
+            buf_printf(&b, " start=\"%s\"", ts_format(start[i], t1));
+        buf_puts(&b, ">\n        <attvalues>\n");
+        buf_printf(&b, "          <attvalue for=\"type\" value=\"%s\"/>\n",
+                   graph_node_type_name(nt));
+        if (s->role && s->role[i])
+            buf_printf(&b, "          <attvalue for=\"role\" value=\"%s\"/>\n", s->role[i]);
+        double risk = s->risk ? s->risk[i] : 0.0;
+        if (isfinite(risk))
+            buf_printf(&b, "          <attvalue for=\"risk_score\" value=\"%.6f\"/>\n", risk);
+        buf_puts(&b, "        </attvalues>\n");
+        buf_printf(&b, "        <viz:color r=\"%u\" g=\"%u\" b=\"%u\"/>\n", gexf_rgb[nt][0],
+                   gexf_rgb[nt][1], gexf_rgb[nt][2]);
+        buf_printf(&b, "        <viz:size value=\"%.3f\"/>\n",
+                   4.0 + 16.0 * (isfinite(risk) ? risk : 0.0));
+        buf_puts(&b, "      </node>\n");
+        if (b.len > (1u << 20) && text_flush(&b, f))
+            rc = -1;
+    }
+    buf_printf(&b, "    </nodes>\n    <edges count=\"%zu\">\n", s->nedges);
+    for (size_t k = 0; k < s->nedges; k++) {
+        const rs_edge *e = &g->edges[s->edges[k]];
+        uint32_t src = graphml_node_id(g, NODE_ACCOUNT, e->a);
+        uint32_t dst = graphml_node_id(g, graphml_edge_target_type(e), e->b);
+        buf_printf(&b,
+                   "      <edge id=\"e%zu\" source=\"n%u\" target=\"n%u\" weight=\"%u\" "
+                   "start=\"%s\" end=\"%s\">\n",
+                   s->edges[k], src, dst, e->count, ts_format(e->first, t1),
+                   ts_format(e->last, t2));
+        buf_printf(&b,
+                   "        <attvalues>\n"
+                   "          <attvalue for=\"kind\" value=\"%s\"/>\n"
+                   "          <attvalue for=\"count\" value=\"%u\"/>\n"
+                   "        </attvalues>\n      </edge>\n",
+                   graph_edge_kind_name((edge_kind)e->kind), e->count);
+        if (b.len > (1u << 20) && text_flush(&b, f))
+            rc = -1;
+    }
+    buf_puts(&b, "    </edges>\n  </graph>\n</gexf>\n");
+    if (text_flush(&b, f))
+        rc = -1;
+    buf_free(&b);
+    free(start);
+    return rc;
+}

@@ -1,0 +1,371 @@
+/* report.c - evidence HTML pages; see report.h.
+ *
+ * Pages are built in one buffer and flushed at the end (their size is
+ * bounded by the REPORT_MAX_* caps, not by the ring's event count).
+ */
+#include "export/report.h"
+
+#include "export/findings.h"
+#include "export/graphml.h"
+#include "export/text.h"
+#include "ingest/ts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_color[NODE_TYPE_COUNT] = {"#1f77b4", "#ff7f0e", "#7f7f7f", "#2ca02c",
+                                                        "#9467bd"};
+static const char *const table_color[TABLE_COUNT] = {"#8c564b", "#1f77b4", "#bcbd22", "#ff7f0e",
+                                                     "#9467bd", "#d62728", "#17becf"};
+
+static const char csp_head[] =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+    "style-src 'unsafe-inline'; img-src data:\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+
+static const char style[] =
+    "<style>\n"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;"
+    "max-width:72em;padding:0 1em;color:#222;background:#fff}\n"
+    "h1{margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}\n"
+    "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}\n"
+    "th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}\n"
+    "th{background:#f3f3f3}td.n{text-align:right}code,.mono{font-family:ui-monospace,monospace;"
+    "font-size:.9em;word-break:break-all}\n"
+    ".note{color:#555;font-style:italic}.legend span{display:inline-block;margin-right:1.2em}\n"
+    ".sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}\n"
+    "svg{border:1px solid #ddd;background:#fcfcfc;max-width:100%;height:auto}\n"
+    "</style>\n</head>\n<body>\n";
+
+static void esc(rs_buf *b, const char *s)
+{
+    text_html_escape(b, s, strlen(s));
+}
+
+static const char *acct_label(const rs_graph *g, uint32_t a, size_t *len)
+{
+    return intern_str(g->ids[NODE_ACCOUNT], a, len);
+}
+
+static void put_acct(rs_buf *b, const rs_graph *g, uint32_t a)
+{
+    size_t l;
+    const char *s = acct_label(g, a, &l);
+    buf_puts(b, "<code>");
+    text_html_escape(b, s, l);
+    buf_puts(b, "</code>");
+}
+
+/* Node label into b, escaped. */
+static void put_node_label(rs_buf *b, const rs_graph *g, uint32_t gid)
+{
+    uint32_t id;
+    node_type t = graphml_node_decode(g, gid, &id);
+    char lb[IPADDR_STRLEN];
+    size_t l;
+    const char *s;
+    if (t == NODE_IP) {
+        s = graph_label(g, NODE_IP, id, lb);
+        l = strlen(s);
+    } else {
+        s = intern_str(g->ids[t], id, &l);
+    }
+    text_html_escape(b, s, l);
+}
+
+static void members_table(rs_buf *b, const report_ring *rr)
+{
+    const rs_graph *g = rr->g;
+    const detect_result *r = rr->r;
+    const ring *rg = &r->rings[rr->ring];
+    size_t total = rg->nmembers + rg->nshills, shown = 0;
+    buf_puts(b, "<h2>Accounts</h2>\n<table>\n<tr><th>account</th><th>role in ring</th>"
+                "<th>risk score</th><th>claimed country</th><th>red flags</th></tr>\n");
+    for (size_t k = 0; k < total && shown < REPORT_MAX_ACCOUNTS; k++, shown++) {
+        int member = k < rg->nmembers;
+        uint32_t a = member ? rg->members[k] : rg->shills[k - rg->nmembers];
+        char fl[320];
+        detect_flags_text(&r->flags[a], fl, sizeof fl);
+        buf_puts(b, "<tr><td>");
+        put_acct(b, g, a);
+        buf_printf(b, "</td><td>%s</td><td class=\"n\">%.3f</td><td>",
+                   member ? "member" : "shill client", r->risk[a]);
+        esc(b, g->acct[a].country);
+        buf_puts(b, "</td><td>");
+        esc(b, fl);
+        buf_puts(b, "</td></tr>\n");
+    }
+    buf_puts(b, "</table>\n");
+    if (shown < total)
+        buf_printf(b,
+                   "<p class=\"note\">Showing %zu of %zu accounts; summary.json lists all.</p>\n",
+                   shown, total);
+}
+
+static void drawing(rs_buf *b, const report_ring *rr)
+{
+    const double W = 1000, H = 700, M = 30;
+    buf_puts(b, "<h2>Subgraph</h2>\n");
+    if (rr->nshown < rr->nnodes || rr->nedges < rr->nedges_total)
+        buf_printf(b,
+                   "<p class=\"note\">Drawing %zu of %zu nodes (ring accounts first) and the %zu "
+                   "links among them; nodes.csv, edges.csv and subgraph.graphml hold all %zu "
+                   "links.</p>\n",
+                   rr->nshown, rr->nnodes, rr->nedges, rr->nedges_total);
+    buf_printf(b,
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+               "height=\"%.0f\" role=\"img\" aria-label=\"ring subgraph\">\n<g stroke=\"#bbb\" "
+               "stroke-width=\"1\">\n",
+               W, H, W, H);
+    for (size_t k = 0; k < rr->nedges; k++) {
+        uint32_t a = rr->ea[k], c = rr->eb[k];
+        buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                   M + rr->x[a] * (W - 2 * M), M + rr->y[a] * (H - 2 * M),
+                   M + rr->x[c] * (W - 2 * M), M + rr->y[c] * (H - 2 * M));
+    }
+    buf_puts(b, "</g>\n<g>\n");
+    for (size_t i = 0; i < rr->nshown; i++) {
+        uint32_t id;
+        node_type t = graphml_node_decode(rr->g, rr->node_gid[i], &id);
+        node_type nt = t == NODE_ACCOUNT ? graph_account_type(rr->g, id) : t;
+        int flagged = t == NODE_ACCOUNT && rr->r->flagged[id];
+        double rad = rr->node_role[i] ? 9 : 6;
+        buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.0f\" fill=\"%s\"",
+                   M + rr->x[i] * (W - 2 * M), M + rr->y[i] * (H - 2 * M), rad, type_color[nt]);
+        if (flagged)
+            buf_puts(b, " stroke=\"#d00\" stroke-width=\"3\"");
+        buf_printf(b, "><title>%s: ", graph_node_type_name(nt));
+        put_node_label(b, rr->g, rr->node_gid[i]);
+        if (flagged)
+            buf_printf(b, " (flagged, risk %.3f)", rr->r->risk[id]);
+        buf_puts(b, "</title></circle>\n");
+    }
+    buf_puts(b, "</g>\n</svg>\n<p class=\"legend\">");
+    for (int t = 0; t < NODE_TYPE_COUNT; t++)
+        buf_printf(b, "<span><span class=\"sw\" style=\"background:%s\"></span>%s</span>",
+                   type_color[t], graph_node_type_name((node_type)t));
+    buf_puts(b, "<span><span class=\"sw\" style=\"border:3px solid #d00\"></span>flagged "
+                "account</span> Larger circles are ring members and shill clients; hover for "
+                "labels.</p>\n");
+}
+
+static void timeline(rs_buf *b, const report_ring *rr)
+{
+    const double W = 1000, H = 220, M = 30;
+    buf_puts(b, "<h2>Timeline of events by kind</h2>\n");
+    uint64_t total = 0;
+    for (int t = 0; t < TABLE_COUNT; t++)
+        total += rr->rows[t];
+    if (!rr->ndays || !total) {
+        buf_puts(b, "<p class=\"note\">No dated events.</p>\n");
+        return;
+    }
+    size_t bin = (rr->ndays + 119) / 120, nb = (rr->ndays + bin - 1) / bin;
+    uint64_t(*sum)[TABLE_COUNT] = xcalloc(nb, sizeof *sum);
+    uint64_t peak = 1;
+    for (size_t d = 0; d < rr->ndays; d++)
+        for (int t = 0; t < TABLE_COUNT; t++)
+            sum[d / bin][t] += rr->per_day[d][t];
+    for (size_t i = 0; i < nb; i++) {
+        uint64_t s = 0;
+        for (int t = 0; t < TABLE_COUNT; t++)
+            s += sum[i][t];
+        if (s > peak)
+            peak = s;
+    }
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    buf_printf(b,
+               "<p>Events of the ring's accounts per %zu day%s, %.10s to %.10s (UTC); tallest bar "
+               "%llu events.</p>\n",
+               bin, bin == 1 ? "" : "s", ts_format(rr->day0 * 86400000, t1),
+               ts_format((rr->day0 + (int64_t)rr->ndays - 1) * 86400000, t2),
+               (unsigned long long)peak);
+    buf_printf(b,
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+               "height=\"%.0f\" role=\"img\" aria-label=\"timeline\">\n",
+               W, H, W, H);
+    double bw = (W - 2 * M) / (double)nb;
+    for (size_t i = 0; i < nb; i++) {
+        double y = H - M;
+        for (int t = 0; t < TABLE_COUNT; t++) {
+            if (!sum[i][t])
+                continue;
+            double h = (H - 2 * M) * (double)sum[i][t] / (double)peak;
+            y -= h;
+            buf_printf(b,
+                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                       "<title>%s: %llu from %.10s</title></rect>\n",
+                       M + bw * (double)i, y, bw > 1.5 ? bw - 0.5 : bw, h, table_color[t],
+                       schema_table((table_id)t)->name, (unsigned long long)sum[i][t],
+                       ts_format((rr->day0 + (int64_t)(i * bin)) * 86400000, t1));
+        }
+    }
+    buf_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>\n", M,
+               H - M, W - M, H - M);
+    buf_puts(b, "</svg>\n<p class=\"legend\">");
+    for (int t = 0; t < TABLE_COUNT; t++)
+        if (rr->rows[t])
+            buf_printf(b, "<span><span class=\"sw\" style=\"background:%s\"></span>%s: %llu</span>",
+                       table_color[t], schema_table((table_id)t)->name,
+                       (unsigned long long)rr->rows[t]);
+    buf_puts(b, "</p>\n");
+    free(sum);
+}
+
+static void flags_section(rs_buf *b, const report_ring *rr)
+{
+    const rs_graph *g = rr->g;
+    const detect_result *r = rr->r;
+    const ring *rg = &r->rings[rr->ring];
+    size_t total = rg->nmembers + rg->nshills;
+    buf_puts(b, "<h2>Red flags and the evidence behind them</h2>\n"
+                "<p class=\"note\">For each flag: the accounts carrying it with the number of "
+                "supporting events or resources, and the first input rows (in input order) of "
+                "the kind the flag is computed from for those accounts. events.csv holds every "
+                "row.</p>\n");
+    int any = 0;
+    for (int f = 0; f < FLAG_COUNT; f++) {
+        if (!rg->flag_counts[f])
+            continue;
+        any = 1;
+        buf_printf(b,
+                   "<h3>%s: %u of %zu accounts</h3>\n<table>\n<tr><th>account</th>"
+                   "<th>evidence count</th></tr>\n",
+                   detect_flag_name((flag_code)f), rg->flag_counts[f], total);
+        size_t listed = 0;
+        for (size_t k = 0; k < total; k++) {
+            uint32_t a = k < rg->nmembers ? rg->members[k] : rg->shills[k - rg->nmembers];
+            if (!((r->flags[a].bits >> f) & 1))
+                continue;
+            if (listed++ >= REPORT_MAX_ACCOUNTS)
+                continue;
+            buf_puts(b, "<tr><td>");
+            put_acct(b, g, a);
+            buf_printf(b, "</td><td class=\"n\">%u</td></tr>\n", r->flags[a].evidence[f]);
+        }
+        buf_puts(b, "</table>\n");
+        if (listed > REPORT_MAX_ACCOUNTS)
+            buf_printf(b, "<p class=\"note\">Showing %d of %zu accounts.</p>\n",
+                       REPORT_MAX_ACCOUNTS, listed);
+        size_t ns = rr->nsamples ? rr->nsamples[f] : 0;
+        if (!ns)
+            continue;
+        buf_puts(b, "<table>\n<tr><th>source</th><th>time (UTC)</th><th>row</th></tr>\n");
+        for (size_t k = 0; k < ns; k++) {
+            const report_row *row = &rr->samples[f][k];
+            char t1[TS_FMT_LEN];
+            buf_puts(b, "<tr><td class=\"mono\">");
+            esc(b, row->file);
+            buf_printf(b, ":%ld</td><td class=\"mono\">%s</td><td class=\"mono\">", row->line,
+                       row->ts == TS_NONE ? "" : ts_format(row->ts, t1));
+            esc(b, row->fields);
+            buf_puts(b, "</td></tr>\n");
+        }
+        buf_puts(b, "</table>\n");
+    }
+    if (!any)
+        buf_puts(b, "<p>No red flags.</p>\n");
+}
+
+static void infra_section(rs_buf *b, const report_ring *rr)
+{
+    const ring *rg = &rr->r->rings[rr->ring];
+    buf_puts(b, "<h2>Shared infrastructure</h2>\n");
+    if (!rg->nres) {
+        buf_puts(b, "<p>None.</p>\n");
+        return;
+    }
+    buf_puts(b, "<table>\n<tr><th>type</th><th>id</th><th>members using</th>"
+                "<th>accounts using</th></tr>\n");
+    size_t shown = rg->nres < 100 ? rg->nres : 100;
+    for (size_t k = 0; k < shown; k++) {
+        const ring_resource *x = &rg->res[k];
+        buf_printf(b, "<tr><td>%s</td><td><code>", graph_node_type_name((node_type)x->type));
+        put_node_label(b, rr->g, graphml_node_id(rr->g, (node_type)x->type, x->id));
+        buf_printf(b, "</code></td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
+                   x->members, x->degree);
+    }
+    buf_puts(b, "</table>\n");
+    if (shown < rg->nres)
+        buf_printf(b, "<p class=\"note\">Showing %zu of %zu; nodes.csv lists all.</p>\n", shown,
+                   rg->nres);
+}
+
+int report_write_ring(FILE *f, const report_ring *rr)
+{
+    const ring *rg = &rr->r->rings[rr->ring];
+    rs_buf b = {0};
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    buf_puts(&b, csp_head);
+    buf_printf(&b, "<title>%s - ringscan evidence</title>\n", rg->id);
+    buf_puts(&b, style);
+    buf_printf(&b,
+               "<h1>Ring %s</h1>\n<p>Rank %zu, score %.3f (link strength %.3f, "
+               "corroboration %.3f, density %.3f); %zu member%s and %zu shill client%s",
+               rg->id, rr->ring + 1, rg->score, rg->strength, rg->prevalence, rg->density,
+               rg->nmembers, rg->nmembers == 1 ? "" : "s", rg->nshills,
+               rg->nshills == 1 ? "" : "s");
+    if (rg->first_seen != INT64_MAX)
+        buf_printf(&b, "; first seen %s, last seen %s", ts_format(rg->first_seen, t1),
+                   ts_format(rg->last_seen, t2));
+    buf_puts(&b, ".</p>\n<h2>Explanation</h2>\n<p>");
+    esc(&b, rr->explanation);
+    buf_puts(&b, "</p>\n");
+    members_table(&b, rr);
+    drawing(&b, rr);
+    timeline(&b, rr);
+    flags_section(&b, rr);
+    infra_section(&b, rr);
+    buf_puts(&b, "<h2>Files</h2>\n<p>SHA-256 of this bag's other payload files (the bag's "
+                 "manifest-sha256.txt covers this page too; check with <code>sha256sum -c "
+                 "manifest-sha256.txt</code> in the bag directory).</p>\n<table>\n"
+                 "<tr><th>file</th><th>SHA-256</th></tr>\n");
+    for (size_t i = 0; i < rr->nfiles; i++) {
+        buf_printf(&b, "<tr><td><code>");
+        esc(&b, rr->files[i]);
+        buf_printf(&b, "</code></td><td class=\"mono\">%s</td></tr>\n", rr->hashes[i]);
+    }
+    buf_puts(&b, "</table>\n</body>\n</html>\n");
+    int rc = text_flush(&b, f);
+    buf_free(&b);
+    return rc;
+}
+
+int report_write_index(FILE *f, const rs_graph *g, const detect_result *r)
+{
+    rs_buf b = {0};
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    buf_puts(&b, csp_head);
+    buf_puts(&b, "<title>ringscan - rings</title>\n");
+    buf_puts(&b, style);
+    buf_printf(&b, "<h1>Rings found: %zu</h1>\n", r->nrings);
+    if (!r->nrings) {
+        buf_puts(&b, "<p>No ring reached the reporting threshold.</p>\n");
+    } else {
+        buf_puts(&b, "<table>\n<tr><th>rank</th><th>ring</th><th>score</th><th>members</th>"
+                     "<th>shill clients</th><th>first seen</th><th>last seen</th>"
+                     "<th>explanation</th></tr>\n");
+        for (size_t i = 0; i < r->nrings; i++) {
+            const ring *rg = &r->rings[i];
+            char *ex = findings_explain(g, r, i);
+            buf_printf(&b,
+                       "<tr><td class=\"n\">%zu</td><td><a href=\"evidence/%s/data/report.html\">"
+                       "%s</a></td><td class=\"n\">%.3f</td><td class=\"n\">%zu</td>"
+                       "<td class=\"n\">%zu</td><td>%.10s</td><td>%.10s</td><td>",
+                       i + 1, rg->id, rg->id, rg->score, rg->nmembers, rg->nshills,
+                       rg->first_seen != INT64_MAX ? ts_format(rg->first_seen, t1) : "",
+                       rg->first_seen != INT64_MAX ? ts_format(rg->last_seen, t2) : "");
+            esc(&b, ex);
+            buf_puts(&b, "</td></tr>\n");
+            free(ex);
+        }
+        buf_puts(&b, "</table>\n<p>Each ring's folder under <code>evidence/</code> is a BagIt "
+                     "bag: check it with <code>sha256sum -c manifest-sha256.txt</code>.</p>\n");
+    }
+    buf_puts(&b, "</body>\n</html>\n");
+    int rc = text_flush(&b, f);
+    buf_free(&b);
+    return rc;
+}
