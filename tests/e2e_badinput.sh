@@ -259,10 +259,10 @@ for dir in "$DATA"/[0-9]*; do
         fi
     else
         listing=$(ls -A "$w/out" 2>/dev/null | tr '\n' ' ')
-        if [ "$listing" = "accounts.csv graph.graphml rings.json run.json " ]; then
-            ok "$name: OUT_DIR holds accounts.csv, graph.graphml, rings.json and run.json only"
+        if [ "$listing" = "accounts.csv evidence graph.graphml index.html rings.json run.json " ]; then
+            ok "$name: OUT_DIR holds the run outputs only"
         else
-            nok "$name: OUT_DIR holds accounts.csv, graph.graphml, rings.json and run.json only (found: $listing)"
+            nok "$name: OUT_DIR holds the run outputs only (found: $listing)"
         fi
         if [ -f "$w/out/graph.graphml" ] && xmllint --nonet --noout "$w/out/graph.graphml" 2>"$w/xml.err"; then
             ok "$name: graph.graphml is well-formed XML"
