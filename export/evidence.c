@@ -242,7 +242,7 @@ static int on_event_row(void *ctx, const tvalue *vals, int *bad_col, const char 
         if (fwrite(b->data, 1, b->len, er->f) != b->len)
             p->io_error = 1;
         er->rows[p->t]++;
-        if (ts != TS_NONE)
+        if (ts != TS_NONE && p->t != TABLE_ACCOUNTS) /* creation dates span years */
             hist_add(er, day_of(ts), p->t);
         for (int f = 0; f < FLAG_COUNT; f++) {
             if (flag_table[f] != (int)p->t || er->nsamples[f] >= REPORT_MAX_ROWS)
@@ -450,7 +450,7 @@ static int node_role(const rs_graph *g, const detect_result *r, size_t ri, uint3
         return 4;
     if (r->ring_of[id] != (int32_t)ri)
         return 3;
-    return graph_account_type(g, id) == NODE_CLIENT && r->rings[ri].nshills ? 2 : 1;
+    return graph_account_type(g, id) == NODE_CLIENT ? 2 : 1;
 }
 
 static const char *const role_name[] = {"", "member", "shill", "counterparty", "resource"};
@@ -641,18 +641,34 @@ static int write_report(FILE *f, const report_ctx *rc_)
 {
     const ring_ctx *c = rc_->c;
     const subgraph *s = c->s;
-    /* Shown nodes: ring accounts first, then the rest in id order. */
+    /* Shown nodes: ring accounts first, then the infrastructure they share
+     * (strongest first), other infrastructure, counterparty accounts. */
+    const ring *rg = &c->r->rings[c->ri];
     size_t nshow = s->nnodes < REPORT_MAX_NODES ? s->nnodes : REPORT_MAX_NODES, k = 0;
     uint32_t *gid = xcalloc(nshow ? nshow : 1, sizeof *gid);
     uint8_t *role = xcalloc(nshow ? nshow : 1, 1);
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < s->nnodes && k < nshow; i++) {
-            int r = node_role(c->g, c->r, c->ri, s->nodes[i]);
-            if ((pass == 0) != (r <= 2))
+    uint8_t *added = xcalloc(s->nnodes ? s->nnodes : 1, 1);
+    for (int pass = 0; pass < 4; pass++) {
+        size_t n = pass == 1 ? rg->nres : s->nnodes;
+        for (size_t i = 0; i < n && k < nshow; i++) {
+            size_t at = i;
+            if (pass == 1) {
+                uint32_t want = graphml_node_id(c->g, (node_type)rg->res[i].type, rg->res[i].id);
+                const uint32_t *hit =
+                    bsearch(&want, s->nodes, s->nnodes, sizeof *s->nodes, u32_cmp);
+                if (!hit)
+                    continue;
+                at = (size_t)(hit - s->nodes);
+            }
+            int r = node_role(c->g, c->r, c->ri, s->nodes[at]);
+            if (added[at] || (pass == 0 && r > 2) || (pass == 2 && r != 4) || (pass == 3 && r != 3))
                 continue;
-            gid[k] = s->nodes[i];
+            added[at] = 1;
+            gid[k] = s->nodes[at];
             role[k++] = (uint8_t)(r <= 2 ? r : 0);
         }
+    }
+    free(added);
     uint32_t *sorted = xreallocarray(NULL, nshow ? nshow : 1, sizeof *sorted);
     uint32_t *pos = xreallocarray(NULL, nshow ? nshow : 1, sizeof *pos);
     memcpy(sorted, gid, nshow * sizeof *gid);

@@ -32,8 +32,8 @@ static const char style[] =
     "h1{margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}\n"
     "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}\n"
     "th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}\n"
-    "th{background:#f3f3f3}td.n{text-align:right}code,.mono{font-family:ui-monospace,monospace;"
-    "font-size:.9em;word-break:break-all}\n"
+    "th{background:#f3f3f3}td.n{text-align:right}td{overflow-wrap:anywhere}\n"
+    "code,.mono{font-family:ui-monospace,monospace;font-size:.9em}\n"
     ".note{color:#555;font-style:italic}.legend span{display:inline-block;margin-right:1.2em}\n"
     ".sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}\n"
     "svg{border:1px solid #ddd;background:#fcfcfc;max-width:100%;height:auto}\n"
@@ -94,7 +94,12 @@ static void members_table(rs_buf *b, const report_ring *rr)
                    member ? "member" : "shill client", r->risk[a]);
         esc(b, g->acct[a].country);
         buf_puts(b, "</td><td>");
-        esc(b, fl);
+        for (const char *q = fl; *q; q++) { /* flag codes are [A-Z_]: no escaping */
+            if (*q == ';')
+                buf_puts(b, "; ");
+            else
+                buf_putc(b, *q);
+        }
         buf_puts(b, "</td></tr>\n");
     }
     buf_puts(b, "</table>\n");
@@ -109,11 +114,13 @@ static void drawing(rs_buf *b, const report_ring *rr)
     const double W = 1000, H = 700, M = 30;
     buf_puts(b, "<h2>Subgraph</h2>\n");
     if (rr->nshown < rr->nnodes || rr->nedges < rr->nedges_total)
-        buf_printf(b,
-                   "<p class=\"note\">Drawing %zu of %zu nodes (ring accounts first) and the %zu "
-                   "links among them; nodes.csv, edges.csv and subgraph.graphml hold all %zu "
-                   "links.</p>\n",
-                   rr->nshown, rr->nnodes, rr->nedges, rr->nedges_total);
+        buf_printf(
+            b,
+            "<p class=\"note\">Drawing %zu of %zu nodes (ring accounts, then the infrastructure "
+            "they share, first) and the %zu "
+            "links among them; nodes.csv, edges.csv and subgraph.graphml hold all %zu "
+            "links.</p>\n",
+            rr->nshown, rr->nnodes, rr->nedges, rr->nedges_total);
     buf_printf(b,
                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
                "height=\"%.0f\" role=\"img\" aria-label=\"ring subgraph\">\n<g stroke=\"#bbb\" "
@@ -156,7 +163,7 @@ static void timeline(rs_buf *b, const report_ring *rr)
     const double W = 1000, H = 220, M = 30;
     buf_puts(b, "<h2>Timeline of events by kind</h2>\n");
     uint64_t total = 0;
-    for (int t = 0; t < TABLE_COUNT; t++)
+    for (int t = TABLE_ACCOUNTS + 1; t < TABLE_COUNT; t++)
         total += rr->rows[t];
     if (!rr->ndays || !total) {
         buf_puts(b, "<p class=\"note\">No dated events.</p>\n");
@@ -178,7 +185,7 @@ static void timeline(rs_buf *b, const report_ring *rr)
     char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
     buf_printf(b,
                "<p>Events of the ring's accounts per %zu day%s, %.10s to %.10s (UTC); tallest bar "
-               "%llu events.</p>\n",
+               "%llu events. Account creation dates are in events.csv, not drawn.</p>\n",
                bin, bin == 1 ? "" : "s", ts_format(rr->day0 * 86400000, t1),
                ts_format((rr->day0 + (int64_t)rr->ndays - 1) * 86400000, t2),
                (unsigned long long)peak);
@@ -205,7 +212,7 @@ static void timeline(rs_buf *b, const report_ring *rr)
     buf_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>\n", M,
                H - M, W - M, H - M);
     buf_puts(b, "</svg>\n<p class=\"legend\">");
-    for (int t = 0; t < TABLE_COUNT; t++)
+    for (int t = TABLE_ACCOUNTS + 1; t < TABLE_COUNT; t++)
         if (rr->rows[t])
             buf_printf(b, "<span><span class=\"sw\" style=\"background:%s\"></span>%s: %llu</span>",
                        table_color[t], schema_table((table_id)t)->name,
