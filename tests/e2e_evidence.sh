@@ -123,6 +123,26 @@ else
     echo "SKIP schema validation: ../shared/schemas or xmllint not found"
 fi
 
+# --- golden: the payload and its manifest, byte for byte ---------------------------
+# (bag-info.txt names library versions, so it is left out; manifest-sha256.txt
+# pins every payload byte). Refresh with RINGSCAN_UPDATE_GOLDEN=1.
+golden=tests/data/evidence/R0001
+if [ "${RINGSCAN_UPDATE_GOLDEN:-}" = 1 ]; then
+    rm -rf "$golden" && mkdir -p "$golden" && cp -r "$bag/data" "$bag/manifest-sha256.txt" \
+        "$bag/bagit.txt" "$golden/" && echo "# golden files updated in $golden"
+fi
+if [ -d "$golden" ]; then
+    if diff -r "$golden/data" "$bag/data" >"$tmp/golden.diff" 2>&1 &&
+        cmp -s "$golden/manifest-sha256.txt" "$bag/manifest-sha256.txt" &&
+        cmp -s "$golden/bagit.txt" "$bag/bagit.txt"; then
+        ok "bag payload matches the golden files byte for byte"
+    else
+        nok "bag payload matches the golden files ($(head -c 300 "$tmp/golden.diff"))"
+    fi
+else
+    nok "golden files $golden present"
+fi
+
 # --- reproducible -------------------------------------------------------------------
 SOURCE_DATE_EPOCH=1700000000 rs run "$in" -o "$tmp/out2" --no-geoip --quiet --seed 3 2>/dev/null
 if diff -r "$tmp/out/evidence" "$tmp/out2/evidence" >/dev/null && cmp -s "$tmp/out/index.html" "$tmp/out2/index.html"; then
