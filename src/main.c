@@ -102,7 +102,9 @@ static void usage(FILE *f)
                "\n"
                "Finds proxy-account rings and coordinated rating inflation in a marketplace's\n"
                "event exports (accounts, logins, bids, ratings, payouts, charges, ports as\n"
-               "CSV or JSONL, optionally gzip) and writes graph.graphml and run.json.\n"
+               "CSV or JSONL, optionally gzip) and writes accounts.csv, rings.json,\n"
+               "graph.graphml, an evidence package per ring (evidence/, index.html) and\n"
+               "run.json.\n"
                "\n"
                "Options for run:\n");
     print_opts(f, run_opts);
