@@ -238,6 +238,19 @@ int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r, con
                 json_object_set_new(fc, detect_flag_name((flag_code)k),
                                     json_integer(rg->flag_counts[k]));
         json_object_set_new(o, "flag_counts", fc);
+        /* Burst evidence over members and shill clients (Kleinberg). */
+        uint32_t bsum[4] = {0};
+        for (size_t k = 0; k < rg->nmembers + rg->nshills; k++) {
+            uint32_t a = k < rg->nmembers ? rg->members[k] : rg->shills[k - rg->nmembers];
+            for (int q = 0; q < 4; q++)
+                bsum[q] += r->flags[a].bursts[q];
+        }
+        json_t *bj = json_object();
+        json_object_set_new(bj, "rating_bursts_given", json_integer(bsum[BURST_RATINGS]));
+        json_object_set_new(bj, "hire_bursts", json_integer(bsum[BURST_HIRES]));
+        json_object_set_new(bj, "instrument_charge_bursts", json_integer(bsum[BURST_CHARGES]));
+        json_object_set_new(bj, "ip_new_account_bursts", json_integer(bsum[BURST_IP_ACCOUNTS]));
+        json_object_set_new(o, "bursts", bj);
         if (rg->first_seen != INT64_MAX) {
             json_object_set_new(o, "first_seen", json_string(ts_format(rg->first_seen, t)));
             json_object_set_new(o, "last_seen", json_string(ts_format(rg->last_seen, t)));
@@ -278,6 +291,10 @@ json_t *findings_summary(const rs_graph *g, const detect_result *r)
     json_object_set_new(o, "lockstep_blocks", json_integer((json_int_t)r->lockstep_blocks));
     json_object_set_new(o, "structuring_pairs", json_integer((json_int_t)r->structuring_pairs));
     json_object_set_new(o, "self_dealing_pairs", json_integer((json_int_t)r->self_dealing_pairs));
+    json_object_set_new(o, "hire_bursts", json_integer((json_int_t)r->hire_bursts));
+    json_object_set_new(o, "instrument_charge_bursts", json_integer((json_int_t)r->charge_bursts));
+    json_object_set_new(o, "ip_new_account_bursts",
+                        json_integer((json_int_t)r->ip_onboarding_bursts));
     json_t *sec = json_object();
     json_object_set_new(sec, "flags", jout_real(r->seconds_flags));
     json_object_set_new(sec, "projection", jout_real(r->seconds_projection));
