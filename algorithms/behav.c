@@ -107,7 +107,9 @@ static int scan_bursts(const timeline *t, double window_s, const detect_params *
 /* The observation window of events ts (ms), at least a day, in seconds. */
 static double window_of(int64_t lo, int64_t hi)
 {
-    double w = (double)(hi - lo) / 1000.0;
+    if (hi < lo) /* no events */
+        return 86400;
+    double w = ((double)hi - (double)lo) / 1000.0;
     return w < 86400 ? 86400 : w;
 }
 
