@@ -162,7 +162,7 @@ char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
         "gave or received high ratings in a burst",
         "belong to a dense block of clients rating the same freelancers highly",
         "bid heavily with almost nothing accepted",
-        "were paid out mostly to high-risk countries",
+        "were paid out frequently to high-risk countries",
         "were paid into a payout account shared with others",
         "rated or paid an account they share infrastructure with",
         "received many small charges from one client",
@@ -186,6 +186,39 @@ char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
     char *out = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return out;
+}
+
+/* Ratings and charges between accounts of ring i (shill clients and members):
+ * who rated or paid whom, how often, mean stars or total amount. At most 500,
+ * in edge order. */
+static json_t *client_links(const rs_graph *g, const detect_result *r, int32_t i)
+{
+    json_t *arr = json_array();
+    size_t shown = 0;
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    for (size_t k = 0; k < g->nedges && shown < 500; k++) {
+        const rs_edge *e = &g->edges[k];
+        if ((e->kind != EDGE_RATING && e->kind != EDGE_CHARGE) || r->ring_of[e->a] != i ||
+            r->ring_of[e->b] != i)
+            continue;
+        size_t la, lb;
+        const char *ca = intern_str(g->ids[NODE_ACCOUNT], e->a, &la);
+        const char *cb = intern_str(g->ids[NODE_ACCOUNT], e->b, &lb);
+        json_t *o = json_object();
+        json_object_set_new(o, "client", jout_stringn(ca, la));
+        json_object_set_new(o, "freelancer", jout_stringn(cb, lb));
+        json_object_set_new(o, "kind", json_string(graph_edge_kind_name((edge_kind)e->kind)));
+        json_object_set_new(o, "count", json_integer(e->count));
+        if (e->kind == EDGE_RATING)
+            json_object_set_new(o, "mean_stars", jout_real(e->sum / e->count));
+        else
+            json_object_set_new(o, "amount", jout_real(e->sum));
+        json_object_set_new(o, "first_seen", json_string(ts_format(e->first, t1)));
+        json_object_set_new(o, "last_seen", json_string(ts_format(e->last, t2)));
+        json_array_append_new(arr, o);
+        shown++;
+    }
+    return arr;
 }
 
 int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r, const detect_params *p)
@@ -232,6 +265,7 @@ int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r, con
         }
         json_object_set_new(o, "shared_infrastructure", res);
         json_object_set_new(o, "shared_infrastructure_total", json_integer((json_int_t)rg->nres));
+        json_object_set_new(o, "client_links", client_links(g, r, (int32_t)i));
         json_t *fc = json_object();
         for (int k = 0; k < FLAG_COUNT; k++)
             if (rg->flag_counts[k])
