@@ -32,94 +32,268 @@ static node_type end_type(edge_kind k)
     }
 }
 
-/* --- RATING_BURST ----------------------------------------------------------- */
+/* --- bursts (Kleinberg) ------------------------------------------------------- */
 
-/* For each client, the times of its high ratings go through Kleinberg's burst
- * automaton with the client's own long-run rate (high ratings over the whole
- * observation window) as baseline. A burst at least burst_min_intensity times
- * that rate, no longer than burst_max_days, covering at least
- * burst_min_freelancers distinct freelancers flags the client and them: an
- * enterprise client's steady volume (and its quarter-end rush, a few times its
- * usual rate) is not one; a new client rating 15 freelancers in two days is. */
-static int rating_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
-                         behav_link_fn link, void *ctx, behav_stats *st, char *err, size_t errlen)
+/* A timeline: sorted event times (seconds) and who each event concerns. */
+typedef struct {
+    double *ts;
+    uint32_t *who;
+    size_t n, cap;
+} timeline;
+
+static void tl_push(timeline *t, double ts, uint32_t who)
 {
-    if (g->ratings.n < 2)
+    if (t->n + 1 > t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 64;
+        t->ts = xreallocarray(t->ts, t->cap, sizeof *t->ts);
+        t->who = xreallocarray(t->who, t->cap, sizeof *t->who);
+    }
+    t->ts[t->n] = ts;
+    t->who[t->n++] = who;
+}
+
+static void tl_free(timeline *t)
+{
+    free(t->ts);
+    free(t->who);
+}
+
+/* Called for each burst found: events [first, last] of t, with `distinct`
+ * different `who`. */
+typedef void (*burst_hit_fn)(void *ctx, const timeline *t, size_t first, size_t last,
+                             uint32_t distinct);
+
+typedef struct {
+    uint32_t *seen; /* per who: stamp of the last burst that counted it */
+    uint32_t stamp;
+} distinct_counter;
+
+/* Runs Kleinberg's automaton on t with the entity's own long-run rate (its
+ * t->n events over window_s, the whole observation window) as baseline, and
+ * calls hit for each level-1 burst at least burst_min_intensity times that
+ * rate, no longer than max_s, with at least min_distinct distinct `who`.
+ * Returns 0, or -1 with err set. O(n * states). */
+static int scan_bursts(const timeline *t, double window_s, const detect_params *p, double max_s,
+                       uint32_t min_distinct, distinct_counter *dc, burst_hit_fn hit, void *ctx,
+                       char *err, size_t errlen)
+{
+    if (t->n < 3 || t->n < min_distinct)
         return 0;
-    int64_t t_lo = INT64_MAX, t_hi = INT64_MIN;
-    for (size_t i = 0; i < g->ratings.n; i++) {
-        int64_t t = g->ratings.v[i].ts;
-        t_lo = t < t_lo ? t : t_lo;
-        t_hi = t > t_hi ? t : t_hi;
+    burst_params bp = BURST_PARAMS_INIT;
+    bp.baseline_rate = (double)t->n / window_s;
+    bp.min_events = min_distinct > 3 ? min_distinct : 3;
+    burst_list bl = {0};
+    int rc = burst_detect(&bl, t->ts, t->n, &bp);
+    if (rc != 0) {
+        snprintf(err, errlen, "burst detection failed: %s", burst_strerror(rc));
+        return -1;
     }
-    double window_s = (double)(t_hi - t_lo) / 1000.0;
-    if (window_s < 86400)
-        window_s = 86400;
-    uint32_t na = graph_count(g, NODE_ACCOUNT);
-    double *ts = NULL;
-    uint32_t *who = NULL;
-    size_t cap = 0;
-    uint32_t *seen = xcalloc(na ? na : 1, sizeof *seen);
-    uint32_t stamp = 0;
-    for (uint32_t c = 0; c < na; c++) {
-        size_t lo = g->rating_off[c], hi = g->rating_off[c + 1], n = 0;
-        for (size_t i = lo; i < hi; i++) {
-            const rating_ev *e = &g->ratings.v[i];
-            if (e->stars < p->high_stars)
-                continue;
-            if (n + 1 > cap) {
-                cap = cap ? 2 * cap : 64;
-                ts = xreallocarray(ts, cap, sizeof *ts);
-                who = xreallocarray(who, cap, sizeof *who);
-            }
-            ts[n] = (double)e->ts / 1000.0;
-            who[n++] = e->freelancer;
-        }
-        if (n < (size_t)p->burst_min_freelancers)
+    for (size_t b = 0; b < bl.count; b++) {
+        const burst_interval *bi = &bl.items[b];
+        if (bi->level != 1 || bi->intensity < p->burst_min_intensity || bi->end - bi->start > max_s)
             continue;
-        burst_params bp = BURST_PARAMS_INIT;
-        bp.baseline_rate = (double)n / window_s;
-        bp.min_events = (size_t)p->burst_min_freelancers;
-        burst_list bl = {0};
-        int rc = burst_detect(&bl, ts, n, &bp);
-        if (rc != 0) {
-            snprintf(err, errlen, "burst detection failed: %s", burst_strerror(rc));
-            free(ts);
-            free(who);
-            free(seen);
-            return -1;
+        dc->stamp++;
+        uint32_t distinct = 0;
+        for (size_t k = bi->first; k <= bi->last; k++)
+            if (dc->seen[t->who[k]] != dc->stamp)
+                dc->seen[t->who[k]] = dc->stamp, distinct++;
+        if (distinct >= min_distinct)
+            hit(ctx, t, bi->first, bi->last, distinct);
+    }
+    burst_list_free(&bl);
+    return 0;
+}
+
+/* The observation window of events ts (ms), at least a day, in seconds. */
+static double window_of(int64_t lo, int64_t hi)
+{
+    if (hi < lo) /* no events */
+        return 86400;
+    double w = ((double)hi - (double)lo) / 1000.0;
+    return w < 86400 ? 86400 : w;
+}
+
+typedef struct {
+    const detect_params *p;
+    acct_flags *fl;
+    behav_link_fn link;
+    void *ctx;
+    behav_stats *st;
+    distinct_counter *dc;
+    uint32_t owner; /* the client (ratings, hires) */
+    int kind;       /* BURST_* */
+} hit_ctx;
+
+/* Flags and links for one burst, each distinct `who` once. */
+static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, uint32_t distinct)
+{
+    hit_ctx *h = vctx;
+    h->dc->stamp++;
+    switch (h->kind) {
+    case BURST_RATINGS:
+        h->st->rating_bursts++;
+        flag(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
+        break;
+    case BURST_HIRES:
+        h->st->hire_bursts++;
+        break;
+    case BURST_CHARGES:
+        h->st->charge_bursts++;
+        break;
+    case BURST_IP_ACCOUNTS:
+        h->st->ip_onboarding_bursts++;
+        break;
+    }
+    if (h->kind == BURST_RATINGS || h->kind == BURST_HIRES)
+        h->fl[h->owner].bursts[h->kind]++;
+    for (size_t k = first; k <= last; k++) {
+        uint32_t w = t->who[k];
+        if (h->dc->seen[w] == h->dc->stamp)
+            continue;
+        h->dc->seen[w] = h->dc->stamp;
+        if (h->kind == BURST_RATINGS)
+            flag(&h->fl[w], FLAG_RATING_BURST, 1);
+        if (h->kind == BURST_RATINGS || h->kind == BURST_HIRES) {
+            /* the client is linked to whom it rated or hired */
+            if (h->p->w_burst > 0)
+                h->link(h->ctx, h->owner, w, h->p->w_burst / sqrt((double)distinct));
+        } else {
+            h->fl[w].bursts[h->kind]++;
         }
-        for (size_t b = 0; b < bl.count; b++) {
-            const burst_interval *bi = &bl.items[b];
-            if (bi->level != 1 || bi->intensity < p->burst_min_intensity ||
-                bi->end - bi->start > p->burst_max_days * 86400.0)
+    }
+}
+
+/* RATING_BURST and hire bursts. For each client, the times of its high
+ * ratings, and the times it first paid each freelancer (hires), go through
+ * scan_bursts: an enterprise client's steady volume (and its quarter-end rush,
+ * a few times its usual rate) is not a burst; a new client rating or hiring 15
+ * freelancers in two days is. A rating burst flags the client and those it
+ * rated; both kinds link the client to them. */
+static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
+                         behav_link_fn link, void *ctx, behav_stats *st, distinct_counter *dc,
+                         char *err, size_t errlen)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    int64_t rlo = INT64_MAX, rhi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
+    for (size_t i = 0; i < g->ratings.n; i++) {
+        rlo = g->ratings.v[i].ts < rlo ? g->ratings.v[i].ts : rlo;
+        rhi = g->ratings.v[i].ts > rhi ? g->ratings.v[i].ts : rhi;
+    }
+    for (size_t i = 0; i < g->charges.n; i++) {
+        clo = g->charges.v[i].ts < clo ? g->charges.v[i].ts : clo;
+        chi = g->charges.v[i].ts > chi ? g->charges.v[i].ts : chi;
+    }
+    timeline t = {0};
+    int rc = 0;
+    hit_ctx h = {p, fl, link, ctx, st, dc, 0, BURST_RATINGS};
+    double max_s = p->burst_max_days * 86400.0;
+    uint32_t min_d = (uint32_t)p->burst_min_freelancers;
+    for (uint32_t c = 0; c < na && rc == 0; c++) {
+        h.owner = c;
+        t.n = 0;
+        for (size_t i = g->rating_off[c]; i < g->rating_off[c + 1]; i++)
+            if (g->ratings.v[i].stars >= p->high_stars)
+                tl_push(&t, (double)g->ratings.v[i].ts / 1000.0, g->ratings.v[i].freelancer);
+        h.kind = BURST_RATINGS;
+        rc = scan_bursts(&t, window_of(rlo, rhi), p, max_s, min_d, dc, on_burst, &h, err, errlen);
+        if (rc)
+            break;
+        /* Hires: the first charge to each freelancer. */
+        t.n = 0;
+        dc->stamp++;
+        for (size_t i = g->charge_off[c]; i < g->charge_off[c + 1]; i++) {
+            uint32_t f = g->charges.v[i].freelancer;
+            if (dc->seen[f] == dc->stamp)
                 continue;
-            stamp++;
-            uint32_t distinct = 0;
-            assert(who && ts);
-            for (size_t k = bi->first; k <= bi->last; k++)
-                if (seen[who[k]] != stamp)
-                    seen[who[k]] = stamp, distinct++;
-            if (distinct < (uint32_t)p->burst_min_freelancers)
-                continue;
-            st->rating_bursts++;
-            flag(&fl[c], FLAG_RATING_BURST, distinct);
-            stamp++;
-            for (size_t k = bi->first; k <= bi->last; k++) {
-                if (seen[who[k]] == stamp)
+            dc->seen[f] = dc->stamp;
+            tl_push(&t, (double)g->charges.v[i].ts / 1000.0, f);
+        }
+        h.kind = BURST_HIRES;
+        rc = scan_bursts(&t, window_of(clo, chi), p, max_s, min_d, dc, on_burst, &h, err, errlen);
+    }
+    tl_free(&t);
+    return rc;
+}
+
+typedef struct {
+    uint32_t key, who;
+    int64_t ts;
+} keyed_event;
+
+static int keyed_cmp(const void *pa, const void *pb)
+{
+    const keyed_event *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    if (a->ts != b->ts)
+        return a->ts < b->ts ? -1 : 1;
+    return a->who < b->who ? -1 : a->who > b->who;
+}
+
+/* Bursts keyed by a resource: charges on one payment instrument (evidence for
+ * the clients paying with it) and accounts appearing on one IP for the first
+ * time (laptop-farm onboarding; evidence for those accounts). */
+static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
+                           behav_stats *st, distinct_counter *dc, char *err, size_t errlen)
+{
+    keyed_event *ev = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    timeline t = {0};
+    hit_ctx h = {p, fl, NULL, NULL, st, dc, 0, BURST_CHARGES};
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        n = 0;
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        uint32_t nip = graph_count(g, NODE_IP);
+        uint32_t *deg = pass ? xcalloc(nip ? nip : 1, sizeof *deg) : NULL;
+        if (pass == 0) {
+            for (size_t i = 0; i < g->charges.n; i++) {
+                const charge_ev *e = &g->charges.v[i];
+                if (e->instrument == GRAPH_NONE)
                     continue;
-                seen[who[k]] = stamp;
-                flag(&fl[who[k]], FLAG_RATING_BURST, 1);
-                if (p->w_burst > 0)
-                    link(ctx, c, who[k], p->w_burst / sqrt((double)distinct));
+                UTIL_GROW(ev, cap, n + 1);
+                ev[n++] = (keyed_event){e->instrument, e->client, e->ts};
+            }
+        } else {
+            for (size_t i = 0; i < g->nedges; i++)
+                if (g->edges[i].kind == EDGE_LOGIN)
+                    deg[g->edges[i].b]++;
+            for (size_t i = 0; i < g->nedges; i++) {
+                const rs_edge *e = &g->edges[i];
+                if (e->kind != EDGE_LOGIN || deg[e->b] < 3 ||
+                    deg[e->b] > (uint32_t)p->ip_pool_degree)
+                    continue;
+                UTIL_GROW(ev, cap, n + 1);
+                ev[n++] = (keyed_event){e->b, e->a, e->first};
             }
         }
-        burst_list_free(&bl);
+        free(deg);
+        for (size_t i = 0; i < n; i++) {
+            lo = ev[i].ts < lo ? ev[i].ts : lo;
+            hi = ev[i].ts > hi ? ev[i].ts : hi;
+        }
+        if (n)
+            qsort(ev, n, sizeof *ev, keyed_cmp);
+        h.kind = pass ? BURST_IP_ACCOUNTS : BURST_CHARGES;
+        /* Instruments: many charges in a day or two; IPs: several new accounts. */
+        uint32_t min_d = pass ? 3 : 1;
+        double max_s = (pass ? 2.0 : 1.0) * 86400.0;
+        for (size_t i = 0; i < n && rc == 0;) {
+            size_t j = i;
+            t.n = 0;
+            while (j < n && ev[j].key == ev[i].key) {
+                tl_push(&t, (double)ev[j].ts / 1000.0, ev[j].who);
+                j++;
+            }
+            if (t.n >= (pass ? 3u : (size_t)p->burst_min_freelancers))
+                rc = scan_bursts(&t, window_of(lo, hi), p, max_s, min_d, dc, on_burst, &h, err,
+                                 errlen);
+            i = j;
+        }
     }
-    free(ts);
-    free(who);
-    free(seen);
-    return 0;
+    tl_free(&t);
+    free(ev);
+    return rc;
 }
 
 /* --- RATING_LOCKSTEP ------------------------------------------------------------ */
@@ -460,7 +634,13 @@ int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_l
               void *ctx, behav_stats *st, char *err, size_t errlen)
 {
     memset(st, 0, sizeof *st);
-    if (rating_bursts(g, p, fl, link, ctx, st, err, errlen) != 0)
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    distinct_counter dc = {xcalloc(na ? na : 1, sizeof(uint32_t)), 0};
+    int rc = client_bursts(g, p, fl, link, ctx, st, &dc, err, errlen);
+    if (rc == 0)
+        rc = resource_bursts(g, p, fl, st, &dc, err, errlen);
+    free(dc.seen);
+    if (rc != 0)
         return -1;
     if (lockstep(g, p, fl, link, ctx, st, err, errlen) != 0)
         return -1;

@@ -14,6 +14,7 @@ typedef void (*behav_link_fn)(void *ctx, uint32_t a, uint32_t b, double w);
 
 typedef struct {
     uint64_t rating_bursts, lockstep_blocks, structuring_pairs, self_dealing_pairs;
+    uint64_t hire_bursts, charge_bursts, ip_onboarding_bursts;
 } behav_stats;
 
 /* Sets the behavioural flags in fl (one per account) and reports links. g

@@ -899,6 +899,9 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, detect_
     out->lockstep_blocks = bs.lockstep_blocks;
     out->structuring_pairs = bs.structuring_pairs;
     out->self_dealing_pairs = bs.self_dealing_pairs;
+    out->hire_bursts = bs.hire_bursts;
+    out->charge_bursts = bs.charge_bursts;
+    out->ip_onboarding_bursts = bs.ip_onboarding_bursts;
     out->pairs = pm.n;
     for (size_t i = 0; i < pm.cap; i++) {
         if (!pm.s[i].key)

@@ -127,7 +127,12 @@ typedef struct {
     uint32_t bits;                 /* 1 << flag_code */
     uint32_t evidence[FLAG_COUNT]; /* supporting events (or resources) per flag */
     uint8_t remote_device;         /* REMOTE_ACCESS seen on one of its devices */
+    uint16_t bursts[4];            /* BURST_*: bursts it took part in (evidence) */
 } acct_flags;
+
+/* Kinds of burst evidence (behav.c): a client's high ratings, its hires,
+ * charges on a payment instrument it uses, new accounts on an IP it used. */
+enum { BURST_RATINGS, BURST_HIRES, BURST_CHARGES, BURST_IP_ACCOUNTS };
 
 typedef struct {
     uint32_t type; /* NODE_IP, NODE_DEVICE or NODE_DEST */
@@ -161,6 +166,7 @@ typedef struct {
     /* statistics for run.json */
     uint64_t pairs, projection_edges, capped_resources, communities;
     uint64_t rating_bursts, lockstep_blocks, structuring_pairs, self_dealing_pairs;
+    uint64_t hire_bursts, charge_bursts, ip_onboarding_bursts;
     double seconds_flags, seconds_projection, seconds_leiden, seconds_scoring;
     double seconds_behaviour; /* part of seconds_projection */
 } detect_result;

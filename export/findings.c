@@ -162,7 +162,7 @@ char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
         "gave or received high ratings in a burst",
         "belong to a dense block of clients rating the same freelancers highly",
         "bid heavily with almost nothing accepted",
-        "were paid out mostly to high-risk countries",
+        "were paid out frequently to high-risk countries",
         "were paid into a payout account shared with others",
         "rated or paid an account they share infrastructure with",
         "received many small charges from one client",
@@ -186,6 +186,39 @@ char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
     char *out = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return out;
+}
+
+/* Ratings and charges between accounts of ring i (shill clients and members):
+ * who rated or paid whom, how often, mean stars or total amount. At most 500,
+ * in edge order. */
+static json_t *client_links(const rs_graph *g, const detect_result *r, int32_t i)
+{
+    json_t *arr = json_array();
+    size_t shown = 0;
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    for (size_t k = 0; k < g->nedges && shown < 500; k++) {
+        const rs_edge *e = &g->edges[k];
+        if ((e->kind != EDGE_RATING && e->kind != EDGE_CHARGE) || r->ring_of[e->a] != i ||
+            r->ring_of[e->b] != i)
+            continue;
+        size_t la, lb;
+        const char *ca = intern_str(g->ids[NODE_ACCOUNT], e->a, &la);
+        const char *cb = intern_str(g->ids[NODE_ACCOUNT], e->b, &lb);
+        json_t *o = json_object();
+        json_object_set_new(o, "client", jout_stringn(ca, la));
+        json_object_set_new(o, "freelancer", jout_stringn(cb, lb));
+        json_object_set_new(o, "kind", json_string(graph_edge_kind_name((edge_kind)e->kind)));
+        json_object_set_new(o, "count", json_integer(e->count));
+        if (e->kind == EDGE_RATING)
+            json_object_set_new(o, "mean_stars", jout_real(e->sum / e->count));
+        else
+            json_object_set_new(o, "amount", jout_real(e->sum));
+        json_object_set_new(o, "first_seen", json_string(ts_format(e->first, t1)));
+        json_object_set_new(o, "last_seen", json_string(ts_format(e->last, t2)));
+        json_array_append_new(arr, o);
+        shown++;
+    }
+    return arr;
 }
 
 json_t *findings_ring_json(const rs_graph *g, const detect_result *r, size_t i)
@@ -229,12 +262,26 @@ json_t *findings_ring_json(const rs_graph *g, const detect_result *r, size_t i)
     }
     json_object_set_new(o, "shared_infrastructure", res);
     json_object_set_new(o, "shared_infrastructure_total", json_integer((json_int_t)rg->nres));
+    json_object_set_new(o, "client_links", client_links(g, r, (int32_t)i));
     json_t *fc = json_object();
     for (int k = 0; k < FLAG_COUNT; k++)
         if (rg->flag_counts[k])
             json_object_set_new(fc, detect_flag_name((flag_code)k),
                                 json_integer(rg->flag_counts[k]));
     json_object_set_new(o, "flag_counts", fc);
+    /* Burst evidence over members and shill clients (Kleinberg). */
+    uint32_t bsum[4] = {0};
+    for (size_t k = 0; k < rg->nmembers + rg->nshills; k++) {
+        uint32_t a = k < rg->nmembers ? rg->members[k] : rg->shills[k - rg->nmembers];
+        for (int q = 0; q < 4; q++)
+            bsum[q] += r->flags[a].bursts[q];
+    }
+    json_t *bj = json_object();
+    json_object_set_new(bj, "rating_bursts_given", json_integer(bsum[BURST_RATINGS]));
+    json_object_set_new(bj, "hire_bursts", json_integer(bsum[BURST_HIRES]));
+    json_object_set_new(bj, "instrument_charge_bursts", json_integer(bsum[BURST_CHARGES]));
+    json_object_set_new(bj, "ip_new_account_bursts", json_integer(bsum[BURST_IP_ACCOUNTS]));
+    json_object_set_new(o, "bursts", bj);
     if (rg->first_seen != INT64_MAX) {
         json_object_set_new(o, "first_seen", json_string(ts_format(rg->first_seen, t)));
         json_object_set_new(o, "last_seen", json_string(ts_format(rg->last_seen, t)));
@@ -281,6 +328,10 @@ json_t *findings_summary(const rs_graph *g, const detect_result *r)
     json_object_set_new(o, "lockstep_blocks", json_integer((json_int_t)r->lockstep_blocks));
     json_object_set_new(o, "structuring_pairs", json_integer((json_int_t)r->structuring_pairs));
     json_object_set_new(o, "self_dealing_pairs", json_integer((json_int_t)r->self_dealing_pairs));
+    json_object_set_new(o, "hire_bursts", json_integer((json_int_t)r->hire_bursts));
+    json_object_set_new(o, "instrument_charge_bursts", json_integer((json_int_t)r->charge_bursts));
+    json_object_set_new(o, "ip_new_account_bursts",
+                        json_integer((json_int_t)r->ip_onboarding_bursts));
     json_t *sec = json_object();
     json_object_set_new(sec, "flags", jout_real(r->seconds_flags));
     json_object_set_new(sec, "projection", jout_real(r->seconds_projection));

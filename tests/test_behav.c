@@ -41,6 +41,8 @@ static void rate(rs_graph *g, uint32_t c, uint32_t f, int64_t ts, float stars)
     graph_add_rating(g, &e);
 }
 
+static void charge(rs_graph *g, uint32_t c, uint32_t f, const char *instr, int64_t ts, double amt);
+
 static void noop_link(void *ctx, uint32_t a, uint32_t b, double w)
 {
     (void)a, (void)b, (void)w;
@@ -94,6 +96,58 @@ static void test_behav__rating_burst_vs_enterprise(void **state)
     assert_false(has(fl, ent, FLAG_RATING_BURST));
     assert_false(has(fl, e0, FLAG_RATING_BURST));
     assert_true(links >= 15); /* the shill is linked to whom it rated */
+    assert_true(fl[shill].bursts[BURST_RATINGS] >= 1);
+    assert_int_equal(fl[ent].bursts[BURST_RATINGS], 0);
+    graph_free(g);
+}
+
+static void login_at(rs_graph *g, uint32_t a, unsigned ipn, int64_t ts)
+{
+    ipaddr ip = {.len = 4, .b = {10, 1, (uint8_t)(ipn >> 8), (uint8_t)ipn}};
+    login_ev e = {
+        .ts = ts, .account = a, .ip = graph_ip(g, &ip), .device = GRAPH_NONE, .session_s = 600};
+    graph_add_login(g, &e);
+}
+
+static void test_behav__onboarding_and_charge_bursts(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    /* Background: 40 accounts logging in over 60 days on their own IPs. */
+    for (int k = 0; k < 40; k++) {
+        uint32_t a = named(g, "bg", k, ROLE_FREELANCER);
+        for (int d = 0; d < 60; d += 7)
+            login_at(g, a, 1000 + (unsigned)k, T0 + d * DAY);
+    }
+    /* A farm line: six accounts appear on it within six hours on day 30. */
+    uint32_t farm[6], office[6];
+    for (int k = 0; k < 6; k++) {
+        farm[k] = named(g, "farm", k, ROLE_FREELANCER);
+        login_at(g, farm[k], 1, T0 + 30 * DAY + k * H);
+        login_at(g, farm[k], 1, T0 + 40 * DAY + k * H);
+    }
+    /* An office line: six colleagues joining over two months. */
+    for (int k = 0; k < 6; k++) {
+        office[k] = named(g, "staff", k, ROLE_FREELANCER);
+        login_at(g, office[k], 2, T0 + k * 10 * DAY);
+        login_at(g, office[k], 2, T0 + 59 * DAY);
+    }
+    /* A card charged 12 times in a morning, another once a week. */
+    uint32_t c1 = acct(g, "card-tester", ROLE_CLIENT, "US"),
+             c2 = acct(g, "weekly", ROLE_CLIENT, "US");
+    uint32_t f = acct(g, "payee", ROLE_FREELANCER, "US");
+    for (int k = 0; k < 12; k++)
+        charge(g, c1, f, "card-x", T0 + 20 * DAY + k * 600000LL, 50);
+    for (int k = 0; k < 9; k++)
+        charge(g, c2, f, "card-y", T0 + k * 7 * DAY, 50);
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    for (int k = 0; k < 6; k++) {
+        assert_true(fl[farm[k]].bursts[BURST_IP_ACCOUNTS] >= 1);
+        assert_int_equal(fl[office[k]].bursts[BURST_IP_ACCOUNTS], 0);
+    }
+    assert_true(fl[c1].bursts[BURST_CHARGES] >= 1);
+    assert_int_equal(fl[c2].bursts[BURST_CHARGES], 0);
     graph_free(g);
 }
 
@@ -282,6 +336,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_behav__rating_burst_vs_enterprise),
+        cmocka_unit_test(test_behav__onboarding_and_charge_bursts),
         cmocka_unit_test(test_behav__lockstep_block),
         cmocka_unit_test(test_behav__bid_spam_vs_new_freelancers),
         cmocka_unit_test(test_behav__payouts),
