@@ -72,7 +72,103 @@ typedef struct {
     size_t nips, ndevs;
     rs_buf row, fields;
     int io_error;
+    /* For picking the rows that show each flag (row_shows). */
+    const detect_params *params;
+    uint32_t *ip_deg, *dev_deg, *dest_deg; /* accounts per IP / device / payout dest */
+    int64_t *last_end;                     /* per account: end of its previous login */
+    char (*last_cc)[3];                    /* per account: that login's IP country */
 } ev_pass;
+
+static int in_u32(const uint32_t *list, size_t n, uint32_t v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == v)
+            return 1;
+    return 0;
+}
+
+static int high_risk_cc(const detect_params *pr, const char *cc)
+{
+    for (size_t i = 0; i < pr->n_high_risk; i++)
+        if (cc[0] && !strcmp(pr->high_risk[i], cc))
+            return 1;
+    return 0;
+}
+
+/* Whether this input row of table t shows flag f for account a (which
+ * carries f): the login from the foreign country, the long session, the
+ * payout to the high-risk destination, the high rating, the rejected bid.
+ * Mirrors the detectors' conditions row by row (see docs/detection.md);
+ * GEO_HOP compares each login with the account's previous one in input
+ * order, which is the detector's order for time-ordered exports. */
+static int row_shows(ev_pass *p, flag_code f, uint32_t a, const tvalue *v)
+{
+    const rs_graph *g = p->g;
+    const detect_params *pr = p->params;
+    const account_attr *at = &g->acct[a];
+    switch (p->t) {
+    case TABLE_LOGINS: {
+        uint32_t ip = intern_get(g->ids[NODE_IP], (const char *)v[2].v.ip.b, v[2].v.ip.len);
+        if (ip == INTERN_NONE)
+            return 0;
+        const ip_attr *ia = &g->ip[ip];
+        switch (f) {
+        case FLAG_GEO_HOP: {
+            int hop = p->last_cc[a][0] && ia->country[0] && strcmp(p->last_cc[a], ia->country) &&
+                      v[0].v.ts - p->last_end[a] <= (int64_t)(pr->geo_hop_window_h * 3600e3);
+            return hop;
+        }
+        case FLAG_SHARED_IP:
+            return p->ip_deg[ip] >= 2 && p->ip_deg[ip] <= (uint32_t)pr->ip_pool_degree;
+        case FLAG_SHARED_DEVICE: {
+            if (!v[3].present)
+                return 0;
+            uint32_t d = intern_get(g->ids[NODE_DEVICE], v[3].s, v[3].n);
+            return d != INTERN_NONE && p->dev_deg[d] >= 2;
+        }
+        case FLAG_LONG_SESSION:
+            return v[4].present && (double)v[4].v.u >= pr->long_session_h * 3600.0;
+        case FLAG_ANON_NETWORK:
+            return ia->anon || (ia->asn && in_u32(pr->anon_asns, pr->n_anon_asns, ia->asn));
+        case FLAG_COUNTRY_MISMATCH:
+            return ia->country[0] && at->country[0] && strcmp(ia->country, at->country) != 0;
+        default:
+            return 0;
+        }
+    }
+    case TABLE_PORTS:
+        return f == FLAG_REMOTE_ACCESS &&
+               in_u32(pr->remote_ports, pr->n_remote_ports, (uint32_t)v[1].v.u);
+    case TABLE_RATINGS:
+        if (f == FLAG_SELF_DEALING) {
+            uint32_t c = intern_get(g->ids[NODE_ACCOUNT], v[1].s, v[1].n);
+            uint32_t fr = intern_get(g->ids[NODE_ACCOUNT], v[2].s, v[2].n);
+            return c != INTERN_NONE && fr != INTERN_NONE &&
+                   ((p->r->flags[c].bits & p->r->flags[fr].bits) >> FLAG_SELF_DEALING & 1);
+        }
+        return (f == FLAG_RATING_BURST || f == FLAG_RATING_LOCKSTEP) && v[3].v.d >= pr->high_stars;
+    case TABLE_BIDS:
+        return f == FLAG_BID_SPAM && !(v[4].present && v[4].v.b);
+    case TABLE_PAYOUTS: {
+        uint32_t d = intern_get(g->ids[NODE_DEST], v[2].s, v[2].n);
+        if (d == INTERN_NONE)
+            return 0;
+        if (f == FLAG_SHARED_PAYOUT)
+            return p->dest_deg[d] >= 2;
+        const char *dc = g->dest[d].country;
+        return f == FLAG_HIGH_RISK_PAYOUT && high_risk_cc(pr, dc) && strcmp(dc, at->country) != 0;
+    }
+    case TABLE_CHARGES: {
+        /* The freelancer's charges from a client that paid it at least
+         * struct_min_charges times. */
+        uint32_t c = intern_get(g->ids[NODE_ACCOUNT], v[1].s, v[1].n);
+        const rs_edge *e = c == INTERN_NONE ? NULL : graph_edge_find(g, EDGE_CHARGE, c, a);
+        return f == FLAG_STRUCTURED_CHARGES && e && e->count >= (uint32_t)pr->struct_min_charges;
+    }
+    default:
+        return 0;
+    }
+}
 
 static char *path_join(const char *a, const char *b)
 {
@@ -247,11 +343,14 @@ static int on_event_row(void *ctx, const tvalue *vals, int *bad_col, const char 
         for (int f = 0; f < FLAG_COUNT; f++) {
             if (flag_table[f] != (int)p->t || er->nsamples[f] >= REPORT_MAX_ROWS)
                 continue;
-            int carries = p->t == TABLE_PORTS;
-            for (size_t i = 0; i < nacct && !carries; i++)
-                carries = p->r->ring_of[accts[i]] == (int32_t)hit[k] &&
-                          ((p->r->flags[accts[i]].bits >> f) & 1);
-            if (!carries)
+            int shows = 0;
+            if (p->t == TABLE_PORTS)
+                shows = row_shows(p, (flag_code)f, 0, vals);
+            for (size_t i = 0; i < nacct && !shows; i++)
+                shows = p->r->ring_of[accts[i]] == (int32_t)hit[k] &&
+                        ((p->r->flags[accts[i]].bits >> f) & 1) &&
+                        row_shows(p, (flag_code)f, accts[i], vals);
+            if (!shows)
                 continue;
             if (!fields_done) {
                 buf_clear(&p->fields);
@@ -273,6 +372,14 @@ static int on_event_row(void *ctx, const tvalue *vals, int *bad_col, const char 
             row->line = p->line;
             row->ts = ts;
             row->fields = xstrdup(p->fields.data ? p->fields.data : "");
+        }
+    }
+    if (p->t == TABLE_LOGINS) { /* GEO_HOP compares with the previous login */
+        uint32_t ip = intern_get(g->ids[NODE_IP], (const char *)vals[2].v.ip.b, vals[2].v.ip.len);
+        for (size_t i = 0; i < nacct && ip != INTERN_NONE; i++) {
+            p->last_end[accts[i]] =
+                vals[0].v.ts + (vals[4].present ? (int64_t)vals[4].v.u * 1000 : 0);
+            memcpy(p->last_cc[accts[i]], g->ip[ip].country, 3);
         }
     }
     return 0;
@@ -879,6 +986,21 @@ int evidence_write(const char *root, const rs_graph *g, const detect_result *r, 
     graphml_annot an = {keep, ring_ids, r->risk, flags, r->ring_of};
     p.g = g;
     p.r = r;
+    p.params = m->params;
+    p.ip_deg = xcalloc((size_t)graph_count(g, NODE_IP) + 1, sizeof *p.ip_deg);
+    p.dev_deg = xcalloc((size_t)graph_count(g, NODE_DEVICE) + 1, sizeof *p.dev_deg);
+    p.dest_deg = xcalloc((size_t)graph_count(g, NODE_DEST) + 1, sizeof *p.dest_deg);
+    p.last_end = xcalloc(na ? na : 1, sizeof *p.last_end);
+    p.last_cc = xcalloc(na ? na : 1, sizeof *p.last_cc);
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *ed = &g->edges[i];
+        if (ed->kind == EDGE_LOGIN)
+            p.ip_deg[ed->b]++;
+        else if (ed->kind == EDGE_USES_DEVICE)
+            p.dev_deg[ed->b]++;
+        else if (ed->kind == EDGE_PAYOUT)
+            p.dest_deg[ed->b]++;
+    }
     union_columns(&p);
     p.rings = xcalloc(EVIDENCE_BATCH, sizeof *p.rings);
 
@@ -938,6 +1060,11 @@ int evidence_write(const char *root, const rs_graph *g, const detect_result *r, 
     free(p.rings);
     free(p.ips);
     free(p.devs);
+    free(p.ip_deg);
+    free(p.dev_deg);
+    free(p.dest_deg);
+    free(p.last_end);
+    free(p.last_cc);
     buf_free(&p.row);
     buf_free(&p.fields);
     free(ix.off);

@@ -31,8 +31,9 @@ typedef struct {
     const char *version;   /* ringscan version */
     const char *libraries; /* "igraph 0.10.2, jansson 2.14, ..." */
     uint64_t seed;
-    const char *config_sha256; /* SHA-256 of the effective configuration JSON */
-    int64_t run_time;          /* seconds since the epoch, UTC */
+    const char *config_sha256;   /* SHA-256 of the effective configuration JSON */
+    int64_t run_time;            /* seconds since the epoch, UTC */
+    const detect_params *params; /* to pick the input rows that show each flag */
 } evidence_meta;
 
 /* Writes a bag per ring of r into the existing directory root. set is the

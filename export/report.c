@@ -229,9 +229,10 @@ static void flags_section(rs_buf *b, const report_ring *rr)
     size_t total = rg->nmembers + rg->nshills;
     buf_puts(b, "<h2>Red flags and the evidence behind them</h2>\n"
                 "<p class=\"note\">For each flag: the accounts carrying it with the number of "
-                "supporting events or resources, and the first input rows (in input order) of "
-                "the kind the flag is computed from for those accounts. events.csv holds every "
-                "row.</p>\n");
+                "supporting events or resources, and the first input rows (in input order) that "
+                "show it: the login from another country, the long session, the payout to a "
+                "high-risk destination, the high rating, the rejected bid. events.csv holds "
+                "every row.</p>\n");
     int any = 0;
     for (int f = 0; f < FLAG_COUNT; f++) {
         if (!rg->flag_counts[f])

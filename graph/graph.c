@@ -229,6 +229,24 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
         edges_rehash(g);
 }
 
+const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b)
+{
+    if (a >= intern_count(g->ids[edge_end_type(kind, 0)]) ||
+        b >= intern_count(g->ids[edge_end_type(kind, 1)]))
+        return NULL;
+    uint64_t h = edge_hash(g, kind, a, b);
+    for (size_t i = (size_t)h & (g->neslots - 1);; i = (i + 1) & (g->neslots - 1)) {
+        uint64_t v = g->eslots[i];
+        if (!v)
+            return NULL;
+        if (ETAG(v) == ETAG(h)) {
+            const rs_edge *e = &g->edges[(uint32_t)v - 1];
+            if (e->a == a && e->b == b && e->kind == kind)
+                return e;
+        }
+    }
+}
+
 void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value)
 {
     edge_add_h(g, edge_hash(g, kind, a, b), kind, a, b, ts, value);

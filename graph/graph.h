@@ -189,6 +189,9 @@ node_type graph_account_type(const rs_graph *g, uint32_t account);
  * O(1) expected. */
 void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value);
 
+/* The (kind, a, b) edge, or NULL. Borrowed; O(1) expected. */
+const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b);
+
 /* Event recorders: append to the timeline and aggregate the matching edges. */
 void graph_add_login(rs_graph *g, const login_ev *e);
 void graph_add_rating(rs_graph *g, const rating_ev *e);

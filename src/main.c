@@ -427,7 +427,7 @@ static int write_evidence(outdir *od, const export_ctx *xc, const load_set *set,
     free(cs);
     json_decref(cj);
     char *libs = libraries_text();
-    evidence_meta m = {RINGSCAN_VERSION, libs, cfg->seed, chash, run_time_utc()};
+    evidence_meta m = {RINGSCAN_VERSION, libs, cfg->seed, chash, run_time_utc(), &cfg->detect};
     size_t l = strlen(outdir_staging_path(od)) + sizeof "/evidence";
     char *root = xmalloc(l);
     snprintf(root, l, "%s/evidence", outdir_staging_path(od));

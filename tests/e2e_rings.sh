@@ -58,6 +58,9 @@ mkdir -p "$in"
         echo "2026-03-15T00:00:00Z,ring$k,cn-bank-1,900,CN"
         echo "2026-03-15T00:00:00Z,office$k,gb-bank-$k,2500,GB"
     done
+    # ring1 is also paid once into a US account, then into the CN one again
+    echo "2026-03-16T00:00:00Z,ring1,us-bank-1,300,US"
+    echo "2026-03-17T00:00:00Z,ring1,cn-bank-1,800,CN"
 } >"$in/payouts.csv"
 {
     echo "ts,ip,device_id,port,service"
@@ -118,6 +121,21 @@ if [ -f "$XSD" ]; then
 else
     echo "SKIP schema: ../shared not found"
 fi
+# The evidence bag shows, for HIGH_RISK_PAYOUT, the payouts into the CN
+# account and not the one into the US account.
+rep="$tmp/out/evidence/R0001/data/report.html"
+sect=$(sed -n '/<h3>HIGH_RISK_PAYOUT/,/<h3>/p' "$rep" 2>/dev/null)
+case $sect in
+*cn-bank-1*) case $sect in
+    *us-bank-1*) nok "evidence rows for HIGH_RISK_PAYOUT exclude the US payout" ;;
+    *) ok "evidence rows for HIGH_RISK_PAYOUT are the CN payouts only" ;;
+    esac ;;
+*) nok "evidence rows for HIGH_RISK_PAYOUT list the CN payouts" ;;
+esac
+(cd "$tmp/out/evidence/R0001" && sha256sum -c --quiet manifest-sha256.txt) >/dev/null 2>&1 &&
+    ok "the ring's evidence bag verifies with sha256sum -c" ||
+    nok "the ring's evidence bag verifies with sha256sum -c"
+
 rs run "$in" -o "$tmp/out2" --no-geoip --quiet --seed 3 2>/dev/null
 for f in accounts.csv rings.json graph.graphml; do
     cmp -s "$tmp/out/$f" "$tmp/out2/$f" && ok "$f is deterministic" || nok "$f is deterministic"
