@@ -114,7 +114,8 @@ static int row_shows(ev_pass *p, flag_code f, uint32_t a, const tvalue *v)
         const ip_attr *ia = &g->ip[ip];
         switch (f) {
         case FLAG_GEO_HOP: {
-            int hop = p->last_cc[a][0] && ia->country[0] && strcmp(p->last_cc[a], ia->country) &&
+            int hop = p->last_cc[a][0] && ia->country[0] &&
+                      strcmp(p->last_cc[a], ia->country) != 0 &&
                       v[0].v.ts - p->last_end[a] <= (int64_t)(pr->geo_hop_window_h * 3600e3);
             return hop;
         }
