@@ -17,21 +17,6 @@ static void flag(acct_flags *f, flag_code k, uint32_t n)
     f->evidence[k] += n;
 }
 
-static node_type end_type(edge_kind k)
-{
-    switch (k) {
-    case EDGE_LOGIN:
-        return NODE_IP;
-    case EDGE_USES_DEVICE:
-        return NODE_DEVICE;
-    case EDGE_PAYOUT:
-    case EDGE_PAYS_WITH:
-        return NODE_DEST;
-    default:
-        return NODE_ACCOUNT;
-    }
-}
-
 /* --- bursts (Kleinberg) ------------------------------------------------------- */
 
 /* A timeline: sorted event times (seconds) and who each event concerns. */
@@ -506,7 +491,7 @@ static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *
         if (k == EDGE_LOGIN && ipdeg[e->b] > (uint32_t)p->self_ip_max_degree)
             continue;
         UTIL_GROW(h, cap, nh + 1);
-        h[nh++] = (holding){e->a, (uint32_t)end_type(k), e->b, e->first, e->last};
+        h[nh++] = (holding){e->a, (uint32_t)graph_edge_end_type(k, 1), e->b, e->first, e->last};
     }
     if (nh)
         qsort(h, nh, sizeof *h, holding_cmp);

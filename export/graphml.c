@@ -67,24 +67,9 @@ static node_type edge_src_type(const rs_graph *g, const rs_edge *e)
     return NODE_ACCOUNT;
 }
 
-static node_type edge_dst_type(const rs_edge *e)
-{
-    switch ((edge_kind)e->kind) {
-    case EDGE_LOGIN:
-        return NODE_IP;
-    case EDGE_USES_DEVICE:
-        return NODE_DEVICE;
-    case EDGE_PAYOUT:
-    case EDGE_PAYS_WITH:
-        return NODE_DEST;
-    default:
-        return NODE_ACCOUNT;
-    }
-}
-
 node_type graphml_edge_target_type(const rs_edge *e)
 {
-    return edge_dst_type(e);
+    return graph_edge_end_type((edge_kind)e->kind, 1);
 }
 
 static void key(rs_buf *b, const char *id, const char *for_, const char *type)
@@ -196,7 +181,7 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         deg[graphml_node_id(g, edge_src_type(g, e), e->a)]++;
-        deg[graphml_node_id(g, edge_dst_type(e), e->b)]++;
+        deg[graphml_node_id(g, graph_edge_end_type((edge_kind)e->kind, 1), e->b)]++;
     }
 
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -318,7 +303,7 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         uint32_t s = graphml_node_id(g, edge_src_type(g, e), e->a);
-        uint32_t d = graphml_node_id(g, edge_dst_type(e), e->b);
+        uint32_t d = graphml_node_id(g, graph_edge_end_type((edge_kind)e->kind, 1), e->b);
         if (keep && (!keep[s] || !keep[d]))
             continue;
         buf_puts(&b, "    <edge id=\"e");

@@ -153,7 +153,7 @@ static inline uint64_t edge_key_hash(unsigned kind, uint64_t ha, uint64_t hb)
 }
 
 /* The id spaces of an edge kind's endpoints. */
-static node_type edge_end_type(edge_kind kind, int end)
+node_type graph_edge_end_type(edge_kind kind, int end)
 {
     if (end == 0)
         return NODE_ACCOUNT;
@@ -173,10 +173,10 @@ static node_type edge_end_type(edge_kind kind, int end)
 static uint64_t edge_hash(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b)
 {
     /* Callers pass interned ids (graph.h invariant). */
-    assert(a < intern_count(g->ids[edge_end_type(kind, 0)]));
-    assert(b < intern_count(g->ids[edge_end_type(kind, 1)]));
-    return edge_key_hash(kind, intern_hash_of(g->ids[edge_end_type(kind, 0)], a),
-                         intern_hash_of(g->ids[edge_end_type(kind, 1)], b));
+    assert(a < intern_count(g->ids[graph_edge_end_type(kind, 0)]));
+    assert(b < intern_count(g->ids[graph_edge_end_type(kind, 1)]));
+    return edge_key_hash(kind, intern_hash_of(g->ids[graph_edge_end_type(kind, 0)], a),
+                         intern_hash_of(g->ids[graph_edge_end_type(kind, 1)], b));
 }
 
 #define ETAG(h) ((h)&0xffffffff00000000ull)
@@ -231,8 +231,8 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
 
 const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b)
 {
-    if (a >= intern_count(g->ids[edge_end_type(kind, 0)]) ||
-        b >= intern_count(g->ids[edge_end_type(kind, 1)]))
+    if (a >= intern_count(g->ids[graph_edge_end_type(kind, 0)]) ||
+        b >= intern_count(g->ids[graph_edge_end_type(kind, 1)]))
         return NULL;
     uint64_t h = edge_hash(g, kind, a, b);
     for (size_t i = (size_t)h & (g->neslots - 1);; i = (i + 1) & (g->neslots - 1)) {

@@ -189,6 +189,11 @@ node_type graph_account_type(const rs_graph *g, uint32_t account);
  * O(1) expected. */
 void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value);
 
+/* The id space of an edge kind's endpoint: end 0 is always NODE_ACCOUNT
+ * (accounts and clients), end 1 is NODE_IP, NODE_DEVICE, NODE_DEST or
+ * NODE_ACCOUNT by kind. */
+node_type graph_edge_end_type(edge_kind kind, int end);
+
 /* The (kind, a, b) edge, or NULL. Borrowed; O(1) expected. */
 const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b);
 

@@ -335,10 +335,7 @@ static int write_graphml_cb(FILE *f, const void *vctx)
                 keep[graphml_node_id(g, NODE_ACCOUNT, a)] = 1;
         for (size_t i = 0; i < g->nedges; i++) {
             const rs_edge *e = &g->edges[i];
-            node_type bt = e->kind == EDGE_LOGIN                                   ? NODE_IP
-                           : e->kind == EDGE_USES_DEVICE                           ? NODE_DEVICE
-                           : (e->kind == EDGE_PAYOUT || e->kind == EDGE_PAYS_WITH) ? NODE_DEST
-                                                                                   : NODE_ACCOUNT;
+            node_type bt = graph_edge_end_type((edge_kind)e->kind, 1);
             int ra = x->det->ring_of[e->a] >= 0;
             int rb = bt == NODE_ACCOUNT && x->det->ring_of[e->b] >= 0;
             if (ra)
