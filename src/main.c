@@ -125,6 +125,16 @@ static int usage_error(const char *fmt, ...)
     return RS_EXIT_USAGE;
 }
 
+/* After option parsing: exactly one operand, INPUT_DIR, must remain. */
+static int one_operand(const char *cmd, int argc, char **argv)
+{
+    if (optind >= argc)
+        return usage_error("%s: missing INPUT_DIR", cmd);
+    if (optind + 1 < argc)
+        return usage_error("%s: unexpected argument '%s'", cmd, argv[optind + 1]);
+    return RS_EXIT_OK;
+}
+
 static int parse_u64(const char *s, uint64_t *out)
 {
     if (!s || !*s || *s == '-')
@@ -512,10 +522,9 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind >= argc)
-        return usage_error("%s", "run: missing INPUT_DIR");
-    if (optind + 1 < argc)
-        return usage_error("run: unexpected argument '%s'", argv[optind + 1]);
+    int operand_rc = one_operand("run", argc, argv);
+    if (operand_rc != RS_EXIT_OK)
+        return operand_rc;
     if (!out_dir)
         return usage_error("%s", "run: missing -o OUT_DIR");
     const char *in_dir = argv[optind];
@@ -718,10 +727,9 @@ static int cmd_validate(int argc, char **argv)
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind >= argc)
-        return usage_error("%s", "validate: missing INPUT_DIR");
-    if (optind + 1 < argc)
-        return usage_error("validate: unexpected argument '%s'", argv[optind + 1]);
+    int rc_usage = one_operand("validate", argc, argv);
+    if (rc_usage != RS_EXIT_OK)
+        return rc_usage;
     load_set set;
     rs_error err = {0};
     int rc = load_scan(&set, argv[optind], &err);
