@@ -572,12 +572,7 @@ static void stable_id(rs_buf *tmp, const rs_graph *g, uint32_t gid)
     char lb[IPADDR_STRLEN];
     size_t l;
     const char *s;
-    if (t == NODE_IP) {
-        s = graph_label(g, NODE_IP, id, lb);
-        l = strlen(s);
-    } else {
-        s = intern_str(g->ids[t], id, &l);
-    }
+    s = graph_label_n(g, (node_type)t, id, lb, &l);
     buf_clear(tmp);
     buf_puts(tmp, graph_node_type_name(nt));
     buf_putc(tmp, ':');

@@ -231,12 +231,7 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
             node_type nt = t == NODE_ACCOUNT ? graph_account_type(g, id) : (node_type)t;
             size_t llen;
             const char *label;
-            if (t == NODE_IP) {
-                label = graph_label(g, NODE_IP, id, lbuf);
-                llen = strlen(label);
-            } else {
-                label = intern_str(g->ids[t], id, &llen);
-            }
+            label = graph_label_n(g, (node_type)t, id, lbuf, &llen);
             buf_puts(&b, "    <node id=\"n");
             put_int(&b, gid);
             buf_append(&b, "\">\n", 3);

@@ -66,12 +66,7 @@ static void put_node_label(rs_buf *b, const rs_graph *g, uint32_t gid)
     char lb[IPADDR_STRLEN];
     size_t l;
     const char *s;
-    if (t == NODE_IP) {
-        s = graph_label(g, NODE_IP, id, lb);
-        l = strlen(s);
-    } else {
-        s = intern_str(g->ids[t], id, &l);
-    }
+    s = graph_label_n(g, (node_type)t, id, lb, &l);
     text_html_escape(b, s, l);
 }
 

@@ -120,17 +120,28 @@ uint32_t graph_count(const rs_graph *g, node_type t)
     return intern_count(g->ids[t]);
 }
 
-const char *graph_label(const rs_graph *g, node_type t, uint32_t id, char *buf)
+const char *graph_label_n(const rs_graph *g, node_type t, uint32_t id, char *buf, size_t *len)
 {
     if (t == NODE_CLIENT)
         t = NODE_ACCOUNT;
+    const char *s = intern_str(g->ids[t], id, len);
+    if (!s) {
+        *len = 0;
+        return "";
+    }
+    if (t != NODE_IP)
+        return s;
+    ipaddr ip = {.len = (uint8_t)*len};
+    memcpy(ip.b, s, *len);
+    ipaddr_format(&ip, buf);
+    *len = strlen(buf);
+    return buf;
+}
+
+const char *graph_label(const rs_graph *g, node_type t, uint32_t id, char *buf)
+{
     size_t len;
-    const char *s = intern_str(g->ids[t], id, &len);
-    if (t != NODE_IP || !s)
-        return s ? s : "";
-    ipaddr ip = {.len = (uint8_t)len};
-    memcpy(ip.b, s, len);
-    return ipaddr_format(&ip, buf);
+    return graph_label_n(g, t, id, buf, &len);
 }
 
 node_type graph_account_type(const rs_graph *g, uint32_t account)

@@ -181,6 +181,8 @@ void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an,
 uint32_t graph_count(const rs_graph *g, node_type t);
 /* Borrowed label of an entity. IPs are formatted into buf (IPADDR_STRLEN). */
 const char *graph_label(const rs_graph *g, node_type t, uint32_t id, char *buf);
+/* The same, with its length in *len. */
+const char *graph_label_n(const rs_graph *g, node_type t, uint32_t id, char *buf, size_t *len);
 /* The node type of an account after finalize: NODE_ACCOUNT or NODE_CLIENT. */
 node_type graph_account_type(const rs_graph *g, uint32_t account);
 

@@ -6,6 +6,8 @@
  */
 #include "datasets/gen/gen.h"
 
+#include "ingest/ts.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -27,7 +29,7 @@ void gen_opts_init(gen_opts *o)
     o->accounts = 12000;
     o->clients = 2500;
     o->days = 60;
-    o->start_day = gen_out_days_from_civil(2026, 2, 1);
+    o->start_day = ts_days_from_civil(2026, 2, 1);
     o->rings = 8;
     o->ring_min = 3;
     o->ring_max = 40;
@@ -238,7 +240,7 @@ static int gen_parse_date(const char *s, int64_t *out)
     d = strtol(s + 8, &end, 10);
     if (end != s + 10 || y < 1971 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
         return -1;
-    *out = gen_out_days_from_civil((int)y, (unsigned)m, (unsigned)d);
+    *out = ts_days_from_civil((int64_t)y, (unsigned)m, (unsigned)d);
     return 0;
 }
 

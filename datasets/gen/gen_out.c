@@ -203,17 +203,6 @@ void gen_out_ipv4(gen_out *w, uint32_t a)
     }
 }
 
-int64_t gen_out_days_from_civil(int y, unsigned m, unsigned d)
-{
-    /* Howard Hinnant's days_from_civil. */
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 void gen_out_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 {
     z += 719468;

@@ -40,8 +40,8 @@ int gen_out_close(gen_out *w, int commit);
 
 /* Formats epoch as RFC 3339 UTC into buf (at least 21 bytes). */
 void gen_out_format_ts(char *buf, int64_t epoch);
-/* Days since 1970-01-01 for a civil date, and the reverse. */
-int64_t gen_out_days_from_civil(int y, unsigned m, unsigned d);
+/* Civil date of a day count since 1970-01-01 (the forward conversion is
+ * ts_days_from_civil in ingest/ts.h). */
 void gen_out_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 
 #endif
