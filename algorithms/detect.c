@@ -337,16 +337,6 @@ typedef struct {
     size_t n, cap; /* cap is a power of two */
 } pair_map;
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
-}
-
 static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa, double wi);
 
 static void pair_grow(pair_map *pm)
@@ -374,7 +364,7 @@ static void pair_add(pair_map *pm, uint32_t a, uint32_t b, double w, double wa, 
     if ((pm->n + 1) * 2 > pm->cap)
         pair_grow(pm);
     uint64_t key = ((uint64_t)a << 32 | b) + 1;
-    size_t i = (size_t)mix64(key) & (pm->cap - 1);
+    size_t i = (size_t)util_mix64(key) & (pm->cap - 1);
     while (pm->s[i].key && pm->s[i].key != key)
         i = (i + 1) & (pm->cap - 1);
     if (!pm->s[i].key) {

@@ -154,13 +154,8 @@ node_type graph_account_type(const rs_graph *g, uint32_t account)
  * requested before its ids are known (graph_add_login_keys). */
 static inline uint64_t edge_key_hash(unsigned kind, uint64_t ha, uint64_t hb)
 {
-    uint64_t x = ha ^ (hb * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)(kind + 1) * 0xD6E8FEB86659FD93ull);
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
+    return util_mix64(ha ^ (hb * 0x9E3779B97F4A7C15ull) ^
+                      ((uint64_t)(kind + 1) * 0xD6E8FEB86659FD93ull));
 }
 
 /* The id spaces of an edge kind's endpoints. */

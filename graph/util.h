@@ -107,6 +107,18 @@ double util_now(void);
 /* Peak resident set size of this process in bytes. */
 uint64_t util_peak_rss(void);
 
+/* The 64-bit finalizer of MurmurHash3 (fmix64): a cheap, well-mixing hash of
+ * an integer key for open-addressing tables. */
+static inline uint64_t util_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
 /* Byte-wise comparison helper for qsort of C strings. */
 int util_strcmp_p(const void *a, const void *b);
 
