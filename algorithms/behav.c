@@ -3,7 +3,7 @@
 
 #include "algorithms/burst.h"
 #include "algorithms/fraudar.h"
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <assert.h>
 #include <math.h>

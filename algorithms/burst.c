@@ -22,7 +22,7 @@
  */
 #include "algorithms/burst.h"
 
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <assert.h>
 #include <math.h>

@@ -17,7 +17,7 @@
 #include "algorithms/detect.h"
 
 #include "algorithms/behav.h"
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <assert.h>
 #include <igraph.h>

@@ -27,7 +27,7 @@
 
 #include <assert.h>
 #include <math.h>
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

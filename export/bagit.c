@@ -5,89 +5,13 @@
  */
 #include "export/bagit.h"
 
+#include "base/files.h"
+#include "base/sha256.h"
+
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *path_join(const char *a, const char *b)
-{
-    size_t l = strlen(a) + strlen(b) + 2;
-    char *p = xmalloc(l);
-    snprintf(p, l, "%s/%s", a, b);
-    return p;
-}
-
-int bagit_sha256_file(const char *path, char hex[65], uint64_t *bytes, rs_error *err)
-{
-    int rc = RS_OK;
-    unsigned char *buf = NULL;
-    EVP_MD_CTX *md = NULL;
-    uint64_t total = 0;
-    FILE *f = fopen(path, "rb");
-    hex[0] = '\0';
-    if (!f) {
-        rc = rs_error_set(err, RS_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-        goto cleanup;
-    }
-    md = EVP_MD_CTX_new();
-    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-        rc = rs_error_set(err, RS_E_IO, path, 0, 0, "SHA-256 unavailable");
-        goto cleanup;
-    }
-    buf = xmalloc(1 << 16);
-    size_t n;
-    while ((n = fread(buf, 1, 1 << 16, f)) > 0) {
-        EVP_DigestUpdate(md, buf, n);
-        total += n;
-    }
-    if (ferror(f)) {
-        rc = rs_error_set(err, RS_E_IO, path, 0, 0, "read error: %s", strerror(errno));
-        goto cleanup;
-    }
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned dl = 0;
-    EVP_DigestFinal_ex(md, d, &dl);
-    for (unsigned i = 0; i < dl && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    if (bytes)
-        *bytes = total;
-cleanup:
-    free(buf);
-    EVP_MD_CTX_free(md);
-    if (f)
-        fclose(f);
-    return rc;
-}
-
-void bagit_sha256_mem(const void *data, size_t n, char hex[65])
-{
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned dl = 0;
-    hex[0] = '\0';
-    if (EVP_Digest(data, n, d, &dl, EVP_sha256(), NULL) != 1)
-        return;
-    for (unsigned i = 0; i < dl && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-}
-
-/* Writes text to dir/name; RS_OK or RS_E_IO. */
-static int write_text(const char *dir, const char *name, const char *text, size_t n, rs_error *err)
-{
-    char *p = path_join(dir, name);
-    int rc = RS_OK;
-    FILE *f = fopen(p, "wb");
-    if (!f) {
-        rc = rs_error_set(err, RS_E_IO, p, 0, 0, "cannot create: %s", strerror(errno));
-    } else {
-        int bad = n && fwrite(text, 1, n, f) != n;
-        if (fclose(f) != 0 || bad)
-            rc = rs_error_set(err, RS_E_IO, p, 0, 0, "write error: %s", strerror(errno));
-    }
-    free(p);
-    return rc;
-}
 
 int bagit_write_manifest(const char *dir, const char *name, const char *const *paths, size_t n,
                          uint64_t *bytes, rs_error *err)
@@ -98,16 +22,19 @@ int bagit_write_manifest(const char *dir, const char *name, const char *const *p
     for (size_t i = 0; i < n && rc == RS_OK; i++) {
         char hex[65];
         uint64_t sz = 0;
-        char *p = path_join(dir, paths[i]);
-        rc = bagit_sha256_file(p, hex, &sz, err);
+        char *p = files_join(dir, paths[i]);
+        rc = sha256_file_hex(p, hex, &sz, err);
         free(p);
         if (rc == RS_OK) {
             buf_printf(&b, "%s  %s\n", hex, paths[i]);
             total += sz;
         }
     }
-    if (rc == RS_OK)
-        rc = write_text(dir, name, b.data ? b.data : "", b.len, err);
+    if (rc == RS_OK) {
+        char *p = files_join(dir, name);
+        rc = files_write_text(p, b.data ? b.data : "", b.len, err);
+        free(p);
+    }
     if (rc == RS_OK && bytes)
         *bytes = total;
     buf_free(&b);
@@ -121,7 +48,8 @@ int bagit_complete(const char *dir, const char *const *payload, size_t npayload,
     static const char *const tagfiles[] = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt"};
     rs_buf info = {0};
     uint64_t bytes = 0;
-    int rc = write_text(dir, "bagit.txt", decl, sizeof decl - 1, err);
+    char *decl_path = files_join(dir, "bagit.txt"), *info_path = files_join(dir, "bag-info.txt");
+    int rc = files_write_text(decl_path, decl, sizeof decl - 1, err);
     if (rc == RS_OK)
         rc = bagit_write_manifest(dir, "manifest-sha256.txt", payload, npayload, &bytes, err);
     if (rc == RS_OK) {
@@ -133,11 +61,13 @@ int bagit_complete(const char *dir, const char *const *payload, size_t npayload,
             buf_putc(&info, '\n');
         }
         buf_printf(&info, "Payload-Oxum: %llu.%zu\n", (unsigned long long)bytes, npayload);
-        rc = write_text(dir, "bag-info.txt", info.data, info.len, err);
+        rc = files_write_text(info_path, info.data, info.len, err);
     }
     if (rc == RS_OK)
         rc = bagit_write_manifest(dir, "tagmanifest-sha256.txt", tagfiles,
                                   sizeof tagfiles / sizeof *tagfiles, NULL, err);
     buf_free(&info);
+    free(decl_path);
+    free(info_path);
     return rc;
 }

@@ -9,7 +9,7 @@
 #ifndef RINGSCAN_BAGIT_H
 #define RINGSCAN_BAGIT_H
 
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,13 +19,6 @@ typedef struct {
     const char *label;
     const char *value;
 } bagit_tag;
-
-/* SHA-256 of the file at path as 64 lower-case hex digits plus NUL; *bytes
- * (when non-NULL) gets its size. Returns RS_OK or RS_E_IO with err set. */
-int bagit_sha256_file(const char *path, char hex[65], uint64_t *bytes, rs_error *err);
-
-/* SHA-256 of data[0..n) as 64 lower-case hex digits plus NUL. */
-void bagit_sha256_mem(const void *data, size_t n, char hex[65]);
 
 /* Writes NAME (e.g. "manifest-sha256.txt") in dir listing the SHA-256 of each
  * of the n files paths[i] (relative to dir) in the order given. *bytes and

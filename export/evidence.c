@@ -18,7 +18,9 @@
 #include "export/report.h"
 #include "export/text.h"
 #include "ingest/table.h"
-#include "ingest/ts.h"
+#include "base/files.h"
+#include "base/sha256.h"
+#include "base/ts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -169,14 +171,6 @@ static int row_shows(ev_pass *p, flag_code f, uint32_t a, const tvalue *v)
     default:
         return 0;
     }
-}
-
-static char *path_join(const char *a, const char *b)
-{
-    size_t l = strlen(a) + strlen(b) + 2;
-    char *p = xmalloc(l);
-    snprintf(p, l, "%s/%s", a, b);
-    return p;
 }
 
 static int pair_cmp(const void *pa, const void *pb)
@@ -627,10 +621,9 @@ static int write_nodes(FILE *f, const ring_ctx *c)
         if (t == NODE_IP && c->g->ip[id].asn)
             buf_printf(&b, "%u", c->g->ip[id].asn);
         buf_putc(&b, '\n');
-        if (b.len > (1u << 20) && text_flush(&b, f))
-            rc = -1;
+        buf_spill(&b, f, &rc);
     }
-    if (text_flush(&b, f))
+    if (buf_flush(&b, f))
         rc = -1;
     buf_free(&b);
     buf_free(&tmp);
@@ -658,10 +651,9 @@ static int write_edges(FILE *f, const ring_ctx *c)
         if (e->kind == EDGE_RATING && e->count)
             buf_printf(&b, "%.3f", e->sum / e->count);
         buf_putc(&b, '\n');
-        if (b.len > (1u << 20) && text_flush(&b, f))
-            rc = -1;
+        buf_spill(&b, f, &rc);
     }
-    if (text_flush(&b, f))
+    if (buf_flush(&b, f))
         rc = -1;
     buf_free(&b);
     buf_free(&tmp);
@@ -840,22 +832,11 @@ static int write_report(FILE *f, const report_ctx *rc_)
     return rc;
 }
 
-typedef int (*ring_write_fn)(FILE *f, const void *ctx);
-
-static int write_payload(const char *dir, const char *name, ring_write_fn fn, const void *ctx,
+static int write_payload(const char *dir, const char *name, files_write_fn fn, const void *ctx,
                          rs_error *err)
 {
-    char *p = path_join(dir, name);
-    int rc = RS_OK;
-    FILE *f = fopen(p, "wb");
-    if (!f) {
-        rc = rs_error_set(err, RS_E_IO, p, 0, 0, "cannot create: %s", strerror(errno));
-    } else {
-        int wrc = fn(f, ctx);
-        int bad = ferror(f);
-        if (fclose(f) != 0 || bad || wrc)
-            rc = rs_error_set(err, RS_E_IO, p, 0, 0, "write error");
-    }
+    char *p = files_join(dir, name);
+    int rc = files_write(p, fn, ctx, err);
     free(p);
     return rc;
 }
@@ -890,8 +871,8 @@ static int finish_bag(const char *root, const ring_ctx *c, rs_error *err)
     for (size_t i = 0; i < NPAYLOAD; i++) {
         if (!strcmp(payload[i], "data/report.html"))
             continue;
-        char *p = path_join(dir, payload[i]);
-        rc = bagit_sha256_file(p, hashes[nf], NULL, err);
+        char *p = files_join(dir, payload[i]);
+        rc = sha256_file_hex(p, hashes[nf], NULL, err);
         free(p);
         if (rc != RS_OK)
             return rc;
@@ -933,7 +914,7 @@ static int finish_bag(const char *root, const ring_ctx *c, rs_error *err)
     rc = bagit_complete(dir, payload, NPAYLOAD, tags, nt, err);
     if (rc != RS_OK)
         return rc;
-    char *to = path_join(root, rg->id);
+    char *to = files_join(root, rg->id);
     if (rename(dir, to) != 0)
         rc = rs_error_set(err, RS_E_IO, to, 0, 0, "cannot move into place: %s", strerror(errno));
     free(to);
@@ -1014,9 +995,9 @@ int evidence_write(const char *root, const rs_graph *g, const detect_result *r, 
             ev_ring *er = &p.rings[i - b0];
             char name[64];
             snprintf(name, sizeof name, ".tmp-%s", r->rings[i].id);
-            er->dir = path_join(root, name);
-            char *data = path_join(er->dir, "data");
-            char *ev = path_join(data, "events.csv");
+            er->dir = files_join(root, name);
+            char *data = files_join(er->dir, "data");
+            char *ev = files_join(data, "events.csv");
             if (mkdir(er->dir, 0777) != 0 || mkdir(data, 0777) != 0)
                 rc = rs_error_set(err, RS_E_IO, data, 0, 0, "cannot create: %s", strerror(errno));
             else if (!(er->f = fopen(ev, "wb")))

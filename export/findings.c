@@ -3,7 +3,7 @@
 
 #include "export/jsonout.h"
 #include "export/text.h"
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -57,10 +57,9 @@ int findings_write_accounts(FILE *f, const rs_graph *g, const detect_result *r)
         detect_flags_text(&r->flags[a], fl, sizeof fl);
         buf_puts(&b, fl);
         buf_putc(&b, '\n');
-        if (b.len > (1u << 20) && text_flush(&b, f))
-            rc = -1;
+        buf_spill(&b, f, &rc);
     }
-    if (text_flush(&b, f))
+    if (buf_flush(&b, f))
         rc = -1;
     buf_free(&b);
     free(order);

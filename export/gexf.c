@@ -4,7 +4,7 @@
 
 #include "export/graphml.h"
 #include "export/text.h"
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -91,8 +91,7 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
         buf_printf(&b, "        <viz:size value=\"%.3f\"/>\n",
                    4.0 + 16.0 * (isfinite(risk) ? risk : 0.0));
         buf_puts(&b, "      </node>\n");
-        if (b.len > (1u << 20) && text_flush(&b, f))
-            rc = -1;
+        buf_spill(&b, f, &rc);
     }
     buf_printf(&b, "    </nodes>\n    <edges count=\"%zu\">\n", s->nedges);
     for (size_t k = 0; k < s->nedges; k++) {
@@ -110,11 +109,10 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
                    "          <attvalue for=\"count\" value=\"%u\"/>\n"
                    "        </attvalues>\n      </edge>\n",
                    graph_edge_kind_name((edge_kind)e->kind), e->count);
-        if (b.len > (1u << 20) && text_flush(&b, f))
-            rc = -1;
+        buf_spill(&b, f, &rc);
     }
     buf_puts(&b, "    </edges>\n  </graph>\n</gexf>\n");
-    if (text_flush(&b, f))
+    if (buf_flush(&b, f))
         rc = -1;
     buf_free(&b);
     free(start);

@@ -8,7 +8,7 @@
 #include "export/graphml.h"
 
 #include "export/text.h"
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -291,8 +291,7 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
                     data_str(&b, "flags", fl, strlen(fl));
             }
             buf_puts(&b, "    </node>\n");
-            if (b.len > (1u << 20) && text_flush(&b, f))
-                rc = -1;
+            buf_spill(&b, f, &rc);
         }
     }
     for (size_t i = 0; i < g->nedges; i++) {
@@ -319,11 +318,10 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
         if (e->kind == EDGE_RATING)
             data_num(&b, "stars", e->sum / e->count);
         buf_puts(&b, "    </edge>\n");
-        if (b.len > (1u << 20) && text_flush(&b, f))
-            rc = -1;
+        buf_spill(&b, f, &rc);
     }
     buf_puts(&b, "  </graph>\n</graphml>\n");
-    if (text_flush(&b, f))
+    if (buf_flush(&b, f))
         rc = -1;
     buf_free(&b);
     free(deg);

@@ -6,7 +6,8 @@
  */
 #include "export/outdir.h"
 
-#include <dirent.h>
+#include "base/files.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,28 +22,10 @@ struct outdir {
     size_t ndirs, dirs_cap;
 };
 
-static int mkdir_p(const char *path)
-{
-    char *p = xstrdup(path);
-    int rc = 0;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST)
-            rc = -1;
-        *s = '/';
-    }
-    if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
-        rc = -1;
-    free(p);
-    return rc;
-}
-
 int outdir_begin(outdir **out, const char *dir, rs_error *err)
 {
     *out = NULL;
-    if (mkdir_p(dir) != 0)
+    if (files_mkdir_p(dir) != 0)
         return rs_error_set(err, RS_E_IO, dir, 0, 0, "cannot create output directory: %s",
                             strerror(errno));
     struct stat sb;
@@ -65,45 +48,22 @@ int outdir_begin(outdir **out, const char *dir, rs_error *err)
     return RS_OK;
 }
 
-static char *join(const char *a, const char *b)
+int outdir_write(outdir *od, const char *name, files_write_fn fn, const void *ctx, rs_error *err)
 {
-    size_t l = strlen(a) + strlen(b) + 2;
-    char *p = xmalloc(l);
-    snprintf(p, l, "%s/%s", a, b);
-    return p;
-}
-
-FILE *outdir_open(outdir *od, const char *name, rs_error *err)
-{
-    char *p = join(od->staging, name);
-    FILE *f = fopen(p, "wb");
-    if (!f) {
-        rs_error_set(err, RS_E_IO, p, 0, 0, "cannot create: %s", strerror(errno));
-        free(p);
-        return NULL;
-    }
+    char *p = files_join(od->staging, name);
+    int rc = files_write(p, fn, ctx, err);
     free(p);
-    setvbuf(f, NULL, _IOFBF, 1 << 20);
     for (size_t i = 0; i < od->n; i++)
         if (strcmp(od->names[i], name) == 0)
-            return f;
+            return rc;
     UTIL_GROW(od->names, od->cap, od->n + 1);
     od->names[od->n++] = xstrdup(name);
-    return f;
-}
-
-int outdir_close(outdir *od, FILE *f, const char *name, rs_error *err)
-{
-    (void)od;
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return rs_error_set(err, RS_E_IO, name, 0, 0, "write error: %s", strerror(errno));
-    return RS_OK;
+    return rc;
 }
 
 int outdir_add_dir(outdir *od, const char *name, rs_error *err)
 {
-    char *p = join(od->staging, name);
+    char *p = files_join(od->staging, name);
     int rc = RS_OK;
     if (mkdir(p, 0777) != 0)
         rc = rs_error_set(err, RS_E_IO, p, 0, 0, "cannot create: %s", strerror(errno));
@@ -120,38 +80,12 @@ const char *outdir_staging_path(const outdir *od)
     return od->staging;
 }
 
-int outdir_rmtree(const char *path)
-{
-    struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(sb.st_mode))
-        return unlink(path) == 0 ? 0 : -1;
-    int rc = 0;
-    DIR *d = opendir(path);
-    if (d) {
-        const struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                continue;
-            char *c = join(path, de->d_name);
-            if (outdir_rmtree(c) != 0)
-                rc = -1;
-            free(c);
-        }
-        closedir(d);
-    }
-    if (rmdir(path) != 0)
-        rc = -1;
-    return rc;
-}
-
 /* Moves staging/name over dir/name: the old tree goes aside into the staging
  * directory first (rename cannot replace a non-empty directory), is restored
  * if the new one cannot move in, and is removed afterwards. */
 static int swap_dir(outdir *od, const char *name, rs_error *err)
 {
-    char *from = join(od->staging, name), *to = join(od->dir, name);
+    char *from = files_join(od->staging, name), *to = files_join(od->dir, name);
     size_t l = strlen(od->staging) + strlen(name) + 8;
     char *aside = xmalloc(l);
     snprintf(aside, l, "%s/.old-%s", od->staging, name);
@@ -169,7 +103,7 @@ static int swap_dir(outdir *od, const char *name, rs_error *err)
             moved_aside = 0;
     }
     if (moved_aside && rc == RS_OK)
-        outdir_rmtree(aside);
+        files_rmtree(aside);
     free(aside);
     free(from);
     free(to);
@@ -178,7 +112,7 @@ static int swap_dir(outdir *od, const char *name, rs_error *err)
 
 static int rename_one(outdir *od, const char *name, rs_error *err)
 {
-    char *from = join(od->staging, name), *to = join(od->dir, name);
+    char *from = files_join(od->staging, name), *to = files_join(od->dir, name);
     int rc = RS_OK;
     if (rename(from, to) != 0)
         rc = rs_error_set(err, RS_E_IO, to, 0, 0, "cannot move into place: %s", strerror(errno));
@@ -212,13 +146,13 @@ void outdir_abort(outdir *od)
     if (!od)
         return;
     for (size_t i = 0; i < od->n; i++) {
-        char *p = join(od->staging, od->names[i]);
+        char *p = files_join(od->staging, od->names[i]);
         unlink(p);
         free(p);
     }
     for (size_t i = 0; i < od->ndirs; i++) {
-        char *p = join(od->staging, od->dirs[i]);
-        outdir_rmtree(p);
+        char *p = files_join(od->staging, od->dirs[i]);
+        files_rmtree(p);
         free(p);
     }
     rmdir(od->staging);

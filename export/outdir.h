@@ -5,7 +5,8 @@
 #ifndef RINGSCAN_OUTDIR_H
 #define RINGSCAN_OUTDIR_H
 
-#include "graph/util.h"
+#include "base/files.h"
+#include "base/util.h"
 
 #include <stdio.h>
 
@@ -15,11 +16,11 @@ typedef struct outdir outdir;
  * Returns RS_OK or RS_E_IO with err set; *out NULL on failure. */
 int outdir_begin(outdir **out, const char *dir, rs_error *err);
 
-/* Opens name (a plain file name, e.g. "graph.graphml") for writing in the
- * staging directory, with a 1 MiB buffer. Returns NULL with err set. */
-FILE *outdir_open(outdir *od, const char *name, rs_error *err);
-/* Closes f, reporting any deferred write error for name. */
-int outdir_close(outdir *od, FILE *f, const char *name, rs_error *err);
+/* Writes the file name (a plain file name, e.g. "graph.graphml") in the
+ * staging directory through fn (see files_write) and registers it for
+ * commit, also when writing failed (abort then removes it). Returns RS_OK or
+ * RS_E_IO with err set. */
+int outdir_write(outdir *od, const char *name, files_write_fn fn, const void *ctx, rs_error *err);
 
 /* Creates the directory name (a plain name, e.g. "evidence") in the staging
  * directory and registers it: on commit the whole tree replaces any previous
@@ -28,10 +29,6 @@ int outdir_close(outdir *od, FILE *f, const char *name, rs_error *err);
 int outdir_add_dir(outdir *od, const char *name, rs_error *err);
 /* The staging directory's path (borrowed, valid until commit/abort). */
 const char *outdir_staging_path(const outdir *od);
-/* Removes path and, if it is a directory, everything below it (symbolic
- * links are removed, never followed). Returns 0, or -1 if something stayed. */
-int outdir_rmtree(const char *path);
-
 /* Renames every staged file and directory into dir (run.json last) and
  * removes the staging directory. A directory replacing an earlier one is
  * swapped in with two renames (old aside, new in) and the old one removed. Returns RS_OK or

@@ -8,7 +8,7 @@
 #include "export/findings.h"
 #include "export/graphml.h"
 #include "export/text.h"
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -331,7 +331,7 @@ int report_write_ring(FILE *f, const report_ring *rr)
         buf_printf(&b, "</code></td><td class=\"mono\">%s</td></tr>\n", rr->hashes[i]);
     }
     buf_puts(&b, "</table>\n</body>\n</html>\n");
-    int rc = text_flush(&b, f);
+    int rc = buf_flush(&b, f);
     buf_free(&b);
     return rc;
 }
@@ -368,7 +368,7 @@ int report_write_index(FILE *f, const rs_graph *g, const detect_result *r)
                      "bag: check it with <code>sha256sum -c manifest-sha256.txt</code>.</p>\n");
     }
     buf_puts(&b, "</body>\n</html>\n");
-    int rc = text_flush(&b, f);
+    int rc = buf_flush(&b, f);
     buf_free(&b);
     return rc;
 }

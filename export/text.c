@@ -2,7 +2,7 @@
  * growable buffer that writers flush in large blocks. */
 #include "export/text.h"
 
-#include "ingest/utf8.h"
+#include "base/utf8.h"
 
 #include <string.h>
 
@@ -108,12 +108,4 @@ void text_html_escape(rs_buf *out, const char *s, size_t n)
 {
     /* XML escaping is a safe superset for HTML text and quoted attributes. */
     text_xml_escape(out, s, n);
-}
-
-int text_flush(rs_buf *b, FILE *f)
-{
-    if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
-        return -1;
-    buf_clear(b);
-    return 0;
 }

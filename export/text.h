@@ -8,7 +8,7 @@
 #ifndef RINGSCAN_TEXT_H
 #define RINGSCAN_TEXT_H
 
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -29,8 +29,5 @@ void text_csv_field(rs_buf *out, const char *s, size_t n);
 
 /* Appends s[0..n) escaped for HTML text and double-quoted attributes. */
 void text_html_escape(rs_buf *out, const char *s, size_t n);
-
-/* Writes the buffer to f. Returns 0 or -1 on a write error. */
-int text_flush(rs_buf *b, FILE *f);
 
 #endif

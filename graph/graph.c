@@ -8,8 +8,8 @@
  */
 #include "graph/graph.h"
 
-#include "graph/util.h"
-#include "ingest/ts.h"
+#include "base/util.h"
+#include "base/ts.h"
 
 #include <assert.h>
 #include <stdlib.h>

@@ -22,7 +22,7 @@
 #define RINGSCAN_GRAPH_H
 
 #include "graph/intern.h"
-#include "ingest/ipaddr.h"
+#include "base/ipaddr.h"
 
 #include <stddef.h>
 #include <stdint.h>

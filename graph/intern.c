@@ -14,7 +14,7 @@
  */
 #include "graph/intern.h"
 
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

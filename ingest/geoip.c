@@ -4,8 +4,8 @@
  * through MMDB_lookup_sockaddr so no address is formatted and re-parsed. */
 #include "ingest/geoip.h"
 
-#include "ingest/source.h"
-#include "ingest/utf8.h"
+#include "base/sha256.h"
+#include "base/utf8.h"
 
 #include <arpa/inet.h>
 #include <maxminddb.h>
@@ -61,7 +61,7 @@ static int open_one(geoip *gi, int k, const char *path, rs_error *err)
              gi->db[k].metadata.database_type ? gi->db[k].metadata.database_type : "");
     in->build_epoch = gi->db[k].metadata.build_epoch;
     rs_error herr;
-    if (source_file_sha256(path, in->sha256, &herr) != RS_OK)
+    if (sha256_file_hex(path, in->sha256, NULL, &herr) != RS_OK)
         in->sha256[0] = '\0';
     return RS_OK;
 }

@@ -10,7 +10,7 @@
 #define RINGSCAN_GEOIP_H
 
 #include "graph/graph.h"
-#include "graph/util.h"
+#include "base/util.h"
 
 enum { GEOIP_CITY, GEOIP_ASN, GEOIP_ANON, GEOIP_KINDS };
 

@@ -3,7 +3,7 @@
 #include "ingest/load.h"
 
 #include "ingest/rowpipe.h"
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -11,7 +11,8 @@
  */
 #include "ingest/rowpipe.h"
 
-#include <openssl/evp.h>
+#include "base/sha256.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ struct rowpipe {
     rp_batch cur;
     rs_graph *g;
     rowpipe_apply_fn apply;
-    EVP_MD_CTX *md[TABLE_COUNT]; /* created on first bytes, used by the consumer */
+    sha256_ctx *md[TABLE_COUNT]; /* created on first bytes, used by the consumer */
 };
 
 #define RP_BYTES 0xFF /* record tag: raw file bytes for a table's digest */
@@ -121,7 +122,7 @@ static void decode_apply(rowpipe *p, const rp_batch *b)
             table_id bt = (table_id)q[1];
             uint32_t n;
             memcpy(&n, q + 2, sizeof n);
-            EVP_DigestUpdate(p->md[bt], q + 6, n);
+            sha256_update(p->md[bt], q + 6, n);
             q += 6 + n;
             continue;
         }
@@ -248,11 +249,8 @@ void rowpipe_push(rowpipe *p, table_id t, const tvalue *vals)
 
 void rowpipe_push_bytes(rowpipe *p, table_id t, const void *data, size_t n)
 {
-    if (!p->md[t]) {
-        p->md[t] = EVP_MD_CTX_new();
-        if (!p->md[t] || EVP_DigestInit_ex(p->md[t], EVP_sha256(), NULL) != 1)
-            abort(); /* libcrypto cannot allocate a digest: out of memory */
-    }
+    if (!p->md[t])
+        p->md[t] = sha256_new();
     while (n > 0) {
         uint32_t chunk = n > RP_BATCH ? RP_BATCH : (uint32_t)n;
         reserve(&p->cur, 6 + (size_t)chunk);
@@ -285,12 +283,11 @@ void rowpipe_finish(rowpipe *p, char sha256[][65])
             sha256[t][0] = '\0';
         if (!p->md[t])
             continue;
-        unsigned char d[EVP_MAX_MD_SIZE];
-        unsigned int dl = 0;
-        EVP_DigestFinal_ex(p->md[t], d, &dl);
-        EVP_MD_CTX_free(p->md[t]);
-        for (unsigned i = 0; sha256 && i < dl && i < 32; i++)
-            snprintf(sha256[t] + 2 * i, 3, "%02x", d[i]);
+        char hex[SHA256_HEX_LEN];
+        sha256_final_hex(p->md[t], hex);
+        sha256_free(p->md[t]);
+        if (sha256)
+            memcpy(sha256[t], hex, sizeof hex);
     }
     free(p->cur.data);
     for (int i = 0; i < p->nspare; i++)

@@ -10,8 +10,9 @@
  */
 #include "ingest/source.h"
 
+#include "base/sha256.h"
+
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@
 struct source {
     FILE *f;
     char *name;
-    EVP_MD_CTX *md;
+    sha256_ctx *md;
     uint64_t raw_done, raw_size;
     int gzip, z_init, z_end_ok, raw_eof;
     z_stream z;
@@ -54,7 +55,7 @@ static void digest(source *s, const void *p, size_t n)
     if (s->sink)
         s->sink(s->sink_ctx, p, n);
     else
-        EVP_DigestUpdate(s->md, p, n);
+        sha256_update(s->md, p, n);
 }
 
 int source_open_sink(source **out, const char *path, const char *display_name, source_hash_fn sink,
@@ -74,12 +75,8 @@ int source_open_sink(source **out, const char *path, const char *display_name, s
     struct stat st;
     if (fstat(fileno(s->f), &st) == 0)
         s->raw_size = (uint64_t)st.st_size;
-    s->md = EVP_MD_CTX_new();
-    if (!s->md || EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1) {
-        rs_error_set(err, RS_E_IO, s->name, 0, 0, "cannot initialise SHA-256");
-        source_close(s);
-        return RS_E_IO;
-    }
+    if (!s->sink)
+        s->md = sha256_new();
     s->raw = xmalloc(CHUNK);
     s->text = xmalloc(CHUNK);
     /* Peek at the magic number. */
@@ -112,8 +109,7 @@ void source_close(source *s)
         return;
     if (s->f)
         fclose(s->f);
-    if (s->md)
-        EVP_MD_CTX_free(s->md);
+    sha256_free(s->md);
     if (s->z_init)
         inflateEnd(&s->z);
     free(s->raw);
@@ -270,19 +266,6 @@ int source_is_gzip(const source *s)
     return s->gzip;
 }
 
-static void hex_digest(EVP_MD_CTX *md, char hex[65])
-{
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned int dl = 0;
-    EVP_DigestFinal_ex(md, d, &dl);
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32 && i < dl; i++) {
-        hex[2 * i] = digits[d[i] >> 4];
-        hex[2 * i + 1] = digits[d[i] & 15];
-    }
-    hex[64] = '\0';
-}
-
 int source_sha256(source *s, char hex[65], rs_error *err)
 {
     while (!s->raw_eof) {
@@ -294,16 +277,6 @@ int source_sha256(source *s, char hex[65], rs_error *err)
     if (s->sink)
         hex[0] = '\0'; /* the sink's owner computes it */
     else
-        hex_digest(s->md, hex);
+        sha256_final_hex(s->md, hex);
     return RS_OK;
-}
-
-int source_file_sha256(const char *path, char hex[65], rs_error *err)
-{
-    source *s = NULL;
-    int rc = source_open(&s, path, path, err);
-    if (rc == RS_OK && s)
-        rc = source_sha256(s, hex, err);
-    source_close(s);
-    return rc;
 }

@@ -9,7 +9,7 @@
 #ifndef RINGSCAN_SOURCE_H
 #define RINGSCAN_SOURCE_H
 
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -43,8 +43,5 @@ int source_is_gzip(const source *s);
 /* Reads the rest of the raw file (if any) and writes the SHA-256 of all of it
  * as 64 lower-case hex digits plus NUL into hex. Returns 0 or RS_E_IO. */
 int source_sha256(source *s, char hex[65], rs_error *err);
-
-/* SHA-256 of a whole file as hex (for databases and other non-table files). */
-int source_file_sha256(const char *path, char hex[65], rs_error *err);
 
 #endif

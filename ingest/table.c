@@ -14,8 +14,8 @@
 
 #include "graph/graph.h"
 #include "ingest/source.h"
-#include "ingest/ts.h"
-#include "ingest/utf8.h"
+#include "base/ts.h"
+#include "base/utf8.h"
 
 #include <csv.h>
 #include <errno.h>

@@ -15,8 +15,8 @@
 #ifndef RINGSCAN_TABLE_H
 #define RINGSCAN_TABLE_H
 
-#include "graph/util.h"
-#include "ingest/ipaddr.h"
+#include "base/util.h"
+#include "base/ipaddr.h"
 #include "ingest/schema.h"
 
 #include <stdint.h>

@@ -8,7 +8,7 @@
 #define RINGSCAN_CONFIG_H
 
 #include "algorithms/detect.h"
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <jansson.h>
 #include <stdint.h>

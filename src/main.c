@@ -13,10 +13,11 @@
 #include "export/outdir.h"
 #include "export/report.h"
 #include "graph/graph.h"
-#include "graph/util.h"
+#include "base/sha256.h"
+#include "base/util.h"
 #include "ingest/geoip.h"
 #include "ingest/load.h"
-#include "ingest/ts.h"
+#include "base/ts.h"
 #include "src/config.h"
 
 #include <csv.h>
@@ -300,19 +301,9 @@ static json_t *graph_json(const rs_graph *g)
     return o;
 }
 
-/* Writes one output file through fn; any failure becomes RS_E_IO. */
-typedef int (*write_fn)(FILE *f, const void *ctx);
-
-static int write_file(outdir *od, const char *name, write_fn fn, const void *ctx, rs_error *err)
+static int write_file(outdir *od, const char *name, files_write_fn fn, const void *ctx, rs_error *err)
 {
-    FILE *f = outdir_open(od, name, err);
-    if (!f)
-        return RS_E_IO;
-    int wrc = fn(f, ctx);
-    int rc = outdir_close(od, f, name, err);
-    if (wrc && rc == RS_OK)
-        rc = rs_error_set(err, RS_E_IO, name, 0, 0, "write error");
-    return rc;
+    return outdir_write(od, name, fn, ctx, err);
 }
 
 typedef struct {
@@ -361,6 +352,11 @@ static int write_graphml_cb(FILE *f, const void *vctx)
     free(flags);
     free(flagbuf);
     return rc;
+}
+
+static int write_json_cb(FILE *f, const void *ctx)
+{
+    return jout_write(f, ctx);
 }
 
 static int write_accounts_cb(FILE *f, const void *vctx)
@@ -430,7 +426,7 @@ static int write_evidence(outdir *od, const export_ctx *xc, const load_set *set,
     json_t *cj = config_to_json(cfg);
     char *cs = json_dumps(cj, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(17));
     char chash[65];
-    bagit_sha256_mem(cs ? cs : "", cs ? strlen(cs) : 0, chash);
+    sha256_mem_hex(cs ? cs : "", cs ? strlen(cs) : 0, chash);
     free(cs);
     json_decref(cj);
     char *libs = libraries_text();
@@ -655,18 +651,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     json_object_set_new(run, "outputs",
                         json_pack("[s, s, s, s, s, s]", "accounts.csv", "rings.json",
                                   "graph.graphml", "index.html", "evidence/", "run.json"));
-    FILE *rf = outdir_open(od, "run.json", &err);
-    if (!rf) {
-        rc = RS_E_IO;
+    if ((rc = write_file(od, "run.json", write_json_cb, run, &err)) != RS_OK)
         goto cleanup;
-    }
-    int wrc = jout_write(rf, run);
-    if ((rc = outdir_close(od, rf, "run.json", &err)) != RS_OK)
-        goto cleanup;
-    if (wrc) {
-        rc = rs_error_set(&err, RS_E_IO, "run.json", 0, 0, "write error");
-        goto cleanup;
-    }
     if ((rc = outdir_commit(od, &err)) != RS_OK)
         goto cleanup;
     outdir_free(od);

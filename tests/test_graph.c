@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "graph/graph.h"
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 static ipaddr ip4(unsigned a, unsigned b, unsigned c, unsigned d)
 {

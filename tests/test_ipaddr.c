@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ingest/ipaddr.h"
+#include "base/ipaddr.h"
 
 static const char *canon(const char *s, char *buf)
 {

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 static int64_t parse_ok(const char *s)
 {

@@ -6,7 +6,7 @@
  */
 #include "datasets/gen/gen.h"
 
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 #include <errno.h>
 #include <stddef.h>

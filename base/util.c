@@ -3,7 +3,7 @@
  * See util.h. Everything here is small and called everywhere, so it stays free
  * of dependencies beyond libc.
  */
-#include "graph/util.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -118,6 +118,13 @@ void buf_clear(rs_buf *b)
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
+}
+
+int buf_flush(rs_buf *b, FILE *f)
+{
+    int rc = b->len && fwrite(b->data, 1, b->len, f) != b->len ? -1 : 0;
+    buf_clear(b);
+    return rc;
 }
 
 void buf_free(rs_buf *b)

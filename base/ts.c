@@ -5,7 +5,7 @@
  * (one timestamp per row). The civil-date arithmetic is the standard
  * era-based days-from-civil conversion.
  */
-#include "ingest/ts.h"
+#include "base/ts.h"
 
 #include <stdio.h>
 #include <string.h>

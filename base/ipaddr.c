@@ -1,7 +1,7 @@
 /* ipaddr.c - see ipaddr.h. Parsing and formatting are inet_pton/inet_ntop,
  * which implement the RFC text forms; this file adds the length limit, the
  * IPv4-mapped folding and the reasons. */
-#include "ingest/ipaddr.h"
+#include "base/ipaddr.h"
 
 #include <arpa/inet.h>
 #include <string.h>

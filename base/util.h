@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Exit codes of the ringscan command (documented in README). */
@@ -89,6 +90,21 @@ static inline void buf_putc(rs_buf *b, char c)
 void buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_clear(rs_buf *b);
 void buf_free(rs_buf *b);
+
+/* Writes the buffer's bytes to f and empties it. Returns 0, or -1 on a write
+ * error (the buffer is emptied either way). */
+int buf_flush(rs_buf *b, FILE *f);
+
+/* The block writer every output format uses: text is built in a buffer and
+ * handed to stdio once it holds more than BUF_BLOCK bytes, so a writer's
+ * memory is bounded whatever it writes. A write error sets *rc to -1 (and a
+ * later success does not clear it); the caller ends with buf_flush. */
+#define BUF_BLOCK (1u << 20)
+static inline void buf_spill(rs_buf *b, FILE *f, int *rc)
+{
+    if (b->len > BUF_BLOCK && buf_flush(b, f))
+        *rc = -1;
+}
 
 /* The error record: one human-readable line, already prefixed with its
  * location. Functions that fail fill it (when non-NULL) and return a code. */

@@ -1,6 +1,6 @@
 /* utf8.c - see utf8.h. The validator follows the well-formed byte sequence
  * table of Unicode 15, section 3.9 (table 3-7). */
-#include "ingest/utf8.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <string.h>
