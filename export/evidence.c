@@ -446,7 +446,7 @@ static void acct_index_build(acct_index *ix, const rs_graph *g)
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         ix->off[e->a + 1]++;
-        if (graphml_edge_target_type(e) == NODE_ACCOUNT && e->b != e->a)
+        if (graph_edge_end_type((edge_kind)e->kind, 1) == NODE_ACCOUNT && e->b != e->a)
             ix->off[e->b + 1]++;
     }
     for (uint32_t a = 0; a < na; a++)
@@ -457,7 +457,7 @@ static void acct_index_build(acct_index *ix, const rs_graph *g)
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         ix->idx[fill[e->a]++] = i;
-        if (graphml_edge_target_type(e) == NODE_ACCOUNT && e->b != e->a)
+        if (graph_edge_end_type((edge_kind)e->kind, 1) == NODE_ACCOUNT && e->b != e->a)
             ix->idx[fill[e->b]++] = i;
     }
     free(fill);
@@ -492,7 +492,7 @@ static void subgraph_build(subgraph *s, const rs_graph *g, const detect_result *
     memset(s, 0, sizeof *s);
     for (size_t k = 0; k < rg->nmembers + rg->nshills; k++) {
         uint32_t a = k < rg->nmembers ? rg->members[k] : rg->shills[k - rg->nmembers];
-        uint32_t ga = graphml_node_id(g, NODE_ACCOUNT, a);
+        uint32_t ga = graph_node_gid(g, NODE_ACCOUNT, a);
         if (!keep[ga]) {
             keep[ga] = 1;
             UTIL_GROW(s->nodes, cap, s->nnodes + 1);
@@ -500,8 +500,8 @@ static void subgraph_build(subgraph *s, const rs_graph *g, const detect_result *
         }
         for (size_t j = ix->off[a]; j < ix->off[a + 1]; j++) {
             const rs_edge *e = &g->edges[ix->idx[j]];
-            uint32_t ends[2] = {graphml_node_id(g, NODE_ACCOUNT, e->a),
-                                graphml_node_id(g, graphml_edge_target_type(e), e->b)};
+            uint32_t ends[2] = {graph_edge_src_gid(g, e),
+                                graph_edge_dst_gid(g, e)};
             for (int q = 0; q < 2; q++) {
                 if (keep[ends[q]])
                     continue;
@@ -515,12 +515,12 @@ static void subgraph_build(subgraph *s, const rs_graph *g, const detect_result *
         qsort(s->nodes, s->nnodes, sizeof *s->nodes, u32_cmp);
     for (size_t i = 0; i < s->nnodes; i++) {
         uint32_t a;
-        if (graphml_node_decode(g, s->nodes[i], &a) != NODE_ACCOUNT)
+        if (graph_node_decode(g, s->nodes[i], &a) != NODE_ACCOUNT)
             continue;
         for (size_t j = ix->off[a]; j < ix->off[a + 1]; j++) {
             const rs_edge *e = &g->edges[ix->idx[j]];
-            if (!keep[graphml_node_id(g, NODE_ACCOUNT, e->a)] ||
-                !keep[graphml_node_id(g, graphml_edge_target_type(e), e->b)])
+            if (!keep[graph_edge_src_gid(g, e)] ||
+                !keep[graph_edge_dst_gid(g, e)])
                 continue;
             UTIL_GROW(s->edges, ecap, s->nedges + 1);
             s->edges[s->nedges++] = ix->idx[j];
@@ -548,7 +548,7 @@ static void subgraph_clear(subgraph *s, uint8_t *keep)
 static int node_role(const rs_graph *g, const detect_result *r, size_t ri, uint32_t gid)
 {
     uint32_t id;
-    if (graphml_node_decode(g, gid, &id) != NODE_ACCOUNT)
+    if (graph_node_decode(g, gid, &id) != NODE_ACCOUNT)
         return 4;
     if (r->ring_of[id] != (int32_t)ri)
         return 3;
@@ -561,7 +561,7 @@ static const char *const role_name[] = {"", "member", "shill", "counterparty", "
 static void stable_id(rs_buf *tmp, const rs_graph *g, uint32_t gid)
 {
     uint32_t id;
-    node_type t = graphml_node_decode(g, gid, &id);
+    node_type t = graph_node_decode(g, gid, &id);
     node_type nt = t == NODE_ACCOUNT ? graph_account_type(g, id) : t;
     char lb[IPADDR_STRLEN];
     size_t l;
@@ -593,7 +593,7 @@ static int write_nodes(FILE *f, const ring_ctx *c)
     buf_puts(&b, "Id,Label,Type,Ring_role,Ring_id,Flagged,Risk_score,Flags,Country,ASN\n");
     for (size_t i = 0; i < c->s->nnodes; i++) {
         uint32_t gid = c->s->nodes[i], id;
-        node_type t = graphml_node_decode(c->g, gid, &id);
+        node_type t = graph_node_decode(c->g, gid, &id);
         node_type nt = t == NODE_ACCOUNT ? graph_account_type(c->g, id) : t;
         stable_id(&tmp, c->g, gid);
         text_csv_field(&b, tmp.data, tmp.len);
@@ -638,10 +638,10 @@ static int write_edges(FILE *f, const ring_ctx *c)
     buf_puts(&b, "Source,Target,Type,Kind,Weight,Count,First_seen,Last_seen,Amount,Stars\n");
     for (size_t k = 0; k < c->s->nedges; k++) {
         const rs_edge *e = &c->g->edges[c->s->edges[k]];
-        stable_id(&tmp, c->g, graphml_node_id(c->g, NODE_ACCOUNT, e->a));
+        stable_id(&tmp, c->g, graph_edge_src_gid(c->g, e));
         text_csv_field(&b, tmp.data, tmp.len);
         buf_putc(&b, ',');
-        stable_id(&tmp, c->g, graphml_node_id(c->g, graphml_edge_target_type(e), e->b));
+        stable_id(&tmp, c->g, graph_edge_dst_gid(c->g, e));
         text_csv_field(&b, tmp.data, tmp.len);
         buf_printf(&b, ",Directed,%s,%u,%u,%s,%s,", graph_edge_kind_name((edge_kind)e->kind),
                    e->count, e->count, ts_format(e->first, t1), ts_format(e->last, t2));
@@ -715,7 +715,7 @@ static int write_gexf(FILE *f, const ring_ctx *c)
     for (size_t i = 0; i < c->s->nnodes; i++) {
         uint32_t id;
         role[i] = role_name[node_role(c->g, c->r, c->ri, c->s->nodes[i])];
-        if (graphml_node_decode(c->g, c->s->nodes[i], &id) == NODE_ACCOUNT)
+        if (graph_node_decode(c->g, c->s->nodes[i], &id) == NODE_ACCOUNT)
             risk[i] = c->r->risk[id];
     }
     gexf_sub gs = {c->s->nodes, c->s->nnodes, c->s->edges, c->s->nedges, role, risk};
@@ -748,7 +748,7 @@ static int write_report(FILE *f, const report_ctx *rc_)
         for (size_t i = 0; i < n && k < nshow; i++) {
             size_t at = i;
             if (pass == 1) {
-                uint32_t want = graphml_node_id(c->g, (node_type)rg->res[i].type, rg->res[i].id);
+                uint32_t want = graph_node_gid(c->g, (node_type)rg->res[i].type, rg->res[i].id);
                 const uint32_t *hit =
                     bsearch(&want, s->nodes, s->nnodes, sizeof *s->nodes, u32_cmp);
                 if (!hit)
@@ -777,8 +777,8 @@ static int write_report(FILE *f, const report_ctx *rc_)
     size_t ne = 0, cap_a = 0, cap_b = 0;
     for (size_t j = 0; j < s->nedges; j++) {
         const rs_edge *e = &c->g->edges[s->edges[j]];
-        uint32_t x = graphml_node_id(c->g, NODE_ACCOUNT, e->a);
-        uint32_t y = graphml_node_id(c->g, graphml_edge_target_type(e), e->b);
+        uint32_t x = graph_edge_src_gid(c->g, e);
+        uint32_t y = graph_edge_dst_gid(c->g, e);
         const uint32_t *hx = bsearch(&x, sorted, nshow, sizeof *sorted, u32_cmp);
         const uint32_t *hy = bsearch(&y, sorted, nshow, sizeof *sorted, u32_cmp);
         if (!hx || !hy)
@@ -941,7 +941,7 @@ int evidence_write(const char *root, const rs_graph *g, const detect_result *r, 
                    const evidence_meta *m, rs_error *err)
 {
     int rc = RS_OK;
-    uint32_t na = graph_count(g, NODE_ACCOUNT), nn = graphml_node_count(g);
+    uint32_t na = graph_count(g, NODE_ACCOUNT), nn = graph_node_total(g);
     acct_index ix = {0};
     uint8_t *keep = NULL;
     const char **ring_ids = NULL, **flags = NULL;

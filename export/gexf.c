@@ -36,8 +36,8 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
         start[i] = INT64_MAX;
     for (size_t k = 0; k < s->nedges; k++) {
         const rs_edge *e = &g->edges[s->edges[k]];
-        size_t ia = find_node(s, graphml_node_id(g, NODE_ACCOUNT, e->a));
-        size_t ib = find_node(s, graphml_node_id(g, graphml_edge_target_type(e), e->b));
+        size_t ia = find_node(s, graph_edge_src_gid(g, e));
+        size_t ib = find_node(s, graph_edge_dst_gid(g, e));
         if (ia != SIZE_MAX && e->first < start[ia])
             start[ia] = e->first;
         if (ib != SIZE_MAX && e->first < start[ib])
@@ -66,7 +66,7 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
     char lb[IPADDR_STRLEN], t1[TS_FMT_LEN], t2[TS_FMT_LEN];
     for (size_t i = 0; i < s->nnodes; i++) {
         uint32_t id;
-        node_type t = graphml_node_decode(g, s->nodes[i], &id);
+        node_type t = graph_node_decode(g, s->nodes[i], &id);
         node_type nt = t == NODE_ACCOUNT ? graph_account_type(g, id) : t;
         const char *label = graph_label(g, t, id, lb);
         size_t ll = strlen(label);
@@ -96,8 +96,8 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
     buf_printf(&b, "    </nodes>\n    <edges count=\"%zu\">\n", s->nedges);
     for (size_t k = 0; k < s->nedges; k++) {
         const rs_edge *e = &g->edges[s->edges[k]];
-        uint32_t src = graphml_node_id(g, NODE_ACCOUNT, e->a);
-        uint32_t dst = graphml_node_id(g, graphml_edge_target_type(e), e->b);
+        uint32_t src = graph_edge_src_gid(g, e);
+        uint32_t dst = graph_edge_dst_gid(g, e);
         buf_printf(&b,
                    "      <edge id=\"e%zu\" source=\"n%u\" target=\"n%u\" weight=\"%u\" "
                    "start=\"%s\" end=\"%s\">\n",

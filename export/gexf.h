@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 typedef struct {
-    const uint32_t *nodes; /* global node ids (graphml_node_id), ascending */
+    const uint32_t *nodes; /* global node ids (graph_node_gid), ascending */
     size_t nnodes;
     const size_t *edges; /* indices into g->edges, both ends among nodes */
     size_t nedges;

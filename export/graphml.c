@@ -25,53 +25,6 @@ static const struct {
     {148, 103, 189}, /* destination: purple */
 };
 
-uint32_t graphml_node_id(const rs_graph *g, node_type t, uint32_t id)
-{
-    uint32_t base = 0;
-    if (t == NODE_CLIENT)
-        t = NODE_ACCOUNT;
-    if (t > NODE_ACCOUNT)
-        base += graph_count(g, NODE_ACCOUNT);
-    if (t > NODE_IP)
-        base += graph_count(g, NODE_IP);
-    if (t > NODE_DEVICE)
-        base += graph_count(g, NODE_DEVICE);
-    return base + id;
-}
-
-uint32_t graphml_node_count(const rs_graph *g)
-{
-    return graph_count(g, NODE_ACCOUNT) + graph_count(g, NODE_IP) + graph_count(g, NODE_DEVICE) +
-           graph_count(g, NODE_DEST);
-}
-
-node_type graphml_node_decode(const rs_graph *g, uint32_t gid, uint32_t *id)
-{
-    static const node_type order[] = {NODE_ACCOUNT, NODE_IP, NODE_DEVICE, NODE_DEST};
-    for (size_t i = 0; i < 3; i++) {
-        uint32_t n = graph_count(g, order[i]);
-        if (gid < n) {
-            *id = gid;
-            return order[i];
-        }
-        gid -= n;
-    }
-    *id = gid;
-    return NODE_DEST;
-}
-
-static node_type edge_src_type(const rs_graph *g, const rs_edge *e)
-{
-    (void)g;
-    (void)e;
-    return NODE_ACCOUNT;
-}
-
-node_type graphml_edge_target_type(const rs_edge *e)
-{
-    return graph_edge_end_type((edge_kind)e->kind, 1);
-}
-
 static void key(rs_buf *b, const char *id, const char *for_, const char *type)
 {
     buf_printf(b, "  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n", id, for_, id,
@@ -175,13 +128,13 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
 {
     rs_buf b = {0};
     int rc = 0;
-    uint32_t nn = graphml_node_count(g);
+    uint32_t nn = graph_node_total(g);
     uint32_t *deg = xcalloc(nn ? nn : 1, sizeof *deg);
     const uint8_t *keep = annot ? annot->keep_node : NULL;
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
-        deg[graphml_node_id(g, edge_src_type(g, e), e->a)]++;
-        deg[graphml_node_id(g, graph_edge_end_type((edge_kind)e->kind, 1), e->b)]++;
+        deg[graph_edge_src_gid(g, e)]++;
+        deg[graph_edge_dst_gid(g, e)]++;
     }
 
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -225,7 +178,7 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
             continue;
         uint32_t n = graph_count(g, (node_type)t);
         for (uint32_t id = 0; id < n; id++) {
-            uint32_t gid = graphml_node_id(g, (node_type)t, id);
+            uint32_t gid = graph_node_gid(g, (node_type)t, id);
             if (keep && !keep[gid])
                 continue;
             node_type nt = t == NODE_ACCOUNT ? graph_account_type(g, id) : (node_type)t;
@@ -296,8 +249,8 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
     }
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
-        uint32_t s = graphml_node_id(g, edge_src_type(g, e), e->a);
-        uint32_t d = graphml_node_id(g, graph_edge_end_type((edge_kind)e->kind, 1), e->b);
+        uint32_t s = graph_edge_src_gid(g, e);
+        uint32_t d = graph_edge_dst_gid(g, e);
         if (keep && (!keep[s] || !keep[d]))
             continue;
         buf_puts(&b, "    <edge id=\"e");

@@ -24,15 +24,6 @@ typedef struct {
                                    ring members are coloured by ring */
 } graphml_annot;
 
-/* Global node id helpers: accounts first, then ips, devices, destinations. */
-uint32_t graphml_node_id(const rs_graph *g, node_type t, uint32_t id);
-uint32_t graphml_node_count(const rs_graph *g);
-/* The inverse of graphml_node_id: the type (NODE_ACCOUNT for accounts and
- * clients) and, in *id, the id within it. */
-node_type graphml_node_decode(const rs_graph *g, uint32_t gid, uint32_t *id);
-/* The type of an edge's target (its source is always an account). */
-node_type graphml_edge_target_type(const rs_edge *e);
-
 /* Writes g (finalized) to f. Returns 0, or -1 on a write error. */
 int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot);
 

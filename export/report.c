@@ -62,7 +62,7 @@ static void put_acct(rs_buf *b, const rs_graph *g, uint32_t a)
 static void put_node_label(rs_buf *b, const rs_graph *g, uint32_t gid)
 {
     uint32_t id;
-    node_type t = graphml_node_decode(g, gid, &id);
+    node_type t = graph_node_decode(g, gid, &id);
     char lb[IPADDR_STRLEN];
     size_t l;
     const char *s;
@@ -130,7 +130,7 @@ static void drawing(rs_buf *b, const report_ring *rr)
     buf_puts(b, "</g>\n<g>\n");
     for (size_t i = 0; i < rr->nshown; i++) {
         uint32_t id;
-        node_type t = graphml_node_decode(rr->g, rr->node_gid[i], &id);
+        node_type t = graph_node_decode(rr->g, rr->node_gid[i], &id);
         node_type nt = t == NODE_ACCOUNT ? graph_account_type(rr->g, id) : t;
         int flagged = t == NODE_ACCOUNT && rr->r->flagged[id];
         double rad = rr->node_role[i] ? 9 : 6;
@@ -286,7 +286,7 @@ static void infra_section(rs_buf *b, const report_ring *rr)
     for (size_t k = 0; k < shown; k++) {
         const ring_resource *x = &rg->res[k];
         buf_printf(b, "<tr><td>%s</td><td><code>", graph_node_type_name((node_type)x->type));
-        put_node_label(b, rr->g, graphml_node_id(rr->g, (node_type)x->type, x->id));
+        put_node_label(b, rr->g, graph_node_gid(rr->g, (node_type)x->type, x->id));
         buf_printf(b, "</code></td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
                    x->members, x->degree);
     }

@@ -520,3 +520,48 @@ size_t graph_memory(const rs_graph *g)
          g->charges.cap * sizeof *g->charges.v + g->ports.cap * sizeof *g->ports.v;
     return m;
 }
+
+uint32_t graph_node_gid(const rs_graph *g, node_type t, uint32_t id)
+{
+    uint32_t base = 0;
+    if (t == NODE_CLIENT)
+        t = NODE_ACCOUNT;
+    if (t > NODE_ACCOUNT)
+        base += graph_count(g, NODE_ACCOUNT);
+    if (t > NODE_IP)
+        base += graph_count(g, NODE_IP);
+    if (t > NODE_DEVICE)
+        base += graph_count(g, NODE_DEVICE);
+    return base + id;
+}
+
+uint32_t graph_node_total(const rs_graph *g)
+{
+    return graph_count(g, NODE_ACCOUNT) + graph_count(g, NODE_IP) + graph_count(g, NODE_DEVICE) +
+           graph_count(g, NODE_DEST);
+}
+
+node_type graph_node_decode(const rs_graph *g, uint32_t gid, uint32_t *id)
+{
+    static const node_type order[] = {NODE_ACCOUNT, NODE_IP, NODE_DEVICE, NODE_DEST};
+    for (size_t i = 0; i < 3; i++) {
+        uint32_t n = graph_count(g, order[i]);
+        if (gid < n) {
+            *id = gid;
+            return order[i];
+        }
+        gid -= n;
+    }
+    *id = gid;
+    return NODE_DEST;
+}
+
+uint32_t graph_edge_src_gid(const rs_graph *g, const rs_edge *e)
+{
+    return graph_node_gid(g, NODE_ACCOUNT, e->a);
+}
+
+uint32_t graph_edge_dst_gid(const rs_graph *g, const rs_edge *e)
+{
+    return graph_node_gid(g, graph_edge_end_type((edge_kind)e->kind, 1), e->b);
+}

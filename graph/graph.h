@@ -212,6 +212,20 @@ void graph_add_port(rs_graph *g, const port_ev *e);
  * order. Idempotent. */
 void graph_finalize(rs_graph *g);
 
+/* Global node ids number every node of every type in one space, in a fixed
+ * order: accounts and clients (one id space), then IPs, devices and
+ * destinations, each by id. GraphML, GEXF and the evidence subgraphs name
+ * nodes by them ("n<gid>"). */
+uint32_t graph_node_gid(const rs_graph *g, node_type t, uint32_t id);
+/* Global ids of an edge's source (always an account or client) and target. */
+uint32_t graph_edge_src_gid(const rs_graph *g, const rs_edge *e);
+uint32_t graph_edge_dst_gid(const rs_graph *g, const rs_edge *e);
+/* The number of global node ids. */
+uint32_t graph_node_total(const rs_graph *g);
+/* The inverse of graph_node_gid: the type (NODE_ACCOUNT for accounts and
+ * clients) and, in *id, the id within it. */
+node_type graph_node_decode(const rs_graph *g, uint32_t gid, uint32_t *id);
+
 /* Approximate bytes held by the graph. */
 size_t graph_memory(const rs_graph *g);
 

@@ -319,7 +319,7 @@ static int write_graphml_cb(FILE *f, const void *vctx)
     const export_ctx *x = vctx;
     const rs_graph *g = x->g;
     uint32_t na = graph_count(g, NODE_ACCOUNT);
-    uint32_t nn = graphml_node_count(g);
+    uint32_t nn = graph_node_total(g);
     uint8_t *keep = NULL;
     const char **ring_ids = xcalloc(na ? na : 1, sizeof *ring_ids);
     const char **flags = xcalloc(na ? na : 1, sizeof *flags);
@@ -333,16 +333,16 @@ static int write_graphml_cb(FILE *f, const void *vctx)
         keep = xcalloc(nn ? nn : 1, 1);
         for (uint32_t a = 0; a < na; a++)
             if (x->det->ring_of[a] >= 0)
-                keep[graphml_node_id(g, NODE_ACCOUNT, a)] = 1;
+                keep[graph_node_gid(g, NODE_ACCOUNT, a)] = 1;
         for (size_t i = 0; i < g->nedges; i++) {
             const rs_edge *e = &g->edges[i];
             node_type bt = graph_edge_end_type((edge_kind)e->kind, 1);
             int ra = x->det->ring_of[e->a] >= 0;
             int rb = bt == NODE_ACCOUNT && x->det->ring_of[e->b] >= 0;
             if (ra)
-                keep[graphml_node_id(g, bt, e->b)] = 1;
+                keep[graph_node_gid(g, bt, e->b)] = 1;
             if (rb)
-                keep[graphml_node_id(g, NODE_ACCOUNT, e->a)] = 1;
+                keep[graph_edge_src_gid(g, e)] = 1;
         }
     }
     graphml_annot an = {keep, ring_ids, x->det->risk, flags, x->det->ring_of};

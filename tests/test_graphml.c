@@ -83,10 +83,10 @@ static void test_graphml__keep_mask_and_annotations(void **state)
 {
     (void)state;
     rs_graph *g = sample();
-    uint32_t n = graphml_node_count(g);
+    uint32_t n = graph_node_total(g);
     uint8_t *keep = calloc(n, 1);
-    keep[graphml_node_id(g, NODE_ACCOUNT, 0)] = 1;
-    keep[graphml_node_id(g, NODE_IP, 0)] = 1;
+    keep[graph_node_gid(g, NODE_ACCOUNT, 0)] = 1;
+    keep[graph_node_gid(g, NODE_IP, 0)] = 1;
     const char *ring[2] = {"R0001", NULL};
     const double risk[2] = {0.91, 0};
     const char *flags[2] = {"SHARED_IP;=EVIL", NULL};
