@@ -24,7 +24,7 @@ CFLAGS   += $(OPT) $(WARN) -pthread -MMD -MP
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lz -lcrypto -lm
 TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-LIB_DIRS := base graph ingest algorithms export src datasets/gen datasets/eval
+LIB_DIRS := base graph model ingest algorithms export src datasets/gen datasets/eval
 LIB_SRC  := $(filter-out %_main.c src/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libringscan.a

@@ -3,6 +3,7 @@
 
 #include "algorithms/burst.h"
 #include "algorithms/fraudar.h"
+#include "algorithms/rules.h"
 #include "base/util.h"
 
 #include <assert.h>
@@ -10,12 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void flag(acct_flags *f, flag_code k, uint32_t n)
-{
-    f->bits |= 1u << k;
-    f->evidence[k] += n;
-}
 
 /* --- bursts (Kleinberg) ------------------------------------------------------- */
 
@@ -117,7 +112,7 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
     switch (h->kind) {
     case BURST_RATINGS:
         h->st->rating_bursts++;
-        flag(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
+        flags_raise(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
         break;
     case BURST_HIRES:
         h->st->hire_bursts++;
@@ -137,7 +132,7 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
             continue;
         h->dc->seen[w] = h->dc->stamp;
         if (h->kind == BURST_RATINGS)
-            flag(&h->fl[w], FLAG_RATING_BURST, 1);
+            flags_raise(&h->fl[w], FLAG_RATING_BURST, 1);
         if (h->kind == BURST_RATINGS || h->kind == BURST_HIRES) {
             /* the client is linked to whom it rated or hired */
             if (h->p->w_burst > 0)
@@ -177,7 +172,7 @@ static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *
         h.owner = c;
         t.n = 0;
         for (size_t i = g->rating_off[c]; i < g->rating_off[c + 1]; i++)
-            if (g->ratings.v[i].stars >= p->high_stars)
+            if (rules_high_rating(p, g->ratings.v[i].stars))
                 tl_push(&t, (double)g->ratings.v[i].ts / 1000.0, g->ratings.v[i].freelancer);
         h.kind = BURST_RATINGS;
         rc = scan_bursts(&t, window_of(rlo, rhi), p, max_s, min_d, dc, on_burst, &h, err, errlen);
@@ -326,9 +321,9 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
             continue;
         st->lockstep_blocks++;
         for (size_t u = 0; u < bk->n_users; u++)
-            flag(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_objects);
+            flags_raise(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_objects);
         for (size_t o = 0; o < bk->n_objects; o++)
-            flag(&fl[bk->objects[o]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_users);
+            flags_raise(&fl[bk->objects[o]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_users);
         if (p->w_lockstep > 0) {
             double w = p->w_lockstep / sqrt((double)(bk->n_users + bk->n_objects - 1));
             for (size_t u = 0; u < bk->n_users; u++)
@@ -399,7 +394,7 @@ static void bid_spam(const rs_graph *g, const detect_params *p, acct_flags *fl)
             continue;
         if ((double)nb < p->bid_peer_factor * p90[group[a]])
             continue;
-        flag(&fl[a], FLAG_BID_SPAM, (uint32_t)nb);
+        flags_raise(&fl[a], FLAG_BID_SPAM, (uint32_t)nb);
     }
     for (int k = 0; k < 4; k++)
         free(per_group[k]);
@@ -407,14 +402,6 @@ static void bid_spam(const rs_graph *g, const detect_params *p, acct_flags *fl)
 }
 
 /* --- payouts ---------------------------------------------------------------- */
-
-static int high_risk(const detect_params *p, const char *cc)
-{
-    for (size_t i = 0; i < p->n_high_risk; i++)
-        if (cc[0] && !strcmp(p->high_risk[i], cc))
-            return 1;
-    return 0;
-}
 
 /* HIGH_RISK_PAYOUT: frequent payouts - at least hr_min_payouts, and at least
  * hr_min_share of the account's payouts - to destinations in high-risk countries other than the one
@@ -431,7 +418,7 @@ static void payouts(const rs_graph *g, const detect_params *p, acct_flags *fl)
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         if (e->kind == EDGE_PAYOUT && users[e->b] >= 2)
-            flag(&fl[e->a], FLAG_SHARED_PAYOUT, users[e->b] - 1);
+            flags_raise(&fl[e->a], FLAG_SHARED_PAYOUT, users[e->b] - 1);
     }
     for (uint32_t a = 0; a < na; a++) {
         uint32_t nrisky = 0;
@@ -440,13 +427,13 @@ static void payouts(const rs_graph *g, const detect_params *p, acct_flags *fl)
             const char *dc = g->dest[e->dest].country;
             /* Paid home is not the red flag; an account claiming elsewhere
              * and paid into a high-risk country is. */
-            if (high_risk(p, dc) && strcmp(dc, g->acct[a].country) != 0)
+            if (rules_high_risk_payout(p, dc, g->acct[a].country))
                 nrisky++;
         }
         size_t npay = g->payout_off[a + 1] - g->payout_off[a];
         if (nrisky >= (uint32_t)p->hr_min_payouts &&
             (double)nrisky >= p->hr_min_share * (double)npay)
-            flag(&fl[a], FLAG_HIGH_RISK_PAYOUT, nrisky);
+            flags_raise(&fl[a], FLAG_HIGH_RISK_PAYOUT, nrisky);
     }
     free(users);
 }
@@ -527,8 +514,8 @@ static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *
         if (!shared)
             continue;
         st->self_dealing_pairs++;
-        flag(&fl[e->a], FLAG_SELF_DEALING, 1);
-        flag(&fl[e->b], FLAG_SELF_DEALING, 1);
+        flags_raise(&fl[e->a], FLAG_SELF_DEALING, 1);
+        flags_raise(&fl[e->b], FLAG_SELF_DEALING, 1);
         if (p->w_self > 0)
             link(ctx, e->a, e->b, p->w_self);
     }
@@ -608,7 +595,7 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
             if ((double)pc[k].n < p->struct_vs_client * usual)
                 continue;
             st->structuring_pairs++;
-            flag(&fl[pc[k].freelancer], FLAG_STRUCTURED_CHARGES, pc[k].n);
+            flags_raise(&fl[pc[k].freelancer], FLAG_STRUCTURED_CHARGES, pc[k].n);
         }
     }
     free(pc);

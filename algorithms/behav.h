@@ -7,7 +7,8 @@
 #ifndef RINGSCAN_BEHAV_H
 #define RINGSCAN_BEHAV_H
 
-#include "algorithms/detect.h"
+#include "algorithms/detect_params.h"
+#include "graph/graph.h"
 
 /* Receives one projection link a-b of weight w. */
 typedef void (*behav_link_fn)(void *ctx, uint32_t a, uint32_t b, double w);

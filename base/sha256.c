@@ -47,8 +47,7 @@ void sha256_final_hex(sha256_ctx *h, char hex[SHA256_HEX_LEN])
 {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned dl = 0;
-    if (EVP_DigestFinal_ex(h->md, d, &dl) != 1 ||
-        EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) != 1)
+    if (EVP_DigestFinal_ex(h->md, d, &dl) != 1 || EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) != 1)
         sha256_fatal();
     hex_of(d, dl, hex);
 }

@@ -3,12 +3,11 @@
  * edges.csv, subgraph.graphml, timeline.gexf and report.html (see
  * docs/evidence.md).
  *
- * events.csv comes from a second pass over the input files restricted to the
- * rings' accounts: rows stream from the reader to the bags' files and are
- * never held in memory; only per-ring counts, a per-day histogram and a few
- * sample rows per flag are kept. Rings are processed in batches of
- * EVIDENCE_BATCH (one open events.csv each) so any number of rings works
- * within the open-file limit, at one pass over the inputs per batch.
+ * The writer formats what earlier stages decided: the findings, each ring's
+ * casefile (subgraph, drawing, selected evidence rows) and the rows of the
+ * second pass over the inputs, which stream through evidence_events_row into
+ * the bags' events.csv and are never held in memory. Rings are taken in
+ * batches (at most EVIDENCE_BATCH events.csv files open at once).
  *
  * Each bag is built in root/.tmp-<id> and renamed into place when complete.
  * Output is byte-identical for the same inputs, configuration, seed and
@@ -17,11 +16,13 @@
 #ifndef RINGSCAN_EVIDENCE_H
 #define RINGSCAN_EVIDENCE_H
 
-#include "algorithms/detect.h"
-#include "export/bagit.h"
+#include "base/util.h"
 #include "graph/graph.h"
-#include "ingest/load.h"
+#include "model/casefile.h"
+#include "model/findings.h"
+#include "model/records.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define EVIDENCE_BATCH 64
@@ -31,17 +32,36 @@ typedef struct {
     const char *version;   /* ringscan version */
     const char *libraries; /* "igraph 0.10.2, jansson 2.14, ..." */
     uint64_t seed;
-    const char *config_sha256;   /* SHA-256 of the effective configuration JSON */
-    int64_t run_time;            /* seconds since the epoch, UTC */
-    const detect_params *params; /* to pick the input rows that show each flag */
+    const char *config_sha256;       /* SHA-256 of the effective configuration JSON */
+    int64_t run_time;                /* seconds since the epoch, UTC */
+    const char *const *input_names;  /* input files, in reading order */
+    const char *const *input_sha256; /* their digests */
+    size_t ninputs;
+    const char *const *columns; /* events.csv's data columns (replay_union_columns) */
+    size_t ncolumns;
 } evidence_meta;
 
-/* Writes a bag per ring of r into the existing directory root. set is the
- * input set the graph was loaded from (files are read again; a file whose
- * SHA-256 changed since is an error). Returns RS_OK, or RS_E_IO / a reader
- * error with err set; bags already renamed into root stay (the caller's
- * staging directory makes the run all-or-nothing). */
-int evidence_write(const char *root, const rs_graph *g, const detect_result *r, const load_set *set,
-                   const evidence_meta *m, rs_error *err);
+typedef struct evidence_bags evidence_bags;
+
+/* Prepares the bags of every ring of f in the existing directory root;
+ * cases[] holds f->nrings casefiles. Everything is borrowed until
+ * evidence_free. Never fails. */
+evidence_bags *evidence_begin(const char *root, const rs_graph *g, const findings *f,
+                              const casefile *cases, const evidence_meta *m);
+/* Creates the bag directories of rings [r0, r1) and opens their events.csv
+ * with its header. Returns RS_OK or RS_E_IO with err set. */
+int evidence_events_open(evidence_bags *b, size_t r0, size_t r1, rs_error *err);
+/* Appends one input row to ring ri's events.csv (an evsel_sink_fn). Returns
+ * 0, or -1 after a write error. */
+int evidence_events_row(void *b, size_t ri, const source_row *row);
+/* Closes the batch's events.csv files. Returns RS_OK or RS_E_IO. */
+int evidence_events_close(evidence_bags *b, rs_error *err);
+/* Writes the rest of every bag (its casefile's evidence must be complete),
+ * completes and hashes it, and renames it into place. Returns RS_OK or
+ * RS_E_IO with err set; bags already renamed stay (the caller's staging
+ * directory makes the run all-or-nothing). */
+int evidence_finish(evidence_bags *b, rs_error *err);
+/* Closes anything still open and frees b. Accepts NULL. */
+void evidence_free(evidence_bags *b);
 
 #endif

@@ -2,7 +2,6 @@
  * the input goes through text_xml_escape. */
 #include "export/gexf.h"
 
-#include "export/graphml.h"
 #include "export/text.h"
 #include "base/ts.h"
 

@@ -7,6 +7,8 @@
  */
 #include "export/graphml.h"
 
+#include "model/flags.h"
+
 #include "export/text.h"
 #include "base/ts.h"
 
@@ -124,159 +126,160 @@ static void anon_text(uint8_t a, char *out, size_t n)
     }
 }
 
-int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot)
+static void write_keys(rs_buf *b, int annotated)
+{
+    buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
+                "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
+                "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
+    key(b, "label", "node", "string");
+    key(b, "type", "node", "string");
+    key(b, "color", "node", "string");
+    key(b, "r", "node", "int");
+    key(b, "g", "node", "int");
+    key(b, "b", "node", "int");
+    key(b, "size", "node", "double");
+    key(b, "country", "node", "string");
+    key(b, "asn", "node", "long");
+    key(b, "asn_org", "node", "string");
+    key(b, "anon", "node", "string");
+    key(b, "degree", "node", "int");
+    if (annotated) {
+        key(b, "ring_id", "node", "string");
+        key(b, "risk_score", "node", "double");
+        key(b, "flags", "node", "string");
+    }
+    key(b, "kind", "edge", "string");
+    key(b, "weight", "edge", "double");
+    key(b, "count", "edge", "int");
+    key(b, "first_seen", "edge", "string");
+    key(b, "last_seen", "edge", "string");
+    key(b, "amount", "edge", "double");
+    key(b, "stars", "edge", "double");
+    buf_puts(b, "  <graph id=\"ringscan\" edgedefault=\"directed\">\n");
+}
+
+static void put_color(rs_buf *b, const unsigned char c[3])
+{
+    char hex[8];
+    snprintf(hex, sizeof hex, "#%02x%02x%02x", c[0], c[1], c[2]);
+    data_str(b, "color", hex, 7);
+    data_int(b, "r", c[0]);
+    data_int(b, "g", c[1]);
+    data_int(b, "b", c[2]);
+}
+
+/* Ring members: one colour per ring, from a qualitative palette. */
+static const unsigned char ring_pal[12][3] = {
+    {228, 26, 28},   {55, 126, 184}, {77, 175, 74},  {152, 78, 163}, {255, 127, 0}, {166, 86, 40},
+    {247, 129, 191}, {0, 139, 139},  {188, 189, 34}, {23, 190, 207}, {140, 20, 60}, {90, 90, 200}};
+
+static void write_ip_data(rs_buf *b, const rs_graph *g, uint32_t id)
+{
+    const ip_attr *ia = &g->ip[id];
+    if (ia->country[0])
+        data_str(b, "country", ia->country, 2);
+    if (ia->asn)
+        data_int(b, "asn", ia->asn);
+    if (ia->asn_org != GRAPH_NONE) {
+        size_t ol;
+        const char *org = intern_str(g->strings, ia->asn_org, &ol);
+        data_str(b, "asn_org", org, ol);
+    }
+    if (ia->anon) {
+        char at[64];
+        anon_text(ia->anon, at, sizeof at);
+        data_str(b, "anon", at, strlen(at));
+    }
+}
+
+static void write_node(rs_buf *b, const rs_graph *g, uint32_t gid, uint32_t degree,
+                       const findings *fnd)
+{
+    uint32_t id;
+    node_type t = graph_node_decode(g, gid, &id);
+    node_type nt = t == NODE_ACCOUNT ? graph_account_type(g, id) : t;
+    char lbuf[IPADDR_STRLEN];
+    size_t llen;
+    const char *label = graph_label_n(g, t, id, lbuf, &llen);
+    buf_puts(b, "    <node id=\"n");
+    put_int(b, gid);
+    buf_append(b, "\">\n", 3);
+    data_str(b, "label", label, llen);
+    data_str(b, "type", graph_node_type_name(nt), strlen(graph_node_type_name(nt)));
+    int32_t ri = t == NODE_ACCOUNT && fnd ? fnd->ring_of[id] : -1;
+    if (ri >= 0) {
+        put_color(b, ring_pal[ri % 12]);
+    } else {
+        const unsigned char c[3] = {type_rgb[nt].r, type_rgb[nt].g, type_rgb[nt].b};
+        put_color(b, c);
+    }
+    data_fixed3(b, "size", 4.0 + 3.0 * log2(1.0 + degree));
+    if (t == NODE_ACCOUNT && g->acct[id].country[0])
+        data_str(b, "country", g->acct[id].country, 2); /* claimed */
+    if (t == NODE_IP)
+        write_ip_data(b, g, id);
+    if (t == NODE_DEST && g->dest[id].country[0])
+        data_str(b, "country", g->dest[id].country, 2);
+    data_int(b, "degree", degree);
+    if (t == NODE_ACCOUNT && fnd) {
+        if (ri >= 0)
+            data_str(b, "ring_id", fnd->rings[ri].id, strlen(fnd->rings[ri].id));
+        data_num(b, "risk_score", fnd->risk[id]);
+        char fl[FLAGS_TEXT_MAX];
+        flags_text(&fnd->flags[id], fl, sizeof fl);
+        if (fl[0])
+            data_str(b, "flags", fl, strlen(fl));
+    }
+    buf_puts(b, "    </node>\n");
+}
+
+static void write_edge(rs_buf *b, const rs_graph *g, size_t i)
+{
+    const rs_edge *e = &g->edges[i];
+    buf_puts(b, "    <edge id=\"e");
+    put_int(b, (long long)i);
+    buf_puts(b, "\" source=\"n");
+    put_int(b, graph_edge_src_gid(g, e));
+    buf_puts(b, "\" target=\"n");
+    put_int(b, graph_edge_dst_gid(g, e));
+    buf_append(b, "\">\n", 3);
+    const char *kn = graph_edge_kind_name((edge_kind)e->kind);
+    data_str(b, "kind", kn, strlen(kn));
+    data_num(b, "weight", (double)e->count);
+    data_int(b, "count", e->count);
+    data_ts(b, "first_seen", e->first);
+    data_ts(b, "last_seen", e->last);
+    if (e->kind == EDGE_PAYOUT || e->kind == EDGE_CHARGE || e->kind == EDGE_PAYS_WITH)
+        data_num(b, "amount", e->sum);
+    if (e->kind == EDGE_RATING)
+        data_num(b, "stars", e->sum / e->count);
+    buf_puts(b, "    </edge>\n");
+}
+
+int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v)
 {
     rs_buf b = {0};
     int rc = 0;
-    uint32_t nn = graph_node_total(g);
-    uint32_t *deg = xcalloc(nn ? nn : 1, sizeof *deg);
-    const uint8_t *keep = annot ? annot->keep_node : NULL;
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
-        deg[graph_edge_src_gid(g, e)]++;
-        deg[graph_edge_dst_gid(g, e)]++;
+    uint32_t *own_deg = v->degree ? NULL : graph_node_degrees(g);
+    const uint32_t *deg = v->degree ? v->degree : own_deg;
+    write_keys(&b, v->fnd != NULL);
+    size_t nn = v->subset ? v->nnodes : graph_node_total(g);
+    for (size_t k = 0; k < nn; k++) {
+        uint32_t gid = v->subset ? v->nodes[k] : (uint32_t)k;
+        write_node(&b, g, gid, deg[gid], v->fnd);
+        buf_spill(&b, f, &rc);
     }
-
-    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                 "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
-                 "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-                 "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
-                 "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
-    key(&b, "label", "node", "string");
-    key(&b, "type", "node", "string");
-    key(&b, "color", "node", "string");
-    key(&b, "r", "node", "int");
-    key(&b, "g", "node", "int");
-    key(&b, "b", "node", "int");
-    key(&b, "size", "node", "double");
-    key(&b, "country", "node", "string");
-    key(&b, "asn", "node", "long");
-    key(&b, "asn_org", "node", "string");
-    key(&b, "anon", "node", "string");
-    key(&b, "degree", "node", "int");
-    if (annot && annot->ring_id) {
-        key(&b, "ring_id", "node", "string");
-        key(&b, "risk_score", "node", "double");
-        key(&b, "flags", "node", "string");
-    }
-    key(&b, "kind", "edge", "string");
-    key(&b, "weight", "edge", "double");
-    key(&b, "count", "edge", "int");
-    key(&b, "first_seen", "edge", "string");
-    key(&b, "last_seen", "edge", "string");
-    key(&b, "amount", "edge", "double");
-    key(&b, "stars", "edge", "double");
-    buf_puts(&b, "  <graph id=\"ringscan\" edgedefault=\"directed\">\n");
-
-    char lbuf[IPADDR_STRLEN];
-    char color_hex[NODE_TYPE_COUNT][8];
-    for (int t = 0; t < NODE_TYPE_COUNT; t++)
-        snprintf(color_hex[t], sizeof color_hex[t], "#%02x%02x%02x", type_rgb[t].r, type_rgb[t].g,
-                 type_rgb[t].b);
-    for (int t = NODE_ACCOUNT; t < NODE_TYPE_COUNT; t++) {
-        if (t == NODE_CLIENT)
-            continue;
-        uint32_t n = graph_count(g, (node_type)t);
-        for (uint32_t id = 0; id < n; id++) {
-            uint32_t gid = graph_node_gid(g, (node_type)t, id);
-            if (keep && !keep[gid])
-                continue;
-            node_type nt = t == NODE_ACCOUNT ? graph_account_type(g, id) : (node_type)t;
-            size_t llen;
-            const char *label;
-            label = graph_label_n(g, (node_type)t, id, lbuf, &llen);
-            buf_puts(&b, "    <node id=\"n");
-            put_int(&b, gid);
-            buf_append(&b, "\">\n", 3);
-            data_str(&b, "label", label, llen);
-            data_str(&b, "type", graph_node_type_name(nt), strlen(graph_node_type_name(nt)));
-            int32_t ri =
-                (t == NODE_ACCOUNT && annot && annot->ring_index) ? annot->ring_index[id] : -1;
-            if (ri >= 0) {
-                /* Ring members: one colour per ring, from a qualitative palette. */
-                static const unsigned char pal[12][3] = {
-                    {228, 26, 28},  {55, 126, 184}, {77, 175, 74},   {152, 78, 163},
-                    {255, 127, 0},  {166, 86, 40},  {247, 129, 191}, {0, 139, 139},
-                    {188, 189, 34}, {23, 190, 207}, {140, 20, 60},   {90, 90, 200}};
-                const unsigned char *c = pal[ri % 12];
-                char hex[8];
-                snprintf(hex, sizeof hex, "#%02x%02x%02x", c[0], c[1], c[2]);
-                data_str(&b, "color", hex, 7);
-                data_int(&b, "r", c[0]);
-                data_int(&b, "g", c[1]);
-                data_int(&b, "b", c[2]);
-            } else {
-                data_str(&b, "color", color_hex[nt], 7);
-                data_int(&b, "r", type_rgb[nt].r);
-                data_int(&b, "g", type_rgb[nt].g);
-                data_int(&b, "b", type_rgb[nt].b);
-            }
-            data_fixed3(&b, "size", 4.0 + 3.0 * log2(1.0 + deg[gid]));
-            if (t == NODE_ACCOUNT && g->acct[id].country[0])
-                data_str(&b, "country", g->acct[id].country, 2); /* claimed */
-            if (t == NODE_IP) {
-                const ip_attr *ia = &g->ip[id];
-                if (ia->country[0])
-                    data_str(&b, "country", ia->country, 2);
-                if (ia->asn)
-                    data_int(&b, "asn", ia->asn);
-                if (ia->asn_org != GRAPH_NONE) {
-                    size_t ol;
-                    const char *org = intern_str(g->strings, ia->asn_org, &ol);
-                    data_str(&b, "asn_org", org, ol);
-                }
-                if (ia->anon) {
-                    char at[64];
-                    anon_text(ia->anon, at, sizeof at);
-                    data_str(&b, "anon", at, strlen(at));
-                }
-            }
-            if (t == NODE_DEST && g->dest[id].country[0])
-                data_str(&b, "country", g->dest[id].country, 2);
-            data_int(&b, "degree", deg[gid]);
-            if (t == NODE_ACCOUNT && annot && annot->ring_id) {
-                const char *r = annot->ring_id[id];
-                if (r && *r)
-                    data_str(&b, "ring_id", r, strlen(r));
-                data_num(&b, "risk_score", annot->risk_score ? annot->risk_score[id] : 0);
-                const char *fl = annot->flags ? annot->flags[id] : NULL;
-                if (fl && *fl)
-                    data_str(&b, "flags", fl, strlen(fl));
-            }
-            buf_puts(&b, "    </node>\n");
-            buf_spill(&b, f, &rc);
-        }
-    }
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
-        uint32_t s = graph_edge_src_gid(g, e);
-        uint32_t d = graph_edge_dst_gid(g, e);
-        if (keep && (!keep[s] || !keep[d]))
-            continue;
-        buf_puts(&b, "    <edge id=\"e");
-        put_int(&b, (long long)i);
-        buf_puts(&b, "\" source=\"n");
-        put_int(&b, s);
-        buf_puts(&b, "\" target=\"n");
-        put_int(&b, d);
-        buf_append(&b, "\">\n", 3);
-        const char *kn = graph_edge_kind_name((edge_kind)e->kind);
-        data_str(&b, "kind", kn, strlen(kn));
-        data_num(&b, "weight", (double)e->count);
-        data_int(&b, "count", e->count);
-        data_ts(&b, "first_seen", e->first);
-        data_ts(&b, "last_seen", e->last);
-        if (e->kind == EDGE_PAYOUT || e->kind == EDGE_CHARGE || e->kind == EDGE_PAYS_WITH)
-            data_num(&b, "amount", e->sum);
-        if (e->kind == EDGE_RATING)
-            data_num(&b, "stars", e->sum / e->count);
-        buf_puts(&b, "    </edge>\n");
+    size_t ne = v->subset ? v->nedges : g->nedges;
+    for (size_t k = 0; k < ne; k++) {
+        write_edge(&b, g, v->subset ? v->edges[k] : k);
         buf_spill(&b, f, &rc);
     }
     buf_puts(&b, "  </graph>\n</graphml>\n");
     if (buf_flush(&b, f))
         rc = -1;
     buf_free(&b);
-    free(deg);
+    free(own_deg);
     return rc;
 }

@@ -3,7 +3,7 @@
  * Node ids are n0, n1, ... in a fixed order (accounts and clients by account
  * id, then IPs, devices, destinations, each in first-seen order); the real id
  * is the `label`. Node keys: label type color r g b size country asn asn_org
- * anon (plus ring_id risk_score flags when the caller supplies them). Edge
+ * anon degree (plus ring_id risk_score flags when findings are given). Edge
  * keys: kind weight count first_seen last_seen amount stars. Numbers are
  * finite (never Inf/NaN) and printed in the C locale.
  */
@@ -11,20 +11,25 @@
 #define RINGSCAN_GRAPHML_H
 
 #include "graph/graph.h"
+#include "model/findings.h"
 
 #include <stdio.h>
 
-/* Optional per-account annotations from detectors (NULL when absent). */
+/* What to write: the whole graph, or a subset of nodes and edges. */
 typedef struct {
-    const uint8_t *keep_node;   /* indexed by global node id; NULL = every node */
-    const char *const *ring_id; /* per account id, NULL or "" = none */
-    const double *risk_score;   /* per account id */
-    const char *const *flags;   /* per account id, ';'-separated */
-    const int32_t *ring_index;  /* per account id: ring rank from 0, or -1;
-                                   ring members are coloured by ring */
-} graphml_annot;
+    int subset;            /* 0: every node and edge (the lists are ignored) */
+    const uint32_t *nodes; /* global node ids, ascending */
+    size_t nnodes;
+    const size_t *edges; /* indices into g->edges, ascending, both ends among nodes */
+    size_t nedges;
+    const uint32_t *degree; /* per global node id, degree in the whole graph;
+                               NULL: computed here (O(E)) */
+    const findings *fnd;    /* ring_id, risk_score and flags per account, and
+                               ring members coloured by ring; NULL: none */
+} graphml_view;
 
-/* Writes g (finalized) to f. Returns 0, or -1 on a write error. */
-int graphml_write(FILE *f, const rs_graph *g, const graphml_annot *annot);
+/* Writes the view of g (finalized) to f. Returns 0, or -1 on a write error.
+ * O(nodes + edges) of the view. */
+int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v);
 
 #endif

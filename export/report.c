@@ -5,8 +5,7 @@
  */
 #include "export/report.h"
 
-#include "export/findings.h"
-#include "export/graphml.h"
+#include "export/explain.h"
 #include "export/text.h"
 #include "base/ts.h"
 
@@ -73,7 +72,7 @@ static void put_node_label(rs_buf *b, const rs_graph *g, uint32_t gid)
 static void members_table(rs_buf *b, const report_ring *rr)
 {
     const rs_graph *g = rr->g;
-    const detect_result *r = rr->r;
+    const findings *r = rr->r;
     const ring *rg = &r->rings[rr->ring];
     size_t total = rg->nmembers + rg->nshills, shown = 0;
     buf_puts(b, "<h2>Accounts</h2>\n<table>\n<tr><th>account</th><th>role in ring</th>"
@@ -81,8 +80,8 @@ static void members_table(rs_buf *b, const report_ring *rr)
     for (size_t k = 0; k < total && shown < REPORT_MAX_ACCOUNTS; k++, shown++) {
         int member = k < rg->nmembers;
         uint32_t a = member ? rg->members[k] : rg->shills[k - rg->nmembers];
-        char fl[320];
-        detect_flags_text(&r->flags[a], fl, sizeof fl);
+        char fl[FLAGS_TEXT_MAX];
+        flags_text(&r->flags[a], fl, sizeof fl);
         buf_puts(b, "<tr><td>");
         put_acct(b, g, a);
         buf_printf(b, "</td><td>%s</td><td class=\"n\">%.3f</td><td>",
@@ -107,39 +106,41 @@ static void members_table(rs_buf *b, const report_ring *rr)
 static void drawing(rs_buf *b, const report_ring *rr)
 {
     const double W = 1000, H = 700, M = 30;
+    const case_drawing *d = &rr->cf->draw;
+    const case_subgraph *sg = &rr->cf->sub;
     buf_puts(b, "<h2>Subgraph</h2>\n");
-    if (rr->nshown < rr->nnodes || rr->nedges < rr->nedges_total)
+    if (d->nshown < sg->nnodes || d->nedges < sg->nedges)
         buf_printf(
             b,
             "<p class=\"note\">Drawing %zu of %zu nodes (ring accounts, then the infrastructure "
             "they share, first) and the %zu "
             "links among them; nodes.csv, edges.csv and subgraph.graphml hold all %zu "
             "links.</p>\n",
-            rr->nshown, rr->nnodes, rr->nedges, rr->nedges_total);
+            d->nshown, sg->nnodes, d->nedges, sg->nedges);
     buf_printf(b,
                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
                "height=\"%.0f\" role=\"img\" aria-label=\"ring subgraph\">\n<g stroke=\"#bbb\" "
                "stroke-width=\"1\">\n",
                W, H, W, H);
-    for (size_t k = 0; k < rr->nedges; k++) {
-        uint32_t a = rr->ea[k], c = rr->eb[k];
+    for (size_t k = 0; k < d->nedges; k++) {
+        uint32_t a = d->ea[k], c = d->eb[k];
         buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                   M + rr->x[a] * (W - 2 * M), M + rr->y[a] * (H - 2 * M),
-                   M + rr->x[c] * (W - 2 * M), M + rr->y[c] * (H - 2 * M));
+                   M + d->x[a] * (W - 2 * M), M + d->y[a] * (H - 2 * M), M + d->x[c] * (W - 2 * M),
+                   M + d->y[c] * (H - 2 * M));
     }
     buf_puts(b, "</g>\n<g>\n");
-    for (size_t i = 0; i < rr->nshown; i++) {
+    for (size_t i = 0; i < d->nshown; i++) {
         uint32_t id;
-        node_type t = graph_node_decode(rr->g, rr->node_gid[i], &id);
+        node_type t = graph_node_decode(rr->g, d->gid[i], &id);
         node_type nt = t == NODE_ACCOUNT ? graph_account_type(rr->g, id) : t;
         int flagged = t == NODE_ACCOUNT && rr->r->flagged[id];
-        double rad = rr->node_role[i] ? 9 : 6;
+        double rad = d->role[i] ? 9 : 6;
         buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.0f\" fill=\"%s\"",
-                   M + rr->x[i] * (W - 2 * M), M + rr->y[i] * (H - 2 * M), rad, type_color[nt]);
+                   M + d->x[i] * (W - 2 * M), M + d->y[i] * (H - 2 * M), rad, type_color[nt]);
         if (flagged)
             buf_puts(b, " stroke=\"#d00\" stroke-width=\"3\"");
         buf_printf(b, "><title>%s: ", graph_node_type_name(nt));
-        put_node_label(b, rr->g, rr->node_gid[i]);
+        put_node_label(b, rr->g, d->gid[i]);
         if (flagged)
             buf_printf(b, " (flagged, risk %.3f)", rr->r->risk[id]);
         buf_puts(b, "</title></circle>\n");
@@ -156,20 +157,21 @@ static void drawing(rs_buf *b, const report_ring *rr)
 static void timeline(rs_buf *b, const report_ring *rr)
 {
     const double W = 1000, H = 220, M = 30;
+    const case_evidence *ev = &rr->cf->ev;
     buf_puts(b, "<h2>Timeline of events by kind</h2>\n");
     uint64_t total = 0;
     for (int t = TABLE_ACCOUNTS + 1; t < TABLE_COUNT; t++)
-        total += rr->rows[t];
-    if (!rr->ndays || !total) {
+        total += ev->rows[t];
+    if (!ev->ndays || !total) {
         buf_puts(b, "<p class=\"note\">No dated events.</p>\n");
         return;
     }
-    size_t bin = (rr->ndays + 119) / 120, nb = (rr->ndays + bin - 1) / bin;
+    size_t bin = (ev->ndays + 119) / 120, nb = (ev->ndays + bin - 1) / bin;
     uint64_t(*sum)[TABLE_COUNT] = xcalloc(nb, sizeof *sum);
     uint64_t peak = 1;
-    for (size_t d = 0; d < rr->ndays; d++)
+    for (size_t d = 0; d < ev->ndays; d++)
         for (int t = 0; t < TABLE_COUNT; t++)
-            sum[d / bin][t] += rr->per_day[d][t];
+            sum[d / bin][t] += ev->per_day[d][t];
     for (size_t i = 0; i < nb; i++) {
         uint64_t s = 0;
         for (int t = 0; t < TABLE_COUNT; t++)
@@ -181,8 +183,8 @@ static void timeline(rs_buf *b, const report_ring *rr)
     buf_printf(b,
                "<p>Events of the ring's accounts per %zu day%s, %.10s to %.10s (UTC); tallest bar "
                "%llu events. Account creation dates are in events.csv, not drawn.</p>\n",
-               bin, bin == 1 ? "" : "s", ts_format(rr->day0 * 86400000, t1),
-               ts_format((rr->day0 + (int64_t)rr->ndays - 1) * 86400000, t2),
+               bin, bin == 1 ? "" : "s", ts_format(ev->day0 * 86400000, t1),
+               ts_format((ev->day0 + (int64_t)ev->ndays - 1) * 86400000, t2),
                (unsigned long long)peak);
     buf_printf(b,
                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
@@ -200,18 +202,18 @@ static void timeline(rs_buf *b, const report_ring *rr)
                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                        "<title>%s: %llu from %.10s</title></rect>\n",
                        M + bw * (double)i, y, bw > 1.5 ? bw - 0.5 : bw, h, table_color[t],
-                       schema_table((table_id)t)->name, (unsigned long long)sum[i][t],
-                       ts_format((rr->day0 + (int64_t)(i * bin)) * 86400000, t1));
+                       records_table_name((table_id)t), (unsigned long long)sum[i][t],
+                       ts_format((ev->day0 + (int64_t)(i * bin)) * 86400000, t1));
         }
     }
     buf_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>\n", M,
                H - M, W - M, H - M);
     buf_puts(b, "</svg>\n<p class=\"legend\">");
     for (int t = TABLE_ACCOUNTS + 1; t < TABLE_COUNT; t++)
-        if (rr->rows[t])
+        if (ev->rows[t])
             buf_printf(b, "<span><span class=\"sw\" style=\"background:%s\"></span>%s: %llu</span>",
-                       table_color[t], schema_table((table_id)t)->name,
-                       (unsigned long long)rr->rows[t]);
+                       table_color[t], records_table_name((table_id)t),
+                       (unsigned long long)ev->rows[t]);
     buf_puts(b, "</p>\n");
     free(sum);
 }
@@ -219,7 +221,7 @@ static void timeline(rs_buf *b, const report_ring *rr)
 static void flags_section(rs_buf *b, const report_ring *rr)
 {
     const rs_graph *g = rr->g;
-    const detect_result *r = rr->r;
+    const findings *r = rr->r;
     const ring *rg = &r->rings[rr->ring];
     size_t total = rg->nmembers + rg->nshills;
     buf_puts(b, "<h2>Red flags and the evidence behind them</h2>\n"
@@ -236,7 +238,7 @@ static void flags_section(rs_buf *b, const report_ring *rr)
         buf_printf(b,
                    "<h3>%s: %u of %zu accounts</h3>\n<table>\n<tr><th>account</th>"
                    "<th>evidence count</th></tr>\n",
-                   detect_flag_name((flag_code)f), rg->flag_counts[f], total);
+                   flags_name((flag_code)f), rg->flag_counts[f], total);
         size_t listed = 0;
         for (size_t k = 0; k < total; k++) {
             uint32_t a = k < rg->nmembers ? rg->members[k] : rg->shills[k - rg->nmembers];
@@ -252,18 +254,24 @@ static void flags_section(rs_buf *b, const report_ring *rr)
         if (listed > REPORT_MAX_ACCOUNTS)
             buf_printf(b, "<p class=\"note\">Showing %d of %zu accounts.</p>\n",
                        REPORT_MAX_ACCOUNTS, listed);
-        size_t ns = rr->nsamples ? rr->nsamples[f] : 0;
+        size_t ns = rr->cf->ev.nsamples[f];
         if (!ns)
             continue;
         buf_puts(b, "<table>\n<tr><th>source</th><th>time (UTC)</th><th>row</th></tr>\n");
         for (size_t k = 0; k < ns; k++) {
-            const report_row *row = &rr->samples[f][k];
+            const case_row *row = &rr->cf->ev.samples[f][k];
             char t1[TS_FMT_LEN];
             buf_puts(b, "<tr><td class=\"mono\">");
             esc(b, row->file);
             buf_printf(b, ":%ld</td><td class=\"mono\">%s</td><td class=\"mono\">", row->line,
                        row->ts == TS_NONE ? "" : ts_format(row->ts, t1));
-            esc(b, row->fields);
+            for (size_t c = 0; c < row->ncols; c++) { /* "name=value, ..." */
+                if (c)
+                    buf_puts(b, ", ");
+                esc(b, row->name[c]);
+                buf_putc(b, '=');
+                esc(b, row->value[c]);
+            }
             buf_puts(b, "</td></tr>\n");
         }
         buf_puts(b, "</table>\n");
@@ -336,7 +344,7 @@ int report_write_ring(FILE *f, const report_ring *rr)
     return rc;
 }
 
-int report_write_index(FILE *f, const rs_graph *g, const detect_result *r)
+int report_write_index(FILE *f, const rs_graph *g, const findings *r)
 {
     rs_buf b = {0};
     char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
@@ -352,7 +360,7 @@ int report_write_index(FILE *f, const rs_graph *g, const detect_result *r)
                      "<th>explanation</th></tr>\n");
         for (size_t i = 0; i < r->nrings; i++) {
             const ring *rg = &r->rings[i];
-            char *ex = findings_explain(g, r, i);
+            char *ex = explain_ring(g, r, i);
             buf_printf(&b,
                        "<tr><td class=\"n\">%zu</td><td><a href=\"evidence/%s/data/report.html\">"
                        "%s</a></td><td class=\"n\">%.3f</td><td class=\"n\">%zu</td>"

@@ -565,3 +565,34 @@ uint32_t graph_edge_dst_gid(const rs_graph *g, const rs_edge *e)
 {
     return graph_node_gid(g, graph_edge_end_type((edge_kind)e->kind, 1), e->b);
 }
+
+uint32_t *graph_node_degrees(const rs_graph *g)
+{
+    uint32_t nn = graph_node_total(g);
+    uint32_t *deg = xcalloc(nn ? nn : 1, sizeof *deg);
+    for (size_t i = 0; i < g->nedges; i++) {
+        deg[graph_edge_src_gid(g, &g->edges[i])]++;
+        deg[graph_edge_dst_gid(g, &g->edges[i])]++;
+    }
+    return deg;
+}
+
+uint32_t graph_find_account(const rs_graph *g, const char *id, size_t n)
+{
+    return intern_get(g->ids[NODE_ACCOUNT], id, n);
+}
+
+uint32_t graph_find_ip(const rs_graph *g, const ipaddr *ip)
+{
+    return intern_get(g->ids[NODE_IP], (const char *)ip->b, ip->len);
+}
+
+uint32_t graph_find_device(const rs_graph *g, const char *id, size_t n)
+{
+    return intern_get(g->ids[NODE_DEVICE], id, n);
+}
+
+uint32_t graph_find_dest(const rs_graph *g, const char *id, size_t n)
+{
+    return intern_get(g->ids[NODE_DEST], id, n);
+}

@@ -177,6 +177,13 @@ uint32_t graph_string(rs_graph *g, const char *s, size_t n);
 void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
                           const char *dev, size_t dn);
 
+/* Lookups that never add: the id of an entity, or GRAPH_NONE when the graph
+ * does not hold it. O(n) expected. */
+uint32_t graph_find_account(const rs_graph *g, const char *id, size_t n);
+uint32_t graph_find_ip(const rs_graph *g, const ipaddr *ip);
+uint32_t graph_find_device(const rs_graph *g, const char *id, size_t n);
+uint32_t graph_find_dest(const rs_graph *g, const char *id, size_t n);
+
 /* Number of entities of a type (NODE_ACCOUNT counts clients too). */
 uint32_t graph_count(const rs_graph *g, node_type t);
 /* Borrowed label of an entity. IPs are formatted into buf (IPADDR_STRLEN). */
@@ -222,6 +229,9 @@ uint32_t graph_edge_src_gid(const rs_graph *g, const rs_edge *e);
 uint32_t graph_edge_dst_gid(const rs_graph *g, const rs_edge *e);
 /* The number of global node ids. */
 uint32_t graph_node_total(const rs_graph *g);
+/* Each node's degree (aggregated edges at it), indexed by global node id:
+ * a new array of graph_node_total entries (at least one), caller frees. O(E). */
+uint32_t *graph_node_degrees(const rs_graph *g);
 /* The inverse of graph_node_gid: the type (NODE_ACCOUNT for accounts and
  * clients) and, in *id, the id within it. */
 node_type graph_node_decode(const rs_graph *g, uint32_t gid, uint32_t *id);

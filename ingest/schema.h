@@ -6,6 +6,8 @@
 #ifndef RINGSCAN_SCHEMA_H
 #define RINGSCAN_SCHEMA_H
 
+#include "model/records.h"
+
 #include <stddef.h>
 
 typedef enum {
@@ -29,26 +31,15 @@ typedef struct {
     const char *doc;
 } col_def;
 
-typedef enum {
-    TABLE_ACCOUNTS,
-    TABLE_LOGINS,
-    TABLE_BIDS,
-    TABLE_RATINGS,
-    TABLE_PAYOUTS,
-    TABLE_CHARGES,
-    TABLE_PORTS,
-    TABLE_COUNT
-} table_id;
-
 typedef struct {
-    const char *name;
+    const char *name; /* the same as records_table_name */
     const col_def *cols;
     size_t ncols;
 } table_def;
 
 #define SCHEMA_MAX_ID 1024
 #define SCHEMA_MAX_TEXT 4096
-#define SCHEMA_MAX_COLS 16
+#define SCHEMA_MAX_COLS RECORDS_MAX_COLS
 
 /* Borrowed, static. */
 const table_def *schema_table(table_id t);

@@ -12,6 +12,7 @@
 
 #include "algorithms/algo.h"
 #include "algorithms/detect.h"
+#include "algorithms/projection.h"
 
 #define H (3600 * 1000LL)
 #define DAY (24 * H)
@@ -50,16 +51,16 @@ static void login(rs_graph *g, uint32_t a, uint32_t i, uint32_t d, int64_t ts, i
     graph_add_login(g, &e);
 }
 
-static detect_result run(rs_graph *g, const detect_params *p)
+static findings run(rs_graph *g, const detect_params *p)
 {
     graph_finalize(g);
-    detect_result r;
+    findings r;
     char err[128];
     assert_int_equal(detect_run(g, p, 1, &r, err, sizeof err), 0);
     return r;
 }
 
-static int has(const detect_result *r, uint32_t a, flag_code f)
+static int has(const findings *r, uint32_t a, flag_code f)
 {
     return (r->flags[a].bits >> f) & 1;
 }
@@ -76,11 +77,11 @@ static void test_detect__geo_hop(void **state)
     login(g, hop, cn, GRAPH_NONE, T0 + 2 * H, 1800); /* 1.5 h after logging out */
     login(g, trip, us, GRAPH_NONE, T0, 1800);
     login(g, trip, fr, GRAPH_NONE, T0 + 20 * H, 1800); /* a flight later */
-    detect_result r = run(g, &p);
+    findings r = run(g, &p);
     assert_true(has(&r, hop, FLAG_GEO_HOP));
     assert_int_equal(r.flags[hop].evidence[FLAG_GEO_HOP], 1);
     assert_false(has(&r, trip, FLAG_GEO_HOP));
-    detect_result_free(&r);
+    findings_free(&r);
 
     /* With coordinates: 1000 km in 30 minutes is faster than an airliner. */
     uint32_t fast = acct(g, "fast", "DE");
@@ -93,7 +94,7 @@ static void test_detect__geo_hop(void **state)
     login(g, fast, b3, GRAPH_NONE, T0 + H / 2, 0);
     r = run(g, &p);
     assert_true(has(&r, fast, FLAG_GEO_HOP));
-    detect_result_free(&r);
+    findings_free(&r);
     graph_free(g);
 }
 
@@ -116,7 +117,7 @@ static void test_detect__shared_ip_and_pools(void **state)
         snprintf(id, sizeof id, "m%d", k);
         login(g, acct(g, id, "US"), pool, GRAPH_NONE, T0 + k * 1000, 600);
     }
-    detect_result r = run(g, &p);
+    findings r = run(g, &p);
     assert_true(has(&r, a, FLAG_SHARED_IP));
     assert_true(has(&r, b, FLAG_SHARED_IP));
     assert_false(has(&r, c, FLAG_SHARED_IP));
@@ -126,12 +127,12 @@ static void test_detect__shared_ip_and_pools(void **state)
     assert_int_equal(r.nrings, 0); /* sharing alone flags no one */
     for (uint32_t k = 0; k < graph_count(g, NODE_ACCOUNT); k++)
         assert_false(r.flagged[k]);
-    assert_true(r.capped_resources >= 1);
-    detect_result_free(&r);
+    assert_true(r.stats.capped_resources >= 1);
+    findings_free(&r);
     graph_free(g);
 }
 
-static double link_w(const detect_link *l, size_t n, uint32_t a, uint32_t b)
+static double link_w(const proj_link *l, size_t n, uint32_t a, uint32_t b)
 {
     for (size_t i = 0; i < n; i++)
         if ((l[i].a == a && l[i].b == b) || (l[i].a == b && l[i].b == a))
@@ -189,8 +190,8 @@ static void test_detect__projection_weights_and_caps(void **state)
         login(g, a, ip(g, 200 + (unsigned)k, NULL, 0), lab, T0 + k * DAY, 60);
     }
     graph_finalize(g);
-    detect_link *l = NULL;
-    size_t n = detect_project(g, &p, &l);
+    proj_link *l = NULL;
+    size_t n = projection_build(g, &p, &l);
     double w_dev = link_w(l, n, x, y), w_ip = link_w(l, n, u, v);
     assert_true(link_w(l, n, l0, l1) > 0);
     assert_true(link_w(l, n, l0, l1) < w_dev);
@@ -211,7 +212,7 @@ static void test_detect__projection_weights_and_caps(void **state)
     login(g2, c, i2, GRAPH_NONE, T0, 600);
     login(g2, d, i2, GRAPH_NONE, T0 + 90 * DAY, 600);
     graph_finalize(g2);
-    n = detect_project(g2, &p, &l);
+    n = projection_build(g2, &p, &l);
     assert_true(link_w(l, n, a, b) > link_w(l, n, c, d));
     assert_true(link_w(l, n, c, d) > 0);
     free(l);
@@ -252,7 +253,7 @@ static void test_detect__long_session_remote_anon_mismatch(void **state)
         login(g, away, k ? cn : home, GRAPH_NONE, T0 + k * DAY, 60);
     for (int k = 0; k < 4; k++)
         login(g, trav, k == 3 ? cn : home, GRAPH_NONE, T0 + k * DAY, 60);
-    detect_result r = run(g, &p);
+    findings r = run(g, &p);
     assert_true(has(&r, lng, FLAG_LONG_SESSION));
     assert_false(has(&r, night, FLAG_LONG_SESSION));
     assert_true(has(&r, chain, FLAG_LONG_SESSION));
@@ -262,7 +263,7 @@ static void test_detect__long_session_remote_anon_mismatch(void **state)
     assert_false(has(&r, res, FLAG_ANON_NETWORK));
     assert_true(has(&r, away, FLAG_COUNTRY_MISMATCH));
     assert_false(has(&r, trav, FLAG_COUNTRY_MISMATCH));
-    detect_result_free(&r);
+    findings_free(&r);
     graph_free(g);
 }
 
@@ -304,7 +305,7 @@ static void test_detect__ring_found_and_thresholds(void **state)
     uint32_t line = ip(g, 1, "CN", 0);
     for (int d = 0; d < 10; d++)
         login(g, stranger, line, dev(g, "own-phone"), T0 + d * DAY + 300000, 3600);
-    detect_result r = run(g, &p);
+    findings r = run(g, &p);
     assert_false(r.flagged[stranger]);
     assert_int_equal(r.nrings, 1);
     assert_string_equal(r.rings[0].id, "R0001");
@@ -322,12 +323,12 @@ static void test_detect__ring_found_and_thresholds(void **state)
     }
     assert_true(r.rings[0].nres >= 3); /* line, device, destination */
     double score = r.rings[0].score;
-    detect_result_free(&r);
+    findings_free(&r);
     /* A stricter ring threshold reports nothing. */
     p.ring_min_score = score + 0.01;
     r = run(g, &p);
     assert_int_equal(r.nrings, 0);
-    detect_result_free(&r);
+    findings_free(&r);
     graph_free(g);
 }
 
@@ -354,10 +355,10 @@ static void test_detect__score_monotone_in_evidence(void **state)
                           .port = 5938};
             graph_add_port(g, &pe);
         }
-        detect_result r = run(g, &p);
+        findings r = run(g, &p);
         assert_true(r.risk[a0] >= prev);
         prev = r.risk[a0];
-        detect_result_free(&r);
+        findings_free(&r);
         graph_free(g);
     }
     assert_true(prev > 0.5);
@@ -385,10 +386,10 @@ static void test_detect__office_nat_is_not_a_ring(void **state)
     port_ev pe = {
         .ts = T0, .ip = office, .device = GRAPH_NONE, .service = GRAPH_NONE, .port = 3389};
     graph_add_port(g, &pe); /* the office exposes RDP */
-    detect_result r = run(g, &p);
+    findings r = run(g, &p);
     for (uint32_t a = 0; a < graph_count(g, NODE_ACCOUNT); a++)
         assert_false(r.flagged[a]);
-    detect_result_free(&r);
+    findings_free(&r);
     graph_free(g);
 }
 
@@ -403,10 +404,10 @@ static void test_detect__deterministic(void **state)
         rs_graph *g = graph_new();
         team(g, "op", 6, 1, 1);
         team(g, "fam", 6, 0, 2);
-        detect_result r = run(g, &p);
+        findings r = run(g, &p);
         for (uint32_t a = 0; a < 12; a++)
             risk[rep][a] = r.risk[a];
-        detect_result_free(&r);
+        findings_free(&r);
         graph_free(g);
     }
     assert_memory_equal(risk[0], risk[1], sizeof risk[0]);

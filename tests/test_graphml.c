@@ -1,5 +1,5 @@
 /* test_graphml.c - the GraphML writer: structure, escaping of hostile ids,
- * no Inf/NaN, node filtering. */
+ * no Inf/NaN, subsets with findings annotations. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,13 +12,14 @@
 
 #include "export/graphml.h"
 
-static char *render(const rs_graph *g, const graphml_annot *an)
+static char *render(const rs_graph *g, const graphml_view *v)
 {
     char *out = NULL;
     size_t len = 0;
+    graphml_view all = {0};
     FILE *f = open_memstream(&out, &len);
     assert_non_null(f);
-    assert_int_equal(graphml_write(f, g, an), 0);
+    assert_int_equal(graphml_write(f, g, v ? v : &all), 0);
     fclose(f);
     return out;
 }
@@ -79,29 +80,57 @@ static void test_graphml__structure_and_escaping(void **state)
     graph_free(g);
 }
 
-static void test_graphml__keep_mask_and_annotations(void **state)
+static void test_graphml__subset_and_annotations(void **state)
 {
     (void)state;
     rs_graph *g = sample();
-    uint32_t n = graph_node_total(g);
-    uint8_t *keep = calloc(n, 1);
-    keep[graph_node_gid(g, NODE_ACCOUNT, 0)] = 1;
-    keep[graph_node_gid(g, NODE_IP, 0)] = 1;
-    const char *ring[2] = {"R0001", NULL};
-    const double risk[2] = {0.91, 0};
-    const char *flags[2] = {"SHARED_IP;=EVIL", NULL};
-    const int32_t ring_index[2] = {0, -1};
-    graphml_annot an = {keep, ring, risk, flags, ring_index};
-    char *x = render(g, &an);
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    /* Account 0 in ring R0001 with SHARED_IP; the view holds it, its IP and
+     * the login edge between them, not the device or the client. */
+    ring rings[1];
+    memset(rings, 0, sizeof rings);
+    snprintf(rings[0].id, sizeof rings[0].id, "R0001");
+    findings fnd;
+    memset(&fnd, 0, sizeof fnd);
+    fnd.flags = calloc(na, sizeof *fnd.flags);
+    fnd.risk = calloc(na, sizeof *fnd.risk);
+    fnd.ring_of = calloc(na, sizeof *fnd.ring_of);
+    for (uint32_t a = 0; a < na; a++)
+        fnd.ring_of[a] = -1;
+    fnd.ring_of[0] = 0;
+    fnd.risk[0] = 0.91;
+    flags_raise(&fnd.flags[0], FLAG_SHARED_IP, 1);
+    fnd.rings = rings;
+    fnd.nrings = 1;
+    uint32_t nodes[2] = {graph_node_gid(g, NODE_ACCOUNT, 0), graph_node_gid(g, NODE_IP, 0)};
+    size_t edges[1];
+    size_t ne = 0;
+    for (size_t i = 0; i < g->nedges; i++)
+        if (g->edges[i].kind == EDGE_LOGIN && g->edges[i].a == 0)
+            edges[ne++] = i;
+    assert_int_equal(ne, 1);
+    graphml_view v = {1, nodes, 2, edges, ne, NULL, &fnd};
+    char *x = render(g, &v);
     assert_null(strstr(x, ">c1<"));
     assert_null(strstr(x, "uses_device"));
     assert_non_null(strstr(x, "<data key=\"kind\">login</data>"));
     assert_non_null(strstr(x, "<data key=\"ring_id\">R0001</data>"));
     assert_non_null(strstr(x, "<data key=\"risk_score\">0.91</data>"));
-    assert_non_null(strstr(x, "<data key=\"flags\">SHARED_IP;=EVIL</data>"));
+    assert_non_null(strstr(x, "<data key=\"flags\">SHARED_IP</data>"));
     assert_non_null(strstr(x, "<data key=\"color\">#e41a1c</data>")); /* ring colour */
+    /* Degrees are the whole graph's: the account also has device, rating and payout edges. */
+    assert_non_null(strstr(x, "<data key=\"degree\">4</data>"));
     free(x);
-    free(keep);
+    /* An empty subset is an empty graph, not the whole one. */
+    graphml_view none = {1, NULL, 0, NULL, 0, NULL, NULL};
+    x = render(g, &none);
+    assert_null(strstr(x, "<node "));
+    assert_null(strstr(x, "<edge "));
+    assert_non_null(strstr(x, "</graphml>\n"));
+    free(x);
+    free(fnd.flags);
+    free(fnd.risk);
+    free(fnd.ring_of);
     graph_free(g);
 }
 
@@ -121,7 +150,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_graphml__structure_and_escaping),
-        cmocka_unit_test(test_graphml__keep_mask_and_annotations),
+        cmocka_unit_test(test_graphml__subset_and_annotations),
         cmocka_unit_test(test_graphml__deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,7 @@
-/* findings.c - accounts.csv and rings.json; see findings.h. */
-#include "export/findings.h"
+/* results.c - accounts.csv, rings.json and the detection summary; see results.h. */
+#include "export/results.h"
+
+#include "export/explain.h"
 
 #include "export/jsonout.h"
 #include "export/text.h"
@@ -10,7 +12,7 @@
 #include <string.h>
 
 static const rs_graph *cmp_graph;
-static const detect_result *cmp_res;
+static const findings *cmp_res;
 
 static int label_cmp(uint32_t a, uint32_t b)
 {
@@ -32,7 +34,7 @@ static int risk_order(const void *pa, const void *pb)
     return label_cmp(a, b);
 }
 
-int findings_write_accounts(FILE *f, const rs_graph *g, const detect_result *r)
+int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     uint32_t *order = xreallocarray(NULL, na ? na : 1, sizeof *order);
@@ -53,8 +55,8 @@ int findings_write_accounts(FILE *f, const rs_graph *g, const detect_result *r)
         buf_printf(&b, ",%s,%d,%.6f,%s,", g->acct[a].role == ROLE_CLIENT ? "client" : "freelancer",
                    r->flagged[a] ? 1 : 0, r->risk[a],
                    r->ring_of[a] >= 0 ? r->rings[r->ring_of[a]].id : "");
-        char fl[320];
-        detect_flags_text(&r->flags[a], fl, sizeof fl);
+        char fl[FLAGS_TEXT_MAX];
+        flags_text(&r->flags[a], fl, sizeof fl);
         buf_puts(&b, fl);
         buf_putc(&b, '\n');
         buf_spill(&b, f, &rc);
@@ -66,140 +68,29 @@ int findings_write_accounts(FILE *f, const rs_graph *g, const detect_result *r)
     return rc;
 }
 
-static json_t *acct_json(const rs_graph *g, const detect_result *r, uint32_t a)
+static json_t *acct_json(const rs_graph *g, const findings *r, uint32_t a)
 {
     size_t len;
     const char *id = intern_str(g->ids[NODE_ACCOUNT], a, &len);
     json_t *o = json_object();
     json_object_set_new(o, "account_id", jout_stringn(id, len));
     json_object_set_new(o, "risk_score", jout_real(r->risk[a]));
-    char fl[320];
-    detect_flags_text(&r->flags[a], fl, sizeof fl);
+    char fl[FLAGS_TEXT_MAX];
+    flags_text(&r->flags[a], fl, sizeof fl);
     json_object_set_new(o, "flags", jout_string(fl));
     if (g->acct[a].country[0])
         json_object_set_new(o, "claimed_country", jout_string(g->acct[a].country));
     return o;
 }
 
-static const char *res_type_name(uint32_t t)
-{
-    return t == NODE_IP ? "ip" : t == NODE_DEVICE ? "device" : "destination";
-}
-
-static void append_list(rs_buf *b, const char *const *items, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_puts(b, i + 1 == n ? " and " : ", ");
-        buf_puts(b, items[i]);
-    }
-}
-
-char *findings_explain(const rs_graph *g, const detect_result *r, size_t i)
-{
-    const ring *rg = &r->rings[i];
-    rs_buf b = {0};
-    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
-    buf_printf(&b, "%s groups %zu account%s", rg->id, rg->nmembers, rg->nmembers == 1 ? "" : "s");
-    if (rg->nshills)
-        buf_printf(&b, " and %zu client account%s", rg->nshills, rg->nshills == 1 ? "" : "s");
-    if (rg->first_seen != INT64_MAX)
-        buf_printf(&b, " active from %.10s to %.10s", ts_format(rg->first_seen, t1),
-                   ts_format(rg->last_seen, t2));
-    buf_puts(&b, ". ");
-    uint32_t nip = 0, ndev = 0, ndest = 0;
-    for (size_t k = 0; k < rg->nres; k++) {
-        nip += rg->res[k].type == NODE_IP;
-        ndev += rg->res[k].type == NODE_DEVICE;
-        ndest += rg->res[k].type == NODE_DEST;
-    }
-    const char *parts[3];
-    char s0[64], s1[64], s2[64];
-    size_t np = 0;
-    if (ndev) {
-        snprintf(s0, sizeof s0, "%u device%s", ndev, ndev == 1 ? "" : "s");
-        parts[np++] = s0;
-    }
-    if (ndest) {
-        snprintf(s1, sizeof s1, "%u payment destination%s", ndest, ndest == 1 ? "" : "s");
-        parts[np++] = s1;
-    }
-    if (nip) {
-        snprintf(s2, sizeof s2, "%u IP address%s", nip, nip == 1 ? "" : "es");
-        parts[np++] = s2;
-    }
-    if (np) {
-        buf_puts(&b, "Its members share ");
-        append_list(&b, parts, np);
-        if (rg->nres) {
-            const ring_resource *top = &rg->res[0];
-            char lb[IPADDR_STRLEN];
-            const char *label = graph_label(g, (node_type)top->type, top->id, lb);
-            buf_printf(&b, "; the most shared is %s ", res_type_name(top->type));
-            rs_buf q = {0};
-            text_utf8_sanitize(&q, label, strlen(label));
-            buf_printf(&b, "'%s', used by %u members", q.data ? q.data : "", top->members);
-            buf_free(&q);
-            if (top->degree > top->members)
-                buf_printf(&b, " and %u other account%s", top->degree - top->members,
-                           top->degree - top->members == 1 ? "" : "s");
-        }
-        buf_puts(&b, ". ");
-    }
-    size_t total = rg->nmembers + rg->nshills;
-    const char *fparts[FLAG_COUNT];
-    char fbuf[FLAG_COUNT][96];
-    size_t nf = 0;
-    static const char *const what[FLAG_COUNT] = {
-        "logged in from two countries within hours",
-        "shared an IP with other accounts at the same time",
-        "shared a device",
-        "stayed logged in for a day or more",
-        "used IPs or devices exposing remote-desktop ports",
-        "logged in from VPN, hosting or proxy networks",
-        "logged in mostly from a country other than the one claimed",
-        "gave or received high ratings in a burst",
-        "belong to a dense block of clients rating the same freelancers highly",
-        "bid heavily with almost nothing accepted",
-        "were paid out frequently to high-risk countries",
-        "were paid into a payout account shared with others",
-        "rated or paid an account they share infrastructure with",
-        "received many small charges from one client",
-        ""};
-    for (int k = 0; k < FLAG_RING_MEMBER; k++) {
-        if (!rg->flag_counts[k])
-            continue;
-        snprintf(fbuf[nf], sizeof fbuf[nf], "%u of %zu %s", rg->flag_counts[k], total, what[k]);
-        fparts[nf] = fbuf[nf];
-        nf++;
-    }
-    if (nf) {
-        buf_puts(&b, "Corroborating red flags: ");
-        append_list(&b, fparts, nf);
-        buf_puts(&b, ". ");
-    }
-    buf_printf(&b,
-               "Score %.2f = link strength %.2f (internal link weight %.1f over %zu accounts) "
-               "x corroboration credit from a mean own-flag score of %.2f.",
-               rg->score, rg->strength, rg->internal_weight, total, rg->prevalence);
-    char *out = xstrdup(b.data ? b.data : "");
-    buf_free(&b);
-    return out;
-}
-
 /* Ratings and charges between accounts of ring i (shill clients and members):
- * who rated or paid whom, how often, mean stars or total amount. At most 500,
- * in edge order. */
-static json_t *client_links(const rs_graph *g, const detect_result *r, int32_t i)
+ * who rated or paid whom, how often, mean stars or total amount. */
+static json_t *client_links(const rs_graph *g, const ring *rg)
 {
     json_t *arr = json_array();
-    size_t shown = 0;
     char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
-    for (size_t k = 0; k < g->nedges && shown < 500; k++) {
-        const rs_edge *e = &g->edges[k];
-        if ((e->kind != EDGE_RATING && e->kind != EDGE_CHARGE) || r->ring_of[e->a] != i ||
-            r->ring_of[e->b] != i)
-            continue;
+    for (size_t k = 0; k < rg->nclient_links; k++) {
+        const rs_edge *e = &g->edges[rg->client_links[k]];
         size_t la, lb;
         const char *ca = intern_str(g->ids[NODE_ACCOUNT], e->a, &la);
         const char *cb = intern_str(g->ids[NODE_ACCOUNT], e->b, &lb);
@@ -215,12 +106,11 @@ static json_t *client_links(const rs_graph *g, const detect_result *r, int32_t i
         json_object_set_new(o, "first_seen", json_string(ts_format(e->first, t1)));
         json_object_set_new(o, "last_seen", json_string(ts_format(e->last, t2)));
         json_array_append_new(arr, o);
-        shown++;
     }
     return arr;
 }
 
-json_t *findings_ring_json(const rs_graph *g, const detect_result *r, size_t i)
+json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
 {
     char t[TS_FMT_LEN];
     const ring *rg = &r->rings[i];
@@ -249,7 +139,7 @@ json_t *findings_ring_json(const rs_graph *g, const detect_result *r, size_t i)
         const ring_resource *x = &rg->res[k];
         json_t *ro = json_object();
         char lb[IPADDR_STRLEN];
-        json_object_set_new(ro, "type", json_string(res_type_name(x->type)));
+        json_object_set_new(ro, "type", json_string(explain_resource_type(x->type)));
         json_object_set_new(ro, "id", jout_string(graph_label(g, (node_type)x->type, x->id, lb)));
         json_object_set_new(ro, "members_using", json_integer(x->members));
         json_object_set_new(ro, "accounts_using", json_integer(x->degree));
@@ -261,12 +151,11 @@ json_t *findings_ring_json(const rs_graph *g, const detect_result *r, size_t i)
     }
     json_object_set_new(o, "shared_infrastructure", res);
     json_object_set_new(o, "shared_infrastructure_total", json_integer((json_int_t)rg->nres));
-    json_object_set_new(o, "client_links", client_links(g, r, (int32_t)i));
+    json_object_set_new(o, "client_links", client_links(g, rg));
     json_t *fc = json_object();
     for (int k = 0; k < FLAG_COUNT; k++)
         if (rg->flag_counts[k])
-            json_object_set_new(fc, detect_flag_name((flag_code)k),
-                                json_integer(rg->flag_counts[k]));
+            json_object_set_new(fc, flags_name((flag_code)k), json_integer(rg->flag_counts[k]));
     json_object_set_new(o, "flag_counts", fc);
     /* Burst evidence over members and shill clients (Kleinberg). */
     uint32_t bsum[4] = {0};
@@ -285,26 +174,26 @@ json_t *findings_ring_json(const rs_graph *g, const detect_result *r, size_t i)
         json_object_set_new(o, "first_seen", json_string(ts_format(rg->first_seen, t)));
         json_object_set_new(o, "last_seen", json_string(ts_format(rg->last_seen, t)));
     }
-    char *ex = findings_explain(g, r, i);
+    char *ex = explain_ring(g, r, i);
     json_object_set_new(o, "explanation", jout_string(ex));
     free(ex);
     return o;
 }
 
-int findings_write_rings(FILE *f, const rs_graph *g, const detect_result *r, const detect_params *p)
+int results_write_rings(FILE *f, const rs_graph *g, const findings *r)
 {
     json_t *root = json_object(), *arr = json_array();
     for (size_t i = 0; i < r->nrings; i++)
-        json_array_append_new(arr, findings_ring_json(g, r, i));
+        json_array_append_new(arr, results_ring_json(g, r, i));
     json_object_set_new(root, "rings", arr);
-    json_object_set_new(root, "threshold", jout_real(p->threshold));
-    json_object_set_new(root, "ring_min_score", jout_real(p->ring_min_score));
+    json_object_set_new(root, "threshold", jout_real(r->threshold));
+    json_object_set_new(root, "ring_min_score", jout_real(r->ring_min_score));
     int rc = jout_write(f, root);
     json_decref(root);
     return rc;
 }
 
-json_t *findings_summary(const rs_graph *g, const detect_result *r)
+json_t *results_summary(const rs_graph *g, const findings *r)
 {
     json_t *o = json_object(), *fc = json_object();
     uint32_t na = graph_count(g, NODE_ACCOUNT);
@@ -315,28 +204,31 @@ json_t *findings_summary(const rs_graph *g, const detect_result *r)
             per[k] += (r->flags[a].bits >> k) & 1;
     }
     for (int k = 0; k < FLAG_COUNT; k++)
-        json_object_set_new(fc, detect_flag_name((flag_code)k), json_integer((json_int_t)per[k]));
+        json_object_set_new(fc, flags_name((flag_code)k), json_integer((json_int_t)per[k]));
     json_object_set_new(o, "accounts_with_flag", fc);
     json_object_set_new(o, "accounts_flagged", json_integer((json_int_t)flagged));
     json_object_set_new(o, "rings", json_integer((json_int_t)r->nrings));
-    json_object_set_new(o, "communities", json_integer((json_int_t)r->communities));
-    json_object_set_new(o, "projection_pairs", json_integer((json_int_t)r->pairs));
-    json_object_set_new(o, "projection_edges", json_integer((json_int_t)r->projection_edges));
-    json_object_set_new(o, "capped_resources", json_integer((json_int_t)r->capped_resources));
-    json_object_set_new(o, "rating_bursts", json_integer((json_int_t)r->rating_bursts));
-    json_object_set_new(o, "lockstep_blocks", json_integer((json_int_t)r->lockstep_blocks));
-    json_object_set_new(o, "structuring_pairs", json_integer((json_int_t)r->structuring_pairs));
-    json_object_set_new(o, "self_dealing_pairs", json_integer((json_int_t)r->self_dealing_pairs));
-    json_object_set_new(o, "hire_bursts", json_integer((json_int_t)r->hire_bursts));
-    json_object_set_new(o, "instrument_charge_bursts", json_integer((json_int_t)r->charge_bursts));
+    json_object_set_new(o, "communities", json_integer((json_int_t)r->stats.communities));
+    json_object_set_new(o, "projection_pairs", json_integer((json_int_t)r->stats.pairs));
+    json_object_set_new(o, "projection_edges", json_integer((json_int_t)r->stats.projection_edges));
+    json_object_set_new(o, "capped_resources", json_integer((json_int_t)r->stats.capped_resources));
+    json_object_set_new(o, "rating_bursts", json_integer((json_int_t)r->stats.rating_bursts));
+    json_object_set_new(o, "lockstep_blocks", json_integer((json_int_t)r->stats.lockstep_blocks));
+    json_object_set_new(o, "structuring_pairs",
+                        json_integer((json_int_t)r->stats.structuring_pairs));
+    json_object_set_new(o, "self_dealing_pairs",
+                        json_integer((json_int_t)r->stats.self_dealing_pairs));
+    json_object_set_new(o, "hire_bursts", json_integer((json_int_t)r->stats.hire_bursts));
+    json_object_set_new(o, "instrument_charge_bursts",
+                        json_integer((json_int_t)r->stats.charge_bursts));
     json_object_set_new(o, "ip_new_account_bursts",
-                        json_integer((json_int_t)r->ip_onboarding_bursts));
+                        json_integer((json_int_t)r->stats.ip_onboarding_bursts));
     json_t *sec = json_object();
-    json_object_set_new(sec, "flags", jout_real(r->seconds_flags));
-    json_object_set_new(sec, "projection", jout_real(r->seconds_projection));
-    json_object_set_new(sec, "leiden", jout_real(r->seconds_leiden));
-    json_object_set_new(sec, "behaviour", jout_real(r->seconds_behaviour));
-    json_object_set_new(sec, "scoring", jout_real(r->seconds_scoring));
+    json_object_set_new(sec, "flags", jout_real(r->stats.seconds_flags));
+    json_object_set_new(sec, "projection", jout_real(r->stats.seconds_projection));
+    json_object_set_new(sec, "leiden", jout_real(r->stats.seconds_leiden));
+    json_object_set_new(sec, "behaviour", jout_real(r->stats.seconds_behaviour));
+    json_object_set_new(sec, "scoring", jout_real(r->stats.seconds_scoring));
     json_object_set_new(o, "seconds", sec);
     return o;
 }

@@ -1,0 +1,30 @@
+/* cases.h - what each ring's case shows besides its evidence rows: the
+ * ring's subgraph, the drawing of it (which nodes, their coordinates), and
+ * the part of the whole graph that graph.graphml exports by default.
+ *
+ * Built once for all rings before anything is written, from a per-account
+ * edge index made in one pass over the edges, so a ring costs its accounts'
+ * degrees, not the whole graph. The drawing uses the Kamada-Kawai layout
+ * (layout.c); writers only format the result.
+ */
+#ifndef RINGSCAN_CASES_H
+#define RINGSCAN_CASES_H
+
+#include "graph/graph.h"
+#include "model/casefile.h"
+#include "model/findings.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A new array of f->nrings casefiles with their subgraph and drawing filled
+ * (evidence empty, for evsel.c). Free with casefile_free_all. */
+casefile *cases_build(const rs_graph *g, const findings *f);
+
+/* The suspicious part of the graph: every ring account, every node one of
+ * their edges reaches, and all edges between such nodes. *nodes (global ids,
+ * ascending) and *edges (indices, ascending) are new arrays. O(V + E). */
+void cases_suspicious(const rs_graph *g, const findings *f, uint32_t **nodes, size_t *nnodes,
+                      size_t **edges, size_t *nedges);
+
+#endif

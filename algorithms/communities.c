@@ -1,0 +1,85 @@
+/* communities.c - Leiden communities of the projection; see communities.h. */
+#include "algorithms/communities.h"
+
+#include "base/util.h"
+
+#include <igraph.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const detect_params *p,
+                       uint64_t seed, int32_t *comm, uint64_t *ncomm, char *err, size_t errlen)
+{
+    int rc = 0;
+    int32_t *local = xreallocarray(NULL, na ? na : 1, sizeof *local);
+    uint32_t *global = NULL;
+    size_t nv = 0, gcap = 0;
+    for (uint32_t a = 0; a < na; a++)
+        local[a] = -1, comm[a] = -1;
+    for (size_t i = 0; i < nl; i++) {
+        uint32_t e[2] = {links[i].a, links[i].b};
+        for (int k = 0; k < 2; k++) {
+            if (local[e[k]] < 0) {
+                UTIL_GROW(global, gcap, nv + 1);
+                global[nv] = e[k];
+                local[e[k]] = (int32_t)nv++;
+            }
+        }
+    }
+    *ncomm = 0;
+    if (nl == 0) {
+        free(local);
+        free(global);
+        return 0;
+    }
+    igraph_t gr;
+    igraph_vector_int_t edges, memb;
+    igraph_vector_t weights, strength;
+    int have_graph = 0;
+    igraph_vector_int_init(&edges, (igraph_integer_t)(2 * nl));
+    igraph_vector_init(&weights, (igraph_integer_t)nl);
+    igraph_vector_init(&strength, (igraph_integer_t)nv);
+    igraph_vector_int_init(&memb, (igraph_integer_t)nv);
+    double total = 0;
+    for (size_t i = 0; i < nl; i++) {
+        int32_t x = local[links[i].a], y = local[links[i].b];
+        VECTOR(edges)[2 * i] = x;
+        VECTOR(edges)[2 * i + 1] = y;
+        VECTOR(weights)[i] = links[i].w;
+        VECTOR(strength)[x] += links[i].w;
+        VECTOR(strength)[y] += links[i].w;
+        total += links[i].w;
+    }
+    if (igraph_create(&gr, &edges, (igraph_integer_t)nv, IGRAPH_UNDIRECTED) != IGRAPH_SUCCESS) {
+        snprintf(err, errlen, "igraph_create failed");
+        rc = -1;
+        goto cleanup;
+    }
+    have_graph = 1;
+    igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
+    igraph_integer_t nb = 0;
+    igraph_real_t quality = 0;
+    /* Modularity: node weights = strength, resolution / (2m). A positive
+     * iteration count (0.10.2 can loop forever with a negative one). */
+    igraph_error_t ie = igraph_community_leiden(
+        &gr, &weights, &strength, p->resolution / (2.0 * total), p->beta, 0,
+        p->iterations >= 1 ? (igraph_integer_t)p->iterations : 1, &memb, &nb, &quality);
+    if (ie != IGRAPH_SUCCESS) {
+        snprintf(err, errlen, "igraph_community_leiden failed: %s", igraph_strerror(ie));
+        rc = -1;
+        goto cleanup;
+    }
+    for (size_t v = 0; v < nv; v++)
+        comm[global[v]] = (int32_t)VECTOR(memb)[v];
+    *ncomm = (uint64_t)nb;
+cleanup:
+    if (have_graph)
+        igraph_destroy(&gr);
+    igraph_vector_int_destroy(&edges);
+    igraph_vector_destroy(&weights);
+    igraph_vector_destroy(&strength);
+    igraph_vector_int_destroy(&memb);
+    free(local);
+    free(global);
+    return rc;
+}

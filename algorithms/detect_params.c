@@ -1,0 +1,188 @@
+/* detect_params.c - detection defaults and the table of tunable parameters;
+ * see detect_params.h. */
+#include "algorithms/detect_params.h"
+
+#include <string.h>
+
+void detect_params_init(detect_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->geo_hop_window_h = 6;
+    p->airliner_kmh = 1000;
+    p->min_hop_km = 1000;
+    p->shared_ip_window_h = 2;
+    p->ip_pool_degree = 60;
+    p->long_session_h = 24;
+    p->chain_gap_min = 15;
+    p->mismatch_share = 0.5;
+    p->mismatch_min_logins = 3;
+    static const uint32_t ports[] = {3389, 5900, 5901, 5938, 6568, 7070};
+    memcpy(p->remote_ports, ports, sizeof ports);
+    p->n_remote_ports = sizeof ports / sizeof *ports;
+    /* Hosting and VPN-exit networks (see docs/detection.md). */
+    static const uint32_t asns[] = {14061, 16509, 14618,  63949,  24940, 16276,  60781,  16265,
+                                    45102, 37963, 132203, 45090,  49505, 396982, 8075,   20473,
+                                    9009,  60068, 212238, 136787, 51167, 62240,  200651, 42473};
+    memcpy(p->anon_asns, asns, sizeof asns);
+    p->n_anon_asns = sizeof asns / sizeof *asns;
+    p->w_ip = 1.0;
+    p->w_device = 2.0;
+    p->w_dest = 2.0;
+    p->cap_ip = 60;
+    p->cap_device = 30;
+    p->cap_dest = 60;
+    p->overlap_window_h = 2;
+    p->degree_exponent = 0.5;
+    p->anon_ip_small_degree = 8;
+    p->anon_ip_factor = 0.0;
+    p->anon_pair_cap = 0.0;
+    p->anon_member_cap = 0.5;
+    p->far_apart_factor = 0.2;
+    p->min_link = 0.3;
+    p->resolution = 1.0;
+    p->beta = 0.01;
+    p->iterations = 20;
+    p->fw[FLAG_GEO_HOP] = 0.30;
+    p->fw[FLAG_SHARED_IP] = 0.0;
+    p->fw[FLAG_SHARED_DEVICE] = 0.10;
+    p->fw[FLAG_LONG_SESSION] = 0.25;
+    p->fw[FLAG_REMOTE_ACCESS] = 0.20; /* seen on an IP only (offices expose RDP too) */
+    p->remote_device_weight = 0.40;   /* remote-desktop software on the device itself */
+    p->fw[FLAG_ANON_NETWORK] = 0.35;
+    p->fw[FLAG_COUNTRY_MISMATCH] = 0.50;
+    p->fw[FLAG_RATING_BURST] = 0.35;
+    p->fw[FLAG_RATING_LOCKSTEP] = 0.45;
+    p->fw[FLAG_BID_SPAM] = 0.30;
+    p->fw[FLAG_HIGH_RISK_PAYOUT] = 0.35;
+    p->fw[FLAG_SHARED_PAYOUT] = 0.10;
+    p->fw[FLAG_SELF_DEALING] = 0.50;
+    p->fw[FLAG_STRUCTURED_CHARGES] = 0.40;
+    p->fw[FLAG_RING_MEMBER] = 0;
+    p->high_stars = 4.5;
+    p->burst_min_freelancers = 5;
+    p->burst_min_intensity = 8;
+    p->burst_max_days = 7;
+    p->lockstep_min_density = 1.0;
+    p->lockstep_min_clients = 2;
+    p->lockstep_min_freelancers = 3;
+    p->bid_min = 100;
+    p->bid_max_accept = 0.05;
+    p->bid_per_login = 1.0;
+    p->bid_peer_factor = 1.5;
+    p->hr_min_payouts = 2;
+    p->hr_min_share = 0.3;
+    /* DPRK and the jurisdictions its IT workers launder through (advisory:
+     * PRC and Russia; Hong Kong and Macau banks), plus comprehensively
+     * sanctioned countries. */
+    static const char *const hr[] = {"KP", "CN", "HK", "MO", "RU", "IR", "SY", "CU", "BY"};
+    for (size_t i = 0; i < sizeof hr / sizeof *hr; i++)
+        memcpy(p->high_risk[i], hr[i], 3);
+    p->n_high_risk = sizeof hr / sizeof *hr;
+    p->struct_min_charges = 15;
+    p->struct_min_total = 10000;
+    p->struct_min_days = 14;
+    p->struct_vs_client = 5;
+    p->w_lockstep = 1.0;
+    p->w_burst = 1.0;
+    p->w_self = 1.0;
+    p->self_ip_max_degree = 10;
+    p->ring_strength_scale = 1.0;
+    p->ring_prevalence_zero = 0.15;
+    p->ring_prevalence_full = 0.45;
+    p->attach_scale = 0.5;
+    p->ip_attach_corroboration = 0.15;
+    p->ring_min_score = 0.40;
+    p->own_weight = 0.55;
+    p->threshold = 0.5;
+}
+
+#define P(field, lo, hi, doc)                                                                      \
+    {                                                                                              \
+#field, offsetof(detect_params, field), lo, hi, doc                                        \
+    }
+#define W(flag, doc)                                                                               \
+    {                                                                                              \
+        "weight_" #flag, offsetof(detect_params, fw) + FLAG_##flag * sizeof(double), 0, 1, doc     \
+    }
+static const detect_param_desc param_table[] = {
+    P(geo_hop_window_h, 0, 1e6, "GEO_HOP: two countries within this many hours"),
+    P(airliner_kmh, 1, 1e6, "GEO_HOP: implied travel faster than this is impossible"),
+    P(min_hop_km, 0, 1e5, "GEO_HOP: ignore distances shorter than this (geolocation noise)"),
+    P(shared_ip_window_h, 0, 1e6, "SHARED_IP: another account on the IP within this many hours"),
+    P(ip_pool_degree, 2, 1e9, "SHARED_IP: IPs used by more accounts are mass-shared pools"),
+    P(long_session_h, 0, 1e6, "LONG_SESSION: continuous presence of at least this many hours"),
+    P(chain_gap_min, 0, 1e6, "LONG_SESSION: sessions closer than this many minutes chain"),
+    P(mismatch_share, 0, 1, "COUNTRY_MISMATCH: share of located logins away from the claim"),
+    P(mismatch_min_logins, 0, 1e9, "COUNTRY_MISMATCH: located logins needed"),
+    P(w_ip, 0, 1e6, "projection: base weight of a shared IP (same hours)"),
+    P(w_device, 0, 1e6, "projection: base weight of a shared device"),
+    P(w_dest, 0, 1e6, "projection: base weight of a shared payment destination"),
+    P(cap_ip, 2, 1e6, "projection: IPs with more accounts make no pairs"),
+    P(cap_device, 2, 1e6, "projection: devices with more accounts make no pairs"),
+    P(cap_dest, 2, 1e6, "projection: destinations with more accounts make no pairs"),
+    P(overlap_window_h, 0, 1e6, "projection: 'same hours' window for a shared IP"),
+    P(degree_exponent, 0, 4, "projection: pair weight = base / (degree - 1)^exponent"),
+    P(anon_ip_small_degree, 2, 1e6, "projection: anonymising IPs with more accounts are pools"),
+    P(anon_ip_factor, 0, 1, "projection: weight kept for pairs on an anonymising pool IP"),
+    P(anon_pair_cap, 0, 1e6, "projection: most weight a pair gets from anonymising IPs"),
+    P(anon_member_cap, 0, 1e6, "ring: most link strength per member from anonymising IPs"),
+    P(far_apart_factor, 0, 1, "projection: share of IP weight kept when never concurrent"),
+    P(min_link, 0, 1e9, "projection: pairs lighter than this are dropped"),
+    P(resolution, 0, 1e6, "Leiden: modularity resolution"),
+    P(beta, 1e-6, 1e3, "Leiden: randomness of refinement"),
+    P(iterations, 1, 1e4, "Leiden: iterations (positive)"),
+    W(GEO_HOP, "own-flag weight"),
+    W(SHARED_IP, "own-flag weight"),
+    W(SHARED_DEVICE, "own-flag weight"),
+    W(LONG_SESSION, "own-flag weight"),
+    W(REMOTE_ACCESS, "own-flag weight when the remote-desktop port is seen on an IP"),
+    P(remote_device_weight, 0, 1, "own-flag weight when remote-desktop software is on a device"),
+    W(ANON_NETWORK, "own-flag weight"),
+    W(COUNTRY_MISMATCH, "own-flag weight"),
+    W(RATING_BURST, "own-flag weight"),
+    W(RATING_LOCKSTEP, "own-flag weight"),
+    W(BID_SPAM, "own-flag weight"),
+    W(HIGH_RISK_PAYOUT, "own-flag weight"),
+    W(SHARED_PAYOUT, "own-flag weight"),
+    W(SELF_DEALING, "own-flag weight"),
+    W(STRUCTURED_CHARGES, "own-flag weight"),
+    P(high_stars, 0, 5, "a rating at or above this is a high rating"),
+    P(burst_min_freelancers, 2, 1e6, "RATING_BURST: distinct freelancers rated in the burst"),
+    P(burst_min_intensity, 1, 1e9, "RATING_BURST: burst rate over the client's long-run rate"),
+    P(burst_max_days, 0, 1e6, "RATING_BURST: longest burst considered, days"),
+    P(lockstep_min_density, 0, 1e9, "RATING_LOCKSTEP: FRAUDAR block density"),
+    P(lockstep_min_clients, 1, 1e6, "RATING_LOCKSTEP: clients in the block"),
+    P(lockstep_min_freelancers, 1, 1e6, "RATING_LOCKSTEP: freelancers in the block"),
+    P(bid_min, 0, 1e9, "BID_SPAM: bids at least"),
+    P(bid_max_accept, 0, 1, "BID_SPAM: accepted share at most"),
+    P(bid_per_login, 0, 1e9, "BID_SPAM: bids per login at least"),
+    P(bid_peer_factor, 0, 1e9, "BID_SPAM: bids over the 90th percentile of the age group"),
+    P(hr_min_payouts, 1, 1e9, "HIGH_RISK_PAYOUT: payouts to high-risk countries at least"),
+    P(hr_min_share, 0, 1, "HIGH_RISK_PAYOUT: share of the account's payouts at least"),
+    P(struct_min_charges, 2, 1e9, "STRUCTURED_CHARGES: charges on one client-freelancer pair"),
+    P(struct_min_total, 0, 1e15, "STRUCTURED_CHARGES: adding up to at least"),
+    P(struct_min_days, 0, 1e6, "STRUCTURED_CHARGES: spread over at least this many days"),
+    P(struct_vs_client, 1, 1e6,
+      "STRUCTURED_CHARGES: times the client's usual charges per freelancer"),
+    P(w_lockstep, 0, 1e6, "projection: client-freelancer weight inside a lockstep block"),
+    P(w_burst, 0, 1e6, "projection: client-freelancer weight inside a rating burst"),
+    P(w_self, 0, 1e6, "projection: client-freelancer weight when they share infrastructure"),
+    P(self_ip_max_degree, 2, 1e6, "SELF_DEALING: shared IPs used by more accounts do not count"),
+    P(ring_strength_scale, 1e-9, 1e9, "ring: internal weight per member giving strength 0.63"),
+    P(ring_prevalence_zero, 0, 1, "ring: mean own-flag score giving no corroboration credit"),
+    P(ring_prevalence_full, 1e-9, 1, "ring: mean own-flag score giving full corroboration"),
+    P(attach_scale, 1e-9, 1e9, "risk: member's internal link weight for 63% of the ring score"),
+    P(ip_attach_corroboration, 1e-9, 1,
+      "risk: own-flag score at which shared IPs attach a member fully"),
+    P(ring_min_score, 0, 1, "ring: communities scoring less are not reported"),
+    P(own_weight, 0, 1, "risk: largest contribution of an account's own flags"),
+    P(threshold, 0, 1, "flagged = risk_score >= threshold"),
+};
+#undef P
+#undef W
+
+const detect_param_desc *detect_param_table(size_t *n)
+{
+    *n = sizeof param_table / sizeof *param_table;
+    return param_table;
+}

@@ -1,0 +1,103 @@
+/* detect_params.h - every weight and threshold of detection, in one record.
+ *
+ * Defaults (detect_params_init) are documented in docs/detection.md; each
+ * numeric parameter is also listed in a table with its config name, valid
+ * range and meaning, which the JSON config reader and docs/config.md follow.
+ */
+#ifndef RINGSCAN_DETECT_PARAMS_H
+#define RINGSCAN_DETECT_PARAMS_H
+
+#include "model/flags.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DETECT_MAX_LIST 64
+
+typedef struct {
+    /* GEO_HOP */
+    double geo_hop_window_h; /* two countries within this many hours */
+    double airliner_kmh;     /* faster implied travel is impossible */
+    double min_hop_km;       /* ignore shorter distances (geolocation noise) */
+    /* SHARED_IP */
+    double shared_ip_window_h; /* another account on the IP within this window */
+    double ip_pool_degree;     /* IPs with more accounts are mass-shared pools */
+    /* LONG_SESSION */
+    double long_session_h;
+    double chain_gap_min; /* back-to-back sessions closer than this chain */
+    /* COUNTRY_MISMATCH */
+    double mismatch_share; /* share of located logins away from the claim */
+    double mismatch_min_logins;
+    /* REMOTE_ACCESS / ANON_NETWORK lists */
+    uint32_t remote_ports[DETECT_MAX_LIST];
+    size_t n_remote_ports;
+    uint32_t anon_asns[DETECT_MAX_LIST];
+    size_t n_anon_asns;
+    /* Projection */
+    double w_ip, w_device, w_dest;       /* base weight per shared resource */
+    double cap_ip, cap_device, cap_dest; /* resources above make no pairs */
+    double overlap_window_h;             /* "same hours" for IP sharing */
+    double degree_exponent;              /* pair weight = base / (deg - 1)^this */
+    double anon_ip_small_degree;         /* anonymising IPs above are pools */
+    double anon_ip_factor;               /* weight kept on anonymising pools */
+    double anon_pair_cap;                /* most a pair gets from anonymising IPs */
+    double anon_member_cap;              /* ring strength per member from them */
+    double far_apart_factor;             /* weight kept when never concurrent */
+    double min_link;                     /* projection edges below are dropped */
+    /* Leiden */
+    double resolution;
+    double beta;
+    double iterations;
+    /* Behaviour (behav.c) */
+    double high_stars;            /* a high rating */
+    double burst_min_freelancers; /* RATING_BURST: distinct freelancers in the burst */
+    double burst_min_intensity;   /* RATING_BURST: rate over the client's own baseline */
+    double burst_max_days;        /* RATING_BURST: longest burst considered */
+    double lockstep_min_density;  /* RATING_LOCKSTEP: FRAUDAR block density */
+    double lockstep_min_clients, lockstep_min_freelancers;
+    double bid_min;         /* BID_SPAM: bids at least */
+    double bid_max_accept;  /* BID_SPAM: acceptance ratio at most */
+    double bid_per_login;   /* BID_SPAM: bids per login at least */
+    double bid_peer_factor; /* BID_SPAM: bids over the age group's 90th percentile */
+    double hr_min_payouts;  /* HIGH_RISK_PAYOUT: payouts to high-risk countries */
+    double hr_min_share;    /* HIGH_RISK_PAYOUT: share of the paid-out amount */
+    char high_risk[DETECT_MAX_LIST][3];
+    size_t n_high_risk;
+    double struct_min_charges; /* STRUCTURED_CHARGES: charges on one pair */
+    double struct_min_total;   /* ... adding up to at least */
+    double struct_min_days;    /* ... over at least this many days */
+    double struct_vs_client;   /* ... times the client's usual charges per freelancer */
+    double w_lockstep;         /* projection: client-freelancer link in a lockstep block */
+    double w_burst;            /* projection: client-freelancer link in a rating burst */
+    double w_self;             /* projection: client-freelancer link when self-dealing */
+    double self_ip_max_degree; /* SELF_DEALING: shared IPs at most this widely used */
+    /* Corroboration weights of an account's own flags, in [0,1] */
+    double fw[FLAG_COUNT];
+    double remote_device_weight; /* REMOTE_ACCESS on a device (fw[] is IP-only) */
+    /* Ring score and decision */
+    double ring_strength_scale;     /* internal weight per member for strength 0.63 */
+    double ring_prevalence_zero;    /* mean corroboration giving no credit */
+    double ring_prevalence_full;    /* mean corroboration giving full credit */
+    double attach_scale;            /* member link weight for 63% of ring score */
+    double ip_attach_corroboration; /* own score at which IP links attach fully */
+    double ring_min_score;          /* communities scoring less are not rings */
+    double own_weight;              /* how much own flags alone can add to risk */
+    double threshold;               /* flagged = risk_score >= threshold */
+} detect_params;
+
+/* Fills p with the documented defaults. */
+void detect_params_init(detect_params *p);
+
+/* The numeric parameters by config name ("detect": {name: value}), with
+ * their documentation and valid range. Lists are "remote_ports" and
+ * "anon_asns"; flag weights are "weight_<FLAG>". */
+typedef struct {
+    const char *name;
+    size_t offset; /* of a double in detect_params */
+    double min, max;
+    const char *doc;
+} detect_param_desc;
+
+const detect_param_desc *detect_param_table(size_t *n);
+
+#endif

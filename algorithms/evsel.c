@@ -1,0 +1,269 @@
+/* evsel.c - evidence selection; see evsel.h.
+ *
+ * Per-account state kept across the pass: the end and country of the
+ * account's previous login (GEO_HOP compares each login with the one before
+ * it in input order, the detector's order for time-ordered exports).
+ * Resource degrees are counted once from the aggregated edges.
+ */
+#include "algorithms/evsel.h"
+
+#include "algorithms/rules.h"
+#include "base/ts.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EVSEL_MAX_HITS 8 /* rings one row is filed under */
+
+typedef struct {
+    uint32_t key, ring;
+} res_ring;
+
+struct evsel {
+    const rs_graph *g;
+    const findings *f;
+    const detect_params *p;
+    casefile *cases;
+    evsel_sink_fn sink;
+    void *sink_ctx;
+    size_t r0, r1;
+    uint32_t *ip_deg, *dev_deg, *dest_deg; /* accounts per IP / device / payout dest */
+    int64_t *last_end;                     /* per account: end of its previous login */
+    char (*last_cc)[3];                    /* per account: that login's IP country */
+    res_ring *ips, *devs;                  /* (resource, ring) for the rings' IPs/devices */
+    size_t nips, ndevs;
+};
+
+static int res_ring_cmp(const void *pa, const void *pb)
+{
+    const res_ring *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->ring < b->ring ? -1 : a->ring > b->ring;
+}
+
+evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, casefile *cases,
+                 evsel_sink_fn sink, void *sink_ctx)
+{
+    evsel *s = xcalloc(1, sizeof *s);
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    s->g = g;
+    s->f = f;
+    s->p = p;
+    s->cases = cases;
+    s->sink = sink;
+    s->sink_ctx = sink_ctx;
+    s->ip_deg = xcalloc((size_t)graph_count(g, NODE_IP) + 1, sizeof *s->ip_deg);
+    s->dev_deg = xcalloc((size_t)graph_count(g, NODE_DEVICE) + 1, sizeof *s->dev_deg);
+    s->dest_deg = xcalloc((size_t)graph_count(g, NODE_DEST) + 1, sizeof *s->dest_deg);
+    s->last_end = xcalloc(na ? na : 1, sizeof *s->last_end);
+    s->last_cc = xcalloc(na ? na : 1, sizeof *s->last_cc);
+    size_t ci = 0, cd = 0;
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        int32_t ri = f->ring_of[e->a];
+        if (e->kind == EDGE_LOGIN) {
+            s->ip_deg[e->b]++;
+            if (ri >= 0) {
+                UTIL_GROW(s->ips, ci, s->nips + 1);
+                s->ips[s->nips++] = (res_ring){e->b, (uint32_t)ri};
+            }
+        } else if (e->kind == EDGE_USES_DEVICE) {
+            s->dev_deg[e->b]++;
+            if (ri >= 0) {
+                UTIL_GROW(s->devs, cd, s->ndevs + 1);
+                s->devs[s->ndevs++] = (res_ring){e->b, (uint32_t)ri};
+            }
+        } else if (e->kind == EDGE_PAYOUT) {
+            s->dest_deg[e->b]++;
+        }
+    }
+    if (s->nips)
+        qsort(s->ips, s->nips, sizeof *s->ips, res_ring_cmp);
+    if (s->ndevs)
+        qsort(s->devs, s->ndevs, sizeof *s->devs, res_ring_cmp);
+    s->r1 = f->nrings;
+    return s;
+}
+
+void evsel_batch(evsel *s, size_t r0, size_t r1)
+{
+    s->r0 = r0;
+    s->r1 = r1;
+}
+
+void evsel_free(evsel *s)
+{
+    if (!s)
+        return;
+    free(s->ip_deg);
+    free(s->dev_deg);
+    free(s->dest_deg);
+    free(s->last_end);
+    free(s->last_cc);
+    free(s->ips);
+    free(s->devs);
+    free(s);
+}
+
+static int in_batch(const evsel *s, int32_t ri)
+{
+    return ri >= 0 && (size_t)ri >= s->r0 && (size_t)ri < s->r1;
+}
+
+static void add_hit(uint32_t *hit, size_t *nhit, uint32_t ri)
+{
+    for (size_t i = 0; i < *nhit; i++)
+        if (hit[i] == ri)
+            return;
+    if (*nhit < EVSEL_MAX_HITS)
+        hit[(*nhit)++] = ri;
+}
+
+/* The batch's rings using resource key. */
+static void resource_hits(const evsel *s, const res_ring *v, size_t n, uint32_t key, uint32_t *hit,
+                          size_t *nhit)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && v[lo].key == key; lo++)
+        if (in_batch(s, (int32_t)v[lo].ring))
+            add_hit(hit, nhit, v[lo].ring);
+}
+
+/* Whether a login row shows flag f for account a. */
+static int login_shows(const evsel *s, flag_code f, uint32_t a, const login_ev *e)
+{
+    const detect_params *p = s->p;
+    if (e->ip == GRAPH_NONE)
+        return 0;
+    const ip_attr *ia = &s->g->ip[e->ip];
+    switch (f) {
+    case FLAG_GEO_HOP:
+        return rules_country_hop(p, s->last_cc[a], ia->country, e->ts - s->last_end[a]);
+    case FLAG_SHARED_IP:
+        return rules_shared_ip_degree(p, s->ip_deg[e->ip]);
+    case FLAG_SHARED_DEVICE:
+        return e->device != GRAPH_NONE && s->dev_deg[e->device] >= 2;
+    case FLAG_LONG_SESSION:
+        return rules_long_session(p, e->session_s);
+    case FLAG_ANON_NETWORK:
+        return rules_anon_ip(p, ia);
+    case FLAG_COUNTRY_MISMATCH:
+        return rules_away_from_claim(ia, s->g->acct[a].country);
+    default:
+        return 0;
+    }
+}
+
+/* Whether the row shows flag f for account a (which carries f). Mirrors the
+ * detectors' conditions row by row (see docs/detection.md). */
+static int row_shows(const evsel *s, flag_code f, uint32_t a, const source_row *r)
+{
+    const rs_graph *g = s->g;
+    const detect_params *p = s->p;
+    switch (r->table) {
+    case TABLE_LOGINS:
+        return login_shows(s, f, a, &r->ev.login);
+    case TABLE_PORTS:
+        return f == FLAG_REMOTE_ACCESS && rules_remote_port(p, r->ev.port.port);
+    case TABLE_RATINGS: {
+        const rating_ev *e = &r->ev.rating;
+        if (f == FLAG_SELF_DEALING)
+            return e->client != GRAPH_NONE && e->freelancer != GRAPH_NONE &&
+                   flags_has(&s->f->flags[e->client], FLAG_SELF_DEALING) &&
+                   flags_has(&s->f->flags[e->freelancer], FLAG_SELF_DEALING);
+        return (f == FLAG_RATING_BURST || f == FLAG_RATING_LOCKSTEP) &&
+               rules_high_rating(p, e->stars);
+    }
+    case TABLE_BIDS:
+        return f == FLAG_BID_SPAM && r->ev.bid.accepted != 1;
+    case TABLE_PAYOUTS: {
+        uint32_t d = r->ev.payout.dest;
+        if (d == GRAPH_NONE)
+            return 0;
+        if (f == FLAG_SHARED_PAYOUT)
+            return s->dest_deg[d] >= 2;
+        return f == FLAG_HIGH_RISK_PAYOUT &&
+               rules_high_risk_payout(p, g->dest[d].country, g->acct[a].country);
+    }
+    case TABLE_CHARGES: {
+        /* The freelancer's charges from a client that paid it at least
+         * struct_min_charges times. */
+        uint32_t c = r->ev.charge.client;
+        const rs_edge *e = c == GRAPH_NONE ? NULL : graph_edge_find(g, EDGE_CHARGE, c, a);
+        return f == FLAG_STRUCTURED_CHARGES && e && e->count >= (uint32_t)p->struct_min_charges;
+    }
+    default:
+        return 0;
+    }
+}
+
+static int64_t day_of(int64_t ms)
+{
+    int64_t d = ms / 86400000;
+    return ms % 86400000 < 0 ? d - 1 : d;
+}
+
+/* Counts the row for ring ri and keeps it as a sample of each flag it shows;
+ * accts are the row's accounts in the batch. */
+static void file_row(evsel *s, uint32_t ri, const source_row *r, const uint32_t *accts,
+                     size_t nacct)
+{
+    case_evidence *ev = &s->cases[ri].ev;
+    ev->rows[r->table]++;
+    if (r->ts != TS_NONE && r->table != TABLE_ACCOUNTS) /* creation dates span years */
+        casefile_count_day(ev, day_of(r->ts), r->table);
+    for (int f = 0; f < FLAG_COUNT; f++) {
+        if (flags_table((flag_code)f) != (int)r->table || ev->nsamples[f] >= CASE_MAX_SAMPLES)
+            continue;
+        int shows = r->table == TABLE_PORTS && row_shows(s, (flag_code)f, 0, r);
+        for (size_t i = 0; i < nacct && !shows; i++)
+            shows = s->f->ring_of[accts[i]] == (int32_t)ri &&
+                    flags_has(&s->f->flags[accts[i]], (flag_code)f) &&
+                    row_shows(s, (flag_code)f, accts[i], r);
+        if (shows)
+            casefile_add_sample(ev, (flag_code)f, r);
+    }
+}
+
+int evsel_row(void *vs, const source_row *r)
+{
+    evsel *s = vs;
+    uint32_t hit[EVSEL_MAX_HITS], accts[RECORDS_MAX_ACCOUNTS];
+    size_t nhit = 0, nacct = 0;
+    for (size_t k = 0; k < r->naccounts; k++) {
+        uint32_t a = r->accounts[k];
+        int32_t ri = a == GRAPH_NONE ? -1 : s->f->ring_of[a];
+        if (!in_batch(s, ri))
+            continue;
+        add_hit(hit, &nhit, (uint32_t)ri);
+        accts[nacct++] = a;
+    }
+    if (r->table == TABLE_PORTS) {
+        if (r->ev.port.ip != GRAPH_NONE)
+            resource_hits(s, s->ips, s->nips, r->ev.port.ip, hit, &nhit);
+        if (r->ev.port.device != GRAPH_NONE)
+            resource_hits(s, s->devs, s->ndevs, r->ev.port.device, hit, &nhit);
+    }
+    int rc = 0;
+    for (size_t k = 0; k < nhit && rc == 0; k++) {
+        rc = s->sink(s->sink_ctx, hit[k], r);
+        file_row(s, hit[k], r, accts, nacct);
+    }
+    if (r->table == TABLE_LOGINS && r->ev.login.ip != GRAPH_NONE) {
+        const login_ev *e = &r->ev.login;
+        for (size_t i = 0; i < nacct; i++) {
+            s->last_end[accts[i]] = e->ts + (e->session_s >= 0 ? (int64_t)e->session_s * 1000 : 0);
+            memcpy(s->last_cc[accts[i]], s->g->ip[e->ip].country, 3);
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,22 @@
+/* loginflags.h - red flags an account earns from its own logins and the
+ * devices and IPs it uses: GEO_HOP, LONG_SESSION, ANON_NETWORK,
+ * COUNTRY_MISMATCH, REMOTE_ACCESS and SHARED_DEVICE. (SHARED_IP comes from
+ * the projection's IP pass, which sees who was on an IP at the same time.)
+ *
+ * Every test is a rule of rules.h, so evidence selection shows the rows
+ * that raised the flag. Cost: O(L + P + D) for L logins, P port
+ * observations and D device users.
+ */
+#ifndef RINGSCAN_LOGINFLAGS_H
+#define RINGSCAN_LOGINFLAGS_H
+
+#include "algorithms/detect_params.h"
+#include "algorithms/resindex.h"
+#include "graph/graph.h"
+
+/* Raises the flags on fl (one per account) of a finalized, enriched graph.
+ * ips and devs are the graph's IP and device indexes. */
+void loginflags_run(const rs_graph *g, const detect_params *p, const res_index *ips,
+                    const res_index *devs, acct_flags *fl);
+
+#endif

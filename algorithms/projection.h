@@ -1,0 +1,68 @@
+/* projection.h - the weighted account-account projection of shared
+ * infrastructure: two accounts are linked by every IP, device and payment
+ * destination they share, weighted so that what few share binds strongly
+ * and what many share binds weakly (resource allocation: base /
+ * (degree - 1)^degree_exponent), and mass-shared resources (degree above
+ * the cap_* parameters: CGNAT pools, VPN exits) make no pairs at all.
+ *
+ * Cost: at most E * cap pair updates into an open-addressing table keyed by
+ * the (a, b) pair, so near-linear in the aggregated edges E. Links come out
+ * sorted by (a, b): hash order never reaches a result.
+ */
+#ifndef RINGSCAN_PROJECTION_H
+#define RINGSCAN_PROJECTION_H
+
+#include "algorithms/detect_params.h"
+#include "algorithms/resindex.h"
+#include "graph/graph.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One account-account link (a < b). */
+typedef struct {
+    uint32_t a, b;
+    double w;  /* total weight, as Leiden sees it */
+    double wa; /* the part from anonymising IPs (already capped per pair) */
+    double wi; /* the part from ordinary IPs */
+} proj_link;
+
+/* The pair accumulator. */
+typedef struct projection projection;
+
+projection *projection_new(void);
+void projection_free(projection *pm);
+/* Adds w (wa of it from anonymising IPs, wi from ordinary IPs; wa is kept
+ * apart because it is capped per pair when links are read) to the pair
+ * (a, b), a != b in either order. O(1) expected. */
+void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi);
+/* The number of distinct pairs so far. */
+uint64_t projection_pairs(const projection *pm);
+
+/* SHARED_IP flags and the IP part of the projection. Logins are re-sorted by
+ * (ip, time); on each IP that is not a mass-shared pool a sliding window finds
+ * accounts present within shared_ip_window_h of each other (SHARED_IP), and
+ * every pair of its accounts gets w_ip / (degree - 1)^exponent, reduced to
+ * far_apart_factor when the two were never there in the same
+ * overlap_window_h, and to anon_ip_factor on anonymising IPs shared by more
+ * than anon_ip_small_degree accounts (commercial VPN exits). *capped counts
+ * IPs above cap_ip. O(L log L) for L logins. */
+void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, const res_index *ips,
+                    acct_flags *fl, uint64_t *capped);
+
+/* Pairs from devices or destinations: w / (degree - 1)^expo per pair of a
+ * resource's users; resources above cap make none (counted in *capped). */
+void projection_resources(projection *pm, const res_index *ix, double w, double cap, double expo,
+                          uint64_t *capped);
+
+/* The links of weight >= min_w (anonymising-IP weight capped per pair at
+ * anon_pair_cap first), sorted by (a, b), as a new array in *out (caller
+ * frees). Returns their number. */
+size_t projection_links(const projection *pm, const detect_params *p, double min_w,
+                        proj_link **out);
+
+/* The whole infrastructure projection of g alone (no behavioural links, no
+ * min_link filter), for tests and tools. */
+size_t projection_build(const rs_graph *g, const detect_params *p, proj_link **out);
+
+#endif

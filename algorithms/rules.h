@@ -1,0 +1,91 @@
+/* rules.h - the per-event tests behind the red flags, shared by the
+ * detectors and by evidence selection.
+ *
+ * A detector raises a flag when enough events pass one of these tests;
+ * evidence selection (evsel.c) shows an investigator the input rows that
+ * pass the same test. Keeping each test in one place is what makes an
+ * evidence row prove its flag: the two can never drift apart. Each test is
+ * O(1) or O(list length) and reads only the graph's attributes and the
+ * parameters.
+ */
+#ifndef RINGSCAN_RULES_H
+#define RINGSCAN_RULES_H
+
+#include "algorithms/detect_params.h"
+#include "graph/graph.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Whether v is one of list[0..n). */
+static inline int rules_in_list(const uint32_t *list, size_t n, uint32_t v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == v)
+            return 1;
+    return 0;
+}
+
+/* ANON_NETWORK: the IP is an anonymiser - flagged by the Anonymous-IP
+ * database, or in one of the hosting/VPN networks (anon_asns). */
+static inline int rules_anon_ip(const detect_params *p, const ip_attr *ia)
+{
+    return ia->anon || (ia->asn && rules_in_list(p->anon_asns, p->n_anon_asns, ia->asn));
+}
+
+/* COUNTRY_MISMATCH: a located login away from the country the account
+ * claims (both known). */
+static inline int rules_away_from_claim(const ip_attr *ia, const char *claim)
+{
+    return ia->country[0] && claim[0] && strcmp(ia->country, claim) != 0;
+}
+
+/* GEO_HOP by country: the login's country differs from the previous
+ * login's, and it began at most geo_hop_window_h after the previous session
+ * ended (gap_ms, negative when they overlap). */
+static inline int rules_country_hop(const detect_params *p, const char *prev_cc, const char *cc,
+                                    int64_t gap_ms)
+{
+    return prev_cc[0] && cc[0] && strcmp(prev_cc, cc) != 0 &&
+           gap_ms <= (int64_t)(p->geo_hop_window_h * 3600e3);
+}
+
+/* LONG_SESSION: one session (session_s >= 0 when known) of at least
+ * long_session_h. */
+static inline int rules_long_session(const detect_params *p, int32_t session_s)
+{
+    return session_s >= 0 && (int64_t)session_s * 1000 >= (int64_t)(p->long_session_h * 3600e3);
+}
+
+/* SHARED_IP: an IP used by this many accounts is shared, not a mass-shared
+ * pool (CGNAT, a VPN exit). */
+static inline int rules_shared_ip_degree(const detect_params *p, uint32_t degree)
+{
+    return degree >= 2 && degree <= (uint32_t)p->ip_pool_degree;
+}
+
+/* REMOTE_ACCESS: a remote-desktop port. */
+static inline int rules_remote_port(const detect_params *p, uint32_t port)
+{
+    return rules_in_list(p->remote_ports, p->n_remote_ports, port);
+}
+
+/* RATING_BURST / RATING_LOCKSTEP: a high rating. */
+static inline int rules_high_rating(const detect_params *p, double stars)
+{
+    return stars >= p->high_stars;
+}
+
+/* A high-risk country (high_risk list; "" never is). */
+int rules_high_risk_country(const detect_params *p, const char *cc);
+
+/* HIGH_RISK_PAYOUT: a payout into a high-risk country other than the one the
+ * account claims (a freelancer in China paid in China is not the advisory's
+ * red flag; an "American" paid into a PRC bank is). */
+static inline int rules_high_risk_payout(const detect_params *p, const char *dest_cc,
+                                         const char *claim)
+{
+    return rules_high_risk_country(p, dest_cc) && strcmp(dest_cc, claim) != 0;
+}
+
+#endif

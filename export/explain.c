@@ -1,0 +1,99 @@
+/* explain.c - the plain-English explanation of a ring; see explain.h. */
+#include "export/explain.h"
+
+#include "base/ts.h"
+#include "export/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *explain_resource_type(uint32_t t)
+{
+    return t == NODE_IP ? "ip" : t == NODE_DEVICE ? "device" : "destination";
+}
+
+static void append_list(rs_buf *b, const char *const *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_puts(b, i + 1 == n ? " and " : ", ");
+        buf_puts(b, items[i]);
+    }
+}
+
+char *explain_ring(const rs_graph *g, const findings *r, size_t i)
+{
+    const ring *rg = &r->rings[i];
+    rs_buf b = {0};
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    buf_printf(&b, "%s groups %zu account%s", rg->id, rg->nmembers, rg->nmembers == 1 ? "" : "s");
+    if (rg->nshills)
+        buf_printf(&b, " and %zu client account%s", rg->nshills, rg->nshills == 1 ? "" : "s");
+    if (rg->first_seen != INT64_MAX)
+        buf_printf(&b, " active from %.10s to %.10s", ts_format(rg->first_seen, t1),
+                   ts_format(rg->last_seen, t2));
+    buf_puts(&b, ". ");
+    uint32_t nip = 0, ndev = 0, ndest = 0;
+    for (size_t k = 0; k < rg->nres; k++) {
+        nip += rg->res[k].type == NODE_IP;
+        ndev += rg->res[k].type == NODE_DEVICE;
+        ndest += rg->res[k].type == NODE_DEST;
+    }
+    const char *parts[3];
+    char s0[64], s1[64], s2[64];
+    size_t np = 0;
+    if (ndev) {
+        snprintf(s0, sizeof s0, "%u device%s", ndev, ndev == 1 ? "" : "s");
+        parts[np++] = s0;
+    }
+    if (ndest) {
+        snprintf(s1, sizeof s1, "%u payment destination%s", ndest, ndest == 1 ? "" : "s");
+        parts[np++] = s1;
+    }
+    if (nip) {
+        snprintf(s2, sizeof s2, "%u IP address%s", nip, nip == 1 ? "" : "es");
+        parts[np++] = s2;
+    }
+    if (np) {
+        buf_puts(&b, "Its members share ");
+        append_list(&b, parts, np);
+        if (rg->nres) {
+            const ring_resource *top = &rg->res[0];
+            char lb[IPADDR_STRLEN];
+            const char *label = graph_label(g, (node_type)top->type, top->id, lb);
+            buf_printf(&b, "; the most shared is %s ", explain_resource_type(top->type));
+            rs_buf q = {0};
+            text_utf8_sanitize(&q, label, strlen(label));
+            buf_printf(&b, "'%s', used by %u members", q.data ? q.data : "", top->members);
+            buf_free(&q);
+            if (top->degree > top->members)
+                buf_printf(&b, " and %u other account%s", top->degree - top->members,
+                           top->degree - top->members == 1 ? "" : "s");
+        }
+        buf_puts(&b, ". ");
+    }
+    size_t total = rg->nmembers + rg->nshills;
+    const char *fparts[FLAG_COUNT];
+    char fbuf[FLAG_COUNT][96];
+    size_t nf = 0;
+    for (int k = 0; k < FLAG_RING_MEMBER; k++) {
+        if (!rg->flag_counts[k])
+            continue;
+        snprintf(fbuf[nf], sizeof fbuf[nf], "%u of %zu %s", rg->flag_counts[k], total,
+                 flags_meaning((flag_code)k));
+        fparts[nf] = fbuf[nf];
+        nf++;
+    }
+    if (nf) {
+        buf_puts(&b, "Corroborating red flags: ");
+        append_list(&b, fparts, nf);
+        buf_puts(&b, ". ");
+    }
+    buf_printf(&b,
+               "Score %.2f = link strength %.2f (internal link weight %.1f over %zu accounts) "
+               "x corroboration credit from a mean own-flag score of %.2f.",
+               rg->score, rg->strength, rg->internal_weight, total, rg->prevalence);
+    char *out = xstrdup(b.data ? b.data : "");
+    buf_free(&b);
+    return out;
+}

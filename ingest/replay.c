@@ -1,0 +1,185 @@
+/* replay.c - the second pass over the inputs; see replay.h.
+ *
+ * Column positions follow schema.c (the asserts in load.c check them); the
+ * union of columns is computed once from the schema.
+ */
+#include "ingest/replay.h"
+
+#include "base/ts.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#define UNION_MAX 48
+
+static const char *union_names[UNION_MAX];
+static size_t union_n;
+static int union_col[TABLE_COUNT][SCHEMA_MAX_COLS]; /* -1: the timestamp */
+static pthread_once_t union_once = PTHREAD_ONCE_INIT;
+
+static void union_build(void)
+{
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const table_def *td = schema_table((table_id)t);
+        for (size_t c = 0; c < td->ncols; c++) {
+            union_col[t][c] = -1;
+            if (td->cols[c].type == COL_TS)
+                continue;
+            size_t u = 0;
+            while (u < union_n && strcmp(union_names[u], td->cols[c].name) != 0)
+                u++;
+            if (u == union_n && union_n < UNION_MAX)
+                union_names[union_n++] = td->cols[c].name;
+            union_col[t][c] = u < union_n ? (int)u : -1;
+        }
+    }
+}
+
+const char *const *replay_union_columns(size_t *n)
+{
+    pthread_once(&union_once, union_build);
+    *n = union_n;
+    return union_names;
+}
+
+typedef struct {
+    const rs_graph *g;
+    replay_fn fn;
+    void *ctx;
+    table_id t;
+    const char *file, *sha;
+    long line;
+    int stopped;
+} replay_ctx;
+
+static int is_account_col(const col_def *cd)
+{
+    return cd->type == COL_ID &&
+           (!strcmp(cd->name, "account_id") || !strcmp(cd->name, "freelancer_id") ||
+            !strcmp(cd->name, "client_id"));
+}
+
+static uint32_t find_acct(const rs_graph *g, const tvalue *v)
+{
+    return v->present ? graph_find_account(g, v->s, v->n) : GRAPH_NONE;
+}
+
+/* The row as the graph event load.c made of it, resolved by lookup. */
+static void resolve_event(const rs_graph *g, table_id t, const tvalue *v, source_row *r)
+{
+    switch (t) {
+    case TABLE_LOGINS:
+        r->ev.login = (login_ev){
+            .ts = v[0].v.ts,
+            .account = find_acct(g, &v[1]),
+            .ip = graph_find_ip(g, &v[2].v.ip),
+            .device = v[3].present ? graph_find_device(g, v[3].s, v[3].n) : GRAPH_NONE,
+            .session_s = v[4].present ? (int32_t)v[4].v.u : -1,
+        };
+        break;
+    case TABLE_BIDS:
+        r->ev.bid = (bid_ev){.ts = v[0].v.ts,
+                             .freelancer = find_acct(g, &v[1]),
+                             .project = GRAPH_NONE,
+                             .client = find_acct(g, &v[3]),
+                             .accepted = v[4].present ? (int8_t)v[4].v.b : -1};
+        break;
+    case TABLE_RATINGS:
+        r->ev.rating = (rating_ev){.ts = v[0].v.ts,
+                                   .client = find_acct(g, &v[1]),
+                                   .freelancer = find_acct(g, &v[2]),
+                                   .project = GRAPH_NONE,
+                                   .stars = (float)v[3].v.d};
+        break;
+    case TABLE_PAYOUTS:
+        r->ev.payout = (payout_ev){.ts = v[0].v.ts,
+                                   .amount = v[3].v.d,
+                                   .account = find_acct(g, &v[1]),
+                                   .dest = graph_find_dest(g, v[2].s, v[2].n),
+                                   .currency = GRAPH_NONE,
+                                   .method = GRAPH_NONE};
+        break;
+    case TABLE_CHARGES:
+        r->ev.charge = (charge_ev){.ts = v[0].v.ts,
+                                   .amount = v[3].v.d,
+                                   .client = find_acct(g, &v[1]),
+                                   .freelancer = find_acct(g, &v[2]),
+                                   .instrument = v[5].present ? graph_find_dest(g, v[5].s, v[5].n)
+                                                              : GRAPH_NONE,
+                                   .currency = GRAPH_NONE};
+        break;
+    case TABLE_PORTS:
+        r->ev.port =
+            (port_ev){.ts = v[0].v.ts,
+                      .ip = v[2].present ? graph_find_ip(g, &v[2].v.ip) : GRAPH_NONE,
+                      .device = v[3].present ? graph_find_device(g, v[3].s, v[3].n) : GRAPH_NONE,
+                      .service = GRAPH_NONE,
+                      .port = (uint16_t)v[1].v.u};
+        break;
+    default:
+        break;
+    }
+}
+
+static int on_row(void *vctx, const tvalue *vals, int *bad_col, const char **why)
+{
+    (void)bad_col, (void)why;
+    replay_ctx *rc = vctx;
+    if (rc->stopped || load_check_row(rc->t, vals) != 0)
+        return 0; /* not loaded by the first pass either */
+    const table_def *td = schema_table(rc->t);
+    source_row r;
+    memset(&r, 0, sizeof r);
+    r.table = rc->t;
+    r.file = rc->file;
+    r.sha256 = rc->sha;
+    r.line = rc->line;
+    r.ts = TS_NONE;
+    for (size_t c = 0; c < td->ncols; c++) {
+        const col_def *cd = &td->cols[c];
+        const tvalue *v = &vals[c];
+        if (!v->present)
+            continue;
+        if (cd->type == COL_TS) {
+            r.ts = v->v.ts;
+            r.ts_text = v->s;
+            r.ts_len = v->n;
+            continue;
+        }
+        if (is_account_col(cd) && r.naccounts < RECORDS_MAX_ACCOUNTS)
+            r.accounts[r.naccounts++] = graph_find_account(rc->g, v->s, v->n);
+        r.cols[r.ncols++] = (record_col){cd->name, v->s, v->n, union_col[rc->t][c]};
+    }
+    resolve_event(rc->g, rc->t, vals, &r);
+    if (rc->fn(rc->ctx, &r) != 0)
+        rc->stopped = 1;
+    return 0;
+}
+
+int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, rs_error *err)
+{
+    pthread_once(&union_once, union_build);
+    replay_ctx rc = {g, fn, ctx, TABLE_ACCOUNTS, NULL, NULL, 0, 0};
+    table_opts o = TABLE_OPTS_INIT;
+    o.max_bad_rows = UINT64_MAX;
+    o.row_line = &rc.line;
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const load_file *lf = &set->files[t];
+        if (!lf->present)
+            continue;
+        table_stats st;
+        memset(&st, 0, sizeof st);
+        rc.t = (table_id)t;
+        rc.file = lf->name;
+        rc.sha = lf->st.sha256;
+        int r = table_read(lf->path, lf->name, (table_id)t, lf->jsonl, &o, on_row, &rc, &st, err);
+        if (r != RS_OK)
+            return r;
+        if (strcmp(st.sha256, lf->st.sha256) != 0)
+            return rs_error_set(err, RS_E_IO, lf->name, 0, 0,
+                                "input file changed during the run (SHA-256 differs)");
+        if (rc.stopped)
+            return RS_E_IO;
+    }
+    return RS_OK;
+}

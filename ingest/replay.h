@@ -1,0 +1,36 @@
+/* replay.h - the second pass over the inputs: every row the graph was built
+ * from, again, with its provenance, as a source_row (model/records.h).
+ *
+ * Evidence must cite the platform's own files and lines, so it is read from
+ * them rather than kept from the first pass: the loaded graph holds
+ * aggregates, not rows. A file whose SHA-256 changed since it was loaded is
+ * an error (the evidence would cite bytes the findings were not computed
+ * from). Rows the loader skipped are skipped here too, with the loader's
+ * own checks. Costs one read and parse of every input file.
+ */
+#ifndef RINGSCAN_REPLAY_H
+#define RINGSCAN_REPLAY_H
+
+#include "graph/graph.h"
+#include "ingest/load.h"
+#include "model/records.h"
+
+#include <stddef.h>
+
+/* Receives one row (borrowed for the call). Returns 0 to go on; any other
+ * value stops the calls (the rest of the file is still read to check its
+ * digest) and replay_run returns RS_E_IO. */
+typedef int (*replay_fn)(void *ctx, const source_row *row);
+
+/* The union of every table's columns except timestamps, in table and then
+ * column order, each name once: the columns a file of mixed rows (the
+ * evidence bags' events.csv) needs. Static; *n gets the count. */
+const char *const *replay_union_columns(size_t *n);
+
+/* Reads every present file of set again, in table order, and calls fn for
+ * each row that was loaded into g, ids resolved against g (which it does not
+ * change). Returns RS_OK; a reader error; RS_E_IO when a file changed since
+ * loading; or RS_E_IO when fn asked to stop (fn reports its own error). */
+int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, rs_error *err);
+
+#endif

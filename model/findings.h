@@ -1,0 +1,95 @@
+/* findings.h - what detection concludes: per-account flags, risk and ring
+ * membership, and the ranked rings with the facts that explain them.
+ *
+ * Detection (algorithms/detect.c) fills a findings record; every writer in
+ * export/ reads it and computes nothing of its own. Per-account arrays are
+ * indexed by account id (graph_count(g, NODE_ACCOUNT) entries); rings are
+ * ranked by score, R0001 first. Everything is owned by the record and freed
+ * by findings_free.
+ */
+#ifndef RINGSCAN_FINDINGS_H
+#define RINGSCAN_FINDINGS_H
+
+#include "graph/graph.h"
+#include "model/flags.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A resource (IP, device, payment destination) used by two or more of a
+ * ring's members. */
+typedef struct {
+    uint32_t type; /* NODE_IP, NODE_DEVICE or NODE_DEST */
+    uint32_t id;
+    uint32_t members; /* ring members using it */
+    uint32_t degree;  /* all accounts using it */
+} ring_resource;
+
+/* At most this many client links (ratings and charges between a ring's own
+ * accounts) are kept per ring, in edge order. */
+#define FINDINGS_MAX_CLIENT_LINKS 500
+
+typedef struct {
+    char id[16]; /* R0001 ... in rank order */
+    double score;
+    double strength, prevalence, density, internal_weight;
+    uint32_t *members; /* freelancer account ids, sorted by label */
+    size_t nmembers;
+    uint32_t *shills; /* client account ids, sorted by label */
+    size_t nshills;
+    ring_resource *res; /* shared between >= 2 members, strongest first */
+    size_t nres;
+    size_t *client_links; /* indices into g->edges: ratings and charges between
+                             the ring's accounts, ascending */
+    size_t nclient_links;
+    uint32_t flag_counts[FLAG_COUNT];
+    int64_t first_seen, last_seen; /* INT64_MAX / INT64_MIN when no login */
+} ring;
+
+/* Detector counts and timings for run.json. */
+typedef struct {
+    uint64_t pairs, projection_edges, capped_resources, communities;
+    uint64_t rating_bursts, lockstep_blocks, structuring_pairs, self_dealing_pairs;
+    uint64_t hire_bursts, charge_bursts, ip_onboarding_bursts;
+    double seconds_flags, seconds_projection, seconds_leiden, seconds_scoring;
+    double seconds_behaviour; /* part of seconds_projection */
+} findings_stats;
+
+typedef struct {
+    acct_flags *flags;     /* per account */
+    double *risk;          /* per account, [0,1] */
+    double *corroboration; /* per account, own-flag score in [0,1] */
+    int32_t *ring_of;      /* per account: index into rings, or -1 */
+    uint8_t *flagged;      /* per account: risk >= threshold */
+    ring *rings;           /* ranked by score */
+    size_t nrings;
+    double threshold;      /* the decision threshold in force */
+    double ring_min_score; /* the least score a reported ring has */
+    findings_stats stats;
+} findings;
+
+/* Frees everything f holds and zeroes it. Accepts NULL. */
+void findings_free(findings *f);
+
+/* The i-th account of ring r counting members first, then shill clients
+ * (i < nmembers + nshills). */
+static inline uint32_t findings_ring_account(const ring *r, size_t i)
+{
+    return i < r->nmembers ? r->members[i] : r->shills[i - r->nmembers];
+}
+
+/* A node's part in ring ri's case. */
+typedef enum {
+    ROLE_IN_RING_NONE = 0,
+    ROLE_IN_RING_MEMBER = 1,       /* a freelancer account of the ring */
+    ROLE_IN_RING_SHILL = 2,        /* a client account of the ring */
+    ROLE_IN_RING_COUNTERPARTY = 3, /* any other account */
+    ROLE_IN_RING_RESOURCE = 4,     /* an IP, device or destination */
+} ring_role;
+
+/* The role of global node gid in ring ri. */
+ring_role findings_node_role(const rs_graph *g, const findings *f, size_t ri, uint32_t gid);
+/* "member", "shill", "counterparty", "resource" ("" for none). Static. */
+const char *findings_role_name(ring_role r);
+
+#endif

@@ -1,0 +1,58 @@
+/* flags.c - the red-flag vocabulary; see flags.h. */
+#include "model/flags.h"
+
+#include <stdio.h>
+
+static const char *const flag_names[FLAG_COUNT] = {
+    "GEO_HOP",          "SHARED_IP",        "SHARED_DEVICE", "LONG_SESSION",       "REMOTE_ACCESS",
+    "ANON_NETWORK",     "COUNTRY_MISMATCH", "RATING_BURST",  "RATING_LOCKSTEP",    "BID_SPAM",
+    "HIGH_RISK_PAYOUT", "SHARED_PAYOUT",    "SELF_DEALING",  "STRUCTURED_CHARGES", "RING_MEMBER"};
+
+const char *flags_name(flag_code f)
+{
+    return (unsigned)f < FLAG_COUNT ? flag_names[f] : "?";
+}
+
+const char *flags_meaning(flag_code f)
+{
+    static const char *const what[FLAG_COUNT] = {
+        "logged in from two countries within hours",
+        "shared an IP with other accounts at the same time",
+        "shared a device",
+        "stayed logged in for a day or more",
+        "used IPs or devices exposing remote-desktop ports",
+        "logged in from VPN, hosting or proxy networks",
+        "logged in mostly from a country other than the one claimed",
+        "gave or received high ratings in a burst",
+        "belong to a dense block of clients rating the same freelancers highly",
+        "bid heavily with almost nothing accepted",
+        "were paid out frequently to high-risk countries",
+        "were paid into a payout account shared with others",
+        "rated or paid an account they share infrastructure with",
+        "received many small charges from one client",
+        ""};
+    return (unsigned)f < FLAG_COUNT ? what[f] : "";
+}
+
+int flags_table(flag_code f)
+{
+    static const int table[FLAG_COUNT] = {
+        TABLE_LOGINS,  TABLE_LOGINS,  TABLE_LOGINS,  TABLE_LOGINS,  TABLE_PORTS,
+        TABLE_LOGINS,  TABLE_LOGINS,  TABLE_RATINGS, TABLE_RATINGS, TABLE_BIDS,
+        TABLE_PAYOUTS, TABLE_PAYOUTS, TABLE_RATINGS, TABLE_CHARGES, -1};
+    return (unsigned)f < FLAG_COUNT ? table[f] : -1;
+}
+
+void flags_text(const acct_flags *a, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < FLAG_COUNT; k++) {
+        if (!(a->bits & (1u << k)))
+            continue;
+        int w = snprintf(buf + len, n - len, "%s%s", len ? ";" : "", flag_names[k]);
+        if (w < 0 || (size_t)w >= n - len)
+            break;
+        len += (size_t)w;
+    }
+}

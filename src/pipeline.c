@@ -1,0 +1,424 @@
+/* pipeline.c - the stages of a run; see pipeline.h.
+ *
+ * Data flows one way (docs/architecture.md): ingest fills the graph,
+ * enrichment annotates it, detection turns it into findings, the evidence
+ * stage builds each ring's case (subgraph, drawing, selected input rows),
+ * and the writers format findings and cases. Only this file sees every
+ * layer.
+ */
+#include "src/pipeline.h"
+
+#include "algorithms/algo.h"
+#include "algorithms/cases.h"
+#include "algorithms/detect.h"
+#include "algorithms/evsel.h"
+#include "base/sha256.h"
+#include "base/files.h"
+#include "base/ts.h"
+#include "export/evidence.h"
+#include "export/graphml.h"
+#include "export/jsonout.h"
+#include "export/outdir.h"
+#include "export/report.h"
+#include "export/results.h"
+#include "ingest/geoip.h"
+#include "ingest/load.h"
+#include "ingest/replay.h"
+#include "src/runrecord.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PHASES 16
+
+typedef struct {
+    const run_request *rq;
+    const rs_config *cfg;
+    int progress; /* stderr is a terminal and not quiet: live progress lines */
+    runrecord_phase phases[MAX_PHASES];
+    int nphases;
+    double t0;
+    rs_error err;
+    load_set set;
+    rs_graph *g;
+    geoip *gi;
+    geoip_stats gs;
+    json_t *skipped; /* analyses skipped for want of data */
+    findings fnd;
+    casefile *cases;
+    outdir *od;
+} run_state;
+
+static const char *clear_line(const run_state *s)
+{
+    return s->progress ? "\r\033[K" : "";
+}
+
+static void phase_begin(run_state *s, const char *name)
+{
+    s->t0 = util_now();
+    if (s->progress)
+        fprintf(stderr, "\r\033[K%s ...", name);
+    s->phases[s->nphases].name = name;
+}
+
+static void phase_end(run_state *s)
+{
+    runrecord_phase *p = &s->phases[s->nphases++];
+    p->seconds = util_now() - s->t0;
+    p->peak_rss = util_peak_rss();
+    if (s->progress)
+        fprintf(stderr, "\r\033[K%s: %.2f s, peak RSS %.0f MB\n", p->name, p->seconds,
+                (double)p->peak_rss / 1e6);
+}
+
+/* --- ingest, graph, enrich, detect ------------------------------------------ */
+
+static int stage_ingest(run_state *s)
+{
+    int rc = load_scan(&s->set, s->rq->in_dir, &s->err);
+    if (rc != RS_OK)
+        return rc;
+    table_opts to = TABLE_OPTS_INIT;
+    to.strict = s->cfg->strict;
+    to.max_bad_rows = s->cfg->max_bad_rows;
+    to.diag = stderr;
+    to.progress = s->progress;
+    s->g = graph_new();
+    if ((rc = load_tables(&s->set, s->g, &to, 0, &s->err)) != RS_OK)
+        return rc;
+    if (!s->rq->quiet)
+        for (size_t i = 0; i < s->set.nignored; i++)
+            fprintf(stderr, "%sringscan: note: ignoring %s/%s (not an input table)\n",
+                    clear_line(s), s->rq->in_dir, s->set.ignored[i]);
+    return RS_OK;
+}
+
+static int stage_enrich(run_state *s)
+{
+    int rc =
+        geoip_open(&s->gi, (const char *const *)s->cfg->geoip_path, s->cfg->geoip_search, &s->err);
+    if (rc != RS_OK)
+        return rc;
+    geoip_enrich(s->gi, s->g, &s->gs);
+    if (!geoip_info(s->gi, GEOIP_CITY)->open && s->gs.country == 0) {
+        json_array_append_new(s->skipped, json_string("geolocation: no City/Country database and "
+                                                      "no ip_country column"));
+        if (!s->rq->quiet)
+            fprintf(stderr,
+                    "%sringscan: note: no GeoIP City/Country database and no ip_country "
+                    "data: geo-dependent analysis skipped\n",
+                    clear_line(s));
+    }
+    if (!geoip_info(s->gi, GEOIP_ASN)->open && s->gs.asn == 0)
+        json_array_append_new(s->skipped, json_string("asn: no ASN database and no asn column"));
+    if (!geoip_info(s->gi, GEOIP_ANON)->open)
+        json_array_append_new(s->skipped, json_string("anonymous_ip: no Anonymous-IP database"));
+    return RS_OK;
+}
+
+static int stage_detect(run_state *s)
+{
+    char derr[256] = "";
+    if (detect_run(s->g, &s->cfg->detect, s->cfg->seed, &s->fnd, derr, sizeof derr) != 0)
+        return rs_error_set(&s->err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr);
+    return RS_OK;
+}
+
+/* --- evidence ------------------------------------------------------------------ */
+
+/* The run time recorded in evidence bags: SOURCE_DATE_EPOCH when set to a
+ * valid integer (reproducible builds convention), else the clock. */
+static int64_t run_time_utc(void)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (e && *e) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(e, &end, 10);
+        if (!*end && !errno && v >= 0 && v < 253402300800LL)
+            return (int64_t)v;
+    }
+    return (int64_t)time(NULL);
+}
+
+/* What every bag records about the run (strings owned by the caller's
+ * buffers: libs and chash). */
+typedef struct {
+    evidence_meta m;
+    char *libs;
+    char chash[SHA256_HEX_LEN];
+    const char *names[TABLE_COUNT], *shas[TABLE_COUNT];
+} bag_meta;
+
+static void bag_meta_init(bag_meta *bm, const run_state *s)
+{
+    json_t *cj = config_to_json(s->cfg);
+    char *cs = json_dumps(cj, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(17));
+    sha256_mem_hex(cs ? cs : "", cs ? strlen(cs) : 0, bm->chash);
+    free(cs);
+    json_decref(cj);
+    bm->libs = runrecord_libraries_text();
+    size_t n = 0;
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const load_file *lf = &s->set.files[t];
+        if (!lf->present)
+            continue;
+        bm->names[n] = lf->name;
+        bm->shas[n++] = lf->st.sha256;
+    }
+    size_t ncols;
+    const char *const *cols = replay_union_columns(&ncols);
+    bm->m = (evidence_meta){
+        RINGSCAN_VERSION, bm->libs, s->cfg->seed, bm->chash, run_time_utc(), bm->names,
+        bm->shas,         n,        cols,         ncols};
+}
+
+/* Streams the second pass over the inputs into the bags' events.csv, batch
+ * by batch, selecting each ring's evidence rows on the way. */
+static int select_evidence(run_state *s, evidence_bags *bags)
+{
+    evsel *sel = evsel_new(s->g, &s->fnd, &s->cfg->detect, s->cases, evidence_events_row, bags);
+    int rc = RS_OK;
+    for (size_t r0 = 0; r0 < s->fnd.nrings && rc == RS_OK; r0 += EVIDENCE_BATCH) {
+        size_t r1 = r0 + EVIDENCE_BATCH < s->fnd.nrings ? r0 + EVIDENCE_BATCH : s->fnd.nrings;
+        evsel_batch(sel, r0, r1);
+        rc = evidence_events_open(bags, r0, r1, &s->err);
+        if (rc == RS_OK) {
+            rc = replay_run(&s->set, s->g, evsel_row, sel, &s->err);
+            if (rc == RS_E_IO && !s->err.msg[0])
+                rs_error_set(&s->err, RS_E_IO, "events.csv", 0, 0, "write error");
+        }
+        int crc = evidence_events_close(bags, &s->err);
+        if (rc == RS_OK)
+            rc = crc;
+    }
+    evsel_free(sel);
+    return rc;
+}
+
+/* Case material for every ring, then the selected evidence, written into the
+ * staged evidence/ directory; the bags are completed by stage_export. */
+static int stage_evidence(run_state *s, bag_meta *bm, evidence_bags **bags, char **root)
+{
+    int rc = outdir_begin(&s->od, s->rq->out_dir, &s->err);
+    if (rc == RS_OK)
+        rc = outdir_add_dir(s->od, "evidence", &s->err);
+    if (rc != RS_OK)
+        return rc;
+    s->cases = cases_build(s->g, &s->fnd);
+    bag_meta_init(bm, s);
+    *root = files_join(outdir_staging_path(s->od), "evidence");
+    *bags = evidence_begin(*root, s->g, &s->fnd, s->cases, &bm->m);
+    s->err.msg[0] = '\0';
+    return select_evidence(s, *bags);
+}
+
+/* --- export and publication ----------------------------------------------------- */
+
+static int write_accounts_cb(FILE *f, const void *ctx)
+{
+    const run_state *s = ctx;
+    return results_write_accounts(f, s->g, &s->fnd);
+}
+
+static int write_rings_cb(FILE *f, const void *ctx)
+{
+    const run_state *s = ctx;
+    return results_write_rings(f, s->g, &s->fnd);
+}
+
+static int write_index_cb(FILE *f, const void *ctx)
+{
+    const run_state *s = ctx;
+    return report_write_index(f, s->g, &s->fnd);
+}
+
+/* graph.graphml: rings and their one-hop neighbourhood, or everything. */
+static int write_graphml_cb(FILE *f, const void *ctx)
+{
+    const run_state *s = ctx;
+    graphml_view v = {0, NULL, 0, NULL, 0, NULL, &s->fnd};
+    uint32_t *nodes = NULL;
+    size_t *edges = NULL;
+    if (!s->cfg->full_graph) {
+        v.subset = 1;
+        cases_suspicious(s->g, &s->fnd, &nodes, &v.nnodes, &edges, &v.nedges);
+        v.nodes = nodes;
+        v.edges = edges;
+    }
+    int rc = graphml_write(f, s->g, &v);
+    free(nodes);
+    free(edges);
+    return rc;
+}
+
+static int write_json_cb(FILE *f, const void *ctx)
+{
+    return jout_write(f, ctx);
+}
+
+static int stage_export(run_state *s, evidence_bags *bags)
+{
+    int rc;
+    if ((rc = outdir_write(s->od, "accounts.csv", write_accounts_cb, s, &s->err)) != RS_OK ||
+        (rc = outdir_write(s->od, "rings.json", write_rings_cb, s, &s->err)) != RS_OK ||
+        (rc = outdir_write(s->od, "graph.graphml", write_graphml_cb, s, &s->err)) != RS_OK ||
+        (rc = evidence_finish(bags, &s->err)) != RS_OK ||
+        (rc = outdir_write(s->od, "index.html", write_index_cb, s, &s->err)) != RS_OK)
+        return rc;
+    return RS_OK;
+}
+
+static json_t *run_json(run_state *s)
+{
+    const run_request *rq = s->rq;
+    json_t *run = json_object();
+    json_t *tool = json_object();
+    json_object_set_new(tool, "name", json_string("ringscan"));
+    json_object_set_new(tool, "version", json_string(RINGSCAN_VERSION));
+    json_object_set_new(run, "tool", tool);
+    json_object_set_new(run, "libraries", runrecord_libraries());
+    json_t *argv_j = json_array();
+    for (int i = 0; i < rq->argc; i++)
+        json_array_append_new(argv_j, jout_string(rq->argv_given[i]));
+    json_object_set_new(run, "command_line", argv_j);
+    json_object_set_new(run, "config", config_to_json(s->cfg));
+    json_object_set_new(run, "seed", json_integer((json_int_t)s->cfg->seed));
+    json_object_set_new(run, "input_dir", jout_string(rq->in_dir));
+    json_object_set_new(run, "inputs", runrecord_inputs(&s->set));
+    json_t *ign = json_array();
+    for (size_t i = 0; i < s->set.nignored; i++)
+        json_array_append_new(ign, jout_string(s->set.ignored[i]));
+    json_object_set_new(run, "ignored_files", ign);
+    json_object_set_new(run, "rows_skipped_total", json_integer((json_int_t)s->set.bad_total));
+    json_object_set_new(run, "geoip", runrecord_geoip(s->gi, &s->gs, s->skipped));
+    s->skipped = NULL;
+    json_object_set_new(run, "graph", runrecord_graph(s->g));
+    json_object_set_new(run, "phases", runrecord_phases(s->phases, s->nphases));
+    json_object_set_new(run, "detection", results_summary(s->g, &s->fnd));
+    json_object_set_new(run, "outputs",
+                        json_pack("[s, s, s, s, s, s]", "accounts.csv", "rings.json",
+                                  "graph.graphml", "index.html", "evidence/", "run.json"));
+    return run;
+}
+
+/* run.json last, then every staged output into place. */
+static int stage_publish(run_state *s)
+{
+    json_t *run = run_json(s);
+    int rc = outdir_write(s->od, "run.json", write_json_cb, run, &s->err);
+    json_decref(run);
+    if (rc == RS_OK)
+        rc = outdir_commit(s->od, &s->err);
+    if (rc == RS_OK) {
+        outdir_free(s->od);
+        s->od = NULL;
+    }
+    return rc;
+}
+
+/* --- the run ---------------------------------------------------------------- */
+
+static int run_stages(run_state *s)
+{
+    int rc;
+    bag_meta bm;
+    memset(&bm, 0, sizeof bm);
+    evidence_bags *bags = NULL;
+    char *root = NULL;
+    phase_begin(s, "ingest");
+    if ((rc = stage_ingest(s)) != RS_OK)
+        goto done;
+    phase_end(s);
+    phase_begin(s, "graph");
+    graph_finalize(s->g);
+    phase_end(s);
+    phase_begin(s, "enrich");
+    if ((rc = stage_enrich(s)) != RS_OK)
+        goto done;
+    phase_end(s);
+    phase_begin(s, "detect");
+    if ((rc = stage_detect(s)) != RS_OK)
+        goto done;
+    phase_end(s);
+    phase_begin(s, "evidence");
+    if ((rc = stage_evidence(s, &bm, &bags, &root)) != RS_OK)
+        goto done;
+    phase_end(s);
+    phase_begin(s, "export");
+    if ((rc = stage_export(s, bags)) != RS_OK)
+        goto done;
+    phase_end(s);
+    rc = stage_publish(s);
+done:
+    evidence_free(bags);
+    free(root);
+    free(bm.libs);
+    return rc;
+}
+
+int pipeline_run(const run_request *rq)
+{
+    run_state s;
+    memset(&s, 0, sizeof s);
+    s.rq = rq;
+    s.cfg = rq->cfg;
+    s.progress = !rq->quiet && isatty(2);
+    s.skipped = json_array();
+    algo_init(s.cfg->seed);
+
+    int rc = run_stages(&s);
+    if (rc == RS_OK && !rq->quiet)
+        fprintf(stderr,
+                "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml, index.html, "
+                "evidence/ and run.json in %s\n",
+                s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", rq->out_dir);
+    if (rc != RS_OK) {
+        fprintf(stderr, "%sringscan: error: %s\n", clear_line(&s), s.err.msg);
+        outdir_abort(s.od);
+    }
+    json_decref(s.skipped);
+    casefile_free_all(s.cases, s.fnd.nrings);
+    geoip_close(s.gi);
+    findings_free(&s.fnd);
+    graph_free(s.g);
+    load_set_free(&s.set);
+    return rc == RS_OK ? RS_EXIT_OK : RS_EXIT_DATA;
+}
+
+int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)
+{
+    load_set set;
+    rs_error err = {0};
+    int rc = load_scan(&set, in_dir, &err);
+    if (rc != RS_OK) {
+        fprintf(stderr, "ringscan: error: %s\n", err.msg);
+        load_set_free(&set);
+        return RS_EXIT_DATA;
+    }
+    table_opts to = *opts;
+    to.diag = stderr;
+    to.progress = !quiet && isatty(2);
+    rc = load_tables(&set, NULL, &to, 1, &err); /* fatal errors are printed as they happen */
+    uint64_t bad = 0;
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const load_file *f = &set.files[t];
+        if (!f->present)
+            continue;
+        bad += f->st.rows_bad;
+        if (!quiet)
+            printf("%-20s %-6s %10" PRIu64 " rows  %8" PRIu64 " bad  %s\n", f->name,
+                   f->status == RS_OK ? "ok" : "FAILED", f->st.rows_read, f->st.rows_bad,
+                   f->st.unknown[0] ? "(ignored columns present)" : "");
+    }
+    for (size_t i = 0; i < set.nignored && !quiet; i++)
+        printf("%-20s ignored (not an input table)\n", set.ignored[i]);
+    load_set_free(&set);
+    return rc == RS_OK && bad == 0 ? RS_EXIT_OK : RS_EXIT_DATA;
+}

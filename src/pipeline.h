@@ -1,0 +1,32 @@
+/* pipeline.h - a run, stage by stage: ingest, graph, enrich, detect,
+ * evidence (case material and the second pass over the inputs), export
+ * and publication. Each stage is timed into run.json's phases.
+ *
+ * The command line (main.c) builds a run_request; everything after that is
+ * here. Outputs are staged inside OUT_DIR and published together only when
+ * every one is complete (export/outdir.h).
+ */
+#ifndef RINGSCAN_PIPELINE_H
+#define RINGSCAN_PIPELINE_H
+
+#include "ingest/table.h"
+#include "src/config.h"
+
+typedef struct {
+    const char *in_dir, *out_dir;
+    const rs_config *cfg;    /* effective configuration */
+    char *const *argv_given; /* the command line as given, for run.json */
+    int argc;
+    int quiet; /* nothing on stderr but errors */
+} run_request;
+
+/* Runs the whole pipeline. Errors are printed as one line on stderr.
+ * Returns RS_EXIT_OK or RS_EXIT_DATA. */
+int pipeline_run(const run_request *rq);
+
+/* Checks every table in in_dir against the input contract without
+ * analysing, printing a line per file on stdout unless quiet. Returns
+ * RS_EXIT_OK when every file is valid and no row is bad, else RS_EXIT_DATA. */
+int pipeline_validate(const char *in_dir, const table_opts *to, int quiet);
+
+#endif

@@ -1,0 +1,169 @@
+/* runrecord.c - the run's own record in run.json; see runrecord.h. */
+#include "src/runrecord.h"
+
+#include "algorithms/algo.h"
+#include "base/ts.h"
+#include "export/jsonout.h"
+
+#include <csv.h>
+#include <maxminddb.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+#include <zlib.h>
+
+static json_t *json_u64(uint64_t v)
+{
+    return json_integer((json_int_t)v);
+}
+
+json_t *runrecord_inputs(const load_set *set)
+{
+    json_t *arr = json_array();
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const load_file *f = &set->files[t];
+        if (!f->present)
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "table", json_string(records_table_name((table_id)t)));
+        json_object_set_new(o, "file", jout_string(f->name));
+        json_object_set_new(o, "format", json_string(f->jsonl ? "jsonl" : "csv"));
+        json_object_set_new(o, "gzip", json_boolean(f->st.gzip));
+        json_object_set_new(o, "bytes", json_u64(f->st.raw_bytes));
+        json_object_set_new(o, "sha256", json_string(f->st.sha256));
+        json_object_set_new(o, "rows_read", json_u64(f->st.rows_read));
+        json_object_set_new(o, "rows_loaded", json_u64(f->st.rows_ok));
+        json_object_set_new(o, "rows_skipped", json_u64(f->st.rows_bad));
+        json_t *reasons = json_object();
+        for (size_t i = 0; i < f->st.nreasons; i++)
+            json_object_set_new(reasons, f->st.reasons[i].reason, json_u64(f->st.reasons[i].count));
+        if (f->st.reasons_other)
+            json_object_set_new(reasons, "other", json_u64(f->st.reasons_other));
+        json_object_set_new(o, "skipped_by_reason", reasons);
+        json_t *unk = json_array();
+        if (f->st.unknown[0]) {
+            char tmp[sizeof f->st.unknown];
+            snprintf(tmp, sizeof tmp, "%s", f->st.unknown);
+            for (char *save = NULL, *tok = strtok_r(tmp, ",", &save); tok;
+                 tok = strtok_r(NULL, ",", &save))
+                json_array_append_new(unk, jout_string(tok));
+        }
+        json_object_set_new(o, "ignored_columns", unk);
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+json_t *runrecord_libraries(void)
+{
+    json_t *o = json_object();
+    char b[64];
+    json_object_set_new(o, "igraph", json_string(algo_igraph_version()));
+    json_object_set_new(o, "jansson", json_string(jansson_version_str()));
+    json_object_set_new(o, "libmaxminddb", json_string(MMDB_lib_version()));
+    snprintf(b, sizeof b, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+    json_object_set_new(o, "libcsv", json_string(b));
+    json_object_set_new(o, "zlib", json_string(zlibVersion()));
+    json_object_set_new(o, "openssl", json_string(OpenSSL_version(OPENSSL_VERSION)));
+    unsigned xv = XXH_versionNumber();
+    snprintf(b, sizeof b, "%u.%u.%u", xv / 10000, xv / 100 % 100, xv % 100);
+    json_object_set_new(o, "xxhash", json_string(b));
+    return o;
+}
+
+json_t *runrecord_geoip(const geoip *gi, const geoip_stats *gs, json_t *skipped)
+{
+    json_t *o = json_object();
+    for (int k = 0; k < GEOIP_KINDS; k++) {
+        const geoip_db_info *in = geoip_info(gi, k);
+        if (!in->open) {
+            json_object_set_new(o, geoip_kind_name(k), json_null());
+            continue;
+        }
+        json_t *d = json_object();
+        json_object_set_new(d, "path", jout_string(in->path));
+        json_object_set_new(d, "type", jout_string(in->type));
+        char date[TS_FMT_LEN];
+        json_object_set_new(d, "build_date",
+                            json_string(ts_format((int64_t)in->build_epoch * 1000, date)));
+        json_object_set_new(d, "sha256", json_string(in->sha256));
+        json_object_set_new(o, geoip_kind_name(k), d);
+    }
+    json_t *cov = json_object();
+    json_object_set_new(cov, "ips", json_u64(gs->ips));
+    json_object_set_new(cov, "with_country", json_u64(gs->country));
+    json_object_set_new(cov, "with_location", json_u64(gs->location));
+    json_object_set_new(cov, "with_asn", json_u64(gs->asn));
+    json_object_set_new(cov, "anonymous", json_u64(gs->anon));
+    json_object_set_new(o, "coverage", cov);
+    json_object_set_new(o, "skipped_analyses", skipped);
+    return o;
+}
+
+json_t *runrecord_graph(const rs_graph *g)
+{
+    json_t *o = json_object(), *nodes = json_object(), *edges = json_object();
+    uint32_t na = graph_count(g, NODE_ACCOUNT), nclients = 0;
+    for (uint32_t a = 0; a < na; a++)
+        nclients += g->acct[a].role == ROLE_CLIENT;
+    json_object_set_new(nodes, "account", json_u64(na - nclients));
+    json_object_set_new(nodes, "client", json_u64(nclients));
+    json_object_set_new(nodes, "ip", json_u64(graph_count(g, NODE_IP)));
+    json_object_set_new(nodes, "device", json_u64(graph_count(g, NODE_DEVICE)));
+    json_object_set_new(nodes, "destination", json_u64(graph_count(g, NODE_DEST)));
+    uint64_t per[EDGE_KIND_COUNT] = {0};
+    for (size_t i = 0; i < g->nedges; i++)
+        per[g->edges[i].kind]++;
+    for (int k = 0; k < EDGE_KIND_COUNT; k++)
+        json_object_set_new(edges, graph_edge_kind_name((edge_kind)k), json_u64(per[k]));
+    json_object_set_new(o, "nodes", nodes);
+    json_object_set_new(o, "edges", edges);
+    json_t *ev = json_object();
+    json_object_set_new(ev, "logins", json_u64(g->logins.n));
+    json_object_set_new(ev, "bids", json_u64(g->bids.n));
+    json_object_set_new(ev, "ratings", json_u64(g->ratings.n));
+    json_object_set_new(ev, "payouts", json_u64(g->payouts.n));
+    json_object_set_new(ev, "charges", json_u64(g->charges.n));
+    json_object_set_new(ev, "port_observations", json_u64(g->ports.n));
+    json_object_set_new(o, "events", ev);
+    json_object_set_new(o, "memory_bytes", json_u64(graph_memory(g)));
+    return o;
+}
+
+char *runrecord_libraries_text(void)
+{
+    json_t *libs = runrecord_libraries();
+    const char *names[16];
+    size_t n = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(libs, k, v)
+    {
+        if (n < 16)
+            names[n++] = k;
+    }
+    qsort(names, n, sizeof *names, util_strcmp_p);
+    rs_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s%s %s", i ? ", " : "", names[i],
+                   json_string_value(json_object_get(libs, names[i])));
+    char *out = xstrdup(b.data ? b.data : "");
+    buf_free(&b);
+    json_decref(libs);
+    return out;
+}
+
+json_t *runrecord_phases(const runrecord_phase *ph, int n)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *p = json_object();
+        json_object_set_new(p, "name", json_string(ph[i].name));
+        json_object_set_new(p, "seconds", jout_real(ph[i].seconds));
+        json_object_set_new(p, "peak_rss_bytes", json_u64(ph[i].peak_rss));
+        json_array_append_new(arr, p);
+    }
+    return arr;
+}
