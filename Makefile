@@ -39,7 +39,7 @@ E2E      := $(sort $(wildcard tests/e2e_*.sh))
 
 DEMO_OUT ?= out/demo
 
-.PHONY: all deps check-deps test unit e2e demo bench asan valgrind format lint \
+.PHONY: all deps check-deps test unit e2e demo bench asan valgrind format lint layers \
         clean geoip ci-chroot build-all
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -135,7 +135,11 @@ ALL_C := $(LIB_SRC) $(MAIN_SRC) $(TEST_SRC) $(wildcard */*.h datasets/*/*.h)
 format:
 	clang-format -i $(ALL_C)
 
-lint:
+# The one-way layering of docs/architecture.md and the function-length rule.
+layers:
+	@sh tests/check-layers.sh .
+
+lint: layers
 	clang-format --dry-run --Werror $(ALL_C)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --std=c11 -I. $(LIB_SRC) $(MAIN_SRC)

@@ -29,35 +29,10 @@
 # RINGSCAN_VALGRIND=1 runs the binary under valgrind (errors exit 99).
 set -u
 
-BUILD=${1:?usage: sh tests/e2e_badinput.sh BUILD_DIR}
-PY=/usr/bin/python3
+. tests/lib.sh
+e2e_init "${1:-}"
 DATA=tests/data/bad
 [ -d "$DATA" ] || { echo "not ok - run from the repository root ($DATA missing)"; exit 1; }
-BIN=$(cd "$BUILD" 2>/dev/null && pwd)/ringscan
-[ -x "$BIN" ] || { echo "not ok - $BUILD/ringscan not built"; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM HUP
-
-fails=0
-npass=0
-ok() { npass=$((npass + 1)); echo "ok - $*"; }
-nok() { fails=$((fails + 1)); echo "not ok - $*"; }
-
-if [ "${RINGSCAN_VALGRIND:-}" = 1 ]; then LIMIT=300; else LIMIT=30; fi
-TO=""
-command -v timeout >/dev/null 2>&1 && TO="timeout $LIMIT"
-
-# rs ARGS... - the binary, under valgrind when RINGSCAN_VALGRIND=1.
-rs() {
-    if [ "${RINGSCAN_VALGRIND:-}" = 1 ]; then
-        $TO valgrind -q --error-exitcode=99 --leak-check=full \
-            --errors-for-leak-kinds=definite "$BIN" "$@"
-    else
-        $TO "$BIN" "$@"
-    fi
-}
 
 # --- generators for inputs that are binary or large --------------------------
 T=2026-03-01T12:00:00Z
@@ -286,5 +261,4 @@ if [ "$ncases" -lt 30 ]; then
 else
     ok "corpus has $ncases cases"
 fi
-echo "# $npass passed, $fails failed"
-[ "$fails" -eq 0 ]
+e2e_done

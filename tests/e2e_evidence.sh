@@ -9,25 +9,9 @@
 #  report.html, events.csv, nodes.csv and summary.json; events.csv holds
 #  exactly the input rows involving the ring, with correct provenance.
 set -u
-BUILD=${1:?usage: sh tests/e2e_evidence.sh BUILD_DIR}
-PY=/usr/bin/python3
-SCHEMAS=../shared/schemas
-BIN=$(cd "$BUILD" 2>/dev/null && pwd)/ringscan
-[ -x "$BIN" ] || { echo "not ok - $BUILD/ringscan not built"; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM HUP
-fails=0
-ok() { echo "ok - $*"; }
-nok() { fails=$((fails + 1)); echo "not ok - $*"; }
-rs() {
-    if [ "${RINGSCAN_VALGRIND:-}" = 1 ]; then
-        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-            "$BIN" "$@"
-    else
-        "$BIN" "$@"
-    fi
-}
+E2E_LIMIT=300
+. tests/lib.sh
+e2e_init "${1:-}"
 
 in=$tmp/in
 mkdir -p "$in"
@@ -242,5 +226,4 @@ PYEOF
 cat "$tmp/py"
 fails=$((fails + $(grep -c '^not ok' "$tmp/py")))
 
-echo "# $fails failed"
-[ $fails -eq 0 ]
+e2e_done

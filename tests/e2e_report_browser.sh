@@ -4,11 +4,10 @@
 # else the check is skipped) and checks the screenshot is not blank, the page
 # logs no console error or CSP violation, and the DOM loads no resource.
 set -u
-BUILD=${1:?usage: sh tests/e2e_report_browser.sh BUILD_DIR}
-PY=/usr/bin/python3
-BIN=$(cd "$BUILD" 2>/dev/null && pwd)/ringscan
-GEN=$(cd "$BUILD" 2>/dev/null && pwd)/ringscan-gen
-[ -x "$BIN" ] && [ -x "$GEN" ] || { echo "not ok - $BUILD/ringscan or ringscan-gen not built"; exit 1; }
+E2E_LIMIT=120
+. tests/lib.sh
+e2e_init "${1:-}"
+[ -x "$GEN" ] || { echo "not ok - $BUILD/ringscan-gen not built"; exit 1; }
 if [ "${RINGSCAN_VALGRIND:-}" = 1 ]; then
     echo "SKIP browser check under valgrind"; exit 0
 fi
@@ -21,12 +20,6 @@ fi
 if [ -z "$CHROME" ]; then
     echo "SKIP browser check: chromium not installed (apt-get install chromium as root)"; exit 0
 fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM HUP
-fails=0
-ok() { echo "ok - $*"; }
-nok() { fails=$((fails + 1)); echo "not ok - $*"; }
 
 "$GEN" --seed 42 --accounts 1500 --clients 300 --days 30 --rings 3 --enrich --quiet -o "$tmp/in"
 "$BIN" run "$tmp/in" -o "$tmp/out" --no-geoip --quiet 2>"$tmp/err" || nok "run ($(head -c 200 "$tmp/err"))"
@@ -69,5 +62,4 @@ check(" src=" not in dom and "<link" not in dom and "<script" not in dom, "the D
 PYEOF
 cat "$tmp/py"
 fails=$((fails + $(grep -c '^not ok' "$tmp/py")))
-echo "# $fails failed"
-[ $fails -eq 0 ]
+e2e_done

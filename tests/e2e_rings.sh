@@ -10,25 +10,9 @@
 #  2. The simulator at a fixed seed, scored by ringscan-eval: a regression
 #     guard on precision, recall and benign false positives.
 set -u
-BUILD=${1:?usage: sh tests/e2e_rings.sh BUILD_DIR}
-PY=/usr/bin/python3
-XSD=../shared/schemas/graphml/graphml.xsd
-BIN=$(cd "$BUILD" 2>/dev/null && pwd)/ringscan
-[ -x "$BIN" ] || { echo "not ok - $BUILD/ringscan not built"; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM HUP
-fails=0
-ok() { echo "ok - $*"; }
-nok() { fails=$((fails + 1)); echo "not ok - $*"; }
-rs() {
-    if [ "${RINGSCAN_VALGRIND:-}" = 1 ]; then
-        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-            "$BIN" "$@"
-    else
-        "$BIN" "$@"
-    fi
-}
+E2E_LIMIT=300
+. tests/lib.sh
+e2e_init "${1:-}"
 
 # --- 1. hand-made ring and office --------------------------------------------------
 in=$tmp/in
@@ -172,5 +156,4 @@ else
     echo "SKIP simulator check (no generator, or under valgrind)"
 fi
 
-echo "# $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -22,40 +22,10 @@
 # RINGSCAN_VALGRIND=1 runs the binary under valgrind (errors exit 99).
 set -u
 
-BUILD=${1:?usage: sh tests/e2e_run.sh BUILD_DIR}
-PY=/usr/bin/python3
+. tests/lib.sh
+e2e_init "${1:-}"
 SMALL=tests/data/small
-XSD=../shared/schemas/graphml/graphml.xsd
 [ -d "$SMALL" ] || { echo "not ok - run from the repository root ($SMALL missing)"; exit 1; }
-BIN=$(cd "$BUILD" 2>/dev/null && pwd)/ringscan
-[ -x "$BIN" ] || { echo "not ok - $BUILD/ringscan not built"; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM HUP
-
-fails=0
-ok() { echo "ok - $*"; }
-nok() { fails=$((fails + 1)); echo "not ok - $*"; }
-check() { # check DESCRIPTION COMMAND... - ok when COMMAND succeeds
-    d=$1; shift
-    if "$@"; then ok "$d"; else nok "$d"; fi
-}
-
-if [ "${RINGSCAN_VALGRIND:-}" = 1 ]; then LIMIT=300; else LIMIT=30; fi
-TO=""
-command -v timeout >/dev/null 2>&1 && TO="timeout $LIMIT"
-
-# rs ARGS... - the binary, under valgrind when RINGSCAN_VALGRIND=1.
-rs() {
-    if [ "${RINGSCAN_VALGRIND:-}" = 1 ]; then
-        $TO valgrind -q --error-exitcode=99 --leak-check=full \
-            --errors-for-leak-kinds=definite "$BIN" "$@"
-    else
-        $TO "$BIN" "$@"
-    fi
-}
-err() { head -c 400 "$1" | tr '\n' '|'; }
 
 # --- the main run -------------------------------------------------------------
 # Copy the dataset so every path in messages and run.json is under $tmp.
@@ -413,5 +383,4 @@ rc=$?
 check "-o naming an existing file: exit 1 (got $rc)" [ $rc -eq 1 ]
 check "-o naming an existing file: the file is untouched" grep -qx precious "$tmp/afile"
 
-echo "# $fails failed"
-[ "$fails" -eq 0 ]
+e2e_done
