@@ -5,7 +5,8 @@
 # accounts over 50 days without user agents: about 10 M login rows, ~50 bytes
 # each. Then, for the logins table alone and for all tables:
 #   validate  the parse floor: read, UTF-8 check, CSV, typed values
-#   run       ingest + graph build + enrichment (+ export, reported apart)
+#   run       ingest + graph build + enrichment (+ detect, evidence and export,
+#             reported apart)
 # and prints rows/s from run.json and peak RSS from /usr/bin/time.
 # BENCH_ACCOUNTS and BENCH_DAYS scale the data.
 set -eu
@@ -46,9 +47,10 @@ print(f"bench [{name}] validate (parse floor): {t1 - t0:.2f} s, {rows / (t1 - t0
 print(f"bench [{name}] ingest+graph+enrich: {stage:.2f} s, {rows / stage / 1e6:.2f} M rows/s, "
       f"peak RSS {peak_stage / 2**20:.0f} MiB")
 det = ph.get("detect", {}).get("seconds", 0.0)
+ev = ph.get("evidence", {}).get("seconds", 0.0)
 print(f"bench [{name}] detect: {det:.2f} s ({det / stage:.2f} x ingest+graph+enrich); "
-      f"export: {ph['export']['seconds']:.2f} s; whole run {float(wall):.2f} s, "
-      f"peak RSS {int(rss_kb) / 1024:.0f} MiB")
+      f"evidence: {ev:.2f} s; export: {ph['export']['seconds']:.2f} s; "
+      f"whole run {float(wall):.2f} s, peak RSS {int(rss_kb) / 1024:.0f} MiB")
 PY
 }
 bench_one logins "$dir-logins"

@@ -21,11 +21,16 @@ if [ -f "$results/accounts.csv" ] && [ -x "$build/ringscan-eval" ]; then
 fi
 cat <<EOM
 
-demo: done.
-  input tables      $input/*.csv (truth.csv / truth.json hold the planted rings)
+demo: done. Open these first:
+  index.html        $results/index.html: every ring ranked, each linking to its case
+  evidence/         $results/evidence/R0001/ ...: one evidence package per ring (BagIt;
+                    data/report.html is the case page; check a bag with
+                    'sha256sum -c manifest-sha256.txt' inside it)
+Then:
   findings          $results/accounts.csv, $results/rings.json
   graph             $results/graph.graphml (rings and their neighbours)
   run record        $results/run.json
+  input tables      $input/*.csv (truth.csv / truth.json hold the planted rings)
 To explore the graph in Gephi: File > Open > $results/graph.graphml, then
 Appearance > Nodes > Color > Partition > type (or use the colours stored in
 the file), and Layout > ForceAtlas 2. Labels are the real account, IP, device

@@ -51,8 +51,10 @@ void flags_text(const acct_flags *a, char *buf, size_t n)
         if (!(a->bits & (1u << k)))
             continue;
         int w = snprintf(buf + len, n - len, "%s%s", len ? ";" : "", flag_names[k]);
-        if (w < 0 || (size_t)w >= n - len)
+        if (w < 0 || (size_t)w >= n - len) {
+            buf[len] = '\0'; /* a name that does not fit is left out whole */
             break;
+        }
         len += (size_t)w;
     }
 }

@@ -349,6 +349,11 @@ rc=$?
 check "--help exits 0 (got $rc)" [ $rc -eq 0 ]
 check "--help prints usage on stdout" grep -q "^Usage: ringscan run INPUT_DIR -o OUT_DIR" "$tmp/help.out"
 check "--help prints nothing on stderr" [ ! -s "$tmp/help.err" ]
+# Every document --help points to exists.
+for doc in $(grep -o 'docs/[a-z_-]*\.md\|README\.md' "$tmp/help.out" | sort -u); do
+    check "--help names $doc, which exists" [ -f "$doc" ]
+done
+check "--help names docs/config.md" grep -q "docs/config.md" "$tmp/help.out"
 rs run --help >"$tmp/help2.out" 2>/dev/null
 check "run --help exits 0 with usage" sh -c '[ $1 -eq 0 ] && grep -q "Usage:" "$2"' sh $? "$tmp/help2.out"
 
