@@ -1,9 +1,10 @@
 #!/bin/sh
 # same-outputs.sh OLD_BUILD NEW_BUILD [WORK_DIR] - checks that a change altered
-# no finding: runs both builds' ringscan on the demo world and on five
-# simulator seeds (the generator of NEW_BUILD writes the inputs, so both read
-# the same files), with a fixed SOURCE_DATE_EPOCH, and compares every output
-# except run.json (which records timings) byte for byte. Exit 0 when all are
+# no finding: runs both builds' ringscan on the demo world (also with
+# --full-graph) and on five simulator seeds (the generator of NEW_BUILD writes
+# the inputs, so both read the same files), with a fixed SOURCE_DATE_EPOCH,
+# and compares every output except run.json (which records timings) byte for
+# byte. Exit 0 when all are
 # identical; otherwise lists the differing files.
 #
 #   git worktree add /tmp/old HEAD~3 && make -C /tmp/old all
@@ -18,14 +19,16 @@ rm -rf "$work"
 mkdir -p "$work"
 diffs=0
 
-# world NAME GEN-ARGS... - generate, run both builds, compare.
+# world NAME GEN-ARGS... - generate, run both builds, compare. RUN_ARGS adds
+# ringscan options.
 world() {
     name=$1
     shift
     "$new/ringscan-gen" --quiet -o "$work/$name/in" "$@"
     for b in old new; do
         eval "bin=\$$b/ringscan"
-        "$bin" run "$work/$name/in" -o "$work/$name/$b" --seed 42 --no-geoip --quiet
+        # shellcheck disable=SC2086
+        "$bin" run "$work/$name/in" -o "$work/$name/$b" --seed 42 --no-geoip --quiet ${RUN_ARGS:-}
         rm -f "$work/$name/$b/run.json"
     done
     if diff -r -q "$work/$name/old" "$work/$name/new" >"$work/$name.diff"; then
@@ -39,6 +42,8 @@ world() {
 }
 
 world demo --seed 42 --accounts 3000 --clients 600 --days 60 --rings 6 --enrich
+RUN_ARGS=--full-graph world demo-full --seed 42 --accounts 3000 --clients 600 --days 60 \
+    --rings 6 --enrich
 for s in 1 2 3 4 5; do
     world "seed$s" --seed "$s" --accounts 4000 --clients 800 --days 45 --rings 6 --enrich
 done
