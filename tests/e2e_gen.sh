@@ -29,7 +29,7 @@ done
 [ "$(head -n 1 "$tmp/d/logins.csv")" = \
   "ts,account_id,ip,device_id,session_seconds,user_agent,ip_country,asn,asn_org" ] ||
     fail "unexpected logins header"
-[ "$(head -n 1 "$tmp/d/truth.csv")" = "account_id,role,ring_id,population,behaviours" ] ||
+[ "$(head -n 1 "$tmp/d/truth.csv")" = "account_id,role,ring_id,population,behaviours,group_id" ] ||
     fail "unexpected truth header"
 ls -A "$tmp/d" | grep -q '^\.' && fail "temporary files left behind"
 

@@ -19,6 +19,7 @@
 #include "datasets/gen/gen_events.h"
 #include "datasets/gen/gen_geo.h"
 #include "datasets/gen/gen_out.h"
+#include "datasets/gen/gen_rng.h"
 #include "datasets/gen/gen_truth.h"
 #include "datasets/gen/gen_world.h"
 
@@ -76,6 +77,95 @@ void gen_opts_init(gen_opts *o)
     o->per_op_max = 8;
     o->struct_instalments = 30;
     o->struct_total = 50000;
+    o->shared_min = 3;
+    o->shared_max = 6;
+    o->cloud_min = 3;
+    o->cloud_max = 12;
+    o->cohort_min = 8;
+    o->cohort_max = 25;
+    o->team_min = 3;
+    o->team_max = 8;
+    o->shared_milestone = 0.3;
+    o->shared_laptop = 0.9;
+}
+
+/* Uniform in [lo, hi). */
+static double rnd(gen_rng *r, double lo, double hi)
+{
+    return lo + (hi - lo) * gen_rng_unit(r);
+}
+
+static void rnd_range(gen_rng *r, uint32_t *lo, uint32_t *hi, uint32_t a, uint32_t b, uint32_t c,
+                      uint32_t d)
+{
+    *lo = gen_rng_range(r, a, b);
+    *hi = gen_rng_range(r, *lo > c ? *lo : c, d > *lo ? d : *lo);
+}
+
+void gen_opts_randomize(gen_opts *o)
+{
+    gen_rng r;
+    gen_rng_seed(&r, o->seed, 0x72616e646f6dull, 0);
+    /* Benign freelancer populations; the rest are ordinary. */
+    double *share[] = {&o->p_cgnat,          &o->p_office,      &o->p_household,
+                       &o->p_vpn,            &o->p_traveller,   &o->p_agency,
+                       &o->p_overnight,      &o->p_heavy_bidder, &o->p_milestone,
+                       &o->p_shared_control, &o->p_relocator,   &o->p_cloud_desktop,
+                       &o->p_crypto_payee,   &o->p_cohort};
+    const double lo[] = {0.02, 0.02, 0.02, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005,
+                         0.01, 0.005, 0.005, 0.005, 0.005};
+    const double hi[] = {0.25, 0.20, 0.15, 0.12, 0.10, 0.10, 0.10, 0.08, 0.05,
+                         0.06, 0.04, 0.05, 0.05, 0.05};
+    double sum = 0;
+    for (size_t i = 0; i < sizeof share / sizeof *share; i++) {
+        *share[i] = rnd(&r, lo[i], hi[i]);
+        sum += *share[i];
+    }
+    if (sum > 0.85) /* keep at least 15 % ordinary freelancers */
+        for (size_t i = 0; i < sizeof share / sizeof *share; i++)
+            *share[i] *= 0.85 / sum;
+    o->p_enterprise = rnd(&r, 0.01, 0.10);
+    o->p_milestone_client = rnd(&r, 0.01, 0.06);
+    o->p_review_sweep = rnd(&r, 0.005, 0.03);
+    o->p_hiring_team = rnd(&r, 0.01, 0.06);
+    /* Group sizes. */
+    rnd_range(&r, &o->office_min, &o->office_max, 3, 8, 10, 60);
+    rnd_range(&r, &o->household_min, &o->household_max, 2, 2, 3, 5);
+    rnd_range(&r, &o->agency_min, &o->agency_max, 3, 6, 8, 20);
+    rnd_range(&r, &o->shared_min, &o->shared_max, 2, 3, 4, 8);
+    rnd_range(&r, &o->cloud_min, &o->cloud_max, 2, 5, 6, 20);
+    rnd_range(&r, &o->cohort_min, &o->cohort_max, 5, 10, 12, 40);
+    rnd_range(&r, &o->team_min, &o->team_max, 2, 4, 5, 12);
+    /* Behaviour of the benign populations. */
+    o->cgnat_pool = gen_rng_range(&r, 16, 256);
+    o->vpn_exits = gen_rng_range(&r, 4, 64);
+    o->mobile_share = rnd(&r, 0.05, 0.35);
+    o->vpn_share = rnd(&r, 0.4, 0.95);
+    o->household_device = rnd(&r, 0.1, 0.8);
+    o->benign_remote = rnd(&r, 0.0, 0.04);
+    o->overnight_rate = rnd(&r, 0.05, 0.3);
+    o->shared_milestone = rnd(&r, 0.1, 0.6);
+    o->shared_laptop = rnd(&r, 0.6, 1.0);
+    /* Ring tactics. */
+    o->rings = gen_rng_range(&r, 4, 12);
+    rnd_range(&r, &o->ring_min, &o->ring_max, 3, 5, 8, 40);
+    o->b_abroad = rnd(&r, 0.3, 0.9);
+    o->b_anon = rnd(&r, 0.2, 0.8);
+    o->b_farm = rnd(&r, 0.1, 0.7);
+    o->b_shared_device = rnd(&r, 0.2, 0.8);
+    o->b_geo_hop = rnd(&r, 0.2, 0.8);
+    o->b_long_session = rnd(&r, 0.2, 0.8);
+    o->b_bid_spam = rnd(&r, 0.2, 0.8);
+    o->b_shill = rnd(&r, 0.2, 0.8);
+    o->b_self_dealing = rnd(&r, 0.2, 0.8);
+    o->b_shared_payout = rnd(&r, 0.3, 0.9);
+    o->b_structuring = rnd(&r, 0.1, 0.5);
+    o->coverage = rnd(&r, 0.4, 0.9);
+    o->camouflage = rnd(&r, 0.05, 0.45);
+    rnd_range(&r, &o->shill_min, &o->shill_max, 1, 2, 2, 6);
+    rnd_range(&r, &o->per_op_min, &o->per_op_max, 2, 4, 4, 10);
+    o->struct_instalments = gen_rng_range(&r, 12, 60);
+    o->struct_total = rnd(&r, 15000, 80000);
 }
 
 enum opt_kind { OPT_U32, OPT_U64, OPT_DBL, OPT_PROB, OPT_RANGE, OPT_FLAG, OPT_STR, OPT_DATE };
@@ -104,6 +194,9 @@ static const gen_option gen_options[] = {
     {"--no-user-agent", OPT_FLAG, F(no_user_agent), 0, NULL,
      "omit the logins.user_agent column (smaller files, e.g. for benchmarks)"},
     {"--quiet", OPT_FLAG, F(quiet), 0, NULL, "no summary on stderr"},
+    {"--randomize", OPT_FLAG, F(randomize), 0, NULL,
+     "draw population mix, group sizes, ring count and every behaviour parameter from the "
+     "documented ranges (options given too override the draw)"},
     {"--p-cgnat", OPT_PROB, F(p_cgnat), 0, "P", "benign share: mobile users behind CGNAT (0.12)"},
     {"--p-office", OPT_PROB, F(p_office), 0, "P", "benign share: office/coworking NAT (0.08)"},
     {"--p-household", OPT_PROB, F(p_household), 0, "P", "benign share: households (0.06)"},
@@ -115,14 +208,39 @@ static const gen_option gen_options[] = {
      "benign share: new heavy bidders (0.03)"},
     {"--p-milestone", OPT_PROB, F(p_milestone), 0, "P",
      "benign share: paid in many milestones (0.02)"},
+    {"--p-shared-control", OPT_PROB, F(p_shared_control), 0, "P",
+     "benign share: accounts run together on one laptop and payout account (0)"},
+    {"--p-relocator", OPT_PROB, F(p_relocator), 0, "P",
+     "benign share: freelancers who moved country (0)"},
+    {"--p-cloud-desktop", OPT_PROB, F(p_cloud_desktop), 0, "P",
+     "benign share: employees working on a company cloud desktop (0)"},
+    {"--p-crypto-payee", OPT_PROB, F(p_crypto_payee), 0, "P",
+     "benign share: paid into crypto exchange accounts (0)"},
+    {"--p-cohort", OPT_PROB, F(p_cohort), 0, "P", "benign share: bootcamp cohorts (0)"},
     {"--p-enterprise", OPT_PROB, F(p_enterprise), 0, "P",
      "client share: enterprise clients (0.05)"},
     {"--p-milestone-client", OPT_PROB, F(p_milestone_client), 0, "P",
      "client share: clients paying in milestones (0.03)"},
+    {"--p-review-sweep", OPT_PROB, F(p_review_sweep), 0, "P",
+     "client share: clients rating a quarter's hires in one sweep (0)"},
+    {"--p-hiring-team", OPT_PROB, F(p_hiring_team), 0, "P",
+     "client share: recruiters of one company sharing an office and a card (0)"},
     {"--office-size", OPT_RANGE, F(office_min), F(office_max), "MIN-MAX", "office size (5-50)"},
     {"--household-size", OPT_RANGE, F(household_min), F(household_max), "MIN-MAX",
      "household size (2-3)"},
     {"--agency-size", OPT_RANGE, F(agency_min), F(agency_max), "MIN-MAX", "agency size (5-15)"},
+    {"--shared-size", OPT_RANGE, F(shared_min), F(shared_max), "MIN-MAX",
+     "shared-control group size (3-6)"},
+    {"--cloud-size", OPT_RANGE, F(cloud_min), F(cloud_max), "MIN-MAX",
+     "cloud-desktop company size (3-12)"},
+    {"--cohort-size", OPT_RANGE, F(cohort_min), F(cohort_max), "MIN-MAX",
+     "bootcamp cohort size (8-25)"},
+    {"--team-size", OPT_RANGE, F(team_min), F(team_max), "MIN-MAX",
+     "hiring team size, recruiter accounts (3-8)"},
+    {"--shared-milestone", OPT_PROB, F(shared_milestone), 0, "P",
+     "share of shared-control groups with a member paid in milestones (0.3)"},
+    {"--shared-laptop", OPT_PROB, F(shared_laptop), 0, "P",
+     "share of a shared-control group's sessions on its laptop (0.9)"},
     {"--cgnat-pool", OPT_U32, F(cgnat_pool), 0, "N", "egress IPs per mobile carrier block (64)"},
     {"--vpn-exits", OPT_U32, F(vpn_exits), 0, "N", "exit IPs per VPN/hosting block (24)"},
     {"--mobile-share", OPT_PROB, F(mobile_share), 0, "P",
@@ -349,12 +467,10 @@ cleanup:
     return rc;
 }
 
-int gen_cli(int argc, char **argv)
+/* Parses argv into o. Returns -1 to go on, or an exit status (help, version, usage
+ * error); *check gets --check-geoip's FILE. */
+static int gen_parse(gen_opts *o, int argc, char **argv, const char *prog, const char **check)
 {
-    const char *prog = argc > 0 && argv[0] ? argv[0] : "ringscan-gen";
-    const char *check = NULL;
-    gen_opts o;
-    gen_opts_init(&o);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -370,7 +486,7 @@ int gen_cli(int argc, char **argv)
                 fprintf(stderr, "%s: --check-geoip needs a FILE\n", prog);
                 return 2;
             }
-            check = argv[++i];
+            *check = argv[++i];
             continue;
         }
         /* Accept both --opt VALUE and --opt=VALUE. */
@@ -390,15 +506,37 @@ int gen_cli(int argc, char **argv)
                 fprintf(stderr, "%s: %s takes no value\n", prog, op->name);
                 return 2;
             }
-            *(int *)(void *)((char *)&o + op->off) = 1;
+            *(int *)(void *)((char *)o + op->off) = 1;
             continue;
         }
         const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (gen_set(&o, op, val) != 0) {
+        if (gen_set(o, op, val) != 0) {
             fprintf(stderr, "%s: invalid value for %s: '%s' (expected %s)\nTry '%s --help'.\n",
                     prog, op->name, val ? val : "", op->arg, prog);
             return 2;
         }
+    }
+    return -1;
+}
+
+int gen_cli(int argc, char **argv)
+{
+    const char *prog = argc > 0 && argv[0] ? argv[0] : "ringscan-gen";
+    const char *check = NULL;
+    gen_opts o;
+    gen_opts_init(&o);
+    int rc = gen_parse(&o, argc, argv, prog, &check);
+    if (rc >= 0)
+        return rc;
+    if (o.randomize) {
+        /* The draw, then the options given, which override it. */
+        uint64_t seed = o.seed;
+        gen_opts_init(&o);
+        o.seed = seed;
+        gen_opts_randomize(&o);
+        rc = gen_parse(&o, argc, argv, prog, &check);
+        if (rc >= 0)
+            return rc;
     }
     if (check) {
         long bad = gen_geo_check(check, 200, stdout);
@@ -414,7 +552,8 @@ int gen_cli(int argc, char **argv)
         return 2;
     }
     if (o.accounts < 10 || o.clients < 5 || o.days < 1 || o.ring_min < 2 || o.household_min < 1 ||
-        o.office_min < 1 || o.agency_min < 1 || o.per_op_min < 1 || o.days > 3650) {
+        o.office_min < 1 || o.agency_min < 1 || o.per_op_min < 1 || o.days > 3650 ||
+        o.shared_min < 1 || o.cloud_min < 1 || o.cohort_min < 1 || o.team_min < 1) {
         fprintf(stderr,
                 "%s: need --accounts >= 10, --clients >= 5, 1 <= --days <= 3650, ring size >= 2 "
                 "and group sizes >= 1\n",

@@ -25,9 +25,18 @@ typedef struct gen_opts {
     /* Benign freelancer populations, as shares of the benign freelancers (rest: ordinary). */
     double p_cgnat, p_office, p_household, p_vpn, p_traveller, p_agency, p_overnight,
         p_heavy_bidder, p_milestone;
+    /* Look-alikes added for randomised worlds (default 0): groups of accounts under one
+     * person's control without deception, people who moved country, company cloud
+     * desktops, crypto payees, bootcamp cohorts. */
+    double p_shared_control, p_relocator, p_cloud_desktop, p_crypto_payee, p_cohort;
     /* Client populations, as shares of the benign clients (rest: ordinary clients). */
-    double p_enterprise, p_milestone_client;
+    double p_enterprise, p_milestone_client, p_review_sweep, p_hiring_team;
     uint32_t office_min, office_max, household_min, household_max, agency_min, agency_max;
+    uint32_t shared_min, shared_max, cloud_min, cloud_max, cohort_min, cohort_max, team_min,
+        team_max;
+    double shared_milestone; /* share of shared-control groups with a member paid in milestones */
+    double shared_laptop;    /* share of a shared-control group's sessions on its one laptop */
+    int randomize;           /* draw every population share and behaviour parameter */
     uint32_t cgnat_pool; /* egress addresses per mobile carrier block */
     uint32_t vpn_exits;  /* exit addresses per VPN provider block */
     double mobile_share, vpn_share, household_device, benign_remote, overnight_rate;
@@ -44,6 +53,12 @@ typedef struct gen_opts {
 
 /* Fills o with the documented defaults. */
 void gen_opts_init(gen_opts *o);
+
+/* Draws the population mix, group sizes, ring count and every behaviour parameter of the
+ * benign populations and ring tactics from the wide ranges documented in
+ * datasets/README.md, from a stream keyed by o->seed (the sizes, days and output options
+ * are kept). Deterministic for a seed. */
+void gen_opts_randomize(gen_opts *o);
 
 /* Generates the data set described by o into o->outdir (created if missing). Returns 0, or
  * -1 after printing a one-line diagnostic prefixed with `prog` on stderr. */

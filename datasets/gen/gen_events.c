@@ -17,6 +17,7 @@
 #include "datasets/gen/gen_events.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -272,12 +273,25 @@ static void ev_benign_logins(ev_ctx *c, uint32_t i, gen_rng *r)
         hh_share = gen_rng_mix(o->seed, home_key) % 1000 < (uint64_t)(o->household_device * 1000);
         a->behav |= GEN_BIT(GEN_B_HOUSEHOLD_IP);
     }
-    uint16_t home_blk = (a->pop == GEN_POP_HOUSEHOLD && g) ? g->blk : a->isp;
+    if (a->pop == GEN_POP_SHARED_CONTROL && g) {
+        home_key = 0x736300000000ull + a->group; /* one home, one person at the keyboard */
+        a->behav |= GEN_BIT(GEN_B_SHARED_CONTROL);
+    }
+    uint16_t home_blk =
+        ((a->pop == GEN_POP_HOUSEHOLD || a->pop == GEN_POP_SHARED_CONTROL) && g) ? g->blk : a->isp;
     for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)o->days; d++) {
         int weekend = ev_is_weekend(c, d);
         double p_active = a->pop == GEN_POP_HEAVY_BIDDER ? 0.9 : weekend ? 0.3 : 0.72;
         if (!gen_rng_chance(r, p_active))
             continue;
+        int moved = 0;
+        if (a->pop == GEN_POP_RELOCATOR) {
+            if (d == a->trip)
+                continue; /* moving day */
+            moved = d > a->trip;
+            if (moved)
+                a->behav |= GEN_BIT(GEN_B_RELOCATED);
+        }
         int abroad = 0;
         if (a->pop == GEN_POP_TRAVELLER) {
             int64_t s0 = a->trip, s1 = (int64_t)a->trip + a->triplen;
@@ -288,7 +302,7 @@ static void ev_benign_logins(ev_ctx *c, uint32_t i, gen_rng *r)
                 a->behav |= GEN_BIT(GEN_B_TRAVEL);
         }
         int64_t st[EV_MAX_SESS];
-        int ltz = abroad ? gen_geo_country_at(a->peer)->utc_offset : tz;
+        int ltz = (abroad || moved) ? gen_geo_country_at(a->peer)->utc_offset : tz;
         uint32_t ns = ev_day_starts(c, r, d, ltz, 0.6, 7, 22, st);
         int overnight = a->pop == GEN_POP_OVERNIGHT && gen_rng_chance(r, o->overnight_rate);
         for (uint32_t k = 0; k < ns; k++) {
@@ -324,6 +338,23 @@ static void ev_benign_logins(ev_ctx *c, uint32_t i, gen_rng *r)
                 if (secs > 9 * HOUR)
                     secs = 9 * HOUR;
                 a->behav |= GEN_BIT(GEN_B_OFFICE_NAT);
+            } else if (moved) {
+                /* The new home, in the new country; the claim was never updated. */
+                blk = a->alt;
+                ip = ev_home_ip(c, a->alt, a->pub ^ 0x6d6f7665ull, d, a->rot);
+            } else if (a->pop == GEN_POP_CLOUD_DESKTOP && g && !weekend && local_hour >= 8 &&
+                       local_hour < 19 && gen_rng_chance(r, 0.8)) {
+                /* Work happens on the company's cloud desktop, reached over RDP: the
+                 * marketplace sees the desktop's address in a hosting network. */
+                blk = g->blk;
+                ip = g->ip;
+                a->behav |= GEN_BIT(GEN_B_CLOUD_DESKTOP) | GEN_BIT(GEN_B_ANON_NETWORK);
+            } else if (a->pop == GEN_POP_COHORT && g && !weekend && d < g->day0 + 28 &&
+                       local_hour >= 9 && local_hour < 17 && gen_rng_chance(r, 0.85)) {
+                /* Four weeks of classes on the campus network. */
+                blk = (uint16_t)g->blk;
+                ip = g->ip;
+                a->behav |= GEN_BIT(GEN_B_COHORT);
             } else if (a->pop == GEN_POP_VPN && gen_rng_chance(r, o->vpn_share)) {
                 blk = a->vpn;
                 ip = ev_vpn_exit(c, blk, gen_rng_below(r, o->vpn_exits ? o->vpn_exits : 1));
@@ -332,6 +363,8 @@ static void ev_benign_logins(ev_ctx *c, uint32_t i, gen_rng *r)
             } else {
                 ip = ev_home_ip(c, home_blk, home_key, d, a->rot);
             }
+            if (a->pop == GEN_POP_SHARED_CONTROL && g && gen_rng_chance(r, o->shared_laptop))
+                dev = g->device; /* the one laptop every account is run from */
             if (hh_share && gen_rng_chance(r, 0.3)) {
                 dev = gen_rng_mix(o->seed ^ 0x6868646576ull, a->group) & 0xffffffffffffffull;
                 a->behav |= GEN_BIT(GEN_B_HOUSEHOLD_DEVICE);
@@ -480,6 +513,8 @@ static void ev_lost_bids(ev_ctx *c, uint32_t i, gen_rng *r)
     double per_day = 0.35;
     if (a->pop == GEN_POP_HEAVY_BIDDER) {
         per_day = 10;
+    } else if (a->pop == GEN_POP_COHORT) {
+        per_day = 6; /* graduates looking for their first contracts */
     } else if (a->pop == GEN_POP_RING) {
         per_day = (a->behav & GEN_BIT(GEN_B_BID_SPAM)) ? 18 : 0.5;
     }
@@ -527,8 +562,18 @@ static void ev_payouts(ev_ctx *c, uint32_t i, gen_rng *r)
         own_cc = 0; /* US receiving account of a payment service */
         method = "payoneer";
     }
-    const gen_group *g =
-        a->group != GEN_NONE && a->pop == GEN_POP_AGENCY ? &w->groups[a->group] : NULL;
+    if (a->pop == GEN_POP_CRYPTO_PAYEE) {
+        /* An exchange deposit account of the freelancer's own, the exchange registered
+         * offshore or in Hong Kong. */
+        static const char *const ex[] = {"HK", "HK", "SG", "SG", "SC", "SC", "KY", "MT", "US"};
+        own_cc = gen_world_cc_index(ex[gen_rng_below(r, sizeof ex / sizeof *ex)]);
+        method = "crypto";
+        a->behav |= GEN_BIT(GEN_B_CRYPTO_PAYOUT);
+    }
+    const gen_group *g = a->group != GEN_NONE &&
+                                 (a->pop == GEN_POP_AGENCY || a->pop == GEN_POP_SHARED_CONTROL)
+                             ? &w->groups[a->group]
+                             : NULL;
     const gen_ring *ring = a->pop == GEN_POP_RING ? &w->rings[a->group] : NULL;
     for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)c->o->days; d++) {
         if ((uint64_t)(d + phase) % period != 0)
@@ -539,7 +584,8 @@ static void ev_payouts(ev_ctx *c, uint32_t i, gen_rng *r)
             cents = 2000;
         if (g) {
             ev_payout(c, ts, i, g->dest, cents, "bank", g->cc);
-            a->behav |= GEN_BIT(GEN_B_AGENCY_PAYOUT);
+            if (a->pop == GEN_POP_AGENCY)
+                a->behav |= GEN_BIT(GEN_B_AGENCY_PAYOUT);
         } else if (ring && (a->behav & GEN_BIT(GEN_B_SHARED_PAYOUT)) && ring->ndest &&
                    !gen_rng_chance(r, c->o->camouflage / 2)) {
             uint32_t k = gen_rng_below(r, ring->ndest);
@@ -683,14 +729,16 @@ static uint32_t ev_pick_freelancer(ev_ctx *c, gen_rng *r, int64_t d)
 
 /* One hire by client cl of freelancer f on day d, paid in `parts` charges and usually
  * rated at the end. */
-static void ev_hire(ev_ctx *c, gen_rng *r, uint32_t cl, uint32_t f, int64_t d, uint32_t parts,
-                    double median_cents, double rate_p)
+static int64_t ev_hire(ev_ctx *c, gen_rng *r, uint32_t cl, uint32_t f, int64_t d, uint32_t parts,
+                       double median_cents, double rate_p)
 {
     gen_world *w = c->w;
     const int tz = gen_geo_country_at(w->acct[cl].loc)->utc_offset;
     int64_t ts = w->t0 + d * DAY - (int64_t)tz * HOUR + 9 * HOUR + gen_rng_below(r, 9 * HOUR);
     uint32_t proj = c->project_next++;
     uint64_t inst = gen_world_dest(w, cl);
+    if (w->acct[cl].pop == GEN_POP_HIRING_TEAM && w->acct[cl].group != GEN_NONE)
+        inst = w->groups[w->acct[cl].group].dest; /* the company card */
     ev_bid(c, ts - gen_rng_range(r, 3600, 3 * DAY), f, proj, cl, 1);
     int64_t t = ts;
     for (uint32_t k = 0; k < parts; k++) {
@@ -707,6 +755,7 @@ static void ev_hire(ev_ctx *c, gen_rng *r, uint32_t cl, uint32_t f, int64_t d, u
         ev_rating(c, t + gen_rng_below(r, 2 * DAY), cl, f, ev_stars(r), proj);
     if (w->acct[f].pop == GEN_POP_RING)
         w->acct[f].behav |= GEN_BIT(GEN_B_CAMOUFLAGE);
+    return t;
 }
 
 static void ev_client_logins(ev_ctx *c, uint32_t i, gen_rng *r)
@@ -749,6 +798,12 @@ static void ev_client_logins(ev_ctx *c, uint32_t i, gen_rng *r)
                 size_t n = gen_geo_count_of(cc, GEN_GEO_RES);
                 blk = (uint16_t)gen_geo_find(cc, GEN_GEO_RES, gen_rng_below(r, (uint32_t)n));
                 ip = gen_geo_addr(ev_blk(blk), gen_rng_next(r));
+            } else if (a->pop == GEN_POP_HIRING_TEAM && a->group != GEN_NONE &&
+                       !ev_is_weekend(c, d) && gen_rng_chance(r, 0.7)) {
+                /* Recruiters at the company office. */
+                blk = w->groups[a->group].blk;
+                ip = w->groups[a->group].ip;
+                a->behav |= GEN_BIT(GEN_B_HIRING_TEAM);
             } else if (gen_rng_chance(r, 0.15)) {
                 blk = a->mob;
                 ip = ev_cgnat_ip(c, blk, r);
@@ -758,6 +813,102 @@ static void ev_client_logins(ev_ctx *c, uint32_t i, gen_rng *r)
             ev_login(c, &tr, i, st[k], ip, blk, dev, secs);
         }
     }
+}
+
+/* A hiring team's pick: 40 % of hires go to the team's favourite freelancers (the same
+ * few for every recruiter of the company), the rest to anyone. */
+static uint32_t ev_team_pick(ev_ctx *c, gen_rng *r, uint32_t cl, int64_t d)
+{
+    gen_world *w = c->w;
+    const gen_group *g = &w->groups[w->acct[cl].group];
+    if (g->nfav && w->nf > w->ring_members && gen_rng_chance(r, 0.4)) {
+        uint32_t k = gen_rng_below(r, g->nfav);
+        uint32_t f = w->ring_members + (uint32_t)(gen_rng_mix(c->o->seed ^ 0x666176ull,
+                                                              (uint64_t)w->acct[cl].group * 64 + k) %
+                                                  (w->nf - w->ring_members));
+        if (w->acct[f].created <= d)
+            return f;
+    }
+    return ev_pick_freelancer(c, r, d);
+}
+
+/* The first day of a client's review sweep: the last two days of the last calendar quarter
+ * in the window, or the window's last two days. */
+static int64_t ev_sweep_day(const ev_ctx *c)
+{
+    for (int64_t d = (int64_t)c->o->days - 1; d >= 1; d--)
+        if (ev_quarter_end(c, d) && !ev_quarter_end(c, d + 1))
+            return d - 1;
+    return (int64_t)c->o->days >= 2 ? (int64_t)c->o->days - 2 : 0;
+}
+
+typedef struct {
+    uint32_t f, proj;
+    int64_t end;
+} ev_unrated;
+
+/* A long-standing client that rates the quarter's hires in one sweep, all within two days:
+ * a burst of ratings of unrelated freelancers. */
+static void ev_review_sweep(ev_ctx *c, gen_rng *r, uint32_t cl, const ev_unrated *h, size_t n)
+{
+    int64_t d0 = ev_sweep_day(c);
+    int tz = gen_geo_country_at(c->w->acct[cl].loc)->utc_offset;
+    int64_t t0 = c->w->t0 + d0 * DAY - (int64_t)tz * HOUR + 8 * HOUR;
+    for (size_t k = 0; k < n; k++) {
+        int64_t ts = t0 + gen_rng_below(r, DAY + 10 * HOUR);
+        if (h[k].end >= ts || !gen_rng_chance(r, 0.9))
+            continue;
+        ev_rating(c, ts, cl, h[k].f, ev_stars(r), h[k].proj);
+        c->w->acct[cl].behav |= GEN_BIT(GEN_B_REVIEW_SWEEP);
+    }
+}
+
+static void ev_client_work(ev_ctx *c, uint32_t i, gen_rng *r)
+{
+    gen_world *w = c->w;
+    const gen_opts *o = c->o;
+    gen_acct *a = &w->acct[i];
+    double rate = a->pop == GEN_POP_ENTERPRISE         ? 0.6 + 1.6 * gen_rng_unit(r)
+                  : a->pop == GEN_POP_MILESTONE_CLIENT ? 0.04
+                  : a->pop == GEN_POP_REVIEW_SWEEP     ? 0.2 + 0.8 * gen_rng_unit(r)
+                  : a->pop == GEN_POP_HIRING_TEAM      ? 0.2 + 0.6 * gen_rng_unit(r)
+                                                       : gen_rng_lognormal(r, log(0.05), 0.6);
+    uint32_t parts_lo = a->pop == GEN_POP_MILESTONE_CLIENT ? 3 : 1;
+    uint32_t parts_hi = a->pop == GEN_POP_MILESTONE_CLIENT ? 6 : 1;
+    int sweep = a->pop == GEN_POP_REVIEW_SWEEP;
+    ev_unrated *un = NULL;
+    size_t nun = 0, cap = 0;
+    for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)o->days; d++) {
+        double lam = rate;
+        if (ev_is_weekend(c, d))
+            lam *= 0.1;
+        if (a->pop == GEN_POP_ENTERPRISE && ev_quarter_end(c, d)) {
+            lam *= 4; /* end-of-quarter spending and reviews */
+            a->behav |= GEN_BIT(GEN_B_QUARTER_END_BURST);
+        }
+        uint32_t nh = gen_rng_poisson(r, lam);
+        for (uint32_t k = 0; k < nh; k++) {
+            uint32_t f = a->pop == GEN_POP_HIRING_TEAM ? ev_team_pick(c, r, i, d)
+                                                       : ev_pick_freelancer(c, r, d);
+            double rate_p = sweep ? 0 : a->pop == GEN_POP_ENTERPRISE && ev_quarter_end(c, d) ? 0.95
+                                                                                              : 0.8;
+            int64_t end = ev_hire(c, r, i, f, d, gen_rng_range(r, parts_lo, parts_hi), 25000, rate_p);
+            if (sweep) {
+                if (nun == cap) {
+                    cap = cap ? 2 * cap : 64;
+                    un = realloc(un, cap * sizeof *un);
+                    if (!un) {
+                        fprintf(stderr, "ringscan-gen: out of memory\n");
+                        abort();
+                    }
+                }
+                un[nun++] = (ev_unrated){f, c->project_next - 1, end};
+            }
+        }
+    }
+    if (sweep)
+        ev_review_sweep(c, r, i, un, nun);
+    free(un);
 }
 
 static void ev_clients(ev_ctx *c)
@@ -774,32 +925,15 @@ static void ev_clients(ev_ctx *c)
         ev_client_logins(c, i, &r);
         if (a->pop == GEN_POP_SHILL)
             continue; /* their work is written with their ring */
-        double rate = a->pop == GEN_POP_ENTERPRISE         ? 0.6 + 1.6 * gen_rng_unit(&r)
-                      : a->pop == GEN_POP_MILESTONE_CLIENT ? 0.04
-                                                           : gen_rng_lognormal(&r, log(0.05), 0.6);
-        uint32_t parts_lo = a->pop == GEN_POP_MILESTONE_CLIENT ? 3 : 1;
-        uint32_t parts_hi = a->pop == GEN_POP_MILESTONE_CLIENT ? 6 : 1;
-        for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)o->days; d++) {
-            double lam = rate;
-            if (ev_is_weekend(c, d))
-                lam *= 0.1;
-            if (a->pop == GEN_POP_ENTERPRISE && ev_quarter_end(c, d)) {
-                lam *= 4; /* end-of-quarter spending and reviews */
-                a->behav |= GEN_BIT(GEN_B_QUARTER_END_BURST);
-            }
-            uint32_t nh = gen_rng_poisson(&r, lam);
-            for (uint32_t k = 0; k < nh; k++) {
-                uint32_t f = ev_pick_freelancer(c, &r, d);
-                ev_hire(c, &r, i, f, d, gen_rng_range(&r, parts_lo, parts_hi), 25000,
-                        a->pop == GEN_POP_ENTERPRISE && ev_quarter_end(c, d) ? 0.95 : 0.8);
-            }
-        }
+        ev_client_work(c, i, &r);
     }
-    /* Long contracts paid in many milestones, one per milestone freelancer. */
+    /* Long contracts paid in many milestones, one per milestone freelancer (and per
+     * shared-control member given one). */
     for (uint32_t j = 0; j < w->n; j++) {
         uint32_t f = w->order[j];
         gen_acct *a = &w->acct[f];
-        if (a->pop != GEN_POP_MILESTONE || a->peer == GEN_NONE)
+        if ((a->pop != GEN_POP_MILESTONE && a->pop != GEN_POP_SHARED_CONTROL) ||
+            a->peer == GEN_NONE)
             continue;
         gen_rng r;
         gen_rng_seed(&r, o->seed, PH_CLIENT + 100, f);
@@ -909,7 +1043,8 @@ static void ev_infrastructure(ev_ctx *c)
     gen_rng_seed(&r, c->o->seed, PH_INFRA, 0);
     for (uint32_t k = 0; k < w->ngroups; k++) {
         const gen_group *g = &w->groups[k];
-        if (g->pop != GEN_POP_OFFICE && g->pop != GEN_POP_AGENCY)
+        if (g->pop != GEN_POP_OFFICE && g->pop != GEN_POP_AGENCY &&
+            g->pop != GEN_POP_CLOUD_DESKTOP)
             continue;
         ev_port_series(c, &r, g->ip, 443, "https", 5, 10);
         if (g->remote) /* an office that exposes RDP: careless, not criminal */

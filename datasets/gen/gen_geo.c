@@ -136,6 +136,9 @@ static const gen_geo_country geo_countries[] = {
     {"UA", 2, 0, "payoneer"}, {"PH", 8, 0, "paypal"}, {"BR", -3, 0, "paypal"},
     {"NG", 1, 0, "payoneer"}, {"CN", 8, 1, "alipay"}, {"RU", 3, 1, "bank"},
     {"HK", 8, 1, "bank"},
+    /* Where crypto exchanges that pay freelancers are registered (destinations only). */
+    {"SG", 8, 0, "crypto"},   {"SC", 4, 0, "crypto"}, {"KY", -5, 0, "crypto"},
+    {"MT", 1, 0, "crypto"},
 };
 
 size_t gen_geo_block_count(void)

@@ -28,7 +28,8 @@ static int truth_csv(const gen_world *w, const char *dir)
 {
     gen_out *t = NULL;
     int rc = -1;
-    if (gen_out_open(&t, dir, "truth.csv", 0, "account_id,role,ring_id,population,behaviours") != 0)
+    if (gen_out_open(&t, dir, "truth.csv", 0,
+                     "account_id,role,ring_id,population,behaviours,group_id") != 0)
         goto cleanup;
     for (uint32_t j = 0; j < w->n; j++) {
         const gen_acct *a = &w->acct[w->order[j]];
@@ -54,6 +55,12 @@ static int truth_csv(const gen_world *w, const char *dir)
                 len += (size_t)n;
         }
         gen_out_str(t, buf);
+        /* Benign groups (offices, households, agencies, shared-control groups, cloud
+         * desktops, cohorts, hiring teams): accounts in one group share an id. */
+        if (a->pop != GEN_POP_RING && a->pop != GEN_POP_SHILL && a->group != GEN_NONE)
+            gen_out_id(t, 'G', a->group, 5);
+        else
+            gen_out_empty(t);
         gen_out_eol(t);
     }
     rc = 0;
@@ -99,7 +106,7 @@ static json_t *truth_hexid(char prefix, uint64_t v)
     return json_string(buf);
 }
 
-static json_t *truth_behaviours(uint32_t bits)
+static json_t *truth_behaviours(uint64_t bits)
 {
     json_t *a = json_array();
     for (int b = 0; a && b < GEN_B_COUNT; b++)
@@ -267,6 +274,7 @@ static json_t *truth_options(const gen_opts *o)
     e |= truth_set(j, "ring_size_max", json_integer(o->ring_max));
     e |= truth_set(j, "enrich", json_boolean(o->enrich));
     e |= truth_set(j, "gzip", json_boolean(o->gzip));
+    e |= truth_set(j, "randomize", json_boolean(o->randomize));
     const struct {
         const char *k;
         double v;
@@ -281,6 +289,15 @@ static json_t *truth_options(const gen_opts *o)
              {"p_milestone", o->p_milestone},
              {"p_enterprise", o->p_enterprise},
              {"p_milestone_client", o->p_milestone_client},
+             {"p_shared_control", o->p_shared_control},
+             {"p_relocator", o->p_relocator},
+             {"p_cloud_desktop", o->p_cloud_desktop},
+             {"p_crypto_payee", o->p_crypto_payee},
+             {"p_cohort", o->p_cohort},
+             {"p_review_sweep", o->p_review_sweep},
+             {"p_hiring_team", o->p_hiring_team},
+             {"shared_milestone", o->shared_milestone},
+             {"shared_laptop", o->shared_laptop},
              {"mobile_share", o->mobile_share},
              {"vpn_share", o->vpn_share},
              {"household_device", o->household_device},
@@ -311,6 +328,14 @@ static json_t *truth_options(const gen_opts *o)
              {"household_max", o->household_max},
              {"agency_min", o->agency_min},
              {"agency_max", o->agency_max},
+             {"shared_min", o->shared_min},
+             {"shared_max", o->shared_max},
+             {"cloud_min", o->cloud_min},
+             {"cloud_max", o->cloud_max},
+             {"cohort_min", o->cohort_min},
+             {"cohort_max", o->cohort_max},
+             {"team_min", o->team_min},
+             {"team_max", o->team_max},
              {"cgnat_pool", o->cgnat_pool},
              {"vpn_exits", o->vpn_exits},
              {"shill_min", o->shill_min},

@@ -50,10 +50,17 @@ static const char *const world_pop_names[GEN_POP_COUNT] = {"ordinary",
                                                            "overnight",
                                                            "heavy_bidder",
                                                            "milestone",
+                                                           "shared_control",
+                                                           "relocator",
+                                                           "cloud_desktop",
+                                                           "crypto_payee",
+                                                           "cohort",
                                                            "ring_freelancer",
                                                            "client",
                                                            "enterprise_client",
                                                            "milestone_client",
+                                                           "review_sweep_client",
+                                                           "hiring_team_client",
                                                            "shill_client"};
 
 static const char *const world_behav_names[GEN_B_COUNT] = {
@@ -65,7 +72,10 @@ static const char *const world_behav_names[GEN_B_COUNT] = {
     "office_nat",         "household_ip",   "household_device",
     "commercial_vpn",     "travel",         "agency_payout",
     "overnight_session",  "heavy_bidding",  "milestones",
-    "quarter_end_burst",  "remote_desktop", "structuring_victim"};
+    "quarter_end_burst",  "remote_desktop", "structuring_victim",
+    "shared_control",     "relocated",      "cloud_desktop",
+    "crypto_payout",      "cohort",         "review_sweep",
+    "hiring_team"};
 
 const char *gen_world_pop_name(int pop)
 {
@@ -91,6 +101,11 @@ static int world_cc_index(const char *cc)
         if (strcmp(gen_geo_country_at(i)->cc, cc) == 0)
             return (int)i;
     return 0;
+}
+
+int gen_world_cc_index(const char *cc)
+{
+    return world_cc_index(cc);
 }
 
 static int world_pick_cc(gen_rng *r, const world_weight *t)
@@ -120,7 +135,7 @@ static uint16_t world_pick_block(gen_rng *r, int c, int kind)
     return (uint16_t)gen_geo_find(cc, kind, gen_rng_below(r, (uint32_t)n));
 }
 
-static int world_popcount(uint32_t x)
+static int world_popcount(uint64_t x)
 {
     int n = 0;
     for (; x; x &= x - 1)
@@ -202,6 +217,8 @@ static void world_base(gen_world *w, uint32_t i, int pop, int role, int cc, gen_
         a->created = (int32_t)gen_rng_below(r, w->o->days / 2 + 1);
     w->pop_count[pop]++;
 }
+
+#define WORLD_COV_DRAWS 27
 
 static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *err, size_t errlen)
 {
@@ -314,8 +331,10 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
         }
         /* Members. */
         uint32_t per = (g->n + g->nop - 1) / g->nop;
-        double cov[GEN_B_COUNT];
-        for (int b = 0; b < GEN_B_COUNT; b++)
+        /* One coverage draw per behaviour of the simulator's first version (27), so that a
+         * seed keeps its world when behaviours are added. */
+        double cov[WORLD_COV_DRAWS];
+        for (int b = 0; b < WORLD_COV_DRAWS; b++)
             cov[b] = o->coverage + (1.0 - o->coverage) * gen_rng_unit(&r);
         for (uint32_t j = 0; j < g->n; j++) {
             uint32_t i = g->first + j;
@@ -333,17 +352,17 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
                 if ((g->behav & GEN_BIT(b)) && gen_rng_chance(&r, cov[b]))
                     a->behav |= GEN_BIT(b);
             }
-            const uint32_t access = GEN_BIT(GEN_B_OPERATOR_ABROAD) | GEN_BIT(GEN_B_ANON_NETWORK) |
+            const uint64_t access = GEN_BIT(GEN_B_OPERATOR_ABROAD) | GEN_BIT(GEN_B_ANON_NETWORK) |
                                     GEN_BIT(GEN_B_LAPTOP_FARM);
             if (!(a->behav & access)) {
-                uint32_t avail = g->behav & access;
+                uint64_t avail = g->behav & access;
                 for (int guard = 0; guard < 16 && !(a->behav & access); guard++) {
                     int b = (int)gen_rng_below(&r, 3);
                     if (avail & GEN_BIT(b))
                         a->behav |= GEN_BIT(b);
                 }
                 if (!(a->behav & access))
-                    a->behav |= avail & (0u - avail); /* lowest available channel */
+                    a->behav |= avail & (0ull - avail); /* lowest available channel */
             }
             /* A shared device needs a second account on it. */
             uint32_t op_members = (j / per + 1) * per <= g->n ? per : g->n - (j / per) * per;
@@ -400,11 +419,15 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
 }
 
 /* Lays out count accounts of a grouped population starting at *next, in groups of
- * [gmin, gmax] members sharing a country (and an office IP for offices and agencies). */
+ * [gmin, gmax] members sharing a country and the population's shared infrastructure: an
+ * office IP (offices, agencies, hiring teams), a home IP, laptop and payout account
+ * (shared-control groups), a cloud-desktop gateway in a hosting network (cloud desktops),
+ * a campus IP and a course start (cohorts). */
 static void world_groups(gen_world *w, uint32_t *next, uint32_t count, int pop, uint32_t gmin,
                          uint32_t gmax, const world_weight *cct, gen_rng *r)
 {
     uint32_t end = *next + count;
+    int role = pop == GEN_POP_HIRING_TEAM;
     while (*next < end) {
         uint32_t sz = gen_rng_range(r, gmin, gmax);
         if (sz > end - *next)
@@ -414,15 +437,25 @@ static void world_groups(gen_world *w, uint32_t *next, uint32_t count, int pop, 
         g->n = sz;
         g->pop = (uint8_t)pop;
         g->cc = (uint8_t)world_pick_cc(r, cct);
-        g->blk = world_pick_block(r, g->cc, GEN_GEO_RES);
+        g->blk = world_pick_block(r, g->cc, pop == GEN_POP_CLOUD_DESKTOP ? GEN_GEO_HOST
+                                                                         : GEN_GEO_RES);
         g->ip = gen_geo_addr(gen_geo_block_at(g->blk), gen_rng_next(r));
         g->dest = gen_rng_mix(w->o->seed ^ 0x67646573ull, w->ngroups) & 0xffffffffffffffull;
-        g->remote = pop == GEN_POP_OFFICE && gen_rng_chance(r, 0.1);
+        g->remote = (pop == GEN_POP_OFFICE && gen_rng_chance(r, 0.1)) ||
+                    pop == GEN_POP_CLOUD_DESKTOP;
+        if (pop == GEN_POP_SHARED_CONTROL)
+            g->device = gen_rng_mix(w->o->seed ^ 0x73636c6170ull, w->ngroups) & 0xffffffffffffffull;
+        if (pop == GEN_POP_COHORT)
+            g->day0 = (int32_t)gen_rng_range(r, 0, w->o->days / 2 + 20) - 20;
+        if (pop == GEN_POP_HIRING_TEAM)
+            g->nfav = gen_rng_range(r, 5, 15);
         for (uint32_t j = 0; j < sz; j++) {
             uint32_t i = *next + j;
-            world_base(w, i, pop, 0, g->cc, r);
+            world_base(w, i, pop, role, g->cc, r);
             w->acct[i].group = w->ngroups;
             w->acct[i].isp = world_pick_block(r, g->cc, GEN_GEO_RES);
+            if (pop == GEN_POP_COHORT)
+                w->acct[i].created = g->day0 + (int32_t)gen_rng_below(r, 4);
         }
         w->ngroups++;
         *next += sz;
@@ -450,7 +483,7 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
     w->t0 = o->start_day * 86400;
     w->acct = world_calloc(w->n, sizeof *w->acct);
     /* A group has at least one member, so there are never more groups than accounts. */
-    w->groups = world_calloc(w->nf, sizeof *w->groups);
+    w->groups = world_calloc(w->n, sizeof *w->groups);
 
     uint32_t next_f = 0, next_c = w->nf;
     if (world_rings(w, &next_f, &next_c, err, errlen) != 0)
@@ -460,9 +493,21 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
 
     /* Benign freelancers. */
     uint32_t nb = w->nf - next_f;
-    const double share[] = {
-        0,           o->p_cgnat,     o->p_office,       o->p_household, o->p_vpn, o->p_traveller,
-        o->p_agency, o->p_overnight, o->p_heavy_bidder, o->p_milestone};
+    const double share[] = {0,
+                            o->p_cgnat,
+                            o->p_office,
+                            o->p_household,
+                            o->p_vpn,
+                            o->p_traveller,
+                            o->p_agency,
+                            o->p_overnight,
+                            o->p_heavy_bidder,
+                            o->p_milestone,
+                            o->p_shared_control,
+                            o->p_relocator,
+                            o->p_cloud_desktop,
+                            o->p_crypto_payee,
+                            o->p_cohort};
     uint32_t cnt[GEN_POP_RING] = {0};
     uint64_t used = 0;
     for (int p = 1; p < GEN_POP_RING; p++) {
@@ -479,15 +524,20 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
     uint32_t nbc = w->n - next_c;
     uint32_t n_ent = (uint32_t)(o->p_enterprise * nbc + 0.5);
     uint32_t n_msc = (uint32_t)(o->p_milestone_client * nbc + 0.5);
-    if (cnt[GEN_POP_MILESTONE] && !n_msc)
+    uint32_t n_rsw = (uint32_t)(o->p_review_sweep * nbc + 0.5);
+    uint32_t n_team = (uint32_t)(o->p_hiring_team * nbc + 0.5);
+    if ((cnt[GEN_POP_MILESTONE] || (cnt[GEN_POP_SHARED_CONTROL] && o->shared_milestone > 0)) &&
+        !n_msc)
         n_msc = 1;
-    if ((uint64_t)n_ent + n_msc + 1 > nbc) {
+    if ((uint64_t)n_ent + n_msc + n_rsw + n_team + 1 > nbc) {
         snprintf(err, errlen, "too few clients for the client populations (need more than %u)",
-                 n_ent + n_msc);
+                 n_ent + n_msc + n_rsw + n_team);
         goto cleanup;
     }
     uint32_t msc_first = next_c + n_ent;
-    uint32_t ord_client_first = msc_first + n_msc;
+    uint32_t rsw_first = msc_first + n_msc;
+    uint32_t team_first = rsw_first + n_rsw;
+    uint32_t ord_client_first = team_first + n_team;
 
     gen_rng_seed(&r, o->seed, 0x62656e69676eull, 0);
     for (int p = 0; p < GEN_POP_RING; p++) {
@@ -502,6 +552,24 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
             break;
         case GEN_POP_AGENCY:
             world_groups(w, &next_f, cnt[p], p, o->agency_min, o->agency_max, world_agency_cc, &r);
+            break;
+        case GEN_POP_SHARED_CONTROL: {
+            uint32_t g0 = w->ngroups;
+            world_groups(w, &next_f, cnt[p], p, o->shared_min, o->shared_max,
+                         world_freelancer_cc, &r);
+            /* Class 3 look-alike: a member paid by an honest client in many milestones. */
+            for (uint32_t k = g0; k < w->ngroups; k++)
+                if (n_msc && gen_rng_chance(&r, o->shared_milestone))
+                    w->acct[w->groups[k].first + gen_rng_below(&r, w->groups[k].n)].peer =
+                        msc_first + gen_rng_below(&r, n_msc);
+            break;
+        }
+        case GEN_POP_CLOUD_DESKTOP:
+            world_groups(w, &next_f, cnt[p], p, o->cloud_min, o->cloud_max, world_vpn_cc, &r);
+            break;
+        case GEN_POP_COHORT:
+            world_groups(w, &next_f, cnt[p], p, o->cohort_min, o->cohort_max,
+                         world_freelancer_cc, &r);
             break;
         default:
             for (uint32_t j = 0; j < cnt[p]; j++, next_f++) {
@@ -535,16 +603,40 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
                     a->created = (int32_t)gen_rng_range(&r, 0, o->days / 2 + 20) - 20;
                 if (p == GEN_POP_MILESTONE)
                     a->peer = msc_first + j % n_msc;
+                if (p == GEN_POP_RELOCATOR) {
+                    int d = world_pick_cc(&r, world_travel_cc);
+                    for (int g = 0; g < 8 && d == cc; g++)
+                        d = world_pick_cc(&r, world_travel_cc);
+                    if (d == cc)
+                        d = world_cc_index(cc == world_cc_index("US") ? "GB" : "US");
+                    a->peer = (uint32_t)d;
+                    a->alt = world_pick_block(&r, d, GEN_GEO_RES);
+                    /* Moved before the window (everything from the new country) or
+                     * during it. */
+                    a->trip = (int32_t)gen_rng_range(&r, 0, o->days + 25) - 30;
+                    if (a->created > a->trip - 1)
+                        a->created = a->trip - 1 < 0 ? a->trip - 1 : 0;
+                }
             }
         }
     }
     /* Client populations. */
     for (uint32_t i = next_c; i < w->n; i++) {
-        int p = i < msc_first          ? GEN_POP_ENTERPRISE
-                : i < ord_client_first ? GEN_POP_MILESTONE_CLIENT
-                                       : GEN_POP_CLIENT;
+        if (i == team_first && n_team) {
+            uint32_t nx = team_first;
+            world_groups(w, &nx, n_team, GEN_POP_HIRING_TEAM, o->team_min, o->team_max,
+                         world_client_cc, &r);
+            i = nx - 1;
+            continue;
+        }
+        int p = i < msc_first    ? GEN_POP_ENTERPRISE
+                : i < rsw_first  ? GEN_POP_MILESTONE_CLIENT
+                : i < team_first ? GEN_POP_REVIEW_SWEEP
+                                 : GEN_POP_CLIENT;
         world_base(w, i, p, 1, world_pick_cc(&r, world_client_cc), &r);
         if (p == GEN_POP_ENTERPRISE)
+            w->acct[i].created = -(int32_t)gen_rng_range(&r, 365, 3000);
+        if (p == GEN_POP_REVIEW_SWEEP) /* long-standing customers */
             w->acct[i].created = -(int32_t)gen_rng_range(&r, 365, 3000);
     }
     /* Victims of structured charges: ordinary clients. */

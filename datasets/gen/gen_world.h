@@ -31,10 +31,17 @@ enum gen_pop {
     GEN_POP_OVERNIGHT,
     GEN_POP_HEAVY_BIDDER,
     GEN_POP_MILESTONE,
+    GEN_POP_SHARED_CONTROL,
+    GEN_POP_RELOCATOR,
+    GEN_POP_CLOUD_DESKTOP,
+    GEN_POP_CRYPTO_PAYEE,
+    GEN_POP_COHORT,
     GEN_POP_RING,
     GEN_POP_CLIENT,
     GEN_POP_ENTERPRISE,
     GEN_POP_MILESTONE_CLIENT,
+    GEN_POP_REVIEW_SWEEP,
+    GEN_POP_HIRING_TEAM,
     GEN_POP_SHILL,
     GEN_POP_COUNT
 };
@@ -69,9 +76,16 @@ enum gen_behav {
     GEN_B_QUARTER_END_BURST,
     GEN_B_REMOTE_DESKTOP,
     GEN_B_STRUCTURING_VICTIM,
+    GEN_B_SHARED_CONTROL,
+    GEN_B_RELOCATED,
+    GEN_B_CLOUD_DESKTOP,
+    GEN_B_CRYPTO_PAYOUT,
+    GEN_B_COHORT,
+    GEN_B_REVIEW_SWEEP,
+    GEN_B_HIRING_TEAM,
     GEN_B_COUNT
 };
-#define GEN_BIT(b) (1u << (b))
+#define GEN_BIT(b) (1ull << (b))
 
 /* Access channels of a ring member (bits of gen_acct.chan). */
 enum { GEN_CH_ABROAD = 1, GEN_CH_VPS = 2, GEN_CH_VPN = 4, GEN_CH_FARM = 8 };
@@ -80,14 +94,16 @@ typedef struct gen_acct {
     uint32_t pub;      /* public id number; the id string is "u%08x" */
     uint32_t group;    /* office/household/agency group, or ring for members and shills */
     uint32_t op;       /* ring operator of a member, or GEN_NONE */
-    uint32_t peer;     /* milestone freelancer: its client; traveller: destination country;
-                        * laptop-farm member: its farm line */
-    uint32_t behav;    /* GEN_B_* bits: planted, then updated with what the events exhibit */
+    uint32_t peer;     /* milestone freelancer (or shared-control member paid in
+                        * milestones): its client; traveller, relocator: destination
+                        * country; laptop-farm member: its farm line */
+    uint64_t behav;    /* GEN_B_* bits: planted, then updated with what the events exhibit */
     int32_t created;   /* day of account creation, relative to the first simulated day */
-    int32_t trip;      /* traveller: first day abroad */
+    int32_t trip;      /* traveller: first day abroad; relocator: day of the move */
     uint16_t isp;      /* residential block (gen_geo index) */
     uint16_t mob;      /* mobile block */
     uint16_t vpn;      /* hosting block of the VPN provider used */
+    uint16_t alt;      /* relocator: residential block in the new country */
     uint8_t pop, role; /* enum gen_pop; 0 freelancer, 1 client */
     uint8_t cc;        /* claimed country (gen_geo country index) */
     uint8_t loc;       /* country the person actually sits in */
@@ -99,11 +115,16 @@ typedef struct gen_acct {
 
 typedef struct gen_group {
     uint32_t first, n; /* account index range */
-    uint32_t ip;       /* office IP (office, agency) */
+    uint32_t ip;       /* office IP (office, agency, hiring team), campus IP (cohort),
+                        * cloud-desktop gateway (cloud desktop) */
     uint16_t blk;      /* block of that IP */
     uint8_t pop, cc;
-    uint64_t dest; /* agency payout account */
-    int remote;    /* office exposes remote desktop */
+    uint64_t dest;     /* agency / shared-control payout account; hiring team's card */
+    uint64_t device;   /* shared-control laptop */
+    int remote;        /* office exposes remote desktop */
+    int32_t day0;      /* cohort: first day of the course */
+    uint32_t fav, nfav; /* hiring team: its favourite freelancers [fav, fav + nfav) of the
+                         * freelancer index, picked at random */
 } gen_group;
 
 typedef struct gen_op {
@@ -125,7 +146,7 @@ typedef struct gen_ring {
     uint32_t first, n; /* member freelancers */
     uint32_t shill_first, nshill;
     uint32_t op_first, nop;
-    uint32_t behav; /* ring-level behaviours (GEN_B_* bits) */
+    uint64_t behav; /* ring-level behaviours (GEN_B_* bits) */
     uint32_t farm_ip[GEN_RING_MAX_FARM];
     uint16_t farm_blk[GEN_RING_MAX_FARM];
     uint32_t nfarm;
@@ -174,7 +195,8 @@ uint64_t gen_world_device(const gen_world *w, uint32_t i, uint32_t k);
 /* Own payout destination / payment instrument id number of account i. */
 uint64_t gen_world_dest(const gen_world *w, uint32_t i);
 
-/* Country code of gen_geo country index c. */
+/* Country code of gen_geo country index c, and the index of a code (0 when unknown). */
 const char *gen_world_cc(int c);
+int gen_world_cc_index(const char *cc);
 
 #endif
