@@ -93,13 +93,55 @@ static double window_of(int64_t lo, int64_t hi)
     return w < 86400 ? 86400 : w;
 }
 
+/* Accounts one actor rated (or hired) together, and which of them are tied:
+ * by infrastructure to the actor, or to another account of the group. */
+typedef struct {
+    uint32_t *who;
+    uint8_t *tied;
+    size_t n, cap;
+} subject_set;
+
+/* Compares pairs only among the first this many of a group: a ring's members are tied to
+ * several of each other, so a sample finds them, and the cost stays bounded. */
+#define TIE_SAMPLE 256
+
+static void subjects_push(subject_set *s, uint32_t who)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->who = xreallocarray(s->who, s->cap, sizeof *s->who);
+        s->tied = xreallocarray(s->tied, s->cap, 1);
+    }
+    s->who[s->n] = who;
+    s->tied[s->n++] = 0;
+}
+
+/* Marks the tied subjects of actor (GRAPH_NONE: ties among subjects only). Returns how
+ * many are tied. O(n + min(n, TIE_SAMPLE)^2) tie queries. */
+static size_t subjects_tie(subject_set *s, uint32_t actor, behav_tie_fn tied, void *ctx)
+{
+    size_t m = s->n < TIE_SAMPLE ? s->n : TIE_SAMPLE, ntied = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (actor != GRAPH_NONE && tied(ctx, actor, s->who[i]))
+            s->tied[i] = 1;
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = i + 1; j < m; j++)
+            if ((!s->tied[i] || !s->tied[j]) && tied(ctx, s->who[i], s->who[j]))
+                s->tied[i] = s->tied[j] = 1;
+    for (size_t i = 0; i < s->n; i++)
+        ntied += s->tied[i];
+    return ntied;
+}
+
 typedef struct {
     const detect_params *p;
     acct_flags *fl;
     behav_link_fn link;
+    behav_tie_fn tied;
     void *ctx;
     behav_stats *st;
     distinct_counter *dc;
+    subject_set subj;
     uint32_t owner; /* the client (ratings, hires) */
     int kind;       /* BURST_* */
 } hit_ctx;
@@ -109,10 +151,23 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
 {
     hit_ctx *h = vctx;
     h->dc->stamp++;
+    h->subj.n = 0;
+    for (size_t k = first; k <= last; k++) {
+        uint32_t w = t->who[k];
+        if (h->dc->seen[w] == h->dc->stamp)
+            continue;
+        h->dc->seen[w] = h->dc->stamp;
+        subjects_push(&h->subj, w);
+    }
+    int client = h->kind == BURST_RATINGS || h->kind == BURST_HIRES;
+    size_t ntied = client ? subjects_tie(&h->subj, h->owner, h->tied, h->ctx) : 0;
     switch (h->kind) {
     case BURST_RATINGS:
         h->st->rating_bursts++;
-        flags_raise(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
+        if (ntied)
+            flags_raise(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
+        else
+            flags_raise_weak(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
         break;
     case BURST_HIRES:
         h->st->hire_bursts++;
@@ -124,18 +179,19 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
         h->st->ip_onboarding_bursts++;
         break;
     }
-    if (h->kind == BURST_RATINGS || h->kind == BURST_HIRES)
+    if (client)
         h->fl[h->owner].bursts[h->kind]++;
-    for (size_t k = first; k <= last; k++) {
-        uint32_t w = t->who[k];
-        if (h->dc->seen[w] == h->dc->stamp)
-            continue;
-        h->dc->seen[w] = h->dc->stamp;
-        if (h->kind == BURST_RATINGS)
-            flags_raise(&h->fl[w], FLAG_RATING_BURST, 1);
-        if (h->kind == BURST_RATINGS || h->kind == BURST_HIRES) {
-            /* the client is linked to whom it rated or hired */
-            if (h->p->w_burst > 0)
+    for (size_t k = 0; k < h->subj.n; k++) {
+        uint32_t w = h->subj.who[k];
+        if (h->kind == BURST_RATINGS) {
+            if (h->subj.tied[k])
+                flags_raise(&h->fl[w], FLAG_RATING_BURST, 1);
+            else
+                flags_raise_weak(&h->fl[w], FLAG_RATING_BURST, 1);
+        }
+        if (client) {
+            /* The client is linked to whom it rated or hired, when they are tied. */
+            if (h->p->w_burst > 0 && h->subj.tied[k])
                 h->link(h->ctx, h->owner, w, h->p->w_burst / sqrt((double)distinct));
         } else {
             h->fl[w].bursts[h->kind]++;
@@ -150,8 +206,8 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
  * freelancers in two days is. A rating burst flags the client and those it
  * rated; both kinds link the client to them. */
 static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
-                         behav_link_fn link, void *ctx, behav_stats *st, distinct_counter *dc,
-                         char *err, size_t errlen)
+                         behav_link_fn link, behav_tie_fn tied, void *ctx, behav_stats *st,
+                         distinct_counter *dc, char *err, size_t errlen)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     int64_t rlo = INT64_MAX, rhi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
@@ -165,7 +221,7 @@ static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *
     }
     timeline t = {0};
     int rc = 0;
-    hit_ctx h = {p, fl, link, ctx, st, dc, 0, BURST_RATINGS};
+    hit_ctx h = {p, fl, link, tied, ctx, st, dc, {0}, 0, BURST_RATINGS};
     double max_s = p->burst_max_days * 86400.0;
     uint32_t min_d = (uint32_t)p->burst_min_freelancers;
     for (uint32_t c = 0; c < na && rc == 0; c++) {
@@ -192,6 +248,8 @@ static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *
         rc = scan_bursts(&t, window_of(clo, chi), p, max_s, min_d, dc, on_burst, &h, err, errlen);
     }
     tl_free(&t);
+    free(h.subj.who);
+    free(h.subj.tied);
     return rc;
 }
 
@@ -220,7 +278,7 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
     size_t n = 0, cap = 0;
     int rc = 0;
     timeline t = {0};
-    hit_ctx h = {p, fl, NULL, NULL, st, dc, 0, BURST_CHARGES};
+    hit_ctx h = {p, fl, NULL, NULL, NULL, st, dc, {0}, 0, BURST_CHARGES};
     for (int pass = 0; pass < 2 && rc == 0; pass++) {
         n = 0;
         int64_t lo = INT64_MAX, hi = INT64_MIN;
@@ -273,6 +331,8 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
     }
     tl_free(&t);
     free(ev);
+    free(h.subj.who);
+    free(h.subj.tied);
     return rc;
 }
 
@@ -282,8 +342,9 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
  * lockstep_min_clients clients and lockstep_min_freelancers freelancers whose
  * camouflage-resistant density reaches lockstep_min_density. */
 static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-                    void *ctx, behav_stats *st, char *err, size_t errlen)
+                    behav_tie_fn tied, void *ctx, behav_stats *st, char *err, size_t errlen)
 {
+    subject_set subj = {0};
     size_t ne = 0, cap = 0;
     uint32_t *eu = NULL, *eo = NULL;
     for (size_t i = 0; i < g->nedges; i++) {
@@ -320,22 +381,43 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
             bk->density < p->lockstep_min_density)
             continue;
         st->lockstep_blocks++;
-        for (size_t u = 0; u < bk->n_users; u++)
-            flags_raise(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_objects);
+        /* A rated freelancer is tied to the block by infrastructure shared with one of
+         * its clients or with another of its freelancers. */
+        subj.n = 0;
         for (size_t o = 0; o < bk->n_objects; o++)
-            flags_raise(&fl[bk->objects[o]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_users);
+            subjects_push(&subj, bk->objects[o]);
+        size_t ntied = subjects_tie(&subj, GRAPH_NONE, tied, ctx);
+        for (size_t o = 0; o < subj.n; o++)
+            for (size_t u = 0; u < bk->n_users && !subj.tied[o]; u++)
+                if (tied(ctx, bk->users[u], subj.who[o]))
+                    subj.tied[o] = 1, ntied++;
+        for (size_t u = 0; u < bk->n_users; u++) {
+            if (ntied)
+                flags_raise(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_objects);
+            else
+                flags_raise_weak(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP,
+                                 (uint32_t)bk->n_objects);
+        }
+        for (size_t o = 0; o < subj.n; o++) {
+            if (subj.tied[o])
+                flags_raise(&fl[subj.who[o]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_users);
+            else
+                flags_raise_weak(&fl[subj.who[o]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_users);
+        }
         if (p->w_lockstep > 0) {
             double w = p->w_lockstep / sqrt((double)(bk->n_users + bk->n_objects - 1));
             for (size_t u = 0; u < bk->n_users; u++)
-                for (size_t o = 0; o < bk->n_objects; o++)
-                    if (bk->users[u] != bk->objects[o])
-                        link(ctx, bk->users[u], bk->objects[o], w);
+                for (size_t o = 0; o < subj.n; o++)
+                    if (bk->users[u] != subj.who[o] && subj.tied[o])
+                        link(ctx, bk->users[u], subj.who[o], w);
         }
     }
     fraudar_result_free(&fr);
 cleanup:
     free(eu);
     free(eo);
+    free(subj.who);
+    free(subj.tied);
     return rc;
 }
 
@@ -549,7 +631,8 @@ static int u32_cmp(const void *pa, const void *pb)
  * median number of charges per freelancer): a client paying everyone in
  * milestones is not structuring, one charge per hire and 30 to one freelancer
  * is. Flags the freelancer (the client is the victim). */
-static void structuring(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_stats *st)
+static void structuring(const rs_graph *g, const detect_params *p, acct_flags *fl,
+                        behav_tie_fn tied, void *ctx, behav_stats *st)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     pair_charges *pc = NULL;
@@ -595,7 +678,12 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
             if ((double)pc[k].n < p->struct_vs_client * usual)
                 continue;
             st->structuring_pairs++;
-            flags_raise(&fl[pc[k].freelancer], FLAG_STRUCTURED_CHARGES, pc[k].n);
+            /* The charges are the client's doing: they weigh on the freelancer only when
+             * the two are tied by infrastructure too. */
+            if (tied(ctx, c, pc[k].freelancer))
+                flags_raise(&fl[pc[k].freelancer], FLAG_STRUCTURED_CHARGES, pc[k].n);
+            else
+                flags_raise_weak(&fl[pc[k].freelancer], FLAG_STRUCTURED_CHARGES, pc[k].n);
         }
     }
     free(pc);
@@ -603,22 +691,22 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
 }
 
 int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-              void *ctx, behav_stats *st, char *err, size_t errlen)
+              behav_tie_fn tied, void *ctx, behav_stats *st, char *err, size_t errlen)
 {
     memset(st, 0, sizeof *st);
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     distinct_counter dc = {xcalloc(na ? na : 1, sizeof(uint32_t)), 0};
-    int rc = client_bursts(g, p, fl, link, ctx, st, &dc, err, errlen);
+    int rc = client_bursts(g, p, fl, link, tied, ctx, st, &dc, err, errlen);
     if (rc == 0)
         rc = resource_bursts(g, p, fl, st, &dc, err, errlen);
     free(dc.seen);
     if (rc != 0)
         return -1;
-    if (lockstep(g, p, fl, link, ctx, st, err, errlen) != 0)
+    if (lockstep(g, p, fl, link, tied, ctx, st, err, errlen) != 0)
         return -1;
     bid_spam(g, p, fl);
     payouts(g, p, fl);
     self_dealing(g, p, fl, link, ctx, st);
-    structuring(g, p, fl, st);
+    structuring(g, p, fl, tied, ctx, st);
     return 0;
 }

@@ -3,6 +3,15 @@
  * self-dealing and structured charges. Part of ring detection (detect.c):
  * sets flags on accounts and reports client-freelancer links for the
  * projection, so that shill clients join the ring they inflate.
+ *
+ * Corroboration discipline: one actor's behaviour never makes a ring by itself.
+ * A rating burst or lockstep block counts firmly, and links the rater to the
+ * rated, only for rated accounts tied by infrastructure to the rater or to
+ * another account rated with them (a ring's members are; a quarter-end review
+ * sweep of unrelated freelancers is not). Flags an account only receives
+ * (rated in a burst, paid in many instalments) without such a tie are raised
+ * weak (flags_raise_weak), as is a rater's whose rated accounts are tied to
+ * nothing.
  */
 #ifndef RINGSCAN_BEHAV_H
 #define RINGSCAN_BEHAV_H
@@ -12,6 +21,9 @@
 
 /* Receives one projection link a-b of weight w. */
 typedef void (*behav_link_fn)(void *ctx, uint32_t a, uint32_t b, double w);
+/* Whether accounts a and b are tied by shared infrastructure (a projection link of
+ * their own, before any behavioural link). */
+typedef int (*behav_tie_fn)(void *ctx, uint32_t a, uint32_t b);
 
 typedef struct {
     uint64_t rating_bursts, lockstep_blocks, structuring_pairs, self_dealing_pairs;
@@ -23,6 +35,6 @@ typedef struct {
  * (message in err). Cost: O(R log R + B + P + C log C + E log V) for R ratings,
  * B bids, P payouts, C charges and E rating edges. */
 int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-              void *ctx, behav_stats *st, char *err, size_t errlen);
+              behav_tie_fn tied, void *ctx, behav_stats *st, char *err, size_t errlen);
 
 #endif

@@ -27,10 +27,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Behavioural links are held back until behaviour is done, so that the ties it asks
+ * about are infrastructure alone. */
+typedef struct {
+    projection *pm;
+    const detect_params *p;
+    proj_link *held;
+    size_t n, cap;
+} behav_ctx;
+
 static void behav_link(void *ctx, uint32_t a, uint32_t b, double w)
 {
-    if (a != b)
-        projection_add(ctx, a, b, w, 0, 0);
+    behav_ctx *bc = ctx;
+    if (a == b)
+        return;
+    UTIL_GROW(bc->held, bc->cap, bc->n + 1);
+    bc->held[bc->n++] = (proj_link){a, b, w, 0, 0};
+}
+
+static int behav_tied(void *ctx, uint32_t a, uint32_t b)
+{
+    const behav_ctx *bc = ctx;
+    return projection_weight(bc->pm, bc->p, a, b) >= bc->p->min_link;
 }
 
 /* Stage 2: the infrastructure projection and the behavioural flags and
@@ -46,9 +64,13 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
     projection_resources(pm, &ix[2], p->w_dest, p->cap_dest, p->degree_exponent,
                          &st->capped_resources);
     behav_stats bs;
+    behav_ctx bc = {pm, p, NULL, 0, 0};
     double tb = util_now();
-    int rc = behav_run(g, p, out->flags, behav_link, pm, &bs, err, errlen);
+    int rc = behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, err, errlen);
     st->seconds_behaviour = util_now() - tb;
+    for (size_t i = 0; i < bc.n; i++)
+        projection_add(pm, bc.held[i].a, bc.held[i].b, bc.held[i].w, 0, 0);
+    free(bc.held);
     if (rc == 0) {
         st->rating_bursts = bs.rating_bursts;
         st->lockstep_blocks = bs.lockstep_blocks;

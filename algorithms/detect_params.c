@@ -48,6 +48,7 @@ void detect_params_init(detect_params *p)
     p->fw[FLAG_LONG_SESSION] = 0.25;
     p->fw[FLAG_REMOTE_ACCESS] = 0.20; /* seen on an IP only (offices expose RDP too) */
     p->remote_device_weight = 0.40;   /* remote-desktop software on the device itself */
+    p->weak_flag_factor = 0.25;
     p->fw[FLAG_ANON_NETWORK] = 0.35;
     p->fw[FLAG_COUNTRY_MISMATCH] = 0.50;
     p->fw[FLAG_RATING_BURST] = 0.35;
@@ -137,6 +138,8 @@ static const detect_param_desc param_table[] = {
     W(LONG_SESSION, "own-flag weight"),
     W(REMOTE_ACCESS, "own-flag weight when the remote-desktop port is seen on an IP"),
     P(remote_device_weight, 0, 1, "own-flag weight when remote-desktop software is on a device"),
+    P(weak_flag_factor, 0, 1,
+      "share of its weight a weak flag corroborates (received from an actor nothing ties it to)"),
     W(ANON_NETWORK, "own-flag weight"),
     W(COUNTRY_MISMATCH, "own-flag weight"),
     W(RATING_BURST, "own-flag weight"),

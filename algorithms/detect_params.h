@@ -74,6 +74,7 @@ typedef struct {
     /* Corroboration weights of an account's own flags, in [0,1] */
     double fw[FLAG_COUNT];
     double remote_device_weight; /* REMOTE_ACCESS on a device (fw[] is IP-only) */
+    double weak_flag_factor;     /* share of a weak flag's weight that corroborates */
     /* Ring score and decision */
     double ring_strength_scale;     /* internal weight per member for strength 0.63 */
     double ring_prevalence_zero;    /* mean corroboration giving no credit */

@@ -74,6 +74,25 @@ uint64_t projection_pairs(const projection *pm)
     return pm->n;
 }
 
+double projection_weight(const projection *pm, const detect_params *p, uint32_t a, uint32_t b)
+{
+    if (a > b) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    if (!pm->cap || a == b)
+        return 0;
+    uint64_t key = ((uint64_t)a << 32 | b) + 1;
+    size_t i = (size_t)util_mix64(key) & (pm->cap - 1);
+    while (pm->s[i].key && pm->s[i].key != key)
+        i = (i + 1) & (pm->cap - 1);
+    if (!pm->s[i].key)
+        return 0;
+    double wa = pm->s[i].wa < p->anon_pair_cap ? pm->s[i].wa : p->anon_pair_cap;
+    return pm->s[i].w + wa;
+}
+
 typedef struct {
     uint32_t ip, acct;
     int64_t ts;

@@ -38,6 +38,9 @@ void projection_free(projection *pm);
 void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi);
 /* The number of distinct pairs so far. */
 uint64_t projection_pairs(const projection *pm);
+/* The weight of the pair (a, b) as projection_links would report it (0 when absent).
+ * O(1) expected. */
+double projection_weight(const projection *pm, const detect_params *p, uint32_t a, uint32_t b);
 
 /* SHARED_IP flags and the IP part of the projection. Logins are re-sorted by
  * (ip, time); on each IP that is not a mass-shared pool a sliding window finds

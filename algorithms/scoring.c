@@ -62,7 +62,7 @@ static void corroborate(const detect_params *p, uint32_t na, findings *out)
         double keep = 1.0;
         for (int k = 0; k < FLAG_COUNT; k++)
             if (out->flags[a].bits & (1u << k))
-                keep *= 1.0 - p->fw[k];
+                keep *= 1.0 - p->fw[k] * (out->flags[a].weak & (1u << k) ? p->weak_flag_factor : 1);
         if (out->flags[a].remote_device)
             keep *= 1.0 - p->remote_device_weight;
         out->corroboration[a] = 1.0 - keep;

@@ -40,6 +40,9 @@ enum { BURST_RATINGS, BURST_HIRES, BURST_CHARGES, BURST_IP_ACCOUNTS, BURST_KINDS
 /* An account's flags and their evidence counts. */
 typedef struct {
     uint32_t bits;                 /* 1 << flag_code */
+    uint32_t weak;                 /* flags resting only on another account's behaviour, or
+                                    * on a single actor's, that nothing else ties it to (see
+                                    * flags_raise_weak); a subset of bits */
     uint32_t evidence[FLAG_COUNT]; /* supporting events (or resources) per flag */
     uint8_t remote_device;         /* REMOTE_ACCESS seen on one of its devices */
     uint16_t bursts[BURST_KINDS];  /* bursts it took part in (evidence) */
@@ -60,6 +63,20 @@ int flags_table(flag_code f);
 /* Raises f on an account with n more supporting events. */
 static inline void flags_raise(acct_flags *a, flag_code f, uint32_t n)
 {
+    a->bits |= 1u << f;
+    a->weak &= ~(1u << f);
+    a->evidence[f] += n;
+}
+
+/* Raises f as a weak flag: one the account only received from another actor (rated in
+ * someone's burst, paid in someone's instalments) with nothing else tying it to that
+ * actor, or a single actor's behaviour towards accounts that are tied to nothing. It is
+ * shown, but corroborates little. A flag raised firmly too (flags_raise, in any order)
+ * is not weak. */
+static inline void flags_raise_weak(acct_flags *a, flag_code f, uint32_t n)
+{
+    if (!(a->bits & (1u << f)))
+        a->weak |= 1u << f;
     a->bits |= 1u << f;
     a->evidence[f] += n;
 }
