@@ -161,10 +161,15 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
     }
     int client = h->kind == BURST_RATINGS || h->kind == BURST_HIRES;
     size_t ntied = client ? subjects_tie(&h->subj, h->owner, h->tied, h->ctx) : 0;
+    /* Corroborated: two or more of the accounts it hit are tied - the burst fell on a
+     * group, not on strangers. Then the rater is linked to every account it hit (a
+     * ring member that shares nothing but the shills' attention is pulled in); the
+     * flag is firm only on the tied ones. */
+    int corroborated = ntied >= 2;
     switch (h->kind) {
     case BURST_RATINGS:
         h->st->rating_bursts++;
-        if (ntied)
+        if (corroborated)
             flags_raise(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
         else
             flags_raise_weak(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
@@ -190,9 +195,9 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
                 flags_raise_weak(&h->fl[w], FLAG_RATING_BURST, 1);
         }
         if (client) {
-            /* The client is linked to whom it rated or hired, when they are tied. */
-            if (h->p->w_burst > 0 && h->subj.tied[k])
-                h->link(h->ctx, h->owner, w, h->p->w_burst / sqrt((double)distinct));
+            if (h->p->w_burst > 0 && (h->subj.tied[k] || corroborated))
+                h->link(h->ctx, h->owner, w, h->p->w_burst / sqrt((double)distinct),
+                        h->subj.tied[k]);
         } else {
             h->fl[w].bursts[h->kind]++;
         }
@@ -391,8 +396,9 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
             for (size_t u = 0; u < bk->n_users && !subj.tied[o]; u++)
                 if (tied(ctx, bk->users[u], subj.who[o]))
                     subj.tied[o] = 1, ntied++;
+        int corroborated = ntied >= 2; /* as for bursts */
         for (size_t u = 0; u < bk->n_users; u++) {
-            if (ntied)
+            if (corroborated)
                 flags_raise(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_objects);
             else
                 flags_raise_weak(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP,
@@ -408,8 +414,8 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
             double w = p->w_lockstep / sqrt((double)(bk->n_users + bk->n_objects - 1));
             for (size_t u = 0; u < bk->n_users; u++)
                 for (size_t o = 0; o < subj.n; o++)
-                    if (bk->users[u] != subj.who[o] && subj.tied[o])
-                        link(ctx, bk->users[u], subj.who[o], w);
+                    if (bk->users[u] != subj.who[o] && (subj.tied[o] || corroborated))
+                        link(ctx, bk->users[u], subj.who[o], w, subj.tied[o]);
         }
     }
     fraudar_result_free(&fr);
@@ -599,7 +605,7 @@ static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *
         flags_raise(&fl[e->a], FLAG_SELF_DEALING, 1);
         flags_raise(&fl[e->b], FLAG_SELF_DEALING, 1);
         if (p->w_self > 0)
-            link(ctx, e->a, e->b, p->w_self);
+            link(ctx, e->a, e->b, p->w_self, 1);
     }
     free(off);
     free(h);

@@ -5,13 +5,13 @@
  * projection, so that shill clients join the ring they inflate.
  *
  * Corroboration discipline: one actor's behaviour never makes a ring by itself.
- * A rating burst or lockstep block counts firmly, and links the rater to the
- * rated, only for rated accounts tied by infrastructure to the rater or to
- * another account rated with them (a ring's members are; a quarter-end review
- * sweep of unrelated freelancers is not). Flags an account only receives
- * (rated in a burst, paid in many instalments) without such a tie are raised
- * weak (flags_raise_weak), as is a rater's whose rated accounts are tied to
- * nothing.
+ * A rated account is tied when it shares infrastructure with the rater or with
+ * another account rated with it (a ring's members do; the unrelated freelancers
+ * of a quarter-end review sweep do not). A rating burst or lockstep block is
+ * corroborated when two or more of its rated accounts are tied: only then does
+ * it link the rater to the accounts it rated and count firmly for the rater.
+ * Flags an account only receives (rated in a burst, paid in many instalments)
+ * without such a tie are raised weak (flags_raise_weak).
  */
 #ifndef RINGSCAN_BEHAV_H
 #define RINGSCAN_BEHAV_H
@@ -19,8 +19,10 @@
 #include "algorithms/detect_params.h"
 #include "graph/graph.h"
 
-/* Receives one projection link a-b of weight w. */
-typedef void (*behav_link_fn)(void *ctx, uint32_t a, uint32_t b, double w);
+/* Receives one projection link a-b of weight w; tied says whether the account on the
+ * receiving end is tied to the actor (or to the group it hit) by infrastructure. An
+ * untied link attaches an account to a ring only as far as its own flags corroborate. */
+typedef void (*behav_link_fn)(void *ctx, uint32_t a, uint32_t b, double w, int tied);
 /* Whether accounts a and b are tied by shared infrastructure (a projection link of
  * their own, before any behavioural link). */
 typedef int (*behav_tie_fn)(void *ctx, uint32_t a, uint32_t b);

@@ -36,19 +36,21 @@ typedef struct {
     size_t n, cap;
 } behav_ctx;
 
-static void behav_link(void *ctx, uint32_t a, uint32_t b, double w)
+static void behav_link(void *ctx, uint32_t a, uint32_t b, double w, int tied)
 {
     behav_ctx *bc = ctx;
     if (a == b)
         return;
     UTIL_GROW(bc->held, bc->cap, bc->n + 1);
-    bc->held[bc->n++] = (proj_link){a, b, w, 0, 0};
+    /* An untied link is weak, like an ordinary IP's: it attaches only as far as the
+     * account's own flags corroborate (scoring.c). */
+    bc->held[bc->n++] = (proj_link){a, b, w, 0, tied ? 0 : w};
 }
 
 static int behav_tied(void *ctx, uint32_t a, uint32_t b)
 {
     const behav_ctx *bc = ctx;
-    return projection_weight(bc->pm, bc->p, a, b) >= bc->p->min_link;
+    return projection_tied(bc->pm, a, b);
 }
 
 /* Stage 2: the infrastructure projection and the behavioural flags and
@@ -69,7 +71,7 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
     int rc = behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, err, errlen);
     st->seconds_behaviour = util_now() - tb;
     for (size_t i = 0; i < bc.n; i++)
-        projection_add(pm, bc.held[i].a, bc.held[i].b, bc.held[i].w, 0, 0);
+        projection_add(pm, bc.held[i].a, bc.held[i].b, bc.held[i].w, 0, bc.held[i].wi, 0);
     free(bc.held);
     if (rc == 0) {
         st->rating_bursts = bs.rating_bursts;

@@ -14,6 +14,8 @@ typedef struct {
     double w;     /* from devices, destinations and ordinary IPs */
     double wa;    /* from anonymising IPs, capped per pair when read */
     double wi;    /* the part of w from (ordinary) IPs */
+    int tie;      /* the two share a device, a payment destination, or an ordinary IP at
+                     the same hours: infrastructure, not behaviour */
 } pair_slot;
 
 struct projection {
@@ -30,11 +32,12 @@ static void pair_grow(projection *pm)
     for (size_t i = 0; i < old.cap; i++)
         if (old.s[i].key)
             projection_add(pm, (uint32_t)((old.s[i].key - 1) >> 32), (uint32_t)(old.s[i].key - 1),
-                           old.s[i].w, old.s[i].wa, old.s[i].wi);
+                           old.s[i].w, old.s[i].wa, old.s[i].wi, old.s[i].tie);
     free(old.s);
 }
 
-void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi)
+void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi,
+                    int tie)
 {
     if (a > b) {
         uint32_t t = a;
@@ -54,6 +57,7 @@ void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa,
     pm->s[i].w += w;
     pm->s[i].wa += wa;
     pm->s[i].wi += wi;
+    pm->s[i].tie |= tie;
 }
 
 projection *projection_new(void)
@@ -74,7 +78,7 @@ uint64_t projection_pairs(const projection *pm)
     return pm->n;
 }
 
-double projection_weight(const projection *pm, const detect_params *p, uint32_t a, uint32_t b)
+int projection_tied(const projection *pm, uint32_t a, uint32_t b)
 {
     if (a > b) {
         uint32_t t = a;
@@ -87,10 +91,7 @@ double projection_weight(const projection *pm, const detect_params *p, uint32_t 
     size_t i = (size_t)util_mix64(key) & (pm->cap - 1);
     while (pm->s[i].key && pm->s[i].key != key)
         i = (i + 1) & (pm->cap - 1);
-    if (!pm->s[i].key)
-        return 0;
-    double wa = pm->s[i].wa < p->anon_pair_cap ? pm->s[i].wa : p->anon_pair_cap;
-    return pm->s[i].w + wa;
+    return pm->s[i].key ? pm->s[i].tie : 0;
 }
 
 typedef struct {
@@ -180,7 +181,8 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
                     for (uint32_t y = x + 1; y < deg; y++) {
                         double w = base * (conc[x * deg + y] ? 1.0 : p->far_apart_factor);
                         projection_add(pm, ips->m[moff + x].acct, ips->m[moff + y].acct,
-                                       anon ? 0 : w, anon ? w : 0, anon ? 0 : w);
+                                       anon ? 0 : w, anon ? w : 0, anon ? 0 : w,
+                                       !anon && conc[x * deg + y]);
                     }
                 }
             }
@@ -214,7 +216,7 @@ void projection_resources(projection *pm, const res_index *ix, double w, double 
         const res_member *m = ix->m + ix->off[r];
         for (uint32_t x = 0; x < deg; x++)
             for (uint32_t y = x + 1; y < deg; y++)
-                projection_add(pm, m[x].acct, m[y].acct, base, 0, 0);
+                projection_add(pm, m[x].acct, m[y].acct, base, 0, 0, 1);
     }
 }
 

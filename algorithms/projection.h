@@ -24,7 +24,9 @@ typedef struct {
     uint32_t a, b;
     double w;  /* total weight, as Leiden sees it */
     double wa; /* the part from anonymising IPs (already capped per pair) */
-    double wi; /* the part from ordinary IPs */
+    double wi; /* the weak part: from ordinary IPs, and behavioural links to accounts not
+                  tied to the actor; it attaches a member only as far as its own flags
+                  corroborate */
 } proj_link;
 
 /* The pair accumulator. */
@@ -34,13 +36,16 @@ projection *projection_new(void);
 void projection_free(projection *pm);
 /* Adds w (wa of it from anonymising IPs, wi from ordinary IPs; wa is kept
  * apart because it is capped per pair when links are read) to the pair
- * (a, b), a != b in either order. O(1) expected. */
-void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi);
+ * (a, b), a != b in either order; tie marks infrastructure the two share
+ * firmly (see projection_tied). O(1) expected. */
+void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi,
+                    int tie);
 /* The number of distinct pairs so far. */
 uint64_t projection_pairs(const projection *pm);
-/* The weight of the pair (a, b) as projection_links would report it (0 when absent).
- * O(1) expected. */
-double projection_weight(const projection *pm, const detect_params *p, uint32_t a, uint32_t b);
+/* Whether a and b are tied by infrastructure: they share a device or a payment
+ * destination, or were on one ordinary (not anonymising) IP, not a mass-shared pool,
+ * within overlap_window_h of each other. Behavioural links never tie. O(1) expected. */
+int projection_tied(const projection *pm, uint32_t a, uint32_t b);
 
 /* SHARED_IP flags and the IP part of the projection. Logins are re-sorted by
  * (ip, time); on each IP that is not a mass-shared pool a sliding window finds

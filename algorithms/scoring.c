@@ -1,6 +1,7 @@
 /* scoring.c - rings, scores and risk from communities; see scoring.h. */
 #include "algorithms/scoring.h"
 
+#include "algorithms/rules.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -25,6 +26,8 @@ static int acct_label_cmp(const void *pa, const void *pb)
 static int ring_rank_cmp(const void *pa, const void *pb)
 {
     const ring *a = pa, *b = pb;
+    if (a->severity != b->severity)
+        return a->severity < b->severity ? -1 : 1;
     if (a->score != b->score)
         return a->score > b->score ? -1 : 1;
     size_t na = a->nmembers + a->nshills, nb = b->nmembers + b->nshills;
@@ -54,29 +57,54 @@ static int res_cmp(const void *pa, const void *pb)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Own-flag corroboration: the probability-style union of the account's flag
- * weights, 1 - prod(1 - fw[k]). */
+/* An account's own-flag score: the probability-style union of its flags' weights,
+ * 1 - prod(1 - fw[k]); weak flags count weak_flag_factor of their weight, or nothing
+ * when firm_only. */
+static double own_score(const detect_params *p, const acct_flags *f, int firm_only)
+{
+    double keep = 1.0;
+    for (int k = 0; k < FLAG_COUNT; k++) {
+        if (!(f->bits & (1u << k)))
+            continue;
+        int weak = (f->weak >> k) & 1;
+        if (weak && firm_only)
+            continue;
+        keep *= 1.0 - p->fw[k] * (weak ? p->weak_flag_factor : 1);
+    }
+    if (f->remote_device)
+        keep *= 1.0 - p->remote_device_weight;
+    return 1.0 - keep;
+}
+
+/* A ring's core: accounts showing deception, or firm rating collusion, of their own. */
+static int is_core(const acct_flags *f)
+{
+    const uint32_t collusion = (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) |
+                               (1u << FLAG_SELF_DEALING);
+    return flags_deception(f) || (f->bits & ~f->weak & collusion);
+}
+
 static void corroborate(const detect_params *p, uint32_t na, findings *out)
 {
-    for (uint32_t a = 0; a < na; a++) {
-        double keep = 1.0;
-        for (int k = 0; k < FLAG_COUNT; k++)
-            if (out->flags[a].bits & (1u << k))
-                keep *= 1.0 - p->fw[k] * (out->flags[a].weak & (1u << k) ? p->weak_flag_factor : 1);
-        if (out->flags[a].remote_device)
-            keep *= 1.0 - p->remote_device_weight;
-        out->corroboration[a] = 1.0 - keep;
-    }
+    for (uint32_t a = 0; a < na; a++)
+        out->corroboration[a] = own_score(p, &out->flags[a], 0);
 }
 
 /* Per-community totals and per-account attachment from the links inside
  * communities. */
+/* How an account is bound inside its community (bits). */
+enum { BIND_DEVICE = 1, BIND_DEST = 2, BIND_DECEPTIVE = 4 };
+
 typedef struct {
     size_t nc;
     double *cw, *cwa, *csum; /* internal weight, its anonymising part, corroboration sum */
     uint32_t *csize;
     double *attach, *attach_ip; /* per account: internal link weight (non-IP, IP) */
     int32_t *ring_idx;          /* per community: ring index, or -1 */
+    uint8_t *bind;              /* per account: BIND_* */
+    /* per community: the facts ring kinds are decided on (see ring in findings.h) */
+    uint32_t *bound, *bound_deceptive, *families, *colluding_clients, *colluding_freelancers,
+        *controlled;
 } comm_totals;
 
 static void totals_build(comm_totals *t, const proj_link *links, size_t nl, const int32_t *comm,
@@ -91,16 +119,30 @@ static void totals_build(comm_totals *t, const proj_link *links, size_t nl, cons
     t->attach = xcalloc(nalloc, sizeof *t->attach);
     t->attach_ip = xcalloc(nalloc, sizeof *t->attach_ip);
     t->ring_idx = xreallocarray(NULL, nc, sizeof *t->ring_idx);
+    t->bind = xcalloc(nalloc, 1);
+    t->bound = xcalloc(nc, sizeof *t->bound);
+    t->bound_deceptive = xcalloc(nc, sizeof *t->bound_deceptive);
+    t->families = xcalloc(nc, sizeof *t->families);
+    t->colluding_clients = xcalloc(nc, sizeof *t->colluding_clients);
+    t->colluding_freelancers = xcalloc(nc, sizeof *t->colluding_freelancers);
+    t->controlled = xcalloc(nc, sizeof *t->controlled);
     for (size_t i = 0; i < nl; i++) {
         const proj_link *l = &links[i];
         if (comm[l->a] != comm[l->b] || comm[l->a] < 0)
             continue;
         t->cw[comm[l->a]] += l->w;
         t->cwa[comm[l->a]] += l->wa;
-        t->attach[l->a] += l->w - l->wi;
-        t->attach[l->b] += l->w - l->wi;
-        t->attach_ip[l->a] += l->wi;
-        t->attach_ip[l->b] += l->wi;
+        /* Attachment counts links to the ring's core only (accounts that deceive or
+         * collude): an agency or a household Leiden put beside a ring is tied to its
+         * own members, not to the ring. */
+        if (is_core(&out->flags[l->b])) {
+            t->attach[l->a] += l->w - l->wi;
+            t->attach_ip[l->a] += l->wi;
+        }
+        if (is_core(&out->flags[l->a])) {
+            t->attach[l->b] += l->w - l->wi;
+            t->attach_ip[l->b] += l->wi;
+        }
     }
     for (uint32_t a = 0; a < na; a++) {
         if (comm[a] < 0)
@@ -119,10 +161,163 @@ static void totals_free(comm_totals *t)
     free(t->attach);
     free(t->attach_ip);
     free(t->ring_idx);
+    free(t->bind);
+    free(t->bound);
+    free(t->bound_deceptive);
+    free(t->families);
+    free(t->colluding_clients);
+    free(t->colluding_freelancers);
+    free(t->controlled);
 }
 
-/* Scores every community of two or more accounts and keeps those reaching
- * ring_min_score as ring candidates (t->ring_idx). */
+typedef struct {
+    uint32_t comm, acct;
+} comm_user;
+
+static int comm_user_cmp(const void *pa, const void *pb)
+{
+    const comm_user *a = pa, *b = pb;
+    if (a->comm != b->comm)
+        return a->comm < b->comm ? -1 : 1;
+    return a->acct < b->acct ? -1 : a->acct > b->acct;
+}
+
+/* Resources observed with a remote-desktop port (per id of type t). */
+static uint8_t *remote_resources(const rs_graph *g, const detect_params *p, node_type t)
+{
+    uint8_t *rem = xcalloc((size_t)graph_count(g, t) + 1, 1);
+    for (size_t i = 0; i < g->ports.n; i++) {
+        const port_ev *e = &g->ports.v[i];
+        uint32_t id = t == NODE_IP ? e->ip : e->device;
+        if (id != GRAPH_NONE && rules_remote_port(p, e->port))
+            rem[id] = 1;
+    }
+    return rem;
+}
+
+/* Whether resource r of type t, used by the n community members u[0..n), binds them
+ * deceptively: a payout account in a high-risk country at least two of them do not
+ * claim; an IP in a country at least two of them do not claim (an operator's line
+ * abroad); a device, or an IP, with remote-desktop exposure where at least two of them
+ * run remote-desktop software (a laptop farm). */
+static int binds_deceptively(const rs_graph *g, const detect_params *p, node_type t, uint32_t r,
+                             const comm_user *u, size_t n, const uint8_t *rem,
+                             const findings *out)
+{
+    uint32_t away = 0, remote = 0;
+    const char *cc = t == NODE_IP ? g->ip[r].country : t == NODE_DEST ? g->dest[r].country : "";
+    for (size_t k = 0; k < n; k++) {
+        const char *claim = g->acct[u[k].acct].country;
+        if (t == NODE_DEST)
+            away += rules_high_risk_payout(p, cc, claim);
+        else if (t == NODE_IP)
+            away += cc[0] && claim[0] && strcmp(cc, claim) != 0;
+        remote += out->flags[u[k].acct].remote_device;
+    }
+    return away >= 2 || (rem && rem[r] && remote >= 2);
+}
+
+/* Marks, per account, how shared resources bind it inside its community (t->bind): one
+ * pass over every resource's users grouped by community. Anonymising IPs bind nobody
+ * (strangers share VPN exits). */
+static void bind_accounts(const rs_graph *g, const detect_params *p, const res_index ix[3],
+                          const int32_t *comm, const findings *out, comm_totals *t)
+{
+    static const node_type types[3] = {NODE_IP, NODE_DEVICE, NODE_DEST};
+    comm_user *u = NULL;
+    size_t ucap = 0;
+    for (int k = 0; k < 3; k++) {
+        uint8_t *rem = types[k] == NODE_DEST ? NULL : remote_resources(g, p, types[k]);
+        for (uint32_t r = 0; r < ix[k].nres; r++) {
+            if (types[k] == NODE_IP && rules_anon_ip(p, &g->ip[r]))
+                continue;
+            size_t n = 0;
+            for (size_t j = ix[k].off[r]; j < ix[k].off[r + 1]; j++) {
+                uint32_t a = ix[k].m[j].acct;
+                if (comm[a] < 0)
+                    continue;
+                UTIL_GROW(u, ucap, n + 1);
+                u[n++] = (comm_user){(uint32_t)comm[a], a};
+            }
+            if (n < 2)
+                continue;
+            qsort(u, n, sizeof *u, comm_user_cmp);
+            for (size_t i = 0; i < n;) {
+                size_t j = i;
+                while (j < n && u[j].comm == u[i].comm)
+                    j++;
+                if (j - i >= 2) {
+                    uint8_t bits = types[k] == NODE_DEVICE ? BIND_DEVICE
+                                   : types[k] == NODE_DEST ? BIND_DEST
+                                                           : 0;
+                    if (binds_deceptively(g, p, types[k], r, u + i, j - i, rem, out))
+                        bits |= BIND_DECEPTIVE;
+                    for (size_t q = i; q < j; q++)
+                        t->bind[u[q].acct] |= bits;
+                }
+                i = j;
+            }
+        }
+        free(rem);
+    }
+    free(u);
+}
+
+/* Per community: bound accounts, how many of them deceive and in which families,
+ * accounts with firm rating collusion, accounts sharing both a device and a payment
+ * destination. */
+static void kind_facts(const rs_graph *g, const int32_t *comm, uint32_t na, const findings *out,
+                       comm_totals *t)
+{
+    const uint32_t collusion = (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) |
+                               (1u << FLAG_SELF_DEALING);
+    for (uint32_t a = 0; a < na; a++) {
+        int32_t c = comm[a];
+        if (c < 0)
+            continue;
+        uint32_t dec = flags_deception(&out->flags[a]);
+        if (t->bind[a]) {
+            t->bound[c]++;
+            if (dec) {
+                t->bound_deceptive[c]++;
+                t->families[c] |= dec;
+            }
+        }
+        if ((t->bind[a] & (BIND_DEVICE | BIND_DEST)) == (BIND_DEVICE | BIND_DEST))
+            t->controlled[c]++;
+        if (out->flags[a].bits & ~out->flags[a].weak & collusion) {
+            if (g->acct[a].role == ROLE_CLIENT)
+                t->colluding_clients[c]++;
+            else
+                t->colluding_freelancers[c]++;
+        }
+    }
+}
+
+/* The kind of community c scoring `score` (docs/detection.md, "Ring kinds"), or -1
+ * when it is not reported:
+ *   proxy_ring      scores ring_min_score, and at least two, and at least two thirds, of
+ *                   its accounts bound by control or deceptive infrastructure show
+ *                   deception of their own;
+ *   rating_ring     scores ring_min_score, and a client and two freelancers in it carry
+ *                   firm rating-collusion flags (tied raters and rated);
+ *   shared_control  otherwise, when at least two of its accounts share both a device and
+ *                   a payment destination. */
+static int community_kind(const detect_params *p, const comm_totals *t, size_t c, double score)
+{
+    uint32_t nb = t->bound[c], nbd = t->bound_deceptive[c];
+    if (score >= p->ring_min_score && nbd >= 2 && 3 * nbd >= 2 * nb)
+        return RING_KIND_PROXY;
+    if (score >= p->ring_min_score && t->colluding_clients[c] >= 1 &&
+        t->colluding_freelancers[c] >= 2)
+        return RING_KIND_RATING;
+    if (t->controlled[c] >= 2)
+        return RING_KIND_SHARED_CONTROL;
+    return -1;
+}
+
+/* Scores every community of two or more accounts and keeps those with a kind as ring
+ * candidates (t->ring_idx). */
 static void score_communities(const detect_params *p, comm_totals *t, findings *out)
 {
     size_t rcap = 0;
@@ -143,11 +338,18 @@ static void score_communities(const detect_params *p, comm_totals *t, findings *
             span > 0 ? (prev - p->ring_prevalence_zero) / span : prev >= p->ring_prevalence_full;
         credit = credit < 0 ? 0 : credit > 1 ? 1 : credit;
         double score = strength * credit;
-        if (score < p->ring_min_score)
+        int kind = community_kind(p, t, c, score);
+        if (kind < 0)
             continue;
         UTIL_GROW(out->rings, rcap, out->nrings + 1);
         ring *rg = &out->rings[out->nrings];
         memset(rg, 0, sizeof *rg);
+        rg->kind = (ring_kind)kind;
+        rg->bound = t->bound[c];
+        rg->bound_deceptive = t->bound_deceptive[c];
+        rg->families = t->families[c];
+        rg->colluding = t->colluding_clients[c] + t->colluding_freelancers[c];
+        rg->controlled = t->controlled[c];
         rg->score = score;
         rg->strength = strength;
         rg->prevalence = prev;
@@ -159,6 +361,12 @@ static void score_communities(const detect_params *p, comm_totals *t, findings *
     }
 }
 
+/* Proxy and rating rings pass their score on to their members. */
+static int inherits(const findings *out, int32_t r)
+{
+    return r >= 0 && out->rings[r].kind != RING_KIND_SHARED_CONTROL;
+}
+
 /* Risk: own flags, plus the community's ring score as far as the account is
  * attached to it; flagged = risk >= threshold. */
 static void assign_risk(const detect_params *p, const int32_t *comm, uint32_t na,
@@ -167,13 +375,15 @@ static void assign_risk(const detect_params *p, const int32_t *comm, uint32_t na
     for (uint32_t a = 0; a < na; a++) {
         int32_t r = comm[a] >= 0 ? t->ring_idx[comm[a]] : -1;
         double own = p->own_weight * out->corroboration[a];
-        if (r >= 0) {
+        if (inherits(out, r)) {
             /* A member inherits the ring score in proportion to how firmly
              * it is attached: an account pulled in by one weak link (an ISP
              * address reassigned months later) gets little of it, and shared
-             * IPs attach it only as far as its own flags corroborate
-             * (strangers on a VPN exit a ring also uses share nothing else). */
-            double ipc = out->corroboration[a] / p->ip_attach_corroboration;
+             * IPs and behaviour it only received (a shill's rating) attach it
+             * only as far as its own firm flags corroborate (strangers on a VPN
+             * exit a ring also uses share nothing else; an honest freelancer a
+             * shill hired for camouflage did nothing). */
+            double ipc = own_score(p, &out->flags[a], 1) / p->ip_attach_corroboration;
             double eff = t->attach[a] + t->attach_ip[a] * (ipc < 1 ? ipc : 1);
             double att = 1.0 - exp(-eff / p->attach_scale);
             out->risk[a] = 1.0 - (1.0 - own) * (1.0 - out->rings[r].score * att);
@@ -184,14 +394,34 @@ static void assign_risk(const detect_params *p, const int32_t *comm, uint32_t na
     }
 }
 
-/* A ring lists the community's flagged accounts; one with fewer than two is
- * not a ring. Renumbers the survivors and t->ring_idx. */
+/* Whether account a is listed in its community's ring r: a proxy or rating ring lists
+ * the community's flagged accounts; a shared-control cluster the accounts sharing both a
+ * device and a payment destination. */
+static int listed_in(const findings *out, const comm_totals *t, int32_t r, uint32_t a)
+{
+    if (r < 0)
+        return 0;
+    if (out->rings[r].kind == RING_KIND_SHARED_CONTROL)
+        return (t->bind[a] & (BIND_DEVICE | BIND_DEST)) == (BIND_DEVICE | BIND_DEST);
+    return out->flagged[a];
+}
+
+/* A ring with fewer than two listed accounts is not one; a proxy or rating ring with
+ * fewer than two flagged accounts may still be a shared-control cluster. Renumbers the
+ * survivors and t->ring_idx. */
 static void drop_thin_rings(const int32_t *comm, uint32_t na, comm_totals *t, findings *out)
 {
     uint32_t *listed = xcalloc(out->nrings ? out->nrings : 1, sizeof *listed);
     for (uint32_t a = 0; a < na; a++)
-        if (comm[a] >= 0 && t->ring_idx[comm[a]] >= 0 && out->flagged[a])
+        if (comm[a] >= 0 && listed_in(out, t, t->ring_idx[comm[a]], a))
             listed[t->ring_idx[comm[a]]]++;
+    for (size_t r = 0; r < out->nrings; r++) {
+        if (listed[r] >= 2 || out->rings[r].kind == RING_KIND_SHARED_CONTROL ||
+            out->rings[r].controlled < 2)
+            continue;
+        out->rings[r].kind = RING_KIND_SHARED_CONTROL;
+        listed[r] = out->rings[r].controlled;
+    }
     size_t kept = 0;
     int32_t *renum = xreallocarray(NULL, out->nrings ? out->nrings : 1, sizeof *renum);
     for (size_t r = 0; r < out->nrings; r++) {
@@ -212,7 +442,8 @@ static void collect_members(const rs_graph *g, const int32_t *comm, uint32_t na,
                             const comm_totals *t, findings *out)
 {
     for (uint32_t a = 0; a < na; a++) {
-        out->ring_of[a] = comm[a] >= 0 && out->flagged[a] ? t->ring_idx[comm[a]] : -1;
+        int32_t r = comm[a] >= 0 ? t->ring_idx[comm[a]] : -1;
+        out->ring_of[a] = listed_in(out, t, r, a) ? r : -1;
         if (out->ring_of[a] < 0)
             continue;
         ring *rg = &out->rings[out->ring_of[a]];
@@ -230,7 +461,8 @@ static void collect_members(const rs_graph *g, const int32_t *comm, uint32_t na,
             if (ts > rg->last_seen)
                 rg->last_seen = ts;
         }
-        flags_raise(&out->flags[a], FLAG_RING_MEMBER, 1);
+        if (rg->kind != RING_KIND_SHARED_CONTROL)
+            flags_raise(&out->flags[a], FLAG_RING_MEMBER, 1);
     }
     sort_graph = g;
     for (size_t r = 0; r < out->nrings; r++) {
@@ -344,6 +576,21 @@ static void ring_facts(const rs_graph *g, const res_index ix[3], uint32_t na, fi
     free(caps);
 }
 
+/* Proxy rings showing two or more deception families are high; other proxy rings and
+ * rating rings medium; shared-control clusters low. */
+static void assign_severity(findings *out)
+{
+    for (size_t r = 0; r < out->nrings; r++) {
+        ring *rg = &out->rings[r];
+        uint32_t fam = 0;
+        for (uint32_t f = rg->families; f; f &= f - 1)
+            fam++;
+        rg->severity = rg->kind == RING_KIND_SHARED_CONTROL ? SEVERITY_LOW
+                       : rg->kind == RING_KIND_PROXY && fam >= 2 ? SEVERITY_HIGH
+                                                                 : SEVERITY_MEDIUM;
+    }
+}
+
 void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *links, size_t nl,
                  const int32_t *comm, size_t ncomm, const res_index ix[3], findings *out)
 {
@@ -354,10 +601,14 @@ void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *lin
     out->ring_min_score = p->ring_min_score;
     corroborate(p, na, out);
     totals_build(&t, links, nl, comm, ncomm, na, out);
+    bind_accounts(g, p, ix, comm, out, &t);
+    kind_facts(g, comm, na, out, &t);
     score_communities(p, &t, out);
     assign_risk(p, comm, na, &t, out);
     drop_thin_rings(comm, na, &t, out);
+    assign_risk(p, comm, na, &t, out); /* shared-control clusters pass nothing on */
     collect_members(g, comm, na, &t, out);
+    assign_severity(out);
     rank_rings(na, out);
     ring_facts(g, ix, na, out);
     totals_free(&t);

@@ -9,7 +9,8 @@
 # Detection is tuned on seeds 1-10 only; seeds 101-120 are held out and only ever
 # reported (make eval-worlds). World size: EVAL_ACCOUNTS freelancers (6000),
 # EVAL_CLIENTS clients (1200), EVAL_DAYS days (60), with the platform's
-# ip_country/asn columns (--enrich). Two worlds run at a time.
+# ip_country/asn columns (--enrich). Two worlds run at a time. EVAL_GEN_ARGS
+# replaces --randomize (EVAL_GEN_ARGS= scores the simulator's default world).
 set -eu
 build=${1:?usage: eval-worlds.sh BUILD FIRST LAST [WORK_DIR]}
 first=${2:?usage: eval-worlds.sh BUILD FIRST LAST [WORK_DIR]}
@@ -18,13 +19,15 @@ work=${4:-out/eval-worlds}
 accounts=${EVAL_ACCOUNTS:-6000}
 clients=${EVAL_CLIENTS:-1200}
 days=${EVAL_DAYS:-60}
+gen_args=${EVAL_GEN_ARGS---randomize}
 mkdir -p "$work"
 
 one() { # one SEED - generate, run, score into $work/SEED.json (variables are
     # global in sh: this function uses only its own names)
     one_d=$work/w$1
     rm -rf "$one_d"
-    "$build/ringscan-gen" --randomize --seed "$1" --accounts "$accounts" --clients "$clients" \
+    # shellcheck disable=SC2086
+    "$build/ringscan-gen" $gen_args --seed "$1" --accounts "$accounts" --clients "$clients" \
         --days "$days" --enrich --quiet -o "$one_d/in"
     "$build/ringscan" run "$one_d/in" -o "$one_d/out" --no-geoip --quiet
     "$build/ringscan-eval" "$one_d/out" "$one_d/in" --json "$work/$1.json" --quiet

@@ -38,3 +38,15 @@ const char *findings_role_name(ring_role r)
     static const char *const names[] = {"", "member", "shill", "counterparty", "resource"};
     return (unsigned)r < sizeof names / sizeof *names ? names[r] : "";
 }
+
+const char *findings_kind_name(ring_kind k)
+{
+    static const char *const names[] = {"proxy_ring", "rating_ring", "shared_control"};
+    return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
+}
+
+const char *findings_severity_name(ring_severity s)
+{
+    static const char *const names[] = {"high", "medium", "low"};
+    return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
+}

@@ -25,12 +25,36 @@ typedef struct {
     uint32_t degree;  /* all accounts using it */
 } ring_resource;
 
+/* What kind of cluster a ring is (docs/detection.md, "Ring kinds"). */
+typedef enum {
+    RING_KIND_PROXY,         /* shared control plus deception: the advisory's proxy ring */
+    RING_KIND_RATING,        /* coordinated ratings between tied raters and rated */
+    RING_KIND_SHARED_CONTROL /* accounts run from one device into one payout account,
+                                no deception: listed, members not flagged */
+} ring_kind;
+
+typedef enum { SEVERITY_HIGH, SEVERITY_MEDIUM, SEVERITY_LOW } ring_severity;
+
+/* "proxy_ring", "rating_ring", "shared_control"; "high", "medium", "low". Static. */
+const char *findings_kind_name(ring_kind k);
+const char *findings_severity_name(ring_severity s);
+
 /* At most this many client links (ratings and charges between a ring's own
  * accounts) are kept per ring, in edge order. */
 #define FINDINGS_MAX_CLIENT_LINKS 500
 
 typedef struct {
     char id[16]; /* R0001 ... in rank order */
+    ring_kind kind;
+    ring_severity severity;
+    /* The facts the kind was decided on, over the community's accounts: */
+    uint32_t bound;           /* bound by control (a shared device or payment destination)
+                                 or deceptive infrastructure (a foreign line, a remote-
+                                 desktop farm, a high-risk payout account) */
+    uint32_t bound_deceptive; /* of those, showing deception of their own */
+    uint32_t families;        /* DECEPTION_* bits shown by the bound accounts */
+    uint32_t colluding;       /* accounts with firm rating-collusion flags */
+    uint32_t controlled;      /* sharing both a device and a payment destination */
     double score;
     double strength, prevalence, density, internal_weight;
     uint32_t *members; /* freelancer account ids, sorted by label */

@@ -58,3 +58,37 @@ void flags_text(const acct_flags *a, char *buf, size_t n)
         len += (size_t)w;
     }
 }
+
+uint32_t flags_deception(const acct_flags *a)
+{
+    uint32_t firm = a->bits & ~a->weak, d = 0;
+    if (firm & ((1u << FLAG_GEO_HOP) | (1u << FLAG_COUNTRY_MISMATCH)))
+        d |= DECEPTION_LOCATION;
+    if (firm & (1u << FLAG_ANON_NETWORK))
+        d |= DECEPTION_ANONYMITY;
+    if ((firm & (1u << FLAG_REMOTE_ACCESS)) && a->remote_device)
+        d |= DECEPTION_REMOTE;
+    if (firm & (1u << FLAG_HIGH_RISK_PAYOUT))
+        d |= DECEPTION_MONEY;
+    if (firm & (1u << FLAG_SELF_DEALING))
+        d |= DECEPTION_SELF_DEALING;
+    return d;
+}
+
+const char *flags_deception_name(uint32_t family)
+{
+    switch (family) {
+    case DECEPTION_LOCATION:
+        return "location";
+    case DECEPTION_ANONYMITY:
+        return "anonymity";
+    case DECEPTION_REMOTE:
+        return "remote access";
+    case DECEPTION_MONEY:
+        return "high-risk payouts";
+    case DECEPTION_SELF_DEALING:
+        return "self-dealing";
+    default:
+        return "?";
+    }
+}

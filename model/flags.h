@@ -86,6 +86,25 @@ static inline int flags_has(const acct_flags *a, flag_code f)
     return (a->bits >> f) & 1u;
 }
 
+/* Families of deception: what a disguised proxy account does that an honest one does
+ * not (docs/detection.md, "Ring kinds"). */
+enum {
+    DECEPTION_LOCATION = 1,    /* logs in from elsewhere than it claims: GEO_HOP, COUNTRY_MISMATCH */
+    DECEPTION_ANONYMITY = 2,   /* anonymising networks: ANON_NETWORK */
+    DECEPTION_REMOTE = 4,      /* remote-desktop software on its own device: REMOTE_ACCESS */
+    DECEPTION_MONEY = 8,       /* paid into a high-risk country it does not claim */
+    DECEPTION_SELF_DEALING = 16 /* pays or rates an account it shares infrastructure with */
+};
+#define DECEPTION_FAMILIES 5
+
+/* The deception families an account's own firm flags show (a bit set of DECEPTION_*).
+ * REMOTE_ACCESS counts only when the software is on one of its devices: offices and
+ * cloud desktops expose remote-desktop ports on their addresses honestly. */
+uint32_t flags_deception(const acct_flags *a);
+/* "location", "anonymity", "remote access", "high-risk payouts", "self-dealing" for one
+ * DECEPTION_* bit. Static. */
+const char *flags_deception_name(uint32_t family);
+
 /* Room for every flag name joined by ';'. */
 #define FLAGS_TEXT_MAX 320
 
