@@ -401,8 +401,7 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
             if (corroborated)
                 flags_raise(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_objects);
             else
-                flags_raise_weak(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP,
-                                 (uint32_t)bk->n_objects);
+                flags_raise_weak(&fl[bk->users[u]], FLAG_RATING_LOCKSTEP, (uint32_t)bk->n_objects);
         }
         for (size_t o = 0; o < subj.n; o++) {
             if (subj.tied[o])

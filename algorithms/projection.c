@@ -36,8 +36,7 @@ static void pair_grow(projection *pm)
     free(old.s);
 }
 
-void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi,
-                    int tie)
+void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi, int tie)
 {
     if (a > b) {
         uint32_t t = a;
@@ -128,6 +127,10 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     const int64_t win = (int64_t)(p->shared_ip_window_h * 3600e3);
     const int64_t ov = (int64_t)(p->overlap_window_h * 3600e3);
     size_t capn = (size_t)p->cap_ip;
+    uint8_t *ip_rem = xcalloc((size_t)graph_count(g, NODE_IP) + 1, 1);
+    for (size_t i = 0; i < g->ports.n; i++)
+        if (g->ports.v[i].ip != GRAPH_NONE && rules_remote_port(p, g->ports.v[i].port))
+            ip_rem[g->ports.v[i].ip] = 1;
     uint8_t *conc = NULL; /* deg x deg concurrency matrix */
     size_t conc_cap = 0;
     uint32_t *shared_cnt = NULL;
@@ -177,11 +180,23 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
                 double base = p->w_ip / pow(deg - 1.0, p->degree_exponent);
                 if (anon && deg > (uint32_t)p->anon_ip_small_degree)
                     base *= p->anon_ip_factor; /* VPN exits: strangers, not a team */
+                /* A laptop farm's line binds the farm's accounts like a shared device. */
+                uint32_t nremote = 0;
+                for (uint32_t k = 0; k < deg; k++)
+                    nremote += fl[ips->m[moff + k].acct].remote_device;
+                int farm = !anon && ip_rem[ip] && rules_farm_line(deg, nremote);
+                double farm_base = p->w_device / pow(deg - 1.0, p->degree_exponent);
                 for (uint32_t x = 0; x < deg; x++) {
                     for (uint32_t y = x + 1; y < deg; y++) {
-                        double w = base * (conc[x * deg + y] ? 1.0 : p->far_apart_factor);
-                        projection_add(pm, ips->m[moff + x].acct, ips->m[moff + y].acct,
-                                       anon ? 0 : w, anon ? w : 0, anon ? 0 : w,
+                        uint32_t ax = ips->m[moff + x].acct, ay = ips->m[moff + y].acct;
+                        double conc_f = conc[x * deg + y] ? 1.0 : p->far_apart_factor;
+                        if (farm && fl[ax].remote_device && fl[ay].remote_device) {
+                            double w = farm_base * conc_f;
+                            projection_add(pm, ax, ay, w, 0, 0, conc[x * deg + y]);
+                            continue;
+                        }
+                        double w = base * conc_f;
+                        projection_add(pm, ax, ay, anon ? 0 : w, anon ? w : 0, anon ? 0 : w,
                                        !anon && conc[x * deg + y]);
                     }
                 }
@@ -194,6 +209,7 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     free(v);
     free(conc);
     free(shared_cnt);
+    free(ip_rem);
 }
 
 /* Pairs from devices or destinations: w / (degree - 1)^exponent per pair, so

@@ -70,6 +70,14 @@ static inline int rules_remote_port(const detect_params *p, uint32_t port)
     return rules_in_list(p->remote_ports, p->n_remote_ports, port);
 }
 
+/* A laptop farm's line: an address seen with a remote-desktop port, where at least
+ * two, and at least half, of the nusers accounts on it run remote-desktop software
+ * on their own devices (an office exposing RDP with one employee on AnyDesk is not). */
+static inline int rules_farm_line(uint32_t nusers, uint32_t nremote)
+{
+    return nremote >= 2 && 2 * nremote >= nusers;
+}
+
 /* RATING_BURST / RATING_LOCKSTEP: a high rating. */
 static inline int rules_high_rating(const detect_params *p, double stars)
 {

@@ -79,8 +79,8 @@ static double own_score(const detect_params *p, const acct_flags *f, int firm_on
 /* A ring's core: accounts showing deception, or firm rating collusion, of their own. */
 static int is_core(const acct_flags *f)
 {
-    const uint32_t collusion = (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) |
-                               (1u << FLAG_SELF_DEALING);
+    const uint32_t collusion =
+        (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) | (1u << FLAG_SELF_DEALING);
     return flags_deception(f) || (f->bits & ~f->weak & collusion);
 }
 
@@ -198,13 +198,12 @@ static uint8_t *remote_resources(const rs_graph *g, const detect_params *p, node
 /* Whether resource r of type t, used by the n community members u[0..n), binds them
  * deceptively: a payout account in a high-risk country at least two of them do not
  * claim; an IP in a country at least two of them do not claim (an operator's line
- * abroad); a device, or an IP, with remote-desktop exposure where at least two of them
- * run remote-desktop software (a laptop farm). */
+ * abroad); a device, or an IP, with remote-desktop exposure where at least two, and
+ * half, of them run remote-desktop software (a laptop farm, rules_farm_line). */
 static int binds_deceptively(const rs_graph *g, const detect_params *p, node_type t, uint32_t r,
-                             const comm_user *u, size_t n, const uint8_t *rem,
-                             const findings *out)
+                             const comm_user *u, size_t n, const uint8_t *rem, const findings *out)
 {
-    uint32_t away = 0, remote = 0;
+    uint32_t away = 0, remote = 0, users = (uint32_t)n;
     const char *cc = t == NODE_IP ? g->ip[r].country : t == NODE_DEST ? g->dest[r].country : "";
     for (size_t k = 0; k < n; k++) {
         const char *claim = g->acct[u[k].acct].country;
@@ -214,7 +213,7 @@ static int binds_deceptively(const rs_graph *g, const detect_params *p, node_typ
             away += cc[0] && claim[0] && strcmp(cc, claim) != 0;
         remote += out->flags[u[k].acct].remote_device;
     }
-    return away >= 2 || (rem && rem[r] && remote >= 2);
+    return away >= 2 || (rem && rem[r] && rules_farm_line(users, remote));
 }
 
 /* Marks, per account, how shared resources bind it inside its community (t->bind): one
@@ -269,8 +268,8 @@ static void bind_accounts(const rs_graph *g, const detect_params *p, const res_i
 static void kind_facts(const rs_graph *g, const int32_t *comm, uint32_t na, const findings *out,
                        comm_totals *t)
 {
-    const uint32_t collusion = (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) |
-                               (1u << FLAG_SELF_DEALING);
+    const uint32_t collusion =
+        (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) | (1u << FLAG_SELF_DEALING);
     for (uint32_t a = 0; a < na; a++) {
         int32_t c = comm[a];
         if (c < 0)
@@ -474,6 +473,74 @@ static void collect_members(const rs_graph *g, const int32_t *comm, uint32_t na,
     }
 }
 
+static int u32_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* Shills by association: a client outside every ring whose high ratings went to at
+ * least two accounts of one proxy or rating ring, and to that ring for at least two
+ * thirds of the freelancers it rated highly, joins the ring as a shill client (a shill
+ * that rated a few members, too few for a burst, has nothing else to show). Its risk is
+ * the ring's score times that share. O(R log R) over the ratings. */
+static void shills_by_association(const rs_graph *g, const detect_params *p, uint32_t na,
+                                  findings *out)
+{
+    uint32_t *rated = NULL;
+    size_t cap = 0;
+    for (uint32_t c = 0; c < na; c++) {
+        if (g->acct[c].role != ROLE_CLIENT || out->ring_of[c] >= 0)
+            continue;
+        size_t n = 0;
+        for (size_t i = g->rating_off[c]; i < g->rating_off[c + 1]; i++) {
+            if (!rules_high_rating(p, g->ratings.v[i].stars))
+                continue;
+            UTIL_GROW(rated, cap, n + 1);
+            rated[n++] = g->ratings.v[i].freelancer;
+        }
+        if (n < 2)
+            continue;
+        qsort(rated, n, sizeof *rated, u32_cmp);
+        size_t distinct = 0, in_best = 0;
+        int32_t best = -1;
+        for (size_t i = 0; i < n; i++) {
+            if (i && rated[i] == rated[i - 1])
+                continue;
+            distinct++;
+            int32_t r = out->ring_of[rated[i]];
+            if (r < 0 || out->rings[r].kind == RING_KIND_SHARED_CONTROL)
+                continue;
+            /* count this ring's distinct members among the rated */
+            size_t in = 0;
+            for (size_t j = 0; j < n; j++)
+                if ((!j || rated[j] != rated[j - 1]) && out->ring_of[rated[j]] == r)
+                    in++;
+            if (in > in_best)
+                in_best = in, best = r;
+        }
+        if (best < 0 || in_best < 2 || 3 * in_best < 2 * distinct)
+            continue;
+        double risk = out->rings[best].score * (double)in_best / (double)distinct;
+        if (risk > out->risk[c])
+            out->risk[c] = risk;
+        out->flagged[c] = out->risk[c] >= p->threshold;
+        if (!out->flagged[c])
+            continue;
+        ring *rg = &out->rings[best];
+        out->ring_of[c] = best;
+        rg->shills = xreallocarray(rg->shills, rg->nshills + 1, sizeof *rg->shills);
+        rg->shills[rg->nshills++] = c;
+        flags_raise(&out->flags[c], FLAG_RING_MEMBER, 1);
+    }
+    free(rated);
+    sort_graph = g;
+    for (size_t r = 0; r < out->nrings; r++)
+        if (out->rings[r].nshills)
+            qsort(out->rings[r].shills, out->rings[r].nshills, sizeof *out->rings[r].shills,
+                  acct_label_cmp);
+}
+
 /* Ranks rings, names them R0001... and renumbers ring_of to the ranks. */
 static void rank_rings(uint32_t na, findings *out)
 {
@@ -585,7 +652,7 @@ static void assign_severity(findings *out)
         uint32_t fam = 0;
         for (uint32_t f = rg->families; f; f &= f - 1)
             fam++;
-        rg->severity = rg->kind == RING_KIND_SHARED_CONTROL ? SEVERITY_LOW
+        rg->severity = rg->kind == RING_KIND_SHARED_CONTROL      ? SEVERITY_LOW
                        : rg->kind == RING_KIND_PROXY && fam >= 2 ? SEVERITY_HIGH
                                                                  : SEVERITY_MEDIUM;
     }
@@ -608,6 +675,7 @@ void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *lin
     drop_thin_rings(comm, na, &t, out);
     assign_risk(p, comm, na, &t, out); /* shared-control clusters pass nothing on */
     collect_members(g, comm, na, &t, out);
+    shills_by_association(g, p, na, out);
     assign_severity(out);
     rank_rings(na, out);
     ring_facts(g, ix, na, out);

@@ -21,6 +21,51 @@ static void append_list(rs_buf *b, const char *const *items, size_t n)
     }
 }
 
+/* "location, anonymity and high-risk payouts" */
+static void append_families(rs_buf *b, uint32_t families)
+{
+    const char *names[DECEPTION_FAMILIES];
+    size_t n = 0;
+    for (uint32_t f = 1; f < (1u << DECEPTION_FAMILIES); f <<= 1)
+        if (families & f)
+            names[n++] = flags_deception_name(f);
+    append_list(b, names, n);
+}
+
+void explain_kind(rs_buf *b, const ring *rg)
+{
+    buf_printf(b, "Kind %s, severity %s: ", findings_kind_name(rg->kind),
+               findings_severity_name(rg->severity));
+    switch (rg->kind) {
+    case RING_KIND_PROXY:
+        buf_printf(b,
+                   "%u of the %u accounts bound by shared control or deceptive infrastructure "
+                   "deceive on their own (",
+                   rg->bound_deceptive, rg->bound);
+        append_families(b, rg->families);
+        buf_puts(b, "); a proxy ring needs at least two, and two thirds.");
+        if (rg->severity == SEVERITY_HIGH)
+            buf_puts(b, " Two or more kinds of deception make it high.");
+        break;
+    case RING_KIND_RATING:
+        buf_printf(b,
+                   "%u accounts rate or are rated in bursts or lockstep blocks that fall on "
+                   "accounts tied to each other by infrastructure; only %u of the %u bound "
+                   "accounts deceive on their own, too few for a proxy ring.",
+                   rg->colluding, rg->bound_deceptive, rg->bound);
+        break;
+    case RING_KIND_SHARED_CONTROL:
+        buf_printf(b,
+                   "%u accounts share both a device and a payment destination, but only %u of "
+                   "the %u bound accounts deceive on their own (a proxy ring needs two thirds) "
+                   "and no tied rating collusion was seen: one person or agency running several "
+                   "accounts, which platform rules may forbid, not a disguised proxy ring. Its "
+                   "accounts are not flagged for it.",
+                   rg->controlled, rg->bound_deceptive, rg->bound);
+        break;
+    }
+}
+
 char *explain_ring(const rs_graph *g, const findings *r, size_t i)
 {
     const ring *rg = &r->rings[i];
@@ -91,8 +136,9 @@ char *explain_ring(const rs_graph *g, const findings *r, size_t i)
     }
     buf_printf(&b,
                "Score %.2f = link strength %.2f (internal link weight %.1f over %zu accounts) "
-               "x corroboration credit from a mean own-flag score of %.2f.",
+               "x corroboration credit from a mean own-flag score of %.2f. ",
                rg->score, rg->strength, rg->internal_weight, total, rg->prevalence);
+    explain_kind(&b, rg);
     char *out = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return out;

@@ -10,10 +10,15 @@
 #ifndef RINGSCAN_EXPLAIN_H
 #define RINGSCAN_EXPLAIN_H
 
+#include "base/util.h"
 #include "graph/graph.h"
 #include "model/findings.h"
 
 #include <stddef.h>
+
+/* The sentence saying which kind and severity ring rg is and the rule that decided it,
+ * appended to b. */
+void explain_kind(rs_buf *b, const ring *rg);
 
 /* The explanation of ring i of f (new string, caller frees). */
 char *explain_ring(const rs_graph *g, const findings *f, size_t i);

@@ -147,6 +147,8 @@ static void write_keys(rs_buf *b, int annotated)
     key(b, "degree", "node", "int");
     if (annotated) {
         key(b, "ring_id", "node", "string");
+        key(b, "ring_kind", "node", "string");
+        key(b, "ring_severity", "node", "string");
         key(b, "risk_score", "node", "double");
         key(b, "flags", "node", "string");
     }
@@ -224,8 +226,14 @@ static void write_node(rs_buf *b, const rs_graph *g, uint32_t gid, uint32_t degr
         data_str(b, "country", g->dest[id].country, 2);
     data_int(b, "degree", degree);
     if (t == NODE_ACCOUNT && fnd) {
-        if (ri >= 0)
-            data_str(b, "ring_id", fnd->rings[ri].id, strlen(fnd->rings[ri].id));
+        if (ri >= 0) {
+            const ring *rg = &fnd->rings[ri];
+            const char *kn = findings_kind_name(rg->kind),
+                       *sn = findings_severity_name(rg->severity);
+            data_str(b, "ring_id", rg->id, strlen(rg->id));
+            data_str(b, "ring_kind", kn, strlen(kn));
+            data_str(b, "ring_severity", sn, strlen(sn));
+        }
         data_num(b, "risk_score", fnd->risk[id]);
         char fl[FLAGS_TEXT_MAX];
         flags_text(&fnd->flags[id], fl, sizeof fl);

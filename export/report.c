@@ -313,11 +313,14 @@ int report_write_ring(FILE *f, const report_ring *rr)
     buf_printf(&b, "<title>%s - ringscan evidence</title>\n", rg->id);
     buf_puts(&b, style);
     buf_printf(&b,
-               "<h1>Ring %s</h1>\n<p>Rank %zu, score %.3f (link strength %.3f, "
+               "<h1>Ring %s</h1>\n<p class=\"kind\"><strong>%s</strong>, severity "
+               "<strong>%s</strong></p>\n",
+               rg->id, findings_kind_name(rg->kind), findings_severity_name(rg->severity));
+    buf_printf(&b,
+               "<p>Rank %zu, score %.3f (link strength %.3f, "
                "corroboration %.3f, density %.3f); %zu member%s and %zu shill client%s",
-               rg->id, rr->ring + 1, rg->score, rg->strength, rg->prevalence, rg->density,
-               rg->nmembers, rg->nmembers == 1 ? "" : "s", rg->nshills,
-               rg->nshills == 1 ? "" : "s");
+               rr->ring + 1, rg->score, rg->strength, rg->prevalence, rg->density, rg->nmembers,
+               rg->nmembers == 1 ? "" : "s", rg->nshills, rg->nshills == 1 ? "" : "s");
     if (rg->first_seen != INT64_MAX)
         buf_printf(&b, "; first seen %s, last seen %s", ts_format(rg->first_seen, t1),
                    ts_format(rg->last_seen, t2));
@@ -355,17 +358,19 @@ int report_write_index(FILE *f, const rs_graph *g, const findings *r)
     if (!r->nrings) {
         buf_puts(&b, "<p>No ring reached the reporting threshold.</p>\n");
     } else {
-        buf_puts(&b, "<table>\n<tr><th>rank</th><th>ring</th><th>score</th><th>members</th>"
-                     "<th>shill clients</th><th>first seen</th><th>last seen</th>"
-                     "<th>explanation</th></tr>\n");
+        buf_puts(&b, "<table>\n<tr><th>rank</th><th>ring</th><th>kind</th><th>severity</th>"
+                     "<th>score</th><th>members</th><th>shill clients</th><th>first seen</th>"
+                     "<th>last seen</th><th>explanation</th></tr>\n");
         for (size_t i = 0; i < r->nrings; i++) {
             const ring *rg = &r->rings[i];
             char *ex = explain_ring(g, r, i);
             buf_printf(&b,
                        "<tr><td class=\"n\">%zu</td><td><a href=\"evidence/%s/data/report.html\">"
-                       "%s</a></td><td class=\"n\">%.3f</td><td class=\"n\">%zu</td>"
-                       "<td class=\"n\">%zu</td><td>%.10s</td><td>%.10s</td><td>",
-                       i + 1, rg->id, rg->id, rg->score, rg->nmembers, rg->nshills,
+                       "%s</a></td><td>%s</td><td>%s</td><td class=\"n\">%.3f</td>"
+                       "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td>%.10s</td>"
+                       "<td>%.10s</td><td>",
+                       i + 1, rg->id, rg->id, findings_kind_name(rg->kind),
+                       findings_severity_name(rg->severity), rg->score, rg->nmembers, rg->nshills,
                        rg->first_seen != INT64_MAX ? ts_format(rg->first_seen, t1) : "",
                        rg->first_seen != INT64_MAX ? ts_format(rg->last_seen, t2) : "");
             esc(&b, ex);

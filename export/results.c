@@ -46,7 +46,7 @@ int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
         qsort(order, na, sizeof *order, risk_order);
     rs_buf b = {0};
     int rc = 0;
-    buf_puts(&b, "account_id,role,flagged,risk_score,ring_id,flags\n");
+    buf_puts(&b, "account_id,role,flagged,risk_score,ring_id,flags,ring_kind\n");
     for (uint32_t i = 0; i < na; i++) {
         uint32_t a = order[i];
         size_t len;
@@ -58,6 +58,9 @@ int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
         char fl[FLAGS_TEXT_MAX];
         flags_text(&r->flags[a], fl, sizeof fl);
         buf_puts(&b, fl);
+        buf_putc(&b, ',');
+        if (r->ring_of[a] >= 0)
+            buf_puts(&b, findings_kind_name(r->rings[r->ring_of[a]].kind));
         buf_putc(&b, '\n');
         buf_spill(&b, f, &rc);
     }
@@ -117,6 +120,18 @@ json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(rg->id));
     json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
+    json_object_set_new(o, "kind", json_string(findings_kind_name(rg->kind)));
+    json_object_set_new(o, "severity", json_string(findings_severity_name(rg->severity)));
+    json_t *kf = json_object(), *fams = json_array();
+    json_object_set_new(kf, "bound_accounts", json_integer(rg->bound));
+    json_object_set_new(kf, "bound_accounts_deceiving", json_integer(rg->bound_deceptive));
+    for (uint32_t f = 1; f < (1u << DECEPTION_FAMILIES); f <<= 1)
+        if (rg->families & f)
+            json_array_append_new(fams, json_string(flags_deception_name(f)));
+    json_object_set_new(kf, "deception", fams);
+    json_object_set_new(kf, "colluding_accounts", json_integer(rg->colluding));
+    json_object_set_new(kf, "sharing_device_and_destination", json_integer(rg->controlled));
+    json_object_set_new(o, "kind_facts", kf);
     json_object_set_new(o, "score", jout_real(rg->score));
     json_t *bd = json_object();
     json_object_set_new(bd, "link_strength", jout_real(rg->strength));

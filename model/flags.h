@@ -89,10 +89,10 @@ static inline int flags_has(const acct_flags *a, flag_code f)
 /* Families of deception: what a disguised proxy account does that an honest one does
  * not (docs/detection.md, "Ring kinds"). */
 enum {
-    DECEPTION_LOCATION = 1,    /* logs in from elsewhere than it claims: GEO_HOP, COUNTRY_MISMATCH */
-    DECEPTION_ANONYMITY = 2,   /* anonymising networks: ANON_NETWORK */
-    DECEPTION_REMOTE = 4,      /* remote-desktop software on its own device: REMOTE_ACCESS */
-    DECEPTION_MONEY = 8,       /* paid into a high-risk country it does not claim */
+    DECEPTION_LOCATION = 1,  /* logs in from elsewhere than it claims: GEO_HOP, COUNTRY_MISMATCH */
+    DECEPTION_ANONYMITY = 2, /* anonymising networks: ANON_NETWORK */
+    DECEPTION_REMOTE = 4,    /* remote-desktop software on its own device: REMOTE_ACCESS */
+    DECEPTION_MONEY = 8,     /* paid into a high-risk country it does not claim */
     DECEPTION_SELF_DEALING = 16 /* pays or rates an account it shares infrastructure with */
 };
 #define DECEPTION_FAMILIES 5

@@ -6,7 +6,11 @@
 #     colleagues on one office IP in business hours, own devices, own payout
 #     accounts) and a household. The ring must be R0001 with exactly its 6
 #     members, flagged and explained; nobody else flagged; outputs schema-valid
-#     and deterministic.
+#     and deterministic. Beside them a family running four accounts from one
+#     laptop into one bank account, at home in the country they claim: listed
+#     as kind shared_control, severity low, nobody flagged. Kind and severity
+#     are checked in rings.json, accounts.csv, graph.graphml, index.html and
+#     the evidence bag (summary.json, report.html, subgraph.graphml).
 #  2. The simulator at a fixed seed, scored by ringscan-eval: a regression
 #     guard on precision, recall and benign false positives.
 set -u
@@ -21,6 +25,7 @@ mkdir -p "$in"
     echo "account_id,role,country"
     for k in 1 2 3 4 5 6; do echo "ring$k,freelancer,US"; echo "office$k,freelancer,GB"; done
     echo "home1,freelancer,DE"; echo "home2,freelancer,DE"
+    for k in 1 2 3 4; do echo "fam$k,freelancer,PL"; done
 } >"$in/accounts.csv"
 {
     echo "ts,account_id,ip,device_id,session_seconds,ip_country,asn"
@@ -34,6 +39,10 @@ mkdir -p "$in"
         done
         echo "2026-03-${d}T18:00:00Z,home1,192.0.2.50,tablet,3600,DE,3320"
         echo "2026-03-${d}T19:00:00Z,home2,192.0.2.50,phone,3600,DE,3320"
+        # the family: one home line in Poland, one laptop, one account after another
+        for k in 1 2 3 4; do
+            echo "2026-03-${d}T1${k}:00:00Z,fam$k,192.0.2.90,family-laptop,3000,PL,5617"
+        done
     done
 } >"$in/logins.csv"
 {
@@ -45,6 +54,7 @@ mkdir -p "$in"
     # ring1 is also paid once into a US account, then into the CN one again
     echo "2026-03-16T00:00:00Z,ring1,us-bank-1,300,US"
     echo "2026-03-17T00:00:00Z,ring1,cn-bank-1,800,CN"
+    for k in 1 2 3 4; do echo "2026-03-15T00:00:00Z,fam$k,pl-family-bank,1200,PL"; done
 } >"$in/payouts.csv"
 {
     echo "ts,ip,device_id,port,service"
@@ -61,7 +71,7 @@ out = sys.argv[1]
 rows = list(csv.DictReader(open(out + "/accounts.csv")))
 def check(cond, what):
     print(("ok - " if cond else "not ok - ") + what)
-check(len(rows) == 14 and list(rows[0]) == ["account_id", "role", "flagged", "risk_score", "ring_id", "flags"],
+check(len(rows) == 18 and list(rows[0]) == ["account_id", "role", "flagged", "risk_score", "ring_id", "flags", "ring_kind"],
       "accounts.csv has a row per account and the contract's columns")
 scores = [float(r["risk_score"]) for r in rows]
 check(scores == sorted(scores, reverse=True), "accounts.csv sorted by risk_score descending")
@@ -74,9 +84,25 @@ check(all(ring["office%d" % k]["ring_id"] == "" and ring["office%d" % k]["flagge
 check(ring["home1"]["flagged"] == "0", "the household is not flagged")
 for f in ("COUNTRY_MISMATCH", "SHARED_DEVICE", "SHARED_IP", "REMOTE_ACCESS", "RING_MEMBER"):
     check(f in ring["ring1"]["flags"].split(";"), "ring1 has %s" % f)
+check(all(ring["ring%d" % k]["ring_kind"] == "proxy_ring" for k in range(1, 7)),
+      "accounts.csv: the ring's members carry ring_kind proxy_ring")
+fam = [ring["fam%d" % k] for k in range(1, 5)]
+check(all(r["flagged"] == "0" and r["ring_id"] == "R0002" and r["ring_kind"] == "shared_control"
+          and "RING_MEMBER" not in r["flags"] for r in fam),
+      "accounts.csv: the family is listed in R0002 as shared_control, nobody flagged, no RING_MEMBER")
 rj = json.load(open(out + "/rings.json"))["rings"]
-check(len(rj) == 1 and rj[0]["id"] == "R0001", "rings.json holds one ring, R0001 (%d)" % len(rj))
+check(len(rj) == 2 and rj[0]["id"] == "R0001", "rings.json holds R0001 and R0002 (%d)" % len(rj))
 r0 = rj[0]
+check(r0["kind"] == "proxy_ring" and r0["severity"] == "high", "R0001 is a proxy_ring of high severity")
+check(r0["kind_facts"]["bound_accounts_deceiving"] == 6 and "location" in r0["kind_facts"]["deception"],
+      "R0001 kind facts: 6 bound accounts deceiving, location among the families")
+check("Kind proxy_ring, severity high" in r0["explanation"], "R0001 explanation states its kind rule")
+r1 = rj[1]
+check(r1["kind"] == "shared_control" and r1["severity"] == "low" and
+      sorted(m["account_id"] for m in r1["members"]) == ["fam1", "fam2", "fam3", "fam4"],
+      "R0002 is the family, shared_control, low")
+check("not flagged" in r1["explanation"] and "device and a payment destination" in r1["explanation"],
+      "R0002 explanation says why it is shared control")
 check(sorted(m["account_id"] for m in r0["members"]) == ["ring%d" % k for k in range(1, 7)], "R0001 members")
 kinds = {(x["type"], x["id"]) for x in r0["shared_infrastructure"]}
 check(("device", "laptop-7") in kinds and ("destination", "cn-bank-1") in kinds and ("ip", "198.51.100.7") in kinds,
@@ -85,7 +111,14 @@ ex = r0["explanation"]
 check("6 accounts" in ex and "device" in ex and "other than the one claimed" in ex, "explanation: " + ex[:120])
 check(r0["first_seen"].startswith("2026-03-01") and r0["last_seen"].startswith("2026-03-12"), "first/last seen")
 run = json.load(open(out + "/run.json"))
-check(run["detection"]["rings"] == 1 and "leiden" in run["detection"]["seconds"], "run.json has detection counts and timings")
+check(run["detection"]["rings"] == 2 and "leiden" in run["detection"]["seconds"], "run.json has detection counts and timings")
+summ = json.load(open(out + "/evidence/R0002/data/summary.json"))
+check(summ["kind"] == "shared_control" and summ["severity"] == "low", "the R0002 bag's summary.json has kind and severity")
+page = open(out + "/evidence/R0001/data/report.html").read()
+check("<strong>proxy_ring</strong>, severity <strong>high</strong>" in page, "report.html shows kind and severity")
+index = open(out + "/index.html").read()
+check("<td>proxy_ring</td><td>high</td>" in index and "<td>shared_control</td><td>low</td>" in index,
+      "index.html lists every ring's kind and severity")
 PYEOF
 cat "$tmp/py1"
 fails=$((fails + $(grep -c '^not ok' "$tmp/py1")))
@@ -94,6 +127,12 @@ import sys, networkx as nx
 g = nx.read_graphml(sys.argv[1])
 labels = {d["label"]: d for _, d in g.nodes(data=True)}
 print(("ok - " if labels.get("ring1", {}).get("ring_id") == "R0001" else "not ok - ") + "graph.graphml carries ring_id")
+r1 = labels.get("ring1", {})
+print(("ok - " if r1.get("ring_kind") == "proxy_ring" and r1.get("ring_severity") == "high" else "not ok - ")
+      + "graph.graphml carries ring_kind and ring_severity")
+f1 = labels.get("fam1", {})
+print(("ok - " if f1.get("ring_kind") == "shared_control" and f1.get("ring_severity") == "low" else "not ok - ")
+      + "graph.graphml: the family's accounts carry kind shared_control")
 print(("ok - " if "office1" not in labels else "not ok - ") + "default graph.graphml holds only rings and their neighbours")
 print(("ok - " if "laptop-7" in labels and "cn-bank-1" in labels else "not ok - ") + "neighbours of the ring are in the graph")
 PYEOF

@@ -3,7 +3,11 @@
  * rush; a lockstep block vs scattered honest ratings; an old account spamming
  * bids vs new freelancers hustling; payouts to a PRC bank from an "American"
  * vs a freelancer in China paid at home; self-dealing vs an IP reused months
- * later; structured charges vs a client that pays everyone in milestones. */
+ * later; structured charges vs a client that pays everyone in milestones.
+ * And the corroboration discipline: a quarter-end review sweep of unrelated
+ * freelancers vs a shill burst over a ring's tied members; a hiring team's
+ * favourites vs a shill block; instalments from an honest client vs from one
+ * tied to the freelancer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,10 +47,30 @@ static void rate(rs_graph *g, uint32_t c, uint32_t f, int64_t ts, float stars)
 
 static void charge(rs_graph *g, uint32_t c, uint32_t f, const char *instr, int64_t ts, double amt);
 
-static void noop_link(void *ctx, uint32_t a, uint32_t b, double w)
+/* Accounts in one nonzero group are tied by infrastructure (a test's stand-in for the
+ * projection). */
+static uint8_t tie_group[4096];
+
+static void tie(uint32_t a, uint8_t group)
 {
-    (void)a, (void)b, (void)w;
-    (*(int *)ctx)++;
+    tie_group[a] = group;
+}
+
+static int tied(void *ctx, uint32_t a, uint32_t b)
+{
+    (void)ctx;
+    return tie_group[a] && tie_group[a] == tie_group[b];
+}
+
+/* Links reported by behaviour, per receiving account: how many, and how many tied. */
+static int links_to[4096], tied_links_to[4096], nlinks;
+
+static void count_link(void *ctx, uint32_t a, uint32_t b, double w, int is_tied)
+{
+    (void)ctx, (void)a, (void)w;
+    nlinks++;
+    links_to[b]++;
+    tied_links_to[b] += is_tied;
 }
 
 static acct_flags *run(rs_graph *g, int *links)
@@ -59,8 +83,18 @@ static acct_flags *run(rs_graph *g, int *links)
     assert_true(graph_count(g, NODE_ACCOUNT) <= 4096);
     behav_stats st;
     char err[128];
-    assert_int_equal(behav_run(g, &p, fl, noop_link, links, &st, err, sizeof err), 0);
+    nlinks = 0;
+    memset(links_to, 0, sizeof links_to);
+    memset(tied_links_to, 0, sizeof tied_links_to);
+    assert_int_equal(behav_run(g, &p, fl, count_link, tied, NULL, &st, err, sizeof err), 0);
+    memset(tie_group, 0, sizeof tie_group); /* for the next test */
+    *links = nlinks;
     return fl;
+}
+
+static int weak(const acct_flags *fl, uint32_t a, flag_code f)
+{
+    return (fl[a].bits >> f) & (fl[a].weak >> f) & 1;
 }
 
 static int has(const acct_flags *fl, uint32_t a, flag_code f)
@@ -75,9 +109,10 @@ static void test_behav__rating_burst_vs_enterprise(void **state)
     uint32_t shill = acct(g, "shill", ROLE_CLIENT, "US");
     uint32_t ent = acct(g, "enterprise", ROLE_CLIENT, "US");
     uint32_t f0 = 0, e0 = 0;
-    for (int k = 0; k < 15; k++) { /* 15 freelancers in two days */
+    for (int k = 0; k < 15; k++) { /* 15 freelancers of one ring in two days */
         uint32_t f = named(g, "sf", k, ROLE_FREELANCER);
         f0 = k == 0 ? f : f0;
+        tie(f, 1);
         rate(g, shill, f, T0 + 30 * DAY + k * 3 * H, 5);
     }
     for (int d = 0; d < 60; d++) { /* 2 a day, 8 a day in the last 8 days */
@@ -98,6 +133,54 @@ static void test_behav__rating_burst_vs_enterprise(void **state)
     assert_true(links >= 15); /* the shill is linked to whom it rated */
     assert_true(fl[shill].bursts[BURST_RATINGS] >= 1);
     assert_int_equal(fl[ent].bursts[BURST_RATINGS], 0);
+    graph_free(g);
+}
+
+/* Class 2 of the false positives: a long-standing client rates the quarter's hires,
+ * fifteen unrelated freelancers, within two days. The burst is real, but it fell on
+ * strangers: it links nobody and corroborates little. Beside it, a shill's burst on a
+ * ring's tied members, with one honest freelancer the shill hired for camouflage rated
+ * in the same burst: firm for the members, linked (weak) for the camouflage hire. */
+static void test_behav__review_sweep_vs_shill_burst(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t sweep = acct(g, "sweeper", ROLE_CLIENT, "US");
+    uint32_t shill = acct(g, "shill", ROLE_CLIENT, "US");
+    uint32_t rated[15], member[12];
+    for (int d = 0; d < 60; d += 10) /* a few ratings over the window: its baseline */
+        rate(g, sweep, named(g, "earlier", d, ROLE_FREELANCER), T0 + d * DAY, 5);
+    for (int k = 0; k < 15; k++) {
+        rated[k] = named(g, "hire", k, ROLE_FREELANCER);
+        rate(g, sweep, rated[k], T0 + 57 * DAY + k * 2 * H, k % 3 ? 5 : 4.5f);
+    }
+    for (int k = 0; k < 12; k++) {
+        member[k] = named(g, "member", k, ROLE_FREELANCER);
+        tie(member[k], 7);
+        rate(g, shill, member[k], T0 + 20 * DAY + k * 2 * H, 5);
+    }
+    uint32_t cover = acct(g, "camouflage-hire", ROLE_FREELANCER, "US");
+    rate(g, shill, cover, T0 + 20 * DAY + 5 * H, 5);
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    /* The sweep: flagged for the record, weak everywhere, no links. */
+    assert_true(has(fl, sweep, FLAG_RATING_BURST));
+    assert_true(weak(fl, sweep, FLAG_RATING_BURST));
+    for (int k = 0; k < 15; k++) {
+        assert_true(weak(fl, rated[k], FLAG_RATING_BURST));
+        assert_int_equal(links_to[rated[k]], 0);
+    }
+    /* The shill's burst: firm for the shill and the members, linked. */
+    assert_true(has(fl, shill, FLAG_RATING_BURST) && !weak(fl, shill, FLAG_RATING_BURST));
+    for (int k = 0; k < 12; k++) {
+        assert_false(weak(fl, member[k], FLAG_RATING_BURST));
+        assert_int_equal(tied_links_to[member[k]], 1);
+    }
+    /* The camouflage hire: linked because the burst fell on a tied group, but weakly,
+     * and its flag is weak. */
+    assert_true(weak(fl, cover, FLAG_RATING_BURST));
+    assert_int_equal(links_to[cover], 1);
+    assert_int_equal(tied_links_to[cover], 0);
     graph_free(g);
 }
 
@@ -158,8 +241,10 @@ static void test_behav__lockstep_block(void **state)
     uint32_t s[3], f[10], h[20], c[20];
     for (int k = 0; k < 3; k++)
         s[k] = named(g, "shill", k, ROLE_CLIENT);
-    for (int k = 0; k < 10; k++)
+    for (int k = 0; k < 10; k++) {
         f[k] = named(g, "member", k, ROLE_FREELANCER);
+        tie(f[k], 3); /* a ring's members share infrastructure */
+    }
     for (int k = 0; k < 20; k++) {
         h[k] = named(g, "honest", k, ROLE_FREELANCER);
         c[k] = named(g, "client", k, ROLE_CLIENT);
@@ -175,12 +260,42 @@ static void test_behav__lockstep_block(void **state)
     int links = 0;
     acct_flags *fl = run(g, &links);
     for (int k = 0; k < 3; k++)
-        assert_true(has(fl, s[k], FLAG_RATING_LOCKSTEP));
-    for (int k = 0; k < 10; k++)
-        assert_true(has(fl, f[k], FLAG_RATING_LOCKSTEP));
+        assert_true(has(fl, s[k], FLAG_RATING_LOCKSTEP) && !weak(fl, s[k], FLAG_RATING_LOCKSTEP));
+    for (int k = 0; k < 10; k++) {
+        assert_true(has(fl, f[k], FLAG_RATING_LOCKSTEP) && !weak(fl, f[k], FLAG_RATING_LOCKSTEP));
+        assert_int_equal(tied_links_to[f[k]], 3); /* linked to each shill */
+    }
     for (int k = 0; k < 20; k++) {
         assert_false(has(fl, h[k], FLAG_RATING_LOCKSTEP));
         assert_false(has(fl, c[k], FLAG_RATING_LOCKSTEP));
+    }
+    graph_free(g);
+}
+
+/* A hiring team: three recruiters of one company (tied to each other: one office, one
+ * card) all rate the team's ten favourite freelancers highly - a dense block like a
+ * shill block, but the rated share nothing with the raters or with each other. */
+static void test_behav__hiring_team_vs_shill_block(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t r[3], fav[10];
+    for (int k = 0; k < 3; k++) {
+        r[k] = named(g, "recruiter", k, ROLE_CLIENT);
+        tie(r[k], 4);
+    }
+    for (int k = 0; k < 10; k++)
+        fav[k] = named(g, "favourite", k, ROLE_FREELANCER);
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 10; k++)
+            rate(g, r[i], fav[k], T0 + (i * 10 + k) * 2 * DAY, 5);
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    for (int k = 0; k < 3; k++)
+        assert_true(weak(fl, r[k], FLAG_RATING_LOCKSTEP));
+    for (int k = 0; k < 10; k++) {
+        assert_true(weak(fl, fav[k], FLAG_RATING_LOCKSTEP));
+        assert_int_equal(links_to[fav[k]], 0);
     }
     graph_free(g);
 }
@@ -329,6 +444,30 @@ static void test_behav__structuring_vs_milestones(void **state)
     assert_int_equal(fl[taker].evidence[FLAG_STRUCTURED_CHARGES], 30);
     assert_false(has(fl, victim, FLAG_STRUCTURED_CHARGES)); /* the victim is not flagged */
     assert_false(has(fl, longc, FLAG_STRUCTURED_CHARGES));
+    /* The instalments are the client's doing: weak on the freelancer, which nothing else
+     * ties to the client (class 3: an honest client's milestones). */
+    assert_true(weak(fl, taker, FLAG_STRUCTURED_CHARGES));
+    graph_free(g);
+}
+
+/* The same instalments, from a client that shares a payment account with the
+ * freelancer: the pattern is theirs together, and firm. */
+static void test_behav__structuring_tied(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t client = acct(g, "client", ROLE_CLIENT, "US");
+    uint32_t taker = acct(g, "taker", ROLE_FREELANCER, "US");
+    tie(client, 9);
+    tie(taker, 9);
+    for (int k = 0; k < 30; k++)
+        charge(g, client, taker, "card-1", T0 + k * 2 * DAY, 50000.0 / 30);
+    for (int k = 0; k < 5; k++)
+        charge(g, client, named(g, "hire", k, ROLE_FREELANCER), "card-1", T0 + k * DAY, 400);
+    int links = 0;
+    acct_flags *fl = run(g, &links);
+    assert_true(has(fl, taker, FLAG_STRUCTURED_CHARGES));
+    assert_false(weak(fl, taker, FLAG_STRUCTURED_CHARGES));
     graph_free(g);
 }
 
@@ -336,6 +475,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_behav__rating_burst_vs_enterprise),
+        cmocka_unit_test(test_behav__review_sweep_vs_shill_burst),
+        cmocka_unit_test(test_behav__hiring_team_vs_shill_block),
+        cmocka_unit_test(test_behav__structuring_tied),
         cmocka_unit_test(test_behav__onboarding_and_charge_bursts),
         cmocka_unit_test(test_behav__lockstep_block),
         cmocka_unit_test(test_behav__bid_spam_vs_new_freelancers),

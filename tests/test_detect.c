@@ -307,9 +307,16 @@ static void test_detect__ring_found_and_thresholds(void **state)
         login(g, stranger, line, dev(g, "own-phone"), T0 + d * DAY + 300000, 3600);
     findings r = run(g, &p);
     assert_false(r.flagged[stranger]);
-    assert_int_equal(r.nrings, 1);
+    /* The proxy ring first; the family (class 1 of the false positives: one laptop, one
+     * payout account, everyone at home in the country they claim) listed after it as
+     * shared control, its members not flagged. */
+    assert_int_equal(r.nrings, 2);
     assert_string_equal(r.rings[0].id, "R0001");
+    assert_int_equal(r.rings[0].kind, RING_KIND_PROXY);
     assert_int_equal(r.rings[0].nmembers, 6);
+    assert_int_equal(r.rings[1].kind, RING_KIND_SHARED_CONTROL);
+    assert_int_equal(r.rings[1].severity, SEVERITY_LOW);
+    assert_int_equal(r.rings[1].nmembers, 6);
     for (int k = 0; k < 6; k++) {
         char id[32];
         snprintf(id, sizeof id, "op%d", k);
@@ -319,17 +326,69 @@ static void test_detect__ring_found_and_thresholds(void **state)
         snprintf(id, sizeof id, "fam%d", k);
         a = intern_get(g->ids[NODE_ACCOUNT], id, strlen(id));
         assert_false(r.flagged[a]);
-        assert_int_equal(r.ring_of[a], -1);
+        assert_false(has(&r, a, FLAG_RING_MEMBER));
+        assert_int_equal(r.ring_of[a], 1);
+        assert_true(r.risk[a] < p.threshold);
     }
     assert_true(r.rings[0].nres >= 3); /* line, device, destination */
+    /* Bound by the foreign line, the device and the account: the six, and the stranger
+     * on the line, which shows no deception of its own. */
+    assert_int_equal(r.rings[0].bound, 7);
+    assert_int_equal(r.rings[0].bound_deceptive, 6);
+    assert_true(r.rings[0].families & DECEPTION_LOCATION);
     double score = r.rings[0].score;
     findings_free(&r);
-    /* A stricter ring threshold reports nothing. */
+    /* A stricter ring threshold reports no proxy ring; shared control does not depend
+     * on the score. */
     p.ring_min_score = score + 0.01;
     r = run(g, &p);
-    assert_int_equal(r.nrings, 0);
+    assert_int_equal(r.nrings, 2);
+    assert_int_equal(r.rings[0].kind, RING_KIND_SHARED_CONTROL);
+    assert_int_equal(r.rings[1].kind, RING_KIND_SHARED_CONTROL);
+    for (uint32_t a = 0; a < graph_count(g, NODE_ACCOUNT); a++)
+        assert_false(r.flagged[a]);
     findings_free(&r);
     graph_free(g);
+}
+
+/* Class 1 against the ring it resembles, flag by flag: a family running six accounts
+ * from one laptop into one bank account, where one member also runs remote-desktop
+ * software and one sat through a day-long session - sharing with a little noise, no
+ * deception - against the same set-up where the accounts log in from abroad. */
+static void test_detect__shared_control_vs_proxy_ring(void **state)
+{
+    (void)state;
+    algo_init(1);
+    detect_params p;
+    detect_params_init(&p);
+    for (int abroad = 0; abroad < 2; abroad++) {
+        rs_graph *g = graph_new();
+        team(g, "acct", 6, abroad, 1);
+        uint32_t a0 = intern_get(g->ids[NODE_ACCOUNT], "acct0", 5);
+        uint32_t a1 = intern_get(g->ids[NODE_ACCOUNT], "acct1", 5);
+        login(g, a1, ip(g, 1, abroad ? "CN" : "US", 0), GRAPH_NONE, T0 + 40 * DAY, 30 * 3600);
+        port_ev pe = {.ts = T0,
+                      .ip = GRAPH_NONE,
+                      .device = dev(g, "own-laptop"),
+                      .service = GRAPH_NONE,
+                      .port = 5938};
+        login(g, a0, ip(g, 1, abroad ? "CN" : "US", 0), pe.device, T0 + 41 * DAY, 600);
+        graph_add_port(g, &pe);
+        findings r = run(g, &p);
+        assert_int_equal(r.nrings, 1);
+        if (!abroad) {
+            assert_int_equal(r.rings[0].kind, RING_KIND_SHARED_CONTROL);
+            for (int k = 0; k < 6; k++)
+                assert_false(r.flagged[intern_get(g->ids[NODE_ACCOUNT], k ? "acct1" : "acct0", 5)]);
+            assert_int_equal(r.rings[0].bound_deceptive, 1); /* the remote desktop */
+        } else {
+            assert_int_equal(r.rings[0].kind, RING_KIND_PROXY);
+            assert_int_equal(r.rings[0].severity, SEVERITY_HIGH); /* location + remote */
+            assert_true(r.flagged[a0] && r.flagged[a1]);
+        }
+        findings_free(&r);
+        graph_free(g);
+    }
 }
 
 static void test_detect__score_monotone_in_evidence(void **state)
@@ -421,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_detect__projection_weights_and_caps),
         cmocka_unit_test(test_detect__long_session_remote_anon_mismatch),
         cmocka_unit_test(test_detect__ring_found_and_thresholds),
+        cmocka_unit_test(test_detect__shared_control_vs_proxy_ring),
         cmocka_unit_test(test_detect__score_monotone_in_evidence),
         cmocka_unit_test(test_detect__office_nat_is_not_a_ring),
         cmocka_unit_test(test_detect__deterministic),

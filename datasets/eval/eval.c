@@ -20,11 +20,12 @@
 #include "datasets/eval/eval_metrics.h"
 
 typedef struct eval_acct {
-    char *id, *ring, *pop, *behav, *flags;
+    char *id, *ring, *pop, *behav, *flags, *group;
     int client;
     int in_out, flagged;
     double score;
-    int ring_idx; /* index into the sorted true ring ids, or -1 */
+    int ring_idx;  /* index into the sorted true ring ids, or -1 */
+    int sc_group;  /* index of its shared-control group (population shared_control), or -1 */
 } eval_acct;
 
 typedef struct eval_data {
@@ -34,7 +35,7 @@ typedef struct eval_data {
     size_t nslot;
     size_t unknown_out, out_rows;
     /* header column indexes of the file being read */
-    int c_id, c_ring, c_pop, c_behav, c_role, c_flagged, c_score, c_flags;
+    int c_id, c_ring, c_pop, c_behav, c_role, c_flagged, c_score, c_flags, c_group;
     const char *path;
     char *err;
     size_t errlen;
@@ -134,6 +135,7 @@ static int eval_truth_row(void *ud, size_t rec, char **f, size_t nf)
         d->c_pop = eval_csv_column(f, nf, "population");
         d->c_behav = eval_csv_column(f, nf, "behaviours");
         d->c_role = eval_csv_column(f, nf, "role");
+        d->c_group = eval_csv_column(f, nf, "group_id");
         if (d->c_id < 0 || d->c_ring < 0) {
             snprintf(d->err, d->errlen, "%s: missing column %s", d->path,
                      d->c_id < 0 ? "account_id" : "ring_id");
@@ -160,6 +162,8 @@ static int eval_truth_row(void *ud, size_t rec, char **f, size_t nf)
     a->pop = eval_xstrdup(*pop ? pop : (*a->ring ? "ring" : "benign"));
     a->behav = eval_xstrdup(eval_field(f, nf, d->c_behav));
     a->flags = eval_xstrdup("");
+    a->group = eval_xstrdup(eval_field(f, nf, d->c_group));
+    a->sc_group = -1;
     a->client =
         strcmp(eval_field(f, nf, d->c_role), "client") == 0 || strcmp(a->pop, "shill_client") == 0;
     a->ring_idx = -1;
@@ -337,7 +341,7 @@ static int eval_rings(const eval_data *d, const char *out_dir, char **ring_names
     int *touched = calloc(nrings ? nrings : 1, sizeof *touched);
     double *best = calloc(nrings ? nrings : 1, sizeof *best);
     char **best_id = calloc(nrings ? nrings : 1, sizeof *best_id);
-    size_t nreported = 0;
+    size_t nreported = 0, nshared = 0;
     int rc = -1;
     if (!stamp || !inter || !touched || !best || !best_id || !per || !summary) {
         snprintf(err, errlen, "out of memory");
@@ -368,6 +372,12 @@ static int eval_rings(const eval_data *d, const char *out_dir, char **ring_names
             char ridbuf[32];
             if (!json_is_object(ring))
                 continue;
+            /* Shared-control clusters are not claimed to be rings: scored apart. */
+            const char *kind = json_string_value(json_object_get(ring, "kind"));
+            if (kind && strcmp(kind, "shared_control") == 0) {
+                nshared++;
+                continue;
+            }
             json_t *jid = json_object_get(ring, "id");
             if (json_is_string(jid))
                 rid = json_string_value(jid);
@@ -410,6 +420,7 @@ static int eval_rings(const eval_data *d, const char *out_dir, char **ring_names
     }
     json_object_set_new(summary, "true_rings", json_integer((json_int_t)nrings));
     json_object_set_new(summary, "reported_rings", json_integer((json_int_t)nreported));
+    json_object_set_new(summary, "reported_shared_control", json_integer((json_int_t)nshared));
     json_object_set_new(summary, "rings_json_present", json_boolean(list != NULL));
     json_object_set_new(summary, "mean_best_jaccard", eval_num(nrings ? sum / nrings : NAN));
     json_object_set_new(summary, "recovered_jaccard_0_5", json_integer((json_int_t)recovered));
@@ -432,6 +443,86 @@ cleanup:
     return rc;
 }
 
+/* The simulator's shared-control groups (truth population shared_control, one
+ * group_id each): how many there are, how many rings.json lists as a kind
+ * shared_control cluster matching the group at Jaccard >= 0.5, and how many have a
+ * flagged member. */
+static void eval_shared_control(eval_data *d, const char *out_dir, json_t *report)
+{
+    char **gid = NULL;
+    size_t ng = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        eval_acct *a = &d->a[i];
+        if (strcmp(a->pop, "shared_control") != 0 || !*a->group)
+            continue;
+        size_t g = 0;
+        while (g < ng && strcmp(gid[g], a->group) != 0)
+            g++;
+        if (g == ng) {
+            gid = eval_xrealloc(gid, (ng + 1) * sizeof *gid);
+            gid[ng++] = a->group;
+        }
+        a->sc_group = (int)g;
+    }
+    if (!ng) {
+        free(gid);
+        return;
+    }
+    size_t *gsize = calloc(ng, sizeof *gsize), *inter = calloc(ng, sizeof *inter);
+    uint8_t *listed = calloc(ng, 1), *flagged = calloc(ng, 1);
+    if (!gsize || !inter || !listed || !flagged) {
+        fprintf(stderr, "ringscan-eval: out of memory\n");
+        abort();
+    }
+    for (size_t i = 0; i < d->n; i++)
+        if (d->a[i].sc_group >= 0) {
+            gsize[d->a[i].sc_group]++;
+            flagged[d->a[i].sc_group] |= (uint8_t)d->a[i].flagged;
+        }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rings.json", out_dir);
+    json_t *root = json_load_file(path, 0, NULL);
+    json_t *list = json_is_array(root) ? root : json_object_get(root, "rings");
+    size_t k;
+    json_t *ring;
+    json_array_foreach(list, k, ring)
+    {
+        const char *kind = json_string_value(json_object_get(ring, "kind"));
+        json_t *mem = json_object_get(ring, "members");
+        if (!kind || strcmp(kind, "shared_control") != 0 || !json_is_array(mem))
+            continue;
+        memset(inter, 0, ng * sizeof *inter);
+        size_t m;
+        json_t *v;
+        json_array_foreach(mem, m, v)
+        {
+            json_t *x = json_is_object(v) ? json_object_get(v, "account_id") : v;
+            size_t i = json_is_string(x) ? eval_find(d, json_string_value(x)) : (size_t)-1;
+            if (i != (size_t)-1 && d->a[i].sc_group >= 0)
+                inter[d->a[i].sc_group]++;
+        }
+        for (size_t g = 0; g < ng; g++)
+            if (inter[g] && eval_metrics_jaccard(inter[g], gsize[g], json_array_size(mem)) >= 0.5)
+                listed[g] = 1;
+    }
+    size_t nl = 0, nf = 0;
+    for (size_t g = 0; g < ng; g++) {
+        nl += listed[g];
+        nf += flagged[g];
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "groups", json_integer((json_int_t)ng));
+    json_object_set_new(o, "listed", json_integer((json_int_t)nl));
+    json_object_set_new(o, "with_flagged_member", json_integer((json_int_t)nf));
+    json_object_set_new(report, "shared_control_groups", o);
+    json_decref(root);
+    free(gid);
+    free(gsize);
+    free(inter);
+    free(listed);
+    free(flagged);
+}
+
 static void eval_free_data(eval_data *d)
 {
     for (size_t i = 0; i < d->n; i++) {
@@ -440,6 +531,7 @@ static void eval_free_data(eval_data *d)
         free(d->a[i].pop);
         free(d->a[i].behav);
         free(d->a[i].flags);
+        free(d->a[i].group);
     }
     free(d->a);
     free(d->slot);
@@ -538,6 +630,7 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err
 
     if (eval_rings(&d, out_dir, names, nnames, rsize, report, err, errlen) != 0)
         goto cleanup;
+    eval_shared_control(&d, out_dir, report);
 
     /* False-positive rate per benign population. */
     json_t *fpr = json_object();
@@ -681,6 +774,14 @@ int eval_print(const json_t *r, FILE *f)
                 json_string_value(json_object_get(v, "id")), (long long)eval_get(v, "size", NULL),
                 json_is_string(bm) ? json_string_value(bm) : "-", a);
     }
+    const json_t *sc = json_object_get(r, "shared_control_groups");
+    if (sc)
+        fprintf(f,
+                "\nshared-control groups: %lld, listed as shared_control %lld, with a flagged "
+                "member %lld (and %lld shared_control clusters in rings.json)\n",
+                (long long)eval_get(sc, "groups", NULL), (long long)eval_get(sc, "listed", NULL),
+                (long long)eval_get(sc, "with_flagged_member", NULL),
+                (long long)eval_get(rr, "reported_shared_control", NULL));
     fprintf(f, "\n%-22s %8s %8s %7s\n", "benign population", "accounts", "flagged", "fpr");
     const char *key;
     const json_t *val;

@@ -107,15 +107,15 @@ void gen_opts_randomize(gen_opts *o)
     gen_rng r;
     gen_rng_seed(&r, o->seed, 0x72616e646f6dull, 0);
     /* Benign freelancer populations; the rest are ordinary. */
-    double *share[] = {&o->p_cgnat,          &o->p_office,      &o->p_household,
-                       &o->p_vpn,            &o->p_traveller,   &o->p_agency,
-                       &o->p_overnight,      &o->p_heavy_bidder, &o->p_milestone,
-                       &o->p_shared_control, &o->p_relocator,   &o->p_cloud_desktop,
-                       &o->p_crypto_payee,   &o->p_cohort};
-    const double lo[] = {0.02, 0.02, 0.02, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005,
-                         0.01, 0.005, 0.005, 0.005, 0.005};
-    const double hi[] = {0.25, 0.20, 0.15, 0.12, 0.10, 0.10, 0.10, 0.08, 0.05,
-                         0.06, 0.04, 0.05, 0.05, 0.05};
+    double *share[] = {
+        &o->p_cgnat,        &o->p_office,         &o->p_household, &o->p_vpn,
+        &o->p_traveller,    &o->p_agency,         &o->p_overnight, &o->p_heavy_bidder,
+        &o->p_milestone,    &o->p_shared_control, &o->p_relocator, &o->p_cloud_desktop,
+        &o->p_crypto_payee, &o->p_cohort};
+    const double lo[] = {0.02,  0.02,  0.02, 0.01,  0.01,  0.01,  0.01,
+                         0.005, 0.005, 0.01, 0.005, 0.005, 0.005, 0.005};
+    const double hi[] = {0.25, 0.20, 0.15, 0.12, 0.10, 0.10, 0.10,
+                         0.08, 0.05, 0.06, 0.04, 0.05, 0.05, 0.05};
     double sum = 0;
     for (size_t i = 0; i < sizeof share / sizeof *share; i++) {
         *share[i] = rnd(&r, lo[i], hi[i]);

@@ -37,8 +37,8 @@ typedef struct gen_opts {
     double shared_milestone; /* share of shared-control groups with a member paid in milestones */
     double shared_laptop;    /* share of a shared-control group's sessions on its one laptop */
     int randomize;           /* draw every population share and behaviour parameter */
-    uint32_t cgnat_pool; /* egress addresses per mobile carrier block */
-    uint32_t vpn_exits;  /* exit addresses per VPN provider block */
+    uint32_t cgnat_pool;     /* egress addresses per mobile carrier block */
+    uint32_t vpn_exits;      /* exit addresses per VPN provider block */
     double mobile_share, vpn_share, household_device, benign_remote, overnight_rate;
 
     /* Planted rings: probability that a ring has each behaviour. */

@@ -570,10 +570,10 @@ static void ev_payouts(ev_ctx *c, uint32_t i, gen_rng *r)
         method = "crypto";
         a->behav |= GEN_BIT(GEN_B_CRYPTO_PAYOUT);
     }
-    const gen_group *g = a->group != GEN_NONE &&
-                                 (a->pop == GEN_POP_AGENCY || a->pop == GEN_POP_SHARED_CONTROL)
-                             ? &w->groups[a->group]
-                             : NULL;
+    const gen_group *g =
+        a->group != GEN_NONE && (a->pop == GEN_POP_AGENCY || a->pop == GEN_POP_SHARED_CONTROL)
+            ? &w->groups[a->group]
+            : NULL;
     const gen_ring *ring = a->pop == GEN_POP_RING ? &w->rings[a->group] : NULL;
     for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)c->o->days; d++) {
         if ((uint64_t)(d + phase) % period != 0)
@@ -823,9 +823,10 @@ static uint32_t ev_team_pick(ev_ctx *c, gen_rng *r, uint32_t cl, int64_t d)
     const gen_group *g = &w->groups[w->acct[cl].group];
     if (g->nfav && w->nf > w->ring_members && gen_rng_chance(r, 0.4)) {
         uint32_t k = gen_rng_below(r, g->nfav);
-        uint32_t f = w->ring_members + (uint32_t)(gen_rng_mix(c->o->seed ^ 0x666176ull,
-                                                              (uint64_t)w->acct[cl].group * 64 + k) %
-                                                  (w->nf - w->ring_members));
+        uint32_t f =
+            w->ring_members +
+            (uint32_t)(gen_rng_mix(c->o->seed ^ 0x666176ull, (uint64_t)w->acct[cl].group * 64 + k) %
+                       (w->nf - w->ring_members));
         if (w->acct[f].created <= d)
             return f;
     }
@@ -890,9 +891,11 @@ static void ev_client_work(ev_ctx *c, uint32_t i, gen_rng *r)
         for (uint32_t k = 0; k < nh; k++) {
             uint32_t f = a->pop == GEN_POP_HIRING_TEAM ? ev_team_pick(c, r, i, d)
                                                        : ev_pick_freelancer(c, r, d);
-            double rate_p = sweep ? 0 : a->pop == GEN_POP_ENTERPRISE && ev_quarter_end(c, d) ? 0.95
-                                                                                              : 0.8;
-            int64_t end = ev_hire(c, r, i, f, d, gen_rng_range(r, parts_lo, parts_hi), 25000, rate_p);
+            double rate_p = sweep                                                  ? 0
+                            : a->pop == GEN_POP_ENTERPRISE && ev_quarter_end(c, d) ? 0.95
+                                                                                   : 0.8;
+            int64_t end =
+                ev_hire(c, r, i, f, d, gen_rng_range(r, parts_lo, parts_hi), 25000, rate_p);
             if (sweep) {
                 if (nun == cap) {
                     cap = cap ? 2 * cap : 64;
@@ -1043,8 +1046,7 @@ static void ev_infrastructure(ev_ctx *c)
     gen_rng_seed(&r, c->o->seed, PH_INFRA, 0);
     for (uint32_t k = 0; k < w->ngroups; k++) {
         const gen_group *g = &w->groups[k];
-        if (g->pop != GEN_POP_OFFICE && g->pop != GEN_POP_AGENCY &&
-            g->pop != GEN_POP_CLOUD_DESKTOP)
+        if (g->pop != GEN_POP_OFFICE && g->pop != GEN_POP_AGENCY && g->pop != GEN_POP_CLOUD_DESKTOP)
             continue;
         ev_port_series(c, &r, g->ip, 443, "https", 5, 10);
         if (g->remote) /* an office that exposes RDP: careless, not criminal */

@@ -130,14 +130,26 @@ static const gen_geo_block geo_blocks[] = {
  * (sanctioned or the usual cash-out points of the schemes the advisory describes), and the
  * payout method most common there. HK has no blocks: it appears only as a payout country. */
 static const gen_geo_country geo_countries[] = {
-    {"US", -6, 0, "bank"},    {"CA", -5, 0, "bank"},  {"GB", 0, 0, "bank"},
-    {"DE", 1, 0, "bank"},     {"FR", 1, 0, "bank"},   {"NL", 1, 0, "bank"},
-    {"PL", 1, 0, "bank"},     {"IN", 5, 0, "bank"},   {"PK", 5, 0, "payoneer"},
-    {"UA", 2, 0, "payoneer"}, {"PH", 8, 0, "paypal"}, {"BR", -3, 0, "paypal"},
-    {"NG", 1, 0, "payoneer"}, {"CN", 8, 1, "alipay"}, {"RU", 3, 1, "bank"},
+    {"US", -6, 0, "bank"},
+    {"CA", -5, 0, "bank"},
+    {"GB", 0, 0, "bank"},
+    {"DE", 1, 0, "bank"},
+    {"FR", 1, 0, "bank"},
+    {"NL", 1, 0, "bank"},
+    {"PL", 1, 0, "bank"},
+    {"IN", 5, 0, "bank"},
+    {"PK", 5, 0, "payoneer"},
+    {"UA", 2, 0, "payoneer"},
+    {"PH", 8, 0, "paypal"},
+    {"BR", -3, 0, "paypal"},
+    {"NG", 1, 0, "payoneer"},
+    {"CN", 8, 1, "alipay"},
+    {"RU", 3, 1, "bank"},
     {"HK", 8, 1, "bank"},
     /* Where crypto exchanges that pay freelancers are registered (destinations only). */
-    {"SG", 8, 0, "crypto"},   {"SC", 4, 0, "crypto"}, {"KY", -5, 0, "crypto"},
+    {"SG", 8, 0, "crypto"},
+    {"SC", 4, 0, "crypto"},
+    {"KY", -5, 0, "crypto"},
     {"MT", 1, 0, "crypto"},
 };
 

@@ -437,12 +437,12 @@ static void world_groups(gen_world *w, uint32_t *next, uint32_t count, int pop, 
         g->n = sz;
         g->pop = (uint8_t)pop;
         g->cc = (uint8_t)world_pick_cc(r, cct);
-        g->blk = world_pick_block(r, g->cc, pop == GEN_POP_CLOUD_DESKTOP ? GEN_GEO_HOST
-                                                                         : GEN_GEO_RES);
+        g->blk =
+            world_pick_block(r, g->cc, pop == GEN_POP_CLOUD_DESKTOP ? GEN_GEO_HOST : GEN_GEO_RES);
         g->ip = gen_geo_addr(gen_geo_block_at(g->blk), gen_rng_next(r));
         g->dest = gen_rng_mix(w->o->seed ^ 0x67646573ull, w->ngroups) & 0xffffffffffffffull;
-        g->remote = (pop == GEN_POP_OFFICE && gen_rng_chance(r, 0.1)) ||
-                    pop == GEN_POP_CLOUD_DESKTOP;
+        g->remote =
+            (pop == GEN_POP_OFFICE && gen_rng_chance(r, 0.1)) || pop == GEN_POP_CLOUD_DESKTOP;
         if (pop == GEN_POP_SHARED_CONTROL)
             g->device = gen_rng_mix(w->o->seed ^ 0x73636c6170ull, w->ngroups) & 0xffffffffffffffull;
         if (pop == GEN_POP_COHORT)
@@ -555,8 +555,8 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
             break;
         case GEN_POP_SHARED_CONTROL: {
             uint32_t g0 = w->ngroups;
-            world_groups(w, &next_f, cnt[p], p, o->shared_min, o->shared_max,
-                         world_freelancer_cc, &r);
+            world_groups(w, &next_f, cnt[p], p, o->shared_min, o->shared_max, world_freelancer_cc,
+                         &r);
             /* Class 3 look-alike: a member paid by an honest client in many milestones. */
             for (uint32_t k = g0; k < w->ngroups; k++)
                 if (n_msc && gen_rng_chance(&r, o->shared_milestone))
@@ -568,8 +568,8 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
             world_groups(w, &next_f, cnt[p], p, o->cloud_min, o->cloud_max, world_vpn_cc, &r);
             break;
         case GEN_POP_COHORT:
-            world_groups(w, &next_f, cnt[p], p, o->cohort_min, o->cohort_max,
-                         world_freelancer_cc, &r);
+            world_groups(w, &next_f, cnt[p], p, o->cohort_min, o->cohort_max, world_freelancer_cc,
+                         &r);
             break;
         default:
             for (uint32_t j = 0; j < cnt[p]; j++, next_f++) {

@@ -119,10 +119,10 @@ typedef struct gen_group {
                         * cloud-desktop gateway (cloud desktop) */
     uint16_t blk;      /* block of that IP */
     uint8_t pop, cc;
-    uint64_t dest;     /* agency / shared-control payout account; hiring team's card */
-    uint64_t device;   /* shared-control laptop */
-    int remote;        /* office exposes remote desktop */
-    int32_t day0;      /* cohort: first day of the course */
+    uint64_t dest;      /* agency / shared-control payout account; hiring team's card */
+    uint64_t device;    /* shared-control laptop */
+    int remote;         /* office exposes remote desktop */
+    int32_t day0;       /* cohort: first day of the course */
     uint32_t fav, nfav; /* hiring team: its favourite freelancers [fav, fav + nfav) of the
                          * freelancer index, picked at random */
 } gen_group;
