@@ -82,7 +82,7 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
         st->charge_bursts = bs.charge_bursts;
         st->ip_onboarding_bursts = bs.ip_onboarding_bursts;
         st->pairs = projection_pairs(pm);
-        *nl = projection_links(pm, p, p->min_link, links);
+        *nl = projection_links(pm, p, out->flags, p->min_link, links);
         st->projection_edges = *nl;
     }
     projection_free(pm);

@@ -10,18 +10,32 @@
 #include <string.h>
 
 typedef struct {
-    uint64_t key; /* (a << 32 | b) + 1, a < b; 0 = empty slot */
-    double w;     /* from devices, destinations and ordinary IPs */
-    double wa;    /* from anonymising IPs, capped per pair when read */
-    double wi;    /* the part of w from (ordinary) IPs */
-    int tie;      /* the two share a device, a payment destination, or an ordinary IP at
-                     the same hours: infrastructure, not behaviour */
+    uint64_t key;   /* (a << 32 | b) + 1, a < b; 0 = empty slot */
+    double w;       /* from devices, destinations and ordinary IPs */
+    double wa;      /* from anonymising IPs, capped per pair when read */
+    double wi;      /* the part of w from (ordinary) IPs */
+    double wv;      /* from small anonymising addresses used at the same hours (see
+                       projection_links: a private server) */
+    uint32_t nanon; /* anonymising addresses the two share */
+    int tie;        /* the two share a device, a payment destination, or an ordinary IP at
+                       the same hours: infrastructure, not behaviour */
 } pair_slot;
 
 struct projection {
     pair_slot *s;
     size_t n, cap; /* cap is a power of two */
 };
+
+static pair_slot *pair_slot_of(projection *pm, uint32_t a, uint32_t b);
+
+/* Records that a and b share n more anonymising addresses and, for a small one used at
+ * the same hours, its weight wv. The pair exists (projection_add came first). */
+static void pair_note_anon(projection *pm, uint32_t a, uint32_t b, double wv, uint32_t n)
+{
+    pair_slot *ps = pair_slot_of(pm, a, b);
+    ps->wv += wv;
+    ps->nanon += n;
+}
 
 static void pair_grow(projection *pm)
 {
@@ -33,6 +47,10 @@ static void pair_grow(projection *pm)
         if (old.s[i].key)
             projection_add(pm, (uint32_t)((old.s[i].key - 1) >> 32), (uint32_t)(old.s[i].key - 1),
                            old.s[i].w, old.s[i].wa, old.s[i].wi, old.s[i].tie);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.s[i].key && (old.s[i].wv > 0 || old.s[i].nanon))
+            pair_note_anon(pm, (uint32_t)((old.s[i].key - 1) >> 32), (uint32_t)(old.s[i].key - 1),
+                           old.s[i].wv, old.s[i].nanon);
     free(old.s);
 }
 
@@ -75,6 +93,21 @@ void projection_free(projection *pm)
 uint64_t projection_pairs(const projection *pm)
 {
     return pm->n;
+}
+
+/* The slot of an existing pair (a, b). */
+static pair_slot *pair_slot_of(projection *pm, uint32_t a, uint32_t b)
+{
+    if (a > b) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    uint64_t key = ((uint64_t)a << 32 | b) + 1;
+    size_t i = (size_t)util_mix64(key) & (pm->cap - 1);
+    while (pm->s[i].key != key)
+        i = (i + 1) & (pm->cap - 1);
+    return &pm->s[i];
 }
 
 int projection_tied(const projection *pm, uint32_t a, uint32_t b)
@@ -185,6 +218,9 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
                 for (uint32_t k = 0; k < deg; k++)
                     nremote += fl[ips->m[moff + k].acct].remote_device;
                 int farm = !anon && ip_rem[ip] && rules_farm_line(deg, nremote);
+                /* A small anonymising address: perhaps one operator's own server. */
+                int small = anon && deg <= (uint32_t)p->anon_ip_small_degree;
+                double w_small = p->w_ip / pow(deg - 1.0, p->degree_exponent);
                 double farm_base = p->w_device / pow(deg - 1.0, p->degree_exponent);
                 for (uint32_t x = 0; x < deg; x++) {
                     for (uint32_t y = x + 1; y < deg; y++) {
@@ -198,6 +234,8 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
                         double w = base * conc_f;
                         projection_add(pm, ax, ay, anon ? 0 : w, anon ? w : 0, anon ? 0 : w,
                                        !anon && conc[x * deg + y]);
+                        if (anon)
+                            pair_note_anon(pm, ax, ay, small && conc[x * deg + y] ? w_small : 0, 1);
                     }
                 }
             }
@@ -246,7 +284,14 @@ static int link_cmp(const void *pa, const void *pb)
     return 0;
 }
 
-size_t projection_links(const projection *pm, const detect_params *p, double min_w, proj_link **out)
+/* Deception beyond anonymity: location, remote access, money, self-dealing. */
+static int deceives_beyond_anonymity(const acct_flags *f)
+{
+    return (flags_deception(f) & ~(uint32_t)DECEPTION_ANONYMITY) != 0;
+}
+
+size_t projection_links(const projection *pm, const detect_params *p, const acct_flags *fl,
+                        double min_w, proj_link **out)
 {
     proj_link *links = NULL;
     size_t nl = 0, lcap = 0;
@@ -255,12 +300,23 @@ size_t projection_links(const projection *pm, const detect_params *p, double min
             continue;
         /* Many VPN exits in common say no more than one server in common. */
         double wa = pm->s[i].wa < p->anon_pair_cap ? pm->s[i].wa : p->anon_pair_cap;
-        double w = pm->s[i].w + wa;
+        uint64_t k = pm->s[i].key - 1;
+        uint32_t a = (uint32_t)(k >> 32), b = (uint32_t)k;
+        /* A private server: the only anonymising address two accounts share, used by
+         * few accounts, at the same hours, by two accounts that both deceive beyond
+         * anonymity (say, personas claiming the US run from a line in China). Commercial
+         * VPN users share many exits, or none at the same hours; a company's cloud
+         * desktop serves employees who log in from where they say they are. It binds
+         * like an ordinary IP, weakly. */
+        double wv = 0;
+        if (fl && pm->s[i].nanon == 1 && deceives_beyond_anonymity(&fl[a]) &&
+            deceives_beyond_anonymity(&fl[b]))
+            wv = pm->s[i].wv;
+        double w = pm->s[i].w + wa + wv;
         if (w < min_w)
             continue;
-        uint64_t k = pm->s[i].key - 1;
         UTIL_GROW(links, lcap, nl + 1);
-        links[nl++] = (proj_link){(uint32_t)(k >> 32), (uint32_t)k, w, wa, pm->s[i].wi};
+        links[nl++] = (proj_link){a, b, w, wa, pm->s[i].wi + wv};
     }
     if (nl)
         qsort(links, nl, sizeof *links, link_cmp); /* hash order is not an order */
@@ -281,7 +337,7 @@ size_t projection_build(const rs_graph *g, const detect_params *p, proj_link **o
     projection_ips(pm, g, p, &ips, fl, &capped);
     projection_resources(pm, &devs, p->w_device, p->cap_device, p->degree_exponent, &capped);
     projection_resources(pm, &dests, p->w_dest, p->cap_dest, p->degree_exponent, &capped);
-    size_t nl = projection_links(pm, p, 0, out);
+    size_t nl = projection_links(pm, p, NULL, 0, out);
     projection_free(pm);
     free(fl);
     resindex_free(&ips);

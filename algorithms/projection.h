@@ -65,9 +65,12 @@ void projection_resources(projection *pm, const res_index *ix, double w, double 
 
 /* The links of weight >= min_w (anonymising-IP weight capped per pair at
  * anon_pair_cap first), sorted by (a, b), as a new array in *out (caller
- * frees). Returns their number. */
-size_t projection_links(const projection *pm, const detect_params *p, double min_w,
-                        proj_link **out);
+ * frees). Returns their number. With the accounts' flags fl, a private server
+ * (the only anonymising address two accounts share, used by at most
+ * anon_ip_small_degree accounts, at the same hours, by two accounts that both
+ * deceive beyond anonymity) counts as an ordinary, weak IP link; NULL: never. */
+size_t projection_links(const projection *pm, const detect_params *p, const acct_flags *fl,
+                        double min_w, proj_link **out);
 
 /* The whole infrastructure projection of g alone (no behavioural links, no
  * min_link filter), for tests and tools. */

@@ -24,8 +24,8 @@ typedef struct eval_acct {
     int client;
     int in_out, flagged;
     double score;
-    int ring_idx;  /* index into the sorted true ring ids, or -1 */
-    int sc_group;  /* index of its shared-control group (population shared_control), or -1 */
+    int ring_idx; /* index into the sorted true ring ids, or -1 */
+    int sc_group; /* index of its shared-control group (population shared_control), or -1 */
 } eval_acct;
 
 typedef struct eval_data {
