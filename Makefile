@@ -39,7 +39,7 @@ E2E      := $(sort $(wildcard tests/e2e_*.sh))
 
 DEMO_OUT ?= out/demo
 
-.PHONY: all deps check-deps test unit e2e demo bench asan valgrind format lint layers \
+.PHONY: all deps check-deps test unit e2e demo bench eval-worlds asan valgrind format lint layers \
         clean geoip ci-chroot build-all
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -123,6 +123,14 @@ demo: check-deps
 bench: check-deps
 	@$(MAKE) --no-print-directory all
 	@sh datasets/bench.sh $(BUILD)
+
+# The held-out protocol of docs/detection.md: randomised worlds 101-120, never used for
+# tuning (make eval-worlds FIRST=1 LAST=10 scores the tuning worlds).
+FIRST ?= 101
+LAST  ?= 120
+eval-worlds: check-deps
+	@$(MAKE) --no-print-directory all
+	@sh datasets/eval-worlds.sh $(BUILD) $(FIRST) $(LAST) out/eval-worlds-$(FIRST)-$(LAST)
 
 geoip:
 	@sh datasets/geoip.sh datasets/geoip

@@ -522,6 +522,96 @@ static void test_gen__too_many_ring_members_is_an_error(void **state)
     free(d);
 }
 
+/* truth.csv rows of the shared-control population: group ids and behaviours. */
+typedef struct {
+    int c_pop, c_group, c_behav;
+    size_t n, with_group, with_behaviour;
+} sc_ctx;
+
+static int sc_cb(void *ud, size_t rec, char **f, size_t nf)
+{
+    sc_ctx *c = ud;
+    if (rec == 1) {
+        c->c_pop = eval_csv_column(f, nf, "population");
+        c->c_group = eval_csv_column(f, nf, "group_id");
+        c->c_behav = eval_csv_column(f, nf, "behaviours");
+        return c->c_pop < 0 || c->c_group < 0 || c->c_behav < 0;
+    }
+    if (strcmp(f[c->c_pop], "shared_control") != 0)
+        return 0;
+    c->n++;
+    c->with_group += f[c->c_group][0] == 'G';
+    c->with_behaviour += strstr(f[c->c_behav], "shared_control") != NULL;
+    return 0;
+}
+
+/* --randomize: the draw is keyed by the seed (the same seed, the same options; another
+ * seed, others), keeps every share in its documented range and leaves at least 15 %
+ * ordinary freelancers, and a randomised world holds every look-alike population. */
+static void test_gen__randomized_worlds(void **state)
+{
+    (void)state;
+    gen_opts a, b, c;
+    gen_opts_init(&a);
+    gen_opts_init(&b);
+    gen_opts_init(&c);
+    a.seed = b.seed = 5;
+    c.seed = 6;
+    gen_opts_randomize(&a);
+    gen_opts_randomize(&b);
+    gen_opts_randomize(&c);
+    assert_memory_equal(&a, &b, sizeof a);
+    assert_true(a.p_cgnat != c.p_cgnat && a.coverage != c.coverage);
+    for (uint64_t s = 1; s <= 200; s++) {
+        gen_opts o;
+        gen_opts_init(&o);
+        o.seed = s;
+        gen_opts_randomize(&o);
+        double sum = o.p_cgnat + o.p_office + o.p_household + o.p_vpn + o.p_traveller + o.p_agency +
+                     o.p_overnight + o.p_heavy_bidder + o.p_milestone + o.p_shared_control +
+                     o.p_relocator + o.p_cloud_desktop + o.p_crypto_payee + o.p_cohort;
+        assert_true(sum <= 0.85 + 1e-9);
+        assert_true(o.p_shared_control > 0 && o.p_shared_control <= 0.06);
+        assert_true(o.coverage >= 0.4 && o.coverage < 0.9);
+        assert_true(o.camouflage >= 0.05 && o.camouflage < 0.45);
+        assert_true(o.rings >= 4 && o.rings <= 12);
+        assert_true(o.ring_min >= 3 && o.ring_min <= o.ring_max && o.ring_max <= 40);
+        assert_true(o.shared_min <= o.shared_max && o.cloud_min <= o.cloud_max &&
+                    o.cohort_min <= o.cohort_max && o.team_min <= o.team_max);
+    }
+    char *d = tmpdir(), path[512], err[512];
+    gen_opts o;
+    gen_opts_init(&o);
+    o.seed = 3;
+    gen_opts_randomize(&o);
+    o.outdir = d;
+    o.accounts = 4000;
+    o.clients = 1000;
+    o.days = 30;
+    o.quiet = 1;
+    assert_int_equal(gen_run(&o, "test"), 0);
+    pop_ctx pc;
+    memset(&pc, 0, sizeof pc);
+    const char *names[] = {"shared_control",     "relocator",       "cloud_desktop",
+                           "crypto_payee",       "cohort",          "review_sweep_client",
+                           "hiring_team_client", "milestone_client"};
+    pc.nnames = sizeof names / sizeof names[0];
+    memcpy(pc.names, names, sizeof names);
+    snprintf(path, sizeof path, "%s/truth.csv", d);
+    assert_int_equal(eval_csv_read(path, pop_cb, &pc, err, sizeof err), 0);
+    for (size_t i = 0; i < pc.nnames; i++)
+        if (pc.count[i] == 0)
+            fail_msg("randomised world: population %s is absent", names[i]);
+    sc_ctx sc;
+    memset(&sc, 0, sizeof sc);
+    assert_int_equal(eval_csv_read(path, sc_cb, &sc, err, sizeof err), 0);
+    assert_true(sc.n > 0);
+    assert_int_equal(sc.with_group, sc.n);
+    assert_true(sc.with_behaviour * 10 >= sc.n * 9); /* all but the inactive */
+    rmtree(d);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_gen__truth_consistent_with_events),
         cmocka_unit_test(test_gen__cli_usage_errors),
         cmocka_unit_test(test_gen__too_many_ring_members_is_an_error),
+        cmocka_unit_test(test_gen__randomized_worlds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
