@@ -541,6 +541,82 @@ static void shills_by_association(const rs_graph *g, const detect_params *p, uin
                   acct_label_cmp);
 }
 
+/* Members by association: a freelancer outside every ring that deceives on its own and
+ * was rated highly by two or more of one proxy or rating ring's shill clients joins the
+ * ring. A member whose only way in is a commercial VPN shares nothing else with its ring;
+ * the shills' attention is what ties it. Its attachment is 1 - exp(-k / 2) for k such
+ * shills. O(R log R) over the ratings. */
+typedef struct {
+    uint32_t f, ring, client;
+} shill_rating;
+
+static int shill_rating_cmp(const void *pa, const void *pb)
+{
+    const shill_rating *a = pa, *b = pb;
+    if (a->f != b->f)
+        return a->f < b->f ? -1 : 1;
+    if (a->ring != b->ring)
+        return a->ring < b->ring ? -1 : 1;
+    return a->client < b->client ? -1 : a->client > b->client;
+}
+
+static void members_by_association(const rs_graph *g, const detect_params *p, uint32_t na,
+                                   findings *out)
+{
+    shill_rating *v = NULL;
+    size_t n = 0, cap = 0;
+    for (uint32_t c = 0; c < na; c++) {
+        int32_t r = out->ring_of[c];
+        if (g->acct[c].role != ROLE_CLIENT || r < 0 ||
+            out->rings[r].kind == RING_KIND_SHARED_CONTROL)
+            continue;
+        for (size_t i = g->rating_off[c]; i < g->rating_off[c + 1]; i++) {
+            uint32_t f = g->ratings.v[i].freelancer;
+            if (!rules_high_rating(p, g->ratings.v[i].stars) || out->ring_of[f] >= 0 ||
+                g->acct[f].role == ROLE_CLIENT || !flags_deception(&out->flags[f]))
+                continue;
+            UTIL_GROW(v, cap, n + 1);
+            v[n++] = (shill_rating){f, (uint32_t)r, c};
+        }
+    }
+    if (n)
+        qsort(v, n, sizeof *v, shill_rating_cmp);
+    for (size_t i = 0; i < n;) {
+        uint32_t f = v[i].f, best_ring = 0, best_k = 0;
+        size_t j = i;
+        while (j < n && v[j].f == f) {
+            uint32_t r = v[j].ring, k = 0;
+            for (; j < n && v[j].f == f && v[j].ring == r; j++)
+                k += !(j > i && v[j - 1].ring == r && v[j - 1].client == v[j].client);
+            if (k > best_k)
+                best_k = k, best_ring = r;
+        }
+        i = j;
+        if (best_k < 2)
+            continue;
+        const ring *rg0 = &out->rings[best_ring];
+        double own = p->own_weight * out->corroboration[f];
+        double att = 1.0 - exp(-(double)best_k / 2.0);
+        double risk = 1.0 - (1.0 - own) * (1.0 - rg0->score * att);
+        if (risk > out->risk[f])
+            out->risk[f] = risk;
+        out->flagged[f] = out->risk[f] >= p->threshold;
+        if (!out->flagged[f])
+            continue;
+        ring *rg = &out->rings[best_ring];
+        out->ring_of[f] = (int32_t)best_ring;
+        rg->members = xreallocarray(rg->members, rg->nmembers + 1, sizeof *rg->members);
+        rg->members[rg->nmembers++] = f;
+        flags_raise(&out->flags[f], FLAG_RING_MEMBER, 1);
+    }
+    free(v);
+    sort_graph = g;
+    for (size_t r = 0; r < out->nrings; r++)
+        if (out->rings[r].nmembers)
+            qsort(out->rings[r].members, out->rings[r].nmembers, sizeof *out->rings[r].members,
+                  acct_label_cmp);
+}
+
 /* Ranks rings, names them R0001... and renumbers ring_of to the ranks. */
 static void rank_rings(uint32_t na, findings *out)
 {
@@ -676,6 +752,7 @@ void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *lin
     assign_risk(p, comm, na, &t, out); /* shared-control clusters pass nothing on */
     collect_members(g, comm, na, &t, out);
     shills_by_association(g, p, na, out);
+    members_by_association(g, p, na, out);
     assign_severity(out);
     rank_rings(na, out);
     ring_facts(g, ix, na, out);

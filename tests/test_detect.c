@@ -391,6 +391,71 @@ static void test_detect__shared_control_vs_proxy_ring(void **state)
     }
 }
 
+/* Members by association: a ring's two shill clients, which each rated four of its
+ * eight members (different ones, so no lockstep block forms), also rated "lone" (claims
+ * the US, logs in from China through its own line and laptop, shares nothing with the
+ * ring) and "honest" (hired for camouflage, at home where it says). lone joins the ring,
+ * honest does not; rated by one shill only, lone stays out. */
+static void test_detect__members_by_association(void **state)
+{
+    (void)state;
+    detect_params p;
+    detect_params_init(&p);
+    for (int nshills = 1; nshills <= 2; nshills++) {
+        algo_init(1);
+        rs_graph *g = graph_new();
+        team(g, "op", 8, 1, 1);
+        uint32_t lone = acct(g, "lone", "US"), honest = acct(g, "honest", "DE");
+        uint32_t cn = ip(g, 50, "CN", 0), de = ip(g, 51, "DE", 0);
+        for (int d = 0; d < 10; d++) {
+            login(g, lone, cn, dev(g, "lone-laptop"), T0 + d * DAY + 5 * H, 3600);
+            login(g, honest, de, dev(g, "honest-laptop"), T0 + d * DAY + 9 * H, 3600);
+        }
+        uint32_t shill[2];
+        for (int c = 0; c < 2; c++) {
+            char id[16];
+            snprintf(id, sizeof id, "shill%d", c);
+            shill[c] = acct(g, id, "US");
+            g->acct[shill[c]].role = ROLE_CLIENT;
+            for (int k = 0; k < 4; k++) {
+                char m[16];
+                snprintf(m, sizeof m, "op%d", 4 * c + k);
+                uint32_t f = intern_get(g->ids[NODE_ACCOUNT], m, strlen(m));
+                rating_ev e = {T0 + (int64_t)(k * 6 + c) * DAY, shill[c], f, GRAPH_NONE, 5};
+                graph_add_rating(g, &e);
+            }
+            if (c < nshills) {
+                rating_ev e = {T0 + (int64_t)(31 + c) * DAY, shill[c], lone, GRAPH_NONE, 5};
+                graph_add_rating(g, &e);
+                e.ts = T0 + (int64_t)(43 + c) * DAY;
+                e.freelancer = honest;
+                graph_add_rating(g, &e);
+            }
+        }
+        findings r = run(g, &p);
+        assert_int_equal(r.nrings, 1);
+        assert_int_equal(r.rings[0].kind, RING_KIND_PROXY);
+        assert_int_equal(r.ring_of[shill[0]], 0);
+        assert_int_equal(r.ring_of[shill[1]], 0);
+        assert_true(has(&r, lone, FLAG_COUNTRY_MISMATCH));
+        assert_false(has(&r, lone, FLAG_RATING_LOCKSTEP));
+        assert_false(r.flagged[honest]);
+        assert_int_equal(r.ring_of[honest], -1);
+        if (nshills == 2) {
+            assert_true(r.flagged[lone]);
+            assert_int_equal(r.ring_of[lone], 0);
+            assert_true(has(&r, lone, FLAG_RING_MEMBER));
+            assert_int_equal(r.rings[0].nmembers, 9);
+        } else {
+            assert_false(has(&r, lone, FLAG_RING_MEMBER));
+            assert_int_equal(r.ring_of[lone], -1);
+            assert_int_equal(r.rings[0].nmembers, 8);
+        }
+        findings_free(&r);
+        graph_free(g);
+    }
+}
+
 static void test_detect__score_monotone_in_evidence(void **state)
 {
     (void)state;
@@ -481,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_detect__long_session_remote_anon_mismatch),
         cmocka_unit_test(test_detect__ring_found_and_thresholds),
         cmocka_unit_test(test_detect__shared_control_vs_proxy_ring),
+        cmocka_unit_test(test_detect__members_by_association),
         cmocka_unit_test(test_detect__score_monotone_in_evidence),
         cmocka_unit_test(test_detect__office_nat_is_not_a_ring),
         cmocka_unit_test(test_detect__deterministic),
