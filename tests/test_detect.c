@@ -413,12 +413,12 @@ static void test_detect__members_by_association(void **state)
         }
         uint32_t shill[2];
         for (int c = 0; c < 2; c++) {
-            char id[16];
+            char id[32];
             snprintf(id, sizeof id, "shill%d", c);
             shill[c] = acct(g, id, "US");
             g->acct[shill[c]].role = ROLE_CLIENT;
             for (int k = 0; k < 4; k++) {
-                char m[16];
+                char m[32];
                 snprintf(m, sizeof m, "op%d", 4 * c + k);
                 uint32_t f = intern_get(g->ids[NODE_ACCOUNT], m, strlen(m));
                 rating_ev e = {T0 + (int64_t)(k * 6 + c) * DAY, shill[c], f, GRAPH_NONE, 5};
