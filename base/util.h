@@ -19,7 +19,7 @@
 #include <string.h>
 
 /* Exit codes of the ringscan command (documented in README). */
-enum { RS_EXIT_OK = 0, RS_EXIT_DATA = 1, RS_EXIT_USAGE = 2 };
+enum { RS_EXIT_OK = 0, RS_EXIT_DATA = 1, RS_EXIT_USAGE = 2, RS_EXIT_BUSY = 4 };
 
 /* Error codes returned by module functions. */
 enum {
@@ -30,6 +30,7 @@ enum {
     RS_E_SCHEMA = -4, /* missing/duplicate column, unknown table */
     RS_E_LIMIT = -5,  /* a configured limit was exceeded */
     RS_E_CONFIG = -6, /* invalid configuration */
+    RS_E_BUSY = -7,   /* the output directory is locked by another run */
 };
 
 void *xmalloc(size_t n);
@@ -122,6 +123,17 @@ int rs_error_set(rs_error *err, int code, const char *file, long line, long col,
 double util_now(void);
 /* Peak resident set size of this process in bytes. */
 uint64_t util_peak_rss(void);
+/* Current resident set size in bytes (/proc/self/statm), 0 when unknown. */
+uint64_t util_rss_now(void);
+/* The most memory this process may use before the kernel would refuse or
+ * the OOM killer strike: the least of physical memory, the cgroup (v2
+ * memory.max, v1 memory.limit_in_bytes) limit and RLIMIT_AS, in bytes;
+ * UINT64_MAX when none is known. */
+uint64_t util_memory_ceiling(void);
+/* Parses a byte size: digits with an optional K, M, G or T suffix (powers of
+ * 1024, optional trailing B or iB). Returns 0, or -1 when malformed or out of
+ * range. */
+int util_parse_size(const char *s, uint64_t *out);
 
 /* The 64-bit finalizer of MurmurHash3 (fmix64): a cheap, well-mixing hash of
  * an integer key for open-addressing tables. */

@@ -296,18 +296,24 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         o.hash_sink = hash_piped;
         o.hash_ctx = &pc;
     }
+    uint64_t text_used = 0; /* decompressed bytes read so far, for the run-wide limit */
     for (int t = 0; t < TABLE_COUNT; t++) {
         load_file *f = &set->files[t];
         if (!f->present)
             continue;
         rs_error ferr = {0};
         pc.table = (table_id)t;
+        if (opts->lim.max_bytes) {
+            o.lim.run_max = opts->lim.max_bytes;
+            o.lim.max_bytes = text_used < opts->lim.max_bytes ? opts->lim.max_bytes - text_used : 1;
+        }
         if (pc.pipe)
             f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, on_row_piped, &pc,
                                    &f->st, &ferr);
         else
             f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, handlers[t], g,
                                    &f->st, &ferr);
+        text_used += f->st.text_bytes;
         if (f->status != RS_OK) {
             if (first_rc == RS_OK) {
                 first_rc = f->status;

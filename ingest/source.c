@@ -13,10 +13,12 @@
 #include "base/sha256.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define CHUNK (1u << 20)
@@ -36,6 +38,8 @@ struct source {
     source_hash_fn sink; /* when set, raw bytes go here instead of md */
     void *sink_ctx;
     long lineno;
+    uint64_t text_done; /* text bytes produced */
+    source_limits lim;
     int eol_known; /* line terminator decided (after the first text) */
     char eol;      /* '\n', or '\r' for files with bare-CR line ends */
 };
@@ -66,15 +70,36 @@ int source_open_sink(source **out, const char *path, const char *display_name, s
     s->sink = sink;
     s->sink_ctx = sink_ctx;
     s->name = xstrdup(display_name ? display_name : path);
-    s->f = fopen(path, "rb");
-    if (!s->f) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; cleared below. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
         int rc = io_error(s, err, "cannot open");
+        if (fd >= 0)
+            close(fd);
         source_close(s);
         return rc;
     }
-    struct stat st;
-    if (fstat(fileno(s->f), &st) == 0)
-        s->raw_size = (uint64_t)st.st_size;
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        source_close(s);
+        return rs_error_set(err, RS_E_IO, display_name ? display_name : path, 0, 0,
+                            "not a regular file (%s): refused",
+                            S_ISFIFO(st.st_mode)  ? "a FIFO"
+                            : S_ISDIR(st.st_mode) ? "a directory"
+                                                  : "a device or socket");
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    s->f = fdopen(fd, "rb");
+    if (!s->f) {
+        int rc = io_error(s, err, "cannot open");
+        close(fd);
+        source_close(s);
+        return rc;
+    }
+    s->raw_size = (uint64_t)st.st_size;
     if (!s->sink)
         s->md = sha256_new();
     s->raw = xmalloc(CHUNK);
@@ -136,8 +161,34 @@ static long raw_refill(source *s, rs_error *err)
     return (long)n;
 }
 
-/* Refills the text buffer. Returns bytes available (0 at EOF) or < 0. */
+static long text_fill(source *s, rs_error *err);
+
+/* Refills the text buffer and checks the limits. Returns bytes available (0
+ * at EOF) or < 0. */
 static long text_refill(source *s, rs_error *err)
+{
+    long n = text_fill(s, err);
+    if (n <= 0)
+        return n;
+    s->text_done += (uint64_t)n;
+    if (s->lim.max_bytes && s->text_done > s->lim.max_bytes)
+        return rs_error_set(
+            err, RS_E_LIMIT, s->name, s->lineno + 1, 0,
+            "input larger than the limit of %llu bytes (--max-input-bytes, "
+            "counted decompressed over the run)",
+            (unsigned long long)(s->lim.run_max ? s->lim.run_max : s->lim.max_bytes));
+    if (s->gzip && s->lim.max_ratio > 0 && s->text_done > SOURCE_RATIO_GRACE &&
+        (double)s->text_done > s->lim.max_ratio * (double)s->raw_done)
+        return rs_error_set(err, RS_E_LIMIT, s->name, s->lineno + 1, 0,
+                            "gzip data expands more than %g:1 (%llu bytes from %llu): a "
+                            "decompression bomb? (--max-gzip-ratio)",
+                            s->lim.max_ratio, (unsigned long long)s->text_done,
+                            (unsigned long long)s->raw_done);
+    return n;
+}
+
+/* Refills the text buffer. Returns bytes available (0 at EOF) or < 0. */
+static long text_fill(source *s, rs_error *err)
 {
     s->text_pos = s->text_len = 0;
     if (!s->gzip) {
@@ -244,6 +295,16 @@ int source_next_line(source *s, const char **line, size_t *len, rs_error *err)
             return 1;
         }
     }
+}
+
+void source_set_limits(source *s, const source_limits *lim)
+{
+    s->lim = *lim;
+}
+
+uint64_t source_text_done(const source *s)
+{
+    return s->text_done;
 }
 
 long source_line(const source *s)

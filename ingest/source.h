@@ -17,8 +17,19 @@
 typedef struct source source;
 
 #define SOURCE_MAX_LINE (64u << 20)
+/* The gzip ratio limit applies once this much text has come out, so that a
+ * small, very repetitive file is never refused. */
+#define SOURCE_RATIO_GRACE (64u << 20)
 
-/* Opens path. On failure returns RS_E_IO and fills err; *out is NULL. */
+/* Bounds on what one file may expand to; zero fields mean no bound. */
+typedef struct {
+    uint64_t max_bytes; /* decompressed (text) bytes this file may produce */
+    uint64_t run_max;   /* the run-wide limit max_bytes is the rest of (for messages) */
+    double max_ratio;   /* gzip: text bytes per compressed byte */
+} source_limits;
+
+/* Opens path, which must be a regular file (a FIFO, device or directory is
+ * refused before any read can block). On failure returns RS_E_IO and fills err; *out is NULL. */
 int source_open(source **out, const char *path, const char *display_name, rs_error *err);
 
 /* Receives every raw byte of the file, in order, exactly once. */
@@ -28,6 +39,11 @@ typedef void (*source_hash_fn)(void *ctx, const void *data, size_t n);
  * only drains the file and returns an empty string. */
 int source_open_sink(source **out, const char *path, const char *display_name, source_hash_fn sink,
                      void *sink_ctx, rs_error *err);
+/* Sets the bounds checked as text is produced: passing one is a fatal
+ * RS_E_LIMIT error naming the file, the line reached and the bound. */
+void source_set_limits(source *s, const source_limits *lim);
+/* Text (decompressed) bytes produced so far. */
+uint64_t source_text_done(const source *s);
 /* Closes and frees. Accepts NULL. */
 void source_close(source *s);
 

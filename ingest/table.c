@@ -700,6 +700,7 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
     if (rc)
         goto cleanup;
     st->gzip = source_is_gzip(r.src);
+    source_set_limits(r.src, &opts->lim);
     if (!jsonl) {
         if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
             rc = rs_error_set(err, RS_E_IO, display, 0, 0, "cannot initialise CSV parser");
@@ -740,6 +741,13 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
                 r.in_record = 1;
                 r.rec_line = lineno;
                 buf_clear(&r.rec);
+            } else if (opts->max_record_bytes && r.rec.len + len > opts->max_record_bytes) {
+                rc = rs_error_set(err, RS_E_LIMIT, display, r.rec_line, 1,
+                                  "record longer than %llu bytes over %ld lines (an unclosed "
+                                  "quote?)",
+                                  (unsigned long long)opts->max_record_bytes,
+                                  lineno - r.rec_line + 1);
+                goto cleanup;
             }
             r.line = line;
             r.line_len = len;
@@ -763,8 +771,19 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
             rc = r.fatal;
             goto cleanup;
         }
-        if (opts->progress && opts->diag && (++nlines & 0xffff) == 0)
-            progress(&r, 0);
+        if ((++nlines & 0xffff) == 0) {
+            if (opts->progress && opts->diag)
+                progress(&r, 0);
+            uint64_t rss = opts->max_rss ? util_rss_now() : 0;
+            if (rss > opts->max_rss) {
+                rc = rs_error_set(err, RS_E_LIMIT, display, lineno, 0,
+                                  "memory budget exceeded: %llu MB resident, budget %llu MB "
+                                  "(--max-memory)",
+                                  (unsigned long long)(rss >> 20),
+                                  (unsigned long long)(opts->max_rss >> 20));
+                goto cleanup;
+            }
+        }
     }
     if (got < 0) {
         rc = got;
@@ -791,8 +810,10 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
         progress(&r, 1);
 
 cleanup:
-    if (r.src)
+    if (r.src) {
         st->raw_bytes = source_raw_done(r.src);
+        st->text_bytes = source_text_done(r.src);
+    }
     st->seconds = util_now() - r.t0;
     if (csv_ok)
         csv_free(&p);

@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "base/ipaddr.h"
 #include "ingest/schema.h"
+#include "ingest/source.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +50,7 @@ typedef struct {
     uint64_t rows_ok;   /* rows passed to the callback and accepted */
     uint64_t rows_bad;  /* rows skipped */
     uint64_t raw_bytes;
+    uint64_t text_bytes; /* after decompression */
     double seconds;
     char sha256[65];
     int gzip;
@@ -76,11 +78,17 @@ typedef struct {
     /* When non-NULL, set to the first physical line of each row before the
      * row callback runs (for provenance: which line a row came from). */
     long *row_line;
+    /* Resource bounds, each fatal (RS_E_LIMIT) when passed; 0 = none. */
+    source_limits lim;         /* decompressed size and gzip ratio of this file */
+    uint64_t max_record_bytes; /* one CSV record, all its physical lines */
+    uint64_t max_rss;          /* resident memory, checked every 64 Ki lines */
 } table_opts;
+
+#define TABLE_MAX_RECORD_DEFAULT (64u << 20)
 
 #define TABLE_OPTS_INIT                                                                            \
     {                                                                                              \
-        0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL                                               \
+        0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL, {0, 0, 0}, TABLE_MAX_RECORD_DEFAULT, 0       \
     }
 
 /* Reads path (shown as display in messages) as table tid. jsonl selects the

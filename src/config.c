@@ -2,6 +2,7 @@
 #include "src/config.h"
 
 #include "export/jsonout.h"
+#include "ingest/table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,60 @@ void config_init(rs_config *c)
     c->geoip_search = 1;
     c->full_graph = 0;
     detect_params_init(&c->detect);
+    c->limits.max_input_bytes = LIMIT_INPUT_DEFAULT;
+    c->limits.max_gzip_ratio = LIMIT_RATIO_DEFAULT;
+    c->limits.max_record_bytes = TABLE_MAX_RECORD_DEFAULT;
+    c->limits.max_memory = 0;
+}
+
+uint64_t config_memory_budget(const rs_config *c)
+{
+    if (c->limits.max_memory)
+        return c->limits.max_memory;
+    uint64_t ceil = util_memory_ceiling();
+    return ceil == UINT64_MAX ? 0 : ceil / 10 * 9;
+}
+
+json_t *config_limits_json(const rs_config *c)
+{
+    return json_pack(
+        "{s:I, s:f, s:I, s:I}", "max_input_bytes", (json_int_t)c->limits.max_input_bytes,
+        "max_gzip_ratio", c->limits.max_gzip_ratio, "max_record_bytes",
+        (json_int_t)c->limits.max_record_bytes, "max_memory", (json_int_t)config_memory_budget(c));
+}
+
+/* "limits": {"max_input_bytes": N, "max_gzip_ratio": X, "max_record_bytes": N,
+ * "max_memory": N}; sizes are byte counts or strings such as "64G". */
+static int load_limits(rs_limits *l, json_t *v, const char *path, rs_error *err)
+{
+    if (!json_is_object(v))
+        return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                            "config key 'limits': expected an object");
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x)
+    {
+        uint64_t *dst = !strcmp(k, "max_input_bytes")    ? &l->max_input_bytes
+                        : !strcmp(k, "max_record_bytes") ? &l->max_record_bytes
+                        : !strcmp(k, "max_memory")       ? &l->max_memory
+                                                         : NULL;
+        if (!strcmp(k, "max_gzip_ratio")) {
+            if (!json_is_number(x) || json_number_value(x) < 1)
+                return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                    "config key 'limits.%s': expected a number >= 1", k);
+            l->max_gzip_ratio = json_number_value(x);
+        } else if (!dst) {
+            return rs_error_set(err, RS_E_CONFIG, path, 0, 0, "unknown config key 'limits.%s'", k);
+        } else if (json_is_integer(x) && json_integer_value(x) > 0) {
+            *dst = (uint64_t)json_integer_value(x);
+        } else if (!json_is_string(x) || util_parse_size(json_string_value(x), dst) || !*dst) {
+            return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                "config key 'limits.%s': expected a positive byte count or a "
+                                "size such as \"64G\"",
+                                k);
+        }
+    }
+    return RS_OK;
 }
 
 /* "detect": {name: number, ..., "remote_ports": [..], "anon_asns": [..]} */
@@ -141,6 +196,9 @@ int config_load(rs_config *c, const char *path, rs_error *err)
                 goto cleanup;
             }
             *(!strcmp(k, "strict") ? &c->strict : &c->full_graph) = json_is_true(v);
+        } else if (!strcmp(k, "limits")) {
+            if ((rc = load_limits(&c->limits, v, path, err)) != RS_OK)
+                goto cleanup;
         } else if (!strcmp(k, "detect")) {
             if ((rc = load_detect(&c->detect, v, path, err)) != RS_OK)
                 goto cleanup;

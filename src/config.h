@@ -13,6 +13,18 @@
 #include <jansson.h>
 #include <stdint.h>
 
+/* Resource bounds of a run (README "Limits"); a bound passed is a fatal error
+ * naming what was exceeded. */
+typedef struct {
+    uint64_t max_input_bytes;  /* decompressed bytes over all inputs */
+    double max_gzip_ratio;     /* decompressed per compressed byte, past 64 MiB */
+    uint64_t max_record_bytes; /* one CSV record, all its lines */
+    uint64_t max_memory;       /* resident bytes; 0 = 90 % of util_memory_ceiling() */
+} rs_limits;
+
+#define LIMIT_INPUT_DEFAULT (256ull << 30)
+#define LIMIT_RATIO_DEFAULT 100.0
+
 typedef struct {
     uint64_t seed;
     uint64_t max_bad_rows;
@@ -21,6 +33,7 @@ typedef struct {
     int geoip_search;    /* look in the standard directories */
     int full_graph;      /* export every node, not only the suspicious part */
     detect_params detect;
+    rs_limits limits;
 } rs_config;
 
 /* Fills defaults. */
@@ -28,7 +41,13 @@ void config_init(rs_config *c);
 void config_free(rs_config *c);
 /* Applies a JSON config file. Returns RS_OK or RS_E_CONFIG with err. */
 int config_load(rs_config *c, const char *path, rs_error *err);
-/* The effective configuration as a new JSON object. */
+/* The effective configuration as a new JSON object (without the limits, which
+ * do not change findings: see config_limits_json). */
 json_t *config_to_json(const rs_config *c);
+/* The effective limits as a new JSON object, max_memory resolved. */
+json_t *config_limits_json(const rs_config *c);
+/* The memory budget in bytes: limits.max_memory, or 90 % of what the
+ * machine, cgroup and rlimit allow. */
+uint64_t config_memory_budget(const rs_config *c);
 
 #endif

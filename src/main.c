@@ -1,6 +1,7 @@
 /* main.c - the ringscan command line: parses it into a run request for
  * src/pipeline.c (or hands gen and eval to the simulator and evaluator). Options are declared once
- * in a table that also prints the help. Exit codes: 0 success, 1 data or runtime error, 2 usage.
+ * in a table that also prints the help. Exit codes: 0 success, 1 data, limit or runtime error,
+ * 2 usage, 4 OUT_DIR locked by another run.
  */
 #include "base/util.h"
 #include "datasets/eval/eval.h"
@@ -30,6 +31,12 @@ enum {
     OPT_STRICT,
     OPT_MAX_BAD,
     OPT_FULL_GRAPH,
+    OPT_WAIT,
+    OPT_KEEP_RUNS,
+    OPT_MAX_INPUT,
+    OPT_MAX_RATIO,
+    OPT_MAX_RECORD,
+    OPT_MAX_MEMORY,
 };
 
 typedef struct {
@@ -52,6 +59,16 @@ static const opt_doc run_opts[] = {
     {"max-bad-rows", 1, OPT_MAX_BAD, "N", "fail when more than N rows are bad (default 1000)"},
     {"full-graph", 0, OPT_FULL_GRAPH, NULL,
      "graph.graphml with every node (default: rings and their neighbours)"},
+    {"wait", 0, OPT_WAIT, NULL, "wait while another run holds OUT_DIR (default: exit 4)"},
+    {"keep-runs", 1, OPT_KEEP_RUNS, "N", "complete runs kept in OUT_DIR/runs (default 3)"},
+    {"max-input-bytes", 1, OPT_MAX_INPUT, "SIZE",
+     "fail past SIZE decompressed input bytes (default 256G)"},
+    {"max-gzip-ratio", 1, OPT_MAX_RATIO, "N",
+     "fail when gzip input expands more than N:1 (default 100)"},
+    {"max-record-bytes", 1, OPT_MAX_RECORD, "SIZE",
+     "fail on a CSV record longer than SIZE (default 64M)"},
+    {"max-memory", 1, OPT_MAX_MEMORY, "SIZE",
+     "fail when resident memory passes SIZE (default 90% of RAM/cgroup)"},
     {"quiet", 0, OPT_QUIET, NULL, "no progress or summary on stderr"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
@@ -87,7 +104,9 @@ static void usage(FILE *f)
                "\n"
                "Options for run:\n");
     print_opts(f, run_opts);
-    fprintf(f, "\nExit status: 0 success, 1 bad input or runtime error, 2 usage error.\n"
+    fprintf(f, "\nSIZE is bytes with an optional K, M, G or T suffix (powers of 1024).\n"
+               "Exit status: 0 success, 1 bad input, limit or runtime error, 2 usage error,\n"
+               "4 OUT_DIR in use by another run.\n"
                "See README.md for the input contract and outputs.\n");
 }
 
@@ -140,15 +159,130 @@ static int cmd_run(int argc, char **argv)
     return rc_usage;
 }
 
+/* What the run command line asked for; zero/NULL = not given. */
+typedef struct {
+    const char *out_dir, *config_path;
+    const char *geo[3];
+    int quiet, no_geoip, strict, full_graph, wait;
+    uint64_t seed, max_bad, keep_runs;
+    int have_seed, have_max_bad;
+    rs_limits lim;
+} run_cli;
+
+static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
+{
+    if (util_parse_size(arg, dst) || !*dst)
+        return usage_error("--%s: not a positive size such as 512M or 64G: '%s'", name, arg);
+    return -1;
+}
+
+/* One option into o. Returns -1 to go on, else the exit code. */
+static int run_option(int c, char **argv, run_cli *o)
+{
+    switch (c) {
+    case OPT_OUT:
+        o->out_dir = optarg;
+        break;
+    case OPT_CONFIG:
+        o->config_path = optarg;
+        break;
+    case OPT_CITY:
+        o->geo[0] = optarg;
+        break;
+    case OPT_ASN:
+        o->geo[1] = optarg;
+        break;
+    case OPT_ANON:
+        o->geo[2] = optarg;
+        break;
+    case OPT_NO_GEOIP:
+        o->no_geoip = 1;
+        break;
+    case OPT_STRICT:
+        o->strict = 1;
+        break;
+    case OPT_FULL_GRAPH:
+        o->full_graph = 1;
+        break;
+    case OPT_QUIET:
+        o->quiet = 1;
+        break;
+    case OPT_WAIT:
+        o->wait = 1;
+        break;
+    case OPT_SEED:
+        if (parse_u64(optarg, &o->seed))
+            return usage_error("--seed: not a non-negative integer: '%s'", optarg);
+        o->have_seed = 1;
+        break;
+    case OPT_MAX_BAD:
+        if (parse_u64(optarg, &o->max_bad))
+            return usage_error("--max-bad-rows: not a non-negative integer: '%s'", optarg);
+        o->have_max_bad = 1;
+        break;
+    case OPT_KEEP_RUNS:
+        if (parse_u64(optarg, &o->keep_runs) || o->keep_runs < 1 || o->keep_runs > 100000)
+            return usage_error("--keep-runs: not an integer from 1 to 100000: '%s'", optarg);
+        break;
+    case OPT_MAX_INPUT:
+        return parse_size_opt("max-input-bytes", optarg, &o->lim.max_input_bytes);
+    case OPT_MAX_RECORD:
+        return parse_size_opt("max-record-bytes", optarg, &o->lim.max_record_bytes);
+    case OPT_MAX_MEMORY:
+        return parse_size_opt("max-memory", optarg, &o->lim.max_memory);
+    case OPT_MAX_RATIO: {
+        char *end;
+        errno = 0;
+        o->lim.max_gzip_ratio = strtod(optarg, &end);
+        if (errno || end == optarg || *end || !(o->lim.max_gzip_ratio >= 1) ||
+            o->lim.max_gzip_ratio > 1e9)
+            return usage_error("--max-gzip-ratio: not a number from 1 to 1e9: '%s'", optarg);
+        break;
+    }
+    case OPT_HELP:
+        usage(stdout);
+        return RS_EXIT_OK;
+    case ':':
+        return usage_error("option '%s' needs an argument", argv[optind - 1]);
+    default:
+        return usage_error("unknown option '%s'", argv[optind - 1]);
+    }
+    return -1;
+}
+
+/* The command line over the config file's values. */
+static void apply_cli(rs_config *cfg, const run_cli *o)
+{
+    if (o->have_seed)
+        cfg->seed = o->seed;
+    if (o->have_max_bad)
+        cfg->max_bad_rows = o->max_bad;
+    if (o->strict)
+        cfg->strict = 1;
+    if (o->full_graph)
+        cfg->full_graph = 1;
+    if (o->no_geoip)
+        cfg->geoip_search = 0;
+    for (int k = 0; k < 3; k++) {
+        if (o->geo[k]) {
+            free(cfg->geoip_path[k]);
+            cfg->geoip_path[k] = xstrdup(o->geo[k]);
+        }
+    }
+    if (o->lim.max_input_bytes)
+        cfg->limits.max_input_bytes = o->lim.max_input_bytes;
+    if (o->lim.max_gzip_ratio > 0)
+        cfg->limits.max_gzip_ratio = o->lim.max_gzip_ratio;
+    if (o->lim.max_record_bytes)
+        cfg->limits.max_record_bytes = o->lim.max_record_bytes;
+    if (o->lim.max_memory)
+        cfg->limits.max_memory = o->lim.max_memory;
+}
+
 static int cmd_run_main(int argc, char **argv, char **argv_given)
 {
-    rs_config cfg;
-    config_init(&cfg);
-    const char *out_dir = NULL, *config_path = NULL;
-    const char *cli_geo[3] = {NULL, NULL, NULL};
-    int quiet = 0, no_geoip = 0, strict = -1, full_graph = 0;
-    uint64_t seed = 0, max_bad = 0;
-    int have_seed = 0, have_max_bad = 0;
+    run_cli o;
+    memset(&o, 0, sizeof o);
     struct option lo[sizeof run_opts / sizeof *run_opts];
     for (size_t i = 0; i < sizeof run_opts / sizeof *run_opts; i++)
         lo[i] = (struct option){run_opts[i].name, run_opts[i].has_arg, NULL, run_opts[i].val};
@@ -156,86 +290,29 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:qh", lo, NULL)) != -1) {
-        switch (c) {
-        case OPT_OUT:
-            out_dir = optarg;
-            break;
-        case OPT_CONFIG:
-            config_path = optarg;
-            break;
-        case OPT_CITY:
-            cli_geo[0] = optarg;
-            break;
-        case OPT_ASN:
-            cli_geo[1] = optarg;
-            break;
-        case OPT_ANON:
-            cli_geo[2] = optarg;
-            break;
-        case OPT_NO_GEOIP:
-            no_geoip = 1;
-            break;
-        case OPT_SEED:
-            if (parse_u64(optarg, &seed))
-                return usage_error("--seed: not a non-negative integer: '%s'", optarg);
-            have_seed = 1;
-            break;
-        case OPT_MAX_BAD:
-            if (parse_u64(optarg, &max_bad))
-                return usage_error("--max-bad-rows: not a non-negative integer: '%s'", optarg);
-            have_max_bad = 1;
-            break;
-        case OPT_STRICT:
-            strict = 1;
-            break;
-        case OPT_FULL_GRAPH:
-            full_graph = 1;
-            break;
-        case OPT_QUIET:
-            quiet = 1;
-            break;
-        case OPT_HELP:
-            usage(stdout);
-            return RS_EXIT_OK;
-        case ':':
-            return usage_error("option '%s' needs an argument", argv[optind - 1]);
-        default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
-        }
+        int rc = run_option(c, argv, &o);
+        if (rc >= 0)
+            return rc;
     }
     int operand_rc = one_operand("run", argc, argv);
     if (operand_rc != RS_EXIT_OK)
         return operand_rc;
-    if (!out_dir)
+    if (!o.out_dir)
         return usage_error("%s", "run: missing -o OUT_DIR");
-    const char *in_dir = argv[optind];
 
+    rs_config cfg;
+    config_init(&cfg);
     rs_error err = {0};
-    int rc = RS_EXIT_OK;
-    if (config_path && config_load(&cfg, config_path, &err) != RS_OK) {
+    int rc;
+    if (o.config_path && config_load(&cfg, o.config_path, &err) != RS_OK) {
         fprintf(stderr, "ringscan: error: %s\n", err.msg);
         rc = RS_EXIT_DATA;
-        goto cleanup;
+    } else {
+        apply_cli(&cfg, &o);
+        run_request rq = {argv[optind], o.out_dir, &cfg,   argv_given,
+                          argc,         o.quiet,   o.wait, (unsigned)o.keep_runs};
+        rc = pipeline_run(&rq);
     }
-    if (have_seed)
-        cfg.seed = seed;
-    if (have_max_bad)
-        cfg.max_bad_rows = max_bad;
-    if (strict == 1)
-        cfg.strict = 1;
-    if (full_graph)
-        cfg.full_graph = 1;
-    if (no_geoip)
-        cfg.geoip_search = 0;
-    for (int k = 0; k < 3; k++) {
-        if (cli_geo[k]) {
-            free(cfg.geoip_path[k]);
-            cfg.geoip_path[k] = xstrdup(cli_geo[k]);
-        }
-    }
-    run_request rq = {in_dir, out_dir, &cfg, argv_given, argc, quiet};
-    rc = pipeline_run(&rq);
-cleanup:
     config_free(&cfg);
     return rc;
 }
@@ -250,6 +327,12 @@ static int cmd_validate(int argc, char **argv)
     int c, quiet = 0;
     table_opts to = TABLE_OPTS_INIT;
     to.max_bad_rows = UINT64_MAX; /* validate reports everything it can */
+    rs_config defaults;
+    config_init(&defaults);
+    to.lim.max_bytes = defaults.limits.max_input_bytes;
+    to.lim.max_ratio = defaults.limits.max_gzip_ratio;
+    to.max_rss = config_memory_budget(&defaults);
+    config_free(&defaults);
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {

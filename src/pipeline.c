@@ -79,18 +79,79 @@ static void phase_end(run_state *s)
 
 /* --- ingest, graph, enrich, detect ------------------------------------------ */
 
-static int stage_ingest(run_state *s)
+/* 1 when path (resolved) is dir (resolved) or lies below it. */
+static int path_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/' || (n == 1 && *dir == '/'));
+}
+
+/* OUT_DIR must not be INPUT_DIR or hold an input file: the run would replace
+ * its own inputs. Checked before OUT_DIR is touched. */
+static int check_out_dir(run_state *s)
+{
+    char *out = realpath(s->rq->out_dir, NULL);
+    if (!out)
+        return RS_OK; /* created later: it cannot hold anything yet */
+    int rc = RS_OK;
+    char *in = realpath(s->rq->in_dir, NULL);
+    if (in && !strcmp(in, out))
+        rc = rs_error_set(&s->err, RS_E_IO, s->rq->out_dir, 0, 0,
+                          "output directory is the input directory: choose another -o");
+    for (int t = 0; t < TABLE_COUNT && rc == RS_OK; t++) {
+        const load_file *f = &s->set.files[t];
+        char *p = f->present ? realpath(f->path, NULL) : NULL;
+        if (p && path_within(p, out))
+            rc = rs_error_set(&s->err, RS_E_IO, s->rq->out_dir, 0, 0,
+                              "output directory holds the input file %s: choose another -o",
+                              f->path);
+        free(p);
+    }
+    free(in);
+    free(out);
+    return rc;
+}
+
+/* Finds the inputs, then takes OUT_DIR (checked, locked, staged) before any
+ * row is read, so a busy or unwritable OUT_DIR fails at once. */
+static int stage_prepare(run_state *s)
 {
     int rc = load_scan(&s->set, s->rq->in_dir, &s->err);
+    if (rc == RS_OK)
+        rc = check_out_dir(s);
     if (rc != RS_OK)
         return rc;
+    outdir_opts oo = {s->rq->wait, s->rq->keep_runs, s->rq->quiet ? NULL : stderr};
+    return outdir_begin(&s->od, s->rq->out_dir, &oo, &s->err);
+}
+
+/* The memory budget, checked between phases (ingest checks as it reads). */
+static int check_memory(run_state *s, const char *after)
+{
+    uint64_t budget = config_memory_budget(s->cfg), rss = util_rss_now();
+    if (budget && rss > budget)
+        return rs_error_set(&s->err, RS_E_LIMIT, NULL, 0, 0,
+                            "memory budget exceeded after %s: %llu MB resident, budget %llu MB "
+                            "(--max-memory)",
+                            after, (unsigned long long)(rss >> 20),
+                            (unsigned long long)(budget >> 20));
+    return RS_OK;
+}
+
+static int stage_ingest(run_state *s)
+{
     table_opts to = TABLE_OPTS_INIT;
     to.strict = s->cfg->strict;
     to.max_bad_rows = s->cfg->max_bad_rows;
     to.diag = stderr;
     to.progress = s->progress;
+    to.lim.max_bytes = s->cfg->limits.max_input_bytes;
+    to.lim.max_ratio = s->cfg->limits.max_gzip_ratio;
+    to.max_record_bytes = s->cfg->limits.max_record_bytes;
+    to.max_rss = config_memory_budget(s->cfg);
     s->g = graph_new();
-    if ((rc = load_tables(&s->set, s->g, &to, 0, &s->err)) != RS_OK)
+    int rc = load_tables(&s->set, s->g, &to, 0, &s->err);
+    if (rc != RS_OK)
         return rc;
     if (!s->rq->quiet)
         for (size_t i = 0; i < s->set.nignored; i++)
@@ -206,9 +267,7 @@ static int select_evidence(run_state *s, evidence_bags *bags)
  * staged evidence/ directory; the bags are completed by stage_export. */
 static int stage_evidence(run_state *s, bag_meta *bm, evidence_bags **bags, char **root)
 {
-    int rc = outdir_begin(&s->od, s->rq->out_dir, &s->err);
-    if (rc == RS_OK)
-        rc = outdir_add_dir(s->od, "evidence", &s->err);
+    int rc = outdir_add_dir(s->od, "evidence", &s->err);
     if (rc != RS_OK)
         return rc;
     s->cases = cases_build(s->g, &s->fnd);
@@ -288,7 +347,9 @@ static json_t *run_json(run_state *s)
     for (int i = 0; i < rq->argc; i++)
         json_array_append_new(argv_j, jout_string(rq->argv_given[i]));
     json_object_set_new(run, "command_line", argv_j);
+    json_object_set_new(run, "run_id", json_string(outdir_run_id(s->od)));
     json_object_set_new(run, "config", config_to_json(s->cfg));
+    json_object_set_new(run, "limits", config_limits_json(s->cfg));
     json_object_set_new(run, "seed", json_integer((json_int_t)s->cfg->seed));
     json_object_set_new(run, "input_dir", jout_string(rq->in_dir));
     json_object_set_new(run, "inputs", runrecord_inputs(&s->set));
@@ -316,10 +377,6 @@ static int stage_publish(run_state *s)
     json_decref(run);
     if (rc == RS_OK)
         rc = outdir_commit(s->od, &s->err);
-    if (rc == RS_OK) {
-        outdir_free(s->od);
-        s->od = NULL;
-    }
     return rc;
 }
 
@@ -332,6 +389,8 @@ static int run_stages(run_state *s)
     memset(&bm, 0, sizeof bm);
     evidence_bags *bags = NULL;
     char *root = NULL;
+    if ((rc = stage_prepare(s)) != RS_OK)
+        goto done;
     phase_begin(s, "ingest");
     if ((rc = stage_ingest(s)) != RS_OK)
         goto done;
@@ -339,6 +398,8 @@ static int run_stages(run_state *s)
     phase_begin(s, "graph");
     graph_finalize(s->g);
     phase_end(s);
+    if ((rc = check_memory(s, "building the graph")) != RS_OK)
+        goto done;
     phase_begin(s, "enrich");
     if ((rc = stage_enrich(s)) != RS_OK)
         goto done;
@@ -347,6 +408,8 @@ static int run_stages(run_state *s)
     if ((rc = stage_detect(s)) != RS_OK)
         goto done;
     phase_end(s);
+    if ((rc = check_memory(s, "detection")) != RS_OK)
+        goto done;
     phase_begin(s, "evidence");
     if ((rc = stage_evidence(s, &bm, &bags, &root)) != RS_OK)
         goto done;
@@ -377,11 +440,14 @@ int pipeline_run(const run_request *rq)
     if (rc == RS_OK && !rq->quiet)
         fprintf(stderr,
                 "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml, index.html, "
-                "evidence/ and run.json in %s\n",
-                s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", rq->out_dir);
+                "evidence/ and run.json in %s/runs/%s (published as %s/current)\n",
+                s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", rq->out_dir, outdir_run_id(s.od),
+                rq->out_dir);
     if (rc != RS_OK) {
         fprintf(stderr, "%sringscan: error: %s\n", clear_line(&s), s.err.msg);
         outdir_abort(s.od);
+    } else {
+        outdir_free(s.od);
     }
     json_decref(s.skipped);
     casefile_free_all(s.cases, s.fnd.nrings);
@@ -389,7 +455,7 @@ int pipeline_run(const run_request *rq)
     findings_free(&s.fnd);
     graph_free(s.g);
     load_set_free(&s.set);
-    return rc == RS_OK ? RS_EXIT_OK : RS_EXIT_DATA;
+    return rc == RS_OK ? RS_EXIT_OK : rc == RS_E_BUSY ? RS_EXIT_BUSY : RS_EXIT_DATA;
 }
 
 int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)

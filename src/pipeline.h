@@ -3,8 +3,9 @@
  * and publication. Each stage is timed into run.json's phases.
  *
  * The command line (main.c) builds a run_request; everything after that is
- * here. Outputs are staged inside OUT_DIR and published together only when
- * every one is complete (export/outdir.h).
+ * here. Before any input is read, OUT_DIR is checked (it must not hold the
+ * inputs), locked and given a staging directory; outputs are published
+ * together by one rename only when every one is complete (export/outdir.h).
  */
 #ifndef RINGSCAN_PIPELINE_H
 #define RINGSCAN_PIPELINE_H
@@ -17,11 +18,14 @@ typedef struct {
     const rs_config *cfg;    /* effective configuration */
     char *const *argv_given; /* the command line as given, for run.json */
     int argc;
-    int quiet; /* nothing on stderr but errors */
+    int quiet;          /* nothing on stderr but errors */
+    int wait;           /* wait for a run holding OUT_DIR's lock instead of failing */
+    unsigned keep_runs; /* complete runs kept in OUT_DIR/runs (0 = default) */
 } run_request;
 
 /* Runs the whole pipeline. Errors are printed as one line on stderr.
- * Returns RS_EXIT_OK or RS_EXIT_DATA. */
+ * Returns RS_EXIT_OK, RS_EXIT_BUSY (OUT_DIR locked by another run) or
+ * RS_EXIT_DATA. */
 int pipeline_run(const run_request *rq);
 
 /* Checks every table in in_dir against the input contract without

@@ -234,7 +234,7 @@ for dir in "$DATA"/[0-9]*; do
         fi
     else
         listing=$(ls -A "$w/out" 2>/dev/null | tr '\n' ' ')
-        if [ "$listing" = "accounts.csv evidence graph.graphml index.html rings.json run.json " ]; then
+        if [ "$listing" = ".lock accounts.csv current evidence graph.graphml index.html rings.json run.json runs " ]; then
             ok "$name: OUT_DIR holds the run outputs only"
         else
             nok "$name: OUT_DIR holds the run outputs only (found: $listing)"

@@ -1,5 +1,5 @@
 /* test_bagit.c - BagIt bag completion (manifests in sha256sum format, tag
- * files, Payload-Oxum), its error path, and outdir's staged directory trees. */
+ * files, Payload-Oxum) and its error path. (outdir: test_outdir.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,6 @@
 #include "base/files.h"
 #include "base/sha256.h"
 #include "export/bagit.h"
-#include "export/outdir.h"
 
 /* sha256("hello\n") and sha256("") */
 #define H_HELLO "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
@@ -103,49 +102,11 @@ static void test_bagit__missing_payload_fails(void **state)
     free(dir);
 }
 
-/* A staged directory replaces the previous tree of that name on commit. */
-static void test_bagit__outdir_stages_trees(void **state)
-{
-    (void)state;
-    char *dir = make_bag_dir();
-    char old[256], p[512];
-    snprintf(old, sizeof old, "%s/evidence", dir);
-    assert_int_equal(mkdir(old, 0777), 0);
-    put(old, "stale.txt", "old run");
-    outdir *od = NULL;
-    rs_error err = {0};
-    assert_int_equal(outdir_begin(&od, dir, &err), RS_OK);
-    assert_int_equal(outdir_add_dir(od, "evidence", &err), RS_OK);
-    snprintf(p, sizeof p, "%s/evidence", outdir_staging_path(od));
-    put(p, "new.txt", "new run");
-    assert_int_equal(outdir_commit(od, &err), RS_OK);
-    outdir_free(od);
-    snprintf(p, sizeof p, "%s/stale.txt", old);
-    assert_int_not_equal(access(p, F_OK), 0);
-    char *s = slurp(old, "new.txt");
-    assert_string_equal(s, "new run");
-    free(s);
-    /* an aborted run leaves the committed tree alone and no staging behind */
-    assert_int_equal(outdir_begin(&od, dir, &err), RS_OK);
-    assert_int_equal(outdir_add_dir(od, "evidence", &err), RS_OK);
-    snprintf(p, sizeof p, "%s/evidence", outdir_staging_path(od));
-    put(p, "half.txt", "x");
-    char staging[256];
-    snprintf(staging, sizeof staging, "%s", outdir_staging_path(od));
-    outdir_abort(od);
-    assert_int_not_equal(access(staging, F_OK), 0);
-    snprintf(p, sizeof p, "%s/new.txt", old);
-    assert_int_equal(access(p, F_OK), 0);
-    files_rmtree(dir);
-    free(dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bagit__complete),
         cmocka_unit_test(test_bagit__missing_payload_fails),
-        cmocka_unit_test(test_bagit__outdir_stages_trees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
