@@ -6,9 +6,9 @@
  * then pruning. A kill before the switch leaves the old run current; after
  * it, the new one. Directory fsyncs make the two renames durable in order.
  *
- * RINGSCAN_TEST_PUBLISH_DELAY_MS, when set, sleeps that long before each
- * step of publication: fault-injection tests use it to kill a run at every
- * step.
+ * RINGSCAN_TEST_PUBLISH_DELAY_MS, when set, announces each step of
+ * publication on stderr ("publication step N", N = 1..4) and sleeps that
+ * long before it: fault-injection tests use it to kill a run at every step.
  */
 #include "export/outdir.h"
 
@@ -46,11 +46,13 @@ static char *concat3(const char *a, const char *b, const char *c)
     return p;
 }
 
-static void fault_delay(void)
+static void fault_delay(int step)
 {
     const char *e = getenv("RINGSCAN_TEST_PUBLISH_DELAY_MS");
     long ms = e ? strtol(e, NULL, 10) : 0;
     if (ms > 0) {
+        fprintf(stderr, "ringscan: test: publication step %d\n", step);
+        fflush(stderr);
         struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }
@@ -388,7 +390,7 @@ int outdir_commit(outdir *od, rs_error *err)
 {
     char *final = files_join(od->runs, od->id);
     int rc = RS_OK;
-    fault_delay();
+    fault_delay(1);
     if (rename(od->staging, final) != 0)
         rc = rs_error_set(err, RS_E_IO, final, 0, 0, "cannot move the run into place: %s",
                           strerror(errno));
@@ -398,13 +400,13 @@ int outdir_commit(outdir *od, rs_error *err)
     free(od->staging);
     od->staging = NULL;
     fsync_dir(od->runs);
-    fault_delay();
+    fault_delay(2);
     if ((rc = switch_current(od, od->id, err)) != RS_OK)
         return rc;
-    fault_delay();
+    fault_delay(3);
     if ((rc = ensure_links(od, err)) != RS_OK)
         return rc;
-    fault_delay();
+    fault_delay(4);
     prune(od);
     return RS_OK;
 }

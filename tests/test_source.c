@@ -1,5 +1,6 @@
 /* test_source.c - line reader: plain and gzip (multi-member, truncated), line
- * ends, lines longer than a buffer, SHA-256 of the raw bytes. */
+ * ends, lines longer than a buffer, SHA-256 of the raw bytes, the size and
+ * ratio limits, non-regular files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "base/sha256.h"
@@ -172,6 +174,65 @@ static void test_source__known_digest_and_missing_file(void **state)
     assert_non_null(strstr(err.msg, "nope: cannot open"));
 }
 
+/* Reads name to the end with lim; returns the final code. */
+static int drain(const char *name, const source_limits *lim, rs_error *err)
+{
+    source *s = NULL;
+    int rc = source_open(&s, path_of(name), name, err);
+    if (rc)
+        return rc;
+    source_set_limits(s, lim);
+    const char *line;
+    size_t len;
+    while ((rc = source_next_line(s, &line, &len, err)) > 0)
+        ;
+    source_close(s);
+    return rc;
+}
+
+/* The decompressed-size bound on plain and gzip files; the gzip ratio bound
+ * only past the grace size, so that a small repetitive file passes; a FIFO
+ * refused without blocking. */
+static void test_source__limits_and_fifo(void **state)
+{
+    (void)state;
+    size_t n = 3u << 20;
+    char *text = malloc(n);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (i % 64 == 63) ? '\n' : 'x';
+    write_raw("plain.csv", text, n);
+    rs_error err = {0};
+    source_limits lim = {2u << 20, 0, 0};
+    assert_int_equal(drain("plain.csv", &lim, &err), RS_E_LIMIT);
+    assert_non_null(strstr(err.msg, "plain.csv:"));
+    assert_non_null(strstr(err.msg, "input larger than the limit of 2097152 bytes"));
+    lim.max_bytes = 4u << 20;
+    assert_int_equal(drain("plain.csv", &lim, &err), 0);
+    /* 3 MiB of x compresses over a thousand-fold: under the grace size it passes
+     * any ratio bound. */
+    gzFile gz = gzopen(path_of("small.gz"), "wb9");
+    assert_int_equal(gzwrite(gz, text, (unsigned)n), (int)n);
+    gzclose(gz);
+    source_limits ratio = {0, 0, 10};
+    assert_int_equal(drain("small.gz", &ratio, &err), 0);
+    /* Past the grace size it stops, naming the ratio. */
+    gz = gzopen(path_of("bomb.gz"), "wb9");
+    for (size_t k = 0; k < SOURCE_RATIO_GRACE / n + 2; k++)
+        assert_int_equal(gzwrite(gz, text, (unsigned)n), (int)n);
+    gzclose(gz);
+    assert_int_equal(drain("bomb.gz", &ratio, &err), RS_E_LIMIT);
+    assert_non_null(strstr(err.msg, "gzip data expands more than 10:1"));
+    ratio.max_ratio = 0; /* no bound */
+    assert_int_equal(drain("bomb.gz", &ratio, &err), 0);
+    free(text);
+    assert_int_equal(mkfifo(path_of("fifo.csv"), 0600), 0);
+    assert_int_equal(drain("fifo.csv", &lim, &err), RS_E_IO);
+    assert_non_null(strstr(err.msg, "fifo.csv: not a regular file (a FIFO): refused"));
+    assert_int_equal(drain("", &lim, &err), RS_E_IO); /* the directory itself */
+    assert_non_null(strstr(err.msg, "a directory"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_source__long_line_across_buffers),
         cmocka_unit_test(test_source__gzip_members_and_truncation),
         cmocka_unit_test(test_source__known_digest_and_missing_file),
+        cmocka_unit_test(test_source__limits_and_fifo),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

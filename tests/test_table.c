@@ -252,6 +252,28 @@ static void test_table__value_types(void **state)
     assert_non_null(strstr(err.msg, "too many bad rows (3 > --max-bad-rows 2)"));
 }
 
+/* Unquoted leading and trailing spaces and tabs are trimmed (the README says
+ * so); quoting keeps them. */
+static void test_table__unquoted_spaces_trimmed(void **state)
+{
+    (void)state;
+    const char csv[] = "ts,account_id,ip\n"
+                       "2026-03-01T00:00:00Z,  A b \t,1.2.3.4\n"
+                       "2026-03-01T00:00:00Z,\" C \",1.2.3.4\n";
+    const char *p = write_file("logins.csv", csv, sizeof csv - 1);
+    collect c;
+    table_stats st;
+    rs_error err = {0};
+    assert_int_equal(read_logins(p, 0, &c, &st, &err, 1, NULL), RS_OK);
+    assert_int_equal(c.rows, 2);
+    assert_string_equal(c.last_account, " C ");
+    const char one[] = "ts,account_id,ip\n"
+                       "2026-03-01T00:00:00Z,  A b \t,1.2.3.4\n";
+    p = write_file("logins.csv", one, sizeof one - 1);
+    assert_int_equal(read_logins(p, 0, &c, &st, &err, 1, NULL), RS_OK);
+    assert_string_equal(c.last_account, "A b");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_table__jsonl),
         cmocka_unit_test(test_table__gzip_and_truncation),
         cmocka_unit_test(test_table__value_types),
+        cmocka_unit_test(test_table__unquoted_spaces_trimmed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
