@@ -7,6 +7,7 @@
 
 #include "base/files.h"
 #include "base/sha256.h"
+#include "export/text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -54,10 +55,10 @@ int bagit_complete(const char *dir, const char *const *payload, size_t npayload,
         rc = bagit_write_manifest(dir, "manifest-sha256.txt", payload, npayload, &bytes, err);
     if (rc == RS_OK) {
         for (size_t i = 0; i < ntags; i++) {
+            const char *v = tags[i].value ? tags[i].value : "";
             buf_puts(&info, tags[i].label);
             buf_puts(&info, ": ");
-            for (const char *v = tags[i].value; v && *v; v++)
-                buf_putc(&info, *v == '\n' || *v == '\r' ? ' ' : *v);
+            text_plain(&info, v, strlen(v)); /* one line, no controls */
             buf_putc(&info, '\n');
         }
         buf_printf(&info, "Payload-Oxum: %llu.%zu\n", (unsigned long long)bytes, npayload);

@@ -82,10 +82,15 @@ int evidence_events_open(evidence_bags *b, size_t r0, size_t r1, rs_error *err)
             break;
         b->events[i - r0] = fp;
         setvbuf(fp, NULL, _IOFBF, 1 << 16);
-        fputs("source_file,source_sha256,line,table,ts_utc,ts_original", fp);
-        for (size_t u = 0; u < b->m->ncolumns; u++)
-            fprintf(fp, ",%s", b->m->columns[u]);
-        fputc('\n', fp);
+        rs_buf *h = &b->row;
+        buf_clear(h);
+        buf_puts(h, "source_file,source_sha256,line,table,ts_utc,ts_original");
+        for (size_t u = 0; u < b->m->ncolumns; u++) {
+            buf_putc(h, ',');
+            text_csv_field(h, b->m->columns[u], strlen(b->m->columns[u]));
+        }
+        buf_putc(h, '\n');
+        fwrite(h->data, 1, h->len, fp); /* a short write shows in ferror at close */
     }
     return rc;
 }
@@ -125,8 +130,12 @@ int evidence_events_close(evidence_bags *b, rs_error *err)
         if (!fp)
             continue;
         int bad = ferror(fp);
-        if ((fclose(fp) != 0 || bad) && rc == RS_OK)
-            rc = rs_error_set(err, RS_E_IO, "events.csv", 0, 0, "write error: %s", strerror(errno));
+        if ((fclose(fp) != 0 || bad) && rc == RS_OK) {
+            char *data = files_join(b->dirs[i], "data"), *ev = files_join(data, "events.csv");
+            rc = rs_error_set(err, RS_E_IO, ev, 0, 0, "write error: %s", strerror(errno));
+            free(data);
+            free(ev);
+        }
     }
     b->r0 = b->r1 = 0;
     return rc;
@@ -191,7 +200,7 @@ static int write_nodes(FILE *f, const ring_ctx *c)
                       : t == NODE_DEST ? c->g->dest[id].country
                                        : "";
         }
-        buf_puts(&b, country);
+        text_csv_field(&b, country, strlen(country));
         buf_putc(&b, ',');
         if (t == NODE_IP && c->g->ip[id].asn)
             buf_printf(&b, "%u", c->g->ip[id].asn);

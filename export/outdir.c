@@ -12,6 +12,8 @@
  */
 #include "export/outdir.h"
 
+#include "base/utf8.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -154,10 +156,9 @@ static void remove_leftovers(outdir *od)
     }
     names_free(v, n);
     if (removed && od->diag)
-        fprintf(od->diag,
-                "ringscan: note: removed %zu staging director%s left by interrupted runs "
-                "in %s\n",
-                removed, removed == 1 ? "y" : "ies", od->dir);
+        utf8_diag(od->diag, "",
+                  "ringscan: note: removed %zu staging director%s left by interrupted runs in %s",
+                  removed, removed == 1 ? "y" : "ies", od->dir);
 }
 
 /* 1 when path is a run.json written by ringscan. */
@@ -280,8 +281,8 @@ static int upgrade_layout(outdir *od, rs_error *err)
     if (rc == RS_OK)
         rc = ensure_links(od, err);
     if (rc == RS_OK && od->diag)
-        fprintf(od->diag, "ringscan: note: moved the previous run's outputs in %s to runs/%s\n",
-                od->dir, id);
+        utf8_diag(od->diag, "", "ringscan: note: moved the previous run's outputs in %s to runs/%s",
+                  od->dir, id);
     free(id);
     free(to);
     return rc;

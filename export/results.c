@@ -159,9 +159,9 @@ json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
         json_object_set_new(ro, "members_using", json_integer(x->members));
         json_object_set_new(ro, "accounts_using", json_integer(x->degree));
         if (x->type == NODE_IP && g->ip[x->id].country[0])
-            json_object_set_new(ro, "country", json_string(g->ip[x->id].country));
+            json_object_set_new(ro, "country", jout_string(g->ip[x->id].country));
         if (x->type == NODE_DEST && g->dest[x->id].country[0])
-            json_object_set_new(ro, "country", json_string(g->dest[x->id].country));
+            json_object_set_new(ro, "country", jout_string(g->dest[x->id].country));
         json_array_append_new(res, ro);
     }
     json_object_set_new(o, "shared_infrastructure", res);

@@ -3,6 +3,7 @@
 #include "ingest/load.h"
 
 #include "ingest/rowpipe.h"
+#include "base/utf8.h"
 #include "base/ts.h"
 
 #include <dirent.h>
@@ -323,7 +324,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
             if (!keep_going)
                 break;
             if (o.diag) /* keep_going: every file's fatal error, in order */
-                fprintf(o.diag, "%sringscan: error: %s\n", o.progress ? "\r\033[K" : "", ferr.msg);
+                utf8_diag(o.diag, o.progress ? "\r\033[K" : "", "ringscan: error: %s", ferr.msg);
         }
     }
     if (pc.pipe) {

@@ -179,11 +179,11 @@ static long text_refill(source *s, rs_error *err)
             (unsigned long long)(s->lim.run_max ? s->lim.run_max : s->lim.max_bytes));
     if (s->gzip && s->lim.max_ratio > 0 && s->text_done > SOURCE_RATIO_GRACE &&
         (double)s->text_done > s->lim.max_ratio * (double)s->raw_done)
-        return rs_error_set(err, RS_E_LIMIT, s->name, s->lineno + 1, 0,
-                            "gzip data expands more than %g:1 (%llu bytes from %llu): a "
-                            "decompression bomb? (--max-gzip-ratio)",
-                            s->lim.max_ratio, (unsigned long long)s->text_done,
-                            (unsigned long long)s->raw_done);
+        return rs_error_set(
+            err, RS_E_LIMIT, s->name, s->lineno + 1, 0,
+            "gzip data expands more than %g:1 (%llu bytes out of %llu compressed): a "
+            "decompression bomb? (--max-gzip-ratio)",
+            s->lim.max_ratio, (unsigned long long)s->text_done, (unsigned long long)s->raw_done);
     return n;
 }
 

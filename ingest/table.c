@@ -79,20 +79,13 @@ static void count_reason(table_stats *st, const char *reason)
     }
 }
 
-/* Renders up to 40 bytes of a value for a message, replacing control bytes. */
+/* Renders up to 40 bytes of a value for a message, controls as pictures (the
+ * message goes through utf8_diag, which would replace them anyway). */
 static void quote_value(const char *s, size_t n, char *out, size_t outlen)
 {
-    size_t j = 0;
-    for (size_t i = 0; i < n && j + 5 < outlen; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (i >= 40) {
-            memcpy(out + j, "...", 3);
-            j += 3;
-            break;
-        }
-        out[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    out[j] = '\0';
+    size_t used = utf8_sanitize_terminal(out, outlen - 3, s, n < 40 ? n : 40);
+    if (used < n)
+        strcat(out, "...");
 }
 
 /* Records a bad row. key names the reason class for the histogram; the
@@ -116,8 +109,8 @@ static int bad_row(reader *r, long line, long col, const char *key, const char *
         return r->fatal;
     }
     if (r->o->diag && r->reported < r->o->report_limit) {
-        fprintf(r->o->diag, "%s%s:%ld:%ld: %s\n", r->o->progress ? "\r\033[K" : "", r->name, line,
-                col, msg);
+        utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "", "%s:%ld:%ld: %s", r->name, line,
+                  col, msg);
         r->reported++;
     }
     if (total > r->o->max_bad_rows) {
@@ -501,8 +494,9 @@ static void csv_header(reader *r)
         return;
     }
     if (r->st->unknown[0] && r->o->diag)
-        fprintf(r->o->diag, "%s%s:%ld: warning: ignoring unknown column(s): %s\n",
-                r->o->progress ? "\r\033[K" : "", r->name, r->rec_line, r->st->unknown);
+        utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
+                  "%s:%ld: warning: ignoring unknown column(s): %s", r->name, r->rec_line,
+                  r->st->unknown);
     r->header_done = 1;
 }
 
@@ -601,8 +595,9 @@ static void jsonl_line(reader *r, const char *line, size_t len)
         int c = schema_column(r->def, key, strlen(key));
         if (c < 0) {
             if (!r->st->unknown[0] && r->o->diag)
-                fprintf(r->o->diag, "%s%s:%ld: warning: ignoring unknown field '%s'\n",
-                        r->o->progress ? "\r\033[K" : "", r->name, r->rec_line, key);
+                utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
+                          "%s:%ld: warning: ignoring unknown field '%s'", r->name, r->rec_line,
+                          key);
             if (!strstr(r->st->unknown, key))
                 note_unknown(r, key, strlen(key));
             continue;

@@ -3,6 +3,7 @@
  * in a table that also prints the help. Exit codes: 0 success, 1 data, limit or runtime error,
  * 2 usage, 4 OUT_DIR locked by another run.
  */
+#include "base/utf8.h"
 #include "base/util.h"
 #include "datasets/eval/eval.h"
 #include "datasets/gen/gen.h"
@@ -114,12 +115,13 @@ static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 
 static int usage_error(const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "ringscan: ");
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap); /* may quote the command line */
     va_end(ap);
-    fprintf(stderr, "\nTry 'ringscan --help' for more information.\n");
+    utf8_diag(stderr, "", "ringscan: %s", msg);
+    fprintf(stderr, "Try 'ringscan --help' for more information.\n");
     return RS_EXIT_USAGE;
 }
 
@@ -305,7 +307,7 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     rs_error err = {0};
     int rc;
     if (o.config_path && config_load(&cfg, o.config_path, &err) != RS_OK) {
-        fprintf(stderr, "ringscan: error: %s\n", err.msg);
+        utf8_diag(stderr, "", "ringscan: error: %s", err.msg);
         rc = RS_EXIT_DATA;
     } else {
         apply_cli(&cfg, &o);

@@ -13,6 +13,7 @@
 #include "algorithms/detect.h"
 #include "algorithms/evsel.h"
 #include "base/sha256.h"
+#include "base/utf8.h"
 #include "base/files.h"
 #include "base/ts.h"
 #include "export/evidence.h"
@@ -155,8 +156,8 @@ static int stage_ingest(run_state *s)
         return rc;
     if (!s->rq->quiet)
         for (size_t i = 0; i < s->set.nignored; i++)
-            fprintf(stderr, "%sringscan: note: ignoring %s/%s (not an input table)\n",
-                    clear_line(s), s->rq->in_dir, s->set.ignored[i]);
+            utf8_diag(stderr, clear_line(s), "ringscan: note: ignoring %s/%s (not an input table)",
+                      s->rq->in_dir, s->set.ignored[i]);
     return RS_OK;
 }
 
@@ -358,6 +359,8 @@ static json_t *run_json(run_state *s)
         json_array_append_new(ign, jout_string(s->set.ignored[i]));
     json_object_set_new(run, "ignored_files", ign);
     json_object_set_new(run, "rows_skipped_total", json_integer((json_int_t)s->set.bad_total));
+    json_object_set_new(run, "control_characters_replaced",
+                        json_integer((json_int_t)utf8_controls_replaced()));
     json_object_set_new(run, "geoip", runrecord_geoip(s->gi, &s->gs, s->skipped));
     s->skipped = NULL;
     json_object_set_new(run, "graph", runrecord_graph(s->g));
@@ -438,13 +441,14 @@ int pipeline_run(const run_request *rq)
 
     int rc = run_stages(&s);
     if (rc == RS_OK && !rq->quiet)
-        fprintf(stderr,
-                "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml, index.html, "
-                "evidence/ and run.json in %s/runs/%s (published as %s/current)\n",
-                s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", rq->out_dir, outdir_run_id(s.od),
-                rq->out_dir);
+        utf8_diag(
+            stderr, "",
+            "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml, index.html, "
+            "evidence/ and run.json in %s/runs/%s (published as %s/current)",
+            s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", rq->out_dir, outdir_run_id(s.od),
+            rq->out_dir);
     if (rc != RS_OK) {
-        fprintf(stderr, "%sringscan: error: %s\n", clear_line(&s), s.err.msg);
+        utf8_diag(stderr, clear_line(&s), "ringscan: error: %s", s.err.msg);
         outdir_abort(s.od);
     } else {
         outdir_free(s.od);
@@ -464,7 +468,7 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)
     rs_error err = {0};
     int rc = load_scan(&set, in_dir, &err);
     if (rc != RS_OK) {
-        fprintf(stderr, "ringscan: error: %s\n", err.msg);
+        utf8_diag(stderr, "", "ringscan: error: %s", err.msg);
         load_set_free(&set);
         return RS_EXIT_DATA;
     }
@@ -484,7 +488,7 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)
                    f->st.unknown[0] ? "(ignored columns present)" : "");
     }
     for (size_t i = 0; i < set.nignored && !quiet; i++)
-        printf("%-20s ignored (not an input table)\n", set.ignored[i]);
+        utf8_diag(stdout, "", "%-20s ignored (not an input table)", set.ignored[i]);
     load_set_free(&set);
     return rc == RS_OK && bad == 0 ? RS_EXIT_OK : RS_EXIT_DATA;
 }
