@@ -544,11 +544,24 @@ static int holding_cmp(const void *pa, const void *pb)
 
 /* A client and a freelancer it rated or paid that share a payment account, a
  * device, or an IP used by at most self_ip_max_degree accounts at overlapping
- * times ("paying themselves"). */
+ * times ("paying themselves"). Only the holdings of accounts that rate, are
+ * rated, pay or are paid are collected. */
 static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *fl,
                          behav_link_fn link, void *ctx, behav_stats *st)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT), nip = graph_count(g, NODE_IP);
+    uint8_t *dealer = NULL; /* bit per account: an end of a rating or charge edge */
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind != EDGE_RATING && e->kind != EDGE_CHARGE)
+            continue;
+        if (!dealer)
+            dealer = xcalloc((size_t)na / 8 + 1, 1);
+        dealer[e->a / 8] |= (uint8_t)(1u << (e->a % 8));
+        dealer[e->b / 8] |= (uint8_t)(1u << (e->b % 8));
+    }
+    if (!dealer)
+        return;
     uint32_t *ipdeg = xcalloc(nip ? nip : 1, sizeof *ipdeg);
     size_t nh = 0, cap = 0;
     holding *h = NULL;
@@ -562,11 +575,14 @@ static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *
         edge_kind k = (edge_kind)e->kind;
         if (k != EDGE_LOGIN && k != EDGE_USES_DEVICE && k != EDGE_PAYOUT && k != EDGE_PAYS_WITH)
             continue;
+        if (!(dealer[e->a / 8] >> (e->a % 8) & 1))
+            continue;
         if (k == EDGE_LOGIN && ipdeg[e->b] > (uint32_t)p->self_ip_max_degree)
             continue;
         UTIL_GROW(h, cap, nh + 1);
         h[nh++] = (holding){e->a, (uint32_t)graph_edge_end_type(k, 1), e->b, e->first, e->last};
     }
+    free(dealer);
     if (nh)
         qsort(h, nh, sizeof *h, holding_cmp);
     size_t *off = xcalloc((size_t)na + 1, sizeof *off);

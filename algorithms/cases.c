@@ -9,8 +9,8 @@
 #include <string.h>
 
 typedef struct {
-    size_t *off; /* per account: its edges are idx[off[a] .. off[a+1]) */
-    size_t *idx;
+    size_t *off;   /* per account: its edges are idx[off[a] .. off[a+1]) */
+    uint32_t *idx; /* edge indices, which the graph keeps below 2^32 */
 } acct_index;
 
 static void acct_index_build(acct_index *ix, const rs_graph *g)
@@ -26,15 +26,16 @@ static void acct_index_build(acct_index *ix, const rs_graph *g)
     for (uint32_t a = 0; a < na; a++)
         ix->off[a + 1] += ix->off[a];
     ix->idx = xreallocarray(NULL, ix->off[na] ? ix->off[na] : 1, sizeof *ix->idx);
-    size_t *fill = xreallocarray(NULL, (size_t)na + 1, sizeof *fill);
-    memcpy(fill, ix->off, ((size_t)na + 1) * sizeof *fill);
+    /* While filling, off[a] is a's next free place; afterwards the end of its
+     * edges, so shifting by one restores the starts. */
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
-        ix->idx[fill[e->a]++] = i;
+        ix->idx[ix->off[e->a]++] = (uint32_t)i;
         if (graph_edge_end_type((edge_kind)e->kind, 1) == NODE_ACCOUNT && e->b != e->a)
-            ix->idx[fill[e->b]++] = i;
+            ix->idx[ix->off[e->b]++] = (uint32_t)i;
     }
-    free(fill);
+    memmove(ix->off + 1, ix->off, (size_t)na * sizeof *ix->off);
+    ix->off[0] = 0;
 }
 
 static int u32_cmp(const void *a, const void *b)

@@ -11,11 +11,17 @@ int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const det
                        uint64_t seed, int32_t *comm, uint64_t *ncomm, char *err, size_t errlen)
 {
     int rc = 0;
-    int32_t *local = xreallocarray(NULL, na ? na : 1, sizeof *local);
+    for (uint32_t a = 0; a < na; a++)
+        comm[a] = -1;
+    *ncomm = 0;
+    if (nl == 0)
+        return 0;
+    /* Leiden sees only the linked accounts, renumbered densely. */
+    int32_t *local = xreallocarray(NULL, na, sizeof *local);
     uint32_t *global = NULL;
     size_t nv = 0, gcap = 0;
     for (uint32_t a = 0; a < na; a++)
-        local[a] = -1, comm[a] = -1;
+        local[a] = -1;
     for (size_t i = 0; i < nl; i++) {
         uint32_t e[2] = {links[i].a, links[i].b};
         for (int k = 0; k < 2; k++) {
@@ -25,12 +31,6 @@ int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const det
                 local[e[k]] = (int32_t)nv++;
             }
         }
-    }
-    *ncomm = 0;
-    if (nl == 0) {
-        free(local);
-        free(global);
-        return 0;
     }
     igraph_t gr;
     igraph_vector_int_t edges, memb;

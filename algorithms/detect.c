@@ -110,7 +110,7 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, finding
     resindex_build(&ix[0], g, NODE_IP);
     resindex_build(&ix[1], g, NODE_DEVICE);
     resindex_build(&ix[2], g, NODE_DEST);
-    loginflags_run(g, p, &ix[0], &ix[1], out->flags);
+    loginflags_run(g, p, &ix[1], out->flags);
     st->seconds_flags = util_now() - t0;
 
     t0 = util_now();

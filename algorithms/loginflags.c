@@ -87,47 +87,50 @@ static void own_logins(const rs_graph *g, const detect_params *p, acct_flags *fl
     }
 }
 
-/* REMOTE_ACCESS: accounts on an IP or device seen with a remote-desktop port. */
-static void remote_flags(const rs_graph *g, const detect_params *p, const res_index *ips,
-                         const res_index *devs, acct_flags *fl)
+/* REMOTE_ACCESS: accounts on an IP or device seen with a remote-desktop port,
+ * from the login and device edges (one per account and resource), so that
+ * resources of one account count too. */
+static void remote_flags(const rs_graph *g, const detect_params *p, acct_flags *fl)
 {
-    uint8_t *ip_rem = xcalloc((size_t)graph_count(g, NODE_IP) + 1, 1);
-    uint8_t *dev_rem = xcalloc((size_t)graph_count(g, NODE_DEVICE) + 1, 1);
+    uint8_t *ip_rem = NULL, *dev_rem = NULL;
     for (size_t i = 0; i < g->ports.n; i++) {
         const port_ev *e = &g->ports.v[i];
         if (!rules_remote_port(p, e->port))
             continue;
+        if (!ip_rem) {
+            ip_rem = xcalloc((size_t)graph_count(g, NODE_IP) + 1, 1);
+            dev_rem = xcalloc((size_t)graph_count(g, NODE_DEVICE) + 1, 1);
+        }
         if (e->ip != GRAPH_NONE)
             ip_rem[e->ip] = 1;
         if (e->device != GRAPH_NONE)
             dev_rem[e->device] = 1;
     }
-    for (uint32_t r = 0; r < ips->nres; r++)
-        if (ip_rem[r])
-            for (size_t k = ips->off[r]; k < ips->off[r + 1]; k++)
-                flags_raise(&fl[ips->m[k].acct], FLAG_REMOTE_ACCESS, 1);
-    for (uint32_t r = 0; r < devs->nres; r++) {
-        if (!dev_rem[r])
-            continue;
-        for (size_t k = devs->off[r]; k < devs->off[r + 1]; k++) {
-            flags_raise(&fl[devs->m[k].acct], FLAG_REMOTE_ACCESS, 1);
-            fl[devs->m[k].acct].remote_device = 1;
+    if (!ip_rem)
+        return;
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind == EDGE_LOGIN && ip_rem[e->b]) {
+            flags_raise(&fl[e->a], FLAG_REMOTE_ACCESS, 1);
+        } else if (e->kind == EDGE_USES_DEVICE && dev_rem[e->b]) {
+            flags_raise(&fl[e->a], FLAG_REMOTE_ACCESS, 1);
+            fl[e->a].remote_device = 1;
         }
     }
     free(ip_rem);
     free(dev_rem);
 }
 
-void loginflags_run(const rs_graph *g, const detect_params *p, const res_index *ips,
-                    const res_index *devs, acct_flags *fl)
+void loginflags_run(const rs_graph *g, const detect_params *p, const res_index *devs,
+                    acct_flags *fl)
 {
     own_logins(g, p, fl);
-    remote_flags(g, p, ips, devs, fl);
+    remote_flags(g, p, fl);
     /* SHARED_DEVICE: evidence = the device's other users. */
     for (uint32_t r = 0; r < devs->nres; r++) {
         uint32_t deg = resindex_degree(devs, r);
         if (deg >= 2)
             for (size_t k = devs->off[r]; k < devs->off[r + 1]; k++)
-                flags_raise(&fl[devs->m[k].acct], FLAG_SHARED_DEVICE, deg - 1);
+                flags_raise(&fl[devs->acct[k]], FLAG_SHARED_DEVICE, deg - 1);
     }
 }

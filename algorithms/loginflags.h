@@ -5,7 +5,8 @@
  *
  * Every test is a rule of rules.h, so evidence selection shows the rows
  * that raised the flag. Cost: O(L + P + D) for L logins, P port
- * observations and D device users.
+ * observations and D device users, plus one pass over the aggregated edges
+ * when a remote-desktop port was observed.
  */
 #ifndef RINGSCAN_LOGINFLAGS_H
 #define RINGSCAN_LOGINFLAGS_H
@@ -15,8 +16,8 @@
 #include "graph/graph.h"
 
 /* Raises the flags on fl (one per account) of a finalized, enriched graph.
- * ips and devs are the graph's IP and device indexes. */
-void loginflags_run(const rs_graph *g, const detect_params *p, const res_index *ips,
-                    const res_index *devs, acct_flags *fl);
+ * devs is the graph's device index. */
+void loginflags_run(const rs_graph *g, const detect_params *p, const res_index *devs,
+                    acct_flags *fl);
 
 #endif

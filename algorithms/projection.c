@@ -141,20 +141,28 @@ static int ip_login_cmp(const void *pa, const void *pb)
     return a->acct < b->acct ? -1 : a->acct > b->acct;
 }
 
-/* SHARED_IP and the IP part of the projection. Logins are re-sorted by
- * (ip, time); for each IP that is not a mass-shared pool, a sliding window
- * finds accounts present within shared_ip_window_h of each other, and every
- * pair of its accounts gets w_ip / (degree - 1)^exponent, reduced to
- * far_apart_factor of that when the two were never there in the same window,
- * and to anon_ip_factor on anonymising IPs shared by more than
+/* SHARED_IP and the IP part of the projection. Logins on shared IPs are
+ * re-sorted by (ip, time); for each IP that is not a mass-shared pool, a
+ * sliding window finds accounts present within shared_ip_window_h of each
+ * other, and every pair of its accounts gets w_ip / (degree - 1)^exponent,
+ * reduced to far_apart_factor of that when the two were never there in the
+ * same window, and to anon_ip_factor on anonymising IPs shared by more than
  * anon_ip_small_degree accounts (commercial VPN exits). */
 void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, const res_index *ips,
                     acct_flags *fl, uint64_t *capped)
 {
-    size_t n = g->logins.n;
+    /* Only logins on shared IPs: an IP one account uses raises no flag, makes
+     * no pair and is below every cap. */
+    size_t n = 0;
+    for (size_t i = 0; i < g->logins.n; i++)
+        n += resindex_degree(ips, g->logins.v[i].ip) >= 2;
     ip_login *v = xreallocarray(NULL, n ? n : 1, sizeof *v);
-    for (size_t i = 0; i < n; i++)
-        v[i] = (ip_login){g->logins.v[i].ip, g->logins.v[i].account, g->logins.v[i].ts};
+    n = 0;
+    for (size_t i = 0; i < g->logins.n; i++) {
+        const login_ev *e = &g->logins.v[i];
+        if (resindex_degree(ips, e->ip) >= 2)
+            v[n++] = (ip_login){e->ip, e->account, e->ts};
+    }
     if (n)
         qsort(v, n, sizeof *v, ip_login_cmp);
     const int64_t win = (int64_t)(p->shared_ip_window_h * 3600e3);
@@ -177,7 +185,7 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
         size_t moff = ips->off[ip];
         if (rules_shared_ip_degree(p, deg)) {
             UTIL_GROW(shared_cnt, shared_cap, deg);
-            assert(shared_cnt && ips->m);
+            assert(shared_cnt && ips->acct);
             memset(shared_cnt, 0, deg * sizeof *shared_cnt);
             int pairs = deg <= capn;
             if (pairs) {
@@ -190,11 +198,11 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
             for (size_t i = lo; i < hi; i++) {
                 while (v[i].ts - v[start].ts > maxw)
                     start++;
-                size_t ai = resindex_member_pos(ips->m, moff, moff + deg, v[i].acct) - moff;
+                size_t ai = resindex_member_pos(ips->acct, moff, moff + deg, v[i].acct) - moff;
                 for (size_t j = start; j < i; j++) {
                     if (v[j].acct == v[i].acct)
                         continue;
-                    size_t aj = resindex_member_pos(ips->m, moff, moff + deg, v[j].acct) - moff;
+                    size_t aj = resindex_member_pos(ips->acct, moff, moff + deg, v[j].acct) - moff;
                     int64_t dt = v[i].ts - v[j].ts;
                     if (dt <= win) {
                         shared_cnt[ai]++;
@@ -206,7 +214,7 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
             }
             for (uint32_t k = 0; k < deg; k++)
                 if (shared_cnt[k])
-                    flags_raise(&fl[ips->m[moff + k].acct], FLAG_SHARED_IP, shared_cnt[k]);
+                    flags_raise(&fl[ips->acct[moff + k]], FLAG_SHARED_IP, shared_cnt[k]);
             if (pairs) {
                 const ip_attr *ia = &g->ip[ip];
                 int anon = rules_anon_ip(p, ia);
@@ -216,7 +224,7 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
                 /* A laptop farm's line binds the farm's accounts like a shared device. */
                 uint32_t nremote = 0;
                 for (uint32_t k = 0; k < deg; k++)
-                    nremote += fl[ips->m[moff + k].acct].remote_device;
+                    nremote += fl[ips->acct[moff + k]].remote_device;
                 int farm = !anon && ip_rem[ip] && rules_farm_line(deg, nremote);
                 /* A small anonymising address: perhaps one operator's own server. */
                 int small = anon && deg <= (uint32_t)p->anon_ip_small_degree;
@@ -224,7 +232,7 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
                 double farm_base = p->w_device / pow(deg - 1.0, p->degree_exponent);
                 for (uint32_t x = 0; x < deg; x++) {
                     for (uint32_t y = x + 1; y < deg; y++) {
-                        uint32_t ax = ips->m[moff + x].acct, ay = ips->m[moff + y].acct;
+                        uint32_t ax = ips->acct[moff + x], ay = ips->acct[moff + y];
                         double conc_f = conc[x * deg + y] ? 1.0 : p->far_apart_factor;
                         if (farm && fl[ax].remote_device && fl[ay].remote_device) {
                             double w = farm_base * conc_f;
@@ -266,11 +274,11 @@ void projection_resources(projection *pm, const res_index *ix, double w, double 
             continue;
         }
         double base = w / pow(deg - 1.0, expo);
-        assert(ix->m);
-        const res_member *m = ix->m + ix->off[r];
+        assert(ix->acct);
+        const uint32_t *m = ix->acct + ix->off[r];
         for (uint32_t x = 0; x < deg; x++)
             for (uint32_t y = x + 1; y < deg; y++)
-                projection_add(pm, m[x].acct, m[y].acct, base, 0, 0, 1);
+                projection_add(pm, m[x], m[y], base, 0, 0, 1);
     }
 }
 

@@ -47,14 +47,15 @@ uint64_t projection_pairs(const projection *pm);
  * within overlap_window_h of each other. Behavioural links never tie. O(1) expected. */
 int projection_tied(const projection *pm, uint32_t a, uint32_t b);
 
-/* SHARED_IP flags and the IP part of the projection. Logins are re-sorted by
- * (ip, time); on each IP that is not a mass-shared pool a sliding window finds
- * accounts present within shared_ip_window_h of each other (SHARED_IP), and
- * every pair of its accounts gets w_ip / (degree - 1)^exponent, reduced to
- * far_apart_factor when the two were never there in the same
- * overlap_window_h, and to anon_ip_factor on anonymising IPs shared by more
- * than anon_ip_small_degree accounts (commercial VPN exits). *capped counts
- * IPs above cap_ip. O(L log L) for L logins. */
+/* SHARED_IP flags and the IP part of the projection. Logins on shared IPs
+ * (two or more accounts) are re-sorted by (ip, time); on each IP that is not
+ * a mass-shared pool a sliding window finds accounts present within
+ * shared_ip_window_h of each other (SHARED_IP), and every pair of its
+ * accounts gets w_ip / (degree - 1)^exponent, reduced to far_apart_factor
+ * when the two were never there in the same overlap_window_h, and to
+ * anon_ip_factor on anonymising IPs shared by more than anon_ip_small_degree
+ * accounts (commercial VPN exits). *capped counts IPs above cap_ip.
+ * O(L + S log S) for L logins, S of them on shared IPs. */
 void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, const res_index *ips,
                     acct_flags *fl, uint64_t *capped);
 

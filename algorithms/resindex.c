@@ -1,4 +1,10 @@
-/* resindex.c - accounts per resource; see resindex.h. */
+/* resindex.c - accounts per shared resource; see resindex.h.
+ *
+ * Built in two passes over the edges of the resource type (count each
+ * resource's edges; place the accounts of those with two or more), then one
+ * compacting pass over the resources that sorts each run of accounts and
+ * merges duplicates (only NODE_DEST has them). No copy of the edges is made.
+ */
 #include "algorithms/resindex.h"
 
 #include "base/util.h"
@@ -7,66 +13,98 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int res_member_cmp(const void *pa, const void *pb)
+static int edge_of_type(const rs_edge *e, node_type t)
 {
-    const res_member *a = pa, *b = pb;
-    if (a->res != b->res)
-        return a->res < b->res ? -1 : 1;
-    if (a->acct != b->acct)
-        return a->acct < b->acct ? -1 : 1;
-    return 0;
+    return (t == NODE_IP && e->kind == EDGE_LOGIN) ||
+           (t == NODE_DEVICE && e->kind == EDGE_USES_DEVICE) ||
+           (t == NODE_DEST && (e->kind == EDGE_PAYOUT || e->kind == EDGE_PAYS_WITH));
+}
+
+static int u32_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* Sorts v[0..n) ascending: insertion sort for the few users most resources
+ * have. */
+static void sort_accounts(uint32_t *v, size_t n)
+{
+    if (n > 16) {
+        qsort(v, n, sizeof *v, u32_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
 }
 
 void resindex_build(res_index *ix, const rs_graph *g, node_type t)
 {
     memset(ix, 0, sizeof *ix);
-    ix->nres = graph_count(g, t);
-    size_t cap = 16;
-    ix->m = xreallocarray(NULL, cap, sizeof *ix->m); /* never NULL, even when empty */
+    uint32_t nres = ix->nres = graph_count(g, t);
+    uint32_t *off = xcalloc((size_t)nres + 1, sizeof *off);
+    uint8_t *shared = xcalloc((size_t)nres / 8 + 1, 1);
+    /* off[r]: r's edges; then, over the resources with two or more, where r's
+     * accounts end; then, once each edge's account is placed from the end of
+     * its run, where they start. An unshared resource's run is empty. */
+    for (size_t i = 0; i < g->nedges; i++)
+        if (edge_of_type(&g->edges[i], t))
+            off[g->edges[i].b]++;
+    uint32_t total = 0;
+    for (uint32_t r = 0; r < nres; r++) {
+        if (off[r] >= 2) {
+            shared[r / 8] |= (uint8_t)(1u << (r % 8));
+            total += off[r];
+        }
+        off[r] = total;
+    }
+    off[nres] = total;
+    uint32_t *acct = xreallocarray(NULL, total ? total : 1, sizeof *acct);
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
-        int match = (t == NODE_IP && e->kind == EDGE_LOGIN) ||
-                    (t == NODE_DEVICE && e->kind == EDGE_USES_DEVICE) ||
-                    (t == NODE_DEST && (e->kind == EDGE_PAYOUT || e->kind == EDGE_PAYS_WITH));
-        if (!match)
-            continue;
-        UTIL_GROW(ix->m, cap, ix->n + 1);
-        ix->m[ix->n++] = (res_member){e->b, e->a, e->first, e->last};
+        if (edge_of_type(e, t) && (shared[e->b / 8] >> (e->b % 8) & 1))
+            acct[--off[e->b]] = e->a;
     }
-    if (ix->n)
-        qsort(ix->m, ix->n, sizeof *ix->m, res_member_cmp);
-    /* Merge duplicates (an account both paid into and paying from one id). */
-    size_t w = 0;
-    for (size_t i = 0; i < ix->n; i++) {
-        if (w && ix->m[w - 1].res == ix->m[i].res && ix->m[w - 1].acct == ix->m[i].acct) {
-            if (ix->m[i].first < ix->m[w - 1].first)
-                ix->m[w - 1].first = ix->m[i].first;
-            if (ix->m[i].last > ix->m[w - 1].last)
-                ix->m[w - 1].last = ix->m[i].last;
-            continue;
+    free(shared);
+    /* Sort each run, merge an account's two edges to one destination (paid into
+     * and paying from it), and drop a resource that is then left with one. */
+    uint32_t w = 0, lo = 0;
+    for (uint32_t r = 0; r < nres; r++) {
+        uint32_t hi = off[r + 1], start = w;
+        sort_accounts(acct + lo, hi - lo);
+        for (uint32_t k = lo; k < hi; k++) {
+            uint32_t a = acct[k]; /* w <= k: the run is read before it is written */
+            if (w == start || acct[w - 1] != a)
+                acct[w++] = a;
         }
-        ix->m[w++] = ix->m[i];
+        if (w - start < 2)
+            w = start;
+        off[r] = start;
+        lo = hi;
     }
+    off[nres] = w;
+    ix->acct = acct;
+    ix->off = off;
     ix->n = w;
-    ix->off = xcalloc((size_t)ix->nres + 1, sizeof *ix->off);
-    for (size_t i = 0; i < ix->n; i++)
-        ix->off[ix->m[i].res + 1]++;
-    for (uint32_t r = 0; r < ix->nres; r++)
-        ix->off[r + 1] += ix->off[r];
 }
 
 void resindex_free(res_index *ix)
 {
-    free(ix->m);
+    free(ix->acct);
     free(ix->off);
 }
 
-size_t resindex_member_pos(const res_member *m, size_t lo, size_t hi, uint32_t a)
+size_t resindex_member_pos(const uint32_t *acct, size_t lo, size_t hi, uint32_t a)
 {
-    assert(m);
+    assert(acct);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m[mid].acct < a)
+        if (acct[mid] < a)
             lo = mid + 1;
         else
             hi = mid;

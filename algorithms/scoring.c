@@ -232,7 +232,7 @@ static void bind_accounts(const rs_graph *g, const detect_params *p, const res_i
                 continue;
             size_t n = 0;
             for (size_t j = ix[k].off[r]; j < ix[k].off[r + 1]; j++) {
-                uint32_t a = ix[k].m[j].acct;
+                uint32_t a = ix[k].acct[j];
                 if (comm[a] < 0)
                     continue;
                 UTIL_GROW(u, ucap, n + 1);
@@ -658,7 +658,7 @@ static void ring_resources(const res_index *ix, node_type t, findings *out, size
     for (uint32_t r = 0; r < ix->nres; r++) {
         size_t nh = 0;
         for (size_t k = ix->off[r]; k < ix->off[r + 1]; k++) {
-            int32_t ri = out->ring_of[ix->m[k].acct];
+            int32_t ri = out->ring_of[ix->acct[k]];
             if (ri < 0)
                 continue;
             UTIL_GROW(hit, hcap, nh + 1);

@@ -29,10 +29,17 @@ world() {
         eval "bin=\$$b/ringscan"
         # shellcheck disable=SC2086
         "$bin" run "$work/$name/in" -o "$work/$name/$b" --seed 42 --no-geoip --quiet ${RUN_ARGS:-}
-        rm -f "$work/$name/$b/run.json"
+        # The published run (OUT_DIR/current), or the whole OUT_DIR of a build
+        # older than the runs/ layout.
+        if [ -L "$work/$name/$b/current" ]; then
+            eval "dir_$b=\$(cd \"\$work/\$name/\$b/current\" && pwd -P)"
+        else
+            eval "dir_$b=\$work/\$name/\$b"
+        fi
     done
-    if diff -r -q "$work/$name/old" "$work/$name/new" >"$work/$name.diff"; then
-        n=$(find "$work/$name/new" -type f | wc -l)
+    # shellcheck disable=SC2154
+    if diff -r -q -x run.json "$dir_old" "$dir_new" >"$work/$name.diff"; then
+        n=$(find "$dir_new" -type f ! -name run.json | wc -l)
         echo "same-outputs: $name: $n files identical"
     else
         diffs=$((diffs + 1))

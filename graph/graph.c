@@ -1,10 +1,14 @@
 /* graph.c - the typed account graph; see graph.h for the representation.
  *
  * The edge set is an open-addressing hash table of edge indices keyed by
- * (kind, a, b), load factor below 1/2, linear probing, with a 32-bit hash tag
- * in each slot. It is the hot path of ingest (two probes per login row). The
- * key hash mixes the endpoints' string hashes (see edge_key_hash) so that a
- * login's interning and edge probes can all be started at once.
+ * (kind, a, b) with linear probing, laid out like the intern tables
+ * (intern.c): each slot holds the high 32 bits of the key's hash (the tag)
+ * and the edge index + 1, the home slot is the tag scaled to the table size,
+ * the table doubles above a load of 3/5, and a resize reads no edge.
+ * It is the hot path of ingest (two probes per login row). The key hash mixes
+ * the endpoints' string hashes (see edge_key_hash) so that a login's
+ * interning and edge probes can all be started at once; other edges recompute
+ * their endpoints' string hashes (intern_hash_of).
  */
 #include "graph/graph.h"
 
@@ -176,38 +180,49 @@ node_type graph_edge_end_type(edge_kind kind, int end)
     }
 }
 
+/* The key hash of the (kind, a, b) edge, from its endpoints' strings. */
 static uint64_t edge_hash(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b)
 {
-    /* Callers pass interned ids (graph.h invariant). */
-    assert(a < intern_count(g->ids[graph_edge_end_type(kind, 0)]));
-    assert(b < intern_count(g->ids[graph_edge_end_type(kind, 1)]));
     return edge_key_hash(kind, intern_hash_of(g->ids[graph_edge_end_type(kind, 0)], a),
                          intern_hash_of(g->ids[graph_edge_end_type(kind, 1)], b));
 }
 
-#define ETAG(h) ((h)&0xffffffff00000000ull)
+#define ETAG(h) ((h) >> 32)
+#define EDGE_MAX_SLOTS (1ull << 32) /* homes come from a 32-bit tag */
 
+/* The home slot of a tag in a table of nslots (<= 2^32) slots. */
+static inline size_t edge_home(uint64_t tag, size_t nslots)
+{
+    return (size_t)((tag * (uint64_t)nslots) >> 32);
+}
+
+/* Doubles the slot table. Homes are scaled tags, so the slots move in
+ * nearly sequential order and no edge is read. */
 static void edges_rehash(rs_graph *g)
 {
     size_t nslots = g->neslots * 2;
+    if (nslots > EDGE_MAX_SLOTS)
+        nslots = EDGE_MAX_SLOTS;
     uint64_t *slots = xcalloc(nslots, sizeof *slots);
-    for (size_t e = 0; e < g->nedges; e++) {
-        uint64_t h = g->edges[e].h;
-        size_t i = (size_t)h & (nslots - 1);
+    for (size_t k = 0; k < g->neslots; k++) {
+        uint64_t v = g->eslots[k];
+        if (!v)
+            continue;
+        size_t i = edge_home(ETAG(v), nslots);
         while (slots[i])
-            i = (i + 1) & (nslots - 1);
-        slots[i] = ETAG(h) | ((uint64_t)e + 1);
+            i = i + 1 == nslots ? 0 : i + 1;
+        slots[i] = v;
     }
     free(g->eslots);
     g->eslots = slots;
     g->neslots = nslots;
 }
 
-/* Adds to the edge whose key hashes to h (see edge_hash). */
+/* Adds to the (kind, a, b) edge, whose key hashes to h (edge_hash). */
 static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint32_t b, int64_t ts,
                        double value)
 {
-    size_t i = (size_t)h & (g->neslots - 1);
+    size_t i = edge_home(ETAG(h), g->neslots);
     for (;;) {
         uint64_t v = g->eslots[i];
         if (!v)
@@ -224,14 +239,15 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
                 return;
             }
         }
-        i = (i + 1) & (g->neslots - 1);
+        i = i + 1 == g->neslots ? 0 : i + 1;
     }
     if (g->nedges >= UINT32_MAX - 1)
         abort(); /* id space exhausted; see intern_put */
     UTIL_GROW(g->edges, g->edges_cap, g->nedges + 1);
-    g->edges[g->nedges] = (rs_edge){ts, ts, value, h, a, b, 1, (uint8_t)kind};
-    g->eslots[i] = ETAG(h) | (uint64_t)++g->nedges;
-    if (g->nedges * 2 > g->neslots)
+    g->edges[g->nedges] = (rs_edge){ts, ts, value, a, b, 1, (uint8_t)kind};
+    g->eslots[i] = ETAG(h) << 32 | (uint64_t)++g->nedges;
+    /* Load above 3/5: grow (the table never fills: edges < 2^32 - 1 slots). */
+    if (g->nedges * 5 > g->neslots * 3 && g->neslots < EDGE_MAX_SLOTS)
         edges_rehash(g);
 }
 
@@ -241,7 +257,7 @@ const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, ui
         b >= intern_count(g->ids[graph_edge_end_type(kind, 1)]))
         return NULL;
     uint64_t h = edge_hash(g, kind, a, b);
-    for (size_t i = (size_t)h & (g->neslots - 1);; i = (i + 1) & (g->neslots - 1)) {
+    for (size_t i = edge_home(ETAG(h), g->neslots);; i = i + 1 == g->neslots ? 0 : i + 1) {
         uint64_t v = g->eslots[i];
         if (!v)
             return NULL;
@@ -255,6 +271,9 @@ const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, ui
 
 void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value)
 {
+    /* Callers pass interned ids (graph.h invariant). */
+    assert(a < intern_count(g->ids[graph_edge_end_type(kind, 0)]));
+    assert(b < intern_count(g->ids[graph_edge_end_type(kind, 1)]));
     edge_add_h(g, edge_hash(g, kind, a, b), kind, a, b, ts, value);
 }
 
@@ -283,10 +302,10 @@ void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an,
     uint64_t hu = edge_key_hash(EDGE_USES_DEVICE, ha, hd);
     intern_prefetch(g->ids[NODE_ACCOUNT], ha);
     intern_prefetch(g->ids[NODE_IP], hi);
-    __builtin_prefetch(&g->eslots[hl & (g->neslots - 1)]);
+    __builtin_prefetch(&g->eslots[edge_home(ETAG(hl), g->neslots)]);
     if (dev) {
         intern_prefetch(g->ids[NODE_DEVICE], hd);
-        __builtin_prefetch(&g->eslots[hu & (g->neslots - 1)]);
+        __builtin_prefetch(&g->eslots[edge_home(ETAG(hu), g->neslots)]);
     }
     int is_new;
     uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], acct, an, ha, &is_new);
@@ -437,32 +456,43 @@ static int port_cmp(const void *pa, const void *pb)
 }
 
 /* Sorts n records of size sz at v by the uint32 key at key_off (counting
- * sort), then each key's run with cmp. Returns the new offsets array (nkeys+1
- * entries, caller frees). */
+ * sort, skipped when the keys already ascend), then each key's run with cmp.
+ * Returns the new offsets array (nkeys+1 entries, caller frees). An empty
+ * timeline's array is never written: a large calloc block is fresh zero
+ * pages, which take no resident memory until written (per-account arrays of
+ * tables an export lacks). Extra memory while sorting: one copy of the
+ * records, unless they were already grouped by key. */
 static size_t *sort_by_entity(void *v, size_t n, size_t sz, size_t key_off, size_t nkeys,
                               int (*cmp)(const void *, const void *))
 {
     size_t *off = xcalloc(nkeys + 1, sizeof *off);
+    if (!n)
+        return off;
     char *base = v;
+    int grouped = 1;
+    uint32_t prev = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t k;
         memcpy(&k, base + i * sz + key_off, sizeof k);
         off[k + 1]++;
+        grouped &= k >= prev;
+        prev = k;
     }
     for (size_t k = 0; k < nkeys; k++)
         off[k + 1] += off[k];
-    if (n) {
+    if (!grouped) {
+        /* While scattering, off[k] is key k's next free place; afterwards the
+         * end of its run, so shifting by one restores the starts. */
         char *tmp = xmalloc(xmul(n, sz));
-        size_t *pos = xmalloc(xmul(nkeys + 1, sizeof *pos));
-        memcpy(pos, off, (nkeys + 1) * sizeof *pos);
         for (size_t i = 0; i < n; i++) {
             uint32_t k;
             memcpy(&k, base + i * sz + key_off, sizeof k);
-            memcpy(tmp + pos[k]++ * sz, base + i * sz, sz);
+            memcpy(tmp + off[k]++ * sz, base + i * sz, sz);
         }
         memcpy(base, tmp, n * sz);
         free(tmp);
-        free(pos);
+        memmove(off + 1, off, nkeys * sizeof *off);
+        off[0] = 0;
     }
     for (size_t k = 0; k < nkeys; k++) {
         size_t lo = off[k], hi = off[k + 1];

@@ -82,7 +82,6 @@ typedef struct {
 typedef struct {
     int64_t first, last;
     double sum;
-    uint64_t h; /* key hash (see graph.c), kept so rehashing touches no strings */
     uint32_t a, b;
     uint32_t count;
     uint8_t kind;
@@ -142,7 +141,7 @@ typedef struct rs_graph {
 
     rs_edge *edges;
     size_t nedges, edges_cap;
-    uint64_t *eslots; /* open addressing: hash tag << 32 | edge index + 1 */
+    uint64_t *eslots; /* open addressing: hash tag << 32 | edge index + 1 (graph.c) */
     size_t neslots;
 
     GRAPH_TIMELINE(login_ev) logins;

@@ -28,7 +28,7 @@ uint32_t intern_put(intern_table *t, const char *s, size_t n, int *is_new);
 uint64_t intern_hash(const char *s, size_t n);
 void intern_prefetch(const intern_table *t, uint64_t h);
 uint32_t intern_put_h(intern_table *t, const char *s, size_t n, uint64_t h, int *is_new);
-/* The stored intern_hash of id's string. */
+/* The intern_hash of id's string, recomputed from it (hashes are not stored). */
 uint64_t intern_hash_of(const intern_table *t, uint32_t id);
 /* Returns the id of s[0..n), or INTERN_NONE when absent. */
 uint32_t intern_get(const intern_table *t, const char *s, size_t n);

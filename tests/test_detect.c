@@ -243,6 +243,11 @@ static void test_detect__long_session_remote_anon_mismatch(void **state)
     pe.ip = i_web;
     pe.port = 443;
     graph_add_port(g, &pe);
+    /* RDP on a device only its own account uses. */
+    uint32_t rdpdev = acct(g, "rdpdev", "US"), d_rdp = dev(g, "rdp-laptop");
+    login(g, rdpdev, ip(g, 7, "US", 0), d_rdp, T0, 60);
+    port_ev pd = {.ts = T0, .ip = GRAPH_NONE, .device = d_rdp, .service = GRAPH_NONE, .port = 3389};
+    graph_add_port(g, &pd);
     /* Hosting ASN (DigitalOcean) vs a residential one; claimed US, logins CN. */
     uint32_t vps = acct(g, "vps", "US"), res = acct(g, "res", "US");
     login(g, vps, ip(g, 4, "US", 14061), GRAPH_NONE, T0, 60);
@@ -259,6 +264,9 @@ static void test_detect__long_session_remote_anon_mismatch(void **state)
     assert_true(has(&r, chain, FLAG_LONG_SESSION));
     assert_true(has(&r, rdp, FLAG_REMOTE_ACCESS));
     assert_false(has(&r, web, FLAG_REMOTE_ACCESS));
+    assert_true(has(&r, rdpdev, FLAG_REMOTE_ACCESS));
+    assert_true(r.flags[rdpdev].remote_device);
+    assert_false(r.flags[rdp].remote_device);
     assert_true(has(&r, vps, FLAG_ANON_NETWORK));
     assert_false(has(&r, res, FLAG_ANON_NETWORK));
     assert_true(has(&r, away, FLAG_COUNTRY_MISMATCH));

@@ -1,4 +1,5 @@
-/* test_graph.c - entity interning, edge aggregation, roles, timeline sorting. */
+/* test_graph.c - entity interning, edge aggregation (by keys and by ids), roles,
+ * timeline sorting. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,6 +120,71 @@ static void test_graph__timelines_sorted_by_entity_then_time(void **state)
     graph_free(g);
 }
 
+static void test_graph__login_keys_and_edge_find_agree(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    char acct[16], devid[16];
+    /* Enough logins for both slot tables to grow several times. */
+    for (unsigned i = 0; i < 20000; i++) {
+        int an = snprintf(acct, sizeof acct, "u%u", i / 2);
+        int dn = snprintf(devid, sizeof devid, "d%u", i / 4);
+        ipaddr x = ip4(10, (i >> 16) & 255, (i >> 8) & 255, i & 255);
+        login_ev e = {.ts = i, .session_s = -1};
+        graph_add_login_keys(g, &e, acct, (size_t)an, &x, devid, (size_t)dn);
+    }
+    assert_int_equal(graph_count(g, NODE_ACCOUNT), 10000);
+    assert_int_equal(g->nedges, 20000 + 10000);
+    /* A login recorded by ids reaches the edge its keys made. */
+    login_ev e = g->logins.v[123];
+    e.ts = 1000000;
+    graph_add_login(g, &e);
+    assert_int_equal(g->nedges, 30000);
+    const rs_edge *le = graph_edge_find(g, EDGE_LOGIN, e.account, e.ip);
+    assert_non_null(le);
+    assert_int_equal(le->count, 2);
+    assert_int_equal(le->last, 1000000);
+    for (size_t i = 0; i < g->logins.n; i += 97) {
+        const login_ev *l = &g->logins.v[i];
+        assert_non_null(graph_edge_find(g, EDGE_LOGIN, l->account, l->ip));
+        assert_non_null(graph_edge_find(g, EDGE_USES_DEVICE, l->account, l->device));
+        assert_null(graph_edge_find(g, EDGE_USES_DEVICE, l->account, l->device + 3000));
+    }
+    graph_free(g);
+}
+
+static void test_graph__grouped_timeline_and_empty_offsets(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t a = graph_account(g, "a", 1, 0), b = graph_account(g, "b", 1, 0);
+    ipaddr x = ip4(1, 1, 1, 1);
+    uint32_t ip = graph_ip(g, &x);
+    /* Already grouped by account, not by time within it. */
+    const int64_t ts[] = {30, 10, 20, 50, 40};
+    const uint32_t who[] = {a, a, a, b, b};
+    for (int i = 0; i < 5; i++) {
+        login_ev e = {
+            .ts = ts[i], .account = who[i], .ip = ip, .device = GRAPH_NONE, .session_s = -1};
+        graph_add_login(g, &e);
+    }
+    graph_finalize(g);
+    assert_int_equal(g->login_off[a], 0);
+    assert_int_equal(g->login_off[b], 3);
+    assert_int_equal(g->login_off[2], 5);
+    const int64_t want[] = {10, 20, 30, 40, 50};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(g->logins.v[i].ts, want[i]);
+    /* Tables without events: every entity's run is empty. */
+    for (uint32_t k = 0; k <= 2; k++) {
+        assert_int_equal(g->rating_off[k], 0);
+        assert_int_equal(g->bid_off[k], 0);
+        assert_int_equal(g->payout_off[k], 0);
+        assert_int_equal(g->charge_off[k], 0);
+    }
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +193,8 @@ int main(void)
         cmocka_unit_test(test_graph__ipv4_mapped_is_one_node),
         cmocka_unit_test(test_graph__roles_resolved_at_finalize),
         cmocka_unit_test(test_graph__timelines_sorted_by_entity_then_time),
+        cmocka_unit_test(test_graph__login_keys_and_edge_find_agree),
+        cmocka_unit_test(test_graph__grouped_timeline_and_empty_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,12 +68,35 @@ static void test_intern__many_keys_survive_rehash(void **state)
     intern_free(NULL);
 }
 
+static void test_intern__lengths_around_the_long_form(void **state)
+{
+    (void)state;
+    intern_table *t = intern_new();
+    static char k[600];
+    static const size_t lens[] = {0, 1, 253, 254, 255, 256, 599};
+    for (size_t i = 0; i < sizeof k; i++)
+        k[i] = (char)(i * 7 + 1);
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++)
+        assert_int_equal(intern_put(t, k, lens[i], NULL), (uint32_t)i);
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+        size_t len;
+        const char *s = intern_str(t, (uint32_t)i, &len);
+        assert_int_equal(len, lens[i]);
+        assert_memory_equal(s, k, lens[i]);
+        assert_int_equal(s[len], '\0');
+        assert_int_equal(intern_get(t, k, lens[i]), (uint32_t)i);
+        assert_true(intern_hash_of(t, (uint32_t)i) == intern_hash(k, lens[i]));
+    }
+    intern_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intern__dense_first_seen_ids),
         cmocka_unit_test(test_intern__binary_and_empty_keys),
         cmocka_unit_test(test_intern__many_keys_survive_rehash),
+        cmocka_unit_test(test_intern__lengths_around_the_long_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
