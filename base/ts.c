@@ -58,25 +58,45 @@ static int fail(const char **why, const char *reason)
     return -1;
 }
 
-/* Epoch seconds with an optional fraction: digits[.digits]. */
+/* Epoch time with an optional fraction: digits[.digits]. The unit follows
+ * from the magnitude of the integer part: below 10^11 seconds (up to year
+ * 5138), below 10^14 milliseconds, below 10^17 microseconds, else
+ * nanoseconds (exports write all four). */
 static int parse_epoch(const char *s, size_t n, int64_t *out, const char **why)
 {
     size_t i = 0;
-    int64_t sec = 0;
+    int64_t v = 0;
     if (n == 0)
         return fail(why, "empty timestamp");
     for (; i < n && s[i] != '.'; i++) {
-        if (s[i] < '0' || s[i] > '9')
+        if (s[i] < '0' || s[i] > '9') {
+            if (memchr(s, '/', n))
+                return fail(why, "date with '/' (day and month order unknown): write "
+                                 "YYYY-MM-DD HH:MM:SS or RFC 3339");
             return fail(why, "not a timestamp (expected RFC 3339, "
-                             "'YYYY-MM-DD HH:MM:SS' or epoch seconds)");
-        if (sec > 253402300799LL / 10) /* 9999-12-31T23:59:59Z */
-            return fail(why, "epoch seconds out of range");
-        sec = sec * 10 + (s[i] - '0');
+                             "'YYYY-MM-DD HH:MM:SS' or epoch seconds/milliseconds)");
+        }
+        if (v > INT64_MAX / 10 - 1)
+            return fail(why, "epoch value out of range");
+        v = v * 10 + (s[i] - '0');
     }
     if (i == 0)
         return fail(why, "not a timestamp");
-    if (sec > 253402300799LL)
-        return fail(why, "epoch seconds out of range");
+    if (v >= 100000000000LL) { /* milliseconds, microseconds or nanoseconds */
+        int64_t ms = v >= 100000000000000000LL ? v / 1000000
+                     : v >= 100000000000000LL  ? v / 1000
+                                               : v;
+        if (ms > 253402300799999LL)
+            return fail(why, "epoch value out of range (after year 9999 in any unit)");
+        for (size_t k = i + 1; k < n; k++)
+            if (s[k] < '0' || s[k] > '9')
+                return fail(why, "not a timestamp");
+        if (i + 1 == n)
+            return fail(why, "epoch fraction has no digits");
+        *out = ms; /* a fraction of a millisecond or finer is dropped */
+        return 0;
+    }
+    int64_t sec = v;
     int64_t ms = 0;
     if (i < n) { /* fraction */
         i++;

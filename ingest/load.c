@@ -292,6 +292,8 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
     int first_rc = RS_OK;
     table_opts o = *opts;
     o.bad_total = &set->bad_total;
+    o.aliases = set->aliases;
+    o.naliases = set->naliases;
     piped pc = {g ? rowpipe_start(g, apply_row) : NULL, TABLE_ACCOUNTS};
     if (pc.pipe) {
         o.hash_sink = hash_piped;

@@ -26,6 +26,10 @@ typedef struct {
     char **ignored; /* owned file names */
     size_t nignored;
     uint64_t bad_total;
+    /* Header names from the config's `columns` (borrowed): both passes over
+     * the inputs read the headers the same way. */
+    const schema_alias *aliases;
+    size_t naliases;
 } load_set;
 
 /* Scans dir. Returns RS_OK, or RS_E_IO / RS_E_SCHEMA with err set (directory

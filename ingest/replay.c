@@ -163,6 +163,8 @@ int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, 
     table_opts o = TABLE_OPTS_INIT;
     o.max_bad_rows = UINT64_MAX;
     o.row_line = &rc.line;
+    o.aliases = set->aliases;
+    o.naliases = set->naliases;
     for (int t = 0; t < TABLE_COUNT; t++) {
         const load_file *lf = &set->files[t];
         if (!lf->present)

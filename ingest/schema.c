@@ -1,6 +1,7 @@
 /* schema.c - the input contract tables; see schema.h and README "Input contract". */
 #include "ingest/schema.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -90,4 +91,220 @@ const char *schema_type_name(col_type t)
     static const char *const names[] = {"id",     "text",  "ignored", "timestamp", "ip",  "integer",
                                         "amount", "stars", "boolean", "country",   "role"};
     return (size_t)t < N(names) ? names[t] : "?";
+}
+
+/* Header names platforms use for contract columns. An alias names one column;
+ * table NULL applies to every table that has it. Kept in README "Column
+ * names"; a test checks every alias resolves and no two collide. */
+static const schema_alias alias_table[] = {
+    {NULL, "account", "account_id"},
+    {NULL, "accountid", "account_id"},
+    {NULL, "user_id", "account_id"},
+    {NULL, "userid", "account_id"},
+    {NULL, "user", "account_id"},
+    {NULL, "member_id", "account_id"},
+    {NULL, "uid", "account_id"},
+    {NULL, "freelancer", "freelancer_id"},
+    {NULL, "freelancerid", "freelancer_id"},
+    {NULL, "seller_id", "freelancer_id"},
+    {NULL, "provider_id", "freelancer_id"},
+    {NULL, "worker_id", "freelancer_id"},
+    {NULL, "contractor_id", "freelancer_id"},
+    {NULL, "client", "client_id"},
+    {NULL, "clientid", "client_id"},
+    {NULL, "buyer_id", "client_id"},
+    {NULL, "employer_id", "client_id"},
+    {NULL, "customer_id", "client_id"},
+    {NULL, "timestamp", "ts"},
+    {NULL, "time", "ts"},
+    {NULL, "datetime", "ts"},
+    {NULL, "date_time", "ts"},
+    {NULL, "event_time", "ts"},
+    {NULL, "event_ts", "ts"},
+    {NULL, "occurred_at", "ts"},
+    {"logins", "login_time", "ts"},
+    {"logins", "logged_in_at", "ts"},
+    {NULL, "ip_address", "ip"},
+    {NULL, "ipaddress", "ip"},
+    {NULL, "ip_addr", "ip"},
+    {NULL, "client_ip", "ip"},
+    {NULL, "remote_ip", "ip"},
+    {NULL, "remote_addr", "ip"},
+    {NULL, "source_ip", "ip"},
+    {NULL, "src_ip", "ip"},
+    {NULL, "device", "device_id"},
+    {NULL, "deviceid", "device_id"},
+    {NULL, "device_fingerprint", "device_id"},
+    {NULL, "fingerprint", "device_id"},
+    {NULL, "device_hash", "device_id"},
+    {NULL, "session_duration", "session_seconds"},
+    {NULL, "session_length", "session_seconds"},
+    {NULL, "duration_seconds", "session_seconds"},
+    {NULL, "ua", "user_agent"},
+    {NULL, "useragent", "user_agent"},
+    {NULL, "http_user_agent", "user_agent"},
+    {"logins", "geo_country", "ip_country"},
+    {"logins", "country_code", "ip_country"},
+    {"logins", "country", "ip_country"},
+    {"logins", "ip_country_code", "ip_country"},
+    {NULL, "asn_number", "asn"},
+    {NULL, "as_number", "asn"},
+    {NULL, "autonomous_system_number", "asn"},
+    {NULL, "as_org", "asn_org"},
+    {NULL, "as_name", "asn_org"},
+    {NULL, "asn_organization", "asn_org"},
+    {NULL, "isp", "asn_org"},
+    {"accounts", "country_code", "country"},
+    {"accounts", "claimed_country", "country"},
+    {"accounts", "residence_country", "country"},
+    {NULL, "name", "display_name"},
+    {NULL, "username", "display_name"},
+    {NULL, "account_type", "role"},
+    {NULL, "user_type", "role"},
+    {NULL, "signup_at", "created_at"},
+    {NULL, "signed_up_at", "created_at"},
+    {NULL, "registered_at", "created_at"},
+    {NULL, "registration_date", "created_at"},
+    {NULL, "project", "project_id"},
+    {NULL, "job_id", "project_id"},
+    {NULL, "contract_id", "project_id"},
+    {NULL, "is_accepted", "accepted"},
+    {NULL, "awarded", "accepted"},
+    {NULL, "rating", "stars"},
+    {NULL, "score", "stars"},
+    {NULL, "destination", "destination_id"},
+    {NULL, "payout_account", "destination_id"},
+    {NULL, "payout_account_id", "destination_id"},
+    {NULL, "bank_account_id", "destination_id"},
+    {NULL, "wallet_id", "destination_id"},
+    {NULL, "value", "amount"},
+    {NULL, "currency_code", "currency"},
+    {NULL, "payout_method", "method"},
+    {NULL, "dest_country", "destination_country"},
+    {NULL, "bank_country", "destination_country"},
+    {NULL, "payout_country", "destination_country"},
+    {NULL, "instrument", "instrument_id"},
+    {NULL, "payment_instrument", "instrument_id"},
+    {NULL, "payment_instrument_id", "instrument_id"},
+    {NULL, "card_id", "instrument_id"},
+    {NULL, "port_number", "port"},
+    {NULL, "dst_port", "port"},
+    {NULL, "service_name", "service"},
+};
+
+const char *schema_table_column(const char *name)
+{
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        int c = schema_column(&tables[t], name, strlen(name));
+        if (c >= 0)
+            return tables[t].cols[c].name;
+    }
+    return NULL;
+}
+
+const schema_alias *schema_aliases(size_t *n)
+{
+    *n = N(alias_table);
+    return alias_table;
+}
+
+void schema_normalize(const char *name, size_t n, char *out, size_t outlen)
+{
+    size_t j = 0;
+    int pending = 0; /* a separator run seen since the last kept character */
+    while (n && (*name == ' ' || *name == '\t'))
+        name++, n--;
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+        n--;
+    for (size_t i = 0; i < n && j + 2 < outlen; i++) {
+        char c = name[i];
+        if (c == ' ' || c == '\t' || c == '-' || c == '.') {
+            pending = 1;
+            continue;
+        }
+        if (pending && j)
+            out[j++] = '_';
+        pending = 0;
+        out[j++] = (c >= 'A' && c <= 'Z') ? (char)(c | 0x20) : c;
+    }
+    if (outlen)
+        out[j < outlen ? j : outlen - 1] = '\0';
+}
+
+/* Column named to in t, when alias a (from in normalized form) applies to t. */
+static int alias_target(const table_def *t, const schema_alias *a, const char *norm)
+{
+    if (strcmp(a->from, norm) != 0 || (a->table && strcmp(a->table, t->name) != 0))
+        return -1;
+    return schema_column(t, a->to, strlen(a->to));
+}
+
+int schema_resolve(const table_def *t, const char *name, size_t n, const schema_alias *user,
+                   size_t nuser, const char **via)
+{
+    int c = schema_column(t, name, n);
+    if (c >= 0) {
+        *via = "name";
+        return c;
+    }
+    char norm[128];
+    schema_normalize(name, n, norm, sizeof norm);
+    if ((c = schema_column(t, norm, strlen(norm))) >= 0) {
+        *via = "case";
+        return c;
+    }
+    for (size_t i = 0; i < nuser; i++)
+        if ((c = alias_target(t, &user[i], norm)) >= 0) {
+            *via = "config";
+            return c;
+        }
+    for (size_t i = 0; i < N(alias_table); i++)
+        if ((c = alias_target(t, &alias_table[i], norm)) >= 0) {
+            *via = "alias";
+            return c;
+        }
+    return -1;
+}
+
+/* Levenshtein distance of a and b, capped at 3 (enough for hints). */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 3;
+    int prev[64], cur[64];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            cur[j] = d;
+        }
+        memcpy(prev, cur, sizeof(int) * (lb + 1));
+    }
+    return prev[lb] < 3 ? prev[lb] : 3;
+}
+
+const char *schema_near(const table_def *t, const char *name, size_t n)
+{
+    char norm[128];
+    schema_normalize(name, n, norm, sizeof norm);
+    if (strlen(norm) < 2)
+        return NULL;
+    const char *best = NULL;
+    int bd = 3;
+    for (size_t i = 0; i < t->ncols; i++) {
+        const char *c = t->cols[i].name;
+        int d = edit_distance(norm, c);
+        if (d > 2 && strlen(norm) >= 3 && strlen(c) >= 3 && (strstr(c, norm) || strstr(norm, c)))
+            d = 2;
+        if (d < bd)
+            bd = d, best = c;
+    }
+    return best;
 }

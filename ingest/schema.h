@@ -41,10 +41,41 @@ typedef struct {
 #define SCHEMA_MAX_TEXT 4096
 #define SCHEMA_MAX_COLS RECORDS_MAX_COLS
 
+/* A header name read as a contract column: from the alias table
+ * (schema_resolve) or the user's config (`columns`). */
+typedef struct {
+    const char *table; /* table name, or NULL for every table with the column */
+    const char *from;  /* header name in schema_normalize form */
+    const char *to;    /* contract column name */
+} schema_alias;
+
 /* Borrowed, static. */
 const table_def *schema_table(table_id t);
-/* Index of column name in table t, or -1. */
+/* Index of column name in table t (exact contract name), or -1. */
 int schema_column(const table_def *t, const char *name, size_t n);
+
+/* Writes the comparison form of a header name into out (size outlen): ASCII
+ * letters lower-cased, surrounding spaces removed, inner runs of spaces, '-'
+ * and '.' as one '_'. "  Account ID " -> "account_id". */
+void schema_normalize(const char *name, size_t n, char *out, size_t outlen);
+
+/* The contract column a header name means in table t, or -1: the exact name,
+ * then the normalized name, then user aliases (nuser of them, checked first
+ * among aliases), then the built-in alias table (README "Column names").
+ * *via is set to "name", "case" (normalisation only), "alias" or "config". */
+int schema_resolve(const table_def *t, const char *name, size_t n, const schema_alias *user,
+                   size_t nuser, const char **via);
+
+/* The static copy of contract column name as some table spells it, or NULL. */
+const char *schema_table_column(const char *name);
+
+/* The built-in alias table (borrowed, static), for docs and tests. */
+const schema_alias *schema_aliases(size_t *n);
+
+/* The contract column of table t closest to name (an edit distance of at most
+ * 2 on the normalized forms, or one containing the other), or NULL: for
+ * "did you mean" hints. */
+const char *schema_near(const table_def *t, const char *name, size_t n);
 const char *schema_type_name(col_type t);
 
 #endif

@@ -16,6 +16,8 @@
 #include "ingest/source.h"
 #include "base/ts.h"
 #include "base/utf8.h"
+#include "ingest/amount.h"
+#include "ingest/country.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -76,6 +78,21 @@ static void count_reason(table_stats *st, const char *reason)
         st->reasons[st->nreasons++].count = 1;
     } else {
         st->reasons_other++;
+    }
+}
+
+static void count_blanked(table_stats *st, const char *reason)
+{
+    st->values_blanked++;
+    for (size_t i = 0; i < st->nblanked; i++) {
+        if (strcmp(st->blanked[i].reason, reason) == 0) {
+            st->blanked[i].count++;
+            return;
+        }
+    }
+    if (st->nblanked < TABLE_MAX_REASONS) {
+        snprintf(st->blanked[st->nblanked].reason, sizeof st->blanked[0].reason, "%s", reason);
+        st->blanked[st->nblanked++].count = 1;
     }
 }
 
@@ -164,6 +181,58 @@ static int parse_decimal(const char *s, size_t n, double *out)
     return 0;
 }
 
+/* Names platforms give the two roles (README "Values"). */
+static int parse_role(const char *s, size_t n, int *role, const char **why)
+{
+    static const char *const freelancer[] = {"freelancer", "seller", "provider", "worker",
+                                             "contractor", "talent", "vendor"};
+    static const char *const client[] = {"client", "buyer", "employer", "customer", "hirer"};
+    for (size_t i = 0; i < sizeof freelancer / sizeof *freelancer; i++)
+        if (n == strlen(freelancer[i]) && !strncasecmp(s, freelancer[i], n)) {
+            *role = ROLE_FREELANCER;
+            return 0;
+        }
+    for (size_t i = 0; i < sizeof client / sizeof *client; i++)
+        if (n == strlen(client[i]) && !strncasecmp(s, client[i], n)) {
+            *role = ROLE_CLIENT;
+            return 0;
+        }
+    *why = "role must be 'freelancer' (or seller, provider, worker, contractor, talent, vendor) "
+           "or 'client' (or buyer, employer, customer, hirer)";
+    return -1;
+}
+
+/* An address, or an address with a port: "a.b.c.d:port", "[v6]:port" (the
+ * port is dropped: an access log's client port says nothing about the host). */
+static int parse_ip(const char *s, size_t n, ipaddr *ip, const char **why)
+{
+    if (ipaddr_parse(s, n, ip, why) == 0)
+        return 0;
+    const char *host = s, *port;
+    size_t hn;
+    if (n > 2 && s[0] == '[') {
+        const char *close = memchr(s, ']', n);
+        if (!close || close + 1 >= s + n || close[1] != ':')
+            return -1;
+        host = s + 1;
+        hn = (size_t)(close - host);
+        port = close + 2;
+    } else {
+        const char *colon = memchr(s, ':', n);
+        if (!colon || memchr(colon + 1, ':', (size_t)(s + n - colon - 1)) ||
+            !memchr(s, '.', (size_t)(colon - s)))
+            return -1; /* IPv6 needs brackets around it before a port */
+        hn = (size_t)(colon - s);
+        port = colon + 1;
+    }
+    uint64_t pv;
+    if (parse_uint(port, (size_t)(s + n - port), 65535, &pv) || pv == 0) {
+        *why = "invalid port after the IP address";
+        return -1;
+    }
+    return ipaddr_parse(host, hn, ip, why);
+}
+
 /* Converts text to the column's type. Returns 0 or -1 with *why set. */
 static int convert(const col_def *c, tvalue *v, const char **why)
 {
@@ -191,7 +260,7 @@ static int convert(const col_def *c, tvalue *v, const char **why)
     case COL_TS:
         return ts_parse(s, n, &v->v.ts, why);
     case COL_IP:
-        return ipaddr_parse(s, n, &v->v.ip, why);
+        return parse_ip(s, n, &v->v.ip, why);
     case COL_UINT:
         if (parse_uint(s, n, UINT32_MAX, &v->v.u)) {
             *why = "not a non-negative integer";
@@ -203,17 +272,15 @@ static int convert(const col_def *c, tvalue *v, const char **why)
         }
         return 0;
     case COL_AMOUNT:
-        if (parse_decimal(s, n, &v->v.d)) {
-            *why = "not a number";
+        if (parse_decimal(s, n, &v->v.d) && amount_parse(s, n, &v->v.d, why))
             return -1;
-        }
         if (v->v.d < 0) {
             *why = "negative amount";
             return -1;
         }
         return 0;
     case COL_STARS:
-        if (parse_decimal(s, n, &v->v.d)) {
+        if (parse_decimal(s, n, &v->v.d) && amount_parse(s, n, &v->v.d, why)) {
             *why = "not a number";
             return -1;
         }
@@ -236,31 +303,10 @@ static int convert(const col_def *c, tvalue *v, const char **why)
             return -1;
         }
         return 0;
-    case COL_COUNTRY: {
-        int ok = n == 2;
-        for (size_t i = 0; ok && i < 2; i++) {
-            char ch = s[i];
-            ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
-        }
-        if (!ok) {
-            *why = "not an ISO 3166-1 alpha-2 country code";
-            return -1;
-        }
-        v->v.cc[0] = (char)(s[0] & ~0x20);
-        v->v.cc[1] = (char)(s[1] & ~0x20);
-        v->v.cc[2] = '\0';
-        return 0;
-    }
+    case COL_COUNTRY:
+        return country_parse(s, n, v->v.cc, why);
     case COL_ROLE:
-        if (n == 10 && !strncasecmp(s, "freelancer", 10))
-            v->v.role = ROLE_FREELANCER;
-        else if (n == 6 && !strncasecmp(s, "client", 6))
-            v->v.role = ROLE_CLIENT;
-        else {
-            *why = "role must be 'freelancer' or 'client'";
-            return -1;
-        }
-        return 0;
+        return parse_role(s, n, &v->v.role, why);
     }
     *why = "unknown column type";
     return -1;
@@ -424,6 +470,18 @@ static void process_row(reader *r)
             locate(r, (int)c, &line, &col);
             char key[96];
             snprintf(key, sizeof key, "%s: %s", cd->name, why);
+            if (!cd->required && !r->o->strict) {
+                /* An optional value: the row is still worth loading. */
+                v->present = 0;
+                count_blanked(r->st, key);
+                if (r->o->diag && r->reported < r->o->report_limit) {
+                    utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
+                              "%s:%ld:%ld: %s: %s: \"%s\" (value ignored, row kept)", r->name, line,
+                              col, cd->name, why, q);
+                    r->reported++;
+                }
+                continue;
+            }
             bad_row(r, line, col, key, "%s: %s: \"%s\"", cd->name, why, q);
             return;
         }
@@ -455,6 +513,65 @@ static void note_unknown(reader *r, const char *name, size_t n)
                  name);
 }
 
+static void note_mapped(reader *r, const char *name, const char *col)
+{
+    table_stats *st = r->st;
+    size_t have = strlen(st->mapped);
+    if (have + strlen(name) + strlen(col) + 3 < sizeof st->mapped)
+        snprintf(st->mapped + have, sizeof st->mapped - have, "%s%s=%s", have ? "," : "", name,
+                 col);
+}
+
+/* " (did you mean ...?)" for a missing required column c: a header field
+ * close to its name, or else the header's fields and what they could be. */
+static void missing_hint(reader *r, int c, const int *seen, char *out, size_t outlen)
+{
+    (void)seen;
+    out[0] = '\0';
+    const char *want = r->def->cols[c].name;
+    for (size_t k = 0; k < r->nfields; k++) {
+        const char *name = r->fields.data + r->foff[k];
+        if (r->colmap[k] < 0 && schema_near(r->def, name, strlen(name)) == want) {
+            snprintf(out, outlen, " (did you mean '%s'? or map it with the config's \"columns\")",
+                     name);
+            return;
+        }
+    }
+    if (r->nfields == 1 && (strchr(r->fields.data, ';') || strchr(r->fields.data, '\t')))
+        snprintf(out, outlen,
+                 " (the header is one field: is the file separated by something "
+                 "other than , ; TAB or |?)");
+    else
+        snprintf(out, outlen,
+                 " (header has %zu column%s; name one '%s' or map it with the "
+                 "config's \"columns\")",
+                 r->nfields, r->nfields == 1 ? "" : "s", want);
+}
+
+/* " (did you mean: a -> b, ...)" for unknown columns near unclaimed ones. */
+static void unknown_hint(reader *r, const int *seen, char *out, size_t outlen)
+{
+    size_t j = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < r->nfields && j + 40 < outlen; k++) {
+        if (r->colmap[k] >= 0)
+            continue;
+        const char *name = r->fields.data + r->foff[k];
+        const char *near = schema_near(r->def, name, strlen(name));
+        if (!near || seen[schema_column(r->def, near, strlen(near))])
+            continue;
+        int w =
+            snprintf(out + j, outlen - j, "%s%s -> %s", j ? ", " : " (did you mean: ", name, near);
+        if (w < 0 || (size_t)w >= outlen - j) {
+            out[j] = '\0';
+            break;
+        }
+        j += (size_t)w;
+    }
+    if (j && j + 2 < outlen)
+        memcpy(out + j, "?)", 3);
+}
+
 /* CSV header: maps field positions to schema columns. */
 static void csv_header(reader *r)
 {
@@ -463,8 +580,11 @@ static void csv_header(reader *r)
     for (size_t k = 0; k < r->nfields; k++) {
         const char *name = r->fields.data + r->foff[k];
         size_t n = strlen(name);
-        int c = schema_column(r->def, name, n);
+        const char *via = NULL;
+        int c = schema_resolve(r->def, name, n, r->o->aliases, r->o->naliases, &via);
         r->colmap[k] = c;
+        if (c >= 0 && strcmp(via, "name") != 0)
+            note_mapped(r, name, r->def->cols[c].name);
         if (c >= 0 && seen[c]++) {
             long dl, col;
             const char *raw;
@@ -481,9 +601,11 @@ static void csv_header(reader *r)
     r->ncolmap = r->nheader = r->nfields;
     for (size_t c = 0; c < r->def->ncols; c++) {
         if (r->def->cols[c].required && !seen[c]) {
+            char hint[200];
+            missing_hint(r, (int)c, seen, hint, sizeof hint);
             r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line, 0,
-                                    "missing required column '%s' (table %s)", r->def->cols[c].name,
-                                    r->def->name);
+                                    "missing required column '%s' (table %s)%s",
+                                    r->def->cols[c].name, r->def->name, hint);
             return;
         }
     }
@@ -493,10 +615,13 @@ static void csv_header(reader *r)
                                 "table ports needs a column 'ip' or 'device_id'");
         return;
     }
-    if (r->st->unknown[0] && r->o->diag)
+    if (r->st->unknown[0] && r->o->diag) {
+        char hint[200];
+        unknown_hint(r, seen, hint, sizeof hint);
         utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
-                  "%s:%ld: warning: ignoring unknown column(s): %s", r->name, r->rec_line,
-                  r->st->unknown);
+                  "%s:%ld: warning: ignoring unknown column(s): %s%s", r->name, r->rec_line,
+                  r->st->unknown, hint);
+    }
     r->header_done = 1;
 }
 
@@ -562,6 +687,52 @@ static void csv_row_cb(int c, void *data)
     r->in_record = 0;
 }
 
+/* --- the first line -------------------------------------------------------- */
+
+/* The separator the header line uses most outside quotes: , ; TAB or |
+ * (',' on a tie or when there is none: a one-column file). */
+static char sniff_delimiter(const char *s, size_t n)
+{
+    static const char cand[] = {',', ';', '\t', '|'};
+    size_t count[4] = {0};
+    int quoted = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        for (int k = 0; k < 4 && !quoted; k++)
+            count[k] += s[i] == cand[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 4; k++)
+        if (count[k] > count[best])
+            best = k;
+    return cand[best];
+}
+
+/* Refuses what is not UTF-8 text with the fix: UTF-16 (by its byte-order
+ * mark, or NULs in every other byte of ASCII text). */
+static int first_line(reader *r, const char *s, size_t n, const char *display, rs_error *err)
+{
+    (void)r;
+    const unsigned char *u = (const unsigned char *)s;
+    int le = n >= 2 && u[0] == 0xFF && u[1] == 0xFE, be = n >= 2 && u[0] == 0xFE && u[1] == 0xFF;
+    size_t zeros_odd = 0, zeros_even = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        *(i % 2 ? &zeros_odd : &zeros_even) += u[i] == 0;
+    const char *enc = le ? "UTF-16LE" : be ? "UTF-16BE" : NULL;
+    if (!enc && n >= 8 && zeros_odd * 4 >= (n < 64 ? n : 64) / 2 * 3)
+        enc = "UTF-16LE";
+    else if (!enc && n >= 8 && zeros_even * 4 >= (n < 64 ? n : 64) / 2 * 3)
+        enc = "UTF-16BE";
+    if (!enc)
+        return RS_OK;
+    return rs_error_set(err, RS_E_FORMAT, display, 1, 1,
+                        "the file is %s%s, not UTF-8: convert it with 'iconv -f %s -t UTF-8 "
+                        "%s > converted.csv'",
+                        enc, le || be ? " (byte-order mark)" : " (NUL in every other byte)",
+                        le || be ? "UTF-16" : enc, display);
+}
+
 /* --- JSONL ---------------------------------------------------------------- */
 
 static void jsonl_line(reader *r, const char *line, size_t len)
@@ -592,7 +763,13 @@ static void jsonl_line(reader *r, const char *line, size_t len)
     json_t *val;
     json_object_foreach(obj, key, val)
     {
+        const char *via = NULL;
         int c = schema_column(r->def, key, strlen(key));
+        if (c < 0 &&
+            (c = schema_resolve(r->def, key, strlen(key), r->o->aliases, r->o->naliases, &via)) >=
+                0 &&
+            !strstr(r->st->mapped, key))
+            note_mapped(r, key, r->def->cols[c].name);
         if (c < 0) {
             if (!r->st->unknown[0] && r->o->diag)
                 utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
@@ -713,6 +890,12 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
             line += 3; /* UTF-8 byte order mark */
             len -= 3;
         }
+        if (lineno == 1 && (rc = first_line(&r, line, len, display, err)) != RS_OK)
+            goto cleanup;
+        if (lineno == 1 && !jsonl) {
+            st->delimiter = sniff_delimiter(line, len);
+            csv_set_delim(&p, (unsigned char)st->delimiter);
+        }
         size_t bad;
         int u = utf8_check(line, len, &bad);
         if (u != UTF8_OK) {
@@ -799,6 +982,17 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
                               "empty file: a header row is required");
             goto cleanup;
         }
+    }
+    if (st->rows_read > 0 && st->rows_ok == 0) {
+        /* Nothing loaded is a broken export, not a table of bad rows. */
+        size_t top = 0;
+        for (size_t i = 1; i < st->nreasons; i++)
+            if (st->reasons[i].count > st->reasons[top].count)
+                top = i;
+        rc = rs_error_set(err, RS_E_FORMAT, display, 0, 0,
+                          "every one of its %" PRIu64 " rows is bad (most often: %s)",
+                          st->rows_read, st->nreasons ? st->reasons[top].reason : "rejected");
+        goto cleanup;
     }
     rc = source_sha256(r.src, st->sha256, err);
     if (opts->progress && opts->diag)

@@ -1,8 +1,13 @@
 /* table.h - reads one input table (CSV or JSONL, optionally gzip) against the
  * schema, yielding typed rows and reporting bad rows with file:line:column.
  *
- * Errors fall in two classes. A bad value (unparsable timestamp, bad IP,
- * negative amount, missing required value, wrong field count) skips the row:
+ * Header names match the contract exactly, case-insensitively, or through an
+ * alias (ingest/schema.h); the CSV separator (, ; TAB |) is the one the header
+ * line uses most. A bad value in an optional column is blanked and counted
+ * (values_blanked), the row kept.
+ *
+ * Errors fall in two classes. A bad value in a required column (unparsable
+ * timestamp, bad IP, negative amount, missing value, wrong field count) skips the row:
  * it is counted by reason, the first report_limit per file are printed as
  * "file:line:col: column: reason", and with opts.strict or past
  * opts.max_bad_rows it becomes fatal. Structural corruption (unbalanced or
@@ -61,7 +66,16 @@ typedef struct {
     } reasons[TABLE_MAX_REASONS];
     size_t nreasons;
     uint64_t reasons_other; /* bad rows whose reason did not fit the table */
-    char unknown[256];      /* ignored columns, comma separated */
+    /* Bad values of optional columns: blanked, the row kept. */
+    uint64_t values_blanked;
+    struct {
+        char reason[96];
+        uint64_t count;
+    } blanked[TABLE_MAX_REASONS];
+    size_t nblanked;
+    char unknown[256]; /* ignored columns, comma separated */
+    char mapped[256];  /* header names read as other columns: "Header=column,..." */
+    char delimiter;    /* CSV field separator found in the header line */
 } table_stats;
 
 typedef struct {
@@ -78,6 +92,10 @@ typedef struct {
     /* When non-NULL, set to the first physical line of each row before the
      * row callback runs (for provenance: which line a row came from). */
     long *row_line;
+    /* Extra header names (config `columns`), checked before the built-in
+     * alias table. */
+    const schema_alias *aliases;
+    size_t naliases;
     /* Resource bounds, each fatal (RS_E_LIMIT) when passed; 0 = none. */
     source_limits lim;         /* decompressed size and gzip ratio of this file */
     uint64_t max_record_bytes; /* one CSV record, all its physical lines */
@@ -88,7 +106,8 @@ typedef struct {
 
 #define TABLE_OPTS_INIT                                                                            \
     {                                                                                              \
-        0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL, {0, 0, 0}, TABLE_MAX_RECORD_DEFAULT, 0       \
+        0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL, NULL, 0, {0, 0, 0},                          \
+            TABLE_MAX_RECORD_DEFAULT, 0                                                            \
     }
 
 /* Reads path (shown as display in messages) as table tid. jsonl selects the

@@ -37,6 +37,60 @@ json_t *config_limits_json(const rs_config *c)
         (json_int_t)c->limits.max_record_bytes, "max_memory", (json_int_t)config_memory_budget(c));
 }
 
+/* "columns": {"logins": {"UserRef": "account_id", ...}, "*": {...}}: header
+ * names read as contract columns; "*" applies to every table with the column. */
+static int load_columns(rs_config *c, json_t *v, const char *path, rs_error *err)
+{
+    if (!json_is_object(v))
+        return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                            "config key 'columns': expected an object of tables");
+    const char *tn;
+    json_t *map;
+    json_object_foreach(v, tn, map)
+    {
+        const table_def *only = NULL;
+        for (int t = 0; t < TABLE_COUNT && strcmp(tn, "*") != 0; t++)
+            if (!strcmp(schema_table((table_id)t)->name, tn))
+                only = schema_table((table_id)t);
+        if (!only && strcmp(tn, "*") != 0)
+            return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                "config key 'columns.%s': not a table (accounts, logins, bids, "
+                                "ratings, payouts, charges, ports or *)",
+                                tn);
+        if (!json_is_object(map))
+            return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                "config key 'columns.%s': expected an object {\"header\": "
+                                "\"column\"}",
+                                tn);
+        const char *from;
+        json_t *to;
+        json_object_foreach(map, from, to)
+        {
+            const char *col = json_string_value(to);
+            int known = 0;
+            for (int t = 0; t < TABLE_COUNT && col; t++) {
+                const table_def *td = schema_table((table_id)t);
+                if ((!only || td == only) && schema_column(td, col, strlen(col)) >= 0)
+                    known = 1;
+            }
+            if (!known)
+                return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                    "config key 'columns.%s.%s': not a column of %s", tn, from,
+                                    only ? tn : "any table");
+            char norm[128];
+            schema_normalize(from, strlen(from), norm, sizeof norm);
+            c->columns = xreallocarray(c->columns, c->ncolumns + 1, sizeof *c->columns);
+            c->column_strs =
+                xreallocarray(c->column_strs, 2 * (c->ncolumns + 1), sizeof *c->column_strs);
+            char *t = only ? xstrdup(tn) : NULL, *f = xstrdup(norm);
+            c->column_strs[2 * c->ncolumns] = t;
+            c->column_strs[2 * c->ncolumns + 1] = f;
+            c->columns[c->ncolumns++] = (schema_alias){t, f, schema_table_column(col)};
+        }
+    }
+    return RS_OK;
+}
+
 /* "limits": {"max_input_bytes": N, "max_gzip_ratio": X, "max_record_bytes": N,
  * "max_memory": N}; sizes are byte counts or strings such as "64G". */
 static int load_limits(rs_limits *l, json_t *v, const char *path, rs_error *err)
@@ -146,6 +200,10 @@ void config_free(rs_config *c)
 {
     for (int i = 0; i < 3; i++)
         free(c->geoip_path[i]);
+    for (size_t i = 0; i < 2 * c->ncolumns; i++)
+        free(c->column_strs[i]);
+    free(c->column_strs);
+    free(c->columns);
     memset(c, 0, sizeof *c);
 }
 
@@ -196,6 +254,9 @@ int config_load(rs_config *c, const char *path, rs_error *err)
                 goto cleanup;
             }
             *(!strcmp(k, "strict") ? &c->strict : &c->full_graph) = json_is_true(v);
+        } else if (!strcmp(k, "columns")) {
+            if ((rc = load_columns(c, v, path, err)) != RS_OK)
+                goto cleanup;
         } else if (!strcmp(k, "limits")) {
             if ((rc = load_limits(&c->limits, v, path, err)) != RS_OK)
                 goto cleanup;
@@ -271,5 +332,16 @@ json_t *config_to_json(const rs_config *c)
         json_array_append_new(hr, json_string(c->detect.high_risk[i]));
     json_object_set_new(d, "high_risk_countries", hr);
     json_object_set_new(o, "detect", d);
+    if (c->ncolumns) { /* only when set: configs without it keep their digest */
+        json_t *cols = json_object();
+        for (size_t i = 0; i < c->ncolumns; i++) {
+            const char *tn = c->columns[i].table ? c->columns[i].table : "*";
+            json_t *m = json_object_get(cols, tn);
+            if (!m)
+                json_object_set_new(cols, tn, m = json_object());
+            json_object_set_new(m, c->columns[i].from, json_string(c->columns[i].to));
+        }
+        json_object_set_new(o, "columns", cols);
+    }
     return o;
 }

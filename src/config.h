@@ -9,6 +9,7 @@
 
 #include "algorithms/detect.h"
 #include "base/util.h"
+#include "ingest/schema.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -34,6 +35,9 @@ typedef struct {
     int full_graph;      /* export every node, not only the suspicious part */
     detect_params detect;
     rs_limits limits;
+    schema_alias *columns; /* config "columns": header names per table */
+    size_t ncolumns;
+    char **column_strs; /* the strings columns point into, owned (2 per entry) */
 } rs_config;
 
 /* Fills defaults. */

@@ -118,6 +118,8 @@ static int check_out_dir(run_state *s)
 static int stage_prepare(run_state *s)
 {
     int rc = load_scan(&s->set, s->rq->in_dir, &s->err);
+    s->set.aliases = s->cfg->columns;
+    s->set.naliases = s->cfg->ncolumns;
     if (rc == RS_OK)
         rc = check_out_dir(s);
     if (rc != RS_OK)

@@ -51,6 +51,29 @@ json_t *runrecord_inputs(const load_set *set)
                 json_array_append_new(unk, jout_string(tok));
         }
         json_object_set_new(o, "ignored_columns", unk);
+        json_object_set_new(o, "values_blanked", json_u64(f->st.values_blanked));
+        json_t *bl = json_object();
+        for (size_t i = 0; i < f->st.nblanked; i++)
+            json_object_set_new(bl, f->st.blanked[i].reason, json_u64(f->st.blanked[i].count));
+        json_object_set_new(o, "blanked_by_reason", bl);
+        json_t *mapped = json_object();
+        if (f->st.mapped[0]) {
+            char tmp[sizeof f->st.mapped];
+            snprintf(tmp, sizeof tmp, "%s", f->st.mapped);
+            for (char *save = NULL, *tok = strtok_r(tmp, ",", &save); tok;
+                 tok = strtok_r(NULL, ",", &save)) {
+                char *eq = strrchr(tok, '=');
+                if (eq) {
+                    *eq = '\0';
+                    json_object_set_new(mapped, tok, json_string(eq + 1));
+                }
+            }
+        }
+        json_object_set_new(o, "columns_read_as", mapped);
+        if (!f->jsonl) {
+            char d[2] = {f->st.delimiter ? f->st.delimiter : ',', '\0'};
+            json_object_set_new(o, "delimiter", json_string(d));
+        }
         json_array_append_new(arr, o);
     }
     return arr;

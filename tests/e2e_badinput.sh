@@ -17,6 +17,9 @@
 #     prior=1            run good/ into OUT_DIR first; the failing run must
 #                        leave that complete run untouched
 #     skipped=N          run.json rows_skipped_total
+#     blanked=N          run.json: optional values blanked, over all inputs
+#     json=PATH=VALUE    run.json value at a dotted path (keys, array indices)
+#     node=LABEL:KEY=V   the GraphML node labelled LABEL has KEY equal to V
 #     nodes=TYPE:N       GraphML nodes of type TYPE (read back by networkx)
 #     edges=KIND:N       GraphML edges of kind KIND
 #     label=TEXT         a node has exactly this label
@@ -123,6 +126,23 @@ for chk in open(checks, encoding="utf-8").read().splitlines():
     if key == "skipped":
         got = run.get("rows_skipped_total")
         res(got == int(val), "run.json rows_skipped_total == %s (got %r)" % (val, got))
+    elif key == "blanked":
+        got = sum(i.get("values_blanked", 0) for i in run.get("inputs", []))
+        res(got == int(val), "run.json values_blanked total == %s (got %r)" % (val, got))
+    elif key == "json":
+        path, want = val.split("=", 1)
+        v = run
+        try:
+            for p in path.split("."):
+                v = v[int(p)] if isinstance(v, list) else v[p]
+        except (KeyError, IndexError, ValueError, TypeError):
+            v = None
+        res(v is not None and same(v, want), "run.json %s == %s (got %r)" % (path, want, v))
+    elif key == "node":
+        lab, kv = val.split(":", 1)
+        k, want = kv.split("=", 1)
+        got = [d.get(k) for _, d in g.nodes(data=True) if d.get("label") == lab]
+        res(len(got) == 1 and same(got[0], want), "node %r has %s=%s (got %r)" % (lab, k, want, got))
     elif key == "nodes":
         t, n = val.rsplit(":", 1)
         got = sum(1 for _, d in g.nodes(data=True) if d.get("type") == t)
@@ -159,7 +179,7 @@ for dir in "$DATA"/[0-9]*; do
         prior=*) prior=${line#prior=} ;;
         stderr=*) printf '%s\n' "${line#stderr=}" >>"$tmp/has" ;;
         nostderr=*) printf '%s\n' "${line#nostderr=}" >>"$tmp/hasnot" ;;
-        skipped=* | nodes=* | edges=* | label=* | edge=*) printf '%s\n' "$line" >>"$tmp/gchecks" ;;
+        skipped=* | blanked=* | json=* | node=* | nodes=* | edges=* | label=* | edge=*) printf '%s\n' "$line" >>"$tmp/gchecks" ;;
         *) nok "$name: unknown expect line: $line" ;;
         esac
     done <"$dir/expect"

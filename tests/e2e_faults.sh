@@ -256,10 +256,10 @@ cp "$SMALL/accounts.csv" "$tmp/rec/"
 $PY - "$tmp/rec/logins.csv" <<'EOF'
 import sys
 with open(sys.argv[1], "w") as f:
-    f.write("ts,account_id,ip\n2026-03-01T00:00:00Z,\"")
+    f.write("ts,account_id,ip,user_agent\n2026-03-01T00:00:00Z,a1,192.0.2.1,\"")
     for _ in range(40000):
         f.write("a" * 60 + "\n")
-    f.write("\",192.0.2.1\n")
+    f.write("\"\n")
 EOF
 rs run "$tmp/rec" -o "$tmp/rec.out" --no-geoip --quiet --max-record-bytes 1M 2>"$tmp/rec.err"
 rc=$?

@@ -1,0 +1,20 @@
+/* country.h - country values to ISO 3166-1 alpha-2.
+ *
+ * Alpha-2 codes are taken as they are (any case). Alpha-3 codes and English
+ * names (ISO's short name, official name and common name, e.g. "USA",
+ * "United States", "Viet Nam", "Vietnam") come from the Debian iso-codes
+ * package (/usr/share/iso-codes/json/iso_3166-1.json, read once, on first
+ * need); "UK" is GB. A table, not a guess: anything else is refused.
+ */
+#ifndef RINGSCAN_COUNTRY_H
+#define RINGSCAN_COUNTRY_H
+
+#include <stddef.h>
+
+#define COUNTRY_ISO_CODES_FILE "/usr/share/iso-codes/json/iso_3166-1.json"
+
+/* Writes the alpha-2 code (upper case, NUL-terminated) of s[0..n) into cc.
+ * Returns 0, or -1 with *why set. Thread-safe. */
+int country_parse(const char *s, size_t n, char cc[3], const char **why);
+
+#endif
