@@ -47,10 +47,11 @@ DEMO_OUT ?= out/demo
 all: $(BINS)
 
 # --- dependencies ---------------------------------------------------------
-# Debian packages: libraries, test fixture writers and output checkers.
+# Debian packages: libraries, test fixture writers and output checkers; iso-codes
+# (ISO 3166 country names and alpha-3 codes, read at run time by ingest/country.c).
 DEB_PKGS := make gcc pkg-config libigraph-dev libcsv-dev libjansson-dev \
             libmaxminddb-dev libcmocka-dev libxxhash-dev zlib1g-dev libssl-dev \
-            libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx
+            libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx iso-codes
 MISSING = $(shell for p in $(DEB_PKGS); do \
             dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
 
