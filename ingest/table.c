@@ -272,7 +272,7 @@ static int convert(const col_def *c, tvalue *v, const char **why)
         }
         return 0;
     case COL_AMOUNT:
-        if (parse_decimal(s, n, &v->v.d) && amount_parse(s, n, &v->v.d, why))
+        if (amount_parse(s, n, &v->v.d, why))
             return -1;
         if (v->v.d < 0) {
             *why = "negative amount";
@@ -333,9 +333,12 @@ static void rec_text(reader *r, const char **p, size_t *n)
     *n = r->rec.len;
 }
 
+/* The file's field separator (',' until the header line is seen). */
+#define DELIM(r) ((r)->st->delimiter ? (r)->st->delimiter : ',')
+
 /* Finds where CSV field k (0-based) starts in the raw record: *line_delta is
  * the number of newlines before it, *col its 1-based byte column. */
-static void csv_locate(const char *raw, size_t n, size_t k, long *line_delta, long *col)
+static void csv_locate(const char *raw, size_t n, char delim, size_t k, long *line_delta, long *col)
 {
     size_t field = 0, linestart = 0;
     long nl = 0;
@@ -345,7 +348,7 @@ static void csv_locate(const char *raw, size_t n, size_t k, long *line_delta, lo
         char c = raw[i];
         if (c == '"')
             inq = !inq;
-        else if (c == ',' && !inq)
+        else if (c == delim && !inq)
             field++;
         else if (c == '\n') {
             nl++;
@@ -358,7 +361,7 @@ static void csv_locate(const char *raw, size_t n, size_t k, long *line_delta, lo
 
 /* Locates the byte libcsv's strict mode rejects: a quote inside an unquoted
  * field, or anything but a separator or line end after a closing quote. */
-static void csv_find_stray_quote(const char *raw, size_t n, long *line_delta, long *col)
+static void csv_find_stray_quote(const char *raw, size_t n, char delim, long *line_delta, long *col)
 {
     size_t linestart = 0, i = 0;
     long nl = 0;
@@ -379,7 +382,7 @@ static void csv_find_stray_quote(const char *raw, size_t n, long *line_delta, lo
             }
             continue;
         }
-        if (c == ',' || c == '\n' || c == '\r') {
+        if (c == delim || c == '\n' || c == '\r') {
             if (c == '\n') {
                 nl++;
                 linestart = i + 1;
@@ -438,7 +441,7 @@ static void locate(reader *r, int c, long *line, long *col)
             const char *raw;
             size_t rn;
             rec_text(r, &raw, &rn);
-            csv_locate(raw, rn, k, &dl, col);
+            csv_locate(raw, rn, DELIM(r), k, &dl, col);
             *line += dl;
             return;
         }
@@ -590,7 +593,7 @@ static void csv_header(reader *r)
             const char *raw;
             size_t rn;
             rec_text(r, &raw, &rn);
-            csv_locate(raw, rn, k, &dl, &col);
+            csv_locate(raw, rn, DELIM(r), k, &dl, &col);
             r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line + dl, col,
                                     "duplicate column '%s'", name);
             return;
@@ -654,7 +657,7 @@ static void csv_row_cb(int c, void *data)
                 const char *raw;
                 size_t rn;
                 rec_text(r, &raw, &rn);
-                csv_locate(raw, rn, r->nheader, &dl, &col);
+                csv_locate(raw, rn, DELIM(r), r->nheader, &dl, &col);
             } else {
                 /* Point just past the last field, before the line end. */
                 const char *raw;
@@ -662,7 +665,7 @@ static void csv_row_cb(int c, void *data)
                 rec_text(r, &raw, &end);
                 while (end > 0 && (raw[end - 1] == '\n' || raw[end - 1] == '\r'))
                     end--;
-                csv_locate(raw, end, SIZE_MAX, &dl, &col);
+                csv_locate(raw, end, DELIM(r), SIZE_MAX, &dl, &col);
             }
             r->st->rows_read++;
             bad_row(r, line + dl, col, "wrong number of fields", "expected %zu fields, found %zu",
@@ -935,7 +938,7 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
                 const char *raw;
                 size_t rn;
                 rec_text(&r, &raw, &rn);
-                csv_find_stray_quote(raw, rn, &dl, &col);
+                csv_find_stray_quote(raw, rn, DELIM(&r), &dl, &col);
                 rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line + dl, col,
                                   "malformed CSV: %s (a quote inside an unquoted field, or "
                                   "text after a closing quote)",

@@ -10,7 +10,8 @@
 #     stderr=TEXT        TEXT must appear in stderr (any number)
 #     nostderr=TEXT      TEXT must not appear in stderr
 #     cmd=run|validate   default run (run adds: -o OUT_DIR --no-geoip --full-graph)
-#     args=ARGS          extra arguments, split on blanks
+#     args=ARGS          extra arguments, split on blanks; @CASE@ is the case's
+#                        directory (for files next to in/, e.g. a config)
 #     gen=NAME           gen_NAME builds in/ at test time (binary or huge
 #                        inputs that are not committed); in/ files, if any,
 #                        are copied first
@@ -89,6 +90,12 @@ gen_gzip_all() {
     for f in "$1"/*.csv "$1"/*.jsonl; do
         [ -f "$f" ] && gzip -n "$f"
     done
+}
+gen_utf16_bom() { # accounts.csv as UTF-16LE with its byte-order mark
+    printf 'account_id,country\na1,US\n' | "$PY" -c 'import sys; sys.stdout.buffer.write(b"\xff\xfe" + sys.stdin.read().encode("utf-16-le"))' >"$1/accounts.csv"
+}
+gen_utf16_nobom() { # logins.csv as UTF-16LE without one
+    printf 'ts,account_id,ip\n%s,a1,192.0.2.1\n' "$T" | "$PY" -c 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode("utf-16-le"))' >"$1/logins.csv"
 }
 gen_empty_dir() {
     :
@@ -174,7 +181,7 @@ for dir in "$DATA"/[0-9]*; do
         '#'* | '') ;;
         exit=*) want_exit=${line#exit=} ;;
         cmd=*) cmd=${line#cmd=} ;;
-        args=*) args=${line#args=} ;;
+        args=*) args=$(printf '%s' "${line#args=}" | sed "s|@CASE@|$PWD/$DATA/$name|g") ;;
         gen=*) gen=${line#gen=} ;;
         prior=*) prior=${line#prior=} ;;
         stderr=*) printf '%s\n' "${line#stderr=}" >>"$tmp/has" ;;
