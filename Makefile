@@ -94,7 +94,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 
 # --- tests ----------------------------------------------------------------
 test: check-deps
-	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory unit e2e fuzz-regress
 
 unit: $(TEST_BIN) $(BINS)
 	@sh tests/run-tests.sh unit $(BUILD) $(TEST_BIN)
@@ -105,7 +105,7 @@ e2e: $(BINS)
 asan: check-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" unit e2e
+	  LDFLAGS="-fsanitize=address,undefined" unit e2e fuzz-regress
 
 valgrind: check-deps
 	@$(MAKE) --no-print-directory BUILD=build-vg OPT="-O1 -g" build-all
@@ -155,6 +155,9 @@ lint: layers
 	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) -- $(CPPFLAGS) -std=c11
 
 clean:
-	rm -rf build build-asan build-vg out
+	rm -rf build build-asan build-vg build-fuzz out
 
 -include $(LIB_OBJ:.o=.d) $(TEST_BIN:=.d) $(BUILD)/src/main.d
+
+# libFuzzer harnesses (make fuzz, make fuzz-regress): tests/fuzz/README.md
+include tests/fuzz/fuzz.mk

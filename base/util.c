@@ -253,7 +253,7 @@ int util_parse_size(const char *s, uint64_t *out)
         end++;
     if (*end == 'B' || *end == 'b')
         end++;
-    if (*end || (shift && v > (UINT64_MAX >> shift)))
+    if (*end || v > ((uint64_t)INT64_MAX >> shift)) /* sizes stay signed-64 for JSON */
         return -1;
     *out = (uint64_t)v << shift;
     return 0;

@@ -131,8 +131,8 @@ uint64_t util_rss_now(void);
  * UINT64_MAX when none is known. */
 uint64_t util_memory_ceiling(void);
 /* Parses a byte size: digits with an optional K, M, G or T suffix (powers of
- * 1024, optional trailing B or iB). Returns 0, or -1 when malformed or out of
- * range. */
+ * 1024, optional trailing B or iB). Returns 0, or -1 when malformed or above
+ * INT64_MAX (so that every size fits a JSON integer). */
 int util_parse_size(const char *s, uint64_t *out);
 
 /* The 64-bit finalizer of MurmurHash3 (fmix64): a cheap, well-mixing hash of

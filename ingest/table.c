@@ -101,8 +101,10 @@ static void count_blanked(table_stats *st, const char *reason)
 static void quote_value(const char *s, size_t n, char *out, size_t outlen)
 {
     size_t used = utf8_sanitize_terminal(out, outlen - 3, s, n < 40 ? n : 40);
-    if (used < n)
-        strcat(out, "...");
+    if (used < n) {
+        size_t l = strlen(out);
+        memcpy(out + l, "...", 4); /* outlen - 3 left room for it */
+    }
 }
 
 /* Records a bad row. key names the reason class for the histogram; the

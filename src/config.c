@@ -31,10 +31,14 @@ uint64_t config_memory_budget(const rs_config *c)
 
 json_t *config_limits_json(const rs_config *c)
 {
-    return json_pack(
-        "{s:I, s:f, s:I, s:I}", "max_input_bytes", (json_int_t)c->limits.max_input_bytes,
-        "max_gzip_ratio", c->limits.max_gzip_ratio, "max_record_bytes",
-        (json_int_t)c->limits.max_record_bytes, "max_memory", (json_int_t)config_memory_budget(c));
+    uint64_t mem = config_memory_budget(c);
+    json_t *o =
+        json_pack("{s:I, s:f, s:I}", "max_input_bytes", (json_int_t)c->limits.max_input_bytes,
+                  "max_gzip_ratio", c->limits.max_gzip_ratio, "max_record_bytes",
+                  (json_int_t)c->limits.max_record_bytes);
+    /* null: no bound known on this machine (and none given) */
+    json_object_set_new(o, "max_memory", mem ? json_integer((json_int_t)mem) : json_null());
+    return o;
 }
 
 /* "columns": {"logins": {"UserRef": "account_id", ...}, "*": {...}}: header
@@ -113,6 +117,8 @@ static int load_limits(rs_limits *l, json_t *v, const char *path, rs_error *err)
             l->max_gzip_ratio = json_number_value(x);
         } else if (!dst) {
             return rs_error_set(err, RS_E_CONFIG, path, 0, 0, "unknown config key 'limits.%s'", k);
+        } else if (dst == &l->max_memory && json_is_null(x)) {
+            *dst = 0; /* the default: from the machine */
         } else if (json_is_integer(x) && json_integer_value(x) > 0) {
             *dst = (uint64_t)json_integer_value(x);
         } else if (!json_is_string(x) || util_parse_size(json_string_value(x), dst) || !*dst) {
