@@ -122,8 +122,10 @@ demo: check-deps
 	@sh datasets/demo.sh $(BUILD) $(DEMO_OUT)
 
 bench: check-deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/bench_ip
 	@sh datasets/bench.sh $(BUILD)
+	@if [ -f "$(GEOIP_DIR)/asn-ipv4.csv" ]; then $(BUILD)/tests/bench_ip "$(GEOIP_DIR)"; \
+	else echo "bench: no IP data in $(GEOIP_DIR) (make geoip): IP lookup bench skipped"; fi
 
 # The held-out protocol of docs/detection.md: randomised worlds 101-120, never used for
 # tuning (make eval-worlds FIRST=1 LAST=10 scores the tuning worlds).
@@ -133,8 +135,12 @@ eval-worlds: check-deps
 	@$(MAKE) --no-print-directory all
 	@sh datasets/eval-worlds.sh $(BUILD) $(FIRST) $(LAST) out/eval-worlds-$(FIRST)-$(LAST)
 
+# Where `make geoip` installs IP data: the first place ringscan searches
+# (after $$RINGSCAN_GEOIP_DIR). Override with make geoip GEOIP_DIR=/path.
+GEOIP_DIR ?= $(if $(XDG_DATA_HOME),$(XDG_DATA_HOME),$(HOME)/.local/share)/ringscan/geoip
+
 geoip:
-	@sh datasets/geoip.sh datasets/geoip
+	@sh datasets/geoip.sh "$(GEOIP_DIR)"
 
 ci-chroot:
 	@sh .ci/chroot.sh

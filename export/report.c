@@ -304,6 +304,16 @@ static void infra_section(rs_buf *b, const report_ring *rr)
                    rg->nres);
 }
 
+/* The attribution the IP data's licences require, on every page that used it. */
+static void credits(rs_buf *b, const findings *r)
+{
+    if (!r->credits)
+        return;
+    buf_puts(b, "<footer><p class=\"credits\">IP data: ");
+    esc(b, r->credits);
+    buf_puts(b, "</p></footer>\n");
+}
+
 int report_write_ring(FILE *f, const report_ring *rr)
 {
     const ring *rg = &rr->r->rings[rr->ring];
@@ -341,7 +351,9 @@ int report_write_ring(FILE *f, const report_ring *rr)
         esc(&b, rr->files[i]);
         buf_printf(&b, "</code></td><td class=\"mono\">%s</td></tr>\n", rr->hashes[i]);
     }
-    buf_puts(&b, "</table>\n</body>\n</html>\n");
+    buf_puts(&b, "</table>\n");
+    credits(&b, rr->r);
+    buf_puts(&b, "</body>\n</html>\n");
     int rc = buf_flush(&b, f);
     buf_free(&b);
     return rc;
@@ -380,6 +392,7 @@ int report_write_index(FILE *f, const rs_graph *g, const findings *r)
         buf_puts(&b, "</table>\n<p>Each ring's folder under <code>evidence/</code> is a BagIt "
                      "bag: check it with <code>sha256sum -c manifest-sha256.txt</code>.</p>\n");
     }
+    credits(&b, r);
     buf_puts(&b, "</body>\n</html>\n");
     int rc = buf_flush(&b, f);
     buf_free(&b);

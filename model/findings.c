@@ -20,6 +20,7 @@ void findings_free(findings *f)
     free(f->corroboration);
     free(f->ring_of);
     free(f->flagged);
+    free(f->credits);
     memset(f, 0, sizeof *f);
 }
 

@@ -90,6 +90,7 @@ typedef struct {
     double threshold;      /* the decision threshold in force */
     double ring_min_score; /* the least score a reported ring has */
     findings_stats stats;
+    char *credits; /* owned: attribution of third-party data used (IP databases), or NULL */
 } findings;
 
 /* Frees everything f holds and zeroes it. Accepts NULL. */

@@ -163,6 +163,60 @@ static int stage_ingest(run_state *s)
     return RS_OK;
 }
 
+/* Which databases the run used, and the two ways IP data misleads: countries
+ * without ASNs (VPN exits and hosting look residential) and stale databases. */
+static void report_geoip(run_state *s)
+{
+    rs_buf b = {0};
+    buf_puts(&b, "ringscan: geoip:");
+    for (int k = 0; k < GEOIP_KINDS; k++) {
+        const geoip_db_info *in = geoip_info(s->gi, k);
+        buf_printf(&b, "%s %s ", k ? ";" : "", geoip_kind_name(k));
+        if (!in->open) {
+            buf_puts(&b, "none");
+            continue;
+        }
+        buf_puts(&b, in->path);
+        if (in->nfiles > 1)
+            buf_puts(&b, " (+ IPv6 file)");
+        char date[TS_FMT_LEN];
+        if (in->build_epoch)
+            buf_printf(&b, ", built %.10s", ts_format((int64_t)in->build_epoch * 1000, date));
+    }
+    utf8_diag(stderr, clear_line(s), "%s", b.data);
+    buf_free(&b);
+    if (geoip_search_problem(s->gi))
+        utf8_diag(stderr, clear_line(s),
+                  "ringscan: warning: skipped a database found by search: %s",
+                  geoip_search_problem(s->gi));
+    if (s->gs.country > 0 && s->gs.asn == 0)
+        fprintf(stderr,
+                "%sringscan: warning: IP countries but no ASN data: VPN exits and hosting "
+                "addresses cannot be told from home connections, which inflates geography flags; "
+                "install ASN data with 'make geoip' or supply an asn column\n",
+                clear_line(s));
+    int64_t now = (int64_t)time(NULL);
+    for (int k = 0; k < GEOIP_KINDS; k++) {
+        const geoip_db_info *in = geoip_info(s->gi, k);
+        if (!in->open)
+            continue;
+        if (!in->build_epoch) {
+            utf8_diag(
+                stderr, clear_line(s),
+                "ringscan: warning: %s database %s: build date unknown (no ringscan-geoip.json "
+                "beside it); cannot tell whether it is current",
+                geoip_kind_name(k), in->path);
+            continue;
+        }
+        int64_t days = (now - (int64_t)in->build_epoch) / 86400;
+        if (days > GEOIP_STALE_DAYS)
+            utf8_diag(stderr, clear_line(s),
+                      "ringscan: warning: %s database %s is %lld days old (over %d): addresses "
+                      "move between networks; update it with 'make geoip'",
+                      geoip_kind_name(k), in->path, (long long)days, GEOIP_STALE_DAYS);
+    }
+}
+
 static int stage_enrich(run_state *s)
 {
     int rc =
@@ -183,6 +237,8 @@ static int stage_enrich(run_state *s)
         json_array_append_new(s->skipped, json_string("asn: no ASN database and no asn column"));
     if (!geoip_info(s->gi, GEOIP_ANON)->open)
         json_array_append_new(s->skipped, json_string("anonymous_ip: no Anonymous-IP database"));
+    if (!s->rq->quiet)
+        report_geoip(s);
     return RS_OK;
 }
 
@@ -191,6 +247,7 @@ static int stage_detect(run_state *s)
     char derr[256] = "";
     if (detect_run(s->g, &s->cfg->detect, s->cfg->seed, &s->fnd, derr, sizeof derr) != 0)
         return rs_error_set(&s->err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr);
+    s->fnd.credits = geoip_credits(s->gi);
     return RS_OK;
 }
 

@@ -110,8 +110,23 @@ json_t *runrecord_geoip(const geoip *gi, const geoip_stats *gs, json_t *skipped)
         json_object_set_new(d, "type", jout_string(in->type));
         char date[TS_FMT_LEN];
         json_object_set_new(d, "build_date",
-                            json_string(ts_format((int64_t)in->build_epoch * 1000, date)));
+                            in->build_epoch
+                                ? json_string(ts_format((int64_t)in->build_epoch * 1000, date))
+                                : json_null());
         json_object_set_new(d, "sha256", json_string(in->sha256));
+        json_t *files = json_array();
+        for (int i = 0; i < in->nfiles; i++) {
+            json_t *f = json_object();
+            json_object_set_new(f, "path", jout_string(in->files[i]));
+            json_object_set_new(f, "sha256", json_string(in->hashes[i]));
+            json_array_append_new(files, f);
+        }
+        json_object_set_new(d, "files", files);
+        if (k == GEOIP_ASN && !strcmp(in->type, "ASN ranges (CSV)"))
+            json_object_set_new(d, "overlaps_resolved", json_u64(in->overlaps_resolved));
+        json_object_set_new(d, "source", in->source ? jout_string(in->source) : json_null());
+        json_object_set_new(d, "attribution",
+                            in->attribution ? jout_string(in->attribution) : json_null());
         json_object_set_new(o, geoip_kind_name(k), d);
     }
     json_t *cov = json_object();

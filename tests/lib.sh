@@ -52,6 +52,10 @@ e2e_init() {
     }
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/ringscan-e2e.XXXXXX") || exit 1
     trap 'rm -rf "$tmp"' EXIT
+    # Searched IP databases come only from where a test puts them, never from
+    # what `make geoip` installed on this machine.
+    RINGSCAN_GEOIP_DIR=$tmp/.no-ip-data
+    export RINGSCAN_GEOIP_DIR
     trap 'exit 130' INT TERM HUP
     _limit=${E2E_LIMIT:-30}
     [ "${RINGSCAN_VALGRIND:-}" = 1 ] && _limit=$((_limit * 10))

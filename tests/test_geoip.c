@@ -140,11 +140,72 @@ static void test_geoip__missing_and_broken_files(void **state)
     geoip_close(gi);
 }
 
+static void test_geoip__search_order(void **state)
+{
+    (void)state;
+    char buf[4096];
+    unsetenv("RINGSCAN_GEOIP_DIR");
+    setenv("XDG_DATA_HOME", "/xdg", 1);
+    assert_string_equal(geoip_search_dir(0, buf, sizeof buf), "/xdg/ringscan/geoip");
+    unsetenv("XDG_DATA_HOME");
+    setenv("HOME", "/home/analyst", 1);
+    assert_string_equal(geoip_search_dir(0, buf, sizeof buf),
+                        "/home/analyst/.local/share/ringscan/geoip");
+    assert_string_equal(geoip_search_dir(1, buf, sizeof buf), "/usr/local/share/ringscan/geoip");
+    size_t n = 0;
+    while (geoip_search_dir(n, buf, sizeof buf))
+        n++;
+    assert_int_equal(n, 6);
+    assert_string_equal(geoip_search_dir(n - 1, buf, sizeof buf), "datasets/geoip");
+    /* The environment variable replaces every other place. */
+    setenv("RINGSCAN_GEOIP_DIR", "/opt/ipdata", 1);
+    assert_string_equal(geoip_search_dir(0, buf, sizeof buf), "/opt/ipdata");
+    assert_null(geoip_search_dir(1, buf, sizeof buf));
+    unsetenv("RINGSCAN_GEOIP_DIR");
+}
+
+static void test_geoip__asn_ranges_with_sibling(void **state)
+{
+    (void)state;
+    char p4[128], p6[128];
+    snprintf(p4, sizeof p4, "%s/asn-ipv4.csv", dir);
+    snprintf(p6, sizeof p6, "%s/asn-ipv6.csv", dir);
+    FILE *f = fopen(p4, "w");
+    assert_non_null(f);
+    fputs("192.0.2.0,192.0.2.255,64496,Doc Net\n", f);
+    fclose(f);
+    f = fopen(p6, "w");
+    assert_non_null(f);
+    fputs("2001:db8::,2001:db8:ffff:ffff:ffff:ffff:ffff:ffff,64497,Doc Six\n", f);
+    fclose(f);
+    rs_graph *g = graph_new();
+    uint32_t a = add_ip(g, "192.0.2.9"), b = add_ip(g, "2001:db8::1"), c = add_ip(g, "203.0.113.1");
+    geoip *gi = NULL;
+    rs_error err = {0};
+    const char *p[GEOIP_KINDS] = {NULL, p4, NULL};
+    assert_int_equal(geoip_open(&gi, p, 0, &err), RS_OK);
+    const geoip_db_info *in = geoip_info(gi, GEOIP_ASN);
+    assert_int_equal(in->nfiles, 2);
+    assert_string_equal(in->files[1], p6);
+    assert_int_equal(in->build_epoch, 0); /* no ringscan-geoip.json: unknown */
+    geoip_stats st;
+    geoip_enrich(gi, g, &st);
+    assert_int_equal(g->ip[a].asn, 64496);
+    assert_int_equal(g->ip[b].asn, 64497);
+    assert_int_equal(g->ip[c].asn, 0);
+    assert_int_equal(st.asn, 2);
+    assert_null(geoip_credits(gi));
+    geoip_close(gi);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_geoip__enriches_each_ip),
         cmocka_unit_test(test_geoip__missing_and_broken_files),
+        cmocka_unit_test(test_geoip__search_order),
+        cmocka_unit_test(test_geoip__asn_ranges_with_sibling),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

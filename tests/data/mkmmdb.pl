@@ -1,6 +1,8 @@
 #!/usr/bin/perl
 # mkmmdb.pl KIND OUT.mmdb - writes a tiny MaxMind DB test fixture.
-#   KIND: city (GeoIP2-City), asn (GeoLite2-ASN) or anon (GeoIP2-Anonymous-IP).
+#   KIND: city (GeoIP2-City), asn (GeoLite2-ASN) or anon (GeoIP2-Anonymous-IP);
+#   city4 and city6: the flat layout of the ip-location-db city files (keys
+#   country_code, latitude, longitude as floats), an IPv4-only and an IPv6 file.
 # The networks are documentation ranges (RFC 5737, RFC 3849), which the writer
 # drops unless remove_reserved_networks => 0. IPv4 lives in the IPv6 tree at
 # ::/96 and is aliased from ::ffff:0:0/96 and 2002::/16 (alias_ipv6_to_ipv4).
@@ -10,7 +12,8 @@ use warnings;
 use MaxMind::DB::Writer::Tree;
 
 my ($kind, $out) = @ARGV;
-die "usage: $0 city|asn|anon OUT.mmdb\n" unless defined $out && $kind =~ /^(city|asn|anon)$/;
+die "usage: $0 city|asn|anon|city4|city6 OUT.mmdb\n"
+    unless defined $out && $kind =~ /^(city|asn|anon|city4|city6)$/;
 
 my %types = (
     country                        => 'map',
@@ -26,7 +29,11 @@ my %types = (
     is_hosting_provider            => 'boolean',
     is_public_proxy                => 'boolean',
     is_tor_exit_node               => 'boolean',
+    country_code                   => 'utf8_string',
+    city                           => 'utf8_string',
 );
+# The flat files store coordinates as floats, the MaxMind ones as doubles.
+my %flat_types = (%types, latitude => 'float', longitude => 'float');
 
 my %db = (
     city => {
@@ -52,6 +59,20 @@ my %db = (
                                    autonomous_system_organization => 'Doc6 Networks' },
         },
     },
+    city4 => {
+        type => 'city ipv4',
+        ip_version => 4,
+        data => {
+            '192.0.2.0/24'    => { country_code => 'KE', city => 'Nairobi', latitude => -1.28, longitude => 36.82 },
+            '198.51.100.0/24' => { country_code => 'CL', city => '', latitude => -33.45, longitude => -70.66 },
+        },
+    },
+    city6 => {
+        type => 'city ipv6',
+        data => {
+            '2001:db8::/32'   => { country_code => 'NO', city => 'Oslo', latitude => 59.91, longitude => 10.75 },
+        },
+    },
     anon => {
         type => 'GeoIP2-Anonymous-IP',
         data => {
@@ -63,15 +84,19 @@ my %db = (
 );
 
 my $spec = $db{$kind};
+my $v4 = ($spec->{ip_version} // 6) == 4;
 my $tree = MaxMind::DB::Writer::Tree->new(
-    ip_version               => 6,
+    ip_version               => $v4 ? 4 : 6,
     record_size              => 24,
     database_type            => $spec->{type},
     languages                => ['en'],
     description              => { en => "ringscan test fixture ($kind)" },
-    alias_ipv6_to_ipv4       => 1,
+    alias_ipv6_to_ipv4       => $v4 ? 0 : 1,
     remove_reserved_networks => 0,
-    map_key_type_callback    => sub { $types{ $_[0] } // die "no type for key $_[0]\n" },
+    map_key_type_callback    => sub {
+        my $t = $kind =~ /^city[46]$/ ? \%flat_types : \%types;
+        $t->{ $_[0] } // die "no type for key $_[0]\n";
+    },
 );
 for my $net (sort keys %{ $spec->{data} }) {
     $tree->insert_network($net, $spec->{data}{$net});
