@@ -167,3 +167,24 @@ clean:
 
 # libFuzzer harnesses (make fuzz, make fuzz-regress): tests/fuzz/README.md
 include tests/fuzz/fuzz.mk
+
+# --- generated: the built-in hosting/VPN ASN table -------------------------
+# datasets/hosting-asns.csv becomes $(BUILD)/gen/hosting_asns.c (the table behind
+# algorithms/hosting_asns.h) through datasets/hosting-asns.awk, which stops the build
+# with FILE:LINE: message on a malformed row; written under a temporary name and
+# renamed. Its object joins the library and the fuzz library (after fuzz.mk, which
+# defines FUZZ_LIB; the fuzz object comes from fuzz.mk's $(FUZZ_DIR)/obj/%.o rule).
+HOSTING_C := $(BUILD)/gen/hosting_asns.c
+HOSTING_O := $(BUILD)/gen/hosting_asns.o
+$(HOSTING_C): datasets/hosting-asns.csv datasets/hosting-asns.awk
+	@mkdir -p $(dir $@)
+	@echo "GEN $@"
+	@awk -f datasets/hosting-asns.awk datasets/hosting-asns.csv >$@.tmp || \
+	  { rm -f $@.tmp; echo "hosting-asns: fix datasets/hosting-asns.csv (datasets/README.md)" >&2; exit 1; }
+	@mv $@.tmp $@
+$(HOSTING_O): $(HOSTING_C)
+	@echo "CC $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(LIB): $(HOSTING_O)
+$(FUZZ_LIB): $(FUZZ_DIR)/obj/$(HOSTING_O)
+-include $(HOSTING_O:.o=.d)

@@ -92,6 +92,10 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
 int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out, char *err,
                size_t errlen)
 {
+    /* The rules binary-search anon_asns; a config file's list is in its own order. */
+    detect_params sorted = *p;
+    detect_params_sort_asns(&sorted);
+    p = &sorted;
     memset(out, 0, sizeof *out);
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     size_t nalloc = na ? na : 1;

@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 /* Runs everything on a finalized, enriched graph into out (zeroed first).
+ * p is borrowed for the call; its anon_asns may be in any order (a sorted
+ * copy is used).
  * Returns 0, or -1 with a message in err when igraph fails. Free out with
  * findings_free. Cost: O(L log L + E log E) for L logins and E edges, plus
  * Leiden on the projection. */

@@ -2,6 +2,10 @@
  * see detect_params.h. */
 #include "algorithms/detect_params.h"
 
+#include "algorithms/hosting_asns.h"
+
+#include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 void detect_params_init(detect_params *p)
@@ -19,12 +23,13 @@ void detect_params_init(detect_params *p)
     static const uint32_t ports[] = {3389, 5900, 5901, 5938, 6568, 7070};
     memcpy(p->remote_ports, ports, sizeof ports);
     p->n_remote_ports = sizeof ports / sizeof *ports;
-    /* Hosting and VPN-exit networks (see docs/detection.md). */
-    static const uint32_t asns[] = {14061, 16509, 14618,  63949,  24940, 16276,  60781,  16265,
-                                    45102, 37963, 132203, 45090,  49505, 396982, 8075,   20473,
-                                    9009,  60068, 212238, 136787, 51167, 62240,  200651, 42473};
-    memcpy(p->anon_asns, asns, sizeof asns);
-    p->n_anon_asns = sizeof asns / sizeof *asns;
+    /* Hosting and VPN-exit networks: datasets/hosting-asns.csv, compiled in
+     * (hosting_asns.h); already sorted, as rules_anon_ip needs. */
+    size_t nasns;
+    const uint32_t *asns = hosting_asns_table(&nasns);
+    assert(nasns <= DETECT_MAX_LIST); /* the generated file asserts it statically */
+    memcpy(p->anon_asns, asns, nasns * sizeof *asns);
+    p->n_anon_asns = nasns;
     p->w_ip = 1.0;
     p->w_device = 2.0;
     p->w_dest = 2.0;
@@ -95,6 +100,24 @@ void detect_params_init(detect_params *p)
     p->ring_min_score = 0.40;
     p->own_weight = 0.55;
     p->threshold = 0.5;
+}
+
+static int asn_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+void detect_params_sort_asns(detect_params *p)
+{
+    size_t n = p->n_anon_asns, k = 0;
+    if (n < 2)
+        return;
+    qsort(p->anon_asns, n, sizeof *p->anon_asns, asn_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (p->anon_asns[i] != p->anon_asns[k])
+            p->anon_asns[++k] = p->anon_asns[i];
+    p->n_anon_asns = k + 1;
 }
 
 #define P(field, lo, hi, doc)                                                                      \

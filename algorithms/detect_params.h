@@ -12,7 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DETECT_MAX_LIST 64
+/* Capacity of each list parameter (remote_ports, anon_asns, high_risk), and
+ * the most entries a config file may give one. Sized for anon_asns, whose
+ * default is the hosting table of datasets/hosting-asns.csv (hosting_asns.h;
+ * its build fails when the table outgrows this) with room for additions. */
+#define DETECT_MAX_LIST 512
 
 typedef struct {
     /* GEO_HOP */
@@ -31,6 +35,9 @@ typedef struct {
     /* REMOTE_ACCESS / ANON_NETWORK lists */
     uint32_t remote_ports[DETECT_MAX_LIST];
     size_t n_remote_ports;
+    /* Hosting/VPN ASNs. Sorted ascending without duplicates wherever
+     * rules_anon_ip reads them: detect_params_init's are; a list from a
+     * config file is in the file's order until detect_params_sort_asns. */
     uint32_t anon_asns[DETECT_MAX_LIST];
     size_t n_anon_asns;
     /* Projection */
@@ -86,8 +93,16 @@ typedef struct {
     double threshold;               /* flagged = risk_score >= threshold */
 } detect_params;
 
-/* Fills p with the documented defaults. */
+/* Fills p with the documented defaults; anon_asns is the built-in hosting
+ * table (hosting_asns.h), sorted. Never fails. */
 void detect_params_init(detect_params *p);
+
+/* Sorts p->anon_asns ascending and drops duplicates (n_anon_asns may
+ * shrink), as the binary search of rules_anon_ip needs. Idempotent; never
+ * fails. O(n log n) in the list's length: call it once per loaded list,
+ * not per lookup. detect_run and evsel_new call it on their own copy of
+ * the parameters, so callers may pass a list in any order. */
+void detect_params_sort_asns(detect_params *p);
 
 /* The numeric parameters by config name ("detect": {name: value}), with
  * their documentation and valid range. Lists are "remote_ports" and

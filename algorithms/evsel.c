@@ -23,7 +23,8 @@ typedef struct {
 struct evsel {
     const rs_graph *g;
     const findings *f;
-    const detect_params *p;
+    const detect_params *p; /* &p_own */
+    detect_params p_own;    /* the caller's, anon_asns sorted for rules_anon_ip */
     casefile *cases;
     evsel_sink_fn sink;
     void *sink_ctx;
@@ -50,7 +51,9 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     s->g = g;
     s->f = f;
-    s->p = p;
+    s->p_own = *p;
+    detect_params_sort_asns(&s->p_own);
+    s->p = &s->p_own;
     s->cases = cases;
     s->sink = sink;
     s->sink_ctx = sink_ctx;

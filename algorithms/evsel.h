@@ -31,7 +31,9 @@ typedef int (*evsel_sink_fn)(void *ctx, size_t ri, const source_row *row);
 typedef struct evsel evsel;
 
 /* A selector for the rings of f over graph g; cases[] (f->nrings) receive
- * the counts and samples. All borrowed for the selector's life. */
+ * the counts and samples. g, f and cases are borrowed for the selector's
+ * life; p is copied (with its anon_asns sorted, so they may come in any
+ * order). */
 evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, casefile *cases,
                  evsel_sink_fn sink, void *sink_ctx);
 /* Restricts the next pass to rings [r0, r1) and resets the per-pass state. */

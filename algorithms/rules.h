@@ -5,8 +5,9 @@
  * evidence selection (evsel.c) shows an investigator the input rows that
  * pass the same test. Keeping each test in one place is what makes an
  * evidence row prove its flag: the two can never drift apart. Each test is
- * O(1) or O(list length) and reads only the graph's attributes and the
- * parameters.
+ * O(1), O(log list length) for the hosting ASNs (a few hundred, looked up
+ * once per login) or O(list length) for the short port list, and reads only
+ * the graph's attributes and the parameters.
  */
 #ifndef RINGSCAN_RULES_H
 #define RINGSCAN_RULES_H
@@ -26,11 +27,28 @@ static inline int rules_in_list(const uint32_t *list, size_t n, uint32_t v)
     return 0;
 }
 
+/* Whether v is one of list[0..n), which is sorted ascending. O(log n). */
+static inline int rules_in_sorted(const uint32_t *list, size_t n, uint32_t v)
+{
+    size_t lo = 0, hi = n; /* v, if present, is in list[lo..hi) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (list[mid] < v)
+            lo = mid + 1;
+        else if (list[mid] > v)
+            hi = mid;
+        else
+            return 1;
+    }
+    return 0;
+}
+
 /* ANON_NETWORK: the IP is an anonymiser - flagged by the Anonymous-IP
- * database, or in one of the hosting/VPN networks (anon_asns). */
+ * database, or in one of the hosting/VPN networks (anon_asns, which must be
+ * sorted: see detect_params_sort_asns). */
 static inline int rules_anon_ip(const detect_params *p, const ip_attr *ia)
 {
-    return ia->anon || (ia->asn && rules_in_list(p->anon_asns, p->n_anon_asns, ia->asn));
+    return ia->anon || (ia->asn && rules_in_sorted(p->anon_asns, p->n_anon_asns, ia->asn));
 }
 
 /* COUNTRY_MISMATCH: a located login away from the country the account

@@ -42,9 +42,7 @@ static char *concat3(const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
     char *p = xmalloc(la + lb + lc + 1);
-    memcpy(p, a, la);
-    memcpy(p + la, b, lb);
-    memcpy(p + la + lb, c, lc + 1);
+    snprintf(p, la + lb + lc + 1, "%s%s%s", a, b, c);
     return p;
 }
 

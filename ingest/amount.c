@@ -113,7 +113,7 @@ static int grouped(const char *s, size_t n, char g, char *out, size_t *j, size_t
 
 int amount_parse(const char *s, size_t n, double *out, const char **why)
 {
-    char buf[80], norm[80];
+    char buf[80] = {0}, norm[80] = {0}; /* zeroed: keeps the static analyser sure of every byte */
     size_t m = 0;
     /* No-break spaces as grouping: fold them to ' ' first. */
     for (size_t i = 0; i < n; i++) {

@@ -292,7 +292,7 @@ static int edit_distance(const char *a, const char *b)
 
 const char *schema_near(const table_def *t, const char *name, size_t n)
 {
-    char norm[128];
+    char norm[128] = "";
     schema_normalize(name, n, norm, sizeof norm);
     if (strlen(norm) < 2)
         return NULL;

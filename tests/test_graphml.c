@@ -63,7 +63,8 @@ static void test_graphml__structure_and_escaping(void **state)
         x,
         "<data key=\"label\">&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&apos;&#10;</data>"));
     assert_null(strstr(x, "<script>"));
-    assert_non_null(strstr(x, "<data key=\"label\">dev\xE2\x90\x81</data>")); /* control char: its picture */
+    assert_non_null(
+        strstr(x, "<data key=\"label\">dev\xE2\x90\x81</data>")); /* control char: its picture */
     assert_non_null(strstr(x, "<data key=\"type\">client</data>"));
     assert_non_null(strstr(x, "<data key=\"label\">192.0.2.1</data>"));
     assert_non_null(strstr(x,
