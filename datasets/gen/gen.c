@@ -18,6 +18,7 @@
 
 #include "datasets/gen/gen_events.h"
 #include "datasets/gen/gen_geo.h"
+#include "datasets/gen/gen_ipdb.h"
 #include "datasets/gen/gen_out.h"
 #include "datasets/gen/gen_rng.h"
 #include "datasets/gen/gen_truth.h"
@@ -191,6 +192,10 @@ static const gen_option gen_options[] = {
     {"--ring-size", OPT_RANGE, F(ring_min), F(ring_max), "MIN-MAX", "freelancers per ring (3-40)"},
     {"--gzip", OPT_FLAG, F(gzip), 0, NULL, "write the event tables as .csv.gz"},
     {"--enrich", OPT_FLAG, F(enrich), 0, NULL, "add ip_country,asn,asn_org columns to logins"},
+    {"--ipdb", OPT_STR, F(ipdb), 0, "DIR",
+     "draw IPs from real ranges of DIR/" GEN_IPDB_ASN_CSV " (the table's ISP and hosting "
+     "ASNs) that geolocate to the intended country in DIR/" GEN_IPDB_CITY_MMDB
+     "; --enrich columns then come from those two files"},
     {"--no-user-agent", OPT_FLAG, F(no_user_agent), 0, NULL,
      "omit the logins.user_agent column (smaller files, e.g. for benchmarks)"},
     {"--quiet", OPT_FLAG, F(quiet), 0, NULL, "no summary on stderr"},
@@ -291,20 +296,24 @@ static void gen_usage(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s [options] -o DIR\n"
-            "       %s --check-geoip FILE.mmdb\n\n"
+            "       %s --check-geoip FILE.mmdb\n"
+            "       %s [--seed N] --check-ipdb DIR\n\n"
             "Writes a simulated freelance marketplace with planted proxy-account rings:\n"
             "accounts, logins, bids, ratings, payouts, charges and ports tables in\n"
             "ringscan's input contract, plus truth.csv and truth.json. Deterministic for a\n"
             "seed. See datasets/README.md.\n\noptions:\n",
-            prog, prog);
+            prog, prog, prog);
     for (size_t i = 0; i < sizeof gen_options / sizeof gen_options[0]; i++) {
         const gen_option *op = &gen_options[i];
         char left[48];
         snprintf(left, sizeof left, "%s%s%s", op->name, op->arg ? " " : "", op->arg ? op->arg : "");
         fprintf(f, "  %-28s %s\n", left, op->help);
     }
-    fprintf(f, "  %-28s %s\n  %-28s %s\n  %-28s %s\n", "--check-geoip FILE",
+    fprintf(f, "  %-28s %s\n  %-28s %s\n  %-28s %s\n  %-28s %s\n", "--check-geoip FILE",
             "check the built-in IP table against a GeoLite2/GeoIP2 country or city database",
+            "--check-ipdb DIR",
+            "show, per block of the IP table, the real ranges --ipdb DIR would draw from, and "
+            "check drawn addresses against DIR's files (exit 1 on a mismatch)",
             "--help", "show this help", "--version", "show the version");
 }
 
@@ -434,16 +443,30 @@ static int gen_mkdir_p(const char *dir)
 int gen_run(const gen_opts *o, const char *prog)
 {
     gen_world *w = NULL;
+    gen_ipdb *db = NULL;
     gen_events_stats st;
     char err[512];
     int rc = -1;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (o->ipdb) {
+        if (gen_ipdb_open(&db, o->ipdb, o->seed, stderr, prog, err, sizeof err) != 0) {
+            fprintf(stderr, "%s: --ipdb: %s\n", prog, err);
+            goto cleanup;
+        }
+        if (!o->quiet) {
+            size_t real, total;
+            gen_ipdb_pairs(db, &real, &total);
+            fprintf(stderr, "%s: --ipdb %s: %zu of %zu (country, kind) pairs from real ranges\n",
+                    prog, o->ipdb, real, total);
+        }
+    }
+    /* After --ipdb is loaded, so that a bad DIR leaves no empty output directory. */
     if (gen_mkdir_p(o->outdir) != 0) {
         fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->outdir, strerror(errno));
         goto cleanup;
     }
-    if (gen_world_build(&w, o, err, sizeof err) != 0 ||
+    if (gen_world_build(&w, o, db, err, sizeof err) != 0 ||
         gen_events_write(w, o->outdir, &st, err, sizeof err) != 0 ||
         gen_truth_write(w, &st, o->outdir, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", prog, err);
@@ -464,12 +487,14 @@ int gen_run(const gen_opts *o, const char *prog)
     rc = 0;
 cleanup:
     gen_world_free(w);
+    gen_ipdb_free(db);
     return rc;
 }
 
 /* Parses argv into o. Returns -1 to go on, or an exit status (help, version, usage
- * error); *check gets --check-geoip's FILE. */
-static int gen_parse(gen_opts *o, int argc, char **argv, const char *prog, const char **check)
+ * error); *check gets --check-geoip's FILE, *check_ipdb --check-ipdb's DIR. */
+static int gen_parse(gen_opts *o, int argc, char **argv, const char *prog, const char **check,
+                     const char **check_ipdb)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -487,6 +512,14 @@ static int gen_parse(gen_opts *o, int argc, char **argv, const char *prog, const
                 return 2;
             }
             *check = argv[++i];
+            continue;
+        }
+        if (strcmp(a, "--check-ipdb") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "%s: --check-ipdb needs a DIR\n", prog);
+                return 2;
+            }
+            *check_ipdb = argv[++i];
             continue;
         }
         /* Accept both --opt VALUE and --opt=VALUE. */
@@ -519,13 +552,30 @@ static int gen_parse(gen_opts *o, int argc, char **argv, const char *prog, const
     return -1;
 }
 
+/* --check-ipdb DIR: the pools --ipdb DIR builds for `seed`, and a check of 200 drawn
+ * addresses per block. Returns the exit status. */
+static int gen_check_ipdb(const char *dir, uint64_t seed, const char *prog)
+{
+    gen_ipdb *db = NULL;
+    char err[512];
+    if (gen_ipdb_open(&db, dir, seed, stderr, prog, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: --check-ipdb: %s\n", prog, err);
+        return 1;
+    }
+    long bad = gen_ipdb_report(db, 200, stdout);
+    gen_ipdb_free(db);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return 1;
+    return bad == 0 ? 0 : 1;
+}
+
 int gen_cli(int argc, char **argv)
 {
     const char *prog = argc > 0 && argv[0] ? argv[0] : "ringscan-gen";
-    const char *check = NULL;
+    const char *check = NULL, *check_ipdb = NULL;
     gen_opts o;
     gen_opts_init(&o);
-    int rc = gen_parse(&o, argc, argv, prog, &check);
+    int rc = gen_parse(&o, argc, argv, prog, &check, &check_ipdb);
     if (rc >= 0)
         return rc;
     if (o.randomize) {
@@ -534,7 +584,7 @@ int gen_cli(int argc, char **argv)
         gen_opts_init(&o);
         o.seed = seed;
         gen_opts_randomize(&o);
-        rc = gen_parse(&o, argc, argv, prog, &check);
+        rc = gen_parse(&o, argc, argv, prog, &check, &check_ipdb);
         if (rc >= 0)
             return rc;
     }
@@ -547,6 +597,8 @@ int gen_cli(int argc, char **argv)
         printf("%ld mismatching addresses\n", bad);
         return bad == 0 ? 0 : 1;
     }
+    if (check_ipdb)
+        return gen_check_ipdb(check_ipdb, o.seed, prog);
     if (!o.outdir) {
         fprintf(stderr, "%s: missing -o DIR\nTry '%s --help'.\n", prog, prog);
         return 2;

@@ -21,6 +21,7 @@ typedef struct gen_opts {
     int gzip, enrich, quiet;
     int no_user_agent; /* omit logins.user_agent (lean files for benchmarks) */
     const char *outdir;
+    const char *ipdb; /* --ipdb DIR: draw addresses from its real ranges (gen_ipdb.h), or NULL */
 
     /* Benign freelancer populations, as shares of the benign freelancers (rest: ordinary). */
     double p_cgnat, p_office, p_household, p_vpn, p_traveller, p_agency, p_overnight,

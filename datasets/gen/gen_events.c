@@ -31,12 +31,23 @@
 
 enum { PH_ACCOUNTS = 1, PH_FREELANCER, PH_CLIENT, PH_RING, PH_INFRA, PH_PAYOUT, PH_BIDS };
 
+/* A slot of the --ipdb --enrich cache: what the databases say about one address. */
+typedef struct ev_geo_slot {
+    uint32_t ip;
+    int valid;
+    gen_ipdb_info in;
+} ev_geo_slot;
+#define EV_GEO_SLOTS 256
+
 typedef struct ev_ctx {
     gen_world *w;
     const gen_opts *o;
     gen_out *t[GEN_T_COUNT];
     uint32_t project_next;
     int64_t t_end; /* first second after the simulated period */
+    /* Direct-mapped by address: an account's logins come together and mostly reuse a few
+     * addresses, so this spares most database lookups. */
+    ev_geo_slot geo[EV_GEO_SLOTS];
 } ev_ctx;
 
 /* Per-account login state, to record what the logins exhibit. */
@@ -176,7 +187,26 @@ static void ev_login(ev_ctx *c, ev_track *tr, uint32_t i, int64_t ts, uint32_t i
     gen_out_u64(t, secs);
     if (!c->o->no_user_agent)
         gen_out_quoted(t, ev_user_agents[dev % (sizeof ev_user_agents / sizeof ev_user_agents[0])]);
-    if (c->o->enrich) {
+    if (c->o->enrich && c->w->ipdb) {
+        /* What the databases ringscan reads say about the address. */
+        ev_geo_slot *g = &c->geo[(ip * 2654435761u) >> 24];
+        if (!g->valid || g->ip != ip) {
+            gen_ipdb_describe(c->w->ipdb, ip, &g->in);
+            g->ip = ip;
+            g->valid = 1;
+        }
+        if (g->in.cc[0])
+            gen_out_str(t, g->in.cc);
+        else
+            gen_out_empty(t);
+        if (g->in.org) {
+            gen_out_u64(t, g->in.asn);
+            gen_out_quoted(t, g->in.org);
+        } else {
+            gen_out_empty(t);
+            gen_out_empty(t);
+        }
+    } else if (c->o->enrich) {
         gen_out_str(t, b->cc);
         gen_out_u64(t, b->asn);
         gen_out_quoted(t, b->org);
@@ -190,19 +220,19 @@ static uint32_t ev_home_ip(const ev_ctx *c, uint16_t blk, uint64_t key, int64_t 
 {
     uint64_t phase = gen_rng_mix(key, 0x70686173ull) % rot;
     uint64_t epoch = (uint64_t)(d + (int64_t)phase) / rot;
-    return gen_geo_addr(ev_blk(blk), gen_rng_mix(c->o->seed ^ key, epoch + 0x686f6d65ull));
+    return gen_world_addr(c->w, blk, gen_rng_mix(c->o->seed ^ key, epoch + 0x686f6d65ull));
 }
 
 /* One of the pool's egress addresses of a mobile carrier block (carrier-grade NAT). */
 static uint32_t ev_cgnat_ip(const ev_ctx *c, uint16_t blk, gen_rng *r)
 {
     uint32_t k = gen_rng_below(r, c->o->cgnat_pool ? c->o->cgnat_pool : 1);
-    return gen_geo_addr(ev_blk(blk), gen_rng_mix(c->o->seed ^ 0x63676e6174ull, blk * 65536ull + k));
+    return gen_world_addr(c->w, blk, gen_rng_mix(c->o->seed ^ 0x63676e6174ull, blk * 65536ull + k));
 }
 
 static uint32_t ev_vpn_exit(const ev_ctx *c, uint16_t blk, uint32_t k)
 {
-    return gen_geo_addr(ev_blk(blk), gen_rng_mix(c->o->seed ^ 0x76706e65ull, blk * 65536ull + k));
+    return gen_world_addr(c->w, blk, gen_rng_mix(c->o->seed ^ 0x76706e65ull, blk * 65536ull + k));
 }
 
 /* Session length: lognormal around `median` seconds, within [lo, hi]. */
@@ -323,7 +353,7 @@ static void ev_benign_logins(ev_ctx *c, uint32_t i, gen_rng *r)
                 const char *dcc = gen_world_cc((int)a->peer);
                 size_t nres = gen_geo_count_of(dcc, GEN_GEO_RES);
                 blk = (uint16_t)gen_geo_find(dcc, GEN_GEO_RES, gen_rng_below(r, (uint32_t)nres));
-                ip = gen_geo_addr(ev_blk(blk), gen_rng_mix(a->pub, (uint64_t)d));
+                ip = gen_world_addr(c->w, blk, gen_rng_mix(a->pub, (uint64_t)d));
             } else if (a->pop == GEN_POP_CGNAT ||
                        gen_rng_chance(r, a->pop == GEN_POP_HOUSEHOLD ? o->mobile_share / 2
                                                                      : o->mobile_share)) {
@@ -403,7 +433,7 @@ static uint32_t ev_ring_ip(ev_ctx *c, uint32_t i, int ch, int64_t d, gen_rng *r,
         const char *cc = gen_world_cc(a->cc);
         size_t n = gen_geo_count_of(cc, GEN_GEO_RES);
         *blk = (uint16_t)gen_geo_find(cc, GEN_GEO_RES, gen_rng_below(r, (uint32_t)n));
-        return gen_geo_addr(ev_blk(*blk), gen_rng_next(r));
+        return gen_world_addr(c->w, *blk, gen_rng_next(r));
     }
     }
 }
@@ -797,7 +827,7 @@ static void ev_client_logins(ev_ctx *c, uint32_t i, gen_rng *r)
                 const char *cc = gen_world_cc(a->cc);
                 size_t n = gen_geo_count_of(cc, GEN_GEO_RES);
                 blk = (uint16_t)gen_geo_find(cc, GEN_GEO_RES, gen_rng_below(r, (uint32_t)n));
-                ip = gen_geo_addr(ev_blk(blk), gen_rng_next(r));
+                ip = gen_world_addr(c->w, blk, gen_rng_next(r));
             } else if (a->pop == GEN_POP_HIRING_TEAM && a->group != GEN_NONE &&
                        !ev_is_weekend(c, d) && gen_rng_chance(r, 0.7)) {
                 /* Recruiters at the company office. */

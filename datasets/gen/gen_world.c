@@ -294,7 +294,7 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
             op->host_blk = world_pick_block(
                 &r, gen_rng_chance(&r, 0.8) ? world_pick_cc(&r, world_vpn_cc) : op->cc,
                 GEN_GEO_HOST);
-            op->vps_ip = gen_geo_addr(gen_geo_block_at(op->host_blk), gen_rng_next(&r));
+            op->vps_ip = gen_world_addr(w, op->host_blk, gen_rng_next(&r));
             op->device =
                 gen_rng_mix(o->seed ^ 0x6f70646576ull, g->op_first + j) & 0xffffffffffffffull;
             if ((g->behav & GEN_BIT(GEN_B_SHARED_DEVICE)) && gen_rng_chance(&r, 0.75)) {
@@ -308,7 +308,7 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
             g->nfarm = gen_rng_range(&r, 1, GEN_RING_MAX_FARM);
             for (uint32_t j = 0; j < g->nfarm; j++) {
                 g->farm_blk[j] = world_pick_block(&r, world_cc_index("US"), GEN_GEO_RES);
-                g->farm_ip[j] = gen_geo_addr(gen_geo_block_at(g->farm_blk[j]), gen_rng_next(&r));
+                g->farm_ip[j] = gen_world_addr(w, g->farm_blk[j], gen_rng_next(&r));
             }
         }
         if (g->behav & GEN_BIT(GEN_B_SHARED_PAYOUT)) {
@@ -439,7 +439,7 @@ static void world_groups(gen_world *w, uint32_t *next, uint32_t count, int pop, 
         g->cc = (uint8_t)world_pick_cc(r, cct);
         g->blk =
             world_pick_block(r, g->cc, pop == GEN_POP_CLOUD_DESKTOP ? GEN_GEO_HOST : GEN_GEO_RES);
-        g->ip = gen_geo_addr(gen_geo_block_at(g->blk), gen_rng_next(r));
+        g->ip = gen_world_addr(w, g->blk, gen_rng_next(r));
         g->dest = gen_rng_mix(w->o->seed ^ 0x67646573ull, w->ngroups) & 0xffffffffffffffull;
         g->remote =
             (pop == GEN_POP_OFFICE && gen_rng_chance(r, 0.1)) || pop == GEN_POP_CLOUD_DESKTOP;
@@ -468,7 +468,13 @@ static int world_cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen)
+uint32_t gen_world_addr(const gen_world *w, uint16_t blk, uint64_t h)
+{
+    return w->ipdb ? gen_ipdb_addr(w->ipdb, blk, h) : gen_geo_addr(gen_geo_block_at(blk), h);
+}
+
+int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, char *err,
+                    size_t errlen)
 {
     gen_world *w = NULL;
     int rc = -1;
@@ -476,6 +482,7 @@ int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen
     *out = NULL;
     w = world_calloc(1, sizeof *w);
     w->o = o;
+    w->ipdb = ipdb;
     w->nf = o->accounts;
     w->nc = o->clients;
     w->n = o->accounts + o->clients;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "datasets/gen/gen.h"
+#include "datasets/gen/gen_ipdb.h"
 
 #define GEN_NONE UINT32_MAX
 
@@ -162,6 +163,7 @@ typedef struct gen_ring {
 
 typedef struct gen_world {
     const gen_opts *o;
+    const gen_ipdb *ipdb; /* borrowed; NULL: addresses from the built-in blocks */
     uint32_t nf, nc, n;
     gen_acct *acct;
     gen_group *groups;
@@ -179,9 +181,12 @@ typedef struct gen_world {
     int64_t t0;      /* epoch second of the first simulated day */
 } gen_world;
 
-/* Builds the population. On success *out is a new world owned by the caller (free with
- * gen_world_free) and 0 is returned; on failure -1 and a message in err (size errlen). */
-int gen_world_build(gen_world **out, const gen_opts *o, char *err, size_t errlen);
+/* Builds the population. ipdb (borrowed, may be NULL; it must outlive the world) replaces
+ * the built-in blocks' addresses by real ranges. On success *out is a new world owned by
+ * the caller (free with gen_world_free) and 0 is returned; on failure -1 and a message in
+ * err (size errlen). */
+int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, char *err,
+                    size_t errlen);
 void gen_world_free(gen_world *w);
 
 /* Names used in truth and in the README. */
@@ -194,6 +199,10 @@ uint32_t gen_world_pub(const gen_world *w, uint32_t i);
 uint64_t gen_world_device(const gen_world *w, uint32_t i, uint32_t k);
 /* Own payout destination / payment instrument id number of account i. */
 uint64_t gen_world_dest(const gen_world *w, uint32_t i);
+
+/* Address of built-in block blk for hash h: from w->ipdb's pool when there is one,
+ * otherwise from the block's prefix (gen_geo_addr). */
+uint32_t gen_world_addr(const gen_world *w, uint16_t blk, uint64_t h);
 
 /* Country code of gen_geo country index c, and the index of a code (0 when unknown). */
 const char *gen_world_cc(int c);
