@@ -36,6 +36,7 @@ Appearance > Nodes > Color > Partition > type (or use the colours stored in
 the file), and Layout > ForceAtlas 2. Labels are the real account, IP, device
 and payment ids.
 EOM
-if [ ! -d datasets/geoip ]; then
-    echo "Tip: 'make geoip' fetches GeoLite2 databases; the demo then adds IP geolocation."
+geoip_dir=${RINGSCAN_GEOIP_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/ringscan/geoip}
+if [ ! -f "$geoip_dir/asn-ipv4.csv" ] && [ ! -d datasets/geoip ]; then
+    echo "Tip: 'make geoip' installs free IP-to-ASN and city data; runs then add IP geolocation."
 fi
