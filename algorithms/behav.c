@@ -142,8 +142,9 @@ typedef struct {
     behav_stats *st;
     distinct_counter *dc;
     subject_set subj;
-    uint32_t owner; /* the client (ratings, hires) */
-    int kind;       /* BURST_* */
+    uint32_t owner;      /* the client (ratings, hires) */
+    int kind;            /* BURST_* */
+    rating_episodes *ep; /* or NULL */
 } hit_ctx;
 
 /* Flags and links for one burst, each distinct `who` once. */
@@ -169,6 +170,13 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
     switch (h->kind) {
     case BURST_RATINGS:
         h->st->rating_bursts++;
+        if (h->ep) {
+            UTIL_GROW(h->ep->bursts, h->ep->capbursts, h->ep->nbursts + 1);
+            /* The timeline holds whole milliseconds as seconds: round back. */
+            h->ep->bursts[h->ep->nbursts++] =
+                (rating_burst){h->owner, (int64_t)llround(t->ts[first] * 1000.0),
+                               (int64_t)llround(t->ts[last] * 1000.0)};
+        }
         if (corroborated)
             flags_raise(&h->fl[h->owner], FLAG_RATING_BURST, distinct);
         else
@@ -212,7 +220,7 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
  * rated; both kinds link the client to them. */
 static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
                          behav_link_fn link, behav_tie_fn tied, void *ctx, behav_stats *st,
-                         distinct_counter *dc, char *err, size_t errlen)
+                         rating_episodes *ep, distinct_counter *dc, char *err, size_t errlen)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     int64_t rlo = INT64_MAX, rhi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
@@ -226,7 +234,7 @@ static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *
     }
     timeline t = {0};
     int rc = 0;
-    hit_ctx h = {p, fl, link, tied, ctx, st, dc, {0}, 0, BURST_RATINGS};
+    hit_ctx h = {p, fl, link, tied, ctx, st, dc, {0}, 0, BURST_RATINGS, ep};
     double max_s = p->burst_max_days * 86400.0;
     uint32_t min_d = (uint32_t)p->burst_min_freelancers;
     for (uint32_t c = 0; c < na && rc == 0; c++) {
@@ -283,7 +291,7 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
     size_t n = 0, cap = 0;
     int rc = 0;
     timeline t = {0};
-    hit_ctx h = {p, fl, NULL, NULL, NULL, st, dc, {0}, 0, BURST_CHARGES};
+    hit_ctx h = {p, fl, NULL, NULL, NULL, st, dc, {0}, 0, BURST_CHARGES, NULL};
     for (int pass = 0; pass < 2 && rc == 0; pass++) {
         n = 0;
         int64_t lo = INT64_MAX, hi = INT64_MIN;
@@ -347,7 +355,8 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
  * lockstep_min_clients clients and lockstep_min_freelancers freelancers whose
  * camouflage-resistant density reaches lockstep_min_density. */
 static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-                    behav_tie_fn tied, void *ctx, behav_stats *st, char *err, size_t errlen)
+                    behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep, char *err,
+                    size_t errlen)
 {
     subject_set subj = {0};
     size_t ne = 0, cap = 0;
@@ -386,6 +395,11 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
             bk->density < p->lockstep_min_density)
             continue;
         st->lockstep_blocks++;
+        for (size_t u = 0; ep && u < bk->n_users; u++)
+            for (size_t o = 0; o < bk->n_objects; o++) {
+                UTIL_GROW(ep->lockstep, ep->caplockstep, ep->nlockstep + 1);
+                ep->lockstep[ep->nlockstep++] = (uint64_t)bk->users[u] << 32 | bk->objects[o];
+            }
         /* A rated freelancer is tied to the block by infrastructure shared with one of
          * its clients or with another of its freelancers. */
         subj.n = 0;
@@ -712,18 +726,19 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
 }
 
 int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-              behav_tie_fn tied, void *ctx, behav_stats *st, char *err, size_t errlen)
+              behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep, char *err,
+              size_t errlen)
 {
     memset(st, 0, sizeof *st);
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     distinct_counter dc = {xcalloc(na ? na : 1, sizeof(uint32_t)), 0};
-    int rc = client_bursts(g, p, fl, link, tied, ctx, st, &dc, err, errlen);
+    int rc = client_bursts(g, p, fl, link, tied, ctx, st, ep, &dc, err, errlen);
     if (rc == 0)
         rc = resource_bursts(g, p, fl, st, &dc, err, errlen);
     free(dc.seen);
     if (rc != 0)
         return -1;
-    if (lockstep(g, p, fl, link, tied, ctx, st, err, errlen) != 0)
+    if (lockstep(g, p, fl, link, tied, ctx, st, ep, err, errlen) != 0)
         return -1;
     bid_spam(g, p, fl);
     payouts(g, p, fl);

@@ -18,6 +18,7 @@
 
 #include "algorithms/detect_params.h"
 #include "graph/graph.h"
+#include "model/findings.h"
 
 /* Receives one projection link a-b of weight w; tied says whether the account on the
  * receiving end is tied to the actor (or to the group it hit) by infrastructure. An
@@ -32,11 +33,14 @@ typedef struct {
     uint64_t hire_bursts, charge_bursts, ip_onboarding_bursts;
 } behav_stats;
 
-/* Sets the behavioural flags in fl (one per account) and reports links. g
+/* Sets the behavioural flags in fl (one per account) and reports links; when ep
+ * is not NULL, appends the rating bursts and lockstep pairs the rating flags were
+ * raised on (then rating_episodes_finish it). g
  * must be finalized. Returns 0, or -1 when FRAUDAR or burst detection fails
  * (message in err). Cost: O(R log R + B + P + C log C + E log V) for R ratings,
  * B bids, P payouts, C charges and E rating edges. */
 int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-              behav_tie_fn tied, void *ctx, behav_stats *st, char *err, size_t errlen);
+              behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep, char *err,
+              size_t errlen);
 
 #endif

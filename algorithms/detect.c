@@ -68,7 +68,9 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
     behav_stats bs;
     behav_ctx bc = {pm, p, NULL, 0, 0};
     double tb = util_now();
-    int rc = behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, err, errlen);
+    int rc =
+        behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, &out->episodes, err, errlen);
+    rating_episodes_finish(&out->episodes);
     st->seconds_behaviour = util_now() - tb;
     for (size_t i = 0; i < bc.n; i++)
         projection_add(pm, bc.held[i].a, bc.held[i].b, bc.held[i].w, 0, bc.held[i].wi, 0);

@@ -20,6 +20,20 @@ typedef struct {
     uint32_t key, ring;
 } res_ring;
 
+/* A resource two or more of one ring's accounts used, and its latest logins by
+ * two different accounts, for pairing (SHARED_IP, SHARED_DEVICE evidence). */
+typedef struct {
+    uint32_t acct[2];
+    case_row row[2]; /* row[0] the latest login, row[1] the latest by another account */
+    uint8_t n;
+} pair_slot;
+
+typedef struct {
+    res_ring *keys; /* (resource, ring), sorted, unique */
+    pair_slot *slot;
+    size_t n;
+} pair_table;
+
 struct evsel {
     const rs_graph *g;
     const findings *f;
@@ -34,6 +48,7 @@ struct evsel {
     char (*last_cc)[3];                    /* per account: that login's IP country */
     res_ring *ips, *devs;                  /* (resource, ring) for the rings' IPs/devices */
     size_t nips, ndevs;
+    pair_table pip, pdev; /* resources shared inside a ring */
 };
 
 static int res_ring_cmp(const void *pa, const void *pb)
@@ -42,6 +57,46 @@ static int res_ring_cmp(const void *pa, const void *pb)
     if (a->key != b->key)
         return a->key < b->key ? -1 : 1;
     return a->ring < b->ring ? -1 : a->ring > b->ring;
+}
+
+/* The (resource, ring) runs of v (sorted) at least two entries long: one
+ * entry per account using it, so two accounts of the ring. */
+static void pair_table_build(pair_table *t, const res_ring *v, size_t n)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && v[j].key == v[i].key && v[j].ring == v[i].ring)
+            j++;
+        if (j - i >= 2) {
+            UTIL_GROW(t->keys, cap, t->n + 1);
+            t->keys[t->n++] = v[i];
+        }
+        i = j;
+    }
+    t->slot = xcalloc(t->n ? t->n : 1, sizeof *t->slot);
+}
+
+static pair_slot *pair_find(const pair_table *t, uint32_t key, uint32_t rg)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (res_ring_cmp(&t->keys[mid], &(res_ring){key, rg}) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->n && t->keys[lo].key == key && t->keys[lo].ring == rg ? &t->slot[lo] : NULL;
+}
+
+static void pair_table_free(pair_table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        for (int k = 0; k < t->slot[i].n; k++)
+            case_row_clear(&t->slot[i].row[k]);
+    free(t->keys);
+    free(t->slot);
 }
 
 evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, casefile *cases,
@@ -86,6 +141,8 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
         qsort(s->ips, s->nips, sizeof *s->ips, res_ring_cmp);
     if (s->ndevs)
         qsort(s->devs, s->ndevs, sizeof *s->devs, res_ring_cmp);
+    pair_table_build(&s->pip, s->ips, s->nips);
+    pair_table_build(&s->pdev, s->devs, s->ndevs);
     s->r1 = f->nrings;
     return s;
 }
@@ -107,6 +164,8 @@ void evsel_free(evsel *s)
     free(s->last_cc);
     free(s->ips);
     free(s->devs);
+    pair_table_free(&s->pip);
+    pair_table_free(&s->pdev);
     free(s);
 }
 
@@ -151,10 +210,9 @@ static int login_shows(const evsel *s, flag_code f, uint32_t a, const login_ev *
     switch (f) {
     case FLAG_GEO_HOP:
         return rules_country_hop(p, s->last_cc[a], ia->country, e->ts - s->last_end[a]);
-    case FLAG_SHARED_IP:
-        return rules_shared_ip_degree(p, s->ip_deg[e->ip]);
+    case FLAG_SHARED_IP: /* shown by pairs of logins: file_pairs */
     case FLAG_SHARED_DEVICE:
-        return e->device != GRAPH_NONE && s->dev_deg[e->device] >= 2;
+        return 0;
     case FLAG_LONG_SESSION:
         return rules_long_session(p, e->session_s);
     case FLAG_ANON_NETWORK:
@@ -183,8 +241,16 @@ static int row_shows(const evsel *s, flag_code f, uint32_t a, const source_row *
             return e->client != GRAPH_NONE && e->freelancer != GRAPH_NONE &&
                    flags_has(&s->f->flags[e->client], FLAG_SELF_DEALING) &&
                    flags_has(&s->f->flags[e->freelancer], FLAG_SELF_DEALING);
-        return (f == FLAG_RATING_BURST || f == FLAG_RATING_LOCKSTEP) &&
-               rules_high_rating(p, e->stars);
+        /* Only the ratings the flag was raised on: the burst client's high
+         * ratings inside its burst, the block's ratings (not every high rating
+         * the member ever received, which would implicate honest clients). */
+        if (e->client == GRAPH_NONE || e->freelancer == GRAPH_NONE ||
+            !rules_high_rating(p, e->stars))
+            return 0;
+        if (f == FLAG_RATING_BURST)
+            return rating_episodes_in_burst(&s->f->episodes, e->client, r->ts);
+        return f == FLAG_RATING_LOCKSTEP &&
+               rating_episodes_in_lockstep(&s->f->episodes, e->client, e->freelancer);
     }
     case TABLE_BIDS:
         return f == FLAG_BID_SPAM && r->ev.bid.accepted != 1;
@@ -215,6 +281,44 @@ static int64_t day_of(int64_t ms)
     return ms % 86400000 < 0 ? d - 1 : d;
 }
 
+/* SHARED_IP and SHARED_DEVICE evidence: a login by ring account a on a
+ * resource another account of the ring used, shown beside that account's
+ * latest login on it: within the detector's concurrency window for an IP
+ * (shared_ip_window_h; an address pool of ip_pool_degree accounts or more
+ * proves nothing), at any distance for a device. */
+static void file_pair(evsel *s, uint32_t ri, const source_row *r, flag_code f, uint32_t a)
+{
+    const login_ev *e = &r->ev.login;
+    case_evidence *ev = &s->cases[ri].ev;
+    uint32_t res = f == FLAG_SHARED_IP ? e->ip : e->device;
+    if (res == GRAPH_NONE || (f == FLAG_SHARED_IP && !rules_shared_ip_degree(s->p, s->ip_deg[res])))
+        return;
+    pair_slot *ps = pair_find(f == FLAG_SHARED_IP ? &s->pip : &s->pdev, res, ri);
+    if (!ps)
+        return;
+    int other = ps->n > 0 && ps->acct[0] != a ? 0 : (ps->n > 1 ? 1 : -1);
+    if (other >= 0 && ev->nsamples[f] + 2 <= CASE_MAX_SAMPLES &&
+        (flags_has(&s->f->flags[a], f) || flags_has(&s->f->flags[ps->acct[other]], f))) {
+        int64_t gap = r->ts - ps->row[other].ts;
+        gap = gap < 0 ? -gap : gap;
+        if (f == FLAG_SHARED_DEVICE || gap <= (int64_t)(s->p->shared_ip_window_h * 3600000.0))
+            casefile_add_pair(ev, f, &ps->row[other], r, gap);
+    }
+    if (ps->n > 0 && ps->acct[0] != a) { /* the latest becomes the latest by another */
+        if (ps->n > 1)
+            case_row_clear(&ps->row[1]);
+        ps->row[1] = ps->row[0];
+        ps->acct[1] = ps->acct[0];
+        ps->n = 2;
+    } else if (ps->n > 0) {
+        case_row_clear(&ps->row[0]);
+    } else {
+        ps->n = 1;
+    }
+    case_row_copy(&ps->row[0], r);
+    ps->acct[0] = a;
+}
+
 /* Counts the row for ring ri and keeps it as a sample of each flag it shows;
  * accts are the row's accounts in the batch. */
 static void file_row(evsel *s, uint32_t ri, const source_row *r, const uint32_t *accts,
@@ -224,6 +328,14 @@ static void file_row(evsel *s, uint32_t ri, const source_row *r, const uint32_t 
     ev->rows[r->table]++;
     if (r->ts != TS_NONE && r->table != TABLE_ACCOUNTS) /* creation dates span years */
         casefile_count_day(ev, day_of(r->ts), r->table);
+    if (r->table == TABLE_LOGINS)
+        for (size_t i = 0; i < nacct; i++)
+            if (s->f->ring_of[accts[i]] == (int32_t)ri) {
+                if (ev->nsamples[FLAG_SHARED_IP] + 2 <= CASE_MAX_SAMPLES)
+                    file_pair(s, ri, r, FLAG_SHARED_IP, accts[i]);
+                if (ev->nsamples[FLAG_SHARED_DEVICE] + 2 <= CASE_MAX_SAMPLES)
+                    file_pair(s, ri, r, FLAG_SHARED_DEVICE, accts[i]);
+            }
     for (int f = 0; f < FLAG_COUNT; f++) {
         if (flags_table((flag_code)f) != (int)r->table || ev->nsamples[f] >= CASE_MAX_SAMPLES)
             continue;

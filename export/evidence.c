@@ -244,6 +244,30 @@ static int write_edges(FILE *f, const ring_ctx *c)
     return rc;
 }
 
+/* The input rows kept as evidence of flag k, each with its file, line and
+ * columns as written (the same rows the report's flag table shows). */
+static json_t *sample_rows(const case_evidence *ev, flag_code k)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < ev->nsamples[k]; i++) {
+        const case_row *cr = &ev->samples[k][i];
+        json_t *ro = json_object(), *cols = json_object();
+        json_object_set_new(ro, "file", jout_string(cr->file));
+        json_object_set_new(ro, "line", json_integer(cr->line));
+        char t[TS_FMT_LEN];
+        json_object_set_new(ro, "ts",
+                            cr->ts == TS_NONE ? json_null() : json_string(ts_format(cr->ts, t)));
+        if (cr->pair_gap_ms >= 0)
+            json_object_set_new(ro, "pair_gap_seconds",
+                                json_real((double)cr->pair_gap_ms / 1000.0));
+        for (size_t j = 0; j < cr->ncols; j++)
+            json_object_set_new(cols, cr->name[j], jout_string(cr->value[j]));
+        json_object_set_new(ro, "columns", cols);
+        json_array_append_new(rows, ro);
+    }
+    return rows;
+}
+
 static int write_summary(FILE *f, const ring_ctx *c)
 {
     const ring *rg = &c->r->rings[c->ri];
@@ -269,6 +293,7 @@ static int write_summary(FILE *f, const ring_ctx *c)
         json_object_set_new(fo, "accounts_with_flag", json_integer(rg->flag_counts[k]));
         json_object_set_new(fo, "evidence_total", json_integer((json_int_t)ev));
         json_object_set_new(fo, "accounts", accts);
+        json_object_set_new(fo, "rows", sample_rows(&c->cf->ev, (flag_code)k));
         json_object_set_new(flags, flags_name((flag_code)k), fo);
     }
     json_object_set_new(o, "flags", flags);

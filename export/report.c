@@ -38,6 +38,21 @@ static const char style[] =
     "svg{border:1px solid #ddd;background:#fcfcfc;max-width:100%;height:auto}\n"
     "</style>\n</head>\n<body>\n";
 
+/* "42 s", "17 min", "3.5 h", "12 days" into buf (TS_FMT_LEN bytes). */
+static const char *gap_text(int64_t ms, char *buf)
+{
+    double sec = (double)ms / 1000.0;
+    if (sec < 120)
+        snprintf(buf, TS_FMT_LEN, "%.0f s", sec);
+    else if (sec < 7200)
+        snprintf(buf, TS_FMT_LEN, "%.0f min", sec / 60);
+    else if (sec < 172800)
+        snprintf(buf, TS_FMT_LEN, "%.1f h", sec / 3600);
+    else
+        snprintf(buf, TS_FMT_LEN, "%.0f days", sec / 86400);
+    return buf;
+}
+
 static void esc(rs_buf *b, const char *s)
 {
     text_html_escape(b, s, strlen(s));
@@ -272,6 +287,9 @@ static void flags_section(rs_buf *b, const report_ring *rr)
                 buf_putc(b, '=');
                 esc(b, row->value[c]);
             }
+            if (row->pair_gap_ms >= 0)
+                buf_printf(b, " <em>(same %s as the row above, another account, %s apart)</em>",
+                           f == FLAG_SHARED_IP ? "IP" : "device", gap_text(row->pair_gap_ms, t1));
             buf_puts(b, "</td></tr>\n");
         }
         buf_puts(b, "</table>\n");

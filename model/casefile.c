@@ -32,21 +32,55 @@ void casefile_count_day(case_evidence *ev, int64_t day, table_id t)
     ev->per_day[day - ev->day0][t]++;
 }
 
-void casefile_add_sample(case_evidence *ev, flag_code f, const source_row *row)
+void case_row_copy(case_row *r, const source_row *row)
 {
-    if (ev->nsamples[f] >= CASE_MAX_SAMPLES)
-        return;
-    if (!ev->samples[f])
-        ev->samples[f] = xcalloc(CASE_MAX_SAMPLES, sizeof *ev->samples[f]);
-    case_row *r = &ev->samples[f][ev->nsamples[f]++];
     r->file = xstrdup(row->file);
     r->line = row->line;
     r->ts = row->ts;
     r->ncols = row->ncols;
+    r->pair_gap_ms = -1;
     for (size_t c = 0; c < row->ncols; c++) {
         r->name[c] = row->cols[c].name;
         r->value[c] = xstrndup(row->cols[c].s, row->cols[c].n);
     }
+}
+
+void case_row_clear(case_row *r)
+{
+    free(r->file);
+    for (size_t v = 0; v < r->ncols; v++)
+        free(r->value[v]);
+    memset(r, 0, sizeof *r);
+}
+
+static case_row *next_sample(case_evidence *ev, flag_code f)
+{
+    if (!ev->samples[f])
+        ev->samples[f] = xcalloc(CASE_MAX_SAMPLES, sizeof *ev->samples[f]);
+    return &ev->samples[f][ev->nsamples[f]++];
+}
+
+void casefile_add_sample(case_evidence *ev, flag_code f, const source_row *row)
+{
+    if (ev->nsamples[f] >= CASE_MAX_SAMPLES)
+        return;
+    case_row_copy(next_sample(ev, f), row);
+}
+
+void casefile_add_pair(case_evidence *ev, flag_code f, const case_row *first,
+                       const source_row *second, int64_t gap_ms)
+{
+    if (ev->nsamples[f] + 2 > CASE_MAX_SAMPLES)
+        return;
+    case_row *a = next_sample(ev, f);
+    *a = *first;
+    a->file = xstrdup(first->file);
+    for (size_t v = 0; v < first->ncols; v++)
+        a->value[v] = xstrdup(first->value[v]);
+    a->pair_gap_ms = -1;
+    case_row *b = next_sample(ev, f);
+    case_row_copy(b, second);
+    b->pair_gap_ms = gap_ms;
 }
 
 void casefile_free(casefile *c)

@@ -49,6 +49,8 @@ typedef struct {
     size_t ncols;
     const char *name[RECORDS_MAX_COLS]; /* the other present columns (static names) */
     char *value[RECORDS_MAX_COLS];      /* their values as written */
+    int64_t pair_gap_ms; /* the second row of a pair (SHARED_IP, SHARED_DEVICE: two ring
+                            accounts on one resource): ms from the row before; else -1 */
 } case_row;
 
 /* The ring's input rows: counts per table, a per-day histogram of dated
@@ -73,6 +75,14 @@ void casefile_count_day(case_evidence *ev, int64_t day, table_id t);
 /* Keeps a copy of row as evidence of flag f (if fewer than CASE_MAX_SAMPLES
  * are kept). */
 void casefile_add_sample(case_evidence *ev, flag_code f, const source_row *row);
+
+/* Keeps row and the row before it as a pair: first (a copy is made) and second,
+ * gap_ms apart, when two more samples fit. */
+void casefile_add_pair(case_evidence *ev, flag_code f, const case_row *first,
+                       const source_row *second, int64_t gap_ms);
+/* A standalone copy of row into dst (owned: case_row_clear frees it). */
+void case_row_copy(case_row *dst, const source_row *row);
+void case_row_clear(case_row *r);
 
 /* Frees what c holds and zeroes it. Accepts NULL. */
 void casefile_free(casefile *c);

@@ -21,6 +21,8 @@ void findings_free(findings *f)
     free(f->ring_of);
     free(f->flagged);
     free(f->credits);
+    free(f->episodes.bursts);
+    free(f->episodes.lockstep);
     memset(f, 0, sizeof *f);
 }
 
@@ -50,4 +52,62 @@ const char *findings_severity_name(ring_severity s)
 {
     static const char *const names[] = {"high", "medium", "low"};
     return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
+}
+
+static int burst_cmp(const void *pa, const void *pb)
+{
+    const rating_burst *a = pa, *b = pb;
+    if (a->client != b->client)
+        return a->client < b->client ? -1 : 1;
+    return a->t0 < b->t0 ? -1 : a->t0 > b->t0;
+}
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+void rating_episodes_finish(rating_episodes *e)
+{
+    if (e->nbursts)
+        qsort(e->bursts, e->nbursts, sizeof *e->bursts, burst_cmp);
+    if (e->nlockstep) {
+        qsort(e->lockstep, e->nlockstep, sizeof *e->lockstep, u64_cmp);
+        size_t out = 1;
+        for (size_t i = 1; i < e->nlockstep; i++)
+            if (e->lockstep[i] != e->lockstep[out - 1])
+                e->lockstep[out++] = e->lockstep[i];
+        e->nlockstep = out;
+    }
+}
+
+int rating_episodes_in_burst(const rating_episodes *e, uint32_t client, int64_t ts)
+{
+    size_t lo = 0, hi = e->nbursts;
+    while (lo < hi) { /* first burst of client */
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->bursts[mid].client < client)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < e->nbursts && e->bursts[lo].client == client && e->bursts[lo].t0 <= ts; lo++)
+        if (ts <= e->bursts[lo].t1)
+            return 1;
+    return 0;
+}
+
+int rating_episodes_in_lockstep(const rating_episodes *e, uint32_t client, uint32_t freelancer)
+{
+    uint64_t key = (uint64_t)client << 32 | freelancer;
+    size_t lo = 0, hi = e->nlockstep;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->lockstep[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < e->nlockstep && e->lockstep[lo] == key;
 }

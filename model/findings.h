@@ -70,6 +70,31 @@ typedef struct {
     int64_t first_seen, last_seen; /* INT64_MAX / INT64_MIN when no login */
 } ring;
 
+/* One rating burst: a client's high ratings from t0 to t1 (UTC ms, both
+ * included), the window Kleinberg's automaton put above its own rate. */
+typedef struct {
+    uint32_t client;
+    int64_t t0, t1;
+} rating_burst;
+
+/* The behavioural episodes the rating flags were raised on, kept so that
+ * evidence shows exactly them: RATING_BURST rows are the burst client's high
+ * ratings inside a burst window, RATING_LOCKSTEP rows the ratings from a
+ * block's clients to the block's freelancers. */
+typedef struct {
+    rating_burst *bursts; /* sorted by client, then t0 */
+    size_t nbursts, capbursts;
+    uint64_t *lockstep; /* (client << 32 | freelancer) of every block, sorted, unique */
+    size_t nlockstep, caplockstep;
+} rating_episodes;
+
+/* Sorts and deduplicates what the detectors appended. */
+void rating_episodes_finish(rating_episodes *e);
+/* Whether client's high rating at ts falls in one of its bursts. O(log n). */
+int rating_episodes_in_burst(const rating_episodes *e, uint32_t client, int64_t ts);
+/* Whether client -> freelancer is a pair of one lockstep block. O(log n). */
+int rating_episodes_in_lockstep(const rating_episodes *e, uint32_t client, uint32_t freelancer);
+
 /* Detector counts and timings for run.json. */
 typedef struct {
     uint64_t pairs, projection_edges, capped_resources, communities;
@@ -90,6 +115,7 @@ typedef struct {
     double threshold;      /* the decision threshold in force */
     double ring_min_score; /* the least score a reported ring has */
     findings_stats stats;
+    rating_episodes episodes; /* what RATING_BURST and RATING_LOCKSTEP were raised on */
     char *credits; /* owned: attribution of third-party data used (IP databases), or NULL */
 } findings;
 
