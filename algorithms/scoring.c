@@ -649,9 +649,32 @@ static int i32_cmp(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
+/* An account outside ring ring tied to it through resource r of type k. */
+typedef struct {
+    uint32_t ring, acct;
+    int k;
+} assoc_hit;
+
+typedef struct {
+    assoc_hit *v;
+    size_t n, cap;
+} assoc_list;
+
+/* Whether r of type t binds like infrastructure: devices and payout
+ * destinations always; an IP only when it is no anonymiser and few accounts use
+ * it (anon_ip_small_degree: a household or office line, not a pool). */
+static int binds(const rs_graph *g, const detect_params *p, node_type t, uint32_t r, uint32_t deg)
+{
+    if (t != NODE_IP)
+        return 1;
+    return deg <= (uint32_t)p->anon_ip_small_degree && !rules_anon_ip(p, &g->ip[r]);
+}
+
 /* Each ring's shared resources (used by >= 2 of its accounts, any degree):
- * one pass over every resource's users, counting users per ring. */
-static void ring_resources(const res_index *ix, node_type t, findings *out, size_t *caps)
+ * one pass over every resource's users, counting users per ring; the other
+ * users of a binding one become the ring's associates (al). */
+static void ring_resources(const rs_graph *g, const detect_params *p, const res_index *ix,
+                           node_type t, findings *out, size_t *caps, assoc_list *al)
 {
     int32_t *hit = NULL;
     size_t hcap = 0;
@@ -673,9 +696,20 @@ static void ring_resources(const res_index *ix, node_type t, findings *out, size
                 j++;
             if (j - i >= 2) {
                 ring *rg = &out->rings[hit[i]];
+                uint32_t deg = resindex_degree(ix, r);
                 UTIL_GROW(rg->res, caps[hit[i]], rg->nres + 1);
-                rg->res[rg->nres++] =
-                    (ring_resource){(uint32_t)t, r, (uint32_t)(j - i), resindex_degree(ix, r)};
+                rg->res[rg->nres++] = (ring_resource){(uint32_t)t, r, (uint32_t)(j - i), deg};
+                if (binds(g, p, t, r, deg))
+                    for (size_t k = ix->off[r]; k < ix->off[r + 1]; k++) {
+                        uint32_t a = ix->acct[k];
+                        if (out->ring_of[a] >= 0 || out->flagged[a])
+                            continue;
+                        UTIL_GROW(al->v, al->cap, al->n + 1);
+                        al->v[al->n++] = (assoc_hit){(uint32_t)hit[i], a,
+                                                     t == NODE_IP       ? 0
+                                                     : t == NODE_DEVICE ? 1
+                                                                        : 2};
+                    }
             }
             i = j;
         }
@@ -683,13 +717,69 @@ static void ring_resources(const res_index *ix, node_type t, findings *out, size
     free(hit);
 }
 
-/* Shared resources (strongest first), flag counts and client links. */
-static void ring_facts(const rs_graph *g, const res_index ix[3], uint32_t na, findings *out)
+static int assoc_hit_cmp(const void *pa, const void *pb)
+{
+    const assoc_hit *a = pa, *b = pb;
+    if (a->ring != b->ring)
+        return a->ring < b->ring ? -1 : 1;
+    return a->acct < b->acct ? -1 : a->acct > b->acct;
+}
+
+static const findings *sort_findings; /* for associate ordering in qsort */
+
+static int associate_cmp(const void *pa, const void *pb)
+{
+    const ring_associate *a = pa, *b = pb;
+    int ta = a->ties[0] + a->ties[1] + a->ties[2], tb = b->ties[0] + b->ties[1] + b->ties[2];
+    if (ta != tb)
+        return ta > tb ? -1 : 1;
+    double ra = sort_findings->risk[a->acct], rb = sort_findings->risk[b->acct];
+    if (ra != rb)
+        return ra > rb ? -1 : 1;
+    return acct_label_cmp(&a->acct, &b->acct);
+}
+
+/* Folds the hits into each ring's associates: ties counted per type, the
+ * strongest FINDINGS_MAX_ASSOCIATES kept. */
+static void collect_associates(const rs_graph *g, assoc_list *al, findings *out)
+{
+    if (al->n)
+        qsort(al->v, al->n, sizeof *al->v, assoc_hit_cmp);
+    for (size_t i = 0; i < al->n;) {
+        ring *rg = &out->rings[al->v[i].ring];
+        size_t cap = rg->nassociates;
+        ring_associate as = {al->v[i].acct, {0, 0, 0}};
+        size_t j = i;
+        for (; j < al->n && al->v[j].ring == al->v[i].ring && al->v[j].acct == al->v[i].acct; j++)
+            if (as.ties[al->v[j].k] < UINT16_MAX)
+                as.ties[al->v[j].k]++;
+        UTIL_GROW(rg->associates, cap, rg->nassociates + 1);
+        rg->associates[rg->nassociates++] = as;
+        i = j;
+    }
+    sort_graph = g;
+    sort_findings = out;
+    for (size_t r = 0; r < out->nrings; r++) {
+        ring *rg = &out->rings[r];
+        rg->associates_total = rg->nassociates;
+        if (rg->nassociates > 1)
+            qsort(rg->associates, rg->nassociates, sizeof *rg->associates, associate_cmp);
+        if (rg->nassociates > FINDINGS_MAX_ASSOCIATES)
+            rg->nassociates = FINDINGS_MAX_ASSOCIATES;
+    }
+    free(al->v);
+}
+
+/* Shared resources (strongest first), associates, flag counts and client links. */
+static void ring_facts(const rs_graph *g, const detect_params *p, const res_index ix[3],
+                       uint32_t na, findings *out)
 {
     static const node_type types[3] = {NODE_IP, NODE_DEVICE, NODE_DEST};
     size_t *caps = xcalloc(out->nrings ? out->nrings : 1, sizeof *caps);
+    assoc_list al = {0};
     for (int k = 0; k < 3; k++)
-        ring_resources(&ix[k], types[k], out, caps);
+        ring_resources(g, p, &ix[k], types[k], out, caps, &al);
+    collect_associates(g, &al, out);
     for (size_t r = 0; r < out->nrings; r++)
         if (out->rings[r].nres)
             qsort(out->rings[r].res, out->rings[r].nres, sizeof *out->rings[r].res, res_cmp);
@@ -755,6 +845,6 @@ void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *lin
     members_by_association(g, p, na, out);
     assign_severity(out);
     rank_rings(na, out);
-    ring_facts(g, ix, na, out);
+    ring_facts(g, p, ix, na, out);
     totals_free(&t);
 }

@@ -84,6 +84,39 @@ static void put_node_label(rs_buf *b, const rs_graph *g, uint32_t gid)
     text_html_escape(b, s, l);
 }
 
+/* Accounts outside the ring on its binding infrastructure, below the flag
+ * threshold: who else an investigator should look at. */
+static void associates_table(rs_buf *b, const report_ring *rr)
+{
+    const rs_graph *g = rr->g;
+    const findings *r = rr->r;
+    const ring *rg = &r->rings[rr->ring];
+    if (!rg->nassociates)
+        return;
+    buf_printf(b,
+               "<h3>Associates</h3>\n<p>%zu account%s outside the ring use%s a device or payout "
+               "account two or more of its accounts use, or a small private IP they share; "
+               "below the flag threshold, not flagged by this ring.</p>\n<table>\n"
+               "<tr><th>account</th><th>risk score</th><th>claimed country</th>"
+               "<th>shared IPs</th><th>shared devices</th><th>shared payout accounts</th></tr>\n",
+               rg->associates_total, rg->associates_total == 1 ? "" : "s",
+               rg->associates_total == 1 ? "s" : "");
+    for (size_t k = 0; k < rg->nassociates; k++) {
+        const ring_associate *ra = &rg->associates[k];
+        buf_puts(b, "<tr><td>");
+        put_acct(b, g, ra->acct);
+        buf_printf(b, "</td><td class=\"n\">%.3f</td><td>", r->risk[ra->acct]);
+        esc(b, g->acct[ra->acct].country);
+        buf_printf(
+            b, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
+            ra->ties[0], ra->ties[1], ra->ties[2]);
+    }
+    buf_puts(b, "</table>\n");
+    if (rg->nassociates < rg->associates_total)
+        buf_printf(b, "<p class=\"note\">Showing the %zu with most ties of %zu.</p>\n",
+                   rg->nassociates, rg->associates_total);
+}
+
 static void members_table(rs_buf *b, const report_ring *rr)
 {
     const rs_graph *g = rr->g;
@@ -116,6 +149,7 @@ static void members_table(rs_buf *b, const report_ring *rr)
         buf_printf(b,
                    "<p class=\"note\">Showing %zu of %zu accounts; summary.json lists all.</p>\n",
                    shown, total);
+    associates_table(b, rr);
 }
 
 static void drawing(rs_buf *b, const report_ring *rr)

@@ -148,6 +148,18 @@ json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
         json_array_append_new(sh, acct_json(g, r, rg->shills[k]));
     json_object_set_new(o, "members", mem);
     json_object_set_new(o, "shill_clients", sh);
+    json_t *as = json_array();
+    for (size_t k = 0; k < rg->nassociates; k++) {
+        const ring_associate *ra = &rg->associates[k];
+        json_t *ao = acct_json(g, r, ra->acct), *ties = json_object();
+        json_object_set_new(ties, "ips", json_integer(ra->ties[0]));
+        json_object_set_new(ties, "devices", json_integer(ra->ties[1]));
+        json_object_set_new(ties, "payout_destinations", json_integer(ra->ties[2]));
+        json_object_set_new(ao, "shared_with_ring", ties);
+        json_array_append_new(as, ao);
+    }
+    json_object_set_new(o, "associates", as);
+    json_object_set_new(o, "associates_total", json_integer((json_int_t)rg->associates_total));
     json_t *res = json_array();
     size_t shown = rg->nres < 100 ? rg->nres : 100;
     for (size_t k = 0; k < shown; k++) {

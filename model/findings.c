@@ -13,6 +13,7 @@ void findings_free(findings *f)
         free(f->rings[i].shills);
         free(f->rings[i].res);
         free(f->rings[i].client_links);
+        free(f->rings[i].associates);
     }
     free(f->rings);
     free(f->flags);

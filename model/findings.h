@@ -25,6 +25,17 @@ typedef struct {
     uint32_t degree;  /* all accounts using it */
 } ring_resource;
 
+/* An account outside a ring that shares the ring's binding infrastructure: a
+ * device or payout destination two or more of the ring's accounts use, or an
+ * IP they use that few accounts use in all. Listed so that an investigator
+ * sees who else sits on the ring's infrastructure; not flagged by it. */
+typedef struct {
+    uint32_t acct;
+    uint16_t ties[3]; /* shared IPs, devices, payout destinations */
+} ring_associate;
+
+#define FINDINGS_MAX_ASSOCIATES 100 /* listed per ring, most ties first */
+
 /* What kind of cluster a ring is (docs/detection.md, "Ring kinds"). */
 typedef enum {
     RING_KIND_PROXY,         /* shared control plus deception: the advisory's proxy ring */
@@ -63,8 +74,11 @@ typedef struct {
     size_t nshills;
     ring_resource *res; /* shared between >= 2 members, strongest first */
     size_t nres;
-    size_t *client_links; /* indices into g->edges: ratings and charges between
-                             the ring's accounts, ascending */
+    ring_associate *associates; /* most ties first, then highest risk, then label */
+    size_t nassociates;
+    size_t associates_total; /* before the FINDINGS_MAX_ASSOCIATES cap */
+    size_t *client_links;    /* indices into g->edges: ratings and charges between
+                                the ring's accounts, ascending */
     size_t nclient_links;
     uint32_t flag_counts[FLAG_COUNT];
     int64_t first_seen, last_seen; /* INT64_MAX / INT64_MIN when no login */

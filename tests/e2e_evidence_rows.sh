@@ -66,6 +66,7 @@ print(("ok - " if ok else "not ok - ") +
       "world %s: %d rings, %d evidence rows, %d shared-resource pairs, %d rows that do not prove their flag%s"
       % (seed, rings, rows, pairs, len(bad), "".join("\n#   " + b for b in bad[:8])))
 EOF
+    [ $? -eq 0 ] || nok "check script failed: $(tail -c 300 "$tmp/check.out" | tr '\n' '|')"
     cat "$tmp/check.out"
     fails=$((fails + $(grep -c '^not ok' "$tmp/check.out")))
     npass=$((npass + $(grep -c '^ok - ' "$tmp/check.out")))

@@ -81,6 +81,7 @@ res(isinstance(a.get("build_date"), str) and a["build_date"][:4] >= "2026", "run
 res(a.get("overlaps_resolved") == 0, "run.json overlaps_resolved (got %r)" % a.get("overlaps_resolved"))
 res((r.get("geoip") or {}).get("coverage", {}).get("with_asn") == 4, "coverage.with_asn == 4")
 EOF
+[ $? -eq 0 ] || nok "check script failed: $(tail -c 300 "$tmp/check.out" | tr '\n' '|')"
 cat "$tmp/check.out"
 fails=$((fails + $(grep -vc '^ok - ' "$tmp/check.out")))
 npass=$((npass + $(grep -c '^ok - ' "$tmp/check.out")))
@@ -146,6 +147,7 @@ cov = r["geoip"]["coverage"]
 print(("ok - " if cov.get("with_location") == 4 else "not ok - ") + "float coordinates read: with_location == 4 (got %r)" % cov.get("with_location"))
 print(("ok - " if len((r["geoip"]["city"] or {}).get("files", [])) == 2 else "not ok - ") + "run.json lists both city files")
 EOF
+    [ $? -eq 0 ] || nok "check script failed: $(tail -c 300 "$tmp/city.out" | tr '\n' '|')"
     cat "$tmp/city.out"
     fails=$((fails + $(grep -vc '^ok - ' "$tmp/city.out")))
     npass=$((npass + $(grep -c '^ok - ' "$tmp/city.out")))
