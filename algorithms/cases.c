@@ -189,22 +189,30 @@ casefile *cases_build(const rs_graph *g, const findings *f)
     return cases;
 }
 
-void cases_suspicious(const rs_graph *g, const findings *f, uint32_t **nodes, size_t *nnodes,
-                      size_t **edges, size_t *nedges)
+void cases_suspicious(const rs_graph *g, const findings *f, int with_bids, uint32_t **nodes,
+                      size_t *nnodes, size_t **edges, size_t *nedges)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT), nn = graph_node_total(g);
-    uint8_t *keep = xcalloc(nn ? nn : 1, 1);
+    uint8_t *keep = xcalloc(nn ? nn : 1, 1), *core = xcalloc(na ? na : 1, 1);
     for (uint32_t a = 0; a < na; a++)
-        if (f->ring_of[a] >= 0)
+        core[a] = f->ring_of[a] >= 0;
+    for (size_t r = 0; r < f->nrings; r++)
+        for (size_t k = 0; k < f->rings[r].nassociates; k++)
+            core[f->rings[r].associates[k].acct] = 1;
+    for (uint32_t a = 0; a < na; a++)
+        if (core[a])
             keep[graph_node_gid(g, NODE_ACCOUNT, a)] = 1;
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
+        if (e->kind == EDGE_BID && !with_bids)
+            continue;
         node_type bt = graph_edge_end_type((edge_kind)e->kind, 1);
-        if (f->ring_of[e->a] >= 0)
+        if (core[e->a])
             keep[graph_edge_dst_gid(g, e)] = 1;
-        if (bt == NODE_ACCOUNT && f->ring_of[e->b] >= 0)
+        if (bt == NODE_ACCOUNT && core[e->b])
             keep[graph_edge_src_gid(g, e)] = 1;
     }
+    free(core);
     size_t cap = 0, ecap = 0;
     *nodes = NULL;
     *edges = NULL;
@@ -215,7 +223,8 @@ void cases_suspicious(const rs_graph *g, const findings *f, uint32_t **nodes, si
             (*nodes)[(*nnodes)++] = gid;
         }
     for (size_t i = 0; i < g->nedges; i++)
-        if (keep[graph_edge_src_gid(g, &g->edges[i])] &&
+        if ((with_bids || g->edges[i].kind != EDGE_BID) &&
+            keep[graph_edge_src_gid(g, &g->edges[i])] &&
             keep[graph_edge_dst_gid(g, &g->edges[i])]) {
             UTIL_GROW(*edges, ecap, *nedges + 1);
             (*edges)[(*nedges)++] = i;

@@ -21,10 +21,12 @@
  * (evidence empty, for evsel.c). Free with casefile_free_all. */
 casefile *cases_build(const rs_graph *g, const findings *f);
 
-/* The suspicious part of the graph: every ring account, every node one of
- * their edges reaches, and all edges between such nodes. *nodes (global ids,
- * ascending) and *edges (indices, ascending) are new arrays. O(V + E). */
-void cases_suspicious(const rs_graph *g, const findings *f, uint32_t **nodes, size_t *nnodes,
-                      size_t **edges, size_t *nedges);
+/* The suspicious part of the graph: every ring account and associate, every
+ * node one of their edges reaches, and all edges between such nodes. Bids are
+ * left out unless with_bids (they would pull in nearly every client a ring
+ * member ever bid to). *nodes (global ids, ascending) and *edges (indices,
+ * ascending) are new arrays. O(V + E). */
+void cases_suspicious(const rs_graph *g, const findings *f, int with_bids, uint32_t **nodes,
+                      size_t *nnodes, size_t **edges, size_t *nedges);
 
 #endif

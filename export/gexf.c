@@ -31,6 +31,7 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
     rs_buf b = {0};
     int rc = 0;
     int64_t *start = xreallocarray(NULL, s->nnodes ? s->nnodes : 1, sizeof *start);
+    uint32_t *ring_users = xcalloc(s->nnodes ? s->nnodes : 1, sizeof *ring_users);
     for (size_t i = 0; i < s->nnodes; i++)
         start[i] = INT64_MAX;
     for (size_t k = 0; k < s->nedges; k++) {
@@ -41,6 +42,11 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
             start[ia] = e->first;
         if (ib != SIZE_MAX && e->first < start[ib])
             start[ib] = e->first;
+        /* A resource used by the ring's own accounts: one edge per account. */
+        if (ia != SIZE_MAX && ib != SIZE_MAX && s->role && s->role[ia] &&
+            (!strcmp(s->role[ia], "member") || !strcmp(s->role[ia], "shill")) &&
+            graph_edge_end_type((edge_kind)e->kind, 1) != NODE_ACCOUNT)
+            ring_users[ib]++;
     }
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                  "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" "
@@ -87,8 +93,12 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
         buf_puts(&b, "        </attvalues>\n");
         buf_printf(&b, "        <viz:color r=\"%u\" g=\"%u\" b=\"%u\"/>\n", gexf_rgb[nt][0],
                    gexf_rgb[nt][1], gexf_rgb[nt][2]);
-        buf_printf(&b, "        <viz:size value=\"%.3f\"/>\n",
-                   4.0 + 16.0 * (isfinite(risk) ? risk : 0.0));
+        /* Accounts by risk; IPs, devices and payout accounts by how many of the
+         * ring's accounts use them, so the binding infrastructure stands out
+         * and a member's personal address stays small. */
+        double size = t == NODE_ACCOUNT ? 4.0 + 16.0 * (isfinite(risk) ? risk : 0.0)
+                                        : 4.0 + 4.0 * (ring_users[i] < 6 ? ring_users[i] : 6);
+        buf_printf(&b, "        <viz:size value=\"%.3f\"/>\n", size);
         buf_puts(&b, "      </node>\n");
         buf_spill(&b, f, &rc);
     }
@@ -115,5 +125,6 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
         rc = -1;
     buf_free(&b);
     free(start);
+    free(ring_users);
     return rc;
 }

@@ -159,6 +159,9 @@ static void write_keys(rs_buf *b, int annotated)
     key(b, "last_seen", "edge", "string");
     key(b, "amount", "edge", "double");
     key(b, "stars", "edge", "double");
+    key(b, "rating_count", "edge", "int");
+    key(b, "charge_count", "edge", "int");
+    key(b, "bid_count", "edge", "int");
     buf_puts(b, "  <graph id=\"ringscan\" edgedefault=\"directed\">\n");
 }
 
@@ -172,10 +175,41 @@ static void put_color(rs_buf *b, const unsigned char c[3])
     data_int(b, "b", c[2]);
 }
 
-/* Ring members: one colour per ring, from a qualitative palette. */
-static const unsigned char ring_pal[12][3] = {
-    {228, 26, 28},   {55, 126, 184}, {77, 175, 74},  {152, 78, 163}, {255, 127, 0}, {166, 86, 40},
-    {247, 129, 191}, {0, 139, 139},  {188, 189, 34}, {23, 190, 207}, {140, 20, 60}, {90, 90, 200}};
+/* Ring members: one colour per ring. 60 colours, each at least 35 apart from
+ * every other and at least 50 from every type colour (Euclidean distance in
+ * RGB), so no ring looks like a node type; ring 61 reuses ring 1's colour
+ * (R0001 + 60k share a colour). Golden-angle hues over three lightnesses. */
+#define RING_COLOURS 60
+static const unsigned char ring_pal[RING_COLOURS][3] = {
+    {184, 46, 46},  {81, 236, 126},  {90, 33, 131},   {207, 184, 23},  {100, 197, 216},
+    {147, 16, 87},  {87, 81, 236},   {131, 65, 33},   {23, 207, 138},  {207, 100, 216},
+    {119, 147, 16}, {236, 81, 113},  {92, 23, 207},   {216, 178, 100}, {184, 46, 149},
+    {151, 236, 81}, {33, 49, 131},   {100, 216, 149}, {45, 207, 23},   {236, 81, 229},
+    {115, 46, 184}, {236, 204, 81},  {16, 21, 147},   {184, 81, 46},   {127, 81, 236},
+    {23, 207, 185}, {139, 23, 207},  {184, 46, 114},  {112, 236, 81},  {143, 16, 147},
+    {148, 184, 46}, {81, 150, 236},  {131, 33, 48},   {147, 110, 16},  {236, 81, 189},
+    {23, 44, 207},  {216, 121, 100}, {33, 97, 131},   {207, 23, 90},   {184, 116, 46},
+    {81, 236, 205}, {147, 16, 20},   {166, 81, 236},  {216, 100, 166}, {33, 131, 91},
+    {186, 23, 207}, {195, 216, 100}, {207, 140, 23},  {113, 184, 46},  {23, 207, 95},
+    {89, 207, 23},  {100, 108, 216}, {46, 184, 117},  {46, 184, 152},  {207, 23, 133},
+    {179, 207, 23}, {84, 147, 16},   {207, 97, 23},   {23, 207, 51},   {153, 46, 184},
+};
+
+const unsigned char *graphml_ring_colour(size_t ring_index)
+{
+    return ring_pal[ring_index % RING_COLOURS];
+}
+
+const unsigned char *graphml_type_colour(int type)
+{
+    static unsigned char c[NODE_TYPE_COUNT][3];
+    for (int t = 0; t < NODE_TYPE_COUNT; t++) {
+        c[t][0] = type_rgb[t].r;
+        c[t][1] = type_rgb[t].g;
+        c[t][2] = type_rgb[t].b;
+    }
+    return type >= 0 && type < NODE_TYPE_COUNT ? c[type] : c[0];
+}
 
 static void write_ip_data(rs_buf *b, const rs_graph *g, uint32_t id)
 {
@@ -212,7 +246,7 @@ static void write_node(rs_buf *b, const rs_graph *g, uint32_t gid, uint32_t degr
     data_str(b, "type", graph_node_type_name(nt), strlen(graph_node_type_name(nt)));
     int32_t ri = t == NODE_ACCOUNT && fnd ? fnd->ring_of[id] : -1;
     if (ri >= 0) {
-        put_color(b, ring_pal[ri % 12]);
+        put_color(b, graphml_ring_colour((size_t)ri));
     } else {
         const unsigned char c[3] = {type_rgb[nt].r, type_rgb[nt].g, type_rgb[nt].b};
         put_color(b, c);
@@ -259,11 +293,82 @@ static void write_edge(rs_buf *b, const rs_graph *g, size_t i)
     data_int(b, "count", e->count);
     data_ts(b, "first_seen", e->first);
     data_ts(b, "last_seen", e->last);
-    if (e->kind == EDGE_PAYOUT || e->kind == EDGE_CHARGE || e->kind == EDGE_PAYS_WITH)
+    if (e->kind == EDGE_PAYOUT || e->kind == EDGE_PAYS_WITH)
         data_num(b, "amount", e->sum);
-    if (e->kind == EDGE_RATING)
-        data_num(b, "stars", e->sum / e->count);
     buf_puts(b, "    </edge>\n");
+}
+
+/* An account-account edge (bid, rating, charge) of the view, by its pair. */
+typedef struct {
+    uint32_t lo, hi; /* the two account node ids, lo < hi */
+    size_t idx;      /* into g->edges */
+} pair_edge;
+
+static int pair_edge_cmp(const void *pa, const void *pb)
+{
+    const pair_edge *a = pa, *b = pb;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    if (a->hi != b->hi)
+        return a->hi < b->hi ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* One edge for every pair of accounts, however many kinds of relation they
+ * have: `kind` lists them ("rating+charge"), count and weight are the total,
+ * and each kind keeps its own count (and the mean stars, the charged amount).
+ * Directed client -> freelancer when there is a rating or charge, else as the
+ * bid goes (freelancer -> client). Gephi's import would otherwise merge
+ * parallel edges and lose a kind. */
+static void write_pair(rs_buf *b, const rs_graph *g, const pair_edge *pe, size_t n)
+{
+    const rs_edge *lead = &g->edges[pe[0].idx];
+    uint32_t cnt[EDGE_KIND_COUNT] = {0}, total = 0;
+    double sum[EDGE_KIND_COUNT] = {0};
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (size_t k = 0; k < n; k++) {
+        const rs_edge *e = &g->edges[pe[k].idx];
+        cnt[e->kind] += e->count;
+        sum[e->kind] += e->sum;
+        total += e->count;
+        first = e->first < first ? e->first : first;
+        last = e->last > last ? e->last : last;
+        if (lead->kind == EDGE_BID && e->kind != EDGE_BID)
+            lead = e;
+    }
+    buf_puts(b, "    <edge id=\"e");
+    put_int(b, (long long)pe[0].idx);
+    buf_puts(b, "\" source=\"n");
+    put_int(b, graph_edge_src_gid(g, lead));
+    buf_puts(b, "\" target=\"n");
+    put_int(b, graph_edge_dst_gid(g, lead));
+    buf_append(b, "\">\n", 3);
+    char kinds[64] = "";
+    static const edge_kind order[] = {EDGE_RATING, EDGE_CHARGE, EDGE_BID};
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+        if (cnt[order[k]]) {
+            size_t l = strlen(kinds);
+            snprintf(kinds + l, sizeof kinds - l, "%s%s", l ? "+" : "",
+                     graph_edge_kind_name(order[k]));
+        }
+    data_str(b, "kind", kinds, strlen(kinds));
+    data_num(b, "weight", (double)total);
+    data_int(b, "count", total);
+    data_ts(b, "first_seen", first);
+    data_ts(b, "last_seen", last);
+    if (cnt[EDGE_CHARGE])
+        data_num(b, "amount", sum[EDGE_CHARGE]);
+    if (cnt[EDGE_RATING])
+        data_num(b, "stars", sum[EDGE_RATING] / cnt[EDGE_RATING]);
+    data_int(b, "rating_count", cnt[EDGE_RATING]);
+    data_int(b, "charge_count", cnt[EDGE_CHARGE]);
+    data_int(b, "bid_count", cnt[EDGE_BID]);
+    buf_puts(b, "    </edge>\n");
+}
+
+static int account_pair_kind(int kind)
+{
+    return kind == EDGE_BID || kind == EDGE_RATING || kind == EDGE_CHARGE;
 }
 
 int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v)
@@ -279,11 +384,30 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v)
         write_node(&b, g, gid, deg[gid], v->fnd);
         buf_spill(&b, f, &rc);
     }
-    size_t ne = v->subset ? v->nedges : g->nedges;
+    size_t ne = v->subset ? v->nedges : g->nedges, np = 0, pcap = 0;
+    pair_edge *pairs = NULL;
     for (size_t k = 0; k < ne; k++) {
-        write_edge(&b, g, v->subset ? v->edges[k] : k);
+        size_t i = v->subset ? v->edges[k] : k;
+        const rs_edge *e = &g->edges[i];
+        if (account_pair_kind(e->kind)) { /* written below, one per pair */
+            UTIL_GROW(pairs, pcap, np + 1);
+            pairs[np++] = (pair_edge){e->a < e->b ? e->a : e->b, e->a < e->b ? e->b : e->a, i};
+            continue;
+        }
+        write_edge(&b, g, i);
         buf_spill(&b, f, &rc);
     }
+    if (np)
+        qsort(pairs, np, sizeof *pairs, pair_edge_cmp);
+    for (size_t i = 0; i < np;) {
+        size_t j = i;
+        while (j < np && pairs[j].lo == pairs[i].lo && pairs[j].hi == pairs[i].hi)
+            j++;
+        write_pair(&b, g, pairs + i, j - i);
+        buf_spill(&b, f, &rc);
+        i = j;
+    }
+    free(pairs);
     buf_puts(&b, "  </graph>\n</graphml>\n");
     if (buf_flush(&b, f))
         rc = -1;

@@ -4,8 +4,10 @@
  * id, then IPs, devices, destinations, each in first-seen order); the real id
  * is the `label`. Node keys: label type color r g b size country asn asn_org
  * anon degree (plus ring_id risk_score flags when findings are given). Edge
- * keys: kind weight count first_seen last_seen amount stars. Numbers are
- * finite (never Inf/NaN) and printed in the C locale.
+ * keys: kind weight count first_seen last_seen amount stars rating_count
+ * charge_count bid_count. Two accounts get one edge however they are related
+ * (bids, ratings, charges merged, per-kind counts kept): no parallel edges.
+ * Numbers are finite (never Inf/NaN) and printed in the C locale.
  */
 #ifndef RINGSCAN_GRAPHML_H
 #define RINGSCAN_GRAPHML_H
@@ -31,5 +33,9 @@ typedef struct {
 /* Writes the view of g (finalized) to f. Returns 0, or -1 on a write error.
  * O(nodes + edges) of the view. */
 int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v);
+
+/* The colour of ring i (of 60, reused from ring 61 on) and of node type t. */
+const unsigned char *graphml_ring_colour(size_t ring_index);
+const unsigned char *graphml_type_colour(int type);
 
 #endif

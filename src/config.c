@@ -254,12 +254,14 @@ int config_load(rs_config *c, const char *path, rs_error *err)
                 rc = bad(err, path, k, "expected a non-negative integer");
                 goto cleanup;
             }
-        } else if (!strcmp(k, "strict") || !strcmp(k, "full_graph")) {
+        } else if (!strcmp(k, "strict") || !strcmp(k, "full_graph") || !strcmp(k, "graph_bids")) {
             if (!json_is_boolean(v)) {
                 rc = bad(err, path, k, "expected true or false");
                 goto cleanup;
             }
-            *(!strcmp(k, "strict") ? &c->strict : &c->full_graph) = json_is_true(v);
+            *(!strcmp(k, "strict")       ? &c->strict
+              : !strcmp(k, "full_graph") ? &c->full_graph
+                                         : &c->graph_bids) = json_is_true(v);
         } else if (!strcmp(k, "columns")) {
             if ((rc = load_columns(c, v, path, err)) != RS_OK)
                 goto cleanup;
@@ -312,6 +314,7 @@ json_t *config_to_json(const rs_config *c)
     json_object_set_new(o, "max_bad_rows", json_integer((json_int_t)c->max_bad_rows));
     json_object_set_new(o, "strict", json_boolean(c->strict));
     json_object_set_new(o, "full_graph", json_boolean(c->full_graph));
+    json_object_set_new(o, "graph_bids", json_boolean(c->graph_bids));
     json_t *g = json_object();
     for (int i = 0; i < 3; i++)
         json_object_set_new(g, geoip_keys[i],

@@ -33,6 +33,7 @@ typedef struct {
     char *geoip_path[3]; /* city, asn, anonymous_ip; owned, NULL = search */
     int geoip_search;    /* look in the standard directories */
     int full_graph;      /* export every node, not only the suspicious part */
+    int graph_bids;      /* keep bid edges in the suspicious part */
     detect_params detect;
     rs_limits limits;
     schema_alias *columns; /* config "columns": header names per table */

@@ -32,6 +32,7 @@ enum {
     OPT_STRICT,
     OPT_MAX_BAD,
     OPT_FULL_GRAPH,
+    OPT_GRAPH_BIDS,
     OPT_WAIT,
     OPT_KEEP_RUNS,
     OPT_MAX_INPUT,
@@ -60,6 +61,8 @@ static const opt_doc run_opts[] = {
     {"max-bad-rows", 1, OPT_MAX_BAD, "N", "fail when more than N rows are bad (default 1000)"},
     {"full-graph", 0, OPT_FULL_GRAPH, NULL,
      "graph.graphml with every node (default: rings and their neighbours)"},
+    {"graph-bids", 0, OPT_GRAPH_BIDS, NULL,
+     "keep bid edges in graph.graphml's suspicious part (default: left out)"},
     {"wait", 0, OPT_WAIT, NULL, "wait while another run holds OUT_DIR (default: exit 4)"},
     {"keep-runs", 1, OPT_KEEP_RUNS, "N", "complete runs kept in OUT_DIR/runs (default 3)"},
     {"max-input-bytes", 1, OPT_MAX_INPUT, "SIZE",
@@ -165,7 +168,7 @@ static int cmd_run(int argc, char **argv)
 typedef struct {
     const char *out_dir, *config_path;
     const char *geo[3];
-    int quiet, no_geoip, strict, full_graph, wait;
+    int quiet, no_geoip, strict, full_graph, graph_bids, wait;
     uint64_t seed, max_bad, keep_runs;
     int have_seed, have_max_bad;
     rs_limits lim;
@@ -205,6 +208,9 @@ static int run_option(int c, char **argv, run_cli *o)
         break;
     case OPT_FULL_GRAPH:
         o->full_graph = 1;
+        break;
+    case OPT_GRAPH_BIDS:
+        o->graph_bids = 1;
         break;
     case OPT_QUIET:
         o->quiet = 1;
@@ -263,6 +269,8 @@ static void apply_cli(rs_config *cfg, const run_cli *o)
         cfg->strict = 1;
     if (o->full_graph)
         cfg->full_graph = 1;
+    if (o->graph_bids)
+        cfg->graph_bids = 1;
     if (o->no_geoip)
         cfg->geoip_search = 0;
     for (int k = 0; k < 3; k++) {

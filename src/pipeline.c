@@ -367,7 +367,7 @@ static int write_graphml_cb(FILE *f, const void *ctx)
     size_t *edges = NULL;
     if (!s->cfg->full_graph) {
         v.subset = 1;
-        cases_suspicious(s->g, &s->fnd, &nodes, &v.nnodes, &edges, &v.nedges);
+        cases_suspicious(s->g, &s->fnd, s->cfg->graph_bids, &nodes, &v.nnodes, &edges, &v.nedges);
         v.nodes = nodes;
         v.edges = edges;
     }

@@ -153,7 +153,7 @@ static void test_cases__suspicious_part(void **state)
     build(&w);
     uint32_t *nodes;
     size_t nn, ne, *edges;
-    cases_suspicious(w.g, &w.f, &nodes, &nn, &edges, &ne);
+    cases_suspicious(w.g, &w.f, 1, &nodes, &nn, &edges, &ne);
     assert_int_equal(nn, 7);
     assert_false(has_node(nodes, nn, graph_node_gid(w.g, NODE_ACCOUNT, w.y)));
     assert_int_equal(ne, 7);
@@ -161,7 +161,7 @@ static void test_cases__suspicious_part(void **state)
     free(edges);
     /* No ring: nothing. */
     w.f.ring_of[w.r1] = w.f.ring_of[w.r2] = -1;
-    cases_suspicious(w.g, &w.f, &nodes, &nn, &edges, &ne);
+    cases_suspicious(w.g, &w.f, 1, &nodes, &nn, &edges, &ne);
     assert_int_equal(nn, 0);
     assert_int_equal(ne, 0);
     free(nodes);

@@ -118,7 +118,7 @@ static void test_graphml__subset_and_annotations(void **state)
     assert_non_null(strstr(x, "<data key=\"ring_id\">R0001</data>"));
     assert_non_null(strstr(x, "<data key=\"risk_score\">0.91</data>"));
     assert_non_null(strstr(x, "<data key=\"flags\">SHARED_IP</data>"));
-    assert_non_null(strstr(x, "<data key=\"color\">#e41a1c</data>")); /* ring colour */
+    assert_non_null(strstr(x, "<data key=\"color\">#b82e2e</data>")); /* ring colour */
     /* Degrees are the whole graph's: the account also has device, rating and payout edges. */
     assert_non_null(strstr(x, "<data key=\"degree\">4</data>"));
     free(x);
@@ -147,12 +147,40 @@ static void test_graphml__deterministic(void **state)
     graph_free(g2);
 }
 
+/* Ring colours: 60 of them, distinct from each other and from every type
+ * colour; ring 61 takes ring 1's. */
+static void test_graphml__ring_palette(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 60; i++) {
+        const unsigned char *a = graphml_ring_colour(i);
+        for (size_t j = i + 1; j < 60; j++) {
+            const unsigned char *b = graphml_ring_colour(j);
+            double d = 0;
+            for (int k = 0; k < 3; k++)
+                d += ((double)a[k] - b[k]) * ((double)a[k] - b[k]);
+            if (d < 35.0 * 35.0)
+                fail_msg("ring colours %zu and %zu are too close", i, j);
+        }
+        for (int t = 0; t < NODE_TYPE_COUNT; t++) {
+            const unsigned char *b = graphml_type_colour(t);
+            double d = 0;
+            for (int k = 0; k < 3; k++)
+                d += ((double)a[k] - b[k]) * ((double)a[k] - b[k]);
+            if (d < 50.0 * 50.0)
+                fail_msg("ring colour %zu is too close to type colour %d", i, t);
+        }
+    }
+    assert_memory_equal(graphml_ring_colour(60), graphml_ring_colour(0), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_graphml__structure_and_escaping),
         cmocka_unit_test(test_graphml__subset_and_annotations),
         cmocka_unit_test(test_graphml__deterministic),
+        cmocka_unit_test(test_graphml__ring_palette),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,61 @@
+#!/bin/sh
+# e2e_gephi.sh BUILD_DIR - graph.graphml as Gephi will import it, on the demo's
+# world (seed 42, 3 000 freelancers, 6 rings): one edge per node pair (Gephi's
+# default import merges parallel edges and loses a kind), no bid edges in the
+# default suspicious part (at most 10 % required) while --graph-bids keeps them,
+# ring colours distinct per ring and never a node-type colour, and the same for
+# every bag's subgraph.graphml.
+set -u
+
+. tests/lib.sh
+e2e_init "${1:-}"
+
+"$GEN" --seed 42 --accounts 3000 --clients 600 --days 60 --rings 6 --enrich --quiet -o "$tmp/in" \
+    2>"$tmp/gen.err" || { nok "generate: $(err "$tmp/gen.err")"; e2e_done; exit 1; }
+rs run "$tmp/in" -o "$tmp/out" --no-geoip --quiet 2>"$tmp/run.err" || nok "run: $(err "$tmp/run.err")"
+rs run "$tmp/in" -o "$tmp/outb" --no-geoip --quiet --graph-bids 2>"$tmp/runb.err" ||
+    nok "run --graph-bids: $(err "$tmp/runb.err")"
+"$PY" - "$tmp/out/current" "$tmp/outb/current" >"$tmp/check.out" 2>&1 <<'EOF'
+import glob, os, sys
+import networkx as nx
+out, outb = sys.argv[1:3]
+def res(good, what):
+    print(("ok - " if good else "not ok - ") + what)
+TYPE_COLOURS = {"#1f77b4", "#ff7f0e", "#7f7f7f", "#2ca02c", "#9467bd"}
+def check(path, name):
+    g = nx.read_graphml(path)
+    pairs = {}
+    for u, v in g.edges():
+        pairs[frozenset((u, v))] = pairs.get(frozenset((u, v)), 0) + 1
+    res(not g.is_multigraph() and all(n == 1 for n in pairs.values()),
+        "%s: one edge per node pair (%d edges)" % (name, g.number_of_edges()))
+    ring_col = {}
+    for _, d in g.nodes(data=True):
+        if d.get("ring_id"):
+            ring_col.setdefault(d["ring_id"], set()).add(d.get("color"))
+    cols = [c for s in ring_col.values() for c in s]
+    res(all(len(s) == 1 for s in ring_col.values()), "%s: one colour per ring" % name)
+    res(not (set(cols) & TYPE_COLOURS), "%s: no ring colour is a node-type colour (%s)" % (name, sorted(set(cols) & TYPE_COLOURS)))
+    if len(ring_col) <= 60:
+        res(len(set(cols)) == len(ring_col), "%s: %d rings, %d distinct colours" % (name, len(ring_col), len(set(cols))))
+    return g
+g = check(os.path.join(out, "graph.graphml"), "graph.graphml")
+kinds = [k for _, _, d in g.edges(data=True) for k in str(d.get("kind")).split("+")]
+bids = sum(1 for _, _, d in g.edges(data=True) if "bid" in str(d.get("kind")).split("+"))
+res(g.number_of_edges() > 0 and bids <= 0.10 * g.number_of_edges(),
+    "default suspicious part: %d of %d edges carry bids (at most 10 %%)" % (bids, g.number_of_edges()))
+gb = nx.read_graphml(os.path.join(outb, "graph.graphml"))
+bids_b = sum(1 for _, _, d in gb.edges(data=True) if "bid" in str(d.get("kind")).split("+"))
+res(bids_b > 0, "--graph-bids keeps the bids (%d edges carry bids)" % bids_b)
+res(g.number_of_nodes() < gb.number_of_nodes(),
+    "without bids the suspicious part is smaller (%d nodes against %d)" % (g.number_of_nodes(), gb.number_of_nodes()))
+bags = sorted(glob.glob(os.path.join(out, "evidence", "*", "data", "subgraph.graphml")))
+res(len(bags) > 0, "%d bags" % len(bags))
+for p in bags:
+    check(p, os.path.relpath(p, out))
+EOF
+[ $? -eq 0 ] || nok "check script failed: $(tail -c 300 "$tmp/check.out" | tr '\n' '|')"
+grep -v '^ok - evidence/' "$tmp/check.out" || true
+fails=$((fails + $(grep -c '^not ok' "$tmp/check.out")))
+npass=$((npass + $(grep -c '^ok - ' "$tmp/check.out")))
+e2e_done
