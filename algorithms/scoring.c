@@ -28,8 +28,17 @@ static int ring_rank_cmp(const void *pa, const void *pb)
     const ring *a = pa, *b = pb;
     if (a->severity != b->severity)
         return a->severity < b->severity ? -1 : 1;
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
+    /* Scores as shown (three decimals), then corroboration (the mean own-flag
+     * score of the ring's accounts), then the internal link weight: scores
+     * saturate near 1 for strong rings, and a ring whose accounts carry
+     * stronger flags of their own comes first. */
+    double sa = round(a->score * 1000.0), sb = round(b->score * 1000.0);
+    if (sa != sb)
+        return sa > sb ? -1 : 1;
+    if (a->prevalence != b->prevalence)
+        return a->prevalence > b->prevalence ? -1 : 1;
+    if (a->internal_weight != b->internal_weight)
+        return a->internal_weight > b->internal_weight ? -1 : 1;
     size_t na = a->nmembers + a->nshills, nb = b->nmembers + b->nshills;
     if (na != nb)
         return na > nb ? -1 : 1;

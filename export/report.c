@@ -5,10 +5,10 @@
  */
 #include "export/report.h"
 
-#include "export/explain.h"
 #include "export/text.h"
 #include "base/ts.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +32,7 @@ static const char style[] =
     "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}\n"
     "th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}\n"
     "th{background:#f3f3f3}td.n{text-align:right}td{overflow-wrap:anywhere}\n"
+    "td.id,td.date{white-space:nowrap;overflow-wrap:normal}\n"
     "code,.mono{font-family:ui-monospace,monospace;font-size:.9em}\n"
     ".note{color:#555;font-style:italic}.legend span{display:inline-block;margin-right:1.2em}\n"
     ".sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}\n"
@@ -411,7 +412,107 @@ int report_write_ring(FILE *f, const report_ring *rr)
     return rc;
 }
 
-int report_write_index(FILE *f, const rs_graph *g, const findings *r)
+/* One line for the index: what binds the ring and its three most common red
+ * flags, e.g. "shares 1 device, 2 payout accounts, 16 IPs; GEO_HOP 9/11,
+ * SHARED_IP 11/11, REMOTE_ACCESS 11/11". */
+static void in_short(rs_buf *b, const ring *rg)
+{
+    size_t nt[3] = {0, 0, 0};
+    for (size_t k = 0; k < rg->nres; k++)
+        nt[rg->res[k].type == NODE_IP ? 0 : rg->res[k].type == NODE_DEVICE ? 1 : 2]++;
+    static const char *const one[3] = {"IP", "device", "payout account"};
+    static const char *const many[3] = {"IPs", "devices", "payout accounts"};
+    const char *sep = "shares ";
+    for (int t = 2; t >= 0; t--) /* the binding kinds first */
+        if (nt[t]) {
+            buf_printf(b, "%s%zu %s", sep, nt[t], nt[t] == 1 ? one[t] : many[t]);
+            sep = ", ";
+        }
+    if (sep[0] == 's')
+        buf_puts(b, "shares nothing");
+    size_t total = rg->nmembers + rg->nshills;
+    int shown[3] = {-1, -1, -1};
+    for (int n = 0; n < 3; n++) {
+        uint32_t best = 0;
+        for (int f = 0; f < FLAG_COUNT; f++) {
+            if (f == shown[0] || f == shown[1] || f == FLAG_RING_MEMBER)
+                continue;
+            if (rg->flag_counts[f] > best) {
+                best = rg->flag_counts[f];
+                shown[n] = f;
+            }
+        }
+        if (shown[n] < 0)
+            break;
+        buf_printf(b, "%s%s %u/%zu", n ? ", " : "; ", flags_name((flag_code)shown[n]),
+                   rg->flag_counts[shown[n]], total);
+    }
+}
+
+/* The span of the data: the first and last observation on any edge. */
+static void data_span(const rs_graph *g, int64_t *first, int64_t *last)
+{
+    *first = INT64_MAX;
+    *last = INT64_MIN;
+    for (size_t i = 0; i < g->nedges; i++) {
+        *first = g->edges[i].first < *first ? g->edges[i].first : *first;
+        *last = g->edges[i].last > *last ? g->edges[i].last : *last;
+    }
+}
+
+static void run_summary(rs_buf *b, const rs_graph *g, const findings *r, const report_run *run)
+{
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    int64_t first, last;
+    data_span(g, &first, &last);
+    buf_puts(b, "<h2>Run</h2>\n<table>\n");
+    if (first != INT64_MAX)
+        buf_printf(b, "<tr><th>data from</th><td class=\"date\">%.10s to %.10s</td></tr>\n",
+                   ts_format(first, t1), ts_format(last, t2));
+    for (size_t i = 0; run && i < run->ninputs; i++) {
+        buf_puts(b, "<tr><th>input</th><td><code>");
+        esc(b, run->inputs[i]);
+        buf_printf(b, "</code>: %" PRIu64 " rows", run->rows[i]);
+        if (run->bad && run->bad[i])
+            buf_printf(b, ", %" PRIu64 " skipped as bad", run->bad[i]);
+        buf_puts(b, "</td></tr>\n");
+    }
+    if (run && run->ips)
+        buf_printf(b,
+                   "<tr><th>IP addresses</th><td>%" PRIu64 ": %.1f %% with a country, %.1f %% "
+                   "with an ASN</td></tr>\n",
+                   run->ips, 100.0 * (double)run->ips_country / (double)run->ips,
+                   100.0 * (double)run->ips_asn / (double)run->ips);
+    for (size_t i = 0; run && i < run->nskipped; i++) {
+        buf_puts(b, "<tr><th>skipped</th><td>");
+        esc(b, run->skipped[i]);
+        buf_puts(b, "</td></tr>\n");
+    }
+    size_t by[3][3] = {{0}};
+    for (size_t i = 0; i < r->nrings; i++)
+        by[r->rings[i].kind][r->rings[i].severity]++;
+    buf_printf(b, "<tr><th>rings</th><td>%zu", r->nrings);
+    static const ring_kind kinds[] = {RING_KIND_PROXY, RING_KIND_RATING, RING_KIND_SHARED_CONTROL};
+    const char *sep = ": ";
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = by[kinds[k]][0] + by[kinds[k]][1] + by[kinds[k]][2];
+        if (!n)
+            continue;
+        buf_printf(b, "%s%zu %s (", sep, n, findings_kind_name(kinds[k]));
+        const char *s2 = "";
+        for (int v = 0; v < 3; v++)
+            if (by[kinds[k]][v]) {
+                buf_printf(b, "%s%zu %s", s2, by[kinds[k]][v],
+                           findings_severity_name((ring_severity)v));
+                s2 = ", ";
+            }
+        buf_putc(b, ')');
+        sep = "; ";
+    }
+    buf_puts(b, "</td></tr>\n</table>\n");
+}
+
+int report_write_index(FILE *f, const rs_graph *g, const findings *r, const report_run *run)
 {
     rs_buf b = {0};
     char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
@@ -419,27 +520,32 @@ int report_write_index(FILE *f, const rs_graph *g, const findings *r)
     buf_puts(&b, "<title>ringscan - rings</title>\n");
     buf_puts(&b, style);
     buf_printf(&b, "<h1>Rings found: %zu</h1>\n", r->nrings);
+    run_summary(&b, g, r, run);
+    buf_puts(&b, "<h2>Rings</h2>\n");
     if (!r->nrings) {
         buf_puts(&b, "<p>No ring reached the reporting threshold.</p>\n");
     } else {
+        buf_puts(&b, "<p>Ranked by severity, then score, then corroboration (the mean strength of "
+                     "the accounts' own red flags), which separates rings whose scores round "
+                     "alike. The case page gives the full explanation.</p>\n");
         buf_puts(&b, "<table>\n<tr><th>rank</th><th>ring</th><th>kind</th><th>severity</th>"
-                     "<th>score</th><th>members</th><th>shill clients</th><th>first seen</th>"
-                     "<th>last seen</th><th>explanation</th></tr>\n");
+                     "<th>score</th><th>corroboration</th><th>accounts</th><th>first seen</th>"
+                     "<th>last seen</th><th>in short</th></tr>\n");
         for (size_t i = 0; i < r->nrings; i++) {
             const ring *rg = &r->rings[i];
-            char *ex = explain_ring(g, r, i);
             buf_printf(&b,
-                       "<tr><td class=\"n\">%zu</td><td><a href=\"evidence/%s/data/report.html\">"
-                       "%s</a></td><td>%s</td><td>%s</td><td class=\"n\">%.3f</td>"
-                       "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td>%.10s</td>"
-                       "<td>%.10s</td><td>",
+                       "<tr><td class=\"n\">%zu</td><td class=\"id\"><a "
+                       "href=\"evidence/%s/data/report.html\">%s</a></td><td class=\"id\">%s</td>"
+                       "<td>%s</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td>"
+                       "<td class=\"n\">%zu</td><td class=\"date\">%.10s</td>"
+                       "<td class=\"date\">%.10s</td><td>",
                        i + 1, rg->id, rg->id, findings_kind_name(rg->kind),
-                       findings_severity_name(rg->severity), rg->score, rg->nmembers, rg->nshills,
+                       findings_severity_name(rg->severity), rg->score, rg->prevalence,
+                       rg->nmembers + rg->nshills,
                        rg->first_seen != INT64_MAX ? ts_format(rg->first_seen, t1) : "",
                        rg->first_seen != INT64_MAX ? ts_format(rg->last_seen, t2) : "");
-            esc(&b, ex);
+            in_short(&b, rg);
             buf_puts(&b, "</td></tr>\n");
-            free(ex);
         }
         buf_puts(&b, "</table>\n<p>Each ring's folder under <code>evidence/</code> is a BagIt "
                      "bag: check it with <code>sha256sum -c manifest-sha256.txt</code>.</p>\n");

@@ -35,8 +35,21 @@ typedef struct {
 /* Writes one ring's page. Returns 0, or -1 on a write error. */
 int report_write_ring(FILE *f, const report_ring *rr);
 
-/* Writes the index of all rings, ranked, linking to
- * evidence/<id>/data/report.html. Returns 0, or -1 on a write error. */
-int report_write_index(FILE *f, const rs_graph *g, const findings *r);
+/* What the index's run summary shows (all borrowed; any may be empty). */
+typedef struct {
+    const char *const *inputs; /* input file names */
+    const uint64_t *rows;      /* rows loaded from each */
+    const uint64_t *bad;       /* rows skipped as bad in each */
+    size_t ninputs;
+    uint64_t ips, ips_country, ips_asn; /* distinct IPs, with a country, with an ASN */
+    const char *const *skipped;         /* analyses skipped for want of data */
+    size_t nskipped;
+} report_run;
+
+/* Writes the index: a run summary (inputs, rows, the span of the data, IP
+ * coverage, skipped analyses, rings by kind and severity), then the rings
+ * ranked, one line each, linking to evidence/<id>/data/report.html. run may be
+ * NULL. Returns 0, or -1 on a write error. */
+int report_write_index(FILE *f, const rs_graph *g, const findings *r, const report_run *run);
 
 #endif

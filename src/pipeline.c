@@ -355,7 +355,20 @@ static int write_rings_cb(FILE *f, const void *ctx)
 static int write_index_cb(FILE *f, const void *ctx)
 {
     const run_state *s = ctx;
-    return report_write_index(f, s->g, &s->fnd);
+    const char *names[TABLE_COUNT], *skipped[8];
+    uint64_t rows[TABLE_COUNT], bad[TABLE_COUNT];
+    report_run run = {names, rows, bad, 0, s->gs.ips, s->gs.country, s->gs.asn, skipped, 0};
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const load_file *lf = &s->set.files[t];
+        if (!lf->present)
+            continue;
+        names[run.ninputs] = lf->name;
+        rows[run.ninputs] = lf->st.rows_ok;
+        bad[run.ninputs++] = lf->st.rows_bad;
+    }
+    for (size_t i = 0; i < json_array_size(s->skipped) && run.nskipped < 8; i++)
+        skipped[run.nskipped++] = json_string_value(json_array_get(s->skipped, i));
+    return report_write_index(f, s->g, &s->fnd, &run);
 }
 
 /* graph.graphml: rings and their one-hop neighbourhood, or everything. */

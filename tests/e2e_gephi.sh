@@ -4,7 +4,9 @@
 # default import merges parallel edges and loses a kind), no bid edges in the
 # default suspicious part (at most 10 % required) while --graph-bids keeps them,
 # ring colours distinct per ring and never a node-type colour, and the same for
-# every bag's subgraph.graphml.
+# every bag's subgraph.graphml. The index: a run summary that agrees with
+# run.json, rings in rings.json's order on one line each, and an order that
+# separates rings whose scores print alike.
 set -u
 
 . tests/lib.sh
@@ -58,4 +60,33 @@ EOF
 grep -v '^ok - evidence/' "$tmp/check.out" || true
 fails=$((fails + $(grep -c '^not ok' "$tmp/check.out")))
 npass=$((npass + $(grep -c '^ok - ' "$tmp/check.out")))
+"$PY" - "$tmp/out/current" >"$tmp/index.out" 2>&1 <<'EOF'
+import html, json, os, re, sys
+out = sys.argv[1]
+def res(good, what):
+    print(("ok - " if good else "not ok - ") + what)
+h = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+run = json.load(open(os.path.join(out, "run.json"), encoding="utf-8"))
+rings = json.load(open(os.path.join(out, "rings.json"), encoding="utf-8"))["rings"]
+summary = h[h.index("<h2>Run</h2>"):h.index("<h2>Rings</h2>")]
+for i in run["inputs"]:
+    res("<code>%s</code>: %d rows" % (html.escape(i["file"]), i["rows_loaded"]) in summary,
+        "run summary: %s with %d rows" % (i["file"], i["rows_loaded"]))
+kinds = {}
+for r in rings:
+    kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+res(all("%d %s" % (n, k) in summary for k, n in kinds.items()), "run summary counts rings by kind %r" % kinds)
+rows = re.findall(r'<tr><td class="n">(\d+)</td><td class="id"><a href="evidence/([^/]+)/data/report.html">'
+                  r'.*?<td class="n">([0-9.]+)</td><td class="n">([0-9.]+)</td>', h)
+res([r[1] for r in rows] == [r["id"] for r in rings], "index lists the rings in rings.json's order (%d rows)" % len(rows))
+ordered = all(not (rows[k][2] == rows[k + 1][2] and float(rows[k][3]) < float(rows[k + 1][3]))
+              for k in range(len(rows) - 1))
+res(ordered, "rings whose scores print alike are ordered by corroboration")
+res(len({(r[2], r[3]) for r in rows}) > 1, "the printed score and corroboration separate rings")
+res("td.id,td.date{white-space:nowrap" in h, "ids and dates do not wrap")
+EOF
+[ $? -eq 0 ] || nok "index check failed: $(tail -c 300 "$tmp/index.out" | tr '\n' '|')"
+cat "$tmp/index.out"
+fails=$((fails + $(grep -c '^not ok' "$tmp/index.out")))
+npass=$((npass + $(grep -c '^ok - ' "$tmp/index.out")))
 e2e_done

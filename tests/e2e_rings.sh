@@ -117,7 +117,7 @@ check(summ["kind"] == "shared_control" and summ["severity"] == "low", "the R0002
 page = open(out + "/evidence/R0001/data/report.html").read()
 check("<strong>proxy_ring</strong>, severity <strong>high</strong>" in page, "report.html shows kind and severity")
 index = open(out + "/index.html").read()
-check("<td>proxy_ring</td><td>high</td>" in index and "<td>shared_control</td><td>low</td>" in index,
+check('<td class="id">proxy_ring</td><td>high</td>' in index and '<td class="id">shared_control</td><td>low</td>' in index,
       "index.html lists every ring's kind and severity")
 PYEOF
 cat "$tmp/py1"
