@@ -39,7 +39,7 @@ E2E      := $(sort $(wildcard tests/e2e_*.sh))
 
 DEMO_OUT ?= out/demo
 
-.PHONY: all deps check-deps test unit e2e demo bench eval-worlds asan valgrind format lint layers \
+.PHONY: all deps check-deps test unit e2e demo bench eval-worlds asan valgrind format lint layers screenshots \
         clean geoip ci-chroot build-all
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -141,6 +141,11 @@ GEOIP_DIR ?= $(if $(XDG_DATA_HOME),$(XDG_DATA_HOME),$(HOME)/.local/share)/ringsc
 
 geoip:
 	@sh datasets/geoip.sh "$(GEOIP_DIR)"
+
+# PNGs of the demo's index and first case page at 1400 px (headless Chromium).
+screenshots: check-deps
+	@$(MAKE) --no-print-directory all
+	@sh datasets/screenshots.sh $(BUILD) $(DEMO_OUT)
 
 ci-chroot:
 	@sh .ci/chroot.sh

@@ -33,6 +33,7 @@ static const char style[] =
     "th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}\n"
     "th{background:#f3f3f3}td.n{text-align:right}td{overflow-wrap:anywhere}\n"
     "td.id,td.date{white-space:nowrap;overflow-wrap:normal}\n"
+    "table.card th{width:12em}table.card ol{margin:0;padding-left:1.2em}\n"
     "code,.mono{font-family:ui-monospace,monospace;font-size:.9em}\n"
     ".note{color:#555;font-style:italic}.legend span{display:inline-block;margin-right:1.2em}\n"
     ".sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}\n"
@@ -131,9 +132,9 @@ static void members_table(rs_buf *b, const report_ring *rr)
         uint32_t a = member ? rg->members[k] : rg->shills[k - rg->nmembers];
         char fl[FLAGS_TEXT_MAX];
         flags_text(&r->flags[a], fl, sizeof fl);
-        buf_puts(b, "<tr><td>");
+        buf_puts(b, "<tr><td class=\"id\">");
         put_acct(b, g, a);
-        buf_printf(b, "</td><td>%s</td><td class=\"n\">%.3f</td><td>",
+        buf_printf(b, "</td><td class=\"id\">%s</td><td class=\"n\">%.3f</td><td>",
                    member ? "member" : "shill client", r->risk[a]);
         esc(b, g->acct[a].country);
         buf_puts(b, "</td><td>");
@@ -151,6 +152,19 @@ static void members_table(rs_buf *b, const report_ring *rr)
                    "<p class=\"note\">Showing %zu of %zu accounts; summary.json lists all.</p>\n",
                    shown, total);
     associates_table(b, rr);
+}
+
+/* Ring accounts using resource (t, id) when it binds the ring (two or more of
+ * them use it), else 0; *rank is its place among the ring's shared resources
+ * (strongest first). O(resources of the ring). */
+static uint32_t binding_users(const ring *rg, node_type t, uint32_t id, size_t *rank)
+{
+    for (size_t k = 0; k < rg->nres; k++)
+        if (rg->res[k].type == (uint32_t)t && rg->res[k].id == id) {
+            *rank = k;
+            return rg->res[k].members;
+        }
+    return 0;
 }
 
 static void drawing(rs_buf *b, const report_ring *rr)
@@ -179,29 +193,50 @@ static void drawing(rs_buf *b, const report_ring *rr)
                    M + d->y[c] * (H - 2 * M));
     }
     buf_puts(b, "</g>\n<g>\n");
+    const ring *rg = &rr->r->rings[rr->ring];
+    size_t nlabels = 0;
     for (size_t i = 0; i < d->nshown; i++) {
         uint32_t id;
         node_type t = graph_node_decode(rr->g, d->gid[i], &id);
         node_type nt = t == NODE_ACCOUNT ? graph_account_type(rr->g, id) : t;
         int flagged = t == NODE_ACCOUNT && rr->r->flagged[id];
-        double rad = d->role[i] ? 9 : 6;
-        buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.0f\" fill=\"%s\"",
-                   M + d->x[i] * (W - 2 * M), M + d->y[i] * (H - 2 * M), rad, type_color[nt]);
+        size_t rank = SIZE_MAX;
+        uint32_t users = t == NODE_ACCOUNT ? 0 : binding_users(rg, t, id, &rank);
+        /* Ring accounts 9; devices and payout accounts they share grow with the
+         * ring accounts on them, shared IPs less; everything else small, faded. */
+        double grow = users < 8 ? users : 8;
+        double rad = d->role[i] ? 9 : !users ? 4 : t == NODE_IP ? 5 + grow : 7 + 2 * grow;
+        double x = M + d->x[i] * (W - 2 * M), y = M + d->y[i] * (H - 2 * M);
+        buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.0f\" fill=\"%s\"%s", x, y, rad,
+                   type_color[nt], d->role[i] || users ? "" : " opacity=\"0.35\"");
         if (flagged)
             buf_puts(b, " stroke=\"#d00\" stroke-width=\"3\"");
         buf_printf(b, "><title>%s: ", graph_node_type_name(nt));
         put_node_label(b, rr->g, d->gid[i]);
         if (flagged)
             buf_printf(b, " (flagged, risk %.3f)", rr->r->risk[id]);
+        if (users)
+            buf_printf(b, " (used by %u ring accounts)", users);
         buf_puts(b, "</title></circle>\n");
+        /* Labels: the eight strongest shared resources, and the ring's accounts
+         * when they are few. */
+        if ((rank < 8 || (d->role[i] && rg->nmembers + rg->nshills <= 12)) && nlabels < 40) {
+            nlabels++;
+            buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#222\">",
+                       x + rad + 2, y + 4);
+            put_node_label(b, rr->g, d->gid[i]);
+            buf_puts(b, "</text>\n");
+        }
     }
     buf_puts(b, "</g>\n</svg>\n<p class=\"legend\">");
     for (int t = 0; t < NODE_TYPE_COUNT; t++)
         buf_printf(b, "<span><span class=\"sw\" style=\"background:%s\"></span>%s</span>",
                    type_color[t], graph_node_type_name((node_type)t));
     buf_puts(b, "<span><span class=\"sw\" style=\"border:3px solid #d00\"></span>flagged "
-                "account</span> Larger circles are ring members and shill clients; hover for "
-                "labels.</p>\n");
+                "account</span> Larger circles are ring members and shill clients; IPs, devices "
+                "and payout accounts grow with the ring accounts using them (the eight strongest "
+                "labelled); "
+                "faded ones are used by one ring account only. Hover for every label.</p>\n");
 }
 
 static void timeline(rs_buf *b, const report_ring *rr)
@@ -357,6 +392,272 @@ static void infra_section(rs_buf *b, const report_ring *rr)
                    rg->nres);
 }
 
+/* Accounts per country, most first: "US 5, DE 2". */
+typedef struct {
+    char cc[3];
+    uint32_t n;
+} cc_count;
+
+static int cc_pair_cmp(const void *pa, const void *pb)
+{
+    const uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static int cc_count_cmp(const void *pa, const void *pb)
+{
+    const cc_count *a = pa, *b = pb;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    return strcmp(a->cc, b->cc);
+}
+
+/* Tallies (country << 32 | account) pairs, each account once per country, and
+ * prints the countries, most accounts first (at most 6). */
+static void put_countries(rs_buf *b, uint64_t *pairs, size_t n)
+{
+    if (!n) {
+        buf_puts(b, "none known");
+        return;
+    }
+    qsort(pairs, n, sizeof *pairs, cc_pair_cmp);
+    cc_count c[64];
+    memset(c, 0, sizeof c);
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && pairs[i] == pairs[i - 1])
+            continue;
+        uint32_t code = (uint32_t)(pairs[i] >> 32);
+        char cc[3] = {(char)(code >> 8), (char)(code & 0xff), '\0'};
+        if (nc && !strcmp(c[nc - 1].cc, cc))
+            c[nc - 1].n++;
+        else if (nc < 64)
+            c[nc++] = (cc_count){{cc[0], cc[1], '\0'}, 1};
+    }
+    qsort(c, nc, sizeof *c, cc_count_cmp);
+    for (size_t i = 0; i < nc && i < 6; i++) {
+        buf_printf(b, "%s", i ? ", " : "");
+        esc(b, c[i].cc);
+        buf_printf(b, " %u", c[i].n);
+    }
+    if (nc > 6)
+        buf_printf(b, " and %zu more", nc - 6);
+}
+
+static uint64_t cc_key(const char *cc, uint32_t acct)
+{
+    return (uint64_t)((uint32_t)(unsigned char)cc[0] << 8 | (unsigned char)cc[1]) << 32 | acct;
+}
+
+/* Claimed countries of the ring's accounts, the countries they log in from and
+ * the countries they are paid into (accounts per country). */
+static void card_countries(rs_buf *b, const report_ring *rr)
+{
+    const rs_graph *g = rr->g;
+    const findings *r = rr->r;
+    const ring *rg = &r->rings[rr->ring];
+    size_t total = rg->nmembers + rg->nshills, cap = total + rr->cf->sub.nedges + 1, n = 0;
+    uint64_t *v = xreallocarray(NULL, cap, sizeof *v);
+    for (size_t k = 0; k < total; k++) {
+        uint32_t a = k < rg->nmembers ? rg->members[k] : rg->shills[k - rg->nmembers];
+        if (g->acct[a].country[0])
+            v[n++] = cc_key(g->acct[a].country, a);
+    }
+    buf_puts(b, "<tr><th>claimed countries</th><td>");
+    put_countries(b, v, n);
+    for (int pass = 0; pass < 2; pass++) {
+        n = 0;
+        for (size_t k = 0; k < rr->cf->sub.nedges; k++) {
+            const rs_edge *e = &g->edges[rr->cf->sub.edges[k]];
+            if (e->kind != (pass ? EDGE_PAYOUT : EDGE_LOGIN) ||
+                r->ring_of[e->a] != (int32_t)rr->ring)
+                continue;
+            const char *cc = pass ? g->dest[e->b].country : g->ip[e->b].country;
+            if (cc[0])
+                v[n++] = cc_key(cc, e->a);
+        }
+        buf_puts(b, pass ? "</td></tr>\n<tr><th>paid into</th><td>"
+                         : "</td></tr>\n<tr><th>logs in from</th><td>");
+        put_countries(b, v, n);
+    }
+    buf_puts(b, "</td></tr>\n");
+    free(v);
+}
+
+/* A shared resource in a few words: "device dev-A, 5 of 7 accounts",
+ * "IP 1.2.3.4 (CN, AS4134 Chinanet)", "payout account p-9 (HK)". */
+static void put_resource(rs_buf *b, const report_ring *rr, const ring_resource *x, size_t total)
+{
+    const rs_graph *g = rr->g;
+    static const char *const what[] = {"", "", "IP", "device", "payout account"};
+    buf_printf(b, "%s <code>", x->type < 5 ? what[x->type] : "");
+    put_node_label(b, g, graph_node_gid(g, (node_type)x->type, x->id));
+    buf_puts(b, "</code>");
+    if (x->type == NODE_IP) {
+        const ip_attr *ia = &g->ip[x->id];
+        if (ia->country[0] || ia->asn) {
+            buf_puts(b, " (");
+            esc(b, ia->country);
+            if (ia->asn)
+                buf_printf(b, "%sAS%u", ia->country[0] ? ", " : "", ia->asn);
+            if (ia->asn_org != GRAPH_NONE) {
+                size_t ol;
+                const char *org = intern_str(g->strings, ia->asn_org, &ol);
+                buf_putc(b, ' ');
+                text_html_escape(b, org, ol);
+            }
+            buf_putc(b, ')');
+        }
+    } else if (x->type == NODE_DEST && g->dest[x->id].country[0]) {
+        buf_puts(b, " (");
+        esc(b, g->dest[x->id].country);
+        buf_putc(b, ')');
+    }
+    buf_printf(b, ", used by %u of the %zu accounts", x->members, total);
+}
+
+/* 1 for flags that show deception or collusion of the account itself, 0 for
+ * sharing, long sessions and heavy bidding. */
+static int strong_flag(int f)
+{
+    switch (f) {
+    case FLAG_GEO_HOP:
+    case FLAG_COUNTRY_MISMATCH:
+    case FLAG_ANON_NETWORK:
+    case FLAG_REMOTE_ACCESS:
+    case FLAG_HIGH_RISK_PAYOUT:
+    case FLAG_SELF_DEALING:
+    case FLAG_RATING_BURST:
+    case FLAG_RATING_LOCKSTEP:
+    case FLAG_STRUCTURED_CHARGES:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The top of the case page: what an investigator needs in one minute. */
+static void summary_card(rs_buf *b, const report_ring *rr)
+{
+    const ring *rg = &rr->r->rings[rr->ring];
+    size_t total = rg->nmembers + rg->nshills;
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    buf_puts(b, "<h2>Summary</h2>\n<table class=\"card\">\n");
+    buf_printf(
+        b,
+        "<tr><th>kind</th><td><strong>%s</strong>, severity <strong>%s</strong></td></tr>\n"
+        "<tr><th>accounts</th><td>%zu member%s, %zu shill client%s, %zu associate%s</td></tr>\n",
+        findings_kind_name(rg->kind), findings_severity_name(rg->severity), rg->nmembers,
+        rg->nmembers == 1 ? "" : "s", rg->nshills, rg->nshills == 1 ? "" : "s",
+        rg->associates_total, rg->associates_total == 1 ? "" : "s");
+    if (rg->first_seen != INT64_MAX)
+        buf_printf(b, "<tr><th>active</th><td>%.10s to %.10s</td></tr>\n",
+                   ts_format(rg->first_seen, t1), ts_format(rg->last_seen, t2));
+    /* Binding infrastructure: devices and payout accounts before IPs, most used first. */
+    buf_puts(b, "<tr><th>binding infrastructure</th><td>");
+    size_t shown = 0;
+    for (int pass = 0; pass < 2 && shown < 4; pass++)
+        for (size_t k = 0; k < rg->nres && shown < 4; k++) {
+            const ring_resource *x = &rg->res[k];
+            if ((x->type == NODE_IP) != (pass == 1))
+                continue;
+            buf_puts(b, shown++ ? "<br>" : "");
+            put_resource(b, rr, x, total);
+        }
+    buf_puts(b, shown ? "</td></tr>\n" : "nothing shared</td></tr>\n");
+    card_countries(b, rr);
+    buf_puts(b, "<tr><th>strongest facts</th><td><ol>");
+    /* Deception and collusion first (they are what sharing alone does not
+     * explain), then the rest; more accounts first within each. */
+    int used[FLAG_COUNT] = {0};
+    for (int n = 0; n < 3; n++) {
+        int best = -1;
+        for (int f = 0; f < FLAG_COUNT; f++) {
+            if (used[f] || f == FLAG_RING_MEMBER || !rg->flag_counts[f])
+                continue;
+            if (best < 0 || strong_flag(f) > strong_flag(best) ||
+                (strong_flag(f) == strong_flag(best) && rg->flag_counts[f] > rg->flag_counts[best]))
+                best = f;
+        }
+        if (best < 0)
+            break;
+        used[best] = 1;
+        buf_printf(b, "<li>%u of %zu accounts %s (%s)</li>", rg->flag_counts[best], total,
+                   flags_meaning((flag_code)best), flags_name((flag_code)best));
+    }
+    buf_puts(b, "</ol></td></tr>\n</table>\n");
+}
+
+/* Which benign explanations the detector weighed, and what it found. */
+static void ruled_out(rs_buf *b, const report_ring *rr)
+{
+    const ring *rg = &rr->r->rings[rr->ring];
+    size_t nt[3] = {0, 0, 0};
+    for (size_t k = 0; k < rg->nres; k++)
+        nt[rg->res[k].type == NODE_IP ? 0 : rg->res[k].type == NODE_DEVICE ? 1 : 2]++;
+    buf_puts(b, "<h2>Benign explanations considered</h2>\n<ul>\n");
+    if (rg->kind == RING_KIND_SHARED_CONTROL)
+        buf_printf(b,
+                   "<li><strong>One person or agency running several accounts: not ruled "
+                   "out.</strong> %u accounts share a device and a payout account, but only %u "
+                   "of the %u bound accounts deceive on their own (a proxy ring needs two "
+                   "thirds); the accounts are not flagged for this ring.</li>\n",
+                   rg->controlled, rg->bound_deceptive, rg->bound);
+    else
+        buf_printf(b,
+                   "<li><strong>Shared office or household: ruled out.</strong> Colleagues and "
+                   "families share lines but do not hide where they are: %u of the %u accounts "
+                   "bound by shared control or deceptive infrastructure deceive on their own "
+                   "(%u with tied rating collusion).</li>\n",
+                   rg->bound_deceptive, rg->bound, rg->colluding);
+    if (nt[1] + nt[2])
+        buf_printf(b,
+                   "<li><strong>Unrelated users of one VPN or hosting network: ruled "
+                   "out.</strong> They would share exits only; these accounts share %zu "
+                   "device%s and %zu payout account%s.</li>\n",
+                   nt[1], nt[1] == 1 ? "" : "s", nt[2], nt[2] == 1 ? "" : "s");
+    else
+        buf_puts(b, "<li><strong>Unrelated users of one network: not ruled out by "
+                    "infrastructure.</strong> The accounts share no device or payout account; "
+                    "the case rests on shared lines and behaviour.</li>\n");
+    if (rg->flag_counts[FLAG_GEO_HOP] || rg->flag_counts[FLAG_COUNTRY_MISMATCH])
+        buf_printf(b,
+                   "<li><strong>Travellers and people who moved: weighed.</strong> A trip or a "
+                   "move explains one account abroad, not %u accounts of one group logging in "
+                   "from countries they do not claim while sharing infrastructure.</li>\n",
+                   rg->flag_counts[FLAG_COUNTRY_MISMATCH] > rg->flag_counts[FLAG_GEO_HOP]
+                       ? rg->flag_counts[FLAG_COUNTRY_MISMATCH]
+                       : rg->flag_counts[FLAG_GEO_HOP]);
+    buf_puts(b, "</ul>\n");
+}
+
+/* What to do next, from what the case holds. */
+static void next_steps(rs_buf *b, const report_ring *rr)
+{
+    const ring *rg = &rr->r->rings[rr->ring];
+    buf_puts(b, "<h2>Next steps</h2>\n<ol>\n");
+    buf_puts(b, "<li>Compare the identity documents, names and contact details behind the "
+                "accounts listed above; the same person behind several is the strongest "
+                "confirmation.</li>\n");
+    if (rg->flag_counts[FLAG_SHARED_PAYOUT] || rg->flag_counts[FLAG_HIGH_RISK_PAYOUT])
+        buf_puts(b, "<li>Ask the payment provider who holds the shared payout accounts and "
+                    "consider holding payouts to them, above all those in high-risk "
+                    "countries, pending review.</li>\n");
+    if (rg->flag_counts[FLAG_SHARED_DEVICE] || rg->flag_counts[FLAG_REMOTE_ACCESS])
+        buf_puts(b, "<li>Pull the full login history of the shared devices and the "
+                    "remote-desktop observations: a laptop farm shows as one device behind "
+                    "accounts that claim different countries.</li>\n");
+    if (rg->nshills || rg->flag_counts[FLAG_RATING_BURST] || rg->flag_counts[FLAG_RATING_LOCKSTEP])
+        buf_puts(b, "<li>Review the ratings listed under the rating flags: discount them and "
+                    "look at the clients who gave them.</li>\n");
+    if (rg->associates_total)
+        buf_puts(b, "<li>Look at the associates: accounts on the same infrastructure that did "
+                    "not reach the threshold.</li>\n");
+    buf_puts(b, "<li>Cite rows by file and line from <code>events.csv</code>; check the bag with "
+                "<code>sha256sum -c manifest-sha256.txt</code> before handing it on.</li>\n");
+    buf_puts(b, "</ol>\n");
+}
+
 /* The attribution the IP data's licences require, on every page that used it. */
 static void credits(rs_buf *b, const findings *r)
 {
@@ -387,12 +688,16 @@ int report_write_ring(FILE *f, const report_ring *rr)
     if (rg->first_seen != INT64_MAX)
         buf_printf(&b, "; first seen %s, last seen %s", ts_format(rg->first_seen, t1),
                    ts_format(rg->last_seen, t2));
-    buf_puts(&b, ".</p>\n<h2>Explanation</h2>\n<p>");
+    buf_puts(&b, ".</p>\n");
+    summary_card(&b, rr);
+    drawing(&b, rr);
+    timeline(&b, rr);
+    ruled_out(&b, rr);
+    next_steps(&b, rr);
+    buf_puts(&b, "<h2>Explanation</h2>\n<p>");
     esc(&b, rr->explanation);
     buf_puts(&b, "</p>\n");
     members_table(&b, rr);
-    drawing(&b, rr);
-    timeline(&b, rr);
     flags_section(&b, rr);
     infra_section(&b, rr);
     buf_puts(&b, "<h2>Files</h2>\n<p>SHA-256 of this bag's other payload files (the bag's "

@@ -58,6 +58,12 @@ distinct = len(set(raw[::97]))
 check(distinct > 20, "screenshot is not blank (%d distinct sampled byte values)" % distinct)
 dom = open(sys.argv[2], encoding="utf-8", errors="replace").read()
 check("<svg" in dom and "Red flags" in dom, "the page rendered its drawing and flag tables")
+# The case reads from the top: summary card, then the drawing, then the rest.
+order = [dom.find(x) for x in ("<h2>Summary</h2>", "binding infrastructure", "strongest facts", "<svg",
+                               "Benign explanations considered", "Next steps", "<h2>Explanation</h2>")]
+check(all(o >= 0 for o in order) and order == sorted(order),
+      "summary card, drawing, benign explanations, next steps, then the explanation (%r)" % order)
+check("<text " in dom, "the drawing labels the binding infrastructure")
 check(" src=" not in dom and "<link" not in dom and "<script" not in dom, "the DOM loads no resource")
 PYEOF
 cat "$tmp/py"
