@@ -27,13 +27,15 @@ static const char csp_head[] =
 static const char style[] =
     "<style>\n"
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;"
-    "max-width:72em;padding:0 1em;color:#222;background:#fff}\n"
+    "max-width:84em;padding:0 1em;color:#222;background:#fff}\n"
     "h1{margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}\n"
     "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}\n"
     "th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}\n"
     "th{background:#f3f3f3}td.n{text-align:right}td{overflow-wrap:anywhere}\n"
     "td.id,td.date{white-space:nowrap;overflow-wrap:normal}\n"
-    "table.card th{width:12em}table.card ol{margin:0;padding-left:1.2em}\n"
+    "table.card th{width:9em}table.card ol{margin:0;padding-left:1.2em}\n"
+    ".top{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.15fr);gap:1.2em}\n"
+    ".top h2{margin-top:.6em}\n"
     "code,.mono{font-family:ui-monospace,monospace;font-size:.9em}\n"
     ".note{color:#555;font-style:italic}.legend span{display:inline-block;margin-right:1.2em}\n"
     ".sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}\n"
@@ -239,67 +241,67 @@ static void drawing(rs_buf *b, const report_ring *rr)
                 "faded ones are used by one ring account only. Hover for every label.</p>\n");
 }
 
+/* One lane per kind of event, each scaled to its own busiest bin, so ratings
+ * and payouts stay readable next to thousands of bids and logins. */
 static void timeline(rs_buf *b, const report_ring *rr)
 {
-    const double W = 1000, H = 220, M = 30;
+    const double W = 640, LANE = 26, L = 150, M = 8;
     const case_evidence *ev = &rr->cf->ev;
-    buf_puts(b, "<h2>Timeline of events by kind</h2>\n");
-    uint64_t total = 0;
+    buf_puts(b, "<h2>Timeline</h2>\n");
+    int lanes[TABLE_COUNT], nl = 0;
     for (int t = TABLE_ACCOUNTS + 1; t < TABLE_COUNT; t++)
-        total += ev->rows[t];
-    if (!ev->ndays || !total) {
+        if (ev->rows[t])
+            lanes[nl++] = t;
+    if (!ev->ndays || !nl) {
         buf_puts(b, "<p class=\"note\">No dated events.</p>\n");
         return;
     }
     size_t bin = (ev->ndays + 119) / 120, nb = (ev->ndays + bin - 1) / bin;
     uint64_t(*sum)[TABLE_COUNT] = xcalloc(nb, sizeof *sum);
-    uint64_t peak = 1;
+    uint64_t peak[TABLE_COUNT] = {0};
     for (size_t d = 0; d < ev->ndays; d++)
         for (int t = 0; t < TABLE_COUNT; t++)
             sum[d / bin][t] += ev->per_day[d][t];
-    for (size_t i = 0; i < nb; i++) {
-        uint64_t s = 0;
+    for (size_t i = 0; i < nb; i++)
         for (int t = 0; t < TABLE_COUNT; t++)
-            s += sum[i][t];
-        if (s > peak)
-            peak = s;
-    }
+            peak[t] = sum[i][t] > peak[t] ? sum[i][t] : peak[t];
     char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
     buf_printf(b,
-               "<p>Events of the ring's accounts per %zu day%s, %.10s to %.10s (UTC); tallest bar "
-               "%llu events. Account creation dates are in events.csv, not drawn.</p>\n",
+               "<p class=\"note\">The ring's events per %zu day%s, %.10s to %.10s (UTC), one "
+               "lane per kind, each scaled to its own busiest %s.</p>\n",
                bin, bin == 1 ? "" : "s", ts_format(ev->day0 * 86400000, t1),
                ts_format((ev->day0 + (int64_t)ev->ndays - 1) * 86400000, t2),
-               (unsigned long long)peak);
+               bin == 1 ? "day" : "bar");
+    double H = 2 * M + LANE * nl;
     buf_printf(b,
                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
                "height=\"%.0f\" role=\"img\" aria-label=\"timeline\">\n",
                W, H, W, H);
-    double bw = (W - 2 * M) / (double)nb;
-    for (size_t i = 0; i < nb; i++) {
-        double y = H - M;
-        for (int t = 0; t < TABLE_COUNT; t++) {
+    double bw = (W - L - M) / (double)nb;
+    for (int k = 0; k < nl; k++) {
+        int t = lanes[k];
+        double base = M + LANE * (k + 1) - 4;
+        buf_printf(b,
+                   "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" fill=\"#222\">%s %llu "
+                   "(max %llu)</text>\n",
+                   M / 2, base - 6, records_table_name((table_id)t),
+                   (unsigned long long)ev->rows[t], (unsigned long long)peak[t]);
+        for (size_t i = 0; i < nb; i++) {
             if (!sum[i][t])
                 continue;
-            double h = (H - 2 * M) * (double)sum[i][t] / (double)peak;
-            y -= h;
+            double h = (LANE - 6) * (double)sum[i][t] / (double)peak[t];
             buf_printf(b,
                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                        "<title>%s: %llu from %.10s</title></rect>\n",
-                       M + bw * (double)i, y, bw > 1.5 ? bw - 0.5 : bw, h, table_color[t],
-                       records_table_name((table_id)t), (unsigned long long)sum[i][t],
+                       L + bw * (double)i, base - h, bw > 1.5 ? bw - 0.5 : bw, h < 1 ? 1 : h,
+                       table_color[t], records_table_name((table_id)t),
+                       (unsigned long long)sum[i][t],
                        ts_format((ev->day0 + (int64_t)(i * bin)) * 86400000, t1));
         }
+        buf_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#ccc\"/>\n",
+                   L, base, W - M, base);
     }
-    buf_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>\n", M,
-               H - M, W - M, H - M);
-    buf_puts(b, "</svg>\n<p class=\"legend\">");
-    for (int t = TABLE_ACCOUNTS + 1; t < TABLE_COUNT; t++)
-        if (ev->rows[t])
-            buf_printf(b, "<span><span class=\"sw\" style=\"background:%s\"></span>%s: %llu</span>",
-                       table_color[t], records_table_name((table_id)t),
-                       (unsigned long long)ev->rows[t]);
-    buf_puts(b, "</p>\n");
+    buf_puts(b, "</svg>\n");
     free(sum);
 }
 
@@ -689,9 +691,12 @@ int report_write_ring(FILE *f, const report_ring *rr)
         buf_printf(&b, "; first seen %s, last seen %s", ts_format(rg->first_seen, t1),
                    ts_format(rg->last_seen, t2));
     buf_puts(&b, ".</p>\n");
+    buf_puts(&b, "<div class=\"top\"><div>\n");
     summary_card(&b, rr);
-    drawing(&b, rr);
     timeline(&b, rr);
+    buf_puts(&b, "</div><div>\n");
+    drawing(&b, rr);
+    buf_puts(&b, "</div></div>\n");
     ruled_out(&b, rr);
     next_steps(&b, rr);
     buf_puts(&b, "<h2>Explanation</h2>\n<p>");

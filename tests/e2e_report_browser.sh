@@ -38,7 +38,7 @@ else
     ok "no console errors or blocked loads"
 fi
 "$PY" - "$tmp/shot.png" "$tmp/dom.html" >"$tmp/py" 2>&1 <<'PYEOF'
-import struct, sys, zlib
+import re, struct, sys, zlib
 def check(cond, what):
     print(("ok - " if cond else "not ok - ") + what)
 data = open(sys.argv[1], "rb").read()
@@ -64,6 +64,11 @@ order = [dom.find(x) for x in ("<h2>Summary</h2>", "binding infrastructure", "st
 check(all(o >= 0 for o in order) and order == sorted(order),
       "summary card, drawing, benign explanations, next steps, then the explanation (%r)" % order)
 check("<text " in dom, "the drawing labels the binding infrastructure")
+top = dom[dom.find('<div class="top">'):dom.find("Benign explanations considered")]
+check("<h2>Summary</h2>" in top and "<h2>Timeline</h2>" in top and "<h2>Subgraph</h2>" in top,
+      "summary card, timeline and drawing share the top of the page")
+lanes = re.findall(r'<text [^>]*>(logins|bids|ratings|payouts|charges|ports) \d+', top)
+check(len(lanes) >= 2, "the timeline has one lane per kind of event (%r)" % lanes)
 check(" src=" not in dom and "<link" not in dom and "<script" not in dom, "the DOM loads no resource")
 PYEOF
 cat "$tmp/py"
