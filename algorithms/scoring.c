@@ -362,6 +362,7 @@ static void score_communities(const detect_params *p, comm_totals *t, findings *
         rg->strength = strength;
         rg->prevalence = prev;
         rg->internal_weight = t->cw[c];
+        rg->community_size = n;
         rg->density = t->cw[c] / (0.5 * n * (n - 1.0));
         rg->first_seen = INT64_MAX;
         rg->last_seen = INT64_MIN;

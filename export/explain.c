@@ -134,10 +134,20 @@ char *explain_ring(const rs_graph *g, const findings *r, size_t i)
         append_list(&b, fparts, nf);
         buf_puts(&b, ". ");
     }
-    buf_printf(&b,
-               "Score %.2f = link strength %.2f (internal link weight %.1f over %zu accounts) "
-               "x corroboration credit from a mean own-flag score of %.2f. ",
-               rg->score, rg->strength, rg->internal_weight, total, rg->prevalence);
+    /* The score was computed over the community Leiden found, which may hold
+     * accounts the ring does not list: say over how many. */
+    if (rg->community_size && rg->community_size != total)
+        buf_printf(&b,
+                   "Score %.2f = link strength %.2f (internal link weight %.1f over the %u "
+                   "accounts of its community, %zu of them listed here) x corroboration credit "
+                   "from a mean own-flag score of %.2f over those %u. ",
+                   rg->score, rg->strength, rg->internal_weight, rg->community_size, total,
+                   rg->prevalence, rg->community_size);
+    else
+        buf_printf(&b,
+                   "Score %.2f = link strength %.2f (internal link weight %.1f over %zu "
+                   "accounts) x corroboration credit from a mean own-flag score of %.2f. ",
+                   rg->score, rg->strength, rg->internal_weight, total, rg->prevalence);
     explain_kind(&b, rg);
     char *out = xstrdup(b.data ? b.data : "");
     buf_free(&b);

@@ -136,6 +136,7 @@ json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
     json_t *bd = json_object();
     json_object_set_new(bd, "link_strength", jout_real(rg->strength));
     json_object_set_new(bd, "corroboration_mean", jout_real(rg->prevalence));
+    json_object_set_new(bd, "community_size", json_integer(rg->community_size));
     json_object_set_new(bd, "internal_weight", jout_real(rg->internal_weight));
     json_object_set_new(bd, "density", jout_real(rg->density));
     json_object_set_new(o, "score_breakdown", bd);

@@ -67,8 +67,10 @@ typedef struct {
     uint32_t colluding;       /* accounts with firm rating-collusion flags */
     uint32_t controlled;      /* sharing both a device and a payment destination */
     double score;
-    double strength, prevalence, density, internal_weight;
-    uint32_t *members; /* freelancer account ids, sorted by label */
+    double strength, prevalence, density, internal_weight; /* over community_size accounts */
+    uint32_t community_size; /* accounts of the community the ring was scored on (some may
+                                not be listed: dropped, or in no role) */
+    uint32_t *members;       /* freelancer account ids, sorted by label */
     size_t nmembers;
     uint32_t *shills; /* client account ids, sorted by label */
     size_t nshills;

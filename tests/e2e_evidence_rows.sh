@@ -6,7 +6,8 @@
 # different ring accounts on one resource, IP pairs within the detector's
 # two-hour window; RATING_BURST and RATING_LOCKSTEP rows are high ratings.
 # Counterparties that are not the subject (the client of a bid, the paying
-# client of structured charges) may be anyone.
+# client of structured charges) may be anyone. Each ring's explanation gives
+# its link weight over the accounts it was computed on.
 set -u
 
 . tests/lib.sh
@@ -19,7 +20,7 @@ for seed in 1 2 3 4 5; do
     rs run "$d/in" -o "$d/out" --no-geoip --quiet 2>"$tmp/run.err" ||
         { nok "run world $seed: $(err "$tmp/run.err")"; continue; }
     "$PY" - "$d/out/current" "$seed" >"$tmp/check.out" 2>&1 <<'EOF'
-import csv, glob, json, os, sys
+import csv, glob, json, os, re, sys
 out, seed = sys.argv[1], sys.argv[2]
 flags_of = {}
 for r in csv.DictReader(open(os.path.join(out, "accounts.csv"), encoding="utf-8")):
@@ -61,6 +62,15 @@ for path in sorted(glob.glob(os.path.join(out, "evidence", "*", "data", "summary
                         or (flag == "SHARED_IP" and gap > 7200)):
                     bad.append("%s %s rows %d-%d are not two ring accounts on one %s%s (gap %r)"
                                % (s["id"], flag, i - 1, i, key, " within 2 h" if flag == "SHARED_IP" else "", gap))
+# The explanation's figures are computed over what it says they are.
+for r in json.load(open(os.path.join(out, "rings.json"), encoding="utf-8"))["rings"]:
+    n = r["score_breakdown"]["community_size"]
+    listed = len(r["members"]) + len(r["shill_clients"])
+    m = re.search(r"internal link weight ([0-9.]+) over (?:the )?(\d+) accounts", r["explanation"])
+    if not m or int(m.group(2)) != n or abs(float(m.group(1)) - r["score_breakdown"]["internal_weight"]) > 0.051:
+        bad.append("%s: explanation's link weight is not over its %d community accounts" % (r["id"], n))
+    if n != listed and "%d of them listed here" % listed not in r["explanation"]:
+        bad.append("%s: %d community accounts, %d listed, not said" % (r["id"], n, listed))
 ok = not bad and rings > 0 and rows > 0
 print(("ok - " if ok else "not ok - ") +
       "world %s: %d rings, %d evidence rows, %d shared-resource pairs, %d rows that do not prove their flag%s"
