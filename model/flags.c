@@ -26,7 +26,7 @@ const char *flags_meaning(flag_code f)
         "gave or received high ratings in a burst",
         "belong to a dense block of clients rating the same freelancers highly",
         "bid heavily with almost nothing accepted",
-        "were paid out frequently to high-risk countries",
+        "were paid out repeatedly to high-risk countries they do not claim",
         "were paid into a payout account shared with others",
         "rated or paid an account they share infrastructure with",
         "received many small charges from one client",
