@@ -26,6 +26,96 @@ static size_t find_node(const gexf_sub *s, uint32_t gid)
     return lo < s->nnodes && s->nodes[lo] == gid ? lo : SIZE_MAX;
 }
 
+/* An account-account edge (bid, rating, charge) by its pair. */
+typedef struct {
+    uint32_t lo, hi;
+    size_t idx;
+} gexf_pair;
+
+static int gexf_pair_cmp(const void *pa, const void *pb)
+{
+    const gexf_pair *a = pa, *b = pb;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    if (a->hi != b->hi)
+        return a->hi < b->hi ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static void put_edge(rs_buf *b, size_t id, uint32_t src, uint32_t dst, uint32_t count,
+                     int64_t first, int64_t last, const char *kind)
+{
+    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    buf_printf(b,
+               "      <edge id=\"e%zu\" source=\"n%u\" target=\"n%u\" weight=\"%u\" "
+               "start=\"%s\" end=\"%s\">\n        <attvalues>\n"
+               "          <attvalue for=\"kind\" value=\"%s\"/>\n"
+               "          <attvalue for=\"count\" value=\"%u\"/>\n"
+               "        </attvalues>\n      </edge>\n",
+               id, src, dst, count, ts_format(first, t1), ts_format(last, t2), kind, count);
+}
+
+/* The edges, one per node pair as in graph.graphml: relations between two
+ * accounts (bids, ratings, charges) merged into one edge living from the first
+ * to the last of them, kind "rating+charge+bid", directed client -> freelancer
+ * when there is a rating or charge. */
+static void write_edges(rs_buf *b, FILE *f, const rs_graph *g, const gexf_sub *s, int *rc)
+{
+    gexf_pair *pairs = NULL;
+    size_t np = 0, cap = 0, nother = 0, groups = 0;
+    for (size_t k = 0; k < s->nedges; k++) {
+        const rs_edge *e = &g->edges[s->edges[k]];
+        if (e->kind == EDGE_BID || e->kind == EDGE_RATING || e->kind == EDGE_CHARGE) {
+            UTIL_GROW(pairs, cap, np + 1);
+            pairs[np++] =
+                (gexf_pair){e->a < e->b ? e->a : e->b, e->a < e->b ? e->b : e->a, s->edges[k]};
+        } else {
+            nother++;
+        }
+    }
+    if (np)
+        qsort(pairs, np, sizeof *pairs, gexf_pair_cmp);
+    for (size_t i = 0; i < np; i++)
+        groups += i == 0 || pairs[i].lo != pairs[i - 1].lo || pairs[i].hi != pairs[i - 1].hi;
+    buf_printf(b, "    <edges count=\"%zu\">\n", nother + groups);
+    for (size_t k = 0; k < s->nedges; k++) {
+        const rs_edge *e = &g->edges[s->edges[k]];
+        if (e->kind == EDGE_BID || e->kind == EDGE_RATING || e->kind == EDGE_CHARGE)
+            continue;
+        put_edge(b, s->edges[k], graph_edge_src_gid(g, e), graph_edge_dst_gid(g, e), e->count,
+                 e->first, e->last, graph_edge_kind_name((edge_kind)e->kind));
+        buf_spill(b, f, rc);
+    }
+    for (size_t i = 0; i < np;) {
+        const rs_edge *lead = &g->edges[pairs[i].idx];
+        uint32_t count = 0, cnt[EDGE_KIND_COUNT] = {0};
+        int64_t first = INT64_MAX, last = INT64_MIN;
+        size_t j = i;
+        for (; j < np && pairs[j].lo == pairs[i].lo && pairs[j].hi == pairs[i].hi; j++) {
+            const rs_edge *e = &g->edges[pairs[j].idx];
+            cnt[e->kind] += e->count;
+            count += e->count;
+            first = e->first < first ? e->first : first;
+            last = e->last > last ? e->last : last;
+            if (lead->kind == EDGE_BID && e->kind != EDGE_BID)
+                lead = e;
+        }
+        char kinds[64] = "";
+        static const edge_kind order[] = {EDGE_RATING, EDGE_CHARGE, EDGE_BID};
+        for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+            if (cnt[order[k]]) {
+                size_t l = strlen(kinds);
+                snprintf(kinds + l, sizeof kinds - l, "%s%s", l ? "+" : "",
+                         graph_edge_kind_name(order[k]));
+            }
+        put_edge(b, pairs[i].idx, graph_edge_src_gid(g, lead), graph_edge_dst_gid(g, lead), count,
+                 first, last, kinds);
+        buf_spill(b, f, rc);
+        i = j;
+    }
+    free(pairs);
+}
+
 int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
 {
     rs_buf b = {0};
@@ -68,7 +158,7 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
                  "      <attribute id=\"count\" title=\"count\" type=\"integer\"/>\n"
                  "    </attributes>\n");
     buf_printf(&b, "    <nodes count=\"%zu\">\n", s->nnodes);
-    char lb[IPADDR_STRLEN], t1[TS_FMT_LEN], t2[TS_FMT_LEN];
+    char lb[IPADDR_STRLEN], t1[TS_FMT_LEN];
     for (size_t i = 0; i < s->nnodes; i++) {
         uint32_t id;
         node_type t = graph_node_decode(g, s->nodes[i], &id);
@@ -102,24 +192,8 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
         buf_puts(&b, "      </node>\n");
         buf_spill(&b, f, &rc);
     }
-    buf_printf(&b, "    </nodes>\n    <edges count=\"%zu\">\n", s->nedges);
-    for (size_t k = 0; k < s->nedges; k++) {
-        const rs_edge *e = &g->edges[s->edges[k]];
-        uint32_t src = graph_edge_src_gid(g, e);
-        uint32_t dst = graph_edge_dst_gid(g, e);
-        buf_printf(&b,
-                   "      <edge id=\"e%zu\" source=\"n%u\" target=\"n%u\" weight=\"%u\" "
-                   "start=\"%s\" end=\"%s\">\n",
-                   s->edges[k], src, dst, e->count, ts_format(e->first, t1),
-                   ts_format(e->last, t2));
-        buf_printf(&b,
-                   "        <attvalues>\n"
-                   "          <attvalue for=\"kind\" value=\"%s\"/>\n"
-                   "          <attvalue for=\"count\" value=\"%u\"/>\n"
-                   "        </attvalues>\n      </edge>\n",
-                   graph_edge_kind_name((edge_kind)e->kind), e->count);
-        buf_spill(&b, f, &rc);
-    }
+    buf_puts(&b, "    </nodes>\n");
+    write_edges(&b, f, g, s, &rc);
     buf_puts(&b, "    </edges>\n  </graph>\n</gexf>\n");
     if (buf_flush(&b, f))
         rc = -1;

@@ -55,6 +55,19 @@ bags = sorted(glob.glob(os.path.join(out, "evidence", "*", "data", "subgraph.gra
 res(len(bags) > 0, "%d bags" % len(bags))
 for p in bags:
     check(p, os.path.relpath(p, out))
+# timeline.gexf: one edge per node pair too, each living from first to last observation.
+import xml.etree.ElementTree as ET
+NS = "{http://gexf.net/1.3}"
+bad_gexf = []
+for p in sorted(glob.glob(os.path.join(out, "evidence", "*", "data", "timeline.gexf"))):
+    root = ET.parse(p).getroot()
+    es = root.find(NS + "graph").find(NS + "edges")
+    edges = es.findall(NS + "edge")
+    pairs = [frozenset((e.get("source"), e.get("target"))) for e in edges]
+    if len(set(pairs)) != len(pairs) or int(es.get("count")) != len(edges) or \
+            any(e.get("start") > e.get("end") for e in edges):
+        bad_gexf.append(os.path.relpath(p, out))
+res(bags and not bad_gexf, "every timeline.gexf: one edge per node pair, edge count declared right, start <= end (%r)" % bad_gexf)
 EOF
 [ $? -eq 0 ] || nok "check script failed: $(tail -c 300 "$tmp/check.out" | tr '\n' '|')"
 grep -v '^ok - evidence/' "$tmp/check.out" || true
