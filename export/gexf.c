@@ -2,6 +2,7 @@
  * the input goes through text_xml_escape. */
 #include "export/gexf.h"
 
+#include "export/edgepairs.h"
 #include "export/text.h"
 #include "base/ts.h"
 
@@ -26,22 +27,6 @@ static size_t find_node(const gexf_sub *s, uint32_t gid)
     return lo < s->nnodes && s->nodes[lo] == gid ? lo : SIZE_MAX;
 }
 
-/* An account-account edge (bid, rating, charge) by its pair. */
-typedef struct {
-    uint32_t lo, hi;
-    size_t idx;
-} gexf_pair;
-
-static int gexf_pair_cmp(const void *pa, const void *pb)
-{
-    const gexf_pair *a = pa, *b = pb;
-    if (a->lo != b->lo)
-        return a->lo < b->lo ? -1 : 1;
-    if (a->hi != b->hi)
-        return a->hi < b->hi ? -1 : 1;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
 static void put_edge(rs_buf *b, size_t id, uint32_t src, uint32_t dst, uint32_t count,
                      int64_t first, int64_t last, const char *kind)
 {
@@ -61,57 +46,26 @@ static void put_edge(rs_buf *b, size_t id, uint32_t src, uint32_t dst, uint32_t 
  * when there is a rating or charge. */
 static void write_edges(rs_buf *b, FILE *f, const rs_graph *g, const gexf_sub *s, int *rc)
 {
-    gexf_pair *pairs = NULL;
-    size_t np = 0, cap = 0, nother = 0, groups = 0;
-    for (size_t k = 0; k < s->nedges; k++) {
-        const rs_edge *e = &g->edges[s->edges[k]];
-        if (e->kind == EDGE_BID || e->kind == EDGE_RATING || e->kind == EDGE_CHARGE) {
-            UTIL_GROW(pairs, cap, np + 1);
-            pairs[np++] =
-                (gexf_pair){e->a < e->b ? e->a : e->b, e->a < e->b ? e->b : e->a, s->edges[k]};
-        } else {
-            nother++;
-        }
-    }
-    if (np)
-        qsort(pairs, np, sizeof *pairs, gexf_pair_cmp);
+    edge_pair *pairs;
+    size_t np = edgepairs_collect(g, s->edges, s->nedges, &pairs), groups = 0;
     for (size_t i = 0; i < np; i++)
         groups += i == 0 || pairs[i].lo != pairs[i - 1].lo || pairs[i].hi != pairs[i - 1].hi;
-    buf_printf(b, "    <edges count=\"%zu\">\n", nother + groups);
+    buf_printf(b, "    <edges count=\"%zu\">\n", s->nedges - np + groups);
     for (size_t k = 0; k < s->nedges; k++) {
         const rs_edge *e = &g->edges[s->edges[k]];
-        if (e->kind == EDGE_BID || e->kind == EDGE_RATING || e->kind == EDGE_CHARGE)
+        if (edgepairs_kind(e->kind))
             continue;
         put_edge(b, s->edges[k], graph_edge_src_gid(g, e), graph_edge_dst_gid(g, e), e->count,
                  e->first, e->last, graph_edge_kind_name((edge_kind)e->kind));
         buf_spill(b, f, rc);
     }
     for (size_t i = 0; i < np;) {
-        const rs_edge *lead = &g->edges[pairs[i].idx];
-        uint32_t count = 0, cnt[EDGE_KIND_COUNT] = {0};
-        int64_t first = INT64_MAX, last = INT64_MIN;
-        size_t j = i;
-        for (; j < np && pairs[j].lo == pairs[i].lo && pairs[j].hi == pairs[i].hi; j++) {
-            const rs_edge *e = &g->edges[pairs[j].idx];
-            cnt[e->kind] += e->count;
-            count += e->count;
-            first = e->first < first ? e->first : first;
-            last = e->last > last ? e->last : last;
-            if (lead->kind == EDGE_BID && e->kind != EDGE_BID)
-                lead = e;
-        }
-        char kinds[64] = "";
-        static const edge_kind order[] = {EDGE_RATING, EDGE_CHARGE, EDGE_BID};
-        for (size_t k = 0; k < sizeof order / sizeof *order; k++)
-            if (cnt[order[k]]) {
-                size_t l = strlen(kinds);
-                snprintf(kinds + l, sizeof kinds - l, "%s%s", l ? "+" : "",
-                         graph_edge_kind_name(order[k]));
-            }
-        put_edge(b, pairs[i].idx, graph_edge_src_gid(g, lead), graph_edge_dst_gid(g, lead), count,
-                 first, last, kinds);
+        edge_pair_sum ps;
+        size_t run = edgepairs_fold(g, pairs + i, np - i, &ps);
+        put_edge(b, pairs[i].idx, graph_edge_src_gid(g, ps.lead), graph_edge_dst_gid(g, ps.lead),
+                 ps.count, ps.first, ps.last, ps.kinds);
         buf_spill(b, f, rc);
-        i = j;
+        i += run;
     }
     free(pairs);
 }

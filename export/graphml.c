@@ -9,6 +9,7 @@
 
 #include "model/flags.h"
 
+#include "export/edgepairs.h"
 #include "export/text.h"
 #include "base/ts.h"
 
@@ -298,77 +299,32 @@ static void write_edge(rs_buf *b, const rs_graph *g, size_t i)
     buf_puts(b, "    </edge>\n");
 }
 
-/* An account-account edge (bid, rating, charge) of the view, by its pair. */
-typedef struct {
-    uint32_t lo, hi; /* the two account node ids, lo < hi */
-    size_t idx;      /* into g->edges */
-} pair_edge;
-
-static int pair_edge_cmp(const void *pa, const void *pb)
-{
-    const pair_edge *a = pa, *b = pb;
-    if (a->lo != b->lo)
-        return a->lo < b->lo ? -1 : 1;
-    if (a->hi != b->hi)
-        return a->hi < b->hi ? -1 : 1;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
 /* One edge for every pair of accounts, however many kinds of relation they
- * have: `kind` lists them ("rating+charge"), count and weight are the total,
- * and each kind keeps its own count (and the mean stars, the charged amount).
- * Directed client -> freelancer when there is a rating or charge, else as the
- * bid goes (freelancer -> client). Gephi's import would otherwise merge
- * parallel edges and lose a kind. */
-static void write_pair(rs_buf *b, const rs_graph *g, const pair_edge *pe, size_t n)
+ * have (edgepairs.h): `kind` lists them ("rating+charge"), count and weight are
+ * the total, and each kind keeps its own count (and the mean stars, the
+ * charged amount). */
+static void write_pair(rs_buf *b, const rs_graph *g, const edge_pair *pe, const edge_pair_sum *ps)
 {
-    const rs_edge *lead = &g->edges[pe[0].idx];
-    uint32_t cnt[EDGE_KIND_COUNT] = {0}, total = 0;
-    double sum[EDGE_KIND_COUNT] = {0};
-    int64_t first = INT64_MAX, last = INT64_MIN;
-    for (size_t k = 0; k < n; k++) {
-        const rs_edge *e = &g->edges[pe[k].idx];
-        cnt[e->kind] += e->count;
-        sum[e->kind] += e->sum;
-        total += e->count;
-        first = e->first < first ? e->first : first;
-        last = e->last > last ? e->last : last;
-        if (lead->kind == EDGE_BID && e->kind != EDGE_BID)
-            lead = e;
-    }
     buf_puts(b, "    <edge id=\"e");
-    put_int(b, (long long)pe[0].idx);
+    put_int(b, (long long)pe->idx);
     buf_puts(b, "\" source=\"n");
-    put_int(b, graph_edge_src_gid(g, lead));
+    put_int(b, graph_edge_src_gid(g, ps->lead));
     buf_puts(b, "\" target=\"n");
-    put_int(b, graph_edge_dst_gid(g, lead));
+    put_int(b, graph_edge_dst_gid(g, ps->lead));
     buf_append(b, "\">\n", 3);
-    char kinds[64] = "";
-    static const edge_kind order[] = {EDGE_RATING, EDGE_CHARGE, EDGE_BID};
-    for (size_t k = 0; k < sizeof order / sizeof *order; k++)
-        if (cnt[order[k]]) {
-            size_t l = strlen(kinds);
-            snprintf(kinds + l, sizeof kinds - l, "%s%s", l ? "+" : "",
-                     graph_edge_kind_name(order[k]));
-        }
-    data_str(b, "kind", kinds, strlen(kinds));
-    data_num(b, "weight", (double)total);
-    data_int(b, "count", total);
-    data_ts(b, "first_seen", first);
-    data_ts(b, "last_seen", last);
-    if (cnt[EDGE_CHARGE])
-        data_num(b, "amount", sum[EDGE_CHARGE]);
-    if (cnt[EDGE_RATING])
-        data_num(b, "stars", sum[EDGE_RATING] / cnt[EDGE_RATING]);
-    data_int(b, "rating_count", cnt[EDGE_RATING]);
-    data_int(b, "charge_count", cnt[EDGE_CHARGE]);
-    data_int(b, "bid_count", cnt[EDGE_BID]);
+    data_str(b, "kind", ps->kinds, strlen(ps->kinds));
+    data_num(b, "weight", (double)ps->count);
+    data_int(b, "count", ps->count);
+    data_ts(b, "first_seen", ps->first);
+    data_ts(b, "last_seen", ps->last);
+    if (ps->cnt[EDGE_CHARGE])
+        data_num(b, "amount", ps->sum[EDGE_CHARGE]);
+    if (ps->cnt[EDGE_RATING])
+        data_num(b, "stars", ps->sum[EDGE_RATING] / ps->cnt[EDGE_RATING]);
+    data_int(b, "rating_count", ps->cnt[EDGE_RATING]);
+    data_int(b, "charge_count", ps->cnt[EDGE_CHARGE]);
+    data_int(b, "bid_count", ps->cnt[EDGE_BID]);
     buf_puts(b, "    </edge>\n");
-}
-
-static int account_pair_kind(int kind)
-{
-    return kind == EDGE_BID || kind == EDGE_RATING || kind == EDGE_CHARGE;
 }
 
 int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v)
@@ -384,28 +340,22 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v)
         write_node(&b, g, gid, deg[gid], v->fnd);
         buf_spill(&b, f, &rc);
     }
-    size_t ne = v->subset ? v->nedges : g->nedges, np = 0, pcap = 0;
-    pair_edge *pairs = NULL;
+    size_t ne = v->subset ? v->nedges : g->nedges;
     for (size_t k = 0; k < ne; k++) {
         size_t i = v->subset ? v->edges[k] : k;
-        const rs_edge *e = &g->edges[i];
-        if (account_pair_kind(e->kind)) { /* written below, one per pair */
-            UTIL_GROW(pairs, pcap, np + 1);
-            pairs[np++] = (pair_edge){e->a < e->b ? e->a : e->b, e->a < e->b ? e->b : e->a, i};
-            continue;
-        }
+        if (edgepairs_kind(g->edges[i].kind))
+            continue; /* written below, one per pair */
         write_edge(&b, g, i);
         buf_spill(&b, f, &rc);
     }
-    if (np)
-        qsort(pairs, np, sizeof *pairs, pair_edge_cmp);
+    edge_pair *pairs;
+    size_t np = edgepairs_collect(g, v->subset ? v->edges : NULL, ne, &pairs);
     for (size_t i = 0; i < np;) {
-        size_t j = i;
-        while (j < np && pairs[j].lo == pairs[i].lo && pairs[j].hi == pairs[i].hi)
-            j++;
-        write_pair(&b, g, pairs + i, j - i);
+        edge_pair_sum ps;
+        size_t run = edgepairs_fold(g, pairs + i, np - i, &ps);
+        write_pair(&b, g, pairs + i, &ps);
         buf_spill(&b, f, &rc);
-        i = j;
+        i += run;
     }
     free(pairs);
     buf_puts(&b, "  </graph>\n</graphml>\n");
