@@ -11,7 +11,7 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS     := igraph jansson libmaxminddb libxxhash
+PKGS     := igraph jansson libmaxminddb libxxhash sqlite3
 # The sanitizer and coverage variants reuse the rules with another BUILD dir.
 OPT      ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -50,7 +50,7 @@ all: $(BINS)
 # Debian packages: libraries, test fixture writers and output checkers; iso-codes
 # (ISO 3166 country names and alpha-3 codes, read at run time by ingest/country.c).
 DEB_PKGS := make gcc pkg-config libigraph-dev libcsv-dev libjansson-dev \
-            libmaxminddb-dev libcmocka-dev libxxhash-dev zlib1g-dev libssl-dev \
+            libmaxminddb-dev libcmocka-dev libxxhash-dev zlib1g-dev libssl-dev libsqlite3-dev sqlite3 \
             libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx iso-codes
 MISSING = $(shell for p in $(DEB_PKGS); do \
             dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)

@@ -56,8 +56,9 @@ void resindex_build(res_index *ix, const rs_graph *g, node_type t)
         if (edge_of_type(&g->edges[i], t))
             off[g->edges[i].b]++;
     uint32_t total = 0;
+    const uint8_t *allow = g->allowlisted[t]; /* allowlisted: shared by nobody */
     for (uint32_t r = 0; r < nres; r++) {
-        if (off[r] >= 2) {
+        if (off[r] >= 2 && !(allow && allow[r])) {
             shared[r / 8] |= (uint8_t)(1u << (r % 8));
             total += off[r];
         }

@@ -95,3 +95,59 @@ int files_rmtree(const char *path)
         rc = -1;
     return rc;
 }
+
+/* Copies one regular file (when a hard link is not possible). */
+static int copy_file(const char *src, const char *dst)
+{
+    FILE *in = fopen(src, "rb");
+    if (!in)
+        return -1;
+    FILE *out = fopen(dst, "wb");
+    if (!out) {
+        fclose(in);
+        return -1;
+    }
+    char buf[1 << 16];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) {
+            rc = -1;
+            break;
+        }
+    if (ferror(in))
+        rc = -1;
+    fclose(in);
+    if (fclose(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+int files_link_tree(const char *src, const char *dst)
+{
+    struct stat sb;
+    if (lstat(src, &sb) != 0)
+        return -1;
+    if (S_ISREG(sb.st_mode))
+        return link(src, dst) == 0 ? 0 : copy_file(src, dst);
+    if (!S_ISDIR(sb.st_mode))
+        return 0; /* links and specials are not part of a bag */
+    if (mkdir(dst, 0777) != 0 && errno != EEXIST)
+        return -1;
+    DIR *d = opendir(src);
+    if (!d)
+        return -1;
+    int rc = 0;
+    const struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *a = files_join(src, de->d_name), *b = files_join(dst, de->d_name);
+        if (files_link_tree(a, b) != 0)
+            rc = -1;
+        free(a);
+        free(b);
+    }
+    closedir(d);
+    return rc;
+}

@@ -37,4 +37,10 @@ int files_mkdir_p(const char *dir);
  * links are removed, never followed. Returns 0, or -1 if something stayed. */
 int files_rmtree(const char *path);
 
+/* Recreates the tree src at dst (which must not exist as a file): folders
+ * are made, regular files hard-linked, or copied when a link is not possible
+ * (another file system); symbolic links and special files are skipped.
+ * Returns 0, or -1 if something was not made. */
+int files_link_tree(const char *src, const char *dst);
+
 #endif

@@ -19,7 +19,7 @@
 #include <string.h>
 
 /* Exit codes of the ringscan command (documented in README). */
-enum { RS_EXIT_OK = 0, RS_EXIT_DATA = 1, RS_EXIT_USAGE = 2, RS_EXIT_BUSY = 4 };
+enum { RS_EXIT_OK = 0, RS_EXIT_DATA = 1, RS_EXIT_USAGE = 2, RS_EXIT_CHANGES = 3, RS_EXIT_BUSY = 4 };
 
 /* Error codes returned by module functions. */
 enum {

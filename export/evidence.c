@@ -425,6 +425,11 @@ static int finish_bag(const ring_ctx *c, rs_error *err)
     tags[nt++] = (bagit_tag){"Ringscan-Seed", seed};
     tags[nt++] = (bagit_tag){"Ringscan-Config-SHA256", c->m->config_sha256};
     tags[nt++] = (bagit_tag){"Ringscan-Run-Time-UTC", run_time};
+    const ring_track *tr = c->r->hist.track ? &c->r->hist.track[c->ri] : NULL;
+    if (tr) {
+        tags[nt++] = (bagit_tag){"Ringscan-Ring-Persistent-Id", tr->pid};
+        tags[nt++] = (bagit_tag){"Ringscan-Ring-Status", findings_track_name(tr->status)};
+    }
     for (size_t i = 0; i < c->m->ninputs; i++) {
         rs_buf in = {0};
         buf_printf(&in, "%s sha256:%s", c->m->input_names[i], c->m->input_sha256[i]);

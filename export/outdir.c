@@ -27,7 +27,8 @@
 
 /* Every name a run publishes at the top of OUT_DIR. */
 static const char *const output_names[] = {"accounts.csv", "rings.json", "graph.graphml",
-                                           "index.html",   "evidence",   "run.json"};
+                                           "index.html",   "evidence",   "run.json",
+                                           "changes.json"};
 #define NOUTPUTS (sizeof output_names / sizeof *output_names)
 
 struct outdir {
@@ -217,15 +218,19 @@ static int switch_current(outdir *od, const char *id, rs_error *err)
     return rc;
 }
 
-/* The fixed links name -> current/name, created where missing. */
+/* The fixed links name -> current/name, created where missing (for an
+ * output the current run has: changes.json exists only with --state). */
 static int ensure_links(outdir *od, rs_error *err)
 {
     for (size_t i = 0; i < NOUTPUTS; i++) {
         char *p = files_join(od->dir, output_names[i]);
         char *target = concat3("current/", output_names[i], "");
-        struct stat sb;
+        char *full = files_join(od->dir, target);
+        struct stat sb, tb;
         int rc = RS_OK;
-        if (lstat(p, &sb) != 0 && symlink(target, p) != 0)
+        int have = stat(full, &tb) == 0;
+        free(full);
+        if (have && lstat(p, &sb) != 0 && symlink(target, p) != 0)
             rc = rs_error_set(err, RS_E_IO, p, 0, 0, "cannot create link: %s", strerror(errno));
         free(p);
         free(target);

@@ -46,7 +46,10 @@ int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
         qsort(order, na, sizeof *order, risk_order);
     rs_buf b = {0};
     int rc = 0;
-    buf_puts(&b, "account_id,role,flagged,risk_score,ring_id,flags,ring_kind\n");
+    const findings_history *h = &r->hist;
+    buf_puts(&b, h->track ? "account_id,role,flagged,risk_score,ring_id,flags,ring_kind,"
+                            "persistent_ring_id,first_flagged,disposition\n"
+                          : "account_id,role,flagged,risk_score,ring_id,flags,ring_kind\n");
     for (uint32_t i = 0; i < na; i++) {
         uint32_t a = order[i];
         size_t len;
@@ -61,6 +64,13 @@ int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
         buf_putc(&b, ',');
         if (r->ring_of[a] >= 0)
             buf_puts(&b, findings_kind_name(r->rings[r->ring_of[a]].kind));
+        if (h->track) {
+            char t[TS_FMT_LEN];
+            buf_printf(&b, ",%s,%s,%s", r->ring_of[a] >= 0 ? h->track[r->ring_of[a]].pid : "",
+                       r->flagged[a] && h->first_flagged ? ts_format(h->first_flagged[a] * 1000, t)
+                                                         : "",
+                       h->dispo ? findings_disposition_name((disposition)h->dispo[a]) : "");
+        }
         buf_putc(&b, '\n');
         buf_spill(&b, f, &rc);
     }
@@ -113,12 +123,50 @@ static json_t *client_links(const rs_graph *g, const ring *rg)
     return arr;
 }
 
+/* A ring's identity across runs (--state). */
+static void history_json(json_t *o, const ring_track *t)
+{
+    char ts[TS_FMT_LEN];
+    json_object_set_new(o, "persistent_id", json_string(t->pid));
+    json_object_set_new(o, "status", json_string(findings_track_name(t->status)));
+    if (t->related)
+        json_object_set_new(o, t->status == TRACK_SPLIT ? "split_from" : "merged_from",
+                            json_string(t->related));
+    json_object_set_new(o, "accounts_added", json_integer(t->added));
+    json_object_set_new(o, "accounts_removed", json_integer(t->removed));
+    json_object_set_new(o, "first_seen_run", json_string(ts_format(t->first_run * 1000, ts)));
+    if (t->dispo) {
+        json_object_set_new(o, "disposition", json_string(findings_disposition_name(t->dispo)));
+        json_object_set_new(o, "reopened", json_boolean(t->reopened));
+        if (t->dispo_note)
+            json_object_set_new(o, "disposition_effect", jout_string(t->dispo_note));
+    }
+    json_object_set_new(o, "confirmed_accounts", json_integer(t->confirmed));
+}
+
+static json_t *closed_json(const ring_closed *c, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "persistent_id", json_string(c[i].pid));
+        json_object_set_new(o, "status", json_string(findings_track_name(c[i].status)));
+        if (c[i].into[0])
+            json_object_set_new(o, "merged_into", json_string(c[i].into));
+        json_object_set_new(o, "accounts", json_integer(c[i].accounts));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
 {
     char t[TS_FMT_LEN];
     const ring *rg = &r->rings[i];
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(rg->id));
+    if (r->hist.track)
+        history_json(o, &r->hist.track[i]);
     json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
     json_object_set_new(o, "kind", json_string(findings_kind_name(rg->kind)));
     json_object_set_new(o, "severity", json_string(findings_severity_name(rg->severity)));
@@ -216,6 +264,11 @@ int results_write_rings(FILE *f, const rs_graph *g, const findings *r)
     json_object_set_new(root, "rings", arr);
     json_object_set_new(root, "threshold", jout_real(r->threshold));
     json_object_set_new(root, "ring_min_score", jout_real(r->ring_min_score));
+    if (r->hist.track) {
+        json_object_set_new(root, "closed", closed_json(r->hist.closed, r->hist.nclosed));
+        json_object_set_new(root, "suppressed",
+                            closed_json(r->hist.suppressed, r->hist.nsuppressed));
+    }
     int rc = jout_write(f, root);
     json_decref(root);
     return rc;
@@ -258,5 +311,73 @@ json_t *results_summary(const rs_graph *g, const findings *r)
     json_object_set_new(sec, "behaviour", jout_real(r->stats.seconds_behaviour));
     json_object_set_new(sec, "scoring", jout_real(r->stats.seconds_scoring));
     json_object_set_new(o, "seconds", sec);
+    return o;
+}
+
+/* Accounts of ring i that are new to it, as labels: those flagged for the
+ * first time in this run. */
+static json_t *ring_change_json(const rs_graph *g, const findings *r, size_t i)
+{
+    const ring *rg = &r->rings[i];
+    const ring_track *t = &r->hist.track[i];
+    json_t *o = json_object();
+    json_object_set_new(o, "persistent_id", json_string(t->pid));
+    json_object_set_new(o, "id", json_string(rg->id));
+    json_object_set_new(o, "status", json_string(findings_track_name(t->status)));
+    if (t->related)
+        json_object_set_new(o, t->status == TRACK_SPLIT ? "split_from" : "merged_from",
+                            json_string(t->related));
+    json_object_set_new(o, "kind", json_string(findings_kind_name(rg->kind)));
+    json_object_set_new(o, "severity", json_string(findings_severity_name(rg->severity)));
+    json_object_set_new(o, "accounts",
+                        json_integer((json_int_t)rg->nmembers + (json_int_t)rg->nshills));
+    json_object_set_new(o, "accounts_added", json_integer(t->added));
+    json_object_set_new(o, "accounts_removed", json_integer(t->removed));
+    if (t->dispo)
+        json_object_set_new(o, "disposition", json_string(findings_disposition_name(t->dispo)));
+    if (t->reopened)
+        json_object_set_new(o, "reopened", jout_string(t->dispo_note ? t->dispo_note : ""));
+    json_t *nf = json_array();
+    for (size_t k = 0; k < rg->nmembers + rg->nshills; k++) {
+        uint32_t a = findings_ring_account(rg, k);
+        if (r->flagged[a] && r->hist.first_flagged &&
+            r->hist.first_flagged[a] == r->hist.run_time) {
+            size_t len;
+            const char *id = intern_str(g->ids[NODE_ACCOUNT], a, &len);
+            json_array_append_new(nf, jout_stringn(id, len));
+        }
+    }
+    json_object_set_new(o, "accounts_first_flagged", nf);
+    return o;
+}
+
+json_t *results_changes(const rs_graph *g, const findings *r)
+{
+    char t[TS_FMT_LEN];
+    const findings_history *h = &r->hist;
+    json_t *o = json_object(), *rings = json_array(), *counts = json_object();
+    json_object_set_new(o, "run", json_integer((json_int_t)h->run_no));
+    json_object_set_new(o, "run_time", json_string(ts_format(h->run_time * 1000, t)));
+    json_object_set_new(o, "previous_run_time",
+                        h->prev_run_time ? json_string(ts_format(h->prev_run_time * 1000, t))
+                                         : json_null());
+    size_t n[TRACK_GONE + 1] = {0};
+    for (size_t i = 0; i < r->nrings && h->track; i++) {
+        n[h->track[i].status]++;
+        if (h->track[i].status != TRACK_UNCHANGED || h->track[i].reopened)
+            json_array_append_new(rings, ring_change_json(g, r, i));
+    }
+    for (size_t i = 0; i < h->nclosed; i++)
+        n[h->closed[i].status]++;
+    for (int s = TRACK_NEW; s <= TRACK_GONE; s++)
+        json_object_set_new(counts, findings_track_name((track_status)s),
+                            json_integer((json_int_t)n[s]));
+    json_object_set_new(counts, "suppressed", json_integer((json_int_t)h->nsuppressed));
+    json_object_set_new(o, "counts", counts);
+    json_object_set_new(o, "rings", rings);
+    json_object_set_new(o, "closed", closed_json(h->closed, h->nclosed));
+    json_object_set_new(o, "suppressed", closed_json(h->suppressed, h->nsuppressed));
+    json_t *dec = h->decisions_json ? json_loads(h->decisions_json, 0, NULL) : NULL;
+    json_object_set_new(o, "decisions_applied", dec ? dec : json_array());
     return o;
 }

@@ -25,4 +25,11 @@ json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i);
 /* Detector counts and timings for run.json (new reference). */
 json_t *results_summary(const rs_graph *g, const findings *r);
 
+/* changes.json (--state; docs/state.md): what changed since the previous
+ * run: counts by status, every ring that is not unchanged (or was reopened
+ * despite a decision) with the accounts flagged for the first time, the
+ * rings closed and suppressed, and the decisions that changed an outcome.
+ * New reference. */
+json_t *results_changes(const rs_graph *g, const findings *r);
+
 #endif

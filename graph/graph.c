@@ -50,8 +50,10 @@ void graph_free(rs_graph *g)
 {
     if (!g)
         return;
-    for (int t = 0; t < NODE_TYPE_COUNT; t++)
+    for (int t = 0; t < NODE_TYPE_COUNT; t++) {
         intern_free(g->ids[t]);
+        free(g->allowlisted[t]);
+    }
     intern_free(g->strings);
     free(g->acct);
     free(g->ip);

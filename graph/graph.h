@@ -132,6 +132,10 @@ typedef struct {
 typedef struct rs_graph {
     intern_table *ids[NODE_TYPE_COUNT]; /* NODE_CLIENT's slot is unused (NULL) */
     intern_table *strings;              /* display names, ASN orgs, currencies, projects */
+    /* Per IP, device and destination: 1 when an analyst allowlisted it (a
+     * corporate gateway, a known payroll account): it links nobody. NULL
+     * when none is. Set after finalize, before detection. */
+    uint8_t *allowlisted[NODE_TYPE_COUNT];
     account_attr *acct;
     size_t acct_cap;
     ip_attr *ip;

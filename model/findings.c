@@ -1,6 +1,7 @@
 /* findings.c - freeing the findings and naming node roles; see findings.h. */
 #include "model/findings.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,18 @@ void findings_free(findings *f)
     free(f->credits);
     free(f->episodes.bursts);
     free(f->episodes.lockstep);
+    if (f->hist.track)
+        for (size_t i = 0; i < f->nrings; i++) {
+            free(f->hist.track[i].related);
+            free(f->hist.track[i].dispo_note);
+        }
+    free(f->hist.track);
+    free(f->hist.closed);
+    free(f->hist.suppressed);
+    free(f->hist.first_flagged);
+    free(f->hist.dispo);
+    free(f->hist.risk_before);
+    free(f->hist.decisions_json);
     memset(f, 0, sizeof *f);
 }
 
@@ -111,4 +124,67 @@ int rating_episodes_in_lockstep(const rating_episodes *e, uint32_t client, uint3
             hi = mid;
     }
     return lo < e->nlockstep && e->lockstep[lo] == key;
+}
+
+const char *findings_track_name(track_status s)
+{
+    static const char *const names[] = {"new",   "grown",  "shrunk", "unchanged",
+                                        "split", "merged", "gone"};
+    return (unsigned)s < sizeof names / sizeof *names ? names[s] : "";
+}
+
+const char *findings_disposition_name(disposition d)
+{
+    static const char *const names[] = {"", "escalated", "confirmed", "benign", "allowlisted"};
+    return (unsigned)d < sizeof names / sizeof *names ? names[d] : "";
+}
+
+static void ring_free(ring *r, ring_track *t)
+{
+    free(r->members);
+    free(r->shills);
+    free(r->res);
+    free(r->client_links);
+    free(r->associates);
+    free(t->related);
+    free(t->dispo_note);
+}
+
+void findings_drop_suppressed(findings *f, uint32_t naccounts)
+{
+    if (!f->hist.track)
+        return;
+    int32_t *renum = malloc((f->nrings ? f->nrings : 1) * sizeof *renum);
+    if (!renum)
+        abort();
+    size_t w = 0;
+    for (size_t i = 0; i < f->nrings; i++) {
+        ring_track *t = &f->hist.track[i];
+        if (!t->suppressed) {
+            renum[i] = (int32_t)w;
+            if (w != i) {
+                f->rings[w] = f->rings[i];
+                f->hist.track[w] = *t;
+            }
+            snprintf(f->rings[w].id, sizeof f->rings[w].id, "R%04u", (unsigned)(w + 1));
+            w++;
+            continue;
+        }
+        renum[i] = -1;
+        ring_closed *c = realloc(f->hist.suppressed, (f->hist.nsuppressed + 1) * sizeof *c);
+        if (!c)
+            abort();
+        f->hist.suppressed = c;
+        c += f->hist.nsuppressed++;
+        memset(c, 0, sizeof *c);
+        memcpy(c->pid, t->pid, sizeof c->pid);
+        c->status = t->status;
+        c->accounts = (uint32_t)(f->rings[i].nmembers + f->rings[i].nshills);
+        ring_free(&f->rings[i], t);
+    }
+    f->nrings = w;
+    for (uint32_t a = 0; a < naccounts; a++)
+        if (f->ring_of[a] >= 0)
+            f->ring_of[a] = renum[f->ring_of[a]];
+    free(renum);
 }

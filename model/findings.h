@@ -120,6 +120,73 @@ typedef struct {
     double seconds_behaviour; /* part of seconds_projection */
 } findings_stats;
 
+/* How a ring relates to the previous run's rings (--state; docs/state.md). */
+typedef enum {
+    TRACK_NEW,       /* no ring of the previous run overlaps it */
+    TRACK_GROWN,     /* continues a ring and has accounts it did not */
+    TRACK_SHRUNK,    /* continues a ring, lost accounts and gained none */
+    TRACK_UNCHANGED, /* continues a ring with the same accounts */
+    TRACK_SPLIT,     /* part of a previous ring that another ring continues */
+    TRACK_MERGED,    /* a previous ring absorbed by another ring (closed) */
+    TRACK_GONE       /* a previous ring nothing continues (closed) */
+} track_status;
+
+/* "new", "grown", ... Static. */
+const char *findings_track_name(track_status s);
+
+/* Analyst decisions (--dispositions), strongest last. */
+typedef enum {
+    DISPO_NONE = 0,
+    DISPO_ESCALATED,
+    DISPO_CONFIRMED,
+    DISPO_BENIGN,
+    DISPO_ALLOWLISTED
+} disposition;
+
+/* "", "escalated", "confirmed", "benign", "allowlisted". Static. */
+const char *findings_disposition_name(disposition d);
+
+/* A ring's identity across runs. Strings are owned. */
+typedef struct {
+    char pid[16];            /* persistent id, RS-000123; never reused */
+    track_status status;     /* NEW .. SPLIT for a ring of this run */
+    char *related;           /* SPLIT: the ring it split from; else the rings merged
+                                into it, comma-separated; or NULL */
+    uint32_t added, removed; /* accounts against the ring it continues */
+    int64_t first_run;       /* run time (UTC s) the id was first seen */
+    disposition dispo;       /* the analyst's decision on the ring, if any */
+    int suppressed;          /* benign or allowlisted and not changed materially:
+                                listed in the state and changes, not reported */
+    int reopened;            /* benign or allowlisted but changed materially */
+    char *dispo_note;        /* what the decision did or why it no longer holds */
+    uint32_t confirmed;      /* accounts an analyst confirmed as bad */
+} ring_track;
+
+/* A previous ring closed by this run (merged or gone). */
+typedef struct {
+    char pid[16];
+    track_status status; /* TRACK_MERGED or TRACK_GONE */
+    char into[16];       /* MERGED: the ring that absorbed it */
+    uint32_t accounts;   /* in its last run */
+} ring_closed;
+
+/* What --state and --dispositions add to a run's findings; absent (NULL
+ * track) without --state. */
+typedef struct {
+    ring_track *track; /* per ring */
+    ring_closed *closed;
+    size_t nclosed;
+    ring_closed *suppressed; /* rings an analyst cleared, unchanged: not reported
+                                (status is their tracking status) */
+    size_t nsuppressed;
+    int64_t *first_flagged;          /* per account: run time first flagged, or 0 */
+    uint8_t *dispo;                  /* per account: disposition */
+    double *risk_before;             /* per account: risk before confirmed ties raised it */
+    int64_t run_time, prev_run_time; /* this run, the previous one (0: none) */
+    uint64_t run_no;
+    char *decisions_json; /* the decisions that changed an outcome (JSON array) */
+} findings_history;
+
 typedef struct {
     acct_flags *flags;     /* per account */
     double *risk;          /* per account, [0,1] */
@@ -132,8 +199,14 @@ typedef struct {
     double ring_min_score; /* the least score a reported ring has */
     findings_stats stats;
     rating_episodes episodes; /* what RATING_BURST and RATING_LOCKSTEP were raised on */
-    char *credits; /* owned: attribution of third-party data used (IP databases), or NULL */
+    char *credits;         /* owned: attribution of third-party data used (IP databases), or NULL */
+    findings_history hist; /* with --state: ids and statuses across runs */
 } findings;
+
+/* Takes the suppressed rings (f->hist.track[i].suppressed) out of f into
+ * f->hist.suppressed: their accounts belong to no ring; the rest are
+ * renumbered R0001 ... in their order. */
+void findings_drop_suppressed(findings *f, uint32_t naccounts);
 
 /* Frees everything f holds and zeroes it. Accepts NULL. */
 void findings_free(findings *f);

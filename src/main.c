@@ -39,6 +39,12 @@ enum {
     OPT_MAX_RATIO,
     OPT_MAX_RECORD,
     OPT_MAX_MEMORY,
+    OPT_STATE,
+    OPT_DISPOSITIONS,
+    OPT_EXIT_CODE,
+    OPT_EXIT_ON,
+    OPT_SUMMARY_JSON,
+    OPT_KEEP_BAGS,
 };
 
 typedef struct {
@@ -73,7 +79,19 @@ static const opt_doc run_opts[] = {
      "fail on a CSV record longer than SIZE (default 64M)"},
     {"max-memory", 1, OPT_MAX_MEMORY, "SIZE",
      "fail when resident memory passes SIZE (default 90% of RAM/cgroup)"},
-    {"quiet", 0, OPT_QUIET, NULL, "no progress or summary on stderr"},
+    {"state", 1, OPT_STATE, "DIR",
+     "remember rings between runs in DIR (persistent ids, statuses, changes.json)"},
+    {"dispositions", 1, OPT_DISPOSITIONS, "FILE",
+     "analysts' decisions (CSV; needs --state; see docs/state.md)"},
+    {"keep-bags-days", 1, OPT_KEEP_BAGS, "N",
+     "days the state keeps each ring's dated evidence bags (default 365; 0 = forever)"},
+    {"exit-code", 0, OPT_EXIT_CODE, NULL,
+     "exit 3 when rings are new or grown at or above --exit-on (needs --state)"},
+    {"exit-on", 1, OPT_EXIT_ON, "SEV",
+     "least severity for --exit-code: high, medium or low "
+     "(default medium)"},
+    {"summary-json", 0, OPT_SUMMARY_JSON, NULL, "print a one-line JSON summary on stdout"},
+    {"quiet", 0, OPT_QUIET, NULL, "print errors only"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -169,6 +187,9 @@ typedef struct {
     const char *out_dir, *config_path;
     const char *geo[3];
     int quiet, no_geoip, strict, full_graph, graph_bids, wait;
+    const char *state_dir, *dispositions;
+    int exit_code, exit_on, summary_json, have_keep_bags;
+    uint64_t keep_bags_days;
     uint64_t seed, max_bad, keep_runs;
     int have_seed, have_max_bad;
     rs_limits lim;
@@ -217,6 +238,33 @@ static int run_option(int c, char **argv, run_cli *o)
         break;
     case OPT_WAIT:
         o->wait = 1;
+        break;
+    case OPT_STATE:
+        o->state_dir = optarg;
+        break;
+    case OPT_DISPOSITIONS:
+        o->dispositions = optarg;
+        break;
+    case OPT_EXIT_CODE:
+        o->exit_code = 1;
+        break;
+    case OPT_SUMMARY_JSON:
+        o->summary_json = 1;
+        break;
+    case OPT_EXIT_ON:
+        if (!strcmp(optarg, "high"))
+            o->exit_on = 1 + SEVERITY_HIGH;
+        else if (!strcmp(optarg, "medium"))
+            o->exit_on = 1 + SEVERITY_MEDIUM;
+        else if (!strcmp(optarg, "low"))
+            o->exit_on = 1 + SEVERITY_LOW;
+        else
+            return usage_error("--exit-on: not high, medium or low: '%s'", optarg);
+        break;
+    case OPT_KEEP_BAGS:
+        if (parse_u64(optarg, &o->keep_bags_days) || o->keep_bags_days > 36500)
+            return usage_error("--keep-bags-days: not an integer from 0 to 36500: '%s'", optarg);
+        o->have_keep_bags = 1;
         break;
     case OPT_SEED:
         if (parse_u64(optarg, &o->seed))
@@ -309,6 +357,12 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         return operand_rc;
     if (!o.out_dir)
         return usage_error("%s", "run: missing -o OUT_DIR");
+    if (o.dispositions && !o.state_dir)
+        return usage_error("%s", "--dispositions needs --state DIR (decisions are matched "
+                                 "against the rings the state remembers)");
+    if ((o.exit_code || o.exit_on) && !o.state_dir)
+        return usage_error("%s", "--exit-code needs --state DIR (new and grown are relative "
+                                 "to the previous run)");
 
     rs_config cfg;
     config_init(&cfg);
@@ -319,8 +373,22 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rc = RS_EXIT_DATA;
     } else {
         apply_cli(&cfg, &o);
-        run_request rq = {argv[optind], o.out_dir, &cfg,   argv_given,
-                          argc,         o.quiet,   o.wait, (unsigned)o.keep_runs};
+        run_request rq;
+        memset(&rq, 0, sizeof rq);
+        rq.in_dir = argv[optind];
+        rq.out_dir = o.out_dir;
+        rq.cfg = &cfg;
+        rq.argv_given = argv_given;
+        rq.argc = argc;
+        rq.quiet = o.quiet;
+        rq.wait = o.wait;
+        rq.keep_runs = (unsigned)o.keep_runs;
+        rq.state_dir = o.state_dir;
+        rq.dispositions = o.dispositions;
+        rq.exit_code = o.exit_code;
+        rq.exit_on = o.exit_on ? (ring_severity)(o.exit_on - 1) : SEVERITY_MEDIUM;
+        rq.summary_json = o.summary_json;
+        rq.keep_bags_days = o.have_keep_bags ? (unsigned)o.keep_bags_days : 365;
         rc = pipeline_run(&rq);
     }
     config_free(&cfg);

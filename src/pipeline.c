@@ -26,6 +26,9 @@
 #include "ingest/load.h"
 #include "ingest/replay.h"
 #include "src/runrecord.h"
+#include "src/state.h"
+#include "algorithms/decisions.h"
+#include "ingest/dispositions.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -53,6 +56,10 @@ typedef struct {
     findings fnd;
     casefile *cases;
     outdir *od;
+    rs_state *state;  /* --state, or NULL */
+    decision_set dec; /* --dispositions (empty without) */
+    json_t *effects;  /* decisions that changed an outcome */
+    int64_t run_time; /* UTC s */
 } run_state;
 
 static const char *clear_line(const run_state *s)
@@ -124,8 +131,14 @@ static int stage_prepare(run_state *s)
         rc = check_out_dir(s);
     if (rc != RS_OK)
         return rc;
+    if (s->rq->dispositions &&
+        (rc = dispositions_load(&s->dec, s->rq->dispositions, &s->err)) != RS_OK)
+        return rc;
     outdir_opts oo = {s->rq->wait, s->rq->keep_runs, s->rq->quiet ? NULL : stderr};
-    return outdir_begin(&s->od, s->rq->out_dir, &oo, &s->err);
+    rc = outdir_begin(&s->od, s->rq->out_dir, &oo, &s->err);
+    if (rc == RS_OK && s->rq->state_dir)
+        rc = state_open(&s->state, s->rq->state_dir, s->rq->wait, &s->err);
+    return rc;
 }
 
 /* The memory budget, checked between phases (ingest checks as it reads). */
@@ -146,7 +159,7 @@ static int stage_ingest(run_state *s)
     table_opts to = TABLE_OPTS_INIT;
     to.strict = s->cfg->strict;
     to.max_bad_rows = s->cfg->max_bad_rows;
-    to.diag = stderr;
+    to.diag = s->rq->quiet ? NULL : stderr; /* --quiet: errors only */
     to.progress = s->progress;
     to.lim.max_bytes = s->cfg->limits.max_input_bytes;
     to.lim.max_ratio = s->cfg->limits.max_gzip_ratio;
@@ -242,13 +255,73 @@ static int stage_enrich(run_state *s)
     return RS_OK;
 }
 
+/* Allowlisted infrastructure, before detection: it links nobody. */
+static void apply_allowlist(run_state *s)
+{
+    if (!decisions_allowlist(s->g, &s->dec))
+        return;
+    for (size_t i = 0; i < s->dec.n; i++) {
+        const decision *d = &s->dec.v[i];
+        node_type t = d->type == SUBJECT_IP       ? NODE_IP
+                      : d->type == SUBJECT_DEVICE ? NODE_DEVICE
+                                                  : NODE_DEST;
+        if (d->decision != DISPO_ALLOWLISTED || d->type == SUBJECT_ACCOUNT ||
+            d->type == SUBJECT_RING || !s->g->allowlisted[t])
+            continue;
+        json_array_append_new(s->effects,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject_type",
+                                        decisions_subject_name(d->type), "subject_id", d->id,
+                                        "decision", "allowlisted", "analyst", d->analyst, "effect",
+                                        "left out of shared infrastructure: links "
+                                        "no accounts"));
+    }
+}
+
+/* --state: ids and statuses, then the analysts' decisions, recorded in the
+ * run's transaction; cleared rings are then taken out of the findings. */
+static int stage_track(run_state *s)
+{
+    findings *f = &s->fnd;
+    uint32_t na = graph_count(s->g, NODE_ACCOUNT);
+    int rc = state_track(s->state, s->g, f, s->run_time, &s->err);
+    if (rc != RS_OK)
+        return rc;
+    f->hist.dispo = xcalloc(na ? na : 1, 1);
+    size_t raised = decisions_confirmed(s->g, f, &s->dec, f->threshold);
+    for (size_t i = 0; i < s->dec.n; i++) {
+        const decision *d = &s->dec.v[i];
+        if (d->type != SUBJECT_ACCOUNT || d->decision != DISPO_CONFIRMED ||
+            graph_find_account(s->g, d->id, strlen(d->id)) == GRAPH_NONE)
+            continue;
+        char what[160];
+        snprintf(what, sizeof what,
+                 "known bad: flagged with risk 1; with the other confirmed accounts, raised the "
+                 "risk of %zu accounts tied to them",
+                 raised);
+        json_array_append_new(s->effects,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject_type", "account",
+                                        "subject_id", d->id, "decision", "confirmed", "analyst",
+                                        d->analyst, "effect", what));
+    }
+    rc = state_decisions(s->state, s->g, f, &s->dec, s->effects, &s->err);
+    if (rc == RS_OK)
+        rc = state_record(s->state, s->g, f, outdir_run_id(s->od), &s->err);
+    if (rc != RS_OK)
+        return rc;
+    findings_drop_suppressed(f, na);
+    f->hist.decisions_json = json_dumps(s->effects, JSON_COMPACT);
+    return RS_OK;
+}
+
 static int stage_detect(run_state *s)
 {
+    if (s->dec.n)
+        apply_allowlist(s);
     char derr[256] = "";
     if (detect_run(s->g, &s->cfg->detect, s->cfg->seed, &s->fnd, derr, sizeof derr) != 0)
         return rs_error_set(&s->err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr);
     s->fnd.credits = geoip_credits(s->gi);
-    return RS_OK;
+    return s->state ? stage_track(s) : RS_OK;
 }
 
 /* --- evidence ------------------------------------------------------------------ */
@@ -395,9 +468,21 @@ static int write_json_cb(FILE *f, const void *ctx)
     return jout_write(f, ctx);
 }
 
+static int write_changes_cb(FILE *f, const void *ctx)
+{
+    const run_state *s = ctx;
+    json_t *c = results_changes(s->g, &s->fnd);
+    int rc = jout_write(f, c);
+    json_decref(c);
+    return rc;
+}
+
 static int stage_export(run_state *s, evidence_bags *bags)
 {
     int rc;
+    if (s->state &&
+        (rc = outdir_write(s->od, "changes.json", write_changes_cb, s, &s->err)) != RS_OK)
+        return rc;
     if ((rc = outdir_write(s->od, "accounts.csv", write_accounts_cb, s, &s->err)) != RS_OK ||
         (rc = outdir_write(s->od, "rings.json", write_rings_cb, s, &s->err)) != RS_OK ||
         (rc = outdir_write(s->od, "graph.graphml", write_graphml_cb, s, &s->err)) != RS_OK ||
@@ -438,9 +523,22 @@ static json_t *run_json(run_state *s)
     json_object_set_new(run, "graph", runrecord_graph(s->g));
     json_object_set_new(run, "phases", runrecord_phases(s->phases, s->nphases));
     json_object_set_new(run, "detection", results_summary(s->g, &s->fnd));
-    json_object_set_new(run, "outputs",
-                        json_pack("[s, s, s, s, s, s]", "accounts.csv", "rings.json",
-                                  "graph.graphml", "index.html", "evidence/", "run.json"));
+    json_t *outs = json_pack("[s, s, s, s, s, s]", "accounts.csv", "rings.json", "graph.graphml",
+                             "index.html", "evidence/", "run.json");
+    if (s->state) {
+        json_array_append_new(outs, json_string("changes.json"));
+        json_t *st = json_object();
+        json_object_set_new(st, "database", jout_string(state_db_path(s->state)));
+        json_object_set_new(st, "run", json_integer((json_int_t)s->fnd.hist.run_no));
+        json_object_set_new(st, "changes", results_changes(s->g, &s->fnd));
+        json_object_set_new(run, "state", st);
+    }
+    if (rq->dispositions) {
+        json_object_set_new(run, "dispositions_file", jout_string(rq->dispositions));
+        json_object_set_new(run, "decisions_read", json_integer((json_int_t)s->dec.n));
+        json_object_set_new(run, "decisions_applied", json_incref(s->effects));
+    }
+    json_object_set_new(run, "outputs", outs);
     return run;
 }
 
@@ -450,6 +548,10 @@ static int stage_publish(run_state *s)
     json_t *run = run_json(s);
     int rc = outdir_write(s->od, "run.json", write_json_cb, run, &s->err);
     json_decref(run);
+    /* The state first: a published run the state does not know would hand
+     * out its ring ids again. */
+    if (rc == RS_OK && s->state)
+        rc = state_commit(s->state, &s->err);
     if (rc == RS_OK)
         rc = outdir_commit(s->od, &s->err);
     return rc;
@@ -501,6 +603,70 @@ done:
     return rc;
 }
 
+/* Rings that are new (or split off, or reopened after a decision) or grown,
+ * at or above the --exit-on severity. */
+static size_t actionable_rings(const run_state *s)
+{
+    const findings *f = &s->fnd;
+    size_t n = 0;
+    for (size_t i = 0; f->hist.track && i < f->nrings; i++) {
+        const ring_track *t = &f->hist.track[i];
+        int changed = t->status == TRACK_NEW || t->status == TRACK_GROWN ||
+                      t->status == TRACK_SPLIT || t->reopened;
+        if (changed && f->rings[i].severity <= s->rq->exit_on)
+            n++;
+    }
+    return n;
+}
+
+/* --summary-json: one line on stdout for a scheduler. */
+static void print_summary(const run_state *s, int exit_code)
+{
+    const findings *f = &s->fnd;
+    json_t *o = json_object();
+    json_object_set_new(
+        o, "status",
+        json_string(exit_code == RS_EXIT_OK || exit_code == RS_EXIT_CHANGES ? "ok" : "error"));
+    json_object_set_new(o, "exit_code", json_integer(exit_code));
+    if (exit_code != RS_EXIT_OK && exit_code != RS_EXIT_CHANGES) {
+        json_object_set_new(o, "error", jout_string(s->err.msg));
+    } else {
+        json_object_set_new(o, "run_id", json_string(outdir_run_id(s->od)));
+        json_object_set_new(o, "output", jout_string(s->rq->out_dir));
+        json_object_set_new(o, "rings", json_integer((json_int_t)f->nrings));
+        uint64_t flagged = 0;
+        for (uint32_t a = 0; a < graph_count(s->g, NODE_ACCOUNT); a++)
+            flagged += f->flagged[a];
+        json_object_set_new(o, "accounts_flagged", json_integer((json_int_t)flagged));
+        if (f->hist.track) {
+            json_t *c = results_changes(s->g, f);
+            json_object_set_new(o, "changes", json_incref(json_object_get(c, "counts")));
+            json_decref(c);
+            json_object_set_new(o, "actionable", json_integer((json_int_t)actionable_rings(s)));
+        }
+    }
+    char *line = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    if (line)
+        printf("%s\n", line);
+    free(line);
+    json_decref(o);
+}
+
+/* After publication: the dated bags the state keeps. A failure is reported
+ * but does not undo the published run. */
+static void keep_bags(run_state *s)
+{
+    char *runs = files_join(s->rq->out_dir, "runs");
+    char *run = files_join(runs, outdir_run_id(s->od));
+    char *bags = files_join(run, "evidence");
+    rs_error e = {0};
+    if (state_archive_bags(s->state, bags, &s->fnd, s->rq->keep_bags_days, &e) != RS_OK)
+        utf8_diag(stderr, "", "ringscan: warning: %s", e.msg);
+    free(bags);
+    free(run);
+    free(runs);
+}
+
 int pipeline_run(const run_request *rq)
 {
     run_state s;
@@ -509,9 +675,13 @@ int pipeline_run(const run_request *rq)
     s.cfg = rq->cfg;
     s.progress = !rq->quiet && isatty(2);
     s.skipped = json_array();
+    s.effects = json_array();
+    s.run_time = run_time_utc();
     algo_init(s.cfg->seed);
 
     int rc = run_stages(&s);
+    if (rc == RS_OK && s.state)
+        keep_bags(&s);
     if (rc == RS_OK && !rq->quiet)
         utf8_diag(
             stderr, "",
@@ -519,6 +689,11 @@ int pipeline_run(const run_request *rq)
             "evidence/ and run.json in %s/runs/%s (published as %s/current)",
             s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", rq->out_dir, outdir_run_id(s.od),
             rq->out_dir);
+    int exit_code = rc == RS_OK ? RS_EXIT_OK : rc == RS_E_BUSY ? RS_EXIT_BUSY : RS_EXIT_DATA;
+    if (rc == RS_OK && rq->exit_code && actionable_rings(&s))
+        exit_code = RS_EXIT_CHANGES;
+    if (rq->summary_json)
+        print_summary(&s, exit_code);
     if (rc != RS_OK) {
         utf8_diag(stderr, clear_line(&s), "ringscan: error: %s", s.err.msg);
         outdir_abort(s.od);
@@ -526,12 +701,15 @@ int pipeline_run(const run_request *rq)
         outdir_free(s.od);
     }
     json_decref(s.skipped);
+    json_decref(s.effects);
+    state_close(s.state);
+    decisions_free(&s.dec);
     casefile_free_all(s.cases, s.fnd.nrings);
     geoip_close(s.gi);
     findings_free(&s.fnd);
     graph_free(s.g);
     load_set_free(&s.set);
-    return rc == RS_OK ? RS_EXIT_OK : rc == RS_E_BUSY ? RS_EXIT_BUSY : RS_EXIT_DATA;
+    return exit_code;
 }
 
 int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)

@@ -11,6 +11,7 @@
 #define RINGSCAN_PIPELINE_H
 
 #include "ingest/table.h"
+#include "model/findings.h"
 #include "src/config.h"
 
 typedef struct {
@@ -18,14 +19,20 @@ typedef struct {
     const rs_config *cfg;    /* effective configuration */
     char *const *argv_given; /* the command line as given, for run.json */
     int argc;
-    int quiet;          /* nothing on stderr but errors */
-    int wait;           /* wait for a run holding OUT_DIR's lock instead of failing */
-    unsigned keep_runs; /* complete runs kept in OUT_DIR/runs (0 = default) */
+    int quiet;                /* nothing on stderr but errors */
+    int wait;                 /* wait for a run holding OUT_DIR's lock instead of failing */
+    unsigned keep_runs;       /* complete runs kept in OUT_DIR/runs (0 = default) */
+    const char *state_dir;    /* --state: case memory (src/state.h), or NULL */
+    const char *dispositions; /* --dispositions: analysts' decisions, or NULL */
+    int exit_code;            /* --exit-code: RS_EXIT_CHANGES on new or grown rings */
+    ring_severity exit_on;    /* ... at or above this severity */
+    int summary_json;         /* one-line JSON summary on stdout */
+    unsigned keep_bags_days;  /* dated bags kept in the state (0 = forever) */
 } run_request;
 
 /* Runs the whole pipeline. Errors are printed as one line on stderr.
- * Returns RS_EXIT_OK, RS_EXIT_BUSY (OUT_DIR locked by another run) or
- * RS_EXIT_DATA. */
+ * Returns RS_EXIT_OK, RS_EXIT_CHANGES (--exit-code and new or grown rings),
+ * RS_EXIT_BUSY (OUT_DIR or the state locked by another run) or RS_EXIT_DATA. */
 int pipeline_run(const run_request *rq);
 
 /* Checks every table in in_dir against the input contract without

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <xxhash.h>
 #include <zlib.h>
 
@@ -93,6 +94,7 @@ json_t *runrecord_libraries(void)
     unsigned xv = XXH_versionNumber();
     snprintf(b, sizeof b, "%u.%u.%u", xv / 10000, xv / 100 % 100, xv % 100);
     json_object_set_new(o, "xxhash", json_string(b));
+    json_object_set_new(o, "sqlite", json_string(sqlite3_libversion()));
     return o;
 }
 

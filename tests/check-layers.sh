@@ -38,6 +38,7 @@ lib_owners() {
     openssl/*) echo "base src" ;;
     zlib.h) echo "ingest datasets/gen src" ;;
     xxhash.h) echo "graph src" ;;
+    sqlite3.h) echo "src" ;;
     cmocka.h) echo "" ;;
     *) echo "*" ;;
     esac

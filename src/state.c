@@ -1,0 +1,955 @@
+/* state.c - case memory in SQLite; see state.h and docs/state.md.
+ *
+ * Layout: `runs` has one row per committed run; `rings` one row per
+ * persistent id with its latest status; `ring_runs` one row per ring per run
+ * (the history an analyst queries); `ring_accounts` and `ring_infra` the
+ * latest accounts and binding infrastructure of every ring still open (what
+ * the next run matches against; a closed ring's rows are deleted);
+ * `accounts` one row per account ever flagged; `meta` the id counter. So the
+ * database grows with the flagged accounts and the rings, not with the
+ * input.
+ */
+#include "src/state.h"
+
+#include "algorithms/tracking.h"
+#include "base/files.h"
+#include "base/ts.h"
+#include "model/flags.h"
+
+#include <jansson.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+struct rs_state {
+    char *dir, *db_path;
+    int lock_fd;
+    sqlite3 *db;
+    int in_tx;
+    uint64_t prev_run, next_ring;
+    int64_t prev_time;
+};
+
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS runs(run_no INTEGER PRIMARY KEY, run_id TEXT NOT NULL,"
+    " run_time TEXT NOT NULL, rings_reported INTEGER NOT NULL, rings_suppressed INTEGER NOT NULL,"
+    " accounts_flagged INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS rings(ring_id TEXT PRIMARY KEY, first_run INTEGER NOT NULL,"
+    " first_seen TEXT NOT NULL, last_run INTEGER NOT NULL, last_seen TEXT NOT NULL,"
+    " status TEXT NOT NULL, related TEXT, kind TEXT, severity TEXT, accounts INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS ring_runs(ring_id TEXT NOT NULL, run_no INTEGER NOT NULL,"
+    " rank TEXT, status TEXT NOT NULL, related TEXT, kind TEXT, severity TEXT, score REAL,"
+    " accounts INTEGER NOT NULL, added INTEGER NOT NULL, removed INTEGER NOT NULL,"
+    " disposition TEXT, suppressed INTEGER NOT NULL, PRIMARY KEY(ring_id, run_no));"
+    "CREATE TABLE IF NOT EXISTS ring_accounts(ring_id TEXT NOT NULL, account_id TEXT NOT NULL,"
+    " PRIMARY KEY(ring_id, account_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS ring_infra(ring_id TEXT NOT NULL, resource TEXT NOT NULL,"
+    " PRIMARY KEY(ring_id, resource)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS accounts(account_id TEXT PRIMARY KEY, first_flagged_run INTEGER"
+    " NOT NULL, first_flagged TEXT NOT NULL, last_flagged_run INTEGER NOT NULL, last_ring TEXT)"
+    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS dispositions(subject_type TEXT NOT NULL, subject_id TEXT NOT NULL,"
+    " decision TEXT NOT NULL, analyst TEXT, decided_at TEXT NOT NULL, note TEXT,"
+    " first_applied_run INTEGER NOT NULL, baseline_accounts TEXT, baseline_flags TEXT,"
+    " PRIMARY KEY(subject_type, subject_id, decided_at)) WITHOUT ROWID;";
+
+static int db_error(rs_state *st, rs_error *err, const char *what)
+{
+    return rs_error_set(err, RS_E_IO, st->db_path, 0, 0, "state database: %s: %s", what,
+                        st->db ? sqlite3_errmsg(st->db) : "cannot open");
+}
+
+static int exec(rs_state *st, const char *sql, rs_error *err)
+{
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(st, err, "query failed");
+    return RS_OK;
+}
+
+static sqlite3_stmt *prep(rs_state *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int lock_state(rs_state *st, int wait, rs_error *err)
+{
+    char *lp = files_join(st->dir, "lock");
+    st->lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    int rc = RS_OK;
+    if (st->lock_fd < 0)
+        rc = rs_error_set(err, RS_E_IO, lp, 0, 0, "cannot open state lock: %s", strerror(errno));
+    else if (flock(st->lock_fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0)
+        rc = errno == EWOULDBLOCK
+                 ? rs_error_set(err, RS_E_BUSY, st->dir, 0, 0,
+                                "state is in use by another run (use --wait to wait for it)")
+                 : rs_error_set(err, RS_E_IO, lp, 0, 0, "cannot lock: %s", strerror(errno));
+    free(lp);
+    return rc;
+}
+
+/* Schema version check, creation, and the counters. */
+static int prepare_schema(rs_state *st, rs_error *err)
+{
+    sqlite3_stmt *s = prep(st, "PRAGMA user_version");
+    if (!s || sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return db_error(st, err, "not a SQLite database");
+    }
+    int ver = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (ver > STATE_SCHEMA_VERSION)
+        return rs_error_set(err, RS_E_IO, st->db_path, 0, 0,
+                            "state schema version %d is newer than this ringscan's (%d)", ver,
+                            STATE_SCHEMA_VERSION);
+    int rc = exec(st, schema_sql, err);
+    if (rc == RS_OK && ver == 0)
+        rc = exec(st, "PRAGMA user_version = 1", err);
+    if (rc != RS_OK)
+        return rc;
+    st->next_ring = 1;
+    s = prep(st, "SELECT value FROM meta WHERE key = 'next_ring'");
+    if (s && sqlite3_step(s) == SQLITE_ROW)
+        st->next_ring = (uint64_t)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    s = prep(st, "SELECT run_no, run_time FROM runs ORDER BY run_no DESC LIMIT 1");
+    if (s && sqlite3_step(s) == SQLITE_ROW) {
+        st->prev_run = (uint64_t)sqlite3_column_int64(s, 0);
+        const char *t = (const char *)sqlite3_column_text(s, 1);
+        int64_t ms;
+        if (t && ts_parse(t, strlen(t), &ms, NULL) == 0)
+            st->prev_time = ms / 1000;
+    }
+    sqlite3_finalize(s);
+    return RS_OK;
+}
+
+int state_open(rs_state **out, const char *dir, int wait, rs_error *err)
+{
+    *out = NULL;
+    rs_state *st = xcalloc(1, sizeof *st);
+    st->lock_fd = -1;
+    st->dir = xstrdup(dir);
+    st->db_path = files_join(dir, STATE_DB_NAME);
+    int rc = RS_OK;
+    if (files_mkdir_p(dir) != 0)
+        rc = rs_error_set(err, RS_E_IO, dir, 0, 0, "cannot create state directory: %s",
+                          strerror(errno));
+    if (rc == RS_OK)
+        rc = lock_state(st, wait, err);
+    if (rc == RS_OK &&
+        sqlite3_open_v2(st->db_path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+            SQLITE_OK)
+        rc = db_error(st, err, "cannot open");
+    if (rc == RS_OK) {
+        sqlite3_busy_timeout(st->db, 10000);
+        rc = exec(st, "BEGIN IMMEDIATE", err);
+        st->in_tx = rc == RS_OK;
+    }
+    if (rc == RS_OK)
+        rc = prepare_schema(st, err);
+    if (rc != RS_OK) {
+        state_close(st);
+        return rc;
+    }
+    *out = st;
+    return RS_OK;
+}
+
+void state_close(rs_state *st)
+{
+    if (!st)
+        return;
+    if (st->in_tx)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(st->db);
+    if (st->lock_fd >= 0)
+        close(st->lock_fd); /* releases the flock */
+    free(st->db_path);
+    free(st->dir);
+    free(st);
+}
+
+const char *state_db_path(const rs_state *st)
+{
+    return st->db_path;
+}
+
+uint64_t state_runs(const rs_state *st)
+{
+    return st->prev_run;
+}
+
+/* --- the previous run's rings ------------------------------------------------ */
+
+typedef struct {
+    track_ring *r;
+    size_t n, cap;
+    char **pids;
+    char ***acc, ***inf; /* per ring, owned arrays of owned strings */
+    size_t *nacc, *ninf;
+} prev_set;
+
+static void prev_free(prev_set *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        for (size_t k = 0; k < p->nacc[i]; k++)
+            free(p->acc[i][k]);
+        for (size_t k = 0; k < p->ninf[i]; k++)
+            free(p->inf[i][k]);
+        free(p->acc[i]);
+        free(p->inf[i]);
+        free(p->pids[i]);
+    }
+    free(p->r);
+    free(p->pids);
+    free(p->acc);
+    free(p->inf);
+    free(p->nacc);
+    free(p->ninf);
+}
+
+/* Reads the sorted labels of one ring from table (ring_accounts or ring_infra). */
+static int read_labels(rs_state *st, const char *sql, const char *pid, char ***out, size_t *n)
+{
+    sqlite3_stmt *s = prep(st, sql);
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, pid, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        UTIL_GROW(*out, cap, *n + 1);
+        (*out)[(*n)++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+/* The rings still open after the previous run (the ORDER BY of read_labels
+ * uses SQLite's binary collation, which is strcmp order). */
+static int load_prev(rs_state *st, prev_set *p, rs_error *err)
+{
+    memset(p, 0, sizeof *p);
+    sqlite3_stmt *s = prep(st, "SELECT ring_id, first_seen FROM rings WHERE status NOT IN "
+                               "('merged','gone') ORDER BY ring_id");
+    if (!s)
+        return db_error(st, err, "reading rings");
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        size_t i = p->n;
+        if (i == p->cap) {
+            p->cap = p->cap ? 2 * p->cap : 16;
+            p->r = xreallocarray(p->r, p->cap, sizeof *p->r);
+            p->pids = xreallocarray(p->pids, p->cap, sizeof *p->pids);
+            p->acc = xreallocarray(p->acc, p->cap, sizeof *p->acc);
+            p->inf = xreallocarray(p->inf, p->cap, sizeof *p->inf);
+            p->nacc = xreallocarray(p->nacc, p->cap, sizeof *p->nacc);
+            p->ninf = xreallocarray(p->ninf, p->cap, sizeof *p->ninf);
+        }
+        p->pids[i] = xstrdup((const char *)sqlite3_column_text(s, 0));
+        const char *fs = (const char *)sqlite3_column_text(s, 1);
+        int64_t ms = 0;
+        if (fs)
+            (void)ts_parse(fs, strlen(fs), &ms, NULL);
+        p->acc[i] = p->inf[i] = NULL;
+        p->nacc[i] = p->ninf[i] = 0;
+        p->n++;
+        if (read_labels(st, "SELECT account_id FROM ring_accounts WHERE ring_id = ? ORDER BY 1",
+                        p->pids[i], &p->acc[i], &p->nacc[i]) != 0 ||
+            read_labels(st, "SELECT resource FROM ring_infra WHERE ring_id = ? ORDER BY 1",
+                        p->pids[i], &p->inf[i], &p->ninf[i]) != 0) {
+            sqlite3_finalize(s);
+            return db_error(st, err, "reading ring members");
+        }
+        p->r[i] = (track_ring){(const char *const *)p->acc[i],
+                               p->nacc[i],
+                               (const char *const *)p->inf[i],
+                               p->ninf[i],
+                               ms / 1000,
+                               p->pids[i]};
+    }
+    sqlite3_finalize(s);
+    return r == SQLITE_DONE ? RS_OK : db_error(st, err, "reading rings");
+}
+
+/* --- matching ----------------------------------------------------------------- */
+
+static void append_related(char **dst, const char *pid)
+{
+    size_t old = *dst ? strlen(*dst) : 0, add = strlen(pid);
+    *dst = xrealloc(*dst, old + add + 2);
+    if (old)
+        (*dst)[old++] = ',';
+    memcpy(*dst + old, pid, add + 1);
+}
+
+static int64_t ring_first_run(rs_state *st, const char *pid)
+{
+    sqlite3_stmt *s = prep(st, "SELECT first_seen FROM rings WHERE ring_id = ?");
+    int64_t ms = 0;
+    if (s) {
+        sqlite3_bind_text(s, 1, pid, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(s, 0);
+            if (t)
+                (void)ts_parse(t, strlen(t), &ms, NULL);
+        }
+    }
+    sqlite3_finalize(s);
+    return ms / 1000;
+}
+
+/* Applies a match to f->hist. */
+static void assign(rs_state *st, findings *f, const prev_set *p, const track_result *tr,
+                   int64_t run_time)
+{
+    findings_history *h = &f->hist;
+    for (size_t c = 0; c < f->nrings; c++) {
+        ring_track *t = &h->track[c];
+        const track_cur_outcome *o = &tr->cur[c];
+        t->status = o->status;
+        t->added = o->added;
+        t->removed = o->removed;
+        if (o->prev < 0 || !p->pids || o->status == TRACK_SPLIT) {
+            snprintf(t->pid, sizeof t->pid, "RS-%06llu", (unsigned long long)st->next_ring++);
+            t->first_run = run_time;
+            if (o->prev >= 0 && p->pids)
+                append_related(&t->related, p->pids[o->prev]);
+        } else {
+            snprintf(t->pid, sizeof t->pid, "%s", p->pids[o->prev]);
+            t->first_run = ring_first_run(st, t->pid);
+        }
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        int32_t c = tr->prev_into[i];
+        if (c >= 0 && !tr->prev_merged[i])
+            continue;
+        h->closed = xreallocarray(h->closed, h->nclosed + 1, sizeof *h->closed);
+        ring_closed *rc = &h->closed[h->nclosed++];
+        memset(rc, 0, sizeof *rc);
+        snprintf(rc->pid, sizeof rc->pid, "%s", p->pids[i]);
+        rc->accounts = (uint32_t)p->nacc[i];
+        rc->status = c >= 0 ? TRACK_MERGED : TRACK_GONE;
+        if (c >= 0) {
+            snprintf(rc->into, sizeof rc->into, "%s", h->track[c].pid);
+            append_related(&h->track[c].related, p->pids[i]);
+        }
+    }
+}
+
+/* When each flagged account was first flagged (this run for new ones). */
+static int first_flagged(rs_state *st, const rs_graph *g, findings *f, int64_t run_time,
+                         rs_error *err)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    f->hist.first_flagged = xcalloc(na ? na : 1, sizeof *f->hist.first_flagged);
+    sqlite3_stmt *s = prep(st, "SELECT first_flagged FROM accounts WHERE account_id = ?");
+    if (!s)
+        return db_error(st, err, "reading accounts");
+    for (uint32_t a = 0; a < na; a++) {
+        if (!f->flagged[a])
+            continue;
+        size_t len;
+        const char *id = intern_str(g->ids[NODE_ACCOUNT], a, &len);
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, id, (int)len, SQLITE_STATIC);
+        int64_t ms = 0;
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(s, 0);
+            if (t && ts_parse(t, strlen(t), &ms, NULL) == 0)
+                f->hist.first_flagged[a] = ms / 1000;
+        }
+        if (!f->hist.first_flagged[a])
+            f->hist.first_flagged[a] = run_time;
+    }
+    sqlite3_finalize(s);
+    return RS_OK;
+}
+
+int state_track(rs_state *st, const rs_graph *g, findings *f, int64_t run_time, rs_error *err)
+{
+    prev_set p;
+    int rc = load_prev(st, &p, err);
+    if (rc != RS_OK) {
+        prev_free(&p);
+        return rc;
+    }
+    track_ring *cur = xcalloc(f->nrings ? f->nrings : 1, sizeof *cur);
+    void **blocks = xcalloc(f->nrings ? f->nrings : 1, sizeof *blocks);
+    for (size_t i = 0; i < f->nrings; i++)
+        tracking_ring_labels(g, f, i, &cur[i], &blocks[i]);
+    track_result tr;
+    tracking_match(p.r, p.n, cur, f->nrings, &tr);
+    f->hist.track = xcalloc(f->nrings ? f->nrings : 1, sizeof *f->hist.track);
+    f->hist.run_time = run_time;
+    f->hist.prev_run_time = st->prev_time;
+    f->hist.run_no = st->prev_run + 1;
+    assign(st, f, &p, &tr, run_time);
+    tracking_result_free(&tr);
+    for (size_t i = 0; i < f->nrings; i++)
+        free(blocks[i]);
+    free(blocks);
+    free(cur);
+    prev_free(&p);
+    return RS_OK;
+}
+
+/* --- saving ------------------------------------------------------------------- */
+
+typedef struct {
+    sqlite3_stmt *ring, *ring_run, *del_acc, *del_inf, *acc, *inf, *close, *acct;
+} save_stmts;
+
+static void stmts_free(save_stmts *q)
+{
+    sqlite3_finalize(q->ring);
+    sqlite3_finalize(q->ring_run);
+    sqlite3_finalize(q->del_acc);
+    sqlite3_finalize(q->del_inf);
+    sqlite3_finalize(q->acc);
+    sqlite3_finalize(q->inf);
+    sqlite3_finalize(q->close);
+    sqlite3_finalize(q->acct);
+}
+
+static int stmts_prepare(rs_state *st, save_stmts *q)
+{
+    memset(q, 0, sizeof *q);
+    q->ring = prep(st, "INSERT INTO rings(ring_id, first_run, first_seen, last_run, last_seen,"
+                       " status, related, kind, severity, accounts) VALUES(?1,?2,?3,?2,?3,?4,?5,?6,"
+                       "?7,?8) ON CONFLICT(ring_id) DO UPDATE SET last_run = ?2, last_seen = ?3,"
+                       " status = ?4, related = ?5, kind = ?6, severity = ?7, accounts = ?8");
+    q->ring_run = prep(st, "INSERT INTO ring_runs(ring_id, run_no, rank, status, related, kind,"
+                           " severity, score, accounts, added, removed, disposition, suppressed)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    q->del_acc = prep(st, "DELETE FROM ring_accounts WHERE ring_id = ?");
+    q->del_inf = prep(st, "DELETE FROM ring_infra WHERE ring_id = ?");
+    q->acc = prep(st, "INSERT OR IGNORE INTO ring_accounts(ring_id, account_id) VALUES(?,?)");
+    q->inf = prep(st, "INSERT OR IGNORE INTO ring_infra(ring_id, resource) VALUES(?,?)");
+    q->close = prep(st, "UPDATE rings SET status = ?2, related = ?3 WHERE ring_id = ?1");
+    q->acct = prep(st, "INSERT INTO accounts(account_id, first_flagged_run, first_flagged,"
+                       " last_flagged_run, last_ring) VALUES(?1,?2,?3,?2,?4) ON CONFLICT"
+                       "(account_id) DO UPDATE SET last_flagged_run = ?2, last_ring = ?4");
+    return q->ring && q->ring_run && q->del_acc && q->del_inf && q->acc && q->inf && q->close &&
+                   q->acct
+               ? 0
+               : -1;
+}
+
+static int step_done(sqlite3_stmt *s)
+{
+    int r = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+static int bind_text_or_null(sqlite3_stmt *s, int i, const char *t)
+{
+    return t ? sqlite3_bind_text(s, i, t, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
+}
+
+/* Replaces the ring's latest accounts and infrastructure. */
+static int save_labels(save_stmts *q, const char *pid, const track_ring *tr)
+{
+    sqlite3_bind_text(q->del_acc, 1, pid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q->del_inf, 1, pid, -1, SQLITE_STATIC);
+    int bad = step_done(q->del_acc) | step_done(q->del_inf);
+    for (size_t k = 0; k < tr->naccts && !bad; k++) {
+        sqlite3_bind_text(q->acc, 1, pid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q->acc, 2, tr->accts[k], -1, SQLITE_STATIC);
+        bad |= step_done(q->acc);
+    }
+    for (size_t k = 0; k < tr->ninfra && !bad; k++) {
+        sqlite3_bind_text(q->inf, 1, pid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q->inf, 2, tr->infra[k], -1, SQLITE_STATIC);
+        bad |= step_done(q->inf);
+    }
+    return bad;
+}
+
+static int save_ring(save_stmts *q, const rs_graph *g, const findings *f, size_t i,
+                     sqlite3_int64 run_no, const char *when)
+{
+    const ring *rg = &f->rings[i];
+    const ring_track *t = &f->hist.track[i];
+    track_ring tr;
+    void *block;
+    tracking_ring_labels(g, f, i, &tr, &block);
+    sqlite3_stmt *s = q->ring;
+    sqlite3_bind_text(s, 1, t->pid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, run_no);
+    sqlite3_bind_text(s, 3, when, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, findings_track_name(t->status), -1, SQLITE_STATIC);
+    bind_text_or_null(s, 5, t->related);
+    sqlite3_bind_text(s, 6, findings_kind_name(rg->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, findings_severity_name(rg->severity), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 8, (sqlite3_int64)tr.naccts);
+    int bad = step_done(s);
+    s = q->ring_run;
+    sqlite3_bind_text(s, 1, t->pid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, run_no);
+    if (t->suppressed)
+        sqlite3_bind_null(s, 3);
+    else
+        sqlite3_bind_text(s, 3, rg->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, findings_track_name(t->status), -1, SQLITE_STATIC);
+    bind_text_or_null(s, 5, t->related);
+    sqlite3_bind_text(s, 6, findings_kind_name(rg->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, findings_severity_name(rg->severity), -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 8, rg->score);
+    sqlite3_bind_int64(s, 9, (sqlite3_int64)tr.naccts);
+    sqlite3_bind_int64(s, 10, t->added);
+    sqlite3_bind_int64(s, 11, t->removed);
+    bind_text_or_null(s, 12, t->dispo ? findings_disposition_name(t->dispo) : NULL);
+    sqlite3_bind_int(s, 13, t->suppressed);
+    bad |= step_done(s);
+    bad |= save_labels(q, t->pid, &tr);
+    free(block);
+    return bad;
+}
+
+static int save_closed(save_stmts *q, const ring_closed *c, sqlite3_int64 run_no)
+{
+    const char *status = findings_track_name(c->status);
+    sqlite3_bind_text(q->close, 1, c->pid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q->close, 2, status, -1, SQLITE_STATIC);
+    bind_text_or_null(q->close, 3, c->into[0] ? c->into : NULL);
+    int bad = step_done(q->close);
+    sqlite3_stmt *s = q->ring_run;
+    sqlite3_bind_text(s, 1, c->pid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, run_no);
+    sqlite3_bind_null(s, 3);
+    sqlite3_bind_text(s, 4, status, -1, SQLITE_STATIC);
+    bind_text_or_null(s, 5, c->into[0] ? c->into : NULL);
+    for (int k = 6; k <= 8; k++)
+        sqlite3_bind_null(s, k);
+    sqlite3_bind_int64(s, 9, 0);
+    sqlite3_bind_int64(s, 10, 0);
+    sqlite3_bind_int64(s, 11, c->accounts);
+    sqlite3_bind_null(s, 12);
+    sqlite3_bind_int(s, 13, 0);
+    bad |= step_done(s);
+    track_ring none = {NULL, 0, NULL, 0, 0, NULL};
+    return bad | save_labels(q, c->pid, &none);
+}
+
+static int save_accounts(save_stmts *q, const rs_graph *g, const findings *f, sqlite3_int64 run_no)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    char when[TS_FMT_LEN];
+    int bad = 0;
+    for (uint32_t a = 0; a < na && !bad; a++) {
+        if (!f->flagged[a])
+            continue;
+        size_t len;
+        const char *id = intern_str(g->ids[NODE_ACCOUNT], a, &len);
+        sqlite3_bind_text(q->acct, 1, id, (int)len, SQLITE_STATIC);
+        sqlite3_bind_int64(q->acct, 2, run_no);
+        sqlite3_bind_text(q->acct, 3, ts_format(f->hist.first_flagged[a] * 1000, when), -1,
+                          SQLITE_TRANSIENT);
+        int32_t r = f->ring_of[a];
+        bind_text_or_null(q->acct, 4, r >= 0 ? f->hist.track[r].pid : NULL);
+        bad |= step_done(q->acct);
+    }
+    return bad;
+}
+
+static int save_run(rs_state *st, const findings *f, const char *run_id, const char *when)
+{
+    size_t reported = 0, suppressed = 0, flagged = 0;
+    for (size_t i = 0; i < f->nrings; i++)
+        f->hist.track[i].suppressed ? suppressed++ : reported++;
+    (void)flagged;
+    sqlite3_stmt *s = prep(st, "INSERT INTO runs(run_no, run_id, run_time, rings_reported,"
+                               " rings_suppressed, accounts_flagged) VALUES(?,?,?,?,?,"
+                               " (SELECT count(*) FROM accounts WHERE last_flagged_run = ?1))");
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)f->hist.run_no);
+    sqlite3_bind_text(s, 2, run_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, when, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)reported);
+    sqlite3_bind_int64(s, 5, (sqlite3_int64)suppressed);
+    int bad = step_done(s);
+    sqlite3_finalize(s);
+    s = prep(st, "INSERT INTO meta(key, value) VALUES('next_ring', ?) ON CONFLICT(key) DO "
+                 "UPDATE SET value = excluded.value");
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)st->next_ring);
+    bad |= step_done(s);
+    sqlite3_finalize(s);
+    return bad;
+}
+
+int state_record(rs_state *st, const rs_graph *g, findings *f, const char *run_id, rs_error *err)
+{
+    if (first_flagged(st, g, f, f->hist.run_time, err) != RS_OK)
+        return RS_E_IO;
+    save_stmts q;
+    if (stmts_prepare(st, &q) != 0) {
+        stmts_free(&q);
+        return db_error(st, err, "preparing the run's record");
+    }
+    char when[TS_FMT_LEN];
+    ts_format(f->hist.run_time * 1000, when);
+    sqlite3_int64 run_no = (sqlite3_int64)f->hist.run_no;
+    int bad = 0;
+    for (size_t i = 0; i < f->hist.nclosed && !bad; i++)
+        bad |= save_closed(&q, &f->hist.closed[i], run_no);
+    for (size_t i = 0; i < f->nrings && !bad; i++)
+        bad |= save_ring(&q, g, f, i, run_no, when);
+    if (!bad)
+        bad |= save_accounts(&q, g, f, run_no);
+    stmts_free(&q);
+    if (!bad)
+        bad |= save_run(st, f, run_id, when);
+    if (bad)
+        return db_error(st, err, "recording the run");
+    return RS_OK;
+}
+
+int state_commit(rs_state *st, rs_error *err)
+{
+    if (exec(st, "COMMIT", err) != RS_OK)
+        return RS_E_IO;
+    st->in_tx = 0;
+    return RS_OK;
+}
+
+/* --- benign decisions ---------------------------------------------------------- */
+
+/* The flag kinds of a set of accounts as "NAME,NAME" (flag order). */
+static void kinds_text(const findings *f, const uint32_t *accts, size_t n, rs_buf *b)
+{
+    uint32_t bits = 0;
+    for (size_t i = 0; i < n; i++)
+        bits |= f->flags[accts[i]].bits;
+    for (int k = 0; k < FLAG_COUNT; k++)
+        if (bits >> k & 1) {
+            if (b->len)
+                buf_putc(b, ',');
+            buf_puts(b, flags_name((flag_code)k));
+        }
+}
+
+/* 1 when the comma- or newline-separated list holds item. */
+static int list_has(const char *list, const char *item, size_t n, char sep)
+{
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, sep);
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !memcmp(p, item, n))
+            return 1;
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
+/* The baseline a benign decision was made on: fetched, or recorded now. */
+static int baseline(rs_state *st, const decision *d, const char *accts, const char *kinds,
+                    char **b_accts, char **b_kinds)
+{
+    char at[TS_FMT_LEN];
+    ts_format(d->decided_at, at);
+    sqlite3_stmt *s = prep(st, "SELECT baseline_accounts, baseline_flags FROM dispositions WHERE"
+                               " subject_type = ? AND subject_id = ? AND decided_at = ?");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, decisions_subject_name(d->type), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, d->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(s, 0);
+        const char *k = (const char *)sqlite3_column_text(s, 1);
+        *b_accts = xstrdup(a ? a : "");
+        *b_kinds = xstrdup(k ? k : "");
+        sqlite3_finalize(s);
+        return 0;
+    }
+    sqlite3_finalize(s);
+    if (r != SQLITE_DONE)
+        return -1;
+    s = prep(st, "INSERT INTO dispositions(subject_type, subject_id, decision, analyst,"
+                 " decided_at, note, first_applied_run, baseline_accounts, baseline_flags)"
+                 " VALUES(?,?,?,?,?,?,?,?,?)");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, decisions_subject_name(d->type), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, d->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, findings_disposition_name(d->decision), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, d->analyst, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, d->note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 7, (sqlite3_int64)st->prev_run + 1);
+    sqlite3_bind_text(s, 8, accts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 9, kinds, -1, SQLITE_STATIC);
+    r = step_done(s);
+    sqlite3_finalize(s);
+    *b_accts = xstrdup(accts);
+    *b_kinds = xstrdup(kinds);
+    return r;
+}
+
+/* What changed materially since the baseline: accounts and flag kinds not
+ * in it, as text (empty when nothing). */
+static void material_change(const char *b_accts, const char *b_kinds, const char *accts,
+                            const char *kinds, rs_buf *why)
+{
+    size_t nnew = 0;
+    rs_buf names = {0};
+    for (const char *p = accts; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (!list_has(b_accts, p, len, '\n')) {
+            if (nnew < 5) {
+                buf_puts(&names, nnew ? ", " : "");
+                buf_append(&names, p, len);
+            }
+            nnew++;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    if (nnew)
+        buf_printf(why, "%zu new account%s (%.*s%s)", nnew, nnew == 1 ? "" : "s", (int)names.len,
+                   names.data ? names.data : "", nnew > 5 ? ", ..." : "");
+    buf_free(&names);
+    size_t nk = 0;
+    for (const char *p = kinds; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (!list_has(b_kinds, p, len, ',')) {
+            buf_puts(why,
+                     nk ? ", " : (why->len ? "; new red-flag kinds: " : "new red-flag kinds: "));
+            buf_append(why, p, len);
+            nk++;
+        }
+        p = e ? e + 1 : NULL;
+    }
+}
+
+static json_t *effect(const decision *d, const char *what)
+{
+    char at[TS_FMT_LEN];
+    json_t *o = json_object();
+    json_object_set_new(o, "subject_type", json_string(decisions_subject_name(d->type)));
+    json_object_set_new(o, "subject_id", json_string(d->id));
+    json_object_set_new(o, "decision", json_string(findings_disposition_name(d->decision)));
+    json_object_set_new(o, "analyst", json_string(d->analyst));
+    json_object_set_new(o, "decided_at", json_string(ts_format(d->decided_at, at)));
+    json_object_set_new(o, "effect", json_string(what));
+    return o;
+}
+
+/* A benign or allowlisted decision on a set of accounts: 1 when it still
+ * holds (suppress), 0 when the subject changed materially (why filled),
+ * -1 on a database error. */
+static int still_holds(rs_state *st, const rs_graph *g, const findings *f, const decision *d,
+                       const uint32_t *accts, size_t n, rs_buf *why)
+{
+    const char **labels = xreallocarray(NULL, n ? n : 1, sizeof *labels);
+    for (size_t i = 0; i < n; i++)
+        labels[i] = intern_str(g->ids[NODE_ACCOUNT], accts[i], NULL);
+    qsort(labels, n, sizeof *labels, util_strcmp_p);
+    rs_buf a = {0}, k = {0};
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(&a, labels[i]);
+        if (i + 1 < n)
+            buf_putc(&a, '\n');
+    }
+    buf_putc(&a, '\0');
+    kinds_text(f, accts, n, &k);
+    buf_putc(&k, '\0');
+    char *ba = NULL, *bk = NULL;
+    int rc = baseline(st, d, a.data, k.data, &ba, &bk);
+    if (rc == 0) {
+        material_change(ba, bk, a.data, k.data, why);
+        rc = why->len == 0;
+    }
+    free(ba);
+    free(bk);
+    buf_free(&a);
+    buf_free(&k);
+    free(labels);
+    return rc;
+}
+
+/* Applies a benign or allowlisted decision on ring i. */
+static int ring_decision(rs_state *st, const rs_graph *g, findings *f, size_t i, const decision *d,
+                         json_t *effects)
+{
+    ring_track *t = &f->hist.track[i];
+    const ring *rg = &f->rings[i];
+    t->dispo = d->decision;
+    if (d->decision != DISPO_BENIGN && d->decision != DISPO_ALLOWLISTED)
+        return 0;
+    size_t n = rg->nmembers + rg->nshills;
+    uint32_t *accts = xreallocarray(NULL, n ? n : 1, sizeof *accts);
+    for (size_t k = 0; k < n; k++)
+        accts[k] = findings_ring_account(rg, k);
+    rs_buf why = {0}, what = {0};
+    int holds = still_holds(st, g, f, d, accts, n, &why);
+    free(accts);
+    if (holds >= 0 && t->confirmed) { /* newer knowledge than the decision */
+        buf_printf(&why, "%s%u account%s confirmed bad", why.len ? "; " : "", t->confirmed,
+                   t->confirmed == 1 ? "" : "s");
+        holds = 0;
+    }
+    if (holds < 0) {
+        buf_free(&why);
+        return -1;
+    }
+    if (holds) {
+        t->suppressed = 1;
+        buf_printf(&what, "ring %s (%zu accounts) not reported: marked %s and unchanged since",
+                   t->pid, n, findings_disposition_name(d->decision));
+    } else {
+        t->reopened = 1;
+        buf_putc(&why, '\0');
+        buf_printf(&what, "ring %s reported again although marked %s: %s", t->pid,
+                   findings_disposition_name(d->decision), why.data);
+    }
+    buf_putc(&what, '\0');
+    t->dispo_note = xstrdup(what.data);
+    json_array_append_new(effects, effect(d, what.data));
+    buf_free(&why);
+    buf_free(&what);
+    return 0;
+}
+
+/* Applies a decision on account a. */
+static int account_decision(rs_state *st, const rs_graph *g, findings *f, uint32_t a,
+                            const decision *d, json_t *effects)
+{
+    if (f->hist.dispo[a] == DISPO_NONE || d->decision != DISPO_CONFIRMED)
+        f->hist.dispo[a] = (uint8_t)d->decision;
+    if (d->decision != DISPO_BENIGN && d->decision != DISPO_ALLOWLISTED)
+        return 0;
+    rs_buf why = {0}, what = {0};
+    int holds = still_holds(st, g, f, d, &a, 1, &why);
+    if (holds < 0) {
+        buf_free(&why);
+        return -1;
+    }
+    buf_putc(&why, '\0');
+    if (holds && f->flagged[a]) {
+        f->flagged[a] = 0;
+        buf_printf(&what, "account not flagged (risk %.3f): marked %s and no new red-flag kinds",
+                   f->risk[a], findings_disposition_name(d->decision));
+    } else if (!holds) {
+        buf_printf(&what, "account assessed again although marked %s: %s",
+                   findings_disposition_name(d->decision), why.data);
+    }
+    if (what.len) {
+        buf_putc(&what, '\0');
+        json_array_append_new(effects, effect(d, what.data));
+    }
+    buf_free(&why);
+    buf_free(&what);
+    return 0;
+}
+
+int state_decisions(rs_state *st, const rs_graph *g, findings *f, const decision_set *d,
+                    json_t *effects, rs_error *err)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    if (!f->hist.dispo)
+        f->hist.dispo = xcalloc(na ? na : 1, 1);
+    for (size_t i = 0; i < f->nrings; i++) {
+        const char *pid = f->hist.track[i].pid;
+        const decision *x = decisions_find(d, SUBJECT_RING, pid, strlen(pid));
+        if (x && ring_decision(st, g, f, i, x, effects) != 0)
+            return db_error(st, err, "recording a decision");
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        const decision *x = &d->v[i];
+        if (x->type != SUBJECT_ACCOUNT)
+            continue;
+        uint32_t a = graph_find_account(g, x->id, strlen(x->id));
+        if (a != GRAPH_NONE && account_decision(st, g, f, a, x, effects) != 0)
+            return db_error(st, err, "recording a decision");
+    }
+    /* Accounts of rings that are not reported are not flagged by them. */
+    for (uint32_t a = 0; a < na; a++) {
+        int32_t r = f->ring_of[a];
+        if (r >= 0 && f->hist.track[r].suppressed && f->hist.dispo[a] != DISPO_CONFIRMED)
+            f->flagged[a] = 0;
+    }
+    return RS_OK;
+}
+
+/* --- dated evidence bags ------------------------------------------------------ */
+
+/* Removes dated bags of one ring older than cutoff ("YYYY-MM-DD"), keeping
+ * the newest whatever its age. */
+static void prune_ring(const char *dir, const char *cutoff)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    const struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        UTIL_GROW(names, cap, n + 1);
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, util_strcmp_p);
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && strcmp(names[i], cutoff) < 0) {
+            char *p = files_join(dir, names[i]);
+            (void)files_rmtree(p);
+            free(p);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, unsigned keep_days,
+                       rs_error *err)
+{
+    char when[TS_FMT_LEN], date[16], cutoff[TS_FMT_LEN];
+    ts_format(f->hist.run_time * 1000, when);
+    snprintf(date, sizeof date, "%.10s", when);
+    ts_format((f->hist.run_time - (int64_t)keep_days * 86400) * 1000, cutoff);
+    cutoff[10] = '\0';
+    char *root = files_join(st->dir, "evidence");
+    int rc = RS_OK;
+    for (size_t i = 0; i < f->nrings && rc == RS_OK; i++) {
+        const char *pid = f->hist.track[i].pid;
+        char *rdir = files_join(root, pid), *dst = files_join(rdir, date);
+        char *src = files_join(bags_root, f->rings[i].id);
+        if (files_mkdir_p(rdir) != 0 || files_rmtree(dst) != 0 || files_link_tree(src, dst) != 0)
+            rc = rs_error_set(err, RS_E_IO, dst, 0, 0, "cannot keep the evidence bag: %s",
+                              strerror(errno));
+        if (rc == RS_OK && keep_days)
+            prune_ring(rdir, cutoff);
+        free(src);
+        free(dst);
+        free(rdir);
+    }
+    free(root);
+    return rc;
+}

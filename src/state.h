@@ -1,0 +1,73 @@
+/* state.h - case memory between runs (--state DIR): persistent ring ids,
+ * ring statuses, when each account was first flagged, and the analysts'
+ * decisions, in a SQLite database (DIR/ringscan.sqlite, schema in
+ * docs/state.md).
+ *
+ * One run is one transaction: state_open takes DIR/lock (flock; a second
+ * run on the same state waits with --wait, else fails with RS_E_BUSY) and
+ * begins it; state_save commits it. A run that fails before state_save
+ * leaves the database as it was. Ids come from a counter in the database and
+ * are never reused, even for rings whose run was later rolled back.
+ */
+#ifndef RINGSCAN_STATE_H
+#define RINGSCAN_STATE_H
+
+#include "base/util.h"
+#include "graph/graph.h"
+#include "model/decisions.h"
+#include "model/findings.h"
+
+#include <jansson.h>
+
+#include <stdint.h>
+
+typedef struct rs_state rs_state;
+
+#define STATE_SCHEMA_VERSION 1
+#define STATE_DB_NAME "ringscan.sqlite"
+
+/* Opens (creating DIR and the database when missing) and locks the state,
+ * and begins the run's transaction. Returns RS_OK, RS_E_BUSY (locked by
+ * another run and !wait) or RS_E_IO with err set (unwritable, not a
+ * ringscan database, a newer schema). */
+int state_open(rs_state **out, const char *dir, int wait, rs_error *err);
+
+/* Matches f's rings with the previous run's (algorithms/tracking.h) and
+ * fills f->hist: persistent ids, statuses, closed rings, first-flagged
+ * times. run_time is this run's time (UTC s). Returns RS_OK or RS_E_IO. */
+int state_track(rs_state *st, const rs_graph *g, findings *f, int64_t run_time, rs_error *err);
+
+/* Applies the benign and allowlisted decisions of d to accounts and rings
+ * (the confirmed ones are algorithms/decisions.h's): a subject stays
+ * cleared while it shows no account and no red-flag kind that it did not
+ * show the first run the decision was applied in (recorded then as its
+ * baseline); a cleared ring is marked suppressed and its accounts are not
+ * flagged by it, a cleared account is not flagged. Every decision that
+ * changed an outcome is appended to effects (a JSON array). Returns RS_OK
+ * or RS_E_IO. */
+int state_decisions(rs_state *st, const rs_graph *g, findings *f, const decision_set *d,
+                    json_t *effects, rs_error *err);
+
+/* Records the run (every ring of f, suppressed ones included, and when each
+ * flagged account was first flagged into f->hist). Returns RS_OK or RS_E_IO. */
+int state_record(rs_state *st, const rs_graph *g, findings *f, const char *run_id, rs_error *err);
+
+/* Commits the run. Returns RS_OK or RS_E_IO (nothing is kept). */
+int state_commit(rs_state *st, rs_error *err);
+
+/* Keeps each reported ring's bag (bags_root/R0001 ...) as
+ * DIR/evidence/RS-000123/YYYY-MM-DD (the run's date; a later run on the same
+ * day replaces it), hard-linked where possible, and removes a ring's dated
+ * bags older than keep_days (0: none), always keeping its newest. Returns
+ * RS_OK or RS_E_IO. */
+int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, unsigned keep_days,
+                       rs_error *err);
+
+/* The database's path (borrowed) and the number of previous runs. */
+const char *state_db_path(const rs_state *st);
+uint64_t state_runs(const rs_state *st);
+
+/* Rolls back an unsaved run, closes and unlocks. Accepts NULL. */
+void state_close(rs_state *st);
+
+#endif
