@@ -218,8 +218,8 @@ static int switch_current(outdir *od, const char *id, rs_error *err)
     return rc;
 }
 
-/* The fixed links name -> current/name, created where missing (for an
- * output the current run has: changes.json exists only with --state). */
+/* The fixed links name -> current/name, created where missing; the link for
+ * changes.json (written only with --state) once a run has one. */
 static int ensure_links(outdir *od, rs_error *err)
 {
     for (size_t i = 0; i < NOUTPUTS; i++) {
@@ -228,7 +228,7 @@ static int ensure_links(outdir *od, rs_error *err)
         char *full = files_join(od->dir, target);
         struct stat sb, tb;
         int rc = RS_OK;
-        int have = stat(full, &tb) == 0;
+        int have = i + 1 < NOUTPUTS || stat(full, &tb) == 0;
         free(full);
         if (have && lstat(p, &sb) != 0 && symlink(target, p) != 0)
             rc = rs_error_set(err, RS_E_IO, p, 0, 0, "cannot create link: %s", strerror(errno));

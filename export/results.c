@@ -134,6 +134,8 @@ static void history_json(json_t *o, const ring_track *t)
                             json_string(t->related));
     json_object_set_new(o, "accounts_added", json_integer(t->added));
     json_object_set_new(o, "accounts_removed", json_integer(t->removed));
+    if (t->returned)
+        json_object_set_new(o, "returned", json_true());
     json_object_set_new(o, "first_seen_run", json_string(ts_format(t->first_run * 1000, ts)));
     if (t->dispo) {
         json_object_set_new(o, "disposition", json_string(findings_disposition_name(t->dispo)));
@@ -337,6 +339,8 @@ static json_t *ring_change_json(const rs_graph *g, const findings *r, size_t i)
         json_object_set_new(o, "disposition", json_string(findings_disposition_name(t->dispo)));
     if (t->reopened)
         json_object_set_new(o, "reopened", jout_string(t->dispo_note ? t->dispo_note : ""));
+    if (t->returned)
+        json_object_set_new(o, "returned", json_true());
     json_t *nf = json_array();
     for (size_t k = 0; k < rg->nmembers + rg->nshills; k++) {
         uint32_t a = findings_ring_account(rg, k);
@@ -364,7 +368,7 @@ json_t *results_changes(const rs_graph *g, const findings *r)
     size_t n[TRACK_GONE + 1] = {0};
     for (size_t i = 0; i < r->nrings && h->track; i++) {
         n[h->track[i].status]++;
-        if (h->track[i].status != TRACK_UNCHANGED || h->track[i].reopened)
+        if (h->track[i].status != TRACK_UNCHANGED || h->track[i].reopened || h->track[i].returned)
             json_array_append_new(rings, ring_change_json(g, r, i));
     }
     for (size_t i = 0; i < h->nclosed; i++)

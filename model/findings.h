@@ -153,6 +153,7 @@ typedef struct {
     char *related;           /* SPLIT: the ring it split from; else the rings merged
                                 into it, comma-separated; or NULL */
     uint32_t added, removed; /* accounts against the ring it continues */
+    int returned;            /* continues a ring an earlier run closed as gone */
     int64_t first_run;       /* run time (UTC s) the id was first seen */
     disposition dispo;       /* the analyst's decision on the ring, if any */
     int suppressed;          /* benign or allowlisted and not changed materially:

@@ -603,16 +603,17 @@ done:
     return rc;
 }
 
-/* Rings that are new (or split off, or reopened after a decision) or grown,
- * at or above the --exit-on severity. */
+/* Rings that are new (or split off) or grown, at or above the --exit-on
+ * severity. A cleared ring reported again has grown or gained red-flag
+ * kinds; it counts when it grew. */
 static size_t actionable_rings(const run_state *s)
 {
     const findings *f = &s->fnd;
     size_t n = 0;
     for (size_t i = 0; f->hist.track && i < f->nrings; i++) {
         const ring_track *t = &f->hist.track[i];
-        int changed = t->status == TRACK_NEW || t->status == TRACK_GROWN ||
-                      t->status == TRACK_SPLIT || t->reopened;
+        int changed =
+            t->status == TRACK_NEW || t->status == TRACK_GROWN || t->status == TRACK_SPLIT;
         if (changed && f->rings[i].severity <= s->rq->exit_on)
             n++;
     }

@@ -198,6 +198,7 @@ typedef struct {
     track_ring *r;
     size_t n, cap;
     char **pids;
+    uint8_t *gone;       /* closed as gone by an earlier run: may return */
     char ***acc, ***inf; /* per ring, owned arrays of owned strings */
     size_t *nacc, *ninf;
 } prev_set;
@@ -215,6 +216,7 @@ static void prev_free(prev_set *p)
     }
     free(p->r);
     free(p->pids);
+    free(p->gone);
     free(p->acc);
     free(p->inf);
     free(p->nacc);
@@ -240,13 +242,15 @@ static int read_labels(rs_state *st, const char *sql, const char *pid, char ***o
     return r == SQLITE_DONE ? 0 : -1;
 }
 
-/* The rings still open after the previous run (the ORDER BY of read_labels
- * uses SQLite's binary collation, which is strcmp order). */
+/* The rings still open after the previous run, and the gone ones, which a
+ * ring of this run may continue (a ring missed for a run keeps its id).
+ * The ORDER BY of read_labels uses SQLite's binary collation, which is
+ * strcmp order. */
 static int load_prev(rs_state *st, prev_set *p, rs_error *err)
 {
     memset(p, 0, sizeof *p);
-    sqlite3_stmt *s = prep(st, "SELECT ring_id, first_seen FROM rings WHERE status NOT IN "
-                               "('merged','gone') ORDER BY ring_id");
+    sqlite3_stmt *s = prep(st, "SELECT ring_id, first_seen, status = 'gone' FROM rings WHERE "
+                               "status != 'merged' ORDER BY ring_id");
     if (!s)
         return db_error(st, err, "reading rings");
     int r;
@@ -256,12 +260,14 @@ static int load_prev(rs_state *st, prev_set *p, rs_error *err)
             p->cap = p->cap ? 2 * p->cap : 16;
             p->r = xreallocarray(p->r, p->cap, sizeof *p->r);
             p->pids = xreallocarray(p->pids, p->cap, sizeof *p->pids);
+            p->gone = xreallocarray(p->gone, p->cap, sizeof *p->gone);
             p->acc = xreallocarray(p->acc, p->cap, sizeof *p->acc);
             p->inf = xreallocarray(p->inf, p->cap, sizeof *p->inf);
             p->nacc = xreallocarray(p->nacc, p->cap, sizeof *p->nacc);
             p->ninf = xreallocarray(p->ninf, p->cap, sizeof *p->ninf);
         }
         p->pids[i] = xstrdup((const char *)sqlite3_column_text(s, 0));
+        p->gone[i] = (uint8_t)sqlite3_column_int(s, 2);
         const char *fs = (const char *)sqlite3_column_text(s, 1);
         int64_t ms = 0;
         if (fs)
@@ -333,12 +339,13 @@ static void assign(rs_state *st, findings *f, const prev_set *p, const track_res
         } else {
             snprintf(t->pid, sizeof t->pid, "%s", p->pids[o->prev]);
             t->first_run = ring_first_run(st, t->pid);
+            t->returned = p->gone[o->prev];
         }
     }
     for (size_t i = 0; i < p->n; i++) {
         int32_t c = tr->prev_into[i];
-        if (c >= 0 && !tr->prev_merged[i])
-            continue;
+        if ((c >= 0 && !tr->prev_merged[i]) || (c < 0 && p->gone[i]))
+            continue; /* continued, or gone already */
         h->closed = xreallocarray(h->closed, h->nclosed + 1, sizeof *h->closed);
         ring_closed *rc = &h->closed[h->nclosed++];
         memset(rc, 0, sizeof *rc);
@@ -545,6 +552,8 @@ static int save_closed(save_stmts *q, const ring_closed *c, sqlite3_int64 run_no
     sqlite3_bind_null(s, 12);
     sqlite3_bind_int(s, 13, 0);
     bad |= step_done(s);
+    if (c->status == TRACK_GONE)
+        return bad; /* its accounts stay: the ring may return */
     track_ring none = {NULL, 0, NULL, 0, 0, NULL};
     return bad | save_labels(q, c->pid, &none);
 }

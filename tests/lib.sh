@@ -51,7 +51,7 @@ e2e_init() {
         exit 1
     }
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/ringscan-e2e.XXXXXX") || exit 1
-    trap 'rm -rf "$tmp"' EXIT
+    [ -n "${E2E_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
     # Searched IP databases come only from where a test puts them, never from
     # what `make geoip` installed on this machine.
     RINGSCAN_GEOIP_DIR=$tmp/.no-ip-data
