@@ -670,6 +670,26 @@ static void credits(rs_buf *b, const findings *r)
     buf_puts(b, "</p></footer>\n");
 }
 
+/* --state: the ring's persistent id and what changed since the last run. */
+static void history_cell(rs_buf *b, const ring_track *t)
+{
+    buf_printf(b, "<br><span class=\"id\">%s</span> %s", t->pid, findings_track_name(t->status));
+    if (t->added || t->removed)
+        buf_printf(b, " (+%u / -%u accounts)", t->added, t->removed);
+    if (t->related)
+        buf_printf(b, ", %s %s", t->status == TRACK_SPLIT ? "split from" : "merged from",
+                   t->related);
+    if (t->returned)
+        buf_puts(b, ", returned after a run without it");
+    if (t->dispo) {
+        buf_printf(b, "; analyst: %s", findings_disposition_name(t->dispo));
+        if (t->reopened)
+            buf_puts(b, ", reported again: it changed");
+    }
+    if (t->confirmed)
+        buf_printf(b, "; %u account%s confirmed bad", t->confirmed, t->confirmed == 1 ? "" : "s");
+}
+
 int report_write_ring(FILE *f, const report_ring *rr)
 {
     const ring *rg = &rr->r->rings[rr->ring];
@@ -680,8 +700,11 @@ int report_write_ring(FILE *f, const report_ring *rr)
     buf_puts(&b, style);
     buf_printf(&b,
                "<h1>Ring %s</h1>\n<p class=\"kind\"><strong>%s</strong>, severity "
-               "<strong>%s</strong></p>\n",
+               "<strong>%s</strong>",
                rg->id, findings_kind_name(rg->kind), findings_severity_name(rg->severity));
+    if (rr->r->hist.track)
+        history_cell(&b, &rr->r->hist.track[rr->ring]);
+    buf_puts(&b, "</p>\n");
     buf_printf(&b,
                "<p>Rank %zu, score %.3f (link strength %.3f, "
                "corroboration %.3f, density %.3f); %zu member%s and %zu shill client%s",
@@ -822,6 +845,29 @@ static void run_summary(rs_buf *b, const rs_graph *g, const findings *r, const r
     buf_puts(b, "</td></tr>\n</table>\n");
 }
 
+/* Rings closed by this run and rings an analyst cleared. */
+static void closed_list(rs_buf *b, const findings *r)
+{
+    const findings_history *h = &r->hist;
+    if (!h->nclosed && !h->nsuppressed)
+        return;
+    buf_puts(b, "<tr><td colspan=\"10\">");
+    for (size_t i = 0; i < h->nclosed; i++) {
+        const ring_closed *c = &h->closed[i];
+        buf_printf(b, "%s<span class=\"id\">%s</span> %s",
+                   i ? "; " : "Since the last run: ", c->pid, findings_track_name(c->status));
+        if (c->into[0])
+            buf_printf(b, " into %s", c->into);
+    }
+    for (size_t i = 0; i < h->nsuppressed; i++)
+        buf_printf(b, "%s<span class=\"id\">%s</span>",
+                   i ? ", "
+                     : (h->nclosed ? ". Not reported (cleared by an analyst, unchanged): "
+                                   : "Not reported (cleared by an analyst, unchanged): "),
+                   h->suppressed[i].pid);
+    buf_puts(b, "</td></tr>\n");
+}
+
 int report_write_index(FILE *f, const rs_graph *g, const findings *r, const report_run *run)
 {
     rs_buf b = {0};
@@ -855,8 +901,12 @@ int report_write_index(FILE *f, const rs_graph *g, const findings *r, const repo
                        rg->first_seen != INT64_MAX ? ts_format(rg->first_seen, t1) : "",
                        rg->first_seen != INT64_MAX ? ts_format(rg->last_seen, t2) : "");
             in_short(&b, rg);
+            if (r->hist.track)
+                history_cell(&b, &r->hist.track[i]);
             buf_puts(&b, "</td></tr>\n");
         }
+        if (r->hist.track)
+            closed_list(&b, r);
         buf_puts(&b, "</table>\n<p>Each ring's folder under <code>evidence/</code> is a BagIt "
                      "bag: check it with <code>sha256sum -c manifest-sha256.txt</code>.</p>\n");
     }

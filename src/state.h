@@ -6,8 +6,9 @@
  * One run is one transaction: state_open takes DIR/lock (flock; a second
  * run on the same state waits with --wait, else fails with RS_E_BUSY) and
  * begins it; state_save commits it. A run that fails before state_save
- * leaves the database as it was. Ids come from a counter in the database and
- * are never reused, even for rings whose run was later rolled back.
+ * leaves the database as it was. Ids come from a counter in the database,
+ * committed with the run before its outputs are published, so an id that
+ * was ever published is never given to another ring.
  */
 #ifndef RINGSCAN_STATE_H
 #define RINGSCAN_STATE_H

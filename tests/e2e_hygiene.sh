@@ -71,7 +71,8 @@ else
     nok "input holds ESC, DEL and C1"
 fi
 
-SOURCE_DATE_EPOCH=1700000000 rs run "$in" -o "$out" --no-geoip --quiet --seed 3 2>"$tmp/err"
+# Not --quiet: that prints errors only, and the warnings are what is checked.
+SOURCE_DATE_EPOCH=1700000000 rs run "$in" -o "$out" --no-geoip --seed 3 2>"$tmp/err"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -f "$out/accounts.csv" ]; then
     nok "run exits 0 (got $rc: $(err "$tmp/err"))"
@@ -113,6 +114,9 @@ fi
 
 # --- the terminal ----------------------------------------------------------------
 # The run's diagnostics quote the ignored column's name and the bad value.
+SOURCE_DATE_EPOCH=1700000000 rs run "$in" -o "$tmp/out-quiet" --no-geoip --quiet --seed 3 \
+    2>"$tmp/err-quiet"
+check "--quiet: the same run prints nothing (warnings are not errors)" [ ! -s "$tmp/err-quiet" ]
 if grep -q 'note' "$tmp/err" && grep -q 'session_seconds' "$tmp/err"; then
     ok "stderr reports the ignored column and the bad row"
 else

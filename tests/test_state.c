@@ -1,0 +1,211 @@
+/* test_state.c - the SQLite case memory: ids across runs, one transaction
+ * per run (a failed run leaves nothing), the lock, the schema version, and
+ * benign decisions held against their baseline until the ring grows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/files.h"
+#include "src/state.h"
+
+typedef struct {
+    rs_graph *g;
+    uint32_t acct[8];
+    findings f;
+} world;
+
+/* Accounts a..h; rings given as strings of account letters. */
+static void build(world *w, const char *const *rings, size_t n)
+{
+    memset(w, 0, sizeof *w);
+    w->g = graph_new();
+    for (int i = 0; i < 8; i++) {
+        char id[2] = {(char)('a' + i), 0};
+        w->acct[i] = graph_account(w->g, id, 1, SEEN_AS_FREELANCER);
+    }
+    graph_finalize(w->g);
+    uint32_t na = graph_count(w->g, NODE_ACCOUNT);
+    findings *f = &w->f;
+    f->flags = calloc(na, sizeof *f->flags);
+    f->risk = calloc(na, sizeof *f->risk);
+    f->flagged = calloc(na, 1);
+    f->ring_of = malloc(na * sizeof *f->ring_of);
+    for (uint32_t a = 0; a < na; a++)
+        f->ring_of[a] = -1;
+    f->rings = calloc(n ? n : 1, sizeof *f->rings);
+    f->nrings = n;
+    for (size_t i = 0; i < n; i++) {
+        ring *r = &f->rings[i];
+        snprintf(r->id, sizeof r->id, "R%04zu", i + 1);
+        r->members = calloc(strlen(rings[i]), sizeof *r->members);
+        for (const char *c = rings[i]; *c; c++) {
+            uint32_t a = w->acct[*c - 'a'];
+            r->members[r->nmembers++] = a;
+            f->ring_of[a] = (int32_t)i;
+            f->flagged[a] = 1;
+            f->risk[a] = 0.9;
+            flags_raise(&f->flags[a], FLAG_SHARED_DEVICE, 1);
+        }
+    }
+}
+
+static void drop(world *w)
+{
+    findings_free(&w->f);
+    graph_free(w->g);
+}
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/ringscan-test-state.%ld", (long)getpid());
+    files_rmtree(dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    files_rmtree(dir);
+    return 0;
+}
+
+/* One run: open, track, apply decisions d (may be NULL), record, and commit
+ * when commit is set. The findings are left in w. */
+static void one_run(world *w, const char *const *rings, size_t n, int64_t when,
+                    const decision_set *d, int commit)
+{
+    rs_state *st;
+    rs_error err = {0};
+    build(w, rings, n);
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    assert_int_equal(state_track(st, w->g, &w->f, when, &err), RS_OK);
+    if (d) {
+        json_t *eff = json_array();
+        assert_int_equal(state_decisions(st, w->g, &w->f, d, eff, &err), RS_OK);
+        json_decref(eff);
+    } else {
+        w->f.hist.dispo = calloc(graph_count(w->g, NODE_ACCOUNT), 1);
+    }
+    assert_int_equal(state_record(st, w->g, &w->f, "run", &err), RS_OK);
+    if (commit)
+        assert_int_equal(state_commit(st, &err), RS_OK);
+    state_close(st);
+}
+
+static void test_state__ids_across_runs(void **state)
+{
+    (void)state;
+    world w;
+    const char *run1[] = {"abc", "de"};
+    one_run(&w, run1, 2, 1000000, NULL, 1);
+    assert_string_equal(w.f.hist.track[0].pid, "RS-000001");
+    assert_string_equal(w.f.hist.track[1].pid, "RS-000002");
+    assert_int_equal(w.f.hist.track[0].status, TRACK_NEW);
+    drop(&w);
+    /* A failed run (no commit) leaves nothing, its ids included. */
+    const char *run2[] = {"fg"};
+    one_run(&w, run2, 1, 2000000, NULL, 0);
+    assert_string_equal(w.f.hist.track[0].pid, "RS-000003");
+    drop(&w);
+    /* Ranks swap, one ring grows, one appears: ids follow the accounts. */
+    const char *run3[] = {"def", "abc", "gh"};
+    one_run(&w, run3, 3, 3000000, NULL, 1);
+    assert_string_equal(w.f.hist.track[0].pid, "RS-000002");
+    assert_int_equal(w.f.hist.track[0].status, TRACK_GROWN);
+    assert_int_equal(w.f.hist.track[0].added, 1);
+    assert_string_equal(w.f.hist.track[1].pid, "RS-000001");
+    assert_int_equal(w.f.hist.track[1].status, TRACK_UNCHANGED);
+    assert_int_equal(w.f.hist.track[1].first_run, 1000000);
+    assert_string_equal(w.f.hist.track[2].pid, "RS-000003");
+    assert_int_equal(w.f.hist.prev_run_time, 1000000);
+    assert_int_equal(w.f.hist.first_flagged[w.acct[0]], 1000000);
+    assert_int_equal(w.f.hist.first_flagged[w.acct[5]], 3000000);
+    drop(&w);
+    /* The abc ring disappears: gone; it returns a run later with its id. */
+    const char *run4[] = {"def", "gh"};
+    one_run(&w, run4, 2, 4000000, NULL, 1);
+    assert_int_equal(w.f.hist.nclosed, 1);
+    assert_string_equal(w.f.hist.closed[0].pid, "RS-000001");
+    assert_int_equal(w.f.hist.closed[0].status, TRACK_GONE);
+    drop(&w);
+    const char *run5[] = {"def", "gh", "ab"};
+    one_run(&w, run5, 3, 5000000, NULL, 1);
+    assert_string_equal(w.f.hist.track[2].pid, "RS-000001");
+    assert_int_equal(w.f.hist.track[2].status, TRACK_SHRUNK);
+    assert_true(w.f.hist.track[2].returned);
+    assert_int_equal(w.f.hist.nclosed, 0); /* not gone twice */
+    drop(&w);
+}
+
+static void test_state__lock_and_schema(void **state)
+{
+    (void)state;
+    rs_state *a, *b;
+    rs_error err = {0};
+    assert_int_equal(state_open(&a, dir, 0, &err), RS_OK);
+    assert_int_equal(state_open(&b, dir, 0, &err), RS_E_BUSY);
+    assert_null(b);
+    assert_non_null(strstr(err.msg, "in use by another run"));
+    state_close(a);
+    char *db = files_join(dir, STATE_DB_NAME);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(state_open(&a, dir, 0, &err), RS_E_IO);
+    assert_non_null(strstr(err.msg, "newer"));
+    free(db);
+    files_rmtree(dir);
+    /* Not a database at all. */
+    assert_int_equal(files_mkdir_p(dir), 0);
+    db = files_join(dir, STATE_DB_NAME);
+    assert_int_equal(files_write_text(db, "hello, not sqlite\n", 18, &err), RS_OK);
+    assert_int_equal(state_open(&a, dir, 0, &err), RS_E_IO);
+    free(db);
+}
+
+static void test_state__benign_until_it_grows(void **state)
+{
+    (void)state;
+    world w;
+    const char *run1[] = {"abc"};
+    one_run(&w, run1, 1, 1000000, NULL, 1);
+    drop(&w);
+    decision_set d = {0};
+    d.v = calloc(1, sizeof *d.v);
+    d.v[0] = (decision){
+        SUBJECT_RING, DISPO_BENIGN, strdup("RS-000001"), strdup("ana"), strdup(""), 1500000000, 2};
+    d.n = 1;
+    one_run(&w, run1, 1, 2000000, &d, 1);
+    assert_true(w.f.hist.track[0].suppressed);
+    assert_int_equal(w.f.flagged[w.acct[0]], 0);
+    drop(&w);
+    const char *run3[] = {"abcd"};
+    one_run(&w, run3, 1, 3000000, &d, 1);
+    assert_false(w.f.hist.track[0].suppressed);
+    assert_true(w.f.hist.track[0].reopened);
+    assert_non_null(strstr(w.f.hist.track[0].dispo_note, "1 new account (d)"));
+    assert_int_equal(w.f.flagged[w.acct[3]], 1);
+    drop(&w);
+    decisions_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_state__ids_across_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__lock_and_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__benign_until_it_grows, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
