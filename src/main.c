@@ -3,6 +3,7 @@
  * in a table that also prints the help. Exit codes: 0 success, 1 data, limit or runtime error,
  * 2 usage, 4 OUT_DIR locked by another run.
  */
+#include "base/ts.h"
 #include "base/utf8.h"
 #include "base/util.h"
 #include "datasets/eval/eval.h"
@@ -39,6 +40,9 @@ enum {
     OPT_MAX_RATIO,
     OPT_MAX_RECORD,
     OPT_MAX_MEMORY,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_WINDOW,
 };
 
 typedef struct {
@@ -73,6 +77,11 @@ static const opt_doc run_opts[] = {
      "fail on a CSV record longer than SIZE (default 64M)"},
     {"max-memory", 1, OPT_MAX_MEMORY, "SIZE",
      "fail when resident memory passes SIZE (default 90% of RAM/cgroup)"},
+    {"since", 1, OPT_SINCE, "T",
+     "load only event rows at or after T (RFC 3339, or YYYY-MM-DD = 00:00 UTC)"},
+    {"until", 1, OPT_UNTIL, "T", "load only event rows before T (T itself excluded)"},
+    {"window", 1, OPT_WINDOW, "N",
+     "N days (60d) or hours (36h) ending at --until, else just after the newest event"},
     {"quiet", 0, OPT_QUIET, NULL, "no progress or summary on stderr"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
@@ -172,6 +181,7 @@ typedef struct {
     uint64_t seed, max_bad, keep_runs;
     int have_seed, have_max_bad;
     rs_limits lim;
+    run_window window;
 } run_cli;
 
 static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
@@ -231,6 +241,19 @@ static int run_option(int c, char **argv, run_cli *o)
     case OPT_KEEP_RUNS:
         if (parse_u64(optarg, &o->keep_runs) || o->keep_runs < 1 || o->keep_runs > 100000)
             return usage_error("--keep-runs: not an integer from 1 to 100000: '%s'", optarg);
+        break;
+    case OPT_SINCE:
+        if (pipeline_parse_time(optarg, &o->window.since))
+            return usage_error("--since: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        break;
+    case OPT_UNTIL:
+        if (pipeline_parse_time(optarg, &o->window.until))
+            return usage_error("--until: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        break;
+    case OPT_WINDOW:
+        if (pipeline_parse_length(optarg, &o->window.length_ms))
+            return usage_error("--window: not a length such as 60d or 36h: '%s'", optarg);
+        o->window.length = optarg;
         break;
     case OPT_MAX_INPUT:
         return parse_size_opt("max-input-bytes", optarg, &o->lim.max_input_bytes);
@@ -293,6 +316,7 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
 {
     run_cli o;
     memset(&o, 0, sizeof o);
+    o.window.since = o.window.until = TS_NONE;
     struct option lo[sizeof run_opts / sizeof *run_opts];
     for (size_t i = 0; i < sizeof run_opts / sizeof *run_opts; i++)
         lo[i] = (struct option){run_opts[i].name, run_opts[i].has_arg, NULL, run_opts[i].val};
@@ -309,6 +333,11 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         return operand_rc;
     if (!o.out_dir)
         return usage_error("%s", "run: missing -o OUT_DIR");
+    if (o.window.length && o.window.since != TS_NONE)
+        return usage_error("%s", "run: --window and --since cannot both be given (use --until)");
+    if (o.window.since != TS_NONE && o.window.until != TS_NONE &&
+        o.window.since >= o.window.until)
+        return usage_error("%s", "run: --since must be before --until");
 
     rs_config cfg;
     config_init(&cfg);
@@ -320,7 +349,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     } else {
         apply_cli(&cfg, &o);
         run_request rq = {argv[optind], o.out_dir, &cfg,   argv_given,
-                          argc,         o.quiet,   o.wait, (unsigned)o.keep_runs};
+                          argc,         o.quiet,   o.wait, (unsigned)o.keep_runs,
+                          o.window};
         rc = pipeline_run(&rq);
     }
     config_free(&cfg);

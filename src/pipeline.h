@@ -13,6 +13,14 @@
 #include "ingest/table.h"
 #include "src/config.h"
 
+/* The time window asked for on the command line (--since, --until,
+ * --window); see README "Time window". */
+typedef struct {
+    int64_t since, until; /* ms since the epoch; TS_NONE = not given */
+    int64_t length_ms;    /* --window; 0 = not given */
+    const char *length;   /* --window as given ("60d"), for run.json; NULL = not given */
+} run_window;
+
 typedef struct {
     const char *in_dir, *out_dir;
     const rs_config *cfg;    /* effective configuration */
@@ -21,7 +29,15 @@ typedef struct {
     int quiet;          /* nothing on stderr but errors */
     int wait;           /* wait for a run holding OUT_DIR's lock instead of failing */
     unsigned keep_runs; /* complete runs kept in OUT_DIR/runs (0 = default) */
+    run_window window;  /* all unset: every row */
 } run_request;
+
+/* Parses a --since/--until value: RFC 3339 (or anything base/ts.h reads) or
+ * a date YYYY-MM-DD meaning midnight UTC. Returns 0, or -1. */
+int pipeline_parse_time(const char *s, int64_t *out);
+/* Parses a --window length: a positive integer followed by d (days) or h
+ * (hours), at most 100 years. Returns 0, or -1. */
+int pipeline_parse_length(const char *s, int64_t *out_ms);
 
 /* Runs the whole pipeline. Errors are printed as one line on stderr.
  * Returns RS_EXIT_OK, RS_EXIT_BUSY (OUT_DIR locked by another run) or
@@ -29,7 +45,7 @@ typedef struct {
 int pipeline_run(const run_request *rq);
 
 /* Checks every table in in_dir against the input contract without
- * analysing, printing a line per file on stdout unless quiet. Returns
+ * analysing, printing a line per input file on stdout unless quiet. Returns
  * RS_EXIT_OK when every file is valid and no row is bad, else RS_EXIT_DATA. */
 int pipeline_validate(const char *in_dir, const table_opts *to, int quiet);
 
