@@ -117,8 +117,7 @@ static int scan_folder(load_set *set, size_t *cap, int t, const char *dir, const
     size_t n;
     int rc = RS_OK;
     if (list_dir(sub, &names, &n) != 0)
-        rc = rs_error_set(err, RS_E_IO, sub, 0, 0, "cannot open table folder: %s",
-                          strerror(errno));
+        rc = rs_error_set(err, RS_E_IO, sub, 0, 0, "cannot open table folder: %s", strerror(errno));
     for (size_t i = 0; rc == RS_OK && i < n; i++) {
         char *shown = join2(tn, names[i]);
         char *path = join2(sub, names[i]);

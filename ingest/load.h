@@ -38,7 +38,10 @@ typedef struct {
     int64_t since, until;
 } load_window;
 
-#define LOAD_WINDOW_ALL {TS_NONE, TS_NONE}
+#define LOAD_WINDOW_ALL                                                                            \
+    {                                                                                              \
+        TS_NONE, TS_NONE                                                                           \
+    }
 
 typedef struct {
     char *dir;

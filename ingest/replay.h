@@ -29,9 +29,10 @@ const char *const *replay_union_columns(size_t *n);
 
 /* Reads every file of set again, in set's order, and calls fn for each row
  * that was loaded into g (the loader's checks and set->window applied as in
- * load_tables), with that file's own name, SHA-256 and line numbers, ids resolved against g (which it does not
- * change). Returns RS_OK; a reader error; RS_E_IO when a file changed since
- * loading; or RS_E_IO when fn asked to stop (fn reports its own error). */
+ * load_tables), with that file's own name, SHA-256 and line numbers, ids
+ * resolved against g (which it does not change). Returns RS_OK; a reader
+ * error; RS_E_IO when a file changed since loading; or RS_E_IO when fn asked
+ * to stop (fn reports its own error). */
 int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, rs_error *err);
 
 #endif

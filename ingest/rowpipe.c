@@ -29,6 +29,10 @@ typedef struct {
     size_t len, cap;
 } rp_batch;
 
+typedef struct {
+    sha256_ctx *h; /* created on the file's first bytes */
+} rp_digest;
+
 struct rowpipe {
     pthread_t th;
     pthread_mutex_t mu;
@@ -41,7 +45,7 @@ struct rowpipe {
     rp_batch cur;
     rs_graph *g;
     rowpipe_apply_fn apply;
-    sha256_ctx **md; /* one per input file, created on first bytes, used by the consumer */
+    rp_digest *md; /* one per input file, used by the consumer */
     size_t nmd;
 };
 
@@ -128,7 +132,7 @@ static void decode_apply(rowpipe *p, const rp_batch *b)
             uint32_t fi, n;
             memcpy(&fi, q + 1, sizeof fi);
             memcpy(&n, q + 1 + sizeof fi, sizeof n);
-            sha256_update(p->md[fi], q + RP_BYTES_HEAD, n);
+            sha256_update(p->md[fi].h, q + RP_BYTES_HEAD, n);
             q += RP_BYTES_HEAD + n;
             continue;
         }
@@ -259,8 +263,8 @@ void rowpipe_push(rowpipe *p, table_id t, const tvalue *vals)
 void rowpipe_push_bytes(rowpipe *p, uint32_t file, const void *data, size_t n)
 {
     assert(file < p->nmd);
-    if (!p->md[file])
-        p->md[file] = sha256_new();
+    if (!p->md[file].h)
+        p->md[file].h = sha256_new();
     while (n > 0) {
         uint32_t chunk = n > RP_BATCH ? RP_BATCH : (uint32_t)n;
         reserve(&p->cur, RP_BYTES_HEAD + (size_t)chunk);
@@ -291,11 +295,11 @@ void rowpipe_finish(rowpipe *p, char (*sha256)[65])
     for (size_t i = 0; i < p->nmd; i++) {
         if (sha256)
             sha256[i][0] = '\0';
-        if (!p->md[i])
+        if (!p->md[i].h)
             continue;
         char hex[SHA256_HEX_LEN];
-        sha256_final_hex(p->md[i], hex);
-        sha256_free(p->md[i]);
+        sha256_final_hex(p->md[i].h, hex);
+        sha256_free(p->md[i].h);
         if (sha256)
             memcpy(sha256[i], hex, sizeof hex);
     }

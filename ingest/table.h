@@ -54,9 +54,9 @@ typedef int (*table_row_fn)(void *ctx, const tvalue *vals, int *bad_col, const c
 #define TABLE_MAX_REASONS 24
 
 typedef struct {
-    uint64_t rows_read; /* data rows seen */
-    uint64_t rows_ok;   /* rows passed to the callback and accepted */
-    uint64_t rows_bad;  /* rows skipped */
+    uint64_t rows_read;     /* data rows seen */
+    uint64_t rows_ok;       /* rows passed to the callback and accepted */
+    uint64_t rows_bad;      /* rows skipped */
     uint64_t out_of_window; /* valid rows the callback passed over (TABLE_ROW_SKIP) */
     uint64_t raw_bytes;
     uint64_t text_bytes; /* after decompression */

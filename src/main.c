@@ -335,8 +335,7 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         return usage_error("%s", "run: missing -o OUT_DIR");
     if (o.window.length && o.window.since != TS_NONE)
         return usage_error("%s", "run: --window and --since cannot both be given (use --until)");
-    if (o.window.since != TS_NONE && o.window.until != TS_NONE &&
-        o.window.since >= o.window.until)
+    if (o.window.since != TS_NONE && o.window.until != TS_NONE && o.window.since >= o.window.until)
         return usage_error("%s", "run: --since must be before --until");
 
     rs_config cfg;
@@ -348,9 +347,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rc = RS_EXIT_DATA;
     } else {
         apply_cli(&cfg, &o);
-        run_request rq = {argv[optind], o.out_dir, &cfg,   argv_given,
-                          argc,         o.quiet,   o.wait, (unsigned)o.keep_runs,
-                          o.window};
+        run_request rq = {argv[optind],          o.out_dir, &cfg, argv_given, argc, o.quiet, o.wait,
+                          (unsigned)o.keep_runs, o.window};
         rc = pipeline_run(&rq);
     }
     config_free(&cfg);

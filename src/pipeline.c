@@ -590,7 +590,8 @@ int pipeline_run(const run_request *rq)
             ts_format(s.set.window.since, a);
         if (s.set.window.until != TS_NONE)
             ts_format(s.set.window.until, b);
-        snprintf(wnote, sizeof wnote, "; %" PRIu64 " event rows outside the window [%s, %s) skipped",
+        snprintf(wnote, sizeof wnote,
+                 "; %" PRIu64 " event rows outside the window [%s, %s) skipped",
                  s.set.out_of_window_total, a, b);
     }
     if (rc == RS_OK && !rq->quiet)
@@ -635,8 +636,8 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)
         bad += f->st.rows_bad;
         if (!quiet)
             utf8_diag(stdout, "", "%-20s %-6s %10" PRIu64 " rows  %8" PRIu64 " bad  %s", f->name,
-                   f->status == RS_OK ? "ok" : "FAILED", f->st.rows_read, f->st.rows_bad,
-                   f->st.unknown[0] ? "(ignored columns present)" : "");
+                      f->status == RS_OK ? "ok" : "FAILED", f->st.rows_read, f->st.rows_bad,
+                      f->st.unknown[0] ? "(ignored columns present)" : "");
     }
     for (size_t i = 0; i < set.nignored && !quiet; i++)
         utf8_diag(stdout, "", "%-20s ignored (not an input table)", set.ignored[i]);

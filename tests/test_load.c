@@ -59,20 +59,21 @@ static void test_load__discovery_and_order(void **state)
     put("logins.2026-03-01.csv", "ts,account_id,ip\n2026-03-01T00:00:00Z,u1,192.0.2.1\n");
     put("logins.csv", "ts,account_id,ip\n2026-02-28T00:00:00Z,u1,192.0.2.9\n");
     mkd("logins");
-    put("logins/b.jsonl", "{\"ts\":\"2026-03-04T00:00:00Z\",\"account_id\":\"u1\",\"ip\":\"192.0.2.4\"}\n");
+    put("logins/b.jsonl",
+        "{\"ts\":\"2026-03-04T00:00:00Z\",\"account_id\":\"u1\",\"ip\":\"192.0.2.4\"}\n");
     put("logins/a.csv", "ts,account_id,ip\n2026-03-03T00:00:00Z,u1,192.0.2.3\n");
     put("logins/README.txt", "not data");
     put("logins/.hidden.csv", "ts,account_id,ip\n");
-    mkd("logins/sub"); /* no recursion */
-    mkd("bids");       /* an empty folder: no file, no error */
-    put("logins..csv", "x");  /* no partition name between the dots */
-    put("loginsX.csv", "x");  /* not this table */
+    mkd("logins/sub");       /* no recursion */
+    mkd("bids");             /* an empty folder: no file, no error */
+    put("logins..csv", "x"); /* no partition name between the dots */
+    put("loginsX.csv", "x"); /* not this table */
     put("notes.md", "x");
     load_set set;
     rs_error err = {0};
     assert_int_equal(load_scan(&set, dir, &err), RS_OK);
-    const char *want[] = {"accounts.csv",          "logins.2026-03-01.csv", "logins.2026-03-02.csv",
-                          "logins.csv",            "logins/a.csv",          "logins/b.jsonl"};
+    const char *want[] = {"accounts.csv", "logins.2026-03-01.csv", "logins.2026-03-02.csv",
+                          "logins.csv",   "logins/a.csv",          "logins/b.jsonl"};
     assert_int_equal(set.nfiles, 6);
     for (size_t i = 0; i < set.nfiles; i++) {
         assert_string_equal(set.files[i].name, want[i]);

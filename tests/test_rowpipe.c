@@ -62,8 +62,7 @@ static void test_rowpipe__order_and_content(void **state)
     rowpipe_finish(p, sha);
     assert_int_equal(seen, 300000);
     assert_int_equal(bad_order, 0);
-    assert_string_equal(sha[1],
-                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_string_equal(sha[1], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assert_int_equal(strlen(sha[2]), 64);
     assert_string_equal(sha[0], "");
 }
