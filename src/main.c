@@ -3,7 +3,6 @@
  * in a table that also prints the help. Exit codes: 0 success, 1 data, limit or runtime error,
  * 2 usage, 4 OUT_DIR locked by another run.
  */
-#include "base/ts.h"
 #include "base/utf8.h"
 #include "base/util.h"
 #include "datasets/eval/eval.h"
@@ -77,11 +76,9 @@ static const opt_doc run_opts[] = {
      "fail on a CSV record longer than SIZE (default 64M)"},
     {"max-memory", 1, OPT_MAX_MEMORY, "SIZE",
      "fail when resident memory passes SIZE (default 90% of RAM/cgroup)"},
-    {"since", 1, OPT_SINCE, "T",
-     "load only event rows at or after T (RFC 3339, or YYYY-MM-DD = 00:00 UTC)"},
+    {"since", 1, OPT_SINCE, "T", "load only event rows at or after T"},
     {"until", 1, OPT_UNTIL, "T", "load only event rows before T (T itself excluded)"},
-    {"window", 1, OPT_WINDOW, "N",
-     "N days (60d) or hours (36h) ending at --until, else just after the newest event"},
+    {"window", 1, OPT_WINDOW, "N", "N days (60d) or hours (36h) up to --until or the newest event"},
     {"quiet", 0, OPT_QUIET, NULL, "no progress or summary on stderr"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
@@ -111,13 +108,16 @@ static void usage(FILE *f)
                "\n"
                "Finds proxy-account rings and coordinated rating inflation in a marketplace's\n"
                "event exports (accounts, logins, bids, ratings, payouts, charges, ports as\n"
-               "CSV or JSONL, optionally gzip) and writes accounts.csv, rings.json,\n"
+               "CSV or JSONL, optionally gzip; a table may be split into NAME.<part>.csv\n"
+               "files or a NAME/ folder) and writes accounts.csv, rings.json,\n"
                "graph.graphml, an evidence package per ring (evidence/, index.html) and\n"
                "run.json.\n"
                "\n"
                "Options for run:\n");
     print_opts(f, run_opts);
     fprintf(f, "\nSIZE is bytes with an optional K, M, G or T suffix (powers of 1024).\n"
+               "T is an RFC 3339 time or a date YYYY-MM-DD (midnight UTC); accounts are\n"
+               "never filtered by the window.\n"
                "Exit status: 0 success, 1 bad input, limit or runtime error, 2 usage error,\n"
                "4 OUT_DIR in use by another run.\n"
                "See README.md for the input contract and outputs.\n");
@@ -245,10 +245,12 @@ static int run_option(int c, char **argv, run_cli *o)
     case OPT_SINCE:
         if (pipeline_parse_time(optarg, &o->window.since))
             return usage_error("--since: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        o->window.has_since = 1;
         break;
     case OPT_UNTIL:
         if (pipeline_parse_time(optarg, &o->window.until))
             return usage_error("--until: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        o->window.has_until = 1;
         break;
     case OPT_WINDOW:
         if (pipeline_parse_length(optarg, &o->window.length_ms))
@@ -316,7 +318,6 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
 {
     run_cli o;
     memset(&o, 0, sizeof o);
-    o.window.since = o.window.until = TS_NONE;
     struct option lo[sizeof run_opts / sizeof *run_opts];
     for (size_t i = 0; i < sizeof run_opts / sizeof *run_opts; i++)
         lo[i] = (struct option){run_opts[i].name, run_opts[i].has_arg, NULL, run_opts[i].val};
@@ -333,9 +334,9 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         return operand_rc;
     if (!o.out_dir)
         return usage_error("%s", "run: missing -o OUT_DIR");
-    if (o.window.length && o.window.since != TS_NONE)
+    if (o.window.length && o.window.has_since)
         return usage_error("%s", "run: --window and --since cannot both be given (use --until)");
-    if (o.window.since != TS_NONE && o.window.until != TS_NONE && o.window.since >= o.window.until)
+    if (o.window.has_since && o.window.has_until && o.window.since >= o.window.until)
         return usage_error("%s", "run: --since must be before --until");
 
     rs_config cfg;

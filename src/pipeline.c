@@ -147,7 +147,7 @@ static int check_memory(run_state *s, const char *after)
 static int resolve_window(run_state *s, const table_opts *to)
 {
     const run_window *w = &s->rq->window;
-    load_window lw = {w->since, w->until};
+    load_window lw = {w->has_since ? w->since : TS_NONE, w->has_until ? w->until : TS_NONE};
     s->newest_event = TS_NONE;
     if (w->length_ms && lw.until == TS_NONE) {
         int rc = load_newest_ts(&s->set, to, &s->newest_event, &s->err);
@@ -164,7 +164,7 @@ static int resolve_window(run_state *s, const table_opts *to)
 
 static int window_given(const run_window *w)
 {
-    return w->since != TS_NONE || w->until != TS_NONE || w->length_ms != 0;
+    return w->has_since || w->has_until || w->length_ms != 0;
 }
 
 static json_t *json_ts_or_null(int64_t ms)
@@ -183,7 +183,7 @@ static json_t *window_json(const run_state *s)
     json_object_set_new(o, "until", json_ts_or_null(s->set.window.until));
     json_object_set_new(o, "until_excluded", json_true());
     json_object_set_new(o, "length", w->length ? json_string(w->length) : json_null());
-    const char *from = w->until != TS_NONE              ? "--until"
+    const char *from = w->has_until                     ? "--until"
                        : s->set.window.until != TS_NONE ? "newest event + 1 s"
                                                         : NULL;
     json_object_set_new(o, "until_from", from ? json_string(from) : json_null());

@@ -14,9 +14,10 @@
 #include "src/config.h"
 
 /* The time window asked for on the command line (--since, --until,
- * --window); see README "Time window". */
+ * --window); see README "Time window". All zero: no window. */
 typedef struct {
-    int64_t since, until; /* ms since the epoch; TS_NONE = not given */
+    int has_since, has_until;
+    int64_t since, until; /* ms since the epoch, when has_since / has_until */
     int64_t length_ms;    /* --window; 0 = not given */
     const char *length;   /* --window as given ("60d"), for run.json; NULL = not given */
 } run_window;
