@@ -583,7 +583,7 @@ int pipeline_run(const run_request *rq)
     algo_init(s.cfg->seed);
 
     int rc = run_stages(&s);
-    char wnote[160] = "";
+    char wnote[64 + 2 * TS_FMT_LEN] = "";
     if (window_given(&rq->window)) {
         char a[TS_FMT_LEN] = "-", b[TS_FMT_LEN] = "-";
         if (s.set.window.since != TS_NONE)
