@@ -7,87 +7,216 @@
 #include "base/ts.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const suffixes[] = {".csv", ".jsonl", ".csv.gz", ".jsonl.gz"};
+#define NSUFFIXES (sizeof suffixes / sizeof *suffixes)
+
+/* The index of the format ending of nm, or -1. */
+static int suffix_of(const char *nm)
+{
+    size_t n = strlen(nm);
+    for (size_t s = 0; s < NSUFFIXES; s++) {
+        size_t sl = strlen(suffixes[s]);
+        if (n > sl && !strcmp(nm + n - sl, suffixes[s]))
+            return (int)s;
+    }
+    return -1;
+}
+
+/* The table a file directly in the input directory belongs to, or -1:
+ * NAME<ending> or NAME.<something><ending>. */
+static int table_of(const char *nm, int suffix)
+{
+    size_t stem = strlen(nm) - strlen(suffixes[suffix]);
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const char *tn = schema_table((table_id)t)->name;
+        size_t tl = strlen(tn);
+        if (strncmp(nm, tn, tl) != 0)
+            continue;
+        if (stem == tl || (stem > tl + 1 && nm[tl] == '.'))
+            return t;
+    }
+    return -1;
+}
+
+/* The table whose folder nm is, or -1. */
+static int table_folder(const char *nm)
+{
+    for (int t = 0; t < TABLE_COUNT; t++)
+        if (!strcmp(nm, schema_table((table_id)t)->name))
+            return t;
+    return -1;
+}
+
+static char *join2(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+static void add_file(load_set *set, size_t *cap, int t, const char *dir, const char *name,
+                     int suffix)
+{
+    UTIL_GROW(set->files, *cap, set->nfiles + 1);
+    load_file *f = &set->files[set->nfiles++];
+    memset(f, 0, sizeof *f);
+    f->table = (table_id)t;
+    f->name = xstrdup(name);
+    f->path = join2(dir, name);
+    f->jsonl = strstr(suffixes[suffix], "jsonl") != NULL;
+}
+
+static void add_ignored(load_set *set, const char *name)
+{
+    set->ignored = xreallocarray(set->ignored, set->nignored + 1, sizeof *set->ignored);
+    set->ignored[set->nignored++] = xstrdup(name);
+}
+
+/* The non-hidden entries of dir, sorted byte-wise (readdir order is
+ * arbitrary). Returns 0, or -1 with errno when dir cannot be read. */
+static int list_dir(const char *dir, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    size_t cap = 0;
+    const struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        UTIL_GROW(*out, cap, *n + 1);
+        (*out)[(*n)++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (*n)
+        qsort(*out, *n, sizeof **out, util_strcmp_p);
+    return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* The files of table folder dir/tn, shown as tn/<file>. */
+static int scan_folder(load_set *set, size_t *cap, int t, const char *dir, const char *tn,
+                       rs_error *err)
+{
+    char *sub = join2(dir, tn);
+    char **names;
+    size_t n;
+    int rc = RS_OK;
+    if (list_dir(sub, &names, &n) != 0)
+        rc = rs_error_set(err, RS_E_IO, sub, 0, 0, "cannot open table folder: %s", strerror(errno));
+    for (size_t i = 0; rc == RS_OK && i < n; i++) {
+        char *shown = join2(tn, names[i]);
+        char *path = join2(sub, names[i]);
+        struct stat sb;
+        int sfx = suffix_of(names[i]);
+        if (sfx >= 0 && !(stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)))
+            add_file(set, cap, t, dir, shown, sfx);
+        else
+            add_ignored(set, shown); /* another kind of file, or a folder: no recursion */
+        free(path);
+        free(shown);
+    }
+    free_names(names, n);
+    free(sub);
+    return rc;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+    const load_file *x = a, *y = b;
+    if (x->table != y->table)
+        return x->table < y->table ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Length of name without its format ending. */
+static size_t stem_len(const char *name)
+{
+    int s = suffix_of(name);
+    return strlen(name) - (s >= 0 ? strlen(suffixes[s]) : 0);
+}
+
+/* One partition in two forms (a.csv and a.csv.gz, or a.csv and a.jsonl):
+ * which one is meant cannot be told. */
+static int check_ambiguous(const load_set *set, const char *dir, rs_error *err)
+{
+    for (size_t i = 0; i < set->nfiles; i++) {
+        const load_file *f = &set->files[i];
+        size_t sl = stem_len(f->name);
+        for (size_t j = i + 1; j < set->nfiles && set->files[j].table == f->table; j++) {
+            const load_file *g = &set->files[j];
+            if (stem_len(g->name) == sl && !strncmp(f->name, g->name, sl))
+                return rs_error_set(err, RS_E_SCHEMA, dir, 0, 0,
+                                    "two files for table '%s': %s and %s (one partition in two "
+                                    "forms)",
+                                    schema_table(f->table)->name, f->name, g->name);
+        }
+    }
+    return RS_OK;
+}
 
 int load_scan(load_set *set, const char *dir, rs_error *err)
 {
     memset(set, 0, sizeof *set);
     set->dir = xstrdup(dir);
-    DIR *d = opendir(dir);
-    if (!d)
+    set->window = (load_window)LOAD_WINDOW_ALL;
+    char **names;
+    size_t nnames, cap = 0;
+    if (list_dir(dir, &names, &nnames) != 0)
         return rs_error_set(err, RS_E_IO, dir, 0, 0, "cannot open input directory: %s",
                             strerror(errno));
-    char **names = NULL;
-    size_t nnames = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        UTIL_GROW(names, cap, nnames + 1);
-        names[nnames++] = xstrdup(de->d_name);
-    }
-    closedir(d);
-    if (nnames)
-        qsort(names, nnames, sizeof *names, util_strcmp_p); /* readdir order is arbitrary */
     int rc = RS_OK;
-    for (size_t i = 0; i < nnames; i++) {
+    for (size_t i = 0; i < nnames && rc == RS_OK; i++) {
         const char *nm = names[i];
-        int matched = 0;
-        for (int t = 0; t < TABLE_COUNT && !matched; t++) {
-            const char *tn = schema_table((table_id)t)->name;
-            size_t tl = strlen(tn);
-            if (strncmp(nm, tn, tl) != 0)
-                continue;
-            for (size_t s = 0; s < sizeof suffixes / sizeof *suffixes; s++) {
-                if (strcmp(nm + tl, suffixes[s]) != 0)
-                    continue;
-                matched = 1;
-                load_file *f = &set->files[t];
-                if (f->present) {
-                    if (rc == RS_OK)
-                        rc = rs_error_set(err, RS_E_SCHEMA, dir, 0, 0,
-                                          "two files for table '%s': %s and %s", tn, f->name, nm);
-                    break;
-                }
-                f->present = 1;
-                f->name = xstrdup(nm);
-                size_t pl = strlen(dir) + strlen(nm) + 2;
-                f->path = xmalloc(pl);
-                snprintf(f->path, pl, "%s/%s", dir, nm);
-                f->jsonl = strstr(suffixes[s], "jsonl") != NULL;
-                break;
-            }
-        }
-        if (!matched) {
-            set->ignored = xreallocarray(set->ignored, set->nignored + 1, sizeof *set->ignored);
-            set->ignored[set->nignored++] = names[i];
-            names[i] = NULL;
-        }
-        free(names[i]);
+        int sfx = suffix_of(nm);
+        int t = sfx >= 0 ? table_of(nm, sfx) : -1;
+        int ft = table_folder(nm);
+        char *path = ft >= 0 ? join2(dir, nm) : NULL;
+        struct stat sb;
+        if (t >= 0)
+            add_file(set, &cap, t, dir, nm, sfx);
+        else if (ft >= 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            rc = scan_folder(set, &cap, ft, dir, nm, err);
+        else
+            add_ignored(set, nm);
+        free(path);
     }
-    free(names);
-    if (rc == RS_OK) {
-        int any = 0;
-        for (int t = 0; t < TABLE_COUNT; t++)
-            any |= set->files[t].present;
-        if (!any)
-            rc = rs_error_set(err, RS_E_SCHEMA, dir, 0, 0,
-                              "no input tables found (expected accounts, logins, bids, ratings, "
-                              "payouts, charges or ports as .csv/.jsonl, optionally .gz)");
-    }
+    free_names(names, nnames);
+    if (set->nfiles)
+        qsort(set->files, set->nfiles, sizeof *set->files, cmp_file);
+    if (set->nignored) /* a folder's entries among the others, by shown name */
+        qsort(set->ignored, set->nignored, sizeof *set->ignored, util_strcmp_p);
+    if (rc == RS_OK)
+        rc = check_ambiguous(set, dir, err);
+    if (rc == RS_OK && !set->nfiles)
+        rc = rs_error_set(err, RS_E_SCHEMA, dir, 0, 0,
+                          "no input tables found (expected accounts, logins, bids, ratings, "
+                          "payouts, charges or ports as .csv/.jsonl, optionally .gz, or "
+                          "folders of them)");
     return rc;
 }
 
 void load_set_free(load_set *set)
 {
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        free(set->files[t].path);
-        free(set->files[t].name);
+    for (size_t i = 0; i < set->nfiles; i++) {
+        free(set->files[i].path);
+        free(set->files[i].name);
     }
+    free(set->files);
     for (size_t i = 0; i < set->nignored; i++)
         free(set->ignored[i]);
     free(set->ignored);
@@ -257,6 +386,14 @@ int load_check_row(table_id t, const tvalue *vals)
     return handlers[t](NULL, vals, &bad_col, &why);
 }
 
+int load_in_window(const load_window *w, table_id t, const tvalue *vals)
+{
+    if (t == TABLE_ACCOUNTS || !vals[0].present) /* column 0 of every event table is ts */
+        return 1;
+    int64_t ts = vals[0].v.ts;
+    return (w->since == TS_NONE || ts >= w->since) && (w->until == TS_NONE || ts < w->until);
+}
+
 /* Consumer side of the pipeline: the row was checked by the producer. */
 static void apply_row(rs_graph *g, table_id t, const tvalue *vals)
 {
@@ -267,23 +404,45 @@ static void apply_row(rs_graph *g, table_id t, const tvalue *vals)
 
 typedef struct {
     rowpipe *pipe;
+    rs_graph *g;
     table_id table;
+    uint32_t file; /* index in the load_set, for the digest */
+    const load_window *window;
 } piped;
 
 static void hash_piped(void *ctx, const void *data, size_t n)
 {
     piped *pc = ctx;
-    rowpipe_push_bytes(pc->pipe, pc->table, data, n);
+    rowpipe_push_bytes(pc->pipe, pc->file, data, n);
 }
 
-/* Producer side: checks the row (the handlers with no graph only validate)
- * and queues it for the graph thread. */
+/* Checks the row (the handlers with no graph only validate), then the
+ * window: a bad row is bad wherever its timestamp lies. */
+static int check_row(const piped *pc, const tvalue *vals, int *bad_col, const char **why)
+{
+    int rc = handlers[pc->table](NULL, vals, bad_col, why);
+    if (rc == 0 && !load_in_window(pc->window, pc->table, vals))
+        rc = TABLE_ROW_SKIP;
+    return rc;
+}
+
+/* Producer side: checks the row and queues it for the graph thread. */
 static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, const char **why)
 {
     piped *pc = ctx;
-    int rc = handlers[pc->table](NULL, vals, bad_col, why);
+    int rc = check_row(pc, vals, bad_col, why);
     if (rc == 0)
         rowpipe_push(pc->pipe, pc->table, vals);
+    return rc;
+}
+
+/* Without a pipeline: checks the row and applies it to the graph, if any. */
+static int on_row_direct(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+{
+    piped *pc = ctx;
+    int rc = check_row(pc, vals, bad_col, why);
+    if (rc == 0 && pc->g)
+        apply_row(pc->g, pc->table, vals);
     return rc;
 }
 
@@ -294,29 +453,26 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
     o.bad_total = &set->bad_total;
     o.aliases = set->aliases;
     o.naliases = set->naliases;
-    piped pc = {g ? rowpipe_start(g, apply_row) : NULL, TABLE_ACCOUNTS};
+    piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL, g,
+                TABLE_ACCOUNTS, 0, &set->window};
     if (pc.pipe) {
         o.hash_sink = hash_piped;
         o.hash_ctx = &pc;
     }
     uint64_t text_used = 0; /* decompressed bytes read so far, for the run-wide limit */
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        load_file *f = &set->files[t];
-        if (!f->present)
-            continue;
+    for (size_t i = 0; i < set->nfiles; i++) {
+        load_file *f = &set->files[i];
         rs_error ferr = {0};
-        pc.table = (table_id)t;
+        pc.table = f->table;
+        pc.file = (uint32_t)i;
         if (opts->lim.max_bytes) {
             o.lim.run_max = opts->lim.max_bytes;
             o.lim.max_bytes = text_used < opts->lim.max_bytes ? opts->lim.max_bytes - text_used : 1;
         }
-        if (pc.pipe)
-            f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, on_row_piped, &pc,
-                                   &f->st, &ferr);
-        else
-            f->status = table_read(f->path, f->name, (table_id)t, f->jsonl, &o, handlers[t], g,
-                                   &f->st, &ferr);
+        f->status = table_read(f->path, f->name, f->table, f->jsonl, &o,
+                               pc.pipe ? on_row_piped : on_row_direct, &pc, &f->st, &ferr);
         text_used += f->st.text_bytes;
+        set->out_of_window_total += f->st.out_of_window;
         if (f->status != RS_OK) {
             if (first_rc == RS_OK) {
                 first_rc = f->status;
@@ -331,11 +487,55 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
     }
     if (pc.pipe) {
         /* The graph and the input digests are complete once the consumer is. */
-        char sha[TABLE_COUNT][65];
+        char(*sha)[65] = xcalloc(set->nfiles, sizeof *sha);
         rowpipe_finish(pc.pipe, sha);
-        for (int t = 0; t < TABLE_COUNT; t++)
-            if (set->files[t].present && sha[t][0])
-                memcpy(set->files[t].st.sha256, sha[t], 65);
+        for (size_t i = 0; i < set->nfiles; i++)
+            if (sha[i][0])
+                memcpy(set->files[i].st.sha256, sha[i], 65);
+        free(sha);
     }
     return first_rc;
+}
+
+typedef struct {
+    table_id table;
+    int64_t newest;
+} newest_ctx;
+
+static int on_row_newest(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+{
+    newest_ctx *nc = ctx;
+    int rc = handlers[nc->table](NULL, vals, bad_col, why);
+    if (rc == 0 && vals[0].present && (nc->newest == TS_NONE || vals[0].v.ts > nc->newest))
+        nc->newest = vals[0].v.ts;
+    return rc;
+}
+
+int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs_error *err)
+{
+    *out = TS_NONE;
+    table_opts o = *opts;
+    o.bad_total = NULL;
+    o.diag = NULL; /* the load reports bad rows; this pass is silent */
+    o.progress = 0;
+    o.strict = 0;
+    o.max_bad_rows = UINT64_MAX;
+    o.hash_sink = NULL;
+    o.row_line = NULL;
+    o.aliases = set->aliases;
+    o.naliases = set->naliases;
+    newest_ctx nc = {TABLE_ACCOUNTS, TS_NONE};
+    for (size_t i = 0; i < set->nfiles; i++) {
+        const load_file *f = &set->files[i];
+        if (f->table == TABLE_ACCOUNTS)
+            continue;
+        table_stats st;
+        memset(&st, 0, sizeof st);
+        nc.table = f->table;
+        int rc = table_read(f->path, f->name, f->table, f->jsonl, &o, on_row_newest, &nc, &st, err);
+        if (rc != RS_OK)
+            return rc;
+    }
+    *out = nc.newest;
+    return RS_OK;
 }

@@ -1,43 +1,82 @@
 /* load.h - finds the tables in an input directory and loads them into a graph.
  *
- * A table is NAME.csv, NAME.jsonl, NAME.csv.gz or NAME.jsonl.gz for NAME in
- * the schema; two files for one table is an error. Other files are listed as
- * ignored. Tables are read in schema order (accounts first), which with
- * first-seen interning makes ids, and so every output, deterministic.
+ * A table is one file or many. Its files are, in the input directory,
+ * NAME.csv, NAME.jsonl, NAME.csv.gz or NAME.jsonl.gz, partitions named
+ * NAME.<anything>.csv (and the other three endings), and every file with one
+ * of those endings inside a folder NAME/ (shown as NAME/<file>; hidden files
+ * skipped, no recursion, other entries listed as ignored). A folder and files
+ * beside it may be mixed. Each table's files are read in byte-wise order of
+ * their shown names ('.' sorts before '/', so NAME.csv and NAME.<x>.csv come
+ * before NAME/...), tables in schema order (accounts first), which with
+ * first-seen interning makes ids, and so every output, deterministic. The one
+ * ambiguity refused is one partition in two forms (NAME.csv beside
+ * NAME.csv.gz, or logins/a.csv beside logins/a.jsonl): the same name before
+ * the format ending. Other files are listed as ignored.
+ *
+ * A time window (load_window) drops event rows outside [since, until) in both
+ * passes over the inputs; accounts are never filtered.
  */
 #ifndef RINGSCAN_LOAD_H
 #define RINGSCAN_LOAD_H
 
 #include "graph/graph.h"
+#include "base/ts.h"
 #include "ingest/table.h"
 
 typedef struct {
-    int present;
+    table_id table;
     char *path; /* owned */
-    char *name; /* file name as shown in messages, owned */
+    char *name; /* as shown in messages and evidence: "logins.csv", "logins/a.csv"; owned */
     int jsonl;
     int status; /* RS_OK or the table_read code */
     table_stats st;
 } load_file;
 
+/* Event rows are loaded when since <= ts < until (milliseconds; TS_NONE
+ * leaves that side open). LOAD_WINDOW_ALL keeps everything. */
+typedef struct {
+    int64_t since, until;
+} load_window;
+
+#define LOAD_WINDOW_ALL                                                                            \
+    {                                                                                              \
+        TS_NONE, TS_NONE                                                                           \
+    }
+
 typedef struct {
     char *dir;
-    load_file files[TABLE_COUNT];
-    char **ignored; /* owned file names */
+    load_file *files; /* owned; sorted by table, then by name */
+    size_t nfiles;
+    char **ignored; /* owned names, as shown (a folder's as "logins/x") */
     size_t nignored;
     uint64_t bad_total;
+    uint64_t out_of_window_total; /* event rows outside window, all files */
+    load_window window;           /* set before load_tables; read by both passes */
     /* Header names from the config's `columns` (borrowed): both passes over
      * the inputs read the headers the same way. */
     const schema_alias *aliases;
     size_t naliases;
 } load_set;
 
-/* Scans dir. Returns RS_OK, or RS_E_IO / RS_E_SCHEMA with err set (directory
- * unreadable, duplicate table, no table at all). Free with load_set_free. */
+/* Scans dir (and its table folders). Returns RS_OK, or RS_E_IO / RS_E_SCHEMA
+ * with err set (directory or table folder unreadable, one partition in two
+ * forms, no table at all). The window is LOAD_WINDOW_ALL. Free with
+ * load_set_free (also after an error). */
 int load_scan(load_set *set, const char *dir, rs_error *err);
 void load_set_free(load_set *set);
 
-/* Reads every present table into g (g may be NULL to validate only). With
+/* The newest timestamp of a row that load_tables would load, over every
+ * event table's files, the window ignored (one extra read and parse of those
+ * files; nothing is loaded or printed). *out is TS_NONE when there is none.
+ * Returns RS_OK or the first file's fatal error with err. */
+int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs_error *err);
+
+/* 1 when a row of table t with these values lies in w (accounts always do). */
+int load_in_window(const load_window *w, table_id t, const tvalue *vals);
+
+/* Reads every file into g (g may be NULL to validate only), rows outside
+ * set->window skipped and counted in each file's st.out_of_window and in
+ * set->out_of_window_total. With
  * keep_going, each file's fatal error is printed to opts->diag as it happens
  * and the next file is read (validate); the first is also returned in err.
  * Otherwise the first fatal error is returned, unprinted. */

@@ -47,6 +47,7 @@ typedef struct {
     replay_fn fn;
     void *ctx;
     table_id t;
+    const load_window *window;
     const char *file, *sha;
     long line;
     int stopped;
@@ -125,7 +126,7 @@ static int on_row(void *vctx, const tvalue *vals, int *bad_col, const char **why
 {
     (void)bad_col, (void)why;
     replay_ctx *rc = vctx;
-    if (rc->stopped || load_check_row(rc->t, vals) != 0)
+    if (rc->stopped || load_check_row(rc->t, vals) != 0 || !load_in_window(rc->window, rc->t, vals))
         return 0; /* not loaded by the first pass either */
     const table_def *td = schema_table(rc->t);
     source_row r;
@@ -159,22 +160,20 @@ static int on_row(void *vctx, const tvalue *vals, int *bad_col, const char **why
 int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, rs_error *err)
 {
     pthread_once(&union_once, union_build);
-    replay_ctx rc = {g, fn, ctx, TABLE_ACCOUNTS, NULL, NULL, 0, 0};
+    replay_ctx rc = {g, fn, ctx, TABLE_ACCOUNTS, &set->window, NULL, NULL, 0, 0};
     table_opts o = TABLE_OPTS_INIT;
     o.max_bad_rows = UINT64_MAX;
     o.row_line = &rc.line;
     o.aliases = set->aliases;
     o.naliases = set->naliases;
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        const load_file *lf = &set->files[t];
-        if (!lf->present)
-            continue;
+    for (size_t i = 0; i < set->nfiles; i++) {
+        const load_file *lf = &set->files[i];
         table_stats st;
         memset(&st, 0, sizeof st);
-        rc.t = (table_id)t;
+        rc.t = lf->table;
         rc.file = lf->name;
         rc.sha = lf->st.sha256;
-        int r = table_read(lf->path, lf->name, (table_id)t, lf->jsonl, &o, on_row, &rc, &st, err);
+        int r = table_read(lf->path, lf->name, lf->table, lf->jsonl, &o, on_row, &rc, &st, err);
         if (r != RS_OK)
             return r;
         if (strcmp(st.sha256, lf->st.sha256) != 0)

@@ -27,10 +27,12 @@ typedef int (*replay_fn)(void *ctx, const source_row *row);
  * evidence bags' events.csv) needs. Static; *n gets the count. */
 const char *const *replay_union_columns(size_t *n);
 
-/* Reads every present file of set again, in table order, and calls fn for
- * each row that was loaded into g, ids resolved against g (which it does not
- * change). Returns RS_OK; a reader error; RS_E_IO when a file changed since
- * loading; or RS_E_IO when fn asked to stop (fn reports its own error). */
+/* Reads every file of set again, in set's order, and calls fn for each row
+ * that was loaded into g (the loader's checks and set->window applied as in
+ * load_tables), with that file's own name, SHA-256 and line numbers, ids
+ * resolved against g (which it does not change). Returns RS_OK; a reader
+ * error; RS_E_IO when a file changed since loading; or RS_E_IO when fn asked
+ * to stop (fn reports its own error). */
 int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, rs_error *err);
 
 #endif

@@ -6,6 +6,9 @@
  * u32 length + bytes + NUL), then u8 0. Values are copied with memcpy, so
  * nothing is aligned. A login row takes about 60 bytes.
  *
+ * Raw input bytes for a digest travel in the same batches, in order: u8 0xFF,
+ * u32 file index, u32 length, the bytes.
+ *
  * Queue: RP_SLOTS full batches at most; spent buffers go back on a free list,
  * so steady state allocates nothing.
  */
@@ -13,6 +16,7 @@
 
 #include "base/sha256.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +28,10 @@ typedef struct {
     unsigned char *data;
     size_t len, cap;
 } rp_batch;
+
+typedef struct {
+    sha256_ctx *h; /* created on the file's first bytes */
+} rp_digest;
 
 struct rowpipe {
     pthread_t th;
@@ -37,10 +45,12 @@ struct rowpipe {
     rp_batch cur;
     rs_graph *g;
     rowpipe_apply_fn apply;
-    sha256_ctx *md[TABLE_COUNT]; /* created on first bytes, used by the consumer */
+    rp_digest *md; /* one per input file, used by the consumer */
+    size_t nmd;
 };
 
-#define RP_BYTES 0xFF /* record tag: raw file bytes for a table's digest */
+#define RP_BYTES 0xFF /* record tag: raw file bytes for a file's digest */
+#define RP_BYTES_HEAD (1 + 2 * sizeof(uint32_t))
 
 /* Makes room for n more bytes. */
 static void reserve(rp_batch *b, size_t n)
@@ -119,11 +129,11 @@ static void decode_apply(rowpipe *p, const rp_batch *b)
     tvalue vals[SCHEMA_MAX_COLS];
     while (q < end) {
         if (*q == RP_BYTES) {
-            table_id bt = (table_id)q[1];
-            uint32_t n;
-            memcpy(&n, q + 2, sizeof n);
-            sha256_update(p->md[bt], q + 6, n);
-            q += 6 + n;
+            uint32_t fi, n;
+            memcpy(&fi, q + 1, sizeof fi);
+            memcpy(&n, q + 1 + sizeof fi, sizeof n);
+            sha256_update(p->md[fi].h, q + RP_BYTES_HEAD, n);
+            q += RP_BYTES_HEAD + n;
             continue;
         }
         table_id t = (table_id)(*q++ - 1);
@@ -208,16 +218,19 @@ static void *consumer(void *arg)
     return NULL;
 }
 
-rowpipe *rowpipe_start(rs_graph *g, rowpipe_apply_fn apply)
+rowpipe *rowpipe_start(rs_graph *g, rowpipe_apply_fn apply, size_t nfiles)
 {
     rowpipe *p = xcalloc(1, sizeof *p);
     p->g = g;
     p->apply = apply;
+    p->nmd = nfiles;
+    p->md = xcalloc(nfiles ? nfiles : 1, sizeof *p->md);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     if (pthread_create(&p->th, NULL, consumer, p) != 0) {
         pthread_cond_destroy(&p->cv);
         pthread_mutex_destroy(&p->mu);
+        free(p->md);
         free(p);
         return NULL;
     }
@@ -247,19 +260,20 @@ void rowpipe_push(rowpipe *p, table_id t, const tvalue *vals)
         flush(p);
 }
 
-void rowpipe_push_bytes(rowpipe *p, table_id t, const void *data, size_t n)
+void rowpipe_push_bytes(rowpipe *p, uint32_t file, const void *data, size_t n)
 {
-    if (!p->md[t])
-        p->md[t] = sha256_new();
+    assert(file < p->nmd);
+    if (!p->md[file].h)
+        p->md[file].h = sha256_new();
     while (n > 0) {
         uint32_t chunk = n > RP_BATCH ? RP_BATCH : (uint32_t)n;
-        reserve(&p->cur, 6 + (size_t)chunk);
+        reserve(&p->cur, RP_BYTES_HEAD + (size_t)chunk);
         unsigned char *q = p->cur.data + p->cur.len;
         q[0] = RP_BYTES;
-        q[1] = (unsigned char)t;
-        memcpy(q + 2, &chunk, sizeof chunk);
-        memcpy(q + 6, data, chunk);
-        p->cur.len += 6 + (size_t)chunk;
+        memcpy(q + 1, &file, sizeof file);
+        memcpy(q + 1 + sizeof file, &chunk, sizeof chunk);
+        memcpy(q + RP_BYTES_HEAD, data, chunk);
+        p->cur.len += RP_BYTES_HEAD + (size_t)chunk;
         data = (const unsigned char *)data + chunk;
         n -= chunk;
         if (p->cur.len >= RP_BATCH - 4096)
@@ -267,7 +281,7 @@ void rowpipe_push_bytes(rowpipe *p, table_id t, const void *data, size_t n)
     }
 }
 
-void rowpipe_finish(rowpipe *p, char sha256[][65])
+void rowpipe_finish(rowpipe *p, char (*sha256)[65])
 {
     if (!p)
         return;
@@ -278,17 +292,18 @@ void rowpipe_finish(rowpipe *p, char sha256[][65])
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     pthread_join(p->th, NULL);
-    for (int t = 0; t < TABLE_COUNT; t++) {
+    for (size_t i = 0; i < p->nmd; i++) {
         if (sha256)
-            sha256[t][0] = '\0';
-        if (!p->md[t])
+            sha256[i][0] = '\0';
+        if (!p->md[i].h)
             continue;
         char hex[SHA256_HEX_LEN];
-        sha256_final_hex(p->md[t], hex);
-        sha256_free(p->md[t]);
+        sha256_final_hex(p->md[i].h, hex);
+        sha256_free(p->md[i].h);
         if (sha256)
-            memcpy(sha256[t], hex, sizeof hex);
+            memcpy(sha256[i], hex, sizeof hex);
     }
+    free(p->md);
     free(p->cur.data);
     for (int i = 0; i < p->nspare; i++)
         free(p->spare[i].data);

@@ -20,18 +20,20 @@ typedef struct rowpipe rowpipe;
  * the producer, so it does not fail). */
 typedef void (*rowpipe_apply_fn)(rs_graph *g, table_id t, const tvalue *vals);
 
-/* Starts the consumer thread. Returns NULL if the thread cannot be created
- * (the caller then applies rows itself). */
-rowpipe *rowpipe_start(rs_graph *g, rowpipe_apply_fn apply);
+/* Starts the consumer thread, with a digest for each of nfiles input files.
+ * Returns NULL if the thread cannot be created (the caller then applies rows
+ * itself). */
+rowpipe *rowpipe_start(rs_graph *g, rowpipe_apply_fn apply, size_t nfiles);
 /* Queues one row (copies everything it needs). May block while the queue is
  * full. */
 void rowpipe_push(rowpipe *p, table_id t, const tvalue *vals);
-/* Queues raw bytes of table t's input file; the consumer feeds them to that
- * table's SHA-256, so hashing costs the parsing thread only a copy. */
-void rowpipe_push_bytes(rowpipe *p, table_id t, const void *data, size_t n);
-/* Flushes, waits for the consumer to apply everything, writes each table's
- * SHA-256 (hex, "" for tables that sent no bytes) into sha256[t] when
- * non-NULL, and frees p. */
-void rowpipe_finish(rowpipe *p, char sha256[][65]);
+/* Queues raw bytes of input file number file (< nfiles); the consumer feeds
+ * them to that file's SHA-256, so hashing costs the parsing thread only a
+ * copy. */
+void rowpipe_push_bytes(rowpipe *p, uint32_t file, const void *data, size_t n);
+/* Flushes, waits for the consumer to apply everything, writes each file's
+ * SHA-256 (hex, "" for files that sent no bytes) into sha256[i], i < nfiles,
+ * when non-NULL, and frees p. */
+void rowpipe_finish(rowpipe *p, char (*sha256)[65]);
 
 #endif

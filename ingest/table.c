@@ -496,7 +496,12 @@ static void process_row(reader *r)
             *r->o->row_line = r->rec_line;
         int bad_col = -1;
         const char *why = "rejected";
-        if (r->fn(r->ctx, r->vals, &bad_col, &why) != 0) {
+        int frc = r->fn(r->ctx, r->vals, &bad_col, &why);
+        if (frc == TABLE_ROW_SKIP) {
+            r->st->out_of_window++;
+            return;
+        }
+        if (frc != 0) {
             long line, col;
             locate(r, bad_col, &line, &col);
             char key[96];
@@ -988,7 +993,7 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
             goto cleanup;
         }
     }
-    if (st->rows_read > 0 && st->rows_ok == 0) {
+    if (st->rows_read > 0 && st->rows_bad == st->rows_read) {
         /* Nothing loaded is a broken export, not a table of bad rows. */
         size_t top = 0;
         for (size_t i = 1; i < st->nreasons; i++)

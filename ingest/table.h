@@ -44,16 +44,20 @@ typedef struct {
 } tvalue;
 
 /* Called once per valid row with values indexed by schema column. Returns 0 to
- * accept, or RS_E_VALUE to reject it, setting *bad_col (schema column) and
- * *why (a static reason). */
+ * accept, RS_E_VALUE to reject it, setting *bad_col (schema column) and *why
+ * (a static reason), or TABLE_ROW_SKIP to pass over a valid row on purpose
+ * (outside the run's time window): counted in out_of_window, neither loaded
+ * nor bad. */
+#define TABLE_ROW_SKIP 1
 typedef int (*table_row_fn)(void *ctx, const tvalue *vals, int *bad_col, const char **why);
 
 #define TABLE_MAX_REASONS 24
 
 typedef struct {
-    uint64_t rows_read; /* data rows seen */
-    uint64_t rows_ok;   /* rows passed to the callback and accepted */
-    uint64_t rows_bad;  /* rows skipped */
+    uint64_t rows_read;     /* data rows seen */
+    uint64_t rows_ok;       /* rows passed to the callback and accepted */
+    uint64_t rows_bad;      /* rows skipped */
+    uint64_t out_of_window; /* valid rows the callback passed over (TABLE_ROW_SKIP) */
     uint64_t raw_bytes;
     uint64_t text_bytes; /* after decompression */
     double seconds;

@@ -45,6 +45,9 @@ enum {
     OPT_EXIT_ON,
     OPT_SUMMARY_JSON,
     OPT_KEEP_BAGS,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_WINDOW,
 };
 
 typedef struct {
@@ -92,6 +95,10 @@ static const opt_doc run_opts[] = {
      "(default medium)"},
     {"summary-json", 0, OPT_SUMMARY_JSON, NULL, "print a one-line JSON summary on stdout"},
     {"quiet", 0, OPT_QUIET, NULL, "print errors only"},
+    {"since", 1, OPT_SINCE, "T", "load only event rows at or after T"},
+    {"until", 1, OPT_UNTIL, "T", "load only event rows before T (T itself excluded)"},
+    {"window", 1, OPT_WINDOW, "N", "N days (60d) or hours (36h) up to --until or the newest event"},
+    {"quiet", 0, OPT_QUIET, NULL, "no progress or summary on stderr"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -120,13 +127,16 @@ static void usage(FILE *f)
                "\n"
                "Finds proxy-account rings and coordinated rating inflation in a marketplace's\n"
                "event exports (accounts, logins, bids, ratings, payouts, charges, ports as\n"
-               "CSV or JSONL, optionally gzip) and writes accounts.csv, rings.json,\n"
+               "CSV or JSONL, optionally gzip; a table may be split into NAME.<part>.csv\n"
+               "files or a NAME/ folder) and writes accounts.csv, rings.json,\n"
                "graph.graphml, an evidence package per ring (evidence/, index.html) and\n"
                "run.json.\n"
                "\n"
                "Options for run:\n");
     print_opts(f, run_opts);
     fprintf(f, "\nSIZE is bytes with an optional K, M, G or T suffix (powers of 1024).\n"
+               "T is an RFC 3339 time or a date YYYY-MM-DD (midnight UTC); accounts are\n"
+               "never filtered by the window.\n"
                "Exit status: 0 success, 1 bad input, limit or runtime error, 2 usage error,\n"
                "4 OUT_DIR in use by another run.\n"
                "See README.md for the input contract and outputs.\n");
@@ -193,6 +203,7 @@ typedef struct {
     uint64_t seed, max_bad, keep_runs;
     int have_seed, have_max_bad;
     rs_limits lim;
+    run_window window;
 } run_cli;
 
 static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
@@ -280,6 +291,21 @@ static int run_option(int c, char **argv, run_cli *o)
         if (parse_u64(optarg, &o->keep_runs) || o->keep_runs < 1 || o->keep_runs > 100000)
             return usage_error("--keep-runs: not an integer from 1 to 100000: '%s'", optarg);
         break;
+    case OPT_SINCE:
+        if (pipeline_parse_time(optarg, &o->window.since))
+            return usage_error("--since: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        o->window.has_since = 1;
+        break;
+    case OPT_UNTIL:
+        if (pipeline_parse_time(optarg, &o->window.until))
+            return usage_error("--until: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        o->window.has_until = 1;
+        break;
+    case OPT_WINDOW:
+        if (pipeline_parse_length(optarg, &o->window.length_ms))
+            return usage_error("--window: not a length such as 60d or 36h: '%s'", optarg);
+        o->window.length = optarg;
+        break;
     case OPT_MAX_INPUT:
         return parse_size_opt("max-input-bytes", optarg, &o->lim.max_input_bytes);
     case OPT_MAX_RECORD:
@@ -363,6 +389,10 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     if ((o.exit_code || o.exit_on) && !o.state_dir)
         return usage_error("%s", "--exit-code needs --state DIR (new and grown are relative "
                                  "to the previous run)");
+    if (o.window.length && o.window.has_since)
+        return usage_error("%s", "run: --window and --since cannot both be given (use --until)");
+    if (o.window.has_since && o.window.has_until && o.window.since >= o.window.until)
+        return usage_error("%s", "run: --since must be before --until");
 
     rs_config cfg;
     config_init(&cfg);
@@ -389,6 +419,7 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rq.exit_on = o.exit_on ? (ring_severity)(o.exit_on - 1) : SEVERITY_MEDIUM;
         rq.summary_json = o.summary_json;
         rq.keep_bags_days = o.have_keep_bags ? (unsigned)o.keep_bags_days : 365;
+        rq.window = o.window;
         rc = pipeline_run(&rq);
     }
     config_free(&cfg);

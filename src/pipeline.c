@@ -49,6 +49,7 @@ typedef struct {
     double t0;
     rs_error err;
     load_set set;
+    int64_t newest_event; /* --window without --until: the pre-scan's result */
     rs_graph *g;
     geoip *gi;
     geoip_stats gs;
@@ -106,9 +107,9 @@ static int check_out_dir(run_state *s)
     if (in && !strcmp(in, out))
         rc = rs_error_set(&s->err, RS_E_IO, s->rq->out_dir, 0, 0,
                           "output directory is the input directory: choose another -o");
-    for (int t = 0; t < TABLE_COUNT && rc == RS_OK; t++) {
-        const load_file *f = &s->set.files[t];
-        char *p = f->present ? realpath(f->path, NULL) : NULL;
+    for (size_t i = 0; i < s->set.nfiles && rc == RS_OK; i++) {
+        const load_file *f = &s->set.files[i];
+        char *p = realpath(f->path, NULL);
         if (p && path_within(p, out))
             rc = rs_error_set(&s->err, RS_E_IO, s->rq->out_dir, 0, 0,
                               "output directory holds the input file %s: choose another -o",
@@ -154,6 +155,65 @@ static int check_memory(run_state *s, const char *after)
     return RS_OK;
 }
 
+/* The window in milliseconds: as given, or ending at --until or after the
+ * newest event (one extra read of the event tables) when --window is given. */
+static int resolve_window(run_state *s, const table_opts *to)
+{
+    const run_window *w = &s->rq->window;
+    load_window lw = {w->has_since ? w->since : TS_NONE, w->has_until ? w->until : TS_NONE};
+    s->newest_event = TS_NONE;
+    if (w->length_ms && lw.until == TS_NONE) {
+        int rc = load_newest_ts(&s->set, to, &s->newest_event, &s->err);
+        if (rc != RS_OK)
+            return rc;
+        if (s->newest_event != TS_NONE) /* the newest event itself is in */
+            lw.until = s->newest_event + 1000;
+    }
+    if (w->length_ms && lw.until != TS_NONE)
+        lw.since = lw.until - w->length_ms;
+    s->set.window = lw;
+    return RS_OK;
+}
+
+static int window_given(const run_window *w)
+{
+    return w->has_since || w->has_until || w->length_ms != 0;
+}
+
+static json_t *json_ts_or_null(int64_t ms)
+{
+    char b[TS_FMT_LEN];
+    return ms == TS_NONE ? json_null() : json_string(ts_format(ms, b));
+}
+
+/* The window as run.json and the bags' configuration record it: the
+ * effective bounds and how they were chosen. */
+static json_t *window_json(const run_state *s)
+{
+    const run_window *w = &s->rq->window;
+    json_t *o = json_object();
+    json_object_set_new(o, "since", json_ts_or_null(s->set.window.since));
+    json_object_set_new(o, "until", json_ts_or_null(s->set.window.until));
+    json_object_set_new(o, "until_excluded", json_true());
+    json_object_set_new(o, "length", w->length ? json_string(w->length) : json_null());
+    const char *from = w->has_until                     ? "--until"
+                       : s->set.window.until != TS_NONE ? "newest event + 1 s"
+                                                        : NULL;
+    json_object_set_new(o, "until_from", from ? json_string(from) : json_null());
+    json_object_set_new(o, "newest_event", json_ts_or_null(s->newest_event));
+    return o;
+}
+
+/* The effective configuration, with the time window when one was given
+ * (so a run without one records exactly what it did before windows). */
+static json_t *run_config_json(const run_state *s)
+{
+    json_t *cj = config_to_json(s->cfg);
+    if (window_given(&s->rq->window))
+        json_object_set_new(cj, "time_window", window_json(s));
+    return cj;
+}
+
 static int stage_ingest(run_state *s)
 {
     table_opts to = TABLE_OPTS_INIT;
@@ -165,8 +225,11 @@ static int stage_ingest(run_state *s)
     to.lim.max_ratio = s->cfg->limits.max_gzip_ratio;
     to.max_record_bytes = s->cfg->limits.max_record_bytes;
     to.max_rss = config_memory_budget(s->cfg);
+    int rc = resolve_window(s, &to);
+    if (rc != RS_OK)
+        return rc;
     s->g = graph_new();
-    int rc = load_tables(&s->set, s->g, &to, 0, &s->err);
+    rc = load_tables(&s->set, s->g, &to, 0, &s->err);
     if (rc != RS_OK)
         return rc;
     if (!s->rq->quiet)
@@ -347,24 +410,23 @@ typedef struct {
     evidence_meta m;
     char *libs;
     char chash[SHA256_HEX_LEN];
-    const char *names[TABLE_COUNT], *shas[TABLE_COUNT];
+    const char **names, **shas; /* owned arrays of borrowed strings */
 } bag_meta;
 
 static void bag_meta_init(bag_meta *bm, const run_state *s)
 {
-    json_t *cj = config_to_json(s->cfg);
+    json_t *cj = run_config_json(s);
     char *cs = json_dumps(cj, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(17));
     sha256_mem_hex(cs ? cs : "", cs ? strlen(cs) : 0, bm->chash);
     free(cs);
     json_decref(cj);
     bm->libs = runrecord_libraries_text();
-    size_t n = 0;
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        const load_file *lf = &s->set.files[t];
-        if (!lf->present)
-            continue;
-        bm->names[n] = lf->name;
-        bm->shas[n++] = lf->st.sha256;
+    size_t n = s->set.nfiles;
+    bm->names = xcalloc(n ? n : 1, sizeof *bm->names);
+    bm->shas = xcalloc(n ? n : 1, sizeof *bm->shas);
+    for (size_t i = 0; i < n; i++) {
+        bm->names[i] = s->set.files[i].name;
+        bm->shas[i] = s->set.files[i].st.sha256;
     }
     size_t ncols;
     const char *const *cols = replay_union_columns(&ncols);
@@ -428,20 +490,24 @@ static int write_rings_cb(FILE *f, const void *ctx)
 static int write_index_cb(FILE *f, const void *ctx)
 {
     const run_state *s = ctx;
-    const char *names[TABLE_COUNT], *skipped[8];
-    uint64_t rows[TABLE_COUNT], bad[TABLE_COUNT];
+    const char *skipped[8];
+    size_t n = s->set.nfiles ? s->set.nfiles : 1;
+    const char **names = xcalloc(n, sizeof *names);
+    uint64_t *rows = xcalloc(n, sizeof *rows), *bad = xcalloc(n, sizeof *bad);
     report_run run = {names, rows, bad, 0, s->gs.ips, s->gs.country, s->gs.asn, skipped, 0};
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        const load_file *lf = &s->set.files[t];
-        if (!lf->present)
-            continue;
+    for (size_t i = 0; i < s->set.nfiles; i++) {
+        const load_file *lf = &s->set.files[i];
         names[run.ninputs] = lf->name;
         rows[run.ninputs] = lf->st.rows_ok;
         bad[run.ninputs++] = lf->st.rows_bad;
     }
     for (size_t i = 0; i < json_array_size(s->skipped) && run.nskipped < 8; i++)
         skipped[run.nskipped++] = json_string_value(json_array_get(s->skipped, i));
-    return report_write_index(f, s->g, &s->fnd, &run);
+    int rc = report_write_index(f, s->g, &s->fnd, &run);
+    free(names);
+    free(rows);
+    free(bad);
+    return rc;
 }
 
 /* graph.graphml: rings and their one-hop neighbourhood, or everything. */
@@ -506,7 +572,7 @@ static json_t *run_json(run_state *s)
         json_array_append_new(argv_j, jout_string(rq->argv_given[i]));
     json_object_set_new(run, "command_line", argv_j);
     json_object_set_new(run, "run_id", json_string(outdir_run_id(s->od)));
-    json_object_set_new(run, "config", config_to_json(s->cfg));
+    json_object_set_new(run, "config", run_config_json(s));
     json_object_set_new(run, "limits", config_limits_json(s->cfg));
     json_object_set_new(run, "seed", json_integer((json_int_t)s->cfg->seed));
     json_object_set_new(run, "input_dir", jout_string(rq->in_dir));
@@ -516,6 +582,9 @@ static json_t *run_json(run_state *s)
         json_array_append_new(ign, jout_string(s->set.ignored[i]));
     json_object_set_new(run, "ignored_files", ign);
     json_object_set_new(run, "rows_skipped_total", json_integer((json_int_t)s->set.bad_total));
+    json_object_set_new(run, "window", window_given(&rq->window) ? window_json(s) : json_null());
+    json_object_set_new(run, "rows_out_of_window_total",
+                        json_integer((json_int_t)s->set.out_of_window_total));
     json_object_set_new(run, "control_characters_replaced",
                         json_integer((json_int_t)utf8_controls_replaced()));
     json_object_set_new(run, "geoip", runrecord_geoip(s->gi, &s->gs, s->skipped));
@@ -600,6 +669,8 @@ done:
     evidence_free(bags);
     free(root);
     free(bm.libs);
+    free(bm.names);
+    free(bm.shas);
     return rc;
 }
 
@@ -683,12 +754,23 @@ int pipeline_run(const run_request *rq)
     int rc = run_stages(&s);
     if (rc == RS_OK && s.state)
         keep_bags(&s);
+    char wnote[64 + 2 * TS_FMT_LEN] = "";
+    if (window_given(&rq->window)) {
+        char a[TS_FMT_LEN] = "-", b[TS_FMT_LEN] = "-";
+        if (s.set.window.since != TS_NONE)
+            ts_format(s.set.window.since, a);
+        if (s.set.window.until != TS_NONE)
+            ts_format(s.set.window.until, b);
+        snprintf(wnote, sizeof wnote,
+                 "; %" PRIu64 " event rows outside the window [%s, %s) skipped",
+                 s.set.out_of_window_total, a, b);
+    }
     if (rc == RS_OK && !rq->quiet)
         utf8_diag(
             stderr, "",
-            "ringscan: %zu ring%s; wrote accounts.csv, rings.json, graph.graphml, index.html, "
+            "ringscan: %zu ring%s%s; wrote accounts.csv, rings.json, graph.graphml, index.html, "
             "evidence/ and run.json in %s/runs/%s (published as %s/current)",
-            s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", rq->out_dir, outdir_run_id(s.od),
+            s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", wnote, rq->out_dir, outdir_run_id(s.od),
             rq->out_dir);
     int exit_code = rc == RS_OK ? RS_EXIT_OK : rc == RS_E_BUSY ? RS_EXIT_BUSY : RS_EXIT_DATA;
     if (rc == RS_OK && rq->exit_code && actionable_rings(&s))
@@ -728,18 +810,41 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)
     to.progress = !quiet && isatty(2);
     rc = load_tables(&set, NULL, &to, 1, &err); /* fatal errors are printed as they happen */
     uint64_t bad = 0;
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        const load_file *f = &set.files[t];
-        if (!f->present)
-            continue;
+    for (size_t i = 0; i < set.nfiles; i++) {
+        const load_file *f = &set.files[i];
         bad += f->st.rows_bad;
         if (!quiet)
-            printf("%-20s %-6s %10" PRIu64 " rows  %8" PRIu64 " bad  %s\n", f->name,
-                   f->status == RS_OK ? "ok" : "FAILED", f->st.rows_read, f->st.rows_bad,
-                   f->st.unknown[0] ? "(ignored columns present)" : "");
+            utf8_diag(stdout, "", "%-20s %-6s %10" PRIu64 " rows  %8" PRIu64 " bad  %s", f->name,
+                      f->status == RS_OK ? "ok" : "FAILED", f->st.rows_read, f->st.rows_bad,
+                      f->st.unknown[0] ? "(ignored columns present)" : "");
     }
     for (size_t i = 0; i < set.nignored && !quiet; i++)
         utf8_diag(stdout, "", "%-20s ignored (not an input table)", set.ignored[i]);
     load_set_free(&set);
     return rc == RS_OK && bad == 0 ? RS_EXIT_OK : RS_EXIT_DATA;
+}
+
+int pipeline_parse_time(const char *s, int64_t *out)
+{
+    size_t n = strlen(s);
+    if (n == 10 && s[4] == '-' && s[7] == '-') { /* a date: midnight UTC */
+        char full[32];
+        snprintf(full, sizeof full, "%sT00:00:00Z", s);
+        return ts_parse(full, strlen(full), out, NULL);
+    }
+    return n ? ts_parse(s, n, out, NULL) : -1;
+}
+
+int pipeline_parse_length(const char *s, int64_t *out_ms)
+{
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    int64_t unit = *end == 'd' ? 86400000 : *end == 'h' ? 3600000 : 0;
+    if (errno || !unit || end[1] != '\0' || v == 0 || v > (*end == 'd' ? 36525u : 876600u))
+        return -1;
+    *out_ms = (int64_t)v * unit;
+    return 0;
 }

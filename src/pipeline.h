@@ -14,6 +14,15 @@
 #include "model/findings.h"
 #include "src/config.h"
 
+/* The time window asked for on the command line (--since, --until,
+ * --window); see README "Time window". All zero: no window. */
+typedef struct {
+    int has_since, has_until;
+    int64_t since, until; /* ms since the epoch, when has_since / has_until */
+    int64_t length_ms;    /* --window; 0 = not given */
+    const char *length;   /* --window as given ("60d"), for run.json; NULL = not given */
+} run_window;
+
 typedef struct {
     const char *in_dir, *out_dir;
     const rs_config *cfg;    /* effective configuration */
@@ -28,7 +37,15 @@ typedef struct {
     ring_severity exit_on;    /* ... at or above this severity */
     int summary_json;         /* one-line JSON summary on stdout */
     unsigned keep_bags_days;  /* dated bags kept in the state (0 = forever) */
+    run_window window;        /* all unset: every row */
 } run_request;
+
+/* Parses a --since/--until value: RFC 3339 (or anything base/ts.h reads) or
+ * a date YYYY-MM-DD meaning midnight UTC. Returns 0, or -1. */
+int pipeline_parse_time(const char *s, int64_t *out);
+/* Parses a --window length: a positive integer followed by d (days) or h
+ * (hours), at most 100 years. Returns 0, or -1. */
+int pipeline_parse_length(const char *s, int64_t *out_ms);
 
 /* Runs the whole pipeline. Errors are printed as one line on stderr.
  * Returns RS_EXIT_OK, RS_EXIT_CHANGES (--exit-code and new or grown rings),
@@ -36,7 +53,7 @@ typedef struct {
 int pipeline_run(const run_request *rq);
 
 /* Checks every table in in_dir against the input contract without
- * analysing, printing a line per file on stdout unless quiet. Returns
+ * analysing, printing a line per input file on stdout unless quiet. Returns
  * RS_EXIT_OK when every file is valid and no row is bad, else RS_EXIT_DATA. */
 int pipeline_validate(const char *in_dir, const table_opts *to, int quiet);
 

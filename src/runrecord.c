@@ -23,12 +23,10 @@ static json_t *json_u64(uint64_t v)
 json_t *runrecord_inputs(const load_set *set)
 {
     json_t *arr = json_array();
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        const load_file *f = &set->files[t];
-        if (!f->present)
-            continue;
+    for (size_t k = 0; k < set->nfiles; k++) {
+        const load_file *f = &set->files[k];
         json_t *o = json_object();
-        json_object_set_new(o, "table", json_string(records_table_name((table_id)t)));
+        json_object_set_new(o, "table", json_string(records_table_name(f->table)));
         json_object_set_new(o, "file", jout_string(f->name));
         json_object_set_new(o, "format", json_string(f->jsonl ? "jsonl" : "csv"));
         json_object_set_new(o, "gzip", json_boolean(f->st.gzip));
@@ -37,6 +35,7 @@ json_t *runrecord_inputs(const load_set *set)
         json_object_set_new(o, "rows_read", json_u64(f->st.rows_read));
         json_object_set_new(o, "rows_loaded", json_u64(f->st.rows_ok));
         json_object_set_new(o, "rows_skipped", json_u64(f->st.rows_bad));
+        json_object_set_new(o, "rows_out_of_window", json_u64(f->st.out_of_window));
         json_t *reasons = json_object();
         for (size_t i = 0; i < f->st.nreasons; i++)
             json_object_set_new(reasons, f->st.reasons[i].reason, json_u64(f->st.reasons[i].count));

@@ -29,8 +29,9 @@ typedef struct {
 json_t *runrecord_libraries(void);
 /* "igraph 0.10.2, jansson 2.14, ..." in name order (new string). */
 char *runrecord_libraries_text(void);
-/* Every present input file: table, name, format, bytes, SHA-256, rows read,
- * loaded and skipped (by reason), ignored columns. */
+/* Every input file, in reading order: table, name, format, bytes, SHA-256,
+ * rows read, loaded, skipped (by reason) and outside the time window,
+ * ignored columns. */
 json_t *runrecord_inputs(const load_set *set);
 /* Databases used (path, type, build date, SHA-256), coverage, and the
  * analyses skipped for want of data (steals skipped). */

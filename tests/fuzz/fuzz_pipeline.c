@@ -8,7 +8,9 @@
  * directory (letters, digits, '.', '_' and '-', not starting with '.', at most
  * 64 bytes, at most 10 files; other names are skipped), so one input can hold
  * accounts.csv, logins.jsonl, payouts.csv.gz (any bytes: gzip is recognised
- * by its magic number), two files for one table or files that are ignored.
+ * by its magic number), several files for one table (logins.a.csv,
+ * logins.b.csv.gz; a section name cannot hold a folder) or files that are
+ * ignored.
  * The name "!config" makes the section a --config file instead. The first
  * option byte: bit 0 strict, bit 1 full_graph, bit 2 max_bad_rows = 5, bit 3
  * also run pipeline_validate, bits 4-5 added to the seed.
