@@ -88,19 +88,9 @@ EOF
     exit 1
 }
 
-# window N: the input files of run N's days (the inputs as a platform
-# exports them: whole days).
-window() {
-    mkdir -p "$tmp/w$1"
-    for f in "$tmp"/in/*.csv; do
-        b=$(basename "$f")
-        if [ "$b" = accounts.csv ]; then
-            cp "$f" "$tmp/w$1/$b"
-        else
-            awk -F, -v lo="$2" -v hi="$3" 'NR == 1 || ($1 >= lo && $1 < hi)' "$f" >"$tmp/w$1/$b"
-        fi
-    done
-}
+# window N SINCE UNTIL: run N's days, given to ringscan as --since/--until
+# over the whole export (as a nightly job over a sliding window does).
+window() { eval "win$1='--since $2 --until $3'"; }
 window 1 2026-02-01 2026-03-03
 window 2 2026-02-16 2026-03-18
 window 3 2026-03-03 2026-04-02
@@ -111,7 +101,9 @@ nightly() { # nightly N WINDOW DATE [extra args]: run N on a window at DATE; rc 
     w=$2
     d=$3
     shift 3
-    SOURCE_DATE_EPOCH=$(date -u -d "$d" +%s) rs run "$tmp/w$w" -o "$tmp/out" --no-geoip --quiet \
+    eval "wargs=\$win$w"
+    # shellcheck disable=SC2086
+    SOURCE_DATE_EPOCH=$(date -u -d "$d" +%s) rs run "$tmp/in" $wargs -o "$tmp/out" --no-geoip --quiet \
         --state "$S" --exit-code --summary-json "$@" >"$tmp/sum$n.json" 2>"$tmp/err$n"
     echo $? >"$tmp/rc$n"
     cp "$tmp/out/current/rings.json" "$tmp/rings$n.json" 2>/dev/null
@@ -223,7 +215,7 @@ mv "$tmp/state-copy" "$S"
 cp "$tmp/rings3.json" "$tmp/rings3-with.json"
 cp "$tmp/accounts3.csv" "$tmp/accounts3-with.csv"
 nightly 3 3 2026-04-02 --dispositions "$tmp/dec-noconf.csv"
-"$PY" - "$tmp/accounts3-with.csv" "$tmp/accounts3.csv" "$Eacct" "$tmp/w3" 2>"$tmp/py.err" >"$tmp/rise.txt" <<'EOF' &&
+"$PY" - "$tmp/accounts3-with.csv" "$tmp/accounts3.csv" "$Eacct" "$tmp/in" 2>"$tmp/py.err" >"$tmp/rise.txt" <<'EOF' &&
 import csv, os, sys
 w = {r["account_id"]: r for r in csv.DictReader(open(sys.argv[1]))}
 o = {r["account_id"]: r for r in csv.DictReader(open(sys.argv[2]))}
@@ -233,6 +225,7 @@ assert w[conf]["flagged"] == "1" and float(w[conf]["risk_score"]) == 1.0 and w[c
 tied = set()
 for name, col in (("logins.csv", "device_id"), ("payouts.csv", "destination_id")):
     rows = list(csv.DictReader(open(os.path.join(sys.argv[4], name))))
+    rows = [r for r in rows if "2026-03-03" <= r["ts"] < "2026-04-02"]  # run 3's window
     res = {r[col] for r in rows if r["account_id"] == conf and r[col]}
     tied |= {r["account_id"] for r in rows if r[col] in res and r["account_id"] != conf}
 # risk is printed to 6 decimals: one already at 0.99999x cannot show a rise
@@ -271,25 +264,25 @@ check "state: an account keeps the date it was first flagged" \
 check "state: B's dated bags of runs 1 and 2 both kept" [ -d "$S/evidence/$B1/2026-03-03" ] && [ -d "$S/evidence/$B1/2026-03-18" ]
 
 # --- retention, the lock, bad decision files ----------------------------------
-SOURCE_DATE_EPOCH=$(date -u -d 2026-04-20 +%s) rs run "$tmp/w3" -o "$tmp/out" --no-geoip --quiet \
+SOURCE_DATE_EPOCH=$(date -u -d 2026-04-20 +%s) rs run "$tmp/in" $win3 -o "$tmp/out" --no-geoip --quiet \
     --state "$S" --keep-bags-days 10 >/dev/null 2>"$tmp/err5"
 check "--keep-bags-days 10 removes bags older than 10 days but keeps each ring's newest" \
     [ ! -d "$S/evidence/$B1/2026-03-03" ] && [ -d "$S/evidence/$E1/2026-04-20" ]
 (flock "$S/lock" sleep 3) &
 sleep 1
-rs run "$tmp/w3" -o "$tmp/out-b" --no-geoip --quiet --state "$S" >/dev/null 2>"$tmp/err6"
+rs run "$tmp/in" $win3 -o "$tmp/out-b" --no-geoip --quiet --state "$S" >/dev/null 2>"$tmp/err6"
 rc=$?
 wait
 check "a second run on a locked state exits 4 with one line" [ $rc = 4 ] && [ "$(wc -l <"$tmp/err6")" = 1 ] &&
     grep -q "state is in use" "$tmp/err6"
 printf 'subject_type,subject_id,decision\nring,RS-000001,forgotten\n' >"$tmp/bad.csv"
-rs run "$tmp/w3" -o "$tmp/out-b" --no-geoip --quiet --state "$S" --dispositions "$tmp/bad.csv" 2>"$tmp/err7"
+rs run "$tmp/in" $win3 -o "$tmp/out-b" --no-geoip --quiet --state "$S" --dispositions "$tmp/bad.csv" 2>"$tmp/err7"
 rc=$?
 check "a bad decision exits 1 naming file, line and column" [ $rc = 1 ] &&
     grep -q "bad.csv:2:3: decision 'forgotten' is not" "$tmp/err7"
-rs run "$tmp/w3" -o "$tmp/out-b" --no-geoip --quiet --dispositions "$tmp/dec.csv" 2>"$tmp/err8"
+rs run "$tmp/in" $win3 -o "$tmp/out-b" --no-geoip --quiet --dispositions "$tmp/dec.csv" 2>"$tmp/err8"
 check "--dispositions without --state is a usage error" [ $? = 2 ]
-rs run "$tmp/w3" -o "$tmp/out-b" --no-geoip --quiet --state "$S" --exit-on severe 2>"$tmp/err9"
+rs run "$tmp/in" $win3 -o "$tmp/out-b" --no-geoip --quiet --state "$S" --exit-on severe 2>"$tmp/err9"
 check "--exit-on with a bad severity is a usage error" [ $? = 2 ]
 
 e2e_done
