@@ -384,7 +384,7 @@ static int stage_detect(run_state *s)
     if (detect_run(s->g, &s->cfg->detect, s->cfg->seed, &s->fnd, derr, sizeof derr) != 0)
         return rs_error_set(&s->err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr);
     s->fnd.credits = geoip_credits(s->gi);
-    return s->state ? stage_track(s) : RS_OK;
+    return RS_OK;
 }
 
 /* --- evidence ------------------------------------------------------------------ */
@@ -611,16 +611,29 @@ static json_t *run_json(run_state *s)
     return run;
 }
 
+/* The state's transaction, then the dated bags it keeps (hard links to the
+ * staged files, which publication only renames). The state goes first: a
+ * published run the state does not know would hand out its ring ids again. */
+static int stage_state_commit(run_state *s)
+{
+    int rc = state_commit(s->state, &s->err);
+    if (rc != RS_OK)
+        return rc;
+    char *bags = files_join(outdir_staging_path(s->od), "evidence");
+    rs_error e = {0};
+    if (state_archive_bags(s->state, bags, &s->fnd, s->rq->keep_bags_days, &e) != RS_OK &&
+        !s->rq->quiet)
+        utf8_diag(stderr, clear_line(s), "ringscan: warning: %s", e.msg);
+    free(bags);
+    return RS_OK;
+}
+
 /* run.json last, then every staged output into place. */
 static int stage_publish(run_state *s)
 {
     json_t *run = run_json(s);
     int rc = outdir_write(s->od, "run.json", write_json_cb, run, &s->err);
     json_decref(run);
-    /* The state first: a published run the state does not know would hand
-     * out its ring ids again. */
-    if (rc == RS_OK && s->state)
-        rc = state_commit(s->state, &s->err);
     if (rc == RS_OK)
         rc = outdir_commit(s->od, &s->err);
     return rc;
@@ -656,6 +669,12 @@ static int run_stages(run_state *s)
     phase_end(s);
     if ((rc = check_memory(s, "detection")) != RS_OK)
         goto done;
+    if (s->state) {
+        phase_begin(s, "state");
+        if ((rc = stage_track(s)) != RS_OK)
+            goto done;
+        phase_end(s);
+    }
     phase_begin(s, "evidence");
     if ((rc = stage_evidence(s, &bm, &bags, &root)) != RS_OK)
         goto done;
@@ -664,6 +683,12 @@ static int run_stages(run_state *s)
     if ((rc = stage_export(s, bags)) != RS_OK)
         goto done;
     phase_end(s);
+    if (s->state) {
+        phase_begin(s, "state_commit");
+        if ((rc = stage_state_commit(s)) != RS_OK)
+            goto done;
+        phase_end(s);
+    }
     rc = stage_publish(s);
 done:
     evidence_free(bags);
@@ -724,20 +749,6 @@ static void print_summary(const run_state *s, int exit_code)
     json_decref(o);
 }
 
-/* After publication: the dated bags the state keeps. A failure is reported
- * but does not undo the published run. */
-static void keep_bags(run_state *s)
-{
-    char *runs = files_join(s->rq->out_dir, "runs");
-    char *run = files_join(runs, outdir_run_id(s->od));
-    char *bags = files_join(run, "evidence");
-    rs_error e = {0};
-    if (state_archive_bags(s->state, bags, &s->fnd, s->rq->keep_bags_days, &e) != RS_OK)
-        utf8_diag(stderr, "", "ringscan: warning: %s", e.msg);
-    free(bags);
-    free(run);
-    free(runs);
-}
 
 int pipeline_run(const run_request *rq)
 {
@@ -752,8 +763,6 @@ int pipeline_run(const run_request *rq)
     algo_init(s.cfg->seed);
 
     int rc = run_stages(&s);
-    if (rc == RS_OK && s.state)
-        keep_bags(&s);
     char wnote[64 + 2 * TS_FMT_LEN] = "";
     if (window_given(&rq->window)) {
         char a[TS_FMT_LEN] = "-", b[TS_FMT_LEN] = "-";
