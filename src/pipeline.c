@@ -749,7 +749,6 @@ static void print_summary(const run_state *s, int exit_code)
     json_decref(o);
 }
 
-
 int pipeline_run(const run_request *rq)
 {
     run_state s;
