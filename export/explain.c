@@ -149,6 +149,12 @@ char *explain_ring(const rs_graph *g, const findings *r, size_t i)
                    "accounts) x corroboration credit from a mean own-flag score of %.2f. ",
                    rg->score, rg->strength, rg->internal_weight, total, rg->prevalence);
     explain_kind(&b, rg);
+    const ring_track *t = r->hist.track ? &r->hist.track[i] : NULL;
+    if (t && t->dispo_note) /* the analysts' decision, and what it did */
+        buf_printf(&b, " Decision: %s.", t->dispo_note);
+    if (t && t->confirmed)
+        buf_printf(&b, " %u of its accounts %s confirmed bad by an analyst.", t->confirmed,
+                   t->confirmed == 1 ? "was" : "were");
     char *out = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return out;
