@@ -283,7 +283,7 @@ fails=$((fails + $(grep -vc '^ok - ' "$tmp/runjson.out")))
 # rows_read/rows_skipped with a bad row appended
 cp -R "$SMALL" "$tmp/in-bad"
 printf '2026-03-03T00:00:00Z,f01,192.0.2.400,dev-A,,\n' >>"$tmp/in-bad/logins.csv"
-rs run "$tmp/in-bad" -o "$tmp/out-bad" --no-geoip --quiet >/dev/null 2>"$tmp/bad.err"
+rs run "$tmp/in-bad" -o "$tmp/out-bad" --no-geoip >/dev/null 2>"$tmp/bad.err" # warnings: not --quiet
 rc=$?
 check "a bad row is skipped, not fatal (exit $rc: $(err "$tmp/bad.err"))" [ $rc -eq 0 ]
 check "the bad row is reported as file:line:col" grep -qF 'logins.csv:14:26: ip: invalid IPv4 address: "192.0.2.400"' "$tmp/bad.err"
