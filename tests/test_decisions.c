@@ -76,7 +76,7 @@ static void test_decisions__confirmed_ties(void **state)
     login(g, ip_mate, pool, GRAPH_NONE);
     /* 38 more on the pool IP: a weak tie */
     for (int i = 0; i < 38; i++) {
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "crowd%d", i);
         login(g, graph_account(g, id, strlen(id), SEEN_AS_FREELANCER), pool, GRAPH_NONE);
     }

@@ -43,7 +43,7 @@ static void build(world *w, const char *const *rings, size_t n)
     f->nrings = n;
     for (size_t i = 0; i < n; i++) {
         ring *r = &f->rings[i];
-        snprintf(r->id, sizeof r->id, "R%04zu", i + 1);
+        snprintf(r->id, sizeof r->id, "R%04u", (unsigned)(i + 1) % 10000u);
         r->members = calloc(strlen(rings[i]), sizeof *r->members);
         for (const char *c = rings[i]; *c; c++) {
             uint32_t a = w->acct[*c - 'a'];
