@@ -174,16 +174,26 @@ static int in_batch(const evsel *s, int32_t ri)
     return ri >= 0 && (size_t)ri >= s->r0 && (size_t)ri < s->r1;
 }
 
+/* Keeps in hit[0..*nhit) the EVSEL_MAX_HITS highest-ranked (lowest index)
+ * rings offered, ascending, whatever the batch: a row's rings do not depend
+ * on which rings share a batch. */
 static void add_hit(uint32_t *hit, size_t *nhit, uint32_t ri)
 {
-    for (size_t i = 0; i < *nhit; i++)
-        if (hit[i] == ri)
-            return;
+    size_t i = 0;
+    while (i < *nhit && hit[i] < ri)
+        i++;
+    if (i < *nhit && hit[i] == ri)
+        return;
+    if (i == EVSEL_MAX_HITS)
+        return;
+    size_t end = *nhit < EVSEL_MAX_HITS ? *nhit : EVSEL_MAX_HITS - 1;
+    memmove(hit + i + 1, hit + i, (end - i) * sizeof *hit);
+    hit[i] = ri;
     if (*nhit < EVSEL_MAX_HITS)
-        hit[(*nhit)++] = ri;
+        (*nhit)++;
 }
 
-/* The batch's rings using resource key. */
+/* Every ring using resource key (add_hit keeps the highest-ranked). */
 static void resource_hits(const evsel *s, const res_ring *v, size_t n, uint32_t key, uint32_t *hit,
                           size_t *nhit)
 {
@@ -195,9 +205,9 @@ static void resource_hits(const evsel *s, const res_ring *v, size_t n, uint32_t 
         else
             hi = mid;
     }
+    (void)s;
     for (; lo < n && v[lo].key == key; lo++)
-        if (in_batch(s, (int32_t)v[lo].ring))
-            add_hit(hit, nhit, v[lo].ring);
+        add_hit(hit, nhit, v[lo].ring);
 }
 
 /* Whether a login row shows flag f for account a. */
@@ -357,10 +367,11 @@ int evsel_row(void *vs, const source_row *r)
     for (size_t k = 0; k < r->naccounts; k++) {
         uint32_t a = r->accounts[k];
         int32_t ri = a == GRAPH_NONE ? -1 : s->f->ring_of[a];
-        if (!in_batch(s, ri))
+        if (ri < 0)
             continue;
         add_hit(hit, &nhit, (uint32_t)ri);
-        accts[nacct++] = a;
+        if (in_batch(s, ri))
+            accts[nacct++] = a;
     }
     if (r->table == TABLE_PORTS) {
         if (r->ev.port.ip != GRAPH_NONE)
@@ -370,6 +381,8 @@ int evsel_row(void *vs, const source_row *r)
     }
     int rc = 0;
     for (size_t k = 0; k < nhit && rc == 0; k++) {
+        if (!in_batch(s, (int32_t)hit[k]))
+            continue;
         rc = s->sink(s->sink_ctx, hit[k], r);
         file_row(s, hit[k], r, accts, nacct);
     }

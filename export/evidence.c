@@ -56,7 +56,7 @@ evidence_bags *evidence_begin(const char *root, const rs_graph *g, const finding
     b->m = m;
     b->degree = f->nrings ? graph_node_degrees(g) : NULL;
     b->dirs = xcalloc(f->nrings ? f->nrings : 1, sizeof *b->dirs);
-    b->events = xcalloc(EVIDENCE_BATCH, sizeof(FILE *));
+    b->events = xcalloc(f->nrings ? f->nrings : 1, sizeof(FILE *));
     return b;
 }
 

@@ -7,7 +7,9 @@
  * casefile (subgraph, drawing, selected evidence rows) and the rows of the
  * second pass over the inputs, which stream through evidence_events_row into
  * the bags' events.csv and are never held in memory. Rings are taken in
- * batches (at most EVIDENCE_BATCH events.csv files open at once).
+ * batches of the caller's choosing (one events.csv open per ring of the
+ * batch, with a 64 KiB buffer): each batch costs one pass over the inputs,
+ * and the bags are the same whatever the batches.
  *
  * Each bag is built in root/.tmp-<id> and renamed into place when complete.
  * Output is byte-identical for the same inputs, configuration, seed and
@@ -25,7 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The least batch; EVIDENCE_BATCH_MAX bounds the buffers (64 MiB). */
 #define EVIDENCE_BATCH 64
+#define EVIDENCE_BATCH_MAX 1024
 
 /* Run facts recorded in every bag-info.txt (all borrowed). */
 typedef struct {

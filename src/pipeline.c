@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define MAX_PHASES 16
@@ -435,14 +436,35 @@ static void bag_meta_init(bag_meta *bm, const run_state *s)
         bm->shas,         n,        cols,         ncols};
 }
 
+/* How many rings' events.csv may be open at once, each pass over the inputs
+ * serving that many rings: what the open-file limit allows (its soft value
+ * raised to the hard one) less a reserve of 128, from EVIDENCE_BATCH to
+ * EVIDENCE_BATCH_MAX. */
+static size_t evidence_batch(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return EVIDENCE_BATCH;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
+        struct rlimit up = rl;
+        up.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+            rl = up;
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= EVIDENCE_BATCH_MAX + 128)
+        return EVIDENCE_BATCH_MAX;
+    return rl.rlim_cur >= EVIDENCE_BATCH + 128 ? (size_t)rl.rlim_cur - 128 : EVIDENCE_BATCH;
+}
+
 /* Streams the second pass over the inputs into the bags' events.csv, batch
  * by batch, selecting each ring's evidence rows on the way. */
 static int select_evidence(run_state *s, evidence_bags *bags)
 {
     evsel *sel = evsel_new(s->g, &s->fnd, &s->cfg->detect, s->cases, evidence_events_row, bags);
     int rc = RS_OK;
-    for (size_t r0 = 0; r0 < s->fnd.nrings && rc == RS_OK; r0 += EVIDENCE_BATCH) {
-        size_t r1 = r0 + EVIDENCE_BATCH < s->fnd.nrings ? r0 + EVIDENCE_BATCH : s->fnd.nrings;
+    size_t batch = evidence_batch();
+    for (size_t r0 = 0; r0 < s->fnd.nrings && rc == RS_OK; r0 += batch) {
+        size_t r1 = r0 + batch < s->fnd.nrings ? r0 + batch : s->fnd.nrings;
         evsel_batch(sel, r0, r1);
         rc = evidence_events_open(bags, r0, r1, &s->err);
         if (rc == RS_OK) {
