@@ -43,6 +43,7 @@ struct evidence_bags {
     FILE **events;    /* per ring of the open batch: events.csv */
     size_t r0, r1;
     rs_buf row;
+    FILE *progress; /* a terminal for progress lines, or NULL */
 };
 
 evidence_bags *evidence_begin(const char *root, const rs_graph *g, const findings *f,
@@ -450,10 +451,30 @@ static int finish_bag(const ring_ctx *c, rs_error *err)
     return rc;
 }
 
+void evidence_set_progress(evidence_bags *b, FILE *tty)
+{
+    b->progress = tty;
+}
+
+/* "export: bags 12/117, about 40 s left", at most four times a second. */
+static void bag_progress(evidence_bags *b, size_t done, double t0, double *last)
+{
+    double now = util_now();
+    if (!b->progress || (done < b->f->nrings && now - *last < 0.25))
+        return;
+    *last = now;
+    double left = done ? (now - t0) / (double)done * (double)(b->f->nrings - done) : 0;
+    fprintf(b->progress, "\r\033[Kexport: bags %zu/%zu, about %.0f s left", done, b->f->nrings,
+            left);
+    fflush(b->progress);
+}
+
 int evidence_finish(evidence_bags *b, rs_error *err)
 {
     int rc = RS_OK;
+    double t0 = util_now(), last = 0;
     for (size_t i = 0; i < b->f->nrings && rc == RS_OK; i++) {
+        bag_progress(b, i, t0, &last);
         if (!b->dirs[i])
             return rs_error_set(err, RS_E_IO, b->f->rings[i].id, 0, 0,
                                 "evidence bag was never started");

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The least batch; EVIDENCE_BATCH_MAX bounds the buffers (64 MiB). */
 #define EVIDENCE_BATCH 64
@@ -65,6 +66,10 @@ int evidence_events_close(evidence_bags *b, rs_error *err);
  * RS_E_IO with err set; bags already renamed stay (the caller's staging
  * directory makes the run all-or-nothing). */
 int evidence_finish(evidence_bags *b, rs_error *err);
+
+/* Progress of evidence_finish on tty (a terminal; NULL: none): bags done of
+ * all and the time left at the rate so far. */
+void evidence_set_progress(evidence_bags *b, FILE *tty);
 /* Closes anything still open and frees b. Accepts NULL. */
 void evidence_free(evidence_bags *b);
 

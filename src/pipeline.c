@@ -463,8 +463,12 @@ static int select_evidence(run_state *s, evidence_bags *bags)
     evsel *sel = evsel_new(s->g, &s->fnd, &s->cfg->detect, s->cases, evidence_events_row, bags);
     int rc = RS_OK;
     size_t batch = evidence_batch();
+    size_t npass = (s->fnd.nrings + batch - 1) / (batch ? batch : 1);
     for (size_t r0 = 0; r0 < s->fnd.nrings && rc == RS_OK; r0 += batch) {
         size_t r1 = r0 + batch < s->fnd.nrings ? r0 + batch : s->fnd.nrings;
+        if (s->progress)
+            fprintf(stderr, "\r\033[Kevidence: pass %zu/%zu over the inputs (rings %zu-%zu of %zu)",
+                    r0 / batch + 1, npass, r0 + 1, r1, s->fnd.nrings);
         evsel_batch(sel, r0, r1);
         rc = evidence_events_open(bags, r0, r1, &s->err);
         if (rc == RS_OK) {
@@ -491,6 +495,7 @@ static int stage_evidence(run_state *s, bag_meta *bm, evidence_bags **bags, char
     bag_meta_init(bm, s);
     *root = files_join(outdir_staging_path(s->od), "evidence");
     *bags = evidence_begin(*root, s->g, &s->fnd, s->cases, &bm->m);
+    evidence_set_progress(*bags, s->progress ? stderr : NULL);
     s->err.msg[0] = '\0';
     return select_evidence(s, *bags);
 }
