@@ -1,21 +1,32 @@
 /* findings.c - freeing the findings and naming node roles; see findings.h. */
 #include "model/findings.h"
 
+#include "base/util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Frees what ring r and its tracking t (NULL without --state) hold. */
+static void ring_free(ring *r, ring_track *t)
+{
+    free(r->members);
+    free(r->shills);
+    free(r->res);
+    free(r->client_links);
+    free(r->associates);
+    if (t) {
+        free(t->related);
+        free(t->dispo_note);
+    }
+}
 
 void findings_free(findings *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < f->nrings; i++) {
-        free(f->rings[i].members);
-        free(f->rings[i].shills);
-        free(f->rings[i].res);
-        free(f->rings[i].client_links);
-        free(f->rings[i].associates);
-    }
+    for (size_t i = 0; i < f->nrings; i++)
+        ring_free(&f->rings[i], f->hist.track ? &f->hist.track[i] : NULL);
     free(f->rings);
     free(f->flags);
     free(f->risk);
@@ -25,11 +36,6 @@ void findings_free(findings *f)
     free(f->credits);
     free(f->episodes.bursts);
     free(f->episodes.lockstep);
-    if (f->hist.track)
-        for (size_t i = 0; i < f->nrings; i++) {
-            free(f->hist.track[i].related);
-            free(f->hist.track[i].dispo_note);
-        }
     free(f->hist.track);
     free(f->hist.closed);
     free(f->hist.suppressed);
@@ -139,24 +145,11 @@ const char *findings_disposition_name(disposition d)
     return (unsigned)d < sizeof names / sizeof *names ? names[d] : "";
 }
 
-static void ring_free(ring *r, ring_track *t)
-{
-    free(r->members);
-    free(r->shills);
-    free(r->res);
-    free(r->client_links);
-    free(r->associates);
-    free(t->related);
-    free(t->dispo_note);
-}
-
 void findings_drop_suppressed(findings *f, uint32_t naccounts)
 {
     if (!f->hist.track)
         return;
-    int32_t *renum = malloc((f->nrings ? f->nrings : 1) * sizeof *renum);
-    if (!renum)
-        abort();
+    int32_t *renum = xreallocarray(NULL, f->nrings ? f->nrings : 1, sizeof *renum);
     size_t w = 0;
     for (size_t i = 0; i < f->nrings; i++) {
         ring_track *t = &f->hist.track[i];
@@ -171,9 +164,7 @@ void findings_drop_suppressed(findings *f, uint32_t naccounts)
             continue;
         }
         renum[i] = -1;
-        ring_closed *c = realloc(f->hist.suppressed, (f->hist.nsuppressed + 1) * sizeof *c);
-        if (!c)
-            abort();
+        ring_closed *c = xreallocarray(f->hist.suppressed, f->hist.nsuppressed + 1, sizeof *c);
         f->hist.suppressed = c;
         c += f->hist.nsuppressed++;
         memset(c, 0, sizeof *c);

@@ -581,10 +581,9 @@ static int save_accounts(save_stmts *q, const rs_graph *g, const findings *f, sq
 
 static int save_run(rs_state *st, const findings *f, const char *run_id, const char *when)
 {
-    size_t reported = 0, suppressed = 0, flagged = 0;
+    size_t reported = 0, suppressed = 0;
     for (size_t i = 0; i < f->nrings; i++)
         f->hist.track[i].suppressed ? suppressed++ : reported++;
-    (void)flagged;
     sqlite3_stmt *s = prep(st, "INSERT INTO runs(run_no, run_id, run_time, rings_reported,"
                                " rings_suppressed, accounts_flagged) VALUES(?,?,?,?,?,"
                                " (SELECT count(*) FROM accounts WHERE last_flagged_run = ?1))");
