@@ -97,6 +97,11 @@ uint32_t graph_ip(rs_graph *g, const ipaddr *ip)
     return i;
 }
 
+uint64_t graph_node_hash(const rs_graph *g, node_type t, uint32_t id)
+{
+    return intern_hash_of(g->ids[t], id);
+}
+
 uint32_t graph_device(rs_graph *g, const char *id, size_t n)
 {
     return intern_put(g->ids[NODE_DEVICE], id, n, NULL);

@@ -185,6 +185,8 @@ void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an,
 uint32_t graph_find_account(const rs_graph *g, const char *id, size_t n);
 uint32_t graph_find_ip(const rs_graph *g, const ipaddr *ip);
 uint32_t graph_find_device(const rs_graph *g, const char *id, size_t n);
+/* intern_hash of the id string (an IP's address bytes) of node id of type t. */
+uint64_t graph_node_hash(const rs_graph *g, node_type t, uint32_t id);
 uint32_t graph_find_dest(const rs_graph *g, const char *id, size_t n);
 
 /* Number of entities of a type (NODE_ACCOUNT counts clients too). */

@@ -408,7 +408,16 @@ typedef struct {
     table_id table;
     uint32_t file; /* index in the load_set, for the digest */
     const load_window *window;
+    rowindex *index;  /* NULL: rows' positions not recorded */
+    table_rowpos pos; /* the current row's, from table_read */
 } piped;
+
+static void index_row(piped *pc, const tvalue *vals)
+{
+    uint32_t key[2];
+    rowindex_row_keys(pc->table, vals, key);
+    rowindex_add(pc->index, pc->file, &pc->pos, key);
+}
 
 static void hash_piped(void *ctx, const void *data, size_t n)
 {
@@ -431,8 +440,11 @@ static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, const char 
 {
     piped *pc = ctx;
     int rc = check_row(pc, vals, bad_col, why);
-    if (rc == 0)
+    if (rc == 0) {
         rowpipe_push(pc->pipe, pc->table, vals);
+        if (pc->index)
+            index_row(pc, vals);
+    }
     return rc;
 }
 
@@ -443,6 +455,8 @@ static int on_row_direct(void *ctx, const tvalue *vals, int *bad_col, const char
     int rc = check_row(pc, vals, bad_col, why);
     if (rc == 0 && pc->g)
         apply_row(pc->g, pc->table, vals);
+    if (rc == 0 && pc->index)
+        index_row(pc, vals);
     return rc;
 }
 
@@ -453,8 +467,15 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
     o.bad_total = &set->bad_total;
     o.aliases = set->aliases;
     o.naliases = set->naliases;
-    piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL, g,
-                TABLE_ACCOUNTS, 0, &set->window};
+    piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL,
+                g,
+                TABLE_ACCOUNTS,
+                0,
+                &set->window,
+                g ? set->index : NULL,
+                {{0, 0, 0}, 0}};
+    if (pc.index)
+        o.row_pos = &pc.pos;
     if (pc.pipe) {
         o.hash_sink = hash_piped;
         o.hash_ctx = &pc;
@@ -469,8 +490,16 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
             o.lim.run_max = opts->lim.max_bytes;
             o.lim.max_bytes = text_used < opts->lim.max_bytes ? opts->lim.max_bytes - text_used : 1;
         }
+        struct stat fs;
+        if (stat(f->path, &fs) == 0) {
+            f->size = (uint64_t)fs.st_size;
+            f->ino = (uint64_t)fs.st_ino;
+            f->mtime_ns = (int64_t)fs.st_mtim.tv_sec * 1000000000 + fs.st_mtim.tv_nsec;
+        }
         f->status = table_read(f->path, f->name, f->table, f->jsonl, &o,
                                pc.pipe ? on_row_piped : on_row_direct, &pc, &f->st, &ferr);
+        if (pc.index && (f->status != RS_OK || f->st.gzip))
+            rowindex_drop(pc.index, i);
         text_used += f->st.text_bytes;
         set->out_of_window_total += f->st.out_of_window;
         if (f->status != RS_OK) {

@@ -21,6 +21,7 @@
 
 #include "graph/graph.h"
 #include "base/ts.h"
+#include "ingest/rowindex.h"
 #include "ingest/table.h"
 
 typedef struct {
@@ -30,6 +31,10 @@ typedef struct {
     int jsonl;
     int status; /* RS_OK or the table_read code */
     table_stats st;
+    /* The file as found before the first pass: the evidence pass, which
+     * reads only some of its rows, refuses it if any of these changed. */
+    uint64_t size, ino;
+    int64_t mtime_ns;
 } load_file;
 
 /* Event rows are loaded when since <= ts < until (milliseconds; TS_NONE
@@ -56,6 +61,9 @@ typedef struct {
      * the inputs read the headers the same way. */
     const schema_alias *aliases;
     size_t naliases;
+    /* When set (borrowed), load_tables records where each loaded row lies,
+     * for the evidence pass (replay_run). */
+    rowindex *index;
 } load_set;
 
 /* Scans dir (and its table folders). Returns RS_OK, or RS_E_IO / RS_E_SCHEMA

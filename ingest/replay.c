@@ -8,7 +8,9 @@
 #include "base/ts.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define UNION_MAX 48
 
@@ -51,13 +53,24 @@ typedef struct {
     const char *file, *sha;
     long line;
     int stopped;
+    /* Reading selected rows: the records expected, in order; changed when a
+     * row read is not the row recorded at that place by the first pass. */
+    const rowindex_rec *expect;
+    size_t nexpect, k;
+    int changed;
+    table_rowpos pos; /* the row's, from table_read */
 } replay_ctx;
 
-static int is_account_col(const col_def *cd)
+/* Ranged reading: whether this row is the next one recorded. */
+static int is_expected(replay_ctx *rc, const tvalue *vals, int loaded)
 {
-    return cd->type == COL_ID &&
-           (!strcmp(cd->name, "account_id") || !strcmp(cd->name, "freelancer_id") ||
-            !strcmp(cd->name, "client_id"));
+    if (!loaded || rc->k >= rc->nexpect)
+        return 0;
+    const rowindex_rec *e = &rc->expect[rc->k++];
+    uint32_t key[2];
+    rowindex_row_keys(rc->t, vals, key);
+    return e->line == (uint32_t)rc->line && e->sum == rc->pos.sum && e->key[0] == key[0] &&
+           e->key[1] == key[1];
 }
 
 static uint32_t find_acct(const rs_graph *g, const tvalue *v)
@@ -126,7 +139,14 @@ static int on_row(void *vctx, const tvalue *vals, int *bad_col, const char **why
 {
     (void)bad_col, (void)why;
     replay_ctx *rc = vctx;
-    if (rc->stopped || load_check_row(rc->t, vals) != 0 || !load_in_window(rc->window, rc->t, vals))
+    if (rc->stopped)
+        return 0;
+    int loaded = load_check_row(rc->t, vals) == 0 && load_in_window(rc->window, rc->t, vals);
+    if (rc->expect && !is_expected(rc, vals, loaded)) {
+        rc->changed = rc->stopped = 1;
+        return 0;
+    }
+    if (!loaded)
         return 0; /* not loaded by the first pass either */
     const table_def *td = schema_table(rc->t);
     source_row r;
@@ -147,7 +167,7 @@ static int on_row(void *vctx, const tvalue *vals, int *bad_col, const char **why
             r.ts_len = v->n;
             continue;
         }
-        if (is_account_col(cd) && r.naccounts < RECORDS_MAX_ACCOUNTS)
+        if (schema_is_account_col(cd) && r.naccounts < RECORDS_MAX_ACCOUNTS)
             r.accounts[r.naccounts++] = graph_find_account(rc->g, v->s, v->n);
         r.cols[r.ncols++] = (record_col){cd->name, v->s, v->n, union_col[rc->t][c]};
     }
@@ -157,10 +177,68 @@ static int on_row(void *vctx, const tvalue *vals, int *bad_col, const char **why
     return 0;
 }
 
+static int file_changed(const load_file *lf, rs_error *err)
+{
+    return rs_error_set(err, RS_E_IO, lf->name, 0, 0,
+                        "input file changed during the run (size, modification time or the "
+                        "bytes of a row differ)");
+}
+
+/* Reads only the recorded rows of file i whose keys are in flt: returns RS_OK
+ * (also when nothing is selected), a reader error, RS_E_IO when the file
+ * changed, or 1 when the index cannot serve it (read it whole). */
+static int replay_selected(const load_set *set, size_t i, const replay_filter *flt, replay_ctx *rc,
+                           table_opts o, rs_error *err)
+{
+    const load_file *lf = &set->files[i];
+    if (!flt || !rowindex_usable(flt->index, i))
+        return 1;
+    struct stat fs;
+    if (stat(lf->path, &fs) != 0 || (uint64_t)fs.st_size != lf->size ||
+        (uint64_t)fs.st_ino != lf->ino ||
+        (int64_t)fs.st_mtim.tv_sec * 1000000000 + fs.st_mtim.tv_nsec != lf->mtime_ns)
+        return file_changed(lf, err);
+    rowindex_rec *sel;
+    size_t n = rowindex_select(flt->index, i, flt->keys, flt->nkeys, &sel);
+    if (n == (size_t)-1)
+        return 1;
+    if (n == 0)
+        return RS_OK;
+    source_range *rg = xreallocarray(NULL, n + 1, sizeof *rg);
+    size_t m = 0;
+    if (!lf->jsonl)
+        rg[m++] = (source_range){0, lf->st.header_end, 1};
+    for (size_t k = 0; k < n; k++)
+        rg[m++] = (source_range){rowindex_off(&sel[k]), rowindex_len(&sel[k]), (long)sel[k].line};
+    o.ranges = rg;
+    o.row_pos = &rc->pos;
+    o.nranges = m;
+    rc->expect = sel;
+    rc->nexpect = n;
+    rc->k = 0;
+    rc->changed = 0;
+    table_stats st;
+    memset(&st, 0, sizeof st);
+    int r = table_read(lf->path, lf->name, lf->table, lf->jsonl, &o, on_row, rc, &st, err);
+    if (r == RS_OK && (rc->changed || rc->k != n))
+        r = file_changed(lf, err);
+    rc->expect = NULL;
+    free(rg);
+    free(sel);
+    return r;
+}
+
 int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, rs_error *err)
 {
+    return replay_run_selected(set, g, NULL, fn, ctx, err);
+}
+
+int replay_run_selected(const load_set *set, const rs_graph *g, const replay_filter *flt,
+                        replay_fn fn, void *ctx, rs_error *err)
+{
     pthread_once(&union_once, union_build);
-    replay_ctx rc = {g, fn, ctx, TABLE_ACCOUNTS, &set->window, NULL, NULL, 0, 0};
+    replay_ctx rc = {g, fn, ctx, TABLE_ACCOUNTS, &set->window, NULL, NULL, 0, 0, NULL,
+                     0, 0,  0,   {{0, 0, 0}, 0}};
     table_opts o = TABLE_OPTS_INIT;
     o.max_bad_rows = UINT64_MAX;
     o.row_line = &rc.line;
@@ -173,7 +251,15 @@ int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, 
         rc.t = lf->table;
         rc.file = lf->name;
         rc.sha = lf->st.sha256;
-        int r = table_read(lf->path, lf->name, lf->table, lf->jsonl, &o, on_row, &rc, &st, err);
+        int r = replay_selected(set, i, flt, &rc, o, err);
+        if (r != 1) {
+            if (r != RS_OK)
+                return r;
+            if (rc.stopped)
+                return RS_E_IO;
+            continue;
+        }
+        r = table_read(lf->path, lf->name, lf->table, lf->jsonl, &o, on_row, &rc, &st, err);
         if (r != RS_OK)
             return r;
         if (strcmp(st.sha256, lf->st.sha256) != 0)

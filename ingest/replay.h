@@ -6,7 +6,8 @@
  * aggregates, not rows. A file whose SHA-256 changed since it was loaded is
  * an error (the evidence would cite bytes the findings were not computed
  * from). Rows the loader skipped are skipped here too, with the loader's
- * own checks. Costs one read and parse of every input file.
+ * own checks. Costs one read and parse of every input file, or, with the
+ * row index the loader made (rowindex.h), of the rows asked for only.
  */
 #ifndef RINGSCAN_REPLAY_H
 #define RINGSCAN_REPLAY_H
@@ -34,5 +35,22 @@ const char *const *replay_union_columns(size_t *n);
  * error; RS_E_IO when a file changed since loading; or RS_E_IO when fn asked
  * to stop (fn reports its own error). */
 int replay_run(const load_set *set, const rs_graph *g, replay_fn fn, void *ctx, rs_error *err);
+
+/* Which rows a caller needs: those whose rowindex keys (rowindex.h) are in
+ * keys[0..nkeys), sorted ascending, found through index. */
+typedef struct {
+    rowindex *index;
+    const uint32_t *keys;
+    size_t nkeys;
+} replay_filter;
+
+/* As replay_run, but each file that set->index recorded is read only at the
+ * rows flt selects (a superset of them: fn still sees only rows that were
+ * loaded, in file order, and decides for itself). Such a file must be as it
+ * was (same size, inode and modification time) and each row read must be
+ * the one recorded (same line and ids), else RS_E_IO "input file changed".
+ * Files not indexed (gzip) are read whole. flt NULL: replay_run. */
+int replay_run_selected(const load_set *set, const rs_graph *g, const replay_filter *flt,
+                        replay_fn fn, void *ctx, rs_error *err);
 
 #endif

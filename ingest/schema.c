@@ -308,3 +308,10 @@ const char *schema_near(const table_def *t, const char *name, size_t n)
     }
     return best;
 }
+
+int schema_is_account_col(const col_def *cd)
+{
+    return cd->type == COL_ID &&
+           (!strcmp(cd->name, "account_id") || !strcmp(cd->name, "freelancer_id") ||
+            !strcmp(cd->name, "client_id"));
+}

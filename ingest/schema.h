@@ -77,5 +77,8 @@ const schema_alias *schema_aliases(size_t *n);
  * "did you mean" hints. */
 const char *schema_near(const table_def *t, const char *name, size_t n);
 const char *schema_type_name(col_type t);
+/* 1 for the id columns naming an account: account_id, freelancer_id,
+ * client_id. */
+int schema_is_account_col(const col_def *cd);
 
 #endif

@@ -32,6 +32,22 @@ typedef struct {
  * refused before any read can block). On failure returns RS_E_IO and fills err; *out is NULL. */
 int source_open(source **out, const char *path, const char *display_name, rs_error *err);
 
+/* A byte range of a file holding whole lines, the first of them line `line`. */
+typedef struct {
+    uint64_t off;
+    uint64_t len;
+    long line;
+} source_range;
+
+/* Opens a plain (not gzip) file to read only ranges[0..n) (borrowed until
+ * source_close), in that order: source_next_line returns their lines, with
+ * source_line numbered from each range's `line`. Nothing is hashed
+ * (source_sha256 gives ""); a range beyond the end of the file is an RS_E_IO
+ * error ("input file changed"). The line terminator is taken from the end
+ * of ranges[0]. */
+int source_open_ranges(source **out, const char *path, const char *display_name,
+                       const source_range *ranges, size_t n, rs_error *err);
+
 /* Receives every raw byte of the file, in order, exactly once. */
 typedef void (*source_hash_fn)(void *ctx, const void *data, size_t n);
 /* As source_open, but raw bytes go to sink (which hashes them elsewhere, e.g.
@@ -50,6 +66,8 @@ void source_close(source *s);
 /* Reads the next line into *line and *len (borrowed until the next call).
  * Returns 1 for a line, 0 at end of file, or a negative RS_E_* with err set. */
 int source_next_line(source *s, const char **line, size_t *len, rs_error *err);
+/* Text (decompressed) offset of the first byte of the line last returned. */
+uint64_t source_line_offset(const source *s);
 /* 1-based number of the line last returned. */
 long source_line(const source *s);
 /* Raw (compressed) bytes consumed so far and the file size. */

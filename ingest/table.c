@@ -18,6 +18,7 @@
 #include "base/utf8.h"
 #include "ingest/amount.h"
 #include "ingest/country.h"
+#include "graph/intern.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -51,9 +52,11 @@ typedef struct {
     size_t *foff;  /* field start offsets into fields */
     size_t nfields, foff_cap;
     int in_record;
-    long rec_line;    /* first physical line of the open record */
-    rs_buf rec;       /* raw bytes of the open record */
-    const char *line; /* the physical line being parsed (borrowed) */
+    long rec_line;     /* first physical line of the open record */
+    uint64_t rec_off;  /* text offset of that line */
+    uint64_t line_off; /* text offset of the line being parsed */
+    rs_buf rec;        /* raw bytes of the open record */
+    const char *line;  /* the physical line being parsed (borrowed) */
     size_t line_len;
     int line_in_rec; /* line already appended to rec */
     int reported;
@@ -494,6 +497,14 @@ static void process_row(reader *r)
     if (r->fn) {
         if (r->o->row_line)
             *r->o->row_line = r->rec_line;
+        if (r->o->row_pos) {
+            const char *raw;
+            size_t rn;
+            rec_text(r, &raw, &rn);
+            r->o->row_pos->at =
+                (source_range){r->rec_off, r->line_off + r->line_len - r->rec_off, r->rec_line};
+            r->o->row_pos->sum = (uint32_t)intern_hash(raw, rn);
+        }
         int bad_col = -1;
         const char *why = "rejected";
         int frc = r->fn(r->ctx, r->vals, &bad_col, &why);
@@ -658,6 +669,7 @@ static void csv_row_cb(int c, void *data)
     if (!r->fatal) {
         if (!r->header_done) {
             csv_header(r);
+            r->st->header_end = r->line_off + r->line_len;
         } else if (r->nfields != r->nheader) {
             long line = r->rec_line, col = 1, dl = 0;
             if (r->nfields > r->nheader) {
@@ -878,7 +890,10 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
     r.jsonl = jsonl;
     r.t0 = r.last_progress = util_now();
 
-    rc = source_open_sink(&r.src, path, display, opts->hash_sink, opts->hash_ctx, err);
+    if (opts->ranges)
+        rc = source_open_ranges(&r.src, path, display, opts->ranges, opts->nranges, err);
+    else
+        rc = source_open_sink(&r.src, path, display, opts->hash_sink, opts->hash_ctx, err);
     if (rc)
         goto cleanup;
     st->gzip = source_is_gzip(r.src);
@@ -896,9 +911,11 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
     int got;
     while ((got = source_next_line(r.src, &line, &len, err)) > 0) {
         long lineno = source_line(r.src);
+        r.line_off = source_line_offset(r.src);
         if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
             line += 3; /* UTF-8 byte order mark */
             len -= 3;
+            r.line_off += 3;
         }
         if (lineno == 1 && (rc = first_line(&r, line, len, display, err)) != RS_OK)
             goto cleanup;
@@ -918,6 +935,7 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
         if (jsonl) {
             if (!blank(line, len)) {
                 r.rec_line = lineno;
+                r.rec_off = r.line_off;
                 r.line = line;
                 r.line_len = len;
                 jsonl_line(&r, line, len);
@@ -928,6 +946,7 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
                     continue;
                 r.in_record = 1;
                 r.rec_line = lineno;
+                r.rec_off = r.line_off;
                 buf_clear(&r.rec);
             } else if (opts->max_record_bytes && r.rec.len + len > opts->max_record_bytes) {
                 rc = rs_error_set(err, RS_E_LIMIT, display, r.rec_line, 1,

@@ -77,10 +77,18 @@ typedef struct {
         uint64_t count;
     } blanked[TABLE_MAX_REASONS];
     size_t nblanked;
-    char unknown[256]; /* ignored columns, comma separated */
-    char mapped[256];  /* header names read as other columns: "Header=column,..." */
-    char delimiter;    /* CSV field separator found in the header line */
+    char unknown[256];   /* ignored columns, comma separated */
+    char mapped[256];    /* header names read as other columns: "Header=column,..." */
+    char delimiter;      /* CSV field separator found in the header line */
+    uint64_t header_end; /* CSV: text offset just past the header record */
 } table_stats;
+
+/* Where a row lies: its whole record (text offset, length with its line
+ * end, first line) and a 32-bit hash of the record's bytes. */
+typedef struct table_rowpos {
+    source_range at;
+    uint32_t sum;
+} table_rowpos;
 
 typedef struct {
     int strict;
@@ -104,6 +112,14 @@ typedef struct {
     source_limits lim;         /* decompressed size and gzip ratio of this file */
     uint64_t max_record_bytes; /* one CSV record, all its physical lines */
     uint64_t max_rss;          /* resident memory, checked every 64 Ki lines */
+    /* When non-NULL, set to each row's whole record before the row callback
+     * runs (see table_rowpos). */
+    struct table_rowpos *row_pos;
+    /* When set, only these ranges of a plain file are read
+     * (source_open_ranges): the header record's range first (CSV), then whole
+     * records; no SHA-256 is computed. */
+    const source_range *ranges;
+    size_t nranges;
 } table_opts;
 
 #define TABLE_MAX_RECORD_DEFAULT (64u << 20)
@@ -111,7 +127,7 @@ typedef struct {
 #define TABLE_OPTS_INIT                                                                            \
     {                                                                                              \
         0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL, NULL, 0, {0, 0, 0},                          \
-            TABLE_MAX_RECORD_DEFAULT, 0                                                            \
+            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0                                             \
     }
 
 /* Reads path (shown as display in messages) as table tid. jsonl selects the

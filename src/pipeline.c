@@ -50,6 +50,7 @@ typedef struct {
     double t0;
     rs_error err;
     load_set set;
+    rowindex *rows;       /* where each loaded row lies, for the evidence pass */
     int64_t newest_event; /* --window without --until: the pre-scan's result */
     rs_graph *g;
     geoip *gi;
@@ -230,6 +231,8 @@ static int stage_ingest(run_state *s)
     if (rc != RS_OK)
         return rc;
     s->g = graph_new();
+    s->rows = rowindex_new(outdir_staging_path(s->od), s->set.nfiles);
+    s->set.index = s->rows;
     rc = load_tables(&s->set, s->g, &to, 0, &s->err);
     if (rc != RS_OK)
         return rc;
@@ -456,11 +459,48 @@ static size_t evidence_batch(void)
     return rl.rlim_cur >= EVIDENCE_BATCH + 128 ? (size_t)rl.rlim_cur - 128 : EVIDENCE_BATCH;
 }
 
+static int key_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* The row index keys of everything that can make a row evidence (evsel_row):
+ * the rings' accounts, and the IPs and devices they used (port observations).
+ * Sorted; duplicates are harmless. */
+static uint32_t *evidence_keys(const run_state *s, size_t *n)
+{
+    const rs_graph *g = s->g;
+    uint32_t na = graph_count(g, NODE_ACCOUNT), *k = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (uint32_t a = 0; a < na; a++)
+        if (s->fnd.ring_of[a] >= 0) {
+            UTIL_GROW(k, cap, *n + 1);
+            k[(*n)++] = rowindex_key(graph_node_hash(g, NODE_ACCOUNT, a));
+        }
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if ((e->kind == EDGE_LOGIN || e->kind == EDGE_USES_DEVICE) && s->fnd.ring_of[e->a] >= 0) {
+            UTIL_GROW(k, cap, *n + 1);
+            k[(*n)++] = rowindex_key(
+                graph_node_hash(g, e->kind == EDGE_LOGIN ? NODE_IP : NODE_DEVICE, e->b));
+        }
+    }
+    if (*n)
+        qsort(k, *n, sizeof *k, key_cmp);
+    return k;
+}
+
 /* Streams the second pass over the inputs into the bags' events.csv, batch
- * by batch, selecting each ring's evidence rows on the way. */
+ * by batch, selecting each ring's evidence rows on the way. With the row
+ * index, each pass reads only the rows of the rings' accounts and resources. */
 static int select_evidence(run_state *s, evidence_bags *bags)
 {
     evsel *sel = evsel_new(s->g, &s->fnd, &s->cfg->detect, s->cases, evidence_events_row, bags);
+    replay_filter flt = {s->rows, NULL, 0};
+    uint32_t *keys = s->rows ? evidence_keys(s, &flt.nkeys) : NULL;
+    flt.keys = keys;
     int rc = RS_OK;
     size_t batch = evidence_batch();
     size_t npass = (s->fnd.nrings + batch - 1) / (batch ? batch : 1);
@@ -472,7 +512,7 @@ static int select_evidence(run_state *s, evidence_bags *bags)
         evsel_batch(sel, r0, r1);
         rc = evidence_events_open(bags, r0, r1, &s->err);
         if (rc == RS_OK) {
-            rc = replay_run(&s->set, s->g, evsel_row, sel, &s->err);
+            rc = replay_run_selected(&s->set, s->g, s->rows ? &flt : NULL, evsel_row, sel, &s->err);
             if (rc == RS_E_IO && !s->err.msg[0])
                 rs_error_set(&s->err, RS_E_IO, "events.csv", 0, 0, "write error");
         }
@@ -480,7 +520,11 @@ static int select_evidence(run_state *s, evidence_bags *bags)
         if (rc == RS_OK)
             rc = crc;
     }
+    free(keys);
     evsel_free(sel);
+    rowindex_free(s->rows); /* its disk space back before the bags are written */
+    s->rows = NULL;
+    s->set.index = NULL;
     return rc;
 }
 
@@ -826,6 +870,7 @@ int pipeline_run(const run_request *rq)
     geoip_close(s.gi);
     findings_free(&s.fnd);
     graph_free(s.g);
+    rowindex_free(s.rows);
     load_set_free(&s.set);
     return exit_code;
 }

@@ -2,8 +2,10 @@
  * loader took, with file, line (a quoted field spanning lines included) and
  * digest; columns as written with their place among the union of columns;
  * ids resolved against the graph; a file changed since loading refused; a
- * callback that asks to stop is obeyed. Also: the contract's table names are
- * the model's. */
+ * callback that asks to stop is obeyed. Reading only selected rows through
+ * the loader's row index gives exactly those rows of a full pass, and refuses
+ * a file whose size, time or selected rows changed. Also: the contract's
+ * table names are the model's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +17,12 @@
 
 #include "base/files.h"
 #include "base/ts.h"
+#include "graph/intern.h"
 #include "ingest/replay.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 
 static char dir[64];
 
@@ -136,6 +143,116 @@ static void test_replay__rows_with_provenance(void **state)
     graph_free(g);
 }
 
+static void load_indexed(load_set *set, rs_graph **g, rowindex **ix)
+{
+    rs_error err = {0};
+    assert_int_equal(load_scan(set, dir, &err), RS_OK);
+    table_opts to = TABLE_OPTS_INIT;
+    *g = graph_new();
+    *ix = rowindex_new(dir, set->nfiles);
+    assert_non_null(*ix);
+    set->index = *ix;
+    assert_int_equal(load_tables(set, *g, &to, 0, &err), RS_OK);
+    graph_finalize(*g);
+}
+
+/* Rewrites name with the first byte of `from` replaced by `to`: same size,
+ * same modification time. */
+static void poke(const char *name, const char *from, char to)
+{
+    char *p = files_join(dir, name);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    FILE *f = fopen(p, "r+b");
+    assert_non_null(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    buf[n] = '\0';
+    char *at = strstr(buf, from);
+    assert_non_null(at);
+    fseek(f, (long)(at - buf), SEEK_SET);
+    fputc(to, f);
+    fclose(f);
+    struct timespec ts[2] = {st.st_atim, st.st_mtim};
+    assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+    free(p);
+}
+
+static void test_replay__selected_rows(void **state)
+{
+    (void)state;
+    put("accounts.csv", "\xEF\xBB\xBF"
+                        "account_id,country\nu1,US\nu2,DE\n");
+    put("logins.csv", "ts,account_id,ip,user_agent\r\n"
+                      "2026-03-01T00:00:00Z,u1,192.0.2.1,\"two\r\nlines\"\r\n"
+                      "2026-03-01T00:30:00Z,u2,192.0.2.9,\"three\r\nline\r\nagent\"\r\n"
+                      "\r\n"
+                      "2026-03-01T01:00:00Z,u2,not-an-ip,x\r\n"
+                      "2026-03-01T02:00:00Z,u2,::ffff:192.0.2.1,y\r\n"
+                      "2026-03-01T03:00:00Z,u1,192.0.2.1,z\r\n");
+    put("payouts.jsonl", "{\"ts\":\"2026-03-03T00:00:00Z\",\"account_id\":\"u1\","
+                         "\"destination_id\":\"d1\",\"amount\":5}\n"
+                         "{\"ts\":\"2026-03-03T00:00:00Z\",\"account_id\":\"u2\","
+                         "\"destination_id\":\"d2\",\"amount\":7}\n");
+    put("ratings.csv", "ts,client_id,freelancer_id,stars\n"
+                       "2026-03-02T00:00:00Z,c1,u1,5\n"
+                       "2026-03-02T00:00:00Z,u2,c2,4\n");
+    load_set set;
+    rs_graph *g;
+    rowindex *ix;
+    load_indexed(&set, &g, &ix);
+    seen all, sel;
+    memset(&all, 0, sizeof all);
+    rs_error err = {0};
+    assert_int_equal(replay_run(&set, g, collect, &all, &err), RS_OK);
+    uint32_t u2 = graph_find_account(g, "u2", 2);
+    uint32_t key = rowindex_key(intern_hash("u2", 2));
+    replay_filter flt = {ix, &key, 1};
+    memset(&sel, 0, sizeof sel);
+    assert_int_equal(replay_run_selected(&set, g, &flt, collect, &sel, &err), RS_OK);
+    /* u2's rows of the full pass, in the same order, with the same lines. */
+    int k = 0;
+    for (int i = 0; i < all.n; i++) {
+        int has_u2 = all.acct0[i] == u2 || (all.table[i] == TABLE_RATINGS && i > 0 &&
+                                            !strcmp(all.col0[i], "client_id=u2"));
+        if (!has_u2)
+            continue;
+        assert_true(k < sel.n);
+        assert_int_equal(sel.table[k], all.table[i]);
+        assert_int_equal(sel.line[k], all.line[i]);
+        assert_int_equal(sel.ts[k], all.ts[i]);
+        assert_string_equal(sel.file[k], all.file[i]);
+        assert_string_equal(sel.col0[k], all.col0[i]);
+        k++;
+    }
+    assert_int_equal(k, sel.n);
+    assert_int_equal(sel.n, 5);       /* account, 2 logins, payout, rating */
+    assert_int_equal(sel.line[1], 4); /* the three-line login */
+    assert_int_equal(sel.line[2], 9);
+
+    /* A changed byte in a selected row, size and time kept. */
+    poke("logins.csv", "u2,::ffff", 'v');
+    memset(&sel, 0, sizeof sel);
+    assert_int_equal(replay_run_selected(&set, g, &flt, collect, &sel, &err), RS_E_IO);
+    assert_non_null(strstr(err.msg, "logins.csv: input file changed during the run"));
+    poke("logins.csv", "v2,::ffff", 'u');
+    memset(&sel, 0, sizeof sel);
+    assert_int_equal(replay_run_selected(&set, g, &flt, collect, &sel, &err), RS_OK);
+    poke("payouts.jsonl", "7}", '8');
+    assert_int_equal(replay_run_selected(&set, g, &flt, collect, &sel, &err), RS_E_IO);
+    assert_non_null(strstr(err.msg, "payouts.jsonl: input file changed"));
+    poke("payouts.jsonl", "8}", '7');
+    /* A new modification time alone. */
+    char *p = files_join(dir, "ratings.csv");
+    assert_int_equal(utimensat(AT_FDCWD, p, NULL, 0), 0);
+    free(p);
+    assert_int_equal(replay_run_selected(&set, g, &flt, collect, &sel, &err), RS_E_IO);
+    assert_non_null(strstr(err.msg, "ratings.csv: input file changed"));
+    load_set_free(&set);
+    rowindex_free(ix);
+    graph_free(g);
+}
+
 static void test_replay__table_names_and_union(void **state)
 {
     (void)state;
@@ -157,6 +274,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay__rows_with_provenance),
+        cmocka_unit_test(test_replay__selected_rows),
         cmocka_unit_test(test_replay__table_names_and_union),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

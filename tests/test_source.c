@@ -1,6 +1,7 @@
 /* test_source.c - line reader: plain and gzip (multi-member, truncated), line
  * ends, lines longer than a buffer, SHA-256 of the raw bytes, the size and
- * ratio limits, non-regular files. */
+ * ratio limits, non-regular files; each line's offset, and reading only
+ * given ranges with their line numbers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -233,6 +234,74 @@ static void test_source__limits_and_fifo(void **state)
     assert_non_null(strstr(err.msg, "a directory"));
 }
 
+/* Offsets of lines, also across a refill (a line longer than a buffer), then
+ * the same lines read back through ranges, numbered from each range. */
+static void test_source__line_offsets_and_ranges(void **state)
+{
+    (void)state;
+    size_t big = (1u << 20) + 100;
+    char *text = malloc(big + 64);
+    assert_non_null(text);
+    strcpy(text, "h1,h2\nab\n");
+    size_t at_long = strlen(text);
+    memset(text + at_long, 'x', big);
+    text[at_long + big - 1] = '\n';
+    strcpy(text + at_long + big, "last\n");
+    size_t total = at_long + big + 5;
+    write_raw("off.csv", text, total);
+    rs_error err = {0};
+    source *s = NULL;
+    assert_int_equal(source_open(&s, path_of("off.csv"), "off.csv", &err), RS_OK);
+    const char *line;
+    size_t len;
+    uint64_t want[] = {0, 6, at_long, at_long + big};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(source_next_line(s, &line, &len, &err), 1);
+        assert_int_equal(source_line_offset(s), want[i]);
+    }
+    source_close(s);
+
+    source_range rg[] = {{0, 6, 1}, {at_long + big, 5, 4}, {6, 3, 2}};
+    assert_int_equal(source_open_ranges(&s, path_of("off.csv"), "off.csv", rg, 3, &err), RS_OK);
+    const char *exp[] = {"h1,h2\n", "last\n", "ab\n"};
+    long lines[] = {1, 4, 2};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(source_next_line(s, &line, &len, &err), 1);
+        assert_int_equal(len, strlen(exp[i]));
+        assert_memory_equal(line, exp[i], len);
+        assert_int_equal(source_line(s), lines[i]);
+        assert_int_equal(source_line_offset(s), rg[i].off);
+    }
+    assert_int_equal(source_next_line(s, &line, &len, &err), 0);
+    char hex[65];
+    assert_int_equal(source_sha256(s, hex, &err), RS_OK);
+    assert_string_equal(hex, ""); /* nothing hashed */
+    source_close(s);
+
+    /* A range past the end: the file changed. */
+    source_range past[] = {{0, 6, 1}, {total - 2, 10, 9}};
+    assert_int_equal(source_open_ranges(&s, path_of("off.csv"), "off.csv", past, 2, &err), RS_OK);
+    assert_int_equal(source_next_line(s, &line, &len, &err), 1);
+    int rc;
+    while ((rc = source_next_line(s, &line, &len, &err)) > 0)
+        ;
+    assert_int_equal(rc, RS_E_IO);
+    assert_non_null(strstr(err.msg, "changed"));
+    source_close(s);
+    free(text);
+
+    /* Bare-CR lines: the terminator comes from the first range. */
+    write_raw("cr.csv", "a,b\r1,2\r3,4\r", 12);
+    source_range cr[] = {{0, 4, 1}, {8, 4, 3}};
+    assert_int_equal(source_open_ranges(&s, path_of("cr.csv"), "cr.csv", cr, 2, &err), RS_OK);
+    assert_int_equal(source_next_line(s, &line, &len, &err), 1);
+    assert_int_equal(len, 4);
+    assert_int_equal(source_next_line(s, &line, &len, &err), 1);
+    assert_memory_equal(line, "3,4\r", 4);
+    assert_int_equal(source_line(s), 3);
+    source_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_source__gzip_members_and_truncation),
         cmocka_unit_test(test_source__known_digest_and_missing_file),
         cmocka_unit_test(test_source__limits_and_fifo),
+        cmocka_unit_test(test_source__line_offsets_and_ranges),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
