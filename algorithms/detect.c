@@ -53,10 +53,21 @@ static int behav_tied(void *ctx, uint32_t a, uint32_t b)
     return projection_tied(bc->pm, a, b);
 }
 
+typedef struct {
+    detect_progress_fn fn;
+    void *ctx;
+} progress_to;
+
+static void step(const progress_to *pt, int k, const char *what)
+{
+    if (pt->fn)
+        pt->fn(pt->ctx, k, what);
+}
+
 /* Stage 2: the infrastructure projection and the behavioural flags and
  * links, then the links Leiden sees (w >= min_link). Returns 0 or -1. */
 static int project(const rs_graph *g, const detect_params *p, const res_index ix[3], findings *out,
-                   proj_link **links, size_t *nl, char *err, size_t errlen)
+                   proj_link **links, size_t *nl, const progress_to *pt, char *err, size_t errlen)
 {
     findings_stats *st = &out->stats;
     projection *pm = projection_new();
@@ -67,6 +78,7 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
                          &st->capped_resources);
     behav_stats bs;
     behav_ctx bc = {pm, p, NULL, 0, 0};
+    step(pt, 2, "behaviour: rating bursts, lockstep, structuring");
     double tb = util_now();
     int rc =
         behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, &out->episodes, err, errlen);
@@ -94,6 +106,13 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
 int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out, char *err,
                size_t errlen)
 {
+    return detect_run_progress(g, p, seed, out, NULL, NULL, err, errlen);
+}
+
+int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out,
+                        detect_progress_fn progress, void *ctx, char *err, size_t errlen)
+{
+    progress_to pt = {progress, ctx};
     /* The rules binary-search anon_asns; a config file's list is in its own order. */
     detect_params sorted = *p;
     detect_params_sort_asns(&sorted);
@@ -113,6 +132,7 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, finding
     findings_stats *st = &out->stats;
 
     double t0 = util_now();
+    step(&pt, 0, "login, device and port flags");
     resindex_build(&ix[0], g, NODE_IP);
     resindex_build(&ix[1], g, NODE_DEVICE);
     resindex_build(&ix[2], g, NODE_DEST);
@@ -120,18 +140,21 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, finding
     st->seconds_flags = util_now() - t0;
 
     t0 = util_now();
-    int rc = project(g, p, ix, out, &links, &nl, err, errlen);
+    step(&pt, 1, "projection: shared IPs, devices, destinations");
+    int rc = project(g, p, ix, out, &links, &nl, &pt, err, errlen);
     st->seconds_projection = util_now() - t0;
     if (rc)
         goto cleanup;
 
     t0 = util_now();
+    step(&pt, 3, "communities (Leiden)");
     rc = communities_leiden(links, nl, na, p, seed, comm, &st->communities, err, errlen);
     st->seconds_leiden = util_now() - t0;
     if (rc)
         goto cleanup;
 
     t0 = util_now();
+    step(&pt, 4, "scoring rings");
     scoring_run(g, p, links, nl, comm, (size_t)st->communities, ix, out);
     st->seconds_scoring = util_now() - t0;
 

@@ -29,4 +29,12 @@
 int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out, char *err,
                size_t errlen);
 
+/* Told as each of the DETECT_STEPS steps begins (step 0..DETECT_STEPS-1). */
+#define DETECT_STEPS 5
+typedef void (*detect_progress_fn)(void *ctx, int step, const char *what);
+
+/* detect_run, calling progress (when not NULL) at each step. */
+int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out,
+                        detect_progress_fn progress, void *ctx, char *err, size_t errlen);
+
 #endif

@@ -97,6 +97,12 @@ uint32_t graph_ip(rs_graph *g, const ipaddr *ip)
     return i;
 }
 
+uint32_t graph_tiebreak(const char *s, size_t n)
+{
+    uint32_t h = (uint32_t)intern_hash(s, n);
+    return h == GRAPH_NONE ? GRAPH_NONE - 1 : h;
+}
+
 uint64_t graph_node_hash(const rs_graph *g, node_type t, uint32_t id)
 {
     return intern_hash_of(g->ids[t], id);

@@ -95,14 +95,16 @@ typedef struct {
 
 typedef struct {
     int64_t ts;
-    uint32_t client, freelancer, project; /* project GRAPH_NONE when absent */
+    uint32_t client, freelancer;
+    uint32_t project; /* graph_tiebreak of the project id; GRAPH_NONE when absent */
     float stars;
 } rating_ev;
 
 typedef struct {
     int64_t ts;
-    uint32_t freelancer, client, project; /* client/project GRAPH_NONE when absent */
-    int8_t accepted;                      /* 1, 0, or -1 when absent */
+    uint32_t freelancer, client; /* client GRAPH_NONE when absent */
+    uint32_t project;            /* graph_tiebreak of the project id, or GRAPH_NONE */
+    int8_t accepted;             /* 1, 0, or -1 when absent */
 } bid_ev;
 
 typedef struct {
@@ -172,6 +174,10 @@ uint32_t graph_ip(rs_graph *g, const ipaddr *ip);
 uint32_t graph_device(rs_graph *g, const char *id, size_t n);
 uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as);
 uint32_t graph_string(rs_graph *g, const char *s, size_t n);
+/* A 32-bit hash of s[0..n), never GRAPH_NONE: for values that serve only to
+ * order events that tie on everything else (project ids), which are not
+ * worth a place in the string table. */
+uint32_t graph_tiebreak(const char *s, size_t n);
 
 /* Records a login given its keys: interns the account (seen in no particular
  * role), IP and device (dev NULL when absent), fills e->account, e->ip and

@@ -288,7 +288,7 @@ static int on_bid(void *ctx, const tvalue *vals, int *bad_col, const char **why)
     bid_ev e = {
         .ts = V(0)->v.ts,
         .freelancer = graph_account(g, STR(1), SEEN_AS_FREELANCER),
-        .project = V(2)->present ? graph_string(g, STR(2)) : GRAPH_NONE,
+        .project = V(2)->present ? graph_tiebreak(STR(2)) : GRAPH_NONE,
         .client = V(3)->present ? graph_account(g, STR(3), SEEN_AS_CLIENT) : GRAPH_NONE,
         .accepted = V(4)->present ? (int8_t)V(4)->v.b : -1,
     };
@@ -311,7 +311,7 @@ static int on_rating(void *ctx, const tvalue *vals, int *bad_col, const char **w
         .client = graph_account(g, STR(1), SEEN_AS_CLIENT),
         .freelancer = graph_account(g, STR(2), SEEN_AS_FREELANCER),
         .stars = (float)V(3)->v.d,
-        .project = V(4)->present ? graph_string(g, STR(4)) : GRAPH_NONE,
+        .project = V(4)->present ? graph_tiebreak(STR(4)) : GRAPH_NONE,
     };
     graph_add_rating(g, &e);
     return 0;

@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "graph/intern.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,19 +76,40 @@ static void spill(rowindex *ix)
     ix->nbuf = 0;
 }
 
+/* Per table, the columns whose values are a row's keys (-1: none; an IP
+ * column is hashed as its address bytes): found once from the schema. */
+static int key_col[TABLE_COUNT][2];
+static int key_is_ip[TABLE_COUNT][2];
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void key_cols_build(void)
+{
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const table_def *td = schema_table((table_id)t);
+        size_t n = 0;
+        key_col[t][0] = key_col[t][1] = -1;
+        for (size_t c = 0; c < td->ncols && n < 2; c++) {
+            const col_def *cd = &td->cols[c];
+            int port = t == TABLE_PORTS && (cd->type == COL_IP || !strcmp(cd->name, "device_id"));
+            if (schema_is_account_col(cd) || port) {
+                key_is_ip[t][n] = cd->type == COL_IP;
+                key_col[t][n++] = (int)c;
+            }
+        }
+    }
+}
+
 void rowindex_row_keys(table_id t, const tvalue *vals, uint32_t key[2])
 {
-    const table_def *td = schema_table(t);
+    pthread_once(&key_once, key_cols_build);
     size_t n = 0;
-    for (size_t c = 0; c < td->ncols && n < 2; c++) {
-        const col_def *cd = &td->cols[c];
-        const tvalue *v = &vals[c];
-        if (!v->present)
+    for (int k = 0; k < 2; k++) {
+        int c = key_col[t][k];
+        if (c < 0 || !vals[c].present)
             continue;
-        if (schema_is_account_col(cd) || (t == TABLE_PORTS && !strcmp(cd->name, "device_id")))
-            key[n++] = rowindex_key(intern_hash(v->s, v->n));
-        else if (t == TABLE_PORTS && cd->type == COL_IP)
-            key[n++] = rowindex_key(intern_hash((const char *)v->v.ip.b, v->v.ip.len));
+        const tvalue *v = &vals[c];
+        key[n++] = key_is_ip[t][k] ? rowindex_key(intern_hash((const char *)v->v.ip.b, v->v.ip.len))
+                                   : rowindex_key(intern_hash(v->s, v->n));
     }
     if (n == 0)
         key[0] = 0;

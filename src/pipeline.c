@@ -380,12 +380,21 @@ static int stage_track(run_state *s)
     return RS_OK;
 }
 
+/* On a terminal: which step of detection runs, and since when. */
+static void detect_progress(void *ctx, int step, const char *what)
+{
+    const run_state *s = ctx;
+    fprintf(stderr, "\r\033[Kdetect: step %d/%d, %s (%.1f s so far)", step + 1, DETECT_STEPS, what,
+            util_now() - s->t0);
+}
+
 static int stage_detect(run_state *s)
 {
     if (s->dec.n)
         apply_allowlist(s);
     char derr[256] = "";
-    if (detect_run(s->g, &s->cfg->detect, s->cfg->seed, &s->fnd, derr, sizeof derr) != 0)
+    if (detect_run_progress(s->g, &s->cfg->detect, s->cfg->seed, &s->fnd,
+                            s->progress ? detect_progress : NULL, s, derr, sizeof derr) != 0)
         return rs_error_set(&s->err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr);
     s->fnd.credits = geoip_credits(s->gi);
     return RS_OK;
