@@ -169,11 +169,22 @@ static void drawing_layout(case_drawing *d, const rs_graph *g, const case_subgra
     free(pos);
 }
 
+casefile *cases_new(const findings *f)
+{
+    return xcalloc(f->nrings ? f->nrings : 1, sizeof(casefile));
+}
+
 casefile *cases_build(const rs_graph *g, const findings *f)
 {
-    casefile *cases = xcalloc(f->nrings ? f->nrings : 1, sizeof *cases);
+    casefile *cases = cases_new(f);
+    cases_draw(cases, g, f);
+    return cases;
+}
+
+void cases_draw(casefile *cases, const rs_graph *g, const findings *f)
+{
     if (!f->nrings)
-        return cases;
+        return;
     acct_index ix = {0};
     acct_index_build(&ix, g);
     uint32_t nn = graph_node_total(g);
@@ -186,7 +197,6 @@ casefile *cases_build(const rs_graph *g, const findings *f)
     free(keep);
     free(ix.off);
     free(ix.idx);
-    return cases;
 }
 
 void cases_suspicious(const rs_graph *g, const findings *f, int with_bids, uint32_t **nodes,

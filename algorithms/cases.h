@@ -20,6 +20,12 @@
 /* A new array of f->nrings casefiles with their subgraph and drawing filled
  * (evidence empty, for evsel.c). Free with casefile_free_all. */
 casefile *cases_build(const rs_graph *g, const findings *f);
+/* The two halves of cases_build: the empty array, then the subgraphs and
+ * drawings. cases_draw writes only the casefiles' sub and draw members, so
+ * evidence selection (which writes ev) may run beside it on another thread;
+ * it calls igraph, which no other thread may use meanwhile. */
+casefile *cases_new(const findings *f);
+void cases_draw(casefile *cases, const rs_graph *g, const findings *f);
 
 /* The suspicious part of the graph: every ring account and associate, every
  * node one of their edges reaches, and all edges between such nodes. Bids are

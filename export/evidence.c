@@ -21,10 +21,13 @@
 #include "export/text.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static const char *const payload[] = {
     "data/edges.csv",    "data/events.csv",       "data/nodes.csv",     "data/report.html",
@@ -471,18 +474,87 @@ static void bag_progress(evidence_bags *b, size_t done, double t0, double *last)
 
 int evidence_finish(evidence_bags *b, rs_error *err)
 {
-    int rc = RS_OK;
-    double t0 = util_now(), last = 0;
-    for (size_t i = 0; i < b->f->nrings && rc == RS_OK; i++) {
-        bag_progress(b, i, t0, &last);
-        if (!b->dirs[i])
-            return rs_error_set(err, RS_E_IO, b->f->rings[i].id, 0, 0,
-                                "evidence bag was never started");
+    return evidence_finish_threads(b, 1, err);
+}
+
+/* The bags' work list: rings are taken in rank order, one at a time. */
+typedef struct {
+    evidence_bags *b;
+    atomic_size_t next, done;
+    atomic_int failed;
+    pthread_mutex_t lock; /* guards first_bad and err */
+    size_t first_bad;     /* lowest ring index that failed (nrings: none) */
+    rs_error err;
+    double t0, last;
+} bag_work;
+
+/* Completes the next ring's bag. Returns 0 when none is left (or one failed). */
+static int bag_next(bag_work *w)
+{
+    evidence_bags *b = w->b;
+    if (atomic_load(&w->failed))
+        return 0;
+    size_t i = atomic_fetch_add(&w->next, 1);
+    if (i >= b->f->nrings)
+        return 0;
+    rs_error e = {0};
+    int rc;
+    if (!b->dirs[i]) {
+        rc = rs_error_set(&e, RS_E_IO, b->f->rings[i].id, 0, 0, "evidence bag was never started");
+    } else {
         ring_ctx c = {b->g, b->f,      i,       &b->cases[i].sub, &b->cases[i],
                       b->m, b->degree, b->root, b->dirs[i]};
-        rc = finish_bag(&c, err);
+        rc = finish_bag(&c, &e);
     }
-    return rc;
+    if (rc != RS_OK) {
+        pthread_mutex_lock(&w->lock);
+        if (i < w->first_bad) {
+            w->first_bad = i;
+            w->err = e;
+        }
+        pthread_mutex_unlock(&w->lock);
+        atomic_store(&w->failed, 1);
+    }
+    atomic_fetch_add(&w->done, 1);
+    return rc == RS_OK;
+}
+
+static void *bag_worker(void *arg)
+{
+    while (bag_next(arg))
+        ;
+    return NULL;
+}
+
+int evidence_finish_threads(evidence_bags *b, unsigned nthreads, rs_error *err)
+{
+    size_t n = b->f->nrings;
+    bag_work w = {.b = b, .first_bad = n, .t0 = util_now()};
+    atomic_init(&w.next, 0);
+    atomic_init(&w.done, 0);
+    atomic_init(&w.failed, 0);
+    pthread_mutex_init(&w.lock, NULL);
+    size_t extra = nthreads > 1 ? nthreads - 1 : 0;
+    if (extra + 1 > n)
+        extra = n > 1 ? n - 1 : 0;
+    pthread_t *th = xcalloc(extra ? extra : 1, sizeof *th);
+    size_t started = 0;
+    while (started < extra && pthread_create(&th[started], NULL, bag_worker, &w) == 0)
+        started++;
+    /* The caller's thread completes bags too, reporting between them. */
+    do
+        bag_progress(b, atomic_load(&w.done), w.t0, &w.last);
+    while (bag_next(&w));
+    for (size_t k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    free(th);
+    pthread_mutex_destroy(&w.lock);
+    if (w.first_bad < n) {
+        *err = w.err;
+        return err->code ? err->code : RS_E_IO;
+    }
+    bag_progress(b, n, w.t0, &w.last);
+    return RS_OK;
 }
 
 void evidence_free(evidence_bags *b)

@@ -66,6 +66,10 @@ int evidence_events_close(evidence_bags *b, rs_error *err);
  * RS_E_IO with err set; bags already renamed stay (the caller's staging
  * directory makes the run all-or-nothing). */
 int evidence_finish(evidence_bags *b, rs_error *err);
+/* evidence_finish with up to nthreads threads (the caller's among them), each
+ * completing whole bags: the bytes written do not depend on nthreads. On
+ * errors, err is the one of the lowest-ranked ring that failed. */
+int evidence_finish_threads(evidence_bags *b, unsigned nthreads, rs_error *err);
 
 /* Progress of evidence_finish on tty (a terminal; NULL: none): bags done of
  * all and the time left at the rate so far. */

@@ -18,9 +18,8 @@
 #include <string.h>
 
 /* Colours by node type (Gephi reads the `color` string and r/g/b ints). */
-static const struct {
-    unsigned char r, g, b;
-} type_rgb[NODE_TYPE_COUNT] = {
+/* r, g, b per node type (read-only: writers on several threads share it). */
+static const unsigned char type_rgb[NODE_TYPE_COUNT][3] = {
     {31, 119, 180},  /* account: blue */
     {255, 127, 14},  /* client: orange */
     {127, 127, 127}, /* ip: grey */
@@ -203,13 +202,7 @@ const unsigned char *graphml_ring_colour(size_t ring_index)
 
 const unsigned char *graphml_type_colour(int type)
 {
-    static unsigned char c[NODE_TYPE_COUNT][3];
-    for (int t = 0; t < NODE_TYPE_COUNT; t++) {
-        c[t][0] = type_rgb[t].r;
-        c[t][1] = type_rgb[t].g;
-        c[t][2] = type_rgb[t].b;
-    }
-    return type >= 0 && type < NODE_TYPE_COUNT ? c[type] : c[0];
+    return type >= 0 && type < NODE_TYPE_COUNT ? type_rgb[type] : type_rgb[0];
 }
 
 static void write_ip_data(rs_buf *b, const rs_graph *g, uint32_t id)
@@ -249,8 +242,7 @@ static void write_node(rs_buf *b, const rs_graph *g, uint32_t gid, uint32_t degr
     if (ri >= 0) {
         put_color(b, graphml_ring_colour((size_t)ri));
     } else {
-        const unsigned char c[3] = {type_rgb[nt].r, type_rgb[nt].g, type_rgb[nt].b};
-        put_color(b, c);
+        put_color(b, type_rgb[nt]);
     }
     data_fixed3(b, "size", 4.0 + 3.0 * log2(1.0 + degree));
     if (t == NODE_ACCOUNT && g->acct[id].country[0])

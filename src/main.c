@@ -44,6 +44,7 @@ enum {
     OPT_EXIT_CODE,
     OPT_EXIT_ON,
     OPT_SUMMARY_JSON,
+    OPT_THREADS,
     OPT_KEEP_BAGS,
     OPT_SINCE,
     OPT_UNTIL,
@@ -94,11 +95,12 @@ static const opt_doc run_opts[] = {
      "least severity for --exit-code: high, medium or low "
      "(default medium)"},
     {"summary-json", 0, OPT_SUMMARY_JSON, NULL, "print a one-line JSON summary on stdout"},
+    {"threads", 1, OPT_THREADS, "N",
+     "threads for drawings and evidence bags (default: every core; outputs never depend on N)"},
     {"quiet", 0, OPT_QUIET, NULL, "print errors only"},
     {"since", 1, OPT_SINCE, "T", "load only event rows at or after T"},
     {"until", 1, OPT_UNTIL, "T", "load only event rows before T (T itself excluded)"},
     {"window", 1, OPT_WINDOW, "N", "N days (60d) or hours (36h) up to --until or the newest event"},
-    {"quiet", 0, OPT_QUIET, NULL, "no progress or summary on stderr"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -200,7 +202,7 @@ typedef struct {
     const char *state_dir, *dispositions;
     int exit_code, exit_on, summary_json, have_keep_bags;
     uint64_t keep_bags_days;
-    uint64_t seed, max_bad, keep_runs;
+    uint64_t seed, max_bad, keep_runs, threads;
     int have_seed, have_max_bad;
     rs_limits lim;
     run_window window;
@@ -261,6 +263,10 @@ static int run_option(int c, char **argv, run_cli *o)
         break;
     case OPT_SUMMARY_JSON:
         o->summary_json = 1;
+        break;
+    case OPT_THREADS:
+        if (parse_u64(optarg, &o->threads) || o->threads < 1 || o->threads > 256)
+            return usage_error("--threads: not an integer from 1 to 256: '%s'", optarg);
         break;
     case OPT_EXIT_ON:
         if (!strcmp(optarg, "high"))
@@ -413,6 +419,7 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rq.quiet = o.quiet;
         rq.wait = o.wait;
         rq.keep_runs = (unsigned)o.keep_runs;
+        rq.threads = (unsigned)o.threads;
         rq.state_dir = o.state_dir;
         rq.dispositions = o.dispositions;
         rq.exit_code = o.exit_code;

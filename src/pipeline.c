@@ -31,6 +31,7 @@
 #include "ingest/dispositions.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,8 @@
 typedef struct {
     const run_request *rq;
     const rs_config *cfg;
-    int progress; /* stderr is a terminal and not quiet: live progress lines */
+    int progress;     /* stderr is a terminal and not quiet: live progress lines */
+    unsigned threads; /* --threads, or the online cores */
     runrecord_phase phases[MAX_PHASES];
     int nphases;
     double t0;
@@ -537,6 +539,13 @@ static int select_evidence(run_state *s, evidence_bags *bags)
     return rc;
 }
 
+static void *draw_cases(void *arg)
+{
+    run_state *s = arg;
+    cases_draw(s->cases, s->g, &s->fnd);
+    return NULL;
+}
+
 /* Case material for every ring, then the selected evidence, written into the
  * staged evidence/ directory; the bags are completed by stage_export. */
 static int stage_evidence(run_state *s, bag_meta *bm, evidence_bags **bags, char **root)
@@ -544,13 +553,24 @@ static int stage_evidence(run_state *s, bag_meta *bm, evidence_bags **bags, char
     int rc = outdir_add_dir(s->od, "evidence", &s->err);
     if (rc != RS_OK)
         return rc;
-    s->cases = cases_build(s->g, &s->fnd);
+    s->cases = cases_new(&s->fnd);
     bag_meta_init(bm, s);
     *root = files_join(outdir_staging_path(s->od), "evidence");
     *bags = evidence_begin(*root, s->g, &s->fnd, s->cases, &bm->m);
     evidence_set_progress(*bags, s->progress ? stderr : NULL);
     s->err.msg[0] = '\0';
-    return select_evidence(s, *bags);
+    /* The drawings (igraph's Kamada-Kawai, which nothing else calls meanwhile)
+     * beside the selection of evidence rows: they fill different members of
+     * the casefiles. */
+    pthread_t th;
+    int drawing =
+        s->threads > 1 && s->fnd.nrings > 0 && pthread_create(&th, NULL, draw_cases, s) == 0;
+    if (!drawing)
+        cases_draw(s->cases, s->g, &s->fnd);
+    rc = select_evidence(s, *bags);
+    if (drawing)
+        pthread_join(th, NULL);
+    return rc;
 }
 
 /* --- export and publication ----------------------------------------------------- */
@@ -632,7 +652,7 @@ static int stage_export(run_state *s, evidence_bags *bags)
     if ((rc = outdir_write(s->od, "accounts.csv", write_accounts_cb, s, &s->err)) != RS_OK ||
         (rc = outdir_write(s->od, "rings.json", write_rings_cb, s, &s->err)) != RS_OK ||
         (rc = outdir_write(s->od, "graph.graphml", write_graphml_cb, s, &s->err)) != RS_OK ||
-        (rc = evidence_finish(bags, &s->err)) != RS_OK ||
+        (rc = evidence_finish_threads(bags, s->threads, &s->err)) != RS_OK ||
         (rc = outdir_write(s->od, "index.html", write_index_cb, s, &s->err)) != RS_OK)
         return rc;
     return RS_OK;
@@ -655,6 +675,7 @@ static json_t *run_json(run_state *s)
     json_object_set_new(run, "config", run_config_json(s));
     json_object_set_new(run, "limits", config_limits_json(s->cfg));
     json_object_set_new(run, "seed", json_integer((json_int_t)s->cfg->seed));
+    json_object_set_new(run, "threads", json_integer((json_int_t)s->threads));
     json_object_set_new(run, "input_dir", jout_string(rq->in_dir));
     json_object_set_new(run, "inputs", runrecord_inputs(&s->set));
     json_t *ign = json_array();
@@ -836,6 +857,8 @@ int pipeline_run(const run_request *rq)
     s.rq = rq;
     s.cfg = rq->cfg;
     s.progress = !rq->quiet && isatty(2);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    s.threads = rq->threads ? rq->threads : cores > 0 ? (unsigned)(cores < 64 ? cores : 64) : 1;
     s.skipped = json_array();
     s.effects = json_array();
     s.run_time = run_time_utc();

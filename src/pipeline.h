@@ -31,6 +31,7 @@ typedef struct {
     int quiet;                /* nothing on stderr but errors */
     int wait;                 /* wait for a run holding OUT_DIR's lock instead of failing */
     unsigned keep_runs;       /* complete runs kept in OUT_DIR/runs (0 = default) */
+    unsigned threads;         /* --threads (0 = every online core) */
     const char *state_dir;    /* --state: case memory (src/state.h), or NULL */
     const char *dispositions; /* --dispositions: analysts' decisions, or NULL */
     int exit_code;            /* --exit-code: RS_EXIT_CHANGES on new or grown rings */
