@@ -156,6 +156,14 @@ int rowindex_usable(const rowindex *ix, size_t file)
  * one probe of 512 KiB that stays in cache, and only the rest are searched. */
 #define BLOOM_BITS 22
 
+void rowindex_stats(const rowindex *ix, uint64_t *rows, size_t *files)
+{
+    *rows = ix->total;
+    *files = 0;
+    for (size_t i = 0; i < ix->nfiles; i++)
+        *files += (size_t)rowindex_usable(ix, i);
+}
+
 static int has_key(const uint64_t *bloom, const uint32_t *keys, size_t n, uint32_t k)
 {
     uint32_t b = k >> (32 - BLOOM_BITS);

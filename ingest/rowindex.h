@@ -66,6 +66,9 @@ void rowindex_drop(rowindex *ix, size_t file);
 /* 1 when every loaded row of file is indexed and the spill is intact. */
 int rowindex_usable(const rowindex *ix, size_t file);
 
+/* Rows recorded, and how many of the nfiles files the index serves. */
+void rowindex_stats(const rowindex *ix, uint64_t *rows, size_t *files);
+
 /* The records of file with a key in keys[0..nkeys) (sorted ascending), in
  * file order, into *out (malloc'd). Returns the count, or (size_t)-1 when the
  * spill cannot be read back (then read the whole file). */

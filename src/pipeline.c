@@ -52,8 +52,9 @@ typedef struct {
     double t0;
     rs_error err;
     load_set set;
-    rowindex *rows;       /* where each loaded row lies, for the evidence pass */
-    int64_t newest_event; /* --window without --until: the pre-scan's result */
+    rowindex *rows;        /* where each loaded row lies, for the evidence pass */
+    json_t *evidence_read; /* how the evidence pass read the inputs, for run.json */
+    int64_t newest_event;  /* --window without --until: the pre-scan's result */
     rs_graph *g;
     geoip *gi;
     geoip_stats gs;
@@ -503,6 +504,24 @@ static uint32_t *evidence_keys(const run_state *s, size_t *n)
     return k;
 }
 
+/* run.json's evidence_read: the row index's size and reach. */
+static void record_evidence_read(run_state *s)
+{
+    uint64_t rows = 0;
+    size_t files = 0;
+    if (s->rows)
+        rowindex_stats(s->rows, &rows, &files);
+    json_t *o = json_object();
+    json_object_set_new(o, "row_index", json_boolean(s->rows != NULL));
+    json_object_set_new(o, "rows_indexed", json_integer((json_int_t)rows));
+    uint64_t bytes = rows * (uint64_t)sizeof(rowindex_rec);
+    json_object_set_new(o, "index_bytes", json_integer((json_int_t)bytes));
+    json_object_set_new(o, "files_read_selectively", json_integer((json_int_t)files));
+    json_object_set_new(o, "files_read_whole", json_integer((json_int_t)(s->set.nfiles - files)));
+    json_decref(s->evidence_read);
+    s->evidence_read = o;
+}
+
 /* Streams the second pass over the inputs into the bags' events.csv, batch
  * by batch, selecting each ring's evidence rows on the way. With the row
  * index, each pass reads only the rows of the rings' accounts and resources. */
@@ -533,6 +552,7 @@ static int select_evidence(run_state *s, evidence_bags *bags)
     }
     free(keys);
     evsel_free(sel);
+    record_evidence_read(s);
     rowindex_free(s->rows); /* its disk space back before the bags are written */
     s->rows = NULL;
     s->set.index = NULL;
@@ -692,6 +712,10 @@ static json_t *run_json(run_state *s)
     s->skipped = NULL;
     json_object_set_new(run, "graph", runrecord_graph(s->g));
     json_object_set_new(run, "phases", runrecord_phases(s->phases, s->nphases));
+    if (s->evidence_read) {
+        json_object_set_new(run, "evidence_read", s->evidence_read);
+        s->evidence_read = NULL;
+    }
     json_object_set_new(run, "detection", results_summary(s->g, &s->fnd));
     json_t *outs = json_pack("[s, s, s, s, s, s]", "accounts.csv", "rings.json", "graph.graphml",
                              "index.html", "evidence/", "run.json");
@@ -896,6 +920,7 @@ int pipeline_run(const run_request *rq)
     }
     json_decref(s.skipped);
     json_decref(s.effects);
+    json_decref(s.evidence_read);
     state_close(s.state);
     decisions_free(&s.dec);
     casefile_free_all(s.cases, s.fnd.nrings);

@@ -4,7 +4,8 @@
 #     (every file but run.json), and run.json records the count;
 #   - the evidence pass reads only the rows it needs from plain files (the row
 #     index) and whole gzip files: the same world gzipped gives the same
-#     evidence rows in every bag (file name and digest columns aside);
+#     evidence rows in every bag (file name and digest columns aside), and
+#     run.json says which files each way;
 #   - --threads 0 is a usage error.
 set -u
 
@@ -63,6 +64,13 @@ print(f"{len(rings)} bags, {rows} evidence rows identical")
 PY
 check "selected rows (plain files) equal a full pass (gzip): $(err "$tmp/cmp.txt")" \
     grep -q "rows identical" "$tmp/cmp.txt"
+read_how() { # run.json -> "selective whole"
+    "$PY" -c 'import json,sys; e=json.load(open(sys.argv[1]))["evidence_read"]; print(e["files_read_selectively"], e["files_read_whole"])' "$1" 2>/dev/null
+}
+got=$(read_how "$tmp/t1/current/run.json")
+check "plain files: all 7 read through the row index (got '$got')" [ "$got" = "7 0" ]
+got=$(read_how "$tmp/gzout/current/run.json")
+check "gzip files: all 7 read whole (got '$got')" [ "$got" = "0 7" ]
 
 rs run "$tmp/in" -o "$tmp/bad" --threads 0 >/dev/null 2>"$tmp/bad.err"
 rc=$?
