@@ -68,14 +68,11 @@ static void digest(source *s, const void *p, size_t n)
         sha256_update(s->md, p, n);
 }
 
-int source_open_sink(source **out, const char *path, const char *display_name, source_hash_fn sink,
-                     void *sink_ctx, rs_error *err)
+/* Opens path into s->f, which must be a regular file (a FIFO, device or
+ * directory is refused before any read can block), with its size in
+ * s->raw_size. On failure frees s and returns RS_E_IO with err set. */
+static int open_regular(source *s, const char *path, rs_error *err)
 {
-    *out = NULL;
-    source *s = xcalloc(1, sizeof *s);
-    s->sink = sink;
-    s->sink_ctx = sink_ctx;
-    s->name = xstrdup(display_name ? display_name : path);
     /* O_NONBLOCK: opening a FIFO must not wait for a writer; cleared below. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
@@ -83,14 +80,11 @@ int source_open_sink(source **out, const char *path, const char *display_name, s
         int rc = io_error(s, err, "cannot open");
         if (fd >= 0)
             close(fd);
-        source_close(s);
         return rc;
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        source_close(s);
-        return rs_error_set(err, RS_E_IO, display_name ? display_name : path, 0, 0,
-                            "not a regular file (%s): refused",
+        return rs_error_set(err, RS_E_IO, s->name, 0, 0, "not a regular file (%s): refused",
                             S_ISFIFO(st.st_mode)  ? "a FIFO"
                             : S_ISDIR(st.st_mode) ? "a directory"
                                                   : "a device or socket");
@@ -102,10 +96,25 @@ int source_open_sink(source **out, const char *path, const char *display_name, s
     if (!s->f) {
         int rc = io_error(s, err, "cannot open");
         close(fd);
-        source_close(s);
         return rc;
     }
     s->raw_size = (uint64_t)st.st_size;
+    return RS_OK;
+}
+
+int source_open_sink(source **out, const char *path, const char *display_name, source_hash_fn sink,
+                     void *sink_ctx, rs_error *err)
+{
+    *out = NULL;
+    source *s = xcalloc(1, sizeof *s);
+    s->sink = sink;
+    s->sink_ctx = sink_ctx;
+    s->name = xstrdup(display_name ? display_name : path);
+    int rc = open_regular(s, path, err);
+    if (rc != RS_OK) {
+        source_close(s);
+        return rc;
+    }
     if (!s->sink)
         s->md = sha256_new();
     s->raw = xmalloc(CHUNK);
@@ -113,7 +122,7 @@ int source_open_sink(source **out, const char *path, const char *display_name, s
     /* Peek at the magic number. */
     s->raw_len = fread(s->raw, 1, CHUNK, s->f);
     if (ferror(s->f)) {
-        int rc = io_error(s, err, "read error");
+        rc = io_error(s, err, "read error");
         source_close(s);
         return rc;
     }
@@ -140,23 +149,11 @@ int source_open_ranges(source **out, const char *path, const char *display_name,
     *out = NULL;
     source *s = xcalloc(1, sizeof *s);
     s->name = xstrdup(display_name ? display_name : path);
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int rc = io_error(s, err, "cannot open");
-        if (fd >= 0)
-            close(fd);
+    int rc = open_regular(s, path, err);
+    if (rc != RS_OK) {
         source_close(s);
         return rc;
     }
-    s->f = fdopen(fd, "rb");
-    if (!s->f) {
-        int rc = io_error(s, err, "cannot open");
-        close(fd);
-        source_close(s);
-        return rc;
-    }
-    s->raw_size = (uint64_t)st.st_size;
     s->raw_eof = 1; /* no digest: source_sha256 returns "" */
     s->raw = xmalloc(1);
     s->text = xmalloc(CHUNK);
@@ -167,7 +164,8 @@ int source_open_ranges(source **out, const char *path, const char *display_name,
     if (n && ranges[0].len) {
         char tail[2] = {0, 0};
         size_t k = ranges[0].len >= 2 ? 2 : 1;
-        if (pread(fd, tail + 2 - k, k, (off_t)(ranges[0].off + ranges[0].len - k)) == (ssize_t)k) {
+        if (pread(fileno(s->f), tail + 2 - k, k, (off_t)(ranges[0].off + ranges[0].len - k)) ==
+            (ssize_t)k) {
             s->eol_known = 1;
             s->eol = tail[1] == '\r' ? '\r' : '\n';
         }
