@@ -169,6 +169,22 @@ void evsel_free(evsel *s)
     free(s);
 }
 
+size_t evsel_wanted(const evsel *s, uint64_t **out)
+{
+    uint32_t na = graph_count(s->g, NODE_ACCOUNT);
+    size_t n = 0, cap = na + s->nips + s->ndevs;
+    uint64_t *h = xreallocarray(NULL, cap ? cap : 1, sizeof *h);
+    for (uint32_t a = 0; a < na; a++)
+        if (s->f->ring_of[a] >= 0)
+            h[n++] = graph_node_hash(s->g, NODE_ACCOUNT, a);
+    for (size_t i = 0; i < s->nips; i++)
+        h[n++] = graph_node_hash(s->g, NODE_IP, s->ips[i].key);
+    for (size_t i = 0; i < s->ndevs; i++)
+        h[n++] = graph_node_hash(s->g, NODE_DEVICE, s->devs[i].key);
+    *out = h;
+    return n;
+}
+
 static int in_batch(const evsel *s, int32_t ri)
 {
     return ri >= 0 && (size_t)ri >= s->r0 && (size_t)ri < s->r1;
@@ -194,8 +210,7 @@ static void add_hit(uint32_t *hit, size_t *nhit, uint32_t ri)
 }
 
 /* Every ring using resource key (add_hit keeps the highest-ranked). */
-static void resource_hits(const evsel *s, const res_ring *v, size_t n, uint32_t key, uint32_t *hit,
-                          size_t *nhit)
+static void resource_hits(const res_ring *v, size_t n, uint32_t key, uint32_t *hit, size_t *nhit)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -205,7 +220,6 @@ static void resource_hits(const evsel *s, const res_ring *v, size_t n, uint32_t 
         else
             hi = mid;
     }
-    (void)s;
     for (; lo < n && v[lo].key == key; lo++)
         add_hit(hit, nhit, v[lo].ring);
 }
@@ -375,9 +389,9 @@ int evsel_row(void *vs, const source_row *r)
     }
     if (r->table == TABLE_PORTS) {
         if (r->ev.port.ip != GRAPH_NONE)
-            resource_hits(s, s->ips, s->nips, r->ev.port.ip, hit, &nhit);
+            resource_hits(s->ips, s->nips, r->ev.port.ip, hit, &nhit);
         if (r->ev.port.device != GRAPH_NONE)
-            resource_hits(s, s->devs, s->ndevs, r->ev.port.device, hit, &nhit);
+            resource_hits(s->devs, s->ndevs, r->ev.port.device, hit, &nhit);
     }
     int rc = 0;
     for (size_t k = 0; k < nhit && rc == 0; k++) {

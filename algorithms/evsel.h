@@ -40,6 +40,11 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
 void evsel_batch(evsel *s, size_t r0, size_t r1);
 /* One row of the pass (a replay_fn). Returns 0, or the sink's failure. */
 int evsel_row(void *s, const source_row *row);
+/* The intern hashes (graph_node_hash) of every id that makes a row one
+ * evsel_row can use: the rings' accounts, and the IPs and devices they used
+ * (port observations); for reading only those rows (ingest/rowindex.h).
+ * Returns the count; *out is a new array, in no order, with repeats. */
+size_t evsel_wanted(const evsel *s, uint64_t **out);
 void evsel_free(evsel *s);
 
 #endif

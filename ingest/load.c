@@ -460,6 +460,23 @@ static int on_row_direct(void *ctx, const tvalue *vals, int *bad_col, const char
     return rc;
 }
 
+int load_file_stat(const char *path, load_file_id *id)
+{
+    struct stat fs;
+    memset(id, 0, sizeof *id);
+    if (stat(path, &fs) != 0)
+        return -1;
+    id->size = (uint64_t)fs.st_size;
+    id->ino = (uint64_t)fs.st_ino;
+    id->mtime_ns = (int64_t)fs.st_mtim.tv_sec * 1000000000 + fs.st_mtim.tv_nsec;
+    return 0;
+}
+
+int load_file_same(const load_file_id *a, const load_file_id *b)
+{
+    return a->size == b->size && a->ino == b->ino && a->mtime_ns == b->mtime_ns;
+}
+
 int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going, rs_error *err)
 {
     int first_rc = RS_OK;
@@ -490,12 +507,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
             o.lim.run_max = opts->lim.max_bytes;
             o.lim.max_bytes = text_used < opts->lim.max_bytes ? opts->lim.max_bytes - text_used : 1;
         }
-        struct stat fs;
-        if (stat(f->path, &fs) == 0) {
-            f->size = (uint64_t)fs.st_size;
-            f->ino = (uint64_t)fs.st_ino;
-            f->mtime_ns = (int64_t)fs.st_mtim.tv_sec * 1000000000 + fs.st_mtim.tv_nsec;
-        }
+        (void)load_file_stat(f->path, &f->id);
         f->status = table_read(f->path, f->name, f->table, f->jsonl, &o,
                                pc.pipe ? on_row_piped : on_row_direct, &pc, &f->st, &ferr);
         if (pc.index && (f->status != RS_OK || f->st.gzip))

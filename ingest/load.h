@@ -24,6 +24,17 @@
 #include "ingest/rowindex.h"
 #include "ingest/table.h"
 
+/* What identifies a file's contents without reading them. */
+typedef struct {
+    uint64_t size, ino;
+    int64_t mtime_ns;
+} load_file_id;
+
+/* Fills *id from stat(path). Returns 0, or -1 (then *id is zeroed). */
+int load_file_stat(const char *path, load_file_id *id);
+/* 1 when a and b are the same. */
+int load_file_same(const load_file_id *a, const load_file_id *b);
+
 typedef struct {
     table_id table;
     char *path; /* owned */
@@ -32,9 +43,8 @@ typedef struct {
     int status; /* RS_OK or the table_read code */
     table_stats st;
     /* The file as found before the first pass: the evidence pass, which
-     * reads only some of its rows, refuses it if any of these changed. */
-    uint64_t size, ino;
-    int64_t mtime_ns;
+     * reads only some of its rows, refuses it if this changed. */
+    load_file_id id;
 } load_file;
 
 /* Event rows are loaded when since <= ts < until (milliseconds; TS_NONE

@@ -10,7 +10,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define UNION_MAX 48
 
@@ -193,10 +192,8 @@ static int replay_selected(const load_set *set, size_t i, const replay_filter *f
     const load_file *lf = &set->files[i];
     if (!flt || !rowindex_usable(flt->index, i))
         return 1;
-    struct stat fs;
-    if (stat(lf->path, &fs) != 0 || (uint64_t)fs.st_size != lf->size ||
-        (uint64_t)fs.st_ino != lf->ino ||
-        (int64_t)fs.st_mtim.tv_sec * 1000000000 + fs.st_mtim.tv_nsec != lf->mtime_ns)
+    load_file_id now;
+    if (load_file_stat(lf->path, &now) != 0 || !load_file_same(&now, &lf->id))
         return file_changed(lf, err);
     rowindex_rec *sel;
     size_t n = rowindex_select(flt->index, i, flt->keys, flt->nkeys, &sel);

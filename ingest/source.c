@@ -70,7 +70,7 @@ static void digest(source *s, const void *p, size_t n)
 
 /* Opens path into s->f, which must be a regular file (a FIFO, device or
  * directory is refused before any read can block), with its size in
- * s->raw_size. On failure frees s and returns RS_E_IO with err set. */
+ * s->raw_size. Returns RS_OK, or RS_E_IO with err set (the caller frees s). */
 static int open_regular(source *s, const char *path, rs_error *err)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer; cleared below. */
@@ -154,8 +154,7 @@ int source_open_ranges(source **out, const char *path, const char *display_name,
         source_close(s);
         return rc;
     }
-    s->raw_eof = 1; /* no digest: source_sha256 returns "" */
-    s->raw = xmalloc(1);
+    s->raw_eof = 1; /* no raw chunks and no digest: source_sha256 returns "" */
     s->text = xmalloc(CHUNK);
     s->rng = ranges;
     s->nrng = n;

@@ -477,28 +477,16 @@ static int key_cmp(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-/* The row index keys of everything that can make a row evidence (evsel_row):
- * the rings' accounts, and the IPs and devices they used (port observations).
- * Sorted; duplicates are harmless. */
-static uint32_t *evidence_keys(const run_state *s, size_t *n)
+/* The row index keys of the ids that make a row evidence (evsel_wanted),
+ * sorted; repeats are harmless. */
+static uint32_t *evidence_keys(const evsel *sel, size_t *n)
 {
-    const rs_graph *g = s->g;
-    uint32_t na = graph_count(g, NODE_ACCOUNT), *k = NULL;
-    size_t cap = 0;
-    *n = 0;
-    for (uint32_t a = 0; a < na; a++)
-        if (s->fnd.ring_of[a] >= 0) {
-            UTIL_GROW(k, cap, *n + 1);
-            k[(*n)++] = rowindex_key(graph_node_hash(g, NODE_ACCOUNT, a));
-        }
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
-        if ((e->kind == EDGE_LOGIN || e->kind == EDGE_USES_DEVICE) && s->fnd.ring_of[e->a] >= 0) {
-            UTIL_GROW(k, cap, *n + 1);
-            k[(*n)++] = rowindex_key(
-                graph_node_hash(g, e->kind == EDGE_LOGIN ? NODE_IP : NODE_DEVICE, e->b));
-        }
-    }
+    uint64_t *h;
+    *n = evsel_wanted(sel, &h);
+    uint32_t *k = xreallocarray(NULL, *n ? *n : 1, sizeof *k);
+    for (size_t i = 0; i < *n; i++)
+        k[i] = rowindex_key(h[i]);
+    free(h);
     if (*n)
         qsort(k, *n, sizeof *k, key_cmp);
     return k;
@@ -529,7 +517,7 @@ static int select_evidence(run_state *s, evidence_bags *bags)
 {
     evsel *sel = evsel_new(s->g, &s->fnd, &s->cfg->detect, s->cases, evidence_events_row, bags);
     replay_filter flt = {s->rows, NULL, 0};
-    uint32_t *keys = s->rows ? evidence_keys(s, &flt.nkeys) : NULL;
+    uint32_t *keys = s->rows ? evidence_keys(sel, &flt.nkeys) : NULL;
     flt.keys = keys;
     int rc = RS_OK;
     size_t batch = evidence_batch();

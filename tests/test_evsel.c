@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "algorithms/evsel.h"
+#include "graph/intern.h"
 #include "base/ts.h"
 
 #define H (3600 * 1000LL)
@@ -261,6 +262,37 @@ static void test_evsel__ports_batches_and_cap(void **state)
     destroy(&w);
 }
 
+static int has_hash(const uint64_t *h, size_t n, uint64_t want)
+{
+    for (size_t i = 0; i < n; i++)
+        if (h[i] == want)
+            return 1;
+    return 0;
+}
+
+/* The ids whose rows can be evidence: the ring's accounts r1 and r2, the IPs
+ * and the device they used; not x, which is in no ring, nor the payout
+ * destinations (payout rows name their account). */
+static void test_evsel__wanted_ids(void **state)
+{
+    (void)state;
+    world w;
+    build(&w);
+    evsel *s = evsel_new(w.g, &w.f, &w.p, w.cases, sink, &w);
+    uint64_t *h;
+    size_t n = evsel_wanted(s, &h);
+    assert_true(has_hash(h, n, intern_hash("r1", 2)));
+    assert_true(has_hash(h, n, intern_hash("r2", 2)));
+    assert_false(has_hash(h, n, intern_hash("x", 1)));
+    assert_true(has_hash(h, n, graph_node_hash(w.g, NODE_IP, w.us)));
+    assert_true(has_hash(h, n, graph_node_hash(w.g, NODE_IP, w.cn)));
+    assert_true(has_hash(h, n, intern_hash("laptop", 6)));
+    assert_false(has_hash(h, n, intern_hash("bank-cn", 7)));
+    free(h);
+    evsel_free(s);
+    destroy(&w);
+}
+
 static int failing_sink(void *ctx, size_t ri, const source_row *row)
 {
     (void)ctx, (void)ri, (void)row;
@@ -286,6 +318,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_evsel__rows_prove_their_flags),
         cmocka_unit_test(test_evsel__ports_batches_and_cap),
+        cmocka_unit_test(test_evsel__wanted_ids),
         cmocka_unit_test(test_evsel__sink_failure_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
