@@ -15,8 +15,7 @@ set -u
 . tests/lib.sh
 e2e_init "${1:-}"
 
-"$GEN" --seed 11 --accounts 1500 --clients 300 --days 30 --enrich --quiet -o "$tmp/in" 2>"$tmp/gen.err" ||
-    { nok "generate: $(err "$tmp/gen.err")"; e2e_done; exit 1; }
+gen_or_stop "$tmp/in" --seed 11 --accounts 1500 --clients 300 --days 30 --enrich
 rs run "$tmp/in" -o "$tmp/out1" --no-geoip --quiet 2>"$tmp/run1.err" ||
     { nok "first run: $(err "$tmp/run1.err")"; e2e_done; exit 1; }
 

@@ -13,12 +13,8 @@ set -u
 E2E_LIMIT=300
 e2e_init "${1:-}"
 
-"$GEN" --seed 4 --accounts 15000 --clients 3000 --rings 160 --ring-size 3-8 --days 60 --quiet \
-    -o "$tmp/in" 2>"$tmp/gen.err" || {
-    nok "generate: $(err "$tmp/gen.err")"
-    e2e_done
-    exit 1
-}
+gen_or_stop "$tmp/in" --seed 4 --accounts 15000 --clients 3000 --rings 160 --ring-size 3-8 \
+    --days 60
 export SOURCE_DATE_EPOCH=1780000000
 rs run "$tmp/in" -o "$tmp/one" --no-geoip --quiet 2>"$tmp/one.err" ||
     nok "one pass: $(err "$tmp/one.err")"

@@ -12,8 +12,7 @@ set -u
 . tests/lib.sh
 e2e_init "${1:-}"
 
-"$GEN" --seed 42 --accounts 3000 --clients 600 --days 60 --rings 6 --enrich --quiet -o "$tmp/in" \
-    2>"$tmp/gen.err" || { nok "generate: $(err "$tmp/gen.err")"; e2e_done; exit 1; }
+gen_or_stop "$tmp/in" --seed 42 --accounts 3000 --clients 600 --days 60 --rings 6 --enrich
 rs run "$tmp/in" -o "$tmp/out" --no-geoip --quiet 2>"$tmp/run.err" || nok "run: $(err "$tmp/run.err")"
 rs run "$tmp/in" -o "$tmp/outb" --no-geoip --quiet --graph-bids 2>"$tmp/runb.err" ||
     nok "run --graph-bids: $(err "$tmp/runb.err")"

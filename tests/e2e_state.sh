@@ -21,12 +21,8 @@ set -u
 E2E_LIMIT=120
 e2e_init "${1:-}"
 
-"$GEN" --seed 8 --accounts 4000 --clients 800 --rings 9 --ring-size 8-20 --days 60 --quiet \
-    -o "$tmp/world" 2>"$tmp/gen.err" || {
-    nok "generate: $(err "$tmp/gen.err")"
-    e2e_done
-    exit 1
-}
+gen_or_stop "$tmp/world" --seed 8 --accounts 4000 --clients 800 --rings 9 --ring-size 8-20 \
+    --days 60
 
 # The rings ringscan finds on the whole world: A..E are picked among them.
 rs run "$tmp/world" -o "$tmp/whole" --no-geoip --quiet 2>"$tmp/whole.err" || {

@@ -13,12 +13,7 @@ set -u
 E2E_LIMIT=120
 e2e_init "${1:-}"
 
-"$GEN" --seed 5 --accounts 6000 --clients 1200 --rings 24 --days 40 --quiet \
-    -o "$tmp/in" 2>"$tmp/gen.err" || {
-    nok "generate: $(err "$tmp/gen.err")"
-    e2e_done
-    exit 1
-}
+gen_or_stop "$tmp/in" --seed 5 --accounts 6000 --clients 1200 --rings 24 --days 40
 export SOURCE_DATE_EPOCH=1780000000
 for n in 1 2 7; do
     rs run "$tmp/in" -o "$tmp/t$n" --no-geoip --quiet --threads $n 2>"$tmp/t$n.err" ||

@@ -73,6 +73,18 @@ rs() {
     fi
 }
 
+# gen_or_stop DIR GEN-ARGS... - ringscan-gen --quiet -o DIR GEN-ARGS; when the
+# generator fails, report it and end the script (nothing else can be checked).
+gen_or_stop() {
+    _gdir=$1
+    shift
+    "$GEN" "$@" --quiet -o "$_gdir" 2>"$tmp/gen.err" || {
+        nok "generate: $(err "$tmp/gen.err")"
+        e2e_done
+        exit 1
+    }
+}
+
 e2e_done() {
     echo "# $fails failed"
     [ "$fails" -eq 0 ]
