@@ -18,6 +18,7 @@
 
 #include "algorithms/behav.h"
 #include "algorithms/communities.h"
+#include "algorithms/identity.h"
 #include "algorithms/loginflags.h"
 #include "algorithms/projection.h"
 #include "algorithms/resindex.h"
@@ -66,8 +67,9 @@ static void step(const progress_to *pt, int k, const char *what)
 
 /* Stage 2: the infrastructure projection and the behavioural flags and
  * links, then the links Leiden sees (w >= min_link). Returns 0 or -1. */
-static int project(const rs_graph *g, const detect_params *p, const res_index ix[3], findings *out,
-                   proj_link **links, size_t *nl, const progress_to *pt, char *err, size_t errlen)
+static int project(const rs_graph *g, const detect_params *p, const res_index ix[3],
+                   const ident_index *id, findings *out, proj_link **links, size_t *nl,
+                   const progress_to *pt, char *err, size_t errlen)
 {
     findings_stats *st = &out->stats;
     projection *pm = projection_new();
@@ -76,6 +78,7 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
                          &st->capped_resources);
     projection_resources(pm, &ix[2], p->w_dest, p->cap_dest, p->degree_exponent,
                          &st->capped_resources);
+    identity_project(pm, id, p, &st->capped_resources);
     behav_stats bs;
     behav_ctx bc = {pm, p, NULL, 0, 0};
     step(pt, 2, "behaviour: rating bursts, lockstep, structuring");
@@ -106,11 +109,12 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
 int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out, char *err,
                size_t errlen)
 {
-    return detect_run_progress(g, p, seed, out, NULL, NULL, err, errlen);
+    return detect_run_progress(g, p, seed, 1, out, NULL, NULL, err, errlen);
 }
 
-int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out,
-                        detect_progress_fn progress, void *ctx, char *err, size_t errlen)
+int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed, int threads,
+                        findings *out, detect_progress_fn progress, void *ctx, char *err,
+                        size_t errlen)
 {
     progress_to pt = {progress, ctx};
     /* The rules binary-search anon_asns; a config file's list is in its own order. */
@@ -127,6 +131,7 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
     out->flagged = xcalloc(nalloc, 1);
     int32_t *comm = xreallocarray(NULL, nalloc, sizeof *comm);
     res_index ix[3];
+    ident_index id;
     proj_link *links = NULL;
     size_t nl = 0;
     findings_stats *st = &out->stats;
@@ -137,11 +142,18 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
     resindex_build(&ix[1], g, NODE_DEVICE);
     resindex_build(&ix[2], g, NODE_DEST);
     loginflags_run(g, p, &ix[1], out->flags);
+    identity_build(&id, g, p, threads);
+    identity_flags(&id, g, p, out->flags);
+    identity_evidence(&id, out);
+    st->identity_resources = id.nres;
+    st->text_docs = id.ndocs;
+    st->text_clusters = id.nres - id.nvalues;
+    st->seconds_text = id.seconds_text;
     st->seconds_flags = util_now() - t0;
 
     t0 = util_now();
     step(&pt, 1, "projection: shared IPs, devices, destinations");
-    int rc = project(g, p, ix, out, &links, &nl, &pt, err, errlen);
+    int rc = project(g, p, ix, &id, out, &links, &nl, &pt, err, errlen);
     st->seconds_projection = util_now() - t0;
     if (rc)
         goto cleanup;
@@ -155,12 +167,14 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
 
     t0 = util_now();
     step(&pt, 4, "scoring rings");
-    scoring_run(g, p, links, nl, comm, (size_t)st->communities, ix, out);
+    scoring_run(g, p, links, nl, comm, (size_t)st->communities, ix, &id, out);
+    identity_publish(&id, out);
     st->seconds_scoring = util_now() - t0;
 
 cleanup:
     for (int k = 0; k < 3; k++)
         resindex_free(&ix[k]);
+    identity_free(&id);
     free(links);
     free(comm);
     return rc;

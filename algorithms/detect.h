@@ -33,8 +33,10 @@ int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, finding
 #define DETECT_STEPS 5
 typedef void (*detect_progress_fn)(void *ctx, int step, const char *what);
 
-/* detect_run, calling progress (when not NULL) at each step. */
-int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out,
-                        detect_progress_fn progress, void *ctx, char *err, size_t errlen);
+/* detect_run, calling progress (when not NULL) at each step, clustering texts
+ * on `threads` threads (the findings do not depend on their number). */
+int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed, int threads,
+                        findings *out, detect_progress_fn progress, void *ctx, char *err,
+                        size_t errlen);
 
 #endif

@@ -64,6 +64,10 @@ void detect_params_init(detect_params *p)
     p->fw[FLAG_SELF_DEALING] = 0.50;
     p->fw[FLAG_STRUCTURED_CHARGES] = 0.40;
     p->fw[FLAG_RING_MEMBER] = 0;
+    p->fw[FLAG_SHARED_IDENTITY] = 0.45;
+    p->fw[FLAG_TEXT_REUSE] = 0.15;
+    p->fw[FLAG_NAME_MISMATCH] = 0.30;
+    p->fw[FLAG_EQUIPMENT_FORWARDING] = 0.35;
     p->high_stars = 4.5;
     p->burst_min_freelancers = 5;
     p->burst_min_intensity = 8;
@@ -92,6 +96,19 @@ void detect_params_init(detect_params *p)
     p->w_burst = 1.0;
     p->w_self = 1.0;
     p->self_ip_max_degree = 10;
+    /* Contact details and documents bind like a device; what families and
+     * neighbours share honestly (a home address) binds weakly. */
+    p->w_identity = 1.0;
+    p->cap_identity = 8;
+    p->w_address = 0.3;
+    p->cap_address = 6;
+    p->w_shipping = 0.6;
+    p->cap_shipping = 30;
+    p->w_text = 0.6;
+    p->cap_text = 12;
+    p->text_jaccard = 0.5;
+    p->photo_max_bits = 4;
+    p->forwarding_min_names = 3;
     p->ring_strength_scale = 1.0;
     p->ring_prevalence_zero = 0.15;
     p->ring_prevalence_full = 0.45;
@@ -122,11 +139,19 @@ void detect_params_sort_asns(detect_params *p)
 
 #define P(field, lo, hi, doc)                                                                      \
     {                                                                                              \
-#field, offsetof(detect_params, field), lo, hi, doc                                        \
+#field, offsetof(detect_params, field), lo, hi, doc, 0                                     \
     }
 #define W(flag, doc)                                                                               \
     {                                                                                              \
-        "weight_" #flag, offsetof(detect_params, fw) + FLAG_##flag * sizeof(double), 0, 1, doc     \
+        "weight_" #flag, offsetof(detect_params, fw) + FLAG_##flag * sizeof(double), 0, 1, doc, 0  \
+    }
+#define PX(field, lo, hi, doc)                                                                     \
+    {                                                                                              \
+#field, offsetof(detect_params, field), lo, hi, doc, 1                                     \
+    }
+#define WX(flag, doc)                                                                              \
+    {                                                                                              \
+        "weight_" #flag, offsetof(detect_params, fw) + FLAG_##flag * sizeof(double), 0, 1, doc, 1  \
     }
 static const detect_param_desc param_table[] = {
     P(geo_hop_window_h, 0, 1e6, "GEO_HOP: two countries within this many hours"),
@@ -203,9 +228,27 @@ static const detect_param_desc param_table[] = {
     P(ring_min_score, 0, 1, "ring: communities scoring less are not reported"),
     P(own_weight, 0, 1, "risk: largest contribution of an account's own flags"),
     P(threshold, 0, 1, "flagged = risk_score >= threshold"),
+    PX(w_identity, 0, 1e6, "projection: base weight of a shared phone, email, document, photo or URL"),
+    PX(cap_identity, 2, 1e6, "projection: phones, emails, ... of more accounts make no pairs"),
+    PX(w_address, 0, 1e6, "projection: base weight of a shared home address"),
+    PX(cap_address, 2, 1e6, "projection: addresses of more accounts make no pairs"),
+    PX(w_shipping, 0, 1e6, "projection: base weight of a shared shipping address"),
+    PX(cap_shipping, 2, 1e6, "projection: shipping addresses of more accounts make no pairs"),
+    PX(w_text, 0, 1e6, "projection: base weight of a near-duplicate text cluster"),
+    PX(cap_text, 2, 1e6, "projection: text clusters of more accounts make no pairs"),
+    PX(text_jaccard, 0.05, 1, "TEXT_REUSE: word-shingle Jaccard of two texts at least"),
+    PX(photo_max_bits, 0, 15, "SHARED_IDENTITY: photo hashes at most this many bits apart match"),
+    PX(forwarding_min_names, 2, 1e6,
+       "EQUIPMENT_FORWARDING: family names receiving equipment at one shipping address"),
+    WX(SHARED_IDENTITY, "own-flag weight"),
+    WX(TEXT_REUSE, "own-flag weight"),
+    WX(NAME_MISMATCH, "own-flag weight"),
+    WX(EQUIPMENT_FORWARDING, "own-flag weight"),
 };
 #undef P
 #undef W
+#undef PX
+#undef WX
 
 const detect_param_desc *detect_param_table(size_t *n)
 {

@@ -78,6 +78,15 @@ typedef struct {
     double w_burst;            /* projection: client-freelancer link in a rating burst */
     double w_self;             /* projection: client-freelancer link when self-dealing */
     double self_ip_max_degree; /* SELF_DEALING: shared IPs at most this widely used */
+    /* Identity and text (algorithms/identity.c; used only when the input has the
+     * attributes table or text columns) */
+    double w_identity, cap_identity; /* shared phone, email, document, photo, URL */
+    double w_address, cap_address;   /* shared home address (families share one) */
+    double w_shipping, cap_shipping; /* shared shipping address */
+    double w_text, cap_text;         /* near-duplicate bid or profile text */
+    double text_jaccard;             /* TEXT_REUSE: shingle-set Jaccard at least */
+    double photo_max_bits;           /* photo hashes this many bits apart are one photo */
+    double forwarding_min_names;     /* EQUIPMENT_FORWARDING: family names at one address */
     /* Corroboration weights of an account's own flags, in [0,1] */
     double fw[FLAG_COUNT];
     double remote_device_weight; /* REMOTE_ACCESS on a device (fw[] is IP-only) */
@@ -112,6 +121,10 @@ typedef struct {
     size_t offset; /* of a double in detect_params */
     double min, max;
     const char *doc;
+    /* 1 for the identity and text parameters: written into the configuration's
+     * record only when they differ from their defaults, so that configurations
+     * that leave them alone keep their digest. */
+    int ext;
 } detect_param_desc;
 
 const detect_param_desc *detect_param_table(size_t *n);

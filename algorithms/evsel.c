@@ -7,6 +7,8 @@
  */
 #include "algorithms/evsel.h"
 
+#include "model/attrs.h"
+
 #include "algorithms/rules.h"
 #include "base/ts.h"
 #include "base/util.h"
@@ -248,6 +250,39 @@ static int login_shows(const evsel *s, flag_code f, uint32_t a, const login_ev *
     }
 }
 
+/* An attributes row: the shared contact detail or the forwarding address the
+ * flag was raised on; for NAME_MISMATCH the account's names and payout
+ * holders, which together show the mismatch. */
+static int attr_shows(const evsel *s, flag_code f, const source_row *r)
+{
+    uint32_t v = r->attr_value;
+    uint8_t bits = v != GRAPH_NONE && v < s->f->nvalues ? s->f->value_bits[v] : 0;
+    switch (f) {
+    case FLAG_SHARED_IDENTITY:
+        return (bits & FINDING_VALUE_JOINS) != 0;
+    case FLAG_EQUIPMENT_FORWARDING:
+        return (bits & FINDING_VALUE_FORWARDING) != 0;
+    case FLAG_NAME_MISMATCH:
+        return v != GRAPH_NONE && (r->attr_kind == ATTR_NAME || r->attr_kind == ATTR_PAYOUT_HOLDER);
+    default:
+        return 0;
+    }
+}
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Whether account a's text is in a reported near-duplicate cluster. */
+static int text_reused(const findings *f, uint32_t a, uint32_t text)
+{
+    uint64_t key = (uint64_t)a << 32 | text;
+    return text != GRAPH_NONE && f->nreused &&
+           bsearch(&key, f->reused_texts, f->nreused, sizeof key, u64_cmp) != NULL;
+}
+
 /* Whether the row shows flag f for account a (which carries f). Mirrors the
  * detectors' conditions row by row (see docs/detection.md). */
 static int row_shows(const evsel *s, flag_code f, uint32_t a, const source_row *r)
@@ -277,7 +312,11 @@ static int row_shows(const evsel *s, flag_code f, uint32_t a, const source_row *
                rating_episodes_in_lockstep(&s->f->episodes, e->client, e->freelancer);
     }
     case TABLE_BIDS:
+        if (f == FLAG_TEXT_REUSE)
+            return text_reused(s->f, a, r->text);
         return f == FLAG_BID_SPAM && r->ev.bid.accepted != 1;
+    case TABLE_ATTRIBUTES:
+        return attr_shows(s, f, r);
     case TABLE_PAYOUTS: {
         uint32_t d = r->ev.payout.dest;
         if (d == GRAPH_NONE)

@@ -102,7 +102,7 @@ static void corroborate(const detect_params *p, uint32_t na, findings *out)
 /* Per-community totals and per-account attachment from the links inside
  * communities. */
 /* How an account is bound inside its community (bits). */
-enum { BIND_DEVICE = 1, BIND_DEST = 2, BIND_DECEPTIVE = 4 };
+enum { BIND_DEVICE = 1, BIND_DEST = 2, BIND_DECEPTIVE = 4, BIND_IDENTITY = 8 };
 
 typedef struct {
     size_t nc;
@@ -267,6 +267,40 @@ static void bind_accounts(const rs_graph *g, const detect_params *p, const res_i
             }
         }
         free(rem);
+    }
+    free(u);
+}
+
+/* The same for identity resources that tie (contact details, documents, photos,
+ * forwarding points): two or more users in one community are bound by it, and
+ * deceptively when it joins unrelated names or forwards equipment. */
+static void bind_identity(const ident_index *id, const int32_t *comm, comm_totals *t)
+{
+    comm_user *u = NULL;
+    size_t ucap = 0;
+    for (uint32_t r = 0; id && r < id->nres; r++) {
+        if (!(id->bits[r] & IDENT_TIES))
+            continue;
+        size_t n = 0;
+        for (size_t j = id->off[r]; j < id->off[r + 1]; j++) {
+            uint32_t a = id->acct[j];
+            if (comm[a] < 0)
+                continue;
+            UTIL_GROW(u, ucap, n + 1);
+            u[n++] = (comm_user){(uint32_t)comm[a], a};
+        }
+        if (n < 2)
+            continue;
+        qsort(u, n, sizeof *u, comm_user_cmp);
+        uint8_t bits = BIND_IDENTITY | (id->bits[r] & IDENT_DECEPTIVE ? BIND_DECEPTIVE : 0);
+        for (size_t i = 0; i < n;) {
+            size_t j = i;
+            while (j < n && u[j].comm == u[i].comm)
+                j++;
+            for (size_t q = i; j - i >= 2 && q < j; q++)
+                t->bind[u[q].acct] |= bits;
+            i = j;
+        }
     }
     free(u);
 }
@@ -835,7 +869,8 @@ static void assign_severity(findings *out)
 }
 
 void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *links, size_t nl,
-                 const int32_t *comm, size_t ncomm, const res_index ix[3], findings *out)
+                 const int32_t *comm, size_t ncomm, const res_index ix[3], const ident_index *id,
+                 findings *out)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     comm_totals t;
@@ -845,6 +880,7 @@ void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *lin
     corroborate(p, na, out);
     totals_build(&t, links, nl, comm, ncomm, na, out);
     bind_accounts(g, p, ix, comm, out, &t);
+    bind_identity(id, comm, &t);
     kind_facts(g, comm, na, out, &t);
     score_communities(p, &t, out);
     assign_risk(p, comm, na, &t, out);

@@ -14,6 +14,7 @@
 #define RINGSCAN_SCORING_H
 
 #include "algorithms/detect_params.h"
+#include "algorithms/identity.h"
 #include "algorithms/projection.h"
 #include "algorithms/resindex.h"
 #include "model/findings.h"
@@ -21,8 +22,10 @@
 /* Fills out's risk, corroboration, flagged, ring_of and rings (out->flags
  * must already hold every account's flags; RING_MEMBER is added here) from
  * the nl links and the communities comm (ncomm of them; -1 = none). ix[] are
- * the IP, device and destination indexes. */
+ * the IP, device and destination indexes, id the identity and text resources
+ * (identity_flags done). */
 void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *links, size_t nl,
-                 const int32_t *comm, size_t ncomm, const res_index ix[3], findings *out);
+                 const int32_t *comm, size_t ncomm, const res_index ix[3], const ident_index *id,
+                 findings *out);
 
 #endif

@@ -303,8 +303,9 @@ static int write_summary(FILE *f, const ring_ctx *c)
     json_object_set_new(o, "flags", flags);
     json_t *ev = json_object();
     for (int t = 0; t < TABLE_COUNT; t++)
-        json_object_set_new(ev, records_table_name((table_id)t),
-                            json_integer((json_int_t)c->cf->ev.rows[t]));
+        if (t != TABLE_ATTRIBUTES || c->cf->ev.rows[t]) /* runs without it: as before */
+            json_object_set_new(ev, records_table_name((table_id)t),
+                                json_integer((json_int_t)c->cf->ev.rows[t]));
     json_object_set_new(o, "input_rows", ev);
     json_t *sg = json_object();
     json_object_set_new(sg, "nodes", json_integer((json_int_t)c->s->nnodes));
@@ -318,7 +319,9 @@ static int write_summary(FILE *f, const ring_ctx *c)
 
 static int write_graphml(FILE *f, const ring_ctx *c)
 {
-    graphml_view v = {1, c->s->nodes, c->s->nnodes, c->s->edges, c->s->nedges, c->degree, c->r};
+    const ring *rg = &c->r->rings[c->ri];
+    graphml_view v = {1,         c->s->nodes, c->s->nnodes, c->s->edges, c->s->nedges,
+                      c->degree, c->r,        rg->ident,    rg->nident};
     return graphml_write(f, c->g, &v);
 }
 

@@ -7,6 +7,8 @@
  */
 #include "export/graphml.h"
 
+#include "model/attrs.h"
+
 #include "model/flags.h"
 
 #include "export/edgepairs.h"
@@ -126,7 +128,7 @@ static void anon_text(uint8_t a, char *out, size_t n)
     }
 }
 
-static void write_keys(rs_buf *b, int annotated)
+static void write_keys(rs_buf *b, int annotated, int identity)
 {
     buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
@@ -152,6 +154,8 @@ static void write_keys(rs_buf *b, int annotated)
         key(b, "risk_score", "node", "double");
         key(b, "flags", "node", "string");
     }
+    if (identity)
+        key(b, "identity_kind", "node", "string");
     key(b, "kind", "edge", "string");
     key(b, "weight", "edge", "double");
     key(b, "count", "edge", "int");
@@ -319,13 +323,72 @@ static void write_pair(rs_buf *b, const rs_graph *g, const edge_pair *pe, const 
     buf_puts(b, "    </edge>\n");
 }
 
+static const unsigned char identity_rgb[3] = {227, 119, 194}, text_rgb[3] = {188, 189, 34};
+
+static int gid_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Whether account a is among the view's nodes (an account's global id is its id). */
+static int in_view(const graphml_view *v, uint32_t a)
+{
+    return !v->subset || bsearch(&a, v->nodes, v->nnodes, sizeof a, gid_cmp) != NULL;
+}
+
+/* An identity or text resource: its node, and an edge from each user in view. */
+static void write_ident(rs_buf *b, const rs_graph *g, const graphml_view *v, uint32_t r)
+{
+    const findings_identity *fi = &v->fnd->ident;
+    int text = r >= fi->nvalues;
+    const char *kn = attrs_kind_name((attr_kind)fi->kind[r]);
+    uint32_t deg = fi->off[r + 1] - fi->off[r];
+    char lbuf[48];
+    size_t ll;
+    const char *label = lbuf;
+    if (text)
+        ll = (size_t)snprintf(lbuf, sizeof lbuf, "text cluster %u", r - fi->nvalues);
+    else
+        label = graph_attr_value(g, r, &ll);
+    buf_puts(b, "    <node id=\"x");
+    put_int(b, r);
+    buf_append(b, "\">\n", 3);
+    data_str(b, "label", label, ll);
+    data_str(b, "type", text ? "text" : "identity", text ? 4 : 8);
+    put_color(b, text ? text_rgb : identity_rgb);
+    data_fixed3(b, "size", 4.0 + 3.0 * log2(1.0 + deg));
+    data_int(b, "degree", deg);
+    data_str(b, "identity_kind", kn, strlen(kn));
+    buf_puts(b, "    </node>\n");
+    for (uint32_t j = fi->off[r]; j < fi->off[r + 1]; j++) {
+        uint32_t a = fi->acct[j];
+        if (!in_view(v, a))
+            continue;
+        buf_puts(b, "    <edge id=\"ex");
+        put_int(b, r);
+        buf_putc(b, '_');
+        put_int(b, a);
+        buf_puts(b, "\" source=\"n");
+        put_int(b, graph_node_gid(g, NODE_ACCOUNT, a));
+        buf_puts(b, "\" target=\"x");
+        put_int(b, r);
+        buf_append(b, "\">\n", 3);
+        data_str(b, "kind", kn, strlen(kn));
+        data_num(b, "weight", 1.0);
+        data_int(b, "count", 1);
+        buf_puts(b, "    </edge>\n");
+    }
+}
+
 int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v)
 {
     rs_buf b = {0};
     int rc = 0;
     uint32_t *own_deg = v->degree ? NULL : graph_node_degrees(g);
     const uint32_t *deg = v->degree ? v->degree : own_deg;
-    write_keys(&b, v->fnd != NULL);
+    size_t nid = v->fnd && v->ident ? v->nident : 0;
+    write_keys(&b, v->fnd != NULL, nid > 0);
     size_t nn = v->subset ? v->nnodes : graph_node_total(g);
     for (size_t k = 0; k < nn; k++) {
         uint32_t gid = v->subset ? v->nodes[k] : (uint32_t)k;
@@ -350,6 +413,10 @@ int graphml_write(FILE *f, const rs_graph *g, const graphml_view *v)
         i += run;
     }
     free(pairs);
+    for (size_t k = 0; k < nid; k++) {
+        write_ident(&b, g, v, v->ident[k]);
+        buf_spill(&b, f, &rc);
+    }
     buf_puts(&b, "  </graph>\n</graphml>\n");
     if (buf_flush(&b, f))
         rc = -1;

@@ -5,7 +5,8 @@
  * is the `label`. Node keys: label type color r g b size country asn asn_org
  * anon degree (plus ring_id risk_score flags when findings are given). Edge
  * keys: kind weight count first_seen last_seen amount stars rating_count
- * charge_count bid_count. Two accounts get one edge however they are related
+ * charge_count bid_count (plus identity_kind on nodes when identity resources
+ * are written). Two accounts get one edge however they are related
  * (bids, ratings, charges merged, per-kind counts kept): no parallel edges.
  * Numbers are finite (never Inf/NaN) and printed in the C locale.
  */
@@ -28,6 +29,12 @@ typedef struct {
                                NULL: computed here (O(E)) */
     const findings *fnd;    /* ring_id, risk_score and flags per account, and
                                ring members coloured by ring; NULL: none */
+    /* Identity and text resources of fnd->ident to write as nodes of type
+     * "identity" or "text" (id x<r>, label the normalised value or "text
+     * cluster N"), each with an edge from every user among the view's
+     * accounts; ascending. NULL: none. */
+    const uint32_t *ident;
+    size_t nident;
 } graphml_view;
 
 /* Writes the view of g (finalized) to f. Returns 0, or -1 on a write error.

@@ -16,7 +16,7 @@
 static const char *const type_color[NODE_TYPE_COUNT] = {"#1f77b4", "#ff7f0e", "#7f7f7f", "#2ca02c",
                                                         "#9467bd"};
 static const char *const table_color[TABLE_COUNT] = {"#8c564b", "#1f77b4", "#bcbd22", "#ff7f0e",
-                                                     "#9467bd", "#d62728", "#17becf"};
+                                                     "#9467bd", "#d62728", "#17becf", "#e377c2"};
 
 static const char csp_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -286,7 +286,9 @@ json_t *results_summary(const rs_graph *g, const findings *r)
         for (int k = 0; k < FLAG_COUNT; k++)
             per[k] += (r->flags[a].bits >> k) & 1;
     }
-    for (int k = 0; k < FLAG_COUNT; k++)
+    /* The identity flags only when the input has identity data to raise them on. */
+    int nflags = graph_has_identity(g) ? FLAG_COUNT : FLAG_RING_MEMBER + 1;
+    for (int k = 0; k < nflags; k++)
         json_object_set_new(fc, flags_name((flag_code)k), json_integer((json_int_t)per[k]));
     json_object_set_new(o, "accounts_with_flag", fc);
     json_object_set_new(o, "accounts_flagged", json_integer((json_int_t)flagged));
@@ -306,8 +308,16 @@ json_t *results_summary(const rs_graph *g, const findings *r)
                         json_integer((json_int_t)r->stats.charge_bursts));
     json_object_set_new(o, "ip_new_account_bursts",
                         json_integer((json_int_t)r->stats.ip_onboarding_bursts));
+    if (graph_has_identity(g)) {
+        json_object_set_new(o, "identity_resources",
+                            json_integer((json_int_t)r->stats.identity_resources));
+        json_object_set_new(o, "text_docs", json_integer((json_int_t)r->stats.text_docs));
+        json_object_set_new(o, "text_clusters", json_integer((json_int_t)r->stats.text_clusters));
+    }
     json_t *sec = json_object();
     json_object_set_new(sec, "flags", jout_real(r->stats.seconds_flags));
+    if (graph_has_identity(g))
+        json_object_set_new(sec, "text", jout_real(r->stats.seconds_text));
     json_object_set_new(sec, "projection", jout_real(r->stats.seconds_projection));
     json_object_set_new(sec, "leiden", jout_real(r->stats.seconds_leiden));
     json_object_set_new(sec, "behaviour", jout_real(r->stats.seconds_behaviour));

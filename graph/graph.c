@@ -66,6 +66,10 @@ void graph_free(rs_graph *g)
     free(g->payouts.v);
     free(g->charges.v);
     free(g->ports.v);
+    intern_free(g->ident);
+    intern_free(g->texts);
+    free(g->attrs.v);
+    free(g->textevs.v);
     free(g->login_off);
     free(g->rating_off);
     free(g->bid_off);
@@ -378,6 +382,42 @@ void graph_add_port(rs_graph *g, const port_ev *e)
     g->finalized = 0;
 }
 
+void graph_add_attr(rs_graph *g, uint32_t account, int kind, const char *v, size_t n, int64_t ts)
+{
+    if (!g->ident)
+        g->ident = intern_new();
+    char stack[256];
+    char *key = n + 1 <= sizeof stack ? stack : xmalloc(n + 1);
+    key[0] = (char)kind;
+    memcpy(key + 1, v, n);
+    attr_ev e = {ts, account, intern_put(g->ident, key, n + 1, NULL), (uint8_t)kind};
+    if (key != stack)
+        free(key);
+    APPEND(g->attrs, &e);
+}
+
+void graph_add_text(rs_graph *g, uint32_t account, const char *text, size_t n, int64_t ts,
+                    int profile)
+{
+    if (!g->texts)
+        g->texts = intern_new();
+    text_ev e = {ts, account, intern_put(g->texts, text, n, NULL), (uint8_t)(profile != 0)};
+    APPEND(g->textevs, &e);
+}
+
+const char *graph_attr_value(const rs_graph *g, uint32_t value, size_t *len)
+{
+    size_t n;
+    const char *s = intern_str(g->ident, value, &n);
+    *len = n - 1;
+    return s + 1;
+}
+
+int graph_has_identity(const rs_graph *g)
+{
+    return g->attrs.n > 0 || g->textevs.n > 0;
+}
+
 /* Sorting timelines: a counting sort by entity (O(n + entities), stable) and
  * then a time sort inside each entity's run, skipped when the run is already
  * in order (exports are usually time-ordered). Comparators fall back to every
@@ -561,6 +601,8 @@ size_t graph_memory(const rs_graph *g)
     m += g->logins.cap * sizeof *g->logins.v + g->ratings.cap * sizeof *g->ratings.v +
          g->bids.cap * sizeof *g->bids.v + g->payouts.cap * sizeof *g->payouts.v +
          g->charges.cap * sizeof *g->charges.v + g->ports.cap * sizeof *g->ports.v;
+    m += (g->ident ? intern_memory(g->ident) : 0) + (g->texts ? intern_memory(g->texts) : 0);
+    m += g->attrs.cap * sizeof *g->attrs.v + g->textevs.cap * sizeof *g->textevs.v;
     return m;
 }
 

@@ -125,6 +125,22 @@ typedef struct {
     uint16_t port;
 } port_ev;
 
+/* One identity attribute of an account (the attributes table). */
+typedef struct {
+    int64_t ts;       /* TS_NONE when absent */
+    uint32_t account;
+    uint32_t value;   /* id in graph.ident: the kind's byte, then the normalised value */
+    uint8_t kind;     /* attr_kind (model/attrs.h) */
+} attr_ev;
+
+/* One text an account wrote: a bid's cover letter or its profile text. */
+typedef struct {
+    int64_t ts;       /* the bid's time; TS_NONE for profile text */
+    uint32_t account;
+    uint32_t text;    /* id in graph.texts */
+    uint8_t profile;  /* 1: accounts.text, 0: bids.text */
+} text_ev;
+
 #define GRAPH_TIMELINE(T)                                                                          \
     struct {                                                                                       \
         T *v;                                                                                      \
@@ -156,6 +172,11 @@ typedef struct rs_graph {
     GRAPH_TIMELINE(payout_ev) payouts;
     GRAPH_TIMELINE(charge_ev) charges;
     GRAPH_TIMELINE(port_ev) ports;
+    /* Identity attributes and texts, in input order; the intern tables are
+     * created with their first entry (NULL: the input had none). */
+    intern_table *ident, *texts;
+    GRAPH_TIMELINE(attr_ev) attrs;
+    GRAPH_TIMELINE(text_ev) textevs;
     /* After finalize: events of entity i are [off[i], off[i+1]) of the sorted
      * timeline. logins/payouts/bids by account, ratings/charges by client,
      * each array has graph_count(NODE_ACCOUNT) + 1 entries. */
@@ -224,6 +245,16 @@ void graph_add_bid(rs_graph *g, const bid_ev *e);
 void graph_add_payout(rs_graph *g, const payout_ev *e);
 void graph_add_charge(rs_graph *g, const charge_ev *e);
 void graph_add_port(rs_graph *g, const port_ev *e);
+/* Records attribute `kind` of account with normalised value v[0..n) (the same
+ * value under another kind is another value). O(n) expected. */
+void graph_add_attr(rs_graph *g, uint32_t account, int kind, const char *v, size_t n, int64_t ts);
+/* Records a text written by account (each distinct text is stored once). */
+void graph_add_text(rs_graph *g, uint32_t account, const char *text, size_t n, int64_t ts,
+                    int profile);
+/* The normalised value of attribute value id (without its kind byte). */
+const char *graph_attr_value(const rs_graph *g, uint32_t value, size_t *len);
+/* 1 when the graph holds any identity attribute or text. */
+int graph_has_identity(const rs_graph *g);
 
 /* Resolves roles (accounts table first; else client when only ever seen as a
  * client; else freelancer) and sorts timelines by (entity, ts) with a stable

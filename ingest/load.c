@@ -2,6 +2,7 @@
  * typed rows into graph entities, edges and timeline events; see load.h. */
 #include "ingest/load.h"
 
+#include "ingest/normalize.h"
 #include "ingest/rowpipe.h"
 #include "base/utf8.h"
 #include "base/ts.h"
@@ -205,8 +206,8 @@ int load_scan(load_set *set, const char *dir, rs_error *err)
     if (rc == RS_OK && !set->nfiles)
         rc = rs_error_set(err, RS_E_SCHEMA, dir, 0, 0,
                           "no input tables found (expected accounts, logins, bids, ratings, "
-                          "payouts, charges or ports as .csv/.jsonl, optionally .gz, or "
-                          "folders of them)");
+                          "payouts, charges, ports or attributes as .csv/.jsonl, optionally "
+                          ".gz, or folders of them)");
     return rc;
 }
 
@@ -247,6 +248,8 @@ static int on_account(void *ctx, const tvalue *vals, int *bad_col, const char **
         memcpy(at->country, V(3)->v.cc, 3);
     if (V(4)->present)
         at->display_name = graph_string(g, STR(4));
+    if (V(5)->present)
+        graph_add_text(g, a, STR(5), TS_NONE, 1);
     return 0;
 }
 
@@ -293,6 +296,8 @@ static int on_bid(void *ctx, const tvalue *vals, int *bad_col, const char **why)
         .accepted = V(4)->present ? (int8_t)V(4)->v.b : -1,
     };
     graph_add_bid(g, &e);
+    if (V(5)->present)
+        graph_add_text(g, e.freelancer, STR(5), e.ts, 0);
     return 0;
 }
 
@@ -376,8 +381,29 @@ static int on_port(void *ctx, const tvalue *vals, int *bad_col, const char **why
     return 0;
 }
 
-static const table_row_fn handlers[TABLE_COUNT] = {on_account, on_login,  on_bid, on_rating,
-                                                   on_payout,  on_charge, on_port};
+/* An attribute is normalised for its kind (ingest/normalize.h); a phone
+ * number without a calling code takes the account's claimed country's, which
+ * the accounts table, loaded first, has set. A value malformed for its kind
+ * makes the row bad; one that normalises to nothing is passed over. */
+static int on_attribute(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+{
+    rs_graph *g = ctx;
+    attr_kind k = normalize_kind(STR(1));
+    uint32_t a = g ? graph_account(g, STR(0), 0) : GRAPH_NONE;
+    const char *cc = g ? g->acct[a].country : "";
+    char norm[2 * SCHEMA_MAX_TEXT + 64];
+    int n = normalize_value(k, STR(2), cc, norm, sizeof norm, why);
+    if (n < 0) {
+        *bad_col = 2;
+        return RS_E_VALUE;
+    }
+    if (g && n > 0)
+        graph_add_attr(g, a, (int)k, norm, (size_t)n, V(3)->present ? V(3)->v.ts : TS_NONE);
+    return 0;
+}
+
+static const table_row_fn handlers[TABLE_COUNT] = {on_account, on_login,  on_bid,  on_rating,
+                                                   on_payout,  on_charge, on_port, on_attribute};
 
 int load_check_row(table_id t, const tvalue *vals)
 {
@@ -388,7 +414,8 @@ int load_check_row(table_id t, const tvalue *vals)
 
 int load_in_window(const load_window *w, table_id t, const tvalue *vals)
 {
-    if (t == TABLE_ACCOUNTS || !vals[0].present) /* column 0 of every event table is ts */
+    /* Column 0 of every event table is ts; accounts and attributes are facts, not events. */
+    if (t == TABLE_ACCOUNTS || t == TABLE_ATTRIBUTES || !vals[0].present)
         return 1;
     int64_t ts = vals[0].v.ts;
     return (w->since == TS_NONE || ts >= w->since) && (w->until == TS_NONE || ts < w->until);
@@ -568,7 +595,7 @@ int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs
     newest_ctx nc = {TABLE_ACCOUNTS, TS_NONE};
     for (size_t i = 0; i < set->nfiles; i++) {
         const load_file *f = &set->files[i];
-        if (f->table == TABLE_ACCOUNTS)
+        if (f->table == TABLE_ACCOUNTS || f->table == TABLE_ATTRIBUTES)
             continue;
         table_stats st;
         memset(&st, 0, sizeof st);

@@ -6,6 +6,7 @@
 #include "ingest/replay.h"
 
 #include "base/ts.h"
+#include "ingest/normalize.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,32 +15,39 @@
 #define UNION_MAX 48
 
 static const char *union_names[UNION_MAX];
-static size_t union_n;
+static size_t union_n, union_base;
 static int union_col[TABLE_COUNT][SCHEMA_MAX_COLS]; /* -1: the timestamp */
 static pthread_once_t union_once = PTHREAD_ONCE_INIT;
 
+/* Two rounds: the columns every run shows, then the identity and text ones. */
 static void union_build(void)
 {
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        const table_def *td = schema_table((table_id)t);
-        for (size_t c = 0; c < td->ncols; c++) {
-            union_col[t][c] = -1;
-            if (td->cols[c].type == COL_TS)
-                continue;
-            size_t u = 0;
-            while (u < union_n && strcmp(union_names[u], td->cols[c].name) != 0)
-                u++;
-            if (u == union_n && union_n < UNION_MAX)
-                union_names[union_n++] = td->cols[c].name;
-            union_col[t][c] = u < union_n ? (int)u : -1;
+    for (int round = 0; round < 2; round++)
+        for (int t = 0; t < TABLE_COUNT; t++) {
+            const table_def *td = schema_table((table_id)t);
+            for (size_t c = 0; c < td->ncols; c++) {
+                if (round == 0)
+                    union_col[t][c] = -1;
+                if (td->cols[c].type == COL_TS || td->cols[c].ext != round)
+                    continue;
+                size_t u = 0;
+                while (u < union_n && strcmp(union_names[u], td->cols[c].name) != 0)
+                    u++;
+                if (u == union_n && union_n < UNION_MAX)
+                    union_names[union_n++] = td->cols[c].name;
+                union_col[t][c] = u < union_n ? (int)u : -1;
+            }
+            if (round == 0 && t == TABLE_COUNT - 1)
+                union_base = union_n;
         }
-    }
 }
 
-const char *const *replay_union_columns(size_t *n)
+const char *const *replay_union_columns(size_t *n, size_t *base)
 {
     pthread_once(&union_once, union_build);
     *n = union_n;
+    if (base)
+        *base = union_base;
     return union_names;
 }
 
@@ -77,10 +85,35 @@ static uint32_t find_acct(const rs_graph *g, const tvalue *v)
     return v->present ? graph_find_account(g, v->s, v->n) : GRAPH_NONE;
 }
 
+/* An attributes row's value as load.c interned it, or GRAPH_NONE. */
+static void resolve_attr(const rs_graph *g, const tvalue *v, source_row *r)
+{
+    attr_kind k = normalize_kind(v[1].s, v[1].n);
+    uint32_t a = find_acct(g, &v[0]);
+    char norm[2 * SCHEMA_MAX_TEXT + 64];
+    const char *why;
+    int n = normalize_value(k, v[2].s, v[2].n, a != GRAPH_NONE ? g->acct[a].country : "",
+                            norm + 1, sizeof norm - 1, &why);
+    r->attr_kind = (uint8_t)k;
+    if (n <= 0 || !g->ident)
+        return;
+    norm[0] = (char)k;
+    uint32_t id = intern_get(g->ident, norm, (size_t)n + 1);
+    r->attr_value = id == INTERN_NONE ? GRAPH_NONE : id;
+}
+
 /* The row as the graph event load.c made of it, resolved by lookup. */
 static void resolve_event(const rs_graph *g, table_id t, const tvalue *v, source_row *r)
 {
+    r->attr_value = r->text = GRAPH_NONE;
+    if ((t == TABLE_BIDS || t == TABLE_ACCOUNTS) && v[5].present && g->texts) {
+        uint32_t id = intern_get(g->texts, v[5].s, v[5].n);
+        r->text = id == INTERN_NONE ? GRAPH_NONE : id;
+    }
     switch (t) {
+    case TABLE_ATTRIBUTES:
+        resolve_attr(g, v, r);
+        break;
     case TABLE_LOGINS:
         r->ev.login = (login_ev){
             .ts = v[0].v.ts,

@@ -25,8 +25,10 @@ typedef int (*replay_fn)(void *ctx, const source_row *row);
 
 /* The union of every table's columns except timestamps, in table and then
  * column order, each name once: the columns a file of mixed rows (the
- * evidence bags' events.csv) needs. Static; *n gets the count. */
-const char *const *replay_union_columns(size_t *n);
+ * evidence bags' events.csv) needs. The identity and text columns (col_def
+ * ext) come last: the first *base of them are the others, what a run
+ * without identity data shows. Static; *n gets the count. */
+const char *const *replay_union_columns(size_t *n, size_t *base);
 
 /* Reads every file of set again, in set's order, and calls fn for each row
  * that was loaded into g (the loader's checks and set->window applied as in

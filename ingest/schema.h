@@ -29,6 +29,10 @@ typedef struct {
     col_type type;
     int required;
     const char *doc;
+    /* 1 for the identity and text columns (the attributes table, the text
+     * columns): the evidence files show them only when the input has them,
+     * so that runs without them write what they always wrote. */
+    int ext;
 } col_def;
 
 typedef struct {

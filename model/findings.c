@@ -15,6 +15,7 @@ static void ring_free(ring *r, ring_track *t)
     free(r->res);
     free(r->client_links);
     free(r->associates);
+    free(r->ident);
     if (t) {
         free(t->related);
         free(t->dispo_note);
@@ -36,6 +37,12 @@ void findings_free(findings *f)
     free(f->credits);
     free(f->episodes.bursts);
     free(f->episodes.lockstep);
+    free(f->value_bits);
+    free(f->reused_texts);
+    free(f->ident.off);
+    free(f->ident.acct);
+    free(f->ident.kind);
+    free(f->ident.linked);
     free(f->hist.track);
     free(f->hist.closed);
     free(f->hist.suppressed);

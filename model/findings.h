@@ -84,6 +84,9 @@ typedef struct {
     size_t nclient_links;
     uint32_t flag_counts[FLAG_COUNT];
     int64_t first_seen, last_seen; /* INT64_MAX / INT64_MIN when no login */
+    uint32_t *ident; /* identity and text resources (findings.ident) two or more of its
+                        accounts share, ascending; NULL without identity data */
+    size_t nident;
 } ring;
 
 /* One rating burst: a client's high ratings from t0 to t1 (UTC ms, both
@@ -111,6 +114,23 @@ int rating_episodes_in_burst(const rating_episodes *e, uint32_t client, int64_t 
 /* Whether client -> freelancer is a pair of one lockstep block. O(log n). */
 int rating_episodes_in_lockstep(const rating_episodes *e, uint32_t client, uint32_t freelancer);
 
+/* The identity and text resources (algorithms/identity.h), for writers: the
+ * shared ones (two accounts or more, under their kind's cap) with their users.
+ * Resource r < nvalues is graph.ident value r (a photo hash: its group's first);
+ * r >= nvalues is text cluster r - nvalues. */
+typedef struct {
+    uint32_t nres, nvalues;
+    uint32_t *off, *acct; /* users of r: acct[off[r], off[r + 1]), ascending */
+    uint8_t *kind;        /* attr_kind (model/attrs.h), or ATTR_KIND_COUNT for text */
+    uint8_t *linked;      /* 1 when it links its users (shared, under its cap) */
+} findings_identity;
+
+/* Bits of findings.value_bits. */
+enum {
+    FINDING_VALUE_JOINS = 1,     /* a contact detail joining accounts of unrelated names */
+    FINDING_VALUE_FORWARDING = 2 /* a shipping address forwarding equipment */
+};
+
 /* Detector counts and timings for run.json. */
 typedef struct {
     uint64_t pairs, projection_edges, capped_resources, communities;
@@ -118,6 +138,9 @@ typedef struct {
     uint64_t hire_bursts, charge_bursts, ip_onboarding_bursts;
     double seconds_flags, seconds_projection, seconds_leiden, seconds_scoring;
     double seconds_behaviour; /* part of seconds_projection */
+    /* Identity and text (0 without the attributes table and text columns) */
+    uint64_t identity_resources, text_docs, text_clusters;
+    double seconds_text; /* part of seconds_flags */
 } findings_stats;
 
 /* How a ring relates to the previous run's rings (--state; docs/state.md). */
@@ -200,6 +223,16 @@ typedef struct {
     double ring_min_score; /* the least score a reported ring has */
     findings_stats stats;
     rating_episodes episodes; /* what RATING_BURST and RATING_LOCKSTEP were raised on */
+    /* What the identity flags were raised on (algorithms/identity.c), for
+     * evidence: per graph.ident value, the FINDING_VALUE_* bits of the
+     * resource it belongs to (NULL without attributes); and the (account <<
+     * 32 | graph.texts id) of every text in a reported near-duplicate
+     * cluster, ascending (TEXT_REUSE). */
+    uint8_t *value_bits;
+    uint32_t nvalues;
+    uint64_t *reused_texts;
+    size_t nreused;
+    findings_identity ident; /* zeroed without identity data */
     char *credits;         /* owned: attribution of third-party data used (IP databases), or NULL */
     findings_history hist; /* with --state: ids and statuses across runs */
 } findings;

@@ -6,7 +6,8 @@
 static const char *const flag_names[FLAG_COUNT] = {
     "GEO_HOP",          "SHARED_IP",        "SHARED_DEVICE", "LONG_SESSION",       "REMOTE_ACCESS",
     "ANON_NETWORK",     "COUNTRY_MISMATCH", "RATING_BURST",  "RATING_LOCKSTEP",    "BID_SPAM",
-    "HIGH_RISK_PAYOUT", "SHARED_PAYOUT",    "SELF_DEALING",  "STRUCTURED_CHARGES", "RING_MEMBER"};
+    "HIGH_RISK_PAYOUT", "SHARED_PAYOUT",    "SELF_DEALING",  "STRUCTURED_CHARGES", "RING_MEMBER",
+    "SHARED_IDENTITY",  "TEXT_REUSE",       "NAME_MISMATCH", "EQUIPMENT_FORWARDING"};
 
 const char *flags_name(flag_code f)
 {
@@ -30,7 +31,11 @@ const char *flags_meaning(flag_code f)
         "were paid into a payout account shared with others",
         "rated or paid an account they share infrastructure with",
         "received many small charges from one client",
-        ""};
+        "",
+        "share a phone, email, ID document or photo with accounts under other names",
+        "re-used near-identical bid or profile text written under other accounts",
+        "are paid into accounts held under another person's name",
+        "had equipment shipped to an address that receives it for several people, or abroad"};
     return (unsigned)f < FLAG_COUNT ? what[f] : "";
 }
 
@@ -39,7 +44,8 @@ int flags_table(flag_code f)
     static const int table[FLAG_COUNT] = {
         TABLE_LOGINS,  TABLE_LOGINS,  TABLE_LOGINS,  TABLE_LOGINS,  TABLE_PORTS,
         TABLE_LOGINS,  TABLE_LOGINS,  TABLE_RATINGS, TABLE_RATINGS, TABLE_BIDS,
-        TABLE_PAYOUTS, TABLE_PAYOUTS, TABLE_RATINGS, TABLE_CHARGES, -1};
+        TABLE_PAYOUTS, TABLE_PAYOUTS, TABLE_RATINGS, TABLE_CHARGES, -1,
+        TABLE_ATTRIBUTES, TABLE_BIDS, TABLE_ATTRIBUTES, TABLE_ATTRIBUTES};
     return (unsigned)f < FLAG_COUNT ? table[f] : -1;
 }
 
@@ -72,6 +78,9 @@ uint32_t flags_deception(const acct_flags *a)
         d |= DECEPTION_MONEY;
     if (firm & (1u << FLAG_SELF_DEALING))
         d |= DECEPTION_SELF_DEALING;
+    if (firm & ((1u << FLAG_NAME_MISMATCH) | (1u << FLAG_SHARED_IDENTITY) |
+                (1u << FLAG_EQUIPMENT_FORWARDING)))
+        d |= DECEPTION_IDENTITY;
     return d;
 }
 
@@ -88,6 +97,8 @@ const char *flags_deception_name(uint32_t family)
         return "high-risk payouts";
     case DECEPTION_SELF_DEALING:
         return "self-dealing";
+    case DECEPTION_IDENTITY:
+        return "identity";
     default:
         return "?";
     }

@@ -29,6 +29,12 @@ typedef enum {
     FLAG_SELF_DEALING,
     FLAG_STRUCTURED_CHARGES,
     FLAG_RING_MEMBER,
+    /* Identity and text (the attributes table and the text columns); after
+     * RING_MEMBER so that the codes above keep their values. */
+    FLAG_SHARED_IDENTITY,
+    FLAG_TEXT_REUSE,
+    FLAG_NAME_MISMATCH,
+    FLAG_EQUIPMENT_FORWARDING,
     FLAG_COUNT
 } flag_code;
 
@@ -93,20 +99,23 @@ enum {
     DECEPTION_ANONYMITY = 2, /* anonymising networks: ANON_NETWORK */
     DECEPTION_REMOTE = 4,    /* remote-desktop software on its own device: REMOTE_ACCESS */
     DECEPTION_MONEY = 8,     /* paid into a high-risk country it does not claim */
-    DECEPTION_SELF_DEALING = 16 /* pays or rates an account it shares infrastructure with */
+    DECEPTION_SELF_DEALING = 16, /* pays or rates an account it shares infrastructure with */
+    DECEPTION_IDENTITY = 32 /* presents a name its payout account, its shared phone, email,
+                               document or photo, or its equipment address contradicts:
+                               NAME_MISMATCH, SHARED_IDENTITY, EQUIPMENT_FORWARDING */
 };
-#define DECEPTION_FAMILIES 5
+#define DECEPTION_FAMILIES 6
 
 /* The deception families an account's own firm flags show (a bit set of DECEPTION_*).
  * REMOTE_ACCESS counts only when the software is on one of its devices: offices and
  * cloud desktops expose remote-desktop ports on their addresses honestly. */
 uint32_t flags_deception(const acct_flags *a);
-/* "location", "anonymity", "remote access", "high-risk payouts", "self-dealing" for one
+/* "location", "anonymity", "remote access", "high-risk payouts", "self-dealing", "identity" for one
  * DECEPTION_* bit. Static. */
 const char *flags_deception_name(uint32_t family);
 
 /* Room for every flag name joined by ';'. */
-#define FLAGS_TEXT_MAX 320
+#define FLAGS_TEXT_MAX 400
 
 /* "FLAG1;FLAG2" in code order into buf (size n, truncated at a name). */
 void flags_text(const acct_flags *a, char *buf, size_t n);

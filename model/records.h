@@ -29,6 +29,7 @@ typedef enum {
     TABLE_PAYOUTS,
     TABLE_CHARGES,
     TABLE_PORTS,
+    TABLE_ATTRIBUTES, /* identity attributes: account_id, kind, value (no event time) */
     TABLE_COUNT
 } table_id;
 
@@ -75,6 +76,11 @@ typedef struct {
         charge_ev charge;
         port_ev port;
     } ev;
+    /* An attributes row: its kind (attr_kind) and normalised value, an id of
+     * graph.ident; a bids or accounts row with a text: the text, an id of
+     * graph.texts. GRAPH_NONE otherwise. */
+    uint32_t attr_value, text;
+    uint8_t attr_kind;
 } source_row;
 
 #endif

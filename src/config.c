@@ -324,9 +324,14 @@ json_t *config_to_json(const rs_config *c)
     json_t *d = json_object();
     size_t n;
     const detect_param_desc *tab = detect_param_table(&n);
+    detect_params def;
+    detect_params_init(&def);
     for (size_t i = 0; i < n; i++) {
-        double val;
+        double val, dv;
         memcpy(&val, (const char *)&c->detect + tab[i].offset, sizeof val);
+        memcpy(&dv, (const char *)&def + tab[i].offset, sizeof dv);
+        if (tab[i].ext && val == dv)
+            continue; /* identity parameters left alone keep the digest */
         json_object_set_new(d, tab[i].name, jout_real(val));
     }
     json_t *ports = json_array(), *asns = json_array();

@@ -396,7 +396,7 @@ static int stage_detect(run_state *s)
     if (s->dec.n)
         apply_allowlist(s);
     char derr[256] = "";
-    if (detect_run_progress(s->g, &s->cfg->detect, s->cfg->seed, &s->fnd,
+    if (detect_run_progress(s->g, &s->cfg->detect, s->cfg->seed, (int)s->threads, &s->fnd,
                             s->progress ? detect_progress : NULL, s, derr, sizeof derr) != 0)
         return rs_error_set(&s->err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr);
     s->fnd.credits = geoip_credits(s->gi);
@@ -444,8 +444,10 @@ static void bag_meta_init(bag_meta *bm, const run_state *s)
         bm->names[i] = s->set.files[i].name;
         bm->shas[i] = s->set.files[i].st.sha256;
     }
-    size_t ncols;
-    const char *const *cols = replay_union_columns(&ncols);
+    size_t ncols, base;
+    const char *const *cols = replay_union_columns(&ncols, &base);
+    if (!graph_has_identity(s->g))
+        ncols = base; /* the identity and text columns only when the input has them */
     bm->m = (evidence_meta){
         RINGSCAN_VERSION, bm->libs, s->cfg->seed, bm->chash, run_time_utc(), bm->names,
         bm->shas,         n,        cols,         ncols};
@@ -618,11 +620,45 @@ static int write_index_cb(FILE *f, const void *ctx)
     return rc;
 }
 
+static int u32_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The identity and text resources graph.graphml shows: every one that links
+ * accounts (all), or those two accounts of a ring share. A new array. */
+static uint32_t *graph_ident(const findings *fnd, int all, size_t *n)
+{
+    const findings_identity *fi = &fnd->ident;
+    size_t cap = all ? fi->nres : 0;
+    for (size_t i = 0; !all && i < fnd->nrings; i++)
+        cap += fnd->rings[i].nident;
+    uint32_t *v = xreallocarray(NULL, cap ? cap : 1, sizeof *v);
+    size_t k = 0;
+    for (uint32_t r = 0; all && r < fi->nres; r++)
+        if (fi->linked[r])
+            v[k++] = r;
+    for (size_t i = 0; !all && i < fnd->nrings; i++)
+        for (size_t j = 0; j < fnd->rings[i].nident; j++)
+            v[k++] = fnd->rings[i].ident[j];
+    if (k)
+        qsort(v, k, sizeof *v, u32_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!m || v[i] != v[m - 1])
+            v[m++] = v[i];
+    *n = m;
+    return v;
+}
+
 /* graph.graphml: rings and their one-hop neighbourhood, or everything. */
 static int write_graphml_cb(FILE *f, const void *ctx)
 {
     const run_state *s = ctx;
-    graphml_view v = {0, NULL, 0, NULL, 0, NULL, &s->fnd};
+    size_t nid;
+    uint32_t *ident = graph_ident(&s->fnd, s->cfg->full_graph, &nid);
+    graphml_view v = {0, NULL, 0, NULL, 0, NULL, &s->fnd, ident, nid};
     uint32_t *nodes = NULL;
     size_t *edges = NULL;
     if (!s->cfg->full_graph) {
@@ -634,6 +670,7 @@ static int write_graphml_cb(FILE *f, const void *ctx)
     int rc = graphml_write(f, s->g, &v);
     free(nodes);
     free(edges);
+    free(ident);
     return rc;
 }
 

@@ -110,7 +110,7 @@ static void test_graphml__subset_and_annotations(void **state)
         if (g->edges[i].kind == EDGE_LOGIN && g->edges[i].a == 0)
             edges[ne++] = i;
     assert_int_equal(ne, 1);
-    graphml_view v = {1, nodes, 2, edges, ne, NULL, &fnd};
+    graphml_view v = {1, nodes, 2, edges, ne, NULL, &fnd, NULL, 0};
     char *x = render(g, &v);
     assert_null(strstr(x, ">c1<"));
     assert_null(strstr(x, "uses_device"));
@@ -123,7 +123,7 @@ static void test_graphml__subset_and_annotations(void **state)
     assert_non_null(strstr(x, "<data key=\"degree\">4</data>"));
     free(x);
     /* An empty subset is an empty graph, not the whole one. */
-    graphml_view none = {1, NULL, 0, NULL, 0, NULL, NULL};
+    graphml_view none = {1, NULL, 0, NULL, 0, NULL, NULL, NULL, 0};
     x = render(g, &none);
     assert_null(strstr(x, "<node "));
     assert_null(strstr(x, "<edge "));

@@ -73,7 +73,7 @@ static int collect(void *ctx, const source_row *r)
                  r->cols[0].s);
         /* Every column's union position names that column. */
         size_t nu;
-        const char *const *u = replay_union_columns(&nu);
+        const char *const *u = replay_union_columns(&nu, NULL);
         for (size_t c = 0; c < r->ncols; c++) {
             assert_true(r->cols[c].ucol >= 0 && (size_t)r->cols[c].ucol < nu);
             assert_string_equal(u[r->cols[c].ucol], r->cols[c].name);
@@ -259,7 +259,7 @@ static void test_replay__table_names_and_union(void **state)
     for (int t = 0; t < TABLE_COUNT; t++)
         assert_string_equal(schema_table((table_id)t)->name, records_table_name((table_id)t));
     size_t nu;
-    const char *const *u = replay_union_columns(&nu);
+    const char *const *u = replay_union_columns(&nu, NULL);
     assert_true(nu > 10);
     for (size_t i = 0; i < nu; i++) {
         assert_string_not_equal(u[i], "ts");

@@ -1,0 +1,576 @@
+/* identity.c - identity and text resources, their flags and their links; see
+ * identity.h and docs/detection.md, "Identity and text". */
+#include "algorithms/identity.h"
+
+#include "algorithms/hamming.h"
+#include "algorithms/textsim.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *identity_kind_name(int kind)
+{
+    return attrs_kind_name((attr_kind)kind);
+}
+
+/* --- names ------------------------------------------------------------------ */
+
+/* Whether token t[0..n) occurs in the space-separated s[0..sn). */
+static int has_token(const char *s, size_t sn, const char *t, size_t n)
+{
+    size_t i = 0;
+    while (i < sn) {
+        size_t j = i;
+        while (j < sn && s[j] != ' ')
+            j++;
+        if (j - i == n && memcmp(s + i, t, n) == 0)
+            return 1;
+        i = j + 1;
+    }
+    return 0;
+}
+
+/* Two normalised names are related when they share a token of two or more
+ * characters (initials relate nobody). */
+static int names_related(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i = 0;
+    while (i < an) {
+        size_t j = i;
+        while (j < an && a[j] != ' ')
+            j++;
+        if (j - i >= 2 && has_token(b, bn, a + i, j - i))
+            return 1;
+        i = j + 1;
+    }
+    return 0;
+}
+
+/* Words that make a payout holder a business rather than a person. */
+static int is_business(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "llc",     "ltd",   "inc",      "gmbh",      "corp",         "corporation", "company",
+        "limited", "plc",   "llp",      "srl",       "sarl",         "bv",          "pty",
+        "ag",      "oy",    "holdings", "solutions", "technologies", "consulting",  "agency",
+        "studio",  "group", "services", "labs",      "software",     "enterprises"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (has_token(s, n, words[i], strlen(words[i])))
+            return 1;
+    return 0;
+}
+
+/* Public mail services: a domain shared through them says nothing of an employer. */
+static int is_public_mail(const char *d, size_t n)
+{
+    static const char *const doms[] = {
+        "gmail.com",   "yahoo.com",     "outlook.com", "hotmail.com", "live.com",   "msn.com",
+        "icloud.com",  "me.com",        "aol.com",     "proton.me",   "gmx.com",    "gmx.de",
+        "mail.ru",     "yandex.ru",     "yandex.com",  "qq.com",      "163.com",    "126.com",
+        "zoho.com",    "mail.com",      "tutanota.com", "fastmail.com", "web.de",   "naver.com",
+        "yahoo.co.uk", "hotmail.co.uk", "protonmail.com"};
+    for (size_t i = 0; i < sizeof doms / sizeof *doms; i++)
+        if (strlen(doms[i]) == n && memcmp(doms[i], d, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* --- per-account attribute lists -------------------------------------------- */
+
+typedef struct {
+    uint32_t account, value;
+    uint8_t kind;
+} av_row;
+
+static int av_cmp(const void *pa, const void *pb)
+{
+    const av_row *a = pa, *b = pb;
+    if (a->account != b->account)
+        return a->account < b->account ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return a->value < b->value ? -1 : a->value > b->value;
+}
+
+/* The distinct (account, kind, value) of g, sorted, with per-account offsets. */
+typedef struct {
+    av_row *v;
+    size_t n;
+    size_t *off; /* accounts + 1 */
+} acct_attrs;
+
+static void acct_attrs_build(acct_attrs *aa, const rs_graph *g)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    aa->v = xreallocarray(NULL, g->attrs.n ? g->attrs.n : 1, sizeof *aa->v);
+    for (size_t i = 0; i < g->attrs.n; i++) {
+        const attr_ev *e = &g->attrs.v[i];
+        aa->v[i] = (av_row){e->account, e->value, e->kind};
+    }
+    if (g->attrs.n)
+        qsort(aa->v, g->attrs.n, sizeof *aa->v, av_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < g->attrs.n; i++)
+        if (!k || av_cmp(&aa->v[i], &aa->v[k - 1]) != 0)
+            aa->v[k++] = aa->v[i];
+    aa->n = k;
+    aa->off = xcalloc((size_t)na + 1, sizeof *aa->off);
+    for (size_t i = 0; i < k; i++)
+        aa->off[aa->v[i].account + 1]++;
+    for (uint32_t a = 0; a < na; a++)
+        aa->off[a + 1] += aa->off[a];
+}
+
+static void acct_attrs_free(acct_attrs *aa)
+{
+    free(aa->v);
+    free(aa->off);
+}
+
+static int has_name(const acct_attrs *aa, uint32_t a)
+{
+    for (size_t i = aa->off[a]; i < aa->off[a + 1]; i++)
+        if (aa->v[i].kind == ATTR_NAME)
+            return 1;
+    return 0;
+}
+
+/* Whether any name of a relates to any name of b; -1 when either gives none. */
+static int accounts_related(const rs_graph *g, const acct_attrs *aa, uint32_t a, uint32_t b)
+{
+    if (!has_name(aa, a) || !has_name(aa, b))
+        return -1;
+    for (size_t i = aa->off[a]; i < aa->off[a + 1]; i++) {
+        if (aa->v[i].kind != ATTR_NAME)
+            continue;
+        size_t an;
+        const char *sa = graph_attr_value(g, aa->v[i].value, &an);
+        for (size_t j = aa->off[b]; j < aa->off[b + 1]; j++) {
+            if (aa->v[j].kind != ATTR_NAME)
+                continue;
+            size_t bn;
+            const char *sb = graph_attr_value(g, aa->v[j].value, &bn);
+            if (names_related(sa, an, sb, bn))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* --- building the resources ------------------------------------------------- */
+
+typedef struct {
+    uint32_t res, account;
+} ra_pair;
+
+static int ra_cmp(const void *pa, const void *pb)
+{
+    const ra_pair *a = pa, *b = pb;
+    if (a->res != b->res)
+        return a->res < b->res ? -1 : 1;
+    return a->account < b->account ? -1 : a->account > b->account;
+}
+
+/* Per value id: the resource it counts as (a photo hash: its group's first). */
+static uint32_t *photo_resources(const rs_graph *g, const detect_params *p, uint32_t nvalues)
+{
+    uint32_t *res = xreallocarray(NULL, nvalues ? nvalues : 1, sizeof *res);
+    uint32_t *ids = xreallocarray(NULL, nvalues ? nvalues : 1, sizeof *ids);
+    uint64_t *h = xreallocarray(NULL, nvalues ? nvalues : 1, sizeof *h);
+    size_t n = 0;
+    for (uint32_t v = 0; v < nvalues; v++) {
+        res[v] = v;
+        size_t len;
+        const char *s = intern_str(g->ident, v, &len);
+        if (len != 17 || (uint8_t)s[0] != ATTR_PHOTO_HASH)
+            continue;
+        uint64_t x = 0;
+        for (size_t i = 1; i < 17; i++) {
+            char c = s[i];
+            x = x << 4 | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+        }
+        ids[n] = v;
+        h[n++] = x;
+    }
+    if (n > 1) {
+        uint32_t *grp = xreallocarray(NULL, n, sizeof *grp);
+        size_t ng = hamming_groups(h, n, (unsigned)p->photo_max_bits, grp);
+        uint32_t *first = xreallocarray(NULL, ng ? ng : 1, sizeof *first);
+        for (size_t i = 0; i < ng; i++)
+            first[i] = UINT32_MAX;
+        for (size_t i = 0; i < n; i++) /* groups are numbered by their first index */
+            if (grp[i] != UINT32_MAX) {
+                if (first[grp[i]] == UINT32_MAX)
+                    first[grp[i]] = ids[i];
+                res[ids[i]] = first[grp[i]];
+            }
+        free(first);
+        free(grp);
+    }
+    free(ids);
+    free(h);
+    return res;
+}
+
+typedef struct {
+    uint32_t account, text;
+} doc_key;
+
+static int doc_cmp(const void *pa, const void *pb)
+{
+    const doc_key *a = pa, *b = pb;
+    if (a->account != b->account)
+        return a->account < b->account ? -1 : 1;
+    return a->text < b->text ? -1 : a->text > b->text;
+}
+
+/* Clusters the distinct (account, text) pairs; returns the number of clusters. */
+static uint32_t text_clusters(ident_index *ix, const rs_graph *g, const detect_params *p,
+                              int threads)
+{
+    size_t n = g->textevs.n;
+    if (!n)
+        return 0;
+    doc_key *d = xreallocarray(NULL, n, sizeof *d);
+    for (size_t i = 0; i < n; i++)
+        d[i] = (doc_key){g->textevs.v[i].account, g->textevs.v[i].text};
+    qsort(d, n, sizeof *d, doc_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || doc_cmp(&d[i], &d[k - 1]) != 0)
+            d[k++] = d[i];
+    textsim_params tp;
+    textsim_params_init(&tp);
+    tp.threshold = p->text_jaccard;
+    tp.threads = threads > 0 ? threads : 1;
+    textsim *ts = textsim_new(&tp);
+    ix->ndocs = k;
+    ix->doc_account = xreallocarray(NULL, k, sizeof *ix->doc_account);
+    ix->doc_text = xreallocarray(NULL, k, sizeof *ix->doc_text);
+    for (size_t i = 0; i < k; i++) {
+        size_t len;
+        const char *s = intern_str(g->texts, d[i].text, &len);
+        ix->doc_account[i] = d[i].account;
+        ix->doc_text[i] = d[i].text;
+        textsim_add(ts, d[i].account, s, len);
+    }
+    free(d);
+    textsim_stats st;
+    memset(&st, 0, sizeof st);
+    size_t ncl = textsim_cluster(ts, &ix->doc_cluster, &st);
+    ix->text_pairs_verified = st.verified_pairs;
+    textsim_free(ts);
+    return (uint32_t)ncl;
+}
+
+void identity_build(ident_index *ix, const rs_graph *g, const detect_params *p, int threads)
+{
+    memset(ix, 0, sizeof *ix);
+    double t0 = util_now();
+    ix->nvalues = g->ident ? intern_count(g->ident) : 0;
+    uint32_t ncl = text_clusters(ix, g, p, threads);
+    ix->seconds_text = util_now() - t0;
+    ix->nres = ix->nvalues + ncl;
+    uint32_t *photo = ix->value_res = photo_resources(g, p, ix->nvalues);
+    size_t cap = g->attrs.n + ix->ndocs, np = 0;
+    ra_pair *pr = xreallocarray(NULL, cap ? cap : 1, sizeof *pr);
+    for (size_t i = 0; i < g->attrs.n; i++) {
+        const attr_ev *e = &g->attrs.v[i];
+        if (e->kind == ATTR_NAME || e->kind == ATTR_PAYOUT_HOLDER)
+            continue;
+        pr[np++] = (ra_pair){photo[e->value], e->account};
+    }
+    for (size_t i = 0; i < ix->ndocs; i++)
+        if (ix->doc_cluster[i] != UINT32_MAX)
+            pr[np++] = (ra_pair){ix->nvalues + ix->doc_cluster[i], ix->doc_account[i]};
+    if (np)
+        qsort(pr, np, sizeof *pr, ra_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < np; i++)
+        if (!k || ra_cmp(&pr[i], &pr[k - 1]) != 0)
+            pr[k++] = pr[i];
+    /* Only shared resources list their users (as res_index does). */
+    ix->off = xcalloc((size_t)ix->nres + 1, sizeof *ix->off);
+    ix->acct = xreallocarray(NULL, k ? k : 1, sizeof *ix->acct);
+    size_t m = 0;
+    for (size_t i = 0; i < k;) {
+        size_t j = i;
+        while (j < k && pr[j].res == pr[i].res)
+            j++;
+        if (j - i >= 2) {
+            ix->off[pr[i].res + 1] = (uint32_t)(j - i);
+            for (size_t q = i; q < j; q++)
+                ix->acct[m++] = pr[q].account;
+        }
+        i = j;
+    }
+    for (uint32_t r = 0; r < ix->nres; r++)
+        ix->off[r + 1] += ix->off[r];
+    free(pr);
+    ix->kind = xreallocarray(NULL, ix->nres ? ix->nres : 1, 1);
+    ix->bits = xcalloc(ix->nres ? ix->nres : 1, 1);
+    for (uint32_t r = 0; r < ix->nres; r++) {
+        size_t len;
+        ix->kind[r] = r < ix->nvalues ? (uint8_t)intern_str(g->ident, r, &len)[0] : IDENT_TEXT;
+    }
+}
+
+void identity_free(ident_index *ix)
+{
+    free(ix->off);
+    free(ix->acct);
+    free(ix->kind);
+    free(ix->bits);
+    free(ix->doc_account);
+    free(ix->doc_text);
+    free(ix->doc_cluster);
+    free(ix->value_res);
+    memset(ix, 0, sizeof *ix);
+}
+
+/* --- flags ------------------------------------------------------------------ */
+
+static double kind_cap(const detect_params *p, int kind)
+{
+    switch (kind) {
+    case ATTR_ADDRESS:
+    case ATTR_OTHER:
+        return p->cap_address;
+    case ATTR_SHIPPING_ADDRESS:
+        return p->cap_shipping;
+    case IDENT_TEXT:
+        return p->cap_text;
+    default:
+        return p->cap_identity;
+    }
+}
+
+static int contact_kind(int kind)
+{
+    return kind == ATTR_EMAIL || kind == ATTR_PHONE || kind == ATTR_DOCUMENT ||
+           kind == ATTR_PHOTO_HASH || kind == ATTR_URL;
+}
+
+/* A contact detail shared by u[0..n): deceptive when two of its users give
+ * unrelated names; raises SHARED_IDENTITY on each user with such a partner. */
+static uint8_t shared_contact(const rs_graph *g, const acct_attrs *aa, const uint32_t *u, size_t n,
+                              acct_flags *fl)
+{
+    uint8_t bits = IDENT_TIES;
+    for (size_t x = 0; x < n; x++) {
+        int strangers = 0;
+        for (size_t y = 0; y < n && !strangers; y++)
+            strangers = y != x && accounts_related(g, aa, u[x], u[y]) == 0;
+        if (strangers) {
+            flags_raise(&fl[u[x]], FLAG_SHARED_IDENTITY, 1);
+            bits |= IDENT_DECEPTIVE;
+        }
+    }
+    return bits;
+}
+
+/* The email domain most of u[0..n) share, when it is not a public service: a
+ * company's. */
+static int company_domain(const rs_graph *g, const acct_attrs *aa, const uint32_t *u, size_t n)
+{
+    for (size_t x = 0; x < n; x++)
+        for (size_t i = aa->off[u[x]]; i < aa->off[u[x] + 1]; i++) {
+            if (aa->v[i].kind != ATTR_EMAIL)
+                continue;
+            size_t len;
+            const char *e = graph_attr_value(g, aa->v[i].value, &len);
+            const char *at = memchr(e, '@', len);
+            if (!at || is_public_mail(at + 1, len - (size_t)(at + 1 - e)))
+                continue;
+            size_t dn = len - (size_t)(at + 1 - e), same = 0;
+            for (size_t y = 0; y < n; y++)
+                for (size_t j = aa->off[u[y]]; j < aa->off[u[y] + 1]; j++) {
+                    size_t l2;
+                    const char *e2 = graph_attr_value(g, aa->v[j].value, &l2);
+                    if (aa->v[j].kind == ATTR_EMAIL && l2 > dn && e2[l2 - dn - 1] == '@' &&
+                        memcmp(e2 + l2 - dn, at + 1, dn) == 0) {
+                        same++;
+                        break;
+                    }
+                }
+            if (2 * same >= n)
+                return 1;
+        }
+    return 0;
+}
+
+/* A shipping address of u[0..n): a forwarding point when its users give at
+ * least forwarding_min_names mutually unrelated names and it is not a company's. */
+static uint8_t shipping(const rs_graph *g, const detect_params *p, const acct_attrs *aa,
+                        const uint32_t *u, size_t n, acct_flags *fl)
+{
+    uint32_t reps[64];
+    size_t nr = 0;
+    for (size_t x = 0; x < n && nr < 64; x++) {
+        int named = has_name(aa, u[x]), known = 0;
+        for (size_t r = 0; r < nr && named && !known; r++)
+            known = accounts_related(g, aa, u[x], reps[r]) == 1;
+        if (named && !known)
+            reps[nr++] = u[x];
+    }
+    if ((double)nr < p->forwarding_min_names || company_domain(g, aa, u, n))
+        return IDENT_WEAK;
+    for (size_t x = 0; x < n; x++)
+        flags_raise(&fl[u[x]], FLAG_EQUIPMENT_FORWARDING, 1);
+    return IDENT_TIES | IDENT_DECEPTIVE;
+}
+
+/* NAME_MISMATCH: payout holders unrelated to every name the account gives. */
+static void name_mismatch(const rs_graph *g, const acct_attrs *aa, uint32_t na, acct_flags *fl)
+{
+    for (uint32_t a = 0; a < na; a++) {
+        uint32_t bad = 0;
+        for (size_t i = aa->off[a]; i < aa->off[a + 1]; i++) {
+            if (aa->v[i].kind != ATTR_PAYOUT_HOLDER)
+                continue;
+            size_t hn;
+            const char *h = graph_attr_value(g, aa->v[i].value, &hn);
+            int named = 0, related = is_business(h, hn);
+            for (size_t j = aa->off[a]; j < aa->off[a + 1] && !related; j++) {
+                if (aa->v[j].kind != ATTR_NAME)
+                    continue;
+                named = 1;
+                size_t nn;
+                const char *nm = graph_attr_value(g, aa->v[j].value, &nn);
+                related = names_related(h, hn, nm, nn);
+            }
+            bad += named && !related;
+        }
+        if (bad)
+            flags_raise(&fl[a], FLAG_NAME_MISMATCH, bad);
+    }
+}
+
+void identity_flags(ident_index *ix, const rs_graph *g, const detect_params *p, acct_flags *fl)
+{
+    acct_attrs aa;
+    acct_attrs_build(&aa, g);
+    for (uint32_t r = 0; r < ix->nres; r++) {
+        uint32_t deg = identity_degree(ix, r);
+        if (deg < 2)
+            continue;
+        int kind = ix->kind[r];
+        const uint32_t *u = ix->acct + ix->off[r];
+        if (deg > (uint32_t)kind_cap(p, kind)) {
+            ix->bits[r] = IDENT_CAPPED;
+            continue;
+        }
+        if (contact_kind(kind)) {
+            ix->bits[r] = shared_contact(g, &aa, u, deg, fl);
+        } else if (kind == ATTR_SHIPPING_ADDRESS) {
+            ix->bits[r] = shipping(g, p, &aa, u, deg, fl);
+        } else {
+            ix->bits[r] = IDENT_WEAK;
+            if (kind == IDENT_TEXT)
+                for (uint32_t x = 0; x < deg; x++)
+                    flags_raise(&fl[u[x]], FLAG_TEXT_REUSE, 1);
+        }
+    }
+    name_mismatch(g, &aa, graph_count(g, NODE_ACCOUNT), fl);
+    acct_attrs_free(&aa);
+}
+
+static double kind_weight(const detect_params *p, int kind)
+{
+    switch (kind) {
+    case ATTR_ADDRESS:
+    case ATTR_OTHER:
+        return p->w_address;
+    case ATTR_SHIPPING_ADDRESS:
+        return p->w_shipping;
+    case IDENT_TEXT:
+        return p->w_text;
+    default:
+        return p->w_identity;
+    }
+}
+
+void identity_project(projection *pm, const ident_index *ix, const detect_params *p,
+                      uint64_t *capped)
+{
+    for (uint32_t r = 0; r < ix->nres; r++) {
+        uint32_t deg = identity_degree(ix, r);
+        if (deg < 2)
+            continue;
+        if (ix->bits[r] & IDENT_CAPPED) {
+            (*capped)++;
+            continue;
+        }
+        double w = kind_weight(p, ix->kind[r]) / pow(deg - 1.0, p->degree_exponent);
+        int tie = (ix->bits[r] & IDENT_TIES) != 0;
+        const uint32_t *u = ix->acct + ix->off[r];
+        for (uint32_t x = 0; x < deg; x++)
+            for (uint32_t y = x + 1; y < deg; y++)
+                projection_add(pm, u[x], u[y], w, 0, tie ? 0 : w, tie);
+    }
+}
+
+void identity_evidence(const ident_index *ix, findings *out)
+{
+    if (ix->nvalues) {
+        out->nvalues = ix->nvalues;
+        out->value_bits = xcalloc(ix->nvalues, 1);
+        for (uint32_t v = 0; v < ix->nvalues; v++) {
+            uint32_t r = ix->value_res[v];
+            if (!(ix->bits[r] & IDENT_DECEPTIVE))
+                continue;
+            out->value_bits[v] = ix->kind[r] == ATTR_SHIPPING_ADDRESS ? FINDING_VALUE_FORWARDING
+                                                                     : FINDING_VALUE_JOINS;
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < ix->ndocs; i++)
+        n += ix->doc_cluster[i] != UINT32_MAX &&
+             !(ix->bits[ix->nvalues + ix->doc_cluster[i]] & IDENT_CAPPED);
+    if (!n)
+        return;
+    out->reused_texts = xreallocarray(NULL, n, sizeof *out->reused_texts);
+    for (size_t i = 0; i < ix->ndocs; i++) /* docs are in (account, text) order */
+        if (ix->doc_cluster[i] != UINT32_MAX &&
+            !(ix->bits[ix->nvalues + ix->doc_cluster[i]] & IDENT_CAPPED))
+            out->reused_texts[out->nreused++] = (uint64_t)ix->doc_account[i] << 32 | ix->doc_text[i];
+}
+
+/* Moves the resources into out->ident (ix keeps what evidence needs) and lists
+ * each ring's: one pass over the shared resources' users. */
+void identity_publish(ident_index *ix, findings *out)
+{
+    findings_identity *fi = &out->ident;
+    if (!ix->nres)
+        return;
+    fi->nres = ix->nres;
+    fi->nvalues = ix->nvalues;
+    fi->off = ix->off;
+    fi->acct = ix->acct;
+    fi->kind = ix->kind;
+    fi->linked = xcalloc(ix->nres, 1);
+    ix->off = ix->acct = NULL;
+    ix->kind = NULL;
+    size_t *cap = xcalloc(out->nrings ? out->nrings : 1, sizeof *cap);
+    for (uint32_t r = 0; r < fi->nres; r++) {
+        fi->linked[r] = fi->off[r + 1] - fi->off[r] >= 2 && !(ix->bits[r] & IDENT_CAPPED);
+        if (!fi->linked[r])
+            continue;
+        for (uint32_t j = fi->off[r]; j < fi->off[r + 1]; j++) {
+            int32_t ri = out->ring_of[fi->acct[j]];
+            if (ri < 0)
+                continue;
+            ring *rg = &out->rings[ri];
+            uint32_t twice = 0; /* two of its accounts share r */
+            for (uint32_t k = fi->off[r]; k < fi->off[r + 1]; k++)
+                twice += out->ring_of[fi->acct[k]] == ri;
+            if (twice < 2 || (rg->nident && rg->ident[rg->nident - 1] == r))
+                continue;
+            UTIL_GROW(rg->ident, cap[ri], rg->nident + 1);
+            rg->ident[rg->nident++] = r;
+        }
+    }
+    free(cap);
+}

@@ -1,0 +1,323 @@
+/* test_identity.c - identity and text resources and their flags: strangers
+ * sharing contact details deceive, a family or one person does not; payouts in
+ * another family's name; forwarding points against a company's office; text
+ * re-use under the template cap; near photo hashes; and the projection's
+ * ties and weak links. Values are given already normalised, as the loader
+ * stores them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algorithms/identity.h"
+#include "base/ts.h"
+
+static uint32_t acct(rs_graph *g, const char *id)
+{
+    return graph_account(g, id, strlen(id), SEEN_AS_FREELANCER);
+}
+
+static void attr(rs_graph *g, uint32_t a, attr_kind k, const char *v)
+{
+    graph_add_attr(g, a, (int)k, v, strlen(v), TS_NONE);
+}
+
+typedef struct {
+    rs_graph *g;
+    detect_params p;
+    ident_index ix;
+    acct_flags *fl;
+} fixture;
+
+static void run(fixture *f)
+{
+    graph_finalize(f->g);
+    detect_params_init(&f->p);
+    f->fl = calloc(graph_count(f->g, NODE_ACCOUNT) + 1, sizeof *f->fl);
+    identity_build(&f->ix, f->g, &f->p, 1);
+    identity_flags(&f->ix, f->g, &f->p, f->fl);
+}
+
+static void done(fixture *f)
+{
+    identity_free(&f->ix);
+    free(f->fl);
+    graph_free(f->g);
+}
+
+static int has(const fixture *f, uint32_t a, flag_code c)
+{
+    return flags_has(&f->fl[a], c);
+}
+
+/* The resource of the value v of kind k. */
+static uint32_t res_of(const fixture *f, attr_kind k, const char *v)
+{
+    char key[256];
+    key[0] = (char)k;
+    size_t n = strlen(v);
+    memcpy(key + 1, v, n);
+    uint32_t id = intern_get(f->g->ident, key, n + 1);
+    assert_int_not_equal(id, INTERN_NONE);
+    return f->ix.value_res[id];
+}
+
+static void test_identity__strangers_sharing_a_phone_deceive(void **state)
+{
+    (void)state;
+    fixture f = {graph_new()};
+    uint32_t a = acct(f.g, "a"), b = acct(f.g, "b"), c = acct(f.g, "c"), d = acct(f.g, "d");
+    attr(f.g, a, ATTR_NAME, "alice walker");
+    attr(f.g, b, ATTR_NAME, "bo chen");
+    attr(f.g, c, ATTR_NAME, "carl diaz");
+    attr(f.g, d, ATTR_NAME, "dana evans");
+    attr(f.g, a, ATTR_PHONE, "+12025550101");
+    attr(f.g, b, ATTR_PHONE, "+12025550101");
+    attr(f.g, c, ATTR_PHONE, "+12025550101");
+    attr(f.g, d, ATTR_PHONE, "+12025550199");
+    run(&f);
+    uint32_t r = res_of(&f, ATTR_PHONE, "+12025550101");
+    assert_int_equal(identity_degree(&f.ix, r), 3);
+    assert_int_equal(f.ix.bits[r], IDENT_TIES | IDENT_DECEPTIVE);
+    assert_true(has(&f, a, FLAG_SHARED_IDENTITY) && has(&f, b, FLAG_SHARED_IDENTITY));
+    assert_true(has(&f, c, FLAG_SHARED_IDENTITY));
+    assert_false(has(&f, d, FLAG_SHARED_IDENTITY));
+    assert_true(flags_deception(&f.fl[a]) & DECEPTION_IDENTITY);
+    done(&f);
+}
+
+static void test_identity__one_person_or_family_ties_without_deceiving(void **state)
+{
+    (void)state;
+    fixture f = {graph_new()};
+    /* One person's two accounts (name written two ways) and a couple sharing a
+     * home phone, an address and a family name. */
+    uint32_t a = acct(f.g, "a"), a2 = acct(f.g, "a2"), h = acct(f.g, "h"), w = acct(f.g, "w");
+    attr(f.g, a, ATTR_NAME, "jon smith");
+    attr(f.g, a2, ATTR_NAME, "j jon smith");
+    attr(f.g, a, ATTR_DOCUMENT, "X1234567");
+    attr(f.g, a2, ATTR_DOCUMENT, "X1234567");
+    attr(f.g, h, ATTR_NAME, "li mei");
+    attr(f.g, w, ATTR_NAME, "li wei");
+    attr(f.g, h, ATTR_PHONE, "+442055501010");
+    attr(f.g, w, ATTR_PHONE, "+442055501010");
+    attr(f.g, h, ATTR_ADDRESS, "3 high street");
+    attr(f.g, w, ATTR_ADDRESS, "3 high street");
+    run(&f);
+    assert_int_equal(f.ix.bits[res_of(&f, ATTR_DOCUMENT, "X1234567")], IDENT_TIES);
+    assert_int_equal(f.ix.bits[res_of(&f, ATTR_PHONE, "+442055501010")], IDENT_TIES);
+    assert_int_equal(f.ix.bits[res_of(&f, ATTR_ADDRESS, "3 high street")], IDENT_WEAK);
+    for (uint32_t x = 0; x < 4; x++) {
+        assert_false(has(&f, x, FLAG_SHARED_IDENTITY));
+        assert_int_equal(flags_deception(&f.fl[x]), 0);
+    }
+    /* The projection: the document ties, the address links weakly. */
+    projection *pm = projection_new();
+    uint64_t capped = 0;
+    identity_project(pm, &f.ix, &f.p, &capped);
+    assert_true(projection_tied(pm, a, a2));
+    assert_true(projection_tied(pm, h, w));
+    proj_link *l = NULL;
+    size_t nl = projection_links(pm, &f.p, NULL, 0, &l);
+    assert_int_equal(nl, 2);
+    assert_true(l[1].a == h && l[1].b == w);
+    assert_true(l[1].w > 1.29 && l[1].w < 1.31); /* phone 1.0 + address 0.3 */
+    assert_true(l[1].wi > 0.29 && l[1].wi < 0.31);
+    free(l);
+    projection_free(pm);
+    done(&f);
+}
+
+static void test_identity__payout_holder_of_another_family(void **state)
+{
+    (void)state;
+    fixture f = {graph_new()};
+    uint32_t mule = acct(f.g, "m"), spouse = acct(f.g, "s"), biz = acct(f.g, "b");
+    uint32_t anon = acct(f.g, "x");
+    attr(f.g, mule, ATTR_NAME, "ana grant");
+    attr(f.g, mule, ATTR_PAYOUT_HOLDER, "derek hollis");
+    attr(f.g, mule, ATTR_PAYOUT_HOLDER, "ana grant");
+    attr(f.g, spouse, ATTR_NAME, "omar farouk");
+    attr(f.g, spouse, ATTR_PAYOUT_HOLDER, "farouk leila");
+    attr(f.g, biz, ATTR_NAME, "eva ng");
+    attr(f.g, biz, ATTR_PAYOUT_HOLDER, "llc northwind studio");
+    attr(f.g, anon, ATTR_PAYOUT_HOLDER, "derek hollis"); /* no name given: cannot tell */
+    run(&f);
+    assert_true(has(&f, mule, FLAG_NAME_MISMATCH));
+    assert_int_equal(f.fl[mule].evidence[FLAG_NAME_MISMATCH], 1);
+    assert_false(has(&f, spouse, FLAG_NAME_MISMATCH));
+    assert_false(has(&f, biz, FLAG_NAME_MISMATCH));
+    assert_false(has(&f, anon, FLAG_NAME_MISMATCH));
+    done(&f);
+}
+
+static void test_identity__forwarding_point_not_a_company_office(void **state)
+{
+    (void)state;
+    fixture f = {graph_new()};
+    static const char *const farm[] = {"kim ross", "lee park", "max tate"};
+    static const char *const office[] = {"ann bell", "ben cole", "cy dunn"};
+    uint32_t fa[3], oa[3];
+    char id[16], mail[64];
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof id, "f%d", i);
+        fa[i] = acct(f.g, id);
+        attr(f.g, fa[i], ATTR_NAME, farm[i]);
+        snprintf(mail, sizeof mail, "persona%d@gmail.com", i);
+        attr(f.g, fa[i], ATTR_EMAIL, mail);
+        attr(f.g, fa[i], ATTR_SHIPPING_ADDRESS, "77 elm road");
+        snprintf(id, sizeof id, "o%d", i);
+        oa[i] = acct(f.g, id);
+        attr(f.g, oa[i], ATTR_NAME, office[i]);
+        snprintf(mail, sizeof mail, "staff%d@acme-dev.com", i);
+        attr(f.g, oa[i], ATTR_EMAIL, mail);
+        attr(f.g, oa[i], ATTR_SHIPPING_ADDRESS, "1 market street suite 400");
+    }
+    /* A family of three at one address is one family name. */
+    uint32_t k1 = acct(f.g, "k1"), k2 = acct(f.g, "k2"), k3 = acct(f.g, "k3");
+    attr(f.g, k1, ATTR_NAME, "ito ken");
+    attr(f.g, k2, ATTR_NAME, "ito yui");
+    attr(f.g, k3, ATTR_NAME, "ito sora");
+    attr(f.g, k1, ATTR_SHIPPING_ADDRESS, "9 oak lane");
+    attr(f.g, k2, ATTR_SHIPPING_ADDRESS, "9 oak lane");
+    attr(f.g, k3, ATTR_SHIPPING_ADDRESS, "9 oak lane");
+    run(&f);
+    for (int i = 0; i < 3; i++) {
+        assert_true(has(&f, fa[i], FLAG_EQUIPMENT_FORWARDING));
+        assert_false(has(&f, oa[i], FLAG_EQUIPMENT_FORWARDING));
+    }
+    assert_false(has(&f, k1, FLAG_EQUIPMENT_FORWARDING));
+    assert_int_equal(f.ix.bits[res_of(&f, ATTR_SHIPPING_ADDRESS, "77 elm road")],
+                     IDENT_TIES | IDENT_DECEPTIVE);
+    assert_int_equal(f.ix.bits[res_of(&f, ATTR_SHIPPING_ADDRESS, "9 oak lane")], IDENT_WEAK);
+    done(&f);
+}
+
+/* A 60-word text from a fixed vocabulary, words chosen by seed; `edit` words
+ * replaced: one in every 15, from position 7. */
+static void make_text(char *buf, size_t n, unsigned seed, int edit)
+{
+    static const char *const words[] = {
+        "react",   "node",    "python",  "cloud",  "deploy", "design", "client",  "deliver",
+        "quality", "years",   "team",    "mobile", "secure", "api",    "backend", "frontend",
+        "fast",    "clean",   "tested",  "scale",  "data",   "models", "stripe",  "docker",
+        "server",  "migrate", "refactor", "review", "budget", "launch", "support", "timely"};
+    size_t len = 0;
+    unsigned x = seed * 2654435761u + 1;
+    for (int i = 0; i < 60; i++) {
+        x = x * 1103515245u + 12345u;
+        unsigned w = (x >> 16) % 32;
+        if (edit && i % 15 == 7)
+            w = (w + 13) % 32;
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? " " : "", words[w]);
+    }
+}
+
+static void test_identity__text_reuse_under_the_template_cap(void **state)
+{
+    (void)state;
+    fixture f = {graph_new()};
+    char t[1024];
+    /* Two accounts re-use one letter with edits; thirteen use a template. */
+    uint32_t a = acct(f.g, "a"), b = acct(f.g, "b"), solo = acct(f.g, "solo");
+    make_text(t, sizeof t, 1, 0);
+    graph_add_text(f.g, a, t, strlen(t), 1000, 0);
+    graph_add_text(f.g, a, t, strlen(t), 2000, 0);
+    make_text(t, sizeof t, 1, 1);
+    graph_add_text(f.g, b, t, strlen(t), 3000, 0);
+    make_text(t, sizeof t, 2, 0);
+    graph_add_text(f.g, solo, t, strlen(t), 3000, 0);
+    uint32_t cohort[13];
+    make_text(t, sizeof t, 3, 0);
+    for (int i = 0; i < 13; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "c%d", i);
+        cohort[i] = acct(f.g, id);
+        graph_add_text(f.g, cohort[i], t, strlen(t), TS_NONE, 1);
+    }
+    run(&f);
+    assert_int_equal(f.ix.ndocs, 3 + 13); /* a's letter counted once */
+    assert_true(has(&f, a, FLAG_TEXT_REUSE) && has(&f, b, FLAG_TEXT_REUSE));
+    assert_false(has(&f, solo, FLAG_TEXT_REUSE));
+    for (int i = 0; i < 13; i++)
+        assert_false(has(&f, cohort[i], FLAG_TEXT_REUSE));
+    assert_int_equal(flags_deception(&f.fl[a]), 0);
+    findings out;
+    memset(&out, 0, sizeof out);
+    identity_evidence(&f.ix, &out);
+    assert_int_equal(out.nreused, 2); /* a's and b's letters; the template is capped */
+    assert_int_equal(out.reused_texts[0] >> 32, a);
+    free(out.reused_texts);
+    free(out.value_bits);
+    done(&f);
+}
+
+static void test_identity__near_photo_hashes_are_one_photo(void **state)
+{
+    (void)state;
+    fixture f = {graph_new()};
+    uint32_t a = acct(f.g, "a"), b = acct(f.g, "b"), c = acct(f.g, "c");
+    attr(f.g, a, ATTR_NAME, "amy ho");
+    attr(f.g, b, ATTR_NAME, "raj iyer");
+    attr(f.g, c, ATTR_NAME, "tom wu");
+    attr(f.g, a, ATTR_PHOTO_HASH, "f0f0f0f0f0f0f0f0");
+    attr(f.g, b, ATTR_PHOTO_HASH, "f0f0f0f0f0f0f0f7"); /* 3 bits apart */
+    attr(f.g, c, ATTR_PHOTO_HASH, "f0f0f0f0f0f0ff0f"); /* 8 bits from a */
+    run(&f);
+    assert_int_equal(res_of(&f, ATTR_PHOTO_HASH, "f0f0f0f0f0f0f0f7"),
+                     res_of(&f, ATTR_PHOTO_HASH, "f0f0f0f0f0f0f0f0"));
+    assert_true(has(&f, a, FLAG_SHARED_IDENTITY) && has(&f, b, FLAG_SHARED_IDENTITY));
+    assert_false(has(&f, c, FLAG_SHARED_IDENTITY));
+    done(&f);
+}
+
+static void test_identity__caps_and_empty_graph(void **state)
+{
+    (void)state;
+    fixture f = {graph_new()};
+    char id[8];
+    for (int i = 0; i < 9; i++) { /* a support desk's number on nine accounts */
+        snprintf(id, sizeof id, "u%d", i);
+        uint32_t a = acct(f.g, id);
+        char nm[16];
+        snprintf(nm, sizeof nm, "name%c x%d", 'a' + i, i);
+        attr(f.g, a, ATTR_NAME, nm);
+        attr(f.g, a, ATTR_PHONE, "+18005550000");
+    }
+    run(&f);
+    uint32_t r = res_of(&f, ATTR_PHONE, "+18005550000");
+    assert_int_equal(f.ix.bits[r], IDENT_CAPPED);
+    assert_false(has(&f, 0, FLAG_SHARED_IDENTITY));
+    projection *pm = projection_new();
+    uint64_t capped = 0;
+    identity_project(pm, &f.ix, &f.p, &capped);
+    assert_int_equal(capped, 1);
+    assert_int_equal(projection_pairs(pm), 0);
+    projection_free(pm);
+    done(&f);
+
+    fixture e = {graph_new()};
+    acct(e.g, "a");
+    run(&e);
+    assert_int_equal(e.ix.nres, 0);
+    assert_int_equal(e.ix.ndocs, 0);
+    done(&e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_identity__strangers_sharing_a_phone_deceive),
+        cmocka_unit_test(test_identity__one_person_or_family_ties_without_deceiving),
+        cmocka_unit_test(test_identity__payout_holder_of_another_family),
+        cmocka_unit_test(test_identity__forwarding_point_not_a_company_office),
+        cmocka_unit_test(test_identity__text_reuse_under_the_template_cap),
+        cmocka_unit_test(test_identity__near_photo_hashes_are_one_photo),
+        cmocka_unit_test(test_identity__caps_and_empty_graph),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
