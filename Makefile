@@ -11,7 +11,7 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS     := igraph jansson libmaxminddb libxxhash sqlite3
+PKGS     := igraph jansson libmaxminddb libxxhash sqlite3 libutf8proc
 # The sanitizer and coverage variants reuse the rules with another BUILD dir.
 OPT      ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -48,9 +48,10 @@ all: $(BINS)
 
 # --- dependencies ---------------------------------------------------------
 # Debian packages: libraries, test fixture writers and output checkers; iso-codes
-# (ISO 3166 country names and alpha-3 codes, read at run time by ingest/country.c).
+# (ISO 3166 country names and alpha-3 codes, read at run time by ingest/country.c);
+# libutf8proc (Unicode normalisation of names and addresses, ingest/normalize.c).
 DEB_PKGS := make gcc pkg-config libigraph-dev libcsv-dev libjansson-dev \
-            libmaxminddb-dev libcmocka-dev libxxhash-dev zlib1g-dev libssl-dev libsqlite3-dev sqlite3 \
+            libmaxminddb-dev libcmocka-dev libxxhash-dev libutf8proc-dev zlib1g-dev libssl-dev libsqlite3-dev sqlite3 \
             libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx iso-codes
 MISSING = $(shell for p in $(DEB_PKGS); do \
             dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
@@ -193,3 +194,22 @@ $(HOSTING_O): $(HOSTING_C)
 $(LIB): $(HOSTING_O)
 $(FUZZ_LIB): $(FUZZ_DIR)/obj/$(HOSTING_O)
 -include $(HOSTING_O:.o=.d)
+
+# --- generated: the built-in disposable e-mail domains ----------------------
+# datasets/disposable-domains.txt becomes $(BUILD)/gen/disposable_domains.c (the
+# table behind ingest/disposable_domains.h) in the same way, through
+# datasets/disposable-domains.awk (byte-wise comparisons: LC_ALL=C).
+DISPOSABLE_C := $(BUILD)/gen/disposable_domains.c
+DISPOSABLE_O := $(BUILD)/gen/disposable_domains.o
+$(DISPOSABLE_C): datasets/disposable-domains.txt datasets/disposable-domains.awk
+	@mkdir -p $(dir $@)
+	@echo "GEN $@"
+	@LC_ALL=C awk -f datasets/disposable-domains.awk datasets/disposable-domains.txt >$@.tmp || \
+	  { rm -f $@.tmp; echo "disposable-domains: fix datasets/disposable-domains.txt (datasets/README.md)" >&2; exit 1; }
+	@mv $@.tmp $@
+$(DISPOSABLE_O): $(DISPOSABLE_C)
+	@echo "CC $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(LIB): $(DISPOSABLE_O)
+$(FUZZ_LIB): $(FUZZ_DIR)/obj/$(DISPOSABLE_O)
+-include $(DISPOSABLE_O:.o=.d)

@@ -39,6 +39,7 @@ lib_owners() {
     zlib.h) echo "ingest datasets/gen src" ;;
     xxhash.h) echo "graph src" ;;
     sqlite3.h) echo "src" ;;
+    utf8proc.h) echo "base ingest" ;;
     cmocka.h) echo "" ;;
     *) echo "*" ;;
     esac
