@@ -136,10 +136,6 @@ static int eq_nocase(const char *s, size_t n, const char *w)
 
 /* ---- kinds -------------------------------------------------------------- */
 
-static const char *const kind_names[ATTR_KIND_COUNT] = {
-    "email",    "phone",      "name",          "address", "shipping_address",
-    "document", "photo_hash", "payout_holder", "url",     "other"};
-
 /* Aliases in the compact form normalize_kind compares (lower case, without
  * ' ', '-', '_' and '.'). */
 static const struct {
@@ -227,8 +223,8 @@ attr_kind normalize_kind(const char *s, size_t n)
 const char *normalize_kind_name(attr_kind k)
 {
     if ((int)k < 0 || k >= ATTR_KIND_COUNT)
-        return kind_names[ATTR_OTHER];
-    return kind_names[k];
+        return attrs_kind_name(ATTR_OTHER);
+    return attrs_kind_name(k);
 }
 
 /* ---- email ---------------------------------------------------------------- */

@@ -97,22 +97,11 @@
 #ifndef RINGSCAN_NORMALIZE_H
 #define RINGSCAN_NORMALIZE_H
 
+#include "model/attrs.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum {
-    ATTR_EMAIL,
-    ATTR_PHONE,
-    ATTR_NAME,
-    ATTR_ADDRESS,
-    ATTR_SHIPPING_ADDRESS,
-    ATTR_DOCUMENT,
-    ATTR_PHOTO_HASH,
-    ATTR_PAYOUT_HOLDER,
-    ATTR_URL,
-    ATTR_OTHER,
-    ATTR_KIND_COUNT
-} attr_kind;
 
 /* The longest value normalize_value accepts, in bytes: longer input is -1
  * "too long" whatever outlen is (bounds the work done on hostile input). */
@@ -136,9 +125,9 @@ typedef enum {
  * Anything else is ATTR_OTHER. O(number of aliases). */
 attr_kind normalize_kind(const char *s, size_t n);
 
-/* The canonical name of k: "email", "phone", "name", "address",
- * "shipping_address", "document", "photo_hash", "payout_holder", "url",
- * "other" ("other" for an out-of-range k too). Borrowed static string. */
+/* The canonical name of k (attrs_kind_name): "email", "phone", "name",
+ * "address", "shipping_address", "document", "photo_hash", "payout_holder",
+ * "url", "other" ("other" for an out-of-range k too). Borrowed static string. */
 const char *normalize_kind_name(attr_kind k);
 
 /* Writes the normalised form of v[0..n) of kind k (rules above) into out,
