@@ -123,10 +123,11 @@ demo: check-deps
 	@sh datasets/demo.sh $(BUILD) $(DEMO_OUT)
 
 bench: check-deps
-	@$(MAKE) --no-print-directory all $(BUILD)/tests/bench_ip
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/bench_ip $(BUILD)/tests/bench_textsim
 	@sh datasets/bench.sh $(BUILD)
 	@if [ -f "$(GEOIP_DIR)/asn-ipv4.csv" ]; then $(BUILD)/tests/bench_ip "$(GEOIP_DIR)"; \
 	else echo "bench: no IP data in $(GEOIP_DIR) (make geoip): IP lookup bench skipped"; fi
+	@$(BUILD)/tests/bench_textsim 1000000
 
 # The held-out protocol of docs/detection.md: randomised worlds 101-120, never used for
 # tuning (make eval-worlds FIRST=1 LAST=10 scores the tuning worlds).
