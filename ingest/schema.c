@@ -190,7 +190,8 @@ static const schema_alias alias_table[] = {
     {NULL, "payout_account_id", "destination_id"},
     {NULL, "bank_account_id", "destination_id"},
     {NULL, "wallet_id", "destination_id"},
-    {NULL, "value", "amount"},
+    {"payouts", "value", "amount"}, /* attributes has a value column of its own */
+    {"charges", "value", "amount"},
     {NULL, "currency_code", "currency"},
     {NULL, "payout_method", "method"},
     {NULL, "dest_country", "destination_country"},

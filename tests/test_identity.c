@@ -69,7 +69,7 @@ static uint32_t res_of(const fixture *f, attr_kind k, const char *v)
 static void test_identity__strangers_sharing_a_phone_deceive(void **state)
 {
     (void)state;
-    fixture f = {graph_new()};
+    fixture f = {.g = graph_new()};
     uint32_t a = acct(f.g, "a"), b = acct(f.g, "b"), c = acct(f.g, "c"), d = acct(f.g, "d");
     attr(f.g, a, ATTR_NAME, "alice walker");
     attr(f.g, b, ATTR_NAME, "bo chen");
@@ -93,7 +93,7 @@ static void test_identity__strangers_sharing_a_phone_deceive(void **state)
 static void test_identity__one_person_or_family_ties_without_deceiving(void **state)
 {
     (void)state;
-    fixture f = {graph_new()};
+    fixture f = {.g = graph_new()};
     /* One person's two accounts (name written two ways) and a couple sharing a
      * home phone, an address and a family name. */
     uint32_t a = acct(f.g, "a"), a2 = acct(f.g, "a2"), h = acct(f.g, "h"), w = acct(f.g, "w");
@@ -135,7 +135,7 @@ static void test_identity__one_person_or_family_ties_without_deceiving(void **st
 static void test_identity__payout_holder_of_another_family(void **state)
 {
     (void)state;
-    fixture f = {graph_new()};
+    fixture f = {.g = graph_new()};
     uint32_t mule = acct(f.g, "m"), spouse = acct(f.g, "s"), biz = acct(f.g, "b");
     uint32_t anon = acct(f.g, "x");
     attr(f.g, mule, ATTR_NAME, "ana grant");
@@ -158,7 +158,7 @@ static void test_identity__payout_holder_of_another_family(void **state)
 static void test_identity__forwarding_point_not_a_company_office(void **state)
 {
     (void)state;
-    fixture f = {graph_new()};
+    fixture f = {.g = graph_new()};
     static const char *const farm[] = {"kim ross", "lee park", "max tate"};
     static const char *const office[] = {"ann bell", "ben cole", "cy dunn"};
     uint32_t fa[3], oa[3];
@@ -220,7 +220,7 @@ static void make_text(char *buf, size_t n, unsigned seed, int edit)
 static void test_identity__text_reuse_under_the_template_cap(void **state)
 {
     (void)state;
-    fixture f = {graph_new()};
+    fixture f = {.g = graph_new()};
     char t[1024];
     /* Two accounts re-use one letter with edits; thirteen use a template. */
     uint32_t a = acct(f.g, "a"), b = acct(f.g, "b"), solo = acct(f.g, "solo");
@@ -259,7 +259,7 @@ static void test_identity__text_reuse_under_the_template_cap(void **state)
 static void test_identity__near_photo_hashes_are_one_photo(void **state)
 {
     (void)state;
-    fixture f = {graph_new()};
+    fixture f = {.g = graph_new()};
     uint32_t a = acct(f.g, "a"), b = acct(f.g, "b"), c = acct(f.g, "c");
     attr(f.g, a, ATTR_NAME, "amy ho");
     attr(f.g, b, ATTR_NAME, "raj iyer");
@@ -278,7 +278,7 @@ static void test_identity__near_photo_hashes_are_one_photo(void **state)
 static void test_identity__caps_and_empty_graph(void **state)
 {
     (void)state;
-    fixture f = {graph_new()};
+    fixture f = {.g = graph_new()};
     char id[8];
     for (int i = 0; i < 9; i++) { /* a support desk's number on nine accounts */
         snprintf(id, sizeof id, "u%d", i);
@@ -300,7 +300,7 @@ static void test_identity__caps_and_empty_graph(void **state)
     projection_free(pm);
     done(&f);
 
-    fixture e = {graph_new()};
+    fixture e = {.g = graph_new()};
     acct(e.g, "a");
     run(&e);
     assert_int_equal(e.ix.nres, 0);
