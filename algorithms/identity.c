@@ -66,10 +66,10 @@ static int is_business(const char *s, size_t n)
 static int is_public_mail(const char *d, size_t n)
 {
     static const char *const doms[] = {
-        "gmail.com",   "yahoo.com",     "outlook.com", "hotmail.com", "live.com",   "msn.com",
-        "icloud.com",  "me.com",        "aol.com",     "proton.me",   "gmx.com",    "gmx.de",
-        "mail.ru",     "yandex.ru",     "yandex.com",  "qq.com",      "163.com",    "126.com",
-        "zoho.com",    "mail.com",      "tutanota.com", "fastmail.com", "web.de",   "naver.com",
+        "gmail.com",   "yahoo.com",     "outlook.com",   "hotmail.com",  "live.com", "msn.com",
+        "icloud.com",  "me.com",        "aol.com",       "proton.me",    "gmx.com",  "gmx.de",
+        "mail.ru",     "yandex.ru",     "yandex.com",    "qq.com",       "163.com",  "126.com",
+        "zoho.com",    "mail.com",      "tutanota.com",  "fastmail.com", "web.de",   "naver.com",
         "yahoo.co.uk", "hotmail.co.uk", "protonmail.com"};
     for (size_t i = 0; i < sizeof doms / sizeof *doms; i++)
         if (strlen(doms[i]) == n && memcmp(doms[i], d, n) == 0)
@@ -522,7 +522,7 @@ void identity_evidence(const ident_index *ix, findings *out)
             if (!(ix->bits[r] & IDENT_DECEPTIVE))
                 continue;
             out->value_bits[v] = ix->kind[r] == ATTR_SHIPPING_ADDRESS ? FINDING_VALUE_FORWARDING
-                                                                     : FINDING_VALUE_JOINS;
+                                                                      : FINDING_VALUE_JOINS;
         }
     }
     size_t n = 0;
@@ -535,7 +535,8 @@ void identity_evidence(const ident_index *ix, findings *out)
     for (size_t i = 0; i < ix->ndocs; i++) /* docs are in (account, text) order */
         if (ix->doc_cluster[i] != UINT32_MAX &&
             !(ix->bits[ix->nvalues + ix->doc_cluster[i]] & IDENT_CAPPED))
-            out->reused_texts[out->nreused++] = (uint64_t)ix->doc_account[i] << 32 | ix->doc_text[i];
+            out->reused_texts[out->nreused++] =
+                (uint64_t)ix->doc_account[i] << 32 | ix->doc_text[i];
 }
 
 /* Moves the resources into out->ident (ix keeps what evidence needs) and lists

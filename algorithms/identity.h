@@ -62,12 +62,12 @@ enum {
 };
 
 typedef struct {
-    uint32_t nvalues; /* resources [0, nvalues) are graph.ident ids */
-    uint32_t nres;    /* then text clusters: resource nvalues + c */
-    uint32_t *off;    /* nres + 1: the users of r are acct[off[r], off[r + 1]) */
-    uint32_t *acct;   /* ascending per resource; only shared resources list them */
-    uint8_t *kind;    /* per resource: attr_kind or IDENT_TEXT */
-    uint8_t *bits;    /* per resource: IDENT_* */
+    uint32_t nvalues;    /* resources [0, nvalues) are graph.ident ids */
+    uint32_t nres;       /* then text clusters: resource nvalues + c */
+    uint32_t *off;       /* nres + 1: the users of r are acct[off[r], off[r + 1]) */
+    uint32_t *acct;      /* ascending per resource; only shared resources list them */
+    uint8_t *kind;       /* per resource: attr_kind or IDENT_TEXT */
+    uint8_t *bits;       /* per resource: IDENT_* */
     uint32_t *value_res; /* per graph.ident value: its resource (photo hashes: their group's) */
     /* Per distinct (account, text): the text cluster, or UINT32_MAX. */
     uint32_t *doc_account, *doc_text, *doc_cluster;

@@ -127,18 +127,18 @@ typedef struct {
 
 /* One identity attribute of an account (the attributes table). */
 typedef struct {
-    int64_t ts;       /* TS_NONE when absent */
+    int64_t ts; /* TS_NONE when absent */
     uint32_t account;
-    uint32_t value;   /* id in graph.ident: the kind's byte, then the normalised value */
-    uint8_t kind;     /* attr_kind (model/attrs.h) */
+    uint32_t value; /* id in graph.ident: the kind's byte, then the normalised value */
+    uint8_t kind;   /* attr_kind (model/attrs.h) */
 } attr_ev;
 
 /* One text an account wrote: a bid's cover letter or its profile text. */
 typedef struct {
-    int64_t ts;       /* the bid's time; TS_NONE for profile text */
+    int64_t ts; /* the bid's time; TS_NONE for profile text */
     uint32_t account;
-    uint32_t text;    /* id in graph.texts */
-    uint8_t profile;  /* 1: accounts.text, 0: bids.text */
+    uint32_t text;   /* id in graph.texts */
+    uint8_t profile; /* 1: accounts.text, 0: bids.text */
 } text_ev;
 
 #define GRAPH_TIMELINE(T)                                                                          \

@@ -102,7 +102,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-
 /* The longest value normalize_value accepts, in bytes: longer input is -1
  * "too long" whatever outlen is (bounds the work done on hostile input). */
 #define NORMALIZE_MAX_INPUT 4096

@@ -92,8 +92,8 @@ static void resolve_attr(const rs_graph *g, const tvalue *v, source_row *r)
     uint32_t a = find_acct(g, &v[0]);
     char norm[2 * SCHEMA_MAX_TEXT + 64];
     const char *why;
-    int n = normalize_value(k, v[2].s, v[2].n, a != GRAPH_NONE ? g->acct[a].country : "",
-                            norm + 1, sizeof norm - 1, &why);
+    int n = normalize_value(k, v[2].s, v[2].n, a != GRAPH_NONE ? g->acct[a].country : "", norm + 1,
+                            sizeof norm - 1, &why);
     r->attr_kind = (uint8_t)k;
     if (n <= 0 || !g->ident)
         return;

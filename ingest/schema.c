@@ -55,7 +55,8 @@ static const col_def charges_cols[] = {
     {"freelancer_id", COL_ID, 1, "freelancer the charge pays", 0},
     {"amount", COL_AMOUNT, 1, "amount, non-negative", 0},
     {"currency", COL_ID, 0, "ISO 4217 code", 0},
-    {"instrument_id", COL_ID, 0, "client's payment instrument (same id space as destination_id)", 0},
+    {"instrument_id", COL_ID, 0, "client's payment instrument (same id space as destination_id)",
+     0},
 };
 static const col_def ports_cols[] = {
     {"ts", COL_TS, 1, "observation time", 0},

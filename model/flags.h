@@ -100,9 +100,9 @@ enum {
     DECEPTION_REMOTE = 4,    /* remote-desktop software on its own device: REMOTE_ACCESS */
     DECEPTION_MONEY = 8,     /* paid into a high-risk country it does not claim */
     DECEPTION_SELF_DEALING = 16, /* pays or rates an account it shares infrastructure with */
-    DECEPTION_IDENTITY = 32 /* presents a name its payout account, its shared phone, email,
-                               document or photo, or its equipment address contradicts:
-                               NAME_MISMATCH, SHARED_IDENTITY, EQUIPMENT_FORWARDING */
+    DECEPTION_IDENTITY = 32      /* presents a name its payout account, its shared phone, email,
+                                    document or photo, or its equipment address contradicts:
+                                    NAME_MISMATCH, SHARED_IDENTITY, EQUIPMENT_FORWARDING */
 };
 #define DECEPTION_FAMILIES 6
 

@@ -3,7 +3,7 @@
 
 const char *records_table_name(table_id t)
 {
-    static const char *const names[TABLE_COUNT] = {"accounts", "logins",  "bids", "ratings",
-                                                   "payouts",  "charges", "ports",   "attributes"};
+    static const char *const names[TABLE_COUNT] = {"accounts", "logins",  "bids",  "ratings",
+                                                   "payouts",  "charges", "ports", "attributes"};
     return (unsigned)t < TABLE_COUNT ? names[t] : "?";
 }

@@ -202,9 +202,9 @@ static void test_identity__forwarding_point_not_a_company_office(void **state)
 static void make_text(char *buf, size_t n, unsigned seed, int edit)
 {
     static const char *const words[] = {
-        "react",   "node",    "python",  "cloud",  "deploy", "design", "client",  "deliver",
-        "quality", "years",   "team",    "mobile", "secure", "api",    "backend", "frontend",
-        "fast",    "clean",   "tested",  "scale",  "data",   "models", "stripe",  "docker",
+        "react",   "node",    "python",   "cloud",  "deploy", "design", "client",  "deliver",
+        "quality", "years",   "team",     "mobile", "secure", "api",    "backend", "frontend",
+        "fast",    "clean",   "tested",   "scale",  "data",   "models", "stripe",  "docker",
         "server",  "migrate", "refactor", "review", "budget", "launch", "support", "timely"};
     size_t len = 0;
     unsigned x = seed * 2654435761u + 1;
