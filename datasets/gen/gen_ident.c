@@ -125,8 +125,12 @@ static void sb_word(ident_sb *b, const char *w)
         return;
     if (b->len)
         b->buf[b->len++] = ' ';
-    size_t start = b->len;
-    sb_add(b, "%s", w);
+    size_t start = b->len, n = strlen(w);
+    if (n > b->cap - b->len - 1)
+        n = b->cap - b->len - 1;
+    memcpy(b->buf + b->len, w, n); /* the hot path: no format parsing */
+    b->len += n;
+    b->buf[b->len] = 0;
     if (b->upper_next && b->buf[start] >= 'a' && b->buf[start] <= 'z')
         b->buf[start] = (char)(b->buf[start] - 'a' + 'A');
     b->upper_next = 0;
@@ -140,9 +144,11 @@ static void ident_pseudo_word(uint32_t k, char *out, size_t cap)
     out[0] = 0;
     for (unsigned s = 0; s < nsyl; s++) {
         const char *y = ident_syllables[(h >> (8 * s + 4)) % NELEM(ident_syllables)];
-        int n = snprintf(out + len, cap - len, "%s", y);
-        if (n > 0 && (size_t)n < cap - len)
-            len += (size_t)n;
+        size_t n = strlen(y);
+        if (len + n + 1 > cap)
+            break;
+        memcpy(out + len, y, n + 1);
+        len += n;
     }
 }
 
@@ -216,11 +222,10 @@ static void ident_text(ident_sb *b, uint64_t tpl, uint64_t edit, double p_edit, 
         if (p_edit > 0 && gen_rng_chance(&re, p_edit))
             t = ident_draw(&re);
         words += ident_emit(b, t);
-        if (words >= n || punct < 0.08) {
-            sb_add(b, ".");
-            b->upper_next = 1;
-        } else if (punct < 0.15) {
-            sb_add(b, ",");
+        if (words >= n || punct < 0.15) {
+            b->buf[b->len++] = words < n && punct < 0.07 ? ',' : '.';
+            b->buf[b->len] = 0;
+            b->upper_next = b->buf[b->len - 1] == '.';
         }
     }
 }
