@@ -354,30 +354,30 @@ static const ident_pool ident_pools[] = {
 /* Country facts for identities: name pool, calling code, cities. */
 typedef struct ident_land {
     const char *cc;
-    int pool;
     const char *code;
-    int nanp; /* North American numbering: (NPA) NXX-XXXX */
-    const char *city[3];
     const char *postal; /* pattern: 9 digit, A letter, others literal */
+    const char *city[3];
+    int pool;
+    int nanp; /* North American numbering: (NPA) NXX-XXXX */
 } ident_land;
 
 static const ident_land ident_lands[] = {
-    {"US", 0, "1", 1, {"Austin, TX", "Seattle, WA", "Newark, NJ"}, "99999"},
-    {"CA", 0, "1", 1, {"Toronto, ON", "Vancouver, BC", "Ottawa, ON"}, "A9A 9A9"},
-    {"GB", 0, "44", 0, {"London", "Manchester", "Leeds"}, "AA9 9AA"},
-    {"IN", 1, "91", 0, {"Bengaluru", "Pune", "Hyderabad"}, "999999"},
-    {"PK", 1, "92", 0, {"Lahore", "Karachi", "Islamabad"}, "99999"},
-    {"PH", 2, "63", 0, {"Manila", "Cebu City", "Davao City"}, "9999"},
-    {"UA", 3, "380", 0, {"Kyiv", "Lviv", "Kharkiv"}, "99999"},
-    {"PL", 3, "48", 0, {"Warszawa", "Kraków", "Wrocław"}, "99-999"},
-    {"RU", 3, "7", 0, {"Moscow", "Kazan", "Novosibirsk"}, "999999"},
-    {"BR", 4, "55", 0, {"São Paulo", "Recife", "Curitiba"}, "99999-999"},
-    {"DE", 5, "49", 0, {"Berlin", "München", "Köln"}, "99999"},
-    {"FR", 5, "33", 0, {"Paris", "Lyon", "Nantes"}, "99999"},
-    {"NL", 5, "31", 0, {"Amsterdam", "Utrecht", "Rotterdam"}, "9999 AA"},
-    {"NG", 6, "234", 0, {"Lagos", "Abuja", "Ibadan"}, "999999"},
-    {"CN", 7, "86", 0, {"Shenzhen", "Shanghai", "Hangzhou"}, "999999"},
-    {"HK", 7, "852", 0, {"Kowloon", "Wan Chai", "Sha Tin"}, "999999"},
+    {"US", "1", "99999", {"Austin, TX", "Seattle, WA", "Newark, NJ"}, 0, 1},
+    {"CA", "1", "A9A 9A9", {"Toronto, ON", "Vancouver, BC", "Ottawa, ON"}, 0, 1},
+    {"GB", "44", "AA9 9AA", {"London", "Manchester", "Leeds"}, 0, 0},
+    {"IN", "91", "999999", {"Bengaluru", "Pune", "Hyderabad"}, 1, 0},
+    {"PK", "92", "99999", {"Lahore", "Karachi", "Islamabad"}, 1, 0},
+    {"PH", "63", "9999", {"Manila", "Cebu City", "Davao City"}, 2, 0},
+    {"UA", "380", "99999", {"Kyiv", "Lviv", "Kharkiv"}, 3, 0},
+    {"PL", "48", "99-999", {"Warszawa", "Kraków", "Wrocław"}, 3, 0},
+    {"RU", "7", "999999", {"Moscow", "Kazan", "Novosibirsk"}, 3, 0},
+    {"BR", "55", "99999-999", {"São Paulo", "Recife", "Curitiba"}, 4, 0},
+    {"DE", "49", "99999", {"Berlin", "München", "Köln"}, 5, 0},
+    {"FR", "33", "99999", {"Paris", "Lyon", "Nantes"}, 5, 0},
+    {"NL", "31", "9999 AA", {"Amsterdam", "Utrecht", "Rotterdam"}, 5, 0},
+    {"NG", "234", "999999", {"Lagos", "Abuja", "Ibadan"}, 6, 0},
+    {"CN", "86", "999999", {"Shenzhen", "Shanghai", "Hangzhou"}, 7, 0},
+    {"HK", "852", "999999", {"Kowloon", "Wan Chai", "Sha Tin"}, 7, 0},
 };
 
 static const ident_land *ident_land_of(int cc)
@@ -564,10 +564,9 @@ static void ident_email(ident_sb *b, const char *local, const char *domain, gen_
     uint32_t c = gen_rng_below(r, 10);
     for (size_t k = start; k < b->len; k++) {
         char ch = b->buf[k];
-        if (c == 0 && ch >= 'a' && ch <= 'z')
-            b->buf[k] = (char)(ch - 'a' + 'A'); /* all capitals */
-        else if (c == 1 && k == start && ch >= 'a' && ch <= 'z')
-            b->buf[k] = (char)(ch - 'a' + 'A'); /* capitalised */
+        /* all capitals, or capitalised */
+        if ((c == 0 || (c == 1 && k == start)) && ch >= 'a' && ch <= 'z')
+            b->buf[k] = (char)(ch - 'a' + 'A');
     }
 }
 
