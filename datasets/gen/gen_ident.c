@@ -479,7 +479,7 @@ static void ident_nsn(const ident_person *p, char *out, size_t cap)
         snprintf(out, cap, "%s%03u%04u", npa[h % NELEM(npa)], 200 + (unsigned)(h >> 8) % 800,
                  (unsigned)(h >> 20) % 10000);
     else
-        snprintf(out, cap, "%u%08u", 2 + (unsigned)(h % 8), (unsigned)(h >> 12) % 100000000u);
+        snprintf(out, cap, "%u%09u", 2 + (unsigned)(h % 8), (unsigned)(h >> 12) % 1000000000u);
 }
 
 static void ident_phone(ident_sb *b, const ident_person *p, int acct_cc, gen_rng *r)
@@ -549,15 +549,16 @@ static void ident_email(ident_sb *b, const char *local, const char *domain, gen_
     char lp[96];
     size_t n = 0;
     int gmail = strcmp(domain, "gmail.com") == 0;
+    const char *plus = strchr(local, '+');
     for (const char *p = local; *p && n + 2 < sizeof lp; p++) {
         lp[n++] = *p;
-        if (gmail && p[1] && *p != '.' && p[1] != '.' && gen_rng_chance(r, 0.04))
+        if (gmail && !plus && p[1] && *p != '.' && p[1] != '.' && gen_rng_chance(r, 0.04))
             lp[n++] = '.';
     }
     lp[n] = 0;
     static const char *const tags[] = {"work", "jobs", "freelance", "mkt", "2024"};
     char tag[24] = "";
-    if (gmail && gen_rng_chance(r, 0.12))
+    if (gmail && !plus && gen_rng_chance(r, 0.12))
         snprintf(tag, sizeof tag, "+%s", tags[gen_rng_below(r, NELEM(tags))]);
     size_t start = b->len;
     sb_add(b, "%s%s@%s", lp, tag, domain);

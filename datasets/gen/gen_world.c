@@ -608,16 +608,17 @@ static int world_disciplined(gen_world *w, uint32_t ord_first, uint32_t nord, ch
         w->disc_members += g->n;
     }
     free(sz);
-    /* Remote employees of US companies: 3 % of the other ordinary freelancers, in hubs of
-     * 2-5 per country (a->peer is the hub; ordinary accounts have no other use for it). */
+    /* Remote employees of US companies: hubs opened at 0.86 % of the other ordinary
+     * freelancers and filled with the next 1-4 ordinary freelancers of the same country,
+     * about 3 % in all (a->peer is the hub; ordinary accounts have no other use for it). */
     uint32_t hub_cur[256], hub_left[256], hubs = 0;
     memset(hub_left, 0, sizeof hub_left);
     memset(hub_cur, 0, sizeof hub_cur);
     for (uint32_t i = next; i < ord_first + nord; i++) {
         gen_acct *a = &w->acct[i];
-        if (!gen_rng_chance(&r, 0.03))
-            continue;
         if (!hub_left[a->cc]) {
+            if (!gen_rng_chance(&r, 0.0086))
+                continue;
             hub_cur[a->cc] = hubs++;
             hub_left[a->cc] = gen_rng_range(&r, 2, 5);
         }
