@@ -6,8 +6,9 @@
 # and city database in DIR = $RINGSCAN_IPDB (only when set: what `make geoip` installed on
 # the machine is not used unasked; determinism, raw and enriched worlds describing the same
 # addresses, the other tables unchanged, ip_country against mmdblookup), and
-# `ringscan validate` on the output when that command exists. Prints SKIP lines for parts
-# it cannot run.
+# `ringscan validate` on the output when that command exists, and --identity (unchanged
+# tables without it, attributes.csv, text columns, disciplined rings in the truth, the
+# output accepted by ringscan run). Prints SKIP lines for parts it cannot run.
 set -eu
 B=${1:-build}
 GEN="$B/ringscan-gen"
@@ -124,5 +125,26 @@ if [ -x "$B/ringscan" ] && "$B/ringscan" validate --help 2>&1 | grep -qi validat
     fi
 else
     echo "SKIP validate not available"
+fi
+# --identity: the same world plus identities; without it no attributes.csv.
+[ -e "$tmp/d/attributes.csv" ] && fail "attributes.csv written without --identity"
+$GEN $args --enrich --identity -o "$tmp/id" || fail "--identity generation failed"
+[ "$(head -n 1 "$tmp/id/attributes.csv")" = "account_id,kind,value,ts,source" ] ||
+    fail "unexpected attributes header"
+[ "$(head -n 1 "$tmp/id/accounts.csv")" = "account_id,role,created_at,country,text" ] ||
+    fail "unexpected accounts header with --identity"
+for k in email phone name address shipping_address document photo_hash payout_holder url; do
+    grep -q "^u[0-9a-f]*,$k," "$tmp/id/attributes.csv" || fail "--identity: no $k attribute"
+done
+for t in ratings charges; do
+    cmp -s "$tmp/d/$t.csv" "$tmp/id/$t.csv" || fail "--identity changed $t.csv"
+done
+grep -q '"tactic": "disciplined"' "$tmp/id/truth.json" || fail "no disciplined ring in truth.json"
+grep -q ',T00[67],ring_freelancer,disciplined' "$tmp/id/truth.csv" ||
+    fail "disciplined members lack ring ids after the --rings rings"
+if [ -x "$B/ringscan" ]; then
+    "$B/ringscan" run "$tmp/id" -o "$tmp/idout" --no-geoip --quiet >"$tmp/idrun" 2>&1 ||
+        { cat "$tmp/idrun"; fail "ringscan run rejects --identity data"; }
+    echo "identity: attributes, texts and disciplined rings written and accepted"
 fi
 echo "e2e_gen: ok"

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
 #include "datasets/eval/eval_csv.h"
 #include "datasets/gen/gen.h"
 
@@ -612,6 +613,435 @@ static void test_gen__randomized_worlds(void **state)
     free(d);
 }
 
+/* ------------------------------------------------------------ --identity */
+
+/* Digests of a world generated before --identity existed (same arguments): without the
+ * option every file must stay byte-identical, for a default and a randomised world. */
+static const struct {
+    const char *args;
+    const char *sha[9];
+} identity_golden[] = {
+    {"--seed 3",
+     {"5ce415923af472e4c772246a5de8d06922c692b2ee40bf70b4f556d8adc20f18",
+      "7e1070509ff5dff2804d24c8c367d714933e7b88d58a16b278ec62b61d7e5aeb",
+      "1b6cb049e41ca0acfb68f2912271548fbe6dd894f4a3c06be690da6faa7fbf8f",
+      "aa519e5e8f7564ece9a7f3936bc56b669cd84a823b8e71fac58705237db8b0af",
+      "8efd286a673a151a969e49798b7ed7607ec319addd253137f03c9c77741e6242",
+      "82af2e485a61ca2d92468f16870cc2a7c06653ed2d8bdc3fa4575e99167dba95",
+      "8d135d41874355a49aaa3c947e1c01eecdd1f82652d5a2f0ce6b431bad7ad6f6",
+      "9b380c72f57e60d4fb58123a544fb7f96e838d076f0673b2609aa49426bbf30d",
+      "f84d9534dfc19c52099d0ab1a5c6d8e5bcf4649599beed9743a5b06b01cac9f7"}},
+    {"--seed 5 --randomize",
+     {"55454dcb8a4a049db560f86b206456cf7620cdc2cd77288dca1a08c9766bba65",
+      "8065604052e25e3d1a115bc78eab7f79011947782ca669fa395852b2e64438c8",
+      "a4b66589cbd4f39b3a11f0e3abaa3f1fa08aefa07580c6c379a7bb30389370f5",
+      "11bd3e3a414e91329f8d2bb63e85608e056427f8ab12e590275fac56049f59fb",
+      "ead8220cc9cb8d6a1795758dcb8d13ac5fc183dcd494489a9cc23c0c84f6636d",
+      "29294bfb7a8b46fd4c64dba29413a804c14a16d7c693ad0452254e5297576656",
+      "d0f86d3fc403c2f7a8b85b9140f4d0a078bdf5aacc96976ff0490013a79d0257",
+      "fa38eb6f824094c338b7cad03005cbfcb54a52c3d4b8dfedea8ead042b2b3546",
+      "8575045416e7a1967d2b9385c0eb81c67b7877977d1432a0cb0cf1c9f7f23736"}},
+};
+
+/* Runs the CLI with `args` (space-separated) plus a fixed small world into dir. */
+static int gen_with_args(const char *args, const char *dir)
+{
+    char buf[512];
+    char *argv[32];
+    int argc = 0;
+    snprintf(buf, sizeof buf, "%s --accounts 1500 --clients 400 --days 21 --quiet -o %s", args,
+             dir);
+    argv[argc++] = (char *)"ringscan-gen";
+    for (char *p = buf; *p && argc < 30;) {
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+        if (*p)
+            *p++ = 0;
+    }
+    argv[argc] = NULL;
+    return gen_cli(argc, argv);
+}
+
+static void test_gen__without_identity_bytes_unchanged(void **state)
+{
+    (void)state;
+    for (size_t w = 0; w < sizeof identity_golden / sizeof identity_golden[0]; w++) {
+        char *d = tmpdir();
+        assert_int_equal(gen_with_args(identity_golden[w].args, d), 0);
+        for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+            char path[512], hex[SHA256_HEX_LEN];
+            uint64_t bytes = 0;
+            rs_error err = {0};
+            snprintf(path, sizeof path, "%s/%s", d, tables[i]);
+            assert_int_equal(sha256_file_hex(path, hex, &bytes, &err), RS_OK);
+            if (strcmp(hex, identity_golden[w].sha[i]) != 0)
+                fail_msg("%s: %s changed without --identity", identity_golden[w].args, tables[i]);
+        }
+        char attrs[512];
+        snprintf(attrs, sizeof attrs, "%s/attributes.csv", d);
+        assert_int_not_equal(access(attrs, F_OK), 0);
+        rmtree(d);
+        free(d);
+    }
+}
+
+static void identity_opts(gen_opts *o, const char *dir, uint64_t seed)
+{
+    small_opts(o, dir, seed);
+    o->identity = 1;
+    o->disciplined_rings = 3;
+    o->p_shared_control = 0.04;
+    o->p_cohort = 0.03;
+}
+
+static void test_gen__identity_same_seed_same_bytes(void **state)
+{
+    (void)state;
+    char *a = tmpdir(), *b = tmpdir();
+    gen_opts o;
+    identity_opts(&o, a, 9);
+    assert_int_equal(gen_run(&o, "test"), 0);
+    identity_opts(&o, b, 9);
+    assert_int_equal(gen_run(&o, "test"), 0);
+    const char *files[] = {"accounts.csv", "bids.csv",  "attributes.csv",
+                           "logins.csv",   "truth.csv", "truth.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char pa[512], pb[512];
+        snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
+        snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
+        if (!files_equal(pa, pb))
+            fail_msg("%s differs between two --identity runs with the same seed", files[i]);
+    }
+    rmtree(a);
+    rmtree(b);
+    free(a);
+    free(b);
+}
+
+/* attributes.csv rows, and truth rows, for the identity checks. */
+#define ID_MAX 4096
+typedef struct id_attr {
+    char acct[12], kind[20], value[160];
+} id_attr;
+typedef struct id_ctx {
+    id_attr *a;
+    size_t n;
+    int c[5];
+    int header_ok;
+} id_ctx;
+
+static int id_attr_cb(void *ud, size_t rec, char **f, size_t nf)
+{
+    id_ctx *c = ud;
+    if (rec == 1) {
+        c->header_ok = nf == 5 && strcmp(f[0], "account_id") == 0 && strcmp(f[1], "kind") == 0 &&
+                       strcmp(f[2], "value") == 0 && strcmp(f[3], "ts") == 0 &&
+                       strcmp(f[4], "source") == 0;
+        return 0;
+    }
+    if (nf < 3)
+        return 0;
+    if (c->n % ID_MAX == 0) {
+        c->a = realloc(c->a, (c->n + ID_MAX) * sizeof *c->a);
+        assert_non_null(c->a);
+    }
+    id_attr *x = &c->a[c->n++];
+    snprintf(x->acct, sizeof x->acct, "%s", f[0]);
+    snprintf(x->kind, sizeof x->kind, "%s", f[1]);
+    snprintf(x->value, sizeof x->value, "%s", f[2]);
+    return 0;
+}
+
+static const char *id_value(const id_ctx *c, const char *acct, const char *kind)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->a[i].acct, acct) == 0 && strcmp(c->a[i].kind, kind) == 0)
+            return c->a[i].value;
+    return NULL;
+}
+
+static void load_attrs(const char *dir, id_ctx *c)
+{
+    char path[512], err[512];
+    memset(c, 0, sizeof *c);
+    snprintf(path, sizeof path, "%s/attributes.csv", dir);
+    assert_int_equal(eval_csv_read(path, id_attr_cb, c, err, sizeof err), 0);
+    assert_true(c->header_ok);
+}
+
+/* Word counts of a table's text column; the first column's ids (accounts.csv). */
+typedef struct text_ctx {
+    int col;
+    size_t rows, min, max, nids;
+    char (*ids)[12];
+} text_ctx;
+
+static int text_cb(void *ud, size_t rec, char **f, size_t nf)
+{
+    text_ctx *c = ud;
+    if (rec == 1) {
+        c->col = eval_csv_column(f, nf, "text");
+        assert_true(c->col >= 0);
+        return 0;
+    }
+    assert_true((size_t)c->col < nf);
+    size_t words = 1;
+    for (const char *p = f[c->col]; *p; p++)
+        words += *p == ' ';
+    c->min = words < c->min ? words : c->min;
+    c->max = words > c->max ? words : c->max;
+    c->rows++;
+    if (strcmp(f[1], "freelancer") == 0 || strcmp(f[1], "client") == 0) {
+        c->ids = realloc(c->ids, (c->nids + 1) * sizeof *c->ids);
+        assert_non_null(c->ids);
+        snprintf(c->ids[c->nids++], sizeof c->ids[0], "%s", f[0]);
+    }
+    return 0;
+}
+
+static void test_gen__identity_attributes_and_texts(void **state)
+{
+    (void)state;
+    char *d = tmpdir();
+    gen_opts o;
+    identity_opts(&o, d, 11);
+    assert_int_equal(gen_run(&o, "test"), 0);
+    id_ctx c;
+    load_attrs(d, &c);
+    const char *kinds[] = {"email",    "phone",      "name",          "address", "shipping_address",
+                           "document", "photo_hash", "payout_holder", "url"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t n = 0;
+        for (size_t i = 0; i < c.n; i++)
+            n += strcmp(c.a[i].kind, kinds[k]) == 0;
+        if (n == 0)
+            fail_msg("no %s attribute", kinds[k]);
+    }
+    /* Sorted by account, then kind; photo hashes are 16 lower-case hex digits. */
+    for (size_t i = 1; i < c.n; i++) {
+        int ca = strcmp(c.a[i - 1].acct, c.a[i].acct);
+        assert_true(ca < 0 || (ca == 0 && strcmp(c.a[i - 1].kind, c.a[i].kind) < 0));
+    }
+    for (size_t i = 0; i < c.n; i++) {
+        if (strcmp(c.a[i].kind, "photo_hash") != 0)
+            continue;
+        assert_int_equal(strlen(c.a[i].value), 16);
+        assert_int_equal(strspn(c.a[i].value, "0123456789abcdef"), 16);
+    }
+    /* Every account has a name, an e-mail and a phone; texts are in the tables. */
+    text_ctx tc;
+    char path[512], err[512];
+    memset(&tc, 0, sizeof tc);
+    tc.min = 1000000;
+    snprintf(path, sizeof path, "%s/accounts.csv", d);
+    assert_int_equal(eval_csv_read(path, text_cb, &tc, err, sizeof err), 0);
+    assert_int_equal(tc.rows, o.accounts + o.clients);
+    assert_true(tc.min >= 40 && tc.max <= 140);
+    for (size_t i = 0; i < tc.nids; i++) {
+        assert_non_null(id_value(&c, tc.ids[i], "name"));
+        assert_non_null(id_value(&c, tc.ids[i], "email"));
+        assert_non_null(id_value(&c, tc.ids[i], "phone"));
+    }
+    free(tc.ids);
+    memset(&tc, 0, sizeof tc);
+    tc.min = 1000000;
+    snprintf(path, sizeof path, "%s/bids.csv", d);
+    assert_int_equal(eval_csv_read(path, text_cb, &tc, err, sizeof err), 0);
+    assert_true(tc.rows > 100);
+    assert_true(tc.min >= 100 && tc.max <= 230);
+    free(tc.ids);
+    free(c.a);
+    rmtree(d);
+    free(d);
+}
+
+/* Members of each disciplined ring (from truth.json) share no login address, device or
+ * payout destination; each shows at least two traits; the ring's shared phones are few. */
+static void test_gen__disciplined_rings_share_no_infrastructure(void **state)
+{
+    (void)state;
+    char *d = tmpdir();
+    gen_opts o;
+    identity_opts(&o, d, 13);
+    assert_int_equal(gen_run(&o, "test"), 0);
+    json_t *t = load_truth(d);
+    strset logins, payouts;
+    memset(&logins, 0, sizeof logins);
+    memset(&payouts, 0, sizeof payouts);
+    load_rows(d, "logins.csv", &logins, 3, "account_id", "ip", "device_id");
+    load_rows(d, "payouts.csv", &payouts, 2, "account_id", "destination_id");
+    id_ctx c;
+    load_attrs(d, &c);
+    size_t rings = 0, i;
+    json_t *r;
+    json_array_foreach(json_object_get(t, "rings"), i, r)
+    {
+        const char *tactic = json_string_value(json_object_get(r, "tactic"));
+        if (!tactic || strcmp(tactic, "disciplined") != 0)
+            continue;
+        rings++;
+        json_t *members = json_object_get(r, "members"),
+               *traits = json_object_get(r, "member_traits");
+        size_t nm = json_array_size(members);
+        assert_true(nm >= 6 && nm <= 12);
+        /* owner of every ip, device and destination seen for the members */
+        strset seen;
+        memset(&seen, 0, sizeof seen);
+        char phones[12][16];
+        size_t nphones = 0;
+        for (size_t m = 0; m < nm; m++) {
+            const char *id = json_string_value(json_array_get(members, m));
+            json_t *tr = json_object_get(traits, id);
+            size_t ntr = 0, k;
+            json_t *b;
+            json_array_foreach(tr, k, b)
+            {
+                const char *s = json_string_value(b);
+                ntr += strcmp(s, "text_reuse") == 0 || strcmp(s, "identity_reuse") == 0 ||
+                       strcmp(s, "photo_reuse") == 0 || strcmp(s, "shipping_farm") == 0 ||
+                       strcmp(s, "mule_payout") == 0;
+                if (strcmp(s, "identity_reuse") == 0) {
+                    /* last ten digits of the phone, whatever its format */
+                    const char *ph = id_value(&c, id, "phone");
+                    char dig[32];
+                    size_t nd = 0;
+                    if (!ph)
+                        fail_msg("%s has no phone", id);
+                    for (; ph && *ph && nd + 1 < sizeof dig; ph++)
+                        if (*ph >= '0' && *ph <= '9')
+                            dig[nd++] = *ph;
+                    dig[nd] = 0;
+                    assert_true(nd >= 10);
+                    size_t q = 0;
+                    while (q < nphones && strcmp(phones[q], dig + nd - 10) != 0)
+                        q++;
+                    if (q == nphones)
+                        snprintf(phones[nphones++], sizeof phones[0], "%s", dig + nd - 10);
+                }
+            }
+            assert_true(ntr >= 2);
+            char pre[16];
+            snprintf(pre, sizeof pre, "%s|", id);
+            for (size_t k2 = 0; k2 < logins.n; k2++) {
+                if (strncmp(logins.v[k2], pre, strlen(pre)) != 0)
+                    continue;
+                const char *ip = logins.v[k2] + strlen(pre), *dev = strchr(ip, '|') + 1;
+                char key[96];
+                snprintf(key, sizeof key, "ip:%.*s|%s", (int)(dev - 1 - ip), ip, id);
+                strset_add(&seen, key);
+                snprintf(key, sizeof key, "dev:%s|%s", dev, id);
+                strset_add(&seen, key);
+            }
+            for (size_t k2 = 0; k2 < payouts.n; k2++) {
+                if (strncmp(payouts.v[k2], pre, strlen(pre)) != 0)
+                    continue;
+                char key[96];
+                snprintf(key, sizeof key, "dst:%s|%s", payouts.v[k2] + strlen(pre), id);
+                strset_add(&seen, key);
+            }
+        }
+        assert_true(nphones <= 3);
+        /* No resource (ip:X, dev:X, dst:X) may appear with two owners. */
+        qsort(seen.v, seen.n, sizeof *seen.v, cmpstr);
+        for (size_t k2 = 1; k2 < seen.n; k2++) {
+            const char *a = seen.v[k2 - 1], *b = seen.v[k2];
+            size_t la = (size_t)(strrchr(a, '|') - a), lb = (size_t)(strrchr(b, '|') - b);
+            if (la == lb && strncmp(a, b, la) == 0 && strcmp(a, b) != 0)
+                fail_msg("%s and %s share a resource", a, b);
+        }
+        strset_free(&seen);
+    }
+    assert_int_equal(rings, 3);
+    strset_free(&logins);
+    strset_free(&payouts);
+    free(c.a);
+    json_decref(t);
+    rmtree(d);
+    free(d);
+}
+
+/* Household members share their home address (same number and street, whatever the
+ * formatting). */
+typedef struct hh_ctx {
+    char (*id)[12];
+    char (*grp)[12];
+    size_t n;
+    int c_id, c_pop, c_grp;
+} hh_ctx;
+
+static int hh_cb(void *ud, size_t rec, char **f, size_t nf)
+{
+    hh_ctx *c = ud;
+    if (rec == 1) {
+        c->c_id = eval_csv_column(f, nf, "account_id");
+        c->c_pop = eval_csv_column(f, nf, "population");
+        c->c_grp = eval_csv_column(f, nf, "group_id");
+        return 0;
+    }
+    if (strcmp(f[c->c_pop], "household") != 0)
+        return 0;
+    c->id = realloc(c->id, (c->n + 1) * sizeof *c->id);
+    c->grp = realloc(c->grp, (c->n + 1) * sizeof *c->grp);
+    assert_non_null(c->id);
+    assert_non_null(c->grp);
+    snprintf(c->id[c->n], sizeof c->id[0], "%s", f[c->c_id]);
+    snprintf(c->grp[c->n], sizeof c->grp[0], "%s", f[c->c_grp]);
+    c->n++;
+    return 0;
+}
+
+/* "938 HIGH AVE ..." -> "938 high" */
+static void hh_street(const char *addr, char *out, size_t cap)
+{
+    size_t n = 0;
+    int spaces = 0;
+    for (; *addr && n + 1 < cap; addr++) {
+        if (*addr == ' ' && ++spaces == 2)
+            break;
+        out[n++] = (char)(*addr >= 'A' && *addr <= 'Z' ? *addr - 'A' + 'a' : *addr);
+    }
+    out[n] = 0;
+}
+
+static void test_gen__households_share_addresses(void **state)
+{
+    (void)state;
+    char *d = tmpdir();
+    gen_opts o;
+    identity_opts(&o, d, 17);
+    assert_int_equal(gen_run(&o, "test"), 0);
+    id_ctx c;
+    load_attrs(d, &c);
+    hh_ctx h;
+    char path[512], err[512];
+    memset(&h, 0, sizeof h);
+    snprintf(path, sizeof path, "%s/truth.csv", d);
+    assert_int_equal(eval_csv_read(path, hh_cb, &h, err, sizeof err), 0);
+    assert_true(h.n >= 20);
+    size_t pairs = 0;
+    for (size_t i = 0; i < h.n; i++) {
+        for (size_t j = i + 1; j < h.n; j++) {
+            if (strcmp(h.grp[i], h.grp[j]) != 0)
+                continue;
+            const char *a = id_value(&c, h.id[i], "address"), *b = id_value(&c, h.id[j], "address");
+            assert_non_null(a);
+            assert_non_null(b);
+            char sa[64], sb[64];
+            hh_street(a, sa, sizeof sa);
+            hh_street(b, sb, sizeof sb);
+            assert_string_equal(sa, sb);
+            pairs++;
+        }
+    }
+    assert_true(pairs >= 10);
+    free(h.id);
+    free(h.grp);
+    free(c.a);
+    rmtree(d);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -622,6 +1052,11 @@ int main(void)
         cmocka_unit_test(test_gen__cli_usage_errors),
         cmocka_unit_test(test_gen__too_many_ring_members_is_an_error),
         cmocka_unit_test(test_gen__randomized_worlds),
+        cmocka_unit_test(test_gen__without_identity_bytes_unchanged),
+        cmocka_unit_test(test_gen__identity_same_seed_same_bytes),
+        cmocka_unit_test(test_gen__identity_attributes_and_texts),
+        cmocka_unit_test(test_gen__disciplined_rings_share_no_infrastructure),
+        cmocka_unit_test(test_gen__households_share_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

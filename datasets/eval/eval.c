@@ -60,8 +60,17 @@ static const struct {
     {"high_risk_payout", {"HIGH_RISK_PAYOUT", NULL, NULL}},
     {"structured_charges", {"STRUCTURED_CHARGES", NULL, NULL}},
     {"camouflage", {NULL, NULL, NULL}},
+    /* Disciplined rings (ringscan-gen --identity) and their identity traits: reported only
+     * when the truth has such accounts, so reports of other worlds keep their lines. */
+    {"disciplined", {NULL, NULL, NULL}},
+    {"text_reuse", {NULL, NULL, NULL}},
+    {"identity_reuse", {NULL, NULL, NULL}},
+    {"photo_reuse", {NULL, NULL, NULL}},
+    {"shipping_farm", {NULL, NULL, NULL}},
+    {"mule_payout", {NULL, NULL, NULL}},
 };
 #define EVAL_NEXP (sizeof eval_expected / sizeof eval_expected[0])
+#define EVAL_NEXP_ALWAYS 14 /* entries before the disciplined-ring ones */
 
 static void *eval_xrealloc(void *p, size_t n)
 {
@@ -681,6 +690,8 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err
                 }
             }
         }
+        if (n == 0 && b >= EVAL_NEXP_ALWAYS)
+            continue;
         json_t *o = json_object(), *fl = json_array();
         for (int f = 0; f < 3 && eval_expected[b].flags[f]; f++)
             json_array_append_new(fl, json_string(eval_expected[b].flags[f]));

@@ -18,6 +18,7 @@
 
 #include "datasets/gen/gen_events.h"
 #include "datasets/gen/gen_geo.h"
+#include "datasets/gen/gen_ident.h"
 #include "datasets/gen/gen_ipdb.h"
 #include "datasets/gen/gen_out.h"
 #include "datasets/gen/gen_rng.h"
@@ -88,6 +89,7 @@ void gen_opts_init(gen_opts *o)
     o->team_max = 8;
     o->shared_milestone = 0.3;
     o->shared_laptop = 0.9;
+    o->disciplined_rings = 2;
 }
 
 /* Uniform in [lo, hi). */
@@ -167,6 +169,11 @@ void gen_opts_randomize(gen_opts *o)
     rnd_range(&r, &o->per_op_min, &o->per_op_max, 2, 4, 4, 10);
     o->struct_instalments = gen_rng_range(&r, 12, 60);
     o->struct_total = rnd(&r, 15000, 80000);
+    /* Identity options draw from a stream of their own, so the draws above stay those of
+     * worlds generated before identities existed. */
+    gen_rng ri;
+    gen_rng_seed(&ri, o->seed, 0x6964656e74697479ull, 0);
+    o->disciplined_rings = gen_rng_range(&ri, 1, 4);
 }
 
 enum opt_kind { OPT_U32, OPT_U64, OPT_DBL, OPT_PROB, OPT_RANGE, OPT_FLAG, OPT_STR, OPT_DATE };
@@ -202,6 +209,12 @@ static const gen_option gen_options[] = {
     {"--randomize", OPT_FLAG, F(randomize), 0, NULL,
      "draw population mix, group sizes, ring count and every behaviour parameter from the "
      "documented ranges (options given too override the draw)"},
+    {"--identity", OPT_FLAG, F(identity), 0, NULL,
+     "also write attributes.csv (names, emails, phones, addresses, documents, photo hashes, "
+     "payout holders, URLs), a text column in accounts and bids, and disciplined rings"},
+    {"--disciplined-rings", OPT_U32, F(disciplined_rings), 0, "N",
+     "with --identity: rings sharing no IP, device or payout destination, only identities "
+     "and texts (2; --randomize: 1-4)"},
     {"--p-cgnat", OPT_PROB, F(p_cgnat), 0, "P", "benign share: mobile users behind CGNAT (0.12)"},
     {"--p-office", OPT_PROB, F(p_office), 0, "P", "benign share: office/coworking NAT (0.08)"},
     {"--p-household", OPT_PROB, F(p_household), 0, "P", "benign share: households (0.06)"},
@@ -468,6 +481,7 @@ int gen_run(const gen_opts *o, const char *prog)
     }
     if (gen_world_build(&w, o, db, err, sizeof err) != 0 ||
         gen_events_write(w, o->outdir, &st, err, sizeof err) != 0 ||
+        (o->identity && gen_ident_write(w, o->outdir, &st, err, sizeof err) != 0) ||
         gen_truth_write(w, &st, o->outdir, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", prog, err);
         goto cleanup;
@@ -483,6 +497,9 @@ int gen_run(const gen_opts *o, const char *prog)
         for (int t = 0; t < GEN_T_COUNT; t++)
             fprintf(stderr, "  %-12s %llu rows\n", gen_events_table_name(t),
                     (unsigned long long)st.rows[t]);
+        if (o->identity)
+            fprintf(stderr, "  %-12s %llu rows; %u disciplined rings (%u members)\n", "attributes",
+                    (unsigned long long)st.attr_rows, w->ndrings, w->disc_members);
     }
     rc = 0;
 cleanup:

@@ -50,6 +50,12 @@ typedef struct gen_opts {
     uint32_t shill_min, shill_max, per_op_min, per_op_max;
     uint32_t struct_instalments;
     double struct_total; /* dollars */
+
+    /* Identity attributes (attributes.csv), profile and cover-letter texts, and the
+     * disciplined rings (datasets/README.md). Off by default: without it every file is
+     * byte-identical to a simulator that never knew about identities. */
+    int identity;
+    uint32_t disciplined_rings; /* with identity: rings sharing no infrastructure (2) */
 } gen_opts;
 
 /* Fills o with the documented defaults. */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "datasets/gen/gen_geo.h"
+#include "datasets/gen/gen_ident.h"
 #include "datasets/gen/gen_out.h"
 #include "datasets/gen/gen_rng.h"
 
@@ -48,6 +49,7 @@ typedef struct ev_ctx {
     /* Direct-mapped by address: an account's logins come together and mostly reuse a few
      * addresses, so this spares most database lookups. */
     ev_geo_slot geo[EV_GEO_SLOTS];
+    char text[GEN_IDENT_TEXT_MAX]; /* --identity: the text column being written */
 } ev_ctx;
 
 /* Per-account login state, to record what the logins exhibit. */
@@ -518,6 +520,35 @@ static void ev_ring_logins(ev_ctx *c, uint32_t i, gen_rng *r)
     ev_track_finish(a, &tr);
 }
 
+/* A disciplined-ring member: its own home line in the claimed country (the ring's
+ * precomputed, never shared addresses), its one device, local working hours; no mobile
+ * data (carrier NAT would put two members on one address), VPN or hosting. */
+static void ev_disc_logins(ev_ctx *c, uint32_t i, gen_rng *r)
+{
+    gen_world *w = c->w;
+    gen_acct *a = &w->acct[i];
+    const gen_dring *g = &w->drings[a->group - w->nrings];
+    const uint32_t *ips = g->ip + (size_t)(i - g->first) * g->nep;
+    const int tz = gen_geo_country_at(a->cc)->utc_offset;
+    const uint64_t dev = gen_world_device(w, i, 0);
+    const unsigned rot = a->rot ? a->rot : 2;
+    const uint32_t phase = (uint32_t)(gen_rng_mix(a->pub, 0x70686173ull) % rot);
+    ev_track tr = {0, NULL, 0, 0};
+    for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)c->o->days; d++) {
+        if (!gen_rng_chance(r, ev_is_weekend(c, d) ? 0.3 : 0.8))
+            continue;
+        int64_t st[EV_MAX_SESS];
+        uint32_t ns = ev_day_starts(c, r, d, tz, 0.6, 8, 22, st);
+        uint32_t e = (uint32_t)((uint64_t)d + phase) / rot;
+        if (e >= g->nep)
+            e = g->nep - 1;
+        for (uint32_t k = 0; k < ns; k++)
+            ev_login(c, &tr, i, st[k], ips[e], a->isp, dev,
+                     ev_duration(r, 2400, 0.9, 60, 8 * HOUR));
+    }
+    ev_track_finish(a, &tr);
+}
+
 /* ------------------------------------------------------------ bids, payouts */
 
 static void ev_bid(ev_ctx *c, int64_t ts, uint32_t f, uint32_t proj, uint32_t client, int accepted)
@@ -528,6 +559,10 @@ static void ev_bid(ev_ctx *c, int64_t ts, uint32_t f, uint32_t proj, uint32_t cl
     ev_project(t, proj);
     ev_acct_id(c, t, client);
     gen_out_u64(t, accepted ? 1 : 0);
+    if (c->o->identity) {
+        gen_ident_bid_text(c->w, f, ((uint64_t)proj << 32) ^ (uint64_t)ts, c->text, sizeof c->text);
+        gen_out_quoted(t, c->text);
+    }
     gen_out_eol(t);
 }
 
@@ -587,6 +622,9 @@ static void ev_payouts(ev_ctx *c, uint32_t i, gen_rng *r)
     const char *method = gen_geo_country_at(a->loc)->bank;
     if (a->pop == GEN_POP_RING) {
         own_cc = a->cc; /* a money-mule account in the persona's country */
+        method = "bank";
+    } else if (a->chan & GEN_CH_OWN) {
+        own_cc = gen_world_cc_index("US"); /* an individual US money mule, one per member */
         method = "bank";
     } else if (gen_rng_chance(r, 0.1)) {
         own_cc = 0; /* US receiving account of a payment service */
@@ -679,6 +717,10 @@ static void ev_accounts(ev_ctx *c)
         gen_out_str(t, a->role ? "client" : "freelancer");
         gen_out_ts(t, created);
         gen_out_str(t, gen_world_cc(a->cc));
+        if (c->o->identity) {
+            gen_ident_profile_text(w, w->order[j], c->text, sizeof c->text);
+            gen_out_quoted(t, c->text);
+        }
         gen_out_eol(t);
     }
 }
@@ -695,13 +737,16 @@ static void ev_freelancers(ev_ctx *c)
         gen_rng_seed(&r, c->o->seed, PH_FREELANCER, i);
         if (a->pop == GEN_POP_RING)
             ev_ring_logins(c, i, &r);
+        else if (a->chan & GEN_CH_OWN)
+            ev_disc_logins(c, i, &r);
         else
             ev_benign_logins(c, i, &r);
         gen_rng_seed(&r, c->o->seed, PH_BIDS, i);
         ev_lost_bids(c, i, &r);
         gen_rng_seed(&r, c->o->seed, PH_PAYOUT, i);
         ev_payouts(c, i, &r);
-        if (a->pop != GEN_POP_RING && gen_rng_chance(&r, c->o->benign_remote)) {
+        if (a->pop != GEN_POP_RING && !(a->chan & GEN_CH_OWN) &&
+            gen_rng_chance(&r, c->o->benign_remote)) {
             ev_remote_software(c, &r, gen_world_device(w, i, 0), gen_rng_range(&r, 1, 3));
             a->behav |= GEN_BIT(GEN_B_REMOTE_DESKTOP);
         }
@@ -1093,6 +1138,19 @@ static void ev_infrastructure(ev_ctx *c)
     }
 }
 
+int gen_events_paid(const gen_world *w, uint32_t i)
+{
+    gen_rng r;
+    const gen_acct *a = &w->acct[i];
+    gen_rng_seed(&r, w->o->seed, PH_PAYOUT, i);
+    uint32_t period = gen_rng_chance(&r, 0.6) ? 7 : 14;
+    uint32_t phase = gen_rng_below(&r, period);
+    for (int64_t d = a->created > 0 ? a->created : 0; d < (int64_t)w->o->days; d++)
+        if ((uint64_t)(d + phase) % period == 0)
+            return 1;
+    return 0;
+}
+
 int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *err, size_t errlen)
 {
     static const char *const headers[GEN_T_COUNT] = {
@@ -1120,6 +1178,10 @@ int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *
                  "ts,account_id,ip,device_id,session_seconds,ip_country,asn,asn_org"}};
             h = login_headers[w->o->no_user_agent != 0][w->o->enrich != 0];
         }
+        if (w->o->identity && t == GEN_T_ACCOUNTS)
+            h = "account_id,role,created_at,country,text";
+        if (w->o->identity && t == GEN_T_BIDS)
+            h = "ts,freelancer_id,project_id,client_id,accepted,text";
         if (gen_out_open(&c.t[t], dir, ev_table_names[t], w->o->gzip, h) != 0) {
             snprintf(err, errlen, "cannot create %s/%s: %s", dir, ev_table_names[t],
                      strerror(errno));

@@ -28,10 +28,15 @@ enum {
 typedef struct gen_events_stats {
     uint64_t rows[GEN_T_COUNT];
     uint64_t total;
+    uint64_t attr_rows; /* attributes.csv (--identity), not counted in total */
 } gen_events_stats;
 
 /* Table file base names ("accounts.csv"...). */
 const char *gen_events_table_name(int t);
+
+/* Whether freelancer i receives at least one payout in the window (the schedule the
+ * payout phase draws, replayed on a private copy of its stream). O(days). */
+int gen_events_paid(const gen_world *w, uint32_t i);
 
 /* Writes every table into dir. Updates w's behaviour bits (see above). Returns 0, or -1
  * with a message in err; on failure no table is left in dir under its final name. */

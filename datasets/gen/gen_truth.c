@@ -37,14 +37,14 @@ static int truth_csv(const gen_world *w, const char *dir)
         size_t len = 0;
         gen_out_id(t, 'u', a->pub, 8);
         gen_out_str(t, a->role ? "client" : "freelancer");
-        if (a->pop == GEN_POP_RING || a->pop == GEN_POP_SHILL) {
+        if (gen_world_in_ring(a) || a->pop == GEN_POP_SHILL) {
             char rid[16];
             gen_truth_ring_id(rid, sizeof rid, a->group);
             gen_out_str(t, rid);
         } else {
             gen_out_empty(t);
         }
-        gen_out_str(t, gen_world_pop_name(a->pop));
+        gen_out_str(t, gen_world_pop_name(gen_world_in_ring(a) ? GEN_POP_RING : a->pop));
         buf[0] = 0;
         for (int b = 0; b < GEN_B_COUNT; b++) {
             if (!(a->behav & GEN_BIT(b)))
@@ -57,7 +57,7 @@ static int truth_csv(const gen_world *w, const char *dir)
         gen_out_str(t, buf);
         /* Benign groups (offices, households, agencies, shared-control groups, cloud
          * desktops, cohorts, hiring teams): accounts in one group share an id. */
-        if (a->pop != GEN_POP_RING && a->pop != GEN_POP_SHILL && a->group != GEN_NONE)
+        if (!gen_world_in_ring(a) && a->pop != GEN_POP_SHILL && a->group != GEN_NONE)
             gen_out_id(t, 'G', a->group, 5);
         else
             gen_out_empty(t);
@@ -150,6 +150,8 @@ static json_t *truth_ring(const gen_world *w, uint32_t k)
     gen_truth_ring_id(rid, sizeof rid, k);
     e |= truth_set(r, "id", json_string(rid));
     e |= truth_set(r, "behaviours", truth_behaviours(g->behav));
+    if (o->identity)
+        e |= truth_set(r, "tactic", json_string("infrastructure"));
     for (uint32_t i = g->first; i < g->first + g->n; i++)
         e |= truth_push(members, truth_acct(w, i));
     for (uint32_t i = g->shill_first; i < g->shill_first + g->nshill; i++)
@@ -255,6 +257,42 @@ fail:
     return NULL;
 }
 
+/* A disciplined ring: its members and their traits; it has no shared infrastructure. */
+static json_t *truth_dring(const gen_world *w, uint32_t k)
+{
+    const gen_dring *g = &w->drings[k];
+    char rid[16];
+    json_t *r = json_object(), *members = json_array(), *traits = json_object();
+    int e = 0;
+    if (!r || !members || !traits) {
+        json_decref(r);
+        json_decref(members);
+        json_decref(traits);
+        return NULL;
+    }
+    gen_truth_ring_id(rid, sizeof rid, w->nrings + k);
+    for (uint32_t i = g->first; i < g->first + g->n; i++) {
+        char id[16];
+        truth_id(id, sizeof id, w->acct[i].pub);
+        e |= truth_push(members, json_string(id));
+        e |= truth_set(traits, id, truth_behaviours(w->acct[i].behav));
+    }
+    e |= truth_set(r, "id", json_string(rid));
+    e |= truth_set(r, "tactic", json_string("disciplined"));
+    e |= truth_set(r, "behaviours", truth_behaviours(g->behav));
+    e |= truth_set(r, "size", json_integer(g->n));
+    e |= truth_set(r, "members", members);
+    e |= truth_set(r, "member_traits", traits);
+    e |= truth_set(r, "text_templates", json_integer(g->ntpl));
+    e |= truth_set(r, "phones", json_integer(g->nphone));
+    e |= truth_set(r, "photos", json_integer(g->nphoto));
+    if (e) {
+        json_decref(r);
+        return NULL;
+    }
+    return r;
+}
+
 static json_t *truth_options(const gen_opts *o)
 {
     char start[24];
@@ -345,6 +383,10 @@ static json_t *truth_options(const gen_opts *o)
              {"structuring_instalments", o->struct_instalments}};
     for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
         e |= truth_set(j, u[i].k, json_integer(u[i].v));
+    if (o->identity) {
+        e |= truth_set(j, "identity", json_true());
+        e |= truth_set(j, "disciplined_rings", json_integer(o->disciplined_rings));
+    }
     if (e) {
         json_decref(j);
         return NULL;
@@ -362,6 +404,8 @@ static int truth_json(const gen_world *w, const gen_events_stats *st, const char
         goto cleanup;
     for (uint32_t k = 0; k < w->nrings; k++)
         e |= truth_push(rings, truth_ring(w, k));
+    for (uint32_t k = 0; k < w->ndrings; k++)
+        e |= truth_push(rings, truth_dring(w, k));
     for (int p = 0; p < GEN_POP_COUNT; p++)
         e |= truth_set(pops, gen_world_pop_name(p), json_integer(w->pop_count[p]));
     for (int t = 0; t < GEN_T_COUNT; t++) {
@@ -372,6 +416,8 @@ static int truth_json(const gen_world *w, const gen_events_stats *st, const char
             *dot = 0;
         e |= truth_set(rows, name, json_integer((json_int_t)st->rows[t]));
     }
+    if (w->o->identity)
+        e |= truth_set(rows, "attributes", json_integer((json_int_t)st->attr_rows));
     e |= truth_set(root, "generator", json_string("ringscan-gen"));
     e |= truth_set(root, "format", json_integer(1));
     e |= truth_set(root, "options", truth_options(w->o));

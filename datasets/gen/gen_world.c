@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datasets/gen/gen_events.h"
 #include "datasets/gen/gen_geo.h"
 #include "datasets/gen/gen_rng.h"
 
@@ -75,11 +76,18 @@ static const char *const world_behav_names[GEN_B_COUNT] = {
     "quarter_end_burst",  "remote_desktop", "structuring_victim",
     "shared_control",     "relocated",      "cloud_desktop",
     "crypto_payout",      "cohort",         "review_sweep",
-    "hiring_team"};
+    "hiring_team",        "disciplined",    "text_reuse",
+    "identity_reuse",     "photo_reuse",    "shipping_farm",
+    "mule_payout",        "spouse_payout",  "company_shipping"};
 
 const char *gen_world_pop_name(int pop)
 {
     return pop >= 0 && pop < GEN_POP_COUNT ? world_pop_names[pop] : "?";
+}
+
+int gen_world_in_ring(const gen_acct *a)
+{
+    return a->pop == GEN_POP_RING || (a->chan & GEN_CH_OWN) != 0;
 }
 
 const char *gen_world_behav_name(int b)
@@ -181,6 +189,9 @@ void gen_world_free(gen_world *w)
     free(w->rings);
     free(w->ops);
     free(w->order);
+    for (uint32_t k = 0; k < w->ndrings; k++)
+        free(w->drings[k].ip);
+    free(w->drings);
     free(w);
 }
 
@@ -473,6 +484,151 @@ uint32_t gen_world_addr(const gen_world *w, uint16_t blk, uint64_t h)
     return w->ipdb ? gen_ipdb_addr(w->ipdb, blk, h) : gen_geo_addr(gen_geo_block_at(blk), h);
 }
 
+/* Key of the identity stream: every draw made for --identity comes from streams seeded
+ * with it, so the streams of the rest of the world never move. */
+#define WORLD_IDENT 0x6964656e74ull
+
+/* Home addresses of a disciplined ring's members, one per member and rotation epoch,
+ * drawn from each member's own ISP block and redrawn on the rare collision with an address
+ * already given to another member (open addressing over the ring's addresses). */
+static void world_dring_ips(gen_world *w, gen_dring *g)
+{
+    g->nep = w->o->days / 2 + 3;
+    size_t total = (size_t)g->n * g->nep, cap = 16;
+    while (cap < 2 * total)
+        cap *= 2;
+    uint32_t *set = world_calloc(cap, sizeof *set); /* 0 = empty; 0.0.0.0 is never drawn */
+    g->ip = world_calloc(total, sizeof *g->ip);
+    for (uint32_t j = 0; j < g->n; j++) {
+        const gen_acct *a = &w->acct[g->first + j];
+        for (uint32_t e = 0; e < g->nep; e++) {
+            uint32_t ip = 0;
+            for (uint64_t attempt = 0;; attempt++) {
+                ip = gen_world_addr(w, a->isp,
+                                    gen_rng_mix(w->o->seed ^ WORLD_IDENT,
+                                                ((uint64_t)a->pub << 24) ^ (e * 64 + attempt)));
+                size_t h = (size_t)(gen_rng_mix(ip, 0) & (cap - 1));
+                int own = 0, other = 0;
+                while (set[h] && set[h] != ip)
+                    h = (h + 1) & (cap - 1);
+                if (set[h] == ip) {
+                    /* Already used: by this member (fine, the ISP handed it back) or by
+                     * another one (draw again). */
+                    own = 0;
+                    for (uint32_t f = 0; f < e && !own; f++)
+                        own = g->ip[(size_t)j * g->nep + f] == ip;
+                    other = !own;
+                }
+                if (!other || attempt > 1000) {
+                    set[h] = ip;
+                    break;
+                }
+            }
+            g->ip[(size_t)j * g->nep + e] = ip;
+        }
+    }
+    free(set);
+}
+
+/* Draws member traits: each of (a)-(e) with probability 0.6, topped up to two, (e) only
+ * for members who are paid out at all (else nobody could see the holder). */
+static uint64_t world_traits(gen_rng *r, int paid)
+{
+    static const int t[] = {GEN_B_TEXT_REUSE, GEN_B_IDENTITY_REUSE, GEN_B_PHOTO_REUSE,
+                            GEN_B_SHIPPING_FARM, GEN_B_MULE_PAYOUT};
+    const uint32_t nt = paid ? 5 : 4;
+    uint64_t b = 0;
+    int n = 0;
+    for (uint32_t k = 0; k < 5; k++)
+        if (gen_rng_chance(r, 0.6) && k < nt) {
+            b |= GEN_BIT(t[k]);
+            n++;
+        }
+    while (n < 2) {
+        uint64_t x = GEN_BIT(t[gen_rng_below(r, nt)]);
+        if (!(b & x)) {
+            b |= x;
+            n++;
+        }
+    }
+    return b;
+}
+
+/* --identity: turns runs of ordinary freelancers [ord_first, ord_first + nord) into the
+ * disciplined rings, and picks the remote employees whose laptops go to a company hub.
+ * Only the converted accounts' country, home block and device count change, and only
+ * from the identity stream; their creation day (which clients' picks depend on) stays. */
+static int world_disciplined(gen_world *w, uint32_t ord_first, uint32_t nord, char *err,
+                             size_t errlen)
+{
+    const gen_opts *o = w->o;
+    gen_rng r;
+    gen_rng_seed(&r, o->seed, WORLD_IDENT, 1);
+    uint32_t nd = o->disciplined_rings, need = 0;
+    uint32_t *sz = world_calloc(nd, sizeof *sz);
+    for (uint32_t k = 0; k < nd; k++) {
+        sz[k] = gen_rng_range(&r, 6, 12);
+        need += sz[k];
+    }
+    if (need > nord / 2) {
+        snprintf(err, errlen,
+                 "disciplined rings need %u ordinary freelancers, there are %u (at most half may "
+                 "be drawn); raise --accounts or lower --disciplined-rings",
+                 need, nord);
+        free(sz);
+        return -1;
+    }
+    w->drings = world_calloc(nd, sizeof *w->drings);
+    w->ndrings = nd;
+    uint32_t next = ord_first;
+    for (uint32_t k = 0; k < nd; k++) {
+        gen_dring *g = &w->drings[k];
+        g->first = next;
+        g->n = sz[k];
+        next += sz[k];
+        g->key = gen_rng_mix(o->seed ^ WORLD_IDENT, 0x6472696e67ull + k);
+        g->ntpl = gen_rng_range(&r, 1, 3);
+        g->nphone = gen_rng_range(&r, 2, 3);
+        g->nphoto = gen_rng_range(&r, 1, 2);
+        for (uint32_t j = 0; j < g->n; j++) {
+            uint32_t i = g->first + j;
+            gen_acct *a = &w->acct[i];
+            a->cc = (uint8_t)world_pick_cc(&r, world_claim_cc);
+            a->loc = a->cc;
+            a->isp = world_pick_block(&r, a->cc, GEN_GEO_RES);
+            a->ndev = 1;
+            a->chan = GEN_CH_OWN;
+            a->group = w->nrings + k;
+            a->behav = GEN_BIT(GEN_B_DISCIPLINED) | world_traits(&r, gen_events_paid(w, i));
+            g->behav |= a->behav;
+        }
+        world_dring_ips(w, g);
+        w->pop_count[GEN_POP_ORDINARY] -= g->n;
+        w->pop_count[GEN_POP_RING] += g->n;
+        w->disc_members += g->n;
+    }
+    free(sz);
+    /* Remote employees of US companies: hubs opened at 0.86 % of the other ordinary
+     * freelancers and filled with the next 1-4 ordinary freelancers of the same country,
+     * about 3 % in all (a->peer is the hub; ordinary accounts have no other use for it). */
+    uint32_t hub_cur[256], hub_left[256], hubs = 0;
+    memset(hub_left, 0, sizeof hub_left);
+    memset(hub_cur, 0, sizeof hub_cur);
+    for (uint32_t i = next; i < ord_first + nord; i++) {
+        gen_acct *a = &w->acct[i];
+        if (!hub_left[a->cc]) {
+            if (!gen_rng_chance(&r, 0.0086))
+                continue;
+            hub_cur[a->cc] = hubs++;
+            hub_left[a->cc] = gen_rng_range(&r, 2, 5);
+        }
+        hub_left[a->cc]--;
+        a->peer = hub_cur[a->cc];
+        a->behav |= GEN_BIT(GEN_B_COMPANY_SHIPPING);
+    }
+    return 0;
+}
+
 int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, char *err,
                     size_t errlen)
 {
@@ -654,6 +810,9 @@ int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, ch
             w->acct[g->victim[j]].behav |= GEN_BIT(GEN_B_STRUCTURING_VICTIM);
         }
     }
+    if (o->identity &&
+        world_disciplined(w, w->ring_members, cnt[GEN_POP_ORDINARY], err, errlen) != 0)
+        goto cleanup;
     /* Output order: by public id, so no file lists accounts in layout order (which would
      * put ring members first). */
     uint64_t *keys = world_calloc(w->n, sizeof *keys);

@@ -84,12 +84,25 @@ enum gen_behav {
     GEN_B_COHORT,
     GEN_B_REVIEW_SWEEP,
     GEN_B_HIRING_TEAM,
+    /* --identity only. A disciplined ring's members (GEN_B_DISCIPLINED) show some of the
+     * five identity traits; the last two bits are benign look-alikes. */
+    GEN_B_DISCIPLINED,
+    GEN_B_TEXT_REUSE,       /* (a) profile and cover letters from the ring's templates */
+    GEN_B_IDENTITY_REUSE,   /* (b) one of the ring's few phones, its e-mail pattern */
+    GEN_B_PHOTO_REUSE,      /* (c) a near-identical photo (hash within 4 bits) */
+    GEN_B_SHIPPING_FARM,    /* (d) equipment shipped to the facilitator's address */
+    GEN_B_MULE_PAYOUT,      /* (e) payout account held by someone else (a mule) */
+    GEN_B_SPOUSE_PAYOUT,    /* benign: paid to the spouse's account */
+    GEN_B_COMPANY_SHIPPING, /* benign: remote employee, laptop shipped to a company hub */
     GEN_B_COUNT
 };
 #define GEN_BIT(b) (1ull << (b))
 
 /* Access channels of a ring member (bits of gen_acct.chan). */
-enum { GEN_CH_ABROAD = 1, GEN_CH_VPS = 2, GEN_CH_VPN = 4, GEN_CH_FARM = 8 };
+enum { GEN_CH_ABROAD = 1, GEN_CH_VPS = 2, GEN_CH_VPN = 4, GEN_CH_FARM = 8, GEN_CH_OWN = 16 };
+/* GEN_CH_OWN marks a disciplined-ring member: it keeps its population (ordinary, the
+ * population it was drawn from, so every other account's events stay as they were) and
+ * logs in only over its own home line. */
 
 typedef struct gen_acct {
     uint32_t pub;      /* public id number; the id string is "u%08x" */
@@ -161,6 +174,21 @@ typedef struct gen_ring {
     uint32_t nburst;
 } gen_ring;
 
+/* A disciplined ring (--identity): members [first, first + n) were drawn from the
+ * ordinary freelancers; they share no address, device or payout destination, only who
+ * opened and wrote them. Home addresses are precomputed so that no two members ever get
+ * the same one: member j's address in rotation epoch e is ip[j * nep + e]. */
+typedef struct gen_dring {
+    uint32_t first, n;
+    uint64_t key;    /* seeds the ring's templates, phones, photos and farm address */
+    uint32_t ntpl;   /* text templates, 1..3 */
+    uint32_t nphone; /* phone numbers, 2..3 */
+    uint32_t nphoto; /* base photos, 1..2 */
+    uint64_t behav;  /* union of the members' traits */
+    uint32_t *ip;    /* n * nep home addresses */
+    uint32_t nep;
+} gen_dring;
+
 typedef struct gen_world {
     const gen_opts *o;
     const gen_ipdb *ipdb; /* borrowed; NULL: addresses from the built-in blocks */
@@ -176,6 +204,9 @@ typedef struct gen_world {
     uint32_t shill_end;           /* clients [nf, shill_end) are shills */
     uint32_t benign_client_first; /* clients [benign_client_first, n) are not shills */
     uint32_t pop_count[GEN_POP_COUNT];
+    gen_dring *drings; /* --identity: ring ids continue after the nrings rings */
+    uint32_t ndrings;
+    uint32_t disc_members;
     uint32_t *order; /* all account indices sorted by public id: output order */
     uint32_t id_key; /* key of the public id bijection */
     int64_t t0;      /* epoch second of the first simulated day */
@@ -188,6 +219,9 @@ typedef struct gen_world {
 int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, char *err,
                     size_t errlen);
 void gen_world_free(gen_world *w);
+
+/* Whether account a is a ring member of either kind (planted ring or disciplined). */
+int gen_world_in_ring(const gen_acct *a);
 
 /* Names used in truth and in the README. */
 const char *gen_world_pop_name(int pop);
