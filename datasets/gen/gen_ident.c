@@ -576,24 +576,27 @@ static void ident_mailbox(const ident_person *p, uint64_t h, char *out, size_t c
     char g[64], f[64];
     ident_fold(ident_given(p), g, sizeof g, 1);
     ident_fold(ident_family(p), f, sizeof f, 1);
+    /* A mail service gives each mailbox once: namesakes get the name with a number of
+     * their own (h < 3 is a company's style, unique within the company, no digits). */
+    unsigned d = (unsigned)(h >> 8) % 10000;
     switch (h % 6) {
     case 0:
-        snprintf(out, cap, "%s.%s", g, f);
+        snprintf(out, cap, h < 3 ? "%s.%s" : "%s.%s%u", g, f, d);
         break;
     case 1:
-        snprintf(out, cap, "%s%s", g, f);
+        snprintf(out, cap, h < 3 ? "%s%s" : "%s%s%u", g, f, d);
         break;
     case 2:
-        snprintf(out, cap, "%c.%s", g[0], f);
+        snprintf(out, cap, h < 3 ? "%c.%s" : "%c.%s%u", g[0], f, d);
         break;
     case 3:
-        snprintf(out, cap, "%s.%s", f, g);
+        snprintf(out, cap, "%s.%s%u", f, g, d);
         break;
     case 4:
-        snprintf(out, cap, "%s_%s%02u", g, f, (unsigned)(h >> 8) % 100);
+        snprintf(out, cap, "%s_%s%04u", g, f, d);
         break;
     default:
-        snprintf(out, cap, "%s%04u", g, (unsigned)(h >> 8) % 10000);
+        snprintf(out, cap, "%s%04u", g, d);
     }
 }
 
@@ -860,18 +863,19 @@ static int ident_value(ident_acct *x, int k, gen_rng *r, int paid, ident_sb *b)
             return 1;
         }
         uint64_t h = gen_rng_mix(p->who, 0x75726cull);
+        unsigned d = (unsigned)(h >> 8) % 10000; /* handles and domains are given once */
         switch (h % 5) {
         case 0:
-            sb_add(b, "https://github.com/%s%s", g, f);
+            sb_add(b, "https://github.com/%s%s%u", g, f, d);
             break;
         case 1:
-            sb_add(b, "https://www.behance.net/%s-%s", g, f);
+            sb_add(b, "https://www.behance.net/%s-%s%u", g, f, d);
             break;
         case 2:
-            sb_add(b, "https://%s%s.dev", g, f);
+            sb_add(b, "https://%s%s%u.dev", g, f, d);
             break;
         case 3:
-            sb_add(b, "http://www.%s-%s.com/", g, f);
+            sb_add(b, "http://www.%s-%s-%u.com/", g, f, d);
             break;
         default:
             sb_add(b, "https://www.linkedin.com/in/%s-%s-%04x", g, f, (unsigned)(h >> 16) & 0xffff);
