@@ -401,24 +401,57 @@ static int company_domain(const rs_graph *g, const acct_attrs *aa, const uint32_
     return 0;
 }
 
-/* A shipping address of u[0..n): a forwarding point when its users give at
- * least forwarding_min_names mutually unrelated names and it is not a company's. */
-static uint8_t shipping(const rs_graph *g, const detect_params *p, const acct_attrs *aa,
-                        const uint32_t *u, size_t n, acct_flags *fl)
+/* Whether two normalised addresses name one place: one's tokens begin the
+ * other's, three tokens at least (a country or postcode written on one only). */
+static int same_place(const char *a, size_t an, const char *b, size_t bn)
 {
+    size_t n = an < bn ? an : bn, tokens = 1;
+    if (memcmp(a, b, n) != 0 || (an != bn && (an > bn ? a : b)[n] != ' '))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        tokens += a[i] == ' ';
+    return tokens >= 3;
+}
+
+/* Whether account a lives at the shipping address s[0..sn) (its home address). */
+static int resident(const rs_graph *g, const acct_attrs *aa, uint32_t a, const char *s, size_t sn)
+{
+    for (size_t i = aa->off[a]; i < aa->off[a + 1]; i++) {
+        if (aa->v[i].kind != ATTR_ADDRESS)
+            continue;
+        size_t hn;
+        const char *h = graph_attr_value(g, aa->v[i].value, &hn);
+        if (same_place(h, hn, s, sn))
+            return 1;
+    }
+    return 0;
+}
+
+/* Shipping address r of u[0..n): a forwarding point when the accounts that do not
+ * live there give at least forwarding_min_names mutually unrelated names and it is
+ * not a company's. Flatmates and families receive at home; a laptop farm's host
+ * receives for people who say they live elsewhere. */
+static uint8_t shipping(const rs_graph *g, const detect_params *p, const acct_attrs *aa,
+                        uint32_t r, const uint32_t *u, size_t n, acct_flags *fl)
+{
+    size_t sn;
+    const char *s = graph_attr_value(g, r, &sn);
     uint32_t reps[64];
     size_t nr = 0;
     for (size_t x = 0; x < n && nr < 64; x++) {
         int named = has_name(aa, u[x]), known = 0;
-        for (size_t r = 0; r < nr && named && !known; r++)
-            known = accounts_related(g, aa, u[x], reps[r]) == 1;
-        if (named && !known)
+        if (!named || resident(g, aa, u[x], s, sn))
+            continue;
+        for (size_t k = 0; k < nr && !known; k++)
+            known = accounts_related(g, aa, u[x], reps[k]) == 1;
+        if (!known)
             reps[nr++] = u[x];
     }
     if ((double)nr < p->forwarding_min_names || company_domain(g, aa, u, n))
         return IDENT_WEAK;
     for (size_t x = 0; x < n; x++)
-        flags_raise(&fl[u[x]], FLAG_EQUIPMENT_FORWARDING, 1);
+        if (!resident(g, aa, u[x], s, sn))
+            flags_raise(&fl[u[x]], FLAG_EQUIPMENT_FORWARDING, 1);
     return IDENT_TIES | IDENT_DECEPTIVE;
 }
 
@@ -465,7 +498,7 @@ void identity_flags(ident_index *ix, const rs_graph *g, const detect_params *p, 
         if (contact_kind(kind)) {
             ix->bits[r] = shared_contact(g, &aa, u, deg, fl);
         } else if (kind == ATTR_SHIPPING_ADDRESS) {
-            ix->bits[r] = shipping(g, p, &aa, u, deg, fl);
+            ix->bits[r] = shipping(g, p, &aa, r, u, deg, fl);
         } else {
             ix->bits[r] = IDENT_WEAK;
             if (kind == IDENT_TEXT)

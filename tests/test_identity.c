@@ -1,6 +1,7 @@
 /* test_identity.c - identity and text resources and their flags: strangers
  * sharing contact details deceive, a family or one person does not; payouts in
- * another family's name; forwarding points against a company's office; text
+ * another family's name; forwarding points against a company's office and
+ * flatmates' home; text
  * re-use under the template cap; near photo hashes; and the projection's
  * ties and weak links. Values are given already normalised, as the loader
  * stores them. */
@@ -177,6 +178,19 @@ static void test_identity__forwarding_point_not_a_company_office(void **state)
         attr(f.g, oa[i], ATTR_EMAIL, mail);
         attr(f.g, oa[i], ATTR_SHIPPING_ADDRESS, "1 market street suite 400");
     }
+    /* Three flatmates receive at the home they share (the home written with its
+     * country): they live there, nothing is forwarded. */
+    static const char *const flat[] = {"lea schneider", "bakker jonas", "chloe lefevre"};
+    uint32_t fm[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof id, "m%d", i);
+        fm[i] = acct(f.g, id);
+        attr(f.g, fm[i], ATTR_NAME, flat[i]);
+        attr(f.g, fm[i], ATTR_ADDRESS, "1720 station avenue paris 94277 fr");
+        attr(f.g, fm[i], ATTR_SHIPPING_ADDRESS, "1720 station avenue paris 94277");
+    }
+    /* The farm's personas say they live elsewhere. */
+    attr(f.g, fa[0], ATTR_ADDRESS, "5 pine street austin");
     /* A family of three at one address is one family name. */
     uint32_t k1 = acct(f.g, "k1"), k2 = acct(f.g, "k2"), k3 = acct(f.g, "k3");
     attr(f.g, k1, ATTR_NAME, "ito ken");
@@ -191,6 +205,8 @@ static void test_identity__forwarding_point_not_a_company_office(void **state)
         assert_false(has(&f, oa[i], FLAG_EQUIPMENT_FORWARDING));
     }
     assert_false(has(&f, k1, FLAG_EQUIPMENT_FORWARDING));
+    for (int i = 0; i < 3; i++)
+        assert_false(has(&f, fm[i], FLAG_EQUIPMENT_FORWARDING));
     assert_int_equal(f.ix.bits[res_of(&f, ATTR_SHIPPING_ADDRESS, "77 elm road")],
                      IDENT_TIES | IDENT_DECEPTIVE);
     assert_int_equal(f.ix.bits[res_of(&f, ATTR_SHIPPING_ADDRESS, "9 oak lane")], IDENT_WEAK);
