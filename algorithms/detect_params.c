@@ -107,7 +107,10 @@ void detect_params_init(detect_params *p)
     p->w_text = 0.6;
     p->cap_text = 12;
     p->text_jaccard = 0.5;
-    p->photo_max_bits = 4;
+    /* Re-encoding, resizing or a light crop moves a 64-bit DCT hash by a few bits;
+     * two copies each within 4 bits of the original are within 8 of each other.
+     * Random hashes fall within 8 bits of each other with probability ~2e-10. */
+    p->photo_max_bits = 8;
     p->forwarding_min_names = 3;
     p->ring_strength_scale = 1.0;
     p->ring_prevalence_zero = 0.15;

@@ -282,7 +282,7 @@ static void test_identity__near_photo_hashes_are_one_photo(void **state)
     attr(f.g, c, ATTR_NAME, "tom wu");
     attr(f.g, a, ATTR_PHOTO_HASH, "f0f0f0f0f0f0f0f0");
     attr(f.g, b, ATTR_PHOTO_HASH, "f0f0f0f0f0f0f0f7"); /* 3 bits apart */
-    attr(f.g, c, ATTR_PHOTO_HASH, "f0f0f0f0f0f0ff0f"); /* 8 bits from a */
+    attr(f.g, c, ATTR_PHOTO_HASH, "f0f0f0f0f0f0ff0f"); /* 12 from a, 9 from b */
     run(&f);
     assert_int_equal(res_of(&f, ATTR_PHOTO_HASH, "f0f0f0f0f0f0f0f7"),
                      res_of(&f, ATTR_PHOTO_HASH, "f0f0f0f0f0f0f0f0"));
