@@ -431,8 +431,8 @@ static int resident(const rs_graph *g, const acct_attrs *aa, uint32_t a, const c
  * live there give at least forwarding_min_names mutually unrelated names and it is
  * not a company's. Flatmates and families receive at home; a laptop farm's host
  * receives for people who say they live elsewhere. */
-static uint8_t shipping(const rs_graph *g, const detect_params *p, const acct_attrs *aa,
-                        uint32_t r, const uint32_t *u, size_t n, acct_flags *fl)
+static uint8_t shipping(const rs_graph *g, const detect_params *p, const acct_attrs *aa, uint32_t r,
+                        const uint32_t *u, size_t n, acct_flags *fl)
 {
     size_t sn;
     const char *s = graph_attr_value(g, r, &sn);

@@ -191,6 +191,24 @@ static int comm_user_cmp(const void *pa, const void *pb)
     return a->acct < b->acct ? -1 : a->acct > b->acct;
 }
 
+/* The users acct[lo, hi) of one resource that belong to a community, sorted by
+ * (community, account), into *u (grown as needed); 0 when fewer than two. */
+static size_t users_by_community(const uint32_t *acct, size_t lo, size_t hi, const int32_t *comm,
+                                 comm_user **u, size_t *ucap)
+{
+    size_t n = 0;
+    for (size_t j = lo; j < hi; j++) {
+        if (comm[acct[j]] < 0)
+            continue;
+        UTIL_GROW(*u, *ucap, n + 1);
+        (*u)[n++] = (comm_user){(uint32_t)comm[acct[j]], acct[j]};
+    }
+    if (n < 2)
+        return 0;
+    qsort(*u, n, sizeof **u, comm_user_cmp);
+    return n;
+}
+
 /* Resources observed with a remote-desktop port (per id of type t). */
 static uint8_t *remote_resources(const rs_graph *g, const detect_params *p, node_type t)
 {
@@ -239,17 +257,8 @@ static void bind_accounts(const rs_graph *g, const detect_params *p, const res_i
         for (uint32_t r = 0; r < ix[k].nres; r++) {
             if (types[k] == NODE_IP && rules_anon_ip(p, &g->ip[r]))
                 continue;
-            size_t n = 0;
-            for (size_t j = ix[k].off[r]; j < ix[k].off[r + 1]; j++) {
-                uint32_t a = ix[k].acct[j];
-                if (comm[a] < 0)
-                    continue;
-                UTIL_GROW(u, ucap, n + 1);
-                u[n++] = (comm_user){(uint32_t)comm[a], a};
-            }
-            if (n < 2)
-                continue;
-            qsort(u, n, sizeof *u, comm_user_cmp);
+            size_t n =
+                users_by_community(ix[k].acct, ix[k].off[r], ix[k].off[r + 1], comm, &u, &ucap);
             for (size_t i = 0; i < n;) {
                 size_t j = i;
                 while (j < n && u[j].comm == u[i].comm)
@@ -281,17 +290,7 @@ static void bind_identity(const ident_index *id, const int32_t *comm, comm_total
     for (uint32_t r = 0; id && r < id->nres; r++) {
         if (!(id->bits[r] & IDENT_TIES))
             continue;
-        size_t n = 0;
-        for (size_t j = id->off[r]; j < id->off[r + 1]; j++) {
-            uint32_t a = id->acct[j];
-            if (comm[a] < 0)
-                continue;
-            UTIL_GROW(u, ucap, n + 1);
-            u[n++] = (comm_user){(uint32_t)comm[a], a};
-        }
-        if (n < 2)
-            continue;
-        qsort(u, n, sizeof *u, comm_user_cmp);
+        size_t n = users_by_community(id->acct, id->off[r], id->off[r + 1], comm, &u, &ucap);
         uint8_t bits = BIND_IDENTITY | (id->bits[r] & IDENT_DECEPTIVE ? BIND_DECEPTIVE : 0);
         for (size_t i = 0; i < n;) {
             size_t j = i;
