@@ -1090,3 +1090,8 @@ int normalize_value(attr_kind k, const char *v, size_t n, const char *country, c
         return norm_other(v, n, out, outlen, why);
     }
 }
+
+const char *normalize_library_version(void)
+{
+    return utf8proc_version();
+}

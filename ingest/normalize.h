@@ -186,4 +186,7 @@ int normalize_photo_hash(const char *s, size_t n, uint64_t *out);
  * only when byte-equal. O(t^2) in the number of tokens t. */
 int normalize_names_match(const char *a, size_t an, const char *b, size_t bn);
 
+/* The version of the Unicode library the rules use (utf8proc), for run.json. */
+const char *normalize_library_version(void);
+
 #endif

@@ -24,6 +24,7 @@
 #include "export/results.h"
 #include "ingest/geoip.h"
 #include "ingest/load.h"
+#include "ingest/normalize.h"
 #include "ingest/replay.h"
 #include "src/runrecord.h"
 #include "src/state.h"
@@ -711,7 +712,11 @@ static json_t *run_json(run_state *s)
     json_object_set_new(tool, "name", json_string("ringscan"));
     json_object_set_new(tool, "version", json_string(RINGSCAN_VERSION));
     json_object_set_new(run, "tool", tool);
-    json_object_set_new(run, "libraries", runrecord_libraries());
+    json_t *libs = runrecord_libraries();
+    /* utf8proc (identity attributes) is listed here only: the bags' library line
+     * stays what runs without identity data always wrote. */
+    json_object_set_new(libs, "utf8proc", json_string(normalize_library_version()));
+    json_object_set_new(run, "libraries", libs);
     json_t *argv_j = json_array();
     for (int i = 0; i < rq->argc; i++)
         json_array_append_new(argv_j, jout_string(rq->argv_given[i]));
