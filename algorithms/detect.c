@@ -148,6 +148,8 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
     st->identity_resources = id.nres;
     st->text_docs = id.ndocs;
     st->text_clusters = id.nres - id.nvalues;
+    st->text_candidates = id.text_candidates;
+    st->text_links = id.text_pairs_verified;
     st->seconds_text = id.seconds_text;
     st->seconds_flags = util_now() - t0;
 

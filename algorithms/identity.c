@@ -260,6 +260,7 @@ static uint32_t text_clusters(ident_index *ix, const rs_graph *g, const detect_p
     textsim_stats st;
     memset(&st, 0, sizeof st);
     size_t ncl = textsim_cluster(ts, &ix->doc_cluster, &st);
+    ix->text_candidates = st.candidate_pairs;
     ix->text_pairs_verified = st.verified_pairs;
     textsim_free(ts);
     return (uint32_t)ncl;

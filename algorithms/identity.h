@@ -72,7 +72,7 @@ typedef struct {
     /* Per distinct (account, text): the text cluster, or UINT32_MAX. */
     uint32_t *doc_account, *doc_text, *doc_cluster;
     size_t ndocs;
-    uint64_t text_pairs_verified, capped;
+    uint64_t text_candidates, text_pairs_verified, capped;
     double seconds_text;
 } ident_index;
 

@@ -530,14 +530,20 @@ typedef struct {
     textsim *t;
     uint32_t *parent;
     textsim_stats *st;
+    const uint32_t *rown; /* per representative: its owner, or UINT32_MAX when its
+                             duplicates have several */
 } link_ctx;
 
-/* Verifies the candidate pair (a, b) unless they are already connected. */
+/* Verifies the candidate pair (a, b) unless they are already connected or are
+ * texts of one owner (an account's own letters resemble each other; comparing
+ * them says nothing about other accounts and was most of the work). */
 static int try_link(link_ctx *c, uint32_t a, uint32_t b)
 {
     uint32_t ra = uf_find(c->parent, a), rb = uf_find(c->parent, b);
     if (ra == rb)
         return 1;
+    if (c->rown[a] != UINT32_MAX && c->rown[a] == c->rown[b])
+        return 0;
     c->st->candidate_pairs++;
     if (!linked(c->t, a, b))
         return 0;
@@ -676,8 +682,15 @@ size_t textsim_cluster(textsim *t, uint32_t **cluster_of_doc, textsim_stats *st)
     uint32_t *parent = xmalloc(xmul(n + 1, sizeof *parent));
     for (size_t d = 0; d < n; d++)
         parent[d] = (uint32_t)d;
-    link_ctx lc = {t, parent, st};
+    uint32_t *rown = xmalloc(xmul(n + 1, sizeof *rown));
+    for (size_t d = 0; d < n; d++)
+        rown[d] = t->owner[d];
+    for (size_t d = 0; d < n; d++)
+        if (rep[d] != UINT32_MAX && rep[d] != d && t->owner[d] != t->owner[rep[d]])
+            rown[rep[d]] = UINT32_MAX;
+    link_ctx lc = {t, parent, st, rown};
     link_bands(&lc, bl, t->p.bands);
+    free(rown);
     for (uint32_t b = 0; b < t->p.bands; b++)
         free(bl[b].m);
     free(bl);

@@ -7,6 +7,12 @@
  * of hashes of their `shingle`-word windows; two texts are linked when the
  * exact Jaccard of those sets reaches `threshold`, and the groups reported
  * are the connected components of the links that span two or more owners.
+ * Two texts of one owner are never compared (an account's own letters
+ * resemble each other and say nothing about other accounts; on exports where
+ * every freelancer sends dozens of variations of one letter they were nearly
+ * all of the candidate pairs), so a component joins one owner's texts only
+ * through other owners' (identical texts of several owners, collapsed into
+ * one, are compared with everything).
  *
  * Representation: each text keeps only its distinct 32-bit shingle hashes
  * (4 bytes per shingle, ~600 MB for a million 150-word texts); the texts

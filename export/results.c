@@ -313,6 +313,9 @@ json_t *results_summary(const rs_graph *g, const findings *r)
                             json_integer((json_int_t)r->stats.identity_resources));
         json_object_set_new(o, "text_docs", json_integer((json_int_t)r->stats.text_docs));
         json_object_set_new(o, "text_clusters", json_integer((json_int_t)r->stats.text_clusters));
+        json_object_set_new(o, "text_candidate_pairs",
+                            json_integer((json_int_t)r->stats.text_candidates));
+        json_object_set_new(o, "text_links", json_integer((json_int_t)r->stats.text_links));
     }
     json_t *sec = json_object();
     json_object_set_new(sec, "flags", jout_real(r->stats.seconds_flags));

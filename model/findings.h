@@ -139,7 +139,7 @@ typedef struct {
     double seconds_flags, seconds_projection, seconds_leiden, seconds_scoring;
     double seconds_behaviour; /* part of seconds_projection */
     /* Identity and text (0 without the attributes table and text columns) */
-    uint64_t identity_resources, text_docs, text_clusters;
+    uint64_t identity_resources, text_docs, text_clusters, text_candidates, text_links;
     double seconds_text; /* part of seconds_flags */
 } findings_stats;
 
