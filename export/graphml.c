@@ -344,13 +344,9 @@ static void write_ident(rs_buf *b, const rs_graph *g, const graphml_view *v, uin
     int text = r >= fi->nvalues;
     const char *kn = attrs_kind_name((attr_kind)fi->kind[r]);
     uint32_t deg = fi->off[r + 1] - fi->off[r];
-    char lbuf[48];
+    char lbuf[FINDINGS_IDENT_LABEL];
     size_t ll;
-    const char *label = lbuf;
-    if (text)
-        ll = (size_t)snprintf(lbuf, sizeof lbuf, "text cluster %u", r - fi->nvalues);
-    else
-        label = graph_attr_value(g, r, &ll);
+    const char *label = findings_ident_label(g, fi, r, lbuf, &ll);
     buf_puts(b, "    <node id=\"x");
     put_int(b, r);
     buf_append(b, "\">\n", 3);

@@ -5,6 +5,8 @@
  */
 #include "export/report.h"
 
+#include "model/attrs.h"
+
 #include "export/text.h"
 #include "base/ts.h"
 
@@ -394,6 +396,31 @@ static void infra_section(rs_buf *b, const report_ring *rr)
                    rg->nres);
 }
 
+/* Phones, emails, documents, photos, addresses and texts its accounts share
+ * (only with identity data). */
+static void identity_section(rs_buf *b, const report_ring *rr)
+{
+    const ring *rg = &rr->r->rings[rr->ring];
+    const findings_identity *fi = &rr->r->ident;
+    if (!rg->nident)
+        return;
+    buf_puts(b, "<h2>Shared identity and text</h2>\n<table>\n<tr><th>kind</th><th>value</th>"
+                "<th>members using</th><th>accounts using</th></tr>\n");
+    for (size_t k = 0; k < rg->nident; k++) {
+        uint32_t x = rg->ident[k];
+        char lb[FINDINGS_IDENT_LABEL];
+        size_t ll;
+        const char *label = findings_ident_label(rr->g, fi, x, lb, &ll);
+        buf_printf(b, "<tr><td>%s</td><td><code>", attrs_kind_name((attr_kind)fi->kind[x]));
+        text_html_escape(b, label, ll);
+        buf_printf(b, "</code></td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
+                   findings_ident_members(fi, rr->r->ring_of, x, rr->ring),
+                   fi->off[x + 1] - fi->off[x]);
+    }
+    buf_puts(b, "</table>\n<p class=\"note\">Texts: the bids in events.csv carry the letters "
+                "of each cluster.</p>\n");
+}
+
 /* Accounts per country, most first: "US 5, DE 2". */
 typedef struct {
     char cc[3];
@@ -728,6 +755,7 @@ int report_write_ring(FILE *f, const report_ring *rr)
     members_table(&b, rr);
     flags_section(&b, rr);
     infra_section(&b, rr);
+    identity_section(&b, rr);
     buf_puts(&b, "<h2>Files</h2>\n<p>SHA-256 of this bag's other payload files (the bag's "
                  "manifest-sha256.txt covers this page too; check with <code>sha256sum -c "
                  "manifest-sha256.txt</code> in the bag directory).</p>\n<table>\n"

@@ -1,6 +1,8 @@
 /* results.c - accounts.csv, rings.json and the detection summary; see results.h. */
 #include "export/results.h"
 
+#include "model/attrs.h"
+
 #include "export/explain.h"
 
 #include "export/jsonout.h"
@@ -161,6 +163,28 @@ static json_t *closed_json(const ring_closed *c, size_t n)
     return arr;
 }
 
+/* The identity and text resources two or more accounts of ring i share. */
+static json_t *shared_identity(const rs_graph *g, const findings *r, size_t i)
+{
+    const ring *rg = &r->rings[i];
+    const findings_identity *fi = &r->ident;
+    json_t *arr = json_array();
+    for (size_t k = 0; k < rg->nident; k++) {
+        uint32_t x = rg->ident[k];
+        char lb[FINDINGS_IDENT_LABEL];
+        size_t ll;
+        const char *label = findings_ident_label(g, fi, x, lb, &ll);
+        json_t *ro = json_object();
+        json_object_set_new(ro, "kind", json_string(attrs_kind_name((attr_kind)fi->kind[x])));
+        json_object_set_new(ro, "value", jout_stringn(label, ll));
+        json_object_set_new(ro, "members_using",
+                            json_integer(findings_ident_members(fi, r->ring_of, x, i)));
+        json_object_set_new(ro, "accounts_using", json_integer(fi->off[x + 1] - fi->off[x]));
+        json_array_append_new(arr, ro);
+    }
+    return arr;
+}
+
 json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
 {
     char t[TS_FMT_LEN];
@@ -229,6 +253,8 @@ json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
     }
     json_object_set_new(o, "shared_infrastructure", res);
     json_object_set_new(o, "shared_infrastructure_total", json_integer((json_int_t)rg->nres));
+    if (rg->nident) /* only with identity data: other runs keep their bytes */
+        json_object_set_new(o, "shared_identity", shared_identity(g, r, i));
     json_object_set_new(o, "client_links", client_links(g, rg));
     json_t *fc = json_object();
     for (int k = 0; k < FLAG_COUNT; k++)

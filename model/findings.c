@@ -186,3 +186,22 @@ void findings_drop_suppressed(findings *f, uint32_t naccounts)
             f->ring_of[a] = renum[f->ring_of[a]];
     free(renum);
 }
+
+const char *findings_ident_label(const rs_graph *g, const findings_identity *fi, uint32_t r,
+                                 char *buf, size_t *len)
+{
+    if (r < fi->nvalues)
+        return graph_attr_value(g, r, len);
+    int n = snprintf(buf, FINDINGS_IDENT_LABEL, "text cluster %u", r - fi->nvalues);
+    *len = n > 0 ? (size_t)n : 0;
+    return buf;
+}
+
+uint32_t findings_ident_members(const findings_identity *fi, const int32_t *ring_of, uint32_t r,
+                                size_t ri)
+{
+    uint32_t n = 0;
+    for (uint32_t j = fi->off[r]; j < fi->off[r + 1]; j++)
+        n += ring_of[fi->acct[j]] == (int32_t)ri;
+    return n;
+}

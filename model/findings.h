@@ -125,6 +125,15 @@ typedef struct {
     uint8_t *linked;      /* 1 when it links its users (shared, under its cap) */
 } findings_identity;
 
+/* The label of identity resource r: its normalised value, or "text cluster N"
+ * written into buf (FINDINGS_IDENT_LABEL bytes). Borrowed; *len its length. */
+#define FINDINGS_IDENT_LABEL 40
+const char *findings_ident_label(const rs_graph *g, const findings_identity *fi, uint32_t r,
+                                 char *buf, size_t *len);
+/* How many users of identity resource r are accounts of ring ri (ring_of). */
+uint32_t findings_ident_members(const findings_identity *fi, const int32_t *ring_of, uint32_t r,
+                                size_t ri);
+
 /* Bits of findings.value_bits. */
 enum {
     FINDING_VALUE_JOINS = 1,     /* a contact detail joining accounts of unrelated names */

@@ -77,6 +77,23 @@ print("evidence rows:", seen)
 PY
 check "bags prove the identity flags: $(err "$tmp/bags.txt")" grep -q "evidence rows" "$tmp/bags.txt"
 
+"$PY" - "$out" >"$tmp/shared.txt" 2>&1 <<'PY'
+import json, os, sys
+out = sys.argv[1]
+rings = json.load(open(os.path.join(out, "rings.json")))["rings"]
+with_id = [r for r in rings if r.get("shared_identity")]
+assert with_id, "no ring lists shared_identity"
+kinds = {x["kind"] for r in with_id for x in r["shared_identity"]}
+for r in with_id:
+    for x in r["shared_identity"]:
+        assert x["members_using"] >= 2 and x["accounts_using"] >= x["members_using"], x
+    page = open(os.path.join(out, "evidence", r["id"], "data", "report.html")).read()
+    assert "Shared identity and text" in page, r["id"] + ": no identity table on its page"
+print(f"{len(with_id)} rings list shared identity: {sorted(kinds)}")
+PY
+check "rings.json and the case pages list shared identity: $(err "$tmp/shared.txt")" \
+    grep -q "rings list shared identity" "$tmp/shared.txt"
+
 n=$(grep -c '<data key="type">identity</data>' "$out/graph.graphml")
 t=$(grep -c '<data key="type">text</data>' "$out/graph.graphml")
 check "graph.graphml has identity ($n) and text ($t) nodes" [ "$n" -gt 0 ] && [ "$t" -gt 0 ]
