@@ -250,7 +250,7 @@ static void test_identity__text_reuse_under_the_template_cap(void **state)
     uint32_t cohort[13];
     make_text(t, sizeof t, 3, 0);
     for (int i = 0; i < 13; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "c%d", i);
         cohort[i] = acct(f.g, id);
         graph_add_text(f.g, cohort[i], t, strlen(t), TS_NONE, 1);
@@ -295,11 +295,11 @@ static void test_identity__caps_and_empty_graph(void **state)
 {
     (void)state;
     fixture f = {.g = graph_new()};
-    char id[8];
+    char id[16];
     for (int i = 0; i < 9; i++) { /* a support desk's number on nine accounts */
         snprintf(id, sizeof id, "u%d", i);
         uint32_t a = acct(f.g, id);
-        char nm[16];
+        char nm[32];
         snprintf(nm, sizeof nm, "name%c x%d", 'a' + i, i);
         attr(f.g, a, ATTR_NAME, nm);
         attr(f.g, a, ATTR_PHONE, "+18005550000");
