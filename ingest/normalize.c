@@ -746,6 +746,38 @@ static int unit_word(const char *p, size_t n)
     return 0;
 }
 
+static const struct calling *calling_of(const char *country);
+
+static int has_digit(const token *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        if (k->p[i] >= '0' && k->p[i] <= '9')
+            return 1;
+    return 0;
+}
+
+/* The tokens of an address without a country written after its postcode: a
+ * final ISO 3166-1 alpha-2 code, "usa" or "u s [a]" following a token with a
+ * digit ("TX 97962, US" is "TX 97962"). Exports write the country on some rows
+ * and not on others; a state code after a city name ("Springfield, MA") is kept. */
+static size_t address_end(const tokens *t)
+{
+    size_t e = t->ntok;
+    const token *lt = e ? &t->toks[e - 1] : NULL;
+    char cc[3] = {lt && lt->n == 2 ? lt->p[0] : 0, lt && lt->n == 2 ? lt->p[1] : 0, 0};
+    if (e >= 3 && eq(t->toks[e - 1].p, t->toks[e - 1].n, "a") &&
+        eq(t->toks[e - 2].p, t->toks[e - 2].n, "s") && eq(t->toks[e - 3].p, t->toks[e - 3].n, "u"))
+        e -= 3;
+    else if (e >= 2 && eq(t->toks[e - 1].p, t->toks[e - 1].n, "s") &&
+             eq(t->toks[e - 2].p, t->toks[e - 2].n, "u"))
+        e -= 2;
+    else if (e >= 1 && (eq(lt->p, lt->n, "usa") || (cc[0] && calling_of(cc))))
+        e -= 1;
+    else
+        return t->ntok;
+    return e >= 3 && has_digit(&t->toks[e - 1]) ? e : t->ntok;
+}
+
 static int norm_address(const char *v, size_t n, char *out, size_t outlen, const char **why)
 {
     tokens t = {0};
@@ -753,8 +785,8 @@ static int norm_address(const char *v, size_t n, char *out, size_t outlen, const
         return refuse(why, "invalid UTF-8", out, outlen);
     sink s = sink_init(out, outlen);
     const char *last = "";
-    size_t lastn = 0;
-    for (size_t i = 0; i < t.ntok; i++) {
+    size_t lastn = 0, end = address_end(&t);
+    for (size_t i = 0; i < end; i++) {
         const token *k = &t.toks[i];
         const char *w = k->p;
         size_t wn = k->n;
@@ -762,10 +794,10 @@ static int norm_address(const char *v, size_t n, char *out, size_t outlen, const
             if (unit_word(last, lastn))
                 continue;
             w = "apartment", wn = 9;
-        } else if (eq(w, wn, "u") && i + 1 < t.ntok && eq(t.toks[i + 1].p, t.toks[i + 1].n, "s")) {
-            i += 1 + (i + 2 < t.ntok && eq(t.toks[i + 2].p, t.toks[i + 2].n, "a"));
+        } else if (eq(w, wn, "u") && i + 1 < end && eq(t.toks[i + 1].p, t.toks[i + 1].n, "s")) {
+            i += 1 + (i + 2 < end && eq(t.toks[i + 2].p, t.toks[i + 2].n, "a"));
             w = "united states", wn = 13;
-        } else if ((eq(w, wn, "n") || eq(w, wn, "s")) && i + 1 < t.ntok &&
+        } else if ((eq(w, wn, "n") || eq(w, wn, "s")) && i + 1 < end &&
                    (eq(t.toks[i + 1].p, t.toks[i + 1].n, "e") ||
                     eq(t.toks[i + 1].p, t.toks[i + 1].n, "w"))) {
             /* "N.W." is "nw" */

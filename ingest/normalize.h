@@ -70,7 +70,11 @@
  *   "n w", "s e", "s w" ("N.W.") the same compounds; the country written usa, or
  *   as the tokens "u s a" or "u s" ("U.S.A.", "U.S."), becomes "united states"
  *   (a bare "us" is left alone: it is also a word). "St" is always "street",
- *   never "saint". "12 Main St., Apt #3" -> "12 main street apartment 3".
+ *   never "saint". A country written after the postcode - a final ISO 3166-1
+ *   alpha-2 code, "usa" or "u s [a]" following a token with a digit - is
+ *   dropped ("TX 97962, US" -> "tx 97962"): exports write it on some rows only;
+ *   a state code after a city name ("Springfield, MA") is kept.
+ *   "12 Main St., Apt #3" -> "12 main street apartment 3".
  *
  * document - the same compatibility folding as phones; ASCII letters upper-cased and digits kept;
  * spaces, tabs, '-', '.', '/' and '_' dropped; anything else is -1. At least 4 characters remain,

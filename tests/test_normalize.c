@@ -336,6 +336,18 @@ static void test_normalize__address(void **state)
                         "1 elm street springfield united states");
     assert_string_equal(norm(ATTR_ADDRESS, "1 Elm St, Springfield, U.S."),
                         "1 elm street springfield united states");
+    /* a country written after the postcode is dropped; a state after a city is not */
+    assert_string_equal(norm(ATTR_ADDRESS, "2630 Washington Dr., Apt. 8D Austin, TX 97962, US"),
+                        "2630 washington drive apartment 8d austin tx 97962");
+    assert_true(same(ATTR_SHIPPING_ADDRESS, "2630 Washington Dr, Apt 8D Austin, TX 97962",
+                     "2630 washington dr. apt 8d, austin, tx 97962, U.S.A.", ""));
+    assert_true(same(ATTR_ADDRESS, "Keizersgracht 12, 1015 CX Amsterdam 1015, NL",
+                     "Keizersgracht 12, 1015 CX Amsterdam 1015", ""));
+    assert_string_equal(norm(ATTR_ADDRESS, "12 Main St, Springfield, MA"),
+                        "12 main street springfield ma");
+    assert_false(
+        same(ATTR_ADDRESS, "12 Main St, Springfield, MA", "12 Main St, Springfield, IL", ""));
+    assert_string_equal(norm(ATTR_ADDRESS, "PO Box 12 ZZ"), "po box 12 zz"); /* not a country */
     assert_string_equal(norm(ATTR_ADDRESS, "Rue de l'Église 5"), "rue de leglise 5");
     assert_string_equal(norm(ATTR_ADDRESS, "Stra\xC3\x9F"
                                            "e 1"),
