@@ -99,7 +99,7 @@ void detect_params_init(detect_params *p)
     /* Contact details and documents bind like a device; what families and
      * neighbours share honestly (a home address) binds weakly. */
     p->w_identity = 1.0;
-    p->cap_identity = 8;
+    p->cap_identity = 30; /* as cap_device: they bind like a device */
     p->w_address = 0.3;
     p->cap_address = 6;
     p->w_shipping = 0.6;

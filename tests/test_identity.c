@@ -296,11 +296,11 @@ static void test_identity__caps_and_empty_graph(void **state)
     (void)state;
     fixture f = {.g = graph_new()};
     char id[16];
-    for (int i = 0; i < 9; i++) { /* a support desk's number on nine accounts */
+    for (int i = 0; i < 31; i++) { /* a support desk's number on 31 accounts */
         snprintf(id, sizeof id, "u%d", i);
         uint32_t a = acct(f.g, id);
         char nm[32];
-        snprintf(nm, sizeof nm, "name%c x%d", 'a' + i, i);
+        snprintf(nm, sizeof nm, "n%02d x%d", i, i);
         attr(f.g, a, ATTR_NAME, nm);
         attr(f.g, a, ATTR_PHONE, "+18005550000");
     }
