@@ -10,7 +10,11 @@
 # reported (make eval-worlds). World size: EVAL_ACCOUNTS freelancers (6000),
 # EVAL_CLIENTS clients (1200), EVAL_DAYS days (60), with the platform's
 # ip_country/asn columns (--enrich). Two worlds run at a time. EVAL_GEN_ARGS
-# replaces --randomize (EVAL_GEN_ARGS= scores the simulator's default world).
+# replaces --randomize (EVAL_GEN_ARGS= scores the simulator's default world;
+# EVAL_GEN_ARGS="--randomize --identity" adds the attributes table, texts and
+# disciplined rings). EVAL_BASE=OLD_BUILD also runs that build's ringscan on the
+# same files and prints both, pooled, with the disciplined rings' recall: what a
+# change did, world by world.
 set -eu
 build=${1:?usage: eval-worlds.sh BUILD FIRST LAST [WORK_DIR]}
 first=${2:?usage: eval-worlds.sh BUILD FIRST LAST [WORK_DIR]}
@@ -45,7 +49,13 @@ one() { # one SEED - generate, run, score into $work/SEED.json (variables are
     # shellcheck disable=SC2086
     "$build/ringscan" run "$one_d/in" -o "$one_d/out" --no-geoip $ip_run --quiet
     "$build/ringscan-eval" "$one_d/out" "$one_d/in" --json "$work/$1.json" --quiet
-    rm -rf "$one_d/in/logins.csv" "$one_d/in/bids.csv" "$one_d/out/evidence"
+    if [ -n "${EVAL_BASE:-}" ]; then
+        # shellcheck disable=SC2086
+        "$EVAL_BASE/ringscan" run "$one_d/in" -o "$one_d/base" --no-geoip $ip_run --quiet 2>/dev/null
+        "$build/ringscan-eval" "$one_d/base" "$one_d/in" --json "$work/$1.base.json" --quiet
+        rm -rf "$one_d"/base/runs/*/evidence
+    fi
+    rm -rf "$one_d/in/logins.csv" "$one_d/in/bids.csv" "$one_d"/out/runs/*/evidence
 }
 
 s=$first
@@ -86,4 +96,29 @@ for pop, (f, s, fl, acc) in sorted(worst_fpr.items(), key=lambda kv: -kv[1][0]):
 if sc[0]:
     print(f"shared-control groups: {sc[0]}, listed as shared_control {sc[1]}, "
           f"with a flagged member {sc[2]}")
+# Pooled counts, against the base build when there is one (EVAL_BASE).
+import os
+tot = {}
+disc = {}
+for s in range(first, last + 1):
+    for k, f in (("this", f"{work}/{s}.json"), ("base", f"{work}/{s}.base.json")):
+        if not os.path.exists(f):
+            continue
+        d = json.load(open(f))
+        a = d["all_ring_accounts"]
+        t = tot.setdefault(k, [0, 0, 0])
+        t[0] += a["tp"]; t[1] += a["fp"]; t[2] += a["fn"]
+        b = d.get("behaviour_recall", {}).get("disciplined")
+        if b:
+            x = disc.setdefault(k, [0, 0, 1.0])
+            x[0] += b["flagged"]; x[1] += b["accounts"]
+            x[2] = min(x[2], b["flagged"] / b["accounts"])
+for k in ("base", "this"):
+    if k in tot:
+        tp, fp, fn = tot[k]
+        line = f"{k} build, pooled: precision {tp / max(tp + fp, 1):.4f} recall {tp / max(tp + fn, 1):.4f}"
+        if k in disc:
+            f, n, w = disc[k]
+            line += f"; disciplined rings' accounts found {f}/{n} = {f / n:.3f} (worst world {w:.3f})"
+        print(line)
 PY
