@@ -133,6 +133,27 @@ static void test_identity__one_person_or_family_ties_without_deceiving(void **st
     done(&f);
 }
 
+/* Colleagues at one company share its email domain, not a mailbox: nothing links them. */
+static void test_identity__company_domain_is_not_shared(void **state)
+{
+    (void)state;
+    fixture f = {.g = graph_new()};
+    uint32_t a = acct(f.g, "a"), b = acct(f.g, "b");
+    attr(f.g, a, ATTR_NAME, "ann bell");
+    attr(f.g, b, ATTR_NAME, "bob cole");
+    attr(f.g, a, ATTR_EMAIL, "ann.bell@acme-dev.com");
+    attr(f.g, b, ATTR_EMAIL, "bob.cole@acme-dev.com");
+    run(&f);
+    assert_int_equal(identity_degree(&f.ix, res_of(&f, ATTR_EMAIL, "ann.bell@acme-dev.com")), 0);
+    assert_false(has(&f, a, FLAG_SHARED_IDENTITY) || has(&f, b, FLAG_SHARED_IDENTITY));
+    projection *pm = projection_new();
+    uint64_t capped = 0;
+    identity_project(pm, &f.ix, &f.p, &capped);
+    assert_int_equal(projection_pairs(pm), 0);
+    projection_free(pm);
+    done(&f);
+}
+
 static void test_identity__payout_holder_of_another_family(void **state)
 {
     (void)state;
@@ -329,6 +350,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identity__strangers_sharing_a_phone_deceive),
         cmocka_unit_test(test_identity__one_person_or_family_ties_without_deceiving),
+        cmocka_unit_test(test_identity__company_domain_is_not_shared),
         cmocka_unit_test(test_identity__payout_holder_of_another_family),
         cmocka_unit_test(test_identity__forwarding_point_not_a_company_office),
         cmocka_unit_test(test_identity__text_reuse_under_the_template_cap),
