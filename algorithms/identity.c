@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *identity_kind_name(int kind)
-{
-    return attrs_kind_name((attr_kind)kind);
-}
-
 /* --- names ------------------------------------------------------------------ */
 
 /* Whether token t[0..n) occurs in the space-separated s[0..sn). */
@@ -598,11 +593,9 @@ void identity_publish(ident_index *ix, findings *out)
             if (ri < 0)
                 continue;
             ring *rg = &out->rings[ri];
-            uint32_t twice = 0; /* two of its accounts share r */
-            for (uint32_t k = fi->off[r]; k < fi->off[r + 1]; k++)
-                twice += out->ring_of[fi->acct[k]] == ri;
-            if (twice < 2 || (rg->nident && rg->ident[rg->nident - 1] == r))
-                continue;
+            if ((rg->nident && rg->ident[rg->nident - 1] == r) ||
+                findings_ident_members(fi, out->ring_of, r, (size_t)ri) < 2)
+                continue; /* listed already, or one of its accounts alone uses r */
             UTIL_GROW(rg->ident, cap[ri], rg->nident + 1);
             rg->ident[rg->nident++] = r;
         }

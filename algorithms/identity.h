@@ -106,7 +106,4 @@ void identity_evidence(const ident_index *ix, findings *out);
  * shared resources' degrees, capped by their kind's cap). */
 void identity_publish(ident_index *ix, findings *out);
 
-/* "email", ..., "text": the name of a resource kind. Static. */
-const char *identity_kind_name(int kind);
-
 #endif
