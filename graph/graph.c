@@ -382,18 +382,38 @@ void graph_add_port(rs_graph *g, const port_ev *e)
     g->finalized = 0;
 }
 
+/* An attribute's key in graph.ident: the kind's byte, then the value (in buf when
+ * it fits, else a new allocation the caller frees when it is not buf). */
+static char *attr_key(int kind, const char *v, size_t n, char *buf, size_t cap)
+{
+    char *key = n + 1 <= cap ? buf : xmalloc(n + 1);
+    key[0] = (char)kind;
+    memcpy(key + 1, v, n);
+    return key;
+}
+
 void graph_add_attr(rs_graph *g, uint32_t account, int kind, const char *v, size_t n, int64_t ts)
 {
     if (!g->ident)
         g->ident = intern_new();
-    char stack[256];
-    char *key = n + 1 <= sizeof stack ? stack : xmalloc(n + 1);
-    key[0] = (char)kind;
-    memcpy(key + 1, v, n);
+    char buf[256];
+    char *key = attr_key(kind, v, n, buf, sizeof buf);
     attr_ev e = {ts, account, intern_put(g->ident, key, n + 1, NULL), (uint8_t)kind};
-    if (key != stack)
+    if (key != buf)
         free(key);
     APPEND(g->attrs, &e);
+}
+
+uint32_t graph_find_attr(const rs_graph *g, int kind, const char *v, size_t n)
+{
+    if (!g->ident)
+        return GRAPH_NONE;
+    char buf[256];
+    char *key = attr_key(kind, v, n, buf, sizeof buf);
+    uint32_t id = intern_get(g->ident, key, n + 1);
+    if (key != buf)
+        free(key);
+    return id == INTERN_NONE ? GRAPH_NONE : id;
 }
 
 void graph_add_text(rs_graph *g, uint32_t account, const char *text, size_t n, int64_t ts,

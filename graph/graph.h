@@ -251,6 +251,9 @@ void graph_add_attr(rs_graph *g, uint32_t account, int kind, const char *v, size
 /* Records a text written by account (each distinct text is stored once). */
 void graph_add_text(rs_graph *g, uint32_t account, const char *text, size_t n, int64_t ts,
                     int profile);
+/* The id of normalised value v[0..n) of attribute `kind`, or GRAPH_NONE when
+ * no account gives it. O(n) expected. */
+uint32_t graph_find_attr(const rs_graph *g, int kind, const char *v, size_t n);
 /* The normalised value of attribute value id (without its kind byte). */
 const char *graph_attr_value(const rs_graph *g, uint32_t value, size_t *len);
 /* 1 when the graph holds any identity attribute or text. */

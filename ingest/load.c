@@ -381,6 +381,14 @@ static int on_port(void *ctx, const tvalue *vals, int *bad_col, const char **why
     return 0;
 }
 
+int load_attr_value(const rs_graph *g, uint32_t a, const tvalue *vals, attr_kind *kind, char *out,
+                    const char **why)
+{
+    *kind = normalize_kind(STR(1));
+    const char *cc = g && a != GRAPH_NONE ? g->acct[a].country : "";
+    return normalize_value(*kind, STR(2), cc, out, LOAD_ATTR_MAX, why);
+}
+
 /* An attribute is normalised for its kind (ingest/normalize.h); a phone
  * number without a calling code takes the account's claimed country's, which
  * the accounts table, loaded first, has set. A value malformed for its kind
@@ -388,11 +396,10 @@ static int on_port(void *ctx, const tvalue *vals, int *bad_col, const char **why
 static int on_attribute(void *ctx, const tvalue *vals, int *bad_col, const char **why)
 {
     rs_graph *g = ctx;
-    attr_kind k = normalize_kind(STR(1));
     uint32_t a = g ? graph_account(g, STR(0), 0) : GRAPH_NONE;
-    const char *cc = g ? g->acct[a].country : "";
-    char norm[2 * SCHEMA_MAX_TEXT + 64];
-    int n = normalize_value(k, STR(2), cc, norm, sizeof norm, why);
+    attr_kind k;
+    char norm[LOAD_ATTR_MAX];
+    int n = load_attr_value(g, a, vals, &k, norm, why);
     if (n < 0) {
         *bad_col = 2;
         return RS_E_VALUE;

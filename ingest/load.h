@@ -23,6 +23,7 @@
 #include "base/ts.h"
 #include "ingest/rowindex.h"
 #include "ingest/table.h"
+#include "model/attrs.h"
 
 /* What identifies a file's contents without reading them. */
 typedef struct {
@@ -105,5 +106,16 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
  * typed row of table t would be loaded, else RS_E_VALUE. Lets a second pass
  * over the inputs see exactly the rows the graph was built from. */
 int load_check_row(table_id t, const tvalue *vals);
+
+/* Room for an attribute's normalised value (load_attr_value). */
+#define LOAD_ATTR_MAX (2 * SCHEMA_MAX_TEXT + 64)
+
+/* The kind (*kind) and normalised value (into out, LOAD_ATTR_MAX bytes) of an
+ * attributes row, as the loader stores it: phones without a calling code take
+ * the claimed country of account a (GRAPH_NONE, or g NULL: none). Returns the
+ * value's length, 0 when it normalises to nothing, or -1 with *why when it is
+ * malformed for its kind. The evidence pass finds the loaded value with it. */
+int load_attr_value(const rs_graph *g, uint32_t a, const tvalue *vals, attr_kind *kind, char *out,
+                    const char **why);
 
 #endif

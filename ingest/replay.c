@@ -6,7 +6,6 @@
 #include "ingest/replay.h"
 
 #include "base/ts.h"
-#include "ingest/normalize.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -85,21 +84,16 @@ static uint32_t find_acct(const rs_graph *g, const tvalue *v)
     return v->present ? graph_find_account(g, v->s, v->n) : GRAPH_NONE;
 }
 
-/* An attributes row's value as load.c interned it, or GRAPH_NONE. */
+/* An attributes row's kind, and its value as load.c stored it, or GRAPH_NONE. */
 static void resolve_attr(const rs_graph *g, const tvalue *v, source_row *r)
 {
-    attr_kind k = normalize_kind(v[1].s, v[1].n);
-    uint32_t a = find_acct(g, &v[0]);
-    char norm[2 * SCHEMA_MAX_TEXT + 64];
+    attr_kind k;
+    char norm[LOAD_ATTR_MAX];
     const char *why;
-    int n = normalize_value(k, v[2].s, v[2].n, a != GRAPH_NONE ? g->acct[a].country : "", norm + 1,
-                            sizeof norm - 1, &why);
+    int n = load_attr_value(g, find_acct(g, &v[0]), v, &k, norm, &why);
     r->attr_kind = (uint8_t)k;
-    if (n <= 0 || !g->ident)
-        return;
-    norm[0] = (char)k;
-    uint32_t id = intern_get(g->ident, norm, (size_t)n + 1);
-    r->attr_value = id == INTERN_NONE ? GRAPH_NONE : id;
+    if (n > 0)
+        r->attr_value = graph_find_attr(g, (int)k, norm, (size_t)n);
 }
 
 /* The row as the graph event load.c made of it, resolved by lookup. */

@@ -185,6 +185,38 @@ static void test_graph__grouped_timeline_and_empty_offsets(void **state)
     graph_free(g);
 }
 
+/* Attribute values are one per (kind, value); finding one never adds it, and a
+ * value longer than the key buffer round-trips too. */
+static void test_graph__attributes_found_by_kind_and_value(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    assert_int_equal(graph_find_attr(g, 1, "+12025550101", 12), GRAPH_NONE);
+    assert_false(graph_has_identity(g));
+    uint32_t a = graph_account(g, "a", 1, 0), b = graph_account(g, "b", 1, 0);
+    graph_add_attr(g, a, 1, "+12025550101", 12, 0);
+    graph_add_attr(g, b, 1, "+12025550101", 12, 0);
+    graph_add_attr(g, b, 8, "+12025550101", 12, 0); /* another kind: another value */
+    char big[600];
+    memset(big, 'x', sizeof big);
+    graph_add_attr(g, a, 3, big, sizeof big, 0);
+    assert_true(graph_has_identity(g));
+    assert_int_equal(g->attrs.n, 4);
+    uint32_t phone = graph_find_attr(g, 1, "+12025550101", 12);
+    assert_int_equal(phone, g->attrs.v[0].value);
+    assert_int_equal(g->attrs.v[1].value, phone);
+    assert_int_not_equal(graph_find_attr(g, 8, "+12025550101", 12), phone);
+    assert_int_equal(graph_find_attr(g, 1, "+12025550102", 12), GRAPH_NONE);
+    uint32_t addr = graph_find_attr(g, 3, big, sizeof big);
+    assert_int_equal(addr, g->attrs.v[3].value);
+    size_t n;
+    const char *v = graph_attr_value(g, addr, &n);
+    assert_int_equal(n, sizeof big);
+    assert_memory_equal(v, big, n);
+    assert_int_equal(intern_count(g->ident), 3);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_graph__timelines_sorted_by_entity_then_time),
         cmocka_unit_test(test_graph__login_keys_and_edge_find_agree),
         cmocka_unit_test(test_graph__grouped_timeline_and_empty_offsets),
+        cmocka_unit_test(test_graph__attributes_found_by_kind_and_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

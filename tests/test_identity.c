@@ -58,12 +58,8 @@ static int has(const fixture *f, uint32_t a, flag_code c)
 /* The resource of the value v of kind k. */
 static uint32_t res_of(const fixture *f, attr_kind k, const char *v)
 {
-    char key[256];
-    key[0] = (char)k;
-    size_t n = strlen(v);
-    memcpy(key + 1, v, n);
-    uint32_t id = intern_get(f->g->ident, key, n + 1);
-    assert_int_not_equal(id, INTERN_NONE);
+    uint32_t id = graph_find_attr(f->g, (int)k, v, strlen(v));
+    assert_int_not_equal(id, GRAPH_NONE);
     return f->ix.value_res[id];
 }
 
