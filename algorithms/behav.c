@@ -655,12 +655,6 @@ static int pc_cmp(const void *pa, const void *pb)
     return a->freelancer < b->freelancer ? -1 : a->freelancer > b->freelancer;
 }
 
-static int u32_cmp(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 /* Many charges from one client to one freelancer adding up to a large sum
  * over weeks, judged against how that client pays its other freelancers (its
  * median number of charges per freelancer): a client paying everyone in
@@ -706,7 +700,7 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
                     counts[m++] = pc[j].n;
             double usual = 1;
             if (m) {
-                qsort(counts, m, sizeof *counts, u32_cmp);
+                qsort(counts, m, sizeof *counts, util_u32_cmp);
                 size_t mid = m / 2; /* the median */
                 usual = (double)counts[mid];
             }

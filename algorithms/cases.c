@@ -38,12 +38,6 @@ static void acct_index_build(acct_index *ix, const rs_graph *g)
     ix->off[0] = 0;
 }
 
-static int u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static int sz_cmp(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -76,7 +70,7 @@ static void subgraph_build(case_subgraph *s, const rs_graph *g, const ring *rg,
         }
     }
     if (s->nnodes)
-        qsort(s->nodes, s->nnodes, sizeof *s->nodes, u32_cmp);
+        qsort(s->nodes, s->nnodes, sizeof *s->nodes, util_u32_cmp);
     for (size_t i = 0; i < s->nnodes; i++) {
         uint32_t a;
         if (graph_node_decode(g, s->nodes[i], &a) != NODE_ACCOUNT)
@@ -117,7 +111,7 @@ static void drawing_nodes(case_drawing *d, const rs_graph *g, const findings *f,
             if (pass == 1) {
                 uint32_t want = graph_node_gid(g, (node_type)rg->res[i].type, rg->res[i].id);
                 const uint32_t *hit =
-                    bsearch(&want, s->nodes, s->nnodes, sizeof *s->nodes, u32_cmp);
+                    bsearch(&want, s->nodes, s->nnodes, sizeof *s->nodes, util_u32_cmp);
                 if (!hit)
                     continue;
                 at = (size_t)(hit - s->nodes);
@@ -144,17 +138,17 @@ static void drawing_layout(case_drawing *d, const rs_graph *g, const case_subgra
     uint32_t *pos = xreallocarray(NULL, nshow ? nshow : 1, sizeof *pos);
     memcpy(sorted, d->gid, nshow * sizeof *d->gid);
     if (nshow)
-        qsort(sorted, nshow, sizeof *sorted, u32_cmp);
+        qsort(sorted, nshow, sizeof *sorted, util_u32_cmp);
     for (size_t i = 0; i < nshow; i++) {
-        const uint32_t *hit = bsearch(&d->gid[i], sorted, nshow, sizeof *sorted, u32_cmp);
+        const uint32_t *hit = bsearch(&d->gid[i], sorted, nshow, sizeof *sorted, util_u32_cmp);
         pos[hit - sorted] = (uint32_t)i;
     }
     size_t cap_a = 0, cap_b = 0;
     for (size_t j = 0; j < s->nedges; j++) {
         const rs_edge *e = &g->edges[s->edges[j]];
         uint32_t x = graph_edge_src_gid(g, e), y = graph_edge_dst_gid(g, e);
-        const uint32_t *hx = bsearch(&x, sorted, nshow, sizeof *sorted, u32_cmp);
-        const uint32_t *hy = bsearch(&y, sorted, nshow, sizeof *sorted, u32_cmp);
+        const uint32_t *hx = bsearch(&x, sorted, nshow, sizeof *sorted, util_u32_cmp);
+        const uint32_t *hy = bsearch(&y, sorted, nshow, sizeof *sorted, util_u32_cmp);
         if (!hx || !hy)
             continue;
         UTIL_GROW(d->ea, cap_a, d->nedges + 1);

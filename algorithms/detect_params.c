@@ -2,6 +2,8 @@
  * see detect_params.h. */
 #include "algorithms/detect_params.h"
 
+#include "base/util.h"
+
 #include "algorithms/hosting_asns.h"
 
 #include <assert.h>
@@ -122,18 +124,12 @@ void detect_params_init(detect_params *p)
     p->threshold = 0.5;
 }
 
-static int asn_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 void detect_params_sort_asns(detect_params *p)
 {
     size_t n = p->n_anon_asns, k = 0;
     if (n < 2)
         return;
-    qsort(p->anon_asns, n, sizeof *p->anon_asns, asn_cmp);
+    qsort(p->anon_asns, n, sizeof *p->anon_asns, util_u32_cmp);
     for (size_t i = 1; i < n; i++)
         if (p->anon_asns[i] != p->anon_asns[k])
             p->anon_asns[++k] = p->anon_asns[i];

@@ -269,18 +269,12 @@ static int attr_shows(const evsel *s, flag_code f, const source_row *r)
     }
 }
 
-static int u64_cmp(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return (a > b) - (a < b);
-}
-
 /* Whether account a's text is in a reported near-duplicate cluster. */
 static int text_reused(const findings *f, uint32_t a, uint32_t text)
 {
     uint64_t key = (uint64_t)a << 32 | text;
     return text != GRAPH_NONE && f->nreused &&
-           bsearch(&key, f->reused_texts, f->nreused, sizeof key, u64_cmp) != NULL;
+           bsearch(&key, f->reused_texts, f->nreused, sizeof key, util_u64_cmp) != NULL;
 }
 
 /* Whether the row shows flag f for account a (which carries f). Mirrors the

@@ -20,18 +20,12 @@ static int edge_of_type(const rs_edge *e, node_type t)
            (t == NODE_DEST && (e->kind == EDGE_PAYOUT || e->kind == EDGE_PAYS_WITH));
 }
 
-static int u32_cmp(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 /* Sorts v[0..n) ascending: insertion sort for the few users most resources
  * have. */
 static void sort_accounts(uint32_t *v, size_t n)
 {
     if (n > 16) {
-        qsort(v, n, sizeof *v, u32_cmp);
+        qsort(v, n, sizeof *v, util_u32_cmp);
         return;
     }
     for (size_t i = 1; i < n; i++) {

@@ -516,12 +516,6 @@ static void collect_members(const rs_graph *g, const int32_t *comm, uint32_t na,
     }
 }
 
-static int u32_cmp(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 /* Shills by association: a client outside every ring whose high ratings went to at
  * least two accounts of one proxy or rating ring, and to that ring for at least two
  * thirds of the freelancers it rated highly, joins the ring as a shill client (a shill
@@ -544,7 +538,7 @@ static void shills_by_association(const rs_graph *g, const detect_params *p, uin
         }
         if (n < 2)
             continue;
-        qsort(rated, n, sizeof *rated, u32_cmp);
+        qsort(rated, n, sizeof *rated, util_u32_cmp);
         size_t distinct = 0, in_best = 0;
         int32_t best = -1;
         for (size_t i = 0; i < n; i++) {

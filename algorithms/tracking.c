@@ -24,12 +24,6 @@ size_t tracking_common(const char *const *a, size_t na, const char *const *b, si
     return n;
 }
 
-static int u32_cmp(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 static int str_cmp(const void *pa, const void *pb)
 {
     return strcmp(*(const char *const *)pa, *(const char *const *)pb);
@@ -189,7 +183,7 @@ static tpair *related_pairs(const track_ring *prev, size_t nprev, const track_ri
         size_t ncand = 0;
         candidates(pl, npl, &cur[c], (uint32_t)c + 1, seen, &cand, &ncand, &ccap);
         if (ncand)
-            qsort(cand, ncand, sizeof *cand, u32_cmp);
+            qsort(cand, ncand, sizeof *cand, util_u32_cmp);
         for (size_t k = 0; k < ncand; k++) {
             const track_ring *p = &prev[cand[k]];
             size_t ca = tracking_common(p->accts, p->naccts, cur[c].accts, cur[c].naccts);

@@ -149,5 +149,8 @@ static inline uint64_t util_mix64(uint64_t x)
 
 /* Byte-wise comparison helper for qsort of C strings. */
 int util_strcmp_p(const void *a, const void *b);
+/* qsort/bsearch comparators of uint32_t and uint64_t values, ascending. */
+int util_u32_cmp(const void *a, const void *b);
+int util_u64_cmp(const void *a, const void *b);
 
 #endif

@@ -14,6 +14,7 @@
 #include "export/edgepairs.h"
 #include "export/text.h"
 #include "base/ts.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -325,16 +326,10 @@ static void write_pair(rs_buf *b, const rs_graph *g, const edge_pair *pe, const 
 
 static const unsigned char identity_rgb[3] = {227, 119, 194}, text_rgb[3] = {188, 189, 34};
 
-static int gid_cmp(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return (a > b) - (a < b);
-}
-
 /* Whether account a is among the view's nodes (an account's global id is its id). */
 static int in_view(const graphml_view *v, uint32_t a)
 {
-    return !v->subset || bsearch(&a, v->nodes, v->nnodes, sizeof a, gid_cmp) != NULL;
+    return !v->subset || bsearch(&a, v->nodes, v->nnodes, sizeof a, util_u32_cmp) != NULL;
 }
 
 /* An identity or text resource: its node, and an edge from each user in view. */

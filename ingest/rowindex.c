@@ -164,18 +164,12 @@ void rowindex_stats(const rowindex *ix, uint64_t *rows, size_t *files)
         *files += (size_t)rowindex_usable(ix, i);
 }
 
-static int key_cmp(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 static int has_key(const uint64_t *bloom, const uint32_t *keys, size_t n, uint32_t k)
 {
     uint32_t b = k >> (32 - BLOOM_BITS);
     if (!(bloom[b >> 6] >> (b & 63) & 1))
         return 0;
-    return bsearch(&k, keys, n, sizeof *keys, key_cmp) != NULL;
+    return bsearch(&k, keys, n, sizeof *keys, util_u32_cmp) != NULL;
 }
 
 size_t rowindex_select(rowindex *ix, size_t file, const uint32_t *keys, size_t nkeys,

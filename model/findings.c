@@ -89,18 +89,12 @@ static int burst_cmp(const void *pa, const void *pb)
     return a->t0 < b->t0 ? -1 : a->t0 > b->t0;
 }
 
-static int u64_cmp(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 void rating_episodes_finish(rating_episodes *e)
 {
     if (e->nbursts)
         qsort(e->bursts, e->nbursts, sizeof *e->bursts, burst_cmp);
     if (e->nlockstep) {
-        qsort(e->lockstep, e->nlockstep, sizeof *e->lockstep, u64_cmp);
+        qsort(e->lockstep, e->nlockstep, sizeof *e->lockstep, util_u64_cmp);
         size_t out = 1;
         for (size_t i = 1; i < e->nlockstep; i++)
             if (e->lockstep[i] != e->lockstep[out - 1])

@@ -14,6 +14,7 @@
 #include "algorithms/evsel.h"
 #include "base/sha256.h"
 #include "base/utf8.h"
+#include "base/util.h"
 #include "base/files.h"
 #include "base/ts.h"
 #include "export/evidence.h"
@@ -474,12 +475,6 @@ static size_t evidence_batch(void)
     return rl.rlim_cur >= EVIDENCE_BATCH + 128 ? (size_t)rl.rlim_cur - 128 : EVIDENCE_BATCH;
 }
 
-static int key_cmp(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 /* The row index keys of the ids that make a row evidence (evsel_wanted),
  * sorted; repeats are harmless. */
 static uint32_t *evidence_keys(const evsel *sel, size_t *n)
@@ -491,7 +486,7 @@ static uint32_t *evidence_keys(const evsel *sel, size_t *n)
         k[i] = rowindex_key(h[i]);
     free(h);
     if (*n)
-        qsort(k, *n, sizeof *k, key_cmp);
+        qsort(k, *n, sizeof *k, util_u32_cmp);
     return k;
 }
 
@@ -621,12 +616,6 @@ static int write_index_cb(FILE *f, const void *ctx)
     return rc;
 }
 
-static int u32_cmp(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return (a > b) - (a < b);
-}
-
 /* The identity and text resources graph.graphml shows: every one that links
  * accounts (all), or those two accounts of a ring share. A new array. */
 static uint32_t *graph_ident(const findings *fnd, int all, size_t *n)
@@ -644,7 +633,7 @@ static uint32_t *graph_ident(const findings *fnd, int all, size_t *n)
         for (size_t j = 0; j < fnd->rings[i].nident; j++)
             v[k++] = fnd->rings[i].ident[j];
     if (k)
-        qsort(v, k, sizeof *v, u32_cmp);
+        qsort(v, k, sizeof *v, util_u32_cmp);
     size_t m = 0;
     for (size_t i = 0; i < k; i++)
         if (!m || v[i] != v[m - 1])
