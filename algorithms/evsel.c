@@ -50,6 +50,9 @@ struct evsel {
     char (*last_cc)[3];                    /* per account: that login's IP country */
     res_ring *ips, *devs;                  /* (resource, ring) for the rings' IPs/devices */
     size_t nips, ndevs;
+    uint64_t *structured; /* client << 32 | freelancer, ascending: pairs of at least
+                             struct_min_charges charges */
+    size_t nstructured;
     pair_table pip, pdev; /* resources shared inside a ring */
 };
 
@@ -119,7 +122,7 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
     s->dest_deg = xcalloc((size_t)graph_count(g, NODE_DEST) + 1, sizeof *s->dest_deg);
     s->last_end = xcalloc(na ? na : 1, sizeof *s->last_end);
     s->last_cc = xcalloc(na ? na : 1, sizeof *s->last_cc);
-    size_t ci = 0, cd = 0;
+    size_t ci = 0, cd = 0, cs = 0;
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         int32_t ri = f->ring_of[e->a];
@@ -137,8 +140,13 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
             }
         } else if (e->kind == EDGE_PAYOUT) {
             s->dest_deg[e->b]++;
+        } else if (e->kind == EDGE_CHARGE && e->count >= (uint32_t)s->p->struct_min_charges) {
+            UTIL_GROW(s->structured, cs, s->nstructured + 1);
+            s->structured[s->nstructured++] = (uint64_t)e->a << 32 | e->b;
         }
     }
+    if (s->nstructured)
+        qsort(s->structured, s->nstructured, sizeof *s->structured, util_u64_cmp);
     if (s->nips)
         qsort(s->ips, s->nips, sizeof *s->ips, res_ring_cmp);
     if (s->ndevs)
@@ -166,6 +174,7 @@ void evsel_free(evsel *s)
     free(s->last_cc);
     free(s->ips);
     free(s->devs);
+    free(s->structured);
     pair_table_free(&s->pip);
     pair_table_free(&s->pdev);
     free(s);
@@ -324,8 +333,9 @@ static int row_shows(const evsel *s, flag_code f, uint32_t a, const source_row *
         /* The freelancer's charges from a client that paid it at least
          * struct_min_charges times. */
         uint32_t c = r->ev.charge.client;
-        const rs_edge *e = c == GRAPH_NONE ? NULL : graph_edge_find(g, EDGE_CHARGE, c, a);
-        return f == FLAG_STRUCTURED_CHARGES && e && e->count >= (uint32_t)p->struct_min_charges;
+        uint64_t key = (uint64_t)c << 32 | a;
+        return f == FLAG_STRUCTURED_CHARGES && c != GRAPH_NONE && s->nstructured &&
+               bsearch(&key, s->structured, s->nstructured, sizeof key, util_u64_cmp);
     }
     default:
         return 0;

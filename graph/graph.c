@@ -16,6 +16,7 @@
 #include "base/ts.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,10 +236,31 @@ static void edges_rehash(rs_graph *g)
     g->neslots = nslots;
 }
 
+/* Rebuilds the slot table graph_finalize freed, for an edge added after it:
+ * the size the table would have grown to, the edges in index order. */
+static void edges_reindex(rs_graph *g)
+{
+    size_t nslots = 1024;
+    while (g->nedges * 5 > nslots * 3 && nslots < EDGE_MAX_SLOTS)
+        nslots *= 2;
+    g->eslots = xcalloc(nslots, sizeof *g->eslots);
+    g->neslots = nslots;
+    for (size_t k = 0; k < g->nedges; k++) {
+        const rs_edge *e = &g->edges[k];
+        uint64_t h = edge_hash(g, (edge_kind)e->kind, e->a, e->b);
+        size_t i = edge_home(ETAG(h), nslots);
+        while (g->eslots[i])
+            i = i + 1 == nslots ? 0 : i + 1;
+        g->eslots[i] = ETAG(h) << 32 | (uint64_t)(k + 1);
+    }
+}
+
 /* Adds to the (kind, a, b) edge, whose key hashes to h (edge_hash). */
 static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint32_t b, int64_t ts,
                        double value)
 {
+    if (!g->eslots)
+        edges_reindex(g);
     size_t i = edge_home(ETAG(h), g->neslots);
     for (;;) {
         uint64_t v = g->eslots[i];
@@ -270,6 +292,7 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
 
 const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b)
 {
+    assert(g->eslots); /* graph.h: not after graph_finalize */
     if (a >= intern_count(g->ids[graph_edge_end_type(kind, 0)]) ||
         b >= intern_count(g->ids[graph_edge_end_type(kind, 1)]))
         return NULL;
@@ -317,6 +340,8 @@ void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an,
     uint64_t hd = dev ? intern_hash(dev, dn) : 0;
     uint64_t hl = edge_key_hash(EDGE_LOGIN, ha, hi);
     uint64_t hu = edge_key_hash(EDGE_USES_DEVICE, ha, hd);
+    if (!g->eslots)
+        edges_reindex(g);
     intern_prefetch(g->ids[NODE_ACCOUNT], ha);
     intern_prefetch(g->ids[NODE_IP], hi);
     __builtin_prefetch(&g->eslots[edge_home(ETAG(hl), g->neslots)]);
@@ -528,13 +553,95 @@ static int port_cmp(const void *pa, const void *pb)
     return c;
 }
 
+#define PERMUTE_CHAINS 64
+
+/* Moves the records at base into the order perm gives (perm[i]: where the
+ * record that belongs at i is now), each record moved once; perm is left as
+ * the identity. Following one cycle is a chain of dependent cache misses, so
+ * PERMUTE_CHAINS walks start at evenly spaced places, their records saved
+ * first, and advance in turn: a walk ends where it reaches another walk's
+ * start, which supplies the saved record. Cycles no walk started on are then
+ * followed one at a time. */
+static void permute(char *base, size_t sz, uint32_t *perm, size_t n)
+{
+    enum { M = PERMUTE_CHAINS };
+    char saved[M][64], tmp[64];
+    size_t cur[M];
+    assert(sz <= sizeof tmp);
+    uint8_t *start = xcalloc(n / 8 + 1, 1);
+    uint32_t *start_at = NULL; /* start index -> walk, for the few starts */
+    size_t m = 0;
+    for (size_t w = 0; w < M && n >= M; w++) {
+        size_t i = w * (n / M);
+        if (perm[i] == i)
+            continue;
+        memcpy(saved[m], base + i * sz, sz);
+        start[i / 8] |= (uint8_t)(1u << (i % 8));
+        cur[m++] = i;
+    }
+    size_t starts = m;
+    start_at = xreallocarray(NULL, starts ? starts : 1, sizeof *start_at);
+    for (size_t w = 0; w < starts; w++)
+        start_at[w] = (uint32_t)cur[w];
+    /* Walk w fills cur[w] from src[w] = perm[cur[w]]; both of the next
+     * step's reads were prefetched a round (live steps) earlier. */
+    size_t src[M];
+    for (size_t w = 0; w < m; w++) {
+        src[w] = perm[cur[w]];
+        __builtin_prefetch(base + src[w] * sz);
+        __builtin_prefetch(&perm[src[w]]);
+    }
+    size_t live = m;
+    while (live) {
+        for (size_t w = 0; w < live;) {
+            size_t j = cur[w], k = src[w];
+            perm[j] = (uint32_t)j;
+            if (start[k / 8] >> (k % 8) & 1) {
+                size_t x = 0;
+                while (start_at[x] != k)
+                    x++;
+                memcpy(base + j * sz, saved[x], sz);
+                live--; /* this walk is done */
+                cur[w] = cur[live];
+                src[w] = src[live];
+                continue;
+            }
+            memcpy(base + j * sz, base + k * sz, sz);
+            cur[w] = k;
+            src[w] = perm[k];
+            __builtin_prefetch(base + src[w] * sz);
+            __builtin_prefetch(&perm[src[w]]);
+            w++;
+        }
+    }
+    free(start_at);
+    free(start);
+    for (size_t i = 0; i < n; i++) {
+        if (perm[i] == i)
+            continue;
+        memcpy(tmp, base + i * sz, sz);
+        size_t j = i;
+        for (;;) {
+            size_t k = perm[j];
+            perm[j] = (uint32_t)j;
+            if (k == i) {
+                memcpy(base + j * sz, tmp, sz);
+                break;
+            }
+            memcpy(base + j * sz, base + k * sz, sz);
+            j = k;
+        }
+    }
+}
+
 /* Sorts n records of size sz at v by the uint32 key at key_off (counting
  * sort, skipped when the keys already ascend), then each key's run with cmp.
  * Returns the new offsets array (nkeys+1 entries, caller frees). An empty
  * timeline's array is never written: a large calloc block is fresh zero
  * pages, which take no resident memory until written (per-account arrays of
- * tables an export lacks). Extra memory while sorting: one copy of the
- * records, unless they were already grouped by key. */
+ * tables an export lacks). Extra memory while sorting: 4 bytes a record for
+ * the permutation (the records move in place, in a stable order), unless
+ * they were already grouped by key. */
 static size_t *sort_by_entity(void *v, size_t n, size_t sz, size_t key_off, size_t nkeys,
                               int (*cmp)(const void *, const void *))
 {
@@ -554,16 +661,29 @@ static size_t *sort_by_entity(void *v, size_t n, size_t sz, size_t key_off, size
     for (size_t k = 0; k < nkeys; k++)
         off[k + 1] += off[k];
     if (!grouped) {
-        /* While scattering, off[k] is key k's next free place; afterwards the
-         * end of its run, so shifting by one restores the starts. */
-        char *tmp = xmalloc(xmul(n, sz));
-        for (size_t i = 0; i < n; i++) {
-            uint32_t k;
-            memcpy(&k, base + i * sz + key_off, sizeof k);
-            memcpy(tmp + off[k]++ * sz, base + i * sz, sz);
+        /* While counting out, off[k] is key k's next free place; afterwards
+         * the end of its run, so shifting by one restores the starts. A
+         * timeline of 2^32 records or more (96 GiB of logins) moves through
+         * a copy instead, as record numbers then do not fit the permutation. */
+        if (n <= UINT32_MAX) {
+            uint32_t *perm = xreallocarray(NULL, n, sizeof *perm);
+            for (size_t i = 0; i < n; i++) {
+                uint32_t k;
+                memcpy(&k, base + i * sz + key_off, sizeof k);
+                perm[off[k]++] = (uint32_t)i;
+            }
+            permute(base, sz, perm, n);
+            free(perm);
+        } else {
+            char *tmp = xmalloc(xmul(n, sz));
+            for (size_t i = 0; i < n; i++) {
+                uint32_t k;
+                memcpy(&k, base + i * sz + key_off, sizeof k);
+                memcpy(tmp + off[k]++ * sz, base + i * sz, sz);
+            }
+            memcpy(base, tmp, n * sz);
+            free(tmp);
         }
-        memcpy(base, tmp, n * sz);
-        free(tmp);
         memmove(off + 1, off, nkeys * sizeof *off);
         off[0] = 0;
     }
@@ -579,10 +699,30 @@ static size_t *sort_by_entity(void *v, size_t n, size_t sz, size_t key_off, size
     return off;
 }
 
+/* The logins' sort, the largest, for a second thread. */
+static void *sort_logins(void *arg)
+{
+    rs_graph *g = arg;
+    g->login_off =
+        sort_by_entity(g->logins.v, g->logins.n, sizeof(login_ev), offsetof(login_ev, account),
+                       graph_count(g, NODE_ACCOUNT), login_cmp);
+    return NULL;
+}
+
 void graph_finalize(rs_graph *g)
+{
+    graph_finalize_threads(g, 1);
+}
+
+void graph_finalize_threads(rs_graph *g, int threads)
 {
     if (g->finalized)
         return;
+    /* Freed first: nothing looks an edge up after finalize (graph.h), and
+     * the sorts below are the run's first peak of memory. */
+    free(g->eslots);
+    g->eslots = NULL;
+    g->neslots = 0;
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     for (uint32_t a = 0; a < na; a++) {
         account_attr *at = &g->acct[a];
@@ -594,8 +734,11 @@ void graph_finalize(rs_graph *g)
     free(g->bid_off);
     free(g->payout_off);
     free(g->charge_off);
-    g->login_off = sort_by_entity(g->logins.v, g->logins.n, sizeof(login_ev),
-                                  offsetof(login_ev, account), na, login_cmp);
+    /* Each sort touches its own timeline and offsets only. */
+    pthread_t th;
+    int spawned = threads > 1 && pthread_create(&th, NULL, sort_logins, g) == 0;
+    if (!spawned)
+        sort_logins(g);
     g->rating_off = sort_by_entity(g->ratings.v, g->ratings.n, sizeof(rating_ev),
                                    offsetof(rating_ev, client), na, rating_cmp);
     g->bid_off = sort_by_entity(g->bids.v, g->bids.n, sizeof(bid_ev), offsetof(bid_ev, freelancer),
@@ -606,6 +749,8 @@ void graph_finalize(rs_graph *g)
                                    offsetof(charge_ev, client), na, charge_cmp);
     if (g->ports.n)
         qsort(g->ports.v, g->ports.n, sizeof *g->ports.v, port_cmp);
+    if (spawned)
+        pthread_join(th, NULL);
     g->finalized = 1;
 }
 

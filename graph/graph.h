@@ -235,7 +235,10 @@ void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t
  * NODE_ACCOUNT by kind. */
 node_type graph_edge_end_type(edge_kind kind, int end);
 
-/* The (kind, a, b) edge, or NULL. Borrowed; O(1) expected. */
+/* The (kind, a, b) edge, or NULL. Borrowed; O(1) expected. Not after
+ * graph_finalize, which frees the edge index (8 bytes a slot, a tenth of a
+ * large run's memory) that nothing after ingest needs; an edge added after
+ * finalize rebuilds it. */
 const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b);
 
 /* Event recorders: append to the timeline and aggregate the matching edges. */
@@ -260,9 +263,13 @@ const char *graph_attr_value(const rs_graph *g, uint32_t value, size_t *len);
 int graph_has_identity(const rs_graph *g);
 
 /* Resolves roles (accounts table first; else client when only ever seen as a
- * client; else freelancer) and sorts timelines by (entity, ts) with a stable
- * order. Idempotent. */
+ * client; else freelancer), sorts timelines by (entity, ts) with a stable
+ * order and frees the edge index: no edge is added or looked up after it.
+ * Idempotent. */
 void graph_finalize(rs_graph *g);
+/* The same, sorting the logins on a second thread when threads > 1 (the
+ * result is the same). */
+void graph_finalize_threads(rs_graph *g, int threads);
 
 /* Global node ids number every node of every type in one space, in a fixed
  * order: accounts and clients (one id space), then IPs, devices and

@@ -799,7 +799,7 @@ static int run_stages(run_state *s)
         goto done;
     phase_end(s);
     phase_begin(s, "graph");
-    graph_finalize(s->g);
+    graph_finalize_threads(s->g, (int)s->threads);
     phase_end(s);
     if ((rc = check_memory(s, "building the graph")) != RS_OK)
         goto done;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "graph/graph.h"
@@ -185,6 +186,88 @@ static void test_graph__grouped_timeline_and_empty_offsets(void **state)
     graph_free(g);
 }
 
+/* Reference order of the logins' sort: account, then every field. */
+static int login_ref_cmp(const void *pa, const void *pb)
+{
+    const login_ev *a = pa, *b = pb;
+    if (a->account != b->account)
+        return a->account < b->account ? -1 : 1;
+    if (a->ts != b->ts)
+        return a->ts < b->ts ? -1 : 1;
+    if (a->ip != b->ip)
+        return a->ip < b->ip ? -1 : 1;
+    if (a->device != b->device)
+        return a->device < b->device ? -1 : 1;
+    return (a->session_s > b->session_s) - (a->session_s < b->session_s);
+}
+
+/* A timeline large enough for the sort's interleaved walks, in a scrambled
+ * order with ties on time: moved in place, it equals a plain sort of a copy,
+ * whether the logins are sorted on a second thread or not. */
+static void test_graph__large_scrambled_timeline_sorted_in_place(void **state)
+{
+    (void)state;
+    enum { N = 20000, ACCTS = 300 };
+    login_ev *ref = calloc(N, sizeof *ref);
+    assert_non_null(ref);
+    for (int threads = 1; threads <= 2; threads++) {
+        rs_graph *g = graph_new();
+        char id[16];
+        for (int k = 0; k < ACCTS; k++)
+            graph_account(g, id, (size_t)snprintf(id, sizeof id, "acct%d", k), 0);
+        uint32_t ips[7];
+        for (int k = 0; k < 7; k++) {
+            ipaddr x = ip4(10, 0, 0, (uint8_t)(k + 1));
+            ips[k] = graph_ip(g, &x);
+        }
+        uint64_t r = 0x9E3779B97F4A7C15ull;
+        for (int i = 0; i < N; i++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            login_ev e = {.ts = (int64_t)(r >> 52), /* 4096 values: ties */
+                          .account = (uint32_t)((r >> 20) % ACCTS),
+                          .ip = ips[(r >> 40) % 7],
+                          .device = GRAPH_NONE,
+                          .session_s = (int32_t)((r >> 8) % 5) - 1};
+            graph_add_login(g, &e);
+            ref[i] = e;
+        }
+        graph_finalize_threads(g, threads);
+        qsort(ref, N, sizeof *ref, login_ref_cmp);
+        assert_int_equal(g->logins.n, N);
+        for (int i = 0; i < N; i++)
+            assert_int_equal(login_ref_cmp(&g->logins.v[i], &ref[i]), 0);
+        for (uint32_t a = 0; a < ACCTS; a++)
+            for (size_t i = g->login_off[a]; i < g->login_off[a + 1]; i++)
+                assert_int_equal(g->logins.v[i].account, a);
+        assert_int_equal(g->login_off[ACCTS], N);
+        graph_free(g);
+    }
+    free(ref);
+}
+
+/* Finalize frees the edge index; an edge added afterwards rebuilds it, and
+ * adds to the existing edge rather than making a second one. */
+static void test_graph__edge_added_after_finalize(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t a = graph_account(g, "a", 1, 0);
+    ipaddr x = ip4(1, 2, 3, 4);
+    uint32_t ip = graph_ip(g, &x);
+    login_ev e = {.ts = 10, .account = a, .ip = ip, .device = GRAPH_NONE, .session_s = -1};
+    graph_add_login(g, &e);
+    graph_finalize(g);
+    size_t before = g->nedges;
+    e.ts = 20;
+    graph_add_login(g, &e);
+    assert_int_equal(g->nedges, before);
+    const rs_edge *le = graph_edge_find(g, EDGE_LOGIN, a, ip);
+    assert_non_null(le);
+    assert_int_equal(le->count, 2);
+    assert_int_equal(le->last, 20);
+    graph_free(g);
+}
+
 /* Attribute values are one per (kind, value); finding one never adds it, and a
  * value longer than the key buffer round-trips too. */
 static void test_graph__attributes_found_by_kind_and_value(void **state)
@@ -228,6 +311,8 @@ int main(void)
         cmocka_unit_test(test_graph__login_keys_and_edge_find_agree),
         cmocka_unit_test(test_graph__grouped_timeline_and_empty_offsets),
         cmocka_unit_test(test_graph__attributes_found_by_kind_and_value),
+        cmocka_unit_test(test_graph__large_scrambled_timeline_sorted_in_place),
+        cmocka_unit_test(test_graph__edge_added_after_finalize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
