@@ -61,7 +61,10 @@ void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa,
         a = b;
         b = t;
     }
-    if ((pm->n + 1) * 2 > pm->cap)
+    /* Load up to 3/4: the table is detect's largest allocation (48 bytes a
+     * slot), linear probing stays short at that load, and links are sorted
+     * afterwards, so the size leaves no trace in the result. */
+    if ((pm->n + 1) * 4 > pm->cap * 3)
         pair_grow(pm);
     uint64_t key = ((uint64_t)a << 32 | b) + 1;
     size_t i = (size_t)util_mix64(key) & (pm->cap - 1);
