@@ -128,6 +128,7 @@ bench: check-deps
 	@if [ -f "$(GEOIP_DIR)/asn-ipv4.csv" ]; then $(BUILD)/tests/bench_ip "$(GEOIP_DIR)"; \
 	else echo "bench: no IP data in $(GEOIP_DIR) (make geoip): IP lookup bench skipped"; fi
 	@$(BUILD)/tests/bench_textsim 1000000
+	@sh datasets/bench-pandas.sh $(BUILD)
 
 # The held-out protocol of docs/detection.md: randomised worlds 101-120, never used for
 # tuning (make eval-worlds FIRST=1 LAST=10 scores the tuning worlds).
