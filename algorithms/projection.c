@@ -144,34 +144,134 @@ static int ip_login_cmp(const void *pa, const void *pb)
     return a->acct < b->acct ? -1 : a->acct > b->acct;
 }
 
-/* The logins on IPs of two or more accounts, in (ip, ts, account) order:
- * counted into one bucket per IP (ids are dense), then each bucket sorted by
- * time, which costs a fraction of sorting them all at once. */
-static size_t shared_logins_by_ip(const rs_graph *g, const res_index *ips, ip_login **out)
+/* The logins of IPs that raise SHARED_IP and make pairs (two accounts or
+ * more, not an address pool), a slice of the IP ids at a time: counted per
+ * IP once (ids are dense), then for each slice one pass over the timeline
+ * drops its logins into per-IP buckets, each sorted by (time, account). A
+ * slice holds about a quarter of them (at least 2^20), so the copy costs a
+ * quarter of the memory for three more sequential passes. */
+typedef struct {
+    size_t *off;  /* per IP: its first place among all such logins; nip + 1 */
+    size_t *next; /* per IP: its next free place while a slice fills */
+    ip_login *v;  /* the current slice's logins */
+    size_t cap;
+} ip_slices;
+
+#define IP_SLICE_MIN ((size_t)1 << 20)
+
+/* Fills s->v with the logins of IPs [ip0, ip1), in (ip, ts, account) order. */
+static void ip_slice_fill(ip_slices *s, const rs_graph *g, uint32_t ip0, uint32_t ip1)
 {
-    uint32_t nip = graph_count(g, NODE_IP);
-    size_t *start = xcalloc((size_t)nip + 2, sizeof *start);
-    for (size_t i = 0; i < g->logins.n; i++) {
-        uint32_t ip = g->logins.v[i].ip;
-        if (resindex_degree(ips, ip) >= 2)
-            start[ip + 2]++;
-    }
-    for (uint32_t k = 0; k < nip; k++)
-        start[k + 2] += start[k + 1];
-    size_t n = start[nip + 1];
-    ip_login *v = xreallocarray(NULL, n ? n : 1, sizeof *v);
-    /* start[ip + 1] is ip's next free place; afterwards the end of its bucket. */
+    size_t base = s->off[ip0];
+    memcpy(s->next + ip0, s->off + ip0, (size_t)(ip1 - ip0) * sizeof *s->next);
     for (size_t i = 0; i < g->logins.n; i++) {
         const login_ev *e = &g->logins.v[i];
-        if (resindex_degree(ips, e->ip) >= 2)
-            v[start[e->ip + 1]++] = (ip_login){e->ip, e->account, e->ts};
+        if (e->ip >= ip0 && e->ip < ip1 && s->off[e->ip + 1] > s->off[e->ip])
+            s->v[s->next[e->ip]++ - base] = (ip_login){e->ip, e->account, e->ts};
     }
-    for (uint32_t k = 0; k < nip; k++)
-        if (start[k + 1] - start[k] > 1)
-            qsort(v + start[k], start[k + 1] - start[k], sizeof *v, ip_login_cmp);
-    free(start);
-    *out = v;
-    return n;
+    for (uint32_t k = ip0; k < ip1; k++)
+        if (s->off[k + 1] - s->off[k] > 1)
+            qsort(s->v + (s->off[k] - base), s->off[k + 1] - s->off[k], sizeof *s->v, ip_login_cmp);
+}
+
+/* Scratch for one IP at a time (projection_ips). */
+typedef struct {
+    const rs_graph *g;
+    const detect_params *p;
+    const res_index *ips;
+    acct_flags *fl;
+    const uint8_t *ip_rem; /* per IP: a remote-desktop port was seen on it */
+    int64_t win, ov;
+    size_t capn;
+    uint8_t *conc; /* deg x deg concurrency matrix */
+    size_t conc_cap;
+    uint32_t *shared_cnt;
+    size_t shared_cap;
+} ip_work;
+
+/* The pairs of one IP of deg accounts (at most cap_ip), weighted as
+ * projection_ips describes, from its concurrency matrix. */
+static void ip_pairs(projection *pm, const ip_work *w, uint32_t ip, uint32_t deg)
+{
+    const detect_params *p = w->p;
+    const uint32_t *acct = w->ips->acct + w->ips->off[ip];
+    const acct_flags *fl = w->fl;
+    const uint8_t *conc = w->conc;
+    int anon = rules_anon_ip(p, &w->g->ip[ip]);
+    double base = p->w_ip / pow(deg - 1.0, p->degree_exponent);
+    if (anon && deg > (uint32_t)p->anon_ip_small_degree)
+        base *= p->anon_ip_factor; /* VPN exits: strangers, not a team */
+    /* A laptop farm's line binds the farm's accounts like a shared device. */
+    uint32_t nremote = 0;
+    for (uint32_t k = 0; k < deg; k++)
+        nremote += fl[acct[k]].remote_device;
+    int farm = !anon && w->ip_rem[ip] && rules_farm_line(deg, nremote);
+    /* A small anonymising address: perhaps one operator's own server. */
+    int small = anon && deg <= (uint32_t)p->anon_ip_small_degree;
+    double w_small = p->w_ip / pow(deg - 1.0, p->degree_exponent);
+    double farm_base = p->w_device / pow(deg - 1.0, p->degree_exponent);
+    for (uint32_t x = 0; x < deg; x++) {
+        for (uint32_t y = x + 1; y < deg; y++) {
+            uint32_t ax = acct[x], ay = acct[y];
+            double conc_f = conc[x * deg + y] ? 1.0 : p->far_apart_factor;
+            if (farm && fl[ax].remote_device && fl[ay].remote_device) {
+                projection_add(pm, ax, ay, farm_base * conc_f, 0, 0, conc[x * deg + y]);
+                continue;
+            }
+            double wt = base * conc_f;
+            projection_add(pm, ax, ay, anon ? 0 : wt, anon ? wt : 0, anon ? 0 : wt,
+                           !anon && conc[x * deg + y]);
+            if (anon)
+                pair_note_anon(pm, ax, ay, small && conc[x * deg + y] ? w_small : 0, 1);
+        }
+    }
+}
+
+/* One IP's logins v[lo, hi), in (time, account) order: SHARED_IP on every
+ * account present within shared_ip_window_h of another, and, below the cap,
+ * its pairs. */
+static void ip_one(projection *pm, ip_work *w, const ip_login *v, size_t lo, size_t hi)
+{
+    uint32_t ip = v[lo].ip;
+    const res_index *ips = w->ips;
+    uint32_t deg = resindex_degree(ips, ip);
+    size_t moff = ips->off[ip];
+    if (!rules_shared_ip_degree(w->p, deg))
+        return;
+    UTIL_GROW(w->shared_cnt, w->shared_cap, deg);
+    assert(w->shared_cnt && ips->acct);
+    uint32_t *cnt = w->shared_cnt;
+    memset(cnt, 0, deg * sizeof *cnt);
+    int pairs = deg <= w->capn;
+    if (pairs) {
+        UTIL_GROW(w->conc, w->conc_cap, (size_t)deg * deg);
+        assert(w->conc);
+        memset(w->conc, 0, (size_t)deg * deg);
+    }
+    size_t start = lo;
+    int64_t maxw = w->win > w->ov ? w->win : w->ov;
+    for (size_t i = lo; i < hi; i++) {
+        while (v[i].ts - v[start].ts > maxw)
+            start++;
+        size_t ai = resindex_member_pos(ips->acct, moff, moff + deg, v[i].acct) - moff;
+        for (size_t j = start; j < i; j++) {
+            if (v[j].acct == v[i].acct)
+                continue;
+            size_t aj = resindex_member_pos(ips->acct, moff, moff + deg, v[j].acct) - moff;
+            int64_t dt = v[i].ts - v[j].ts;
+            if (dt <= w->win) {
+                cnt[ai]++;
+                cnt[aj]++;
+            }
+            if (pairs && dt <= w->ov)
+                w->conc[ai * deg + aj] = w->conc[aj * deg + ai] = 1;
+        }
+    }
+    for (uint32_t k = 0; k < deg; k++)
+        if (cnt[k])
+            flags_raise(&w->fl[ips->acct[moff + k]], FLAG_SHARED_IP, cnt[k]);
+    if (pairs)
+        ip_pairs(pm, w, ip, deg);
 }
 
 /* SHARED_IP and the IP part of the projection. Logins on shared IPs are
@@ -185,99 +285,68 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
                     acct_flags *fl, uint64_t *capped)
 {
     /* Only logins on shared IPs: an IP one account uses raises no flag, makes
-     * no pair and is below every cap. */
-    ip_login *v;
-    size_t n = shared_logins_by_ip(g, ips, &v);
-    const int64_t win = (int64_t)(p->shared_ip_window_h * 3600e3);
-    const int64_t ov = (int64_t)(p->overlap_window_h * 3600e3);
-    size_t capn = (size_t)p->cap_ip;
-    uint8_t *ip_rem = xcalloc((size_t)graph_count(g, NODE_IP) + 1, 1);
+     * no pair and is below every cap; a pool's logins are not needed either. */
+    uint32_t nip = graph_count(g, NODE_IP);
+    ip_slices sl = {xcalloc((size_t)nip + 1, sizeof *sl.off),
+                    xreallocarray(NULL, (size_t)nip + 1, sizeof *sl.next), NULL, 0};
+    for (size_t i = 0; i < g->logins.n; i++) {
+        uint32_t ip = g->logins.v[i].ip;
+        if (rules_shared_ip_degree(p, resindex_degree(ips, ip)))
+            sl.off[ip + 1]++;
+    }
+    for (uint32_t k = 0; k < nip; k++)
+        sl.off[k + 1] += sl.off[k];
+    size_t total = sl.off[nip], slice = total / 4 + 1;
+    if (slice < IP_SLICE_MIN)
+        slice = IP_SLICE_MIN;
+    uint8_t *ip_rem = xcalloc((size_t)nip + 1, 1);
     for (size_t i = 0; i < g->ports.n; i++)
         if (g->ports.v[i].ip != GRAPH_NONE && rules_remote_port(p, g->ports.v[i].port))
             ip_rem[g->ports.v[i].ip] = 1;
-    uint8_t *conc = NULL; /* deg x deg concurrency matrix */
-    size_t conc_cap = 0;
-    uint32_t *shared_cnt = NULL;
-    size_t shared_cap = 0;
-    for (size_t lo = 0; lo < n;) {
-        size_t hi = lo;
-        while (hi < n && v[hi].ip == v[lo].ip)
-            hi++;
-        uint32_t ip = v[lo].ip;
-        uint32_t deg = resindex_degree(ips, ip);
-        size_t moff = ips->off[ip];
-        if (rules_shared_ip_degree(p, deg)) {
-            UTIL_GROW(shared_cnt, shared_cap, deg);
-            assert(shared_cnt && ips->acct);
-            memset(shared_cnt, 0, deg * sizeof *shared_cnt);
-            int pairs = deg <= capn;
-            if (pairs) {
-                UTIL_GROW(conc, conc_cap, (size_t)deg * deg);
-                assert(conc);
-                memset(conc, 0, (size_t)deg * deg);
-            }
-            size_t start = lo;
-            int64_t maxw = win > ov ? win : ov;
-            for (size_t i = lo; i < hi; i++) {
-                while (v[i].ts - v[start].ts > maxw)
-                    start++;
-                size_t ai = resindex_member_pos(ips->acct, moff, moff + deg, v[i].acct) - moff;
-                for (size_t j = start; j < i; j++) {
-                    if (v[j].acct == v[i].acct)
-                        continue;
-                    size_t aj = resindex_member_pos(ips->acct, moff, moff + deg, v[j].acct) - moff;
-                    int64_t dt = v[i].ts - v[j].ts;
-                    if (dt <= win) {
-                        shared_cnt[ai]++;
-                        shared_cnt[aj]++;
-                    }
-                    if (pairs && dt <= ov)
-                        conc[ai * deg + aj] = conc[aj * deg + ai] = 1;
-                }
-            }
-            for (uint32_t k = 0; k < deg; k++)
-                if (shared_cnt[k])
-                    flags_raise(&fl[ips->acct[moff + k]], FLAG_SHARED_IP, shared_cnt[k]);
-            if (pairs) {
-                const ip_attr *ia = &g->ip[ip];
-                int anon = rules_anon_ip(p, ia);
-                double base = p->w_ip / pow(deg - 1.0, p->degree_exponent);
-                if (anon && deg > (uint32_t)p->anon_ip_small_degree)
-                    base *= p->anon_ip_factor; /* VPN exits: strangers, not a team */
-                /* A laptop farm's line binds the farm's accounts like a shared device. */
-                uint32_t nremote = 0;
-                for (uint32_t k = 0; k < deg; k++)
-                    nremote += fl[ips->acct[moff + k]].remote_device;
-                int farm = !anon && ip_rem[ip] && rules_farm_line(deg, nremote);
-                /* A small anonymising address: perhaps one operator's own server. */
-                int small = anon && deg <= (uint32_t)p->anon_ip_small_degree;
-                double w_small = p->w_ip / pow(deg - 1.0, p->degree_exponent);
-                double farm_base = p->w_device / pow(deg - 1.0, p->degree_exponent);
-                for (uint32_t x = 0; x < deg; x++) {
-                    for (uint32_t y = x + 1; y < deg; y++) {
-                        uint32_t ax = ips->acct[moff + x], ay = ips->acct[moff + y];
-                        double conc_f = conc[x * deg + y] ? 1.0 : p->far_apart_factor;
-                        if (farm && fl[ax].remote_device && fl[ay].remote_device) {
-                            double w = farm_base * conc_f;
-                            projection_add(pm, ax, ay, w, 0, 0, conc[x * deg + y]);
-                            continue;
-                        }
-                        double w = base * conc_f;
-                        projection_add(pm, ax, ay, anon ? 0 : w, anon ? w : 0, anon ? 0 : w,
-                                       !anon && conc[x * deg + y]);
-                        if (anon)
-                            pair_note_anon(pm, ax, ay, small && conc[x * deg + y] ? w_small : 0, 1);
-                    }
-                }
-            }
+    ip_work w = {g,
+                 p,
+                 ips,
+                 fl,
+                 ip_rem,
+                 (int64_t)(p->shared_ip_window_h * 3600e3),
+                 (int64_t)(p->overlap_window_h * 3600e3),
+                 (size_t)p->cap_ip,
+                 NULL,
+                 0,
+                 NULL,
+                 0};
+    for (uint32_t ip0 = 0; ip0 < nip;) {
+        /* Whole IPs up to the slice size; an IP larger than it alone. */
+        uint32_t ip1 = ip0 + 1;
+        while (ip1 < nip && sl.off[ip1 + 1] - sl.off[ip0] <= slice)
+            ip1++;
+        size_t n = sl.off[ip1] - sl.off[ip0];
+        if (n > sl.cap) {
+            free(sl.v);
+            sl.cap = n;
+            sl.v = xreallocarray(NULL, n, sizeof *sl.v);
         }
-        if (deg > capn)
-            (*capped)++;
-        lo = hi;
+        if (n)
+            ip_slice_fill(&sl, g, ip0, ip1);
+        for (size_t lo = 0; lo < n;) {
+            size_t hi = lo;
+            while (hi < n && sl.v[hi].ip == sl.v[lo].ip)
+                hi++;
+            ip_one(pm, &w, sl.v, lo, hi);
+            lo = hi;
+        }
+        ip0 = ip1;
     }
-    free(v);
-    free(conc);
-    free(shared_cnt);
+    /* Resources above the cap, counted as before the pools were left out:
+     * every IP of more than cap_ip accounts. */
+    for (uint32_t ip = 0; ip < nip; ip++)
+        if (resindex_degree(ips, ip) >= 2 && resindex_degree(ips, ip) > w.capn)
+            (*capped)++;
+    free(sl.off);
+    free(sl.next);
+    free(sl.v);
+    free(w.conc);
+    free(w.shared_cnt);
     free(ip_rem);
 }
 
