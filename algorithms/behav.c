@@ -363,7 +363,7 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
     uint32_t *eu = NULL, *eo = NULL;
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
-        if (e->kind != EDGE_RATING || e->sum < p->high_stars * e->count)
+        if (e->kind != EDGE_RATING || graph_edge_sum(g, e) < p->high_stars * e->count)
             continue;
         if (ne + 1 > cap) {
             cap = cap ? 2 * cap : 1024;

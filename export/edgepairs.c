@@ -50,7 +50,7 @@ size_t edgepairs_fold(const rs_graph *g, const edge_pair *p, size_t n, edge_pair
     for (; j < n && p[j].lo == p[0].lo && p[j].hi == p[0].hi; j++) {
         const rs_edge *e = &g->edges[p[j].idx];
         s->cnt[e->kind] += e->count;
-        s->sum[e->kind] += e->sum;
+        s->sum[e->kind] += graph_edge_sum(g, e);
         s->count += e->count;
         s->first = e->first < s->first ? e->first : s->first;
         s->last = e->last > s->last ? e->last : s->last;

@@ -234,10 +234,10 @@ static int write_edges(FILE *f, const ring_ctx *c)
         buf_printf(&b, ",Directed,%s,%u,%u,%s,%s,", graph_edge_kind_name((edge_kind)e->kind),
                    e->count, e->count, ts_format(e->first, t1), ts_format(e->last, t2));
         if (e->kind == EDGE_PAYOUT || e->kind == EDGE_CHARGE || e->kind == EDGE_PAYS_WITH)
-            buf_printf(&b, "%.2f", e->sum);
+            buf_printf(&b, "%.2f", graph_edge_sum(c->g, e));
         buf_putc(&b, ',');
         if (e->kind == EDGE_RATING && e->count)
-            buf_printf(&b, "%.3f", e->sum / e->count);
+            buf_printf(&b, "%.3f", graph_edge_sum(c->g, e) / e->count);
         buf_putc(&b, '\n');
         buf_spill(&b, f, &rc);
     }

@@ -292,7 +292,7 @@ static void write_edge(rs_buf *b, const rs_graph *g, size_t i)
     data_ts(b, "first_seen", e->first);
     data_ts(b, "last_seen", e->last);
     if (e->kind == EDGE_PAYOUT || e->kind == EDGE_PAYS_WITH)
-        data_num(b, "amount", e->sum);
+        data_num(b, "amount", graph_edge_sum(g, e));
     buf_puts(b, "    </edge>\n");
 }
 

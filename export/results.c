@@ -115,9 +115,9 @@ static json_t *client_links(const rs_graph *g, const ring *rg)
         json_object_set_new(o, "kind", json_string(graph_edge_kind_name((edge_kind)e->kind)));
         json_object_set_new(o, "count", json_integer(e->count));
         if (e->kind == EDGE_RATING)
-            json_object_set_new(o, "mean_stars", jout_real(e->sum / e->count));
+            json_object_set_new(o, "mean_stars", jout_real(graph_edge_sum(g, e) / e->count));
         else
-            json_object_set_new(o, "amount", jout_real(e->sum));
+            json_object_set_new(o, "amount", jout_real(graph_edge_sum(g, e)));
         json_object_set_new(o, "first_seen", json_string(ts_format(e->first, t1)));
         json_object_set_new(o, "last_seen", json_string(ts_format(e->last, t2)));
         json_array_append_new(arr, o);

@@ -44,6 +44,9 @@ rs_graph *graph_new(void)
     g->strings = intern_new();
     g->neslots = 1024;
     g->eslots = xcalloc(g->neslots, sizeof *g->eslots);
+    g->edge_sum_cap = 1024;
+    g->edge_sum = xcalloc(g->edge_sum_cap, sizeof *g->edge_sum);
+    g->nedge_sum = 1; /* [0]: the sum of edges without one */
     return g;
 }
 
@@ -60,6 +63,7 @@ void graph_free(rs_graph *g)
     free(g->ip);
     free(g->dest);
     free(g->edges);
+    free(g->edge_sum);
     free(g->eslots);
     free(g->logins.v);
     free(g->ratings.v);
@@ -205,6 +209,10 @@ static uint64_t edge_hash(const rs_graph *g, edge_kind kind, uint32_t a, uint32_
                          intern_hash_of(g->ids[graph_edge_end_type(kind, 1)], b));
 }
 
+_Static_assert(sizeof(rs_edge) == 32, "rs_edge grew");
+_Static_assert(EDGE_KIND_COUNT <= 8, "edge kinds must fit rs_edge.kind's 3 bits");
+#define EDGE_MAX_SUMS ((size_t)1 << 29) /* rs_edge.sum_ix's 29 bits; 0 is no sum */
+
 #define ETAG(h) ((h) >> 32)
 #define EDGE_MAX_SLOTS (1ull << 32) /* homes come from a 32-bit tag */
 
@@ -270,7 +278,8 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
             rs_edge *e = &g->edges[(uint32_t)v - 1];
             if (e->a == a && e->b == b && e->kind == kind) {
                 e->count++;
-                e->sum += value;
+                if (e->sum_ix)
+                    g->edge_sum[e->sum_ix] += value;
                 if (ts < e->first)
                     e->first = ts;
                 if (ts > e->last)
@@ -283,7 +292,19 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
     if (g->nedges >= UINT32_MAX - 1)
         abort(); /* id space exhausted; see intern_put */
     UTIL_GROW(g->edges, g->edges_cap, g->nedges + 1);
-    g->edges[g->nedges] = (rs_edge){ts, ts, value, a, b, 1, (uint8_t)kind};
+    uint32_t sum_ix = 0;
+    if (graph_edge_has_sum(kind)) {
+        if (g->nedge_sum >= EDGE_MAX_SUMS) {
+            /* Some 536 M distinct valued edges: far beyond memory first. */
+            fprintf(stderr, "ringscan: more than %u rating, payout and charge edges\n",
+                    (unsigned)EDGE_MAX_SUMS - 1);
+            abort();
+        }
+        UTIL_GROW(g->edge_sum, g->edge_sum_cap, g->nedge_sum + 1);
+        sum_ix = (uint32_t)g->nedge_sum++;
+        g->edge_sum[sum_ix] = value;
+    }
+    g->edges[g->nedges] = (rs_edge){ts, ts, a, b, 1, sum_ix, (uint32_t)kind};
     g->eslots[i] = ETAG(h) << 32 | (uint64_t)++g->nedges;
     /* Load above 3/5: grow (the table never fills: edges < 2^32 - 1 slots). */
     if (g->nedges * 5 > g->neslots * 3 && g->neslots < EDGE_MAX_SLOTS)
@@ -763,6 +784,7 @@ size_t graph_memory(const rs_graph *g)
     m += intern_memory(g->strings);
     m += g->acct_cap * sizeof *g->acct + g->ip_cap * sizeof *g->ip + g->dest_cap * sizeof *g->dest;
     m += g->edges_cap * sizeof *g->edges + g->neslots * sizeof *g->eslots;
+    m += g->edge_sum_cap * sizeof *g->edge_sum;
     m += g->logins.cap * sizeof *g->logins.v + g->ratings.cap * sizeof *g->ratings.v +
          g->bids.cap * sizeof *g->bids.v + g->payouts.cap * sizeof *g->payouts.v +
          g->charges.cap * sizeof *g->charges.v + g->ports.cap * sizeof *g->ports.v;

@@ -79,12 +79,15 @@ typedef struct {
     uint8_t used;    /* 1 = payout destination, 2 = payment instrument */
 } dest_attr;
 
+/* 32 bytes: the run's most numerous record after the events. Only ratings,
+ * payouts, charges and payment instruments carry a sum (stars, amount); it
+ * lives in graph.edge_sum, read with graph_edge_sum. */
 typedef struct {
     int64_t first, last;
-    double sum;
     uint32_t a, b;
     uint32_t count;
-    uint8_t kind;
+    uint32_t sum_ix : 29; /* index in graph.edge_sum; 0 (always 0.0) for other kinds */
+    uint32_t kind : 3;    /* edge_kind */
 } rs_edge;
 
 typedef struct {
@@ -163,6 +166,8 @@ typedef struct rs_graph {
 
     rs_edge *edges;
     size_t nedges, edges_cap;
+    double *edge_sum; /* rs_edge.sum_ix; [0] = 0.0 for edges without a sum */
+    size_t nedge_sum, edge_sum_cap;
     uint64_t *eslots; /* open addressing: hash tag << 32 | edge index + 1 (graph.c) */
     size_t neslots;
 
@@ -227,8 +232,22 @@ node_type graph_account_type(const rs_graph *g, uint32_t account);
 
 /* Adds one observation to the (kind, a, b) edge; a and b must be interned ids
  * of the kind's endpoint types (account, and ip/device/destination/account).
- * O(1) expected. */
+ * value adds to the edge's sum when the kind has one (graph_edge_has_sum) and
+ * is ignored otherwise. O(1) expected. */
 void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value);
+
+/* Whether edges of a kind carry a sum: stars of ratings, amounts of payouts,
+ * charges and payment-instrument edges. */
+static inline int graph_edge_has_sum(edge_kind k)
+{
+    return k == EDGE_RATING || k == EDGE_PAYOUT || k == EDGE_CHARGE || k == EDGE_PAYS_WITH;
+}
+
+/* An edge's sum: total stars or amount; 0 for kinds without one. */
+static inline double graph_edge_sum(const rs_graph *g, const rs_edge *e)
+{
+    return e->sum_ix ? g->edge_sum[e->sum_ix] : 0.0;
+}
 
 /* The id space of an edge kind's endpoint: end 0 is always NODE_ACCOUNT
  * (accounts and clients), end 1 is NODE_IP, NODE_DEVICE, NODE_DEST or
