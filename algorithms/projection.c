@@ -149,11 +149,12 @@ static int ip_login_cmp(const void *pa, const void *pb)
  * IP once (ids are dense), then for each slice one pass over the timeline
  * drops its logins into per-IP buckets, each sorted by (time, account). A
  * slice holds about a quarter of them (at least 2^20), so the copy costs a
- * quarter of the memory for three more sequential passes. */
+ * quarter of the memory for three more sequential passes. Counts and places
+ * are 32-bit: an IP's logins, like an edge's count, stay below 2^32. */
 typedef struct {
-    size_t *off;  /* per IP: its first place among all such logins; nip + 1 */
-    size_t *next; /* per IP: its next free place while a slice fills */
-    ip_login *v;  /* the current slice's logins */
+    uint32_t *cnt; /* per IP: its logins here, 0 for IPs left out */
+    uint32_t *at;  /* per IP of the slice: its next free place, then its end */
+    ip_login *v;   /* the current slice's logins */
     size_t cap;
 } ip_slices;
 
@@ -162,16 +163,19 @@ typedef struct {
 /* Fills s->v with the logins of IPs [ip0, ip1), in (ip, ts, account) order. */
 static void ip_slice_fill(ip_slices *s, const rs_graph *g, uint32_t ip0, uint32_t ip1)
 {
-    size_t base = s->off[ip0];
-    memcpy(s->next + ip0, s->off + ip0, (size_t)(ip1 - ip0) * sizeof *s->next);
+    uint32_t o = 0;
+    for (uint32_t k = ip0; k < ip1; k++) {
+        s->at[k] = o;
+        o += s->cnt[k];
+    }
     for (size_t i = 0; i < g->logins.n; i++) {
         const login_ev *e = &g->logins.v[i];
-        if (e->ip >= ip0 && e->ip < ip1 && s->off[e->ip + 1] > s->off[e->ip])
-            s->v[s->next[e->ip]++ - base] = (ip_login){e->ip, e->account, e->ts};
+        if (e->ip >= ip0 && e->ip < ip1 && s->cnt[e->ip])
+            s->v[s->at[e->ip]++] = (ip_login){e->ip, e->account, e->ts};
     }
     for (uint32_t k = ip0; k < ip1; k++)
-        if (s->off[k + 1] - s->off[k] > 1)
-            qsort(s->v + (s->off[k] - base), s->off[k + 1] - s->off[k], sizeof *s->v, ip_login_cmp);
+        if (s->cnt[k] > 1)
+            qsort(s->v + (s->at[k] - s->cnt[k]), s->cnt[k], sizeof *s->v, ip_login_cmp);
 }
 
 /* Scratch for one IP at a time (projection_ips). */
@@ -287,16 +291,17 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     /* Only logins on shared IPs: an IP one account uses raises no flag, makes
      * no pair and is below every cap; a pool's logins are not needed either. */
     uint32_t nip = graph_count(g, NODE_IP);
-    ip_slices sl = {xcalloc((size_t)nip + 1, sizeof *sl.off),
-                    xreallocarray(NULL, (size_t)nip + 1, sizeof *sl.next), NULL, 0};
+    ip_slices sl = {xcalloc((size_t)nip + 1, sizeof *sl.cnt),
+                    xreallocarray(NULL, (size_t)nip + 1, sizeof *sl.at), NULL, 0};
+    size_t total = 0;
     for (size_t i = 0; i < g->logins.n; i++) {
         uint32_t ip = g->logins.v[i].ip;
-        if (rules_shared_ip_degree(p, resindex_degree(ips, ip)))
-            sl.off[ip + 1]++;
+        if (rules_shared_ip_degree(p, resindex_degree(ips, ip))) {
+            sl.cnt[ip]++;
+            total++;
+        }
     }
-    for (uint32_t k = 0; k < nip; k++)
-        sl.off[k + 1] += sl.off[k];
-    size_t total = sl.off[nip], slice = total / 4 + 1;
+    size_t slice = total / 4 + 1;
     if (slice < IP_SLICE_MIN)
         slice = IP_SLICE_MIN;
     uint8_t *ip_rem = xcalloc((size_t)nip + 1, 1);
@@ -318,9 +323,9 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     for (uint32_t ip0 = 0; ip0 < nip;) {
         /* Whole IPs up to the slice size; an IP larger than it alone. */
         uint32_t ip1 = ip0 + 1;
-        while (ip1 < nip && sl.off[ip1 + 1] - sl.off[ip0] <= slice)
-            ip1++;
-        size_t n = sl.off[ip1] - sl.off[ip0];
+        size_t n = sl.cnt[ip0];
+        while (ip1 < nip && n + sl.cnt[ip1] <= slice)
+            n += sl.cnt[ip1++];
         if (n > sl.cap) {
             free(sl.v);
             sl.cap = n;
@@ -342,8 +347,8 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     for (uint32_t ip = 0; ip < nip; ip++)
         if (resindex_degree(ips, ip) >= 2 && resindex_degree(ips, ip) > w.capn)
             (*capped)++;
-    free(sl.off);
-    free(sl.next);
+    free(sl.cnt);
+    free(sl.at);
     free(sl.v);
     free(w.conc);
     free(w.shared_cnt);
