@@ -541,19 +541,32 @@ static void payouts(const rs_graph *g, const detect_params *p, acct_flags *fl)
 
 /* --- SELF_DEALING --------------------------------------------------------------- */
 
+/* One resource an account holds; the account is the bucket it is in. */
 typedef struct {
-    uint32_t acct, type, res;
+    uint32_t type, res;
     int64_t first, last; /* of the account's use of the resource */
 } holding;
 
 static int holding_cmp(const void *pa, const void *pb)
 {
     const holding *a = pa, *b = pb;
-    if (a->acct != b->acct)
-        return a->acct < b->acct ? -1 : 1;
     if (a->type != b->type)
         return a->type < b->type ? -1 : 1;
     return a->res < b->res ? -1 : a->res > b->res;
+}
+
+/* Whether edge e is a holding self_dealing compares: a login on an IP of at
+ * most self_ip_max_degree accounts, a device, a payout destination or a
+ * payment instrument, of a dealer. */
+static int is_holding(const rs_edge *e, const uint8_t *dealer, const uint32_t *ipdeg,
+                      const detect_params *p)
+{
+    edge_kind k = (edge_kind)e->kind;
+    if (k != EDGE_LOGIN && k != EDGE_USES_DEVICE && k != EDGE_PAYOUT && k != EDGE_PAYS_WITH)
+        return 0;
+    if (!(dealer[e->a / 8] >> (e->a % 8) & 1))
+        return 0;
+    return k != EDGE_LOGIN || ipdeg[e->b] <= (uint32_t)p->self_ip_max_degree;
 }
 
 /* A client and a freelancer it rated or paid that share a payment account, a
@@ -577,33 +590,32 @@ static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *
     if (!dealer)
         return;
     uint32_t *ipdeg = xcalloc(nip ? nip : 1, sizeof *ipdeg);
-    size_t nh = 0, cap = 0;
-    holding *h = NULL;
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         if (e->kind == EDGE_LOGIN)
             ipdeg[e->b]++;
     }
+    /* Holdings bucketed by account (counted, then placed: off[a + 1] is a's
+     * next place while filling, then a's end), each bucket sorted by
+     * (type, resource): no copy of the whole list to sort it. */
+    size_t *off = xcalloc((size_t)na + 2, sizeof *off);
+    for (size_t i = 0; i < g->nedges; i++)
+        if (is_holding(&g->edges[i], dealer, ipdeg, p))
+            off[g->edges[i].a + 2]++;
+    for (uint32_t a = 0; a < na; a++)
+        off[a + 2] += off[a + 1];
+    size_t nh = off[na + 1];
+    holding *h = xreallocarray(NULL, nh ? nh : 1, sizeof *h);
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
-        edge_kind k = (edge_kind)e->kind;
-        if (k != EDGE_LOGIN && k != EDGE_USES_DEVICE && k != EDGE_PAYOUT && k != EDGE_PAYS_WITH)
-            continue;
-        if (!(dealer[e->a / 8] >> (e->a % 8) & 1))
-            continue;
-        if (k == EDGE_LOGIN && ipdeg[e->b] > (uint32_t)p->self_ip_max_degree)
-            continue;
-        UTIL_GROW(h, cap, nh + 1);
-        h[nh++] = (holding){e->a, (uint32_t)graph_edge_end_type(k, 1), e->b, e->first, e->last};
+        if (is_holding(e, dealer, ipdeg, p))
+            h[off[e->a + 1]++] = (holding){(uint32_t)graph_edge_end_type((edge_kind)e->kind, 1),
+                                           e->b, e->first, e->last};
     }
     free(dealer);
-    if (nh)
-        qsort(h, nh, sizeof *h, holding_cmp);
-    size_t *off = xcalloc((size_t)na + 1, sizeof *off);
-    for (size_t i = 0; i < nh; i++)
-        off[h[i].acct + 1]++;
     for (uint32_t a = 0; a < na; a++)
-        off[a + 1] += off[a];
+        if (off[a + 1] - off[a] > 1)
+            qsort(h + off[a], off[a + 1] - off[a], sizeof *h, holding_cmp);
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         if (e->kind != EDGE_RATING && e->kind != EDGE_CHARGE)
