@@ -41,7 +41,22 @@ static void test_graph__edges_aggregate_per_pair_and_kind(void **state)
     uint32_t d = graph_dest(g, "d", 1, 1);
     assert_int_equal(d, ip);
     graph_edge_add(g, EDGE_PAYOUT, a, d, 1, 2.5);
+    graph_edge_add(g, EDGE_PAYOUT, a, d, 2, 4.0);
     assert_int_equal(g->nedges, 3);
+    /* Sums: kept for payouts, none for logins and devices (no slot spent). */
+    assert_true(graph_edge_sum(g, &g->edges[2]) == 6.5);
+    assert_true(graph_edge_sum(g, &g->edges[0]) == 0.0);
+    assert_true(graph_edge_sum(g, &g->edges[1]) == 0.0);
+    assert_int_equal(g->nedge_sum, 2); /* [0], the sum of edges without one, and the payout */
+    /* A bid's value (accepted) is no sum; a charge's amount is. */
+    uint32_t c = graph_account(g, "c", 1, 0);
+    graph_edge_add(g, EDGE_BID, a, c, 3, 1);
+    graph_edge_add(g, EDGE_CHARGE, c, a, 4, -1.25);
+    assert_int_equal(g->nedges, 5);
+    assert_true(graph_edge_sum(g, &g->edges[3]) == 0.0);
+    assert_true(graph_edge_sum(g, &g->edges[4]) == -1.25);
+    assert_int_equal(g->edges[4].kind, EDGE_CHARGE);
+    assert_int_equal(g->nedge_sum, 3);
     graph_free(g);
 }
 
