@@ -210,6 +210,8 @@ static uint64_t edge_hash(const rs_graph *g, edge_kind kind, uint32_t a, uint32_
 }
 
 _Static_assert(sizeof(rs_edge) == 32, "rs_edge grew");
+_Static_assert(sizeof(ip_attr) == 24, "ip_attr grew");
+_Static_assert(ANON_TOR < 32 && SRC_DB < 4, "ip_attr's bit fields are too narrow");
 _Static_assert(EDGE_KIND_COUNT <= 8, "edge kinds must fit rs_edge.kind's 3 bits");
 #define EDGE_MAX_SUMS ((size_t)1 << 29) /* rs_edge.sum_ix's 29 bits; 0 is no sum */
 

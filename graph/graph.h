@@ -63,15 +63,17 @@ typedef struct {
     uint8_t listed;        /* present in the accounts table */
 } account_attr;
 
+/* 24 bytes: one per distinct IP, millions of them, so the small fields share
+ * one word. */
 typedef struct {
     uint32_t asn;     /* 0 = unknown */
     uint32_t asn_org; /* id in graph.strings, or GRAPH_NONE */
     float lat, lon;
-    uint16_t radius_km; /* location accuracy radius from the City database, 0 unknown */
+    unsigned int radius_km : 16; /* location accuracy radius from the City database, 0 unknown */
+    unsigned int anon : 5;       /* ANON_* bits */
+    unsigned int has_loc : 1;
+    unsigned int country_src : 2, asn_src : 2; /* SRC_* */
     char country[3];
-    uint8_t country_src, asn_src; /* SRC_* */
-    uint8_t has_loc;
-    uint8_t anon; /* ANON_* bits */
 } ip_attr;
 
 typedef struct {
