@@ -152,8 +152,8 @@ static int ip_login_cmp(const void *pa, const void *pb)
  * quarter of the memory for three more sequential passes. Counts and places
  * are 32-bit: an IP's logins, like an edge's count, stay below 2^32. */
 typedef struct {
-    uint32_t *cnt; /* per IP: its logins here, 0 for IPs left out */
-    uint32_t *at;  /* per IP of the slice: its next free place, then its end */
+    uint32_t *cnt; /* per IP: its logins here (0 for IPs left out); in a filled
+                      slice, the end of its bucket */
     ip_login *v;   /* the current slice's logins */
     size_t cap;
 } ip_slices;
@@ -161,21 +161,26 @@ typedef struct {
 #define IP_SLICE_MIN ((size_t)1 << 20)
 
 /* Fills s->v with the logins of IPs [ip0, ip1), in (ip, ts, account) order. */
-static void ip_slice_fill(ip_slices *s, const rs_graph *g, uint32_t ip0, uint32_t ip1)
+static void ip_slice_fill(ip_slices *s, const rs_graph *g, const detect_params *p,
+                          const res_index *ips, uint32_t ip0, uint32_t ip1)
 {
-    uint32_t o = 0;
+    uint32_t o = 0; /* cnt: each IP's next place, then its end */
     for (uint32_t k = ip0; k < ip1; k++) {
-        s->at[k] = o;
-        o += s->cnt[k];
+        uint32_t c = s->cnt[k];
+        s->cnt[k] = o;
+        o += c;
     }
     for (size_t i = 0; i < g->logins.n; i++) {
         const login_ev *e = &g->logins.v[i];
-        if (e->ip >= ip0 && e->ip < ip1 && s->cnt[e->ip])
-            s->v[s->at[e->ip]++] = (ip_login){e->ip, e->account, e->ts};
+        if (e->ip >= ip0 && e->ip < ip1 && rules_shared_ip_degree(p, resindex_degree(ips, e->ip)))
+            s->v[s->cnt[e->ip]++] = (ip_login){e->ip, e->account, e->ts};
     }
-    for (uint32_t k = ip0; k < ip1; k++)
-        if (s->cnt[k] > 1)
-            qsort(s->v + (s->at[k] - s->cnt[k]), s->cnt[k], sizeof *s->v, ip_login_cmp);
+    uint32_t start = 0;
+    for (uint32_t k = ip0; k < ip1; k++) {
+        if (s->cnt[k] - start > 1)
+            qsort(s->v + start, s->cnt[k] - start, sizeof *s->v, ip_login_cmp);
+        start = s->cnt[k];
+    }
 }
 
 /* Scratch for one IP at a time (projection_ips). */
@@ -291,8 +296,7 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     /* Only logins on shared IPs: an IP one account uses raises no flag, makes
      * no pair and is below every cap; a pool's logins are not needed either. */
     uint32_t nip = graph_count(g, NODE_IP);
-    ip_slices sl = {xcalloc((size_t)nip + 1, sizeof *sl.cnt),
-                    xreallocarray(NULL, (size_t)nip + 1, sizeof *sl.at), NULL, 0};
+    ip_slices sl = {xcalloc((size_t)nip + 1, sizeof *sl.cnt), NULL, 0};
     size_t total = 0;
     for (size_t i = 0; i < g->logins.n; i++) {
         uint32_t ip = g->logins.v[i].ip;
@@ -332,7 +336,7 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
             sl.v = xreallocarray(NULL, n, sizeof *sl.v);
         }
         if (n)
-            ip_slice_fill(&sl, g, ip0, ip1);
+            ip_slice_fill(&sl, g, p, ips, ip0, ip1);
         for (size_t lo = 0; lo < n;) {
             size_t hi = lo;
             while (hi < n && sl.v[hi].ip == sl.v[lo].ip)
@@ -348,7 +352,6 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
         if (resindex_degree(ips, ip) >= 2 && resindex_degree(ips, ip) > w.capn)
             (*capped)++;
     free(sl.cnt);
-    free(sl.at);
     free(sl.v);
     free(w.conc);
     free(w.shared_cnt);
