@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 enum {
     OPT_HELP = 'h',
@@ -480,9 +483,23 @@ static int cmd_validate(int argc, char **argv)
     return pipeline_validate(argv[optind], &to, quiet);
 }
 
+/* glibc raises its mmap threshold to the size of each large block freed (up
+ * to 32 MiB) and then keeps freed heap memory up to twice that: a run that
+ * allocates and frees tens of megabytes phase after phase carries freed
+ * memory into its peak (50 MiB of 1014 on the make bench world). A fixed
+ * threshold maps every block of 1 MiB or more on its own and unmaps it when
+ * freed; smaller blocks come from the heap as before. */
+static void memory_setup(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     int rc;
+    memory_setup();
     if (argc < 2) {
         usage(stderr);
         return RS_EXIT_USAGE;
