@@ -207,7 +207,8 @@ static void ip_pairs(projection *pm, const ip_work *w, uint32_t ip, uint32_t deg
     const acct_flags *fl = w->fl;
     const uint8_t *conc = w->conc;
     int anon = rules_anon_ip(p, &w->g->ip[ip]);
-    double base = p->w_ip / pow(deg - 1.0, p->degree_exponent);
+    double share = pow(deg - 1.0, p->degree_exponent);
+    double w_small = p->w_ip / share, base = w_small;
     if (anon && deg > (uint32_t)p->anon_ip_small_degree)
         base *= p->anon_ip_factor; /* VPN exits: strangers, not a team */
     /* A laptop farm's line binds the farm's accounts like a shared device. */
@@ -217,8 +218,7 @@ static void ip_pairs(projection *pm, const ip_work *w, uint32_t ip, uint32_t deg
     int farm = !anon && w->ip_rem[ip] && rules_farm_line(deg, nremote);
     /* A small anonymising address: perhaps one operator's own server. */
     int small = anon && deg <= (uint32_t)p->anon_ip_small_degree;
-    double w_small = p->w_ip / pow(deg - 1.0, p->degree_exponent);
-    double farm_base = p->w_device / pow(deg - 1.0, p->degree_exponent);
+    double farm_base = p->w_device / share;
     for (uint32_t x = 0; x < deg; x++) {
         for (uint32_t y = x + 1; y < deg; y++) {
             uint32_t ax = acct[x], ay = acct[y];
@@ -236,17 +236,17 @@ static void ip_pairs(projection *pm, const ip_work *w, uint32_t ip, uint32_t deg
     }
 }
 
-/* One IP's logins v[lo, hi), in (time, account) order: SHARED_IP on every
- * account present within shared_ip_window_h of another, and, below the cap,
- * its pairs. */
+/* One IP's logins v[lo, hi), in (time, account) order, from an IP that
+ * passes rules_shared_ip_degree (the slices hold no other): SHARED_IP on
+ * every account present within shared_ip_window_h of another, and, below
+ * the cap, its pairs. */
 static void ip_one(projection *pm, ip_work *w, const ip_login *v, size_t lo, size_t hi)
 {
     uint32_t ip = v[lo].ip;
     const res_index *ips = w->ips;
     uint32_t deg = resindex_degree(ips, ip);
     size_t moff = ips->off[ip];
-    if (!rules_shared_ip_degree(w->p, deg))
-        return;
+    assert(rules_shared_ip_degree(w->p, deg));
     UTIL_GROW(w->shared_cnt, w->shared_cap, deg);
     assert(w->shared_cnt && ips->acct);
     uint32_t *cnt = w->shared_cnt;
@@ -348,9 +348,11 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     }
     /* Resources above the cap, counted as before the pools were left out:
      * every IP of more than cap_ip accounts. */
-    for (uint32_t ip = 0; ip < nip; ip++)
-        if (resindex_degree(ips, ip) >= 2 && resindex_degree(ips, ip) > w.capn)
+    for (uint32_t ip = 0; ip < nip; ip++) {
+        uint32_t deg = resindex_degree(ips, ip);
+        if (deg >= 2 && deg > w.capn)
             (*capped)++;
+    }
     free(sl.cnt);
     free(sl.v);
     free(w.conc);
