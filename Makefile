@@ -105,8 +105,8 @@ e2e: $(BINS)
 
 asan: check-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan \
-	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" unit e2e fuzz-regress
+	  OPT="-O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined,float-cast-overflow" unit e2e fuzz-regress
 
 valgrind: check-deps
 	@$(MAKE) --no-print-directory BUILD=build-vg OPT="-O1 -g" build-all

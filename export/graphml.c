@@ -72,7 +72,8 @@ static void data_num(rs_buf *b, const char *k, double v)
 {
     if (!isfinite(v))
         return;
-    if (v == (double)(long long)v && fabs(v) < 1e15) {
+    /* The range test first: converting a double beyond long long is undefined. */
+    if (fabs(v) < 1e15 && v == (double)(long long)v) {
         data_int(b, k, (long long)v); /* integral values: no printf */
         return;
     }
