@@ -8,90 +8,151 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The rings each account belongs to (members and shills), as a list per
+ * account: rings of a are ring[off[a] .. off[a+1]), ascending. */
 typedef struct {
-    size_t *off;   /* per account: its edges are idx[off[a] .. off[a+1]) */
-    uint32_t *idx; /* edge indices, which the graph keeps below 2^32 */
-} acct_index;
+    uint32_t *off;
+    uint32_t *ring;
+} ring_lists;
 
-static void acct_index_build(acct_index *ix, const rs_graph *g)
+static void account_rings(ring_lists *rl, const rs_graph *g, const findings *f)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
-    ix->off = xcalloc((size_t)na + 1, sizeof *ix->off);
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
-        ix->off[e->a + 1]++;
-        if (graph_edge_end_type((edge_kind)e->kind, 1) == NODE_ACCOUNT && e->b != e->a)
-            ix->off[e->b + 1]++;
-    }
+    rl->off = xcalloc((size_t)na + 1, sizeof *rl->off);
+    for (size_t r = 0; r < f->nrings; r++)
+        for (size_t k = 0; k < f->rings[r].nmembers + f->rings[r].nshills; k++)
+            rl->off[findings_ring_account(&f->rings[r], k) + 1]++;
     for (uint32_t a = 0; a < na; a++)
-        ix->off[a + 1] += ix->off[a];
-    ix->idx = xreallocarray(NULL, ix->off[na] ? ix->off[na] : 1, sizeof *ix->idx);
-    /* While filling, off[a] is a's next free place; afterwards the end of its
-     * edges, so shifting by one restores the starts. */
+        rl->off[a + 1] += rl->off[a];
+    rl->ring = xreallocarray(NULL, rl->off[na] ? rl->off[na] : 1, sizeof *rl->ring);
+    uint32_t *at = xreallocarray(NULL, na ? na : 1, sizeof *at);
+    memcpy(at, rl->off, (size_t)na * sizeof *at);
+    for (size_t r = 0; r < f->nrings; r++)
+        for (size_t k = 0; k < f->rings[r].nmembers + f->rings[r].nshills; k++)
+            rl->ring[at[findings_ring_account(&f->rings[r], k)]++] = (uint32_t)r;
+    free(at);
+}
+
+/* Appends (ring << 32 | value) for each ring in rings[0 .. n). */
+static void push_keys(uint64_t **v, size_t *len, size_t *cap, const uint32_t *rings, size_t n,
+                      uint32_t value)
+{
+    UTIL_GROW(*v, *cap, *len + n);
+    for (size_t j = 0; j < n; j++)
+        (*v)[(*len)++] = (uint64_t)rings[j] << 32 | value;
+}
+
+/* Every ring's nodes: its accounts and every node one of their edges reaches,
+ * as sorted, distinct (ring << 32 | global id) keys. One pass over the edges. */
+static uint64_t *ring_nodes(const rs_graph *g, const findings *f, const ring_lists *rl, size_t *n)
+{
+    uint64_t *v = NULL;
+    size_t len = 0, cap = 0;
+    for (size_t r = 0; r < f->nrings; r++)
+        for (size_t k = 0; k < f->rings[r].nmembers + f->rings[r].nshills; k++) {
+            uint32_t ri = (uint32_t)r;
+            uint32_t gid = graph_node_gid(g, NODE_ACCOUNT, findings_ring_account(&f->rings[r], k));
+            push_keys(&v, &len, &cap, &ri, 1, gid);
+        }
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
-        ix->idx[ix->off[e->a]++] = (uint32_t)i;
-        if (graph_edge_end_type((edge_kind)e->kind, 1) == NODE_ACCOUNT && e->b != e->a)
-            ix->idx[ix->off[e->b]++] = (uint32_t)i;
-    }
-    memmove(ix->off + 1, ix->off, (size_t)na * sizeof *ix->off);
-    ix->off[0] = 0;
-}
-
-static int sz_cmp(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void keep_node(uint8_t *keep, uint32_t gid, uint32_t **nodes, size_t *n, size_t *cap)
-{
-    if (keep[gid])
-        return;
-    keep[gid] = 1;
-    UTIL_GROW(*nodes, *cap, *n + 1);
-    (*nodes)[(*n)++] = gid;
-}
-
-/* Ring ri's subgraph; keep (zeroed, one byte per global node) is set for its
- * nodes and cleared again before returning. */
-static void subgraph_build(case_subgraph *s, const rs_graph *g, const ring *rg,
-                           const acct_index *ix, uint8_t *keep)
-{
-    size_t cap = 0, ecap = 0;
-    memset(s, 0, sizeof *s);
-    for (size_t k = 0; k < rg->nmembers + rg->nshills; k++) {
-        uint32_t a = findings_ring_account(rg, k);
-        keep_node(keep, graph_node_gid(g, NODE_ACCOUNT, a), &s->nodes, &s->nnodes, &cap);
-        for (size_t j = ix->off[a]; j < ix->off[a + 1]; j++) {
-            const rs_edge *e = &g->edges[ix->idx[j]];
-            keep_node(keep, graph_edge_src_gid(g, e), &s->nodes, &s->nnodes, &cap);
-            keep_node(keep, graph_edge_dst_gid(g, e), &s->nodes, &s->nnodes, &cap);
+        const uint32_t *ra = rl->ring + rl->off[e->a];
+        size_t na = rl->off[e->a + 1] - rl->off[e->a], nb = 0;
+        const uint32_t *rb = NULL;
+        if (graph_edge_end_type((edge_kind)e->kind, 1) == NODE_ACCOUNT && e->b != e->a) {
+            rb = rl->ring + rl->off[e->b];
+            nb = rl->off[e->b + 1] - rl->off[e->b];
         }
-    }
-    if (s->nnodes)
-        qsort(s->nodes, s->nnodes, sizeof *s->nodes, util_u32_cmp);
-    for (size_t i = 0; i < s->nnodes; i++) {
-        uint32_t a;
-        if (graph_node_decode(g, s->nodes[i], &a) != NODE_ACCOUNT)
+        if (!na && !nb)
             continue;
-        for (size_t j = ix->off[a]; j < ix->off[a + 1]; j++) {
-            const rs_edge *e = &g->edges[ix->idx[j]];
-            if (!keep[graph_edge_src_gid(g, e)] || !keep[graph_edge_dst_gid(g, e)])
-                continue;
-            UTIL_GROW(s->edges, ecap, s->nedges + 1);
-            s->edges[s->nedges++] = ix->idx[j];
+        uint32_t src = graph_edge_src_gid(g, e), dst = graph_edge_dst_gid(g, e);
+        push_keys(&v, &len, &cap, ra, na, src);
+        push_keys(&v, &len, &cap, ra, na, dst);
+        push_keys(&v, &len, &cap, rb, nb, src);
+        push_keys(&v, &len, &cap, rb, nb, dst);
+    }
+    if (len)
+        qsort(v, len, sizeof *v, util_u64_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        if (!w || v[w - 1] != v[i])
+            v[w++] = v[i];
+    *n = w;
+    return v;
+}
+
+/* Every ring's subgraph (case_subgraph): the nodes from ring_nodes, and the
+ * edges whose two ends are both nodes of that ring. Each edge's source is an
+ * account, so these are the edges of the ring's accounts and counterparties
+ * among its nodes. A node may belong to several rings (a client two rings
+ * share): the second pass over the edges intersects the two ends' ring lists. */
+static void subgraphs_build(casefile *cases, const rs_graph *g, const findings *f)
+{
+    ring_lists rl;
+    account_rings(&rl, g, f);
+    size_t nkeys;
+    uint64_t *keys = ring_nodes(g, f, &rl, &nkeys);
+    free(rl.off);
+    free(rl.ring);
+    /* Per node, the rings holding it (ascending, as the keys are sorted by
+     * ring first); per ring, its nodes (ascending). */
+    uint32_t nn = graph_node_total(g);
+    uint32_t *goff = xcalloc((size_t)nn + 1, sizeof *goff);
+    uint32_t *grng = xreallocarray(NULL, nkeys ? nkeys : 1, sizeof *grng);
+    for (size_t i = 0; i < nkeys; i++) {
+        goff[(uint32_t)keys[i] + 1]++;
+        cases[keys[i] >> 32].sub.nnodes++;
+    }
+    for (uint32_t x = 0; x < nn; x++)
+        goff[x + 1] += goff[x];
+    for (size_t r = 0; r < f->nrings; r++)
+        cases[r].sub.nodes =
+            xreallocarray(NULL, cases[r].sub.nnodes ? cases[r].sub.nnodes : 1, sizeof(uint32_t));
+    for (size_t r = 0; r < f->nrings; r++)
+        cases[r].sub.nnodes = 0;
+    for (size_t i = 0; i < nkeys; i++) {
+        case_subgraph *s = &cases[keys[i] >> 32].sub;
+        s->nodes[s->nnodes++] = (uint32_t)keys[i];
+        grng[goff[(uint32_t)keys[i]]++] = (uint32_t)(keys[i] >> 32);
+    }
+    free(keys);
+    memmove(goff + 1, goff, (size_t)nn * sizeof *goff); /* the fill moved each start to its end */
+    goff[0] = 0;
+    /* (ring << 32 | edge index) in edge order, so each ring's edges ascend. */
+    uint64_t *v = NULL;
+    size_t len = 0, cap = 0;
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        uint32_t src = graph_edge_src_gid(g, e);
+        if (goff[src] == goff[src + 1])
+            continue;
+        uint32_t dst = graph_edge_dst_gid(g, e);
+        for (uint32_t x = goff[src], y = goff[dst]; x < goff[src + 1] && y < goff[dst + 1];) {
+            if (grng[x] < grng[y]) {
+                x++;
+            } else if (grng[x] > grng[y]) {
+                y++;
+            } else {
+                UTIL_GROW(v, cap, len + 1);
+                v[len++] = (uint64_t)grng[x] << 32 | (uint32_t)i;
+                cases[grng[x]].sub.nedges++;
+                x++;
+                y++;
+            }
         }
     }
-    if (s->nedges)
-        qsort(s->edges, s->nedges, sizeof *s->edges, sz_cmp);
-    size_t w = 0;
-    for (size_t i = 0; i < s->nedges; i++)
-        if (!w || s->edges[w - 1] != s->edges[i])
-            s->edges[w++] = s->edges[i];
-    s->nedges = w;
-    for (size_t i = 0; i < s->nnodes; i++)
-        keep[s->nodes[i]] = 0;
+    free(goff);
+    free(grng);
+    for (size_t r = 0; r < f->nrings; r++) {
+        case_subgraph *s = &cases[r].sub;
+        s->edges = s->nedges ? xreallocarray(NULL, s->nedges, sizeof *s->edges) : NULL;
+        s->nedges = 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        case_subgraph *s = &cases[v[i] >> 32].sub;
+        s->edges[s->nedges++] = (uint32_t)v[i];
+    }
+    free(v);
 }
 
 /* The drawing's nodes: ring accounts first, then the infrastructure they
@@ -179,18 +240,11 @@ void cases_draw(casefile *cases, const rs_graph *g, const findings *f)
 {
     if (!f->nrings)
         return;
-    acct_index ix = {0};
-    acct_index_build(&ix, g);
-    uint32_t nn = graph_node_total(g);
-    uint8_t *keep = xcalloc(nn ? nn : 1, 1);
+    subgraphs_build(cases, g, f);
     for (size_t ri = 0; ri < f->nrings; ri++) {
-        subgraph_build(&cases[ri].sub, g, &f->rings[ri], &ix, keep);
         drawing_nodes(&cases[ri].draw, g, f, ri, &cases[ri].sub);
         drawing_layout(&cases[ri].draw, g, &cases[ri].sub);
     }
-    free(keep);
-    free(ix.off);
-    free(ix.idx);
 }
 
 void cases_suspicious(const rs_graph *g, const findings *f, int with_bids, uint32_t **nodes,

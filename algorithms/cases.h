@@ -2,10 +2,10 @@
  * ring's subgraph, the drawing of it (which nodes, their coordinates), and
  * the part of the whole graph that graph.graphml exports by default.
  *
- * Built once for all rings before anything is written, from a per-account
- * edge index made in one pass over the edges, so a ring costs its accounts'
- * degrees, not the whole graph. The drawing uses the Kamada-Kawai layout
- * (layout.c); writers only format the result.
+ * Built once for all rings before anything is written, in two passes over
+ * the edges whatever the number of rings: one finds every ring's nodes, the
+ * next every ring's edges among them. The drawing uses the Kamada-Kawai
+ * layout (layout.c); writers only format the result.
  */
 #ifndef RINGSCAN_CASES_H
 #define RINGSCAN_CASES_H

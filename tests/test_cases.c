@@ -169,12 +169,166 @@ static void test_cases__suspicious_part(void **state)
     destroy(&w);
 }
 
+/* A deterministic pseudo-random sequence for the generated world. */
+static uint32_t next_rand(uint32_t *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return (*x >> 16) & 0x7fff;
+}
+
+static int in_set(const uint8_t *set, uint32_t gid)
+{
+    return set[gid] != 0;
+}
+
+/* Several rings over a generated graph, sharing clients, IPs and a shill:
+ * every ring's subgraph is what the definition gives, worked out here the
+ * slow way (its accounts, every node one of their edges reaches, every edge
+ * whose two ends are such nodes). */
+static void test_cases__rings_sharing_nodes(void **state)
+{
+    (void)state;
+    enum { NF = 40, NC = 12, NIP = 15, NDEV = 6, NDEST = 5, NRING = 4 };
+    rs_graph *g = graph_new();
+    uint32_t fr[NF], cl[NC], ips[NIP], dev[NDEV], dest[NDEST], seed = 7;
+    char id[16];
+    for (int i = 0; i < NF; i++) {
+        snprintf(id, sizeof id, "f%d", i);
+        fr[i] = graph_account(g, id, strlen(id), SEEN_AS_FREELANCER);
+    }
+    for (int i = 0; i < NC; i++) {
+        snprintf(id, sizeof id, "c%d", i);
+        cl[i] = graph_account(g, id, strlen(id), SEEN_AS_CLIENT);
+    }
+    for (int i = 0; i < NIP; i++)
+        ips[i] = ipn(g, (unsigned)i + 1);
+    for (int i = 0; i < NDEV; i++) {
+        snprintf(id, sizeof id, "d%d", i);
+        dev[i] = graph_device(g, id, strlen(id));
+    }
+    for (int i = 0; i < NDEST; i++) {
+        snprintf(id, sizeof id, "b%d", i);
+        dest[i] = graph_dest(g, id, strlen(id), 1);
+    }
+    for (int k = 0; k < 300; k++) {
+        uint32_t f = fr[next_rand(&seed) % NF], c = cl[next_rand(&seed) % NC];
+        int64_t ts = 1772323200000LL + k;
+        switch (next_rand(&seed) % 5) {
+        case 0: {
+            uint32_t who = next_rand(&seed) % 4 ? f : c; /* clients log in too */
+            login(g, who, ips[next_rand(&seed) % NIP],
+                  next_rand(&seed) % 2 ? dev[next_rand(&seed) % NDEV] : GRAPH_NONE);
+            break;
+        }
+        case 1: {
+            bid_ev b = {.ts = ts, .freelancer = f, .client = c, .project = GRAPH_NONE};
+            graph_add_bid(g, &b);
+            break;
+        }
+        case 2: {
+            rating_ev r = {.ts = ts, .client = c, .freelancer = f, .project = GRAPH_NONE};
+            r.stars = 5;
+            graph_add_rating(g, &r);
+            break;
+        }
+        case 3: {
+            payout_ev p = {.ts = ts, .amount = 10, .account = f};
+            p.dest = dest[next_rand(&seed) % NDEST];
+            p.currency = p.method = GRAPH_NONE;
+            graph_add_payout(g, &p);
+            break;
+        }
+        default: {
+            charge_ev ch = {.ts = ts, .amount = 5, .client = c, .freelancer = f};
+            ch.instrument = ch.currency = GRAPH_NONE;
+            graph_add_charge(g, &ch);
+            break;
+        }
+        }
+    }
+    graph_finalize(g);
+
+    uint32_t na = graph_count(g, NODE_ACCOUNT), nn = graph_node_total(g);
+    findings f;
+    memset(&f, 0, sizeof f);
+    f.ring_of = calloc(na, sizeof *f.ring_of);
+    for (uint32_t a = 0; a < na; a++)
+        f.ring_of[a] = -1;
+    ring rings[NRING];
+    uint32_t members[NRING][3], shills[NRING][2];
+    memset(rings, 0, sizeof rings);
+    for (int r = 0; r < NRING; r++) {
+        for (int k = 0; k < 3; k++) {
+            members[r][k] = fr[r * 3 + k];
+            f.ring_of[fr[r * 3 + k]] = r;
+        }
+        /* Shill c1 is in rings 0 and 1; ring 3 has none. */
+        shills[r][0] = cl[r == 1 ? 1 : r + 1];
+        shills[r][1] = cl[r + 5];
+        snprintf(rings[r].id, sizeof rings[r].id, "R%04d", r + 1);
+        rings[r].members = members[r];
+        rings[r].nmembers = 3;
+        rings[r].shills = shills[r];
+        rings[r].nshills = r == 3 ? 0 : 2;
+    }
+    f.rings = rings;
+    f.nrings = NRING;
+
+    casefile *cs = cases_new(&f);
+    cases_draw(cs, g, &f);
+    uint8_t *set = calloc(nn, 1);
+    size_t shared = 0;
+    for (int r = 0; r < NRING; r++) {
+        memset(set, 0, nn);
+        for (size_t k = 0; k < rings[r].nmembers + rings[r].nshills; k++) {
+            uint32_t a = findings_ring_account(&rings[r], k);
+            set[graph_node_gid(g, NODE_ACCOUNT, a)] = 1;
+            for (size_t i = 0; i < g->nedges; i++) {
+                const rs_edge *e = &g->edges[i];
+                int b_is = graph_edge_end_type((edge_kind)e->kind, 1) == NODE_ACCOUNT;
+                if (e->a == a || (b_is && e->b == a)) {
+                    set[graph_edge_src_gid(g, e)] = 1;
+                    set[graph_edge_dst_gid(g, e)] = 1;
+                }
+            }
+        }
+        const case_subgraph *s = &cs[r].sub;
+        size_t k = 0;
+        for (uint32_t gid = 0; gid < nn; gid++)
+            if (in_set(set, gid)) {
+                assert_true(k < s->nnodes);
+                assert_int_equal(s->nodes[k++], gid);
+            }
+        assert_int_equal(k, s->nnodes);
+        k = 0;
+        for (size_t i = 0; i < g->nedges; i++) {
+            const rs_edge *e = &g->edges[i];
+            if (in_set(set, graph_edge_src_gid(g, e)) && in_set(set, graph_edge_dst_gid(g, e))) {
+                assert_true(k < s->nedges);
+                assert_int_equal(s->edges[k++], i);
+            }
+        }
+        assert_int_equal(k, s->nedges);
+        assert_true(s->nedges > 0);
+        /* Ring 0 and ring 1 share shill c1 and with it everything it reached. */
+        if (r == 1)
+            for (size_t i = 0; i < s->nnodes; i++)
+                shared += has_node(cs[0].sub.nodes, cs[0].sub.nnodes, s->nodes[i]);
+    }
+    assert_true(shared > 1);
+    free(set);
+    casefile_free_all(cs, NRING);
+    free(f.ring_of);
+    graph_free(g);
+}
+
 int main(void)
 {
     algo_init(1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases__subgraph_and_drawing),
         cmocka_unit_test(test_cases__suspicious_part),
+        cmocka_unit_test(test_cases__rings_sharing_nodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
