@@ -480,26 +480,65 @@ int evidence_finish(evidence_bags *b, rs_error *err)
     return evidence_finish_threads(b, 1, err);
 }
 
-/* The bags' work list: rings are taken in rank order, one at a time. */
+/* The bags' work list: the side job first, then rings one at a time, the
+ * largest first, so that no large bag is left alone at the end. */
 typedef struct {
     evidence_bags *b;
+    size_t *order; /* ring indices, the most nodes and edges first */
+    evidence_side_fn side;
+    void *side_ctx;
+    atomic_int side_taken;
     atomic_size_t next, done;
     atomic_int failed;
     pthread_mutex_t lock; /* guards first_bad and err */
     size_t first_bad;     /* lowest ring index that failed (nrings: none) */
+    int side_failed;      /* the side job failed; its error is in err */
     rs_error err;
     double t0, last;
 } bag_work;
+
+/* Runs the side job if no thread has taken it. Returns 0 if it failed. */
+static int side_job(bag_work *w)
+{
+    if (!w->side || atomic_exchange(&w->side_taken, 1))
+        return 1;
+    rs_error e = {0};
+    int rc = w->side(w->side_ctx, &e);
+    if (rc == RS_OK)
+        return 1;
+    if (!e.code)
+        e.code = rc;
+    pthread_mutex_lock(&w->lock);
+    w->side_failed = 1;
+    w->err = e;
+    pthread_mutex_unlock(&w->lock);
+    atomic_store(&w->failed, 1);
+    return 0;
+}
+
+typedef struct {
+    size_t cost, ring;
+} bag_cost;
+
+/* The most nodes and edges first; ties in rank order. */
+static int bag_cost_cmp(const void *x, const void *y)
+{
+    const bag_cost *a = x, *b = y;
+    if (a->cost != b->cost)
+        return a->cost > b->cost ? -1 : 1;
+    return a->ring < b->ring ? -1 : a->ring > b->ring;
+}
 
 /* Completes the next ring's bag. Returns 0 when none is left (or one failed). */
 static int bag_next(bag_work *w)
 {
     evidence_bags *b = w->b;
-    if (atomic_load(&w->failed))
+    if (!side_job(w) || atomic_load(&w->failed))
         return 0;
-    size_t i = atomic_fetch_add(&w->next, 1);
-    if (i >= b->f->nrings)
+    size_t k = atomic_fetch_add(&w->next, 1);
+    if (k >= b->f->nrings)
         return 0;
+    size_t i = w->order[k];
     rs_error e = {0};
     int rc;
     if (!b->dirs[i]) {
@@ -513,7 +552,8 @@ static int bag_next(bag_work *w)
         pthread_mutex_lock(&w->lock);
         if (i < w->first_bad) {
             w->first_bad = i;
-            w->err = e;
+            if (!w->side_failed)
+                w->err = e;
         }
         pthread_mutex_unlock(&w->lock);
         atomic_store(&w->failed, 1);
@@ -531,15 +571,32 @@ static void *bag_worker(void *arg)
 
 int evidence_finish_threads(evidence_bags *b, unsigned nthreads, rs_error *err)
 {
+    return evidence_finish_side(b, nthreads, NULL, NULL, err);
+}
+
+int evidence_finish_side(evidence_bags *b, unsigned nthreads, evidence_side_fn side, void *ctx,
+                         rs_error *err)
+{
     size_t n = b->f->nrings;
-    bag_work w = {.b = b, .first_bad = n, .t0 = util_now()};
+    bag_work w = {.b = b, .side = side, .side_ctx = ctx, .first_bad = n, .t0 = util_now()};
+    atomic_init(&w.side_taken, 0);
     atomic_init(&w.next, 0);
     atomic_init(&w.done, 0);
     atomic_init(&w.failed, 0);
     pthread_mutex_init(&w.lock, NULL);
+    bag_cost *cost = xcalloc(n ? n : 1, sizeof *cost);
+    for (size_t i = 0; i < n; i++)
+        cost[i] = (bag_cost){b->cases[i].sub.nnodes + b->cases[i].sub.nedges, i};
+    if (n)
+        qsort(cost, n, sizeof *cost, bag_cost_cmp);
+    w.order = xcalloc(n ? n : 1, sizeof *w.order);
+    for (size_t i = 0; i < n; i++)
+        w.order[i] = cost[i].ring;
+    free(cost);
+    size_t jobs = n + (side != NULL);
     size_t extra = nthreads > 1 ? nthreads - 1 : 0;
-    if (extra + 1 > n)
-        extra = n > 1 ? n - 1 : 0;
+    if (extra + 1 > jobs)
+        extra = jobs > 1 ? jobs - 1 : 0;
     pthread_t *th = xcalloc(extra ? extra : 1, sizeof *th);
     size_t started = 0;
     while (started < extra && pthread_create(&th[started], NULL, bag_worker, &w) == 0)
@@ -551,8 +608,9 @@ int evidence_finish_threads(evidence_bags *b, unsigned nthreads, rs_error *err)
     for (size_t k = 0; k < started; k++)
         pthread_join(th[k], NULL);
     free(th);
+    free(w.order);
     pthread_mutex_destroy(&w.lock);
-    if (w.first_bad < n) {
+    if (w.side_failed || w.first_bad < n) {
         *err = w.err;
         return err->code ? err->code : RS_E_IO;
     }

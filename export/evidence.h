@@ -70,6 +70,15 @@ int evidence_finish(evidence_bags *b, rs_error *err);
  * completing whole bags: the bytes written do not depend on nthreads. On
  * errors, err is the one of the lowest-ranked ring that failed. */
 int evidence_finish_threads(evidence_bags *b, unsigned nthreads, rs_error *err);
+/* A job for evidence_finish_side, given its context: RS_OK, or an error code
+ * with err set. */
+typedef int (*evidence_side_fn)(void *ctx, rs_error *err);
+/* evidence_finish_threads with one more job, side(ctx), which the first
+ * thread free takes before any bag: outputs that need the graph and the
+ * findings but no bag are written beside the bags. side must not touch the
+ * bags. Its error, if any, is reported ahead of any bag's. */
+int evidence_finish_side(evidence_bags *b, unsigned nthreads, evidence_side_fn side, void *ctx,
+                         rs_error *err);
 
 /* Progress of evidence_finish on tty (a terminal; NULL: none): bags done of
  * all and the time left at the rate so far. */

@@ -678,16 +678,26 @@ static int write_changes_cb(FILE *f, const void *ctx)
     return rc;
 }
 
+/* The outputs that need the graph and the findings but no bag, written on
+ * one of the threads completing the bags (it reads s, writes only err). */
+static int write_tables(void *ctx, rs_error *err)
+{
+    run_state *s = ctx;
+    int rc;
+    if ((rc = outdir_write(s->od, "accounts.csv", write_accounts_cb, s, err)) != RS_OK ||
+        (rc = outdir_write(s->od, "rings.json", write_rings_cb, s, err)) != RS_OK ||
+        (rc = outdir_write(s->od, "graph.graphml", write_graphml_cb, s, err)) != RS_OK)
+        return rc;
+    return RS_OK;
+}
+
 static int stage_export(run_state *s, evidence_bags *bags)
 {
     int rc;
     if (s->state &&
         (rc = outdir_write(s->od, "changes.json", write_changes_cb, s, &s->err)) != RS_OK)
         return rc;
-    if ((rc = outdir_write(s->od, "accounts.csv", write_accounts_cb, s, &s->err)) != RS_OK ||
-        (rc = outdir_write(s->od, "rings.json", write_rings_cb, s, &s->err)) != RS_OK ||
-        (rc = outdir_write(s->od, "graph.graphml", write_graphml_cb, s, &s->err)) != RS_OK ||
-        (rc = evidence_finish_threads(bags, s->threads, &s->err)) != RS_OK ||
+    if ((rc = evidence_finish_side(bags, s->threads, write_tables, s, &s->err)) != RS_OK ||
         (rc = outdir_write(s->od, "index.html", write_index_cb, s, &s->err)) != RS_OK)
         return rc;
     return RS_OK;
