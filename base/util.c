@@ -92,6 +92,20 @@ void buf_reserve_slow(rs_buf *b, size_t extra)
     util_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
 }
 
+void buf_put_int(rs_buf *b, long long v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--i] = '-';
+    buf_append(b, tmp + i, sizeof tmp - i);
+}
+
 void buf_printf(rs_buf *b, const char *fmt, ...)
 {
     /* One vsnprintf into spare room in the common case, a second only when

@@ -89,6 +89,9 @@ static inline void buf_putc(rs_buf *b, char c)
 }
 
 void buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* v in decimal, as "%lld" writes it, without printf's parsing (writers call
+ * it for every node and edge). */
+void buf_put_int(rs_buf *b, long long v);
 void buf_clear(rs_buf *b);
 void buf_free(rs_buf *b);
 

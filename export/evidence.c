@@ -188,8 +188,11 @@ static int write_nodes(FILE *f, const ring_ctx *c)
         buf_putc(&b, ',');
         size_t colon = strlen(graph_node_type_name(nt)) + 1;
         text_csv_field(&b, tmp.data + colon, tmp.len - colon);
-        buf_printf(&b, ",%s,%s,", graph_node_type_name(nt),
-                   findings_role_name(findings_node_role(c->g, c->r, c->ri, gid)));
+        buf_putc(&b, ',');
+        buf_puts(&b, graph_node_type_name(nt));
+        buf_putc(&b, ',');
+        buf_puts(&b, findings_role_name(findings_node_role(c->g, c->r, c->ri, gid)));
+        buf_putc(&b, ',');
         const char *country = "";
         if (t == NODE_ACCOUNT) {
             int32_t rix = c->r->ring_of[id];
@@ -207,7 +210,7 @@ static int write_nodes(FILE *f, const ring_ctx *c)
         text_csv_field(&b, country, strlen(country));
         buf_putc(&b, ',');
         if (t == NODE_IP && c->g->ip[id].asn)
-            buf_printf(&b, "%u", c->g->ip[id].asn);
+            buf_put_int(&b, c->g->ip[id].asn);
         buf_putc(&b, '\n');
         buf_spill(&b, f, &rc);
     }
@@ -231,8 +234,17 @@ static int write_edges(FILE *f, const ring_ctx *c)
         buf_putc(&b, ',');
         stable_id(&tmp, c->g, graph_edge_dst_gid(c->g, e));
         text_csv_field(&b, tmp.data, tmp.len);
-        buf_printf(&b, ",Directed,%s,%u,%u,%s,%s,", graph_edge_kind_name((edge_kind)e->kind),
-                   e->count, e->count, ts_format(e->first, t1), ts_format(e->last, t2));
+        buf_puts(&b, ",Directed,");
+        buf_puts(&b, graph_edge_kind_name((edge_kind)e->kind));
+        buf_putc(&b, ',');
+        buf_put_int(&b, e->count);
+        buf_putc(&b, ',');
+        buf_put_int(&b, e->count);
+        buf_putc(&b, ',');
+        buf_puts(&b, ts_format(e->first, t1));
+        buf_putc(&b, ',');
+        buf_puts(&b, ts_format(e->last, t2));
+        buf_putc(&b, ',');
         if (e->kind == EDGE_PAYOUT || e->kind == EDGE_CHARGE || e->kind == EDGE_PAYS_WITH)
             buf_printf(&b, "%.2f", graph_edge_sum(c->g, e));
         buf_putc(&b, ',');

@@ -30,14 +30,25 @@ static size_t find_node(const gexf_sub *s, uint32_t gid)
 static void put_edge(rs_buf *b, size_t id, uint32_t src, uint32_t dst, uint32_t count,
                      int64_t first, int64_t last, const char *kind)
 {
-    char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
-    buf_printf(b,
-               "      <edge id=\"e%zu\" source=\"n%u\" target=\"n%u\" weight=\"%u\" "
-               "start=\"%s\" end=\"%s\">\n        <attvalues>\n"
-               "          <attvalue for=\"kind\" value=\"%s\"/>\n"
-               "          <attvalue for=\"count\" value=\"%u\"/>\n"
-               "        </attvalues>\n      </edge>\n",
-               id, src, dst, count, ts_format(first, t1), ts_format(last, t2), kind, count);
+    char t[TS_FMT_LEN];
+    buf_puts(b, "      <edge id=\"e");
+    buf_put_int(b, (long long)id);
+    buf_puts(b, "\" source=\"n");
+    buf_put_int(b, src);
+    buf_puts(b, "\" target=\"n");
+    buf_put_int(b, dst);
+    buf_puts(b, "\" weight=\"");
+    buf_put_int(b, count);
+    buf_puts(b, "\" start=\"");
+    buf_puts(b, ts_format(first, t));
+    buf_puts(b, "\" end=\"");
+    buf_puts(b, ts_format(last, t));
+    buf_puts(b, "\">\n        <attvalues>\n"
+                "          <attvalue for=\"kind\" value=\"");
+    buf_puts(b, kind);
+    buf_puts(b, "\"/>\n          <attvalue for=\"count\" value=\"");
+    buf_put_int(b, count);
+    buf_puts(b, "\"/>\n        </attvalues>\n      </edge>\n");
 }
 
 /* The edges, one per node pair as in graph.graphml: relations between two
@@ -121,22 +132,35 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
         size_t ll = strlen(label);
         if (t != NODE_IP)
             label = intern_str(g->ids[t], id, &ll);
-        buf_printf(&b, "      <node id=\"n%u\" label=\"", s->nodes[i]);
+        buf_puts(&b, "      <node id=\"n");
+        buf_put_int(&b, s->nodes[i]);
+        buf_puts(&b, "\" label=\"");
         text_xml_escape(&b, label, ll);
         buf_putc(&b, '"');
-        if (start[i] != INT64_MAX)
-            buf_printf(&b, " start=\"%s\"", ts_format(start[i], t1));
-        buf_puts(&b, ">\n        <attvalues>\n");
-        buf_printf(&b, "          <attvalue for=\"type\" value=\"%s\"/>\n",
-                   graph_node_type_name(nt));
-        if (s->role && s->role[i])
-            buf_printf(&b, "          <attvalue for=\"role\" value=\"%s\"/>\n", s->role[i]);
+        if (start[i] != INT64_MAX) {
+            buf_puts(&b, " start=\"");
+            buf_puts(&b, ts_format(start[i], t1));
+            buf_putc(&b, '"');
+        }
+        buf_puts(&b, ">\n        <attvalues>\n          <attvalue for=\"type\" value=\"");
+        buf_puts(&b, graph_node_type_name(nt));
+        buf_puts(&b, "\"/>\n");
+        if (s->role && s->role[i]) {
+            buf_puts(&b, "          <attvalue for=\"role\" value=\"");
+            buf_puts(&b, s->role[i]);
+            buf_puts(&b, "\"/>\n");
+        }
         double risk = s->risk ? s->risk[i] : 0.0;
         if (isfinite(risk))
             buf_printf(&b, "          <attvalue for=\"risk_score\" value=\"%.6f\"/>\n", risk);
         buf_puts(&b, "        </attvalues>\n");
-        buf_printf(&b, "        <viz:color r=\"%u\" g=\"%u\" b=\"%u\"/>\n", gexf_rgb[nt][0],
-                   gexf_rgb[nt][1], gexf_rgb[nt][2]);
+        buf_puts(&b, "        <viz:color r=\"");
+        buf_put_int(&b, gexf_rgb[nt][0]);
+        buf_puts(&b, "\" g=\"");
+        buf_put_int(&b, gexf_rgb[nt][1]);
+        buf_puts(&b, "\" b=\"");
+        buf_put_int(&b, gexf_rgb[nt][2]);
+        buf_puts(&b, "\"/>\n");
         /* Accounts by risk; IPs, devices and payout accounts by how many of the
          * ring's accounts use them, so the binding infrastructure stands out
          * and a member's personal address stays small. */

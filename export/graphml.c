@@ -45,26 +45,12 @@ static void data_str(rs_buf *b, const char *k, const char *s, size_t n)
     buf_puts(b, "</data>\n");
 }
 
-static void put_int(rs_buf *b, long long v)
-{
-    char tmp[24];
-    size_t i = sizeof tmp;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do {
-        tmp[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        tmp[--i] = '-';
-    buf_append(b, tmp + i, sizeof tmp - i);
-}
-
 static void data_int(rs_buf *b, const char *k, long long v)
 {
     buf_puts(b, "      <data key=\"");
     buf_puts(b, k);
     buf_append(b, "\">", 2);
-    put_int(b, v);
+    buf_put_int(b, v);
     buf_append(b, "</data>\n", 8);
 }
 
@@ -93,7 +79,7 @@ static void data_fixed3(rs_buf *b, const char *k, double v)
     buf_append(b, "\">", 2);
     if (v < 0 && m)
         buf_putc(b, '-');
-    put_int(b, m / 1000);
+    buf_put_int(b, m / 1000);
     char frac[5] = {'.', (char)('0' + m / 100 % 10), (char)('0' + m / 10 % 10),
                     (char)('0' + m % 10), 0};
     buf_append(b, frac, 4);
@@ -240,7 +226,7 @@ static void write_node(rs_buf *b, const rs_graph *g, uint32_t gid, uint32_t degr
     size_t llen;
     const char *label = graph_label_n(g, t, id, lbuf, &llen);
     buf_puts(b, "    <node id=\"n");
-    put_int(b, gid);
+    buf_put_int(b, gid);
     buf_append(b, "\">\n", 3);
     data_str(b, "label", label, llen);
     data_str(b, "type", graph_node_type_name(nt), strlen(graph_node_type_name(nt)));
@@ -280,11 +266,11 @@ static void write_edge(rs_buf *b, const rs_graph *g, size_t i)
 {
     const rs_edge *e = &g->edges[i];
     buf_puts(b, "    <edge id=\"e");
-    put_int(b, (long long)i);
+    buf_put_int(b, (long long)i);
     buf_puts(b, "\" source=\"n");
-    put_int(b, graph_edge_src_gid(g, e));
+    buf_put_int(b, graph_edge_src_gid(g, e));
     buf_puts(b, "\" target=\"n");
-    put_int(b, graph_edge_dst_gid(g, e));
+    buf_put_int(b, graph_edge_dst_gid(g, e));
     buf_append(b, "\">\n", 3);
     const char *kn = graph_edge_kind_name((edge_kind)e->kind);
     data_str(b, "kind", kn, strlen(kn));
@@ -304,11 +290,11 @@ static void write_edge(rs_buf *b, const rs_graph *g, size_t i)
 static void write_pair(rs_buf *b, const rs_graph *g, const edge_pair *pe, const edge_pair_sum *ps)
 {
     buf_puts(b, "    <edge id=\"e");
-    put_int(b, (long long)pe->idx);
+    buf_put_int(b, (long long)pe->idx);
     buf_puts(b, "\" source=\"n");
-    put_int(b, graph_edge_src_gid(g, ps->lead));
+    buf_put_int(b, graph_edge_src_gid(g, ps->lead));
     buf_puts(b, "\" target=\"n");
-    put_int(b, graph_edge_dst_gid(g, ps->lead));
+    buf_put_int(b, graph_edge_dst_gid(g, ps->lead));
     buf_append(b, "\">\n", 3);
     data_str(b, "kind", ps->kinds, strlen(ps->kinds));
     data_num(b, "weight", (double)ps->count);
@@ -344,7 +330,7 @@ static void write_ident(rs_buf *b, const rs_graph *g, const graphml_view *v, uin
     size_t ll;
     const char *label = findings_ident_label(g, fi, r, lbuf, &ll);
     buf_puts(b, "    <node id=\"x");
-    put_int(b, r);
+    buf_put_int(b, r);
     buf_append(b, "\">\n", 3);
     data_str(b, "label", label, ll);
     data_str(b, "type", text ? "text" : "identity", text ? 4 : 8);
@@ -358,13 +344,13 @@ static void write_ident(rs_buf *b, const rs_graph *g, const graphml_view *v, uin
         if (!in_view(v, a))
             continue;
         buf_puts(b, "    <edge id=\"ex");
-        put_int(b, r);
+        buf_put_int(b, r);
         buf_putc(b, '_');
-        put_int(b, a);
+        buf_put_int(b, a);
         buf_puts(b, "\" source=\"n");
-        put_int(b, graph_node_gid(g, NODE_ACCOUNT, a));
+        buf_put_int(b, graph_node_gid(g, NODE_ACCOUNT, a));
         buf_puts(b, "\" target=\"x");
-        put_int(b, r);
+        buf_put_int(b, r);
         buf_append(b, "\">\n", 3);
         data_str(b, "kind", kn, strlen(kn));
         data_num(b, "weight", 1.0);

@@ -7,11 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/utf8.h"
+#include "base/util.h"
 #include "export/jsonout.h"
 #include "export/text.h"
 
@@ -228,6 +230,24 @@ static void test_text__json_keys_and_write(void **state)
     json_decref(o);
 }
 
+/* buf_put_int writes what "%lld" writes, at the ends of the range too. */
+static void test_text__put_int(void **state)
+{
+    (void)state;
+    const long long v[] = {0, 7, -1, 10, 4294967295LL, -4294967296LL, LLONG_MAX, LLONG_MIN};
+    rs_buf b = {0};
+    char want[32];
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        buf_clear(&b);
+        buf_puts(&b, "x");
+        buf_put_int(&b, v[i]);
+        snprintf(want, sizeof want, "x%lld", v[i]);
+        assert_string_equal(b.data, want);
+        assert_int_equal(b.len, strlen(want));
+    }
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_text__utf8_sanitize),
         cmocka_unit_test(test_text__json_controls),
         cmocka_unit_test(test_text__json_keys_and_write),
+        cmocka_unit_test(test_text__put_int),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
