@@ -105,11 +105,11 @@ static void subgraphs_build(casefile *cases, const rs_graph *g, const findings *
     }
     for (uint32_t x = 0; x < nn; x++)
         goff[x + 1] += goff[x];
-    for (size_t r = 0; r < f->nrings; r++)
-        cases[r].sub.nodes =
-            xreallocarray(NULL, cases[r].sub.nnodes ? cases[r].sub.nnodes : 1, sizeof(uint32_t));
-    for (size_t r = 0; r < f->nrings; r++)
-        cases[r].sub.nnodes = 0;
+    for (size_t r = 0; r < f->nrings; r++) {
+        case_subgraph *s = &cases[r].sub;
+        s->nodes = xreallocarray(NULL, s->nnodes ? s->nnodes : 1, sizeof *s->nodes);
+        s->nnodes = 0;
+    }
     for (size_t i = 0; i < nkeys; i++) {
         case_subgraph *s = &cases[keys[i] >> 32].sub;
         s->nodes[s->nnodes++] = (uint32_t)keys[i];

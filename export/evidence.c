@@ -492,11 +492,15 @@ int evidence_finish(evidence_bags *b, rs_error *err)
     return evidence_finish_threads(b, 1, err);
 }
 
+typedef struct {
+    size_t cost, ring;
+} bag_cost;
+
 /* The bags' work list: the side job first, then rings one at a time, the
  * largest first, so that no large bag is left alone at the end. */
 typedef struct {
     evidence_bags *b;
-    size_t *order; /* ring indices, the most nodes and edges first */
+    bag_cost *order; /* the rings, the most nodes and edges first */
     evidence_side_fn side;
     void *side_ctx;
     atomic_int side_taken;
@@ -528,10 +532,6 @@ static int side_job(bag_work *w)
     return 0;
 }
 
-typedef struct {
-    size_t cost, ring;
-} bag_cost;
-
 /* The most nodes and edges first; ties in rank order. */
 static int bag_cost_cmp(const void *x, const void *y)
 {
@@ -550,7 +550,7 @@ static int bag_next(bag_work *w)
     size_t k = atomic_fetch_add(&w->next, 1);
     if (k >= b->f->nrings)
         return 0;
-    size_t i = w->order[k];
+    size_t i = w->order[k].ring;
     rs_error e = {0};
     int rc;
     if (!b->dirs[i]) {
@@ -596,15 +596,11 @@ int evidence_finish_side(evidence_bags *b, unsigned nthreads, evidence_side_fn s
     atomic_init(&w.done, 0);
     atomic_init(&w.failed, 0);
     pthread_mutex_init(&w.lock, NULL);
-    bag_cost *cost = xcalloc(n ? n : 1, sizeof *cost);
-    for (size_t i = 0; i < n; i++)
-        cost[i] = (bag_cost){b->cases[i].sub.nnodes + b->cases[i].sub.nedges, i};
-    if (n)
-        qsort(cost, n, sizeof *cost, bag_cost_cmp);
     w.order = xcalloc(n ? n : 1, sizeof *w.order);
     for (size_t i = 0; i < n; i++)
-        w.order[i] = cost[i].ring;
-    free(cost);
+        w.order[i] = (bag_cost){b->cases[i].sub.nnodes + b->cases[i].sub.nedges, i};
+    if (n)
+        qsort(w.order, n, sizeof *w.order, bag_cost_cmp);
     size_t jobs = n + (side != NULL);
     size_t extra = nthreads > 1 ? nthreads - 1 : 0;
     if (extra + 1 > jobs)
