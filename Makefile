@@ -49,10 +49,11 @@ all: $(BINS)
 # --- dependencies ---------------------------------------------------------
 # Debian packages: libraries, test fixture writers and output checkers; iso-codes
 # (ISO 3166 country names and alpha-3 codes, read at run time by ingest/country.c);
-# libutf8proc (Unicode normalisation of names and addresses, ingest/normalize.c).
+# libutf8proc (Unicode normalisation of names and addresses, ingest/normalize.c);
+# time (/usr/bin/time: peak RSS and CPU seconds in make bench).
 DEB_PKGS := make gcc pkg-config libigraph-dev libcsv-dev libjansson-dev \
             libmaxminddb-dev libcmocka-dev libxxhash-dev libutf8proc-dev zlib1g-dev libssl-dev libsqlite3-dev sqlite3 \
-            libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx iso-codes
+            libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx iso-codes time
 MISSING = $(shell for p in $(DEB_PKGS); do \
             dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
 
@@ -123,7 +124,8 @@ demo: check-deps
 	@sh datasets/demo.sh $(BUILD) $(DEMO_OUT)
 
 bench: check-deps
-	@$(MAKE) --no-print-directory all $(BUILD)/tests/bench_ip $(BUILD)/tests/bench_textsim
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/bench_ip $(BUILD)/tests/bench_textsim \
+	  $(BUILD)/tests/bench_floor
 	@sh datasets/bench.sh $(BUILD)
 	@if [ -f "$(GEOIP_DIR)/asn-ipv4.csv" ]; then $(BUILD)/tests/bench_ip "$(GEOIP_DIR)"; \
 	else echo "bench: no IP data in $(GEOIP_DIR) (make geoip): IP lookup bench skipped"; fi

@@ -3,8 +3,11 @@
 # workflow (datasets/baseline/analyst.py) on the same 30 000-account world:
 # end-to-end wall time of each, evidence included, medians of BENCH_RUNS (3),
 # and how many of the world's ring members each one's rings hold (so that the
-# yardstick is seen to do the job, not only to take time). Skipped with a
-# message when Debian's python3-pandas or python3-igraph is missing.
+# yardstick is seen to do the job, not only to take time). Then the floor of
+# any ringscan run on those files (tests/bench_floor: one libcsv parse and one
+# SHA-256 of every byte, spread perfectly over the online cores), against the
+# time that 10x the script would allow. Skipped with a message when Debian's
+# python3-pandas or python3-igraph is missing.
 set -eu
 build=$1
 runs=${BENCH_RUNS:-3}
@@ -25,18 +28,27 @@ i=0
 while [ "$i" -lt "$runs" ]; do
     rm -rf out/bench/pandas-ringscan out/bench/pandas-analyst
     t0=$(date +%s.%N)
-    "$build/ringscan" run "$data" -o out/bench/pandas-ringscan --quiet --no-geoip --seed 7
+    /usr/bin/time -o out/bench/pandas-cpu.txt -f "%U %S" \
+        "$build/ringscan" run "$data" -o out/bench/pandas-ringscan --quiet --no-geoip --seed 7
     t1=$(date +%s.%N)
     "$py" datasets/baseline/analyst.py "$data" out/bench/pandas-analyst >/dev/null
     t2=$(date +%s.%N)
-    echo "$t0 $t1 $t2" >>"$res"
+    echo "$t0 $t1 $t2 $(cat out/bench/pandas-cpu.txt)" >>"$res"
     i=$((i + 1))
 done
-"$py" - "$res" "$data" out/bench/pandas-ringscan out/bench/pandas-analyst <<'PY'
+files=
+for t in accounts bids charges logins payouts ports ratings; do
+    if [ -f "$data/$t.csv" ]; then files="$files $data/$t.csv"; fi
+done
+# shellcheck disable=SC2086 # one argument per file; the paths have no spaces
+"$build/tests/bench_floor" $files | tee out/bench/pandas-floor.txt | sed -n '$!p'
+"$py" - "$res" "$data" out/bench/pandas-ringscan out/bench/pandas-analyst \
+    out/bench/pandas-floor.txt <<'PY'
 import csv, json, statistics, sys
 times = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
-rs = statistics.median(t1 - t0 for t0, t1, _ in times)
-an = statistics.median(t2 - t1 for _, t1, t2 in times)
+rs = statistics.median(t[1] - t[0] for t in times)
+an = statistics.median(t[2] - t[1] for t in times)
+cpu = statistics.median(t[3] + t[4] for t in times)
 truth = {r["account_id"] for r in csv.DictReader(open(sys.argv[2] + "/truth.csv")) if r["ring_id"]}
 def held(members):
     m = set(members)
@@ -48,4 +60,15 @@ print(f"bench-pandas: 30 000-account world, medians of {len(times)}, evidence in
 print(f"bench-pandas:   ringscan run        {rs:6.2f} s  ({held(rs_members)})")
 print(f"bench-pandas:   pandas + igraph     {an:6.2f} s  ({held(an_members)})")
 print(f"bench-pandas:   ringscan is {an / rs:.1f} x faster")
+f = open(sys.argv[5]).read().splitlines()[-1].split()
+fl = dict(zip(f[1::2], map(float, f[2::2])))
+print(f"bench-pandas: floor of any run on these files: libcsv {fl['csv']:.2f} s + SHA-256 "
+      f"{fl['sha256']:.2f} s - read {fl['read']:.2f} s = {fl['cpu']:.2f} s of CPU, "
+      f"{fl['wall']:.2f} s over {int(fl['cores'])} cores")
+cores = int(fl["cores"])
+print(f"bench-pandas:   ringscan's run: {rs:.2f} s, {rs / fl['wall']:.1f} x that floor, using "
+      f"{cpu:.2f} s of CPU (user + system): {cpu / cores:.2f} s even with every core busy "
+      f"throughout")
+print(f"bench-pandas:   10 x faster than the script: under {an / 10:.2f} s, "
+      f"{an / 10 / fl['wall']:.1f} x the floor, at most {an / 10 * cores:.2f} s of CPU")
 PY
