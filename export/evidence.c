@@ -403,18 +403,22 @@ static int finish_bag(const ring_ctx *c, rs_error *err)
         (rc = write_payload(dir, "data/subgraph.graphml", write_graphml_cb, c, err)) != RS_OK ||
         (rc = write_payload(dir, "data/timeline.gexf", write_gexf_cb, c, err)) != RS_OK)
         return rc;
-    /* The report lists the other payload files' hashes. */
+    /* The report lists the other payload files' hashes; the manifest reuses
+     * them (the report itself is hashed there). */
     const char *files[NPAYLOAD];
     char hashes[NPAYLOAD][65];
+    bagit_digest known[NPAYLOAD];
     size_t nf = 0;
     for (size_t i = 0; i < NPAYLOAD; i++) {
+        known[i].hex[0] = '\0';
         if (!strcmp(payload[i], "data/report.html"))
             continue;
         char *p = files_join(dir, payload[i]);
-        rc = sha256_file_hex(p, hashes[nf], NULL, err);
+        rc = sha256_file_hex(p, known[i].hex, &known[i].bytes, err);
         free(p);
         if (rc != RS_OK)
             return rc;
+        memcpy(hashes[nf], known[i].hex, sizeof hashes[nf]);
         files[nf++] = payload[i];
     }
     report_ctx rx = {c, files, (const char(*)[65])hashes, nf};
@@ -455,7 +459,7 @@ static int finish_bag(const ring_ctx *c, rs_error *err)
         inputs[i] = in.data;
         tags[nt++] = (bagit_tag){"Ringscan-Input-File", inputs[i]};
     }
-    rc = bagit_complete(dir, payload, NPAYLOAD, tags, nt, err);
+    rc = bagit_complete(dir, payload, known, NPAYLOAD, tags, nt, err);
     for (size_t i = 0; i < c->m->ninputs; i++)
         free(inputs[i]);
     free(inputs);
