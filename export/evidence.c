@@ -410,7 +410,7 @@ static int finish_bag(const ring_ctx *c, rs_error *err)
     bagit_digest known[NPAYLOAD];
     size_t nf = 0;
     for (size_t i = 0; i < NPAYLOAD; i++) {
-        known[i].hex[0] = '\0';
+        known[i] = (bagit_digest){"", 0};
         if (!strcmp(payload[i], "data/report.html"))
             continue;
         char *p = files_join(dir, payload[i]);
