@@ -4,7 +4,8 @@
 #include "algorithms/burst.h"
 #include "algorithms/fraudar.h"
 #include "algorithms/rules.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
 
 #include <assert.h>
 #include <math.h>

@@ -22,7 +22,7 @@
  */
 #include "algorithms/burst.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <assert.h>
 #include <math.h>

@@ -3,7 +3,8 @@
 #include "algorithms/cases.h"
 
 #include "algorithms/layout.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* communities.c - Leiden communities of the projection; see communities.h. */
 #include "algorithms/communities.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <igraph.h>
 #include <stdio.h>

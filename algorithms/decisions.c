@@ -3,7 +3,7 @@
 
 #include "algorithms/resindex.h"
 #include "base/ipaddr.h"
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

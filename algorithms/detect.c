@@ -23,7 +23,8 @@
 #include "algorithms/projection.h"
 #include "algorithms/resindex.h"
 #include "algorithms/scoring.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/proc.h"
 
 #include <stdlib.h>
 #include <string.h>

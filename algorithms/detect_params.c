@@ -2,7 +2,7 @@
  * see detect_params.h. */
 #include "algorithms/detect_params.h"
 
-#include "base/util.h"
+#include "base/cmp.h"
 
 #include "algorithms/hosting_asns.h"
 

@@ -11,7 +11,8 @@
 
 #include "algorithms/rules.h"
 #include "base/ts.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -27,7 +27,7 @@
 
 #include <assert.h>
 #include <math.h>
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

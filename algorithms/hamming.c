@@ -11,7 +11,8 @@
  */
 #include "algorithms/hamming.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
 
 #include <assert.h>
 #include <stdlib.h>

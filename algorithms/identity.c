@@ -4,7 +4,8 @@
 
 #include "algorithms/hamming.h"
 #include "algorithms/textsim.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/proc.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #include "algorithms/loginflags.h"
 
 #include "algorithms/rules.h"
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <math.h>
 #include <stdlib.h>

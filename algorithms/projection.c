@@ -2,7 +2,8 @@
 #include "algorithms/projection.h"
 
 #include "algorithms/rules.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/hash.h"
 
 #include <assert.h>
 #include <math.h>

@@ -7,7 +7,8 @@
  */
 #include "algorithms/resindex.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
 
 #include <assert.h>
 #include <stdlib.h>

@@ -2,7 +2,8 @@
 #include "algorithms/scoring.h"
 
 #include "algorithms/rules.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -32,7 +32,9 @@
  */
 #include "algorithms/textsim.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/hash.h"
+#include "base/proc.h"
 #include "graph/intern.h"
 
 #include <assert.h>

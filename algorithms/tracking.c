@@ -1,7 +1,9 @@
 /* tracking.c - ring continuity across runs; see tracking.h. */
 #include "algorithms/tracking.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/cmp.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,9 @@
 /* files.c - paths and whole files; see files.h. */
 #include "base/files.h"
 
+#include "base/alloc.h"
+#include "base/error.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #ifndef RINGSCAN_FILES_H
 #define RINGSCAN_FILES_H
 
-#include "base/util.h"
+#include "base/error.h"
 
 #include <stddef.h>
 #include <stdio.h>

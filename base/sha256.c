@@ -1,6 +1,9 @@
 /* sha256.c - SHA-256 contexts and hex digests; see sha256.h. */
 #include "base/sha256.h"
 
+#include "base/alloc.h"
+#include "base/error.h"
+
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #ifndef RINGSCAN_SHA256_H
 #define RINGSCAN_SHA256_H
 
-#include "base/util.h"
+#include "base/error.h"
 
 #include <stddef.h>
 #include <stdint.h>

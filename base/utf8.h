@@ -16,7 +16,7 @@
 #ifndef RINGSCAN_UTF8_H
 #define RINGSCAN_UTF8_H
 
-#include "base/util.h"
+#include "base/buf.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -9,7 +9,7 @@
 #ifndef RINGSCAN_BAGIT_H
 #define RINGSCAN_BAGIT_H
 
-#include "base/util.h"
+#include "base/error.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* edgepairs.c - see edgepairs.h. */
 #include "export/edgepairs.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

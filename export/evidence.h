@@ -18,7 +18,7 @@
 #ifndef RINGSCAN_EVIDENCE_H
 #define RINGSCAN_EVIDENCE_H
 
-#include "base/util.h"
+#include "base/error.h"
 #include "graph/graph.h"
 #include "model/casefile.h"
 #include "model/findings.h"

@@ -2,6 +2,8 @@
 #include "export/explain.h"
 
 #include "base/ts.h"
+#include "base/alloc.h"
+#include "base/buf.h"
 #include "export/text.h"
 
 #include <stdio.h>

@@ -10,7 +10,7 @@
 #ifndef RINGSCAN_EXPLAIN_H
 #define RINGSCAN_EXPLAIN_H
 
-#include "base/util.h"
+#include "base/buf.h"
 #include "graph/graph.h"
 #include "model/findings.h"
 

@@ -5,6 +5,8 @@
 #include "export/edgepairs.h"
 #include "export/text.h"
 #include "base/ts.h"
+#include "base/alloc.h"
+#include "base/buf.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -14,7 +14,8 @@
 #include "export/edgepairs.h"
 #include "export/text.h"
 #include "base/ts.h"
-#include "base/util.h"
+#include "base/buf.h"
+#include "base/cmp.h"
 
 #include <math.h>
 #include <stdlib.h>

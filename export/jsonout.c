@@ -10,6 +10,8 @@
 #include "export/jsonout.h"
 
 #include "base/utf8.h"
+#include "base/alloc.h"
+#include "base/buf.h"
 #include "export/text.h"
 
 #include <math.h>

@@ -13,6 +13,9 @@
 #include "export/outdir.h"
 
 #include "base/utf8.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
+#include "base/error.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -24,7 +24,7 @@
 #define RINGSCAN_OUTDIR_H
 
 #include "base/files.h"
-#include "base/util.h"
+#include "base/error.h"
 
 #include <stdio.h>
 

@@ -9,6 +9,8 @@
 
 #include "export/text.h"
 #include "base/ts.h"
+#include "base/alloc.h"
+#include "base/buf.h"
 
 #include <inttypes.h>
 #include <math.h>

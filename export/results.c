@@ -8,6 +8,8 @@
 #include "export/jsonout.h"
 #include "export/text.h"
 #include "base/ts.h"
+#include "base/alloc.h"
+#include "base/buf.h"
 
 #include <math.h>
 #include <stdlib.h>

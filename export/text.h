@@ -20,7 +20,7 @@
 #ifndef RINGSCAN_TEXT_H
 #define RINGSCAN_TEXT_H
 
-#include "base/util.h"
+#include "base/buf.h"
 
 #include <stddef.h>
 #include <stdio.h>

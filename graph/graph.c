@@ -12,11 +12,13 @@
  */
 #include "graph/graph.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/hash.h"
 #include "base/ts.h"
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -25,7 +25,7 @@
  */
 #include "graph/intern.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
 #include "ingest/asnranges.h"
 
 #include "base/utf8.h"
+#include "base/alloc.h"
+#include "base/error.h"
 #include "ingest/source.h"
 
 #include <csv.h>

@@ -15,7 +15,7 @@
 #define RINGSCAN_ASNRANGES_H
 
 #include "base/ipaddr.h"
-#include "base/util.h"
+#include "base/error.h"
 
 #include <stddef.h>
 #include <stdint.h>

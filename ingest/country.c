@@ -7,7 +7,7 @@
  */
 #include "ingest/country.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <jansson.h>
 #include <pthread.h>

@@ -7,6 +7,8 @@
 
 #include "base/ts.h"
 #include "base/utf8.h"
+#include "base/alloc.h"
+#include "base/error.h"
 
 #include <csv.h>
 #include <errno.h>

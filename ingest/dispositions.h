@@ -11,7 +11,7 @@
 #ifndef RINGSCAN_DISPOSITIONS_H
 #define RINGSCAN_DISPOSITIONS_H
 
-#include "base/util.h"
+#include "base/error.h"
 #include "model/decisions.h"
 
 /* Reads path into out (decisions_finish applied). Returns RS_OK, or RS_E_IO /

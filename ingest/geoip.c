@@ -7,6 +7,9 @@
 #include "base/sha256.h"
 #include "base/ts.h"
 #include "base/utf8.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "ingest/asnranges.h"
 
 #include <arpa/inet.h>

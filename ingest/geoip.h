@@ -10,7 +10,7 @@
 #define RINGSCAN_GEOIP_H
 
 #include "graph/graph.h"
-#include "base/util.h"
+#include "base/error.h"
 
 enum { GEOIP_CITY, GEOIP_ASN, GEOIP_ANON, GEOIP_KINDS };
 

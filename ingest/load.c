@@ -6,6 +6,9 @@
 #include "ingest/rowpipe.h"
 #include "base/utf8.h"
 #include "base/ts.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
+#include "base/error.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

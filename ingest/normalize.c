@@ -12,7 +12,7 @@
  */
 #include "ingest/normalize.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
 #include "base/utf8.h"
 #include "ingest/disposable_domains.h"
 

@@ -6,6 +6,8 @@
 #include "ingest/replay.h"
 
 #include "base/ts.h"
+#include "base/alloc.h"
+#include "base/error.h"
 
 #include <pthread.h>
 #include <stdlib.h>

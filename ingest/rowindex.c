@@ -7,7 +7,8 @@
 #include "ingest/rowindex.h"
 
 #include "base/files.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
 #include "graph/intern.h"
 
 #include <pthread.h>

@@ -15,6 +15,7 @@
 #include "ingest/rowpipe.h"
 
 #include "base/sha256.h"
+#include "base/alloc.h"
 
 #include <assert.h>
 #include <pthread.h>

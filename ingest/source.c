@@ -11,6 +11,9 @@
 #include "ingest/source.h"
 
 #include "base/sha256.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/error.h"
 
 #include <errno.h>
 #include <fcntl.h>

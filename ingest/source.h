@@ -9,7 +9,7 @@
 #ifndef RINGSCAN_SOURCE_H
 #define RINGSCAN_SOURCE_H
 
-#include "base/util.h"
+#include "base/error.h"
 
 #include <stddef.h>
 #include <stdint.h>

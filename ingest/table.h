@@ -20,7 +20,7 @@
 #ifndef RINGSCAN_TABLE_H
 #define RINGSCAN_TABLE_H
 
-#include "base/util.h"
+#include "base/error.h"
 #include "base/ipaddr.h"
 #include "ingest/schema.h"
 #include "ingest/source.h"

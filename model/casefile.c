@@ -1,7 +1,7 @@
 /* casefile.c - per-ring case material; see casefile.h. */
 #include "model/casefile.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

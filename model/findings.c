@@ -1,7 +1,8 @@
 /* findings.c - freeing the findings and naming node roles; see findings.h. */
 #include "model/findings.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/cmp.h"
 
 #include <stdio.h>
 #include <stdlib.h>

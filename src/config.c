@@ -3,6 +3,10 @@
 
 #include "export/jsonout.h"
 #include "ingest/table.h"
+#include "base/alloc.h"
+#include "base/error.h"
+#include "base/proc.h"
+#include "base/size.h"
 
 #include <stdlib.h>
 #include <string.h>

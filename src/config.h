@@ -8,7 +8,7 @@
 #define RINGSCAN_CONFIG_H
 
 #include "algorithms/detect.h"
-#include "base/util.h"
+#include "base/error.h"
 #include "ingest/schema.h"
 
 #include <jansson.h>

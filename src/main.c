@@ -4,7 +4,9 @@
  * 2 usage, 4 OUT_DIR locked by another run.
  */
 #include "base/utf8.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/error.h"
+#include "base/size.h"
 #include "datasets/eval/eval.h"
 #include "datasets/gen/gen.h"
 #include "src/config.h"

@@ -3,6 +3,9 @@
 
 #include "algorithms/algo.h"
 #include "base/ts.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/cmp.h"
 #include "export/jsonout.h"
 
 #include <csv.h>

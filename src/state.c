@@ -14,6 +14,10 @@
 #include "algorithms/tracking.h"
 #include "base/files.h"
 #include "base/ts.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/cmp.h"
+#include "base/error.h"
 #include "model/flags.h"
 
 #include <jansson.h>

@@ -13,7 +13,7 @@
 #ifndef RINGSCAN_STATE_H
 #define RINGSCAN_STATE_H
 
-#include "base/util.h"
+#include "base/error.h"
 #include "graph/graph.h"
 #include "model/decisions.h"
 #include "model/findings.h"

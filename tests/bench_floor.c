@@ -22,7 +22,8 @@
  * (with its name and byte offset), 2 on bad usage.
  */
 #include "base/sha256.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/proc.h"
 
 #include <csv.h>
 #include <errno.h>

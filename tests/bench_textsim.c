@@ -21,7 +21,8 @@
  * planted pairs that land in one reported cluster. Exit 0, or 1 when the
  * sample check fails. */
 #include "algorithms/textsim.h"
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/proc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

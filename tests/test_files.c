@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "base/files.h"
+#include "base/buf.h"
+#include "base/error.h"
 
 static char dir[64];
 

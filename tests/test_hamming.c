@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "algorithms/hamming.h"
-#include "base/util.h"
+#include "base/alloc.h"
 
 static uint64_t rnd(uint64_t *s)
 {

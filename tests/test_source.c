@@ -14,6 +14,8 @@
 #include <zlib.h>
 
 #include "base/sha256.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "ingest/source.h"
 
 static char dir[64];

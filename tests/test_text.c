@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
-#include "base/util.h"
+#include "base/buf.h"
 #include "export/jsonout.h"
 #include "export/text.h"
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "algorithms/textsim.h"
-#include "base/util.h"
+#include "base/alloc.h"
 
 #define NW 150
 

@@ -31,7 +31,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "base/util.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/proc.h"
 #include "datasets/gen/gen_geo.h"
 #include "datasets/gen/gen_rng.h"
 

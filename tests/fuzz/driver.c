@@ -14,7 +14,7 @@
  */
 #include "tests/fuzz/fuzzutil.h"
 
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <dirent.h>
 #include <errno.h>

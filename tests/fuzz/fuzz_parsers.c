@@ -19,7 +19,8 @@
 
 #include "base/ipaddr.h"
 #include "base/ts.h"
-#include "base/util.h"
+#include "base/buf.h"
+#include "base/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>

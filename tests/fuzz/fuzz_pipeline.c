@@ -25,6 +25,9 @@
 #include "tests/fuzz/fuzzutil.h"
 
 #include "base/utf8.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "src/config.h"
 #include "src/pipeline.h"
 

@@ -5,7 +5,7 @@
 #include "base/ipaddr.h"
 #include "base/ts.h"
 #include "base/utf8.h"
-#include "base/util.h"
+#include "base/alloc.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,0 +1,13 @@
+/* cmp.h - the qsort/bsearch comparators of plain values that many modules
+ * sort by: C strings and unsigned integers. Each orders by value alone and
+ * reads nothing but its two arguments, so sorts stay deterministic. */
+#ifndef RINGSCAN_CMP_H
+#define RINGSCAN_CMP_H
+
+/* Byte-wise comparison of two elements that are `const char *` (strcmp order). */
+int util_strcmp_p(const void *a, const void *b);
+/* qsort/bsearch comparators of uint32_t and uint64_t values, ascending. */
+int util_u32_cmp(const void *a, const void *b);
+int util_u64_cmp(const void *a, const void *b);
+
+#endif
