@@ -172,7 +172,7 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
     case BURST_RATINGS:
         h->st->rating_bursts++;
         if (h->ep) {
-            UTIL_GROW(h->ep->bursts, h->ep->capbursts, h->ep->nbursts + 1);
+            ALLOC_GROW(h->ep->bursts, h->ep->capbursts, h->ep->nbursts + 1);
             /* The timeline holds whole milliseconds as seconds: round back. */
             h->ep->bursts[h->ep->nbursts++] =
                 (rating_burst){h->owner, (int64_t)llround(t->ts[first] * 1000.0),
@@ -303,7 +303,7 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
                 const charge_ev *e = &g->charges.v[i];
                 if (e->instrument == GRAPH_NONE)
                     continue;
-                UTIL_GROW(ev, cap, n + 1);
+                ALLOC_GROW(ev, cap, n + 1);
                 ev[n++] = (keyed_event){e->instrument, e->client, e->ts};
             }
         } else {
@@ -315,7 +315,7 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
                 if (e->kind != EDGE_LOGIN || deg[e->b] < 3 ||
                     deg[e->b] > (uint32_t)p->ip_pool_degree)
                     continue;
-                UTIL_GROW(ev, cap, n + 1);
+                ALLOC_GROW(ev, cap, n + 1);
                 ev[n++] = (keyed_event){e->b, e->a, e->first};
             }
         }
@@ -398,7 +398,7 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
         st->lockstep_blocks++;
         for (size_t u = 0; ep && u < bk->n_users; u++)
             for (size_t o = 0; o < bk->n_objects; o++) {
-                UTIL_GROW(ep->lockstep, ep->caplockstep, ep->nlockstep + 1);
+                ALLOC_GROW(ep->lockstep, ep->caplockstep, ep->nlockstep + 1);
                 ep->lockstep[ep->nlockstep++] = (uint64_t)bk->users[u] << 32 | bk->objects[o];
             }
         /* A rated freelancer is tied to the block by infrastructure shared with one of
@@ -472,7 +472,7 @@ static void bid_spam(const rs_graph *g, const detect_params *p, acct_flags *fl)
         if (!nb)
             continue;
         int k = group[a];
-        UTIL_GROW(per_group[k], capg[k], ng[k] + 1);
+        ALLOC_GROW(per_group[k], capg[k], ng[k] + 1);
         per_group[k][ng[k]++] = (double)nb;
     }
     double p90[4];
@@ -691,7 +691,7 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
             while (k < n && pc[k].freelancer != e->freelancer)
                 k++;
             if (k == n) {
-                UTIL_GROW(pc, cap, n + 1);
+                ALLOC_GROW(pc, cap, n + 1);
                 pc[n++] = (pair_charges){e->freelancer, 0, 0, e->ts, e->ts};
             }
             pc[k].n++;
@@ -707,7 +707,7 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
                 continue;
             /* The client's usual charges per freelancer, this one excluded. */
             size_t m = 0;
-            UTIL_GROW(counts, ccap, n);
+            ALLOC_GROW(counts, ccap, n);
             for (size_t j = 0; j < n; j++)
                 if (j != k)
                     counts[m++] = pc[j].n;

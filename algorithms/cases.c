@@ -38,7 +38,7 @@ static void account_rings(ring_lists *rl, const rs_graph *g, const findings *f)
 static void push_keys(uint64_t **v, size_t *len, size_t *cap, const uint32_t *rings, size_t n,
                       uint32_t value)
 {
-    UTIL_GROW(*v, *cap, *len + n);
+    ALLOC_GROW(*v, *cap, *len + n);
     for (size_t j = 0; j < n; j++)
         (*v)[(*len)++] = (uint64_t)rings[j] << 32 | value;
 }
@@ -134,7 +134,7 @@ static void subgraphs_build(casefile *cases, const rs_graph *g, const findings *
             } else if (grng[x] > grng[y]) {
                 y++;
             } else {
-                UTIL_GROW(v, cap, len + 1);
+                ALLOC_GROW(v, cap, len + 1);
                 v[len++] = (uint64_t)grng[x] << 32 | (uint32_t)i;
                 cases[grng[x]].sub.nedges++;
                 x++;
@@ -213,8 +213,8 @@ static void drawing_layout(case_drawing *d, const rs_graph *g, const case_subgra
         const uint32_t *hy = bsearch(&y, sorted, nshow, sizeof *sorted, util_u32_cmp);
         if (!hx || !hy)
             continue;
-        UTIL_GROW(d->ea, cap_a, d->nedges + 1);
-        UTIL_GROW(d->eb, cap_b, d->nedges + 1);
+        ALLOC_GROW(d->ea, cap_a, d->nedges + 1);
+        ALLOC_GROW(d->eb, cap_b, d->nedges + 1);
         d->ea[d->nedges] = pos[hx - sorted];
         d->eb[d->nedges++] = pos[hy - sorted];
     }
@@ -278,14 +278,14 @@ void cases_suspicious(const rs_graph *g, const findings *f, int with_bids, uint3
     *nnodes = *nedges = 0;
     for (uint32_t gid = 0; gid < nn; gid++)
         if (keep[gid]) {
-            UTIL_GROW(*nodes, cap, *nnodes + 1);
+            ALLOC_GROW(*nodes, cap, *nnodes + 1);
             (*nodes)[(*nnodes)++] = gid;
         }
     for (size_t i = 0; i < g->nedges; i++)
         if ((with_bids || g->edges[i].kind != EDGE_BID) &&
             keep[graph_edge_src_gid(g, &g->edges[i])] &&
             keep[graph_edge_dst_gid(g, &g->edges[i])]) {
-            UTIL_GROW(*edges, ecap, *nedges + 1);
+            ALLOC_GROW(*edges, ecap, *nedges + 1);
             (*edges)[(*nedges)++] = i;
         }
     free(keep);

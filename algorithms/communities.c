@@ -26,7 +26,7 @@ int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const det
         uint32_t e[2] = {links[i].a, links[i].b};
         for (int k = 0; k < 2; k++) {
             if (local[e[k]] < 0) {
-                UTIL_GROW(global, gcap, nv + 1);
+                ALLOC_GROW(global, gcap, nv + 1);
                 global[nv] = e[k];
                 local[e[k]] = (int32_t)nv++;
             }

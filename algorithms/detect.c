@@ -43,7 +43,7 @@ static void behav_link(void *ctx, uint32_t a, uint32_t b, double w, int tied)
     behav_ctx *bc = ctx;
     if (a == b)
         return;
-    UTIL_GROW(bc->held, bc->cap, bc->n + 1);
+    ALLOC_GROW(bc->held, bc->cap, bc->n + 1);
     /* An untied link is weak, like an ordinary IP's: it attaches only as far as the
      * account's own flags corroborate (scoring.c). */
     bc->held[bc->n++] = (proj_link){a, b, w, 0, tied ? 0 : w};

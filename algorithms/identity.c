@@ -597,7 +597,7 @@ void identity_publish(ident_index *ix, findings *out)
             if ((rg->nident && rg->ident[rg->nident - 1] == r) ||
                 findings_ident_members(fi, out->ring_of, r, (size_t)ri) < 2)
                 continue; /* listed already, or one of its accounts alone uses r */
-            UTIL_GROW(rg->ident, cap[ri], rg->nident + 1);
+            ALLOC_GROW(rg->ident, cap[ri], rg->nident + 1);
             rg->ident[rg->nident++] = r;
         }
     }

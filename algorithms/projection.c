@@ -248,13 +248,13 @@ static void ip_one(projection *pm, ip_work *w, const ip_login *v, size_t lo, siz
     uint32_t deg = resindex_degree(ips, ip);
     size_t moff = ips->off[ip];
     assert(rules_shared_ip_degree(w->p, deg));
-    UTIL_GROW(w->shared_cnt, w->shared_cap, deg);
+    ALLOC_GROW(w->shared_cnt, w->shared_cap, deg);
     assert(w->shared_cnt && ips->acct);
     uint32_t *cnt = w->shared_cnt;
     memset(cnt, 0, deg * sizeof *cnt);
     int pairs = deg <= w->capn;
     if (pairs) {
-        UTIL_GROW(w->conc, w->conc_cap, (size_t)deg * deg);
+        ALLOC_GROW(w->conc, w->conc_cap, (size_t)deg * deg);
         assert(w->conc);
         memset(w->conc, 0, (size_t)deg * deg);
     }
@@ -426,7 +426,7 @@ size_t projection_links(const projection *pm, const detect_params *p, const acct
         double w = pm->s[i].w + wa + wv;
         if (w < min_w)
             continue;
-        UTIL_GROW(links, lcap, nl + 1);
+        ALLOC_GROW(links, lcap, nl + 1);
         links[nl++] = (proj_link){a, b, w, wa, pm->s[i].wi + wv};
     }
     if (nl)

@@ -201,7 +201,7 @@ static size_t users_by_community(const uint32_t *acct, size_t lo, size_t hi, con
     for (size_t j = lo; j < hi; j++) {
         if (comm[acct[j]] < 0)
             continue;
-        UTIL_GROW(*u, *ucap, n + 1);
+        ALLOC_GROW(*u, *ucap, n + 1);
         (*u)[n++] = (comm_user){(uint32_t)comm[acct[j]], acct[j]};
     }
     if (n < 2)
@@ -383,7 +383,7 @@ static void score_communities(const detect_params *p, comm_totals *t, findings *
         int kind = community_kind(p, t, c, score);
         if (kind < 0)
             continue;
-        UTIL_GROW(out->rings, rcap, out->nrings + 1);
+        ALLOC_GROW(out->rings, rcap, out->nrings + 1);
         ring *rg = &out->rings[out->nrings];
         memset(rg, 0, sizeof *rg);
         rg->kind = (ring_kind)kind;
@@ -534,7 +534,7 @@ static void shills_by_association(const rs_graph *g, const detect_params *p, uin
         for (size_t i = g->rating_off[c]; i < g->rating_off[c + 1]; i++) {
             if (!rules_high_rating(p, g->ratings.v[i].stars))
                 continue;
-            UTIL_GROW(rated, cap, n + 1);
+            ALLOC_GROW(rated, cap, n + 1);
             rated[n++] = g->ratings.v[i].freelancer;
         }
         if (n < 2)
@@ -613,7 +613,7 @@ static void members_by_association(const rs_graph *g, const detect_params *p, ui
             if (!rules_high_rating(p, g->ratings.v[i].stars) || out->ring_of[f] >= 0 ||
                 g->acct[f].role == ROLE_CLIENT || !flags_deception(&out->flags[f]))
                 continue;
-            UTIL_GROW(v, cap, n + 1);
+            ALLOC_GROW(v, cap, n + 1);
             v[n++] = (shill_rating){f, (uint32_t)r, c};
         }
     }
@@ -722,7 +722,7 @@ static void ring_resources(const rs_graph *g, const detect_params *p, const res_
             int32_t ri = out->ring_of[ix->acct[k]];
             if (ri < 0)
                 continue;
-            UTIL_GROW(hit, hcap, nh + 1);
+            ALLOC_GROW(hit, hcap, nh + 1);
             hit[nh++] = ri;
         }
         if (nh < 2)
@@ -735,14 +735,14 @@ static void ring_resources(const rs_graph *g, const detect_params *p, const res_
             if (j - i >= 2) {
                 ring *rg = &out->rings[hit[i]];
                 uint32_t deg = resindex_degree(ix, r);
-                UTIL_GROW(rg->res, caps[hit[i]], rg->nres + 1);
+                ALLOC_GROW(rg->res, caps[hit[i]], rg->nres + 1);
                 rg->res[rg->nres++] = (ring_resource){(uint32_t)t, r, (uint32_t)(j - i), deg};
                 if (binds(g, p, t, r, deg))
                     for (size_t k = ix->off[r]; k < ix->off[r + 1]; k++) {
                         uint32_t a = ix->acct[k];
                         if (out->ring_of[a] >= 0 || out->flagged[a])
                             continue;
-                        UTIL_GROW(al->v, al->cap, al->n + 1);
+                        ALLOC_GROW(al->v, al->cap, al->n + 1);
                         al->v[al->n++] = (assoc_hit){(uint32_t)hit[i], a,
                                                      t == NODE_IP       ? 0
                                                      : t == NODE_DEVICE ? 1
@@ -791,7 +791,7 @@ static void collect_associates(const rs_graph *g, assoc_list *al, findings *out)
         for (; j < al->n && al->v[j].ring == al->v[i].ring && al->v[j].acct == al->v[i].acct; j++)
             if (as.ties[al->v[j].k] < UINT16_MAX)
                 as.ties[al->v[j].k]++;
-        UTIL_GROW(rg->associates, cap, rg->nassociates + 1);
+        ALLOC_GROW(rg->associates, cap, rg->nassociates + 1);
         rg->associates[rg->nassociates++] = as;
         i = j;
     }
@@ -841,7 +841,7 @@ static void ring_facts(const rs_graph *g, const detect_params *p, const res_inde
         ring *rg = &out->rings[r];
         if (rg->nclient_links >= FINDINGS_MAX_CLIENT_LINKS)
             continue;
-        UTIL_GROW(rg->client_links, caps[r], rg->nclient_links + 1);
+        ALLOC_GROW(rg->client_links, caps[r], rg->nclient_links + 1);
         rg->client_links[rg->nclient_links++] = i;
     }
     free(caps);

@@ -146,7 +146,7 @@ uint32_t textsim_add(textsim *t, uint32_t owner, const char *text, size_t n)
 {
     assert(!t->clustered);
     assert(t->ndocs < TEXTSIM_START);
-    UTIL_GROW(t->low, t->caplow, n + 1);
+    ALLOC_GROW(t->low, t->caplow, n + 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
         t->low[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
@@ -159,14 +159,14 @@ uint32_t textsim_add(textsim *t, uint32_t owner, const char *text, size_t n)
         while (i < n && is_word_byte((unsigned char)t->low[i]))
             i++;
         if (i > s) {
-            UTIL_GROW(t->wh, t->capwh, nw + 1);
+            ALLOC_GROW(t->wh, t->capwh, nw + 1);
             t->wh[nw++] = intern_hash(t->low + s, i - s);
         }
     }
     uint32_t w = t->p.shingle;
     size_t ns = nw == 0 ? 0 : nw < w ? 1 : nw - w + 1;
     assert(ns < UINT32_MAX);
-    UTIL_GROW(t->sh, t->capsh, t->nsh + ns);
+    ALLOC_GROW(t->sh, t->capsh, t->nsh + ns);
     for (size_t j = 0; j < ns; j++)
         t->sh[t->nsh + j] = shingle_hash(t->wh + j, nw < w ? (uint32_t)nw : w);
     if (t->ndocs == t->capdocs) {
@@ -309,7 +309,7 @@ static void prep_range(void *arg, size_t lo, size_t hi)
     uint32_t *tmp = NULL;
     size_t cap = 0;
     for (size_t d = lo; d < hi; d++) {
-        UTIL_GROW(tmp, cap, (size_t)t->len[d] + 1);
+        ALLOC_GROW(tmp, cap, (size_t)t->len[d] + 1);
         uint32_t *v = t->sh + t->off[d];
         t->len[d] = (uint32_t)u32_sort_unique(v, tmp, t->len[d]);
         c->fp[d] = intern_hash((const char *)v, (size_t)t->len[d] * sizeof *v);
@@ -470,7 +470,7 @@ static void band_range(void *arg, size_t lo, size_t hi)
             while (e < n && r[e].key == r[i].key)
                 e++;
             if (e - i >= 2) {
-                UTIL_GROW(m, cap, k + (e - i));
+                ALLOC_GROW(m, cap, k + (e - i));
                 for (size_t j = i; j < e; j++)
                     m[k++] = r[j].id | (j == i ? TEXTSIM_START : 0);
             }
@@ -556,7 +556,7 @@ static int try_link(link_ctx *c, uint32_t a, uint32_t b)
     else
         c->parent[ra] = rb;
     textsim *t = c->t;
-    UTIL_GROW(t->links, t->caplinks, 2 * t->nlinks + 2);
+    ALLOC_GROW(t->links, t->caplinks, 2 * t->nlinks + 2);
     t->links[2 * t->nlinks] = a < b ? a : b;
     t->links[2 * t->nlinks + 1] = a < b ? b : a;
     t->nlinks++;

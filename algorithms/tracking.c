@@ -153,7 +153,7 @@ static void candidates(const plabel *pl, size_t npl, const track_ring *c, uint32
                 if (seen[pl[i].ring] == stamp)
                     continue;
                 seen[pl[i].ring] = stamp;
-                UTIL_GROW(*cand, *cap, *ncand + 1);
+                ALLOC_GROW(*cand, *cap, *ncand + 1);
                 (*cand)[(*ncand)++] = pl[i].ring;
             }
     }
@@ -195,7 +195,7 @@ static tpair *related_pairs(const track_ring *prev, size_t nprev, const track_ri
             double ov = oa > oi ? oa : oi;
             if (ov < TRACK_OVERLAP)
                 continue;
-            UTIL_GROW(pairs, pcap, *npairs + 1);
+            ALLOC_GROW(pairs, pcap, *npairs + 1);
             pairs[(*npairs)++] = (tpair){cand[k], (uint32_t)c, (uint32_t)ca, ov};
         }
     }

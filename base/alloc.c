@@ -64,7 +64,7 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
-void util_grow(void **arr, size_t *cap, size_t need, size_t size)
+void alloc_grow(void **arr, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return;

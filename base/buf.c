@@ -13,7 +13,7 @@ void buf_reserve_slow(rs_buf *b, size_t extra)
 {
     if (extra > SIZE_MAX - b->len - 1)
         alloc_fail(SIZE_MAX);
-    util_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
+    alloc_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
 }
 
 void buf_put_int(rs_buf *b, long long v)

@@ -31,7 +31,7 @@ size_t edgepairs_collect(const rs_graph *g, const size_t *edges, size_t n, edge_
         const rs_edge *e = &g->edges[i];
         if (!edgepairs_kind(e->kind))
             continue;
-        UTIL_GROW(v, cap, np + 1);
+        ALLOC_GROW(v, cap, np + 1);
         v[np++] = (edge_pair){e->a < e->b ? e->a : e->b, e->a < e->b ? e->b : e->a, i};
     }
     if (np)

@@ -118,7 +118,7 @@ static char **names_list(const char *dir, size_t *n)
     while ((de = readdir(d)) != NULL) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        UTIL_GROW(v, cap, *n + 1);
+        ALLOC_GROW(v, cap, *n + 1);
         v[(*n)++] = xstrdup(de->d_name);
     }
     closedir(d);

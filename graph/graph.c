@@ -90,7 +90,7 @@ uint32_t graph_account(rs_graph *g, const char *id, size_t n, int seen_as)
     int is_new;
     uint32_t a = intern_put(g->ids[NODE_ACCOUNT], id, n, &is_new);
     if (is_new) {
-        UTIL_GROW(g->acct, g->acct_cap, (size_t)a + 1);
+        ALLOC_GROW(g->acct, g->acct_cap, (size_t)a + 1);
         g->acct[a] = (account_attr){.created_at = TS_NONE, .display_name = GRAPH_NONE};
     }
     g->acct[a].seen |= (uint8_t)seen_as;
@@ -102,7 +102,7 @@ uint32_t graph_ip(rs_graph *g, const ipaddr *ip)
     int is_new;
     uint32_t i = intern_put(g->ids[NODE_IP], (const char *)ip->b, ip->len, &is_new);
     if (is_new) {
-        UTIL_GROW(g->ip, g->ip_cap, (size_t)i + 1);
+        ALLOC_GROW(g->ip, g->ip_cap, (size_t)i + 1);
         g->ip[i] = (ip_attr){.asn_org = GRAPH_NONE};
     }
     return i;
@@ -129,7 +129,7 @@ uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as)
     int is_new;
     uint32_t d = intern_put(g->ids[NODE_DEST], id, n, &is_new);
     if (is_new) {
-        UTIL_GROW(g->dest, g->dest_cap, (size_t)d + 1);
+        ALLOC_GROW(g->dest, g->dest_cap, (size_t)d + 1);
         g->dest[d] = (dest_attr){{0}, 0};
     }
     g->dest[d].used |= (uint8_t)used_as;
@@ -295,7 +295,7 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
     }
     if (g->nedges >= UINT32_MAX - 1)
         abort(); /* id space exhausted; see intern_put */
-    UTIL_GROW(g->edges, g->edges_cap, g->nedges + 1);
+    ALLOC_GROW(g->edges, g->edges_cap, g->nedges + 1);
     uint32_t sum_ix = 0;
     if (graph_edge_has_sum(kind)) {
         if (g->nedge_sum >= EDGE_MAX_SUMS) {
@@ -304,7 +304,7 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
                     (unsigned)EDGE_MAX_SUMS - 1);
             abort();
         }
-        UTIL_GROW(g->edge_sum, g->edge_sum_cap, g->nedge_sum + 1);
+        ALLOC_GROW(g->edge_sum, g->edge_sum_cap, g->nedge_sum + 1);
         sum_ix = (uint32_t)g->nedge_sum++;
         g->edge_sum[sum_ix] = value;
     }
@@ -344,7 +344,7 @@ void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t
 
 #define APPEND(tl, ev)                                                                             \
     do {                                                                                           \
-        UTIL_GROW((tl).v, (tl).cap, (tl).n + 1);                                                   \
+        ALLOC_GROW((tl).v, (tl).cap, (tl).n + 1);                                                  \
         (tl).v[(tl).n++] = *(ev);                                                                  \
     } while (0)
 
@@ -377,12 +377,12 @@ void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an,
     int is_new;
     uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], acct, an, ha, &is_new);
     if (is_new) {
-        UTIL_GROW(g->acct, g->acct_cap, (size_t)a + 1);
+        ALLOC_GROW(g->acct, g->acct_cap, (size_t)a + 1);
         g->acct[a] = (account_attr){.created_at = TS_NONE, .display_name = GRAPH_NONE};
     }
     uint32_t i = intern_put_h(g->ids[NODE_IP], (const char *)ip->b, ip->len, hi, &is_new);
     if (is_new) {
-        UTIL_GROW(g->ip, g->ip_cap, (size_t)i + 1);
+        ALLOC_GROW(g->ip, g->ip_cap, (size_t)i + 1);
         g->ip[i] = (ip_attr){.asn_org = GRAPH_NONE};
     }
     e->account = a;

@@ -75,7 +75,7 @@ static const char *arena_copy(intern_table *t, const char *s, size_t n)
     size_t hdr = n < LONG_LEN ? 1 : 5, need = hdr + n + 1;
     if (need > t->cur_left) {
         size_t sz = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-        UTIL_GROW(t->chunks, t->chunks_cap, t->nchunks + 1);
+        ALLOC_GROW(t->chunks, t->chunks_cap, t->nchunks + 1);
         t->cur = t->chunks[t->nchunks++] = xmalloc(sz);
         t->cur_left = sz;
         t->arena_bytes += sz;
@@ -180,7 +180,7 @@ uint32_t intern_put_h(intern_table *t, const char *s, size_t n, uint64_t h, int 
         /* 4 billion distinct entities will not fit the id space; treat as OOM. */
         abort();
     }
-    UTIL_GROW(t->str, t->cap, t->n + 1);
+    ALLOC_GROW(t->str, t->cap, t->n + 1);
     uint32_t id = (uint32_t)t->n++;
     t->str[id] = arena_copy(t, s, n);
     t->slots[i] = TAG(h) << 32 | ((uint64_t)id + 1);

@@ -311,7 +311,7 @@ int gen_ipdb_ranges_load(gen_ipdb_ranges **out, const char *path, const gen_ipdb
                      path, lineno, (size_t)(org - line) + off + 1);
             goto cleanup;
         }
-        UTIL_GROW(rows, rcap, nrows + 1);
+        ALLOC_GROW(rows, rcap, nrows + 1);
         rows[nrows++] = row;
     }
     if (ferror(f)) {
@@ -523,7 +523,7 @@ static ipdb_unit *ipdb_sample(gen_ipdb *db, const uint32_t *all_asns, size_t nal
                 dup = u[k].first == lo;
             if (dup)
                 continue;
-            UTIL_GROW(u, cap, nu + 1);
+            ALLOC_GROW(u, cap, nu + 1);
             u[nu].first = lo;
             u[nu].last = hi;
             u[nu].row = (uint32_t)i;
@@ -550,7 +550,7 @@ static void ipdb_fill_pool(gen_ipdb *db, ipdb_pool *p, const ipdb_unit *su, size
         if (memcmp(su[i].cc, cc, 2) != 0 || (asns ? !ipdb_has_asn(asns, nasns, ra) : ra != asn))
             continue;
         if (db->nunits + 1 > db->ucap) {
-            UTIL_GROW(db->units, db->ucap, db->nunits + 1);
+            ALLOC_GROW(db->units, db->ucap, db->nunits + 1);
             db->cum = xreallocarray(db->cum, db->ucap, sizeof *db->cum);
         }
         db->units[db->nunits] = su[i];

@@ -33,7 +33,7 @@ typedef struct {
 
 static void add(path_list *l, char *p)
 {
-    UTIL_GROW(l->v, l->cap, l->n + 1);
+    ALLOC_GROW(l->v, l->cap, l->n + 1);
     l->v[l->n++] = p;
 }
 

@@ -82,7 +82,7 @@ static int rmtree_at(int parent, const char *name)
     while ((de = readdir(d)) != NULL) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        UTIL_GROW(names, cap, n + 1);
+        ALLOC_GROW(names, cap, n + 1);
         names[n++] = xstrdup(de->d_name);
     }
     int rc = 0;
