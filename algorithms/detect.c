@@ -83,11 +83,11 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
     behav_stats bs;
     behav_ctx bc = {pm, p, NULL, 0, 0};
     step(pt, 2, "behaviour: rating bursts, lockstep, structuring");
-    double tb = util_now();
+    double tb = proc_now();
     int rc =
         behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, &out->episodes, err, errlen);
     rating_episodes_finish(&out->episodes);
-    st->seconds_behaviour = util_now() - tb;
+    st->seconds_behaviour = proc_now() - tb;
     for (size_t i = 0; i < bc.n; i++)
         projection_add(pm, bc.held[i].a, bc.held[i].b, bc.held[i].w, 0, bc.held[i].wi, 0);
     free(bc.held);
@@ -137,7 +137,7 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
     size_t nl = 0;
     findings_stats *st = &out->stats;
 
-    double t0 = util_now();
+    double t0 = proc_now();
     step(&pt, 0, "login, device and port flags");
     resindex_build(&ix[0], g, NODE_IP);
     resindex_build(&ix[1], g, NODE_DEVICE);
@@ -152,27 +152,27 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
     st->text_candidates = id.text_candidates;
     st->text_links = id.text_pairs_verified;
     st->seconds_text = id.seconds_text;
-    st->seconds_flags = util_now() - t0;
+    st->seconds_flags = proc_now() - t0;
 
-    t0 = util_now();
+    t0 = proc_now();
     step(&pt, 1, "projection: shared IPs, devices, destinations");
     int rc = project(g, p, ix, &id, out, &links, &nl, &pt, err, errlen);
-    st->seconds_projection = util_now() - t0;
+    st->seconds_projection = proc_now() - t0;
     if (rc)
         goto cleanup;
 
-    t0 = util_now();
+    t0 = proc_now();
     step(&pt, 3, "communities (Leiden)");
     rc = communities_leiden(links, nl, na, p, seed, comm, &st->communities, err, errlen);
-    st->seconds_leiden = util_now() - t0;
+    st->seconds_leiden = proc_now() - t0;
     if (rc)
         goto cleanup;
 
-    t0 = util_now();
+    t0 = proc_now();
     step(&pt, 4, "scoring rings");
     scoring_run(g, p, links, nl, comm, (size_t)st->communities, ix, &id, out);
     identity_publish(&id, out);
-    st->seconds_scoring = util_now() - t0;
+    st->seconds_scoring = proc_now() - t0;
 
 cleanup:
     for (int k = 0; k < 3; k++)

@@ -265,10 +265,10 @@ static uint32_t text_clusters(ident_index *ix, const rs_graph *g, const detect_p
 void identity_build(ident_index *ix, const rs_graph *g, const detect_params *p, int threads)
 {
     memset(ix, 0, sizeof *ix);
-    double t0 = util_now();
+    double t0 = proc_now();
     ix->nvalues = g->ident ? intern_count(g->ident) : 0;
     uint32_t ncl = text_clusters(ix, g, p, threads);
-    ix->seconds_text = util_now() - t0;
+    ix->seconds_text = proc_now() - t0;
     ix->nres = ix->nvalues + ncl;
     uint32_t *photo = ix->value_res = photo_resources(g, p, ix->nvalues);
     size_t cap = g->attrs.n + ix->ndocs, np = 0;

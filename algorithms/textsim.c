@@ -654,7 +654,7 @@ size_t textsim_cluster(textsim *t, uint32_t **cluster_of_doc, textsim_stats *st)
     if (!st)
         st = &local;
     memset(st, 0, sizeof *st);
-    double t0 = util_now();
+    double t0 = proc_now();
     size_t n = t->ndocs;
     st->docs = n;
 
@@ -667,13 +667,13 @@ size_t textsim_cluster(textsim *t, uint32_t **cluster_of_doc, textsim_stats *st)
     size_t nrep = collapse_duplicates(t, fp, rep, &reps, &st->ignored_short);
     free(fp);
     st->distinct_texts = nrep;
-    double t1 = util_now();
+    double t1 = proc_now();
     st->seconds_prepare = t1 - t0;
 
     uint64_t *keys = xmalloc(xmul(xmul(nrep + 1, t->p.bands), sizeof *keys));
     sig_ctx sc = {t, reps, nrep, keys};
     run_ranges(t->p.threads, nrep, sig_range, &sc);
-    double t2 = util_now();
+    double t2 = proc_now();
     st->seconds_signatures = t2 - t1;
 
     band_list *bl = xcalloc(t->p.bands, sizeof *bl);
@@ -696,14 +696,14 @@ size_t textsim_cluster(textsim *t, uint32_t **cluster_of_doc, textsim_stats *st)
     for (uint32_t b = 0; b < t->p.bands; b++)
         free(bl[b].m);
     free(bl);
-    st->seconds_link = util_now() - t2;
+    st->seconds_link = proc_now() - t2;
 
     uint32_t *out = xmalloc(xmul(n + 1, sizeof *out));
     size_t nc = number_clusters(t, rep, parent, out);
     free(parent);
     free(rep);
     st->clusters = nc;
-    st->seconds = util_now() - t0;
+    st->seconds = proc_now() - t0;
     *cluster_of_doc = out;
     return nc;
 }

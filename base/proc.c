@@ -6,14 +6,14 @@
 #include <time.h>
 #include <unistd.h>
 
-double util_now(void)
+double proc_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-uint64_t util_peak_rss(void)
+uint64_t proc_peak_rss(void)
 {
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) != 0)
@@ -21,7 +21,7 @@ uint64_t util_peak_rss(void)
     return (uint64_t)ru.ru_maxrss * 1024u;
 }
 
-uint64_t util_rss_now(void)
+uint64_t proc_rss_now(void)
 {
     FILE *f = fopen("/proc/self/statm", "r");
     unsigned long long size = 0, rss = 0;
@@ -43,7 +43,7 @@ static uint64_t read_limit_file(const char *path)
     return ok ? (uint64_t)v : UINT64_MAX;
 }
 
-uint64_t util_memory_ceiling(void)
+uint64_t proc_memory_ceiling(void)
 {
     uint64_t lim = UINT64_MAX;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);

@@ -485,7 +485,7 @@ void evidence_set_progress(evidence_bags *b, FILE *tty)
 /* "export: bags 12/117, about 40 s left", at most four times a second. */
 static void bag_progress(evidence_bags *b, size_t done, double t0, double *last)
 {
-    double now = util_now();
+    double now = proc_now();
     if (!b->progress || (done < b->f->nrings && now - *last < 0.25))
         return;
     *last = now;
@@ -598,7 +598,7 @@ int evidence_finish_side(evidence_bags *b, unsigned nthreads, evidence_side_fn s
                          rs_error *err)
 {
     size_t n = b->f->nrings;
-    bag_work w = {.b = b, .side = side, .side_ctx = ctx, .first_bad = n, .t0 = util_now()};
+    bag_work w = {.b = b, .side = side, .side_ctx = ctx, .first_bad = n, .t0 = proc_now()};
     atomic_init(&w.side_taken, 0);
     atomic_init(&w.next, 0);
     atomic_init(&w.done, 0);

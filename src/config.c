@@ -29,7 +29,7 @@ uint64_t config_memory_budget(const rs_config *c)
 {
     if (c->limits.max_memory)
         return c->limits.max_memory;
-    uint64_t ceil = util_memory_ceiling();
+    uint64_t ceil = proc_memory_ceiling();
     return ceil == UINT64_MAX ? 0 : ceil / 10 * 9;
 }
 

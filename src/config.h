@@ -20,7 +20,7 @@ typedef struct {
     uint64_t max_input_bytes;  /* decompressed bytes over all inputs */
     double max_gzip_ratio;     /* decompressed per compressed byte, past 64 MiB */
     uint64_t max_record_bytes; /* one CSV record, all its lines */
-    uint64_t max_memory;       /* resident bytes; 0 = 90 % of util_memory_ceiling() */
+    uint64_t max_memory;       /* resident bytes; 0 = 90 % of proc_memory_ceiling() */
 } rs_limits;
 
 #define LIMIT_INPUT_DEFAULT (256ull << 30)

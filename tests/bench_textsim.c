@@ -248,7 +248,7 @@ int main(int argc, char **argv)
     p.threads = cores > 0 ? (int)cores : 1;
     textsim *t = textsim_new(&p);
     char *buf = xmalloc(MAXW * 16);
-    double t0 = util_now();
+    double t0 = proc_now();
     uint64_t bytes = 0, nplanted = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint32_t o;
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
         nplanted += (uint64_t)planted;
         textsim_add(t, o, buf, len);
     }
-    double tadd = util_now() - t0;
+    double tadd = proc_now() - t0;
     uint32_t *cl = NULL;
     textsim_stats st;
     size_t nc = textsim_cluster(t, &cl, &st);
@@ -275,7 +275,7 @@ int main(int argc, char **argv)
            "buckets+links %.2f) | total %.2f\n",
            tadd, st.seconds, st.seconds_prepare, st.seconds_signatures, st.seconds_link,
            tadd + st.seconds);
-    printf("  peak RSS %.0f MB\n", (double)util_peak_rss() / 1048576.0);
+    printf("  peak RSS %.0f MB\n", (double)proc_peak_rss() / 1048576.0);
 
     /* SAMPLE CHECK */
     size_t nl;

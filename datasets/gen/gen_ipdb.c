@@ -633,11 +633,11 @@ int gen_ipdb_open(gen_ipdb **out, const char *dir, uint64_t seed, FILE *note, co
     *out = NULL;
     ipdb_table_filter(&filter, asns, spans);
     db = xcalloc(1, sizeof *db);
-    double t0 = util_now();
+    double t0 = proc_now();
     snprintf(path, sizeof path, "%s/%s", dir, GEN_IPDB_ASN_CSV);
     if (gen_ipdb_ranges_load(&db->ranges, path, &filter, err, errlen) != 0)
         goto cleanup;
-    db->t_load = util_now() - t0;
+    db->t_load = proc_now() - t0;
     snprintf(path, sizeof path, "%s/%s", dir, GEN_IPDB_CITY_MMDB);
     errno = 0;
     int s = MMDB_open(path, MMDB_MODE_MMAP, &db->mmdb);
@@ -650,11 +650,11 @@ int gen_ipdb_open(gen_ipdb **out, const char *dir, uint64_t seed, FILE *note, co
     }
     db->mmdb_open = 1;
     db->v6tree = db->mmdb.metadata.ip_version == 6;
-    t0 = util_now();
+    t0 = proc_now();
     su = ipdb_sample(db, filter.asns, filter.nasns, seed, &nsu);
     db->candidate_units = nsu;
     ipdb_build_pools(db, su, nsu, note, prog);
-    db->t_geo = util_now() - t0;
+    db->t_geo = proc_now() - t0;
     *out = db;
     db = NULL;
     rc = 0;
