@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-int util_parse_size(const char *s, uint64_t *out)
+int size_parse(const char *s, uint64_t *out)
 {
     if (!s || *s < '0' || *s > '9')
         return -1;

@@ -9,6 +9,6 @@
  * 1024, optional trailing B or iB). Returns 0, or -1 when malformed or above
  * INT64_MAX (so that every size fits a JSON integer); *out is written only on
  * success. */
-int util_parse_size(const char *s, uint64_t *out);
+int size_parse(const char *s, uint64_t *out);
 
 #endif

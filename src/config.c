@@ -125,7 +125,7 @@ static int load_limits(rs_limits *l, json_t *v, const char *path, rs_error *err)
             *dst = 0; /* the default: from the machine */
         } else if (json_is_integer(x) && json_integer_value(x) > 0) {
             *dst = (uint64_t)json_integer_value(x);
-        } else if (!json_is_string(x) || util_parse_size(json_string_value(x), dst) || !*dst) {
+        } else if (!json_is_string(x) || size_parse(json_string_value(x), dst) || !*dst) {
             return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
                                 "config key 'limits.%s': expected a positive byte count or a "
                                 "size such as \"64G\"",

@@ -215,7 +215,7 @@ typedef struct {
 
 static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
 {
-    if (util_parse_size(arg, dst) || !*dst)
+    if (size_parse(arg, dst) || !*dst)
         return usage_error("--%s: not a positive size such as 512M or 64G: '%s'", name, arg);
     return -1;
 }
