@@ -68,7 +68,7 @@ void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa,
     if ((pm->n + 1) * 4 > pm->cap * 3)
         pair_grow(pm);
     uint64_t key = ((uint64_t)a << 32 | b) + 1;
-    size_t i = (size_t)util_mix64(key) & (pm->cap - 1);
+    size_t i = (size_t)hash_mix64(key) & (pm->cap - 1);
     while (pm->s[i].key && pm->s[i].key != key)
         i = (i + 1) & (pm->cap - 1);
     if (!pm->s[i].key) {
@@ -108,7 +108,7 @@ static pair_slot *pair_slot_of(projection *pm, uint32_t a, uint32_t b)
         b = t;
     }
     uint64_t key = ((uint64_t)a << 32 | b) + 1;
-    size_t i = (size_t)util_mix64(key) & (pm->cap - 1);
+    size_t i = (size_t)hash_mix64(key) & (pm->cap - 1);
     while (pm->s[i].key != key)
         i = (i + 1) & (pm->cap - 1);
     return &pm->s[i];
@@ -124,7 +124,7 @@ int projection_tied(const projection *pm, uint32_t a, uint32_t b)
     if (!pm->cap || a == b)
         return 0;
     uint64_t key = ((uint64_t)a << 32 | b) + 1;
-    size_t i = (size_t)util_mix64(key) & (pm->cap - 1);
+    size_t i = (size_t)hash_mix64(key) & (pm->cap - 1);
     while (pm->s[i].key && pm->s[i].key != key)
         i = (i + 1) & (pm->cap - 1);
     return pm->s[i].key ? pm->s[i].tie : 0;

@@ -139,7 +139,7 @@ static uint32_t shingle_hash(const uint64_t *w, uint32_t k)
     uint64_t s = k;
     for (uint32_t i = 0; i < k; i++)
         s += rotl64(w[i], 23 * i);
-    return (uint32_t)(util_mix64(s) >> 32);
+    return (uint32_t)(hash_mix64(s) >> 32);
 }
 
 uint32_t textsim_add(textsim *t, uint32_t owner, const char *text, size_t n)
@@ -392,7 +392,7 @@ static void minhash(const uint32_t *v, size_t n, uint64_t seed, uint32_t *sig, u
     if (n == 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        uint64_t z = util_mix64(v[i] ^ seed);
+        uint64_t z = hash_mix64(v[i] ^ seed);
         size_t bin = (size_t)(((z >> 32) * (uint64_t)k) >> 32);
         uint32_t h = (uint32_t)z;
         if (h < sig[bin])
@@ -403,11 +403,11 @@ static void minhash(const uint32_t *v, size_t n, uint64_t seed, uint32_t *sig, u
         if (full[q])
             continue;
         size_t from = q;
-        uint64_t qs = util_mix64(seed + q);
+        uint64_t qs = hash_mix64(seed + q);
         for (uint64_t a = 0;; a++) {
             /* Past 8k probes (never for sets of a few elements or more)
              * fall back to a linear scan, which always ends. */
-            from = a < 8 * (uint64_t)k ? (size_t)(((util_mix64(qs + a) >> 32) * (uint64_t)k) >> 32)
+            from = a < 8 * (uint64_t)k ? (size_t)(((hash_mix64(qs + a) >> 32) * (uint64_t)k) >> 32)
                                        : (from + 1) % k;
             if (full[from])
                 break;
@@ -427,10 +427,10 @@ static void sig_range(void *arg, size_t lo, size_t hi)
         uint32_t d = c->reps[i];
         minhash(t->sh + t->off[d], t->len[d], t->p.seed, sig, full, k);
         for (uint32_t b = 0; b < t->p.bands; b++) {
-            uint64_t key = util_mix64(t->p.seed + b);
+            uint64_t key = hash_mix64(t->p.seed + b);
             const uint32_t *row = sig + (size_t)b * t->p.rows;
             for (uint32_t r = 0; r < t->p.rows; r++)
-                key = util_mix64(key ^ (row[r] | (uint64_t)(r + 1) << 32));
+                key = hash_mix64(key ^ (row[r] | (uint64_t)(r + 1) << 32));
             c->keys[(size_t)b * c->nrep + i] = key;
         }
     }

@@ -7,7 +7,7 @@
 
 /* The 64-bit finalizer of MurmurHash3 (fmix64): a cheap, well-mixing hash of
  * an integer key for open-addressing tables. */
-static inline uint64_t util_mix64(uint64_t x)
+static inline uint64_t hash_mix64(uint64_t x)
 {
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdull;

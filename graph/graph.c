@@ -182,7 +182,7 @@ node_type graph_account_type(const rs_graph *g, uint32_t account)
  * requested before its ids are known (graph_add_login_keys). */
 static inline uint64_t edge_key_hash(unsigned kind, uint64_t ha, uint64_t hb)
 {
-    return util_mix64(ha ^ (hb * 0x9E3779B97F4A7C15ull) ^
+    return hash_mix64(ha ^ (hb * 0x9E3779B97F4A7C15ull) ^
                       ((uint64_t)(kind + 1) * 0xD6E8FEB86659FD93ull));
 }
 
