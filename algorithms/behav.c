@@ -713,7 +713,7 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
                     counts[m++] = pc[j].n;
             double usual = 1;
             if (m) {
-                qsort(counts, m, sizeof *counts, util_u32_cmp);
+                qsort(counts, m, sizeof *counts, cmp_u32);
                 size_t mid = m / 2; /* the median */
                 usual = (double)counts[mid];
             }

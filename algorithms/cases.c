@@ -73,7 +73,7 @@ static uint64_t *ring_nodes(const rs_graph *g, const findings *f, const ring_lis
         push_keys(&v, &len, &cap, rb, nb, dst);
     }
     if (len)
-        qsort(v, len, sizeof *v, util_u64_cmp);
+        qsort(v, len, sizeof *v, cmp_u64);
     size_t w = 0;
     for (size_t i = 0; i < len; i++)
         if (!w || v[w - 1] != v[i])
@@ -173,7 +173,7 @@ static void drawing_nodes(case_drawing *d, const rs_graph *g, const findings *f,
             if (pass == 1) {
                 uint32_t want = graph_node_gid(g, (node_type)rg->res[i].type, rg->res[i].id);
                 const uint32_t *hit =
-                    bsearch(&want, s->nodes, s->nnodes, sizeof *s->nodes, util_u32_cmp);
+                    bsearch(&want, s->nodes, s->nnodes, sizeof *s->nodes, cmp_u32);
                 if (!hit)
                     continue;
                 at = (size_t)(hit - s->nodes);
@@ -200,17 +200,17 @@ static void drawing_layout(case_drawing *d, const rs_graph *g, const case_subgra
     uint32_t *pos = xreallocarray(NULL, nshow ? nshow : 1, sizeof *pos);
     memcpy(sorted, d->gid, nshow * sizeof *d->gid);
     if (nshow)
-        qsort(sorted, nshow, sizeof *sorted, util_u32_cmp);
+        qsort(sorted, nshow, sizeof *sorted, cmp_u32);
     for (size_t i = 0; i < nshow; i++) {
-        const uint32_t *hit = bsearch(&d->gid[i], sorted, nshow, sizeof *sorted, util_u32_cmp);
+        const uint32_t *hit = bsearch(&d->gid[i], sorted, nshow, sizeof *sorted, cmp_u32);
         pos[hit - sorted] = (uint32_t)i;
     }
     size_t cap_a = 0, cap_b = 0;
     for (size_t j = 0; j < s->nedges; j++) {
         const rs_edge *e = &g->edges[s->edges[j]];
         uint32_t x = graph_edge_src_gid(g, e), y = graph_edge_dst_gid(g, e);
-        const uint32_t *hx = bsearch(&x, sorted, nshow, sizeof *sorted, util_u32_cmp);
-        const uint32_t *hy = bsearch(&y, sorted, nshow, sizeof *sorted, util_u32_cmp);
+        const uint32_t *hx = bsearch(&x, sorted, nshow, sizeof *sorted, cmp_u32);
+        const uint32_t *hy = bsearch(&y, sorted, nshow, sizeof *sorted, cmp_u32);
         if (!hx || !hy)
             continue;
         ALLOC_GROW(d->ea, cap_a, d->nedges + 1);

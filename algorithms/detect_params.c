@@ -129,7 +129,7 @@ void detect_params_sort_asns(detect_params *p)
     size_t n = p->n_anon_asns, k = 0;
     if (n < 2)
         return;
-    qsort(p->anon_asns, n, sizeof *p->anon_asns, util_u32_cmp);
+    qsort(p->anon_asns, n, sizeof *p->anon_asns, cmp_u32);
     for (size_t i = 1; i < n; i++)
         if (p->anon_asns[i] != p->anon_asns[k])
             p->anon_asns[++k] = p->anon_asns[i];

@@ -104,7 +104,7 @@ static void link_substring(const uint64_t *h, uint32_t *parent, unsigned maxd, c
     uint64_t mask = w >= 64 ? UINT64_MAX : ((uint64_t)1 << w) - 1;
     for (size_t i = 0; i < nd; i++)
         key[i] = ((h[d[i]] >> lo) & mask) << 32 | d[i];
-    qsort(key, nd, sizeof *key, util_u64_cmp);
+    qsort(key, nd, sizeof *key, cmp_u64);
     for (size_t i = 0; i < nd;) {
         size_t e = i + 1;
         while (e < nd && key[e] >> 32 == key[i] >> 32)

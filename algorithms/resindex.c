@@ -26,7 +26,7 @@ static int edge_of_type(const rs_edge *e, node_type t)
 static void sort_accounts(uint32_t *v, size_t n)
 {
     if (n > 16) {
-        qsort(v, n, sizeof *v, util_u32_cmp);
+        qsort(v, n, sizeof *v, cmp_u32);
         return;
     }
     for (size_t i = 1; i < n; i++) {

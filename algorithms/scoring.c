@@ -539,7 +539,7 @@ static void shills_by_association(const rs_graph *g, const detect_params *p, uin
         }
         if (n < 2)
             continue;
-        qsort(rated, n, sizeof *rated, util_u32_cmp);
+        qsort(rated, n, sizeof *rated, cmp_u32);
         size_t distinct = 0, in_best = 0;
         int32_t best = -1;
         for (size_t i = 0; i < n; i++) {

@@ -185,7 +185,7 @@ static tpair *related_pairs(const track_ring *prev, size_t nprev, const track_ri
         size_t ncand = 0;
         candidates(pl, npl, &cur[c], (uint32_t)c + 1, seen, &cand, &ncand, &ccap);
         if (ncand)
-            qsort(cand, ncand, sizeof *cand, util_u32_cmp);
+            qsort(cand, ncand, sizeof *cand, cmp_u32);
         for (size_t k = 0; k < ncand; k++) {
             const track_ring *p = &prev[cand[k]];
             size_t ca = tracking_common(p->accts, p->naccts, cur[c].accts, cur[c].naccts);

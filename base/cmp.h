@@ -5,9 +5,16 @@
 #define RINGSCAN_CMP_H
 
 /* Byte-wise comparison of two elements that are `const char *` (strcmp order). */
-int util_strcmp_p(const void *a, const void *b);
+int cmp_str(const void *a, const void *b);
 /* qsort/bsearch comparators of uint32_t and uint64_t values, ascending. */
-int util_u32_cmp(const void *a, const void *b);
-int util_u64_cmp(const void *a, const void *b);
+int cmp_u32(const void *a, const void *b);
+int cmp_u64(const void *a, const void *b);
+
+/* The names these had in base/util.h, kept only for the files under
+ * concurrent change (ingest/, algorithms/evsel.c, src/pipeline.c,
+ * src/state.c); they go once those use the cmp_ names. */
+#define util_strcmp_p cmp_str
+#define util_u32_cmp cmp_u32
+#define util_u64_cmp cmp_u64
 
 #endif

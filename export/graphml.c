@@ -317,7 +317,7 @@ static const unsigned char identity_rgb[3] = {227, 119, 194}, text_rgb[3] = {188
 /* Whether account a is among the view's nodes (an account's global id is its id). */
 static int in_view(const graphml_view *v, uint32_t a)
 {
-    return !v->subset || bsearch(&a, v->nodes, v->nnodes, sizeof a, util_u32_cmp) != NULL;
+    return !v->subset || bsearch(&a, v->nodes, v->nnodes, sizeof a, cmp_u32) != NULL;
 }
 
 /* An identity or text resource: its node, and an edge from each user in view. */

@@ -123,7 +123,7 @@ static char **names_list(const char *dir, size_t *n)
     }
     closedir(d);
     if (*n)
-        qsort(v, *n, sizeof *v, util_strcmp_p);
+        qsort(v, *n, sizeof *v, cmp_str);
     return v;
 }
 

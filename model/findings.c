@@ -95,7 +95,7 @@ void rating_episodes_finish(rating_episodes *e)
     if (e->nbursts)
         qsort(e->bursts, e->nbursts, sizeof *e->bursts, burst_cmp);
     if (e->nlockstep) {
-        qsort(e->lockstep, e->nlockstep, sizeof *e->lockstep, util_u64_cmp);
+        qsort(e->lockstep, e->nlockstep, sizeof *e->lockstep, cmp_u64);
         size_t out = 1;
         for (size_t i = 1; i < e->nlockstep; i++)
             if (e->lockstep[i] != e->lockstep[out - 1])

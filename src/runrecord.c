@@ -186,7 +186,7 @@ char *runrecord_libraries_text(void)
         if (n < 16)
             names[n++] = k;
     }
-    qsort(names, n, sizeof *names, util_strcmp_p);
+    qsort(names, n, sizeof *names, cmp_str);
     rs_buf b = {0};
     for (size_t i = 0; i < n; i++)
         buf_printf(&b, "%s%s %s", i ? ", " : "", names[i],
