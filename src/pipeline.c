@@ -8,7 +8,7 @@
  */
 #include "src/pipeline.h"
 
-#include "algorithms/algo.h"
+#include "algorithms/igraphenv.h"
 #include "algorithms/cases.h"
 #include "algorithms/detect.h"
 #include "algorithms/evsel.h"

@@ -1,7 +1,7 @@
 /* runrecord.c - the run's own record in run.json; see runrecord.h. */
 #include "src/runrecord.h"
 
-#include "algorithms/algo.h"
+#include "algorithms/igraphenv.h"
 #include "base/ts.h"
 #include "base/alloc.h"
 #include "base/buf.h"
@@ -86,7 +86,7 @@ json_t *runrecord_libraries(void)
 {
     json_t *o = json_object();
     char b[64];
-    json_object_set_new(o, "igraph", json_string(algo_igraph_version()));
+    json_object_set_new(o, "igraph", json_string(igraphenv_version()));
     json_object_set_new(o, "jansson", json_string(jansson_version_str()));
     json_object_set_new(o, "libmaxminddb", json_string(MMDB_lib_version()));
     snprintf(b, sizeof b, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);

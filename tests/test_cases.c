@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "algorithms/algo.h"
+#include "algorithms/igraphenv.h"
 #include "algorithms/cases.h"
 
 typedef struct {
@@ -324,7 +324,7 @@ static void test_cases__rings_sharing_nodes(void **state)
 
 int main(void)
 {
-    algo_init(1);
+    igraphenv_init(1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases__subgraph_and_drawing),
         cmocka_unit_test(test_cases__suspicious_part),

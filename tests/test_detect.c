@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "algorithms/algo.h"
+#include "algorithms/igraphenv.h"
 #include "algorithms/detect.h"
 #include "algorithms/projection.h"
 
@@ -301,7 +301,7 @@ static void team(rs_graph *g, const char *prefix, int n, int abroad, unsigned ip
 static void test_detect__ring_found_and_thresholds(void **state)
 {
     (void)state;
-    algo_init(1);
+    igraphenv_init(1);
     detect_params p;
     detect_params_init(&p);
     rs_graph *g = graph_new();
@@ -366,7 +366,7 @@ static void test_detect__ring_found_and_thresholds(void **state)
 static void test_detect__shared_control_vs_proxy_ring(void **state)
 {
     (void)state;
-    algo_init(1);
+    igraphenv_init(1);
     detect_params p;
     detect_params_init(&p);
     for (int abroad = 0; abroad < 2; abroad++) {
@@ -410,7 +410,7 @@ static void test_detect__members_by_association(void **state)
     detect_params p;
     detect_params_init(&p);
     for (int nshills = 1; nshills <= 2; nshills++) {
-        algo_init(1);
+        igraphenv_init(1);
         rs_graph *g = graph_new();
         team(g, "op", 8, 1, 1);
         uint32_t lone = acct(g, "lone", "US"), honest = acct(g, "honest", "DE");
@@ -467,7 +467,7 @@ static void test_detect__members_by_association(void **state)
 static void test_detect__score_monotone_in_evidence(void **state)
 {
     (void)state;
-    algo_init(1);
+    igraphenv_init(1);
     detect_params p;
     detect_params_init(&p);
     double prev = -1;
@@ -499,7 +499,7 @@ static void test_detect__score_monotone_in_evidence(void **state)
 static void test_detect__office_nat_is_not_a_ring(void **state)
 {
     (void)state;
-    algo_init(1);
+    igraphenv_init(1);
     detect_params p;
     detect_params_init(&p);
     rs_graph *g = graph_new();
@@ -532,7 +532,7 @@ static void test_detect__deterministic(void **state)
     detect_params_init(&p);
     double risk[2][12];
     for (int rep = 0; rep < 2; rep++) {
-        algo_init(7);
+        igraphenv_init(7);
         rs_graph *g = graph_new();
         team(g, "op", 6, 1, 1);
         team(g, "fam", 6, 0, 2);

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "algorithms/algo.h"
+#include "algorithms/igraphenv.h"
 #include "algorithms/layout.h"
 
 static void test_layout__two_triangles(void **state)
@@ -44,7 +44,7 @@ static void test_layout__degenerate(void **state)
 
 int main(void)
 {
-    algo_init(1);
+    igraphenv_init(1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout__two_triangles),
         cmocka_unit_test(test_layout__degenerate),
