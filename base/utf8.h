@@ -8,7 +8,7 @@
  * losslessly (JSON: \u00xx) or writes a visible stand-in: the Unicode control
  * picture U+2400+c for C0 code c (ESC -> U+241B), U+2421 for DEL, and U+FFFD
  * for C1, which has no pictures. TAB, LF and CR keep each format's own
- * treatment (see export/text.h); on the terminal they become pictures too.
+ * treatment (see export/escape.h); on the terminal they become pictures too.
  *
  * Every control escaped or replaced is counted once per time it is written,
  * in one process-wide counter (C11 atomics: ingest runs on two threads).

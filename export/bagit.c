@@ -9,7 +9,7 @@
 
 #include "base/files.h"
 #include "base/sha256.h"
-#include "export/text.h"
+#include "export/escape.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -66,7 +66,7 @@ int bagit_complete(const char *dir, const char *const *payload, const bagit_dige
             const char *v = tags[i].value ? tags[i].value : "";
             buf_puts(&info, tags[i].label);
             buf_puts(&info, ": ");
-            text_plain(&info, v, strlen(v)); /* one line, no controls */
+            escape_plain(&info, v, strlen(v)); /* one line, no controls */
             buf_putc(&info, '\n');
         }
         buf_printf(&info, "Payload-Oxum: %llu.%zu\n", (unsigned long long)bytes, npayload);

@@ -22,7 +22,7 @@
 #include "export/report.h"
 #include "export/results.h"
 #include "export/explain.h"
-#include "export/text.h"
+#include "export/escape.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -95,7 +95,7 @@ int evidence_events_open(evidence_bags *b, size_t r0, size_t r1, rs_error *err)
         buf_puts(h, "source_file,source_sha256,line,table,ts_utc,ts_original");
         for (size_t u = 0; u < b->m->ncolumns; u++) {
             buf_putc(h, ',');
-            text_csv_field(h, b->m->columns[u], strlen(b->m->columns[u]));
+            escape_csv_field(h, b->m->columns[u], strlen(b->m->columns[u]));
         }
         buf_putc(h, '\n');
         fwrite(h->data, 1, h->len, fp); /* a short write shows in ferror at close */
@@ -110,11 +110,11 @@ int evidence_events_row(void *vb, size_t ri, const source_row *r)
     char t1[TS_FMT_LEN];
     /* Provenance, the timestamp twice, then the data columns. */
     buf_clear(o);
-    text_csv_field(o, r->file, strlen(r->file));
+    escape_csv_field(o, r->file, strlen(r->file));
     buf_printf(o, ",%s,%ld,%s,%s,", r->sha256, r->line, records_table_name(r->table),
                r->ts == TS_NONE ? "" : ts_format(r->ts, t1));
     if (r->ts_text)
-        text_csv_field(o, r->ts_text, r->ts_len);
+        escape_csv_field(o, r->ts_text, r->ts_len);
     const record_col *byu[64] = {0};
     for (size_t c = 0; c < r->ncols; c++)
         if (r->cols[c].ucol >= 0 && (size_t)r->cols[c].ucol < 64)
@@ -122,7 +122,7 @@ int evidence_events_row(void *vb, size_t ri, const source_row *r)
     for (size_t u = 0; u < b->m->ncolumns && u < 64; u++) {
         buf_putc(o, ',');
         if (byu[u])
-            text_csv_field(o, byu[u]->s, byu[u]->n);
+            escape_csv_field(o, byu[u]->s, byu[u]->n);
     }
     buf_putc(o, '\n');
     FILE *fp = b->events[ri - b->r0];
@@ -188,10 +188,10 @@ static int write_nodes(FILE *f, const ring_ctx *c)
         node_type t = graph_node_decode(c->g, gid, &id);
         node_type nt = t == NODE_ACCOUNT ? graph_account_type(c->g, id) : t;
         stable_id(&tmp, c->g, gid);
-        text_csv_field(&b, tmp.data, tmp.len);
+        escape_csv_field(&b, tmp.data, tmp.len);
         buf_putc(&b, ',');
         size_t colon = strlen(graph_node_type_name(nt)) + 1;
-        text_csv_field(&b, tmp.data + colon, tmp.len - colon);
+        escape_csv_field(&b, tmp.data + colon, tmp.len - colon);
         buf_putc(&b, ',');
         buf_puts(&b, graph_node_type_name(nt));
         buf_putc(&b, ',');
@@ -211,7 +211,7 @@ static int write_nodes(FILE *f, const ring_ctx *c)
                       : t == NODE_DEST ? c->g->dest[id].country
                                        : "";
         }
-        text_csv_field(&b, country, strlen(country));
+        escape_csv_field(&b, country, strlen(country));
         buf_putc(&b, ',');
         if (t == NODE_IP && c->g->ip[id].asn)
             buf_put_int(&b, c->g->ip[id].asn);
@@ -234,10 +234,10 @@ static int write_edges(FILE *f, const ring_ctx *c)
     for (size_t k = 0; k < c->s->nedges; k++) {
         const rs_edge *e = &c->g->edges[c->s->edges[k]];
         stable_id(&tmp, c->g, graph_edge_src_gid(c->g, e));
-        text_csv_field(&b, tmp.data, tmp.len);
+        escape_csv_field(&b, tmp.data, tmp.len);
         buf_putc(&b, ',');
         stable_id(&tmp, c->g, graph_edge_dst_gid(c->g, e));
-        text_csv_field(&b, tmp.data, tmp.len);
+        escape_csv_field(&b, tmp.data, tmp.len);
         buf_puts(&b, ",Directed,");
         buf_puts(&b, graph_edge_kind_name((edge_kind)e->kind));
         buf_putc(&b, ',');

@@ -4,7 +4,7 @@
 #include "base/ts.h"
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "export/text.h"
+#include "export/escape.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -110,7 +110,7 @@ char *explain_ring(const rs_graph *g, const findings *r, size_t i)
             const char *label = graph_label(g, (node_type)top->type, top->id, lb);
             buf_printf(&b, "; the most shared is %s ", explain_resource_type(top->type));
             rs_buf q = {0};
-            text_utf8_sanitize(&q, label, strlen(label));
+            escape_utf8(&q, label, strlen(label));
             buf_printf(&b, "'%s', used by %u members", q.data ? q.data : "", top->members);
             buf_free(&q);
             if (top->degree > top->members)

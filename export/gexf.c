@@ -1,9 +1,9 @@
 /* gexf.c - GEXF 1.3 dynamic subgraph writer; see gexf.h. Every string from
- * the input goes through text_xml_escape. */
+ * the input goes through escape_xml. */
 #include "export/gexf.h"
 
 #include "export/edgepairs.h"
-#include "export/text.h"
+#include "export/escape.h"
 #include "base/ts.h"
 #include "base/alloc.h"
 #include "base/buf.h"
@@ -137,7 +137,7 @@ int gexf_write(FILE *f, const rs_graph *g, const gexf_sub *s)
         buf_puts(&b, "      <node id=\"n");
         buf_put_int(&b, s->nodes[i]);
         buf_puts(&b, "\" label=\"");
-        text_xml_escape(&b, label, ll);
+        escape_xml(&b, label, ll);
         buf_putc(&b, '"');
         if (start[i] != INT64_MAX) {
             buf_puts(&b, " start=\"");

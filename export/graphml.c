@@ -2,7 +2,7 @@
  *
  * Written by hand rather than with igraph_write_graph_graphml, which names
  * nodes n0.. without labels we control, writes Inf as "Inf" (Gephi rejects
- * it) and does not validate UTF-8. Everything goes through text_xml_escape.
+ * it) and does not validate UTF-8. Everything goes through escape_xml.
  * Output is built in a buffer flushed every 1 MiB; O(V + E).
  */
 #include "export/graphml.h"
@@ -12,7 +12,7 @@
 #include "model/flags.h"
 
 #include "export/edgepairs.h"
-#include "export/text.h"
+#include "export/escape.h"
 #include "base/ts.h"
 #include "base/buf.h"
 #include "base/cmp.h"
@@ -42,7 +42,7 @@ static void data_str(rs_buf *b, const char *k, const char *s, size_t n)
     buf_puts(b, "      <data key=\"");
     buf_puts(b, k);
     buf_append(b, "\">", 2);
-    text_xml_escape(b, s, n);
+    escape_xml(b, s, n);
     buf_puts(b, "</data>\n");
 }
 

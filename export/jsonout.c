@@ -12,7 +12,7 @@
 #include "base/utf8.h"
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "export/text.h"
+#include "export/escape.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 json_t *jout_stringn(const char *s, size_t n)
 {
     rs_buf b = {0};
-    text_utf8_sanitize(&b, s ? s : "", s ? n : 0);
+    escape_utf8(&b, s ? s : "", s ? n : 0);
     json_t *j = json_stringn(b.data ? b.data : "", b.len);
     buf_free(&b);
     return j ? j : json_string("");

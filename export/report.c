@@ -7,7 +7,7 @@
 
 #include "model/attrs.h"
 
-#include "export/text.h"
+#include "export/escape.h"
 #include "base/ts.h"
 #include "base/alloc.h"
 #include "base/buf.h"

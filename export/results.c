@@ -6,7 +6,7 @@
 #include "export/explain.h"
 
 #include "export/jsonout.h"
-#include "export/text.h"
+#include "export/escape.h"
 #include "base/ts.h"
 #include "base/alloc.h"
 #include "base/buf.h"

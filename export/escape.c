@@ -1,8 +1,8 @@
-/* text.c - output escaping; see text.h. One pass per string, appending to a
+/* escape.c - output escaping; see escape.h. One pass per string, appending to a
  * growable buffer that writers flush in large blocks. Controls are counted
  * per call and added to the process-wide counter once, so the hot loops stay
  * free of atomics. */
-#include "export/text.h"
+#include "export/escape.h"
 
 #include "base/utf8.h"
 
@@ -19,7 +19,7 @@ static void put_picture(rs_buf *out, int cp, uint64_t *count)
     (*count)++;
 }
 
-void text_utf8_sanitize(rs_buf *out, const char *s, size_t n)
+void escape_utf8(rs_buf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
@@ -38,7 +38,7 @@ void text_utf8_sanitize(rs_buf *out, const char *s, size_t n)
     utf8_controls_add(count);
 }
 
-void text_xml_escape(rs_buf *out, const char *s, size_t n)
+void escape_xml(rs_buf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
@@ -125,7 +125,7 @@ static void plain_chars(rs_buf *out, const char *s, size_t n, int csv)
     utf8_controls_add(count);
 }
 
-void text_csv_field(rs_buf *out, const char *s, size_t n)
+void escape_csv_field(rs_buf *out, const char *s, size_t n)
 {
     int quote = 0, formula = n > 0 && s[0] && strchr("=+-@\t\r", s[0]) != NULL;
     for (size_t i = 0; i < n && !quote; i++)
@@ -139,13 +139,13 @@ void text_csv_field(rs_buf *out, const char *s, size_t n)
         buf_putc(out, '"');
 }
 
-void text_plain(rs_buf *out, const char *s, size_t n)
+void escape_plain(rs_buf *out, const char *s, size_t n)
 {
     plain_chars(out, s, n, 0);
 }
 
-void text_html_escape(rs_buf *out, const char *s, size_t n)
+void escape_html(rs_buf *out, const char *s, size_t n)
 {
     /* XML escaping is a safe superset for HTML text and quoted attributes. */
-    text_xml_escape(out, s, n);
+    escape_xml(out, s, n);
 }
