@@ -56,7 +56,7 @@ typedef struct {
  * Returns 0, or -1 with err set. O(n * states). */
 static int scan_bursts(const timeline *t, double window_s, const detect_params *p, double max_s,
                        uint32_t min_distinct, distinct_counter *dc, burst_hit_fn hit, void *ctx,
-                       char *err, size_t errlen)
+                       rs_error *err)
 {
     if (t->n < 3 || t->n < min_distinct)
         return 0;
@@ -66,7 +66,7 @@ static int scan_bursts(const timeline *t, double window_s, const detect_params *
     burst_list bl = {0};
     int rc = burst_detect(&bl, t->ts, t->n, &bp);
     if (rc != 0) {
-        snprintf(err, errlen, "burst detection failed: %s", burst_strerror(rc));
+        rs_error_set(err, RS_E_ALGO, NULL, 0, 0, "burst detection failed: %s", burst_strerror(rc));
         return -1;
     }
     for (size_t b = 0; b < bl.count; b++) {
@@ -221,7 +221,7 @@ static void on_burst(void *vctx, const timeline *t, size_t first, size_t last, u
  * rated; both kinds link the client to them. */
 static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
                          behav_link_fn link, behav_tie_fn tied, void *ctx, behav_stats *st,
-                         rating_episodes *ep, distinct_counter *dc, char *err, size_t errlen)
+                         rating_episodes *ep, distinct_counter *dc, rs_error *err)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     int64_t rlo = INT64_MAX, rhi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
@@ -245,7 +245,7 @@ static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *
             if (rules_high_rating(p, g->ratings.v[i].stars))
                 tl_push(&t, (double)g->ratings.v[i].ts / 1000.0, g->ratings.v[i].freelancer);
         h.kind = BURST_RATINGS;
-        rc = scan_bursts(&t, window_of(rlo, rhi), p, max_s, min_d, dc, on_burst, &h, err, errlen);
+        rc = scan_bursts(&t, window_of(rlo, rhi), p, max_s, min_d, dc, on_burst, &h, err);
         if (rc)
             break;
         /* Hires: the first charge to each freelancer. */
@@ -259,7 +259,7 @@ static int client_bursts(const rs_graph *g, const detect_params *p, acct_flags *
             tl_push(&t, (double)g->charges.v[i].ts / 1000.0, f);
         }
         h.kind = BURST_HIRES;
-        rc = scan_bursts(&t, window_of(clo, chi), p, max_s, min_d, dc, on_burst, &h, err, errlen);
+        rc = scan_bursts(&t, window_of(clo, chi), p, max_s, min_d, dc, on_burst, &h, err);
     }
     tl_free(&t);
     free(h.subj.who);
@@ -286,7 +286,7 @@ static int keyed_cmp(const void *pa, const void *pb)
  * the clients paying with it) and accounts appearing on one IP for the first
  * time (laptop-farm onboarding; evidence for those accounts). */
 static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
-                           behav_stats *st, distinct_counter *dc, char *err, size_t errlen)
+                           behav_stats *st, distinct_counter *dc, rs_error *err)
 {
     keyed_event *ev = NULL;
     size_t n = 0, cap = 0;
@@ -338,8 +338,7 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
                 j++;
             }
             if (t.n >= (pass ? 3u : (size_t)p->burst_min_freelancers))
-                rc = scan_bursts(&t, window_of(lo, hi), p, max_s, min_d, dc, on_burst, &h, err,
-                                 errlen);
+                rc = scan_bursts(&t, window_of(lo, hi), p, max_s, min_d, dc, on_burst, &h, err);
             i = j;
         }
     }
@@ -356,8 +355,8 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
  * lockstep_min_clients clients and lockstep_min_freelancers freelancers whose
  * camouflage-resistant density reaches lockstep_min_density. */
 static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-                    behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep, char *err,
-                    size_t errlen)
+                    behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep,
+                    rs_error *err)
 {
     subject_set subj = {0};
     size_t ne = 0, cap = 0;
@@ -385,7 +384,7 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
     fraudar_result fr = {0};
     int frc = fraudar_detect(&fr, &fg, &fo, NULL);
     if (frc != 0) {
-        snprintf(err, errlen, "FRAUDAR failed: %s", fraudar_strerror(frc));
+        rs_error_set(err, RS_E_ALGO, NULL, 0, 0, "FRAUDAR failed: %s", fraudar_strerror(frc));
         rc = -1;
         goto cleanup;
     }
@@ -733,19 +732,18 @@ static void structuring(const rs_graph *g, const detect_params *p, acct_flags *f
 }
 
 int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-              behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep, char *err,
-              size_t errlen)
+              behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep, rs_error *err)
 {
     memset(st, 0, sizeof *st);
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     distinct_counter dc = {xcalloc(na ? na : 1, sizeof(uint32_t)), 0};
-    int rc = client_bursts(g, p, fl, link, tied, ctx, st, ep, &dc, err, errlen);
+    int rc = client_bursts(g, p, fl, link, tied, ctx, st, ep, &dc, err);
     if (rc == 0)
-        rc = resource_bursts(g, p, fl, st, &dc, err, errlen);
+        rc = resource_bursts(g, p, fl, st, &dc, err);
     free(dc.seen);
     if (rc != 0)
         return -1;
-    if (lockstep(g, p, fl, link, tied, ctx, st, ep, err, errlen) != 0)
+    if (lockstep(g, p, fl, link, tied, ctx, st, ep, err) != 0)
         return -1;
     bid_spam(g, p, fl);
     payouts(g, p, fl);

@@ -16,6 +16,7 @@
 #ifndef RINGSCAN_BEHAV_H
 #define RINGSCAN_BEHAV_H
 
+#include "base/error.h"
 #include "algorithms/detect_params.h"
 #include "graph/graph.h"
 #include "model/findings.h"
@@ -37,10 +38,9 @@ typedef struct {
  * is not NULL, appends the rating bursts and lockstep pairs the rating flags were
  * raised on (then rating_episodes_finish it). g
  * must be finalized. Returns 0, or -1 when FRAUDAR or burst detection fails
- * (message in err). Cost: O(R log R + B + P + C log C + E log V) for R ratings,
+ * (err: RS_E_ALGO and the message). Cost: O(R log R + B + P + C log C + E log V) for R ratings,
  * B bids, P payouts, C charges and E rating edges. */
 int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-              behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep, char *err,
-              size_t errlen);
+              behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep, rs_error *err);
 
 #endif

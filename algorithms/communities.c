@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const detect_params *p,
-                       uint64_t seed, int32_t *comm, uint64_t *ncomm, char *err, size_t errlen)
+                       uint64_t seed, int32_t *comm, uint64_t *ncomm, rs_error *err)
 {
     int rc = 0;
     for (uint32_t a = 0; a < na; a++)
@@ -51,7 +51,7 @@ int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const det
         total += links[i].w;
     }
     if (igraph_create(&gr, &edges, (igraph_integer_t)nv, IGRAPH_UNDIRECTED) != IGRAPH_SUCCESS) {
-        snprintf(err, errlen, "igraph_create failed");
+        rs_error_set(err, RS_E_ALGO, NULL, 0, 0, "igraph_create failed");
         rc = -1;
         goto cleanup;
     }
@@ -65,7 +65,8 @@ int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const det
         &gr, &weights, &strength, p->resolution / (2.0 * total), p->beta, 0,
         p->iterations >= 1 ? (igraph_integer_t)p->iterations : 1, &memb, &nb, &quality);
     if (ie != IGRAPH_SUCCESS) {
-        snprintf(err, errlen, "igraph_community_leiden failed: %s", igraph_strerror(ie));
+        rs_error_set(err, RS_E_ALGO, NULL, 0, 0, "igraph_community_leiden failed: %s",
+                     igraph_strerror(ie));
         rc = -1;
         goto cleanup;
     }

@@ -10,6 +10,7 @@
 #ifndef RINGSCAN_COMMUNITIES_H
 #define RINGSCAN_COMMUNITIES_H
 
+#include "base/error.h"
 #include "algorithms/detect_params.h"
 #include "algorithms/projection.h"
 
@@ -18,9 +19,9 @@
 
 /* Runs Leiden on the nl links (sorted by (a, b)) over na accounts. comm[a]
  * (na entries) gets each account's community, or -1 for accounts without
- * links; *ncomm the number of communities. Returns 0, or -1 with a message in
- * err when igraph fails. Deterministic for the links and the seed. */
+ * links; *ncomm the number of communities. Returns 0, or -1 with err set
+ * (RS_E_ALGO and the message) when igraph fails. Deterministic for the links and the seed. */
 int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const detect_params *p,
-                       uint64_t seed, int32_t *comm, uint64_t *ncomm, char *err, size_t errlen);
+                       uint64_t seed, int32_t *comm, uint64_t *ncomm, rs_error *err);
 
 #endif

@@ -70,7 +70,7 @@ static void step(const progress_to *pt, int k, const char *what)
  * links, then the links Leiden sees (w >= min_link). Returns 0 or -1. */
 static int project(const rs_graph *g, const detect_params *p, const res_index ix[3],
                    const ident_index *id, findings *out, proj_link **links, size_t *nl,
-                   const progress_to *pt, char *err, size_t errlen)
+                   const progress_to *pt, rs_error *err)
 {
     findings_stats *st = &out->stats;
     projection *pm = projection_new();
@@ -84,8 +84,7 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
     behav_ctx bc = {pm, p, NULL, 0, 0};
     step(pt, 2, "behaviour: rating bursts, lockstep, structuring");
     double tb = proc_now();
-    int rc =
-        behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, &out->episodes, err, errlen);
+    int rc = behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, &out->episodes, err);
     rating_episodes_finish(&out->episodes);
     st->seconds_behaviour = proc_now() - tb;
     for (size_t i = 0; i < bc.n; i++)
@@ -107,15 +106,14 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
     return rc == 0 ? 0 : -1;
 }
 
-int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out, char *err,
-               size_t errlen)
+int detect_run(const rs_graph *g, const detect_params *p, uint64_t seed, findings *out,
+               rs_error *err)
 {
-    return detect_run_progress(g, p, seed, 1, out, NULL, NULL, err, errlen);
+    return detect_run_progress(g, p, seed, 1, out, NULL, NULL, err);
 }
 
 int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed, int threads,
-                        findings *out, detect_progress_fn progress, void *ctx, char *err,
-                        size_t errlen)
+                        findings *out, detect_progress_fn progress, void *ctx, rs_error *err)
 {
     progress_to pt = {progress, ctx};
     /* The rules binary-search anon_asns; a config file's list is in its own order. */
@@ -156,14 +154,14 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
 
     t0 = proc_now();
     step(&pt, 1, "projection: shared IPs, devices, destinations");
-    int rc = project(g, p, ix, &id, out, &links, &nl, &pt, err, errlen);
+    int rc = project(g, p, ix, &id, out, &links, &nl, &pt, err);
     st->seconds_projection = proc_now() - t0;
     if (rc)
         goto cleanup;
 
     t0 = proc_now();
     step(&pt, 3, "communities (Leiden)");
-    rc = communities_leiden(links, nl, na, p, seed, comm, &st->communities, err, errlen);
+    rc = communities_leiden(links, nl, na, p, seed, comm, &st->communities, err);
     st->seconds_leiden = proc_now() - t0;
     if (rc)
         goto cleanup;

@@ -22,6 +22,8 @@ enum {
     RS_E_LIMIT = -5,  /* a configured limit was exceeded */
     RS_E_CONFIG = -6, /* invalid configuration */
     RS_E_BUSY = -7,   /* the output directory is locked by another run */
+    RS_E_ALGO = -8,   /* a detector's algorithm failed (igraph, FRAUDAR, bursts) */
+    RS_E_NOMEM = -9,  /* out of memory where a tool reports it instead of aborting */
 };
 
 /* The error record: one human-readable line, already prefixed with its

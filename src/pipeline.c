@@ -401,10 +401,10 @@ static int stage_detect(run_state *s)
 {
     if (s->dec.n)
         apply_allowlist(s);
-    char derr[256] = "";
+    rs_error derr = {0};
     if (detect_run_progress(s->g, &s->cfg->detect, s->cfg->seed, (int)s->threads, &s->fnd,
-                            s->progress ? detect_progress : NULL, s, derr, sizeof derr) != 0)
-        return rs_error_set(&s->err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr);
+                            s->progress ? detect_progress : NULL, s, &derr) != 0)
+        return rs_error_set(&s->err, RS_E_IO, NULL, 0, 0, "ring detection failed: %s", derr.msg);
     s->fnd.credits = geoip_credits(s->gi);
     return RS_OK;
 }

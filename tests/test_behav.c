@@ -82,11 +82,11 @@ static acct_flags *run(rs_graph *g, int *links)
     memset(fl, 0, sizeof fl);
     assert_true(graph_count(g, NODE_ACCOUNT) <= 4096);
     behav_stats st;
-    char err[128];
+    rs_error err = {0};
     nlinks = 0;
     memset(links_to, 0, sizeof links_to);
     memset(tied_links_to, 0, sizeof tied_links_to);
-    assert_int_equal(behav_run(g, &p, fl, count_link, tied, NULL, &st, NULL, err, sizeof err), 0);
+    assert_int_equal(behav_run(g, &p, fl, count_link, tied, NULL, &st, NULL, &err), 0);
     memset(tie_group, 0, sizeof tie_group); /* for the next test */
     *links = nlinks;
     return fl;

@@ -55,8 +55,8 @@ static findings run(rs_graph *g, const detect_params *p)
 {
     graph_finalize(g);
     findings r;
-    char err[128];
-    assert_int_equal(detect_run(g, p, 1, &r, err, sizeof err), 0);
+    rs_error err = {0};
+    assert_int_equal(detect_run(g, p, 1, &r, &err), 0);
     return r;
 }
 

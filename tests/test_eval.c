@@ -113,9 +113,9 @@ static void test_eval__report_on_fixture(void **state)
 {
     (void)state;
     json_t *r = NULL;
-    char err[512];
-    assert_int_equal(
-        eval_compute(&r, "tests/data/eval/case1/out", "tests/data/eval/case1", err, sizeof err), 0);
+    rs_error err = {0};
+    assert_int_equal(eval_compute(&r, "tests/data/eval/case1/out", "tests/data/eval/case1", &err),
+                     0);
     assert_true(num(r, "accounts", "missing_from_output", NULL) == 1);
     assert_true(num(r, "accounts", "unknown_in_output", NULL) == 1);
     assert_true(num(r, "ring_freelancers", "tp", NULL) == 3);
@@ -150,10 +150,9 @@ static void test_eval__nothing_flagged_no_rings(void **state)
 {
     (void)state;
     json_t *r = NULL;
-    char err[512];
-    assert_int_equal(eval_compute(&r, "tests/data/eval/none", "tests/data/eval/case1/truth.csv",
-                                  err, sizeof err),
-                     0);
+    rs_error err = {0};
+    assert_int_equal(
+        eval_compute(&r, "tests/data/eval/none", "tests/data/eval/case1/truth.csv", &err), 0);
     assert_true(num(r, "ring_freelancers", "precision", NULL) == 0);
     assert_true(num(r, "ring_freelancers", "recall", NULL) == 0);
     assert_true(num(r, "shill_clients", "f1", NULL) == 0);
@@ -171,13 +170,11 @@ static void test_eval__missing_files_are_errors(void **state)
 {
     (void)state;
     json_t *r = NULL;
-    char err[512];
-    assert_int_equal(
-        eval_compute(&r, "tests/data/eval/nope", "tests/data/eval/case1", err, sizeof err), -1);
-    assert_non_null(strstr(err, "accounts.csv"));
+    rs_error err = {0};
+    assert_int_equal(eval_compute(&r, "tests/data/eval/nope", "tests/data/eval/case1", &err), -1);
+    assert_non_null(strstr(err.msg, "accounts.csv"));
     assert_null(r);
-    assert_int_equal(
-        eval_compute(&r, "tests/data/eval/none", "tests/data/eval/nope", err, sizeof err), -1);
+    assert_int_equal(eval_compute(&r, "tests/data/eval/none", "tests/data/eval/nope", &err), -1);
     assert_null(r);
 }
 

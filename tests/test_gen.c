@@ -149,7 +149,8 @@ static int rows_cb(void *ud, size_t rec, char **f, size_t nf)
 static void load_rows(const char *dir, const char *table, strset *out, size_t ncols, ...)
 {
     rows_ctx c;
-    char path[512], err[512];
+    char path[512];
+    rs_error err = {0};
     va_list ap;
     memset(&c, 0, sizeof c);
     c.out = out;
@@ -159,7 +160,7 @@ static void load_rows(const char *dir, const char *table, strset *out, size_t nc
         c.names[i] = va_arg(ap, const char *);
     va_end(ap);
     snprintf(path, sizeof path, "%s/%s", dir, table);
-    assert_int_equal(eval_csv_read(path, rows_cb, &c, err, sizeof err), 0);
+    assert_int_equal(eval_csv_read(path, rows_cb, &c, &err), 0);
 }
 
 /* ------------------------------------------------------------- tests */
@@ -233,7 +234,8 @@ static void test_gen__populations_and_behaviours_at_configured_shares(void **sta
 {
     (void)state;
     char *d = tmpdir();
-    char path[512], err[512];
+    char path[512];
+    rs_error err = {0};
     gen_opts o;
     gen_opts_init(&o);
     o.outdir = d;
@@ -272,7 +274,7 @@ static void test_gen__populations_and_behaviours_at_configured_shares(void **sta
     pc.nnames = sizeof names / sizeof names[0];
     memcpy(pc.names, names, sizeof names);
     snprintf(path, sizeof path, "%s/truth.csv", d);
-    assert_int_equal(eval_csv_read(path, pop_cb, &pc, err, sizeof err), 0);
+    assert_int_equal(eval_csv_read(path, pop_cb, &pc, &err), 0);
     for (size_t i = 0; i < pc.nnames; i++)
         if (pc.count[i] == 0)
             fail_msg("population %s is absent", names[i]);
@@ -580,7 +582,8 @@ static void test_gen__randomized_worlds(void **state)
         assert_true(o.shared_min <= o.shared_max && o.cloud_min <= o.cloud_max &&
                     o.cohort_min <= o.cohort_max && o.team_min <= o.team_max);
     }
-    char *d = tmpdir(), path[512], err[512];
+    char *d = tmpdir(), path[512];
+    rs_error err = {0};
     gen_opts o;
     gen_opts_init(&o);
     o.seed = 3;
@@ -599,13 +602,13 @@ static void test_gen__randomized_worlds(void **state)
     pc.nnames = sizeof names / sizeof names[0];
     memcpy(pc.names, names, sizeof names);
     snprintf(path, sizeof path, "%s/truth.csv", d);
-    assert_int_equal(eval_csv_read(path, pop_cb, &pc, err, sizeof err), 0);
+    assert_int_equal(eval_csv_read(path, pop_cb, &pc, &err), 0);
     for (size_t i = 0; i < pc.nnames; i++)
         if (pc.count[i] == 0)
             fail_msg("randomised world: population %s is absent", names[i]);
     sc_ctx sc;
     memset(&sc, 0, sizeof sc);
-    assert_int_equal(eval_csv_read(path, sc_cb, &sc, err, sizeof err), 0);
+    assert_int_equal(eval_csv_read(path, sc_cb, &sc, &err), 0);
     assert_true(sc.n > 0);
     assert_int_equal(sc.with_group, sc.n);
     assert_true(sc.with_behaviour * 10 >= sc.n * 9); /* all but the inactive */
@@ -763,10 +766,11 @@ static const char *id_value(const id_ctx *c, const char *acct, const char *kind)
 
 static void load_attrs(const char *dir, id_ctx *c)
 {
-    char path[512], err[512];
+    char path[512];
+    rs_error err = {0};
     memset(c, 0, sizeof *c);
     snprintf(path, sizeof path, "%s/attributes.csv", dir);
-    assert_int_equal(eval_csv_read(path, id_attr_cb, c, err, sizeof err), 0);
+    assert_int_equal(eval_csv_read(path, id_attr_cb, c, &err), 0);
     assert_true(c->header_ok);
 }
 
@@ -831,11 +835,12 @@ static void test_gen__identity_attributes_and_texts(void **state)
     }
     /* Every account has a name, an e-mail and a phone; texts are in the tables. */
     text_ctx tc;
-    char path[512], err[512];
+    char path[512];
+    rs_error err = {0};
     memset(&tc, 0, sizeof tc);
     tc.min = 1000000;
     snprintf(path, sizeof path, "%s/accounts.csv", d);
-    assert_int_equal(eval_csv_read(path, text_cb, &tc, err, sizeof err), 0);
+    assert_int_equal(eval_csv_read(path, text_cb, &tc, &err), 0);
     assert_int_equal(tc.rows, o.accounts + o.clients);
     assert_true(tc.min >= 40 && tc.max <= 140);
     for (size_t i = 0; i < tc.nids; i++) {
@@ -847,7 +852,7 @@ static void test_gen__identity_attributes_and_texts(void **state)
     memset(&tc, 0, sizeof tc);
     tc.min = 1000000;
     snprintf(path, sizeof path, "%s/bids.csv", d);
-    assert_int_equal(eval_csv_read(path, text_cb, &tc, err, sizeof err), 0);
+    assert_int_equal(eval_csv_read(path, text_cb, &tc, &err), 0);
     assert_true(tc.rows > 100);
     assert_true(tc.min >= 100 && tc.max <= 230);
     free(tc.ids);
@@ -1014,10 +1019,11 @@ static void test_gen__households_share_addresses(void **state)
     id_ctx c;
     load_attrs(d, &c);
     hh_ctx h;
-    char path[512], err[512];
+    char path[512];
+    rs_error err = {0};
     memset(&h, 0, sizeof h);
     snprintf(path, sizeof path, "%s/truth.csv", d);
-    assert_int_equal(eval_csv_read(path, hh_cb, &h, err, sizeof err), 0);
+    assert_int_equal(eval_csv_read(path, hh_cb, &h, &err), 0);
     assert_true(h.n >= 20);
     size_t pairs = 0;
     for (size_t i = 0; i < h.n; i++) {

@@ -65,8 +65,8 @@ static void test_gen_ipdb__loader_filters_by_asn(void **state)
     const uint32_t asns[] = {64501, 64500};
     gen_ipdb_filter f = {asns, 2, NULL, 0};
     gen_ipdb_ranges *r = NULL;
-    char err[256] = "";
-    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, err, sizeof err), 0);
+    rs_error err = {0};
+    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, &err), 0);
     assert_int_equal(gen_ipdb_ranges_read(r), 6);
     assert_int_equal(gen_ipdb_ranges_count(r), 3);
     /* Sorted by first address whatever the file order. */
@@ -94,7 +94,7 @@ static void test_gen_ipdb__loader_filters_by_asn(void **state)
     /* An ASN that is in no row keeps nothing; an empty filter keeps nothing. */
     const uint32_t none[] = {7};
     gen_ipdb_filter f2 = {none, 1, NULL, 0};
-    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f2, err, sizeof err), 0);
+    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f2, &err), 0);
     assert_int_equal(gen_ipdb_ranges_count(r), 0);
     assert_null(gen_ipdb_ranges_find(r, IP4(2, 0, 0, 1)));
     gen_ipdb_ranges_free(r);
@@ -112,8 +112,8 @@ static void test_gen_ipdb__loader_keeps_rows_overlapping_spans(void **state)
     const uint32_t asns[] = {64501};
     gen_ipdb_filter f = {asns, 1, spans, 4};
     gen_ipdb_ranges *r = NULL;
-    char err[256] = "";
-    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, err, sizeof err), 0);
+    rs_error err = {0};
+    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, &err), 0);
     assert_int_equal(gen_ipdb_ranges_count(r), 3);
     assert_int_equal(gen_ipdb_ranges_at(r, 0)->asn, 13335);
     assert_string_equal(gen_ipdb_ranges_at(r, 0)->org, "Cloudflare, Inc.");
@@ -134,8 +134,8 @@ static void test_gen_ipdb__find_resolves_overlaps_like_ringscan(void **state)
     const uint32_t asns[] = {1, 2, 3, 4, 5};
     gen_ipdb_filter f = {asns, 5, NULL, 0};
     gen_ipdb_ranges *r = NULL;
-    char err[256] = "";
-    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, err, sizeof err), 0);
+    rs_error err = {0};
+    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, &err), 0);
     assert_int_equal(gen_ipdb_ranges_find(r, IP4(10, 0, 0, 9))->asn, 1);
     assert_int_equal(gen_ipdb_ranges_find(r, IP4(10, 0, 1, 9))->asn, 2);
     assert_int_equal(gen_ipdb_ranges_find(r, IP4(10, 0, 2, 9))->asn, 1); /* after the nest */
@@ -155,8 +155,8 @@ static void test_gen_ipdb__loader_skips_a_header(void **state)
     const uint32_t asns[] = {19281};
     gen_ipdb_filter f = {asns, 1, NULL, 0};
     gen_ipdb_ranges *r = NULL;
-    char err[256] = "";
-    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, err, sizeof err), 0);
+    rs_error err = {0};
+    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, &err), 0);
     assert_int_equal(gen_ipdb_ranges_read(r), 1);
     assert_int_equal(gen_ipdb_ranges_count(r), 1);
     assert_string_equal(gen_ipdb_ranges_at(r, 0)->org, "Quad9");
@@ -171,11 +171,12 @@ static void expect_error(const char *text, const char *want)
     gen_ipdb_filter f = {asns, 1, NULL, 0};
     void *sentinel = &f;
     gen_ipdb_ranges *r = sentinel; /* must be reset to NULL */
-    char err[256] = "";
-    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, err, sizeof err), -1);
+    rs_error err = {0};
+    assert_int_equal(gen_ipdb_ranges_load(&r, path, &f, &err), -1);
     assert_null(r);
-    if (!strstr(err, want))
-        fail_msg("error '%s' lacks '%s'", err, want);
+    assert_int_equal(err.code, RS_E_FORMAT);
+    if (!strstr(err.msg, want))
+        fail_msg("error '%s' lacks '%s'", err.msg, want);
 }
 
 static void test_gen_ipdb__loader_errors_name_the_place(void **state)
@@ -190,15 +191,15 @@ static void test_gen_ipdb__loader_errors_name_the_place(void **state)
     expect_error("1.0.0.0,1.0.0.255,1,Comma, Inc.\n", "bad.csv:1:26: malformed org");
     expect_error("1.0.0.0,1.0.0.255,1,\"Q\"x\n", "bad.csv:1:24: malformed org");
     gen_ipdb_ranges *r = NULL;
-    char err[256] = "";
-    assert_int_equal(gen_ipdb_ranges_load(&r, "/nonexistent/asn-ipv4.csv", NULL, err, sizeof err),
-                     -1);
-    assert_non_null(strstr(err, "/nonexistent/asn-ipv4.csv: "));
+    rs_error err = {0};
+    assert_int_equal(gen_ipdb_ranges_load(&r, "/nonexistent/asn-ipv4.csv", NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "/nonexistent/asn-ipv4.csv: "));
+    assert_int_equal(err.code, RS_E_IO);
     /* A missing --ipdb directory names the file it looked for. */
     gen_ipdb *db = NULL;
-    assert_int_equal(gen_ipdb_open(&db, "/nonexistent", 1, NULL, "t", err, sizeof err), -1);
+    assert_int_equal(gen_ipdb_open(&db, "/nonexistent", 1, NULL, "t", &err), -1);
     assert_null(db);
-    assert_non_null(strstr(err, "/nonexistent/" GEN_IPDB_ASN_CSV));
+    assert_non_null(strstr(err.msg, "/nonexistent/" GEN_IPDB_ASN_CSV));
 }
 
 /* Table index of the block of country cc, kind and asn. */
@@ -234,14 +235,14 @@ static void test_gen_ipdb__pools_follow_asn_and_country(void **state)
     FILE *nf = fopen(notes, "w+");
     assert_non_null(nf);
     gen_ipdb *db = NULL;
-    char err[256] = "";
+    rs_error err = {0};
     /* Seeds whose samples all miss the DE half are possible: try a few, as the
      * simulator would with its own seed, and require that one reaches it. */
     int de_real = 0;
     for (uint64_t seed = 1; seed <= 8 && !de_real; seed++) {
         gen_ipdb_free(db);
         rewind(nf);
-        assert_int_equal(gen_ipdb_open(&db, dir, seed, nf, "t", err, sizeof err), 0);
+        assert_int_equal(gen_ipdb_open(&db, dir, seed, nf, "t", &err), 0);
         de_real = gen_ipdb_block_is_real(db, block_of("DE", GEN_GEO_RES, 3320));
     }
     assert_true(de_real);

@@ -37,8 +37,7 @@ typedef struct eval_data {
     /* header column indexes of the file being read */
     int c_id, c_ring, c_pop, c_behav, c_role, c_flagged, c_score, c_flags, c_group;
     const char *path;
-    char *err;
-    size_t errlen;
+    rs_error *err;
 } eval_data;
 
 /* Planted behaviours and the ringscan flags that detect them (issues 4 and 5). */
@@ -146,8 +145,8 @@ static int eval_truth_row(void *ud, size_t rec, char **f, size_t nf)
         d->c_role = eval_csv_column(f, nf, "role");
         d->c_group = eval_csv_column(f, nf, "group_id");
         if (d->c_id < 0 || d->c_ring < 0) {
-            snprintf(d->err, d->errlen, "%s: missing column %s", d->path,
-                     d->c_id < 0 ? "account_id" : "ring_id");
+            rs_error_set(d->err, RS_E_SCHEMA, d->path, 0, 0, "missing column %s",
+                         d->c_id < 0 ? "account_id" : "ring_id");
             return 1;
         }
         return 0;
@@ -156,7 +155,8 @@ static int eval_truth_row(void *ud, size_t rec, char **f, size_t nf)
     if (!*id)
         return 0;
     if (eval_find(d, id) != (size_t)-1) {
-        snprintf(d->err, d->errlen, "%s: record %zu: duplicate account_id %s", d->path, rec, id);
+        rs_error_set(d->err, RS_E_FORMAT, d->path, 0, 0, "record %zu: duplicate account_id %s", rec,
+                     id);
         return 1;
     }
     if (d->n == d->cap) {
@@ -203,7 +203,7 @@ static int eval_out_row(void *ud, size_t rec, char **f, size_t nf)
         d->c_score = eval_csv_column(f, nf, "risk_score");
         d->c_flags = eval_csv_column(f, nf, "flags");
         if (d->c_id < 0) {
-            snprintf(d->err, d->errlen, "%s: missing column account_id", d->path);
+            rs_error_set(d->err, RS_E_SCHEMA, d->path, 0, 0, "missing column account_id");
             return 1;
         }
         return 0;
@@ -224,8 +224,8 @@ static int eval_out_row(void *ud, size_t rec, char **f, size_t nf)
         errno = 0;
         double v = strtod(sc, &end);
         if (errno || *end || isnan(v)) {
-            snprintf(d->err, d->errlen, "%s: record %zu: risk_score '%s' is not a number", d->path,
-                     rec, sc);
+            rs_error_set(d->err, RS_E_FORMAT, d->path, 0, 0,
+                         "record %zu: risk_score '%s' is not a number", rec, sc);
             return 1;
         }
         a->score = v;
@@ -339,7 +339,7 @@ static void eval_ring_members(const eval_data *d, const json_t *arr, unsigned *s
 }
 
 static int eval_rings(const eval_data *d, const char *out_dir, char **ring_names, size_t nrings,
-                      const size_t *ring_size, json_t *report, char *err, size_t errlen)
+                      const size_t *ring_size, json_t *report, rs_error *err)
 {
     char path[4096];
     json_t *root = NULL, *list = NULL, *per = json_array(), *summary = json_object();
@@ -353,20 +353,21 @@ static int eval_rings(const eval_data *d, const char *out_dir, char **ring_names
     size_t nreported = 0, nshared = 0;
     int rc = -1;
     if (!stamp || !inter || !touched || !best || !best_id || !per || !summary) {
-        snprintf(err, errlen, "out of memory");
+        rs_error_set(err, RS_E_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
     snprintf(path, sizeof path, "%s/rings.json", out_dir);
     if (stat(path, &sb) == 0) {
         root = json_load_file(path, 0, &jerr);
         if (!root) {
-            snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+            rs_error_set(err, RS_E_FORMAT, NULL, 0, 0, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+                         jerr.text);
             goto cleanup;
         }
         list = json_is_array(root) ? root : json_object_get(root, "rings");
         if (!json_is_array(list)) {
-            snprintf(err, errlen, "%s: expected an array of rings or an object with \"rings\"",
-                     path);
+            rs_error_set(err, RS_E_FORMAT, path, 0, 0,
+                         "expected an array of rings or an object with \"rings\"");
             goto cleanup;
         }
     }
@@ -546,7 +547,7 @@ static void eval_free_data(eval_data *d)
     free(d->slot);
 }
 
-int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err, size_t errlen)
+int eval_compute(json_t **out, const char *out_dir, const char *truth, rs_error *err)
 {
     eval_data d;
     char tpath[4096], apath[4096];
@@ -559,7 +560,6 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err
     json_t *report = NULL;
     memset(&d, 0, sizeof d);
     d.err = err;
-    d.errlen = errlen;
     *out = NULL;
     if (stat(truth, &sb) == 0 && S_ISDIR(sb.st_mode))
         snprintf(tpath, sizeof tpath, "%s/truth.csv", truth);
@@ -568,14 +568,14 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err
     snprintf(apath, sizeof apath, "%s/accounts.csv", out_dir);
     d.path = tpath;
     eval_rehash(&d);
-    if (eval_csv_read(tpath, eval_truth_row, &d, err, errlen) != 0)
+    if (eval_csv_read(tpath, eval_truth_row, &d, err) != 0)
         goto cleanup;
     if (d.n == 0) {
-        snprintf(err, errlen, "%s: no accounts", tpath);
+        rs_error_set(err, RS_E_FORMAT, tpath, 0, 0, "no accounts");
         goto cleanup;
     }
     d.path = apath;
-    if (eval_csv_read(apath, eval_out_row, &d, err, errlen) != 0)
+    if (eval_csv_read(apath, eval_out_row, &d, err) != 0)
         goto cleanup;
 
     /* True rings: distinct ring ids, sorted. */
@@ -596,7 +596,7 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err
     mcli = calloc(d.n ? d.n : 1, sizeof *mcli);
     score = calloc(d.n ? d.n : 1, sizeof *score);
     if (!rsize || !label || !pred || !mfree || !mcli || !score) {
-        snprintf(err, errlen, "out of memory");
+        rs_error_set(err, RS_E_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
     size_t in_out = 0;
@@ -637,7 +637,7 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err
     json_object_set_new(rk, "clients", eval_rank_json(score, label, mcli, d.n));
     json_object_set_new(report, "risk_score", rk);
 
-    if (eval_rings(&d, out_dir, names, nnames, rsize, report, err, errlen) != 0)
+    if (eval_rings(&d, out_dir, names, nnames, rsize, report, err) != 0)
         goto cleanup;
     eval_shared_control(&d, out_dir, report);
 
@@ -844,7 +844,7 @@ int eval_cli(int argc, char **argv)
     const char *prog = argc > 0 && argv[0] ? argv[0] : "ringscan-eval";
     const char *pos[2] = {NULL, NULL}, *json_path = NULL;
     int npos = 0, quiet = 0, rc = 1;
-    char err[1024];
+    rs_error err = {0};
     json_t *report = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -874,8 +874,8 @@ int eval_cli(int argc, char **argv)
         fprintf(stderr, "%s: need OUT_DIR and TRUTH\nTry '%s --help'.\n", prog, prog);
         return 2;
     }
-    if (eval_compute(&report, pos[0], pos[1], err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
+    if (eval_compute(&report, pos[0], pos[1], &err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
         goto cleanup;
     }
     if (!quiet && eval_print(report, stdout) != 0) {

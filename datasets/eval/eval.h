@@ -10,13 +10,16 @@
 #ifndef EVAL_H
 #define EVAL_H
 
+#include "base/error.h"
+
 #include <jansson.h>
 #include <stdio.h>
 
 /* Computes the report. out_dir holds ringscan's outputs; truth is a directory holding
  * truth.csv or the path of a truth.csv. On success *out is a new JSON object (caller
- * decrefs) and 0 is returned; on failure -1 with a message in err. */
-int eval_compute(json_t **out, const char *out_dir, const char *truth, char *err, size_t errlen);
+ * decrefs) and 0 is returned; on failure -1 with err set
+ * (RS_E_IO, RS_E_FORMAT, RS_E_SCHEMA or RS_E_NOMEM and the message). */
+int eval_compute(json_t **out, const char *out_dir, const char *truth, rs_error *err);
 
 /* Prints the report as readable tables. Returns 0, or -1 on a write error. */
 int eval_print(const json_t *report, FILE *f);

@@ -81,7 +81,7 @@ static void csv_on_record(int c, void *data)
     st->nf = st->len = 0;
 }
 
-int eval_csv_read(const char *path, eval_csv_row_fn fn, void *ud, char *err, size_t errlen)
+int eval_csv_read(const char *path, eval_csv_row_fn fn, void *ud, rs_error *err)
 {
     struct csv_parser p;
     csv_state st;
@@ -93,17 +93,17 @@ int eval_csv_read(const char *path, eval_csv_row_fn fn, void *ud, char *err, siz
     st.ud = ud;
     f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        rs_error_set(err, RS_E_IO, path, 0, 0, "%s", strerror(errno));
         goto cleanup;
     }
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        snprintf(err, errlen, "%s: cannot initialise the CSV parser", path);
+        rs_error_set(err, RS_E_NOMEM, path, 0, 0, "cannot initialise the CSV parser");
         goto cleanup;
     }
     parser = 1;
     chunk = malloc(65536);
     if (!chunk) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        rs_error_set(err, RS_E_NOMEM, path, 0, 0, "out of memory");
         goto cleanup;
     }
     for (;;) {
@@ -115,22 +115,24 @@ int eval_csv_read(const char *path, eval_csv_row_fn fn, void *ud, char *err, siz
             skip = 3;
         first = 0;
         if (csv_parse(&p, chunk + skip, n - skip, csv_on_field, csv_on_record, &st) != n - skip) {
-            snprintf(err, errlen, "%s: malformed CSV: %s", path, csv_strerror(csv_error(&p)));
+            rs_error_set(err, RS_E_FORMAT, path, 0, 0, "malformed CSV: %s",
+                         csv_strerror(csv_error(&p)));
             goto cleanup;
         }
         if (st.stop || st.oom)
             break;
     }
     if (ferror(f)) {
-        snprintf(err, errlen, "%s: read error", path);
+        rs_error_set(err, RS_E_IO, path, 0, 0, "read error");
         goto cleanup;
     }
     if (!st.stop && !st.oom && csv_fini(&p, csv_on_field, csv_on_record, &st) != 0) {
-        snprintf(err, errlen, "%s: malformed CSV: %s", path, csv_strerror(csv_error(&p)));
+        rs_error_set(err, RS_E_FORMAT, path, 0, 0, "malformed CSV: %s",
+                     csv_strerror(csv_error(&p)));
         goto cleanup;
     }
     if (st.oom) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        rs_error_set(err, RS_E_NOMEM, path, 0, 0, "out of memory");
         goto cleanup;
     }
     rc = st.stop;

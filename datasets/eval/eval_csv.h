@@ -7,14 +7,17 @@
 #ifndef EVAL_CSV_H
 #define EVAL_CSV_H
 
+#include "base/error.h"
+
 #include <stddef.h>
 
 /* Returns 0 to continue, non-zero to stop reading (eval_csv_read then returns that value). */
 typedef int (*eval_csv_row_fn)(void *ud, size_t record, char **fields, size_t nfields);
 
 /* Reads path. Returns 0 on success, the callback's non-zero value when it stopped the read,
- * or -1 on an I/O or structural error with a message in err. */
-int eval_csv_read(const char *path, eval_csv_row_fn fn, void *ud, char *err, size_t errlen);
+ * or -1 on an I/O or structural error with err set (RS_E_IO, RS_E_FORMAT or RS_E_NOMEM and
+ * the message). */
+int eval_csv_read(const char *path, eval_csv_row_fn fn, void *ud, rs_error *err);
 
 /* Index of column `name` in a header row, or -1. */
 int eval_csv_column(char **fields, size_t nfields, const char *name);

@@ -458,13 +458,13 @@ int gen_run(const gen_opts *o, const char *prog)
     gen_world *w = NULL;
     gen_ipdb *db = NULL;
     gen_events_stats st;
-    char err[512];
+    rs_error err = {0};
     int rc = -1;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (o->ipdb) {
-        if (gen_ipdb_open(&db, o->ipdb, o->seed, stderr, prog, err, sizeof err) != 0) {
-            fprintf(stderr, "%s: --ipdb: %s\n", prog, err);
+        if (gen_ipdb_open(&db, o->ipdb, o->seed, stderr, prog, &err) != 0) {
+            fprintf(stderr, "%s: --ipdb: %s\n", prog, err.msg);
             goto cleanup;
         }
         if (!o->quiet) {
@@ -479,11 +479,10 @@ int gen_run(const gen_opts *o, const char *prog)
         fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->outdir, strerror(errno));
         goto cleanup;
     }
-    if (gen_world_build(&w, o, db, err, sizeof err) != 0 ||
-        gen_events_write(w, o->outdir, &st, err, sizeof err) != 0 ||
-        (o->identity && gen_ident_write(w, o->outdir, &st, err, sizeof err) != 0) ||
-        gen_truth_write(w, &st, o->outdir, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
+    if (gen_world_build(&w, o, db, &err) != 0 || gen_events_write(w, o->outdir, &st, &err) != 0 ||
+        (o->identity && gen_ident_write(w, o->outdir, &st, &err) != 0) ||
+        gen_truth_write(w, &st, o->outdir, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
         goto cleanup;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -574,9 +573,9 @@ static int gen_parse(gen_opts *o, int argc, char **argv, const char *prog, const
 static int gen_check_ipdb(const char *dir, uint64_t seed, const char *prog)
 {
     gen_ipdb *db = NULL;
-    char err[512];
-    if (gen_ipdb_open(&db, dir, seed, stderr, prog, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: --check-ipdb: %s\n", prog, err);
+    rs_error err = {0};
+    if (gen_ipdb_open(&db, dir, seed, stderr, prog, &err) != 0) {
+        fprintf(stderr, "%s: --check-ipdb: %s\n", prog, err.msg);
         return 1;
     }
     long bad = gen_ipdb_report(db, 200, stdout);

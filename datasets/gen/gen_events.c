@@ -1151,7 +1151,7 @@ int gen_events_paid(const gen_world *w, uint32_t i)
     return 0;
 }
 
-int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *err, size_t errlen)
+int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, rs_error *err)
 {
     static const char *const headers[GEN_T_COUNT] = {
         "account_id,role,created_at,country",
@@ -1183,8 +1183,8 @@ int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *
         if (w->o->identity && t == GEN_T_BIDS)
             h = "ts,freelancer_id,project_id,client_id,accepted,text";
         if (gen_out_open(&c.t[t], dir, ev_table_names[t], w->o->gzip, h) != 0) {
-            snprintf(err, errlen, "cannot create %s/%s: %s", dir, ev_table_names[t],
-                     strerror(errno));
+            rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot create %s/%s: %s", dir,
+                         ev_table_names[t], strerror(errno));
             goto cleanup;
         }
     }
@@ -1202,7 +1202,7 @@ int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *
 cleanup:
     for (int t = 0; t < GEN_T_COUNT; t++) {
         if (gen_out_close(c.t[t], rc == 0) != 0 && rc == 0) {
-            snprintf(err, errlen, "cannot write %s/%s", dir, ev_table_names[t]);
+            rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot write %s/%s", dir, ev_table_names[t]);
             rc = -1;
         }
     }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "datasets/gen/gen_world.h"
 
 enum {
@@ -39,7 +40,8 @@ const char *gen_events_table_name(int t);
 int gen_events_paid(const gen_world *w, uint32_t i);
 
 /* Writes every table into dir. Updates w's behaviour bits (see above). Returns 0, or -1
- * with a message in err; on failure no table is left in dir under its final name. */
-int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, char *err, size_t errlen);
+ * with err set (RS_E_IO and the message); on failure no table is left in dir under its final name.
+ */
+int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, rs_error *err);
 
 #endif

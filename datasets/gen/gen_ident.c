@@ -909,13 +909,14 @@ static void ident_field(gen_out *t, const char *s)
         gen_out_str(t, s);
 }
 
-int gen_ident_write(gen_world *w, const char *dir, gen_events_stats *st, char *err, size_t errlen)
+int gen_ident_write(gen_world *w, const char *dir, gen_events_stats *st, rs_error *err)
 {
     gen_out *t = NULL;
     int rc = -1;
     if (gen_out_open(&t, dir, "attributes.csv", w->o->gzip, "account_id,kind,value,ts,source") !=
         0) {
-        snprintf(err, errlen, "cannot create %s/attributes.csv: %s", dir, strerror(errno));
+        rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot create %s/attributes.csv: %s", dir,
+                     strerror(errno));
         return -1;
     }
     for (uint32_t o = 0; o < w->n; o++) {
@@ -944,7 +945,7 @@ int gen_ident_write(gen_world *w, const char *dir, gen_events_stats *st, char *e
     st->attr_rows = gen_out_rows(t);
     rc = 0;
     if (gen_out_close(t, 1) != 0) {
-        snprintf(err, errlen, "cannot write %s/attributes.csv", dir);
+        rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot write %s/attributes.csv", dir);
         rc = -1;
     }
     return rc;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "datasets/gen/gen_events.h"
 #include "datasets/gen/gen_world.h"
 
@@ -36,8 +37,8 @@ void gen_ident_bid_text(const gen_world *w, uint32_t f, uint64_t salt, char *buf
 
 /* Writes DIR/attributes.csv (account_id,kind,value,ts,source; sorted by account, then
  * kind) and records benign traits it exhibits (spouse payouts) in w's behaviour bits;
- * st->attr_rows gets the row count. Returns 0, or -1 with a message in err; on failure no
+ * st->attr_rows gets the row count. Returns 0, or -1 with err set (RS_E_IO); on failure no
  * attributes.csv is left under its final name. */
-int gen_ident_write(gen_world *w, const char *dir, gen_events_stats *st, char *err, size_t errlen);
+int gen_ident_write(gen_world *w, const char *dir, gen_events_stats *st, rs_error *err);
 
 #endif

@@ -218,11 +218,11 @@ static int ipdb_put_org(rs_buf *arena, const char *s, const char *e, size_t *col
     return 0;
 }
 
-/* Parses one line (without its end) into *row and *org (start of the org field). Returns 1
- * for a row, 0 for a skipped line (blank, or the header on line 1), -1 when malformed
- * (*col = 1-based column, *why set). */
-static int ipdb_parse_line(const char *line, size_t n, long lineno, ipdb_row *row, const char **org,
-                           size_t *col, const char **why)
+/* Parses line `lineno` of `path` (without its end) into *row and *org (start of the org
+ * field). Returns 1 for a row, 0 for a skipped line (blank, or the header on line 1), -1 when
+ * malformed, with err set to "path:line:col: message" (col 1-based). */
+static int ipdb_parse_line(const char *path, const char *line, size_t n, long lineno, ipdb_row *row,
+                           const char **org, rs_error *err)
 {
     const char *e = line + n;
     const char *c1, *c2 = NULL, *c3 = NULL;
@@ -236,30 +236,29 @@ static int ipdb_parse_line(const char *line, size_t n, long lineno, ipdb_row *ro
     if (!c3) {
         if (lineno == 1 && (line[0] < '0' || line[0] > '9'))
             return 0;
-        *col = n + 1;
-        *why = "expected 4 fields: range_start,range_end,asn,org";
+        rs_error_set(err, RS_E_FORMAT, path, lineno, (long)n + 1,
+                     "expected 4 fields: range_start,range_end,asn,org");
         return -1;
     }
     if (ipdb_parse_v4(line, c1, &row->first) != 0) {
         if (lineno == 1)
             return 0; /* a header line */
-        *col = 1;
-        *why = "range_start is not a dotted IPv4 address";
+        rs_error_set(err, RS_E_FORMAT, path, lineno, 1, "range_start is not a dotted IPv4 address");
         return -1;
     }
     if (ipdb_parse_v4(c1 + 1, c2, &row->last) != 0) {
-        *col = (size_t)(c1 + 1 - line) + 1;
-        *why = "range_end is not a dotted IPv4 address";
+        rs_error_set(err, RS_E_FORMAT, path, lineno, (long)(c1 + 1 - line) + 1,
+                     "range_end is not a dotted IPv4 address");
         return -1;
     }
     if (row->last < row->first) {
-        *col = (size_t)(c1 + 1 - line) + 1;
-        *why = "range_end before range_start";
+        rs_error_set(err, RS_E_FORMAT, path, lineno, (long)(c1 + 1 - line) + 1,
+                     "range_end before range_start");
         return -1;
     }
     if (ipdb_parse_asn(c2 + 1, c3, &row->asn) != 0) {
-        *col = (size_t)(c2 + 1 - line) + 1;
-        *why = "asn is not an integer of 32 bits";
+        rs_error_set(err, RS_E_FORMAT, path, lineno, (long)(c2 + 1 - line) + 1,
+                     "asn is not an integer of 32 bits");
         return -1;
     }
     *org = c3 + 1;
@@ -267,7 +266,7 @@ static int ipdb_parse_line(const char *line, size_t n, long lineno, ipdb_row *ro
 }
 
 int gen_ipdb_ranges_load(gen_ipdb_ranges **out, const char *path, const gen_ipdb_filter *filter,
-                         char *err, size_t errlen)
+                         rs_error *err)
 {
     FILE *f = NULL;
     char *line = NULL;
@@ -284,22 +283,20 @@ int gen_ipdb_ranges_load(gen_ipdb_ranges **out, const char *path, const gen_ipdb
     buf_reserve(&arena, 4096);
     f = fopen(path, "r");
     if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        rs_error_set(err, RS_E_IO, path, 0, 0, "%s", strerror(errno));
         goto cleanup;
     }
     r = xcalloc(1, sizeof *r);
     while ((got = getline(&line, &cap, f)) > 0) {
-        size_t n = (size_t)got, col = 0, off = 0;
-        const char *why = NULL, *org = NULL;
+        size_t n = (size_t)got, off = 0;
+        const char *org = NULL;
         ipdb_row row;
         lineno++;
         while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             n--;
-        int k = ipdb_parse_line(line, n, lineno, &row, &org, &col, &why);
-        if (k < 0) {
-            snprintf(err, errlen, "%s:%ld:%zu: %s", path, lineno, col, why);
+        int k = ipdb_parse_line(path, line, n, lineno, &row, &org, err);
+        if (k < 0)
             goto cleanup;
-        }
         if (k == 0)
             continue;
         r->read++;
@@ -307,15 +304,15 @@ int gen_ipdb_ranges_load(gen_ipdb_ranges **out, const char *path, const gen_ipdb
             continue;
         row.org = arena.len;
         if (ipdb_put_org(&arena, org, line + n, &off) != 0) {
-            snprintf(err, errlen, "%s:%ld:%zu: malformed org: a quote or comma outside quotes",
-                     path, lineno, (size_t)(org - line) + off + 1);
+            rs_error_set(err, RS_E_FORMAT, path, lineno, (long)(org - line) + (long)off + 1,
+                         "malformed org: a quote or comma outside quotes");
             goto cleanup;
         }
         ALLOC_GROW(rows, rcap, nrows + 1);
         rows[nrows++] = row;
     }
     if (ferror(f)) {
-        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+        rs_error_set(err, RS_E_IO, path, 0, 0, "read error: %s", strerror(errno));
         goto cleanup;
     }
     if (nrows)
@@ -620,7 +617,7 @@ static void ipdb_table_filter(gen_ipdb_filter *f, uint32_t *asns, uint32_t *span
 }
 
 int gen_ipdb_open(gen_ipdb **out, const char *dir, uint64_t seed, FILE *note, const char *prog,
-                  char *err, size_t errlen)
+                  rs_error *err)
 {
     gen_ipdb *db = NULL;
     ipdb_unit *su = NULL;
@@ -635,7 +632,7 @@ int gen_ipdb_open(gen_ipdb **out, const char *dir, uint64_t seed, FILE *note, co
     db = xcalloc(1, sizeof *db);
     double t0 = proc_now();
     snprintf(path, sizeof path, "%s/%s", dir, GEN_IPDB_ASN_CSV);
-    if (gen_ipdb_ranges_load(&db->ranges, path, &filter, err, errlen) != 0)
+    if (gen_ipdb_ranges_load(&db->ranges, path, &filter, err) != 0)
         goto cleanup;
     db->t_load = proc_now() - t0;
     snprintf(path, sizeof path, "%s/%s", dir, GEN_IPDB_CITY_MMDB);
@@ -643,9 +640,9 @@ int gen_ipdb_open(gen_ipdb **out, const char *dir, uint64_t seed, FILE *note, co
     int s = MMDB_open(path, MMDB_MODE_MMAP, &db->mmdb);
     if (s != MMDB_SUCCESS) {
         int e = errno;
-        snprintf(err, errlen, "%s: %s", path,
-                 (s == MMDB_IO_ERROR || s == MMDB_FILE_OPEN_ERROR) && e ? strerror(e)
-                                                                        : MMDB_strerror(s));
+        rs_error_set(err, RS_E_IO, path, 0, 0, "%s",
+                     (s == MMDB_IO_ERROR || s == MMDB_FILE_OPEN_ERROR) && e ? strerror(e)
+                                                                            : MMDB_strerror(s));
         goto cleanup;
     }
     db->mmdb_open = 1;

@@ -14,6 +14,8 @@
 #ifndef GEN_IPDB_H
 #define GEN_IPDB_H
 
+#include "base/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,9 +47,11 @@ typedef struct gen_ipdb_ranges gen_ipdb_ranges;
  * addresses are not dotted IPv4 are rejected) and keeps the rows `filter` selects, sorted
  * by first ascending, last descending, asn. On success *out is a new object owned by the caller
  * (free with gen_ipdb_ranges_free) and 0 is returned; on failure *out is NULL, -1 is returned and
- * err holds "path:line:col: message" (or "path: message"). O(file size + kept log kept). */
+ * err holds
+ * "path:line:col: message" (RS_E_FORMAT) or "path: message" (RS_E_IO). O(file size + kept log
+ * kept). */
 int gen_ipdb_ranges_load(gen_ipdb_ranges **out, const char *path, const gen_ipdb_filter *filter,
-                         char *err, size_t errlen);
+                         rs_error *err);
 
 /* Rows kept, rows read; and kept row i in sort order (borrowed; NULL when i is out of
  * range). */
@@ -80,10 +84,10 @@ typedef struct gen_ipdb gen_ipdb;
  *     once per (country, kind), prefixed with `prog`.
  * On success *out is a new object owned by the caller (free with gen_ipdb_free), which
  * keeps the database open until then, and 0 is returned; on failure *out is NULL, -1 is
- * returned and err holds a one-line message. Takes well under a second on the 412k-row
- * file: one pass over the CSV, then a few city lookups per kept row. */
+ * returned and err holds a one-line message (RS_E_IO or RS_E_FORMAT). Takes well under a second on
+ * the 412k-row file: one pass over the CSV, then a few city lookups per kept row. */
 int gen_ipdb_open(gen_ipdb **out, const char *dir, uint64_t seed, FILE *note, const char *prog,
-                  char *err, size_t errlen);
+                  rs_error *err);
 
 /* Address of built-in block `blk` for hash h: uniform over the block's pool (weighted by
  * the size of its units), never a .0 or .255 address; the built-in prefix's address

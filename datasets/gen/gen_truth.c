@@ -451,15 +451,15 @@ cleanup:
     return rc;
 }
 
-int gen_truth_write(const gen_world *w, const gen_events_stats *st, const char *dir, char *err,
-                    size_t errlen)
+int gen_truth_write(const gen_world *w, const gen_events_stats *st, const char *dir, rs_error *err)
 {
     if (truth_csv(w, dir) != 0) {
-        snprintf(err, errlen, "cannot write %s/truth.csv: %s", dir, strerror(errno));
+        rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot write %s/truth.csv: %s", dir,
+                     strerror(errno));
         return -1;
     }
     if (truth_json(w, st, dir) != 0) {
-        snprintf(err, errlen, "cannot write %s/truth.json", dir);
+        rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot write %s/truth.json", dir);
         return -1;
     }
     return 0;

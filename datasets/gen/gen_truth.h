@@ -11,15 +11,15 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
 #include "datasets/gen/gen_events.h"
 #include "datasets/gen/gen_world.h"
 
 /* Ring id of ring k ("T001"...), into buf of at least 12 bytes. */
 void gen_truth_ring_id(char *buf, size_t len, unsigned k);
 
-/* Writes DIR/truth.csv and DIR/truth.json (temp file + rename). Returns 0, or -1 with a
- * message in err. */
-int gen_truth_write(const gen_world *w, const gen_events_stats *st, const char *dir, char *err,
-                    size_t errlen);
+/* Writes DIR/truth.csv and DIR/truth.json (temp file + rename). Returns 0, or -1 with err
+ * set (RS_E_IO and the message). */
+int gen_truth_write(const gen_world *w, const gen_events_stats *st, const char *dir, rs_error *err);
 
 #endif

@@ -231,7 +231,7 @@ static void world_base(gen_world *w, uint32_t i, int pop, int role, int cc, gen_
 
 #define WORLD_COV_DRAWS 27
 
-static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *err, size_t errlen)
+static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, rs_error *err)
 {
     const gen_opts *o = w->o;
     gen_rng r;
@@ -277,10 +277,10 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, char *e
         need_c += w->rings[k].nshill;
     }
     if (need_f > w->nf / 2 || need_c > w->nc / 2) {
-        snprintf(err, errlen,
-                 "rings need %u freelancers and %u shill clients; raise --accounts/--clients "
-                 "(at most half of each may be in rings)",
-                 need_f, need_c);
+        rs_error_set(err, RS_E_CONFIG, NULL, 0, 0,
+                     "rings need %u freelancers and %u shill clients; raise --accounts/--clients "
+                     "(at most half of each may be in rings)",
+                     need_f, need_c);
         return -1;
     }
     w->ops = world_calloc(total_ops, sizeof *w->ops);
@@ -558,8 +558,7 @@ static uint64_t world_traits(gen_rng *r, int paid)
  * disciplined rings, and picks the remote employees whose laptops go to a company hub.
  * Only the converted accounts' country, home block and device count change, and only
  * from the identity stream; their creation day (which clients' picks depend on) stays. */
-static int world_disciplined(gen_world *w, uint32_t ord_first, uint32_t nord, char *err,
-                             size_t errlen)
+static int world_disciplined(gen_world *w, uint32_t ord_first, uint32_t nord, rs_error *err)
 {
     const gen_opts *o = w->o;
     gen_rng r;
@@ -571,10 +570,11 @@ static int world_disciplined(gen_world *w, uint32_t ord_first, uint32_t nord, ch
         need += sz[k];
     }
     if (need > nord / 2) {
-        snprintf(err, errlen,
-                 "disciplined rings need %u ordinary freelancers, there are %u (at most half may "
-                 "be drawn); raise --accounts or lower --disciplined-rings",
-                 need, nord);
+        rs_error_set(
+            err, RS_E_CONFIG, NULL, 0, 0,
+            "disciplined rings need %u ordinary freelancers, there are %u (at most half may "
+            "be drawn); raise --accounts or lower --disciplined-rings",
+            need, nord);
         free(sz);
         return -1;
     }
@@ -629,8 +629,7 @@ static int world_disciplined(gen_world *w, uint32_t ord_first, uint32_t nord, ch
     return 0;
 }
 
-int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, char *err,
-                    size_t errlen)
+int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, rs_error *err)
 {
     gen_world *w = NULL;
     int rc = -1;
@@ -649,7 +648,7 @@ int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, ch
     w->groups = world_calloc(w->n, sizeof *w->groups);
 
     uint32_t next_f = 0, next_c = w->nf;
-    if (world_rings(w, &next_f, &next_c, err, errlen) != 0)
+    if (world_rings(w, &next_f, &next_c, err) != 0)
         goto cleanup;
     w->shill_end = next_c;
     w->benign_client_first = next_c;
@@ -678,7 +677,8 @@ int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, ch
         used += cnt[p];
     }
     if (used > nb) {
-        snprintf(err, errlen, "benign population shares add up to more than 1");
+        rs_error_set(err, RS_E_CONFIG, NULL, 0, 0,
+                     "benign population shares add up to more than 1");
         goto cleanup;
     }
     cnt[GEN_POP_ORDINARY] = nb - (uint32_t)used;
@@ -693,8 +693,9 @@ int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, ch
         !n_msc)
         n_msc = 1;
     if ((uint64_t)n_ent + n_msc + n_rsw + n_team + 1 > nbc) {
-        snprintf(err, errlen, "too few clients for the client populations (need more than %u)",
-                 n_ent + n_msc + n_rsw + n_team);
+        rs_error_set(err, RS_E_CONFIG, NULL, 0, 0,
+                     "too few clients for the client populations (need more than %u)",
+                     n_ent + n_msc + n_rsw + n_team);
         goto cleanup;
     }
     uint32_t msc_first = next_c + n_ent;
@@ -810,8 +811,7 @@ int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, ch
             w->acct[g->victim[j]].behav |= GEN_BIT(GEN_B_STRUCTURING_VICTIM);
         }
     }
-    if (o->identity &&
-        world_disciplined(w, w->ring_members, cnt[GEN_POP_ORDINARY], err, errlen) != 0)
+    if (o->identity && world_disciplined(w, w->ring_members, cnt[GEN_POP_ORDINARY], err) != 0)
         goto cleanup;
     /* Output order: by public id, so no file lists accounts in layout order (which would
      * put ring members first). */

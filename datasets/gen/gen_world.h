@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "datasets/gen/gen.h"
 #include "datasets/gen/gen_ipdb.h"
 
@@ -214,10 +215,9 @@ typedef struct gen_world {
 
 /* Builds the population. ipdb (borrowed, may be NULL; it must outlive the world) replaces
  * the built-in blocks' addresses by real ranges. On success *out is a new world owned by
- * the caller (free with gen_world_free) and 0 is returned; on failure -1 and a message in
- * err (size errlen). */
-int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, char *err,
-                    size_t errlen);
+ * the caller (free with gen_world_free) and 0 is returned; on failure -1 with err set
+ * (RS_E_CONFIG: the options ask for more accounts than there are, and the message). */
+int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, rs_error *err);
 void gen_world_free(gen_world *w);
 
 /* Whether account a is a ring member of either kind (planted ring or disciplined). */
