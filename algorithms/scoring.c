@@ -113,8 +113,7 @@ static double own_score(const detect_params *p, const acct_flags *f, int firm_on
 /* A ring's core: accounts showing deception, or firm rating collusion, of their own. */
 static int is_core(const acct_flags *f)
 {
-    const uint32_t collusion =
-        (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) | (1u << FLAG_SELF_DEALING);
+    const uint32_t collusion = flags_with(FLAG_P_COLLUSION);
     return flags_deception(f) || (f->bits & ~f->weak & collusion);
 }
 
@@ -335,8 +334,7 @@ static void bind_identity(const ident_index *id, const int32_t *comm, comm_total
 static void kind_facts(const rs_graph *g, const int32_t *comm, uint32_t na, const findings *out,
                        comm_totals *t)
 {
-    const uint32_t collusion =
-        (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) | (1u << FLAG_SELF_DEALING);
+    const uint32_t collusion = flags_with(FLAG_P_COLLUSION);
     for (uint32_t a = 0; a < na; a++) {
         int32_t c = comm[a];
         if (c < 0)

@@ -1,7 +1,8 @@
 /* results.c - accounts.csv, rings.json and the detection summary; see results.h.
  *
  * accounts.csv is sorted with qsort_r, the graph and findings handed to the
- * comparison as its context rather than through file-level state. */
+ * comparison as its context rather than through file-level state. Flags are
+ * listed from the registry (model/flags.h), in code order. */
 #define _GNU_SOURCE /* qsort_r (glibc) */
 #include "export/results.h"
 
@@ -322,9 +323,10 @@ json_t *results_summary(const rs_graph *g, const findings *r)
             per[k] += (r->flags[a].bits >> k) & 1;
     }
     /* The identity flags only when the input has identity data to raise them on. */
-    int nflags = graph_has_identity(g) ? FLAG_COUNT : FLAG_RING_MEMBER + 1;
-    for (int k = 0; k < nflags; k++)
-        json_object_set_new(fc, flags_name((flag_code)k), json_integer((json_int_t)per[k]));
+    uint32_t left_out = graph_has_identity(g) ? 0 : flags_with(FLAG_P_IDENTITY);
+    for (int k = 0; k < FLAG_COUNT; k++)
+        if (!(left_out & (1u << k)))
+            json_object_set_new(fc, flags_name((flag_code)k), json_integer((json_int_t)per[k]));
     json_object_set_new(o, "accounts_with_flag", fc);
     json_object_set_new(o, "accounts_flagged", json_integer((json_int_t)flagged));
     json_object_set_new(o, "rings", json_integer((json_int_t)r->nrings));
