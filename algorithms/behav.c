@@ -2,6 +2,7 @@
 #include "algorithms/behav.h"
 
 #include "algorithms/burst.h"
+#include "algorithms/evrule.h"
 #include "algorithms/fraudar.h"
 #include "algorithms/rules.h"
 #include "base/alloc.h"
@@ -750,4 +751,74 @@ int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_l
     self_dealing(g, p, fl, link, ctx, st);
     structuring(g, p, fl, tied, ctx, st);
     return 0;
+}
+
+/* The evidence rules of these flags (evrule.h). Of the ratings, only those the
+ * flag was raised on: the burst client's high ratings inside its burst, the
+ * block's ratings (not every high rating the member ever received, which
+ * would implicate honest clients). */
+
+/* A high rating between two known accounts. */
+static int high_rating_row(const evsel_view *v, const rating_ev *e)
+{
+    return e->client != GRAPH_NONE && e->freelancer != GRAPH_NONE &&
+           rules_high_rating(v->p, e->stars);
+}
+
+int behav_shows_rating_burst(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    const rating_ev *e = &r->ev.rating;
+    return high_rating_row(v, e) && rating_episodes_in_burst(&v->f->episodes, e->client, r->ts);
+}
+
+int behav_shows_rating_lockstep(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    const rating_ev *e = &r->ev.rating;
+    return high_rating_row(v, e) &&
+           rating_episodes_in_lockstep(&v->f->episodes, e->client, e->freelancer);
+}
+
+/* A rating between two accounts both flagged for self-dealing. */
+int behav_shows_self_dealing(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    const rating_ev *e = &r->ev.rating;
+    return e->client != GRAPH_NONE && e->freelancer != GRAPH_NONE &&
+           flags_has(&v->f->flags[e->client], FLAG_SELF_DEALING) &&
+           flags_has(&v->f->flags[e->freelancer], FLAG_SELF_DEALING);
+}
+
+/* A bid not accepted. */
+int behav_shows_bid_spam(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)v;
+    (void)a;
+    return r->ev.bid.accepted != 1;
+}
+
+int behav_shows_high_risk_payout(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    uint32_t d = r->ev.payout.dest;
+    return d != GRAPH_NONE &&
+           rules_high_risk_payout(v->p, v->g->dest[d].country, v->g->acct[a].country);
+}
+
+/* A payout into a destination two or more accounts are paid into. */
+int behav_shows_shared_payout(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    uint32_t d = r->ev.payout.dest;
+    return d != GRAPH_NONE && v->dest_deg[d] >= 2;
+}
+
+/* The freelancer's charges from a client that charged it at least
+ * struct_min_charges times. */
+int behav_shows_structured_charges(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    uint32_t c = r->ev.charge.client;
+    uint64_t key = (uint64_t)c << 32 | a;
+    return c != GRAPH_NONE && v->nstructured &&
+           bsearch(&key, v->structured, v->nstructured, sizeof key, util_u64_cmp);
 }

@@ -12,6 +12,9 @@
  * it link the rater to the accounts it rated and count firmly for the rater.
  * Flags an account only receives (rated in a burst, paid in many instalments)
  * without such a tie are raised weak (flags_raise_weak).
+ *
+ * behav.c also holds these flags' evidence rules (evrule.h): which rating,
+ * bid, payout or charge row shows each of them.
  */
 #ifndef RINGSCAN_BEHAV_H
 #define RINGSCAN_BEHAV_H

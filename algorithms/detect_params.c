@@ -49,27 +49,12 @@ void detect_params_init(detect_params *p)
     p->resolution = 1.0;
     p->beta = 0.01;
     p->iterations = 20;
-    p->fw[FLAG_GEO_HOP] = 0.30;
-    p->fw[FLAG_SHARED_IP] = 0.0;
-    p->fw[FLAG_SHARED_DEVICE] = 0.10;
-    p->fw[FLAG_LONG_SESSION] = 0.25;
-    p->fw[FLAG_REMOTE_ACCESS] = 0.20; /* seen on an IP only (offices expose RDP too) */
-    p->remote_device_weight = 0.40;   /* remote-desktop software on the device itself */
+    /* Own-flag weights: each flag's registry row (model/flags.h). */
+#define FW_DEFAULT(name, table, weight, ...) p->fw[FLAG_##name] = weight;
+    FLAG_LIST(FW_DEFAULT)
+#undef FW_DEFAULT
+    p->remote_device_weight = 0.40; /* remote-desktop software on the device itself */
     p->weak_flag_factor = 0.25;
-    p->fw[FLAG_ANON_NETWORK] = 0.35;
-    p->fw[FLAG_COUNTRY_MISMATCH] = 0.50;
-    p->fw[FLAG_RATING_BURST] = 0.35;
-    p->fw[FLAG_RATING_LOCKSTEP] = 0.45;
-    p->fw[FLAG_BID_SPAM] = 0.30;
-    p->fw[FLAG_HIGH_RISK_PAYOUT] = 0.35;
-    p->fw[FLAG_SHARED_PAYOUT] = 0.10;
-    p->fw[FLAG_SELF_DEALING] = 0.50;
-    p->fw[FLAG_STRUCTURED_CHARGES] = 0.40;
-    p->fw[FLAG_RING_MEMBER] = 0;
-    p->fw[FLAG_SHARED_IDENTITY] = 0.45;
-    p->fw[FLAG_TEXT_REUSE] = 0.15;
-    p->fw[FLAG_NAME_MISMATCH] = 0.30;
-    p->fw[FLAG_EQUIPMENT_FORWARDING] = 0.35;
     p->high_stars = 4.5;
     p->burst_min_freelancers = 5;
     p->burst_min_intensity = 8;
@@ -140,18 +125,32 @@ void detect_params_sort_asns(detect_params *p)
     {                                                                                              \
 #field, offsetof(detect_params, field), lo, hi, doc, 0                                     \
     }
-#define W(flag, doc)                                                                               \
-    {                                                                                              \
-        "weight_" #flag, offsetof(detect_params, fw) + FLAG_##flag * sizeof(double), 0, 1, doc, 0  \
-    }
 #define PX(field, lo, hi, doc)                                                                     \
     {                                                                                              \
 #field, offsetof(detect_params, field), lo, hi, doc, 1                                     \
     }
-#define WX(flag, doc)                                                                              \
-    {                                                                                              \
-        "weight_" #flag, offsetof(detect_params, fw) + FLAG_##flag * sizeof(double), 0, 1, doc, 1  \
-    }
+/* The weight_<FLAG> keys of the registry rows whose SLOT is slot (model/flags.h),
+ * in code order: WEIGHTS(LOGIN) expands the rows of LOGIN slot and nothing for
+ * the others. The slots keep the keys where they always stood in the table, so
+ * configuration records, docs/config.md and their digests do not move. */
+#define WEIGHT_KEY(name, doc, ext)                                                                 \
+    {"weight_" #name, offsetof(detect_params, fw) + FLAG_##name * sizeof(double), 0, 1, doc, ext},
+#define SLOT_LOGIN_LOGIN(name, doc) WEIGHT_KEY(name, doc, 0)
+#define SLOT_LOGIN_BEHAVIOUR(name, doc)
+#define SLOT_LOGIN_IDENTITY(name, doc)
+#define SLOT_LOGIN_NONE(name, doc)
+#define SLOT_BEHAVIOUR_LOGIN(name, doc)
+#define SLOT_BEHAVIOUR_BEHAVIOUR(name, doc) WEIGHT_KEY(name, doc, 0)
+#define SLOT_BEHAVIOUR_IDENTITY(name, doc)
+#define SLOT_BEHAVIOUR_NONE(name, doc)
+#define SLOT_IDENTITY_LOGIN(name, doc)
+#define SLOT_IDENTITY_BEHAVIOUR(name, doc)
+#define SLOT_IDENTITY_IDENTITY(name, doc) WEIGHT_KEY(name, doc, 1)
+#define SLOT_IDENTITY_NONE(name, doc)
+#define WEIGHT_IN_LOGIN(name, table, weight, slot, doc, ...) SLOT_LOGIN_##slot(name, doc)
+#define WEIGHT_IN_BEHAVIOUR(name, table, weight, slot, doc, ...) SLOT_BEHAVIOUR_##slot(name, doc)
+#define WEIGHT_IN_IDENTITY(name, table, weight, slot, doc, ...) SLOT_IDENTITY_##slot(name, doc)
+#define WEIGHTS(slot) FLAG_LIST(WEIGHT_IN_##slot)
 static const detect_param_desc param_table[] = {
     P(geo_hop_window_h, 0, 1e6, "GEO_HOP: two countries within this many hours"),
     P(airliner_kmh, 1, 1e6, "GEO_HOP: implied travel faster than this is impossible"),
@@ -179,24 +178,11 @@ static const detect_param_desc param_table[] = {
     P(resolution, 0, 1e6, "Leiden: modularity resolution"),
     P(beta, 1e-6, 1e3, "Leiden: randomness of refinement"),
     P(iterations, 1, 1e4, "Leiden: iterations (positive)"),
-    W(GEO_HOP, "own-flag weight"),
-    W(SHARED_IP, "own-flag weight"),
-    W(SHARED_DEVICE, "own-flag weight"),
-    W(LONG_SESSION, "own-flag weight"),
-    W(REMOTE_ACCESS, "own-flag weight when the remote-desktop port is seen on an IP"),
-    P(remote_device_weight, 0, 1, "own-flag weight when remote-desktop software is on a device"),
+    WEIGHTS(LOGIN) P(remote_device_weight, 0, 1,
+                     "own-flag weight when remote-desktop software is on a device"),
     P(weak_flag_factor, 0, 1,
       "share of its weight a weak flag corroborates (received from an actor nothing ties it to)"),
-    W(ANON_NETWORK, "own-flag weight"),
-    W(COUNTRY_MISMATCH, "own-flag weight"),
-    W(RATING_BURST, "own-flag weight"),
-    W(RATING_LOCKSTEP, "own-flag weight"),
-    W(BID_SPAM, "own-flag weight"),
-    W(HIGH_RISK_PAYOUT, "own-flag weight"),
-    W(SHARED_PAYOUT, "own-flag weight"),
-    W(SELF_DEALING, "own-flag weight"),
-    W(STRUCTURED_CHARGES, "own-flag weight"),
-    P(high_stars, 0, 5, "a rating at or above this is a high rating"),
+    WEIGHTS(BEHAVIOUR) P(high_stars, 0, 5, "a rating at or above this is a high rating"),
     P(burst_min_freelancers, 2, 1e6, "RATING_BURST: distinct freelancers rated in the burst"),
     P(burst_min_intensity, 1, 1e9, "RATING_BURST: burst rate over the client's long-run rate"),
     P(burst_max_days, 0, 1e6, "RATING_BURST: longest burst considered, days"),
@@ -240,15 +226,10 @@ static const detect_param_desc param_table[] = {
     PX(photo_max_bits, 0, 15, "SHARED_IDENTITY: photo hashes at most this many bits apart match"),
     PX(forwarding_min_names, 2, 1e6,
        "EQUIPMENT_FORWARDING: family names receiving equipment at one shipping address"),
-    WX(SHARED_IDENTITY, "own-flag weight"),
-    WX(TEXT_REUSE, "own-flag weight"),
-    WX(NAME_MISMATCH, "own-flag weight"),
-    WX(EQUIPMENT_FORWARDING, "own-flag weight"),
-};
+    WEIGHTS(IDENTITY)};
 #undef P
-#undef W
 #undef PX
-#undef WX
+#undef WEIGHTS
 
 const detect_param_desc *detect_param_table(size_t *n)
 {

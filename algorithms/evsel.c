@@ -1,15 +1,17 @@
 /* evsel.c - evidence selection; see evsel.h.
  *
- * Per-account state kept across the pass: the end and country of the
- * account's previous login (GEO_HOP compares each login with the one before
- * it in input order, the detector's order for time-ordered exports).
- * Resource degrees are counted once from the aggregated edges.
+ * Whether a row shows a flag is the flag's evidence rule (evrule.h), found
+ * through the registry: this file names no flag. Per-account state kept
+ * across the pass: the end and IP of the account's previous login (the
+ * login-to-login rules compare each login with the one before it in input
+ * order, the detector's order for time-ordered exports). Resource degrees
+ * are counted once from the aggregated edges.
  */
 #include "algorithms/evsel.h"
 
 #include "model/attrs.h"
 
-#include "algorithms/rules.h"
+#include "algorithms/evrule.h"
 #include "base/ts.h"
 #include "base/alloc.h"
 #include "base/cmp.h"
@@ -48,14 +50,30 @@ struct evsel {
     size_t r0, r1;
     uint32_t *ip_deg, *dev_deg, *dest_deg; /* accounts per IP / device / payout dest */
     int64_t *last_end;                     /* per account: end of its previous login */
-    char (*last_cc)[3];                    /* per account: that login's IP country */
+    uint32_t *last_ip;                     /* per account: that login's IP, or GRAPH_NONE */
     res_ring *ips, *devs;                  /* (resource, ring) for the rings' IPs/devices */
     size_t nips, ndevs;
     uint64_t *structured; /* client << 32 | freelancer, ascending: pairs of at least
                              struct_min_charges charges */
     size_t nstructured;
     pair_table pip, pdev; /* resources shared inside a ring */
+    evsel_view view;      /* what the rules read: the fields above, borrowed */
 };
+
+/* Each flag's evidence rule, from its registry row: the row rule or the pair
+ * rule its kind calls for. */
+typedef struct {
+    evrule_row_fn row;
+    evrule_pair_fn pair;
+} evsel_rule;
+#define EVSEL_RULE_ROW(fn) {fn, NULL},
+#define EVSEL_RULE_PAIR_IP(fn) {NULL, fn},
+#define EVSEL_RULE_PAIR_DEVICE(fn) {NULL, fn},
+#define EVSEL_RULE_NONE(fn) {NULL, NULL},
+#define EVSEL_RULE(name, table, weight, slot, wdoc, family, props, step, ev, rule, meaning)        \
+    EVSEL_RULE_##ev(rule)
+static const evsel_rule evsel_rules[FLAG_COUNT] = {FLAG_LIST(EVSEL_RULE)};
+#undef EVSEL_RULE
 
 static int res_ring_cmp(const void *pa, const void *pb)
 {
@@ -122,7 +140,9 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
     s->dev_deg = xcalloc((size_t)graph_count(g, NODE_DEVICE) + 1, sizeof *s->dev_deg);
     s->dest_deg = xcalloc((size_t)graph_count(g, NODE_DEST) + 1, sizeof *s->dest_deg);
     s->last_end = xcalloc(na ? na : 1, sizeof *s->last_end);
-    s->last_cc = xcalloc(na ? na : 1, sizeof *s->last_cc);
+    s->last_ip = xreallocarray(NULL, na ? na : 1, sizeof *s->last_ip);
+    for (uint32_t a = 0; a < na; a++)
+        s->last_ip[a] = GRAPH_NONE;
     size_t ci = 0, cd = 0, cs = 0;
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
@@ -155,6 +175,8 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
     pair_table_build(&s->pip, s->ips, s->nips);
     pair_table_build(&s->pdev, s->devs, s->ndevs);
     s->r1 = f->nrings;
+    s->view = (evsel_view){
+        g, f, s->p, s->ip_deg, s->dest_deg, s->structured, s->nstructured, s->last_ip, s->last_end};
     return s;
 }
 
@@ -172,7 +194,7 @@ void evsel_free(evsel *s)
     free(s->dev_deg);
     free(s->dest_deg);
     free(s->last_end);
-    free(s->last_cc);
+    free(s->last_ip);
     free(s->ips);
     free(s->devs);
     free(s->structured);
@@ -236,132 +258,29 @@ static void resource_hits(const res_ring *v, size_t n, uint32_t key, uint32_t *h
         add_hit(hit, nhit, v[lo].ring);
 }
 
-/* Whether a login row shows flag f for account a. */
-static int login_shows(const evsel *s, flag_code f, uint32_t a, const login_ev *e)
-{
-    const detect_params *p = s->p;
-    if (e->ip == GRAPH_NONE)
-        return 0;
-    const ip_attr *ia = &s->g->ip[e->ip];
-    switch (f) {
-    case FLAG_GEO_HOP:
-        return rules_country_hop(p, s->last_cc[a], ia->country, e->ts - s->last_end[a]);
-    case FLAG_SHARED_IP: /* shown by pairs of logins: file_pairs */
-    case FLAG_SHARED_DEVICE:
-        return 0;
-    case FLAG_LONG_SESSION:
-        return rules_long_session(p, e->session_s);
-    case FLAG_ANON_NETWORK:
-        return rules_anon_ip(p, ia);
-    case FLAG_COUNTRY_MISMATCH:
-        return rules_away_from_claim(ia, s->g->acct[a].country);
-    default:
-        return 0;
-    }
-}
-
-/* An attributes row: the shared contact detail or the forwarding address the
- * flag was raised on; for NAME_MISMATCH the account's names and payout
- * holders, which together show the mismatch. */
-static int attr_shows(const evsel *s, flag_code f, const source_row *r)
-{
-    uint32_t v = r->attr_value;
-    uint8_t bits = v != GRAPH_NONE && v < s->f->nvalues ? s->f->value_bits[v] : 0;
-    switch (f) {
-    case FLAG_SHARED_IDENTITY:
-        return (bits & FINDING_VALUE_JOINS) != 0;
-    case FLAG_EQUIPMENT_FORWARDING:
-        return (bits & FINDING_VALUE_FORWARDING) != 0;
-    case FLAG_NAME_MISMATCH:
-        return v != GRAPH_NONE && (r->attr_kind == ATTR_NAME || r->attr_kind == ATTR_PAYOUT_HOLDER);
-    default:
-        return 0;
-    }
-}
-
-/* Whether account a's text is in a reported near-duplicate cluster. */
-static int text_reused(const findings *f, uint32_t a, uint32_t text)
-{
-    uint64_t key = (uint64_t)a << 32 | text;
-    return text != GRAPH_NONE && f->nreused &&
-           bsearch(&key, f->reused_texts, f->nreused, sizeof key, util_u64_cmp) != NULL;
-}
-
-/* Whether the row shows flag f for account a (which carries f). Mirrors the
- * detectors' conditions row by row (see docs/detection.md). */
-static int row_shows(const evsel *s, flag_code f, uint32_t a, const source_row *r)
-{
-    const rs_graph *g = s->g;
-    const detect_params *p = s->p;
-    switch (r->table) {
-    case TABLE_LOGINS:
-        return login_shows(s, f, a, &r->ev.login);
-    case TABLE_PORTS:
-        return f == FLAG_REMOTE_ACCESS && rules_remote_port(p, r->ev.port.port);
-    case TABLE_RATINGS: {
-        const rating_ev *e = &r->ev.rating;
-        if (f == FLAG_SELF_DEALING)
-            return e->client != GRAPH_NONE && e->freelancer != GRAPH_NONE &&
-                   flags_has(&s->f->flags[e->client], FLAG_SELF_DEALING) &&
-                   flags_has(&s->f->flags[e->freelancer], FLAG_SELF_DEALING);
-        /* Only the ratings the flag was raised on: the burst client's high
-         * ratings inside its burst, the block's ratings (not every high rating
-         * the member ever received, which would implicate honest clients). */
-        if (e->client == GRAPH_NONE || e->freelancer == GRAPH_NONE ||
-            !rules_high_rating(p, e->stars))
-            return 0;
-        if (f == FLAG_RATING_BURST)
-            return rating_episodes_in_burst(&s->f->episodes, e->client, r->ts);
-        return f == FLAG_RATING_LOCKSTEP &&
-               rating_episodes_in_lockstep(&s->f->episodes, e->client, e->freelancer);
-    }
-    case TABLE_BIDS:
-        if (f == FLAG_TEXT_REUSE)
-            return text_reused(s->f, a, r->text);
-        return f == FLAG_BID_SPAM && r->ev.bid.accepted != 1;
-    case TABLE_ATTRIBUTES:
-        return attr_shows(s, f, r);
-    case TABLE_PAYOUTS: {
-        uint32_t d = r->ev.payout.dest;
-        if (d == GRAPH_NONE)
-            return 0;
-        if (f == FLAG_SHARED_PAYOUT)
-            return s->dest_deg[d] >= 2;
-        return f == FLAG_HIGH_RISK_PAYOUT &&
-               rules_high_risk_payout(p, g->dest[d].country, g->acct[a].country);
-    }
-    case TABLE_CHARGES: {
-        /* The freelancer's charges from a client that paid it at least
-         * struct_min_charges times. */
-        uint32_t c = r->ev.charge.client;
-        uint64_t key = (uint64_t)c << 32 | a;
-        return f == FLAG_STRUCTURED_CHARGES && c != GRAPH_NONE && s->nstructured &&
-               bsearch(&key, s->structured, s->nstructured, sizeof key, util_u64_cmp);
-    }
-    default:
-        return 0;
-    }
-}
-
 static int64_t day_of(int64_t ms)
 {
     int64_t d = ms / 86400000;
     return ms % 86400000 < 0 ? d - 1 : d;
 }
 
-/* SHARED_IP and SHARED_DEVICE evidence: a login by ring account a on a
- * resource another account of the ring used, shown beside that account's
- * latest login on it: within the detector's concurrency window for an IP
- * (shared_ip_window_h; an address pool of ip_pool_degree accounts or more
- * proves nothing), at any distance for a device. */
+/* Pair evidence (SHARED_IP, SHARED_DEVICE: registry EV PAIR_*): a login by
+ * ring account a on a resource another account of the ring used, shown beside
+ * that account's latest login on it when the flag's pair rule admits the
+ * resource and the gap (for an IP the detector's concurrency window, and an
+ * address pool proves nothing; for a device any distance). */
 static void file_pair(evsel *s, uint32_t ri, const source_row *r, flag_code f, uint32_t a)
 {
     const login_ev *e = &r->ev.login;
     case_evidence *ev = &s->cases[ri].ev;
-    uint32_t res = f == FLAG_SHARED_IP ? e->ip : e->device;
-    if (res == GRAPH_NONE || (f == FLAG_SHARED_IP && !rules_shared_ip_degree(s->p, s->ip_deg[res])))
+    int on_ip = flags_info(f)->evidence == FLAG_EV_PAIR_IP;
+    uint32_t res = on_ip ? e->ip : e->device;
+    if (res == GRAPH_NONE)
         return;
-    pair_slot *ps = pair_find(f == FLAG_SHARED_IP ? &s->pip : &s->pdev, res, ri);
+    int64_t window = evsel_rules[f].pair(&s->view, res);
+    if (window < 0)
+        return;
+    pair_slot *ps = pair_find(on_ip ? &s->pip : &s->pdev, res, ri);
     if (!ps)
         return;
     int other = ps->n > 0 && ps->acct[0] != a ? 0 : (ps->n > 1 ? 1 : -1);
@@ -369,7 +288,7 @@ static void file_pair(evsel *s, uint32_t ri, const source_row *r, flag_code f, u
         (flags_has(&s->f->flags[a], f) || flags_has(&s->f->flags[ps->acct[other]], f))) {
         int64_t gap = r->ts - ps->row[other].ts;
         gap = gap < 0 ? -gap : gap;
-        if (f == FLAG_SHARED_DEVICE || gap <= (int64_t)(s->p->shared_ip_window_h * 3600000.0))
+        if (gap <= window)
             casefile_add_pair(ev, f, &ps->row[other], r, gap);
     }
     if (ps->n > 0 && ps->acct[0] != a) { /* the latest becomes the latest by another */
@@ -398,20 +317,22 @@ static void file_row(evsel *s, uint32_t ri, const source_row *r, const uint32_t 
         casefile_count_day(ev, day_of(r->ts), r->table);
     if (r->table == TABLE_LOGINS)
         for (size_t i = 0; i < nacct; i++)
-            if (s->f->ring_of[accts[i]] == (int32_t)ri) {
-                if (ev->nsamples[FLAG_SHARED_IP] + 2 <= CASE_MAX_SAMPLES)
-                    file_pair(s, ri, r, FLAG_SHARED_IP, accts[i]);
-                if (ev->nsamples[FLAG_SHARED_DEVICE] + 2 <= CASE_MAX_SAMPLES)
-                    file_pair(s, ri, r, FLAG_SHARED_DEVICE, accts[i]);
-            }
+            if (s->f->ring_of[accts[i]] == (int32_t)ri)
+                for (int f = 0; f < FLAG_COUNT; f++)
+                    if (evsel_rules[f].pair && ev->nsamples[f] + 2 <= CASE_MAX_SAMPLES)
+                        file_pair(s, ri, r, (flag_code)f, accts[i]);
     for (int f = 0; f < FLAG_COUNT; f++) {
-        if (flags_table((flag_code)f) != (int)r->table || ev->nsamples[f] >= CASE_MAX_SAMPLES)
+        evrule_row_fn shows_fn = evsel_rules[f].row;
+        if (!shows_fn || flags_table((flag_code)f) != (int)r->table ||
+            ev->nsamples[f] >= CASE_MAX_SAMPLES)
             continue;
-        int shows = r->table == TABLE_PORTS && row_shows(s, (flag_code)f, 0, r);
+        /* A port observation names no account: it shows whatever ring used its IP
+         * or device. */
+        int shows = r->table == TABLE_PORTS && shows_fn(&s->view, 0, r);
         for (size_t i = 0; i < nacct && !shows; i++)
             shows = s->f->ring_of[accts[i]] == (int32_t)ri &&
                     flags_has(&s->f->flags[accts[i]], (flag_code)f) &&
-                    row_shows(s, (flag_code)f, accts[i], r);
+                    shows_fn(&s->view, accts[i], r);
         if (shows)
             casefile_add_sample(ev, (flag_code)f, r);
     }
@@ -448,7 +369,7 @@ int evsel_row(void *vs, const source_row *r)
         const login_ev *e = &r->ev.login;
         for (size_t i = 0; i < nacct; i++) {
             s->last_end[accts[i]] = e->ts + (e->session_s >= 0 ? (int64_t)e->session_s * 1000 : 0);
-            memcpy(s->last_cc[accts[i]], s->g->ip[e->ip].country, 3);
+            s->last_ip[accts[i]] = e->ip;
         }
     }
     return rc;

@@ -5,9 +5,10 @@
  * order. A row belongs to a ring when it names one of the ring's accounts,
  * or (port observations) an IP or device one of them used. Every such row is
  * handed to a sink (the bag's events.csv writer), counted per table and per
- * day, and tested against each flag the ring carries with the detector's own
- * rules (rules.h): the login from another country, the long session, the
- * payout to a high-risk destination, the rejected bid... The first
+ * day, and tested against each flag the ring carries with the flag's evidence
+ * rule (evrule.h, beside its detector, on the detector's own tests in
+ * rules.h): the login from another country, the long session, the payout to
+ * a high-risk destination, the rejected bid... The first
  * CASE_MAX_SAMPLES rows that pass are kept in the ring's casefile.
  *
  * Rings are taken in batches (evsel_batch), so that the sink needs only a

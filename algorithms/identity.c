@@ -2,6 +2,8 @@
  * identity.h and docs/detection.md, "Identity and text". */
 #include "algorithms/identity.h"
 
+#include "algorithms/evrule.h"
+
 #include "algorithms/hamming.h"
 #include "algorithms/textsim.h"
 #include "base/alloc.h"
@@ -602,4 +604,44 @@ void identity_publish(ident_index *ix, findings *out)
         }
     }
     free(cap);
+}
+
+/* The evidence rules of these flags (evrule.h): the attributes row holding the
+ * shared contact detail or the forwarding address the flag was raised on; for
+ * NAME_MISMATCH the account's names and payout holders, which together show
+ * the mismatch; for TEXT_REUSE the bid whose text is in a reported
+ * near-duplicate cluster. */
+
+/* The reporting bits (FINDING_VALUE_*) of the row's attribute value. */
+static uint8_t row_value_bits(const evsel_view *v, const source_row *r)
+{
+    uint32_t x = r->attr_value;
+    return x != GRAPH_NONE && x < v->f->nvalues ? v->f->value_bits[x] : 0;
+}
+
+int identity_shows_shared_identity(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    return (row_value_bits(v, r) & FINDING_VALUE_JOINS) != 0;
+}
+
+int identity_shows_equipment_forwarding(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    return (row_value_bits(v, r) & FINDING_VALUE_FORWARDING) != 0;
+}
+
+int identity_shows_name_mismatch(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)v;
+    (void)a;
+    return r->attr_value != GRAPH_NONE &&
+           (r->attr_kind == ATTR_NAME || r->attr_kind == ATTR_PAYOUT_HOLDER);
+}
+
+int identity_shows_text_reuse(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    uint64_t key = (uint64_t)a << 32 | r->text;
+    return r->text != GRAPH_NONE && v->f->nreused &&
+           bsearch(&key, v->f->reused_texts, v->f->nreused, sizeof key, util_u64_cmp) != NULL;
 }

@@ -35,6 +35,7 @@
  *                         text_jaccard) of one another account wrote, in a
  *                         cluster of at most cap_text accounts.
  * The first three are deception (DECEPTION_IDENTITY); TEXT_REUSE is not.
+ * identity.c also holds their evidence rules (evrule.h).
  *
  * Cost: O(A log A) for A attributes, plus the text clustering (near-linear in
  * the distinct (account, text) pairs), plus min(degree, cap)^2 pairs per

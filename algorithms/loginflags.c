@@ -2,21 +2,12 @@
  * loginflags.h. */
 #include "algorithms/loginflags.h"
 
+#include "algorithms/evrule.h"
 #include "algorithms/rules.h"
 #include "base/alloc.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static double haversine_km(double lat1, double lon1, double lat2, double lon2)
-{
-    const double r = 6371.0, d2r = M_PI / 180.0;
-    double dlat = (lat2 - lat1) * d2r, dlon = (lon2 - lon1) * d2r;
-    double a = sin(dlat / 2) * sin(dlat / 2) +
-               cos(lat1 * d2r) * cos(lat2 * d2r) * sin(dlon / 2) * sin(dlon / 2);
-    return 2 * r * asin(sqrt(a < 1 ? a : 1));
-}
 
 /* Flags computed from each account's own login timeline. */
 static void own_logins(const rs_graph *g, const detect_params *p, acct_flags *fl)
@@ -54,25 +45,8 @@ static void own_logins(const rs_graph *g, const detect_params *p, acct_flags *fl
             }
             if (i > lo) {
                 const login_ev *pr = &g->logins.v[i - 1];
-                const ip_attr *pa = &g->ip[pr->ip];
                 int64_t prev_end = pr->ts + (pr->session_s > 0 ? (int64_t)pr->session_s * 1000 : 0);
-                int64_t gap = e->ts - prev_end;
-                if (gap < 0)
-                    gap = 0;
-                int hop = rules_country_hop(p, pa->country, ia->country, gap);
-                int same_cc = pa->country[0] && ia->country[0] && !strcmp(pa->country, ia->country);
-                /* Within one country, city-level geolocation of ISP and
-                 * mobile addresses is too coarse for speeds. */
-                if (!hop && !same_cc && pa->has_loc && ia->has_loc) {
-                    /* Only the distance beyond both locations' accuracy radii
-                     * counts: mobile and ISP addresses are located to a region. */
-                    double km = haversine_km(pa->lat, pa->lon, ia->lat, ia->lon) - pa->radius_km -
-                                ia->radius_km;
-                    double hours = (double)gap / 3600e3;
-                    if (km >= p->min_hop_km && km > p->airliner_kmh * hours)
-                        hop = 1;
-                }
-                hops += (uint32_t)hop;
+                hops += (uint32_t)rules_geo_hop(p, &g->ip[pr->ip], ia, e->ts - prev_end);
             }
         }
         if (hops)
@@ -133,4 +107,50 @@ void loginflags_run(const rs_graph *g, const detect_params *p, const res_index *
             for (size_t k = devs->off[r]; k < devs->off[r + 1]; k++)
                 flags_raise(&fl[devs->acct[k]], FLAG_SHARED_DEVICE, deg - 1);
     }
+}
+
+/* The evidence rules of these flags (evrule.h): the same tests, row by row. A
+ * login row shows nothing without its IP. */
+
+int loginflags_shows_geo_hop(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    const login_ev *e = &r->ev.login;
+    uint32_t prev = v->last_ip[a];
+    if (e->ip == GRAPH_NONE || prev == GRAPH_NONE)
+        return 0;
+    return rules_geo_hop(v->p, &v->g->ip[prev], &v->g->ip[e->ip], e->ts - v->last_end[a]);
+}
+
+int loginflags_shows_long_session(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    return r->ev.login.ip != GRAPH_NONE && rules_long_session(v->p, r->ev.login.session_s);
+}
+
+int loginflags_shows_anon_network(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    uint32_t ip = r->ev.login.ip;
+    return ip != GRAPH_NONE && rules_anon_ip(v->p, &v->g->ip[ip]);
+}
+
+int loginflags_shows_country_mismatch(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    uint32_t ip = r->ev.login.ip;
+    return ip != GRAPH_NONE && rules_away_from_claim(&v->g->ip[ip], v->g->acct[a].country);
+}
+
+/* A port observation shows the remote-desktop port whoever it names. */
+int loginflags_shows_remote_access(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    return rules_remote_port(v->p, r->ev.port.port);
+}
+
+/* Any device two accounts of a ring logged in from, at any distance in time. */
+int64_t loginflags_pairs_shared_device(const evsel_view *v, uint32_t res)
+{
+    (void)v;
+    (void)res;
+    return INT64_MAX;
 }

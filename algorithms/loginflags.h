@@ -3,8 +3,9 @@
  * COUNTRY_MISMATCH, REMOTE_ACCESS and SHARED_DEVICE. (SHARED_IP comes from
  * the projection's IP pass, which sees who was on an IP at the same time.)
  *
- * Every test is a rule of rules.h, so evidence selection shows the rows
- * that raised the flag. Cost: O(L + P + D) for L logins, P port
+ * Every test is a rule of rules.h, and each flag's evidence rule (evrule.h)
+ * is defined in loginflags.c beside the detector and calls the same test, so
+ * evidence selection shows the rows that raised the flag. Cost: O(L + P + D) for L logins, P port
  * observations and D device users, plus one pass over the aggregated edges
  * when a remote-desktop port was observed.
  */

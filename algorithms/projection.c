@@ -1,6 +1,8 @@
 /* projection.c - the account-account projection; see projection.h. */
 #include "algorithms/projection.h"
 
+#include "algorithms/evrule.h"
+
 #include "algorithms/rules.h"
 #include "base/alloc.h"
 #include "base/hash.h"
@@ -455,4 +457,13 @@ size_t projection_build(const rs_graph *g, const detect_params *p, proj_link **o
     resindex_free(&devs);
     resindex_free(&dests);
     return nl;
+}
+
+/* SHARED_IP's evidence rule (evrule.h): two ring accounts' logins on an IP
+ * that is not a mass-shared pool, within the concurrency window. */
+int64_t projection_pairs_shared_ip(const evsel_view *v, uint32_t res)
+{
+    if (!rules_shared_ip_degree(v->p, v->ip_deg[res]))
+        return -1;
+    return (int64_t)(v->p->shared_ip_window_h * 3600000.0);
 }

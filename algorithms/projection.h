@@ -7,7 +7,9 @@
  *
  * Cost: at most E * cap pair updates into an open-addressing table keyed by
  * the (a, b) pair, so near-linear in the aggregated edges E. Links come out
- * sorted by (a, b): hash order never reaches a result.
+ * sorted by (a, b): hash order never reaches a result. The IP pass raises
+ * SHARED_IP; its evidence rule (evrule.h, which logins on an IP pair up)
+ * is in projection.c.
  */
 #ifndef RINGSCAN_PROJECTION_H
 #define RINGSCAN_PROJECTION_H

@@ -68,6 +68,15 @@ static inline int rules_country_hop(const detect_params *p, const char *prev_cc,
            gap_ms <= (int64_t)(p->geo_hop_window_h * 3600e3);
 }
 
+/* GEO_HOP: a login from ia right after one from pa, gap_ms after that session
+ * ended (negative when they overlap, counted as 0): a country hop
+ * (rules_country_hop), or, between two countries (or unknown ones), travel
+ * faster than airliner_kmh over at least min_hop_km. Only the distance beyond
+ * both locations' accuracy radii counts: mobile and ISP addresses are located
+ * to a region. Within one country city-level geolocation is too coarse for
+ * speeds. The detector and the evidence rule both call this: the whole test. */
+int rules_geo_hop(const detect_params *p, const ip_attr *pa, const ip_attr *ia, int64_t gap_ms);
+
 /* LONG_SESSION: one session (session_s >= 0 when known) of at least
  * long_session_h. */
 static inline int rules_long_session(const detect_params *p, int32_t session_s)

@@ -1,4 +1,11 @@
-/* scoring.c - rings, scores and risk from communities; see scoring.h. */
+/* scoring.c - rings, scores and risk from communities; see scoring.h.
+ *
+ * Orders that compare account labels or risks sort with qsort_r and take the
+ * graph and findings as the comparison's context, not from file-level state.
+ * Every such order ends on a unique key (a label, an account), so it does not
+ * depend on the sort's stability.
+ */
+#define _GNU_SOURCE /* qsort_r (glibc) */
 #include "algorithms/scoring.h"
 
 #include "algorithms/rules.h"
@@ -10,23 +17,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const rs_graph *sort_graph; /* for label comparisons in qsort */
+/* What the orders below compare by, handed to qsort_r: the graph (account
+ * labels), the findings (risks) and the rings being ranked. Borrowed. */
+typedef struct {
+    const rs_graph *g;
+    const findings *f;
+    const ring *rings;
+} sort_ctx;
 
-static int acct_label_cmp(const void *pa, const void *pb)
+/* Account ids by label (the intern string). */
+static int label_order(const rs_graph *g, uint32_t a, uint32_t b)
 {
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
     size_t la, lb;
-    const char *sa = intern_str(sort_graph->ids[NODE_ACCOUNT], a, &la);
-    const char *sb = intern_str(sort_graph->ids[NODE_ACCOUNT], b, &lb);
+    const char *sa = intern_str(g->ids[NODE_ACCOUNT], a, &la);
+    const char *sb = intern_str(g->ids[NODE_ACCOUNT], b, &lb);
     int c = memcmp(sa, sb, la < lb ? la : lb);
     if (c)
         return c;
     return la < lb ? -1 : la > lb;
 }
 
-static int ring_rank_cmp(const void *pa, const void *pb)
+static int acct_label_cmp(const void *pa, const void *pb, void *ctx)
 {
-    const ring *a = pa, *b = pb;
+    return label_order(((const sort_ctx *)ctx)->g, *(const uint32_t *)pa, *(const uint32_t *)pb);
+}
+
+/* Sorts the account ids ids[0..n) by label. */
+static void sort_by_label(const rs_graph *g, uint32_t *ids, size_t n)
+{
+    sort_ctx c = {g, NULL, NULL};
+    if (n)
+        qsort_r(ids, n, sizeof *ids, acct_label_cmp, &c);
+}
+
+static int ring_rank_cmp(const ring *a, const ring *b, const rs_graph *g)
+{
     if (a->severity != b->severity)
         return a->severity < b->severity ? -1 : 1;
     /* Scores as shown (three decimals), then corroboration (the mean own-flag
@@ -45,14 +70,14 @@ static int ring_rank_cmp(const void *pa, const void *pb)
         return na > nb ? -1 : 1;
     uint32_t x = a->nmembers ? a->members[0] : a->shills[0];
     uint32_t y = b->nmembers ? b->members[0] : b->shills[0];
-    return acct_label_cmp(&x, &y);
+    return label_order(g, x, y);
 }
 
-static const ring *sort_rings;
-
-static int ring_order_cmp(const void *pa, const void *pb)
+/* Ring indices ranked by their rings (ctx: g and rings). */
+static int ring_order_cmp(const void *pa, const void *pb, void *ctx)
 {
-    return ring_rank_cmp(&sort_rings[*(const uint32_t *)pa], &sort_rings[*(const uint32_t *)pb]);
+    const sort_ctx *c = ctx;
+    return ring_rank_cmp(&c->rings[*(const uint32_t *)pa], &c->rings[*(const uint32_t *)pb], c->g);
 }
 
 static int res_cmp(const void *pa, const void *pb)
@@ -89,8 +114,7 @@ static double own_score(const detect_params *p, const acct_flags *f, int firm_on
 /* A ring's core: accounts showing deception, or firm rating collusion, of their own. */
 static int is_core(const acct_flags *f)
 {
-    const uint32_t collusion =
-        (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) | (1u << FLAG_SELF_DEALING);
+    const uint32_t collusion = flags_with(FLAG_P_COLLUSION);
     return flags_deception(f) || (f->bits & ~f->weak & collusion);
 }
 
@@ -311,8 +335,7 @@ static void bind_identity(const ident_index *id, const int32_t *comm, comm_total
 static void kind_facts(const rs_graph *g, const int32_t *comm, uint32_t na, const findings *out,
                        comm_totals *t)
 {
-    const uint32_t collusion =
-        (1u << FLAG_RATING_BURST) | (1u << FLAG_RATING_LOCKSTEP) | (1u << FLAG_SELF_DEALING);
+    const uint32_t collusion = flags_with(FLAG_P_COLLUSION);
     for (uint32_t a = 0; a < na; a++) {
         int32_t c = comm[a];
         if (c < 0)
@@ -507,13 +530,10 @@ static void collect_members(const rs_graph *g, const int32_t *comm, uint32_t na,
         if (rg->kind != RING_KIND_SHARED_CONTROL)
             flags_raise(&out->flags[a], FLAG_RING_MEMBER, 1);
     }
-    sort_graph = g;
     for (size_t r = 0; r < out->nrings; r++) {
         ring *rg = &out->rings[r];
-        if (rg->nmembers)
-            qsort(rg->members, rg->nmembers, sizeof *rg->members, acct_label_cmp);
-        if (rg->nshills)
-            qsort(rg->shills, rg->nshills, sizeof *rg->shills, acct_label_cmp);
+        sort_by_label(g, rg->members, rg->nmembers);
+        sort_by_label(g, rg->shills, rg->nshills);
     }
 }
 
@@ -572,11 +592,8 @@ static void shills_by_association(const rs_graph *g, const detect_params *p, uin
         flags_raise(&out->flags[c], FLAG_RING_MEMBER, 1);
     }
     free(rated);
-    sort_graph = g;
     for (size_t r = 0; r < out->nrings; r++)
-        if (out->rings[r].nshills)
-            qsort(out->rings[r].shills, out->rings[r].nshills, sizeof *out->rings[r].shills,
-                  acct_label_cmp);
+        sort_by_label(g, out->rings[r].shills, out->rings[r].nshills);
 }
 
 /* Members by association: a freelancer outside every ring that deceives on its own and
@@ -648,23 +665,20 @@ static void members_by_association(const rs_graph *g, const detect_params *p, ui
         flags_raise(&out->flags[f], FLAG_RING_MEMBER, 1);
     }
     free(v);
-    sort_graph = g;
     for (size_t r = 0; r < out->nrings; r++)
-        if (out->rings[r].nmembers)
-            qsort(out->rings[r].members, out->rings[r].nmembers, sizeof *out->rings[r].members,
-                  acct_label_cmp);
+        sort_by_label(g, out->rings[r].members, out->rings[r].nmembers);
 }
 
 /* Ranks rings, names them R0001... and renumbers ring_of to the ranks. */
-static void rank_rings(uint32_t na, findings *out)
+static void rank_rings(const rs_graph *g, uint32_t na, findings *out)
 {
     if (!out->nrings)
         return;
     uint32_t *order = xreallocarray(NULL, out->nrings, sizeof *order);
     for (size_t r = 0; r < out->nrings; r++)
         order[r] = (uint32_t)r;
-    sort_rings = out->rings;
-    qsort(order, out->nrings, sizeof *order, ring_order_cmp);
+    sort_ctx c = {g, out, out->rings};
+    qsort_r(order, out->nrings, sizeof *order, ring_order_cmp, &c);
     ring *ranked = xreallocarray(NULL, out->nrings, sizeof *ranked);
     int32_t *new_of_old = xreallocarray(NULL, out->nrings, sizeof *new_of_old);
     for (size_t r = 0; r < out->nrings; r++) {
@@ -763,18 +777,18 @@ static int assoc_hit_cmp(const void *pa, const void *pb)
     return a->acct < b->acct ? -1 : a->acct > b->acct;
 }
 
-static const findings *sort_findings; /* for associate ordering in qsort */
-
-static int associate_cmp(const void *pa, const void *pb)
+/* Associates by ties, then risk (ctx: g and f), then label. */
+static int associate_cmp(const void *pa, const void *pb, void *ctx)
 {
+    const sort_ctx *c = ctx;
     const ring_associate *a = pa, *b = pb;
     int ta = a->ties[0] + a->ties[1] + a->ties[2], tb = b->ties[0] + b->ties[1] + b->ties[2];
     if (ta != tb)
         return ta > tb ? -1 : 1;
-    double ra = sort_findings->risk[a->acct], rb = sort_findings->risk[b->acct];
+    double ra = c->f->risk[a->acct], rb = c->f->risk[b->acct];
     if (ra != rb)
         return ra > rb ? -1 : 1;
-    return acct_label_cmp(&a->acct, &b->acct);
+    return label_order(c->g, a->acct, b->acct);
 }
 
 /* Folds the hits into each ring's associates: ties counted per type, the
@@ -795,13 +809,12 @@ static void collect_associates(const rs_graph *g, assoc_list *al, findings *out)
         rg->associates[rg->nassociates++] = as;
         i = j;
     }
-    sort_graph = g;
-    sort_findings = out;
+    sort_ctx c = {g, out, out->rings};
     for (size_t r = 0; r < out->nrings; r++) {
         ring *rg = &out->rings[r];
         rg->associates_total = rg->nassociates;
         if (rg->nassociates > 1)
-            qsort(rg->associates, rg->nassociates, sizeof *rg->associates, associate_cmp);
+            qsort_r(rg->associates, rg->nassociates, sizeof *rg->associates, associate_cmp, &c);
         if (rg->nassociates > FINDINGS_MAX_ASSOCIATES)
             rg->nassociates = FINDINGS_MAX_ASSOCIATES;
     }
@@ -884,7 +897,7 @@ void scoring_run(const rs_graph *g, const detect_params *p, const proj_link *lin
     shills_by_association(g, p, na, out);
     members_by_association(g, p, na, out);
     assign_severity(out);
-    rank_rings(na, out);
+    rank_rings(g, na, out);
     ring_facts(g, p, ix, na, out);
     totals_free(&t);
 }

@@ -124,7 +124,7 @@ char *explain_ring(const rs_graph *g, const findings *r, size_t i)
     char fbuf[FLAG_COUNT][96];
     size_t nf = 0;
     for (int k = 0; k < FLAG_COUNT; k++) {
-        if (k == FLAG_RING_MEMBER || !rg->flag_counts[k])
+        if ((flags_info((flag_code)k)->props & FLAG_P_DERIVED) || !rg->flag_counts[k])
             continue;
         snprintf(fbuf[nf], sizeof fbuf[nf], "%u of %zu %s", rg->flag_counts[k], total,
                  flags_meaning((flag_code)k));

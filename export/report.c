@@ -365,7 +365,8 @@ static void flags_section(rs_buf *b, const report_ring *rr)
             }
             if (row->pair_gap_ms >= 0)
                 buf_printf(b, " <em>(same %s as the row above, another account, %s apart)</em>",
-                           f == FLAG_SHARED_IP ? "IP" : "device", gap_text(row->pair_gap_ms, t1));
+                           flags_info((flag_code)f)->evidence == FLAG_EV_PAIR_IP ? "IP" : "device",
+                           gap_text(row->pair_gap_ms, t1));
             buf_puts(b, "</td></tr>\n");
         }
         buf_puts(b, "</table>\n");
@@ -548,23 +549,31 @@ static void put_resource(rs_buf *b, const report_ring *rr, const ring_resource *
 }
 
 /* 1 for flags that show deception or collusion of the account itself, 0 for
- * sharing, long sessions and heavy bidding. */
+ * sharing, long sessions and heavy bidding (the registry's FLAG_P_STRONG). */
 static int strong_flag(int f)
 {
-    switch (f) {
-    case FLAG_GEO_HOP:
-    case FLAG_COUNTRY_MISMATCH:
-    case FLAG_ANON_NETWORK:
-    case FLAG_REMOTE_ACCESS:
-    case FLAG_HIGH_RISK_PAYOUT:
-    case FLAG_SELF_DEALING:
-    case FLAG_RATING_BURST:
-    case FLAG_RATING_LOCKSTEP:
-    case FLAG_STRUCTURED_CHARGES:
-        return 1;
-    default:
-        return 0;
+    return (flags_info((flag_code)f)->props & FLAG_P_STRONG) != 0;
+}
+
+/* 1 for flags that are facts about an account, 0 for those derived from its ring
+ * (the registry's FLAG_P_DERIVED), which the summaries leave out. */
+static int fact_flag(int f)
+{
+    return !(flags_info((flag_code)f)->props & FLAG_P_DERIVED);
+}
+
+/* The most accounts of the ring carrying one flag with any of the given
+ * properties: deception family (family nonzero) or next step (step). */
+static uint32_t most_with(const ring *rg, uint32_t family, flag_step step)
+{
+    uint32_t most = 0;
+    for (int f = 0; f < FLAG_COUNT; f++) {
+        const flag_info *fi = flags_info((flag_code)f);
+        if (((family && fi->family == family) || (step && fi->step == step)) &&
+            rg->flag_counts[f] > most)
+            most = rg->flag_counts[f];
     }
+    return most;
 }
 
 /* The top of the case page: what an investigator needs in one minute. */
@@ -604,7 +613,7 @@ static void summary_card(rs_buf *b, const report_ring *rr)
     for (int n = 0; n < 3; n++) {
         int best = -1;
         for (int f = 0; f < FLAG_COUNT; f++) {
-            if (used[f] || f == FLAG_RING_MEMBER || !rg->flag_counts[f])
+            if (used[f] || !fact_flag(f) || !rg->flag_counts[f])
                 continue;
             if (best < 0 || strong_flag(f) > strong_flag(best) ||
                 (strong_flag(f) == strong_flag(best) && rg->flag_counts[f] > rg->flag_counts[best]))
@@ -651,14 +660,13 @@ static void ruled_out(rs_buf *b, const report_ring *rr)
         buf_puts(b, "<li><strong>Unrelated users of one network: not ruled out by "
                     "infrastructure.</strong> The accounts share no device or payout account; "
                     "the case rests on shared lines and behaviour.</li>\n");
-    if (rg->flag_counts[FLAG_GEO_HOP] || rg->flag_counts[FLAG_COUNTRY_MISMATCH])
+    uint32_t abroad = most_with(rg, DECEPTION_LOCATION, FLAG_STEP_NONE);
+    if (abroad)
         buf_printf(b,
                    "<li><strong>Travellers and people who moved: weighed.</strong> A trip or a "
                    "move explains one account abroad, not %u accounts of one group logging in "
                    "from countries they do not claim while sharing infrastructure.</li>\n",
-                   rg->flag_counts[FLAG_COUNTRY_MISMATCH] > rg->flag_counts[FLAG_GEO_HOP]
-                       ? rg->flag_counts[FLAG_COUNTRY_MISMATCH]
-                       : rg->flag_counts[FLAG_GEO_HOP]);
+                   abroad);
     buf_puts(b, "</ul>\n");
 }
 
@@ -670,15 +678,15 @@ static void next_steps(rs_buf *b, const report_ring *rr)
     buf_puts(b, "<li>Compare the identity documents, names and contact details behind the "
                 "accounts listed above; the same person behind several is the strongest "
                 "confirmation.</li>\n");
-    if (rg->flag_counts[FLAG_SHARED_PAYOUT] || rg->flag_counts[FLAG_HIGH_RISK_PAYOUT])
+    if (most_with(rg, 0, FLAG_STEP_PAYOUTS))
         buf_puts(b, "<li>Ask the payment provider who holds the shared payout accounts and "
                     "consider holding payouts to them, above all those in high-risk "
                     "countries, pending review.</li>\n");
-    if (rg->flag_counts[FLAG_SHARED_DEVICE] || rg->flag_counts[FLAG_REMOTE_ACCESS])
+    if (most_with(rg, 0, FLAG_STEP_DEVICES))
         buf_puts(b, "<li>Pull the full login history of the shared devices and the "
                     "remote-desktop observations: a laptop farm shows as one device behind "
                     "accounts that claim different countries.</li>\n");
-    if (rg->nshills || rg->flag_counts[FLAG_RATING_BURST] || rg->flag_counts[FLAG_RATING_LOCKSTEP])
+    if (rg->nshills || most_with(rg, 0, FLAG_STEP_RATINGS))
         buf_puts(b, "<li>Review the ratings listed under the rating flags: discount them and "
                     "look at the clients who gave them.</li>\n");
     if (rg->associates_total)
@@ -798,7 +806,7 @@ static void in_short(rs_buf *b, const ring *rg)
     for (int n = 0; n < 3; n++) {
         uint32_t best = 0;
         for (int f = 0; f < FLAG_COUNT; f++) {
-            if (f == shown[0] || f == shown[1] || f == FLAG_RING_MEMBER)
+            if (f == shown[0] || f == shown[1] || !fact_flag(f))
                 continue;
             if (rg->flag_counts[f] > best) {
                 best = rg->flag_counts[f];

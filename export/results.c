@@ -1,4 +1,9 @@
-/* results.c - accounts.csv, rings.json and the detection summary; see results.h. */
+/* results.c - accounts.csv, rings.json and the detection summary; see results.h.
+ *
+ * accounts.csv is sorted with qsort_r, the graph and findings handed to the
+ * comparison as its context rather than through file-level state. Flags are
+ * listed from the registry (model/flags.h), in code order. */
+#define _GNU_SOURCE /* qsort_r (glibc) */
 #include "export/results.h"
 
 #include "model/attrs.h"
@@ -15,27 +20,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const rs_graph *cmp_graph;
-static const findings *cmp_res;
+/* What risk_order compares by, handed to qsort_r. Borrowed. */
+typedef struct {
+    const rs_graph *g;
+    const findings *r;
+} risk_order_ctx;
 
-static int label_cmp(uint32_t a, uint32_t b)
+static int label_cmp(const rs_graph *g, uint32_t a, uint32_t b)
 {
     size_t la, lb;
-    const char *sa = intern_str(cmp_graph->ids[NODE_ACCOUNT], a, &la);
-    const char *sb = intern_str(cmp_graph->ids[NODE_ACCOUNT], b, &lb);
+    const char *sa = intern_str(g->ids[NODE_ACCOUNT], a, &la);
+    const char *sb = intern_str(g->ids[NODE_ACCOUNT], b, &lb);
     int c = memcmp(sa, sb, la < lb ? la : lb);
     return c ? c : (la < lb ? -1 : la > lb);
 }
 
-static int risk_order(const void *pa, const void *pb)
+/* Accounts by risk as printed, highest first, then by label (unique, so the
+ * order does not depend on the sort's stability). */
+static int risk_order(const void *pa, const void *pb, void *ctx)
 {
+    const risk_order_ctx *c = ctx;
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
     /* Compare the printed (rounded) scores so the file's order matches what
      * it shows. */
-    long long ra = llround(cmp_res->risk[a] * 1e6), rb = llround(cmp_res->risk[b] * 1e6);
+    long long ra = llround(c->r->risk[a] * 1e6), rb = llround(c->r->risk[b] * 1e6);
     if (ra != rb)
         return ra > rb ? -1 : 1;
-    return label_cmp(a, b);
+    return label_cmp(c->g, a, b);
 }
 
 int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
@@ -44,10 +55,9 @@ int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
     uint32_t *order = xreallocarray(NULL, na ? na : 1, sizeof *order);
     for (uint32_t a = 0; a < na; a++)
         order[a] = a;
-    cmp_graph = g;
-    cmp_res = r;
+    risk_order_ctx ctx = {g, r};
     if (na)
-        qsort(order, na, sizeof *order, risk_order);
+        qsort_r(order, na, sizeof *order, risk_order, &ctx);
     rs_buf b = {0};
     int rc = 0;
     const findings_history *h = &r->hist;
@@ -315,9 +325,10 @@ json_t *results_summary(const rs_graph *g, const findings *r)
             per[k] += (r->flags[a].bits >> k) & 1;
     }
     /* The identity flags only when the input has identity data to raise them on. */
-    int nflags = graph_has_identity(g) ? FLAG_COUNT : FLAG_RING_MEMBER + 1;
-    for (int k = 0; k < nflags; k++)
-        json_object_set_new(fc, flags_name((flag_code)k), json_integer((json_int_t)per[k]));
+    uint32_t left_out = graph_has_identity(g) ? 0 : flags_with(FLAG_P_IDENTITY);
+    for (int k = 0; k < FLAG_COUNT; k++)
+        if (!(left_out & (1u << k)))
+            json_object_set_new(fc, flags_name((flag_code)k), json_integer((json_int_t)per[k]));
     json_object_set_new(o, "accounts_with_flag", fc);
     json_object_set_new(o, "accounts_flagged", json_integer((json_int_t)flagged));
     json_object_set_new(o, "rings", json_integer((json_int_t)r->nrings));

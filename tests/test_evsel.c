@@ -5,7 +5,9 @@
  * country, not the one from home; the payout into the high-risk bank, not
  * the one at home; the long session of the account flagged for it, not a
  * long session of its ring-mate. Batches, the sample cap and the per-day
- * histogram too. */
+ * histogram too. GEO_HOP raised by impossible travel alone (no country on
+ * either login) is shown too: the detector and evidence share the whole
+ * test. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,8 @@
 #include <string.h>
 
 #include "algorithms/evsel.h"
+#include "algorithms/loginflags.h"
+#include "algorithms/resindex.h"
 #include "graph/intern.h"
 #include "base/ts.h"
 
@@ -313,6 +317,67 @@ static void test_evsel__sink_failure_stops(void **state)
     destroy(&w);
 }
 
+/* GEO_HOP by speed only: two logins of one account an hour apart, from New
+ * York and London, on addresses located to a point but with no country, so
+ * the country hop cannot fire. The detector raises GEO_HOP on the impossible
+ * travel; evidence selection must show the second login for it (before the
+ * speed test moved into the shared rule, it compared countries only and
+ * showed nothing). */
+static void test_evsel__geo_hop_by_speed(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    uint32_t a = acct(g, "traveller", "US"), b = acct(g, "mate", "US");
+    uint32_t ny = ip(g, 11, "\0\0"), ldn = ip(g, 12, "\0\0"); /* located, no country */
+    g->ip[ny].lat = 40.71f, g->ip[ny].lon = -74.01f, g->ip[ny].has_loc = 1;
+    g->ip[ldn].lat = 51.51f, g->ip[ldn].lon = -0.13f, g->ip[ldn].has_loc = 1;
+    login_ev e = {.ts = T0, .account = a, .ip = ny, .device = GRAPH_NONE, .session_s = 600};
+    graph_add_login(g, &e);
+    e.ts = T0 + H, e.ip = ldn;
+    graph_add_login(g, &e);
+    e.account = b, e.ip = ny;
+    graph_add_login(g, &e);
+    graph_finalize(g);
+
+    detect_params p;
+    detect_params_init(&p);
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    acct_flags *fl = calloc(na, sizeof *fl);
+    res_index devs;
+    resindex_build(&devs, g, NODE_DEVICE);
+    loginflags_run(g, &p, &devs, fl);
+    resindex_free(&devs);
+    assert_true(flags_has(&fl[a], FLAG_GEO_HOP)); /* by speed: ~5,570 km in under an hour */
+    assert_int_equal(fl[a].evidence[FLAG_GEO_HOP], 1);
+
+    findings f;
+    memset(&f, 0, sizeof f);
+    ring rg;
+    memset(&rg, 0, sizeof rg);
+    snprintf(rg.id, sizeof rg.id, "R0001");
+    f.flags = fl;
+    f.ring_of = calloc(na, sizeof *f.ring_of);
+    f.ring_of[a] = f.ring_of[b] = 0;
+    f.rings = &rg;
+    f.nrings = 1;
+    casefile cases[1];
+    memset(cases, 0, sizeof cases);
+    world w; /* the sink's counters */
+    memset(&w, 0, sizeof w);
+    evsel *s = evsel_new(g, &f, &p, cases, sink, &w);
+    source_row r1 = login_row(&w, 2, a, ny, T0, 600), r2 = login_row(&w, 3, a, ldn, T0 + H, 600);
+    assert_int_equal(evsel_row(s, &r1), 0);
+    assert_int_equal(evsel_row(s, &r2), 0);
+    evsel_free(s);
+    assert_int_equal(cases[0].ev.nsamples[FLAG_GEO_HOP], 1);
+    assert_int_equal(cases[0].ev.samples[FLAG_GEO_HOP][0].line, 3);
+
+    casefile_free(&cases[0]);
+    free(f.ring_of);
+    free(fl);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_evsel__ports_batches_and_cap),
         cmocka_unit_test(test_evsel__wanted_ids),
         cmocka_unit_test(test_evsel__sink_failure_stops),
+        cmocka_unit_test(test_evsel__geo_hop_by_speed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
