@@ -34,9 +34,7 @@ size_t decisions_allowlist(rs_graph *g, const decision_set *d)
         }
         if (id == GRAPH_NONE)
             continue;
-        if (!g->allowlisted[t])
-            g->allowlisted[t] = xcalloc(graph_count(g, t) + 1, 1);
-        g->allowlisted[t][id] = 1;
+        graph_allowlist(g, t, id);
         found++;
     }
     return found;
