@@ -20,7 +20,7 @@
 #define RINGSCAN_DECISIONS_ALGO_H
 
 #include "graph/graph.h"
-#include "model/decisions.h"
+#include "model/decision_set.h"
 #include "model/findings.h"
 
 #define CONFIRMED_GAIN 0.5

@@ -12,7 +12,7 @@
 #define RINGSCAN_DISPOSITIONS_H
 
 #include "base/util.h"
-#include "model/decisions.h"
+#include "model/decision_set.h"
 
 /* Reads path into out (decisions_finish applied). Returns RS_OK, or RS_E_IO /
  * RS_E_FORMAT / RS_E_VALUE with err set; out is then empty. */

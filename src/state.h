@@ -15,7 +15,7 @@
 
 #include "base/util.h"
 #include "graph/graph.h"
-#include "model/decisions.h"
+#include "model/decision_set.h"
 #include "model/findings.h"
 
 #include <jansson.h>

@@ -1,5 +1,5 @@
-/* decisions.c - the decision set; see decisions.h. */
-#include "model/decisions.h"
+/* decision_set.c - the decision set; see decision_set.h. */
+#include "model/decision_set.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* decisions.h - analysts' decisions (--dispositions, docs/state.md): what
+/* decision_set.h - analysts' decisions (--dispositions, docs/state.md): what
  * was decided about which account, ring, IP, device or payment destination,
  * by whom and when.
  *
