@@ -7,6 +7,9 @@
  * confirmed, benign, allowlisted or escalated. A bad row is a fatal error
  * naming file, line and column (the field's position): decisions change
  * what is reported, so none is guessed.
+ *
+ * Reading only: what a decision does to a run, and the words that say so,
+ * are algorithms/decisions.h's alone.
  */
 #ifndef RINGSCAN_DISPOSITIONS_H
 #define RINGSCAN_DISPOSITIONS_H
