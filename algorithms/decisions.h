@@ -1,26 +1,39 @@
 /* decisions.h - what analysts' decisions do to a run (docs/state.md,
- * "Analyst decisions").
+ * "Analyst decisions"): the one place for their rules and for the words
+ * that say what each did.
+ *
+ * The decisions file is read by ingest/dispositions.c into the records of
+ * model/decision_set.h; src/state.c only stores and loads baselines; each
+ * effect worded here is written as JSON by export/effects.c alone. Nothing
+ * else decides what a decision does or says.
  *
  *   - allowlisted IPs, devices and payment destinations link nobody: they
  *     are left out of every shared-infrastructure index, as if one account
  *     used each (decisions_allowlist, before detection);
  *   - a confirmed account is known bad: flagged with risk 1, and every
- *     account tied to it gains risk by the strength of the tie
- *     (decisions_confirmed, after detection):
+ *     account tied to it gains risk by the strength of the tie, guilt by
+ *     association (decisions_confirmed, after detection):
  *         s = 1 - prod over ties (1 - w_tie)
  *         risk' = risk + (1 - risk) * CONFIRMED_GAIN * s
  *     where a shared device or payout destination used by k accounts has
  *     w = 1 / (k - 1), a shared IP w = 0.5 / (k - 1) (a resource many use
  *     says less about any one of them), and a rating or a charge between the
  *     two accounts w = 0.25. One hop only: ties of ties are not raised.
- * Benign decisions need the memory of what the subject looked like when it
- * was cleared, so src/state.c applies them.
+ *   - a benign or allowlisted ring or account is cleared while it shows no
+ *     account and no red-flag kind outside its baseline, what it showed the
+ *     first run the decision applied in (decisions_apply_benign, after the
+ *     confirmed accounts); a ring holding a confirmed account is never
+ *     cleared. The baselines persist between runs, so they are read and
+ *     recorded through a callback (src/state.c keeps them in SQLite); the
+ *     rules themselves are pure functions of the baseline and this run.
  */
 #ifndef RINGSCAN_DECISIONS_ALGO_H
 #define RINGSCAN_DECISIONS_ALGO_H
 
+#include "base/buf.h"
+#include "base/error.h"
 #include "graph/graph.h"
-#include "model/decisions.h"
+#include "model/decision_set.h"
 #include "model/findings.h"
 
 #define CONFIRMED_GAIN 0.5
@@ -28,12 +41,61 @@
 #define CONFIRMED_W_LINK 0.25
 
 /* Marks the allowlisted IPs, devices and destinations of d that the graph
- * holds in g->allowlisted. Returns how many were found. */
+ * holds (graph_allowlist). Returns how many were found. */
 size_t decisions_allowlist(rs_graph *g, const decision_set *d);
+
+/* decisions_allowlist, and when it found any, one effect (undated) per
+ * allowlisted IP, device or destination decision of a type the graph holds
+ * an allowlisted one of, appended to out. Effects borrow d. */
+void decisions_apply_allowlist(rs_graph *g, const decision_set *d, decision_effects *out);
 
 /* Applies confirmed accounts to f (flags, risk, f->hist.dispo and
  * risk_before, rings' confirmed counts). threshold is the flagging
  * threshold. Returns the number of other accounts whose risk rose. */
 size_t decisions_confirmed(const rs_graph *g, findings *f, const decision_set *d, double threshold);
+
+/* decisions_confirmed, and one effect (undated) per confirmed account the
+ * graph holds, appended to out. Effects borrow d. */
+void decisions_apply_confirmed(const rs_graph *g, findings *f, const decision_set *d,
+                               double threshold, decision_effects *out);
+
+/* What a subject of a benign or allowlisted decision shows in a run, in
+ * the form its baseline is kept in. Both strings owned, never NULL. */
+typedef struct {
+    char *accounts; /* its account ids, sorted (strcmp), joined by '\n' */
+    char *kinds;    /* the red-flag kinds they show, by name in flag order,
+                       joined by ',' */
+} decision_baseline;
+
+/* What the n accounts accts of g show in f, into out (new strings). O(n log n). */
+void decisions_baseline_of(const rs_graph *g, const findings *f, const uint32_t *accts, size_t n,
+                           decision_baseline *out);
+/* Frees both strings; accepts NULL. */
+void decisions_baseline_free(decision_baseline *b);
+
+/* The material change from baseline was to now: the accounts not in was
+ * ("N new account(s) (a, b, ...)", the first five named) and the red-flag
+ * kinds not in was ("new red-flag kinds: K, L"), joined by "; ", appended
+ * to why. Appends nothing when now shows nothing outside was: the decision
+ * still holds. O(|now| * |was|). */
+void decisions_material_change(const decision_baseline *was, const decision_baseline *now,
+                               rs_buf *why);
+
+/* The baseline store (src/state.c): sets *out (new strings) to the baseline
+ * kept for d, or when none is, keeps now as d's baseline and copies it into
+ * *out. Returns 0, or -1 on a storage failure. */
+typedef int (*decisions_baseline_fn)(void *ctx, const decision *d, const decision_baseline *now,
+                                     decision_baseline *out);
+
+/* Applies d's decisions on f's rings (by persistent id; f->hist.track set)
+ * and on accounts: records each ring's and account's disposition, clears a
+ * benign or allowlisted subject that has not changed materially since its
+ * baseline (a ring is marked suppressed and its accounts, confirmed ones
+ * excepted, are not flagged by it; an account is not flagged) and reopens
+ * one that has. Every decision that changed an outcome gets a dated effect
+ * in out (borrowing d), and a ring's wording is also its dispo_note.
+ * Returns 0, or -1 when baseline failed (f is then partly updated). */
+int decisions_apply_benign(const rs_graph *g, findings *f, const decision_set *d,
+                           decisions_baseline_fn baseline, void *ctx, decision_effects *out);
 
 #endif

@@ -85,6 +85,15 @@ void graph_free(rs_graph *g)
     free(g);
 }
 
+void graph_allowlist(rs_graph *g, node_type t, uint32_t id)
+{
+    assert(t == NODE_IP || t == NODE_DEVICE || t == NODE_DEST);
+    assert(id < graph_count(g, t));
+    if (!g->allowlisted[t])
+        g->allowlisted[t] = xcalloc(graph_count(g, t) + 1, 1);
+    g->allowlisted[t][id] = 1;
+}
+
 uint32_t graph_account(rs_graph *g, const char *id, size_t n, int seen_as)
 {
     int is_new;

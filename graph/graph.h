@@ -157,7 +157,7 @@ typedef struct rs_graph {
     intern_table *strings;              /* display names, ASN orgs, currencies, projects */
     /* Per IP, device and destination: 1 when an analyst allowlisted it (a
      * corporate gateway, a known payroll account): it links nobody. NULL
-     * when none is. Set after finalize, before detection. */
+     * when none is. Set by graph_allowlist. */
     uint8_t *allowlisted[NODE_TYPE_COUNT];
     account_attr *acct;
     size_t acct_cap;
@@ -194,6 +194,12 @@ typedef struct rs_graph {
 /* Returns a new empty graph (aborts on OOM). Free with graph_free (NULL ok). */
 rs_graph *graph_new(void);
 void graph_free(rs_graph *g);
+
+/* Marks IP, device or destination id (of type t, < graph_count(g, t)) as
+ * allowlisted by an analyst: resource indexes then treat it as used by
+ * nobody. After finalize, before detection; idempotent. The flag array is
+ * allocated on the first call for its type and freed by graph_free. */
+void graph_allowlist(rs_graph *g, node_type t, uint32_t id);
 
 /* Interns an account id, recording that it was seen in role seen_as
  * (SEEN_AS_* or 0). Returns its id. */

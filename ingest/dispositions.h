@@ -7,12 +7,15 @@
  * confirmed, benign, allowlisted or escalated. A bad row is a fatal error
  * naming file, line and column (the field's position): decisions change
  * what is reported, so none is guessed.
+ *
+ * Reading only: what a decision does to a run, and the words that say so,
+ * are algorithms/decisions.h's alone.
  */
 #ifndef RINGSCAN_DISPOSITIONS_H
 #define RINGSCAN_DISPOSITIONS_H
 
 #include "base/error.h"
-#include "model/decisions.h"
+#include "model/decision_set.h"
 
 /* Reads path into out (decisions_finish applied). Returns RS_OK, or RS_E_IO /
  * RS_E_FORMAT / RS_E_VALUE with err set; out is then empty. */

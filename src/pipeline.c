@@ -34,6 +34,7 @@
 #include "src/runrecord.h"
 #include "src/state.h"
 #include "algorithms/decisions.h"
+#include "export/effects.h"
 #include "ingest/dispositions.h"
 
 #include <errno.h>
@@ -334,23 +335,10 @@ static int stage_enrich(run_state *s)
 /* Allowlisted infrastructure, before detection: it links nobody. */
 static void apply_allowlist(run_state *s)
 {
-    if (!decisions_allowlist(s->g, &s->dec))
-        return;
-    for (size_t i = 0; i < s->dec.n; i++) {
-        const decision *d = &s->dec.v[i];
-        node_type t = d->type == SUBJECT_IP       ? NODE_IP
-                      : d->type == SUBJECT_DEVICE ? NODE_DEVICE
-                                                  : NODE_DEST;
-        if (d->decision != DISPO_ALLOWLISTED || d->type == SUBJECT_ACCOUNT ||
-            d->type == SUBJECT_RING || !s->g->allowlisted[t])
-            continue;
-        json_array_append_new(s->effects,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject_type",
-                                        decisions_subject_name(d->type), "subject_id", d->id,
-                                        "decision", "allowlisted", "analyst", d->analyst, "effect",
-                                        "left out of shared infrastructure: links "
-                                        "no accounts"));
-    }
+    decision_effects eff = {0};
+    decisions_apply_allowlist(s->g, &s->dec, &eff);
+    effects_append(s->effects, &eff);
+    decisions_effects_free(&eff);
 }
 
 /* --state: ids and statuses, then the analysts' decisions, recorded in the
@@ -363,22 +351,10 @@ static int stage_track(run_state *s)
     if (rc != RS_OK)
         return rc;
     f->hist.dispo = xcalloc(na ? na : 1, 1);
-    size_t raised = decisions_confirmed(s->g, f, &s->dec, f->threshold);
-    for (size_t i = 0; i < s->dec.n; i++) {
-        const decision *d = &s->dec.v[i];
-        if (d->type != SUBJECT_ACCOUNT || d->decision != DISPO_CONFIRMED ||
-            graph_find_account(s->g, d->id, strlen(d->id)) == GRAPH_NONE)
-            continue;
-        char what[160];
-        snprintf(what, sizeof what,
-                 "known bad: flagged with risk 1; with the other confirmed accounts, raised the "
-                 "risk of %zu accounts tied to them",
-                 raised);
-        json_array_append_new(s->effects,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject_type", "account",
-                                        "subject_id", d->id, "decision", "confirmed", "analyst",
-                                        d->analyst, "effect", what));
-    }
+    decision_effects eff = {0};
+    decisions_apply_confirmed(s->g, f, &s->dec, f->threshold, &eff);
+    effects_append(s->effects, &eff);
+    decisions_effects_free(&eff);
     rc = state_decisions(s->state, s->g, f, &s->dec, s->effects, &s->err);
     if (rc == RS_OK)
         rc = state_record(s->state, s->g, f, outdir_run_id(s->od), &s->err);

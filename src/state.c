@@ -1,5 +1,9 @@
 /* state.c - case memory in SQLite; see state.h and docs/state.md.
  *
+ * Storage only: which ring is which is algorithms/tracking.c's to decide,
+ * what a decision does and how it is worded algorithms/decisions.c's; this
+ * file loads what they need from the database and stores what they decided.
+ *
  * Layout: `runs` has one row per committed run; `rings` one row per
  * persistent id with its latest status; `ring_runs` one row per ring per run
  * (the history an analyst queries); `ring_accounts` and `ring_infra` the
@@ -11,6 +15,7 @@
  */
 #include "src/state.h"
 
+#include "algorithms/decisions.h"
 #include "algorithms/tracking.h"
 #include "base/files.h"
 #include "base/ts.h"
@@ -19,6 +24,7 @@
 #include "base/cmp.h"
 #include "base/error.h"
 #include "model/flags.h"
+#include "export/effects.h"
 
 #include <jansson.h>
 
@@ -645,39 +651,17 @@ int state_commit(rs_state *st, rs_error *err)
     return RS_OK;
 }
 
-/* --- benign decisions ---------------------------------------------------------- */
+/* --- baselines of benign decisions --------------------------------------------- */
 
-/* The flag kinds of a set of accounts as "NAME,NAME" (flag order). */
-static void kinds_text(const findings *f, const uint32_t *accts, size_t n, rs_buf *b)
+/* A decisions_baseline_fn (algorithms/decisions.h) over the dispositions
+ * table: the baseline a benign or allowlisted decision was first applied
+ * with, fetched, or recorded now with the run that applies it first. A
+ * decision is keyed by its subject and decided_at, so a new decision on
+ * the same subject gets a baseline of its own. */
+static int baseline(void *ctx, const decision *d, const decision_baseline *now,
+                    decision_baseline *out)
 {
-    uint32_t bits = 0;
-    for (size_t i = 0; i < n; i++)
-        bits |= f->flags[accts[i]].bits;
-    for (int k = 0; k < FLAG_COUNT; k++)
-        if (bits >> k & 1) {
-            if (b->len)
-                buf_putc(b, ',');
-            buf_puts(b, flags_name((flag_code)k));
-        }
-}
-
-/* 1 when the comma- or newline-separated list holds item. */
-static int list_has(const char *list, const char *item, size_t n, char sep)
-{
-    for (const char *p = list; p && *p;) {
-        const char *e = strchr(p, sep);
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && !memcmp(p, item, n))
-            return 1;
-        p = e ? e + 1 : NULL;
-    }
-    return 0;
-}
-
-/* The baseline a benign decision was made on: fetched, or recorded now. */
-static int baseline(rs_state *st, const decision *d, const char *accts, const char *kinds,
-                    char **b_accts, char **b_kinds)
-{
+    rs_state *st = ctx;
     char at[TS_FMT_LEN];
     ts_format(d->decided_at, at);
     sqlite3_stmt *s = prep(st, "SELECT baseline_accounts, baseline_flags FROM dispositions WHERE"
@@ -691,8 +675,8 @@ static int baseline(rs_state *st, const decision *d, const char *accts, const ch
     if (r == SQLITE_ROW) {
         const char *a = (const char *)sqlite3_column_text(s, 0);
         const char *k = (const char *)sqlite3_column_text(s, 1);
-        *b_accts = xstrdup(a ? a : "");
-        *b_kinds = xstrdup(k ? k : "");
+        out->accounts = xstrdup(a ? a : "");
+        out->kinds = xstrdup(k ? k : "");
         sqlite3_finalize(s);
         return 0;
     }
@@ -711,200 +695,23 @@ static int baseline(rs_state *st, const decision *d, const char *accts, const ch
     sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 6, d->note, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 7, (sqlite3_int64)st->prev_run + 1);
-    sqlite3_bind_text(s, 8, accts, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 9, kinds, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, now->accounts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 9, now->kinds, -1, SQLITE_STATIC);
     r = step_done(s);
     sqlite3_finalize(s);
-    *b_accts = xstrdup(accts);
-    *b_kinds = xstrdup(kinds);
+    out->accounts = xstrdup(now->accounts);
+    out->kinds = xstrdup(now->kinds);
     return r;
-}
-
-/* What changed materially since the baseline: accounts and flag kinds not
- * in it, as text (empty when nothing). */
-static void material_change(const char *b_accts, const char *b_kinds, const char *accts,
-                            const char *kinds, rs_buf *why)
-{
-    size_t nnew = 0;
-    rs_buf names = {0};
-    for (const char *p = accts; p && *p;) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (!list_has(b_accts, p, len, '\n')) {
-            if (nnew < 5) {
-                buf_puts(&names, nnew ? ", " : "");
-                buf_append(&names, p, len);
-            }
-            nnew++;
-        }
-        p = e ? e + 1 : NULL;
-    }
-    if (nnew)
-        buf_printf(why, "%zu new account%s (%.*s%s)", nnew, nnew == 1 ? "" : "s", (int)names.len,
-                   names.data ? names.data : "", nnew > 5 ? ", ..." : "");
-    buf_free(&names);
-    size_t nk = 0;
-    for (const char *p = kinds; p && *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (!list_has(b_kinds, p, len, ',')) {
-            buf_puts(why,
-                     nk ? ", " : (why->len ? "; new red-flag kinds: " : "new red-flag kinds: "));
-            buf_append(why, p, len);
-            nk++;
-        }
-        p = e ? e + 1 : NULL;
-    }
-}
-
-static json_t *effect(const decision *d, const char *what)
-{
-    char at[TS_FMT_LEN];
-    json_t *o = json_object();
-    json_object_set_new(o, "subject_type", json_string(decisions_subject_name(d->type)));
-    json_object_set_new(o, "subject_id", json_string(d->id));
-    json_object_set_new(o, "decision", json_string(findings_disposition_name(d->decision)));
-    json_object_set_new(o, "analyst", json_string(d->analyst));
-    json_object_set_new(o, "decided_at", json_string(ts_format(d->decided_at, at)));
-    json_object_set_new(o, "effect", json_string(what));
-    return o;
-}
-
-/* A benign or allowlisted decision on a set of accounts: 1 when it still
- * holds (suppress), 0 when the subject changed materially (why filled),
- * -1 on a database error. */
-static int still_holds(rs_state *st, const rs_graph *g, const findings *f, const decision *d,
-                       const uint32_t *accts, size_t n, rs_buf *why)
-{
-    const char **labels = xreallocarray(NULL, n ? n : 1, sizeof *labels);
-    for (size_t i = 0; i < n; i++)
-        labels[i] = intern_str(g->ids[NODE_ACCOUNT], accts[i], NULL);
-    qsort(labels, n, sizeof *labels, util_strcmp_p);
-    rs_buf a = {0}, k = {0};
-    for (size_t i = 0; i < n; i++) {
-        buf_puts(&a, labels[i]);
-        if (i + 1 < n)
-            buf_putc(&a, '\n');
-    }
-    buf_putc(&a, '\0');
-    kinds_text(f, accts, n, &k);
-    buf_putc(&k, '\0');
-    char *ba = NULL, *bk = NULL;
-    int rc = baseline(st, d, a.data, k.data, &ba, &bk);
-    if (rc == 0) {
-        material_change(ba, bk, a.data, k.data, why);
-        rc = why->len == 0;
-    }
-    free(ba);
-    free(bk);
-    buf_free(&a);
-    buf_free(&k);
-    free(labels);
-    return rc;
-}
-
-/* Applies a benign or allowlisted decision on ring i. */
-static int ring_decision(rs_state *st, const rs_graph *g, findings *f, size_t i, const decision *d,
-                         json_t *effects)
-{
-    ring_track *t = &f->hist.track[i];
-    const ring *rg = &f->rings[i];
-    t->dispo = d->decision;
-    if (d->decision != DISPO_BENIGN && d->decision != DISPO_ALLOWLISTED)
-        return 0;
-    size_t n = rg->nmembers + rg->nshills;
-    uint32_t *accts = xreallocarray(NULL, n ? n : 1, sizeof *accts);
-    for (size_t k = 0; k < n; k++)
-        accts[k] = findings_ring_account(rg, k);
-    rs_buf why = {0}, what = {0};
-    int holds = still_holds(st, g, f, d, accts, n, &why);
-    free(accts);
-    if (holds >= 0 && t->confirmed) { /* newer knowledge than the decision */
-        buf_printf(&why, "%s%u account%s confirmed bad", why.len ? "; " : "", t->confirmed,
-                   t->confirmed == 1 ? "" : "s");
-        holds = 0;
-    }
-    if (holds < 0) {
-        buf_free(&why);
-        return -1;
-    }
-    if (holds) {
-        t->suppressed = 1;
-        buf_printf(&what, "ring %s (%zu accounts) not reported: marked %s and unchanged since",
-                   t->pid, n, findings_disposition_name(d->decision));
-    } else {
-        t->reopened = 1;
-        buf_putc(&why, '\0');
-        buf_printf(&what, "ring %s reported again although marked %s: %s", t->pid,
-                   findings_disposition_name(d->decision), why.data);
-    }
-    buf_putc(&what, '\0');
-    t->dispo_note = xstrdup(what.data);
-    json_array_append_new(effects, effect(d, what.data));
-    buf_free(&why);
-    buf_free(&what);
-    return 0;
-}
-
-/* Applies a decision on account a. */
-static int account_decision(rs_state *st, const rs_graph *g, findings *f, uint32_t a,
-                            const decision *d, json_t *effects)
-{
-    if (f->hist.dispo[a] == DISPO_NONE || d->decision != DISPO_CONFIRMED)
-        f->hist.dispo[a] = (uint8_t)d->decision;
-    if (d->decision != DISPO_BENIGN && d->decision != DISPO_ALLOWLISTED)
-        return 0;
-    rs_buf why = {0}, what = {0};
-    int holds = still_holds(st, g, f, d, &a, 1, &why);
-    if (holds < 0) {
-        buf_free(&why);
-        return -1;
-    }
-    buf_putc(&why, '\0');
-    if (holds && f->flagged[a]) {
-        f->flagged[a] = 0;
-        buf_printf(&what, "account not flagged (risk %.3f): marked %s and no new red-flag kinds",
-                   f->risk[a], findings_disposition_name(d->decision));
-    } else if (!holds) {
-        buf_printf(&what, "account assessed again although marked %s: %s",
-                   findings_disposition_name(d->decision), why.data);
-    }
-    if (what.len) {
-        buf_putc(&what, '\0');
-        json_array_append_new(effects, effect(d, what.data));
-    }
-    buf_free(&why);
-    buf_free(&what);
-    return 0;
 }
 
 int state_decisions(rs_state *st, const rs_graph *g, findings *f, const decision_set *d,
                     json_t *effects, rs_error *err)
 {
-    uint32_t na = graph_count(g, NODE_ACCOUNT);
-    if (!f->hist.dispo)
-        f->hist.dispo = xcalloc(na ? na : 1, 1);
-    for (size_t i = 0; i < f->nrings; i++) {
-        const char *pid = f->hist.track[i].pid;
-        const decision *x = decisions_find(d, SUBJECT_RING, pid, strlen(pid));
-        if (x && ring_decision(st, g, f, i, x, effects) != 0)
-            return db_error(st, err, "recording a decision");
-    }
-    for (size_t i = 0; i < d->n; i++) {
-        const decision *x = &d->v[i];
-        if (x->type != SUBJECT_ACCOUNT)
-            continue;
-        uint32_t a = graph_find_account(g, x->id, strlen(x->id));
-        if (a != GRAPH_NONE && account_decision(st, g, f, a, x, effects) != 0)
-            return db_error(st, err, "recording a decision");
-    }
-    /* Accounts of rings that are not reported are not flagged by them. */
-    for (uint32_t a = 0; a < na; a++) {
-        int32_t r = f->ring_of[a];
-        if (r >= 0 && f->hist.track[r].suppressed && f->hist.dispo[a] != DISPO_CONFIRMED)
-            f->flagged[a] = 0;
-    }
-    return RS_OK;
+    decision_effects eff = {0};
+    int rc = decisions_apply_benign(g, f, d, baseline, st, &eff);
+    effects_append(effects, &eff);
+    decisions_effects_free(&eff);
+    return rc == 0 ? RS_OK : db_error(st, err, "recording a decision");
 }
 
 /* --- dated evidence bags ------------------------------------------------------ */

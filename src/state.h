@@ -15,7 +15,7 @@
 
 #include "base/error.h"
 #include "graph/graph.h"
-#include "model/decisions.h"
+#include "model/decision_set.h"
 #include "model/findings.h"
 
 #include <jansson.h>
@@ -38,14 +38,12 @@ int state_open(rs_state **out, const char *dir, int wait, rs_error *err);
  * times. run_time is this run's time (UTC s). Returns RS_OK or RS_E_IO. */
 int state_track(rs_state *st, const rs_graph *g, findings *f, int64_t run_time, rs_error *err);
 
-/* Applies the benign and allowlisted decisions of d to accounts and rings
- * (the confirmed ones are algorithms/decisions.h's): a subject stays
- * cleared while it shows no account and no red-flag kind that it did not
- * show the first run the decision was applied in (recorded then as its
- * baseline); a cleared ring is marked suppressed and its accounts are not
- * flagged by it, a cleared account is not flagged. Every decision that
- * changed an outcome is appended to effects (a JSON array). Returns RS_OK
- * or RS_E_IO. */
+/* Applies the benign and allowlisted decisions of d to f's accounts and
+ * rings by the rules of algorithms/decisions.h (decisions_apply_benign),
+ * with the baselines kept in the database: read, or recorded the first run
+ * a decision is applied in. Every decision that changed an outcome is
+ * appended to effects (a JSON array, export/effects.h). Returns RS_OK or
+ * RS_E_IO. */
 int state_decisions(rs_state *st, const rs_graph *g, findings *f, const decision_set *d,
                     json_t *effects, rs_error *err);
 

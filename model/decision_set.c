@@ -1,5 +1,7 @@
-/* decisions.c - the decision set; see decisions.h. */
-#include "model/decisions.h"
+/* decision_set.c - the decision set and the effects list; see decision_set.h. */
+#include "model/decision_set.h"
+
+#include "base/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -79,4 +81,20 @@ void decisions_free(decision_set *s)
     free(s->v);
     free(s->path);
     memset(s, 0, sizeof *s);
+}
+
+void decisions_effect_add(decision_effects *e, const decision *d, int dated, char *text)
+{
+    ALLOC_GROW(e->v, e->cap, e->n + 1);
+    e->v[e->n++] = (decision_effect){d, dated, text};
+}
+
+void decisions_effects_free(decision_effects *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->n; i++)
+        free(e->v[i].text);
+    free(e->v);
+    memset(e, 0, sizeof *e);
 }
