@@ -820,5 +820,5 @@ int behav_shows_structured_charges(const evsel_view *v, uint32_t a, const source
     uint32_t c = r->ev.charge.client;
     uint64_t key = (uint64_t)c << 32 | a;
     return c != GRAPH_NONE && v->nstructured &&
-           bsearch(&key, v->structured, v->nstructured, sizeof key, util_u64_cmp);
+           bsearch(&key, v->structured, v->nstructured, sizeof key, cmp_u64);
 }

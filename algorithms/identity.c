@@ -7,6 +7,7 @@
 #include "algorithms/hamming.h"
 #include "algorithms/textsim.h"
 #include "base/alloc.h"
+#include "base/cmp.h"
 #include "base/proc.h"
 
 #include <math.h>
@@ -643,5 +644,5 @@ int identity_shows_text_reuse(const evsel_view *v, uint32_t a, const source_row 
 {
     uint64_t key = (uint64_t)a << 32 | r->text;
     return r->text != GRAPH_NONE && v->f->nreused &&
-           bsearch(&key, v->f->reused_texts, v->f->nreused, sizeof key, util_u64_cmp) != NULL;
+           bsearch(&key, v->f->reused_texts, v->f->nreused, sizeof key, cmp_u64) != NULL;
 }
