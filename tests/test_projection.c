@@ -91,7 +91,8 @@ static void params(detect_params *p)
 }
 
 /* The IP pass alone on finalized g: SHARED_IP into a new flag array (caller
- * frees), the links of weight >= 0 into *links, IPs over cap_ip into *capped. */
+ * frees), the links of weight >= 0 into *links (caller frees), IPs over cap_ip
+ * into *capped and, when tied_ab is not NULL, whether a and b are tied. */
 static acct_flags *ip_pass(const rs_graph *g, const detect_params *p, proj_link **links, size_t *nl,
                            uint64_t *capped, int *tied_ab, uint32_t a, uint32_t b)
 {
