@@ -1,0 +1,361 @@
+/* test_loginflags.c - the red flags an account earns from its own logins,
+ * devices and port observations (loginflags_run), each on a hand-built graph
+ * beside a look-alike that must not raise it: GEO_HOP inside and outside the
+ * window and by speed, LONG_SESSION at its threshold and by chaining,
+ * ANON_NETWORK by hosting ASN and by database bit, COUNTRY_MISMATCH by
+ * majority, REMOTE_ACCESS on a device and on an IP, SHARED_DEVICE by degree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algorithms/loginflags.h"
+
+#define H (3600 * 1000LL)
+#define DAY (24 * H)
+#define T0 1772323200000LL /* 2026-03-01T00:00:00Z */
+
+static uint32_t acct(rs_graph *g, const char *id, const char *claim)
+{
+    uint32_t a = graph_account(g, id, strlen(id), SEEN_AS_FREELANCER);
+    if (claim)
+        memcpy(g->acct[a].country, claim, 3);
+    g->acct[a].listed = 1;
+    return a;
+}
+
+/* An IPv4 address 10.x.y.z located in country cc (NULL: unknown), in ASN asn
+ * (0: unknown). */
+static uint32_t ip(rs_graph *g, unsigned n, const char *cc, uint32_t asn)
+{
+    ipaddr x = {.len = 4, .b = {10, (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n}};
+    uint32_t i = graph_ip(g, &x);
+    if (cc) {
+        memcpy(g->ip[i].country, cc, 3);
+        g->ip[i].country_src = SRC_DATA;
+    }
+    g->ip[i].asn = asn;
+    return i;
+}
+
+static uint32_t dev(rs_graph *g, const char *id)
+{
+    return graph_device(g, id, strlen(id));
+}
+
+static void login(rs_graph *g, uint32_t a, uint32_t i, uint32_t d, int64_t ts, int32_t secs)
+{
+    login_ev e = {.ts = ts, .account = a, .ip = i, .device = d, .session_s = secs};
+    graph_add_login(g, &e);
+}
+
+static void port(rs_graph *g, uint32_t i, uint32_t d, uint16_t p)
+{
+    port_ev e = {.ts = T0, .ip = i, .device = d, .service = GRAPH_NONE, .port = p};
+    graph_add_port(g, &e);
+}
+
+/* Finalizes g and runs loginflags_run with p; returns a new flag array
+ * (caller frees). */
+static acct_flags *run(rs_graph *g, const detect_params *p)
+{
+    graph_finalize(g);
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    acct_flags *fl = calloc(na ? na : 1, sizeof *fl);
+    assert_non_null(fl);
+    res_index devs;
+    resindex_build(&devs, g, NODE_DEVICE);
+    loginflags_run(g, p, &devs, fl);
+    resindex_free(&devs);
+    return fl;
+}
+
+/* Parameters with a one-entry hosting list (64500, a documentation ASN), so
+ * that which networks are anonymising does not depend on the built-in table. */
+static void params(detect_params *p)
+{
+    detect_params_init(p);
+    p->anon_asns[0] = 64500;
+    p->n_anon_asns = 1;
+}
+
+/* A country change counts when the next login began within geo_hop_window_h
+ * (6 h) of the previous session's end, the boundary included; later it is a
+ * trip. The gap runs from the end of the session, not its start. */
+static void test_loginflags__geo_hop_window(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    const int64_t win = (int64_t)(p.geo_hop_window_h * H);
+    rs_graph *g = graph_new();
+    uint32_t inside = acct(g, "inside", "US"), edge = acct(g, "edge", "US");
+    uint32_t outside = acct(g, "outside", "US"), home = acct(g, "home", "US");
+    uint32_t us = ip(g, 1, "US", 0), cn = ip(g, 2, "CN", 0), us2 = ip(g, 3, "US", 0);
+    /* A 2-hour session, then China 5 hours after it ended (7 after it began). */
+    login(g, inside, us, GRAPH_NONE, T0, 7200);
+    login(g, inside, cn, GRAPH_NONE, T0 + 2 * H + 5 * H, 600);
+    login(g, edge, us, GRAPH_NONE, T0, 7200);
+    login(g, edge, cn, GRAPH_NONE, T0 + 2 * H + win, 600);
+    login(g, outside, us, GRAPH_NONE, T0, 7200);
+    login(g, outside, cn, GRAPH_NONE, T0 + 2 * H + win + 1000, 600);
+    /* Two addresses of one country minutes apart. */
+    login(g, home, us, GRAPH_NONE, T0, 600);
+    login(g, home, us2, GRAPH_NONE, T0 + 11 * 60 * 1000, 600);
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[inside], FLAG_GEO_HOP));
+    assert_int_equal(fl[inside].evidence[FLAG_GEO_HOP], 1);
+    assert_true(flags_has(&fl[edge], FLAG_GEO_HOP));
+    assert_false(flags_has(&fl[outside], FLAG_GEO_HOP));
+    assert_false(flags_has(&fl[home], FLAG_GEO_HOP));
+    free(fl);
+    graph_free(g);
+}
+
+/* Every hop counts once: there and back again is two. */
+static void test_loginflags__geo_hop_counts_each_hop(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t a = acct(g, "a", "US");
+    uint32_t us = ip(g, 1, "US", 0), cn = ip(g, 2, "CN", 0);
+    login(g, a, us, GRAPH_NONE, T0, 600);
+    login(g, a, cn, GRAPH_NONE, T0 + H, 600);
+    login(g, a, us, GRAPH_NONE, T0 + 2 * H, 600);
+    acct_flags *fl = run(g, &p);
+    assert_int_equal(fl[a].evidence[FLAG_GEO_HOP], 2);
+    free(fl);
+    graph_free(g);
+}
+
+/* Without countries, located addresses hop when the distance beyond both
+ * accuracy radii is at least min_hop_km and faster than an airliner; wide
+ * radii (mobile and ISP addresses located to a region) absorb the distance. */
+static void test_loginflags__geo_hop_by_speed(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t fast = acct(g, "fast", "DE"), fuzzy = acct(g, "fuzzy", "DE");
+    uint32_t slow = acct(g, "slow", "DE");
+    uint32_t berlin = ip(g, 1, NULL, 0), rome = ip(g, 2, NULL, 0); /* about 1180 km */
+    uint32_t berlin_r = ip(g, 3, NULL, 0), rome_r = ip(g, 4, NULL, 0);
+    g->ip[berlin].lat = g->ip[berlin_r].lat = 52.5f;
+    g->ip[berlin].lon = g->ip[berlin_r].lon = 13.4f;
+    g->ip[rome].lat = g->ip[rome_r].lat = 41.9f;
+    g->ip[rome].lon = g->ip[rome_r].lon = 12.5f;
+    g->ip[berlin].has_loc = g->ip[rome].has_loc = 1;
+    g->ip[berlin_r].has_loc = g->ip[rome_r].has_loc = 1;
+    g->ip[berlin_r].radius_km = g->ip[rome_r].radius_km = 200;
+    login(g, fast, berlin, GRAPH_NONE, T0, 0);
+    login(g, fast, rome, GRAPH_NONE, T0 + H / 2, 0);
+    login(g, fuzzy, berlin_r, GRAPH_NONE, T0, 0);
+    login(g, fuzzy, rome_r, GRAPH_NONE, T0 + H / 2, 0);
+    login(g, slow, berlin, GRAPH_NONE, T0, 0);
+    login(g, slow, rome, GRAPH_NONE, T0 + 3 * H, 0); /* a flight */
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[fast], FLAG_GEO_HOP));
+    assert_false(flags_has(&fl[fuzzy], FLAG_GEO_HOP));
+    assert_false(flags_has(&fl[slow], FLAG_GEO_HOP));
+    free(fl);
+    graph_free(g);
+}
+
+/* One session of exactly long_session_h (24 h) is long; a second shorter is
+ * not; an unknown length (-1) never is. */
+static void test_loginflags__long_session_threshold(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    const int32_t limit = (int32_t)(p.long_session_h * 3600);
+    rs_graph *g = graph_new();
+    uint32_t at = acct(g, "at", "US"), below = acct(g, "below", "US");
+    uint32_t unknown = acct(g, "unknown", "US");
+    uint32_t us = ip(g, 1, "US", 0);
+    login(g, at, us, GRAPH_NONE, T0, limit);
+    login(g, below, us, GRAPH_NONE, T0, limit - 1);
+    login(g, unknown, us, GRAPH_NONE, T0, -1);
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[at], FLAG_LONG_SESSION));
+    assert_int_equal(fl[at].evidence[FLAG_LONG_SESSION], 1);
+    assert_false(flags_has(&fl[below], FLAG_LONG_SESSION));
+    assert_false(flags_has(&fl[unknown], FLAG_LONG_SESSION));
+    free(fl);
+    graph_free(g);
+}
+
+/* Back-to-back sessions closer than chain_gap_min (15 min) are one presence:
+ * two 13-hour sessions 10 minutes apart are long; 20 minutes apart they are
+ * two ordinary days. */
+static void test_loginflags__long_session_chained(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t chained = acct(g, "chained", "US"), apart = acct(g, "apart", "US");
+    uint32_t us = ip(g, 1, "US", 0);
+    const int32_t s13 = 13 * 3600;
+    login(g, chained, us, GRAPH_NONE, T0, s13);
+    login(g, chained, us, GRAPH_NONE, T0 + 13 * H + 10 * 60 * 1000, s13);
+    login(g, apart, us, GRAPH_NONE, T0, s13);
+    login(g, apart, us, GRAPH_NONE, T0 + 13 * H + 20 * 60 * 1000, s13);
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[chained], FLAG_LONG_SESSION));
+    assert_int_equal(fl[chained].evidence[FLAG_LONG_SESSION], 1);
+    assert_false(flags_has(&fl[apart], FLAG_LONG_SESSION));
+    free(fl);
+    graph_free(g);
+}
+
+/* An address in a hosting ASN of anon_asns, or marked by the Anonymous-IP
+ * database, is anonymising; evidence counts such logins. Another ASN is not. */
+static void test_loginflags__anon_network(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t hosted = acct(g, "hosted", "US"), vpn = acct(g, "vpn", "US");
+    uint32_t isp = acct(g, "isp", "US");
+    uint32_t dc = ip(g, 1, "US", 64500), exitn = ip(g, 2, "US", 0), home = ip(g, 3, "US", 64501);
+    g->ip[exitn].anon = ANON_ANY | ANON_VPN;
+    login(g, hosted, dc, GRAPH_NONE, T0, 600);
+    login(g, hosted, dc, GRAPH_NONE, T0 + DAY, 600);
+    login(g, hosted, home, GRAPH_NONE, T0 + 2 * DAY, 600);
+    login(g, vpn, exitn, GRAPH_NONE, T0, 600);
+    login(g, isp, home, GRAPH_NONE, T0, 600);
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[hosted], FLAG_ANON_NETWORK));
+    assert_int_equal(fl[hosted].evidence[FLAG_ANON_NETWORK], 2);
+    assert_true(flags_has(&fl[vpn], FLAG_ANON_NETWORK));
+    assert_false(flags_has(&fl[isp], FLAG_ANON_NETWORK));
+    free(fl);
+    graph_free(g);
+}
+
+/* COUNTRY_MISMATCH needs mismatch_min_logins (3) located logins and at least
+ * mismatch_share (half) of them away from the claimed country; evidence is
+ * the logins away. Unlocated logins do not count, nor does an account that
+ * claims nothing. */
+static void test_loginflags__country_mismatch_majority(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t most = acct(g, "most", "US"), half = acct(g, "half", "US");
+    uint32_t few = acct(g, "few", "US"), short_ = acct(g, "short", "US");
+    uint32_t noclaim = acct(g, "noclaim", NULL);
+    uint32_t us = ip(g, 1, "US", 0), cn = ip(g, 2, "CN", 0), nowhere = ip(g, 3, NULL, 0);
+    /* Logins a week apart: no GEO_HOP to confuse things. */
+    const uint32_t plan[][4] = {
+        {2, 2, 1, 0}, /* most: 2 of 3 away */
+        {2, 2, 1, 1}, /* half: 2 of 4 away */
+        {2, 1, 1, 1}, /* few: 1 of 4 away */
+    };
+    const uint32_t who[] = {most, half, few};
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < 4 && plan[k][i]; i++)
+            login(g, who[k], plan[k][i] == 2 ? cn : us, GRAPH_NONE, T0 + i * 7 * DAY, 600);
+    login(g, short_, cn, GRAPH_NONE, T0, 600);
+    login(g, short_, cn, GRAPH_NONE, T0 + 7 * DAY, 600);
+    login(g, short_, nowhere, GRAPH_NONE, T0 + 14 * DAY, 600);
+    for (int i = 0; i < 3; i++)
+        login(g, noclaim, cn, GRAPH_NONE, T0 + i * 7 * DAY, 600);
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[most], FLAG_COUNTRY_MISMATCH));
+    assert_int_equal(fl[most].evidence[FLAG_COUNTRY_MISMATCH], 2);
+    assert_true(flags_has(&fl[half], FLAG_COUNTRY_MISMATCH));
+    assert_false(flags_has(&fl[few], FLAG_COUNTRY_MISMATCH));
+    assert_false(flags_has(&fl[short_], FLAG_COUNTRY_MISMATCH));
+    assert_false(flags_has(&fl[noclaim], FLAG_COUNTRY_MISMATCH));
+    free(fl);
+    graph_free(g);
+}
+
+/* A remote-desktop port seen on a device flags its users with remote_device
+ * set (software on their own machine); seen on an IP, its users are flagged
+ * without it (offices expose RDP on their lines). Other ports flag nobody. */
+static void test_loginflags__remote_access_device_vs_ip(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t ondev = acct(g, "ondev", "US"), onip = acct(g, "onip", "US");
+    uint32_t web = acct(g, "web", "US");
+    uint32_t i1 = ip(g, 1, "US", 0), i2 = ip(g, 2, "US", 0), i3 = ip(g, 3, "US", 0);
+    uint32_t laptop = dev(g, "laptop"), server = dev(g, "server");
+    login(g, ondev, i1, laptop, T0, 600);
+    login(g, onip, i2, GRAPH_NONE, T0, 600);
+    login(g, web, i3, server, T0, 600);
+    port(g, GRAPH_NONE, laptop, 3389);
+    port(g, i2, GRAPH_NONE, 5900);
+    port(g, i3, server, 443);
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[ondev], FLAG_REMOTE_ACCESS));
+    assert_int_equal(fl[ondev].remote_device, 1);
+    assert_true(flags_has(&fl[onip], FLAG_REMOTE_ACCESS));
+    assert_int_equal(fl[onip].remote_device, 0);
+    assert_false(flags_has(&fl[web], FLAG_REMOTE_ACCESS));
+    assert_int_equal(fl[web].remote_device, 0);
+    free(fl);
+    graph_free(g);
+}
+
+/* SHARED_DEVICE on every user of a device two or more accounts use, with the
+ * number of its other users as evidence; a device of one account flags
+ * nobody. */
+static void test_loginflags__shared_device_degree(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t a = acct(g, "a", "US"), b = acct(g, "b", "US"), c = acct(g, "c", "US");
+    uint32_t d = acct(g, "d", "US"), e = acct(g, "e", "US"), solo = acct(g, "solo", "US");
+    uint32_t us = ip(g, 1, "US", 0);
+    uint32_t three = dev(g, "three"), two = dev(g, "two"), own = dev(g, "own");
+    login(g, a, us, three, T0, 600);
+    login(g, b, us, three, T0 + DAY, 600);
+    login(g, c, us, three, T0 + 2 * DAY, 600);
+    login(g, c, us, three, T0 + 3 * DAY, 600); /* more logins, same users */
+    login(g, d, us, two, T0, 600);
+    login(g, e, us, two, T0, 600);
+    login(g, solo, us, own, T0, 600);
+    acct_flags *fl = run(g, &p);
+    assert_int_equal(fl[a].evidence[FLAG_SHARED_DEVICE], 2);
+    assert_int_equal(fl[b].evidence[FLAG_SHARED_DEVICE], 2);
+    assert_int_equal(fl[c].evidence[FLAG_SHARED_DEVICE], 2);
+    assert_true(flags_has(&fl[d], FLAG_SHARED_DEVICE));
+    assert_int_equal(fl[d].evidence[FLAG_SHARED_DEVICE], 1);
+    assert_true(flags_has(&fl[e], FLAG_SHARED_DEVICE));
+    assert_false(flags_has(&fl[solo], FLAG_SHARED_DEVICE));
+    free(fl);
+    graph_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loginflags__geo_hop_window),
+        cmocka_unit_test(test_loginflags__geo_hop_counts_each_hop),
+        cmocka_unit_test(test_loginflags__geo_hop_by_speed),
+        cmocka_unit_test(test_loginflags__long_session_threshold),
+        cmocka_unit_test(test_loginflags__long_session_chained),
+        cmocka_unit_test(test_loginflags__anon_network),
+        cmocka_unit_test(test_loginflags__country_mismatch_majority),
+        cmocka_unit_test(test_loginflags__remote_access_device_vs_ip),
+        cmocka_unit_test(test_loginflags__shared_device_degree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
