@@ -42,6 +42,7 @@ typedef struct {
     int fatal; /* negative code once a fatal error is recorded */
     int jsonl;
     source *src;
+    struct csv_parser *csv; /* CSV only: libcsv's state, owned by csv_read */
 
     /* CSV state */
     int header_done;
@@ -870,12 +871,170 @@ static void progress(reader *r, int final)
     fflush(r->o->diag);
 }
 
+/* Prepares one physical line for either format: drops a UTF-8 byte-order
+ * mark, refuses UTF-16 and, for CSV, picks the separator (line 1), then
+ * checks the line is UTF-8 without NUL. Returns RS_OK or a fatal code with
+ * r->err set; *line and *len may be advanced past the mark. */
+static int line_prelude(reader *r, const char **line, size_t *len, long lineno)
+{
+    if (lineno == 1 && *len >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
+        *line += 3; /* UTF-8 byte order mark */
+        *len -= 3;
+        r->line_off += 3;
+    }
+    int rc;
+    if (lineno == 1 && (rc = first_line(r, *line, *len, r->name, r->err)) != RS_OK)
+        return rc;
+    if (lineno == 1 && !r->jsonl) {
+        r->st->delimiter = sniff_delimiter(*line, *len);
+        csv_set_delim(r->csv, (unsigned char)r->st->delimiter);
+    }
+    size_t bad;
+    int u = utf8_check(*line, *len, &bad);
+    if (u != UTF8_OK)
+        return rs_error_set(r->err, RS_E_FORMAT, r->name, lineno, (long)bad + 1,
+                            u == UTF8_NUL ? "NUL byte in text (binary file?)"
+                                          : "invalid UTF-8 byte 0x%02x",
+                            (unsigned)(unsigned char)(*line)[bad]);
+    return RS_OK;
+}
+
+/* The JSONL reader's step: one object per non-blank line. */
+static int jsonl_feed_line(reader *r, const char *line, size_t len, long lineno)
+{
+    if (!blank(line, len)) {
+        r->rec_line = lineno;
+        r->rec_off = r->line_off;
+        r->line = line;
+        r->line_len = len;
+        jsonl_line(r, line, len);
+    }
+    return r->fatal;
+}
+
+/* The CSV reader's step: feeds one physical line to libcsv, which calls
+ * csv_row_cb once a record is complete; a record may span lines (quoted line
+ * ends), so its raw bytes are kept in r->rec for messages and positions.
+ * Returns RS_OK or a fatal code with r->err set. */
+static int csv_feed_line(reader *r, const char *line, size_t len, long lineno)
+{
+    if (!r->in_record) {
+        if (blank(line, len))
+            return RS_OK;
+        r->in_record = 1;
+        r->rec_line = lineno;
+        r->rec_off = r->line_off;
+        buf_clear(&r->rec);
+    } else if (r->o->max_record_bytes && r->rec.len + len > r->o->max_record_bytes) {
+        return rs_error_set(r->err, RS_E_LIMIT, r->name, r->rec_line, 1,
+                            "record longer than %llu bytes over %ld lines (an unclosed "
+                            "quote?)",
+                            (unsigned long long)r->o->max_record_bytes, lineno - r->rec_line + 1);
+    }
+    r->line = line;
+    r->line_len = len;
+    r->line_in_rec = 0;
+    if (csv_parse(r->csv, line, len, csv_field_cb, csv_row_cb, r) != len && !r->fatal) {
+        long dl, col;
+        const char *raw;
+        size_t rn;
+        rec_text(r, &raw, &rn);
+        csv_find_stray_quote(raw, rn, DELIM(r), &dl, &col);
+        return rs_error_set(r->err, RS_E_FORMAT, r->name, r->rec_line + dl, col,
+                            "malformed CSV: %s (a quote inside an unquoted field, or "
+                            "text after a closing quote)",
+                            csv_strerror(csv_error(r->csv)));
+    }
+    if (r->in_record && !r->line_in_rec) /* the record goes on: keep this line */
+        buf_append(&r->rec, line, len);
+    return r->fatal;
+}
+
+/* Every 64 Ki lines: the progress line and the resident-memory budget.
+ * Returns RS_OK or RS_E_LIMIT with r->err set. */
+static int every_64k_lines(reader *r, long lineno)
+{
+    if (r->o->progress && r->o->diag)
+        progress(r, 0);
+    uint64_t rss = r->o->max_rss ? util_rss_now() : 0;
+    if (rss > r->o->max_rss)
+        return rs_error_set(r->err, RS_E_LIMIT, r->name, lineno, 0,
+                            "memory budget exceeded: %llu MB resident, budget %llu MB "
+                            "(--max-memory)",
+                            (unsigned long long)(rss >> 20),
+                            (unsigned long long)(r->o->max_rss >> 20));
+    return RS_OK;
+}
+
+/* The line loop both readers share: each physical line of r->src through
+ * line_prelude and then feed (csv_feed_line or jsonl_feed_line). Returns
+ * RS_OK at end of input, or the first fatal code with r->err set. */
+static int read_lines(reader *r, int (*feed)(reader *, const char *, size_t, long))
+{
+    const char *line;
+    size_t len;
+    uint64_t nlines = 0;
+    int got, rc;
+    while ((got = source_next_line(r->src, &line, &len, r->err)) > 0) {
+        long lineno = source_line(r->src);
+        r->line_off = source_line_offset(r->src);
+        if ((rc = line_prelude(r, &line, &len, lineno)) != RS_OK)
+            return rc;
+        if ((rc = feed(r, line, len, lineno)) != RS_OK)
+            return rc;
+        if ((++nlines & 0xffff) == 0 && (rc = every_64k_lines(r, lineno)) != RS_OK)
+            return rc;
+    }
+    return got < 0 ? got : RS_OK;
+}
+
+/* The JSONL reader: every line an object, no header. */
+static int jsonl_read(reader *r)
+{
+    return read_lines(r, jsonl_feed_line);
+}
+
+/* The CSV reader: libcsv in strict mode, the first record the header.
+ * Owns the parser for its duration. */
+static int csv_read(reader *r)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return rs_error_set(r->err, RS_E_IO, r->name, 0, 0, "cannot initialise CSV parser");
+    r->csv = &p;
+    int rc = read_lines(r, csv_feed_line);
+    if (rc == RS_OK && csv_fini(&p, csv_field_cb, csv_row_cb, r) != 0)
+        rc = rs_error_set(r->err, RS_E_FORMAT, r->name, r->rec_line, 0,
+                          "unterminated quoted field at end of file (record starts here)");
+    if (rc == RS_OK && r->fatal)
+        rc = r->fatal;
+    if (rc == RS_OK && !r->header_done)
+        rc = rs_error_set(r->err, RS_E_SCHEMA, r->name, 0, 0,
+                          "empty file: a header row is required");
+    csv_free(&p);
+    r->csv = NULL;
+    return rc;
+}
+
+/* Nothing loaded is a broken export, not a table of bad rows: RS_E_FORMAT
+ * naming the most frequent reason when every row read was bad, else RS_OK. */
+static int check_all_bad(const table_stats *st, const char *display, rs_error *err)
+{
+    if (st->rows_read == 0 || st->rows_bad != st->rows_read)
+        return RS_OK;
+    size_t top = 0;
+    for (size_t i = 1; i < st->nreasons; i++)
+        if (st->reasons[i].count > st->reasons[top].count)
+            top = i;
+    return rs_error_set(err, RS_E_FORMAT, display, 0, 0,
+                        "every one of its %" PRIu64 " rows is bad (most often: %s)", st->rows_read,
+                        st->nreasons ? st->reasons[top].reason : "rejected");
+}
+
 int table_read(const char *path, const char *display, table_id tid, int jsonl,
                const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st, rs_error *err)
 {
     reader r = {0};
-    struct csv_parser p;
-    int csv_ok = 0;
     int rc = RS_OK;
     memset(st, 0, sizeof *st);
     st->jsonl = jsonl;
@@ -898,134 +1057,14 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
         goto cleanup;
     st->gzip = source_is_gzip(r.src);
     source_set_limits(r.src, &opts->lim);
-    if (!jsonl) {
-        if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-            rc = rs_error_set(err, RS_E_IO, display, 0, 0, "cannot initialise CSV parser");
-            goto cleanup;
-        }
-        csv_ok = 1;
+    rc = jsonl ? jsonl_read(&r) : csv_read(&r);
+    if (rc == RS_OK)
+        rc = check_all_bad(st, display, err);
+    if (rc == RS_OK) {
+        rc = source_sha256(r.src, st->sha256, err);
+        if (opts->progress && opts->diag)
+            progress(&r, 1);
     }
-    const char *line;
-    size_t len;
-    uint64_t nlines = 0;
-    int got;
-    while ((got = source_next_line(r.src, &line, &len, err)) > 0) {
-        long lineno = source_line(r.src);
-        r.line_off = source_line_offset(r.src);
-        if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-            line += 3; /* UTF-8 byte order mark */
-            len -= 3;
-            r.line_off += 3;
-        }
-        if (lineno == 1 && (rc = first_line(&r, line, len, display, err)) != RS_OK)
-            goto cleanup;
-        if (lineno == 1 && !jsonl) {
-            st->delimiter = sniff_delimiter(line, len);
-            csv_set_delim(&p, (unsigned char)st->delimiter);
-        }
-        size_t bad;
-        int u = utf8_check(line, len, &bad);
-        if (u != UTF8_OK) {
-            rc = rs_error_set(err, RS_E_FORMAT, display, lineno, (long)bad + 1,
-                              u == UTF8_NUL ? "NUL byte in text (binary file?)"
-                                            : "invalid UTF-8 byte 0x%02x",
-                              (unsigned)(unsigned char)line[bad]);
-            goto cleanup;
-        }
-        if (jsonl) {
-            if (!blank(line, len)) {
-                r.rec_line = lineno;
-                r.rec_off = r.line_off;
-                r.line = line;
-                r.line_len = len;
-                jsonl_line(&r, line, len);
-            }
-        } else {
-            if (!r.in_record) {
-                if (blank(line, len))
-                    continue;
-                r.in_record = 1;
-                r.rec_line = lineno;
-                r.rec_off = r.line_off;
-                buf_clear(&r.rec);
-            } else if (opts->max_record_bytes && r.rec.len + len > opts->max_record_bytes) {
-                rc = rs_error_set(err, RS_E_LIMIT, display, r.rec_line, 1,
-                                  "record longer than %llu bytes over %ld lines (an unclosed "
-                                  "quote?)",
-                                  (unsigned long long)opts->max_record_bytes,
-                                  lineno - r.rec_line + 1);
-                goto cleanup;
-            }
-            r.line = line;
-            r.line_len = len;
-            r.line_in_rec = 0;
-            if (csv_parse(&p, line, len, csv_field_cb, csv_row_cb, &r) != len && !r.fatal) {
-                long dl, col;
-                const char *raw;
-                size_t rn;
-                rec_text(&r, &raw, &rn);
-                csv_find_stray_quote(raw, rn, DELIM(&r), &dl, &col);
-                rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line + dl, col,
-                                  "malformed CSV: %s (a quote inside an unquoted field, or "
-                                  "text after a closing quote)",
-                                  csv_strerror(csv_error(&p)));
-                goto cleanup;
-            }
-            if (r.in_record && !r.line_in_rec) /* the record goes on: keep this line */
-                buf_append(&r.rec, line, len);
-        }
-        if (r.fatal) {
-            rc = r.fatal;
-            goto cleanup;
-        }
-        if ((++nlines & 0xffff) == 0) {
-            if (opts->progress && opts->diag)
-                progress(&r, 0);
-            uint64_t rss = opts->max_rss ? util_rss_now() : 0;
-            if (rss > opts->max_rss) {
-                rc = rs_error_set(err, RS_E_LIMIT, display, lineno, 0,
-                                  "memory budget exceeded: %llu MB resident, budget %llu MB "
-                                  "(--max-memory)",
-                                  (unsigned long long)(rss >> 20),
-                                  (unsigned long long)(opts->max_rss >> 20));
-                goto cleanup;
-            }
-        }
-    }
-    if (got < 0) {
-        rc = got;
-        goto cleanup;
-    }
-    if (!jsonl) {
-        if (csv_fini(&p, csv_field_cb, csv_row_cb, &r) != 0) {
-            rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line, 0,
-                              "unterminated quoted field at end of file (record starts here)");
-            goto cleanup;
-        }
-        if (r.fatal) {
-            rc = r.fatal;
-            goto cleanup;
-        }
-        if (!r.header_done) {
-            rc = rs_error_set(err, RS_E_SCHEMA, display, 0, 0,
-                              "empty file: a header row is required");
-            goto cleanup;
-        }
-    }
-    if (st->rows_read > 0 && st->rows_bad == st->rows_read) {
-        /* Nothing loaded is a broken export, not a table of bad rows. */
-        size_t top = 0;
-        for (size_t i = 1; i < st->nreasons; i++)
-            if (st->reasons[i].count > st->reasons[top].count)
-                top = i;
-        rc = rs_error_set(err, RS_E_FORMAT, display, 0, 0,
-                          "every one of its %" PRIu64 " rows is bad (most often: %s)",
-                          st->rows_read, st->nreasons ? st->reasons[top].reason : "rejected");
-        goto cleanup;
-    }
-    rc = source_sha256(r.src, st->sha256, err);
-    if (opts->progress && opts->diag)
-        progress(&r, 1);
 
 cleanup:
     if (r.src) {
@@ -1033,8 +1072,6 @@ cleanup:
         st->text_bytes = source_text_done(r.src);
     }
     st->seconds = util_now() - r.t0;
-    if (csv_ok)
-        csv_free(&p);
     source_close(r.src);
     buf_free(&r.fields);
     buf_free(&r.rec);
