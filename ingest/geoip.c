@@ -458,13 +458,15 @@ void geoip_enrich(geoip *gi, rs_graph *g, geoip_stats *st)
         const char *raw = intern_str(g->ids[NODE_IP], i, &len);
         ipaddr ip = {.len = (uint8_t)len};
         memcpy(ip.b, raw, len);
-        ip_attr *ia = &g->ip[i];
+        ip_attr a = g->ip[i]; /* the input's own answers first; graph_ip_enrich stores */
+        ip_attr *ia = &a;
         if (gi->info[GEOIP_CITY].open)
             enrich_city(gi, &ip, ia);
         if (gi->info[GEOIP_ASN].open && ia->asn_src != SRC_DATA)
             enrich_asn(gi, g, &ip, ia);
         if (gi->info[GEOIP_ANON].open)
             enrich_anon(gi, &ip, ia);
+        graph_ip_enrich(g, i, ia);
         st->country += ia->country[0] != '\0';
         st->location += ia->has_loc;
         st->asn += ia->asn != 0;

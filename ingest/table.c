@@ -507,8 +507,10 @@ static void process_row(reader *r)
             r->o->row_pos->sum = (uint32_t)intern_hash(raw, rn);
         }
         int bad_col = -1;
-        const char *why = "rejected";
-        int frc = r->fn(r->ctx, r->vals, &bad_col, &why);
+        rs_error rerr;
+        rerr.code = RS_OK;
+        int frc = r->fn(r->ctx, r->vals, &bad_col, &rerr);
+        const char *why = rerr.code != RS_OK ? rerr.msg : "rejected";
         if (frc == TABLE_ROW_SKIP) {
             r->st->out_of_window++;
             return;
@@ -517,8 +519,10 @@ static void process_row(reader *r)
             long line, col;
             locate(r, bad_col, &line, &col);
             char key[96];
-            snprintf(key, sizeof key, "%s%s%s", bad_col >= 0 ? r->def->cols[bad_col].name : "",
-                     bad_col >= 0 ? ": " : "", why);
+            /* A long reason is cut to fit key, as the reasons table keeps it. */
+            if (snprintf(key, sizeof key, "%s%s%s", bad_col >= 0 ? r->def->cols[bad_col].name : "",
+                         bad_col >= 0 ? ": " : "", why) < 0)
+                key[0] = '\0';
             bad_row(r, line, col, key, "%s", key);
             return;
         }

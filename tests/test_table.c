@@ -48,7 +48,7 @@ typedef struct {
     int last_ip_len;
 } collect;
 
-static int on_row(void *ctx, const tvalue *v, int *bad_col, const char **why)
+static int on_row(void *ctx, const tvalue *v, int *bad_col, rs_error *why)
 {
     (void)bad_col, (void)why;
     collect *c = ctx;

@@ -105,7 +105,7 @@ typedef struct {
     int rows;
 } value_ctx;
 
-static int on_value_row(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static int on_value_row(void *ctx, const tvalue *vals, int *bad_col, rs_error *why)
 {
     (void)bad_col, (void)why;
     value_ctx *c = ctx;
