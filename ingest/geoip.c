@@ -118,8 +118,7 @@ static void read_sidecar(geoip_db_info *in, const char *path)
     if (att && utf8_check(att, strlen(att), &bad) == UTF8_OK)
         in->attribution = xstrdup(att);
     int64_t ms;
-    const char *why;
-    if (built && !in->build_epoch && ts_parse(built, strlen(built), &ms, &why) == 0 && ms > 0)
+    if (built && !in->build_epoch && ts_parse(built, strlen(built), &ms, NULL) == 0 && ms > 0)
         in->build_epoch = (uint64_t)(ms / 1000);
     json_decref(root);
 }

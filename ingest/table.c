@@ -188,7 +188,7 @@ static int parse_decimal(const char *s, size_t n, double *out)
 }
 
 /* Names platforms give the two roles (README "Values"). */
-static int parse_role(const char *s, size_t n, int *role, const char **why)
+static int parse_role(const char *s, size_t n, int *role, rs_error *err)
 {
     static const char *const freelancer[] = {"freelancer", "seller", "provider", "worker",
                                              "contractor", "talent", "vendor"};
@@ -203,16 +203,18 @@ static int parse_role(const char *s, size_t n, int *role, const char **why)
             *role = ROLE_CLIENT;
             return 0;
         }
-    *why = "role must be 'freelancer' (or seller, provider, worker, contractor, talent, vendor) "
-           "or 'client' (or buyer, employer, customer, hirer)";
+    rs_error_set(
+        err, RS_E_VALUE, NULL, 0, 0, "%s",
+        "role must be 'freelancer' (or seller, provider, worker, contractor, talent, vendor) "
+        "or 'client' (or buyer, employer, customer, hirer)");
     return -1;
 }
 
 /* An address, or an address with a port: "a.b.c.d:port", "[v6]:port" (the
  * port is dropped: an access log's client port says nothing about the host). */
-static int parse_ip(const char *s, size_t n, ipaddr *ip, const char **why)
+static int parse_ip(const char *s, size_t n, ipaddr *ip, rs_error *err)
 {
-    if (ipaddr_parse(s, n, ip, why) == 0)
+    if (ipaddr_parse(s, n, ip, err) == 0)
         return 0;
     const char *host = s, *port;
     size_t hn;
@@ -233,65 +235,67 @@ static int parse_ip(const char *s, size_t n, ipaddr *ip, const char **why)
     }
     uint64_t pv;
     if (parse_uint(port, (size_t)(s + n - port), 65535, &pv) || pv == 0) {
-        *why = "invalid port after the IP address";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "invalid port after the IP address");
         return -1;
     }
-    return ipaddr_parse(host, hn, ip, why);
+    return ipaddr_parse(host, hn, ip, err);
 }
 
-/* Converts text to the column's type. Returns 0 or -1 with *why set. */
-static int convert(const col_def *c, tvalue *v, const char **why)
+/* Converts text to the column's type. Returns 0, or -1 with the reason in err. */
+static int convert(const col_def *c, tvalue *v, rs_error *err)
 {
     const char *s = v->s;
     size_t n = v->n;
     switch (c->type) {
     case COL_ID:
         if (n > SCHEMA_MAX_ID) {
-            *why = "value too long (limit "
-                   "1024"
-                   " bytes)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0,
+                         "value too long (limit "
+                         "1024"
+                         " bytes)");
             return -1;
         }
         return 0;
     case COL_TEXT:
         if (n > SCHEMA_MAX_TEXT) {
-            *why = "value too long (limit "
-                   "4096"
-                   " bytes)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0,
+                         "value too long (limit "
+                         "4096"
+                         " bytes)");
             return -1;
         }
         return 0;
     case COL_IGNORED:
         return 0;
     case COL_TS:
-        return ts_parse(s, n, &v->v.ts, why);
+        return ts_parse(s, n, &v->v.ts, err);
     case COL_IP:
-        return parse_ip(s, n, &v->v.ip, why);
+        return parse_ip(s, n, &v->v.ip, err);
     case COL_UINT:
         if (parse_uint(s, n, UINT32_MAX, &v->v.u)) {
-            *why = "not a non-negative integer";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a non-negative integer");
             return -1;
         }
         if (c->name[0] == 'p' && strcmp(c->name, "port") == 0 && (v->v.u < 1 || v->v.u > 65535)) {
-            *why = "port out of range 1-65535";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "port out of range 1-65535");
             return -1;
         }
         return 0;
     case COL_AMOUNT:
-        if (amount_parse(s, n, &v->v.d, why))
+        if (amount_parse(s, n, &v->v.d, err))
             return -1;
         if (v->v.d < 0) {
-            *why = "negative amount";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "negative amount");
             return -1;
         }
         return 0;
     case COL_STARS:
-        if (parse_decimal(s, n, &v->v.d) && amount_parse(s, n, &v->v.d, why)) {
-            *why = "not a number";
+        if (parse_decimal(s, n, &v->v.d) && amount_parse(s, n, &v->v.d, err)) {
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a number");
             return -1;
         }
         if (v->v.d < 0 || v->v.d > 5) {
-            *why = "stars out of range 0-5";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "stars out of range 0-5");
             return -1;
         }
         return 0;
@@ -305,16 +309,16 @@ static int convert(const col_def *c, tvalue *v, const char **why)
                    (n == 2 && !strncasecmp(s, "no", 2))) {
             v->v.b = 0;
         } else {
-            *why = "not a boolean (1/0/true/false/yes/no)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a boolean (1/0/true/false/yes/no)");
             return -1;
         }
         return 0;
     case COL_COUNTRY:
-        return country_parse(s, n, v->v.cc, why);
+        return country_parse(s, n, v->v.cc, err);
     case COL_ROLE:
-        return parse_role(s, n, &v->v.role, why);
+        return parse_role(s, n, &v->v.role, err);
     }
-    *why = "unknown column type";
+    rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "unknown column type");
     return -1;
 }
 
@@ -463,7 +467,7 @@ static void process_row(reader *r)
     for (size_t c = 0; c < r->def->ncols; c++) {
         tvalue *v = &r->vals[c];
         const col_def *cd = &r->def->cols[c];
-        const char *why = NULL;
+        rs_error why;
         long line, col;
         if (!v->present) {
             if (cd->required) {
@@ -478,7 +482,9 @@ static void process_row(reader *r)
             quote_value(v->s, v->n, q, sizeof q);
             locate(r, (int)c, &line, &col);
             char key[96];
-            snprintf(key, sizeof key, "%s: %s", cd->name, why);
+            /* A long reason is cut to fit key, as the reasons table keeps it. */
+            if (snprintf(key, sizeof key, "%s: %s", cd->name, why.msg) < 0)
+                key[0] = '\0';
             if (!cd->required && !r->o->strict) {
                 /* An optional value: the row is still worth loading. */
                 v->present = 0;
@@ -486,12 +492,12 @@ static void process_row(reader *r)
                 if (r->o->diag && r->reported < r->o->report_limit) {
                     utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
                               "%s:%ld:%ld: %s: %s: \"%s\" (value ignored, row kept)", r->name, line,
-                              col, cd->name, why, q);
+                              col, cd->name, why.msg, q);
                     r->reported++;
                 }
                 continue;
             }
-            bad_row(r, line, col, key, "%s: %s: \"%s\"", cd->name, why, q);
+            bad_row(r, line, col, key, "%s: %s: \"%s\"", cd->name, why.msg, q);
             return;
         }
     }
