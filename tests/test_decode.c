@@ -105,6 +105,19 @@ static void test_decode__ingest_and_replay_agree(void **state)
     assert_int_equal(li->device, lr->device);
     assert_int_equal(li->session_s, 60);
     assert_int_equal(li->session_s, lr->session_s);
+    /* the row's own geolocation of its address, through graph_ip_input_geo */
+    const ip_attr *ia = &g->ip[li->ip];
+    assert_string_equal(ia->country, "DE");
+    assert_int_equal(ia->country_src, SRC_DATA);
+    assert_int_equal(ia->asn, 64500);
+    assert_int_equal(ia->asn_src, SRC_DATA);
+    assert_int_not_equal(ia->asn_org, GRAPH_NONE);
+    /* the accounts row's facts, through graph_account_list */
+    const account_attr *at = &g->acct[li->account];
+    assert_true(at->listed);
+    assert_int_equal(at->role, ROLE_FREELANCER);
+    assert_string_equal(at->country, "US");
+    assert_int_not_equal(at->display_name, GRAPH_NONE);
 
     assert_int_equal(g->bids.n, 1);
     const bid_ev *bi = &g->bids.v[0], *br = &rp.row[TABLE_BIDS].ev.bid;
@@ -135,6 +148,7 @@ static void test_decode__ingest_and_replay_agree(void **state)
     assert_int_equal(pi->currency, pr->currency);
     assert_int_not_equal(pr->method, GRAPH_NONE);
     assert_int_equal(pi->method, pr->method);
+    assert_string_equal(g->dest[pi->dest].country, "NG"); /* graph_dest_set_country */
 
     assert_int_equal(g->charges.n, 1);
     const charge_ev *ci = &g->charges.v[0], *cr = &rp.row[TABLE_CHARGES].ev.charge;
