@@ -82,7 +82,9 @@ static int decode_rating_row(const tvalue *v, decode_event *e, int *bad_col, rs_
     decode_rating *r = &e->u.rating;
     r->client = str_of(v, COLUMN_RATINGS_CLIENT_ID);
     r->freelancer = str_of(v, COLUMN_RATINGS_FREELANCER_ID);
-    if (r->client.n == r->freelancer.n && memcmp(r->client.s, r->freelancer.s, r->client.n) == 0)
+    /* Both are required columns, so present in any row table_read hands over. */
+    if (r->client.s && r->freelancer.s && r->client.n == r->freelancer.n &&
+        memcmp(r->client.s, r->freelancer.s, r->client.n) == 0)
         return reject(bad_col, err, COLUMN_RATINGS_FREELANCER_ID, "client rates itself");
     e->ts = v[COLUMN_RATINGS_TS].v.ts;
     r->stars = (float)v[COLUMN_RATINGS_STARS].v.d;
