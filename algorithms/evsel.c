@@ -93,7 +93,7 @@ static void pair_table_build(pair_table *t, const res_ring *v, size_t n)
         while (j < n && v[j].key == v[i].key && v[j].ring == v[i].ring)
             j++;
         if (j - i >= 2) {
-            UTIL_GROW(t->keys, cap, t->n + 1);
+            ALLOC_GROW(t->keys, cap, t->n + 1);
             t->keys[t->n++] = v[i];
         }
         i = j;
@@ -150,24 +150,24 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
         if (e->kind == EDGE_LOGIN) {
             s->ip_deg[e->b]++;
             if (ri >= 0) {
-                UTIL_GROW(s->ips, ci, s->nips + 1);
+                ALLOC_GROW(s->ips, ci, s->nips + 1);
                 s->ips[s->nips++] = (res_ring){e->b, (uint32_t)ri};
             }
         } else if (e->kind == EDGE_USES_DEVICE) {
             s->dev_deg[e->b]++;
             if (ri >= 0) {
-                UTIL_GROW(s->devs, cd, s->ndevs + 1);
+                ALLOC_GROW(s->devs, cd, s->ndevs + 1);
                 s->devs[s->ndevs++] = (res_ring){e->b, (uint32_t)ri};
             }
         } else if (e->kind == EDGE_PAYOUT) {
             s->dest_deg[e->b]++;
         } else if (e->kind == EDGE_CHARGE && e->count >= (uint32_t)s->p->struct_min_charges) {
-            UTIL_GROW(s->structured, cs, s->nstructured + 1);
+            ALLOC_GROW(s->structured, cs, s->nstructured + 1);
             s->structured[s->nstructured++] = (uint64_t)e->a << 32 | e->b;
         }
     }
     if (s->nstructured)
-        qsort(s->structured, s->nstructured, sizeof *s->structured, util_u64_cmp);
+        qsort(s->structured, s->nstructured, sizeof *s->structured, cmp_u64);
     if (s->nips)
         qsort(s->ips, s->nips, sizeof *s->ips, res_ring_cmp);
     if (s->ndevs)

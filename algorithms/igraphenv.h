@@ -15,9 +15,4 @@ void igraphenv_init(uint64_t seed);
 /* Version string of the linked igraph (static). */
 const char *igraphenv_version(void);
 
-/* The name igraphenv_init had in algorithms/igraphenv.h, kept only for
- * src/pipeline.c (under concurrent change); it goes once that calls
- * igraphenv_init. */
-#define algo_init igraphenv_init
-
 #endif

@@ -39,9 +39,4 @@ void alloc_grow(void **arr, size_t *cap, size_t need, size_t size);
             alloc_grow((void **)&(arr), &(cap), (need), sizeof *(arr));                            \
     } while (0)
 
-/* The name ALLOC_GROW had in base/util.h, kept only for the files under
- * concurrent change (ingest/, algorithms/evsel.c, src/state.c); it goes once
- * those use ALLOC_GROW. */
-#define UTIL_GROW ALLOC_GROW
-
 #endif

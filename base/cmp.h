@@ -10,11 +10,4 @@ int cmp_str(const void *a, const void *b);
 int cmp_u32(const void *a, const void *b);
 int cmp_u64(const void *a, const void *b);
 
-/* The names these had in base/util.h, kept only for the files under
- * concurrent change (ingest/, algorithms/evsel.c, src/pipeline.c,
- * src/state.c); they go once those use the cmp_ names. */
-#define util_strcmp_p cmp_str
-#define util_u32_cmp cmp_u32
-#define util_u64_cmp cmp_u64
-
 #endif

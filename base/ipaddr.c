@@ -3,6 +3,8 @@
  * IPv4-mapped folding and the reasons. */
 #include "base/ipaddr.h"
 
+#include "base/error.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -29,15 +31,15 @@ static int parse_v4(const char *s, size_t n, uint8_t out[4])
     return i == n ? 0 : -1;
 }
 
-int ipaddr_parse(const char *s, size_t n, ipaddr *out, const char **why)
+int ipaddr_parse(const char *s, size_t n, ipaddr *out, rs_error *err)
 {
     char tmp[IPADDR_STRLEN];
     if (n == 0) {
-        *why = "empty IP address";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "empty IP address");
         return -1;
     }
     if (n >= sizeof tmp) {
-        *why = "invalid IP address (too long)";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "invalid IP address (too long)");
         return -1;
     }
     memcpy(tmp, s, n);
@@ -49,7 +51,7 @@ int ipaddr_parse(const char *s, size_t n, ipaddr *out, const char **why)
             return 0;
         }
         if (inet_pton(AF_INET, tmp, out->b) != 1) {
-            *why = "invalid IPv4 address";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "invalid IPv4 address");
             return -1;
         }
         out->len = 4;
@@ -57,7 +59,7 @@ int ipaddr_parse(const char *s, size_t n, ipaddr *out, const char **why)
     }
     uint8_t b6[16];
     if (inet_pton(AF_INET6, tmp, b6) != 1) {
-        *why = "invalid IPv6 address";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "invalid IPv6 address");
         return -1;
     }
     static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};

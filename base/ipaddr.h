@@ -9,6 +9,8 @@
 #ifndef RINGSCAN_IPADDR_H
 #define RINGSCAN_IPADDR_H
 
+#include "base/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,9 +21,9 @@ typedef struct {
 
 #define IPADDR_STRLEN 46
 
-/* Parses s[0..n) (no surrounding spaces, no zone id, no brackets). Returns 0 or
- * -1 with *why pointing at a static reason. */
-int ipaddr_parse(const char *s, size_t n, ipaddr *out, const char **why);
+/* Parses s[0..n) (no surrounding spaces, no zone id, no brackets). Returns 0,
+ * or -1 with the reason as err's message (code RS_E_VALUE); err may be NULL. */
+int ipaddr_parse(const char *s, size_t n, ipaddr *out, rs_error *err);
 
 /* Writes the canonical text form into buf (IPADDR_STRLEN bytes). Returns buf. */
 char *ipaddr_format(const ipaddr *ip, char *buf);

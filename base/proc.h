@@ -22,11 +22,4 @@ uint64_t proc_rss_now(void);
  * UINT64_MAX when none is known. */
 uint64_t proc_memory_ceiling(void);
 
-/* The names these had in base/util.h, kept only for the files under
- * concurrent change (ingest/table.c, src/pipeline.c); they go once those use
- * the proc_ names. */
-#define util_now proc_now
-#define util_peak_rss proc_peak_rss
-#define util_rss_now proc_rss_now
-
 #endif

@@ -51,10 +51,9 @@ static int is_leap(unsigned y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int fail(const char **why, const char *reason)
+static int fail(rs_error *err, const char *reason)
 {
-    if (why)
-        *why = reason;
+    rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "%s", reason);
     return -1;
 }
 
@@ -62,37 +61,37 @@ static int fail(const char **why, const char *reason)
  * from the magnitude of the integer part: below 10^11 seconds (up to year
  * 5138), below 10^14 milliseconds, below 10^17 microseconds, else
  * nanoseconds (exports write all four). */
-static int parse_epoch(const char *s, size_t n, int64_t *out, const char **why)
+static int parse_epoch(const char *s, size_t n, int64_t *out, rs_error *err)
 {
     size_t i = 0;
     int64_t v = 0;
     if (n == 0)
-        return fail(why, "empty timestamp");
+        return fail(err, "empty timestamp");
     for (; i < n && s[i] != '.'; i++) {
         if (s[i] < '0' || s[i] > '9') {
             if (memchr(s, '/', n))
-                return fail(why, "date with '/' (day and month order unknown): write "
+                return fail(err, "date with '/' (day and month order unknown): write "
                                  "YYYY-MM-DD HH:MM:SS or RFC 3339");
-            return fail(why, "not a timestamp (expected RFC 3339, "
+            return fail(err, "not a timestamp (expected RFC 3339, "
                              "'YYYY-MM-DD HH:MM:SS' or epoch seconds/milliseconds)");
         }
         if (v > INT64_MAX / 10 - 1)
-            return fail(why, "epoch value out of range");
+            return fail(err, "epoch value out of range");
         v = v * 10 + (s[i] - '0');
     }
     if (i == 0)
-        return fail(why, "not a timestamp");
+        return fail(err, "not a timestamp");
     if (v >= 100000000000LL) { /* milliseconds, microseconds or nanoseconds */
         int64_t ms = v >= 100000000000000000LL ? v / 1000000
                      : v >= 100000000000000LL  ? v / 1000
                                                : v;
         if (ms > 253402300799999LL)
-            return fail(why, "epoch value out of range (after year 9999 in any unit)");
+            return fail(err, "epoch value out of range (after year 9999 in any unit)");
         for (size_t k = i + 1; k < n; k++)
             if (s[k] < '0' || s[k] > '9')
-                return fail(why, "not a timestamp");
+                return fail(err, "not a timestamp");
         if (i + 1 == n)
-            return fail(why, "epoch fraction has no digits");
+            return fail(err, "epoch fraction has no digits");
         *out = ms; /* a fraction of a millisecond or finer is dropped */
         return 0;
     }
@@ -101,11 +100,11 @@ static int parse_epoch(const char *s, size_t n, int64_t *out, const char **why)
     if (i < n) { /* fraction */
         i++;
         if (i == n)
-            return fail(why, "epoch fraction has no digits");
+            return fail(err, "epoch fraction has no digits");
         int scale = 100;
         for (; i < n; i++) {
             if (s[i] < '0' || s[i] > '9')
-                return fail(why, "not a timestamp");
+                return fail(err, "not a timestamp");
             ms += (s[i] - '0') * scale;
             scale /= 10;
         }
@@ -114,30 +113,30 @@ static int parse_epoch(const char *s, size_t n, int64_t *out, const char **why)
     return 0;
 }
 
-int ts_parse(const char *s, size_t n, int64_t *out, const char **why)
+int ts_parse(const char *s, size_t n, int64_t *out, rs_error *err)
 {
     /* Date forms start with YYYY-; anything else must be epoch seconds. */
     if (n < 10 || s[4] != '-')
-        return parse_epoch(s, n, out, why);
+        return parse_epoch(s, n, out, err);
     unsigned y, mo, d, h = 0, mi = 0, sec = 0;
     if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
-        return fail(why, "malformed date (expected YYYY-MM-DD)");
+        return fail(err, "malformed date (expected YYYY-MM-DD)");
     if (y < 1970 || mo < 1 || mo > 12 || d < 1)
-        return fail(why, "date out of range");
+        return fail(err, "date out of range");
     static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (d > mdays[mo - 1] + (mo == 2 && is_leap(y)))
-        return fail(why, "day out of range for month");
+        return fail(err, "day out of range for month");
     if (n == 10)
-        return fail(why, "date without time");
+        return fail(err, "date without time");
     size_t i = 10;
     if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
-        return fail(why, "expected 'T' or space between date and time");
+        return fail(err, "expected 'T' or space between date and time");
     i++;
     if (n < i + 8 || digits(s + i, 2, &h) || s[i + 2] != ':' || digits(s + i + 3, 2, &mi) ||
         s[i + 5] != ':' || digits(s + i + 6, 2, &sec))
-        return fail(why, "malformed time (expected HH:MM:SS)");
+        return fail(err, "malformed time (expected HH:MM:SS)");
     if (h > 23 || mi > 59 || sec > 60)
-        return fail(why, "time out of range");
+        return fail(err, "time out of range");
     i += 8;
     int64_t ms = 0;
     if (i < n && s[i] == '.') {
@@ -149,7 +148,7 @@ int ts_parse(const char *s, size_t n, int64_t *out, const char **why)
             scale /= 10;
         }
         if (i == start)
-            return fail(why, "fractional seconds have no digits");
+            return fail(err, "fractional seconds have no digits");
     }
     int64_t offset_min = 0;
     if (i < n) {
@@ -158,10 +157,10 @@ int ts_parse(const char *s, size_t n, int64_t *out, const char **why)
         } else if ((s[i] == '+' || s[i] == '-') && n - i == 6 && s[i + 3] == ':') {
             unsigned oh, om;
             if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
-                return fail(why, "malformed UTC offset");
+                return fail(err, "malformed UTC offset");
             offset_min = (int64_t)(oh * 60 + om) * (s[i] == '-' ? -1 : 1);
         } else {
-            return fail(why, "trailing characters after time (expected Z or +HH:MM)");
+            return fail(err, "trailing characters after time (expected Z or +HH:MM)");
         }
     }
     /* Exports are time-ordered or nearly: the date rarely changes from one
@@ -180,7 +179,7 @@ int ts_parse(const char *s, size_t n, int64_t *out, const char **why)
     int64_t t = ((days * 24 + h) * 60 + mi) * 60 + sec;
     t -= offset_min * 60;
     if (t < 0)
-        return fail(why, "timestamp before 1970");
+        return fail(err, "timestamp before 1970");
     *out = t * 1000 + ms;
     return 0;
 }

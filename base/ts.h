@@ -11,14 +11,17 @@
 #ifndef RINGSCAN_TS_H
 #define RINGSCAN_TS_H
 
+#include "base/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #define TS_NONE INT64_MIN
 
 /* Parses s[0..n) into *out (ms since epoch). Returns 0, or -1 when the text is
- * not a valid timestamp; *why (when non-NULL) then points at a static reason. */
-int ts_parse(const char *s, size_t n, int64_t *out, const char **why);
+ * not a valid timestamp, with the reason as err's message (code RS_E_VALUE)
+ * when err is non-NULL. */
+int ts_parse(const char *s, size_t n, int64_t *out, rs_error *err);
 
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (".mmm" before Z when ms is not whole) into
  * buf, which must hold at least TS_FMT_LEN bytes. Returns buf. */

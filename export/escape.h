@@ -49,10 +49,4 @@ void escape_plain(rs_buf *out, const char *s, size_t n);
  * XML escaping above). */
 void escape_html(rs_buf *out, const char *s, size_t n);
 
-/* The names two of these had in export/text.h, kept only for
- * export/report.c and export/results.c (under concurrent change); they go
- * once those use the escape_ names. */
-#define text_html_escape escape_html
-#define text_csv_field escape_csv_field
-
 #endif

@@ -63,7 +63,7 @@ static const char *gap_text(int64_t ms, char *buf)
 
 static void esc(rs_buf *b, const char *s)
 {
-    text_html_escape(b, s, strlen(s));
+    escape_html(b, s, strlen(s));
 }
 
 static const char *acct_label(const rs_graph *g, uint32_t a, size_t *len)
@@ -76,7 +76,7 @@ static void put_acct(rs_buf *b, const rs_graph *g, uint32_t a)
     size_t l;
     const char *s = acct_label(g, a, &l);
     buf_puts(b, "<code>");
-    text_html_escape(b, s, l);
+    escape_html(b, s, l);
     buf_puts(b, "</code>");
 }
 
@@ -89,7 +89,7 @@ static void put_node_label(rs_buf *b, const rs_graph *g, uint32_t gid)
     size_t l;
     const char *s;
     s = graph_label_n(g, (node_type)t, id, lb, &l);
-    text_html_escape(b, s, l);
+    escape_html(b, s, l);
 }
 
 /* Accounts outside the ring on its binding infrastructure, below the flag
@@ -415,7 +415,7 @@ static void identity_section(rs_buf *b, const report_ring *rr)
         size_t ll;
         const char *label = findings_ident_label(rr->g, fi, x, lb, &ll);
         buf_printf(b, "<tr><td>%s</td><td><code>", attrs_kind_name((attr_kind)fi->kind[x]));
-        text_html_escape(b, label, ll);
+        escape_html(b, label, ll);
         buf_printf(b, "</code></td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
                    findings_ident_members(fi, rr->r->ring_of, x, rr->ring),
                    fi->off[x + 1] - fi->off[x]);
@@ -536,7 +536,7 @@ static void put_resource(rs_buf *b, const report_ring *rr, const ring_resource *
                 size_t ol;
                 const char *org = intern_str(g->strings, ia->asn_org, &ol);
                 buf_putc(b, ' ');
-                text_html_escape(b, org, ol);
+                escape_html(b, org, ol);
             }
             buf_putc(b, ')');
         }

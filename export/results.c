@@ -68,7 +68,7 @@ int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
         uint32_t a = order[i];
         size_t len;
         const char *id = intern_str(g->ids[NODE_ACCOUNT], a, &len);
-        text_csv_field(&b, id, len);
+        escape_csv_field(&b, id, len);
         buf_printf(&b, ",%s,%d,%.6f,%s,", g->acct[a].role == ROLE_CLIENT ? "client" : "freelancer",
                    r->flagged[a] ? 1 : 0, r->risk[a],
                    r->ring_of[a] >= 0 ? r->rings[r->ring_of[a]].id : "");

@@ -150,6 +150,52 @@ uint32_t graph_string(rs_graph *g, const char *s, size_t n)
     return intern_put(g->strings, s, n, NULL);
 }
 
+uint32_t graph_find_string(const rs_graph *g, const char *s, size_t n)
+{
+    return intern_get(g->strings, s, n);
+}
+
+void graph_account_list(rs_graph *g, uint32_t a, int role, int64_t created_at, const char *country,
+                        const char *name, size_t name_n)
+{
+    account_attr *at = &g->acct[a];
+    at->listed = 1;
+    if (role != ROLE_UNSET)
+        at->role = (uint8_t)role;
+    if (created_at != TS_NONE)
+        at->created_at = created_at;
+    if (country)
+        memcpy(at->country, country, 3);
+    if (name)
+        at->display_name = graph_string(g, name, name_n);
+}
+
+void graph_ip_input_geo(rs_graph *g, uint32_t ip, const char *country, const uint32_t *asn,
+                        const char *org, size_t org_n)
+{
+    ip_attr *ia = &g->ip[ip];
+    if (country && ia->country_src != SRC_DATA) {
+        memcpy(ia->country, country, 3);
+        ia->country_src = SRC_DATA;
+    }
+    if (asn && ia->asn_src != SRC_DATA) {
+        ia->asn = *asn;
+        ia->asn_src = SRC_DATA;
+        if (org)
+            ia->asn_org = graph_string(g, org, org_n);
+    }
+}
+
+void graph_ip_enrich(rs_graph *g, uint32_t ip, const ip_attr *attr)
+{
+    g->ip[ip] = *attr;
+}
+
+void graph_dest_set_country(rs_graph *g, uint32_t dest, const char *country)
+{
+    memcpy(g->dest[dest].country, country, 3);
+}
+
 uint32_t graph_count(const rs_graph *g, node_type t)
 {
     if (t == NODE_CLIENT)

@@ -208,6 +208,25 @@ uint32_t graph_ip(rs_graph *g, const ipaddr *ip);
 uint32_t graph_device(rs_graph *g, const char *id, size_t n);
 uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as);
 uint32_t graph_string(rs_graph *g, const char *s, size_t n);
+/* The id of string s[0..n) in graph.strings, or GRAPH_NONE: never adds. */
+uint32_t graph_find_string(const rs_graph *g, const char *s, size_t n);
+
+/* Records the accounts table's row for account a: listed, and each fact
+ * given (role not ROLE_UNSET, created_at not TS_NONE, country and name not
+ * NULL) replaces the one held; the display name is interned. */
+void graph_account_list(rs_graph *g, uint32_t a, int role, int64_t created_at, const char *country,
+                        const char *name, size_t name_n);
+/* Records the input's own geolocation of IP ip (a logins row's ip_country,
+ * asn and asn_org; NULL: not given). The first row to give a country, or an
+ * ASN with its organisation, wins (SRC_DATA), and no database overrides it. */
+void graph_ip_input_geo(rs_graph *g, uint32_t ip, const char *country, const uint32_t *asn,
+                        const char *org, size_t org_n);
+/* Replaces the attributes of IP ip with *attr: what the enrich stage made of
+ * the databases' answers (ingest/geoip.c), read from graph.ip[ip] first. */
+void graph_ip_enrich(rs_graph *g, uint32_t ip, const ip_attr *attr);
+/* Sets the country (ISO 3166-1 alpha-2, NUL-terminated) of destination dest. */
+void graph_dest_set_country(rs_graph *g, uint32_t dest, const char *country);
+
 /* A 32-bit hash of s[0..n), never GRAPH_NONE: for values that serve only to
  * order events that tie on everything else (project ids), which are not
  * worth a place in the string table. */

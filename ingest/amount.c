@@ -111,14 +111,14 @@ static int grouped(const char *s, size_t n, char g, char *out, size_t *j, size_t
     return groups && run != 3 ? -1 : 0;
 }
 
-int amount_parse(const char *s, size_t n, double *out, const char **why)
+int amount_parse(const char *s, size_t n, double *out, rs_error *err)
 {
     char buf[80] = {0}, norm[80] = {0}; /* zeroed: keeps the static analyser sure of every byte */
     size_t m = 0;
     /* No-break spaces as grouping: fold them to ' ' first. */
     for (size_t i = 0; i < n; i++) {
         if (m + 1 >= sizeof buf) {
-            *why = "not a number (too long)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a number (too long)");
             return -1;
         }
         if (i + 1 < n && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0) {
@@ -132,13 +132,13 @@ int amount_parse(const char *s, size_t n, double *out, const char **why)
     const char *p = buf;
     strip_currency(&p, &m);
     if (m && (p[0] == '-' || p[0] == '(')) {
-        *why = "negative amount";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "negative amount");
         return -1;
     }
     if (m && p[0] == '+')
         p++, m--;
     if (!m) {
-        *why = "not a number";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a number");
         return -1;
     }
     size_t j = 0;
@@ -148,8 +148,9 @@ int amount_parse(const char *s, size_t n, double *out, const char **why)
         const char *dot = memchr(p, '.', m);
         if (dot && m - (size_t)(dot - p) == 4 && dot - p <= 3 && p[0] != '0' &&
             !memchr(p, 'e', m) && !memchr(p, 'E', m)) {
-            *why = "ambiguous amount: is '.' a thousands separator or the decimal point? "
-                   "(write 1250 or 1.25)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0,
+                         "ambiguous amount: is '.' a thousands separator or the decimal point? "
+                         "(write 1250 or 1.25)");
             return -1;
         }
         memcpy(norm, p, m);
@@ -163,7 +164,7 @@ int amount_parse(const char *s, size_t n, double *out, const char **why)
             if (c == '.' || c == ',')
                 has_dot |= c == '.', has_comma |= c == ',', last = i;
             else if (!(c >= '0' && c <= '9') && c != ' ' && c != '\'') {
-                *why = "not a number";
+                rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a number");
                 return -1;
             }
         }
@@ -181,8 +182,9 @@ int amount_parse(const char *s, size_t n, double *out, const char **why)
                 grp = c;
             } else if (after == 3 && last >= 1 && last <= 3 && p[0] != '0' && !memchr(p, ' ', m) &&
                        !memchr(p, '\'', m)) {
-                *why = "ambiguous amount: is the separator for thousands or decimals? "
-                       "(write 1250 or 1.25)";
+                rs_error_set(err, RS_E_VALUE, NULL, 0, 0,
+                             "ambiguous amount: is the separator for thousands or decimals? "
+                             "(write 1250 or 1.25)");
                 return -1;
             } else {
                 dec = c;
@@ -193,14 +195,15 @@ int amount_parse(const char *s, size_t n, double *out, const char **why)
         size_t int_end = dec ? last : m;
         if (grouped(p, int_end, grp, norm, &j, sizeof norm) != 0 ||
             (grp != ' ' && memchr(p, ' ', int_end)) || (grp != '\'' && memchr(p, '\'', int_end))) {
-            *why = "not a number (thousands separators must group digits by three)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0,
+                         "not a number (thousands separators must group digits by three)");
             return -1;
         }
         if (dec) {
             norm[j++] = '.';
             for (size_t i = last + 1; i < m; i++) {
                 if (p[i] < '0' || p[i] > '9' || j + 1 >= sizeof norm) {
-                    *why = "not a number";
+                    rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a number");
                     return -1;
                 }
                 norm[j++] = p[i];
@@ -212,7 +215,7 @@ int amount_parse(const char *s, size_t n, double *out, const char **why)
     errno = 0;
     double d = strtod(norm, &end);
     if (j == 0 || *end || errno == ERANGE || !isfinite(d)) {
-        *why = "not a number";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a number");
         return -1;
     }
     *out = d;

@@ -16,10 +16,13 @@
 #ifndef RINGSCAN_AMOUNT_H
 #define RINGSCAN_AMOUNT_H
 
+#include "base/error.h"
+
 #include <stddef.h>
 
-/* Parses s[0..n). Returns 0 with *out set, or -1 with *why set (a static
- * string naming the cause and, where there is one, the fix). */
-int amount_parse(const char *s, size_t n, double *out, const char **why);
+/* Parses s[0..n). Returns 0 with *out set, or -1 with err's message (code
+ * RS_E_VALUE) naming the cause and, where there is one, the fix; err may be
+ * NULL. */
+int amount_parse(const char *s, size_t n, double *out, rs_error *err);
 
 #endif

@@ -135,21 +135,21 @@ static uint32_t v4_of(const ipaddr *ip)
 
 /* An address field: text form, or a decimal integer (IPv4 when it fits in 32
  * bits and the other field of the row agrees; the caller checks families). */
-static int parse_addr(const char *s, size_t n, int *fam, uint64_t pair[2], const char **why)
+static int parse_addr(const char *s, size_t n, int *fam, uint64_t pair[2], rs_error *err)
 {
     size_t d = 0;
     while (d < n && s[d] >= '0' && s[d] <= '9')
         d++;
     if (d == n) {
         if (parse_dec128(s, n, pair)) {
-            *why = "number out of range for an address";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "number out of range for an address");
             return -1;
         }
         *fam = 0; /* numeric: decided by the row */
         return 0;
     }
     ipaddr ip;
-    if (ipaddr_parse(s, n, &ip, why))
+    if (ipaddr_parse(s, n, &ip, err))
         return -1;
     *fam = ip.len;
     if (ip.len == 4) {
@@ -189,11 +189,11 @@ static int add_row(asn_ranges *r, row_fields *rf, const char *path, long line, r
         return rs_error_set(err, RS_E_FORMAT, path, line, 1, "field longer than 255 bytes");
     uint64_t lo[2], hi[2];
     int fa, fb;
-    const char *why = NULL;
+    rs_error why;
     if (parse_addr(rf->f[0], rf->len[0], &fa, lo, &why))
-        return rs_error_set(err, RS_E_FORMAT, path, line, 1, "first address: %s", why);
+        return rs_error_set(err, RS_E_FORMAT, path, line, 1, "first address: %s", why.msg);
     if (parse_addr(rf->f[1], rf->len[1], &fb, hi, &why))
-        return rs_error_set(err, RS_E_FORMAT, path, line, 2, "last address: %s", why);
+        return rs_error_set(err, RS_E_FORMAT, path, line, 2, "last address: %s", why.msg);
     if (fa == 0 && fb == 0) /* numeric: IPv4 when both fit in 32 bits */
         fa = fb = (lo[0] == 0 && hi[0] == 0 && hi[1] <= UINT32_MAX) ? 4 : 16;
     if (fa != fb)
@@ -336,7 +336,7 @@ static size_t resolve4(asn_ranges *r)
                 if (cur.hi < prev->hi) { /* the tail of prev after cur */
                     range4 tail = *prev;
                     tail.lo = cur.hi + 1;
-                    UTIL_GROW(r->v4, r->cap4, n + extra + 1);
+                    ALLOC_GROW(r->v4, r->cap4, n + extra + 1);
                     prev = &r->v4[out - 1];
                     r->v4[n + extra++] = tail;
                 }
@@ -369,7 +369,7 @@ static size_t resolve6(asn_ranges *r)
                     range6 tail = *prev;
                     memcpy(tail.lo, cur.hi, sizeof tail.lo);
                     inc128(tail.lo);
-                    UTIL_GROW(r->v6, r->cap6, n + extra + 1);
+                    ALLOC_GROW(r->v6, r->cap6, n + extra + 1);
                     prev = &r->v6[out - 1];
                     r->v6[n + extra++] = tail;
                 }

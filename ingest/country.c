@@ -63,7 +63,7 @@ static void add(const char *name, const char *cc, size_t *cap)
     char key[256];
     if (!name || !fold(name, strlen(name), key, sizeof key))
         return;
-    UTIL_GROW(table, *cap, ntable + 1);
+    ALLOC_GROW(table, *cap, ntable + 1);
     table[ntable].key = xstrdup(key);
     memcpy(table[ntable].cc, cc, 3);
     ntable++;
@@ -93,7 +93,7 @@ static void load(void)
         qsort(table, ntable, sizeof *table, entry_cmp);
 }
 
-int country_parse(const char *s, size_t n, char cc[3], const char **why)
+int country_parse(const char *s, size_t n, char cc[3], rs_error *err)
 {
     while (n && s[0] == ' ')
         s++, n--;
@@ -118,8 +118,9 @@ int country_parse(const char *s, size_t n, char cc[3], const char **why)
         memcpy(cc, hit->cc, 3);
         return 0;
     }
-    *why = loaded ? "not a country (ISO 3166-1 alpha-2 or alpha-3 code, or English name)"
-                  : "not an ISO 3166-1 alpha-2 code (install the iso-codes package to read "
-                    "alpha-3 codes and country names)";
+    rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "%s",
+                 loaded ? "not a country (ISO 3166-1 alpha-2 or alpha-3 code, or English name)"
+                        : "not an ISO 3166-1 alpha-2 code (install the iso-codes package to read "
+                          "alpha-3 codes and country names)");
     return -1;
 }

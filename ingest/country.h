@@ -9,12 +9,15 @@
 #ifndef RINGSCAN_COUNTRY_H
 #define RINGSCAN_COUNTRY_H
 
+#include "base/error.h"
+
 #include <stddef.h>
 
 #define COUNTRY_ISO_CODES_FILE "/usr/share/iso-codes/json/iso_3166-1.json"
 
 /* Writes the alpha-2 code (upper case, NUL-terminated) of s[0..n) into cc.
- * Returns 0, or -1 with *why set. Thread-safe. */
-int country_parse(const char *s, size_t n, char cc[3], const char **why);
+ * Returns 0, or -1 with the reason as err's message (code RS_E_VALUE; err may
+ * be NULL). Thread-safe. */
+int country_parse(const char *s, size_t n, char cc[3], rs_error *err);
 
 #endif

@@ -121,8 +121,7 @@ static void read_sidecar(geoip_db_info *in, const char *path)
     if (att && utf8_check(att, strlen(att), &bad) == UTF8_OK)
         in->attribution = xstrdup(att);
     int64_t ms;
-    const char *why;
-    if (built && !in->build_epoch && ts_parse(built, strlen(built), &ms, &why) == 0 && ms > 0)
+    if (built && !in->build_epoch && ts_parse(built, strlen(built), &ms, NULL) == 0 && ms > 0)
         in->build_epoch = (uint64_t)(ms / 1000);
     json_decref(root);
 }
@@ -461,13 +460,15 @@ void geoip_enrich(geoip *gi, rs_graph *g, geoip_stats *st)
         const char *raw = intern_str(g->ids[NODE_IP], i, &len);
         ipaddr ip = {.len = (uint8_t)len};
         memcpy(ip.b, raw, len);
-        ip_attr *ia = &g->ip[i];
+        ip_attr a = g->ip[i]; /* the input's own answers first; graph_ip_enrich stores */
+        ip_attr *ia = &a;
         if (gi->info[GEOIP_CITY].open)
             enrich_city(gi, &ip, ia);
         if (gi->info[GEOIP_ASN].open && ia->asn_src != SRC_DATA)
             enrich_asn(gi, g, &ip, ia);
         if (gi->info[GEOIP_ANON].open)
             enrich_anon(gi, &ip, ia);
+        graph_ip_enrich(g, i, ia);
         st->country += ia->country[0] != '\0';
         st->location += ia->has_loc;
         st->asn += ia->asn != 0;

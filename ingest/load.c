@@ -67,7 +67,7 @@ static char *join2(const char *a, const char *b)
 static void add_file(load_set *set, size_t *cap, int t, const char *dir, const char *name,
                      int suffix)
 {
-    UTIL_GROW(set->files, *cap, set->nfiles + 1);
+    ALLOC_GROW(set->files, *cap, set->nfiles + 1);
     load_file *f = &set->files[set->nfiles++];
     memset(f, 0, sizeof *f);
     f->table = (table_id)t;
@@ -96,12 +96,12 @@ static int list_dir(const char *dir, char ***out, size_t *n)
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
-        UTIL_GROW(*out, cap, *n + 1);
+        ALLOC_GROW(*out, cap, *n + 1);
         (*out)[(*n)++] = xstrdup(de->d_name);
     }
     closedir(d);
     if (*n)
-        qsort(*out, *n, sizeof **out, util_strcmp_p);
+        qsort(*out, *n, sizeof **out, cmp_str);
     return 0;
 }
 
@@ -203,7 +203,7 @@ int load_scan(load_set *set, const char *dir, rs_error *err)
     if (set->nfiles)
         qsort(set->files, set->nfiles, sizeof *set->files, cmp_file);
     if (set->nignored) /* a folder's entries among the others, by shown name */
-        qsort(set->ignored, set->nignored, sizeof *set->ignored, util_strcmp_p);
+        qsort(set->ignored, set->nignored, sizeof *set->ignored, cmp_str);
     if (rc == RS_OK)
         rc = check_ambiguous(set, dir, err);
     if (rc == RS_OK && !set->nfiles)
@@ -229,214 +229,198 @@ void load_set_free(load_set *set)
 }
 
 /* --- row handlers --------------------------------------------------------
- * Column indices follow schema.c; the asserts in load_tables check them. */
+ * Each table's decoded event (decode.h) into the graph: entities interned in
+ * the order given here (first seen, first numbered), then the event added. */
 
-#define V(i) (&vals[i])
-#define STR(i) V(i)->s, V(i)->n
-
-static int on_account(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static void load_account(rs_graph *g, const decode_account *e)
 {
-    (void)bad_col, (void)why;
-    rs_graph *g = ctx;
-    if (!g)
-        return 0;
-    uint32_t a = graph_account(g, STR(0), 0);
-    account_attr *at = &g->acct[a];
-    at->listed = 1;
-    if (V(1)->present)
-        at->role = (uint8_t)V(1)->v.role;
-    if (V(2)->present)
-        at->created_at = V(2)->v.ts;
-    if (V(3)->present)
-        memcpy(at->country, V(3)->v.cc, 3);
-    if (V(4)->present)
-        at->display_name = graph_string(g, STR(4));
-    if (V(5)->present)
-        graph_add_text(g, a, STR(5), TS_NONE, 1);
-    return 0;
+    uint32_t a = graph_account(g, e->id.s, e->id.n, 0);
+    graph_account_list(g, a, e->role, e->created_at, e->country, e->display_name.s,
+                       e->display_name.n);
+    if (e->text.s)
+        graph_add_text(g, a, e->text.s, e->text.n, TS_NONE, 1);
 }
 
-static int on_login(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static void load_login(rs_graph *g, int64_t ts, const decode_login *d)
 {
-    rs_graph *g = ctx;
-    if (V(4)->present && V(4)->v.u > INT32_MAX) {
-        *bad_col = 4;
-        *why = "out of range";
-        return RS_E_VALUE;
-    }
-    if (!g)
-        return 0;
-    login_ev e = {
-        .ts = V(0)->v.ts,
-        .session_s = V(4)->present ? (int32_t)V(4)->v.u : -1,
-    };
-    graph_add_login_keys(g, &e, STR(1), &V(2)->v.ip, V(3)->present ? V(3)->s : NULL, V(3)->n);
-    ip_attr *ia = &g->ip[e.ip];
-    if (V(6)->present && ia->country_src != SRC_DATA) {
-        memcpy(ia->country, V(6)->v.cc, 3);
-        ia->country_src = SRC_DATA;
-    }
-    if (V(7)->present && ia->asn_src != SRC_DATA) {
-        ia->asn = (uint32_t)V(7)->v.u;
-        ia->asn_src = SRC_DATA;
-        if (V(8)->present)
-            ia->asn_org = graph_string(g, STR(8));
-    }
-    return 0;
+    login_ev e = {.ts = ts, .session_s = d->session_s};
+    graph_add_login_keys(g, &e, d->account.s, d->account.n, d->ip, d->device.s, d->device.n);
+    graph_ip_input_geo(g, e.ip, d->ip_country, d->has_asn ? &d->asn : NULL, d->asn_org.s,
+                       d->asn_org.n);
 }
 
-static int on_bid(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+/* A project id only orders events that tie (graph_tiebreak). */
+static uint32_t project_of(decode_str p)
 {
-    (void)bad_col, (void)why;
-    rs_graph *g = ctx;
-    if (!g)
-        return 0;
+    return p.s ? graph_tiebreak(p.s, p.n) : GRAPH_NONE;
+}
+
+static uint32_t string_of(rs_graph *g, decode_str v)
+{
+    return v.s ? graph_string(g, v.s, v.n) : GRAPH_NONE;
+}
+
+static void load_bid(rs_graph *g, int64_t ts, const decode_bid *d)
+{
     bid_ev e = {
-        .ts = V(0)->v.ts,
-        .freelancer = graph_account(g, STR(1), SEEN_AS_FREELANCER),
-        .project = V(2)->present ? graph_tiebreak(STR(2)) : GRAPH_NONE,
-        .client = V(3)->present ? graph_account(g, STR(3), SEEN_AS_CLIENT) : GRAPH_NONE,
-        .accepted = V(4)->present ? (int8_t)V(4)->v.b : -1,
+        .ts = ts,
+        .freelancer = graph_account(g, d->freelancer.s, d->freelancer.n, SEEN_AS_FREELANCER),
+        .project = project_of(d->project),
+        .client =
+            d->client.s ? graph_account(g, d->client.s, d->client.n, SEEN_AS_CLIENT) : GRAPH_NONE,
+        .accepted = d->accepted,
     };
     graph_add_bid(g, &e);
-    if (V(5)->present)
-        graph_add_text(g, e.freelancer, STR(5), e.ts, 0);
-    return 0;
+    if (d->text.s)
+        graph_add_text(g, e.freelancer, d->text.s, d->text.n, e.ts, 0);
 }
 
-static int on_rating(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static void load_rating(rs_graph *g, int64_t ts, const decode_rating *d)
 {
-    rs_graph *g = ctx;
-    if (V(1)->n == V(2)->n && memcmp(V(1)->s, V(2)->s, V(1)->n) == 0) {
-        *bad_col = 2;
-        *why = "client rates itself";
-        return RS_E_VALUE;
-    }
-    if (!g)
-        return 0;
     rating_ev e = {
-        .ts = V(0)->v.ts,
-        .client = graph_account(g, STR(1), SEEN_AS_CLIENT),
-        .freelancer = graph_account(g, STR(2), SEEN_AS_FREELANCER),
-        .stars = (float)V(3)->v.d,
-        .project = V(4)->present ? graph_tiebreak(STR(4)) : GRAPH_NONE,
+        .ts = ts,
+        .client = graph_account(g, d->client.s, d->client.n, SEEN_AS_CLIENT),
+        .freelancer = graph_account(g, d->freelancer.s, d->freelancer.n, SEEN_AS_FREELANCER),
+        .stars = d->stars,
+        .project = project_of(d->project),
     };
     graph_add_rating(g, &e);
-    return 0;
 }
 
-static int on_payout(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static void load_payout(rs_graph *g, int64_t ts, const decode_payout *d)
 {
-    (void)bad_col, (void)why;
-    rs_graph *g = ctx;
-    if (!g)
-        return 0;
     payout_ev e = {
-        .ts = V(0)->v.ts,
-        .account = graph_account(g, STR(1), 0),
-        .dest = graph_dest(g, STR(2), 1),
-        .amount = V(3)->v.d,
-        .currency = V(4)->present ? graph_string(g, STR(4)) : GRAPH_NONE,
-        .method = V(5)->present ? graph_string(g, STR(5)) : GRAPH_NONE,
+        .ts = ts,
+        .account = graph_account(g, d->account.s, d->account.n, 0),
+        .dest = graph_dest(g, d->dest.s, d->dest.n, 1),
+        .amount = d->amount,
+        .currency = string_of(g, d->currency),
+        .method = string_of(g, d->method),
     };
-    if (V(6)->present)
-        memcpy(g->dest[e.dest].country, V(6)->v.cc, 3);
+    if (d->dest_country)
+        graph_dest_set_country(g, e.dest, d->dest_country);
     graph_add_payout(g, &e);
-    return 0;
 }
 
-static int on_charge(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static void load_charge(rs_graph *g, int64_t ts, const decode_charge *d)
 {
-    (void)bad_col, (void)why;
-    rs_graph *g = ctx;
-    if (!g)
-        return 0;
     charge_ev e = {
-        .ts = V(0)->v.ts,
-        .client = graph_account(g, STR(1), SEEN_AS_CLIENT),
-        .freelancer = graph_account(g, STR(2), SEEN_AS_FREELANCER),
-        .amount = V(3)->v.d,
-        .currency = V(4)->present ? graph_string(g, STR(4)) : GRAPH_NONE,
-        .instrument = V(5)->present ? graph_dest(g, STR(5), 2) : GRAPH_NONE,
+        .ts = ts,
+        .client = graph_account(g, d->client.s, d->client.n, SEEN_AS_CLIENT),
+        .freelancer = graph_account(g, d->freelancer.s, d->freelancer.n, SEEN_AS_FREELANCER),
+        .amount = d->amount,
+        .currency = string_of(g, d->currency),
+        .instrument =
+            d->instrument.s ? graph_dest(g, d->instrument.s, d->instrument.n, 2) : GRAPH_NONE,
     };
     graph_add_charge(g, &e);
-    return 0;
 }
 
-static int on_port(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static void load_port(rs_graph *g, int64_t ts, const decode_port *d)
 {
-    rs_graph *g = ctx;
-    if (!V(2)->present && !V(3)->present) {
-        *bad_col = 2;
-        *why = "needs an ip or a device_id";
-        return RS_E_VALUE;
-    }
-    if (!g)
-        return 0;
     port_ev e = {
-        .ts = V(0)->v.ts,
-        .port = (uint16_t)V(1)->v.u,
-        .ip = V(2)->present ? graph_ip(g, &V(2)->v.ip) : GRAPH_NONE,
-        .device = V(3)->present ? graph_device(g, STR(3)) : GRAPH_NONE,
-        .service = V(4)->present ? graph_string(g, STR(4)) : GRAPH_NONE,
+        .ts = ts,
+        .port = d->port,
+        .ip = d->ip ? graph_ip(g, d->ip) : GRAPH_NONE,
+        .device = d->device.s ? graph_device(g, d->device.s, d->device.n) : GRAPH_NONE,
+        .service = string_of(g, d->service),
     };
     graph_add_port(g, &e);
-    return 0;
 }
 
-int load_attr_value(const rs_graph *g, uint32_t a, const tvalue *vals, attr_kind *kind, char *out,
-                    const char **why)
+int load_attr_value(const rs_graph *g, uint32_t a, const decode_attr *at, attr_kind *kind,
+                    char *out, rs_error *err)
 {
-    *kind = normalize_kind(STR(1));
+    *kind = normalize_kind(at->kind.s, at->kind.n);
     const char *cc = g && a != GRAPH_NONE ? g->acct[a].country : "";
-    return normalize_value(*kind, STR(2), cc, out, LOAD_ATTR_MAX, why);
+    return normalize_value(*kind, at->value.s, at->value.n, cc, out, LOAD_ATTR_MAX, err);
 }
 
 /* An attribute is normalised for its kind (ingest/normalize.h); a phone
  * number without a calling code takes the account's claimed country's, which
- * the accounts table, loaded first, has set. A value malformed for its kind
- * makes the row bad; one that normalises to nothing is passed over. */
-static int on_attribute(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+ * the accounts table, loaded first, has set. A value that normalises to
+ * nothing is passed over (load_check_row refused malformed ones). */
+static void load_attribute(rs_graph *g, int64_t ts, const decode_attr *d)
 {
-    rs_graph *g = ctx;
-    uint32_t a = g ? graph_account(g, STR(0), 0) : GRAPH_NONE;
+    uint32_t a = graph_account(g, d->account.s, d->account.n, 0);
     attr_kind k;
     char norm[LOAD_ATTR_MAX];
-    int n = load_attr_value(g, a, vals, &k, norm, why);
-    if (n < 0) {
-        *bad_col = 2;
+    int n = load_attr_value(g, a, d, &k, norm, NULL);
+    if (n > 0)
+        graph_add_attr(g, a, (int)k, norm, (size_t)n, ts);
+}
+
+/* Adds a checked event to g. */
+static void load_event(rs_graph *g, const decode_event *e)
+{
+    switch (e->table) {
+    case TABLE_ACCOUNTS:
+        load_account(g, &e->u.account);
+        break;
+    case TABLE_LOGINS:
+        load_login(g, e->ts, &e->u.login);
+        break;
+    case TABLE_BIDS:
+        load_bid(g, e->ts, &e->u.bid);
+        break;
+    case TABLE_RATINGS:
+        load_rating(g, e->ts, &e->u.rating);
+        break;
+    case TABLE_PAYOUTS:
+        load_payout(g, e->ts, &e->u.payout);
+        break;
+    case TABLE_CHARGES:
+        load_charge(g, e->ts, &e->u.charge);
+        break;
+    case TABLE_PORTS:
+        load_port(g, e->ts, &e->u.port);
+        break;
+    case TABLE_ATTRIBUTES:
+        load_attribute(g, e->ts, &e->u.attr);
+        break;
+    case TABLE_COUNT:
+        break;
+    }
+}
+
+/* load_check_row with the failing column and reason, for table_read. */
+static int check_event(table_id t, const tvalue *vals, decode_event *e, int *bad_col, rs_error *err)
+{
+    int rc = decode_row(t, vals, e, bad_col, err);
+    if (rc != 0 || t != TABLE_ATTRIBUTES)
+        return rc;
+    /* Malformed for its kind: bad wherever it lands, so checked with no
+     * account country. */
+    attr_kind k;
+    char norm[LOAD_ATTR_MAX];
+    if (load_attr_value(NULL, GRAPH_NONE, &e->u.attr, &k, norm, err) < 0) {
+        *bad_col = COLUMN_ATTRIBUTES_VALUE;
         return RS_E_VALUE;
     }
-    if (g && n > 0)
-        graph_add_attr(g, a, (int)k, norm, (size_t)n, V(3)->present ? V(3)->v.ts : TS_NONE);
     return 0;
 }
 
-static const table_row_fn handlers[TABLE_COUNT] = {on_account, on_login,  on_bid,  on_rating,
-                                                   on_payout,  on_charge, on_port, on_attribute};
-
-int load_check_row(table_id t, const tvalue *vals)
+int load_check_row(table_id t, const tvalue *vals, decode_event *out)
 {
     int bad_col;
-    const char *why;
-    return handlers[t](NULL, vals, &bad_col, &why);
+    return check_event(t, vals, out, &bad_col, NULL);
 }
 
-int load_in_window(const load_window *w, table_id t, const tvalue *vals)
+int load_in_window(const load_window *w, const decode_event *e)
 {
-    /* Column 0 of every event table is ts; accounts and attributes are facts, not events. */
-    if (t == TABLE_ACCOUNTS || t == TABLE_ATTRIBUTES || !vals[0].present)
+    /* Accounts and attributes are facts, not events. */
+    if (e->table == TABLE_ACCOUNTS || e->table == TABLE_ATTRIBUTES || e->ts == TS_NONE)
         return 1;
-    int64_t ts = vals[0].v.ts;
-    return (w->since == TS_NONE || ts >= w->since) && (w->until == TS_NONE || ts < w->until);
+    return (w->since == TS_NONE || e->ts >= w->since) && (w->until == TS_NONE || e->ts < w->until);
 }
 
 /* Consumer side of the pipeline: the row was checked by the producer. */
 static void apply_row(rs_graph *g, table_id t, const tvalue *vals)
 {
+    decode_event e;
     int bad_col;
-    const char *why;
-    handlers[t](g, vals, &bad_col, &why);
+    if (decode_row(t, vals, &e, &bad_col, NULL) == 0)
+        load_event(g, &e);
 }
 
 typedef struct {
@@ -462,21 +446,23 @@ static void hash_piped(void *ctx, const void *data, size_t n)
     rowpipe_push_bytes(pc->pipe, pc->file, data, n);
 }
 
-/* Checks the row (the handlers with no graph only validate), then the
- * window: a bad row is bad wherever its timestamp lies. */
-static int check_row(const piped *pc, const tvalue *vals, int *bad_col, const char **why)
+/* Checks the row, then the window: a bad row is bad wherever its timestamp
+ * lies. */
+static int check_row(const piped *pc, const tvalue *vals, decode_event *e, int *bad_col,
+                     rs_error *err)
 {
-    int rc = handlers[pc->table](NULL, vals, bad_col, why);
-    if (rc == 0 && !load_in_window(pc->window, pc->table, vals))
+    int rc = check_event(pc->table, vals, e, bad_col, err);
+    if (rc == 0 && !load_in_window(pc->window, e))
         rc = TABLE_ROW_SKIP;
     return rc;
 }
 
 /* Producer side: checks the row and queues it for the graph thread. */
-static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, rs_error *err)
 {
     piped *pc = ctx;
-    int rc = check_row(pc, vals, bad_col, why);
+    decode_event e;
+    int rc = check_row(pc, vals, &e, bad_col, err);
     if (rc == 0) {
         rowpipe_push(pc->pipe, pc->table, vals);
         if (pc->index)
@@ -486,12 +472,13 @@ static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, const char 
 }
 
 /* Without a pipeline: checks the row and applies it to the graph, if any. */
-static int on_row_direct(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static int on_row_direct(void *ctx, const tvalue *vals, int *bad_col, rs_error *err)
 {
     piped *pc = ctx;
-    int rc = check_row(pc, vals, bad_col, why);
+    decode_event e;
+    int rc = check_row(pc, vals, &e, bad_col, err);
     if (rc == 0 && pc->g)
-        apply_row(pc->g, pc->table, vals);
+        load_event(pc->g, &e);
     if (rc == 0 && pc->index)
         index_row(pc, vals);
     return rc;
@@ -580,12 +567,13 @@ typedef struct {
     int64_t newest;
 } newest_ctx;
 
-static int on_row_newest(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static int on_row_newest(void *ctx, const tvalue *vals, int *bad_col, rs_error *err)
 {
     newest_ctx *nc = ctx;
-    int rc = handlers[nc->table](NULL, vals, bad_col, why);
-    if (rc == 0 && vals[0].present && (nc->newest == TS_NONE || vals[0].v.ts > nc->newest))
-        nc->newest = vals[0].v.ts;
+    decode_event e;
+    int rc = check_event(nc->table, vals, &e, bad_col, err);
+    if (rc == 0 && e.ts != TS_NONE && (nc->newest == TS_NONE || e.ts > nc->newest))
+        nc->newest = e.ts;
     return rc;
 }
 

@@ -21,6 +21,7 @@
 
 #include "graph/graph.h"
 #include "base/ts.h"
+#include "ingest/decode.h"
 #include "ingest/rowindex.h"
 #include "ingest/table.h"
 #include "model/attrs.h"
@@ -90,8 +91,8 @@ void load_set_free(load_set *set);
  * Returns RS_OK or the first file's fatal error with err. */
 int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs_error *err);
 
-/* 1 when a row of table t with these values lies in w (accounts always do). */
-int load_in_window(const load_window *w, table_id t, const tvalue *vals);
+/* 1 when the decoded row e lies in w (accounts and attributes always do). */
+int load_in_window(const load_window *w, const decode_event *e);
 
 /* Reads every file into g (g may be NULL to validate only), rows outside
  * set->window skipped and counted in each file's st.out_of_window and in
@@ -101,21 +102,23 @@ int load_in_window(const load_window *w, table_id t, const tvalue *vals);
  * Otherwise the first fatal error is returned, unprinted. */
 int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going, rs_error *err);
 
-/* The loader's own row checks beyond the column types (a client rating
- * itself, a port observation with neither ip nor device, ...): 0 when a
- * typed row of table t would be loaded, else RS_E_VALUE. Lets a second pass
- * over the inputs see exactly the rows the graph was built from. */
-int load_check_row(table_id t, const tvalue *vals);
+/* Decodes a typed row of table t into *out (decode.h) with the loader's own
+ * row checks beyond the column types (the decoder's, and an attribute value
+ * malformed for its kind): 0 when the row would be loaded, else RS_E_VALUE.
+ * Lets a second pass over the inputs see exactly the rows the graph was
+ * built from, decoded as the loader decoded them. *out borrows from vals. */
+int load_check_row(table_id t, const tvalue *vals, decode_event *out);
 
 /* Room for an attribute's normalised value (load_attr_value). */
 #define LOAD_ATTR_MAX (2 * SCHEMA_MAX_TEXT + 64)
 
-/* The kind (*kind) and normalised value (into out, LOAD_ATTR_MAX bytes) of an
- * attributes row, as the loader stores it: phones without a calling code take
- * the claimed country of account a (GRAPH_NONE, or g NULL: none). Returns the
- * value's length, 0 when it normalises to nothing, or -1 with *why when it is
- * malformed for its kind. The evidence pass finds the loaded value with it. */
-int load_attr_value(const rs_graph *g, uint32_t a, const tvalue *vals, attr_kind *kind, char *out,
-                    const char **why);
+/* The kind (*kind) and normalised value (into out, LOAD_ATTR_MAX bytes) of a
+ * decoded attributes row, as the loader stores it: phones without a calling
+ * code take the claimed country of account a (GRAPH_NONE, or g NULL: none).
+ * Returns the value's length, 0 when it normalises to nothing, or -1 with the
+ * reason in err (NULL: not kept) when it is malformed for its kind. The
+ * evidence pass finds the loaded value with it. */
+int load_attr_value(const rs_graph *g, uint32_t a, const decode_attr *at, attr_kind *kind,
+                    char *out, rs_error *err);
 
 #endif

@@ -60,21 +60,20 @@ static void sink_token(sink *s, const char *t, size_t n)
     sink_put(s, t, n);
 }
 
-static int refuse(const char **why, const char *msg, char *out, size_t outlen)
+/* Fails a value: msg into err (NULL: not kept), out emptied. Returns -1. */
+static int refuse(rs_error *err, const char *msg, char *out, size_t outlen)
 {
-    if (why)
-        *why = msg;
+    rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "%s", msg);
     if (outlen)
         out[0] = '\0';
     return -1;
 }
 
 /* The return value of normalize_value for a finished sink. */
-static int sink_done(const sink *s, const char **why)
+static int sink_done(const sink *s, rs_error *err)
 {
     if (s->over) {
-        if (why)
-            *why = "too long";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "too long");
         if (s->cap)
             s->p[0] = '\0';
         return -1;
@@ -229,7 +228,7 @@ const char *normalize_kind_name(attr_kind k)
 
 /* ---- email ---------------------------------------------------------------- */
 
-static int norm_email(const char *v, size_t n, char *out, size_t outlen, const char **why)
+static int norm_email(const char *v, size_t n, char *out, size_t outlen, rs_error *err)
 {
     trim(&v, &n);
     if (!n)
@@ -238,21 +237,21 @@ static int norm_email(const char *v, size_t n, char *out, size_t outlen, const c
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)v[i];
         if (c <= 0x20 || c == 0x7F)
-            return refuse(why, "space or control character in email", out, outlen);
+            return refuse(err, "space or control character in email", out, outlen);
         if (c == '@')
             at = i, ats++;
     }
     if (ats == 0)
-        return refuse(why, "no @ in email", out, outlen);
+        return refuse(err, "no @ in email", out, outlen);
     if (ats > 1)
-        return refuse(why, "more than one @ in email", out, outlen);
+        return refuse(err, "more than one @ in email", out, outlen);
     const char *dom = v + at + 1;
     size_t dn = n - at - 1;
     if (!dn || !memchr(dom, '.', dn) || dom[0] == '.' || dom[dn - 1] == '.')
-        return refuse(why, "email domain must hold a dot, not at its ends", out, outlen);
+        return refuse(err, "email domain must hold a dot, not at its ends", out, outlen);
     for (size_t i = 0; i + 1 < dn; i++)
         if (dom[i] == '.' && dom[i + 1] == '.')
-            return refuse(why, "\"..\" in email domain", out, outlen);
+            return refuse(err, "\"..\" in email domain", out, outlen);
     size_t ln = at;
     const char *plus = memchr(v, '+', ln);
     if (plus)
@@ -263,7 +262,7 @@ static int norm_email(const char *v, size_t n, char *out, size_t outlen, const c
         if (!(gmail && v[i] == '.'))
             sink_putc(&s, lower(v[i]));
     if (!s.over && s.len == 0)
-        return refuse(why, "empty local part in email", out, outlen);
+        return refuse(err, "empty local part in email", out, outlen);
     sink_putc(&s, '@');
     if (gmail) {
         sink_put(&s, "gmail.com", 9);
@@ -271,7 +270,7 @@ static int norm_email(const char *v, size_t n, char *out, size_t outlen, const c
         for (size_t i = 0; i < dn; i++)
             sink_putc(&s, lower(dom[i]));
     }
-    return sink_done(&s, why);
+    return sink_done(&s, err);
 }
 
 static int domain_cmp(const void *key, const void *elem)
@@ -325,7 +324,7 @@ int normalize_photo_hash(const char *s, size_t n, uint64_t *out)
     return 0;
 }
 
-static int norm_photo(const char *v, size_t n, char *out, size_t outlen, const char **why)
+static int norm_photo(const char *v, size_t n, char *out, size_t outlen, rs_error *err)
 {
     trim(&v, &n);
     if (!n)
@@ -334,11 +333,11 @@ static int norm_photo(const char *v, size_t n, char *out, size_t outlen, const c
         v += 2, n -= 2;
     uint64_t h;
     if (normalize_photo_hash(v, n, &h) != 0)
-        return refuse(why, "photo hash must be 16 hex digits", out, outlen);
+        return refuse(err, "photo hash must be 16 hex digits", out, outlen);
     sink s = sink_init(out, outlen);
     for (size_t i = 0; i < n; i++)
         sink_putc(&s, lower(v[i]));
-    return sink_done(&s, why);
+    return sink_done(&s, err);
 }
 
 /* ---- url ------------------------------------------------------------------- */
@@ -358,7 +357,7 @@ static int path_folds(const char *h, size_t n)
     return 0;
 }
 
-static int norm_url(const char *v, size_t n, char *out, size_t outlen, const char **why)
+static int norm_url(const char *v, size_t n, char *out, size_t outlen, rs_error *err)
 {
     char host[256];
     trim(&v, &n);
@@ -366,7 +365,7 @@ static int norm_url(const char *v, size_t n, char *out, size_t outlen, const cha
         return 0;
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)v[i] <= 0x20 || v[i] == 0x7F)
-            return refuse(why, "space or control character in URL", out, outlen);
+            return refuse(err, "space or control character in URL", out, outlen);
     /* scheme */
     size_t i = 0;
     while (i < n &&
@@ -402,7 +401,7 @@ static int norm_url(const char *v, size_t n, char *out, size_t outlen, const cha
     }
     for (size_t k = pstart; k < an; k++)
         if (!is_digit((unsigned char)a[k]))
-            return refuse(why, "malformed port in URL", out, outlen);
+            return refuse(err, "malformed port in URL", out, outlen);
     const char *port = a + pstart;
     size_t portn = an - pstart;
     if (eq(port, portn, "80") || eq(port, portn, "443"))
@@ -412,9 +411,9 @@ static int norm_url(const char *v, size_t n, char *out, size_t outlen, const cha
     if (hn > 4 && eq_nocase(a, 4, "www."))
         a += 4, hn -= 4;
     if (!hn)
-        return refuse(why, "no host in URL", out, outlen);
+        return refuse(err, "no host in URL", out, outlen);
     if (hn > sizeof host)
-        return refuse(why, "too long", out, outlen);
+        return refuse(err, "too long", out, outlen);
     for (size_t k = 0; k < hn; k++)
         host[k] = lower(a[k]);
     const char *path = v + auth;
@@ -430,7 +429,7 @@ static int norm_url(const char *v, size_t n, char *out, size_t outlen, const cha
     }
     for (size_t k = 0; k < pn; k++)
         sink_putc(&s, fold ? lower(path[k]) : path[k]);
-    return sink_done(&s, why);
+    return sink_done(&s, err);
 }
 
 /* ---- Unicode folding ------------------------------------------------------- */
@@ -573,12 +572,11 @@ static int token_cmp(const void *a, const void *b)
 }
 
 /* sorted: ATTR_NAME form; else written order with the comma rule. */
-static int norm_name(const char *v, size_t n, int sorted, char *out, size_t outlen,
-                     const char **why)
+static int norm_name(const char *v, size_t n, int sorted, char *out, size_t outlen, rs_error *err)
 {
     tokens t = {0};
     if (fold_tokens(v, n, TOK_NAME, &t) != 0)
-        return refuse(why, "invalid UTF-8", out, outlen);
+        return refuse(err, "invalid UTF-8", out, outlen);
     /* Drop honorifics in place, keeping the comma position in step. */
     size_t k = 0, comma = 0;
     for (size_t i = 0; i < t.ntok; i++) {
@@ -603,20 +601,20 @@ static int norm_name(const char *v, size_t n, int sorted, char *out, size_t outl
             sink_token(&s, t.toks[i].p, t.toks[i].n);
     }
     tokens_free(&t);
-    return sink_done(&s, why);
+    return sink_done(&s, err);
 }
 
-int normalize_name_tokens(const char *v, size_t n, char *out, size_t outlen, const char **why)
+int normalize_name_tokens(const char *v, size_t n, char *out, size_t outlen, rs_error *err)
 {
     size_t bad = 0;
     int rc = utf8_check(v, n, &bad);
     if (rc == UTF8_INVALID)
-        return refuse(why, "invalid UTF-8", out, outlen);
+        return refuse(err, "invalid UTF-8", out, outlen);
     if (rc == UTF8_NUL)
-        return refuse(why, "NUL character in value", out, outlen);
+        return refuse(err, "NUL character in value", out, outlen);
     if (n > NORMALIZE_MAX_INPUT)
-        return refuse(why, "too long", out, outlen);
-    return norm_name(v, n, 0, out, outlen, why);
+        return refuse(err, "too long", out, outlen);
+    return norm_name(v, n, 0, out, outlen, err);
 }
 
 const char *normalize_name_family(const char *s, size_t n, size_t *len)
@@ -778,11 +776,11 @@ static size_t address_end(const tokens *t)
     return e >= 3 && has_digit(&t->toks[e - 1]) ? e : t->ntok;
 }
 
-static int norm_address(const char *v, size_t n, char *out, size_t outlen, const char **why)
+static int norm_address(const char *v, size_t n, char *out, size_t outlen, rs_error *err)
 {
     tokens t = {0};
     if (fold_tokens(v, n, TOK_ADDRESS, &t) != 0)
-        return refuse(why, "invalid UTF-8", out, outlen);
+        return refuse(err, "invalid UTF-8", out, outlen);
     sink s = sink_init(out, outlen);
     const char *last = "";
     size_t lastn = 0, end = address_end(&t);
@@ -817,17 +815,17 @@ static int norm_address(const char *v, size_t n, char *out, size_t outlen, const
         last = w, lastn = wn;
     }
     tokens_free(&t);
-    return sink_done(&s, why);
+    return sink_done(&s, err);
 }
 
 /* ---- other ------------------------------------------------------------------- */
 
-static int norm_other(const char *v, size_t n, char *out, size_t outlen, const char **why)
+static int norm_other(const char *v, size_t n, char *out, size_t outlen, rs_error *err)
 {
     int32_t *cps = NULL;
     ptrdiff_t m = decode(v, n, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STABLE, &cps);
     if (m < 0)
-        return refuse(why, "invalid UTF-8", out, outlen);
+        return refuse(err, "invalid UTF-8", out, outlen);
     utf8proc_ssize_t k = utf8proc_normalize_utf32(cps, m, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
     sink s = sink_init(out, outlen);
     int gap = 0;
@@ -846,17 +844,17 @@ static int norm_other(const char *v, size_t n, char *out, size_t outlen, const c
         sink_put(&s, (const char *)b, (size_t)l);
     }
     free(cps);
-    return sink_done(&s, why);
+    return sink_done(&s, err);
 }
 
 /* ---- documents ----------------------------------------------------------------- */
 
-static int norm_document(const char *v, size_t n, char *out, size_t outlen, const char **why)
+static int norm_document(const char *v, size_t n, char *out, size_t outlen, rs_error *err)
 {
     int32_t *cps = NULL;
     ptrdiff_t m = decode(v, n, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_LUMP, &cps);
     if (m < 0)
-        return refuse(why, "invalid UTF-8", out, outlen);
+        return refuse(err, "invalid UTF-8", out, outlen);
     sink s = sink_init(out, outlen);
     const char *bad = NULL;
     for (ptrdiff_t i = 0; i < m && !bad; i++) {
@@ -870,10 +868,10 @@ static int norm_document(const char *v, size_t n, char *out, size_t outlen, cons
     }
     free(cps);
     if (bad)
-        return refuse(why, bad, out, outlen);
+        return refuse(err, bad, out, outlen);
     if (!s.over && s.len > 0 && s.len < 4)
-        return refuse(why, "document number shorter than 4 characters", out, outlen);
-    return sink_done(&s, why);
+        return refuse(err, "document number shorter than 4 characters", out, outlen);
+    return sink_done(&s, err);
 }
 
 /* ---- phones ------------------------------------------------------------------ */
@@ -991,9 +989,8 @@ static int extension_ok(const int32_t *c, size_t i, size_t m)
 
 /* Collects the digits of c[0..m) into d (at most dcap), after an optional
  * '+' (*plus), dropping separators, a "(0)" after the first digits and an
- * extension. Returns the digit count or -1 with *why. */
-static int phone_digits(const int32_t *c, size_t m, char *d, size_t dcap, int *plus,
-                        const char **why)
+ * extension. Returns the digit count, or -1 with the reason in err. */
+static int phone_digits(const int32_t *c, size_t m, char *d, size_t dcap, int *plus, rs_error *err)
 {
     size_t i = 0, nd = 0;
     if (cp_word(c, 0, m, "tel:"))
@@ -1004,7 +1001,7 @@ static int phone_digits(const int32_t *c, size_t m, char *d, size_t dcap, int *p
         int32_t ch = c[i];
         if (is_digit(ch)) {
             if (nd == dcap) {
-                *why = "too many digits for a phone number";
+                rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "too many digits for a phone number");
                 return -1;
             }
             d[nd++] = (char)ch;
@@ -1018,13 +1015,14 @@ static int phone_digits(const int32_t *c, size_t m, char *d, size_t dcap, int *p
             if (cp_word(c, i, m, "extension"))
                 skip = 9;
             if (!extension_ok(c, i + skip, m)) {
-                *why = "unexpected text after a phone number";
+                rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "unexpected text after a phone number");
                 return -1;
             }
             break;
         } else {
-            *why = ch < 0x80 && is_alpha(ch) ? "letters in a phone number"
-                                             : "unexpected character in a phone number";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "%s",
+                         ch < 0x80 && is_alpha(ch) ? "letters in a phone number"
+                                                   : "unexpected character in a phone number");
             return -1;
         }
     }
@@ -1032,13 +1030,13 @@ static int phone_digits(const int32_t *c, size_t m, char *d, size_t dcap, int *p
 }
 
 static int norm_phone(const char *v, size_t n, const char *country, char *out, size_t outlen,
-                      const char **why)
+                      rs_error *err)
 {
     char d[40];
     int32_t *cps = NULL;
     ptrdiff_t m = decode(v, n, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_LUMP, &cps);
     if (m < 0)
-        return refuse(why, "invalid UTF-8", out, outlen);
+        return refuse(err, "invalid UTF-8", out, outlen);
     size_t lo = 0, hi = (size_t)m;
     while (lo < hi && (cps[lo] == ' ' || cps[lo] == '\t'))
         lo++;
@@ -1049,11 +1047,13 @@ static int norm_phone(const char *v, size_t n, const char *country, char *out, s
         return 0;
     }
     int plus = 0;
-    const char *msg = NULL;
-    int nd = phone_digits(cps + lo, hi - lo, d, sizeof d, &plus, &msg);
+    int nd = phone_digits(cps + lo, hi - lo, d, sizeof d, &plus, err);
     free(cps);
-    if (nd < 0)
-        return refuse(why, msg, out, outlen);
+    if (nd < 0) {
+        if (outlen)
+            out[0] = '\0';
+        return -1;
+    }
     const struct calling *cc = calling_of(country);
     const char *p = d, *code = "";
     size_t len = (size_t)nd;
@@ -1063,7 +1063,7 @@ static int norm_phone(const char *v, size_t n, const char *country, char *out, s
     else if (!intl && cc && cc->trunk == '1' && len >= 3 && !memcmp(p, "011", 3))
         intl = 1, p += 3, len -= 3;
     if (intl && len && p[0] == '0')
-        return refuse(why, "calling code cannot start with 0", out, outlen);
+        return refuse(err, "calling code cannot start with 0", out, outlen);
     if (!intl && cc) {
         if ((cc->trunk == '0' && len && p[0] == '0') ||
             ((cc->trunk == '1' || cc->trunk == '8') && len == 11 && p[0] == cc->trunk))
@@ -1073,53 +1073,53 @@ static int norm_phone(const char *v, size_t n, const char *country, char *out, s
     }
     size_t total = strlen(code) + len;
     if (total < 7)
-        return refuse(why, "too few digits for a phone number", out, outlen);
+        return refuse(err, "too few digits for a phone number", out, outlen);
     if (total > 15)
-        return refuse(why, "too many digits for a phone number", out, outlen);
+        return refuse(err, "too many digits for a phone number", out, outlen);
     sink s = sink_init(out, outlen);
     if (intl)
         sink_putc(&s, '+');
     sink_put(&s, code, strlen(code));
     sink_put(&s, p, len);
-    return sink_done(&s, why);
+    return sink_done(&s, err);
 }
 
 /* ---- entry point --------------------------------------------------------------- */
 
 int normalize_value(attr_kind k, const char *v, size_t n, const char *country, char *out,
-                    size_t outlen, const char **why)
+                    size_t outlen, rs_error *err)
 {
     size_t bad = 0;
     int rc = utf8_check(v, n, &bad);
     if (rc == UTF8_INVALID)
-        return refuse(why, "invalid UTF-8", out, outlen);
+        return refuse(err, "invalid UTF-8", out, outlen);
     if (rc == UTF8_NUL)
-        return refuse(why, "NUL character in value", out, outlen);
+        return refuse(err, "NUL character in value", out, outlen);
     if (n > NORMALIZE_MAX_INPUT)
-        return refuse(why, "too long", out, outlen);
+        return refuse(err, "too long", out, outlen);
     if (outlen)
         out[0] = '\0';
     switch (k) {
     case ATTR_EMAIL:
-        return norm_email(v, n, out, outlen, why);
+        return norm_email(v, n, out, outlen, err);
     case ATTR_PHONE:
-        return norm_phone(v, n, country, out, outlen, why);
+        return norm_phone(v, n, country, out, outlen, err);
     case ATTR_NAME:
     case ATTR_PAYOUT_HOLDER:
-        return norm_name(v, n, 1, out, outlen, why);
+        return norm_name(v, n, 1, out, outlen, err);
     case ATTR_ADDRESS:
     case ATTR_SHIPPING_ADDRESS:
-        return norm_address(v, n, out, outlen, why);
+        return norm_address(v, n, out, outlen, err);
     case ATTR_DOCUMENT:
-        return norm_document(v, n, out, outlen, why);
+        return norm_document(v, n, out, outlen, err);
     case ATTR_PHOTO_HASH:
-        return norm_photo(v, n, out, outlen, why);
+        return norm_photo(v, n, out, outlen, err);
     case ATTR_URL:
-        return norm_url(v, n, out, outlen, why);
+        return norm_url(v, n, out, outlen, err);
     case ATTR_OTHER:
     case ATTR_KIND_COUNT:
     default:
-        return norm_other(v, n, out, outlen, why);
+        return norm_other(v, n, out, outlen, err);
     }
 }
 

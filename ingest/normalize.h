@@ -101,6 +101,7 @@
 #ifndef RINGSCAN_NORMALIZE_H
 #define RINGSCAN_NORMALIZE_H
 
+#include "base/error.h"
 #include "model/attrs.h"
 
 #include <stddef.h>
@@ -137,14 +138,15 @@ const char *normalize_kind_name(attr_kind k);
  * outlen bytes, NUL-terminated. country is the account's claimed ISO 3166-1
  * alpha-2 code or "" (or NULL); only phones use it. Returns the length written
  * (> 0); 0 when the value is empty or blank after normalisation (out is then
- * ""); -1 when it is malformed for its kind, with *why set to a short static
- * reason ("too long" when the result would not fit in outlen or n exceeds
- * NORMALIZE_MAX_INPUT). On -1 out holds "" when outlen > 0. Never reads past
- * v + n, never writes past out + outlen; why may be NULL. Allocates scratch
+ * ""); -1 when it is malformed for its kind, with a short reason as err's
+ * message, code RS_E_VALUE ("too long" when the result would not fit in
+ * outlen or n exceeds NORMALIZE_MAX_INPUT). On -1 out holds "" when
+ * outlen > 0. Never reads past v + n, never writes past out + outlen; err
+ * may be NULL. Allocates scratch
  * memory for the Unicode kinds (freed before returning; aborts on OOM like
  * every xmalloc). O(n log n) for names (the token sort), O(n) otherwise. */
 int normalize_value(attr_kind k, const char *v, size_t n, const char *country, char *out,
-                    size_t outlen, const char **why);
+                    size_t outlen, rs_error *err);
 
 /* A name (ATTR_NAME or ATTR_PAYOUT_HOLDER) in the order written, for callers
  * that need the family name. Same normalisation as ATTR_NAME, except that the tokens
@@ -153,7 +155,7 @@ int normalize_value(attr_kind k, const char *v, size_t n, const char *country, c
  * the end ("Smith, John Paul" -> "john paul smith"), so that the last token is
  * the family name as far as the writing tells. Same return convention as
  * normalize_value. */
-int normalize_name_tokens(const char *v, size_t n, char *out, size_t outlen, const char **why);
+int normalize_name_tokens(const char *v, size_t n, char *out, size_t outlen, rs_error *err);
 
 /* The family-name guess of a normalize_name_tokens result s[0..n): its last
  * token. Returns a pointer into s and sets *len, or NULL (*len = 0) when s is

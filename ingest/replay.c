@@ -1,7 +1,9 @@
 /* replay.c - the second pass over the inputs; see replay.h.
  *
- * Column positions follow schema.c (the asserts in load.c check them); the
- * union of columns is computed once from the schema.
+ * A row is decoded by the loader's own decoder (load_check_row, decode.h),
+ * so the event it stands for is the one the graph was built from; here its
+ * names are looked up in the graph instead of interned. The union of
+ * columns is computed once from the schema.
  */
 #include "ingest/replay.h"
 
@@ -81,95 +83,132 @@ static int is_expected(replay_ctx *rc, const tvalue *vals, int loaded)
            e->key[1] == key[1];
 }
 
-static uint32_t find_acct(const rs_graph *g, const tvalue *v)
+static uint32_t find_acct(const rs_graph *g, decode_str v)
 {
-    return v->present ? graph_find_account(g, v->s, v->n) : GRAPH_NONE;
+    return v.s ? graph_find_account(g, v.s, v.n) : GRAPH_NONE;
+}
+
+static uint32_t find_device(const rs_graph *g, decode_str v)
+{
+    return v.s ? graph_find_device(g, v.s, v.n) : GRAPH_NONE;
+}
+
+static uint32_t find_dest(const rs_graph *g, decode_str v)
+{
+    return v.s ? graph_find_dest(g, v.s, v.n) : GRAPH_NONE;
+}
+
+static uint32_t find_string(const rs_graph *g, decode_str v)
+{
+    return v.s ? graph_find_string(g, v.s, v.n) : GRAPH_NONE;
+}
+
+static uint32_t project_of(decode_str v)
+{
+    return v.s ? graph_tiebreak(v.s, v.n) : GRAPH_NONE;
+}
+
+/* A text's id in graph.texts, or GRAPH_NONE. */
+static uint32_t find_text(const rs_graph *g, decode_str v)
+{
+    if (!v.s || !g->texts)
+        return GRAPH_NONE;
+    uint32_t id = intern_get(g->texts, v.s, v.n);
+    return id == INTERN_NONE ? GRAPH_NONE : id;
 }
 
 /* An attributes row's kind, and its value as load.c stored it, or GRAPH_NONE. */
-static void resolve_attr(const rs_graph *g, const tvalue *v, source_row *r)
+static void resolve_attr(const rs_graph *g, const decode_attr *at, source_row *r)
 {
     attr_kind k;
     char norm[LOAD_ATTR_MAX];
-    const char *why;
-    int n = load_attr_value(g, find_acct(g, &v[0]), v, &k, norm, &why);
+    int n = load_attr_value(g, find_acct(g, at->account), at, &k, norm, NULL);
     r->attr_kind = (uint8_t)k;
     if (n > 0)
         r->attr_value = graph_find_attr(g, (int)k, norm, (size_t)n);
 }
 
-/* The row as the graph event load.c made of it, resolved by lookup. */
-static void resolve_event(const rs_graph *g, table_id t, const tvalue *v, source_row *r)
+/* The event e as load.c added it to g, its entities resolved by lookup. */
+static void resolve_event(const rs_graph *g, const decode_event *e, source_row *r)
 {
     r->attr_value = r->text = GRAPH_NONE;
-    if ((t == TABLE_BIDS || t == TABLE_ACCOUNTS) && v[5].present && g->texts) {
-        uint32_t id = intern_get(g->texts, v[5].s, v[5].n);
-        r->text = id == INTERN_NONE ? GRAPH_NONE : id;
-    }
-    switch (t) {
+    switch (e->table) {
+    case TABLE_ACCOUNTS:
+        r->text = find_text(g, e->u.account.text);
+        break;
     case TABLE_ATTRIBUTES:
-        resolve_attr(g, v, r);
+        resolve_attr(g, &e->u.attr, r);
         break;
-    case TABLE_LOGINS:
-        r->ev.login = (login_ev){
-            .ts = v[0].v.ts,
-            .account = find_acct(g, &v[1]),
-            .ip = graph_find_ip(g, &v[2].v.ip),
-            .device = v[3].present ? graph_find_device(g, v[3].s, v[3].n) : GRAPH_NONE,
-            .session_s = v[4].present ? (int32_t)v[4].v.u : -1,
-        };
+    case TABLE_LOGINS: {
+        const decode_login *d = &e->u.login;
+        r->ev.login = (login_ev){.ts = e->ts,
+                                 .account = find_acct(g, d->account),
+                                 .ip = graph_find_ip(g, d->ip),
+                                 .device = find_device(g, d->device),
+                                 .session_s = d->session_s};
         break;
-    case TABLE_BIDS:
-        r->ev.bid = (bid_ev){.ts = v[0].v.ts,
-                             .freelancer = find_acct(g, &v[1]),
-                             .project = GRAPH_NONE,
-                             .client = find_acct(g, &v[3]),
-                             .accepted = v[4].present ? (int8_t)v[4].v.b : -1};
+    }
+    case TABLE_BIDS: {
+        const decode_bid *d = &e->u.bid;
+        r->text = find_text(g, d->text);
+        r->ev.bid = (bid_ev){.ts = e->ts,
+                             .freelancer = find_acct(g, d->freelancer),
+                             .project = project_of(d->project),
+                             .client = find_acct(g, d->client),
+                             .accepted = d->accepted};
         break;
-    case TABLE_RATINGS:
-        r->ev.rating = (rating_ev){.ts = v[0].v.ts,
-                                   .client = find_acct(g, &v[1]),
-                                   .freelancer = find_acct(g, &v[2]),
-                                   .project = GRAPH_NONE,
-                                   .stars = (float)v[3].v.d};
+    }
+    case TABLE_RATINGS: {
+        const decode_rating *d = &e->u.rating;
+        r->ev.rating = (rating_ev){.ts = e->ts,
+                                   .client = find_acct(g, d->client),
+                                   .freelancer = find_acct(g, d->freelancer),
+                                   .project = project_of(d->project),
+                                   .stars = d->stars};
         break;
-    case TABLE_PAYOUTS:
-        r->ev.payout = (payout_ev){.ts = v[0].v.ts,
-                                   .amount = v[3].v.d,
-                                   .account = find_acct(g, &v[1]),
-                                   .dest = graph_find_dest(g, v[2].s, v[2].n),
-                                   .currency = GRAPH_NONE,
-                                   .method = GRAPH_NONE};
+    }
+    case TABLE_PAYOUTS: {
+        const decode_payout *d = &e->u.payout;
+        r->ev.payout = (payout_ev){.ts = e->ts,
+                                   .amount = d->amount,
+                                   .account = find_acct(g, d->account),
+                                   .dest = find_dest(g, d->dest),
+                                   .currency = find_string(g, d->currency),
+                                   .method = find_string(g, d->method)};
         break;
-    case TABLE_CHARGES:
-        r->ev.charge = (charge_ev){.ts = v[0].v.ts,
-                                   .amount = v[3].v.d,
-                                   .client = find_acct(g, &v[1]),
-                                   .freelancer = find_acct(g, &v[2]),
-                                   .instrument = v[5].present ? graph_find_dest(g, v[5].s, v[5].n)
-                                                              : GRAPH_NONE,
-                                   .currency = GRAPH_NONE};
+    }
+    case TABLE_CHARGES: {
+        const decode_charge *d = &e->u.charge;
+        r->ev.charge = (charge_ev){.ts = e->ts,
+                                   .amount = d->amount,
+                                   .client = find_acct(g, d->client),
+                                   .freelancer = find_acct(g, d->freelancer),
+                                   .instrument = find_dest(g, d->instrument),
+                                   .currency = find_string(g, d->currency)};
         break;
-    case TABLE_PORTS:
-        r->ev.port =
-            (port_ev){.ts = v[0].v.ts,
-                      .ip = v[2].present ? graph_find_ip(g, &v[2].v.ip) : GRAPH_NONE,
-                      .device = v[3].present ? graph_find_device(g, v[3].s, v[3].n) : GRAPH_NONE,
-                      .service = GRAPH_NONE,
-                      .port = (uint16_t)v[1].v.u};
+    }
+    case TABLE_PORTS: {
+        const decode_port *d = &e->u.port;
+        r->ev.port = (port_ev){.ts = e->ts,
+                               .ip = d->ip ? graph_find_ip(g, d->ip) : GRAPH_NONE,
+                               .device = find_device(g, d->device),
+                               .service = find_string(g, d->service),
+                               .port = d->port};
         break;
-    default:
+    }
+    case TABLE_COUNT:
         break;
     }
 }
 
-static int on_row(void *vctx, const tvalue *vals, int *bad_col, const char **why)
+static int on_row(void *vctx, const tvalue *vals, int *bad_col, rs_error *err)
 {
-    (void)bad_col, (void)why;
+    (void)bad_col, (void)err;
     replay_ctx *rc = vctx;
     if (rc->stopped)
         return 0;
-    int loaded = load_check_row(rc->t, vals) == 0 && load_in_window(rc->window, rc->t, vals);
+    decode_event e;
+    int loaded = load_check_row(rc->t, vals, &e) == 0 && load_in_window(rc->window, &e);
     if (rc->expect && !is_expected(rc, vals, loaded)) {
         rc->changed = rc->stopped = 1;
         return 0;
@@ -199,7 +238,7 @@ static int on_row(void *vctx, const tvalue *vals, int *bad_col, const char **why
             r.accounts[r.naccounts++] = graph_find_account(rc->g, v->s, v->n);
         r.cols[r.ncols++] = (record_col){cd->name, v->s, v->n, union_col[rc->t][c]};
     }
-    resolve_event(rc->g, rc->t, vals, &r);
+    resolve_event(rc->g, &e, &r);
     if (rc->fn(rc->ctx, &r) != 0)
         rc->stopped = 1;
     return 0;

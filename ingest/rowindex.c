@@ -170,7 +170,7 @@ static int has_key(const uint64_t *bloom, const uint32_t *keys, size_t n, uint32
     uint32_t b = k >> (32 - BLOOM_BITS);
     if (!(bloom[b >> 6] >> (b & 63) & 1))
         return 0;
-    return bsearch(&k, keys, n, sizeof *keys, util_u32_cmp) != NULL;
+    return bsearch(&k, keys, n, sizeof *keys, cmp_u32) != NULL;
 }
 
 size_t rowindex_select(rowindex *ix, size_t file, const uint32_t *keys, size_t nkeys,
@@ -204,7 +204,7 @@ size_t rowindex_select(rowindex *ix, size_t file, const uint32_t *keys, size_t n
             if (has_key(bloom, keys, nkeys, chunk[i].key[0]) ||
                 (chunk[i].key[1] != chunk[i].key[0] &&
                  has_key(bloom, keys, nkeys, chunk[i].key[1]))) {
-                UTIL_GROW(*out, cap, n + 1);
+                ALLOC_GROW(*out, cap, n + 1);
                 (*out)[n++] = chunk[i];
             }
         done += want;

@@ -6,75 +6,15 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const col_def accounts_cols[] = {
-    {"account_id", COL_ID, 1, "the account's platform id", 0},
-    {"role", COL_ROLE, 0, "freelancer (default) or client", 0},
-    {"created_at", COL_TS, 0, "account creation time", 0},
-    {"country", COL_COUNTRY, 0, "claimed country, ISO 3166-1 alpha-2", 0},
-    {"display_name", COL_TEXT, 0, "public name", 0},
-    {"text", COL_TEXT, 0, "profile text (compared across accounts for re-use)", 1},
-};
-static const col_def logins_cols[] = {
-    {"ts", COL_TS, 1, "login time", 0},
-    {"account_id", COL_ID, 1, "account that logged in", 0},
-    {"ip", COL_IP, 1, "source address, IPv4 or IPv6", 0},
-    {"device_id", COL_ID, 0, "device fingerprint", 0},
-    {"session_seconds", COL_UINT, 0, "duration of the session this login started", 0},
-    {"user_agent", COL_IGNORED, 0, "client user agent (not analysed)", 0},
-    {"ip_country", COL_COUNTRY, 0, "platform's own geolocation of ip", 0},
-    {"asn", COL_UINT, 0, "platform's own ASN of ip", 0},
-    {"asn_org", COL_TEXT, 0, "platform's own ASN organisation of ip", 0},
-};
-static const col_def bids_cols[] = {
-    {"ts", COL_TS, 1, "bid time", 0},
-    {"freelancer_id", COL_ID, 1, "bidding freelancer", 0},
-    {"project_id", COL_ID, 0, "project bid on", 0},
-    {"client_id", COL_ID, 0, "client owning the project", 0},
-    {"accepted", COL_BOOL, 0, "whether the bid was accepted", 0},
-    {"text", COL_TEXT, 0, "cover letter (compared across accounts for re-use)", 1},
-};
-static const col_def ratings_cols[] = {
-    {"ts", COL_TS, 1, "rating time", 0},
-    {"client_id", COL_ID, 1, "client giving the rating", 0},
-    {"freelancer_id", COL_ID, 1, "freelancer rated", 0},
-    {"stars", COL_STARS, 1, "0 to 5", 0},
-    {"project_id", COL_ID, 0, "project rated", 0},
-};
-static const col_def payouts_cols[] = {
-    {"ts", COL_TS, 1, "payout time", 0},
-    {"account_id", COL_ID, 1, "account paid out", 0},
-    {"destination_id", COL_ID, 1, "bank account, wallet or card paid into", 0},
-    {"amount", COL_AMOUNT, 1, "amount, non-negative", 0},
-    {"currency", COL_ID, 0, "ISO 4217 code", 0},
-    {"method", COL_ID, 0, "bank, paypal, crypto, ...", 0},
-    {"destination_country", COL_COUNTRY, 0, "country of the destination", 0},
-};
-static const col_def charges_cols[] = {
-    {"ts", COL_TS, 1, "charge time", 0},
-    {"client_id", COL_ID, 1, "client charged", 0},
-    {"freelancer_id", COL_ID, 1, "freelancer the charge pays", 0},
-    {"amount", COL_AMOUNT, 1, "amount, non-negative", 0},
-    {"currency", COL_ID, 0, "ISO 4217 code", 0},
-    {"instrument_id", COL_ID, 0, "client's payment instrument (same id space as destination_id)",
-     0},
-};
-static const col_def ports_cols[] = {
-    {"ts", COL_TS, 1, "observation time", 0},
-    {"port", COL_UINT, 1, "open TCP/UDP port, 1-65535", 0},
-    {"ip", COL_IP, 0, "observed address (ip or device_id required)", 0},
-    {"device_id", COL_ID, 0, "observed device (ip or device_id required)", 0},
-    {"service", COL_ID, 0, "service name", 0},
-};
-static const col_def attributes_cols[] = {
-    {"account_id", COL_ID, 1, "account the attribute belongs to", 1},
-    {"kind", COL_ID, 1,
-     "email, phone, name, address, shipping_address, document, photo_hash, payout_holder, url "
-     "(others kept as generic identity values)",
-     1},
-    {"value", COL_TEXT, 1, "the attribute as written (normalised per kind)", 1},
-    {"ts", COL_TS, 0, "when the platform recorded it", 1},
-    {"source", COL_ID, 0, "where it came from (signup, kyc, payout, shipping, ...)", 1},
-};
+#define SCHEMA_COL_DEF(T, C, name, type, required, doc, ext) {name, type, required, doc, ext},
+static const col_def accounts_cols[] = {SCHEMA_ACCOUNTS_COLUMNS(SCHEMA_COL_DEF)};
+static const col_def logins_cols[] = {SCHEMA_LOGINS_COLUMNS(SCHEMA_COL_DEF)};
+static const col_def bids_cols[] = {SCHEMA_BIDS_COLUMNS(SCHEMA_COL_DEF)};
+static const col_def ratings_cols[] = {SCHEMA_RATINGS_COLUMNS(SCHEMA_COL_DEF)};
+static const col_def payouts_cols[] = {SCHEMA_PAYOUTS_COLUMNS(SCHEMA_COL_DEF)};
+static const col_def charges_cols[] = {SCHEMA_CHARGES_COLUMNS(SCHEMA_COL_DEF)};
+static const col_def ports_cols[] = {SCHEMA_PORTS_COLUMNS(SCHEMA_COL_DEF)};
+static const col_def attributes_cols[] = {SCHEMA_ATTRIBUTES_COLUMNS(SCHEMA_COL_DEF)};
 
 static const table_def tables[TABLE_COUNT] = {
     {"accounts", accounts_cols, N(accounts_cols)},

@@ -46,6 +46,7 @@ typedef struct {
     int fatal; /* negative code once a fatal error is recorded */
     int jsonl;
     source *src;
+    struct csv_parser *csv; /* CSV only: libcsv's state, owned by csv_read */
 
     /* CSV state */
     int header_done;
@@ -191,7 +192,7 @@ static int parse_decimal(const char *s, size_t n, double *out)
 }
 
 /* Names platforms give the two roles (README "Values"). */
-static int parse_role(const char *s, size_t n, int *role, const char **why)
+static int parse_role(const char *s, size_t n, int *role, rs_error *err)
 {
     static const char *const freelancer[] = {"freelancer", "seller", "provider", "worker",
                                              "contractor", "talent", "vendor"};
@@ -206,16 +207,18 @@ static int parse_role(const char *s, size_t n, int *role, const char **why)
             *role = ROLE_CLIENT;
             return 0;
         }
-    *why = "role must be 'freelancer' (or seller, provider, worker, contractor, talent, vendor) "
-           "or 'client' (or buyer, employer, customer, hirer)";
+    rs_error_set(
+        err, RS_E_VALUE, NULL, 0, 0, "%s",
+        "role must be 'freelancer' (or seller, provider, worker, contractor, talent, vendor) "
+        "or 'client' (or buyer, employer, customer, hirer)");
     return -1;
 }
 
 /* An address, or an address with a port: "a.b.c.d:port", "[v6]:port" (the
  * port is dropped: an access log's client port says nothing about the host). */
-static int parse_ip(const char *s, size_t n, ipaddr *ip, const char **why)
+static int parse_ip(const char *s, size_t n, ipaddr *ip, rs_error *err)
 {
-    if (ipaddr_parse(s, n, ip, why) == 0)
+    if (ipaddr_parse(s, n, ip, err) == 0)
         return 0;
     const char *host = s, *port;
     size_t hn;
@@ -236,65 +239,67 @@ static int parse_ip(const char *s, size_t n, ipaddr *ip, const char **why)
     }
     uint64_t pv;
     if (parse_uint(port, (size_t)(s + n - port), 65535, &pv) || pv == 0) {
-        *why = "invalid port after the IP address";
+        rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "invalid port after the IP address");
         return -1;
     }
-    return ipaddr_parse(host, hn, ip, why);
+    return ipaddr_parse(host, hn, ip, err);
 }
 
-/* Converts text to the column's type. Returns 0 or -1 with *why set. */
-static int convert(const col_def *c, tvalue *v, const char **why)
+/* Converts text to the column's type. Returns 0, or -1 with the reason in err. */
+static int convert(const col_def *c, tvalue *v, rs_error *err)
 {
     const char *s = v->s;
     size_t n = v->n;
     switch (c->type) {
     case COL_ID:
         if (n > SCHEMA_MAX_ID) {
-            *why = "value too long (limit "
-                   "1024"
-                   " bytes)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0,
+                         "value too long (limit "
+                         "1024"
+                         " bytes)");
             return -1;
         }
         return 0;
     case COL_TEXT:
         if (n > SCHEMA_MAX_TEXT) {
-            *why = "value too long (limit "
-                   "4096"
-                   " bytes)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0,
+                         "value too long (limit "
+                         "4096"
+                         " bytes)");
             return -1;
         }
         return 0;
     case COL_IGNORED:
         return 0;
     case COL_TS:
-        return ts_parse(s, n, &v->v.ts, why);
+        return ts_parse(s, n, &v->v.ts, err);
     case COL_IP:
-        return parse_ip(s, n, &v->v.ip, why);
+        return parse_ip(s, n, &v->v.ip, err);
     case COL_UINT:
         if (parse_uint(s, n, UINT32_MAX, &v->v.u)) {
-            *why = "not a non-negative integer";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a non-negative integer");
             return -1;
         }
         if (c->name[0] == 'p' && strcmp(c->name, "port") == 0 && (v->v.u < 1 || v->v.u > 65535)) {
-            *why = "port out of range 1-65535";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "port out of range 1-65535");
             return -1;
         }
         return 0;
     case COL_AMOUNT:
-        if (amount_parse(s, n, &v->v.d, why))
+        if (amount_parse(s, n, &v->v.d, err))
             return -1;
         if (v->v.d < 0) {
-            *why = "negative amount";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "negative amount");
             return -1;
         }
         return 0;
     case COL_STARS:
-        if (parse_decimal(s, n, &v->v.d) && amount_parse(s, n, &v->v.d, why)) {
-            *why = "not a number";
+        if (parse_decimal(s, n, &v->v.d) && amount_parse(s, n, &v->v.d, err)) {
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a number");
             return -1;
         }
         if (v->v.d < 0 || v->v.d > 5) {
-            *why = "stars out of range 0-5";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "stars out of range 0-5");
             return -1;
         }
         return 0;
@@ -308,16 +313,16 @@ static int convert(const col_def *c, tvalue *v, const char **why)
                    (n == 2 && !strncasecmp(s, "no", 2))) {
             v->v.b = 0;
         } else {
-            *why = "not a boolean (1/0/true/false/yes/no)";
+            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a boolean (1/0/true/false/yes/no)");
             return -1;
         }
         return 0;
     case COL_COUNTRY:
-        return country_parse(s, n, v->v.cc, why);
+        return country_parse(s, n, v->v.cc, err);
     case COL_ROLE:
-        return parse_role(s, n, &v->v.role, why);
+        return parse_role(s, n, &v->v.role, err);
     }
-    *why = "unknown column type";
+    rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "unknown column type");
     return -1;
 }
 
@@ -466,7 +471,7 @@ static void process_row(reader *r)
     for (size_t c = 0; c < r->def->ncols; c++) {
         tvalue *v = &r->vals[c];
         const col_def *cd = &r->def->cols[c];
-        const char *why = NULL;
+        rs_error why;
         long line, col;
         if (!v->present) {
             if (cd->required) {
@@ -481,7 +486,9 @@ static void process_row(reader *r)
             quote_value(v->s, v->n, q, sizeof q);
             locate(r, (int)c, &line, &col);
             char key[96];
-            snprintf(key, sizeof key, "%s: %s", cd->name, why);
+            /* A long reason is cut to fit key, as the reasons table keeps it. */
+            if (snprintf(key, sizeof key, "%s: %s", cd->name, why.msg) < 0)
+                key[0] = '\0';
             if (!cd->required && !r->o->strict) {
                 /* An optional value: the row is still worth loading. */
                 v->present = 0;
@@ -489,12 +496,12 @@ static void process_row(reader *r)
                 if (r->o->diag && r->reported < r->o->report_limit) {
                     utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
                               "%s:%ld:%ld: %s: %s: \"%s\" (value ignored, row kept)", r->name, line,
-                              col, cd->name, why, q);
+                              col, cd->name, why.msg, q);
                     r->reported++;
                 }
                 continue;
             }
-            bad_row(r, line, col, key, "%s: %s: \"%s\"", cd->name, why, q);
+            bad_row(r, line, col, key, "%s: %s: \"%s\"", cd->name, why.msg, q);
             return;
         }
     }
@@ -510,8 +517,10 @@ static void process_row(reader *r)
             r->o->row_pos->sum = (uint32_t)intern_hash(raw, rn);
         }
         int bad_col = -1;
-        const char *why = "rejected";
-        int frc = r->fn(r->ctx, r->vals, &bad_col, &why);
+        rs_error rerr;
+        rerr.code = RS_OK;
+        int frc = r->fn(r->ctx, r->vals, &bad_col, &rerr);
+        const char *why = rerr.code != RS_OK ? rerr.msg : "rejected";
         if (frc == TABLE_ROW_SKIP) {
             r->st->out_of_window++;
             return;
@@ -520,8 +529,10 @@ static void process_row(reader *r)
             long line, col;
             locate(r, bad_col, &line, &col);
             char key[96];
-            snprintf(key, sizeof key, "%s%s%s", bad_col >= 0 ? r->def->cols[bad_col].name : "",
-                     bad_col >= 0 ? ": " : "", why);
+            /* A long reason is cut to fit key, as the reasons table keeps it. */
+            if (snprintf(key, sizeof key, "%s%s%s", bad_col >= 0 ? r->def->cols[bad_col].name : "",
+                         bad_col >= 0 ? ": " : "", why) < 0)
+                key[0] = '\0';
             bad_row(r, line, col, key, "%s", key);
             return;
         }
@@ -655,7 +666,7 @@ static void csv_field_cb(void *s, size_t len, void *data)
     reader *r = data;
     if (r->fatal)
         return;
-    UTIL_GROW(r->foff, r->foff_cap, r->nfields + 1);
+    ALLOC_GROW(r->foff, r->foff_cap, r->nfields + 1);
     r->foff[r->nfields++] = r->fields.len;
     buf_reserve(&r->fields, len + 1);
     if (s && len)
@@ -862,7 +873,7 @@ static int blank(const char *s, size_t n)
 
 static void progress(reader *r, int final)
 {
-    double now = util_now();
+    double now = proc_now();
     if (!final && now - r->last_progress < 0.2)
         return;
     r->last_progress = now;
@@ -874,12 +885,170 @@ static void progress(reader *r, int final)
     fflush(r->o->diag);
 }
 
+/* Prepares one physical line for either format: drops a UTF-8 byte-order
+ * mark, refuses UTF-16 and, for CSV, picks the separator (line 1), then
+ * checks the line is UTF-8 without NUL. Returns RS_OK or a fatal code with
+ * r->err set; *line and *len may be advanced past the mark. */
+static int line_prelude(reader *r, const char **line, size_t *len, long lineno)
+{
+    if (lineno == 1 && *len >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
+        *line += 3; /* UTF-8 byte order mark */
+        *len -= 3;
+        r->line_off += 3;
+    }
+    int rc;
+    if (lineno == 1 && (rc = first_line(r, *line, *len, r->name, r->err)) != RS_OK)
+        return rc;
+    if (lineno == 1 && !r->jsonl) {
+        r->st->delimiter = sniff_delimiter(*line, *len);
+        csv_set_delim(r->csv, (unsigned char)r->st->delimiter);
+    }
+    size_t bad;
+    int u = utf8_check(*line, *len, &bad);
+    if (u != UTF8_OK)
+        return rs_error_set(r->err, RS_E_FORMAT, r->name, lineno, (long)bad + 1,
+                            u == UTF8_NUL ? "NUL byte in text (binary file?)"
+                                          : "invalid UTF-8 byte 0x%02x",
+                            (unsigned)(unsigned char)(*line)[bad]);
+    return RS_OK;
+}
+
+/* The JSONL reader's step: one object per non-blank line. */
+static int jsonl_feed_line(reader *r, const char *line, size_t len, long lineno)
+{
+    if (!blank(line, len)) {
+        r->rec_line = lineno;
+        r->rec_off = r->line_off;
+        r->line = line;
+        r->line_len = len;
+        jsonl_line(r, line, len);
+    }
+    return r->fatal;
+}
+
+/* The CSV reader's step: feeds one physical line to libcsv, which calls
+ * csv_row_cb once a record is complete; a record may span lines (quoted line
+ * ends), so its raw bytes are kept in r->rec for messages and positions.
+ * Returns RS_OK or a fatal code with r->err set. */
+static int csv_feed_line(reader *r, const char *line, size_t len, long lineno)
+{
+    if (!r->in_record) {
+        if (blank(line, len))
+            return RS_OK;
+        r->in_record = 1;
+        r->rec_line = lineno;
+        r->rec_off = r->line_off;
+        buf_clear(&r->rec);
+    } else if (r->o->max_record_bytes && r->rec.len + len > r->o->max_record_bytes) {
+        return rs_error_set(r->err, RS_E_LIMIT, r->name, r->rec_line, 1,
+                            "record longer than %llu bytes over %ld lines (an unclosed "
+                            "quote?)",
+                            (unsigned long long)r->o->max_record_bytes, lineno - r->rec_line + 1);
+    }
+    r->line = line;
+    r->line_len = len;
+    r->line_in_rec = 0;
+    if (csv_parse(r->csv, line, len, csv_field_cb, csv_row_cb, r) != len && !r->fatal) {
+        long dl, col;
+        const char *raw;
+        size_t rn;
+        rec_text(r, &raw, &rn);
+        csv_find_stray_quote(raw, rn, DELIM(r), &dl, &col);
+        return rs_error_set(r->err, RS_E_FORMAT, r->name, r->rec_line + dl, col,
+                            "malformed CSV: %s (a quote inside an unquoted field, or "
+                            "text after a closing quote)",
+                            csv_strerror(csv_error(r->csv)));
+    }
+    if (r->in_record && !r->line_in_rec) /* the record goes on: keep this line */
+        buf_append(&r->rec, line, len);
+    return r->fatal;
+}
+
+/* Every 64 Ki lines: the progress line and the resident-memory budget.
+ * Returns RS_OK or RS_E_LIMIT with r->err set. */
+static int every_64k_lines(reader *r, long lineno)
+{
+    if (r->o->progress && r->o->diag)
+        progress(r, 0);
+    uint64_t rss = r->o->max_rss ? proc_rss_now() : 0;
+    if (rss > r->o->max_rss)
+        return rs_error_set(r->err, RS_E_LIMIT, r->name, lineno, 0,
+                            "memory budget exceeded: %llu MB resident, budget %llu MB "
+                            "(--max-memory)",
+                            (unsigned long long)(rss >> 20),
+                            (unsigned long long)(r->o->max_rss >> 20));
+    return RS_OK;
+}
+
+/* The line loop both readers share: each physical line of r->src through
+ * line_prelude and then feed (csv_feed_line or jsonl_feed_line). Returns
+ * RS_OK at end of input, or the first fatal code with r->err set. */
+static int read_lines(reader *r, int (*feed)(reader *, const char *, size_t, long))
+{
+    const char *line;
+    size_t len;
+    uint64_t nlines = 0;
+    int got, rc;
+    while ((got = source_next_line(r->src, &line, &len, r->err)) > 0) {
+        long lineno = source_line(r->src);
+        r->line_off = source_line_offset(r->src);
+        if ((rc = line_prelude(r, &line, &len, lineno)) != RS_OK)
+            return rc;
+        if ((rc = feed(r, line, len, lineno)) != RS_OK)
+            return rc;
+        if ((++nlines & 0xffff) == 0 && (rc = every_64k_lines(r, lineno)) != RS_OK)
+            return rc;
+    }
+    return got < 0 ? got : RS_OK;
+}
+
+/* The JSONL reader: every line an object, no header. */
+static int jsonl_read(reader *r)
+{
+    return read_lines(r, jsonl_feed_line);
+}
+
+/* The CSV reader: libcsv in strict mode, the first record the header.
+ * Owns the parser for its duration. */
+static int csv_read(reader *r)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return rs_error_set(r->err, RS_E_IO, r->name, 0, 0, "cannot initialise CSV parser");
+    r->csv = &p;
+    int rc = read_lines(r, csv_feed_line);
+    if (rc == RS_OK && csv_fini(&p, csv_field_cb, csv_row_cb, r) != 0)
+        rc = rs_error_set(r->err, RS_E_FORMAT, r->name, r->rec_line, 0,
+                          "unterminated quoted field at end of file (record starts here)");
+    if (rc == RS_OK && r->fatal)
+        rc = r->fatal;
+    if (rc == RS_OK && !r->header_done)
+        rc = rs_error_set(r->err, RS_E_SCHEMA, r->name, 0, 0,
+                          "empty file: a header row is required");
+    csv_free(&p);
+    r->csv = NULL;
+    return rc;
+}
+
+/* Nothing loaded is a broken export, not a table of bad rows: RS_E_FORMAT
+ * naming the most frequent reason when every row read was bad, else RS_OK. */
+static int check_all_bad(const table_stats *st, const char *display, rs_error *err)
+{
+    if (st->rows_read == 0 || st->rows_bad != st->rows_read)
+        return RS_OK;
+    size_t top = 0;
+    for (size_t i = 1; i < st->nreasons; i++)
+        if (st->reasons[i].count > st->reasons[top].count)
+            top = i;
+    return rs_error_set(err, RS_E_FORMAT, display, 0, 0,
+                        "every one of its %" PRIu64 " rows is bad (most often: %s)", st->rows_read,
+                        st->nreasons ? st->reasons[top].reason : "rejected");
+}
+
 int table_read(const char *path, const char *display, table_id tid, int jsonl,
                const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st, rs_error *err)
 {
     reader r = {0};
-    struct csv_parser p;
-    int csv_ok = 0;
     int rc = RS_OK;
     memset(st, 0, sizeof *st);
     st->jsonl = jsonl;
@@ -892,7 +1061,7 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
     r.st = st;
     r.err = err;
     r.jsonl = jsonl;
-    r.t0 = r.last_progress = util_now();
+    r.t0 = r.last_progress = proc_now();
 
     if (opts->ranges)
         rc = source_open_ranges(&r.src, path, display, opts->ranges, opts->nranges, err);
@@ -902,143 +1071,21 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
         goto cleanup;
     st->gzip = source_is_gzip(r.src);
     source_set_limits(r.src, &opts->lim);
-    if (!jsonl) {
-        if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-            rc = rs_error_set(err, RS_E_IO, display, 0, 0, "cannot initialise CSV parser");
-            goto cleanup;
-        }
-        csv_ok = 1;
+    rc = jsonl ? jsonl_read(&r) : csv_read(&r);
+    if (rc == RS_OK)
+        rc = check_all_bad(st, display, err);
+    if (rc == RS_OK) {
+        rc = source_sha256(r.src, st->sha256, err);
+        if (opts->progress && opts->diag)
+            progress(&r, 1);
     }
-    const char *line;
-    size_t len;
-    uint64_t nlines = 0;
-    int got;
-    while ((got = source_next_line(r.src, &line, &len, err)) > 0) {
-        long lineno = source_line(r.src);
-        r.line_off = source_line_offset(r.src);
-        if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-            line += 3; /* UTF-8 byte order mark */
-            len -= 3;
-            r.line_off += 3;
-        }
-        if (lineno == 1 && (rc = first_line(&r, line, len, display, err)) != RS_OK)
-            goto cleanup;
-        if (lineno == 1 && !jsonl) {
-            st->delimiter = sniff_delimiter(line, len);
-            csv_set_delim(&p, (unsigned char)st->delimiter);
-        }
-        size_t bad;
-        int u = utf8_check(line, len, &bad);
-        if (u != UTF8_OK) {
-            rc = rs_error_set(err, RS_E_FORMAT, display, lineno, (long)bad + 1,
-                              u == UTF8_NUL ? "NUL byte in text (binary file?)"
-                                            : "invalid UTF-8 byte 0x%02x",
-                              (unsigned)(unsigned char)line[bad]);
-            goto cleanup;
-        }
-        if (jsonl) {
-            if (!blank(line, len)) {
-                r.rec_line = lineno;
-                r.rec_off = r.line_off;
-                r.line = line;
-                r.line_len = len;
-                jsonl_line(&r, line, len);
-            }
-        } else {
-            if (!r.in_record) {
-                if (blank(line, len))
-                    continue;
-                r.in_record = 1;
-                r.rec_line = lineno;
-                r.rec_off = r.line_off;
-                buf_clear(&r.rec);
-            } else if (opts->max_record_bytes && r.rec.len + len > opts->max_record_bytes) {
-                rc = rs_error_set(err, RS_E_LIMIT, display, r.rec_line, 1,
-                                  "record longer than %llu bytes over %ld lines (an unclosed "
-                                  "quote?)",
-                                  (unsigned long long)opts->max_record_bytes,
-                                  lineno - r.rec_line + 1);
-                goto cleanup;
-            }
-            r.line = line;
-            r.line_len = len;
-            r.line_in_rec = 0;
-            if (csv_parse(&p, line, len, csv_field_cb, csv_row_cb, &r) != len && !r.fatal) {
-                long dl, col;
-                const char *raw;
-                size_t rn;
-                rec_text(&r, &raw, &rn);
-                csv_find_stray_quote(raw, rn, DELIM(&r), &dl, &col);
-                rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line + dl, col,
-                                  "malformed CSV: %s (a quote inside an unquoted field, or "
-                                  "text after a closing quote)",
-                                  csv_strerror(csv_error(&p)));
-                goto cleanup;
-            }
-            if (r.in_record && !r.line_in_rec) /* the record goes on: keep this line */
-                buf_append(&r.rec, line, len);
-        }
-        if (r.fatal) {
-            rc = r.fatal;
-            goto cleanup;
-        }
-        if ((++nlines & 0xffff) == 0) {
-            if (opts->progress && opts->diag)
-                progress(&r, 0);
-            uint64_t rss = opts->max_rss ? util_rss_now() : 0;
-            if (rss > opts->max_rss) {
-                rc = rs_error_set(err, RS_E_LIMIT, display, lineno, 0,
-                                  "memory budget exceeded: %llu MB resident, budget %llu MB "
-                                  "(--max-memory)",
-                                  (unsigned long long)(rss >> 20),
-                                  (unsigned long long)(opts->max_rss >> 20));
-                goto cleanup;
-            }
-        }
-    }
-    if (got < 0) {
-        rc = got;
-        goto cleanup;
-    }
-    if (!jsonl) {
-        if (csv_fini(&p, csv_field_cb, csv_row_cb, &r) != 0) {
-            rc = rs_error_set(err, RS_E_FORMAT, display, r.rec_line, 0,
-                              "unterminated quoted field at end of file (record starts here)");
-            goto cleanup;
-        }
-        if (r.fatal) {
-            rc = r.fatal;
-            goto cleanup;
-        }
-        if (!r.header_done) {
-            rc = rs_error_set(err, RS_E_SCHEMA, display, 0, 0,
-                              "empty file: a header row is required");
-            goto cleanup;
-        }
-    }
-    if (st->rows_read > 0 && st->rows_bad == st->rows_read) {
-        /* Nothing loaded is a broken export, not a table of bad rows. */
-        size_t top = 0;
-        for (size_t i = 1; i < st->nreasons; i++)
-            if (st->reasons[i].count > st->reasons[top].count)
-                top = i;
-        rc = rs_error_set(err, RS_E_FORMAT, display, 0, 0,
-                          "every one of its %" PRIu64 " rows is bad (most often: %s)",
-                          st->rows_read, st->nreasons ? st->reasons[top].reason : "rejected");
-        goto cleanup;
-    }
-    rc = source_sha256(r.src, st->sha256, err);
-    if (opts->progress && opts->diag)
-        progress(&r, 1);
 
 cleanup:
     if (r.src) {
         st->raw_bytes = source_raw_done(r.src);
         st->text_bytes = source_text_done(r.src);
     }
-    st->seconds = util_now() - r.t0;
-    if (csv_ok)
-        csv_free(&p);
+    st->seconds = proc_now() - r.t0;
     source_close(r.src);
     buf_free(&r.fields);
     buf_free(&r.rec);

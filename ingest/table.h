@@ -44,12 +44,13 @@ typedef struct {
 } tvalue;
 
 /* Called once per valid row with values indexed by schema column. Returns 0 to
- * accept, RS_E_VALUE to reject it, setting *bad_col (schema column) and *why
- * (a static reason), or TABLE_ROW_SKIP to pass over a valid row on purpose
- * (outside the run's time window): counted in out_of_window, neither loaded
- * nor bad. */
+ * accept, RS_E_VALUE to reject it, setting *bad_col (schema column, or -1)
+ * and the reason as err's message (err->code RS_E_VALUE; left unset, the
+ * reason is "rejected"), or TABLE_ROW_SKIP to pass over a valid row on
+ * purpose (outside the run's time window): counted in out_of_window,
+ * neither loaded nor bad. */
 #define TABLE_ROW_SKIP 1
-typedef int (*table_row_fn)(void *ctx, const tvalue *vals, int *bad_col, const char **why);
+typedef int (*table_row_fn)(void *ctx, const tvalue *vals, int *bad_col, rs_error *err);
 
 #define TABLE_MAX_REASONS 24
 

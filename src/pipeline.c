@@ -82,7 +82,7 @@ static const char *clear_line(const run_state *s)
 
 static void phase_begin(run_state *s, const char *name)
 {
-    s->t0 = util_now();
+    s->t0 = proc_now();
     if (s->progress)
         fprintf(stderr, "\r\033[K%s ...", name);
     s->phases[s->nphases].name = name;
@@ -91,8 +91,8 @@ static void phase_begin(run_state *s, const char *name)
 static void phase_end(run_state *s)
 {
     runrecord_phase *p = &s->phases[s->nphases++];
-    p->seconds = util_now() - s->t0;
-    p->peak_rss = util_peak_rss();
+    p->seconds = proc_now() - s->t0;
+    p->peak_rss = proc_peak_rss();
     if (s->progress)
         fprintf(stderr, "\r\033[K%s: %.2f s, peak RSS %.0f MB\n", p->name, p->seconds,
                 (double)p->peak_rss / 1e6);
@@ -157,7 +157,7 @@ static int stage_prepare(run_state *s)
 /* The memory budget, checked between phases (ingest checks as it reads). */
 static int check_memory(run_state *s, const char *after)
 {
-    uint64_t budget = config_memory_budget(s->cfg), rss = util_rss_now();
+    uint64_t budget = config_memory_budget(s->cfg), rss = proc_rss_now();
     if (budget && rss > budget)
         return rs_error_set(&s->err, RS_E_LIMIT, NULL, 0, 0,
                             "memory budget exceeded after %s: %llu MB resident, budget %llu MB "
@@ -370,7 +370,7 @@ static void detect_progress(void *ctx, int step, const char *what)
 {
     const run_state *s = ctx;
     fprintf(stderr, "\r\033[Kdetect: step %d/%d, %s (%.1f s so far)", step + 1, DETECT_STEPS, what,
-            util_now() - s->t0);
+            proc_now() - s->t0);
 }
 
 static int stage_detect(run_state *s)
@@ -466,7 +466,7 @@ static uint32_t *evidence_keys(const evsel *sel, size_t *n)
         k[i] = rowindex_key(h[i]);
     free(h);
     if (*n)
-        qsort(k, *n, sizeof *k, util_u32_cmp);
+        qsort(k, *n, sizeof *k, cmp_u32);
     return k;
 }
 
@@ -613,7 +613,7 @@ static uint32_t *graph_ident(const findings *fnd, int all, size_t *n)
         for (size_t j = 0; j < fnd->rings[i].nident; j++)
             v[k++] = fnd->rings[i].ident[j];
     if (k)
-        qsort(v, k, sizeof *v, util_u32_cmp);
+        qsort(v, k, sizeof *v, cmp_u32);
     size_t m = 0;
     for (size_t i = 0; i < k; i++)
         if (!m || v[i] != v[m - 1])
@@ -895,7 +895,7 @@ int pipeline_run(const run_request *rq)
     s.skipped = json_array();
     s.effects = json_array();
     s.run_time = run_time_utc();
-    algo_init(s.cfg->seed);
+    igraphenv_init(s.cfg->seed);
 
     int rc = run_stages(&s);
     char wnote[64 + 2 * TS_FMT_LEN] = "";

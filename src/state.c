@@ -245,7 +245,7 @@ static int read_labels(rs_state *st, const char *sql, const char *pid, char ***o
     *n = 0;
     int r;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        UTIL_GROW(*out, cap, *n + 1);
+        ALLOC_GROW(*out, cap, *n + 1);
         (*out)[(*n)++] = xstrdup((const char *)sqlite3_column_text(s, 0));
     }
     sqlite3_finalize(s);
@@ -729,12 +729,12 @@ static void prune_ring(const char *dir, const char *cutoff)
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
-        UTIL_GROW(names, cap, n + 1);
+        ALLOC_GROW(names, cap, n + 1);
         names[n++] = xstrdup(de->d_name);
     }
     closedir(d);
     if (n)
-        qsort(names, n, sizeof *names, util_strcmp_p);
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         if (i + 1 < n && strcmp(names[i], cutoff) < 0) {
             char *p = files_join(dir, names[i]);

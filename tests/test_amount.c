@@ -13,20 +13,20 @@
 static double ok(const char *s)
 {
     double d = -1;
-    const char *why = NULL;
+    rs_error why = {0};
     int rc = amount_parse(s, strlen(s), &d, &why);
     if (rc != 0)
-        fail_msg("'%s' refused: %s", s, why);
+        fail_msg("'%s' refused: %s", s, why.msg);
     return d;
 }
 
 static const char *refused(const char *s)
 {
     double d = -1;
-    const char *why = NULL;
+    static rs_error why;
     if (amount_parse(s, strlen(s), &d, &why) == 0)
         fail_msg("'%s' accepted as %g", s, d);
-    return why;
+    return why.msg;
 }
 
 static void test_amount__plain_and_currency(void **state)

@@ -46,7 +46,7 @@ static const char *write_file(const char *name, const char *text)
 static uint32_t look(const asn_ranges *r, const char *s, char *org, size_t cap)
 {
     ipaddr ip;
-    const char *why;
+    rs_error why;
     assert_int_equal(ipaddr_parse(s, strlen(s), &ip, &why), 0);
     uint32_t asn = 0;
     const char *o;

@@ -15,9 +15,9 @@
 static const char *cc_of(const char *s)
 {
     static char cc[3];
-    const char *why = NULL;
+    static rs_error why;
     if (country_parse(s, strlen(s), cc, &why) != 0)
-        return why;
+        return why.msg;
     return cc;
 }
 

@@ -49,7 +49,7 @@ static int teardown(void **state)
 static uint32_t add_ip(rs_graph *g, const char *s)
 {
     ipaddr ip;
-    const char *why;
+    rs_error why;
     assert_int_equal(ipaddr_parse(s, strlen(s), &ip, &why), 0);
     return graph_ip(g, &ip);
 }

@@ -86,7 +86,7 @@ static void test_graph__ipv4_mapped_is_one_node(void **state)
     (void)state;
     rs_graph *g = graph_new();
     ipaddr a, b;
-    const char *why;
+    rs_error why;
     assert_int_equal(ipaddr_parse("10.0.0.1", 8, &a, &why), 0);
     assert_int_equal(ipaddr_parse("::ffff:10.0.0.1", 15, &b, &why), 0);
     assert_int_equal(graph_ip(g, &a), graph_ip(g, &b));

@@ -18,13 +18,13 @@ static const char *norm_cc(attr_kind k, const char *s, const char *country)
 {
     static char buf[512];
     char out[256];
-    const char *why = NULL;
+    rs_error why = {0};
     memset(out, 'Z', sizeof out);
     int rc = normalize_value(k, s, strlen(s), country, out, sizeof out, &why);
     if (rc < 0) {
-        assert_non_null(why);
+        assert_int_equal(why.code, RS_E_VALUE);
         assert_string_equal(out, "");
-        snprintf(buf, sizeof buf, "!%s", why);
+        snprintf(buf, sizeof buf, "!%.500s", why.msg);
     } else {
         assert_int_equal((size_t)rc, strlen(out));
         snprintf(buf, sizeof buf, "%s", out);
@@ -255,9 +255,9 @@ static void test_normalize__name(void **state)
 static const char *tokens_of(const char *s)
 {
     static char out[128];
-    const char *why = NULL;
+    static rs_error why;
     if (normalize_name_tokens(s, strlen(s), out, sizeof out, &why) < 0)
-        return why;
+        return why.msg;
     return out;
 }
 
@@ -444,19 +444,19 @@ static void test_normalize__other(void **state)
 static void test_normalize__bounds(void **state)
 {
     (void)state;
-    const char *why = NULL;
+    rs_error why = {0};
     char out[16];
     /* invalid UTF-8 and NUL, every kind */
     for (int k = 0; k < ATTR_KIND_COUNT; k++) {
-        why = NULL;
+        why.code = 0;
         assert_int_equal(normalize_value((attr_kind)k, "ab\xC3", 3, "US", out, sizeof out, &why),
                          -1);
-        assert_string_equal(why, "invalid UTF-8");
+        assert_string_equal(why.msg, "invalid UTF-8");
         assert_int_equal(
             normalize_value((attr_kind)k, "a\xED\xA0\x80", 4, "", out, sizeof out, &why),
             -1); /* a surrogate */
         assert_int_equal(normalize_value((attr_kind)k, "a\0b", 3, "", out, sizeof out, &why), -1);
-        assert_string_equal(why, "NUL character in value");
+        assert_string_equal(why.msg, "NUL character in value");
         assert_int_equal(normalize_value((attr_kind)k, "", 0, "", out, sizeof out, &why), 0);
         assert_string_equal(out, "");
     }
@@ -471,7 +471,7 @@ static void test_normalize__bounds(void **state)
     assert_string_equal(big, e);
     memset(small, 'Z', sizeof small);
     assert_int_equal(normalize_value(ATTR_EMAIL, e, strlen(e), "", small, sizeof small, &why), -1);
-    assert_string_equal(why, "too long");
+    assert_string_equal(why.msg, "too long");
     assert_string_equal(small, "");
     static const char *const inputs[ATTR_KIND_COUNT] = {
         "a@b.co", "+12025550101",     "Jo Li", "1 A St",  "1 A St",
@@ -483,11 +483,11 @@ static void test_normalize__bounds(void **state)
         assert_true(full > 0);
         char tight[64];
         memset(tight, 'Z', sizeof tight);
-        why = NULL;
+        why.code = 0;
         if (normalize_value((attr_kind)k, inputs[k], strlen(inputs[k]), "", tight, (size_t)full,
                             &why) != -1)
             fail_msg("kind %d: fits in %d bytes", k, full);
-        assert_string_equal(why, "too long");
+        assert_string_equal(why.msg, "too long");
         assert_int_equal(tight[full], 'Z'); /* nothing past outlen */
         memset(tight, 'Z', sizeof tight);
         assert_int_equal(
@@ -507,13 +507,13 @@ static void test_normalize__bounds(void **state)
     assert_int_equal(
         normalize_value(ATTR_OTHER, longv, NORMALIZE_MAX_INPUT + 1, "", longo, sizeof longo, &why),
         -1);
-    assert_string_equal(why, "too long");
+    assert_string_equal(why.msg, "too long");
     /* a name that expands a lot under NFKD (U+FDFA, 18 code points) */
     char lig[3 * 100 + 1] = {0};
     for (int i = 0; i < 100; i++)
         memcpy(lig + 3 * i, "\xEF\xB7\xBA", 3);
     assert_int_equal(normalize_value(ATTR_NAME, lig, strlen(lig), "", out, sizeof out, &why), -1);
-    assert_string_equal(why, "too long");
+    assert_string_equal(why.msg, "too long");
 }
 
 int main(void)

@@ -48,14 +48,15 @@ typedef struct {
     int last_ip_len;
 } collect;
 
-static int on_row(void *ctx, const tvalue *v, int *bad_col, const char **why)
+static int on_row(void *ctx, const tvalue *v, int *bad_col, rs_error *why)
 {
     (void)bad_col, (void)why;
     collect *c = ctx;
     c->rows++;
-    c->ts_sum += v[0].v.ts;
-    snprintf(c->last_account, sizeof c->last_account, "%.*s", (int)v[1].n, v[1].s);
-    c->last_ip_len = v[2].v.ip.len;
+    const tvalue *acct = &v[COLUMN_LOGINS_ACCOUNT_ID];
+    c->ts_sum += v[COLUMN_LOGINS_TS].v.ts;
+    snprintf(c->last_account, sizeof c->last_account, "%.*s", (int)acct->n, acct->s);
+    c->last_ip_len = v[COLUMN_LOGINS_IP].v.ip.len;
     return 0;
 }
 

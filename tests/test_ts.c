@@ -11,20 +11,21 @@
 static int64_t parse_ok(const char *s)
 {
     int64_t v = 0;
-    const char *why = NULL;
+    rs_error why = {0};
     int rc = ts_parse(s, strlen(s), &v, &why);
     if (rc != 0)
-        fail_msg("'%s' rejected: %s", s, why);
+        fail_msg("'%s' rejected: %s", s, why.msg);
     return v;
 }
 
 static void parse_bad(const char *s)
 {
     int64_t v;
-    const char *why = NULL;
+    rs_error why = {0};
     if (ts_parse(s, strlen(s), &v, &why) == 0)
         fail_msg("'%s' accepted as %lld", s, (long long)v);
-    assert_non_null(why);
+    assert_int_equal(why.code, RS_E_VALUE);
+    assert_true(why.msg[0] != '\0');
 }
 
 static void test_ts__rfc3339(void **state)

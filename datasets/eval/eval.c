@@ -547,6 +547,80 @@ static void eval_free_data(eval_data *d)
     free(d->slot);
 }
 
+/* The false-positive rate per benign population, and overall, into
+ * report's "benign_fpr" and "benign_fpr_overall". */
+static void eval_benign_fpr(const eval_data *d, json_t *report)
+{
+    json_t *fpr = json_object();
+    for (size_t i = 0; i < d->n; i++) {
+        const eval_acct *a = &d->a[i];
+        if (*a->ring)
+            continue;
+        json_t *o = json_object_get(fpr, a->pop);
+        if (!o) {
+            o = json_object();
+            json_object_set_new(o, "accounts", json_integer(0));
+            json_object_set_new(o, "flagged", json_integer(0));
+            json_object_set_new(fpr, a->pop, o);
+        }
+        json_t *na = json_object_get(o, "accounts"), *nf = json_object_get(o, "flagged");
+        json_integer_set(na, json_integer_value(na) + 1);
+        json_integer_set(nf, json_integer_value(nf) + a->flagged);
+    }
+    const char *key;
+    json_t *val;
+    size_t benign = 0, benign_flagged = 0;
+    json_object_foreach(fpr, key, val)
+    {
+        json_int_t na = json_integer_value(json_object_get(val, "accounts"));
+        json_int_t nf = json_integer_value(json_object_get(val, "flagged"));
+        json_object_set_new(val, "fpr", eval_num(na ? (double)nf / (double)na : NAN));
+        benign += (size_t)na;
+        benign_flagged += (size_t)nf;
+    }
+    json_object_set_new(report, "benign_fpr", fpr);
+    json_object_set_new(report, "benign_fpr_overall",
+                        eval_num(benign ? (double)benign_flagged / (double)benign : NAN));
+}
+
+/* Recall per planted behaviour over ring accounts (flagged at all, and by
+ * the flags that behaviour should raise), into report's "behaviour_recall". */
+static void eval_behaviour_recall(const eval_data *d, json_t *report)
+{
+    json_t *beh = json_object();
+    for (size_t b = 0; b < EVAL_NEXP; b++) {
+        size_t n = 0, flagged = 0, hits = 0;
+        for (size_t i = 0; i < d->n; i++) {
+            const eval_acct *a = &d->a[i];
+            if (!*a->ring || !eval_has_token(a->behav, eval_expected[b].behaviour))
+                continue;
+            n++;
+            flagged += (size_t)a->flagged;
+            for (int f = 0; f < 3 && eval_expected[b].flags[f]; f++) {
+                if (eval_has_token(a->flags, eval_expected[b].flags[f])) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        if (n == 0 && b >= EVAL_NEXP_ALWAYS)
+            continue;
+        json_t *o = json_object(), *fl = json_array();
+        for (int f = 0; f < 3 && eval_expected[b].flags[f]; f++)
+            json_array_append_new(fl, json_string(eval_expected[b].flags[f]));
+        json_object_set_new(o, "accounts", json_integer((json_int_t)n));
+        json_object_set_new(o, "flagged", json_integer((json_int_t)flagged));
+        json_object_set_new(o, "recall", eval_num(n ? (double)flagged / (double)n : NAN));
+        json_object_set_new(o, "expected_flags", fl);
+        if (eval_expected[b].flags[0]) {
+            json_object_set_new(o, "flag_hits", json_integer((json_int_t)hits));
+            json_object_set_new(o, "flag_recall", eval_num(n ? (double)hits / (double)n : NAN));
+        }
+        json_object_set_new(beh, eval_expected[b].behaviour, o);
+    }
+    json_object_set_new(report, "behaviour_recall", beh);
+}
+
 int eval_compute(json_t **out, const char *out_dir, const char *truth, rs_error *err)
 {
     eval_data d;
@@ -641,71 +715,8 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, rs_error 
         goto cleanup;
     eval_shared_control(&d, out_dir, report);
 
-    /* False-positive rate per benign population. */
-    json_t *fpr = json_object();
-    for (size_t i = 0; i < d.n; i++) {
-        const eval_acct *a = &d.a[i];
-        if (*a->ring)
-            continue;
-        json_t *o = json_object_get(fpr, a->pop);
-        if (!o) {
-            o = json_object();
-            json_object_set_new(o, "accounts", json_integer(0));
-            json_object_set_new(o, "flagged", json_integer(0));
-            json_object_set_new(fpr, a->pop, o);
-        }
-        json_t *na = json_object_get(o, "accounts"), *nf = json_object_get(o, "flagged");
-        json_integer_set(na, json_integer_value(na) + 1);
-        json_integer_set(nf, json_integer_value(nf) + a->flagged);
-    }
-    const char *key;
-    json_t *val;
-    size_t benign = 0, benign_flagged = 0;
-    json_object_foreach(fpr, key, val)
-    {
-        json_int_t na = json_integer_value(json_object_get(val, "accounts"));
-        json_int_t nf = json_integer_value(json_object_get(val, "flagged"));
-        json_object_set_new(val, "fpr", eval_num(na ? (double)nf / (double)na : NAN));
-        benign += (size_t)na;
-        benign_flagged += (size_t)nf;
-    }
-    json_object_set_new(report, "benign_fpr", fpr);
-    json_object_set_new(report, "benign_fpr_overall",
-                        eval_num(benign ? (double)benign_flagged / (double)benign : NAN));
-
-    /* Recall per planted behaviour, over ring accounts. */
-    json_t *beh = json_object();
-    for (size_t b = 0; b < EVAL_NEXP; b++) {
-        size_t n = 0, flagged = 0, hits = 0;
-        for (size_t i = 0; i < d.n; i++) {
-            const eval_acct *a = &d.a[i];
-            if (!*a->ring || !eval_has_token(a->behav, eval_expected[b].behaviour))
-                continue;
-            n++;
-            flagged += (size_t)a->flagged;
-            for (int f = 0; f < 3 && eval_expected[b].flags[f]; f++) {
-                if (eval_has_token(a->flags, eval_expected[b].flags[f])) {
-                    hits++;
-                    break;
-                }
-            }
-        }
-        if (n == 0 && b >= EVAL_NEXP_ALWAYS)
-            continue;
-        json_t *o = json_object(), *fl = json_array();
-        for (int f = 0; f < 3 && eval_expected[b].flags[f]; f++)
-            json_array_append_new(fl, json_string(eval_expected[b].flags[f]));
-        json_object_set_new(o, "accounts", json_integer((json_int_t)n));
-        json_object_set_new(o, "flagged", json_integer((json_int_t)flagged));
-        json_object_set_new(o, "recall", eval_num(n ? (double)flagged / (double)n : NAN));
-        json_object_set_new(o, "expected_flags", fl);
-        if (eval_expected[b].flags[0]) {
-            json_object_set_new(o, "flag_hits", json_integer((json_int_t)hits));
-            json_object_set_new(o, "flag_recall", eval_num(n ? (double)hits / (double)n : NAN));
-        }
-        json_object_set_new(beh, eval_expected[b].behaviour, o);
-    }
-    json_object_set_new(report, "behaviour_recall", beh);
+    eval_benign_fpr(&d, report);
+    eval_behaviour_recall(&d, report);
     *out = report;
     report = NULL;
     rc = 0;

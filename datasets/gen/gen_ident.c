@@ -731,46 +731,125 @@ static int ident_spouse(const ident_acct *x)
     return gen_rng_mix(x->seed, (uint64_t)a->pub * 5 + 2) % 1000 < 30;
 }
 
+/* An email address: the ring's recovery pattern, a company mailbox, or a
+ * free provider's (a shared-control group's next mailbox of one person). */
+static void ident_value_email(const ident_acct *x, gen_rng *r, ident_sb *b)
+{
+    const gen_acct *a = x->a;
+    const ident_person *p = &x->p;
+    char tmp[192], dom[64];
+    uint64_t h = gen_rng_mix(p->who, 0x6d626f78ull);
+    ident_mailbox(p, h, tmp, sizeof tmp);
+    if (x->ring && (a->behav & GEN_BIT(GEN_B_IDENTITY_REUSE))) {
+        /* The operators' recovery pattern: given name, family initial and the ring's
+         * number, at the ring's provider. */
+        char g[64], f[64];
+        ident_fold(ident_given(p), g, sizeof g, 1);
+        ident_fold(ident_family(p), f, sizeof f, 1);
+        snprintf(tmp, sizeof tmp, "%s%c%02u", g, f[0], (unsigned)(x->ring->key % 100));
+        static const char *const prov[] = {"proton.me", "tutanota.com", "outlook.com", "gmail.com"};
+        ident_email(b, tmp, prov[(x->ring->key >> 8) % NELEM(prov)], r);
+    } else if (x->grp && (x->grp->pop == GEN_POP_OFFICE || x->grp->pop == GEN_POP_AGENCY)) {
+        ident_domain(gen_rng_mix(x->seed, 0x636f6dull + a->group), dom, sizeof dom);
+        ident_mailbox(p, h % 3, tmp, sizeof tmp); /* company style, no digits */
+        ident_email(b, tmp, dom, r);
+    } else {
+        const char *d = ident_providers[(h >> 40) % NELEM(ident_providers)];
+        if (x->grp && x->grp->pop == GEN_POP_SHARED_CONTROL && x->j) {
+            /* The same person's next mailbox: a +tag at Gmail, a number elsewhere. */
+            size_t n = strlen(tmp);
+            snprintf(tmp + n, sizeof tmp - n, "%s%u", strcmp(d, "gmail.com") == 0 ? "+acct" : "",
+                     x->j + 1);
+        }
+        ident_email(b, tmp, d, r);
+    }
+}
+
+/* The payout account holder's name of a paid freelancer: the agency, a
+ * mule, a spouse or the persona. Returns 0 when the account has none. */
+static int ident_value_holder(const ident_acct *x, gen_rng *r, int paid, ident_sb *b)
+{
+    const gen_acct *a = x->a;
+    const ident_person *p = &x->p;
+    const int fl = !a->role;
+    if (!fl || !paid)
+        return 0;
+    if (x->grp && x->grp->pop == GEN_POP_AGENCY) {
+        char w[32];
+        ident_pseudo_word((uint32_t)(gen_rng_mix(x->seed, 0x636f6dull + a->group) % IDENT_VOCAB), w,
+                          sizeof w);
+        w[0] = (char)(w[0] - 'a' + 'A');
+        sb_add(b, "%s %s", w, gen_rng_chance(r, 0.5) ? "Solutions Ltd" : "Solutions LTD.");
+        return 1;
+    }
+    ident_person q = *p;
+    if (x->ring && (a->behav & GEN_BIT(GEN_B_MULE_PAYOUT))) {
+        /* A mule in the US: someone else altogether, never the persona's family. */
+        q.cc = gen_world_cc_index("US");
+        q.who = q.family = gen_rng_mix(x->ring->key, 0x6d756c65ull + x->j);
+        for (uint64_t t = 1; strcmp(ident_family(&q), ident_family(p)) == 0; t++)
+            q.family = gen_rng_mix(q.who, t);
+    } else if (ident_spouse(x)) {
+        const char *own = ident_given(p);
+        q.who = gen_rng_mix(p->who, 0x73706f757365ull);
+        for (uint64_t t = 1; strcmp(ident_given(&q), own) == 0; t++)
+            q.who = gen_rng_mix(p->who, t);
+    }
+    ident_name(b, ident_given(&q), ident_family(&q), r);
+    return 1;
+}
+
+/* A portfolio or profile URL; returns 0 when the account has none. */
+static int ident_value_url(const ident_acct *x, gen_rng *r, ident_sb *b)
+{
+    const gen_acct *a = x->a;
+    const ident_person *p = &x->p;
+    const int fl = !a->role;
+    char dom[64];
+    if (!x->ring && !gen_rng_chance(r, fl ? 0.6 : 0.4))
+        return 0;
+    char g[64], f[64];
+    ident_fold(ident_given(p), g, sizeof g, 1);
+    ident_fold(ident_family(p), f, sizeof f, 1);
+    if (x->grp && x->grp->pop == GEN_POP_AGENCY) {
+        ident_domain(gen_rng_mix(x->seed, 0x636f6dull + a->group), dom, sizeof dom);
+        sb_add(b, "https://%s/team/%s-%s", dom, g, f);
+        return 1;
+    }
+    uint64_t h = gen_rng_mix(p->who, 0x75726cull);
+    unsigned d = (unsigned)(h >> 8) % 10000; /* handles and domains are given once */
+    switch (h % 5) {
+    case 0:
+        sb_add(b, "https://github.com/%s%s%u", g, f, d);
+        break;
+    case 1:
+        sb_add(b, "https://www.behance.net/%s-%s%u", g, f, d);
+        break;
+    case 2:
+        sb_add(b, "https://%s%s%u.dev", g, f, d);
+        break;
+    case 3:
+        sb_add(b, "http://www.%s-%s-%u.com/", g, f, d);
+        break;
+    default:
+        sb_add(b, "https://www.linkedin.com/in/%s-%s-%04x", g, f, (unsigned)(h >> 16) & 0xffff);
+    }
+    return 1;
+}
+
 /* The value of attribute kind k into b; returns 0 when the account has none. */
 static int ident_value(ident_acct *x, int k, gen_rng *r, int paid, ident_sb *b)
 {
     const gen_acct *a = x->a;
     const ident_person *p = &x->p;
     const int fl = !a->role;
-    char tmp[192], dom[64];
     switch (k) {
     case K_NAME:
         ident_name(b, ident_given(p), ident_family(p), r);
         return 1;
-    case K_EMAIL: {
-        uint64_t h = gen_rng_mix(p->who, 0x6d626f78ull);
-        ident_mailbox(p, h, tmp, sizeof tmp);
-        if (x->ring && (a->behav & GEN_BIT(GEN_B_IDENTITY_REUSE))) {
-            /* The operators' recovery pattern: given name, family initial and the ring's
-             * number, at the ring's provider. */
-            char g[64], f[64];
-            ident_fold(ident_given(p), g, sizeof g, 1);
-            ident_fold(ident_family(p), f, sizeof f, 1);
-            snprintf(tmp, sizeof tmp, "%s%c%02u", g, f[0], (unsigned)(x->ring->key % 100));
-            static const char *const prov[] = {"proton.me", "tutanota.com", "outlook.com",
-                                               "gmail.com"};
-            ident_email(b, tmp, prov[(x->ring->key >> 8) % NELEM(prov)], r);
-        } else if (x->grp && (x->grp->pop == GEN_POP_OFFICE || x->grp->pop == GEN_POP_AGENCY)) {
-            ident_domain(gen_rng_mix(x->seed, 0x636f6dull + a->group), dom, sizeof dom);
-            ident_mailbox(p, h % 3, tmp, sizeof tmp); /* company style, no digits */
-            ident_email(b, tmp, dom, r);
-        } else {
-            const char *d = ident_providers[(h >> 40) % NELEM(ident_providers)];
-            if (x->grp && x->grp->pop == GEN_POP_SHARED_CONTROL && x->j) {
-                /* The same person's next mailbox: a +tag at Gmail, a number elsewhere. */
-                size_t n = strlen(tmp);
-                snprintf(tmp + n, sizeof tmp - n, "%s%u",
-                         strcmp(d, "gmail.com") == 0 ? "+acct" : "", x->j + 1);
-            }
-            ident_email(b, tmp, d, r);
-        }
+    case K_EMAIL:
+        ident_value_email(x, r, b);
         return 1;
-    }
     case K_PHONE:
         ident_phone(b, p, a->cc, r);
         return 1;
@@ -823,65 +902,10 @@ static int ident_value(ident_acct *x, int k, gen_rng *r, int paid, ident_sb *b)
         sb_add(b, "%016llx", (unsigned long long)ph);
         return 1;
     }
-    case K_PAYOUT_HOLDER: {
-        if (!fl || !paid)
-            return 0;
-        if (x->grp && x->grp->pop == GEN_POP_AGENCY) {
-            char w[32];
-            ident_pseudo_word(
-                (uint32_t)(gen_rng_mix(x->seed, 0x636f6dull + a->group) % IDENT_VOCAB), w,
-                sizeof w);
-            w[0] = (char)(w[0] - 'a' + 'A');
-            sb_add(b, "%s %s", w, gen_rng_chance(r, 0.5) ? "Solutions Ltd" : "Solutions LTD.");
-            return 1;
-        }
-        ident_person q = *p;
-        if (x->ring && (a->behav & GEN_BIT(GEN_B_MULE_PAYOUT))) {
-            /* A mule in the US: someone else altogether, never the persona's family. */
-            q.cc = gen_world_cc_index("US");
-            q.who = q.family = gen_rng_mix(x->ring->key, 0x6d756c65ull + x->j);
-            for (uint64_t t = 1; strcmp(ident_family(&q), ident_family(p)) == 0; t++)
-                q.family = gen_rng_mix(q.who, t);
-        } else if (ident_spouse(x)) {
-            const char *own = ident_given(p);
-            q.who = gen_rng_mix(p->who, 0x73706f757365ull);
-            for (uint64_t t = 1; strcmp(ident_given(&q), own) == 0; t++)
-                q.who = gen_rng_mix(p->who, t);
-        }
-        ident_name(b, ident_given(&q), ident_family(&q), r);
-        return 1;
-    }
-    case K_URL: {
-        if (!x->ring && !gen_rng_chance(r, fl ? 0.6 : 0.4))
-            return 0;
-        char g[64], f[64];
-        ident_fold(ident_given(p), g, sizeof g, 1);
-        ident_fold(ident_family(p), f, sizeof f, 1);
-        if (x->grp && x->grp->pop == GEN_POP_AGENCY) {
-            ident_domain(gen_rng_mix(x->seed, 0x636f6dull + a->group), dom, sizeof dom);
-            sb_add(b, "https://%s/team/%s-%s", dom, g, f);
-            return 1;
-        }
-        uint64_t h = gen_rng_mix(p->who, 0x75726cull);
-        unsigned d = (unsigned)(h >> 8) % 10000; /* handles and domains are given once */
-        switch (h % 5) {
-        case 0:
-            sb_add(b, "https://github.com/%s%s%u", g, f, d);
-            break;
-        case 1:
-            sb_add(b, "https://www.behance.net/%s-%s%u", g, f, d);
-            break;
-        case 2:
-            sb_add(b, "https://%s%s%u.dev", g, f, d);
-            break;
-        case 3:
-            sb_add(b, "http://www.%s-%s-%u.com/", g, f, d);
-            break;
-        default:
-            sb_add(b, "https://www.linkedin.com/in/%s-%s-%04x", g, f, (unsigned)(h >> 16) & 0xffff);
-        }
-        return 1;
-    }
+    case K_PAYOUT_HOLDER:
+        return ident_value_holder(x, r, paid, b);
+    case K_URL:
+        return ident_value_url(x, r, b);
     default:
         return 0;
     }

@@ -231,6 +231,185 @@ static void world_base(gen_world *w, uint32_t i, int pop, int role, int cc, gen_
 
 #define WORLD_COV_DRAWS 27
 
+/* Ring k's size, behaviours and operator count (the first pass, which sizes
+ * the arrays). */
+static void ring_plan(gen_world *w, gen_rng *r, uint32_t k)
+{
+    const gen_opts *o = w->o;
+    gen_ring *g = &w->rings[k];
+    g->n = gen_rng_range(r, o->ring_min, o->ring_max);
+    const double p[] = {o->b_abroad,        o->b_anon,         o->b_farm,     o->b_shared_device,
+                        o->b_geo_hop,       o->b_long_session, o->b_bid_spam, o->b_shill,
+                        o->b_shared_payout, o->b_structuring};
+    const int b[] = {GEN_B_OPERATOR_ABROAD,   GEN_B_ANON_NETWORK, GEN_B_LAPTOP_FARM,
+                     GEN_B_SHARED_DEVICE,     GEN_B_GEO_HOP,      GEN_B_LONG_SESSION,
+                     GEN_B_BID_SPAM,          GEN_B_SHILL_RATED,  GEN_B_SHARED_PAYOUT,
+                     GEN_B_STRUCTURED_CHARGES};
+    const size_t nb = sizeof b / sizeof b[0];
+    for (size_t j = 0; j < nb; j++)
+        if (gen_rng_chance(r, p[j]))
+            g->behav |= GEN_BIT(b[j]);
+    /* Operators always need a way in. */
+    if (!(g->behav & (GEN_BIT(GEN_B_OPERATOR_ABROAD) | GEN_BIT(GEN_B_ANON_NETWORK) |
+                      GEN_BIT(GEN_B_LAPTOP_FARM))))
+        g->behav |= GEN_BIT(GEN_B_OPERATOR_ABROAD);
+    /* At least three behaviours, so every ring has something to corroborate. */
+    for (int guard = 0; world_popcount(g->behav) < 3 && guard < 64; guard++)
+        g->behav |= GEN_BIT(b[gen_rng_below(r, (uint32_t)nb)]);
+    if ((g->behav & GEN_BIT(GEN_B_SHILL_RATED)) && gen_rng_chance(r, o->b_self_dealing))
+        g->behav |= GEN_BIT(GEN_B_SELF_DEALING);
+    if (g->behav & GEN_BIT(GEN_B_SHILL_RATED)) {
+        g->behav |= GEN_BIT(GEN_B_SHILL_RATING);
+        g->nshill = gen_rng_range(r, o->shill_min, o->shill_max);
+    }
+    uint32_t per = gen_rng_range(r, o->per_op_min, o->per_op_max);
+    g->nop = (g->n + per - 1) / per;
+}
+
+/* Ring k's operators, laptop farm, shared payout destinations and rating
+ * bursts. */
+static void ring_ops(gen_world *w, gen_rng *r, gen_ring *g, uint32_t k)
+{
+    const gen_opts *o = w->o;
+    int any_shared = 0;
+    for (uint32_t j = 0; j < g->nop; j++) {
+        gen_op *op = &w->ops[g->op_first + j];
+        op->ring = k;
+        op->cc = (uint8_t)world_cc_index(gen_rng_chance(r, 0.7) ? "CN" : "RU");
+        op->res_blk = world_pick_block(r, op->cc, GEN_GEO_RES);
+        /* Their own VPS: in the claimed-country hosting providers most of the time. */
+        op->host_blk = world_pick_block(
+            r, gen_rng_chance(r, 0.8) ? world_pick_cc(r, world_vpn_cc) : op->cc, GEN_GEO_HOST);
+        op->vps_ip = gen_world_addr(w, op->host_blk, gen_rng_next(r));
+        op->device = gen_rng_mix(o->seed ^ 0x6f70646576ull, g->op_first + j) & 0xffffffffffffffull;
+        if ((g->behav & GEN_BIT(GEN_B_SHARED_DEVICE)) && gen_rng_chance(r, 0.75)) {
+            op->shared_device = 1;
+            any_shared = 1;
+        }
+    }
+    if ((g->behav & GEN_BIT(GEN_B_SHARED_DEVICE)) && !any_shared)
+        w->ops[g->op_first].shared_device = 1;
+    if (g->behav & GEN_BIT(GEN_B_LAPTOP_FARM)) {
+        g->nfarm = gen_rng_range(r, 1, GEN_RING_MAX_FARM);
+        for (uint32_t j = 0; j < g->nfarm; j++) {
+            g->farm_blk[j] = world_pick_block(r, world_cc_index("US"), GEN_GEO_RES);
+            g->farm_ip[j] = gen_world_addr(w, g->farm_blk[j], gen_rng_next(r));
+        }
+    }
+    if (g->behav & GEN_BIT(GEN_B_SHARED_PAYOUT)) {
+        g->ndest = gen_rng_range(r, 1, GEN_RING_MAX_DEST);
+        for (uint32_t j = 0; j < g->ndest; j++) {
+            g->dest[j] = gen_rng_mix(o->seed ^ 0x72646573ull, k * 8 + j) & 0xffffffffffffffull;
+            g->dest_cc[j] = (uint8_t)world_pick_cc(r, world_ring_dest_cc);
+            if (gen_geo_country_at(g->dest_cc[j])->high_risk)
+                g->behav |= GEN_BIT(GEN_B_HIGH_RISK_PAYOUT);
+        }
+    }
+    if (g->behav & GEN_BIT(GEN_B_SHILL_RATED)) {
+        g->nburst = gen_rng_range(r, 1, GEN_RING_MAX_BURST);
+        for (uint32_t j = 0; j < g->nburst; j++) {
+            uint32_t lo = o->days > 12 ? 5 : 0;
+            uint32_t hi = o->days > 4 ? o->days - 4 : 0;
+            g->burst_day[j] = (int32_t)gen_rng_range(r, lo, hi > lo ? hi : lo);
+            g->burst_len[j] = gen_rng_range(r, 1, 3);
+        }
+    }
+}
+
+/* Ring k's member accounts: their behaviours, access channels, farm seats
+ * and the structurers among them. */
+static void ring_members(gen_world *w, gen_rng *r, gen_ring *g, uint32_t k)
+{
+    const gen_opts *o = w->o;
+    uint32_t per = (g->n + g->nop - 1) / g->nop;
+    /* One coverage draw per behaviour of the simulator's first version (27), so that a
+     * seed keeps its world when behaviours are added. */
+    double cov[WORLD_COV_DRAWS];
+    for (int b = 0; b < WORLD_COV_DRAWS; b++)
+        cov[b] = o->coverage + (1.0 - o->coverage) * gen_rng_unit(r);
+    for (uint32_t j = 0; j < g->n; j++) {
+        uint32_t i = g->first + j;
+        gen_acct *a = &w->acct[i];
+        world_base(w, i, GEN_POP_RING, 0, world_pick_cc(r, world_claim_cc), r);
+        a->group = k;
+        a->op = g->op_first + j / per;
+        a->loc = w->ops[a->op].cc;
+        a->created = -(int32_t)gen_rng_range(r, 20, 700);
+        static const int member_b[] = {GEN_B_OPERATOR_ABROAD, GEN_B_ANON_NETWORK, GEN_B_LAPTOP_FARM,
+                                       GEN_B_GEO_HOP,         GEN_B_LONG_SESSION, GEN_B_BID_SPAM,
+                                       GEN_B_SHILL_RATED,     GEN_B_SHARED_PAYOUT};
+        for (size_t m = 0; m < sizeof member_b / sizeof member_b[0]; m++) {
+            int b = member_b[m];
+            if ((g->behav & GEN_BIT(b)) && gen_rng_chance(r, cov[b]))
+                a->behav |= GEN_BIT(b);
+        }
+        const uint64_t access = GEN_BIT(GEN_B_OPERATOR_ABROAD) | GEN_BIT(GEN_B_ANON_NETWORK) |
+                                GEN_BIT(GEN_B_LAPTOP_FARM);
+        if (!(a->behav & access)) {
+            uint64_t avail = g->behav & access;
+            for (int guard = 0; guard < 16 && !(a->behav & access); guard++) {
+                int b = (int)gen_rng_below(r, 3);
+                if (avail & GEN_BIT(b))
+                    a->behav |= GEN_BIT(b);
+            }
+            if (!(a->behav & access))
+                a->behav |= avail & (0ull - avail); /* lowest available channel */
+        }
+        /* A shared device needs a second account on it. */
+        uint32_t op_members = (j / per + 1) * per <= g->n ? per : g->n - (j / per) * per;
+        if (w->ops[a->op].shared_device && op_members >= 2)
+            a->behav |= GEN_BIT(GEN_B_SHARED_DEVICE);
+        if (a->behav & GEN_BIT(GEN_B_OPERATOR_ABROAD))
+            a->chan |= GEN_CH_ABROAD;
+        if (a->behav & GEN_BIT(GEN_B_ANON_NETWORK))
+            a->chan |= gen_rng_chance(r, 0.5) ? GEN_CH_VPS : GEN_CH_VPN;
+        if (a->behav & GEN_BIT(GEN_B_LAPTOP_FARM))
+            a->chan |= GEN_CH_FARM;
+        if ((a->behav & GEN_BIT(GEN_B_SHARED_PAYOUT)) && g->ndest) {
+            for (uint32_t d = 0; d < g->ndest; d++)
+                if (gen_geo_country_at(g->dest_cc[d])->high_risk)
+                    a->behav |= GEN_BIT(GEN_B_HIGH_RISK_PAYOUT);
+        }
+        a->vpn = world_pick_block(r, world_pick_cc(r, world_vpn_cc), GEN_GEO_HOST);
+        a->ndev = 1;
+    }
+    /* Seat the farm's members round-robin on its lines; a line nobody uses is dropped. */
+    uint32_t seated = 0;
+    for (uint32_t j = 0; j < g->n; j++) {
+        gen_acct *a = &w->acct[g->first + j];
+        if ((a->chan & GEN_CH_FARM) && g->nfarm)
+            a->peer = seated++ % g->nfarm;
+    }
+    if (g->nfarm > 1 && seated < g->nfarm)
+        g->nfarm = seated ? seated : 1;
+    if (g->behav & GEN_BIT(GEN_B_STRUCTURED_CHARGES)) {
+        g->nstruct = g->n >= 10 ? 2 : 1;
+        for (uint32_t j = 0; j < g->nstruct; j++) {
+            g->structurer[j] =
+                g->first + (j * g->n / g->nstruct) + gen_rng_below(r, g->n / g->nstruct);
+            w->acct[g->structurer[j]].behav |= GEN_BIT(GEN_B_STRUCTURED_CHARGES);
+        }
+    }
+}
+
+/* Ring k's shill clients. */
+static void ring_shills(gen_world *w, gen_rng *r, const gen_ring *g, uint32_t k)
+{
+    for (uint32_t j = 0; j < g->nshill; j++) {
+        uint32_t i = g->shill_first + j;
+        gen_acct *a = &w->acct[i];
+        world_base(w, i, GEN_POP_SHILL, 1, world_pick_cc(r, world_claim_cc), r);
+        a->group = k;
+        a->op = g->op_first + gen_rng_below(r, g->nop);
+        a->loc = w->ops[a->op].cc;
+        a->behav = GEN_BIT(GEN_B_SHILL_RATING);
+        if (g->behav & GEN_BIT(GEN_B_SELF_DEALING))
+            a->behav |= GEN_BIT(GEN_B_SELF_DEALING);
+        /* New accounts, made for the job shortly before the first burst. */
+        a->created = g->burst_day[0] - (int32_t)gen_rng_range(r, 3, 30);
+    }
+}
+
 static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, rs_error *err)
 {
     const gen_opts *o = w->o;
@@ -241,34 +420,8 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, rs_erro
     w->nrings = o->rings;
     /* First pass: sizes, behaviours and operator counts, to size the arrays. */
     for (uint32_t k = 0; k < o->rings; k++) {
-        gen_ring *g = &w->rings[k];
-        g->n = gen_rng_range(&r, o->ring_min, o->ring_max);
-        const double p[] = {
-            o->b_abroad,       o->b_anon,     o->b_farm,  o->b_shared_device, o->b_geo_hop,
-            o->b_long_session, o->b_bid_spam, o->b_shill, o->b_shared_payout, o->b_structuring};
-        const int b[] = {GEN_B_OPERATOR_ABROAD,   GEN_B_ANON_NETWORK, GEN_B_LAPTOP_FARM,
-                         GEN_B_SHARED_DEVICE,     GEN_B_GEO_HOP,      GEN_B_LONG_SESSION,
-                         GEN_B_BID_SPAM,          GEN_B_SHILL_RATED,  GEN_B_SHARED_PAYOUT,
-                         GEN_B_STRUCTURED_CHARGES};
-        const size_t nb = sizeof b / sizeof b[0];
-        for (size_t j = 0; j < nb; j++)
-            if (gen_rng_chance(&r, p[j]))
-                g->behav |= GEN_BIT(b[j]);
-        /* Operators always need a way in. */
-        if (!(g->behav & (GEN_BIT(GEN_B_OPERATOR_ABROAD) | GEN_BIT(GEN_B_ANON_NETWORK) |
-                          GEN_BIT(GEN_B_LAPTOP_FARM))))
-            g->behav |= GEN_BIT(GEN_B_OPERATOR_ABROAD);
-        /* At least three behaviours, so every ring has something to corroborate. */
-        for (int guard = 0; world_popcount(g->behav) < 3 && guard < 64; guard++)
-            g->behav |= GEN_BIT(b[gen_rng_below(&r, (uint32_t)nb)]);
-        if ((g->behav & GEN_BIT(GEN_B_SHILL_RATED)) && gen_rng_chance(&r, o->b_self_dealing))
-            g->behav |= GEN_BIT(GEN_B_SELF_DEALING);
-        if (g->behav & GEN_BIT(GEN_B_SHILL_RATED)) {
-            g->behav |= GEN_BIT(GEN_B_SHILL_RATING);
-            g->nshill = gen_rng_range(&r, o->shill_min, o->shill_max);
-        }
-        uint32_t per = gen_rng_range(&r, o->per_op_min, o->per_op_max);
-        g->nop = (g->n + per - 1) / per;
+        ring_plan(w, &r, k);
+        const gen_ring *g = &w->rings[k];
         total_ops += g->nop;
     }
     uint32_t need_f = 0, need_c = 0;
@@ -295,135 +448,9 @@ static int world_rings(gen_world *w, uint32_t *next_f, uint32_t *next_c, rs_erro
         *next_f += g->n;
         *next_c += g->nshill;
         op_next += g->nop;
-        int any_shared = 0;
-        for (uint32_t j = 0; j < g->nop; j++) {
-            gen_op *op = &w->ops[g->op_first + j];
-            op->ring = k;
-            op->cc = (uint8_t)world_cc_index(gen_rng_chance(&r, 0.7) ? "CN" : "RU");
-            op->res_blk = world_pick_block(&r, op->cc, GEN_GEO_RES);
-            /* Their own VPS: in the claimed-country hosting providers most of the time. */
-            op->host_blk = world_pick_block(
-                &r, gen_rng_chance(&r, 0.8) ? world_pick_cc(&r, world_vpn_cc) : op->cc,
-                GEN_GEO_HOST);
-            op->vps_ip = gen_world_addr(w, op->host_blk, gen_rng_next(&r));
-            op->device =
-                gen_rng_mix(o->seed ^ 0x6f70646576ull, g->op_first + j) & 0xffffffffffffffull;
-            if ((g->behav & GEN_BIT(GEN_B_SHARED_DEVICE)) && gen_rng_chance(&r, 0.75)) {
-                op->shared_device = 1;
-                any_shared = 1;
-            }
-        }
-        if ((g->behav & GEN_BIT(GEN_B_SHARED_DEVICE)) && !any_shared)
-            w->ops[g->op_first].shared_device = 1;
-        if (g->behav & GEN_BIT(GEN_B_LAPTOP_FARM)) {
-            g->nfarm = gen_rng_range(&r, 1, GEN_RING_MAX_FARM);
-            for (uint32_t j = 0; j < g->nfarm; j++) {
-                g->farm_blk[j] = world_pick_block(&r, world_cc_index("US"), GEN_GEO_RES);
-                g->farm_ip[j] = gen_world_addr(w, g->farm_blk[j], gen_rng_next(&r));
-            }
-        }
-        if (g->behav & GEN_BIT(GEN_B_SHARED_PAYOUT)) {
-            g->ndest = gen_rng_range(&r, 1, GEN_RING_MAX_DEST);
-            for (uint32_t j = 0; j < g->ndest; j++) {
-                g->dest[j] = gen_rng_mix(o->seed ^ 0x72646573ull, k * 8 + j) & 0xffffffffffffffull;
-                g->dest_cc[j] = (uint8_t)world_pick_cc(&r, world_ring_dest_cc);
-                if (gen_geo_country_at(g->dest_cc[j])->high_risk)
-                    g->behav |= GEN_BIT(GEN_B_HIGH_RISK_PAYOUT);
-            }
-        }
-        if (g->behav & GEN_BIT(GEN_B_SHILL_RATED)) {
-            g->nburst = gen_rng_range(&r, 1, GEN_RING_MAX_BURST);
-            for (uint32_t j = 0; j < g->nburst; j++) {
-                uint32_t lo = o->days > 12 ? 5 : 0;
-                uint32_t hi = o->days > 4 ? o->days - 4 : 0;
-                g->burst_day[j] = (int32_t)gen_rng_range(&r, lo, hi > lo ? hi : lo);
-                g->burst_len[j] = gen_rng_range(&r, 1, 3);
-            }
-        }
-        /* Members. */
-        uint32_t per = (g->n + g->nop - 1) / g->nop;
-        /* One coverage draw per behaviour of the simulator's first version (27), so that a
-         * seed keeps its world when behaviours are added. */
-        double cov[WORLD_COV_DRAWS];
-        for (int b = 0; b < WORLD_COV_DRAWS; b++)
-            cov[b] = o->coverage + (1.0 - o->coverage) * gen_rng_unit(&r);
-        for (uint32_t j = 0; j < g->n; j++) {
-            uint32_t i = g->first + j;
-            gen_acct *a = &w->acct[i];
-            world_base(w, i, GEN_POP_RING, 0, world_pick_cc(&r, world_claim_cc), &r);
-            a->group = k;
-            a->op = g->op_first + j / per;
-            a->loc = w->ops[a->op].cc;
-            a->created = -(int32_t)gen_rng_range(&r, 20, 700);
-            static const int member_b[] = {
-                GEN_B_OPERATOR_ABROAD, GEN_B_ANON_NETWORK, GEN_B_LAPTOP_FARM, GEN_B_GEO_HOP,
-                GEN_B_LONG_SESSION,    GEN_B_BID_SPAM,     GEN_B_SHILL_RATED, GEN_B_SHARED_PAYOUT};
-            for (size_t m = 0; m < sizeof member_b / sizeof member_b[0]; m++) {
-                int b = member_b[m];
-                if ((g->behav & GEN_BIT(b)) && gen_rng_chance(&r, cov[b]))
-                    a->behav |= GEN_BIT(b);
-            }
-            const uint64_t access = GEN_BIT(GEN_B_OPERATOR_ABROAD) | GEN_BIT(GEN_B_ANON_NETWORK) |
-                                    GEN_BIT(GEN_B_LAPTOP_FARM);
-            if (!(a->behav & access)) {
-                uint64_t avail = g->behav & access;
-                for (int guard = 0; guard < 16 && !(a->behav & access); guard++) {
-                    int b = (int)gen_rng_below(&r, 3);
-                    if (avail & GEN_BIT(b))
-                        a->behav |= GEN_BIT(b);
-                }
-                if (!(a->behav & access))
-                    a->behav |= avail & (0ull - avail); /* lowest available channel */
-            }
-            /* A shared device needs a second account on it. */
-            uint32_t op_members = (j / per + 1) * per <= g->n ? per : g->n - (j / per) * per;
-            if (w->ops[a->op].shared_device && op_members >= 2)
-                a->behav |= GEN_BIT(GEN_B_SHARED_DEVICE);
-            if (a->behav & GEN_BIT(GEN_B_OPERATOR_ABROAD))
-                a->chan |= GEN_CH_ABROAD;
-            if (a->behav & GEN_BIT(GEN_B_ANON_NETWORK))
-                a->chan |= gen_rng_chance(&r, 0.5) ? GEN_CH_VPS : GEN_CH_VPN;
-            if (a->behav & GEN_BIT(GEN_B_LAPTOP_FARM))
-                a->chan |= GEN_CH_FARM;
-            if ((a->behav & GEN_BIT(GEN_B_SHARED_PAYOUT)) && g->ndest) {
-                for (uint32_t d = 0; d < g->ndest; d++)
-                    if (gen_geo_country_at(g->dest_cc[d])->high_risk)
-                        a->behav |= GEN_BIT(GEN_B_HIGH_RISK_PAYOUT);
-            }
-            a->vpn = world_pick_block(&r, world_pick_cc(&r, world_vpn_cc), GEN_GEO_HOST);
-            a->ndev = 1;
-        }
-        /* Seat the farm's members round-robin on its lines; a line nobody uses is dropped. */
-        uint32_t seated = 0;
-        for (uint32_t j = 0; j < g->n; j++) {
-            gen_acct *a = &w->acct[g->first + j];
-            if ((a->chan & GEN_CH_FARM) && g->nfarm)
-                a->peer = seated++ % g->nfarm;
-        }
-        if (g->nfarm > 1 && seated < g->nfarm)
-            g->nfarm = seated ? seated : 1;
-        if (g->behav & GEN_BIT(GEN_B_STRUCTURED_CHARGES)) {
-            g->nstruct = g->n >= 10 ? 2 : 1;
-            for (uint32_t j = 0; j < g->nstruct; j++) {
-                g->structurer[j] =
-                    g->first + (j * g->n / g->nstruct) + gen_rng_below(&r, g->n / g->nstruct);
-                w->acct[g->structurer[j]].behav |= GEN_BIT(GEN_B_STRUCTURED_CHARGES);
-            }
-        }
-        /* Shill clients. */
-        for (uint32_t j = 0; j < g->nshill; j++) {
-            uint32_t i = g->shill_first + j;
-            gen_acct *a = &w->acct[i];
-            world_base(w, i, GEN_POP_SHILL, 1, world_pick_cc(&r, world_claim_cc), &r);
-            a->group = k;
-            a->op = g->op_first + gen_rng_below(&r, g->nop);
-            a->loc = w->ops[a->op].cc;
-            a->behav = GEN_BIT(GEN_B_SHILL_RATING);
-            if (g->behav & GEN_BIT(GEN_B_SELF_DEALING))
-                a->behav |= GEN_BIT(GEN_B_SELF_DEALING);
-            /* New accounts, made for the job shortly before the first burst. */
-            a->created = g->burst_day[0] - (int32_t)gen_rng_range(&r, 3, 30);
-        }
+        ring_ops(w, &r, g, k);
+        ring_members(w, &r, g, k);
+        ring_shills(w, &r, g, k);
     }
     w->ring_members = *next_f;
     return 0;
@@ -629,6 +656,131 @@ static int world_disciplined(gen_world *w, uint32_t ord_first, uint32_t nord, rs
     return 0;
 }
 
+/* Lays out benign freelancer i, the j-th of population p (not a grouped
+ * one): country, and what the population does differently. */
+static void world_single(gen_world *w, int p, uint32_t i, uint32_t j, uint32_t msc_first,
+                         uint32_t n_msc, gen_rng *r)
+{
+    const gen_opts *o = w->o;
+    int cc = world_pick_cc(r, world_freelancer_cc);
+    if (p == GEN_POP_CGNAT) {
+        /* Mobile-first users live where carriers have blocks. */
+        for (int g = 0; g < 8 && gen_geo_count_of(gen_world_cc(cc), GEN_GEO_MOB) == 0; g++)
+            cc = world_pick_cc(r, world_freelancer_cc);
+    }
+    world_base(w, i, p, 0, cc, r);
+    gen_acct *a = &w->acct[i];
+    if (p == GEN_POP_VPN)
+        a->vpn = world_pick_block(r, gen_rng_chance(r, 0.5) ? cc : world_pick_cc(r, world_vpn_cc),
+                                  GEN_GEO_HOST);
+    if (p == GEN_POP_TRAVELLER) {
+        int d = world_pick_cc(r, world_travel_cc);
+        for (int g = 0; g < 8 && d == cc; g++)
+            d = world_pick_cc(r, world_travel_cc);
+        if (d == cc)
+            d = world_cc_index(cc == world_cc_index("US") ? "GB" : "US");
+        a->peer = (uint32_t)d;
+        a->triplen = (uint8_t)gen_rng_range(r, 3, 14);
+        uint32_t hi = o->days > (uint32_t)a->triplen + 3 ? o->days - a->triplen - 2 : 1;
+        a->trip = (int32_t)gen_rng_range(r, 1, hi);
+        if (a->created > 0)
+            a->created = 0;
+    }
+    if (p == GEN_POP_HEAVY_BIDDER)
+        a->created = (int32_t)gen_rng_range(r, 0, o->days / 2 + 20) - 20;
+    if (p == GEN_POP_MILESTONE)
+        a->peer = msc_first + j % n_msc;
+    if (p == GEN_POP_RELOCATOR) {
+        int d = world_pick_cc(r, world_travel_cc);
+        for (int g = 0; g < 8 && d == cc; g++)
+            d = world_pick_cc(r, world_travel_cc);
+        if (d == cc)
+            d = world_cc_index(cc == world_cc_index("US") ? "GB" : "US");
+        a->peer = (uint32_t)d;
+        a->alt = world_pick_block(r, d, GEN_GEO_RES);
+        /* Moved before the window (everything from the new country) or
+         * during it. */
+        a->trip = (int32_t)gen_rng_range(r, 0, o->days + 25) - 30;
+        if (a->created > a->trip - 1)
+            a->created = a->trip - 1 < 0 ? a->trip - 1 : 0;
+    }
+}
+
+/* Lays out cnt[p] benign freelancers of each population p from *next_f on,
+ * grouped populations in groups; shared-control groups may be paid by the
+ * milestone clients [msc_first, msc_first + n_msc). */
+static void world_benign(gen_world *w, const uint32_t *cnt, uint32_t *next_fp, uint32_t msc_first,
+                         uint32_t n_msc, gen_rng *r)
+{
+    const gen_opts *o = w->o;
+    uint32_t next_f = *next_fp;
+    for (int p = 0; p < GEN_POP_RING; p++) {
+        switch (p) {
+        case GEN_POP_OFFICE:
+            world_groups(w, &next_f, cnt[p], p, o->office_min, o->office_max, world_freelancer_cc,
+                         r);
+            break;
+        case GEN_POP_HOUSEHOLD:
+            world_groups(w, &next_f, cnt[p], p, o->household_min, o->household_max,
+                         world_freelancer_cc, r);
+            break;
+        case GEN_POP_AGENCY:
+            world_groups(w, &next_f, cnt[p], p, o->agency_min, o->agency_max, world_agency_cc, r);
+            break;
+        case GEN_POP_SHARED_CONTROL: {
+            uint32_t g0 = w->ngroups;
+            world_groups(w, &next_f, cnt[p], p, o->shared_min, o->shared_max, world_freelancer_cc,
+                         r);
+            /* Class 3 look-alike: a member paid by an honest client in many milestones. */
+            for (uint32_t k = g0; k < w->ngroups; k++)
+                if (n_msc && gen_rng_chance(r, o->shared_milestone))
+                    w->acct[w->groups[k].first + gen_rng_below(r, w->groups[k].n)].peer =
+                        msc_first + gen_rng_below(r, n_msc);
+            break;
+        }
+        case GEN_POP_CLOUD_DESKTOP:
+            world_groups(w, &next_f, cnt[p], p, o->cloud_min, o->cloud_max, world_vpn_cc, r);
+            break;
+        case GEN_POP_COHORT:
+            world_groups(w, &next_f, cnt[p], p, o->cohort_min, o->cohort_max, world_freelancer_cc,
+                         r);
+            break;
+        default:
+            for (uint32_t j = 0; j < cnt[p]; j++, next_f++) {
+                world_single(w, p, next_f, j, msc_first, n_msc, r);
+            }
+        }
+    }
+    *next_fp = next_f;
+}
+
+/* Lays out the clients from next_c on: enterprises, then milestone clients
+ * from msc_first, review sweepers from rsw_first, the n_team hiring-team
+ * members from team_first, then ordinary clients. */
+static void world_clients(gen_world *w, uint32_t next_c, uint32_t msc_first, uint32_t rsw_first,
+                          uint32_t team_first, uint32_t n_team, gen_rng *r)
+{
+    const gen_opts *o = w->o;
+    for (uint32_t i = next_c; i < w->n; i++) {
+        if (i == team_first && n_team) {
+            uint32_t nx = team_first;
+            world_groups(w, &nx, n_team, GEN_POP_HIRING_TEAM, o->team_min, o->team_max,
+                         world_client_cc, r);
+            i = nx - 1;
+            continue;
+        }
+        int p = i < msc_first    ? GEN_POP_ENTERPRISE
+                : i < rsw_first  ? GEN_POP_MILESTONE_CLIENT
+                : i < team_first ? GEN_POP_REVIEW_SWEEP
+                                 : GEN_POP_CLIENT;
+        world_base(w, i, p, 1, world_pick_cc(r, world_client_cc), r);
+        if (p == GEN_POP_ENTERPRISE)
+            w->acct[i].created = -(int32_t)gen_rng_range(r, 365, 3000);
+        if (p == GEN_POP_REVIEW_SWEEP) /* long-standing customers */
+            w->acct[i].created = -(int32_t)gen_rng_range(r, 365, 3000);
+    }
+}
+
 int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, rs_error *err)
 {
     gen_world *w = NULL;
@@ -704,105 +856,8 @@ int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, rs
     uint32_t ord_client_first = team_first + n_team;
 
     gen_rng_seed(&r, o->seed, 0x62656e69676eull, 0);
-    for (int p = 0; p < GEN_POP_RING; p++) {
-        switch (p) {
-        case GEN_POP_OFFICE:
-            world_groups(w, &next_f, cnt[p], p, o->office_min, o->office_max, world_freelancer_cc,
-                         &r);
-            break;
-        case GEN_POP_HOUSEHOLD:
-            world_groups(w, &next_f, cnt[p], p, o->household_min, o->household_max,
-                         world_freelancer_cc, &r);
-            break;
-        case GEN_POP_AGENCY:
-            world_groups(w, &next_f, cnt[p], p, o->agency_min, o->agency_max, world_agency_cc, &r);
-            break;
-        case GEN_POP_SHARED_CONTROL: {
-            uint32_t g0 = w->ngroups;
-            world_groups(w, &next_f, cnt[p], p, o->shared_min, o->shared_max, world_freelancer_cc,
-                         &r);
-            /* Class 3 look-alike: a member paid by an honest client in many milestones. */
-            for (uint32_t k = g0; k < w->ngroups; k++)
-                if (n_msc && gen_rng_chance(&r, o->shared_milestone))
-                    w->acct[w->groups[k].first + gen_rng_below(&r, w->groups[k].n)].peer =
-                        msc_first + gen_rng_below(&r, n_msc);
-            break;
-        }
-        case GEN_POP_CLOUD_DESKTOP:
-            world_groups(w, &next_f, cnt[p], p, o->cloud_min, o->cloud_max, world_vpn_cc, &r);
-            break;
-        case GEN_POP_COHORT:
-            world_groups(w, &next_f, cnt[p], p, o->cohort_min, o->cohort_max, world_freelancer_cc,
-                         &r);
-            break;
-        default:
-            for (uint32_t j = 0; j < cnt[p]; j++, next_f++) {
-                int cc = world_pick_cc(&r, world_freelancer_cc);
-                if (p == GEN_POP_CGNAT) {
-                    /* Mobile-first users live where carriers have blocks. */
-                    for (int g = 0; g < 8 && gen_geo_count_of(gen_world_cc(cc), GEN_GEO_MOB) == 0;
-                         g++)
-                        cc = world_pick_cc(&r, world_freelancer_cc);
-                }
-                world_base(w, next_f, p, 0, cc, &r);
-                gen_acct *a = &w->acct[next_f];
-                if (p == GEN_POP_VPN)
-                    a->vpn = world_pick_block(
-                        &r, gen_rng_chance(&r, 0.5) ? cc : world_pick_cc(&r, world_vpn_cc),
-                        GEN_GEO_HOST);
-                if (p == GEN_POP_TRAVELLER) {
-                    int d = world_pick_cc(&r, world_travel_cc);
-                    for (int g = 0; g < 8 && d == cc; g++)
-                        d = world_pick_cc(&r, world_travel_cc);
-                    if (d == cc)
-                        d = world_cc_index(cc == world_cc_index("US") ? "GB" : "US");
-                    a->peer = (uint32_t)d;
-                    a->triplen = (uint8_t)gen_rng_range(&r, 3, 14);
-                    uint32_t hi = o->days > (uint32_t)a->triplen + 3 ? o->days - a->triplen - 2 : 1;
-                    a->trip = (int32_t)gen_rng_range(&r, 1, hi);
-                    if (a->created > 0)
-                        a->created = 0;
-                }
-                if (p == GEN_POP_HEAVY_BIDDER)
-                    a->created = (int32_t)gen_rng_range(&r, 0, o->days / 2 + 20) - 20;
-                if (p == GEN_POP_MILESTONE)
-                    a->peer = msc_first + j % n_msc;
-                if (p == GEN_POP_RELOCATOR) {
-                    int d = world_pick_cc(&r, world_travel_cc);
-                    for (int g = 0; g < 8 && d == cc; g++)
-                        d = world_pick_cc(&r, world_travel_cc);
-                    if (d == cc)
-                        d = world_cc_index(cc == world_cc_index("US") ? "GB" : "US");
-                    a->peer = (uint32_t)d;
-                    a->alt = world_pick_block(&r, d, GEN_GEO_RES);
-                    /* Moved before the window (everything from the new country) or
-                     * during it. */
-                    a->trip = (int32_t)gen_rng_range(&r, 0, o->days + 25) - 30;
-                    if (a->created > a->trip - 1)
-                        a->created = a->trip - 1 < 0 ? a->trip - 1 : 0;
-                }
-            }
-        }
-    }
-    /* Client populations. */
-    for (uint32_t i = next_c; i < w->n; i++) {
-        if (i == team_first && n_team) {
-            uint32_t nx = team_first;
-            world_groups(w, &nx, n_team, GEN_POP_HIRING_TEAM, o->team_min, o->team_max,
-                         world_client_cc, &r);
-            i = nx - 1;
-            continue;
-        }
-        int p = i < msc_first    ? GEN_POP_ENTERPRISE
-                : i < rsw_first  ? GEN_POP_MILESTONE_CLIENT
-                : i < team_first ? GEN_POP_REVIEW_SWEEP
-                                 : GEN_POP_CLIENT;
-        world_base(w, i, p, 1, world_pick_cc(&r, world_client_cc), &r);
-        if (p == GEN_POP_ENTERPRISE)
-            w->acct[i].created = -(int32_t)gen_rng_range(&r, 365, 3000);
-        if (p == GEN_POP_REVIEW_SWEEP) /* long-standing customers */
-            w->acct[i].created = -(int32_t)gen_rng_range(&r, 365, 3000);
-    }
+    world_benign(w, cnt, &next_f, msc_first, n_msc, &r);
+    world_clients(w, next_c, msc_first, rsw_first, team_first, n_team, &r);
     /* Victims of structured charges: ordinary clients. */
     for (uint32_t k = 0; k < w->nrings; k++) {
         gen_ring *g = &w->rings[k];

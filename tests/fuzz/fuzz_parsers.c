@@ -32,10 +32,10 @@
 static void fuzz_ts(const char *s, size_t n)
 {
     int64_t ms, again;
-    const char *why = NULL;
+    rs_error why = {0};
     int rc = ts_parse(s, n, &ms, &why);
     if (rc != 0) {
-        if (!why || !*why)
+        if (why.code != RS_E_VALUE || !why.msg[0])
             fuzzutil_fail("ts_parse failed without a reason");
         if (ts_parse(s, n, &again, NULL) == 0)
             fuzzutil_fail("ts_parse failed, then succeeded on the same text");
@@ -51,7 +51,7 @@ static void fuzz_ts(const char *s, size_t n)
     ts_format(ms, buf);
     if (ts_parse(buf, strlen(buf), &again, &why) != 0)
         fuzzutil_fail("ts_format gave '%s' for %lld, which does not parse: %s", buf, (long long)ms,
-                      why);
+                      why.msg);
     if (again != ms)
         fuzzutil_fail("'%s' parses to %lld, formatted from %lld", buf, (long long)again,
                       (long long)ms);
@@ -60,9 +60,9 @@ static void fuzz_ts(const char *s, size_t n)
 static void fuzz_ip(const char *s, size_t n)
 {
     ipaddr a, b;
-    const char *why = NULL;
+    rs_error why = {0};
     if (ipaddr_parse(s, n, &a, &why) != 0) {
-        if (!why || !*why)
+        if (why.code != RS_E_VALUE || !why.msg[0])
             fuzzutil_fail("ipaddr_parse failed without a reason");
         return;
     }
@@ -71,7 +71,7 @@ static void fuzz_ip(const char *s, size_t n)
     char buf[IPADDR_STRLEN];
     ipaddr_format(&a, buf);
     if (ipaddr_parse(buf, strlen(buf), &b, &why) != 0)
-        fuzzutil_fail("ipaddr_format gave '%s', which does not parse: %s", buf, why);
+        fuzzutil_fail("ipaddr_format gave '%s', which does not parse: %s", buf, why.msg);
     if (a.len != b.len || memcmp(a.b, b.b, a.len) != 0)
         fuzzutil_fail("'%s' is not the address it was formatted from", buf);
 }
@@ -106,7 +106,7 @@ typedef struct {
     int rows;
 } value_ctx;
 
-static int on_value_row(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static int on_value_row(void *ctx, const tvalue *vals, int *bad_col, rs_error *why)
 {
     (void)bad_col, (void)why;
     value_ctx *c = ctx;

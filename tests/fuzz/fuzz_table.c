@@ -31,7 +31,7 @@ typedef struct {
     long row_line;
 } table_ctx;
 
-static int on_row(void *ctx, const tvalue *vals, int *bad_col, const char **why)
+static int on_row(void *ctx, const tvalue *vals, int *bad_col, rs_error *why)
 {
     table_ctx *c = ctx;
     if (c->row_line < 1)
@@ -47,8 +47,7 @@ static int on_row(void *ctx, const tvalue *vals, int *bad_col, const char **why)
     }
     if (c->reject && vals[0].present && (vals[0].s[0] == 'x' || vals[0].s[0] == 'y')) {
         *bad_col = vals[0].s[0] == 'x' ? 0 : -1;
-        *why = "rejected by the harness";
-        return RS_E_VALUE;
+        return rs_error_set(why, RS_E_VALUE, NULL, 0, 0, "rejected by the harness");
     }
     c->accepted++;
     return 0;
