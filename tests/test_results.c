@@ -41,7 +41,7 @@ static void build(world *w)
         uint32_t a = graph_account(g, ids[k], strlen(ids[k]),
                                    k == CLIENT ? SEEN_AS_CLIENT : SEEN_AS_FREELANCER);
         assert_int_equal(a, k);
-        memcpy(g->acct[a].country, k == COMMA ? "" : "US", 3);
+        memcpy(g->acct[a].country, k == COMMA ? "\0\0" : "US", 3); /* 3 bytes of either */
         ipaddr x = {.len = 4, .b = {10, 0, 0, (uint8_t)(k + 1)}};
         login_ev e = {.ts = T0 + k * DAY,
                       .account = a,
