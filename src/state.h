@@ -62,6 +62,11 @@ int state_commit(rs_state *st, rs_error *err);
 int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, unsigned keep_days,
                        rs_error *err);
 
+/* 1 when s is a persistent ring id as ringscan issues them: "RS-" and 6 to
+ * 12 digits. Every ring id read from the database is checked with it before
+ * it names a folder or reaches an output. */
+int state_ring_id_valid(const char *s);
+
 /* The database's path (borrowed) and the number of previous runs. */
 const char *state_db_path(const rs_state *st);
 uint64_t state_runs(const rs_state *st);
