@@ -320,6 +320,7 @@ static int prepare_schema(rs_state *st, rs_error *err)
 int state_open(rs_state **out, const char *dir, int wait, rs_error *err)
 {
     *out = NULL;
+    sql_failure[0] = '\0'; /* a failure an earlier state did not report is not this one's */
     rs_state *st = xcalloc(1, sizeof *st);
     st->lock_fd = -1;
     st->dir = xstrdup(dir);
