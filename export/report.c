@@ -710,14 +710,20 @@ static void credits(rs_buf *b, const findings *r)
 /* --state: the ring's persistent id and what changed since the last run. */
 static void history_cell(rs_buf *b, const ring_track *t)
 {
-    buf_printf(b, "<br><span class=\"id\">%s</span> %s", t->pid, findings_track_name(t->status));
+    buf_puts(b, "<br><span class=\"id\">");
+    esc(b, t->pid); /* read from the state: escaped like input */
+    buf_printf(b, "</span> %s", findings_track_name(t->status));
     if (t->added || t->removed)
         buf_printf(b, " (+%u / -%u accounts)", t->added, t->removed);
-    if (t->related)
-        buf_printf(b, ", %s %s", t->status == TRACK_SPLIT ? "split from" : "merged from",
-                   t->related);
+    if (t->related) {
+        buf_printf(b, ", %s ", t->status == TRACK_SPLIT ? "split from" : "merged from");
+        esc(b, t->related);
+    }
     if (t->returned)
         buf_puts(b, ", returned after a run without it");
+    if (t->rose_from)
+        buf_printf(b, ", severity up from %s",
+                   findings_severity_name((ring_severity)(t->rose_from - 1)));
     if (t->dispo) {
         buf_printf(b, "; analyst: %s", findings_disposition_name(t->dispo));
         if (t->reopened)
@@ -892,17 +898,22 @@ static void closed_list(rs_buf *b, const findings *r)
     buf_puts(b, "<tr><td colspan=\"10\">");
     for (size_t i = 0; i < h->nclosed; i++) {
         const ring_closed *c = &h->closed[i];
-        buf_printf(b, "%s<span class=\"id\">%s</span> %s",
-                   i ? "; " : "Since the last run: ", c->pid, findings_track_name(c->status));
-        if (c->into[0])
-            buf_printf(b, " into %s", c->into);
+        buf_printf(b, "%s<span class=\"id\">", i ? "; " : "Since the last run: ");
+        esc(b, c->pid);
+        buf_printf(b, "</span> %s", findings_track_name(c->status));
+        if (c->into[0]) {
+            buf_puts(b, " into ");
+            esc(b, c->into);
+        }
     }
-    for (size_t i = 0; i < h->nsuppressed; i++)
-        buf_printf(b, "%s<span class=\"id\">%s</span>",
+    for (size_t i = 0; i < h->nsuppressed; i++) {
+        buf_printf(b, "%s<span class=\"id\">",
                    i ? ", "
                      : (h->nclosed ? ". Not reported (cleared by an analyst, unchanged): "
-                                   : "Not reported (cleared by an analyst, unchanged): "),
-                   h->suppressed[i].pid);
+                                   : "Not reported (cleared by an analyst, unchanged): "));
+        esc(b, h->suppressed[i].pid);
+        buf_puts(b, "</span>");
+    }
     buf_puts(b, "</td></tr>\n");
 }
 

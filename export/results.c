@@ -150,6 +150,9 @@ static void history_json(json_t *o, const ring_track *t)
     json_object_set_new(o, "accounts_removed", json_integer(t->removed));
     if (t->returned)
         json_object_set_new(o, "returned", json_true());
+    if (t->rose_from)
+        json_object_set_new(o, "severity_rose_from",
+                            json_string(findings_severity_name((ring_severity)(t->rose_from - 1))));
     json_object_set_new(o, "first_seen_run", json_string(ts_format(t->first_run * 1000, ts)));
     if (t->dispo) {
         json_object_set_new(o, "disposition", json_string(findings_disposition_name(t->dispo)));
@@ -393,6 +396,9 @@ static json_t *ring_change_json(const rs_graph *g, const findings *r, size_t i)
         json_object_set_new(o, "reopened", jout_string(t->dispo_note ? t->dispo_note : ""));
     if (t->returned)
         json_object_set_new(o, "returned", json_true());
+    if (t->rose_from)
+        json_object_set_new(o, "severity_rose_from",
+                            json_string(findings_severity_name((ring_severity)(t->rose_from - 1))));
     json_t *nf = json_array();
     for (size_t k = 0; k < rg->nmembers + rg->nshills; k++) {
         uint32_t a = findings_ring_account(rg, k);
@@ -420,7 +426,8 @@ json_t *results_changes(const rs_graph *g, const findings *r)
     size_t n[TRACK_GONE + 1] = {0};
     for (size_t i = 0; i < r->nrings && h->track; i++) {
         n[h->track[i].status]++;
-        if (h->track[i].status != TRACK_UNCHANGED || h->track[i].reopened || h->track[i].returned)
+        if (h->track[i].status != TRACK_UNCHANGED || h->track[i].reopened || h->track[i].returned ||
+            h->track[i].rose_from)
             json_array_append_new(rings, ring_change_json(g, r, i));
     }
     for (size_t i = 0; i < h->nclosed; i++)

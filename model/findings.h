@@ -186,6 +186,8 @@ typedef struct {
                                 into it, comma-separated; or NULL */
     uint32_t added, removed; /* accounts against the ring it continues */
     int returned;            /* continues a ring an earlier run closed as gone */
+    int rose_from;           /* 1 + the severity of the ring it continues, when this
+                                run's is higher; else 0 */
     int64_t first_run;       /* run time (UTC s) the id was first seen */
     disposition dispo;       /* the analyst's decision on the ring, if any */
     int suppressed;          /* benign or allowlisted and not changed materially:

@@ -78,7 +78,9 @@ static const opt_doc run_opts[] = {
      "graph.graphml with every node (default: rings and their neighbours)"},
     {"graph-bids", 0, OPT_GRAPH_BIDS, NULL,
      "keep bid edges in graph.graphml's suspicious part (default: left out)"},
-    {"wait", 0, OPT_WAIT, NULL, "wait while another run holds OUT_DIR (default: exit 4)"},
+    {"wait", 0, OPT_WAIT, NULL,
+     "wait for another run on OUT_DIR or the state, or a transaction on the state's "
+     "database (default: exit 4)"},
     {"keep-runs", 1, OPT_KEEP_RUNS, "N", "complete runs kept in OUT_DIR/runs (default 3)"},
     {"max-input-bytes", 1, OPT_MAX_INPUT, "SIZE",
      "fail past SIZE decompressed input bytes (default 256G)"},
@@ -95,7 +97,8 @@ static const opt_doc run_opts[] = {
     {"keep-bags-days", 1, OPT_KEEP_BAGS, "N",
      "days the state keeps each ring's dated evidence bags (default 365; 0 = forever)"},
     {"exit-code", 0, OPT_EXIT_CODE, NULL,
-     "exit 3 when rings are new or grown at or above --exit-on (needs --state)"},
+     "exit 3 when rings are new, grown or returned, or rose in severity, at or above "
+     "--exit-on (needs --state)"},
     {"exit-on", 1, OPT_EXIT_ON, "SEV",
      "least severity for --exit-code: high, medium or low "
      "(default medium)"},

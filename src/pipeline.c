@@ -33,6 +33,7 @@
 #include "ingest/replay.h"
 #include "src/runrecord.h"
 #include "src/state.h"
+#include "src/statecheck.h"
 #include "algorithms/decisions.h"
 #include "export/effects.h"
 #include "ingest/dispositions.h"
@@ -142,6 +143,8 @@ static int stage_prepare(run_state *s)
     s->set.naliases = s->cfg->ncolumns;
     if (rc == RS_OK)
         rc = check_out_dir(s);
+    if (rc == RS_OK && s->rq->state_dir)
+        rc = statecheck_paths(s->rq->state_dir, s->rq->out_dir, &s->err);
     if (rc != RS_OK)
         return rc;
     if (s->rq->dispositions &&
@@ -151,6 +154,9 @@ static int stage_prepare(run_state *s)
     rc = outdir_begin(&s->od, s->rq->out_dir, &oo, &s->err);
     if (rc == RS_OK && s->rq->state_dir)
         rc = state_open(&s->state, s->rq->state_dir, s->rq->wait, &s->err);
+    if (rc == RS_OK && s->state)
+        rc = statecheck_published(s->rq->out_dir, state_db_path(s->state), state_runs(s->state),
+                                  &s->err);
     return rc;
 }
 
@@ -833,17 +839,18 @@ done:
     return rc;
 }
 
-/* Rings that are new (or split off) or grown, at or above the --exit-on
- * severity. A cleared ring reported again has grown or gained red-flag
- * kinds; it counts when it grew. */
+/* Rings that are new (or split off), grown, returned after a run without
+ * them, or risen in severity, at or above the --exit-on severity. A cleared
+ * ring reported again has grown or gained red-flag kinds; it counts when it
+ * grew. */
 static size_t actionable_rings(const run_state *s)
 {
     const findings *f = &s->fnd;
     size_t n = 0;
     for (size_t i = 0; f->hist.track && i < f->nrings; i++) {
         const ring_track *t = &f->hist.track[i];
-        int changed =
-            t->status == TRACK_NEW || t->status == TRACK_GROWN || t->status == TRACK_SPLIT;
+        int changed = t->status == TRACK_NEW || t->status == TRACK_GROWN ||
+                      t->status == TRACK_SPLIT || t->returned || t->rose_from;
         if (changed && f->rings[i].severity <= s->rq->exit_on)
             n++;
     }

@@ -25,6 +25,7 @@
 #include "base/error.h"
 #include "model/flags.h"
 #include "export/effects.h"
+#include "export/escape.h"
 
 #include <jansson.h>
 
@@ -35,7 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct rs_state {
@@ -71,23 +74,49 @@ static const char *const schema_sql =
     " first_applied_run INTEGER NOT NULL, baseline_accounts TEXT, baseline_flags TEXT,"
     " PRIMARY KEY(subject_type, subject_id, decided_at)) WITHOUT ROWID;";
 
+/* The message of the first statement that failed since the last report.
+ * SQLite keeps only the latest call's message, and the save path resets and
+ * finalizes its statements before it reports, which left "not an error";
+ * so a failure's message is taken when it happens. One state per process,
+ * used by one thread. */
+static char sql_failure[512];
+
+static void note_failure(sqlite3 *db, int code)
+{
+    if (sql_failure[0])
+        return;
+    const char *m = db ? sqlite3_errmsg(db) : NULL;
+    if (!m || (db && sqlite3_errcode(db) == SQLITE_OK))
+        m = sqlite3_errstr(code);
+    snprintf(sql_failure, sizeof sql_failure, "%s", m);
+}
+
 static int db_error(rs_state *st, rs_error *err, const char *what)
 {
-    return rs_error_set(err, RS_E_IO, st->db_path, 0, 0, "state database: %s: %s", what,
-                        st->db ? sqlite3_errmsg(st->db) : "cannot open");
+    if (!sql_failure[0])
+        note_failure(st->db, st->db ? sqlite3_extended_errcode(st->db) : SQLITE_CANTOPEN);
+    int rc =
+        rs_error_set(err, RS_E_IO, st->db_path, 0, 0, "state database: %s: %s", what, sql_failure);
+    sql_failure[0] = '\0';
+    return rc;
 }
 
 static int exec(rs_state *st, const char *sql, rs_error *err)
 {
-    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    int r = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    if (r != SQLITE_OK) {
+        note_failure(st->db, r);
         return db_error(st, err, "query failed");
+    }
     return RS_OK;
 }
 
 static sqlite3_stmt *prep(rs_state *st, const char *sql)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+    int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (r != SQLITE_OK) {
+        note_failure(st->db, r);
         sqlite3_finalize(s);
         return NULL;
     }
@@ -108,6 +137,148 @@ static int lock_state(rs_state *st, int wait, rs_error *err)
                  : rs_error_set(err, RS_E_IO, lp, 0, 0, "cannot lock: %s", strerror(errno));
     free(lp);
     return rc;
+}
+
+/* How long a run waits for another program's transaction on the database
+ * (an analyst's sqlite3 session) without --wait; with --wait, as long as it
+ * takes, as for a busy OUT_DIR. */
+#define STATE_BUSY_MS 10000
+
+static int busy_error(rs_state *st, rs_error *err, const char *when)
+{
+    return rs_error_set(err, RS_E_BUSY, st->db_path, 0, 0,
+                        "state database is in use by another program (an open transaction, "
+                        "such as an analyst's sqlite3 session) %s; waited %d s: end that "
+                        "transaction, or use --wait to wait for it",
+                        when, STATE_BUSY_MS / 1000);
+}
+
+/* Begins the run's transaction, first making sure that no other program
+ * holds the database: COMMIT needs every reader gone, and a reader found
+ * only then would cost the whole run's work. BEGIN EXCLUSIVE waits (busy
+ * timeout) for readers and writers alike and is let go at once, so analysts
+ * can read the state while the run works. A reader that arrives after the
+ * probe and stays past the timeout still fails the commit (RS_E_BUSY). */
+static int begin_run(rs_state *st, rs_error *err)
+{
+    int r = sqlite3_exec(st->db, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (r == SQLITE_BUSY || r == SQLITE_LOCKED)
+        return busy_error(st, err, "before the run");
+    if (r != SQLITE_OK) {
+        note_failure(st->db, r);
+        return db_error(st, err, "cannot begin the run");
+    }
+    st->in_tx = 1;
+    return RS_OK;
+}
+
+/* A missing database is created complete under a temporary name and renamed
+ * into place, so that ringscan never leaves a 0-byte file; a 0-byte file is
+ * then a truncated copy or a failed restore, never a fresh state, and taking
+ * it as fresh would hand out published ring ids again. */
+static int prepare_db_file(rs_state *st, rs_error *err)
+{
+    struct stat sb;
+    if (stat(st->db_path, &sb) == 0)
+        return sb.st_size == 0
+                   ? rs_error_set(err, RS_E_IO, st->db_path, 0, 0,
+                                  "state database is empty (0 bytes; a truncated copy or a "
+                                  "failed restore?): restore it from a backup, or remove it if "
+                                  "no run has ever completed with this state")
+                   : RS_OK;
+    if (errno != ENOENT)
+        return rs_error_set(err, RS_E_IO, st->db_path, 0, 0, "cannot read: %s", strerror(errno));
+    rs_buf tmp = {0}, journal = {0};
+    buf_printf(&tmp, "%s.new", st->db_path);
+    buf_printf(&journal, "%s.new-journal", st->db_path);
+    (void)unlink(tmp.data); /* left by a run killed while creating it */
+    (void)unlink(journal.data);
+    sqlite3 *db = NULL;
+    int r = sqlite3_open_v2(tmp.data, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_exec(db, schema_sql, NULL, NULL, NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+    int rc = RS_OK;
+    if (r != SQLITE_OK)
+        rc = rs_error_set(err, RS_E_IO, tmp.data, 0, 0, "cannot create the state database: %s",
+                          db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
+    if (sqlite3_close(db) != SQLITE_OK && rc == RS_OK)
+        rc = rs_error_set(err, RS_E_IO, tmp.data, 0, 0, "cannot create the state database");
+    if (rc == RS_OK && rename(tmp.data, st->db_path) != 0)
+        rc = rs_error_set(err, RS_E_IO, st->db_path, 0, 0, "cannot create: %s", strerror(errno));
+    if (rc != RS_OK)
+        (void)unlink(tmp.data);
+    buf_free(&journal);
+    buf_free(&tmp);
+    return rc;
+}
+
+int state_ring_id_valid(const char *s)
+{
+    if (!s || strncmp(s, "RS-", 3) != 0)
+        return 0;
+    size_t n = 0;
+    for (const char *p = s + 3; *p; p++, n++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return n >= 6 && n <= 12;
+}
+
+static int bad_id_error(rs_state *st, rs_error *err, const char *table, const unsigned char *id)
+{
+    rs_buf b = {0};
+    escape_plain(&b, id ? (const char *)id : "NULL", id ? strlen((const char *)id) : 4);
+    int rc = rs_error_set(err, RS_E_IO, st->db_path, 0, 0,
+                          "state database: ring id '%.64s' in table %s is not a persistent id "
+                          "(RS- and 6 to 12 digits): the database was edited or damaged; "
+                          "restore it from a backup",
+                          b.data ? b.data : "", table);
+    buf_free(&b);
+    return rc;
+}
+
+/* Every stored ring id is checked like input before any is used (they name
+ * folders of the dated bag archive and reach every output), and the
+ * counters are raised to the highest id and run number ever stored: a
+ * missing or stale meta row must not give a published id or run number
+ * again. */
+static int check_ids(rs_state *st, rs_error *err)
+{
+    sqlite3_stmt *s = prep(st, "SELECT ring_id, 'rings' FROM rings UNION ALL SELECT ring_id,"
+                               " 'ring_runs' FROM ring_runs UNION ALL SELECT last_ring,"
+                               " 'accounts' FROM accounts WHERE last_ring IS NOT NULL");
+    if (!s)
+        return db_error(st, err, "reading ring ids");
+    uint64_t top = 0;
+    int r, rc = RS_OK;
+    while (rc == RS_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *id = sqlite3_column_text(s, 0);
+        if (sqlite3_column_type(s, 0) != SQLITE_TEXT || !state_ring_id_valid((const char *)id))
+            rc = bad_id_error(st, err, (const char *)sqlite3_column_text(s, 1), id);
+        else if (strtoull((const char *)id + 3, NULL, 10) > top)
+            top = strtoull((const char *)id + 3, NULL, 10);
+    }
+    if (rc == RS_OK && r != SQLITE_DONE) {
+        note_failure(st->db, r);
+        rc = db_error(st, err, "reading ring ids");
+    }
+    sqlite3_finalize(s);
+    if (rc != RS_OK)
+        return rc;
+    if (st->next_ring <= top)
+        st->next_ring = top + 1;
+    s = prep(st, "SELECT max(run_no) FROM ring_runs");
+    if (!s)
+        return db_error(st, err, "reading runs");
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 0) > (sqlite3_int64)st->prev_run)
+        st->prev_run = (uint64_t)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return RS_OK;
 }
 
 /* Schema version check, creation, and the counters. */
@@ -143,12 +314,13 @@ static int prepare_schema(rs_state *st, rs_error *err)
             st->prev_time = ms / 1000;
     }
     sqlite3_finalize(s);
-    return RS_OK;
+    return check_ids(st, err);
 }
 
 int state_open(rs_state **out, const char *dir, int wait, rs_error *err)
 {
     *out = NULL;
+    sql_failure[0] = '\0'; /* a failure an earlier state did not report is not this one's */
     rs_state *st = xcalloc(1, sizeof *st);
     st->lock_fd = -1;
     st->dir = xstrdup(dir);
@@ -159,14 +331,14 @@ int state_open(rs_state **out, const char *dir, int wait, rs_error *err)
                           strerror(errno));
     if (rc == RS_OK)
         rc = lock_state(st, wait, err);
+    if (rc == RS_OK)
+        rc = prepare_db_file(st, err);
     if (rc == RS_OK &&
-        sqlite3_open_v2(st->db_path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-            SQLITE_OK)
+        sqlite3_open_v2(st->db_path, &st->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
         rc = db_error(st, err, "cannot open");
     if (rc == RS_OK) {
-        sqlite3_busy_timeout(st->db, 10000);
-        rc = exec(st, "BEGIN IMMEDIATE", err);
-        st->in_tx = rc == RS_OK;
+        sqlite3_busy_timeout(st->db, wait ? INT_MAX : STATE_BUSY_MS);
+        rc = begin_run(st, err);
     }
     if (rc == RS_OK)
         rc = prepare_schema(st, err);
@@ -248,6 +420,8 @@ static int read_labels(rs_state *st, const char *sql, const char *pid, char ***o
         ALLOC_GROW(*out, cap, *n + 1);
         (*out)[(*n)++] = xstrdup((const char *)sqlite3_column_text(s, 0));
     }
+    if (r != SQLITE_DONE)
+        note_failure(st->db, r);
     sqlite3_finalize(s);
     return r == SQLITE_DONE ? 0 : -1;
 }
@@ -265,6 +439,11 @@ static int load_prev(rs_state *st, prev_set *p, rs_error *err)
         return db_error(st, err, "reading rings");
     int r;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *id = sqlite3_column_text(s, 0);
+        if (!state_ring_id_valid((const char *)id)) {
+            sqlite3_finalize(s);
+            return bad_id_error(st, err, "rings", id);
+        }
         size_t i = p->n;
         if (i == p->cap) {
             p->cap = p->cap ? 2 * p->cap : 16;
@@ -276,7 +455,7 @@ static int load_prev(rs_state *st, prev_set *p, rs_error *err)
             p->nacc = xreallocarray(p->nacc, p->cap, sizeof *p->nacc);
             p->ninf = xreallocarray(p->ninf, p->cap, sizeof *p->ninf);
         }
-        p->pids[i] = xstrdup((const char *)sqlite3_column_text(s, 0));
+        p->pids[i] = xstrdup((const char *)id);
         p->gone[i] = (uint8_t)sqlite3_column_int(s, 2);
         const char *fs = (const char *)sqlite3_column_text(s, 1);
         int64_t ms = 0;
@@ -299,6 +478,8 @@ static int load_prev(rs_state *st, prev_set *p, rs_error *err)
                                ms / 1000,
                                p->pids[i]};
     }
+    if (r != SQLITE_DONE)
+        note_failure(st->db, r);
     sqlite3_finalize(s);
     return r == SQLITE_DONE ? RS_OK : db_error(st, err, "reading rings");
 }
@@ -330,6 +511,24 @@ static int64_t ring_first_run(rs_state *st, const char *pid)
     return ms / 1000;
 }
 
+/* The severity the ring had in its last run, or -1 when none is stored. */
+static int ring_prev_severity(rs_state *st, const char *pid)
+{
+    sqlite3_stmt *s = prep(st, "SELECT severity FROM rings WHERE ring_id = ?");
+    int sev = -1;
+    if (s) {
+        sqlite3_bind_text(s, 1, pid, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(s, 0);
+            for (int k = SEVERITY_HIGH; t && k <= SEVERITY_LOW; k++)
+                if (!strcmp(t, findings_severity_name((ring_severity)k)))
+                    sev = k;
+        }
+    }
+    sqlite3_finalize(s);
+    return sev;
+}
+
 /* Applies a match to f->hist. */
 static void assign(rs_state *st, findings *f, const prev_set *p, const track_result *tr,
                    int64_t run_time)
@@ -350,6 +549,8 @@ static void assign(rs_state *st, findings *f, const prev_set *p, const track_res
             snprintf(t->pid, sizeof t->pid, "%s", p->pids[o->prev]);
             t->first_run = ring_first_run(st, t->pid);
             t->returned = p->gone[o->prev];
+            int was = ring_prev_severity(st, t->pid);
+            t->rose_from = was > (int)f->rings[c].severity ? was + 1 : 0;
         }
     }
     for (size_t i = 0; i < p->n; i++) {
@@ -471,6 +672,8 @@ static int stmts_prepare(rs_state *st, save_stmts *q)
 static int step_done(sqlite3_stmt *s)
 {
     int r = sqlite3_step(s);
+    if (r != SQLITE_DONE)
+        note_failure(sqlite3_db_handle(s), r);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     return r == SQLITE_DONE ? 0 : -1;
@@ -645,8 +848,13 @@ int state_record(rs_state *st, const rs_graph *g, findings *f, const char *run_i
 
 int state_commit(rs_state *st, rs_error *err)
 {
-    if (exec(st, "COMMIT", err) != RS_OK)
-        return RS_E_IO;
+    int r = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (r == SQLITE_BUSY || r == SQLITE_LOCKED)
+        return busy_error(st, err, "at commit (nothing of this run was kept)");
+    if (r != SQLITE_OK) {
+        note_failure(st->db, r);
+        return db_error(st, err, "cannot commit the run");
+    }
     st->in_tx = 0;
     return RS_OK;
 }
@@ -680,6 +888,8 @@ static int baseline(void *ctx, const decision *d, const decision_baseline *now,
         sqlite3_finalize(s);
         return 0;
     }
+    if (r != SQLITE_DONE)
+        note_failure(st->db, r);
     sqlite3_finalize(s);
     if (r != SQLITE_DONE)
         return -1;
@@ -758,6 +968,10 @@ int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, u
     int rc = RS_OK;
     for (size_t i = 0; i < f->nrings && rc == RS_OK; i++) {
         const char *pid = f->hist.track[i].pid;
+        if (!state_ring_id_valid(pid)) { /* a folder name: never built from anything else */
+            rc = bad_id_error(st, err, "rings", (const unsigned char *)pid);
+            break;
+        }
         char *rdir = files_join(root, pid), *dst = files_join(rdir, date);
         char *src = files_join(bags_root, f->rings[i].id);
         if (files_mkdir_p(rdir) != 0 || files_rmtree(dst) != 0 || files_link_tree(src, dst) != 0)

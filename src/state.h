@@ -28,9 +28,12 @@ typedef struct rs_state rs_state;
 #define STATE_DB_NAME "ringscan.sqlite"
 
 /* Opens (creating DIR and the database when missing) and locks the state,
- * and begins the run's transaction. Returns RS_OK, RS_E_BUSY (locked by
- * another run and !wait) or RS_E_IO with err set (unwritable, not a
- * ringscan database, a newer schema). */
+ * checks every stored ring id and recovers the counters from the highest
+ * stored, and begins the run's transaction. Returns RS_OK, RS_E_BUSY (locked
+ * by another run and !wait, or the database held by another program past
+ * the busy timeout: 10 s, unbounded with wait) or RS_E_IO with err set
+ * (unwritable, not a ringscan database, a newer schema, a 0-byte file, a
+ * stored ring id that is not one). */
 int state_open(rs_state **out, const char *dir, int wait, rs_error *err);
 
 /* Matches f's rings with the previous run's (algorithms/tracking.h) and
@@ -51,7 +54,8 @@ int state_decisions(rs_state *st, const rs_graph *g, findings *f, const decision
  * flagged account was first flagged into f->hist). Returns RS_OK or RS_E_IO. */
 int state_record(rs_state *st, const rs_graph *g, findings *f, const char *run_id, rs_error *err);
 
-/* Commits the run. Returns RS_OK or RS_E_IO (nothing is kept). */
+/* Commits the run. Returns RS_OK, RS_E_BUSY (another program held the
+ * database past the busy timeout) or RS_E_IO; on failure nothing is kept. */
 int state_commit(rs_state *st, rs_error *err);
 
 /* Keeps each reported ring's bag (bags_root/R0001 ...) as
@@ -61,6 +65,11 @@ int state_commit(rs_state *st, rs_error *err);
  * RS_OK or RS_E_IO. */
 int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, unsigned keep_days,
                        rs_error *err);
+
+/* 1 when s is a persistent ring id as ringscan issues them: "RS-" and 6 to
+ * 12 digits. Every ring id read from the database is checked with it before
+ * it names a folder or reaches an output. */
+int state_ring_id_valid(const char *s);
 
 /* The database's path (borrowed) and the number of previous runs. */
 const char *state_db_path(const rs_state *st);

@@ -1,6 +1,8 @@
 /* test_state.c - the SQLite case memory: ids across runs, one transaction
- * per run (a failed run leaves nothing), the lock, the schema version, and
- * benign decisions held against their baseline until the ring grows. */
+ * per run (a failed run leaves nothing), the lock, the schema version,
+ * benign decisions held against their baseline until the ring grows, and
+ * the trust checks: stored ids, recovered counters, an empty database, a
+ * busy one, a severity rise. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -200,12 +202,141 @@ static void test_state__benign_until_it_grows(void **state)
     decisions_free(&d);
 }
 
+/* Runs SQL on the state's database from outside, as an analyst would. */
+static void db_exec(const char *sql)
+{
+    char *db = files_join(dir, STATE_DB_NAME);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    free(db);
+}
+
+static void test_state__ring_id_pattern(void **state)
+{
+    (void)state;
+    assert_true(state_ring_id_valid("RS-000001"));
+    assert_true(state_ring_id_valid("RS-123456789012"));
+    assert_false(state_ring_id_valid("RS-1234567890123"));
+    assert_false(state_ring_id_valid("RS-00003"));
+    assert_false(state_ring_id_valid("R0001"));
+    assert_false(state_ring_id_valid("../../../x"));
+    assert_false(state_ring_id_valid("RS-000001/.."));
+    assert_false(state_ring_id_valid("<svg onload=1>"));
+    assert_false(state_ring_id_valid(""));
+    assert_false(state_ring_id_valid(NULL));
+}
+
+/* A missing or stale id counter is recovered from the ids stored, so no
+ * published id is given again; a stored id that is not one is refused. */
+static void test_state__counters_and_stored_ids(void **state)
+{
+    (void)state;
+    world w;
+    const char *run1[] = {"abc", "de"};
+    one_run(&w, run1, 2, 1000000, NULL, 1);
+    drop(&w);
+    db_exec("DELETE FROM meta; DELETE FROM runs");
+    const char *run2[] = {"abc", "de", "fg"};
+    one_run(&w, run2, 3, 2000000, NULL, 1);
+    assert_string_equal(w.f.hist.track[2].pid, "RS-000003");
+    assert_int_equal(w.f.hist.run_no, 2); /* run 1 is still in ring_runs */
+    drop(&w);
+    db_exec("UPDATE meta SET value = '2'");
+    const char *run3[] = {"abc", "de", "fg", "h"};
+    one_run(&w, run3, 4, 3000000, NULL, 1);
+    assert_string_equal(w.f.hist.track[3].pid, "RS-000004");
+    drop(&w);
+    db_exec("UPDATE rings SET ring_id = '../../../x' WHERE ring_id = 'RS-000004'");
+    rs_state *st;
+    rs_error err = {0};
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_E_IO);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, "ring id '../../../x' in table rings is not a persistent id"));
+    assert_non_null(strstr(err.msg, STATE_DB_NAME ": state database: ring id"));
+}
+
+/* A severity higher than the ring's last run's is marked (--exit-code). */
+static void test_state__severity_rise(void **state)
+{
+    (void)state;
+    world w;
+    const char *run1[] = {"abc"};
+    one_run(&w, run1, 1, 1000000, NULL, 1);
+    assert_int_equal(w.f.hist.track[0].rose_from, 0);
+    drop(&w);
+    db_exec("UPDATE rings SET severity = 'low'");
+    one_run(&w, run1, 1, 2000000, NULL, 1); /* high again */
+    assert_int_equal(w.f.hist.track[0].rose_from, 1 + SEVERITY_LOW);
+    drop(&w);
+    one_run(&w, run1, 1, 3000000, NULL, 1);
+    assert_int_equal(w.f.hist.track[0].rose_from, 0);
+    drop(&w);
+}
+
+/* A 0-byte database is a damaged copy, never a fresh state; a run that
+ * fails on a new state leaves a database, not a 0-byte file. */
+static void test_state__empty_database(void **state)
+{
+    (void)state;
+    rs_state *st;
+    rs_error err = {0};
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    state_close(st); /* the first run failed */
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    assert_int_equal(state_runs(st), 0);
+    state_close(st);
+    char *db = files_join(dir, STATE_DB_NAME);
+    assert_int_equal(files_write_text(db, "", 0, &err), RS_OK);
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_E_IO);
+    assert_non_null(strstr(err.msg, "state database is empty (0 bytes"));
+    free(db);
+}
+
+/* A reader that holds the database through the commit fails the run with
+ * RS_E_BUSY (exit 4), after the busy timeout, keeping nothing. */
+static void test_state__busy_at_commit(void **state)
+{
+    (void)state;
+    world w;
+    const char *run1[] = {"abc"};
+    one_run(&w, run1, 1, 1000000, NULL, 1);
+    drop(&w);
+    rs_state *st;
+    rs_error err = {0};
+    build(&w, run1, 1);
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    assert_int_equal(state_track(st, w.g, &w.f, 2000000, &err), RS_OK);
+    w.f.hist.dispo = calloc(graph_count(w.g, NODE_ACCOUNT), 1);
+    assert_int_equal(state_record(st, w.g, &w.f, "run", &err), RS_OK);
+    char *db = files_join(dir, STATE_DB_NAME);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "BEGIN; SELECT count(*) FROM runs", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(state_commit(st, &err), RS_E_BUSY);
+    assert_non_null(strstr(err.msg, "in use by another program"));
+    state_close(st);
+    sqlite3_close(h);
+    free(db);
+    drop(&w);
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    assert_int_equal(state_runs(st), 1); /* nothing kept */
+    state_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_state__ids_across_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state__lock_and_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state__benign_until_it_grows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__ring_id_pattern, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__counters_and_stored_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__severity_rise, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__empty_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__busy_at_commit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
