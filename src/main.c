@@ -54,6 +54,8 @@ enum {
     OPT_SINCE,
     OPT_UNTIL,
     OPT_WINDOW,
+    OPT_ALLOW_EMPTY,
+    OPT_BACKFILL,
 };
 
 typedef struct {
@@ -105,7 +107,11 @@ static const opt_doc run_opts[] = {
     {"quiet", 0, OPT_QUIET, NULL, "print errors only"},
     {"since", 1, OPT_SINCE, "T", "load only event rows at or after T"},
     {"until", 1, OPT_UNTIL, "T", "load only event rows before T (T itself excluded)"},
-    {"window", 1, OPT_WINDOW, "N", "N days (60d) or hours (36h) up to --until or the newest event"},
+    {"window", 1, OPT_WINDOW, "N", "N days (60d) or hours (36h) up to --until or the run's clock"},
+    {"allow-empty-window", 0, OPT_ALLOW_EMPTY, NULL,
+     "a window without event rows is not an error (every remembered ring goes)"},
+    {"backfill", 0, OPT_BACKFILL, NULL,
+     "an older window: publish beside OUT_DIR/current, leave current and the state as they are"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -211,6 +217,7 @@ typedef struct {
     int have_seed, have_max_bad;
     rs_limits lim;
     run_window window;
+    int allow_empty_window, backfill;
 } run_cli;
 
 static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
@@ -316,6 +323,12 @@ static int run_option(int c, char **argv, run_cli *o)
         if (pipeline_parse_length(optarg, &o->window.length_ms))
             return usage_error("--window: not a length such as 60d or 36h: '%s'", optarg);
         o->window.length = optarg;
+        break;
+    case OPT_ALLOW_EMPTY:
+        o->allow_empty_window = 1;
+        break;
+    case OPT_BACKFILL:
+        o->backfill = 1;
         break;
     case OPT_MAX_INPUT:
         return parse_size_opt("max-input-bytes", optarg, &o->lim.max_input_bytes);
@@ -432,6 +445,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rq.summary_json = o.summary_json;
         rq.keep_bags_days = o.have_keep_bags ? (unsigned)o.keep_bags_days : 365;
         rq.window = o.window;
+        rq.allow_empty_window = o.allow_empty_window;
+        rq.backfill = o.backfill;
         rc = pipeline_run(&rq);
     }
     config_free(&cfg);
