@@ -970,7 +970,7 @@ int pipeline_run(const run_request *rq)
             s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", wnote, rq->out_dir, outdir_run_id(s.od),
             rq->backfill ? "a backfill: not published as" : "published as", rq->out_dir);
     int exit_code = rc == RS_OK ? RS_EXIT_OK : rc == RS_E_BUSY ? RS_EXIT_BUSY : RS_EXIT_DATA;
-    if (rc == RS_OK && rq->exit_code && actionable_rings(&s))
+    if (rc == RS_OK && rq->exit_code && !rq->backfill && actionable_rings(&s))
         exit_code = RS_EXIT_CHANGES;
     if (rq->summary_json)
         print_summary(&s, exit_code);

@@ -674,21 +674,28 @@ int state_commit(rs_state *st, rs_error *err)
 /* --- time: clocks and windows ------------------------------------------------- */
 
 /* The end of the latest window a run recorded (ms), into *out (TS_NONE:
- * none), and that run's number. */
+ * none), and that run's number. An end later than that run's own clock
+ * counts as the clock: a mistaken --until far ahead must not block every
+ * later run as a row from 2099 once emptied them. */
 static int last_window_end(rs_state *st, int64_t *out, uint64_t *run_no, rs_error *err)
 {
     *out = TS_NONE;
     *run_no = 0;
-    sqlite3_stmt *s = prep(st, "SELECT window_until, run_no FROM runs WHERE window_until IS NOT"
-                               " NULL ORDER BY run_no DESC LIMIT 1");
+    sqlite3_stmt *s = prep(st, "SELECT window_until, run_time, run_no FROM runs WHERE"
+                               " window_until IS NOT NULL ORDER BY run_no DESC LIMIT 1");
     if (!s)
         return db_error(st, err, "reading the last window");
     int r = sqlite3_step(s);
     if (r == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(s, 0);
-        if (!t || ts_parse(t, strlen(t), out, NULL) != 0)
+        const char *u = (const char *)sqlite3_column_text(s, 0);
+        const char *c = (const char *)sqlite3_column_text(s, 1);
+        int64_t clock;
+        if (!u || !c || ts_parse(u, strlen(u), out, NULL) != 0 ||
+            ts_parse(c, strlen(c), &clock, NULL) != 0)
             r = SQLITE_CORRUPT;
-        *run_no = (uint64_t)sqlite3_column_int64(s, 1);
+        else if (clock < *out)
+            *out = clock;
+        *run_no = (uint64_t)sqlite3_column_int64(s, 2);
     }
     sqlite3_finalize(s);
     if (r != SQLITE_ROW && r != SQLITE_DONE)

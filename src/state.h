@@ -75,8 +75,9 @@ typedef struct {
 
 /* Refuses a run the state cannot place after its last one (docs/state.md,
  * "Time"): a clock earlier than the last run's, or (unless t->backfill) a
- * window ending before the end of the latest window a run recorded. Runs
- * without a window are not compared by window. Returns RS_OK or RS_E_IO
+ * window ending before the end of the latest window a run recorded (or
+ * before that run's clock, when its window ended later). Runs without a
+ * window are not compared by window. Returns RS_OK or RS_E_IO
  * with a one-line message saying what to do. Also adds the window columns
  * to a database written before they existed (in the run's transaction). */
 int state_check_time(rs_state *st, const state_time *t, rs_error *err);

@@ -16,6 +16,7 @@
 #      and statuses stay as they were and the id counter keeps what the
 #      backfill handed out; a clock earlier than the last run's is refused;
 #      a clock two years ahead with --keep-bags-days 30 removes no dated bag;
+#      a window ending after its run's clock blocks no later night;
 #      a state written before the window columns existed is upgraded;
 #  (d) a partition delivered twice under another name (same bytes) is read
 #      once: the same findings as with one copy, a note on stderr and
@@ -120,8 +121,9 @@ else
 fi
 
 ls "$tmp/out/runs" >"$tmp/runs.before"
-night back 2026-03-04 --until 2026-02-20 --window 20d --backfill
-check "--backfill runs the older window" [ "$(cat "$tmp/rc.back")" = 0 ]
+night back 2026-03-04 --until 2026-02-20 --window 20d --backfill --exit-code
+check "--backfill runs the older window (exit 0 with --exit-code: it alerts on nothing)" \
+    [ "$(cat "$tmp/rc.back")" = 0 ]
 check "--backfill: current does not move" [ "$(readlink "$tmp/out/current")" = "$cur" ]
 bf=$(ls "$tmp/out/runs" | grep -vxF -f "$tmp/runs.before" | head -n 1)
 if [ -n "$bf" ] &&
@@ -165,6 +167,16 @@ if [ "$(find "$tmp/state/evidence" -mindepth 2 -maxdepth 2 -type d -name '2026-*
 else
     nok "a clock two years ahead removes none of the $nb dated bags kept before"
 fi
+
+# A window ending after its run's clock (a mistaken --until) counts as
+# ending at that clock: the next night is not refused.
+mv "$tmp/state" "$tmp/state-main"
+night ahead 2026-03-01 --since 2026-02-01 --until 2099-01-01
+night after 2026-03-03 --window 20d
+check "a window ending in 2099 does not block the next night" \
+    [ "$(cat "$tmp/rc.ahead")$(cat "$tmp/rc.after")" = 00 ]
+rm -rf "$tmp/state"
+mv "$tmp/state-main" "$tmp/state"
 
 # A state written before the window columns: the next run adds them.
 cp -r "$tmp/state" "$tmp/state-v1"
