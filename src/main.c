@@ -51,7 +51,7 @@ enum {
     OPT_SUMMARY_JSON,
     OPT_THREADS,
     OPT_KEEP_BAGS,
-    OPT_SINCE,
+    OPT_SINCE, /* OPT_SINCE..OPT_BACKFILL: the time window (time_option) */
     OPT_UNTIL,
     OPT_WINDOW,
     OPT_ALLOW_EMPTY,
@@ -227,9 +227,43 @@ static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
     return -1;
 }
 
+/* One option of the time window (README, "Time window") into o. Returns -1
+ * to go on, else the exit code. */
+static int time_option(int c, run_cli *o)
+{
+    switch (c) {
+    case OPT_SINCE:
+        if (pipeline_parse_time(optarg, &o->window.since))
+            return usage_error("--since: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        o->window.has_since = 1;
+        break;
+    case OPT_UNTIL:
+        if (pipeline_parse_time(optarg, &o->window.until))
+            return usage_error("--until: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        o->window.has_until = 1;
+        break;
+    case OPT_WINDOW:
+        if (pipeline_parse_length(optarg, &o->window.length_ms))
+            return usage_error("--window: not a length such as 60d or 36h: '%s'", optarg);
+        o->window.length = optarg;
+        break;
+    case OPT_ALLOW_EMPTY:
+        o->allow_empty_window = 1;
+        break;
+    case OPT_BACKFILL:
+        o->backfill = 1;
+        break;
+    default:
+        break;
+    }
+    return -1;
+}
+
 /* One option into o. Returns -1 to go on, else the exit code. */
 static int run_option(int c, char **argv, run_cli *o)
 {
+    if (c >= OPT_SINCE && c <= OPT_BACKFILL)
+        return time_option(c, o);
     switch (c) {
     case OPT_OUT:
         o->out_dir = optarg;
@@ -308,27 +342,6 @@ static int run_option(int c, char **argv, run_cli *o)
     case OPT_KEEP_RUNS:
         if (parse_u64(optarg, &o->keep_runs) || o->keep_runs < 1 || o->keep_runs > 100000)
             return usage_error("--keep-runs: not an integer from 1 to 100000: '%s'", optarg);
-        break;
-    case OPT_SINCE:
-        if (pipeline_parse_time(optarg, &o->window.since))
-            return usage_error("--since: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
-        o->window.has_since = 1;
-        break;
-    case OPT_UNTIL:
-        if (pipeline_parse_time(optarg, &o->window.until))
-            return usage_error("--until: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
-        o->window.has_until = 1;
-        break;
-    case OPT_WINDOW:
-        if (pipeline_parse_length(optarg, &o->window.length_ms))
-            return usage_error("--window: not a length such as 60d or 36h: '%s'", optarg);
-        o->window.length = optarg;
-        break;
-    case OPT_ALLOW_EMPTY:
-        o->allow_empty_window = 1;
-        break;
-    case OPT_BACKFILL:
-        o->backfill = 1;
         break;
     case OPT_MAX_INPUT:
         return parse_size_opt("max-input-bytes", optarg, &o->lim.max_input_bytes);
