@@ -446,3 +446,20 @@ void outdir_free(outdir *od)
     free(od->dir);
     free(od);
 }
+
+int outdir_commit_aside(outdir *od, rs_error *err)
+{
+    char *final = files_join(od->runs, od->id);
+    int rc = RS_OK;
+    if (rename(od->staging, final) != 0)
+        rc = rs_error_set(err, RS_E_IO, final, 0, 0, "cannot move the run into place: %s",
+                          strerror(errno));
+    free(final);
+    if (rc != RS_OK)
+        return rc;
+    free(od->staging);
+    od->staging = NULL;
+    fsync_dir(od->runs);
+    prune(od);
+    return RS_OK;
+}

@@ -67,6 +67,13 @@ const char *outdir_run_id(const outdir *od);
  * runs beyond keep_runs. Returns RS_OK or RS_E_IO; on failure before the
  * switch the previous run stays published. Keeps the lock (outdir_free). */
 int outdir_commit(outdir *od, rs_error *err);
+/* A run published beside the current one (--backfill: an older period
+ * analysed after a newer one): renames the staging directory to
+ * runs/<run-id> and removes the oldest runs beyond keep_runs, but never
+ * moves "current" nor creates the top-level links, so readers of current
+ * keep seeing the newest period. Returns RS_OK or RS_E_IO (the run is then
+ * not in runs/). Keeps the lock (outdir_free). */
+int outdir_commit_aside(outdir *od, rs_error *err);
 /* Removes the staging directory, releases the lock, frees od. NULL ok. */
 void outdir_abort(outdir *od);
 /* Releases the lock and frees od after commit. NULL ok. */

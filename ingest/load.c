@@ -9,6 +9,7 @@
 #include "base/alloc.h"
 #include "base/cmp.h"
 #include "base/error.h"
+#include "base/sha256.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -431,6 +432,7 @@ typedef struct {
     const load_window *window;
     rowindex *index;  /* NULL: rows' positions not recorded */
     table_rowpos pos; /* the current row's, from table_read */
+    uint64_t *future; /* the current file's count of rows after the window */
 } piped;
 
 static void index_row(piped *pc, const tvalue *vals)
@@ -452,8 +454,11 @@ static int check_row(const piped *pc, const tvalue *vals, decode_event *e, int *
                      rs_error *err)
 {
     int rc = check_event(pc->table, vals, e, bad_col, err);
-    if (rc == 0 && !load_in_window(pc->window, e))
+    if (rc == 0 && !load_in_window(pc->window, e)) {
         rc = TABLE_ROW_SKIP;
+        if (pc->window->until != TS_NONE && e->ts >= pc->window->until)
+            (*pc->future)++;
+    }
     return rc;
 }
 
@@ -514,7 +519,8 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
                 0,
                 &set->window,
                 g ? set->index : NULL,
-                {{0, 0, 0}, 0}};
+                {{0, 0, 0}, 0},
+                NULL};
     if (pc.index)
         o.row_pos = &pc.pos;
     if (pc.pipe) {
@@ -527,6 +533,16 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         rs_error ferr = {0};
         pc.table = f->table;
         pc.file = (uint32_t)i;
+        pc.future = &f->future;
+        if (f->dup) { /* read once, as the file it copies */
+            (void)load_file_stat(f->path, &f->id);
+            f->status = RS_OK;
+            f->st.raw_bytes = f->id.size;
+            f->st.gzip = set->files[f->dup_of].st.gzip;
+            if (pc.index)
+                rowindex_drop(pc.index, i);
+            continue;
+        }
         if (opts->lim.max_bytes) {
             o.lim.run_max = opts->lim.max_bytes;
             o.lim.max_bytes = text_used < opts->lim.max_bytes ? opts->lim.max_bytes - text_used : 1;
@@ -538,6 +554,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
             rowindex_drop(pc.index, i);
         text_used += f->st.text_bytes;
         set->out_of_window_total += f->st.out_of_window;
+        set->future_total += f->future;
         if (f->status != RS_OK) {
             if (first_rc == RS_OK) {
                 first_rc = f->status;
@@ -555,11 +572,50 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         char(*sha)[65] = xcalloc(set->nfiles, sizeof *sha);
         rowpipe_finish(pc.pipe, sha);
         for (size_t i = 0; i < set->nfiles; i++)
-            if (sha[i][0])
+            if (sha[i][0] && !set->files[i].dup)
                 memcpy(set->files[i].st.sha256, sha[i], 65);
         free(sha);
     }
     return first_rc;
+}
+
+/* 1 when file j may be a copy of an earlier file i of its table: the same
+ * table and size (sizes from stat; an unreadable file is nobody's copy). */
+static int dup_candidate(const load_file *fi, const load_file *fj, const load_file_id *ids,
+                         size_t i, size_t j)
+{
+    return fi->table == fj->table && ids[i].size == ids[j].size && ids[i].ino && ids[j].ino;
+}
+
+int load_find_duplicates(load_set *set, rs_error *err)
+{
+    size_t n = set->nfiles;
+    load_file_id *ids = xcalloc(n ? n : 1, sizeof *ids);
+    uint8_t *cand = xcalloc(n ? n : 1, 1);
+    int rc = RS_OK;
+    for (size_t i = 0; i < n; i++)
+        (void)load_file_stat(set->files[i].path, &ids[i]);
+    /* Files are sorted by table, so a table's files are adjacent. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n && set->files[j].table == set->files[i].table; j++)
+            if (dup_candidate(&set->files[i], &set->files[j], ids, i, j))
+                cand[i] = cand[j] = 1;
+    for (size_t i = 0; i < n && rc == RS_OK; i++)
+        if (cand[i])
+            rc = sha256_file_hex(set->files[i].path, set->files[i].st.sha256, NULL, err);
+    for (size_t j = 0; j < n && rc == RS_OK; j++) {
+        load_file *fj = &set->files[j];
+        for (size_t i = 0; cand[j] && i < j && !fj->dup; i++)
+            if (cand[i] && !set->files[i].dup && dup_candidate(&set->files[i], fj, ids, i, j) &&
+                !strcmp(set->files[i].st.sha256, fj->st.sha256)) {
+                fj->dup = 1;
+                fj->dup_of = i;
+                set->ndups++;
+            }
+    }
+    free(cand);
+    free(ids);
+    return rc;
 }
 
 typedef struct {

@@ -47,6 +47,15 @@ typedef struct {
     /* The file as found before the first pass: the evidence pass, which
      * reads only some of its rows, refuses it if this changed. */
     load_file_id id;
+    /* Event rows at or after the window's end (a subset of st.out_of_window):
+     * rows from the future of the run, counted apart because they point at
+     * a wrong clock or a wrong export rather than at history left out. */
+    uint64_t future;
+    /* A byte-identical copy (same table, same SHA-256) of the earlier file
+     * dup_of: re-delivered partitions are read once, so this one is not
+     * read by either pass (load_find_duplicates). */
+    int dup;
+    size_t dup_of;
 } load_file;
 
 /* Event rows are loaded when since <= ts < until (milliseconds; TS_NONE
@@ -68,6 +77,8 @@ typedef struct {
     size_t nignored;
     uint64_t bad_total;
     uint64_t out_of_window_total; /* event rows outside window, all files */
+    uint64_t future_total;        /* of which at or after the window's end */
+    size_t ndups;                 /* files skipped as byte-identical copies */
     load_window window;           /* set before load_tables; read by both passes */
     /* Header names from the config's `columns` (borrowed): both passes over
      * the inputs read the headers the same way. */
@@ -91,12 +102,21 @@ void load_set_free(load_set *set);
  * Returns RS_OK or the first file's fatal error with err. */
 int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs_error *err);
 
+/* Marks each file that is a byte-identical copy of an earlier file of the
+ * same table (dup, dup_of, and st.sha256 filled), so both passes read it
+ * once: a partition delivered twice under two names would otherwise count
+ * every event twice. Only files whose size equals another file's of the
+ * same table are hashed, so distinct partitions cost a stat each. Returns
+ * RS_OK, or RS_E_IO with err set when a candidate cannot be read. */
+int load_find_duplicates(load_set *set, rs_error *err);
+
 /* 1 when the decoded row e lies in w (accounts and attributes always do). */
 int load_in_window(const load_window *w, const decode_event *e);
 
 /* Reads every file into g (g may be NULL to validate only), rows outside
  * set->window skipped and counted in each file's st.out_of_window and in
- * set->out_of_window_total. With
+ * set->out_of_window_total (those at or after its end also in future and
+ * future_total); files marked dup are not read. With
  * keep_going, each file's fatal error is printed to opts->diag as it happens
  * and the next file is read (validate); the first is also returned in err.
  * Otherwise the first fatal error is returned, unprinted. */

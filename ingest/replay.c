@@ -311,6 +311,8 @@ int replay_run_selected(const load_set *set, const rs_graph *g, const replay_fil
     o.naliases = set->naliases;
     for (size_t i = 0; i < set->nfiles; i++) {
         const load_file *lf = &set->files[i];
+        if (lf->dup) /* loaded once, as the file it copies */
+            continue;
         table_stats st;
         memset(&st, 0, sizeof st);
         rc.t = lf->table;

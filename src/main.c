@@ -51,9 +51,11 @@ enum {
     OPT_SUMMARY_JSON,
     OPT_THREADS,
     OPT_KEEP_BAGS,
-    OPT_SINCE,
+    OPT_SINCE, /* OPT_SINCE..OPT_BACKFILL: the time window (time_option) */
     OPT_UNTIL,
     OPT_WINDOW,
+    OPT_ALLOW_EMPTY,
+    OPT_BACKFILL,
 };
 
 typedef struct {
@@ -108,7 +110,11 @@ static const opt_doc run_opts[] = {
     {"quiet", 0, OPT_QUIET, NULL, "print errors only"},
     {"since", 1, OPT_SINCE, "T", "load only event rows at or after T"},
     {"until", 1, OPT_UNTIL, "T", "load only event rows before T (T itself excluded)"},
-    {"window", 1, OPT_WINDOW, "N", "N days (60d) or hours (36h) up to --until or the newest event"},
+    {"window", 1, OPT_WINDOW, "N", "N days (60d) or hours (36h) up to --until or the run's clock"},
+    {"allow-empty-window", 0, OPT_ALLOW_EMPTY, NULL,
+     "a window without event rows is not an error (every remembered ring goes)"},
+    {"backfill", 0, OPT_BACKFILL, NULL,
+     "an older window: publish beside OUT_DIR/current, leave current and the state as they are"},
     {"help", 0, OPT_HELP, NULL, "show this help and exit"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -214,6 +220,7 @@ typedef struct {
     int have_seed, have_max_bad;
     rs_limits lim;
     run_window window;
+    int allow_empty_window, backfill;
 } run_cli;
 
 static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
@@ -223,9 +230,43 @@ static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
     return -1;
 }
 
+/* One option of the time window (README, "Time window") into o. Returns -1
+ * to go on, else the exit code. */
+static int time_option(int c, run_cli *o)
+{
+    switch (c) {
+    case OPT_SINCE:
+        if (pipeline_parse_time(optarg, &o->window.since))
+            return usage_error("--since: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        o->window.has_since = 1;
+        break;
+    case OPT_UNTIL:
+        if (pipeline_parse_time(optarg, &o->window.until))
+            return usage_error("--until: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
+        o->window.has_until = 1;
+        break;
+    case OPT_WINDOW:
+        if (pipeline_parse_length(optarg, &o->window.length_ms))
+            return usage_error("--window: not a length such as 60d or 36h: '%s'", optarg);
+        o->window.length = optarg;
+        break;
+    case OPT_ALLOW_EMPTY:
+        o->allow_empty_window = 1;
+        break;
+    case OPT_BACKFILL:
+        o->backfill = 1;
+        break;
+    default:
+        break;
+    }
+    return -1;
+}
+
 /* One option into o. Returns -1 to go on, else the exit code. */
 static int run_option(int c, char **argv, run_cli *o)
 {
+    if (c >= OPT_SINCE && c <= OPT_BACKFILL)
+        return time_option(c, o);
     switch (c) {
     case OPT_OUT:
         o->out_dir = optarg;
@@ -304,21 +345,6 @@ static int run_option(int c, char **argv, run_cli *o)
     case OPT_KEEP_RUNS:
         if (parse_u64(optarg, &o->keep_runs) || o->keep_runs < 1 || o->keep_runs > 100000)
             return usage_error("--keep-runs: not an integer from 1 to 100000: '%s'", optarg);
-        break;
-    case OPT_SINCE:
-        if (pipeline_parse_time(optarg, &o->window.since))
-            return usage_error("--since: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
-        o->window.has_since = 1;
-        break;
-    case OPT_UNTIL:
-        if (pipeline_parse_time(optarg, &o->window.until))
-            return usage_error("--until: not an RFC 3339 time or YYYY-MM-DD date: '%s'", optarg);
-        o->window.has_until = 1;
-        break;
-    case OPT_WINDOW:
-        if (pipeline_parse_length(optarg, &o->window.length_ms))
-            return usage_error("--window: not a length such as 60d or 36h: '%s'", optarg);
-        o->window.length = optarg;
         break;
     case OPT_MAX_INPUT:
         return parse_size_opt("max-input-bytes", optarg, &o->lim.max_input_bytes);
@@ -435,6 +461,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rq.summary_json = o.summary_json;
         rq.keep_bags_days = o.have_keep_bags ? (unsigned)o.keep_bags_days : 365;
         rq.window = o.window;
+        rq.allow_empty_window = o.allow_empty_window;
+        rq.backfill = o.backfill;
         rc = pipeline_run(&rq);
     }
     config_free(&cfg);

@@ -62,7 +62,6 @@ typedef struct {
     load_set set;
     rowindex *rows;        /* where each loaded row lies, for the evidence pass */
     json_t *evidence_read; /* how the evidence pass read the inputs, for run.json */
-    int64_t newest_event;  /* --window without --until: the pre-scan's result */
     rs_graph *g;
     geoip *gi;
     geoip_stats gs;
@@ -74,6 +73,7 @@ typedef struct {
     decision_set dec; /* --dispositions (empty without) */
     json_t *effects;  /* decisions that changed an outcome */
     int64_t run_time; /* UTC s */
+    state_time stime; /* the clock and window the state checks and records */
 } run_state;
 
 static const char *clear_line(const run_state *s)
@@ -134,11 +134,28 @@ static int check_out_dir(run_state *s)
     return rc;
 }
 
+/* The window in milliseconds: as given, or (--window, or --since alone)
+ * ending at --until or at the run's clock, never at the newest event: one
+ * row dated years ahead must not move the window past every other row.
+ * Rows at or after the end are future rows, counted by the loader. */
+static void resolve_window(run_state *s)
+{
+    const run_window *w = &s->rq->window;
+    load_window lw = {w->has_since ? w->since : TS_NONE, w->has_until ? w->until : TS_NONE};
+    if ((w->length_ms || w->has_since) && lw.until == TS_NONE)
+        lw.until = s->run_time * 1000;
+    if (w->length_ms)
+        lw.since = lw.until - w->length_ms;
+    s->set.window = lw;
+}
+
 /* Finds the inputs, then takes OUT_DIR (checked, locked, staged) before any
  * row is read, so a busy or unwritable OUT_DIR fails at once. */
 static int stage_prepare(run_state *s)
 {
     int rc = load_scan(&s->set, s->rq->in_dir, &s->err);
+    resolve_window(s);
+    s->stime = (state_time){s->run_time, s->set.window.since, s->set.window.until, s->rq->backfill};
     s->set.aliases = s->cfg->columns;
     s->set.naliases = s->cfg->ncolumns;
     if (rc == RS_OK)
@@ -157,6 +174,8 @@ static int stage_prepare(run_state *s)
     if (rc == RS_OK && s->state)
         rc = statecheck_published(s->rq->out_dir, state_db_path(s->state), state_runs(s->state),
                                   &s->err);
+    if (rc == RS_OK && s->state)
+        rc = state_check_time(s->state, &s->stime, &s->err);
     return rc;
 }
 
@@ -170,26 +189,6 @@ static int check_memory(run_state *s, const char *after)
                             "(--max-memory)",
                             after, (unsigned long long)(rss >> 20),
                             (unsigned long long)(budget >> 20));
-    return RS_OK;
-}
-
-/* The window in milliseconds: as given, or ending at --until or after the
- * newest event (one extra read of the event tables) when --window is given. */
-static int resolve_window(run_state *s, const table_opts *to)
-{
-    const run_window *w = &s->rq->window;
-    load_window lw = {w->has_since ? w->since : TS_NONE, w->has_until ? w->until : TS_NONE};
-    s->newest_event = TS_NONE;
-    if (w->length_ms && lw.until == TS_NONE) {
-        int rc = load_newest_ts(&s->set, to, &s->newest_event, &s->err);
-        if (rc != RS_OK)
-            return rc;
-        if (s->newest_event != TS_NONE) /* the newest event itself is in */
-            lw.until = s->newest_event + 1000;
-    }
-    if (w->length_ms && lw.until != TS_NONE)
-        lw.since = lw.until - w->length_ms;
-    s->set.window = lw;
     return RS_OK;
 }
 
@@ -215,10 +214,11 @@ static json_t *window_json(const run_state *s)
     json_object_set_new(o, "until_excluded", json_true());
     json_object_set_new(o, "length", w->length ? json_string(w->length) : json_null());
     const char *from = w->has_until                     ? "--until"
-                       : s->set.window.until != TS_NONE ? "newest event + 1 s"
+                       : s->set.window.until != TS_NONE ? "run clock"
                                                         : NULL;
     json_object_set_new(o, "until_from", from ? json_string(from) : json_null());
-    json_object_set_new(o, "newest_event", json_ts_or_null(s->newest_event));
+    if (!w->has_until && s->set.window.until != TS_NONE)
+        json_object_set_new(o, "run_clock", json_ts_or_null(s->run_time * 1000));
     return o;
 }
 
@@ -232,6 +232,49 @@ static json_t *run_config_json(const run_state *s)
     return cj;
 }
 
+/* Byte-identical partitions of one table are read once (load.h); each copy
+ * is noted, as the export was probably delivered twice. */
+static int find_duplicates(run_state *s)
+{
+    int rc = load_find_duplicates(&s->set, &s->err);
+    for (size_t i = 0; rc == RS_OK && !s->rq->quiet && i < s->set.nfiles; i++) {
+        const load_file *f = &s->set.files[i];
+        if (f->dup)
+            utf8_diag(stderr, clear_line(s),
+                      "ringscan: note: %s is byte-identical to %s (SHA-256 %.16s...): read once",
+                      f->name, s->set.files[f->dup_of].name, f->st.sha256);
+    }
+    return rc;
+}
+
+/* An empty window is an error unless --allow-empty-window: a window with
+ * no event row makes every remembered ring "gone", which is what a wrong
+ * clock or a stale export looks like, not a quiet night. */
+static int check_window_rows(run_state *s)
+{
+    if (!window_given(&s->rq->window) || s->rq->allow_empty_window)
+        return RS_OK;
+    uint64_t loaded = 0;
+    for (size_t i = 0; i < s->set.nfiles; i++) {
+        const load_file *f = &s->set.files[i];
+        if (f->table != TABLE_ACCOUNTS && f->table != TABLE_ATTRIBUTES)
+            loaded += f->st.rows_ok;
+    }
+    if (loaded)
+        return RS_OK;
+    char a[TS_FMT_LEN] = "-", b[TS_FMT_LEN] = "-";
+    if (s->set.window.since != TS_NONE)
+        ts_format(s->set.window.since, a);
+    if (s->set.window.until != TS_NONE)
+        ts_format(s->set.window.until, b);
+    return rs_error_set(&s->err, RS_E_VALUE, s->rq->in_dir, 0, 0,
+                        "no event rows in the window [%s, %s) (%" PRIu64 " before it, %" PRIu64
+                        " future rows at or after its end): check --until, --window and the "
+                        "clock, or pass --allow-empty-window",
+                        a, b, s->set.out_of_window_total - s->set.future_total,
+                        s->set.future_total);
+}
+
 static int stage_ingest(run_state *s)
 {
     table_opts to = TABLE_OPTS_INIT;
@@ -243,13 +286,15 @@ static int stage_ingest(run_state *s)
     to.lim.max_ratio = s->cfg->limits.max_gzip_ratio;
     to.max_record_bytes = s->cfg->limits.max_record_bytes;
     to.max_rss = config_memory_budget(s->cfg);
-    int rc = resolve_window(s, &to);
+    int rc = find_duplicates(s);
     if (rc != RS_OK)
         return rc;
     s->g = graph_new();
     s->rows = rowindex_new(outdir_staging_path(s->od), s->set.nfiles);
     s->set.index = s->rows;
     rc = load_tables(&s->set, s->g, &to, 0, &s->err);
+    if (rc == RS_OK)
+        rc = check_window_rows(s);
     if (rc != RS_OK)
         return rc;
     if (!s->rq->quiet)
@@ -364,6 +409,8 @@ static int stage_track(run_state *s)
     rc = state_decisions(s->state, s->g, f, &s->dec, s->effects, &s->err);
     if (rc == RS_OK)
         rc = state_record(s->state, s->g, f, outdir_run_id(s->od), &s->err);
+    if (rc == RS_OK)
+        rc = state_record_time(s->state, &s->stime, f->hist.run_no, &s->err);
     if (rc != RS_OK)
         return rc;
     findings_drop_suppressed(f, na);
@@ -721,6 +768,9 @@ static json_t *run_json(run_state *s)
     json_object_set_new(run, "window", window_given(&rq->window) ? window_json(s) : json_null());
     json_object_set_new(run, "rows_out_of_window_total",
                         json_integer((json_int_t)s->set.out_of_window_total));
+    json_object_set_new(run, "rows_future_total", json_integer((json_int_t)s->set.future_total));
+    json_object_set_new(run, "duplicate_files", json_integer((json_int_t)s->set.ndups));
+    json_object_set_new(run, "backfill", json_boolean(rq->backfill));
     json_object_set_new(run, "control_characters_replaced",
                         json_integer((json_int_t)utf8_controls_replaced()));
     json_object_set_new(run, "geoip", runrecord_geoip(s->gi, &s->gs, s->skipped));
@@ -756,6 +806,8 @@ static json_t *run_json(run_state *s)
  * published run the state does not know would hand out its ring ids again. */
 static int stage_state_commit(run_state *s)
 {
+    if (s->rq->backfill) /* an older period: no status, id or dated bag changes */
+        return state_backfill_end(s->state, &s->err);
     int rc = state_commit(s->state, &s->err);
     if (rc != RS_OK)
         return rc;
@@ -775,7 +827,7 @@ static int stage_publish(run_state *s)
     int rc = outdir_write(s->od, "run.json", write_json_cb, run, &s->err);
     json_decref(run);
     if (rc == RS_OK)
-        rc = outdir_commit(s->od, &s->err);
+        rc = s->rq->backfill ? outdir_commit_aside(s->od, &s->err) : outdir_commit(s->od, &s->err);
     return rc;
 }
 
@@ -905,7 +957,7 @@ int pipeline_run(const run_request *rq)
     igraphenv_init(s.cfg->seed);
 
     int rc = run_stages(&s);
-    char wnote[64 + 2 * TS_FMT_LEN] = "";
+    char wnote[128 + 2 * TS_FMT_LEN] = "";
     if (window_given(&rq->window)) {
         char a[TS_FMT_LEN] = "-", b[TS_FMT_LEN] = "-";
         if (s.set.window.since != TS_NONE)
@@ -913,18 +965,19 @@ int pipeline_run(const run_request *rq)
         if (s.set.window.until != TS_NONE)
             ts_format(s.set.window.until, b);
         snprintf(wnote, sizeof wnote,
-                 "; %" PRIu64 " event rows outside the window [%s, %s) skipped",
-                 s.set.out_of_window_total, a, b);
+                 "; %" PRIu64 " event rows outside the window [%s, %s) skipped, %" PRIu64
+                 " of them future rows (at or after its end)",
+                 s.set.out_of_window_total, a, b, s.set.future_total);
     }
     if (rc == RS_OK && !rq->quiet)
         utf8_diag(
             stderr, "",
             "ringscan: %zu ring%s%s; wrote accounts.csv, rings.json, graph.graphml, index.html, "
-            "evidence/ and run.json in %s/runs/%s (published as %s/current)",
+            "evidence/ and run.json in %s/runs/%s (%s %s/current)",
             s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", wnote, rq->out_dir, outdir_run_id(s.od),
-            rq->out_dir);
+            rq->backfill ? "a backfill: not published as" : "published as", rq->out_dir);
     int exit_code = rc == RS_OK ? RS_EXIT_OK : rc == RS_E_BUSY ? RS_EXIT_BUSY : RS_EXIT_DATA;
-    if (rc == RS_OK && rq->exit_code && actionable_rings(&s))
+    if (rc == RS_OK && rq->exit_code && !rq->backfill && actionable_rings(&s))
         exit_code = RS_EXIT_CHANGES;
     if (rq->summary_json)
         print_summary(&s, exit_code);

@@ -39,6 +39,8 @@ typedef struct {
     int summary_json;         /* one-line JSON summary on stdout */
     unsigned keep_bags_days;  /* dated bags kept in the state (0 = forever) */
     run_window window;        /* all unset: every row */
+    int allow_empty_window;   /* a window without event rows is not an error */
+    int backfill;             /* an older window: published beside current, state untouched */
 } run_request;
 
 /* Parses a --since/--until value: RFC 3339 (or anything base/ts.h reads) or

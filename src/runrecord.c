@@ -39,6 +39,9 @@ json_t *runrecord_inputs(const load_set *set)
         json_object_set_new(o, "rows_loaded", json_u64(f->st.rows_ok));
         json_object_set_new(o, "rows_skipped", json_u64(f->st.rows_bad));
         json_object_set_new(o, "rows_out_of_window", json_u64(f->st.out_of_window));
+        json_object_set_new(o, "rows_future", json_u64(f->future));
+        json_object_set_new(o, "duplicate_of",
+                            f->dup ? jout_string(set->files[f->dup_of].name) : json_null());
         json_t *reasons = json_object();
         for (size_t i = 0; i < f->st.nreasons; i++)
             json_object_set_new(reasons, f->st.reasons[i].reason, json_u64(f->st.reasons[i].count));

@@ -281,6 +281,24 @@ static int check_ids(rs_state *st, rs_error *err)
     return RS_OK;
 }
 
+/* The runs' window columns (added after schema version 1 was released, so
+ * a version 1 database may lack them; NULL = a run without a window). */
+static int migrate_time(rs_state *st, rs_error *err)
+{
+    sqlite3_stmt *s = prep(st, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = "
+                               "'window_until'");
+    int have = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (have < 0)
+        return db_error(st, err, "reading the schema");
+    if (have)
+        return RS_OK;
+    return exec(st,
+                "ALTER TABLE runs ADD COLUMN window_since TEXT;"
+                "ALTER TABLE runs ADD COLUMN window_until TEXT;",
+                err);
+}
+
 /* Schema version check, creation, and the counters. */
 static int prepare_schema(rs_state *st, rs_error *err)
 {
@@ -296,6 +314,8 @@ static int prepare_schema(rs_state *st, rs_error *err)
                             "state schema version %d is newer than this ringscan's (%d)", ver,
                             STATE_SCHEMA_VERSION);
     int rc = exec(st, schema_sql, err);
+    if (rc == RS_OK)
+        rc = migrate_time(st, err);
     if (rc == RS_OK && ver == 0)
         rc = exec(st, "PRAGMA user_version = 1", err);
     if (rc != RS_OK)
@@ -859,6 +879,107 @@ int state_commit(rs_state *st, rs_error *err)
     return RS_OK;
 }
 
+/* --- time: clocks and windows ------------------------------------------------- */
+
+/* The end of the latest window a run recorded (ms), into *out (TS_NONE:
+ * none), and that run's number. An end later than that run's own clock
+ * counts as the clock: a mistaken --until far ahead must not block every
+ * later run as a row from 2099 once emptied them. */
+static int last_window_end(rs_state *st, int64_t *out, uint64_t *run_no, rs_error *err)
+{
+    *out = TS_NONE;
+    *run_no = 0;
+    sqlite3_stmt *s = prep(st, "SELECT window_until, run_time, run_no FROM runs WHERE"
+                               " window_until IS NOT NULL ORDER BY run_no DESC LIMIT 1");
+    if (!s)
+        return db_error(st, err, "reading the last window");
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        const char *u = (const char *)sqlite3_column_text(s, 0);
+        const char *c = (const char *)sqlite3_column_text(s, 1);
+        int64_t clock;
+        if (!u || !c || ts_parse(u, strlen(u), out, NULL) != 0 ||
+            ts_parse(c, strlen(c), &clock, NULL) != 0)
+            r = SQLITE_CORRUPT;
+        else if (clock < *out)
+            *out = clock;
+        *run_no = (uint64_t)sqlite3_column_int64(s, 2);
+    }
+    sqlite3_finalize(s);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return rs_error_set(err, RS_E_IO, st->db_path, 0, 0,
+                            "state database: the last run's window is unreadable");
+    return RS_OK;
+}
+
+int state_check_time(rs_state *st, const state_time *t, rs_error *err)
+{
+    char a[TS_FMT_LEN], b[TS_FMT_LEN];
+    if (st->prev_run && t->clock < st->prev_time)
+        return rs_error_set(err, RS_E_IO, st->db_path, 0, 0,
+                            "run clock %s is earlier than the last run's (%s, run %llu): set the "
+                            "system clock (or SOURCE_DATE_EPOCH) right; the state dates rings, "
+                            "accounts and bags by it",
+                            ts_format(t->clock * 1000, a), ts_format(st->prev_time * 1000, b),
+                            (unsigned long long)st->prev_run);
+    int64_t end;
+    uint64_t run_no;
+    int rc = last_window_end(st, &end, &run_no, err);
+    if (rc != RS_OK || t->backfill || t->until == TS_NONE || end == TS_NONE || t->until >= end)
+        return rc;
+    return rs_error_set(err, RS_E_IO, st->db_path, 0, 0,
+                        "the window ends at %s, before the window of run %llu (ends %s): to "
+                        "analyse an older period, add --backfill (publishes beside "
+                        "OUT_DIR/current and leaves the state as it is)",
+                        ts_format(t->until, a), (unsigned long long)run_no, ts_format(end, b));
+}
+
+static int bind_ts_or_null(sqlite3_stmt *s, int i, int64_t ms)
+{
+    char b[TS_FMT_LEN];
+    return ms == TS_NONE ? sqlite3_bind_null(s, i)
+                         : sqlite3_bind_text(s, i, ts_format(ms, b), -1, SQLITE_TRANSIENT);
+}
+
+int state_record_time(rs_state *st, const state_time *t, uint64_t run_no, rs_error *err)
+{
+    sqlite3_stmt *s =
+        prep(st, "UPDATE runs SET window_since = ?1, window_until = ?2 WHERE run_no = ?3");
+    if (!s)
+        return db_error(st, err, "recording the window");
+    int windowed = t->since != TS_NONE || t->until != TS_NONE;
+    bind_ts_or_null(s, 1, windowed ? t->since : TS_NONE);
+    bind_ts_or_null(s, 2, windowed ? t->until : TS_NONE);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)run_no);
+    int bad = step_done(s);
+    sqlite3_finalize(s);
+    return bad ? db_error(st, err, "recording the window") : RS_OK;
+}
+
+int state_backfill_end(rs_state *st, rs_error *err)
+{
+    if (st->in_tx && exec(st, "ROLLBACK", err) != RS_OK)
+        return RS_E_IO;
+    st->in_tx = 0;
+    int rc = exec(st, "BEGIN IMMEDIATE", err);
+    st->in_tx = rc == RS_OK;
+    sqlite3_stmt *s = rc == RS_OK ? prep(st, "INSERT INTO meta(key, value) VALUES('next_ring', ?1)"
+                                             " ON CONFLICT(key) DO UPDATE SET value = max(CAST("
+                                             "value AS INTEGER), CAST(?1 AS INTEGER))")
+                                  : NULL;
+    if (rc == RS_OK && !s)
+        rc = db_error(st, err, "keeping the id counter");
+    if (s) {
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)st->next_ring);
+        if (step_done(s) != 0)
+            rc = db_error(st, err, "keeping the id counter");
+        sqlite3_finalize(s);
+    }
+    if (rc == RS_OK)
+        rc = state_commit(st, err);
+    return rc;
+}
+
 /* --- baselines of benign decisions --------------------------------------------- */
 
 /* A decisions_baseline_fn (algorithms/decisions.h) over the dispositions
@@ -956,13 +1077,25 @@ static void prune_ring(const char *dir, const char *cutoff)
     free(names);
 }
 
+/* The time bags' ages are measured from: the previous run's clock, which
+ * that run was accepted with, or this run's when there was none. Never
+ * later than this run's clock (state_check_time refuses an earlier one). A
+ * clock that jumped years ahead therefore removes only what the last run
+ * would have removed; the run after it, whose previous clock is the jumped
+ * one, would age bags by it, which is why a later run with the clock set
+ * right is refused until the state is looked at (docs/state.md, "Time"). */
+static int64_t prune_reference(const rs_state *st, const findings *f)
+{
+    return st->prev_run && st->prev_time < f->hist.run_time ? st->prev_time : f->hist.run_time;
+}
+
 int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, unsigned keep_days,
                        rs_error *err)
 {
     char when[TS_FMT_LEN], date[16], cutoff[TS_FMT_LEN];
     ts_format(f->hist.run_time * 1000, when);
     snprintf(date, sizeof date, "%.10s", when);
-    ts_format((f->hist.run_time - (int64_t)keep_days * 86400) * 1000, cutoff);
+    ts_format((prune_reference(st, f) - (int64_t)keep_days * 86400) * 1000, cutoff);
     cutoff[10] = '\0';
     char *root = files_join(st->dir, "evidence");
     int rc = RS_OK;

@@ -61,8 +61,10 @@ int state_commit(rs_state *st, rs_error *err);
 /* Keeps each reported ring's bag (bags_root/R0001 ...) as
  * DIR/evidence/RS-000123/YYYY-MM-DD (the run's date; a later run on the same
  * day replaces it), hard-linked where possible, and removes a ring's dated
- * bags older than keep_days (0: none), always keeping its newest. Returns
- * RS_OK or RS_E_IO. */
+ * bags more than keep_days (0: none) older than the previous run's clock
+ * (this run's when it is the first), always keeping its newest: a clock
+ * jumped far ahead then removes no more than the last run would have.
+ * Returns RS_OK or RS_E_IO. */
 int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, unsigned keep_days,
                        rs_error *err);
 
@@ -70,6 +72,35 @@ int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, u
  * 12 digits. Every ring id read from the database is checked with it before
  * it names a folder or reaches an output. */
 int state_ring_id_valid(const char *s);
+
+/* A run's time as the state records it: the run clock (UTC s; the
+ * clock or SOURCE_DATE_EPOCH) and the event window [since, until) in ms
+ * (TS_NONE: open on that side; both TS_NONE: no window). */
+typedef struct {
+    int64_t clock;
+    int64_t since, until;
+    int backfill; /* --backfill: an older period, recorded nowhere */
+} state_time;
+
+/* Refuses a run the state cannot place after its last one (docs/state.md,
+ * "Time"): a clock earlier than the last run's, or (unless t->backfill) a
+ * window ending before the end of the latest window a run recorded (or
+ * before that run's clock, when its window ended later). Runs without a
+ * window are not compared by window. Returns RS_OK or RS_E_IO
+ * with a one-line message saying what to do. Also adds the window columns
+ * to a database written before they existed (in the run's transaction). */
+int state_check_time(rs_state *st, const state_time *t, rs_error *err);
+
+/* Records t's window with run run_no (state_record's row). Returns RS_OK
+ * or RS_E_IO. */
+int state_record_time(rs_state *st, const state_time *t, uint64_t run_no, rs_error *err);
+
+/* Ends a --backfill run: its record is rolled back (statuses, rings, runs,
+ * decisions' baselines stay as the last run left them), but the id counter
+ * keeps what the run handed out, in a transaction of its own, so an id a
+ * backfill published is never given to another ring. Returns RS_OK or
+ * RS_E_IO. */
+int state_backfill_end(rs_state *st, rs_error *err);
 
 /* The database's path (borrowed) and the number of previous runs. */
 const char *state_db_path(const rs_state *st);

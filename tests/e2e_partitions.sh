@@ -12,7 +12,7 @@
 # window with awk, --until with --window gives the same window, and evidence
 # rows cite the partition file, its SHA-256 and the line that holds the row;
 # (c) run.json's out-of-window counts add up per file and over the run and
-# match awk's count; --window alone ends one second after the newest event;
+# match awk's count; --window alone ends at the run's clock;
 # (d) bad --since/--until/--window values exit 2 with one line and a hint.
 . tests/lib.sh
 E2E_LIMIT=120
@@ -227,16 +227,20 @@ grep -q "; $outside event rows outside the window \[${since}T00:00:00Z, ${until}
     "$tmp/sum.err" && ok "the summary line counts the rows outside the window" ||
     nok "summary line: $(err "$tmp/sum.err")"
 
-run "$tmp/parts" "$tmp/o-rel" --window 10d || nok "--window 10d failed: $(err "$tmp/o-rel.err")"
-$PY - "$tmp/o-rel/current/run.json" "$newest" >"$tmp/rel.txt" <<'EOF'
+# --window alone ends at the run's clock (SOURCE_DATE_EPOCH), not at the
+# newest event: here the day after the newest event.
+clock=$(date -u -d "$(echo "$newest" | cut -c1-10) + 1 day" +%Y-%m-%dT00:00:00Z)
+SOURCE_DATE_EPOCH=$(date -u -d "$clock" +%s) run "$tmp/parts" "$tmp/o-rel" --window 10d ||
+    nok "--window 10d failed: $(err "$tmp/o-rel.err")"
+$PY - "$tmp/o-rel/current/run.json" "$clock" >"$tmp/rel.txt" <<'EOF'
 import json, sys, datetime as dt
-w = json.load(open(sys.argv[1]))["window"]; newest = sys.argv[2]
+w = json.load(open(sys.argv[1]))["window"]; clock = sys.argv[2]
 p = lambda s: dt.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
-good = (w["newest_event"] == newest and p(w["until"]) - p(newest) == dt.timedelta(seconds=1)
+good = (w["until"] == clock and w["run_clock"] == clock and w["until_from"] == "run clock"
         and p(w["until"]) - p(w["since"]) == dt.timedelta(days=10) and w["length"] == "10d")
-print("OK" if good else "window %r, newest %s" % (w, newest))
+print("OK" if good else "window %r, clock %s" % (w, clock))
 EOF
-[ "$(cat "$tmp/rel.txt")" = OK ] && ok "--window alone ends one second after the newest event ($newest)" ||
+[ "$(cat "$tmp/rel.txt")" = OK ] && ok "--window alone ends at the run's clock ($clock)" ||
     nok "--window 10d: $(err "$tmp/rel.txt")"
 
 # --- (d) bad values ------------------------------------------------------------

@@ -2,8 +2,10 @@
  * table folders, what is ignored, the one ambiguity refused), their reading
  * order, per-file statistics and digests, and the time window: its exact
  * boundaries, rows outside it counted per file and never as bad, accounts
- * never filtered, the replay pass seeing exactly the loaded rows with their
- * own files and lines, and the newest-event pre-scan. */
+ * never filtered, rows at or after its end counted as future rows, the
+ * replay pass seeing exactly the loaded rows with their own files and
+ * lines, the newest-event pre-scan, and byte-identical partitions read
+ * once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -233,6 +235,11 @@ static void test_load__window(void **state)
     assert_int_equal(rt->st.rows_ok, 1);
     assert_int_equal(rt->st.out_of_window, 0);
     assert_int_equal(set.out_of_window_total, 2);
+    /* Of the two, the row at the window's end is a future row; the one
+     * before it is not. */
+    assert_int_equal(a->future, 0);
+    assert_int_equal(bf->future, 1);
+    assert_int_equal(set.future_total, 1);
     assert_int_equal(set.bad_total, 2);
     assert_int_equal(g->logins.n, 2);
 
@@ -249,6 +256,53 @@ static void test_load__window(void **state)
     load_set_free(&set);
 }
 
+/* A partition delivered twice (the same bytes under another name) is read
+ * once by both passes; a file of the same size but other bytes is not a
+ * copy, nor is the same text in another table. */
+static void test_load__duplicates(void **state)
+{
+    (void)state;
+    const char *rows = "ts,account_id,ip\n2026-03-01T10:00:00Z,u1,192.0.2.1\n";
+    put("accounts.csv", "account_id,role\nu1,freelancer\n");
+    mkd("logins");
+    put("logins/a.csv", rows);
+    put("logins/b.csv", rows);
+    put("logins/c.csv", "ts,account_id,ip\n2026-03-01T10:00:00Z,u1,192.0.2.2\n");
+    put("logins.x.csv", "ts,account_id,ip\n2026-03-01T10:00:00Z,u1,192.0.2.3\n");
+    load_set set;
+    rs_error err = {0};
+    assert_int_equal(load_scan(&set, dir, &err), RS_OK);
+    assert_int_equal(load_find_duplicates(&set, &err), RS_OK);
+    assert_int_equal(set.nfiles, 5); /* accounts, logins.x, logins/a, b, c */
+    assert_string_equal(set.files[1].name, "logins.x.csv");
+    assert_false(set.files[1].dup);
+    assert_false(set.files[2].dup);
+    assert_true(set.files[3].dup);
+    assert_int_equal(set.files[3].dup_of, 2);
+    assert_false(set.files[4].dup);
+    assert_int_equal(set.ndups, 1);
+    table_opts to = TABLE_OPTS_INIT;
+    rs_graph *g = graph_new();
+    assert_int_equal(load_tables(&set, g, &to, 0, &err), RS_OK);
+    graph_finalize(g);
+    assert_int_equal(g->logins.n, 3); /* logins.x, a and c */
+    assert_int_equal(set.files[3].st.rows_read, 0);
+    assert_string_equal(set.files[3].st.sha256, set.files[2].st.sha256);
+    char want[SHA256_HEX_LEN];
+    char *p = files_join(dir, "logins/b.csv");
+    assert_int_equal(sha256_file_hex(p, want, NULL, &err), RS_OK);
+    free(p);
+    assert_string_equal(set.files[3].st.sha256, want);
+    seen s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(replay_run(&set, g, collect, &s, &err), RS_OK);
+    assert_int_equal(s.n, 4); /* the account and three logins */
+    for (int i = 0; i < s.n; i++)
+        assert_null(strstr(s.where[i], "logins/b.csv"));
+    graph_free(g);
+    load_set_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load__ambiguous_and_empty, setup, teardown),
         cmocka_unit_test(test_load__time_parsing),
         cmocka_unit_test_setup_teardown(test_load__window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load__duplicates, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

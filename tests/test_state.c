@@ -2,7 +2,8 @@
  * per run (a failed run leaves nothing), the lock, the schema version,
  * benign decisions held against their baseline until the ring grows, and
  * the trust checks: stored ids, recovered counters, an empty database, a
- * busy one, a severity rise. */
+ * busy one, a severity rise; and time: clocks and windows checked against
+ * the last run, backfills. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/files.h"
+#include "base/ts.h"
 #include "src/state.h"
 
 typedef struct {
@@ -326,6 +328,69 @@ static void test_state__busy_at_commit(void **state)
     state_close(st);
 }
 
+/* A run at clock `when` (s) over the window [since, until) (days since the
+ * epoch, -1 = none), checked against the state first: returns the check's
+ * code; on RS_OK the run is tracked, recorded and committed (or, with
+ * backfill, ended as a backfill), its findings left in w. */
+static int timed_run(world *w, const char *const *rings, size_t n, int64_t when, int64_t until_day,
+                     int backfill)
+{
+    rs_state *st;
+    rs_error err = {0};
+    int64_t until = until_day < 0 ? TS_NONE : until_day * 86400000;
+    state_time t = {when, until == TS_NONE ? TS_NONE : until - 7 * 86400000, until, backfill};
+    build(w, rings, n);
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    int rc = state_check_time(st, &t, &err);
+    if (rc == RS_OK) {
+        assert_int_equal(state_track(st, w->g, &w->f, when, &err), RS_OK);
+        w->f.hist.dispo = calloc(graph_count(w->g, NODE_ACCOUNT), 1);
+        assert_int_equal(state_record(st, w->g, &w->f, "run", &err), RS_OK);
+        assert_int_equal(state_record_time(st, &t, w->f.hist.run_no, &err), RS_OK);
+        if (backfill)
+            assert_int_equal(state_backfill_end(st, &err), RS_OK);
+        else
+            assert_int_equal(state_commit(st, &err), RS_OK);
+    } else {
+        assert_int_equal(rc, RS_E_IO);
+    }
+    state_close(st);
+    return rc;
+}
+
+/* The clock never goes back, windows never end before the last one unless
+ * a backfill, which changes nothing but the id counter. */
+static void test_state__time(void **state)
+{
+    (void)state;
+    world w;
+    const char *run1[] = {"abc"};
+    assert_int_equal(timed_run(&w, run1, 1, 20 * 86400, 20, 0), RS_OK);
+    drop(&w);
+    /* An earlier clock, and an earlier window, are refused. */
+    assert_int_equal(timed_run(&w, run1, 1, 19 * 86400, 20, 0), RS_E_IO);
+    drop(&w);
+    assert_int_equal(timed_run(&w, run1, 1, 21 * 86400, 19, 0), RS_E_IO);
+    drop(&w);
+    /* A backfill of the older window runs; its new ring's id is not reissued,
+     * and its record is not kept. */
+    const char *run2[] = {"abc", "de"};
+    assert_int_equal(timed_run(&w, run2, 2, 21 * 86400, 19, 1), RS_OK);
+    assert_string_equal(w.f.hist.track[1].pid, "RS-000002");
+    drop(&w);
+    const char *run3[] = {"abc", "fg"};
+    assert_int_equal(timed_run(&w, run3, 2, 21 * 86400, 21, 0), RS_OK);
+    assert_int_equal(w.f.hist.run_no, 2);
+    assert_int_equal(w.f.hist.prev_run_time, 20 * 86400);
+    assert_string_equal(w.f.hist.track[1].pid, "RS-000003");
+    drop(&w);
+    /* A run without a window is not compared by window; equal clocks pass. */
+    assert_int_equal(timed_run(&w, run3, 2, 21 * 86400, -1, 0), RS_OK);
+    drop(&w);
+    assert_int_equal(timed_run(&w, run3, 2, 21 * 86400, 20, 0), RS_E_IO);
+    drop(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +402,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_state__severity_rise, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state__empty_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state__busy_at_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__time, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
