@@ -96,8 +96,8 @@ static int fields_ok(dctx *c)
         if (c->col_of[k] < 0)
             continue;
         const char *v = field(c, k);
-        size_t n = strlen(v), bad, max = k == C_NOTE ? DISPOSITIONS_MAX_NOTE
-                                                     : DISPOSITIONS_MAX_FIELD;
+        size_t n = strlen(v), bad,
+               max = k == C_NOTE ? DISPOSITIONS_MAX_NOTE : DISPOSITIONS_MAX_FIELD;
         if (utf8_check(v, n, &bad) != UTF8_OK) {
             fail(c, RS_E_VALUE, c->col_of[k] + 1,
                  "%s is not UTF-8 (byte 0x%02x at offset %zu): save the file as UTF-8",

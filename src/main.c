@@ -46,6 +46,7 @@ enum {
     OPT_MAX_MEMORY,
     OPT_STATE,
     OPT_DISPOSITIONS,
+    OPT_DISPOSITIONS_LENIENT,
     OPT_EXIT_CODE,
     OPT_EXIT_ON,
     OPT_SUMMARY_JSON,
@@ -92,6 +93,8 @@ static const opt_doc run_opts[] = {
      "remember rings between runs in DIR (persistent ids, statuses, changes.json)"},
     {"dispositions", 1, OPT_DISPOSITIONS, "FILE",
      "analysts' decisions (CSV; needs --state; see docs/state.md)"},
+    {"dispositions-lenient", 0, OPT_DISPOSITIONS_LENIENT, NULL,
+     "skip and list decisions that match nothing instead of failing"},
     {"keep-bags-days", 1, OPT_KEEP_BAGS, "N",
      "days the state keeps each ring's dated evidence bags (default 365; 0 = forever)"},
     {"exit-code", 0, OPT_EXIT_CODE, NULL,
@@ -205,6 +208,7 @@ typedef struct {
     const char *geo[3];
     int quiet, no_geoip, strict, full_graph, graph_bids, wait;
     const char *state_dir, *dispositions;
+    int dispositions_lenient;
     int exit_code, exit_on, summary_json, have_keep_bags;
     uint64_t keep_bags_days;
     uint64_t seed, max_bad, keep_runs, threads;
@@ -262,6 +266,9 @@ static int run_option(int c, char **argv, run_cli *o)
         break;
     case OPT_DISPOSITIONS:
         o->dispositions = optarg;
+        break;
+    case OPT_DISPOSITIONS_LENIENT:
+        o->dispositions_lenient = 1;
         break;
     case OPT_EXIT_CODE:
         o->exit_code = 1;
@@ -397,6 +404,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     if (o.dispositions && !o.state_dir)
         return usage_error("%s", "--dispositions needs --state DIR (decisions are matched "
                                  "against the rings the state remembers)");
+    if (o.dispositions_lenient && !o.dispositions)
+        return usage_error("%s", "--dispositions-lenient needs --dispositions FILE");
     if ((o.exit_code || o.exit_on) && !o.state_dir)
         return usage_error("%s", "--exit-code needs --state DIR (new and grown are relative "
                                  "to the previous run)");
@@ -427,6 +436,7 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rq.threads = (unsigned)o.threads;
         rq.state_dir = o.state_dir;
         rq.dispositions = o.dispositions;
+        rq.dispositions_lenient = o.dispositions_lenient;
         rq.exit_code = o.exit_code;
         rq.exit_on = o.exit_on ? (ring_severity)(o.exit_on - 1) : SEVERITY_MEDIUM;
         rq.summary_json = o.summary_json;

@@ -37,7 +37,7 @@ static void test_dispositions__read(void **state)
                                "first,escalated,u1,account,2026-03-01T10:00:00Z,\n"
                                "later,confirmed,u1,account,2026-03-02T10:00:00Z,\n"
                                "\n"
-                               ",allowlisted,203.0.113.7,ip,,\n",
+                               ",allowlisted,203.0.113.7,ip,2026-03-01,\n",
                                &d, &err),
                      RS_OK);
     assert_int_equal(d.n, 3);
