@@ -841,7 +841,7 @@ int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, u
     for (size_t i = 0; i < f->nrings && rc == RS_OK; i++) {
         const char *pid = f->hist.track[i].pid;
         char *rdir = files_join(root, pid), *dst = files_join(rdir, date);
-        char *src = files_join(bags_root, f->rings[i].id);
+        char *src = files_join(bags_root, findings_ring_id(f, i));
         if (files_mkdir_p(rdir) != 0 || files_rmtree(dst) != 0 || files_link_tree(src, dst) != 0)
             rc = rs_error_set(err, RS_E_IO, dst, 0, 0, "cannot keep the evidence bag: %s",
                               strerror(errno));
