@@ -443,8 +443,8 @@ static int fits(subject_type t, disposition x)
         return 1;
     case SUBJECT_RING:
         return x != DISPO_CONFIRMED;
-    default:
-        return x == DISPO_ALLOWLISTED;
+    default: /* infrastructure is not flagged, so only unlinking it does anything */
+        return x == DISPO_ALLOWLISTED || x == DISPO_ESCALATED;
     }
 }
 
@@ -462,7 +462,8 @@ void decisions_check_rules(const decision_set *d, decision_problems *out)
                     xstrdup(x->type == SUBJECT_RING
                                 ? "rings are escalated, benign or allowlisted; confirm the "
                                   "ring's accounts instead"
-                                : "an ip, device or destination can only be allowlisted"));
+                                : "an ip, device or destination is allowlisted (it then "
+                                  "links nobody) or escalated"));
         else if (x->type == SUBJECT_IP && ipaddr_parse(x->id, strlen(x->id), &ip, &e) != 0)
             problem(out, x, d->id_col, strf("ip '%s' is not an IP address", x->id),
                     xstrdup("give one address, such as 203.0.113.7 or 2001:db8::1, without a "

@@ -45,7 +45,9 @@
  *   account                  escalated, confirmed, benign, allowlisted
  *   ring                     escalated, benign, allowlisted (rings are not
  *                            confirmed; their accounts are)
- *   ip, device, destination  allowlisted (they are left out or not)
+ *   ip, device, destination  allowlisted (it then links nobody), escalated
+ *                            (infrastructure is not flagged: benign would
+ *                            do nothing)
  * and its subject must exist: an ip must be an address; a ring id one the
  * state issued (a rank such as R0001 changes every run: the problem names
  * the ring that rank was last run); an account one this run's data holds or

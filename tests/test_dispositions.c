@@ -179,6 +179,7 @@ static void test_dispositions__check_rules(void **state)
                                "ip,10.0.0.0/8,allowlisted,2026-03-01\n"
                                "ip,203.0.113.7:443,allowlisted,2026-03-01\n"
                                "device,d1,benign,2026-03-01\n"
+                               "device,d2,escalated,2026-03-01\n"
                                "ip,203.0.113.8,allowlisted,2026-03-01\n"
                                "account,u1,confirmed,2026-03-01\n"
                                "ring,RS-000002,benign,2026-03-01\n",
