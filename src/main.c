@@ -224,9 +224,30 @@ static int parse_size_opt(const char *name, const char *arg, uint64_t *dst)
     return -1;
 }
 
+/* The options that take no argument and only set a flag of o: returns 1
+ * when c is one (the flag set), else 0. */
+static int run_flag(int c, run_cli *o)
+{
+    int *f = c == OPT_NO_GEOIP               ? &o->no_geoip
+             : c == OPT_STRICT               ? &o->strict
+             : c == OPT_FULL_GRAPH           ? &o->full_graph
+             : c == OPT_GRAPH_BIDS           ? &o->graph_bids
+             : c == OPT_QUIET                ? &o->quiet
+             : c == OPT_WAIT                 ? &o->wait
+             : c == OPT_DISPOSITIONS_LENIENT ? &o->dispositions_lenient
+             : c == OPT_EXIT_CODE            ? &o->exit_code
+             : c == OPT_SUMMARY_JSON         ? &o->summary_json
+                                             : NULL;
+    if (f)
+        *f = 1;
+    return f != NULL;
+}
+
 /* One option into o. Returns -1 to go on, else the exit code. */
 static int run_option(int c, char **argv, run_cli *o)
 {
+    if (run_flag(c, o))
+        return -1;
     switch (c) {
     case OPT_OUT:
         o->out_dir = optarg;
@@ -243,38 +264,11 @@ static int run_option(int c, char **argv, run_cli *o)
     case OPT_ANON:
         o->geo[2] = optarg;
         break;
-    case OPT_NO_GEOIP:
-        o->no_geoip = 1;
-        break;
-    case OPT_STRICT:
-        o->strict = 1;
-        break;
-    case OPT_FULL_GRAPH:
-        o->full_graph = 1;
-        break;
-    case OPT_GRAPH_BIDS:
-        o->graph_bids = 1;
-        break;
-    case OPT_QUIET:
-        o->quiet = 1;
-        break;
-    case OPT_WAIT:
-        o->wait = 1;
-        break;
     case OPT_STATE:
         o->state_dir = optarg;
         break;
     case OPT_DISPOSITIONS:
         o->dispositions = optarg;
-        break;
-    case OPT_DISPOSITIONS_LENIENT:
-        o->dispositions_lenient = 1;
-        break;
-    case OPT_EXIT_CODE:
-        o->exit_code = 1;
-        break;
-    case OPT_SUMMARY_JSON:
-        o->summary_json = 1;
         break;
     case OPT_THREADS:
         if (parse_u64(optarg, &o->threads) || o->threads < 1 || o->threads > 256)
