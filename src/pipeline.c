@@ -773,7 +773,9 @@ static json_t *run_json(run_state *s)
     }
     if (rq->dispositions) {
         json_object_set_new(run, "dispositions_file", jout_string(rq->dispositions));
-        json_object_set_new(run, "decisions_read", json_integer((json_int_t)s->dec.n));
+        /* each skipped row took one decision out of the set */
+        json_object_set_new(run, "decisions_read",
+                            json_integer((json_int_t)(s->dec.n + json_array_size(s->unmatched))));
         json_object_set_new(run, "decisions_applied", json_incref(s->effects));
         if (rq->dispositions_lenient)
             json_object_set_new(run, "dispositions_unmatched", json_incref(s->unmatched));

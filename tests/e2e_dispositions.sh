@@ -144,7 +144,9 @@ check "--dispositions-lenient runs with an unmatched row" [ "$rc" = 0 ]
 check "... and says so on stderr under --quiet" [ "$(cat "$tmp/err")" = "ringscan: warning: $tmp/lenient.csv:2:2: ring 'RS-00003' was never issued by this state; ring ids look like RS-000123; copy the id from rings.json or the case page (skipped: --dispositions-lenient)" ]
 "$PY" - "$tmp/out/current/run.json" 2>"$tmp/py.err" <<'PYEOF' && ok "... and lists it in run.json" || nok "run.json dispositions_unmatched: $(err "$tmp/py.err")"
 import json, sys
-u = json.load(open(sys.argv[1]))["dispositions_unmatched"]
+r = json.load(open(sys.argv[1]))
+u = r["dispositions_unmatched"]
+assert r["decisions_read"] == 3, r["decisions_read"]
 assert len(u) == 1 and u[0]["line"] == 2 and u[0]["column"] == 2 and u[0]["subject_id"] == "RS-00003", u
 assert u[0]["problem"] == "ring 'RS-00003' was never issued by this state", u
 PYEOF
