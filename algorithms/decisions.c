@@ -10,6 +10,7 @@
 #include "model/flags.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,6 +392,139 @@ int decisions_apply_benign(const rs_graph *g, findings *f, const decision_set *d
         int32_t r = f->ring_of[a];
         if (r >= 0 && f->hist.track[r].suppressed && f->hist.dispo[a] != DISPO_CONFIRMED)
             f->flagged[a] = 0;
+    }
+    return 0;
+}
+
+/* --- checking a decisions file ---------------------------------------------------- */
+
+void decisions_problems_free(decision_problems *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->v[i].what);
+        free(p->v[i].hint);
+    }
+    free(p->v);
+    p->v = NULL;
+    p->n = 0;
+}
+
+/* A new string printf'd from fmt. */
+static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *strf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    assert(n >= 0);
+    char *s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return s;
+}
+
+/* Appends a problem (what and hint stolen). */
+static void problem(decision_problems *out, const decision *d, long col, char *what, char *hint)
+{
+    out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
+    out->v[out->n++] = (decision_problem){d, col, what, hint};
+}
+
+/* 1 when decision x may be made on subject type t (the table in decisions.h). */
+static int fits(subject_type t, disposition x)
+{
+    switch (t) {
+    case SUBJECT_ACCOUNT:
+        return 1;
+    case SUBJECT_RING:
+        return x != DISPO_CONFIRMED;
+    default: /* infrastructure is not flagged, so only unlinking it does anything */
+        return x == DISPO_ALLOWLISTED || x == DISPO_ESCALATED;
+    }
+}
+
+void decisions_check_rules(const decision_set *d, decision_problems *out)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const decision *x = &d->v[i];
+        const char *name = findings_disposition_name(x->decision);
+        const char *type = decisions_subject_name(x->type);
+        ipaddr ip;
+        rs_error e = {0};
+        if (!fits(x->type, x->decision))
+            problem(out, x, d->decision_col,
+                    strf("decision '%s' does not apply to a %s", name, type),
+                    xstrdup(x->type == SUBJECT_RING
+                                ? "rings are escalated, benign or allowlisted; confirm the "
+                                  "ring's accounts instead"
+                                : "an ip, device or destination is allowlisted (it then "
+                                  "links nobody) or escalated"));
+        else if (x->type == SUBJECT_IP && ipaddr_parse(x->id, strlen(x->id), &ip, &e) != 0)
+            problem(out, x, d->id_col, strf("ip '%s' is not an IP address", x->id),
+                    xstrdup("give one address, such as 203.0.113.7 or 2001:db8::1, without a "
+                            "prefix length or port"));
+    }
+}
+
+/* 1 when id is rank-style: R and digits only (R0001). */
+static int is_rank(const char *id)
+{
+    if (id[0] != 'R' || !id[1])
+        return 0;
+    for (const char *p = id + 1; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return 0;
+    return 1;
+}
+
+/* The checks of one ring decision x. Returns 0 or -1 (m failed). */
+static int check_ring(const decision_set *d, const decision *x, const decisions_memory *m,
+                      decision_problems *out)
+{
+    if (is_rank(x->id)) {
+        char was[16] = "";
+        int r = m->rank_was(m->ctx, x->id, was);
+        if (r < 0)
+            return -1;
+        problem(
+            out, x, d->id_col,
+            strf("ring '%s' is a rank, which changes every run, not a ring id", x->id),
+            r ? strf("in the last run %s was ring %s: use that id", x->id, was)
+              : strf("the last run had no %s; use the ring's id (RS-...) from rings.json", x->id));
+        return 0;
+    }
+    int r = m->ring_issued(m->ctx, x->id);
+    if (r < 0)
+        return -1;
+    if (!r)
+        problem(out, x, d->id_col, strf("ring '%s' was never issued by this state", x->id),
+                xstrdup("ring ids look like RS-000123; copy the id from rings.json or the "
+                        "case page"));
+    return 0;
+}
+
+int decisions_check_subjects(const rs_graph *g, const decision_set *d, const decisions_memory *m,
+                             decision_problems *out)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const decision *x = &d->v[i];
+        if (x->type == SUBJECT_RING && check_ring(d, x, m, out) != 0)
+            return -1;
+        if (x->type != SUBJECT_ACCOUNT || graph_find_account(g, x->id, strlen(x->id)) != GRAPH_NONE)
+            continue;
+        int r = m->account_seen(m->ctx, x->id);
+        if (r < 0)
+            return -1;
+        if (!r)
+            problem(
+                out, x, d->id_col,
+                strf("account '%s' is neither in this run's data nor known to the state", x->id),
+                xstrdup("check the id against accounts.csv's account_id"));
     }
     return 0;
 }

@@ -36,6 +36,61 @@
 #include "model/decision_set.h"
 #include "model/findings.h"
 
+/* --- checking a decisions file -------------------------------------------------
+ *
+ * A decision that matches nothing does nothing, so a typo would let a ring
+ * "marked benign" come back the next night unnoticed. Each decision is
+ * checked, and each that fails is a problem: its decision, the field it is
+ * about and what to do. Which decision fits which subject:
+ *   account                  escalated, confirmed, benign, allowlisted
+ *   ring                     escalated, benign, allowlisted (rings are not
+ *                            confirmed; their accounts are)
+ *   ip, device, destination  allowlisted (it then links nobody), escalated
+ *                            (infrastructure is not flagged: benign would
+ *                            do nothing)
+ * and its subject must exist: an ip must be an address; a ring id one the
+ * state issued (a rank such as R0001 changes every run: the problem names
+ * the ring that rank was last run); an account one this run's data holds or
+ * the state remembers (flagged, in a ring, or decided before), so subjects
+ * that left the window stay valid. */
+
+/* One decision that fails a check. */
+typedef struct {
+    const decision *d; /* borrowed from the decision set */
+    long col;          /* 1-based field of the file the problem is in */
+    char *what, *hint; /* owned: the problem and what to do */
+} decision_problem;
+
+typedef struct {
+    decision_problem *v;
+    size_t n;
+} decision_problems;
+
+/* Frees every problem; p is left empty. Accepts NULL. */
+void decisions_problems_free(decision_problems *p);
+
+/* Appends to out a problem for every decision of d that does not fit its
+ * subject type, or names an ip that is not an address. Needs no data, so it
+ * runs as soon as the file is read. Problems borrow d. O(n). */
+void decisions_check_rules(const decision_set *d, decision_problems *out);
+
+/* What the state remembers, for decisions_check_subjects (src/state.c). Each
+ * returns 1 (yes), 0 (no) or -1 (storage failure). */
+typedef struct {
+    void *ctx;
+    int (*ring_issued)(void *ctx, const char *id);              /* ever issued */
+    int (*rank_was)(void *ctx, const char *rank, char out[16]); /* ring id the rank had in
+                                                                  the last run, into out */
+    int (*account_seen)(void *ctx, const char *id);
+} decisions_memory;
+
+/* Appends to out a problem for every ring decision of d naming a ring id m
+ * never issued (or a rank), and every account decision naming an account
+ * neither g nor m knows. Returns 0, or -1 when m failed. Problems borrow d.
+ * O(n log n) plus m's look-ups. */
+int decisions_check_subjects(const rs_graph *g, const decision_set *d, const decisions_memory *m,
+                             decision_problems *out);
+
 #define CONFIRMED_GAIN 0.5
 #define CONFIRMED_W_IP 0.5
 #define CONFIRMED_W_LINK 0.25

@@ -75,7 +75,7 @@ int evidence_events_open(evidence_bags *b, size_t r0, size_t r1, rs_error *err)
     b->r1 = r1;
     for (size_t i = r0; i < r1 && rc == RS_OK; i++) {
         char name[64];
-        snprintf(name, sizeof name, ".tmp-%s", b->f->rings[i].id);
+        snprintf(name, sizeof name, ".tmp-%s", findings_ring_id(b->f, i));
         b->dirs[i] = files_join(b->root, name);
         char *data = files_join(b->dirs[i], "data");
         char *ev = files_join(data, "events.csv");
@@ -202,7 +202,7 @@ static int write_nodes(FILE *f, const ring_ctx *c)
             int32_t rix = c->r->ring_of[id];
             char fl[FLAGS_TEXT_MAX];
             flags_text(&c->r->flags[id], fl, sizeof fl);
-            buf_printf(&b, "%s,%d,%.6f,%s,", rix >= 0 ? c->r->rings[rix].id : "",
+            buf_printf(&b, "%s,%d,%.6f,%s,", rix >= 0 ? findings_ring_id(c->r, (size_t)rix) : "",
                        c->r->flagged[id] ? 1 : 0, c->r->risk[id], fl);
             country = c->g->acct[id].country;
         } else {
@@ -435,7 +435,7 @@ static int finish_bag(const ring_ctx *c, rs_error *err)
     snprintf(desc, sizeof desc,
              "ringscan evidence package for ring %s (rank %zu, score %.3f, %zu members, %zu "
              "shill clients)",
-             rg->id, c->ri + 1, rg->score, rg->nmembers, rg->nshills);
+             findings_ring_id(c->r, c->ri), c->ri + 1, rg->score, rg->nmembers, rg->nshills);
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->m->seed);
     char agent[64];
@@ -445,7 +445,7 @@ static int finish_bag(const ring_ctx *c, rs_error *err)
     size_t nt = 0;
     tags[nt++] = (bagit_tag){"Bag-Software-Agent", agent};
     tags[nt++] = (bagit_tag){"Bagging-Date", date};
-    tags[nt++] = (bagit_tag){"External-Identifier", rg->id};
+    tags[nt++] = (bagit_tag){"External-Identifier", findings_ring_id(c->r, c->ri)};
     tags[nt++] = (bagit_tag){"External-Description", desc};
     tags[nt++] = (bagit_tag){"Ringscan-Version", c->m->version};
     tags[nt++] = (bagit_tag){"Ringscan-Libraries", c->m->libraries};
@@ -470,7 +470,7 @@ static int finish_bag(const ring_ctx *c, rs_error *err)
     free(tags);
     if (rc != RS_OK)
         return rc;
-    char *to = files_join(c->root, rg->id);
+    char *to = files_join(c->root, findings_ring_id(c->r, c->ri));
     if (rename(dir, to) != 0)
         rc = rs_error_set(err, RS_E_IO, to, 0, 0, "cannot move into place: %s", strerror(errno));
     free(to);
@@ -562,7 +562,8 @@ static int bag_next(bag_work *w)
     rs_error e = {0};
     int rc;
     if (!b->dirs[i]) {
-        rc = rs_error_set(&e, RS_E_IO, b->f->rings[i].id, 0, 0, "evidence bag was never started");
+        rc = rs_error_set(&e, RS_E_IO, findings_ring_id(b->f, i), 0, 0,
+                          "evidence bag was never started");
     } else {
         ring_ctx c = {b->g, b->f,      i,       &b->cases[i].sub, &b->cases[i],
                       b->m, b->degree, b->root, b->dirs[i]};

@@ -73,7 +73,8 @@ char *explain_ring(const rs_graph *g, const findings *r, size_t i)
     const ring *rg = &r->rings[i];
     rs_buf b = {0};
     char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
-    buf_printf(&b, "%s groups %zu account%s", rg->id, rg->nmembers, rg->nmembers == 1 ? "" : "s");
+    buf_printf(&b, "%s groups %zu account%s", findings_ring_id(r, i), rg->nmembers,
+               rg->nmembers == 1 ? "" : "s");
     if (rg->nshills)
         buf_printf(&b, " and %zu client account%s", rg->nshills, rg->nshills == 1 ? "" : "s");
     if (rg->first_seen != INT64_MAX)

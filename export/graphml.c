@@ -250,7 +250,8 @@ static void write_node(rs_buf *b, const rs_graph *g, uint32_t gid, uint32_t degr
             const ring *rg = &fnd->rings[ri];
             const char *kn = findings_kind_name(rg->kind),
                        *sn = findings_severity_name(rg->severity);
-            data_str(b, "ring_id", rg->id, strlen(rg->id));
+            const char *rid = findings_ring_id(fnd, (size_t)ri);
+            data_str(b, "ring_id", rid, strlen(rid));
             data_str(b, "ring_kind", kn, strlen(kn));
             data_str(b, "ring_severity", sn, strlen(sn));
         }

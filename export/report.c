@@ -707,12 +707,12 @@ static void credits(rs_buf *b, const findings *r)
     buf_puts(b, "</p></footer>\n");
 }
 
-/* --state: the ring's persistent id and what changed since the last run. */
-static void history_cell(rs_buf *b, const ring_track *t)
+/* --state: what changed since the last run, after the ring's rank id (its
+ * persistent id names the ring: findings_ring_id). */
+static void history_cell(rs_buf *b, const ring *rg, const ring_track *t)
 {
-    buf_puts(b, "<br><span class=\"id\">");
-    esc(b, t->pid); /* read from the state: escaped like input */
-    buf_printf(b, "</span> %s", findings_track_name(t->status));
+    buf_printf(b, "<br>rank <span class=\"id\">%s</span> %s", rg->id,
+               findings_track_name(t->status));
     if (t->added || t->removed)
         buf_printf(b, " (+%u / -%u accounts)", t->added, t->removed);
     if (t->related) {
@@ -739,14 +739,15 @@ int report_write_ring(FILE *f, const report_ring *rr)
     rs_buf b = {0};
     char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
     buf_puts(&b, csp_head);
-    buf_printf(&b, "<title>%s - ringscan evidence</title>\n", rg->id);
+    const char *rid = findings_ring_id(rr->r, rr->ring);
+    buf_printf(&b, "<title>%s - ringscan evidence</title>\n", rid);
     buf_puts(&b, style);
     buf_printf(&b,
                "<h1>Ring %s</h1>\n<p class=\"kind\"><strong>%s</strong>, severity "
                "<strong>%s</strong>",
-               rg->id, findings_kind_name(rg->kind), findings_severity_name(rg->severity));
+               rid, findings_kind_name(rg->kind), findings_severity_name(rg->severity));
     if (rr->r->hist.track)
-        history_cell(&b, &rr->r->hist.track[rr->ring]);
+        history_cell(&b, rg, &rr->r->hist.track[rr->ring]);
     buf_puts(&b, "</p>\n");
     buf_printf(&b,
                "<p>Rank %zu, score %.3f (link strength %.3f, "
@@ -944,14 +945,14 @@ int report_write_index(FILE *f, const rs_graph *g, const findings *r, const repo
                        "<td>%s</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td>"
                        "<td class=\"n\">%zu</td><td class=\"date\">%.10s</td>"
                        "<td class=\"date\">%.10s</td><td>",
-                       i + 1, rg->id, rg->id, findings_kind_name(rg->kind),
-                       findings_severity_name(rg->severity), rg->score, rg->prevalence,
-                       rg->nmembers + rg->nshills,
+                       i + 1, findings_ring_id(r, i), findings_ring_id(r, i),
+                       findings_kind_name(rg->kind), findings_severity_name(rg->severity),
+                       rg->score, rg->prevalence, rg->nmembers + rg->nshills,
                        rg->first_seen != INT64_MAX ? ts_format(rg->first_seen, t1) : "",
                        rg->first_seen != INT64_MAX ? ts_format(rg->last_seen, t2) : "");
             in_short(&b, rg);
             if (r->hist.track)
-                history_cell(&b, &r->hist.track[i]);
+                history_cell(&b, rg, &r->hist.track[i]);
             buf_puts(&b, "</td></tr>\n");
         }
         if (r->hist.track)

@@ -71,7 +71,7 @@ int results_write_accounts(FILE *f, const rs_graph *g, const findings *r)
         escape_csv_field(&b, id, len);
         buf_printf(&b, ",%s,%d,%.6f,%s,", g->acct[a].role == ROLE_CLIENT ? "client" : "freelancer",
                    r->flagged[a] ? 1 : 0, r->risk[a],
-                   r->ring_of[a] >= 0 ? r->rings[r->ring_of[a]].id : "");
+                   r->ring_of[a] >= 0 ? findings_ring_id(r, (size_t)r->ring_of[a]) : "");
         char fl[FLAGS_TEXT_MAX];
         flags_text(&r->flags[a], fl, sizeof fl);
         buf_puts(&b, fl);
@@ -205,7 +205,7 @@ json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
     char t[TS_FMT_LEN];
     const ring *rg = &r->rings[i];
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(rg->id));
+    json_object_set_new(o, "id", json_string(findings_ring_id(r, i)));
     if (r->hist.track)
         history_json(o, &r->hist.track[i]);
     json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
@@ -379,7 +379,8 @@ static json_t *ring_change_json(const rs_graph *g, const findings *r, size_t i)
     const ring_track *t = &r->hist.track[i];
     json_t *o = json_object();
     json_object_set_new(o, "persistent_id", json_string(t->pid));
-    json_object_set_new(o, "id", json_string(rg->id));
+    json_object_set_new(o, "id", json_string(findings_ring_id(r, i)));
+    json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
     json_object_set_new(o, "status", json_string(findings_track_name(t->status)));
     if (t->related)
         json_object_set_new(o, t->status == TRACK_SPLIT ? "split_from" : "merged_from",

@@ -1,17 +1,20 @@
 /* dispositions.c - the decisions file; see dispositions.h.
  *
- * The file is read line by line into libcsv (a quoted field may span
+ * The file is opened and read line by line by ingest/source.h (regular files
+ * only, the same as input tables) into libcsv (a quoted field may span
  * lines); each completed record is checked at once, with the line it ended
- * on. Files are small (one row per decision), so records are kept whole. */
+ * on. Files are small (one row per decision) and bounded by the limits of
+ * dispositions.h, so records are kept whole. */
 #include "ingest/dispositions.h"
 
+#include "ingest/source.h"
+#include "ingest/table.h"
 #include "base/ts.h"
 #include "base/utf8.h"
 #include "base/alloc.h"
 #include "base/error.h"
 
 #include <csv.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +56,18 @@ static void header(dctx *c)
     for (int k = 0; k < C_COUNT; k++)
         c->col_of[k] = -1;
     for (size_t i = 0; i < c->nfields && i < MAX_FIELDS; i++)
-        for (int k = 0; k < C_COUNT; k++)
-            if (!strcmp(c->fields[i], col_names[k]))
-                c->col_of[k] = (int)i;
+        for (int k = 0; k < C_COUNT; k++) {
+            if (strcmp(c->fields[i], col_names[k]))
+                continue;
+            if (c->col_of[k] >= 0) {
+                fail(c, RS_E_SCHEMA, (long)i + 1,
+                     "the column '%s' appears twice (fields %d and %zu): which one holds is not "
+                     "guessed; remove one",
+                     col_names[k], c->col_of[k] + 1, i + 1);
+                return;
+            }
+            c->col_of[k] = (int)i;
+        }
     for (int k = 0; k <= C_DECISION; k++)
         if (c->col_of[k] < 0)
             fail(c, RS_E_SCHEMA, 0, "header lacks the column '%s'", col_names[k]);
@@ -76,12 +88,39 @@ static int parse_enum(const char *v, const char *const *names, int n)
     return -1;
 }
 
+/* Checks every known field of the record is UTF-8 and within its length
+ * limit. Returns 0, or -1 with the error set. */
+static int fields_ok(dctx *c)
+{
+    for (int k = 0; k < C_COUNT; k++) {
+        if (c->col_of[k] < 0)
+            continue;
+        const char *v = field(c, k);
+        size_t n = strlen(v), bad,
+               max = k == C_NOTE ? DISPOSITIONS_MAX_NOTE : DISPOSITIONS_MAX_FIELD;
+        if (utf8_check(v, n, &bad) != UTF8_OK) {
+            fail(c, RS_E_VALUE, c->col_of[k] + 1,
+                 "%s is not UTF-8 (byte 0x%02x at offset %zu): save the file as UTF-8",
+                 col_names[k], (unsigned)(unsigned char)v[bad], bad);
+            return -1;
+        }
+        if (n > max) {
+            fail(c, RS_E_LIMIT, c->col_of[k] + 1, "%s is %zu bytes, more than the limit of %zu",
+                 col_names[k], n, max);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void record(dctx *c)
 {
     static const char *const types[] = {"account", "ring", "ip", "device", "destination"};
     static const char *const decs[] = {"escalated", "confirmed", "benign", "allowlisted"};
     decision d = {0};
     d.line = c->line;
+    if (fields_ok(c) != 0)
+        return;
     int t = parse_enum(field(c, C_TYPE), types, SUBJECT_COUNT);
     if (t < 0) {
         fail(c, RS_E_VALUE, c->col_of[C_TYPE] + 1,
@@ -111,6 +150,12 @@ static void record(dctx *c)
              at);
         return;
     }
+    if (!*field(c, C_AT)) { /* which of two decisions holds is decided by their dates */
+        fail(c, RS_E_VALUE, c->col_of[C_AT] + 1,
+             "%s: every decision needs its date (decided_at: YYYY-MM-DD or an RFC 3339 time)",
+             c->col_of[C_AT] < 0 ? "no decided_at column" : "decided_at is empty");
+        return;
+    }
     d.type = (subject_type)t;
     d.decision = (disposition)(DISPO_ESCALATED + dv);
     d.id = xstrdup(field(c, C_ID));
@@ -138,29 +183,69 @@ static void on_row(int term, void *ctx)
     c->nfields = 0;
 }
 
+/* Opens path through ingest/source.h: regular files only, and the size
+ * limit checked before anything is read. Returns RS_OK or an RS_E_* with
+ * err set; *out is NULL then. */
+static int open_file(source **out, const char *path, rs_error *err)
+{
+    int rc = source_open(out, path, path, err);
+    if (rc != RS_OK)
+        return rc;
+    source_limits lim = {DISPOSITIONS_MAX_BYTES, DISPOSITIONS_MAX_BYTES, 0};
+    source_set_limits(*out, &lim); /* what a gzip file expands to */
+    if (source_raw_size(*out) > DISPOSITIONS_MAX_BYTES) {
+        rc = rs_error_set(err, RS_E_LIMIT, path, 0, 0,
+                          "%llu bytes, more than the limit of %u for a decisions file",
+                          (unsigned long long)source_raw_size(*out), DISPOSITIONS_MAX_BYTES);
+        source_close(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Feeds one physical line (number c->line) to the parser: the checks every
+ * line gets first (encoding on line 1, length), then libcsv. */
+static void feed_line(dctx *c, struct csv_parser *p, const char *line, size_t n)
+{
+    if (c->line == 1 && n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) {
+        line += 3; /* UTF-8 byte-order mark */
+        n -= 3;
+    }
+    int rc = c->line == 1 ? table_check_encoding(line, n, c->name, c->err) : RS_OK;
+    if (rc != RS_OK) {
+        c->rc = rc;
+        return;
+    }
+    if (n > DISPOSITIONS_MAX_LINE) {
+        fail(c, RS_E_LIMIT, 0, "line of %zu bytes, more than the limit of %u", n,
+             DISPOSITIONS_MAX_LINE);
+        return;
+    }
+    if (csv_parse(p, line, n, on_field, on_row, c) != n)
+        fail(c, RS_E_FORMAT, 0, "malformed CSV: %s", csv_strerror(csv_error(p)));
+}
+
 int dispositions_load(decision_set *out, const char *path, rs_error *err)
 {
     memset(out, 0, sizeof *out);
     out->path = xstrdup(path);
     dctx c = {path, out, err, RS_OK, 0, 0, {0}, {0}, 0};
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rs_error_set(err, RS_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    source *src = NULL;
+    int rc = open_file(&src, path, err);
+    if (rc != RS_OK) {
         decisions_free(out);
-        return RS_E_IO;
+        return rc;
     }
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while (c.rc == RS_OK && (n = getline(&line, &cap, f)) > 0) {
-        c.line++;
-        if (csv_parse(&p, line, (size_t)n, on_field, on_row, &c) != (size_t)n)
-            fail(&c, RS_E_FORMAT, 0, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+    const char *line;
+    size_t n;
+    while (c.rc == RS_OK && (rc = source_next_line(src, &line, &n, err)) == 1) {
+        c.line = source_line(src);
+        feed_line(&c, &p, line, n);
     }
-    if (c.rc == RS_OK && ferror(f))
-        fail(&c, RS_E_IO, 0, "read error: %s", strerror(errno));
+    if (c.rc == RS_OK && rc < 0)
+        c.rc = rc;
     if (c.rc == RS_OK && csv_fini(&p, on_field, on_row, &c) != 0)
         fail(&c, RS_E_FORMAT, 0, "malformed CSV: %s", csv_strerror(csv_error(&p)));
     if (c.rc == RS_OK && !c.header_done)
@@ -168,12 +253,13 @@ int dispositions_load(decision_set *out, const char *path, rs_error *err)
     for (size_t i = 0; i < c.nfields && i < MAX_FIELDS; i++)
         free(c.fields[i]);
     csv_free(&p);
-    free(line);
-    fclose(f);
+    source_close(src);
     if (c.rc != RS_OK) {
         decisions_free(out);
         return c.rc;
     }
+    out->id_col = c.col_of[C_ID] + 1;
+    out->decision_col = c.col_of[C_DECISION] + 1;
     decisions_finish(out);
     return RS_OK;
 }

@@ -746,11 +746,8 @@ static char sniff_delimiter(const char *s, size_t n)
     return cand[best];
 }
 
-/* Refuses what is not UTF-8 text with the fix: UTF-16 (by its byte-order
- * mark, or NULs in every other byte of ASCII text). */
-static int first_line(reader *r, const char *s, size_t n, const char *display, rs_error *err)
+int table_check_encoding(const char *s, size_t n, const char *display, rs_error *err)
 {
-    (void)r;
     const unsigned char *u = (const unsigned char *)s;
     int le = n >= 2 && u[0] == 0xFF && u[1] == 0xFE, be = n >= 2 && u[0] == 0xFE && u[1] == 0xFF;
     size_t zeros_odd = 0, zeros_even = 0;
@@ -897,7 +894,7 @@ static int line_prelude(reader *r, const char **line, size_t *len, long lineno)
         r->line_off += 3;
     }
     int rc;
-    if (lineno == 1 && (rc = first_line(r, *line, *len, r->name, r->err)) != RS_OK)
+    if (lineno == 1 && (rc = table_check_encoding(*line, *len, r->name, r->err)) != RS_OK)
         return rc;
     if (lineno == 1 && !r->jsonl) {
         r->st->delimiter = sniff_delimiter(*line, *len);

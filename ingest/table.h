@@ -131,6 +131,13 @@ typedef struct {
             TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0                                             \
     }
 
+/* Refuses what is not UTF-8 text, given a file's first line s[0..n), with
+ * the fix: UTF-16 (by its byte-order mark, or NULs in every other byte of
+ * ASCII text). Returns RS_OK, or RS_E_FORMAT with err set (line 1, col 1).
+ * Every reader of a text file an operator hands in uses it, so a file saved
+ * by a spreadsheet gets one message whatever reads it. */
+int table_check_encoding(const char *s, size_t n, const char *display, rs_error *err);
+
 /* Reads path (shown as display in messages) as table tid. jsonl selects the
  * format. fn may be NULL (validate only). Returns RS_OK or a negative RS_E_*
  * with err filled; st is filled either way. */

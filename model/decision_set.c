@@ -56,6 +56,18 @@ void decisions_finish(decision_set *s)
     s->n = w;
 }
 
+void decisions_keep(decision_set *s, const unsigned char *keep)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (keep[i])
+            s->v[w++] = s->v[i];
+        else
+            decision_free(&s->v[i]);
+    }
+    s->n = w;
+}
+
 const decision *decisions_find(const decision_set *s, subject_type t, const char *id, size_t len)
 {
     size_t lo = 0, hi = s->n;

@@ -42,7 +42,13 @@ typedef struct {
     char *path;  /* owned */
     decision *v; /* sorted by type, id; one per subject */
     size_t n;
+    int id_col, decision_col; /* 1-based field positions of subject_id and
+                                 decision in the file, for messages */
 } decision_set;
+
+/* Removes the decisions whose keep[i] is 0 (keep indexed as s->v), keeping
+ * the order. Used to skip rows that match nothing (--dispositions-lenient). */
+void decisions_keep(decision_set *s, const unsigned char *keep);
 
 /* The decision on a subject, or NULL. O(log n). */
 const decision *decisions_find(const decision_set *s, subject_type t, const char *id, size_t len);

@@ -55,7 +55,8 @@ const char *findings_severity_name(ring_severity s);
 #define FINDINGS_MAX_CLIENT_LINKS 500
 
 typedef struct {
-    char id[16]; /* R0001 ... in rank order */
+    char id[16]; /* the rank id, R0001 ... in rank order; writers name a ring by
+                    findings_ring_id, which is this only without --state */
     ring_kind kind;
     ring_severity severity;
     /* The facts the kind was decided on, over the community's accounts: */
@@ -247,6 +248,16 @@ typedef struct {
     char *credits;         /* owned: attribution of third-party data used (IP databases), or NULL */
     findings_history hist; /* with --state: ids and statuses across runs */
 } findings;
+
+/* The ring's id in every output (index, case page, evidence folder,
+ * rings.json and changes.json "id", accounts.csv, GraphML): with --state
+ * (f->hist.track set) its persistent id, RS-000123, which an analyst can
+ * name in a decisions file and find again the next night; without, its
+ * rank id R0001. The one place that choice is made. Borrowed from f. */
+static inline const char *findings_ring_id(const findings *f, size_t i)
+{
+    return f->hist.track ? f->hist.track[i].pid : f->rings[i].id;
+}
 
 /* Takes the suppressed rings (f->hist.track[i].suppressed) out of f into
  * f->hist.suppressed: their accounts belong to no ring; the rest are

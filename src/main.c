@@ -46,6 +46,7 @@ enum {
     OPT_MAX_MEMORY,
     OPT_STATE,
     OPT_DISPOSITIONS,
+    OPT_DISPOSITIONS_LENIENT,
     OPT_EXIT_CODE,
     OPT_EXIT_ON,
     OPT_SUMMARY_JSON,
@@ -96,6 +97,8 @@ static const opt_doc run_opts[] = {
      "remember rings between runs in DIR (persistent ids, statuses, changes.json)"},
     {"dispositions", 1, OPT_DISPOSITIONS, "FILE",
      "analysts' decisions (CSV; needs --state; see docs/state.md)"},
+    {"dispositions-lenient", 0, OPT_DISPOSITIONS_LENIENT, NULL,
+     "skip and list decisions that match nothing instead of failing"},
     {"keep-bags-days", 1, OPT_KEEP_BAGS, "N",
      "days the state keeps each ring's dated evidence bags (default 365; 0 = forever)"},
     {"exit-code", 0, OPT_EXIT_CODE, NULL,
@@ -214,6 +217,7 @@ typedef struct {
     const char *geo[3];
     int quiet, no_geoip, strict, full_graph, graph_bids, wait;
     const char *state_dir, *dispositions;
+    int dispositions_lenient;
     int exit_code, exit_on, summary_json, have_keep_bags;
     uint64_t keep_bags_days;
     uint64_t seed, max_bad, keep_runs, threads;
@@ -262,11 +266,32 @@ static int time_option(int c, run_cli *o)
     return -1;
 }
 
+/* The options that take no argument and only set a flag of o: returns 1
+ * when c is one (the flag set), else 0. */
+static int run_flag(int c, run_cli *o)
+{
+    int *f = c == OPT_NO_GEOIP               ? &o->no_geoip
+             : c == OPT_STRICT               ? &o->strict
+             : c == OPT_FULL_GRAPH           ? &o->full_graph
+             : c == OPT_GRAPH_BIDS           ? &o->graph_bids
+             : c == OPT_QUIET                ? &o->quiet
+             : c == OPT_WAIT                 ? &o->wait
+             : c == OPT_DISPOSITIONS_LENIENT ? &o->dispositions_lenient
+             : c == OPT_EXIT_CODE            ? &o->exit_code
+             : c == OPT_SUMMARY_JSON         ? &o->summary_json
+                                             : NULL;
+    if (f)
+        *f = 1;
+    return f != NULL;
+}
+
 /* One option into o. Returns -1 to go on, else the exit code. */
 static int run_option(int c, char **argv, run_cli *o)
 {
     if (c >= OPT_SINCE && c <= OPT_BACKFILL)
         return time_option(c, o);
+    if (run_flag(c, o))
+        return -1;
     switch (c) {
     case OPT_OUT:
         o->out_dir = optarg;
@@ -283,35 +308,11 @@ static int run_option(int c, char **argv, run_cli *o)
     case OPT_ANON:
         o->geo[2] = optarg;
         break;
-    case OPT_NO_GEOIP:
-        o->no_geoip = 1;
-        break;
-    case OPT_STRICT:
-        o->strict = 1;
-        break;
-    case OPT_FULL_GRAPH:
-        o->full_graph = 1;
-        break;
-    case OPT_GRAPH_BIDS:
-        o->graph_bids = 1;
-        break;
-    case OPT_QUIET:
-        o->quiet = 1;
-        break;
-    case OPT_WAIT:
-        o->wait = 1;
-        break;
     case OPT_STATE:
         o->state_dir = optarg;
         break;
     case OPT_DISPOSITIONS:
         o->dispositions = optarg;
-        break;
-    case OPT_EXIT_CODE:
-        o->exit_code = 1;
-        break;
-    case OPT_SUMMARY_JSON:
-        o->summary_json = 1;
         break;
     case OPT_THREADS:
         if (parse_u64(optarg, &o->threads) || o->threads < 1 || o->threads > 256)
@@ -426,6 +427,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
     if (o.dispositions && !o.state_dir)
         return usage_error("%s", "--dispositions needs --state DIR (decisions are matched "
                                  "against the rings the state remembers)");
+    if (o.dispositions_lenient && !o.dispositions)
+        return usage_error("%s", "--dispositions-lenient needs --dispositions FILE");
     if ((o.exit_code || o.exit_on) && !o.state_dir)
         return usage_error("%s", "--exit-code needs --state DIR (new and grown are relative "
                                  "to the previous run)");
@@ -456,6 +459,7 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rq.threads = (unsigned)o.threads;
         rq.state_dir = o.state_dir;
         rq.dispositions = o.dispositions;
+        rq.dispositions_lenient = o.dispositions_lenient;
         rq.exit_code = o.exit_code;
         rq.exit_on = o.exit_on ? (ring_severity)(o.exit_on - 1) : SEVERITY_MEDIUM;
         rq.summary_json = o.summary_json;

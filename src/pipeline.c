@@ -37,6 +37,7 @@
 #include "algorithms/decisions.h"
 #include "export/effects.h"
 #include "ingest/dispositions.h"
+#include "src/dispocheck.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -69,11 +70,12 @@ typedef struct {
     findings fnd;
     casefile *cases;
     outdir *od;
-    rs_state *state;  /* --state, or NULL */
-    decision_set dec; /* --dispositions (empty without) */
-    json_t *effects;  /* decisions that changed an outcome */
-    int64_t run_time; /* UTC s */
-    state_time stime; /* the clock and window the state checks and records */
+    rs_state *state;   /* --state, or NULL */
+    decision_set dec;  /* --dispositions (empty without) */
+    json_t *effects;   /* decisions that changed an outcome */
+    json_t *unmatched; /* decisions skipped by --dispositions-lenient */
+    int64_t run_time;  /* UTC s */
+    state_time stime;  /* the clock and window the state checks and records */
 } run_state;
 
 static const char *clear_line(const run_state *s)
@@ -149,6 +151,34 @@ static void resolve_window(run_state *s)
     s->set.window = lw;
 }
 
+/* The decisions that do not fit their subject, as soon as the file is
+ * read: an error, or skipped and listed (--dispositions-lenient). */
+static int check_decision_rules(run_state *s)
+{
+    decision_problems p = {0};
+    decisions_check_rules(&s->dec, &p);
+    return dispocheck_report(&s->dec, &p, s->rq->dispositions_lenient, stderr, s->unmatched,
+                             &s->err);
+}
+
+/* Once the data is loaded, before any decision is applied: the decisions
+ * whose subject neither the data nor the state knows, an error or skipped;
+ * then every decision kept is stored in the state. */
+static int check_decision_subjects(run_state *s)
+{
+    decision_problems p = {0};
+    decisions_memory m;
+    state_decisions_memory(s->state, &m);
+    if (decisions_check_subjects(s->g, &s->dec, &m, &p) != 0) {
+        decisions_problems_free(&p);
+        return rs_error_set(&s->err, RS_E_IO, state_db_path(s->state), 0, 0, "%s",
+                            "state database: reading what the state remembers failed");
+    }
+    int rc =
+        dispocheck_report(&s->dec, &p, s->rq->dispositions_lenient, stderr, s->unmatched, &s->err);
+    return rc == RS_OK ? state_store_decisions(s->state, &s->dec, &s->err) : rc;
+}
+
 /* Finds the inputs, then takes OUT_DIR (checked, locked, staged) before any
  * row is read, so a busy or unwritable OUT_DIR fails at once. */
 static int stage_prepare(run_state *s)
@@ -166,6 +196,8 @@ static int stage_prepare(run_state *s)
         return rc;
     if (s->rq->dispositions &&
         (rc = dispositions_load(&s->dec, s->rq->dispositions, &s->err)) != RS_OK)
+        return rc;
+    if (s->rq->dispositions && (rc = check_decision_rules(s)) != RS_OK)
         return rc;
     outdir_opts oo = {s->rq->wait, s->rq->keep_runs, s->rq->quiet ? NULL : stderr};
     rc = outdir_begin(&s->od, s->rq->out_dir, &oo, &s->err);
@@ -428,6 +460,9 @@ static void detect_progress(void *ctx, int step, const char *what)
 
 static int stage_detect(run_state *s)
 {
+    int rc = s->rq->dispositions && s->state ? check_decision_subjects(s) : RS_OK;
+    if (rc != RS_OK)
+        return rc;
     if (s->dec.n)
         apply_allowlist(s);
     rs_error derr = {0};
@@ -794,8 +829,12 @@ static json_t *run_json(run_state *s)
     }
     if (rq->dispositions) {
         json_object_set_new(run, "dispositions_file", jout_string(rq->dispositions));
-        json_object_set_new(run, "decisions_read", json_integer((json_int_t)s->dec.n));
+        /* each skipped row took one decision out of the set */
+        json_object_set_new(run, "decisions_read",
+                            json_integer((json_int_t)(s->dec.n + json_array_size(s->unmatched))));
         json_object_set_new(run, "decisions_applied", json_incref(s->effects));
+        if (rq->dispositions_lenient)
+            json_object_set_new(run, "dispositions_unmatched", json_incref(s->unmatched));
     }
     json_object_set_new(run, "outputs", outs);
     return run;
@@ -953,6 +992,7 @@ int pipeline_run(const run_request *rq)
     s.threads = rq->threads ? rq->threads : cores > 0 ? (unsigned)(cores < 64 ? cores : 64) : 1;
     s.skipped = json_array();
     s.effects = json_array();
+    s.unmatched = json_array();
     s.run_time = run_time_utc();
     igraphenv_init(s.cfg->seed);
 
@@ -989,6 +1029,7 @@ int pipeline_run(const run_request *rq)
     }
     json_decref(s.skipped);
     json_decref(s.effects);
+    json_decref(s.unmatched);
     json_decref(s.evidence_read);
     state_close(s.state);
     decisions_free(&s.dec);

@@ -34,6 +34,7 @@ typedef struct {
     unsigned threads;         /* --threads (0 = every online core) */
     const char *state_dir;    /* --state: case memory (src/state.h), or NULL */
     const char *dispositions; /* --dispositions: analysts' decisions, or NULL */
+    int dispositions_lenient; /* skip (and list) decisions that match nothing */
     int exit_code;            /* --exit-code: RS_EXIT_CHANGES on new or grown rings */
     ring_severity exit_on;    /* ... at or above this severity */
     int summary_json;         /* one-line JSON summary on stdout */

@@ -994,7 +994,8 @@ static int baseline(void *ctx, const decision *d, const decision_baseline *now,
     char at[TS_FMT_LEN];
     ts_format(d->decided_at, at);
     sqlite3_stmt *s = prep(st, "SELECT baseline_accounts, baseline_flags FROM dispositions WHERE"
-                               " subject_type = ? AND subject_id = ? AND decided_at = ?");
+                               " subject_type = ? AND subject_id = ? AND decided_at = ?"
+                               " AND baseline_accounts IS NOT NULL");
     if (!s)
         return -1;
     sqlite3_bind_text(s, 1, decisions_subject_name(d->type), -1, SQLITE_STATIC);
@@ -1016,7 +1017,9 @@ static int baseline(void *ctx, const decision *d, const decision_baseline *now,
         return -1;
     s = prep(st, "INSERT INTO dispositions(subject_type, subject_id, decision, analyst,"
                  " decided_at, note, first_applied_run, baseline_accounts, baseline_flags)"
-                 " VALUES(?,?,?,?,?,?,?,?,?)");
+                 " VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(subject_type, subject_id, decided_at)"
+                 " DO UPDATE SET baseline_accounts = excluded.baseline_accounts,"
+                 " baseline_flags = excluded.baseline_flags");
     if (!s)
         return -1;
     sqlite3_bind_text(s, 1, decisions_subject_name(d->type), -1, SQLITE_STATIC);
@@ -1043,6 +1046,85 @@ int state_decisions(rs_state *st, const rs_graph *g, findings *f, const decision
     effects_append(effects, &eff);
     decisions_effects_free(&eff);
     return rc == 0 ? RS_OK : db_error(st, err, "recording a decision");
+}
+
+/* --- every decision, and what the state remembers for checking them ----------- */
+
+int state_store_decisions(rs_state *st, const decision_set *d, rs_error *err)
+{
+    sqlite3_stmt *s = prep(st, "INSERT OR IGNORE INTO dispositions(subject_type, subject_id,"
+                               " decision, analyst, decided_at, note, first_applied_run)"
+                               " VALUES(?,?,?,?,?,?,?)");
+    int bad = !s;
+    char at[TS_FMT_LEN];
+    for (size_t i = 0; i < d->n && !bad; i++) {
+        const decision *x = &d->v[i];
+        sqlite3_bind_text(s, 1, decisions_subject_name(x->type), -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, x->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, findings_disposition_name(x->decision), -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, x->analyst, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 5, ts_format(x->decided_at, at), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 6, x->note, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 7, (sqlite3_int64)st->prev_run + 1);
+        bad = step_done(s);
+    }
+    sqlite3_finalize(s);
+    return bad ? db_error(st, err, "recording the decisions") : RS_OK;
+}
+
+/* 1 when the query sql, with id bound to ?1, returns a row; 0; -1 on failure. */
+static int has_row(rs_state *st, const char *sql, const char *id)
+{
+    sqlite3_stmt *s = prep(st, sql);
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    int r = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
+static int mem_ring_issued(void *ctx, const char *id)
+{
+    return has_row(ctx, "SELECT 1 FROM rings WHERE ring_id = ?1", id);
+}
+
+static int mem_account_seen(void *ctx, const char *id)
+{
+    return has_row(ctx,
+                   "SELECT 1 FROM accounts WHERE account_id = ?1 UNION ALL SELECT 1 FROM"
+                   " ring_accounts WHERE account_id = ?1 UNION ALL SELECT 1 FROM dispositions"
+                   " WHERE subject_type = 'account' AND subject_id = ?1 LIMIT 1",
+                   id);
+}
+
+/* The ring the last run published as rank (R0001 ...). ring_runs keeps the
+ * ranks before cleared rings were taken out (those have none), so the
+ * published rank k is the k-th ranked ring of that run. */
+static int mem_rank_was(void *ctx, const char *rank, char out[16])
+{
+    rs_state *st = ctx;
+    char *end;
+    errno = 0;
+    long k = strtol(rank + 1, &end, 10);
+    if (*end || errno || k < 1 || !st->prev_run)
+        return 0;
+    sqlite3_stmt *s = prep(st, "SELECT ring_id FROM ring_runs WHERE run_no = ? AND rank IS NOT"
+                               " NULL ORDER BY length(rank), rank LIMIT 1 OFFSET ?");
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)st->prev_run);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)k - 1);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        snprintf(out, 16, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
+void state_decisions_memory(rs_state *st, decisions_memory *out)
+{
+    *out = (decisions_memory){st, mem_ring_issued, mem_rank_was, mem_account_seen};
 }
 
 /* --- dated evidence bags ------------------------------------------------------ */
@@ -1106,7 +1188,7 @@ int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, u
             break;
         }
         char *rdir = files_join(root, pid), *dst = files_join(rdir, date);
-        char *src = files_join(bags_root, f->rings[i].id);
+        char *src = files_join(bags_root, findings_ring_id(f, i));
         if (files_mkdir_p(rdir) != 0 || files_rmtree(dst) != 0 || files_link_tree(src, dst) != 0)
             rc = rs_error_set(err, RS_E_IO, dst, 0, 0, "cannot keep the evidence bag: %s",
                               strerror(errno));

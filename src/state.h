@@ -13,6 +13,7 @@
 #ifndef RINGSCAN_STATE_H
 #define RINGSCAN_STATE_H
 
+#include "algorithms/decisions.h"
 #include "base/error.h"
 #include "graph/graph.h"
 #include "model/decision_set.h"
@@ -49,6 +50,16 @@ int state_track(rs_state *st, const rs_graph *g, findings *f, int64_t run_time, 
  * RS_E_IO. */
 int state_decisions(rs_state *st, const rs_graph *g, findings *f, const decision_set *d,
                     json_t *effects, rs_error *err);
+
+/* Stores every decision of d (already checked) that the state does not
+ * hold yet, with this run as the first it applied in, so confirmed,
+ * escalated and allowlisted decisions are remembered as benign ones are.
+ * Returns RS_OK or RS_E_IO. */
+int state_store_decisions(rs_state *st, const decision_set *d, rs_error *err);
+
+/* The look-ups decisions_check_subjects needs, over st (borrowed: out is
+ * valid while st is open). */
+void state_decisions_memory(rs_state *st, decisions_memory *out);
 
 /* Records the run (every ring of f, suppressed ones included, and when each
  * flagged account was first flagged into f->hist). Returns RS_OK or RS_E_IO. */

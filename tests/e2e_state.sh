@@ -206,7 +206,8 @@ check "run 3: C gone" [ "$(db "SELECT status FROM rings WHERE ring_id = '$C1'")"
 check "run 3: D reported again as it grew" [ "$(field 3 "$D1" reopened)" = True ]
 check "run 3: D's reopening says why" grep -q "reported again although marked benign: .* new account" "$tmp/rings3.json"
 check "run 3: D's explanation gives the decision" grep -q '"explanation": ".*Decision: ring .* reported again' "$tmp/rings3.json"
-check "run 3: index.html shows persistent ids and statuses" grep -q "$D1</span> grown" "$tmp/out/current/index.html"
+check "run 3: index.html names rings by persistent id, with rank and status" \
+    grep -q "evidence/$D1/data/report.html\">$D1</a>.*rank <span class=\"id\">R[0-9]*</span> grown" "$tmp/out/current/index.html"
 check "run 3: E ($E1) counts the confirmed account" [ "$(field 3 "$E1" confirmed_accounts)" -ge 1 ]
 mv "$S" "$tmp/state-with"
 mv "$tmp/state-copy" "$S"
