@@ -169,14 +169,18 @@ else
 fi
 
 # A window ending after its run's clock (a mistaken --until) counts as
-# ending at that clock: the next night is not refused.
+# ending at that clock: the next night is not refused. A new state gets a
+# new output too: the published run.json of the main state's last night would
+# (rightly) make a new database at the same path look like an old backup.
 mv "$tmp/state" "$tmp/state-main"
+mv "$tmp/out" "$tmp/out-main"
 night ahead 2026-03-01 --since 2026-02-01 --until 2099-01-01
 night after 2026-03-03 --window 20d
 check "a window ending in 2099 does not block the next night" \
     [ "$(cat "$tmp/rc.ahead")$(cat "$tmp/rc.after")" = 00 ]
-rm -rf "$tmp/state"
+rm -rf "$tmp/state" "$tmp/out"
 mv "$tmp/state-main" "$tmp/state"
+mv "$tmp/out-main" "$tmp/out"
 
 # A state written before the window columns: the next run adds them.
 cp -r "$tmp/state" "$tmp/state-v1"
