@@ -31,6 +31,7 @@
 #include "ingest/load.h"
 #include "ingest/normalize.h"
 #include "ingest/replay.h"
+#include "src/commit.h"
 #include "src/runrecord.h"
 #include "src/state.h"
 #include "algorithms/decisions.h"
@@ -69,10 +70,11 @@ typedef struct {
     findings fnd;
     casefile *cases;
     outdir *od;
-    rs_state *state;  /* --state, or NULL */
-    decision_set dec; /* --dispositions (empty without) */
-    json_t *effects;  /* decisions that changed an outcome */
-    int64_t run_time; /* UTC s */
+    rs_state *state;   /* --state, or NULL */
+    decision_set dec;  /* --dispositions (empty without) */
+    json_t *effects;   /* decisions that changed an outcome */
+    int64_t run_time;  /* UTC s */
+    char *rolled_back; /* a run of the state stopped before its commit, rolled back */
 } run_state;
 
 static const char *clear_line(const run_state *s)
@@ -151,6 +153,9 @@ static int stage_prepare(run_state *s)
     rc = outdir_begin(&s->od, s->rq->out_dir, &oo, &s->err);
     if (rc == RS_OK && s->rq->state_dir)
         rc = state_open(&s->state, s->rq->state_dir, s->rq->wait, &s->err);
+    if (rc == RS_OK && s->state)
+        rc = commit_recover(s->state, s->od, s->rq->out_dir, s->rq->quiet ? NULL : stderr,
+                            &s->rolled_back, &s->err);
     return rc;
 }
 
@@ -734,6 +739,8 @@ static json_t *run_json(run_state *s)
         json_object_set_new(st, "database", jout_string(state_db_path(s->state)));
         json_object_set_new(st, "run", json_integer((json_int_t)s->fnd.hist.run_no));
         json_object_set_new(st, "changes", results_changes(s->g, &s->fnd));
+        if (s->rolled_back)
+            json_object_set_new(st, "rolled_back", json_string(s->rolled_back));
         json_object_set_new(run, "state", st);
     }
     if (rq->dispositions) {
@@ -745,32 +752,39 @@ static json_t *run_json(run_state *s)
     return run;
 }
 
-/* The state's transaction, then the dated bags it keeps (hard links to the
- * staged files, which publication only renames). The state goes first: a
- * published run the state does not know would hand out its ring ids again. */
+/* The dated bags the state keeps, staged and read back before anything is
+ * published or committed (src/commit.h, step 1): a bag that cannot be kept
+ * fails the run. */
 static int stage_state_commit(run_state *s)
 {
-    int rc = state_commit(s->state, &s->err);
-    if (rc != RS_OK)
-        return rc;
-    char *bags = files_join(outdir_staging_path(s->od), "evidence");
-    rs_error e = {0};
-    if (state_archive_bags(s->state, bags, &s->fnd, s->rq->keep_bags_days, &e) != RS_OK &&
-        !s->rq->quiet)
-        utf8_diag(stderr, clear_line(s), "ringscan: warning: %s", e.msg);
-    free(bags);
-    return RS_OK;
+    commit_run cr = {s->rq->out_dir, &s->fnd, s->rq->keep_bags_days};
+    return commit_stage_bags(s->state, s->od, &cr, &s->err);
 }
 
-/* run.json last, then every staged output into place. */
+/* run.json last, then every staged output into place; with --state the
+ * state's transaction is committed with the publication (src/commit.h). */
 static int stage_publish(run_state *s)
 {
     json_t *run = run_json(s);
-    int rc = outdir_write(s->od, "run.json", write_json_cb, run, &s->err);
+    int rc;
+    if (commit_fault("run.json")) { /* TEST ONLY: see src/commit.h */
+        char *p = files_join(outdir_staging_path(s->od), "run.json");
+        rc = rs_error_set(&s->err, RS_E_IO, p, 0, 0,
+                          "write error: %s (test fault, RINGSCAN_TEST_FAULT)", strerror(ENOSPC));
+        free(p);
+    } else {
+        rc = outdir_write(s->od, "run.json", write_json_cb, run, &s->err);
+    }
     json_decref(run);
-    if (rc == RS_OK)
-        rc = outdir_commit(s->od, &s->err);
-    return rc;
+    if (rc != RS_OK) {
+        if (s->state)
+            state_bags_discard(s->state); /* staged by stage_state_commit */
+        return rc;
+    }
+    if (!s->state)
+        return outdir_commit(s->od, &s->err);
+    commit_run cr = {s->rq->out_dir, &s->fnd, s->rq->keep_bags_days};
+    return commit_publish(s->state, s->od, &cr, &s->err);
 }
 
 /* --- the run ---------------------------------------------------------------- */
@@ -930,6 +944,7 @@ int pipeline_run(const run_request *rq)
     json_decref(s.skipped);
     json_decref(s.effects);
     json_decref(s.evidence_read);
+    free(s.rolled_back);
     state_close(s.state);
     decisions_free(&s.dec);
     casefile_free_all(s.cases, s.fnd.nrings);
