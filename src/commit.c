@@ -90,14 +90,15 @@ static void intent_remove(const rs_state *st)
 
 /* Step 2: what the next run needs to finish or roll back this one. */
 static int intent_write(const rs_state *st, const outdir *od, const char *out_abs,
-                        const char *previous, const findings *f, rs_error *err)
+                        const char *previous, const commit_run *r, rs_error *err)
 {
     json_t *o = json_object();
     json_object_set_new(o, "run_id", json_string(outdir_run_id(od)));
-    json_object_set_new(o, "run", json_integer((json_int_t)f->hist.run_no));
+    json_object_set_new(o, "run", json_integer((json_int_t)r->f->hist.run_no));
     json_object_set_new(o, "output", json_string(out_abs));
     json_object_set_new(o, "previous", previous ? json_string(previous) : json_null());
     json_object_set_new(o, "next_ring", json_integer((json_int_t)state_next_ring(st)));
+    json_object_set_new(o, "actionable", json_integer((json_int_t)r->actionable));
     char *text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(o);
     char *p = intent_path(st);
@@ -135,7 +136,7 @@ int commit_publish(rs_state *st, outdir *od, const commit_run *r, rs_error *err)
                      : rs_error_set(err, RS_E_IO, r->out_dir, 0, 0, "cannot resolve: %s",
                                     strerror(errno));
     if (rc == RS_OK)
-        rc = intent_write(st, od, out_abs, previous, r->f, err);
+        rc = intent_write(st, od, out_abs, previous, r, err);
     if (rc != RS_OK) {
         state_bags_discard(st);
         intent_remove(st);
@@ -161,12 +162,23 @@ int commit_publish(rs_state *st, outdir *od, const commit_run *r, rs_error *err)
     if (rc != RS_OK)
         goto cleanup; /* published and committed: the next run finishes the bags */
     pause_step(4);
-    intent_remove(st);
     outdir_prune(od);
 cleanup:
     free(out_abs);
     free(previous);
     return rc;
+}
+
+void commit_done(rs_state *st)
+{
+    intent_remove(st);
+}
+
+void commit_recovered_free(commit_recovered *r)
+{
+    free(r->rolled_back);
+    free(r->undelivered);
+    memset(r, 0, sizeof *r);
 }
 
 /* Reads the intent record; RS_OK with *out NULL when there is none. */
@@ -226,12 +238,14 @@ static int roll_back(rs_state *st, outdir *od, const char *out_dir, const json_t
     return rc;
 }
 
-int commit_recover(rs_state *st, outdir *od, const char *out_dir, FILE *diag, char **rolled_back,
+int commit_recover(rs_state *st, outdir *od, const char *out_dir, FILE *diag, commit_recovered *out,
                    rs_error *err)
 {
-    *rolled_back = NULL;
+    memset(out, 0, sizeof *out);
     json_t *in = NULL;
-    int rc = intent_read(st, &in, err);
+    int rc = state_checkpoint(st, err);
+    if (rc == RS_OK)
+        rc = intent_read(st, &in, err);
     if (rc != RS_OK || !in) {
         if (rc == RS_OK)
             state_bags_discard(st);
@@ -243,10 +257,18 @@ int commit_recover(rs_state *st, outdir *od, const char *out_dir, FILE *diag, ch
         rc = committed;
     } else if (committed) {
         rc = state_bags_install(st, id, 0, 0, err); /* pruning waits for this run's */
+        out->undelivered = xstrdup(id);
+        json_int_t k = json_integer_value(json_object_get(in, "actionable"));
+        out->actionable = k > 0 ? (size_t)k : 0;
+        if (rc == RS_OK && diag)
+            utf8_diag(diag, "",
+                      "ringscan: note: run %s was stopped after its commit, before it exited: "
+                      "its %zu actionable ring%s count toward this run's exit code",
+                      id, out->actionable, out->actionable == 1 ? "" : "s");
     } else {
         rc = roll_back(st, od, out_dir, in, diag, err);
         if (rc == RS_OK)
-            *rolled_back = xstrdup(id);
+            out->rolled_back = xstrdup(id);
     }
     if (rc == RS_OK) {
         state_bags_discard(st);

@@ -12,17 +12,20 @@
  *      and made durable;
  *   3. the run is published (the rename of "current");
  *   4. the state's transaction, open since the run began, is committed;
- *   5. the staged bags are renamed into place; the intent record removed;
- *      old runs pruned.
+ *   5. the staged bags are renamed into place, old runs pruned, and, once
+ *      the run has nothing left to do but exit, the intent record removed
+ *      (commit_done).
  *
  * A failure at 1-4 leaves the state as it was (SQLite rolls back), takes a
  * publication back, and removes the intent. A kill leaves the intent: the
  * next run on the state (commit_recover, before it reads anything) finds
- * the run committed (killed at 5: finishes the bags) or not (killed at 1-4:
- * rolled back; when the output directory shows it, "current" goes back to
- * the run before and the run's ring ids are retired). Either way a retry
- * starts from the state as the last complete run left it, so it reports
- * what an uninterrupted night would have, exit code included.
+ * the run committed or not. Not committed (killed at 1-4): rolled back;
+ * when the output directory shows it, "current" goes back to the run before
+ * and the run's ring ids are retired; the retry starts from the state as the
+ * last complete run left it, so it reports what an uninterrupted night would
+ * have. Committed (killed at 5, before its exit code reached anyone): its
+ * bags are finished, and its actionable rings (recorded in the intent) count
+ * toward the next run's exit code, so the alert is not lost either.
  */
 #ifndef RINGSCAN_COMMIT_H
 #define RINGSCAN_COMMIT_H
@@ -40,15 +43,26 @@ typedef struct {
     const char *out_dir; /* -o as given */
     const findings *f;   /* for the dated bags: rings, persistent ids, run time */
     unsigned keep_days;  /* --keep-bags-days */
+    size_t actionable;   /* rings --exit-code counts in this run */
 } commit_run;
+
+/* What commit_recover found of an interrupted run (strings new; free with
+ * commit_recovered_free). */
+typedef struct {
+    char *rolled_back; /* id of a run rolled back, or NULL */
+    char *undelivered; /* id of a run committed but killed before it exited, or NULL */
+    size_t actionable; /* that run's actionable rings */
+} commit_recovered;
+
+void commit_recovered_free(commit_recovered *r);
 
 /* Before the run reads its state: finishes or rolls back a run that was
  * stopped between steps 2 and 5 (see above) and removes bags staged by runs
  * that never committed. od is this run's output directory (locked), out_dir
- * its path as given; notes go to diag (NULL: silent). *rolled_back gets the
- * id of a run rolled back (a new string) or NULL. Returns RS_OK or RS_E_IO
- * (an unreadable intent record, a database error). */
-int commit_recover(rs_state *st, outdir *od, const char *out_dir, FILE *diag, char **rolled_back,
+ * its path as given; notes go to diag (NULL: silent). *out says what was
+ * found. Returns RS_OK or RS_E_IO (an unreadable intent record, a database
+ * error). */
+int commit_recover(rs_state *st, outdir *od, const char *out_dir, FILE *diag, commit_recovered *out,
                    rs_error *err);
 
 /* Steps 2-5 for a run whose outputs, run.json included, are staged in od
@@ -56,8 +70,13 @@ int commit_recover(rs_state *st, outdir *od, const char *out_dir, FILE *diag, ch
  * published and committed; otherwise RS_E_IO (or RS_E_BUSY) with err set,
  * nothing published and the state unchanged, except when only step 5
  * failed: then the run is published and committed and the next run
- * finishes its bags. */
+ * finishes its bags. On RS_OK the caller reports the run, then calls
+ * commit_done. */
 int commit_publish(rs_state *st, outdir *od, const commit_run *r, rs_error *err);
+
+/* The end of step 5: removes the intent record of a run that committed and
+ * has reported its outcome (call it last, just before exiting). */
+void commit_done(rs_state *st);
 
 /* Step 1: state_bags_stage of the staged run's evidence/ folder. */
 int commit_stage_bags(rs_state *st, const outdir *od, const commit_run *r, rs_error *err);

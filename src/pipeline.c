@@ -70,11 +70,11 @@ typedef struct {
     findings fnd;
     casefile *cases;
     outdir *od;
-    rs_state *state;   /* --state, or NULL */
-    decision_set dec;  /* --dispositions (empty without) */
-    json_t *effects;   /* decisions that changed an outcome */
-    int64_t run_time;  /* UTC s */
-    char *rolled_back; /* a run of the state stopped before its commit, rolled back */
+    rs_state *state;      /* --state, or NULL */
+    decision_set dec;     /* --dispositions (empty without) */
+    json_t *effects;      /* decisions that changed an outcome */
+    int64_t run_time;     /* UTC s */
+    commit_recovered rec; /* a run of the state that was stopped, and what became of it */
 } run_state;
 
 static const char *clear_line(const run_state *s)
@@ -154,8 +154,8 @@ static int stage_prepare(run_state *s)
     if (rc == RS_OK && s->rq->state_dir)
         rc = state_open(&s->state, s->rq->state_dir, s->rq->wait, &s->err);
     if (rc == RS_OK && s->state)
-        rc = commit_recover(s->state, s->od, s->rq->out_dir, s->rq->quiet ? NULL : stderr,
-                            &s->rolled_back, &s->err);
+        rc = commit_recover(s->state, s->od, s->rq->out_dir, s->rq->quiet ? NULL : stderr, &s->rec,
+                            &s->err);
     return rc;
 }
 
@@ -739,8 +739,12 @@ static json_t *run_json(run_state *s)
         json_object_set_new(st, "database", jout_string(state_db_path(s->state)));
         json_object_set_new(st, "run", json_integer((json_int_t)s->fnd.hist.run_no));
         json_object_set_new(st, "changes", results_changes(s->g, &s->fnd));
-        if (s->rolled_back)
-            json_object_set_new(st, "rolled_back", json_string(s->rolled_back));
+        if (s->rec.rolled_back)
+            json_object_set_new(st, "rolled_back", json_string(s->rec.rolled_back));
+        if (s->rec.undelivered)
+            json_object_set_new(st, "undelivered",
+                                json_pack("{s:s, s:I}", "run_id", s->rec.undelivered, "actionable",
+                                          (json_int_t)s->rec.actionable));
         json_object_set_new(run, "state", st);
     }
     if (rq->dispositions) {
@@ -752,12 +756,14 @@ static json_t *run_json(run_state *s)
     return run;
 }
 
+static size_t actionable_rings(const run_state *s);
+
 /* The dated bags the state keeps, staged and read back before anything is
  * published or committed (src/commit.h, step 1): a bag that cannot be kept
  * fails the run. */
 static int stage_state_commit(run_state *s)
 {
-    commit_run cr = {s->rq->out_dir, &s->fnd, s->rq->keep_bags_days};
+    commit_run cr = {s->rq->out_dir, &s->fnd, s->rq->keep_bags_days, 0};
     return commit_stage_bags(s->state, s->od, &cr, &s->err);
 }
 
@@ -783,7 +789,7 @@ static int stage_publish(run_state *s)
     }
     if (!s->state)
         return outdir_commit(s->od, &s->err);
-    commit_run cr = {s->rq->out_dir, &s->fnd, s->rq->keep_bags_days};
+    commit_run cr = {s->rq->out_dir, &s->fnd, s->rq->keep_bags_days, actionable_rings(s)};
     return commit_publish(s->state, s->od, &cr, &s->err);
 }
 
@@ -893,6 +899,7 @@ static void print_summary(const run_state *s, int exit_code)
     char *line = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     if (line)
         printf("%s\n", line);
+    fflush(stdout); /* delivered before the state's intent record goes (commit_done) */
     free(line);
     json_decref(o);
 }
@@ -931,7 +938,8 @@ int pipeline_run(const run_request *rq)
             s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", wnote, rq->out_dir, outdir_run_id(s.od),
             rq->out_dir);
     int exit_code = rc == RS_OK ? RS_EXIT_OK : rc == RS_E_BUSY ? RS_EXIT_BUSY : RS_EXIT_DATA;
-    if (rc == RS_OK && rq->exit_code && actionable_rings(&s))
+    /* A run killed after its commit never reported its rings: they count here. */
+    if (rc == RS_OK && rq->exit_code && actionable_rings(&s) + s.rec.actionable)
         exit_code = RS_EXIT_CHANGES;
     if (rq->summary_json)
         print_summary(&s, exit_code);
@@ -944,8 +952,7 @@ int pipeline_run(const run_request *rq)
     json_decref(s.skipped);
     json_decref(s.effects);
     json_decref(s.evidence_read);
-    free(s.rolled_back);
-    state_close(s.state);
+    commit_recovered_free(&s.rec);
     decisions_free(&s.dec);
     casefile_free_all(s.cases, s.fnd.nrings);
     geoip_close(s.gi);
@@ -953,6 +960,10 @@ int pipeline_run(const run_request *rq)
     graph_free(s.g);
     rowindex_free(s.rows);
     load_set_free(&s.set);
+    /* Last: until here a kill must leave the run's outcome to the next run. */
+    if (rc == RS_OK && s.state)
+        commit_done(s.state);
+    state_close(s.state);
     return exit_code;
 }
 

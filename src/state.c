@@ -692,10 +692,17 @@ int state_retire_ids(rs_state *st, uint64_t next_ring, rs_error *err)
     sqlite3_finalize(s);
     if (bad)
         return db_error(st, err, "retiring ring ids");
+    int rc = state_checkpoint(st, err);
+    if (rc == RS_OK)
+        st->next_ring = next_ring;
+    return rc;
+}
+
+int state_checkpoint(rs_state *st, rs_error *err)
+{
     int rc = exec(st, "COMMIT", err);
     if (rc == RS_OK) {
         st->in_tx = 0;
-        st->next_ring = next_ring;
         rc = exec(st, "BEGIN IMMEDIATE", err);
         st->in_tx = rc == RS_OK;
     }

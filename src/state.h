@@ -94,6 +94,12 @@ int state_has_run(rs_state *st, const char *run_id, rs_error *err);
  * state_track. Returns RS_OK or RS_E_IO. */
 int state_retire_ids(rs_state *st, uint64_t next_ring, rs_error *err);
 
+/* Commits what the open transaction holds (the schema of a new database,
+ * an interrupted run's recovery) and begins the run's own. So a run that
+ * fails leaves a database with its schema, never a 0-byte file. Returns
+ * RS_OK or RS_E_IO. */
+int state_checkpoint(rs_state *st, rs_error *err);
+
 /* The database's path (borrowed) and the number of previous runs. */
 const char *state_db_path(const rs_state *st);
 uint64_t state_runs(const rs_state *st);
