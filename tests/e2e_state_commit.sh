@@ -235,7 +235,8 @@ night $K "$S" "$tmp/full.out"
 # The same day again, failing at the commit: that day's published bag stays.
 S=$tmp/full0.state
 night $((K - 1)) "$S" "$tmp/full0.out" # nights 1..K-1 ran; this repeats K-1's day
-bag=$(find "$S/evidence" -path '*/20*/bag-info.txt' | sort | head -1)
+day=$(iso $((T0 + (K - 1) * STEP)) | cut -c1-10)
+bag=$(ls -d "$S"/evidence/RS-*/"$day" 2>/dev/null | head -1)/bag-info.txt
 ino=$(stat -c %i "$bag" 2>/dev/null)
 night $((K - 1)) "$S" "$tmp/full0.out" RINGSCAN_TEST_FAULT=commit
 [ -n "$ino" ] && [ "$(stat -c %i "$bag" 2>/dev/null)" = "$ino" ] &&
@@ -276,7 +277,8 @@ while read -r k pick frac jitter; do
     if [ $krc -ne 137 ]; then # it finished before the kill: the night is done
         rc=$krc
         got=$(sig "$O/current/rings.json")
-    elif [ "$(runs "$S")" -gt "$nprev" ] && [ ! -e "$S/pending-run.json" ]; then
+    elif [ "$(runs "$S")" -gt "$nprev" ] && [ ! -e "$S/pending-run.json" ] &&
+        grep -q '"exit_code"' "$tmp/kill.sum"; then
         # Killed as it exited: its work was done and its summary line written.
         rc=$(sed -n 's/.*"exit_code":\([0-9]*\).*/\1/p' "$tmp/kill.sum")
         got=$(sig "$O/current/rings.json")
