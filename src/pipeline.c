@@ -893,7 +893,9 @@ static void print_summary(const run_state *s, int exit_code)
             json_t *c = results_changes(s->g, f);
             json_object_set_new(o, "changes", json_incref(json_object_get(c, "counts")));
             json_decref(c);
-            json_object_set_new(o, "actionable", json_integer((json_int_t)actionable_rings(s)));
+            json_object_set_new(
+                o, "actionable",
+                json_integer((json_int_t)(actionable_rings(s) + s->rec.actionable)));
         }
     }
     char *line = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);

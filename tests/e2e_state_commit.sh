@@ -169,7 +169,7 @@ done
 # with the test pauses of publication and commit); rc of the killed run in $krc.
 killat() {
     rm -f "$tmp/kill.err"
-    RINGSCAN_TEST_PUBLISH_DELAY_MS=${DELAY:-25} SOURCE_DATE_EPOCH=$((T0 + $4 * STEP)) \
+    RINGSCAN_TEST_PUBLISH_DELAY_MS=$DELAY SOURCE_DATE_EPOCH=$((T0 + $4 * STEP)) \
         "$BIN" run "$tmp/in" --since "$(iso $((T0 + $4 * STEP - 20 * 86400)))" \
         --until "$(iso $((T0 + $4 * STEP)))" -o "$3" --state "$2" --no-geoip --threads 1 --quiet \
         --exit-code --summary-json >"$tmp/kill.sum" 2>"$tmp/kill.err" &
@@ -185,6 +185,8 @@ killat() {
     krc=$?
 }
 
+# A long pause at the step, so that the kill lands in it even on a busy machine.
+DELAY=400
 for W in "publication step 2" "commit step 2"; do
     prepare "k${W#* step }${W%% *}"
     S=$tmp/k${W#* step }${W%% *}.state
@@ -244,6 +246,7 @@ night $((K - 1)) "$S" "$tmp/full0.out" RINGSCAN_TEST_FAULT=commit
     nok "a run that fails at the commit never replaces the day's published dated bag ($bag: $ino -> $(stat -c %i "$bag" 2>/dev/null))"
 
 # --- (c) kill -9 at random points of every night ---------------------------------------
+DELAY=25
 STEPS="publication_step_1 publication_step_2 publication_step_3 publication_step_4 commit_step_1 commit_step_2 commit_step_3 commit_step_4"
 S=$tmp/kill.state
 O=$tmp/kill.out
