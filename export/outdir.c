@@ -312,17 +312,28 @@ int outdir_begin(outdir **out, const char *dir, const outdir_opts *o, rs_error *
     int rc = lock_dir(od, o && o->wait, err);
     if (rc == RS_OK && mkdir(od->runs, 0777) != 0 && errno != EEXIST)
         rc = rs_error_set(err, RS_E_IO, od->runs, 0, 0, "cannot create: %s", strerror(errno));
+    time_t now = time(NULL);
+    char *before = NULL;
     if (rc == RS_OK) {
+        /* An id taken before the leftovers go sorts after a dead run's
+         * staging too, so a retry in the same second never reuses its id. */
+        before = new_run_id(od, now);
         remove_leftovers(od);
         rc = upgrade_layout(od, err);
     }
     if (rc == RS_OK) {
-        od->id = new_run_id(od, time(NULL));
+        od->id = new_run_id(od, now);
+        if (strcmp(before, od->id) > 0) {
+            free(od->id);
+            od->id = before;
+            before = NULL;
+        }
         od->staging = concat3(od->runs, "/.tmp-", od->id);
         if (mkdir(od->staging, 0777) != 0)
             rc = rs_error_set(err, RS_E_IO, od->staging, 0, 0,
                               "cannot create staging directory: %s", strerror(errno));
     }
+    free(before);
     if (rc != RS_OK) {
         free(od->staging);
         od->staging = NULL;
@@ -393,7 +404,77 @@ static void prune(outdir *od)
     names_free(v, n);
 }
 
+char *outdir_current_run(const outdir *od)
+{
+    return current_id(od);
+}
+
 int outdir_commit(outdir *od, rs_error *err)
+{
+    int rc = outdir_publish(od, err);
+    if (rc == RS_OK)
+        outdir_prune(od);
+    return rc;
+}
+
+void outdir_prune(outdir *od)
+{
+    fault_delay(4);
+    prune(od);
+}
+
+/* 1 when id is a run id as new_run_id makes them (YYYYMMDDTHHMMSSZ, maybe
+ * with "-NNN"): only such a name, read from elsewhere, is joined into a path. */
+static int is_run_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n < 16 || n > 40 || id[8] != 'T' || id[15] != 'Z')
+        return 0;
+    for (size_t i = 0; i < 15; i++)
+        if (i != 8 && (id[i] < '0' || id[i] > '9'))
+            return 0;
+    if (n == 16)
+        return 1;
+    if (id[16] != '-' || n == 17)
+        return 0;
+    for (size_t i = 17; i < n; i++)
+        if (id[i] < '0' || id[i] > '9')
+            return 0;
+    return 1;
+}
+
+int outdir_withdraw(outdir *od, const char *id, const char *previous, int *was_current,
+                    rs_error *err)
+{
+    *was_current = 0;
+    if (!is_run_id(id) || (previous && !is_run_id(previous)))
+        return rs_error_set(err, RS_E_IO, od->dir, 0, 0, "not a run id: '%s'",
+                            is_run_id(id) ? previous : id);
+    char *cur = current_id(od), *run = files_join(od->runs, id);
+    char *prev = previous ? files_join(od->runs, previous) : NULL;
+    int rc = RS_OK;
+    struct stat sb;
+    if (cur && !strcmp(cur, id)) {
+        *was_current = 1;
+        if (prev && stat(prev, &sb) == 0) {
+            rc = switch_current(od, previous, err);
+        } else {
+            char *c = files_join(od->dir, "current");
+            if (unlink(c) != 0)
+                rc = rs_error_set(err, RS_E_IO, c, 0, 0, "cannot withdraw: %s", strerror(errno));
+            fsync_dir(od->dir);
+            free(c);
+        }
+    }
+    if (rc == RS_OK && files_rmtree(run) != 0)
+        rc = rs_error_set(err, RS_E_IO, run, 0, 0, "cannot remove: %s", strerror(errno));
+    free(cur);
+    free(run);
+    free(prev);
+    return rc;
+}
+
+int outdir_publish(outdir *od, rs_error *err)
 {
     char *final = files_join(od->runs, od->id);
     int rc = RS_OK;
@@ -411,11 +492,7 @@ int outdir_commit(outdir *od, rs_error *err)
     if ((rc = switch_current(od, od->id, err)) != RS_OK)
         return rc;
     fault_delay(3);
-    if ((rc = ensure_links(od, err)) != RS_OK)
-        return rc;
-    fault_delay(4);
-    prune(od);
-    return RS_OK;
+    return ensure_links(od, err);
 }
 
 void outdir_abort(outdir *od)

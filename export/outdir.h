@@ -74,6 +74,25 @@ int outdir_commit(outdir *od, rs_error *err);
  * keep seeing the newest period. Returns RS_OK or RS_E_IO (the run is then
  * not in runs/). Keeps the lock (outdir_free). */
 int outdir_commit_aside(outdir *od, rs_error *err);
+/* outdir_commit in two steps, for a run that commits something else between
+ * them (the state, src/commit.h): outdir_publish renames, switches "current"
+ * and creates the links (RS_OK or RS_E_IO, as outdir_commit); outdir_prune
+ * then removes the oldest runs beyond keep_runs. */
+int outdir_publish(outdir *od, rs_error *err);
+void outdir_prune(outdir *od);
+
+/* The run "current" points at now, as a new string, or NULL when none. */
+char *outdir_current_run(const outdir *od);
+
+/* Takes back the run id (published by a run whose state was never
+ * committed): when "current" points at it, "current" goes back to previous
+ * (when runs/previous still exists; otherwise "current" is removed), and
+ * runs/id is removed. *was_current says whether it was published. Both ids
+ * must look like run ids (else RS_E_IO, nothing touched). Returns RS_OK or
+ * RS_E_IO. Needs the lock (between outdir_begin and outdir_free). */
+int outdir_withdraw(outdir *od, const char *id, const char *previous, int *was_current,
+                    rs_error *err);
+
 /* Removes the staging directory, releases the lock, frees od. NULL ok. */
 void outdir_abort(outdir *od);
 /* Releases the lock and frees od after commit. NULL ok. */

@@ -31,6 +31,7 @@
 #include "ingest/load.h"
 #include "ingest/normalize.h"
 #include "ingest/replay.h"
+#include "src/commit.h"
 #include "src/runrecord.h"
 #include "src/state.h"
 #include "src/statecheck.h"
@@ -70,12 +71,13 @@ typedef struct {
     findings fnd;
     casefile *cases;
     outdir *od;
-    rs_state *state;   /* --state, or NULL */
-    decision_set dec;  /* --dispositions (empty without) */
-    json_t *effects;   /* decisions that changed an outcome */
-    json_t *unmatched; /* decisions skipped by --dispositions-lenient */
-    int64_t run_time;  /* UTC s */
-    state_time stime;  /* the clock and window the state checks and records */
+    rs_state *state;      /* --state, or NULL */
+    decision_set dec;     /* --dispositions (empty without) */
+    json_t *effects;      /* decisions that changed an outcome */
+    json_t *unmatched;    /* decisions skipped by --dispositions-lenient */
+    int64_t run_time;     /* UTC s */
+    state_time stime;     /* the clock and window the state checks and records */
+    commit_recovered rec; /* a run of the state that was stopped, and what became of it */
 } run_state;
 
 static const char *clear_line(const run_state *s)
@@ -203,6 +205,9 @@ static int stage_prepare(run_state *s)
     rc = outdir_begin(&s->od, s->rq->out_dir, &oo, &s->err);
     if (rc == RS_OK && s->rq->state_dir)
         rc = state_open(&s->state, s->rq->state_dir, s->rq->wait, &s->err);
+    if (rc == RS_OK && s->state)
+        rc = commit_recover(s->state, s->od, s->rq->out_dir, s->rq->quiet ? NULL : stderr, &s->rec,
+                            &s->err);
     if (rc == RS_OK && s->state)
         rc = statecheck_published(s->rq->out_dir, state_db_path(s->state), state_runs(s->state),
                                   &s->err);
@@ -825,6 +830,12 @@ static json_t *run_json(run_state *s)
         json_object_set_new(st, "database", jout_string(state_db_path(s->state)));
         json_object_set_new(st, "run", json_integer((json_int_t)s->fnd.hist.run_no));
         json_object_set_new(st, "changes", results_changes(s->g, &s->fnd));
+        if (s->rec.rolled_back)
+            json_object_set_new(st, "rolled_back", json_string(s->rec.rolled_back));
+        if (s->rec.undelivered)
+            json_object_set_new(st, "undelivered",
+                                json_pack("{s:s, s:I}", "run_id", s->rec.undelivered, "actionable",
+                                          (json_int_t)s->rec.actionable));
         json_object_set_new(run, "state", st);
     }
     if (rq->dispositions) {
@@ -840,34 +851,45 @@ static json_t *run_json(run_state *s)
     return run;
 }
 
-/* The state's transaction, then the dated bags it keeps (hard links to the
- * staged files, which publication only renames). The state goes first: a
- * published run the state does not know would hand out its ring ids again. */
+static size_t actionable_rings(const run_state *s);
+
+/* The dated bags the state keeps, staged and read back before anything is
+ * published or committed (src/commit.h, step 1): a bag that cannot be kept
+ * fails the run. */
 static int stage_state_commit(run_state *s)
 {
     if (s->rq->backfill) /* an older period: no status, id or dated bag changes */
         return state_backfill_end(s->state, &s->err);
-    int rc = state_commit(s->state, &s->err);
-    if (rc != RS_OK)
-        return rc;
-    char *bags = files_join(outdir_staging_path(s->od), "evidence");
-    rs_error e = {0};
-    if (state_archive_bags(s->state, bags, &s->fnd, s->rq->keep_bags_days, &e) != RS_OK &&
-        !s->rq->quiet)
-        utf8_diag(stderr, clear_line(s), "ringscan: warning: %s", e.msg);
-    free(bags);
-    return RS_OK;
+    commit_run cr = {s->rq->out_dir, &s->fnd, s->rq->keep_bags_days, 0};
+    return commit_stage_bags(s->state, s->od, &cr, &s->err);
 }
 
-/* run.json last, then every staged output into place. */
+/* run.json last, then every staged output into place; with --state the
+ * state's transaction is committed with the publication (src/commit.h). */
 static int stage_publish(run_state *s)
 {
     json_t *run = run_json(s);
-    int rc = outdir_write(s->od, "run.json", write_json_cb, run, &s->err);
+    int rc;
+    if (commit_fault("run.json")) { /* TEST ONLY: see src/commit.h */
+        char *p = files_join(outdir_staging_path(s->od), "run.json");
+        rc = rs_error_set(&s->err, RS_E_IO, p, 0, 0,
+                          "write error: %s (test fault, RINGSCAN_TEST_FAULT)", strerror(ENOSPC));
+        free(p);
+    } else {
+        rc = outdir_write(s->od, "run.json", write_json_cb, run, &s->err);
+    }
     json_decref(run);
-    if (rc == RS_OK)
-        rc = s->rq->backfill ? outdir_commit_aside(s->od, &s->err) : outdir_commit(s->od, &s->err);
-    return rc;
+    if (rc != RS_OK) {
+        if (s->state && !s->rq->backfill)
+            state_bags_discard(s->state); /* staged by stage_state_commit */
+        return rc;
+    }
+    if (s->rq->backfill) /* published beside current, the state left as it was */
+        return outdir_commit_aside(s->od, &s->err);
+    if (!s->state)
+        return outdir_commit(s->od, &s->err);
+    commit_run cr = {s->rq->out_dir, &s->fnd, s->rq->keep_bags_days, actionable_rings(s)};
+    return commit_publish(s->state, s->od, &cr, &s->err);
 }
 
 /* --- the run ---------------------------------------------------------------- */
@@ -971,12 +993,15 @@ static void print_summary(const run_state *s, int exit_code)
             json_t *c = results_changes(s->g, f);
             json_object_set_new(o, "changes", json_incref(json_object_get(c, "counts")));
             json_decref(c);
-            json_object_set_new(o, "actionable", json_integer((json_int_t)actionable_rings(s)));
+            json_object_set_new(
+                o, "actionable",
+                json_integer((json_int_t)(actionable_rings(s) + s->rec.actionable)));
         }
     }
     char *line = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     if (line)
         printf("%s\n", line);
+    fflush(stdout); /* delivered before the state's intent record goes (commit_done) */
     free(line);
     json_decref(o);
 }
@@ -1017,7 +1042,8 @@ int pipeline_run(const run_request *rq)
             s.fnd.nrings, s.fnd.nrings == 1 ? "" : "s", wnote, rq->out_dir, outdir_run_id(s.od),
             rq->backfill ? "a backfill: not published as" : "published as", rq->out_dir);
     int exit_code = rc == RS_OK ? RS_EXIT_OK : rc == RS_E_BUSY ? RS_EXIT_BUSY : RS_EXIT_DATA;
-    if (rc == RS_OK && rq->exit_code && !rq->backfill && actionable_rings(&s))
+    /* A run killed after its commit never reported its rings: they count here. */
+    if (rc == RS_OK && rq->exit_code && !rq->backfill && actionable_rings(&s) + s.rec.actionable)
         exit_code = RS_EXIT_CHANGES;
     if (rq->summary_json)
         print_summary(&s, exit_code);
@@ -1031,7 +1057,7 @@ int pipeline_run(const run_request *rq)
     json_decref(s.effects);
     json_decref(s.unmatched);
     json_decref(s.evidence_read);
-    state_close(s.state);
+    commit_recovered_free(&s.rec);
     decisions_free(&s.dec);
     casefile_free_all(s.cases, s.fnd.nrings);
     geoip_close(s.gi);
@@ -1039,6 +1065,10 @@ int pipeline_run(const run_request *rq)
     graph_free(s.g);
     rowindex_free(s.rows);
     load_set_free(&s.set);
+    /* Last: until here a kill must leave the run's outcome to the next run. */
+    if (rc == RS_OK && s.state)
+        commit_done(s.state);
+    state_close(s.state);
     return exit_code;
 }
 

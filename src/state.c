@@ -23,7 +23,9 @@
 #include "base/buf.h"
 #include "base/cmp.h"
 #include "base/error.h"
+#include "base/sha256.h"
 #include "model/flags.h"
+#include "src/commit.h"
 #include "export/effects.h"
 #include "export/escape.h"
 
@@ -980,6 +982,61 @@ int state_backfill_end(rs_state *st, rs_error *err)
     return rc;
 }
 
+/* --- a run between publication and commit (src/commit.h) ------------------------ */
+
+const char *state_dir(const rs_state *st)
+{
+    return st->dir;
+}
+
+uint64_t state_next_ring(const rs_state *st)
+{
+    return st->next_ring;
+}
+
+int state_has_run(rs_state *st, const char *run_id, rs_error *err)
+{
+    sqlite3_stmt *s = prep(st, "SELECT 1 FROM runs WHERE run_id = ?");
+    if (!s)
+        return db_error(st, err, "reading runs");
+    sqlite3_bind_text(s, 1, run_id, -1, SQLITE_STATIC);
+    int r = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return db_error(st, err, "reading runs");
+    return r == SQLITE_ROW;
+}
+
+int state_retire_ids(rs_state *st, uint64_t next_ring, rs_error *err)
+{
+    if (next_ring <= st->next_ring)
+        return RS_OK;
+    sqlite3_stmt *s = prep(st, "INSERT INTO meta(key, value) VALUES('next_ring', ?) ON CONFLICT"
+                               "(key) DO UPDATE SET value = excluded.value");
+    if (!s)
+        return db_error(st, err, "retiring ring ids");
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)next_ring);
+    int bad = step_done(s);
+    sqlite3_finalize(s);
+    if (bad)
+        return db_error(st, err, "retiring ring ids");
+    int rc = state_checkpoint(st, err);
+    if (rc == RS_OK)
+        st->next_ring = next_ring;
+    return rc;
+}
+
+int state_checkpoint(rs_state *st, rs_error *err)
+{
+    int rc = exec(st, "COMMIT", err);
+    if (rc == RS_OK) {
+        st->in_tx = 0;
+        rc = exec(st, "BEGIN IMMEDIATE", err);
+        st->in_tx = rc == RS_OK;
+    }
+    return rc;
+}
+
 /* --- baselines of benign decisions --------------------------------------------- */
 
 /* A decisions_baseline_fn (algorithms/decisions.h) over the dispositions
@@ -1166,38 +1223,200 @@ static void prune_ring(const char *dir, const char *cutoff)
  * would have removed; the run after it, whose previous clock is the jumped
  * one, would age bags by it, which is why a later run with the clock set
  * right is refused until the state is looked at (docs/state.md, "Time"). */
-static int64_t prune_reference(const rs_state *st, const findings *f)
+static int64_t prune_reference(const rs_state *st, int64_t run_time)
 {
-    return st->prev_run && st->prev_time < f->hist.run_time ? st->prev_time : f->hist.run_time;
+    return st->prev_run && st->prev_time < run_time ? st->prev_time : run_time;
 }
 
-int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, unsigned keep_days,
-                       rs_error *err)
+/* DIR/evidence/.pending-RUN_ID: where a run's dated bags wait for its commit. */
+static char *bags_stage_dir(const rs_state *st, const char *run_id)
 {
-    char when[TS_FMT_LEN], date[16], cutoff[TS_FMT_LEN];
+    char *root = files_join(st->dir, "evidence");
+    size_t n = strlen(root) + strlen(run_id) + 16;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/.pending-%s", root, run_id);
+    free(root);
+    return p;
+}
+
+/* Reads src and dst back and compares them: every regular file of src has
+ * its counterpart in dst with the same size, and, when the two are not one
+ * file (a copy across file systems), the same SHA-256 digest. Returns RS_OK
+ * or RS_E_IO naming the first file that differs or cannot be read. */
+static int bags_verify(const char *src, const char *dst, rs_error *err)
+{
+    struct stat a, b;
+    if (lstat(src, &a) != 0)
+        return rs_error_set(err, RS_E_IO, src, 0, 0, "cannot read the evidence bag: %s",
+                            strerror(errno));
+    if (S_ISREG(a.st_mode)) {
+        if (stat(dst, &b) != 0)
+            return rs_error_set(err, RS_E_IO, dst, 0, 0, "evidence bag not kept: %s",
+                                strerror(errno));
+        if (a.st_size != b.st_size)
+            return rs_error_set(err, RS_E_IO, dst, 0, 0,
+                                "evidence bag not kept: %lld bytes of %lld written",
+                                (long long)b.st_size, (long long)a.st_size);
+        if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return RS_OK;
+        char ha[SHA256_HEX_LEN], hb[SHA256_HEX_LEN];
+        int rc = sha256_file_hex(src, ha, NULL, err);
+        if (rc == RS_OK)
+            rc = sha256_file_hex(dst, hb, NULL, err);
+        if (rc == RS_OK && strcmp(ha, hb) != 0)
+            rc = rs_error_set(err, RS_E_IO, dst, 0, 0,
+                              "evidence bag not kept: its digest differs from the run's file");
+        return rc;
+    }
+    if (!S_ISDIR(a.st_mode))
+        return RS_OK; /* files_link_tree skips links and specials */
+    DIR *d = opendir(src);
+    if (!d)
+        return rs_error_set(err, RS_E_IO, src, 0, 0, "cannot read the evidence bag: %s",
+                            strerror(errno));
+    int rc = RS_OK;
+    const struct dirent *de;
+    while (rc == RS_OK && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *x = files_join(src, de->d_name), *y = files_join(dst, de->d_name);
+        rc = bags_verify(x, y, err);
+        free(x);
+        free(y);
+    }
+    closedir(d);
+    return rc;
+}
+
+int state_bags_stage(rs_state *st, const char *bags_root, const findings *f, const char *run_id,
+                     rs_error *err)
+{
+    char when[TS_FMT_LEN], date[16];
     ts_format(f->hist.run_time * 1000, when);
     snprintf(date, sizeof date, "%.10s", when);
-    ts_format((prune_reference(st, f) - (int64_t)keep_days * 86400) * 1000, cutoff);
-    cutoff[10] = '\0';
-    char *root = files_join(st->dir, "evidence");
+    char *stage = bags_stage_dir(st, run_id);
     int rc = RS_OK;
+    if (files_rmtree(stage) != 0 || files_mkdir_p(stage) != 0)
+        rc = rs_error_set(err, RS_E_IO, stage, 0, 0, "cannot keep the evidence bags: %s",
+                          strerror(errno));
     for (size_t i = 0; i < f->nrings && rc == RS_OK; i++) {
         const char *pid = f->hist.track[i].pid;
         if (!state_ring_id_valid(pid)) { /* a folder name: never built from anything else */
             rc = bad_id_error(st, err, "rings", (const unsigned char *)pid);
             break;
         }
-        char *rdir = files_join(root, pid), *dst = files_join(rdir, date);
+        char *rdir = files_join(stage, pid), *dst = files_join(rdir, date);
         char *src = files_join(bags_root, findings_ring_id(f, i));
-        if (files_mkdir_p(rdir) != 0 || files_rmtree(dst) != 0 || files_link_tree(src, dst) != 0)
+        errno = 0;
+        if (commit_fault("archive")) {
+            errno = ENOSPC;
             rc = rs_error_set(err, RS_E_IO, dst, 0, 0, "cannot keep the evidence bag: %s",
                               strerror(errno));
-        if (rc == RS_OK && keep_days)
-            prune_ring(rdir, cutoff);
+        } else if (mkdir(rdir, 0777) != 0 || files_link_tree(src, dst) != 0) {
+            rc = rs_error_set(err, RS_E_IO, dst, 0, 0, "cannot keep the evidence bag: %s",
+                              errno ? strerror(errno) : "not every file was written");
+        }
+        if (rc == RS_OK)
+            rc = bags_verify(src, dst, err);
         free(src);
         free(dst);
         free(rdir);
     }
+    if (rc != RS_OK)
+        (void)files_rmtree(stage);
+    free(stage);
+    return rc;
+}
+
+/* Moves one staged ring folder's dated bag into DIR/evidence/RS-ID/, the bag
+ * it replaces (a run earlier the same day) set aside into the staging folder
+ * first. Each step is a rename within the state, so a run killed between two
+ * of them leaves either bag whole, and repeating the install finishes it. */
+static int install_ring(const char *stage, const char *root, const char *pid, rs_error *err)
+{
+    char *from = files_join(stage, pid), *rdir = files_join(root, pid);
+    size_t n = 0;
+    char **v = NULL;
+    size_t cap = 0;
+    DIR *d = opendir(from);
+    const struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        ALLOC_GROW(v, cap, n + 1);
+        v[n++] = xstrdup(de->d_name);
+    }
+    if (d)
+        closedir(d);
+    int rc = files_mkdir_p(rdir) == 0
+                 ? RS_OK
+                 : rs_error_set(err, RS_E_IO, rdir, 0, 0, "cannot keep the evidence bag: %s",
+                                strerror(errno));
+    for (size_t i = 0; i < n; i++) {
+        char *src = files_join(from, v[i]), *dst = files_join(rdir, v[i]);
+        size_t ol = strlen(from) + strlen(v[i]) + 8;
+        char *old = xmalloc(ol);
+        snprintf(old, ol, "%s/.old-%s", from, v[i]);
+        struct stat sb;
+        if (rc == RS_OK && lstat(dst, &sb) == 0 && rename(dst, old) != 0)
+            rc = rs_error_set(err, RS_E_IO, dst, 0, 0, "cannot replace the evidence bag: %s",
+                              strerror(errno));
+        if (rc == RS_OK && rename(src, dst) != 0)
+            rc = rs_error_set(err, RS_E_IO, dst, 0, 0, "cannot keep the evidence bag: %s",
+                              strerror(errno));
+        free(old);
+        free(src);
+        free(dst);
+        free(v[i]);
+    }
+    free(v);
+    free(from);
+    free(rdir);
+    return rc;
+}
+
+int state_bags_install(rs_state *st, const char *run_id, int64_t run_time, unsigned keep_days,
+                       rs_error *err)
+{
+    char cutoff[TS_FMT_LEN];
+    ts_format((prune_reference(st, run_time) - (int64_t)keep_days * 86400) * 1000, cutoff);
+    cutoff[10] = '\0';
+    char *stage = bags_stage_dir(st, run_id), *root = files_join(st->dir, "evidence");
+    int rc = RS_OK;
+    DIR *d = opendir(stage);
+    const struct dirent *de;
+    while (d && rc == RS_OK && (de = readdir(d)) != NULL) {
+        if (!state_ring_id_valid(de->d_name))
+            continue;
+        rc = install_ring(stage, root, de->d_name, err);
+        if (rc == RS_OK && keep_days && run_time) {
+            char *rdir = files_join(root, de->d_name);
+            prune_ring(rdir, cutoff);
+            free(rdir);
+        }
+    }
+    if (d)
+        closedir(d);
+    if (rc == RS_OK)
+        (void)files_rmtree(stage);
+    free(stage);
     free(root);
     return rc;
+}
+
+void state_bags_discard(rs_state *st)
+{
+    char *root = files_join(st->dir, "evidence");
+    DIR *d = opendir(root);
+    const struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, ".pending-", 9) != 0)
+            continue;
+        char *p = files_join(root, de->d_name);
+        (void)files_rmtree(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(root);
 }

@@ -5,10 +5,12 @@
  *
  * One run is one transaction: state_open takes DIR/lock (flock; a second
  * run on the same state waits with --wait, else fails with RS_E_BUSY) and
- * begins it; state_save commits it. A run that fails before state_save
- * leaves the database as it was. Ids come from a counter in the database,
- * committed with the run before its outputs are published, so an id that
- * was ever published is never given to another ring.
+ * begins it; state_commit commits it, after the run's outputs are
+ * published (src/commit.h orders the two and recovers a run killed between
+ * them). A run that fails before state_commit leaves the database as it
+ * was. Ids come from a counter in the database; ids a run published but
+ * never committed are retired by the next run (state_retire_ids), so an id
+ * that was ever published is never given to another ring.
  */
 #ifndef RINGSCAN_STATE_H
 #define RINGSCAN_STATE_H
@@ -69,15 +71,51 @@ int state_record(rs_state *st, const rs_graph *g, findings *f, const char *run_i
  * database past the busy timeout) or RS_E_IO; on failure nothing is kept. */
 int state_commit(rs_state *st, rs_error *err);
 
-/* Keeps each reported ring's bag (bags_root/R0001 ...) as
- * DIR/evidence/RS-000123/YYYY-MM-DD (the run's date; a later run on the same
- * day replaces it), hard-linked where possible, and removes a ring's dated
- * bags more than keep_days (0: none) older than the previous run's clock
- * (this run's when it is the first), always keeping its newest: a clock
- * jumped far ahead then removes no more than the last run would have.
- * Returns RS_OK or RS_E_IO. */
-int state_archive_bags(rs_state *st, const char *bags_root, const findings *f, unsigned keep_days,
+/* The dated bags a run keeps, DIR/evidence/RS-000123/YYYY-MM-DD (the run's
+ * date), in two steps around the commit (src/commit.h):
+ *
+ * state_bags_stage, before the commit, recreates each reported ring's bag
+ * (bags_root/R0001 ...) under DIR/evidence/.pending-RUN_ID/ (hard links, or
+ * copies on another file system) and reads every file back (size, and the
+ * digest of a copy). Returns RS_OK, or RS_E_IO naming the file that could not
+ * be kept; the staged folder is then removed. No published bag is touched.
+ *
+ * state_bags_install, after the commit, renames each staged bag into place
+ * (a bag of an earlier run the same day is replaced) and removes a ring's
+ * dated bags more than keep_days (0: none) older than the previous run's
+ * clock (run_time when there was none, or when it is later; run_time 0:
+ * none), so a clock jumped far ahead removes no more than the last run would,
+ * always keeping its newest. Idempotent: a run killed half-way is finished
+ * by calling it again. Returns RS_OK or RS_E_IO.
+ *
+ * state_bags_discard removes every staged folder (runs that never
+ * committed); callers hold the state's lock. */
+int state_bags_stage(rs_state *st, const char *bags_root, const findings *f, const char *run_id,
+                     rs_error *err);
+int state_bags_install(rs_state *st, const char *run_id, int64_t run_time, unsigned keep_days,
                        rs_error *err);
+void state_bags_discard(rs_state *st);
+
+/* The state directory (borrowed) and the id counter (the next id to issue,
+ * including those this run's state_track issued). */
+const char *state_dir(const rs_state *st);
+uint64_t state_next_ring(const rs_state *st);
+
+/* 1 when a committed run has the output run id run_id, 0 when none has,
+ * RS_E_IO on a database error. */
+int state_has_run(rs_state *st, const char *run_id, rs_error *err);
+
+/* Raises the id counter to next_ring (no-op when it is there already) and
+ * commits that at once, then begins a new transaction for the run: ids a
+ * rolled-back run published are never issued to another ring. Call before
+ * state_track. Returns RS_OK or RS_E_IO. */
+int state_retire_ids(rs_state *st, uint64_t next_ring, rs_error *err);
+
+/* Commits what the open transaction holds (the schema of a new database,
+ * an interrupted run's recovery) and begins the run's own. So a run that
+ * fails leaves a database with its schema, never a 0-byte file. Returns
+ * RS_OK or RS_E_IO. */
+int state_checkpoint(rs_state *st, rs_error *err);
 
 /* 1 when s is a persistent ring id as ringscan issues them: "RS-" and 6 to
  * 12 digits. Every ring id read from the database is checked with it before

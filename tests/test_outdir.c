@@ -258,6 +258,52 @@ static void test_outdir__retention(void **state)
     free(dir);
 }
 
+/* A run published but never committed elsewhere is taken back: current
+ * returns to the run before and the run's folder goes; a run id is never
+ * reused, even when a dead run's staging is removed in the same second. */
+static void test_outdir__withdraw(void **state)
+{
+    (void)state;
+    char *dir = tmpdir();
+    char *id1 = publish(dir, "one", 0);
+    outdir *od = NULL;
+    rs_error err = {0};
+    outdir_opts o = {0, 0, NULL};
+    assert_int_equal(outdir_begin(&od, dir, &o, &err), RS_OK);
+    assert_int_equal(outdir_write(od, "run.json", text_cb, "two", &err), RS_OK);
+    char *id2 = strdup(outdir_run_id(od));
+    char *prev = outdir_current_run(od);
+    assert_string_equal(prev, id1);
+    assert_int_equal(outdir_publish(od, &err), RS_OK);
+    char *s = slurp(dir, "run.json");
+    assert_string_equal(s, "two");
+    free(s);
+    int was = 0;
+    assert_int_equal(outdir_withdraw(od, "../x", prev, &was, &err), RS_E_IO); /* not a run id */
+    assert_int_equal(outdir_withdraw(od, id2, prev, &was, &err), RS_OK);
+    assert_true(was);
+    s = slurp(dir, "run.json");
+    assert_string_equal(s, "one");
+    free(s);
+    char p[512];
+    snprintf(p, sizeof p, "runs/%s", id2);
+    assert_false(exists(dir, p));
+    outdir_free(od);
+    /* A dead run's staging (an id from a clock ahead): the next run's id
+     * sorts after it although the staging itself is removed. */
+    snprintf(p, sizeof p, "%s/runs/.tmp-29991231T235959Z", dir);
+    assert_int_equal(files_mkdir_p(p), 0);
+    assert_int_equal(outdir_begin(&od, dir, &o, &err), RS_OK);
+    assert_string_equal(outdir_run_id(od), "29991231T235959Z-002");
+    assert_false(exists(dir, "runs/.tmp-29991231T235959Z"));
+    outdir_abort(od);
+    free(prev);
+    free(id1);
+    free(id2);
+    files_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_outdir__leftovers_removed),
         cmocka_unit_test(test_outdir__upgrade_flat_layout),
         cmocka_unit_test(test_outdir__retention),
+        cmocka_unit_test(test_outdir__withdraw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

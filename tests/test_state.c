@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/files.h"
@@ -391,6 +392,88 @@ static void test_state__time(void **state)
     drop(&w);
 }
 
+/* Dated bags: staged and read back before the commit, a day's bag replaced
+ * only by the install after it; installing twice changes nothing; staged
+ * bags of runs that never committed are discarded. */
+static void test_state__bags_staged_then_installed(void **state)
+{
+    (void)state;
+    world w;
+    const char *run1[] = {"abc"};
+    build(&w, run1, 1);
+    rs_state *st;
+    rs_error err = {0};
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    assert_int_equal(state_track(st, w.g, &w.f, 1000000, &err), RS_OK);
+    char bags[128], p[256];
+    snprintf(bags, sizeof bags, "%s-bags", dir);
+    /* The run's bags are named by the ring's id: with a state, the persistent one. */
+    const char *rid = findings_ring_id(&w.f, 0);
+    assert_string_equal(rid, "RS-000001");
+    snprintf(p, sizeof p, "%s/%s/data", bags, rid);
+    assert_int_equal(files_mkdir_p(p), 0);
+    snprintf(p, sizeof p, "%s/%s/bag-info.txt", bags, rid);
+    assert_int_equal(files_write_text(p, "first\n", 6, &err), RS_OK);
+    assert_int_equal(state_bags_stage(st, bags, &w.f, "20260101T000000Z", &err), RS_OK);
+    /* 1000000 s is 1970-01-12 */
+    snprintf(p, sizeof p, "%s/evidence/RS-000001/1970-01-12/bag-info.txt", dir);
+    assert_int_not_equal(access(p, F_OK), 0); /* not in place before the install */
+    assert_int_equal(state_bags_install(st, "20260101T000000Z", 1000000, 0, &err), RS_OK);
+    assert_int_equal(access(p, F_OK), 0);
+    assert_int_equal(state_bags_install(st, "20260101T000000Z", 1000000, 0, &err), RS_OK);
+    assert_int_equal(access(p, F_OK), 0);
+    /* A second run the same day stages a bag and never commits: the day's
+     * bag stays the first one. */
+    char q[256];
+    snprintf(q, sizeof q, "%s/%s/bag-info.txt", bags, rid);
+    unlink(q);
+    assert_int_equal(files_write_text(q, "second\n", 7, &err), RS_OK);
+    assert_int_equal(state_bags_stage(st, bags, &w.f, "20260101T000001Z", &err), RS_OK);
+    state_bags_discard(st);
+    FILE *f = fopen(p, "r");
+    char line[16] = "";
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_string_equal(line, "first\n");
+    snprintf(q, sizeof q, "%s/evidence/.pending-20260101T000001Z", dir);
+    assert_int_not_equal(access(q, F_OK), 0);
+    state_close(st);
+    files_rmtree(bags);
+    drop(&w);
+}
+
+/* Ids a rolled-back run may have published are retired; a committed run is
+ * known by its output run id; a new database keeps its schema after a
+ * checkpoint, so a failed first run leaves no 0-byte file. */
+static void test_state__retire_and_checkpoint(void **state)
+{
+    (void)state;
+    rs_state *st;
+    rs_error err = {0};
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    assert_int_equal(state_checkpoint(st, &err), RS_OK);
+    assert_int_equal(state_has_run(st, "run", &err), 0);
+    assert_int_equal(state_retire_ids(st, 7, &err), RS_OK);
+    assert_int_equal(state_next_ring(st), 7);
+    state_close(st); /* no commit of a run */
+    char *db = files_join(dir, STATE_DB_NAME);
+    struct stat sb;
+    assert_int_equal(stat(db, &sb), 0);
+    assert_true(sb.st_size > 0);
+    free(db);
+    world w;
+    const char *run1[] = {"abc"};
+    one_run(&w, run1, 1, 1000000, NULL, 1);
+    assert_string_equal(w.f.hist.track[0].pid, "RS-000007");
+    drop(&w);
+    assert_int_equal(state_open(&st, dir, 0, &err), RS_OK);
+    assert_int_equal(state_has_run(st, "run", &err), 1);
+    assert_int_equal(state_retire_ids(st, 3, &err), RS_OK); /* never lowers it */
+    assert_int_equal(state_next_ring(st), 8);
+    state_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +486,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_state__empty_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state__busy_at_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state__time, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__bags_staged_then_installed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state__retire_and_checkpoint, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
