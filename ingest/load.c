@@ -513,6 +513,8 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
     o.bad_total = &set->bad_total;
     o.aliases = set->aliases;
     o.naliases = set->naliases;
+    o.null_values = set->null_values;
+    o.nnull_values = set->nnull_values;
     piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL,
                 g,
                 TABLE_ACCOUNTS,
@@ -646,6 +648,8 @@ int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs
     o.row_line = NULL;
     o.aliases = set->aliases;
     o.naliases = set->naliases;
+    o.null_values = set->null_values;
+    o.nnull_values = set->nnull_values;
     newest_ctx nc = {TABLE_ACCOUNTS, TS_NONE};
     for (size_t i = 0; i < set->nfiles; i++) {
         const load_file *f = &set->files[i];

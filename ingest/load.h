@@ -84,6 +84,10 @@ typedef struct {
      * the inputs read the headers the same way. */
     const schema_alias *aliases;
     size_t naliases;
+    /* Extra placeholders from the config's `null_values` (borrowed): both
+     * passes blank the same values. */
+    const char *const *null_values;
+    size_t nnull_values;
     /* When set (borrowed), load_tables records where each loaded row lies,
      * for the evidence pass (replay_run). */
     rowindex *index;

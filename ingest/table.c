@@ -326,6 +326,51 @@ static int convert(const col_def *c, tvalue *v, rs_error *err)
     return -1;
 }
 
+/* The placeholder test behind table_null_like, on the trimmed value. */
+static int null_word(col_type type, const char *s, size_t n)
+{
+    static const char *const words[] = {"null", "none", "n/a", "-"};
+    if (n == 0)
+        return 1;
+    if (n == 2 && s[0] == '\\' && s[1] == 'N')
+        return 1;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (n == strlen(words[i]) && !strncasecmp(s, words[i], n))
+            return 1;
+    /* NA is R's and pandas' missing value, and Namibia's code. */
+    if (n == 2 && s[0] == 'N' && s[1] == 'A' && type != COL_COUNTRY)
+        return 1;
+    if (type == COL_ID) {
+        /* 0, 000000, 00000000-0000-0000-0000-000000000000: ids no record has. */
+        int zero = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] != '0' && s[i] != '-')
+                return 0;
+            zero |= s[i] == '0';
+        }
+        return zero;
+    }
+    return 0;
+}
+
+int table_null_like(col_type type, const char *s, size_t n, const char *const *extra, size_t nextra)
+{
+    if (type == COL_IGNORED)
+        return 0;
+    while (n > 0 && (s[0] == ' ' || s[0] == '\t')) {
+        s++;
+        n--;
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (null_word(type, s, n))
+        return 1;
+    for (size_t i = 0; i < nextra; i++)
+        if (strlen(extra[i]) == n && memcmp(extra[i], s, n) == 0)
+            return 1;
+    return 0;
+}
+
 /* --- locating columns for messages ---------------------------------------- */
 
 /* The raw text of the current record, for error messages only. A record on
@@ -479,6 +524,21 @@ static void process_row(reader *r)
                 bad_row(r, line, col, "missing value", "%s: missing required value", cd->name);
                 return;
             }
+            continue;
+        }
+        if (table_null_like(cd->type, v->s, v->n, r->o->null_values, r->o->nnull_values)) {
+            /* A placeholder is no value: never parsed, never a shared resource. */
+            char q[64], key[96];
+            quote_value(v->s, v->n, q, sizeof q);
+            if (snprintf(key, sizeof key, "%s: null-like value '%s'", cd->name, q) < 0)
+                key[0] = '\0';
+            v->present = 0;
+            if (cd->required) {
+                locate(r, (int)c, &line, &col);
+                bad_row(r, line, col, key, "%s", key);
+                return;
+            }
+            count_blanked(r->st, key);
             continue;
         }
         if (convert(cd, v, &why)) {

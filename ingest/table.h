@@ -121,6 +121,10 @@ typedef struct {
      * records; no SHA-256 is computed. */
     const source_range *ranges;
     size_t nranges;
+    /* Placeholders read as blank besides the built-in ones (config
+     * `null_values`; borrowed, compared exactly). See table_null_like. */
+    const char *const *null_values;
+    size_t nnull_values;
 } table_opts;
 
 #define TABLE_MAX_RECORD_DEFAULT (64u << 20)
@@ -128,8 +132,19 @@ typedef struct {
 #define TABLE_OPTS_INIT                                                                            \
     {                                                                                              \
         0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL, NULL, 0, {0, 0, 0},                          \
-            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0                                             \
+            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0, NULL, 0                                    \
     }
+
+/* Whether s[0..n) is a placeholder for "no value" in a column of the given
+ * type (README "Null-like values"): `NULL`, `null`, `\N`, `None`, `N/A`, `-`
+ * (case-insensitive but `\N`), `NA` except in a country column (Namibia), an
+ * all-zero id (`0`, `000000`, the nil UUID) in an id column, an empty or
+ * all-blank value, or one of the extra[0..nextra) strings exactly. Spaces and
+ * tabs around the value are ignored. COL_IGNORED columns are never null-like:
+ * they are not analysed. Every converter sees a value only after this test,
+ * so a placeholder is never a shared resource. O(n + total length of extra). */
+int table_null_like(col_type type, const char *s, size_t n, const char *const *extra,
+                    size_t nextra);
 
 /* Refuses what is not UTF-8 text, given a file's first line s[0..n), with
  * the fix: UTF-16 (by its byte-order mark, or NULs in every other byte of

@@ -99,6 +99,34 @@ static int load_columns(rs_config *c, json_t *v, const char *path, rs_error *err
     return RS_OK;
 }
 
+/* "null_values": ["?", "unknown", ...]: placeholders read as blank besides
+ * the built-in ones (table_null_like); each a non-empty string of at most 64
+ * bytes, compared exactly. Replaces an earlier list. */
+static int load_null_values(rs_config *c, json_t *v, const char *path, rs_error *err)
+{
+    if (!json_is_array(v) || json_array_size(v) > 256)
+        return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                            "config key 'null_values': expected an array of at most 256 strings");
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        if (!json_is_string(e) || json_string_length(e) == 0 || json_string_length(e) > 64 ||
+            strlen(json_string_value(e)) != json_string_length(e))
+            return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                                "config key 'null_values': element %zu is not a non-empty string "
+                                "of at most 64 bytes",
+                                i);
+    }
+    for (size_t k = 0; k < c->nnull_values; k++)
+        free(c->null_values[k]);
+    free(c->null_values);
+    c->nnull_values = json_array_size(v);
+    c->null_values = c->nnull_values ? xcalloc(c->nnull_values, sizeof *c->null_values) : NULL;
+    json_array_foreach(v, i, e) c->null_values[i] = xstrdup(json_string_value(e));
+    return RS_OK;
+}
+
 /* "limits": {"max_input_bytes": N, "max_gzip_ratio": X, "max_record_bytes": N,
  * "max_memory": N}; sizes are byte counts or strings such as "64G". */
 static int load_limits(rs_limits *l, json_t *v, const char *path, rs_error *err)
@@ -214,6 +242,9 @@ void config_free(rs_config *c)
         free(c->column_strs[i]);
     free(c->column_strs);
     free(c->columns);
+    for (size_t i = 0; i < c->nnull_values; i++)
+        free(c->null_values[i]);
+    free(c->null_values);
     memset(c, 0, sizeof *c);
 }
 
@@ -268,6 +299,9 @@ int config_load(rs_config *c, const char *path, rs_error *err)
                                          : &c->graph_bids) = json_is_true(v);
         } else if (!strcmp(k, "columns")) {
             if ((rc = load_columns(c, v, path, err)) != RS_OK)
+                goto cleanup;
+        } else if (!strcmp(k, "null_values")) {
+            if ((rc = load_null_values(c, v, path, err)) != RS_OK)
                 goto cleanup;
         } else if (!strcmp(k, "limits")) {
             if ((rc = load_limits(&c->limits, v, path, err)) != RS_OK)
@@ -360,6 +394,12 @@ json_t *config_to_json(const rs_config *c)
             json_object_set_new(m, c->columns[i].from, json_string(c->columns[i].to));
         }
         json_object_set_new(o, "columns", cols);
+    }
+    if (c->nnull_values) { /* only when set, as columns */
+        json_t *nv = json_array();
+        for (size_t i = 0; i < c->nnull_values; i++)
+            json_array_append_new(nv, jout_string(c->null_values[i]));
+        json_object_set_new(o, "null_values", nv);
     }
     return o;
 }

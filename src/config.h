@@ -39,6 +39,8 @@ typedef struct {
     schema_alias *columns; /* config "columns": header names per table */
     size_t ncolumns;
     char **column_strs; /* the strings columns point into, owned (2 per entry) */
+    char **null_values; /* config "null_values": extra placeholders, owned */
+    size_t nnull_values;
 } rs_config;
 
 /* Fills defaults. */

@@ -190,6 +190,8 @@ static int stage_prepare(run_state *s)
     s->stime = (state_time){s->run_time, s->set.window.since, s->set.window.until, s->rq->backfill};
     s->set.aliases = s->cfg->columns;
     s->set.naliases = s->cfg->ncolumns;
+    s->set.null_values = (const char *const *)s->cfg->null_values;
+    s->set.nnull_values = s->cfg->nnull_values;
     if (rc == RS_OK)
         rc = check_out_dir(s);
     if (rc == RS_OK && s->rq->state_dir)

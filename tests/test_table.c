@@ -275,6 +275,125 @@ static void test_table__unquoted_spaces_trimmed(void **state)
     assert_string_equal(c.last_account, "A b");
 }
 
+/* The placeholder list, per column type: NA is Namibia in a country column,
+ * an all-zero string is a placeholder only as an id. */
+static void test_table__null_like_values(void **state)
+{
+    (void)state;
+    static const char *const always[] = {"",     "  ",   "NULL", "null", "Null", "\\N",
+                                         "None", "NONE", "N/A",  "n/a",  "-",    " NULL "};
+    static const col_type types[] = {COL_ID,     COL_TEXT,  COL_TS,   COL_IP,      COL_UINT,
+                                     COL_AMOUNT, COL_STARS, COL_BOOL, COL_COUNTRY, COL_ROLE};
+    for (size_t t = 0; t < sizeof types / sizeof *types; t++)
+        for (size_t i = 0; i < sizeof always / sizeof *always; i++)
+            assert_true(table_null_like(types[t], always[i], strlen(always[i]), NULL, 0));
+    assert_true(table_null_like(COL_ID, "NA", 2, NULL, 0));
+    assert_false(table_null_like(COL_COUNTRY, "NA", 2, NULL, 0));
+    assert_false(table_null_like(COL_ID, "na", 2, NULL, 0));
+    assert_false(table_null_like(COL_ID, "\\n", 2, NULL, 0));
+    assert_false(table_null_like(COL_IGNORED, "NULL", 4, NULL, 0));
+    /* All-zero ids. */
+    static const char *const zero[] = {"0", "000000", "00000000-0000-0000-0000-000000000000"};
+    for (size_t i = 0; i < sizeof zero / sizeof *zero; i++) {
+        assert_true(table_null_like(COL_ID, zero[i], strlen(zero[i]), NULL, 0));
+        assert_false(table_null_like(COL_UINT, zero[i], strlen(zero[i]), NULL, 0));
+    }
+    assert_false(table_null_like(COL_BOOL, "0", 1, NULL, 0));
+    assert_false(table_null_like(COL_AMOUNT, "0.00", 4, NULL, 0));
+    assert_false(table_null_like(COL_ID, "10", 2, NULL, 0));
+    assert_false(table_null_like(COL_ID, "0x0", 3, NULL, 0));
+    assert_false(table_null_like(COL_ID, "--", 2, NULL, 0));
+    assert_false(table_null_like(COL_ID, "Nullarbor", 9, NULL, 0));
+    /* Extra values from the config: exact, after trimming. */
+    static const char *const extra[] = {"unknown", "?"};
+    assert_true(table_null_like(COL_ID, "unknown", 7, extra, 2));
+    assert_true(table_null_like(COL_TEXT, " ? ", 3, extra, 2));
+    assert_false(table_null_like(COL_ID, "Unknown", 7, extra, 2));
+    assert_false(table_null_like(COL_IGNORED, "?", 1, extra, 2));
+}
+
+typedef struct {
+    int rows;
+    int devices; /* rows with a device id */
+    char devs[256];
+} devcollect;
+
+static int on_device(void *ctx, const tvalue *v, int *bad_col, rs_error *why)
+{
+    (void)bad_col, (void)why;
+    devcollect *c = ctx;
+    c->rows++;
+    const tvalue *d = &v[COLUMN_LOGINS_DEVICE_ID];
+    if (d->present) {
+        c->devices++;
+        size_t l = strlen(c->devs);
+        snprintf(c->devs + l, sizeof c->devs - l, "%.*s;", (int)d->n, d->s);
+    }
+    return 0;
+}
+
+/* A required column's placeholder makes the row bad with its own reason; an
+ * optional one's is blanked and counted; quoted or not, CSV or JSONL. */
+static void test_table__null_like_rows(void **state)
+{
+    (void)state;
+    const char csv[] = "ts,account_id,ip,device_id\n"
+                       "2026-03-01T00:00:00Z,A,1.2.3.4,NULL\n"
+                       "2026-03-01T00:00:00Z,B,1.2.3.4,\\N\n"
+                       "2026-03-01T00:00:00Z,C,1.2.3.4,\"NULL\"\n"
+                       "2026-03-01T00:00:00Z,D,1.2.3.4,00000000-0000-0000-0000-000000000000\n"
+                       "2026-03-01T00:00:00Z,E,1.2.3.4,d-1\n"
+                       "2026-03-01T00:00:00Z,F,1.2.3.4,unknown\n"
+                       "2026-03-01T00:00:00Z,NULL,1.2.3.4,d-2\n"
+                       "2026-03-01T00:00:00Z,G,N/A,d-3\n"
+                       "2026-03-01T00:00:00Z,H,1.2.3.4,\n";
+    const char *p = write_file("logins.csv", csv, sizeof csv - 1);
+    static const char *const extra[] = {"unknown"};
+    table_opts o = TABLE_OPTS_INIT;
+    o.null_values = extra;
+    o.nnull_values = 1;
+    FILE *diag = open_memstream(&diagbuf, &diaglen);
+    o.diag = diag;
+    devcollect c = {0};
+    table_stats st;
+    rs_error err = {0};
+    assert_int_equal(table_read(p, "logins.csv", TABLE_LOGINS, 0, &o, on_device, &c, &st, &err),
+                     RS_OK);
+    fclose(diag);
+    assert_int_equal(c.rows, 7);
+    assert_int_equal(c.devices, 1);
+    assert_string_equal(c.devs, "d-1;");
+    assert_int_equal(st.rows_bad, 2);
+    assert_int_equal(st.values_blanked, 5); /* the empty one is absent, not blanked */
+    assert_non_null(strstr(diagbuf, "logins.csv:8:22: account_id: null-like value 'NULL'"));
+    assert_non_null(strstr(diagbuf, "logins.csv:9:24: ip: null-like value 'N/A'"));
+    int found = 0;
+    for (size_t i = 0; i < st.nblanked; i++)
+        if (!strcmp(st.blanked[i].reason, "device_id: null-like value 'NULL'"))
+            found = (int)st.blanked[i].count;
+    assert_int_equal(found, 2);
+    free(diagbuf);
+    /* JSONL: a string placeholder is CSV's; a JSON null was always absent. */
+    const char js[] = "{\"ts\":1,\"account_id\":\"A\",\"ip\":\"1.2.3.4\",\"device_id\":\"NULL\"}\n"
+                      "{\"ts\":1,\"account_id\":\"B\",\"ip\":\"1.2.3.4\",\"device_id\":null}\n"
+                      "{\"ts\":1,\"account_id\":\"C\",\"ip\":\"1.2.3.4\",\"device_id\":0}\n"
+                      "{\"ts\":1,\"account_id\":\"\\\\N\",\"ip\":\"1.2.3.4\"}\n";
+    p = write_file("logins.jsonl", js, sizeof js - 1);
+    o.diag = NULL;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(table_read(p, "logins.jsonl", TABLE_LOGINS, 1, &o, on_device, &c, &st, &err),
+                     RS_OK);
+    assert_int_equal(c.rows, 3);
+    assert_int_equal(c.devices, 0);
+    assert_int_equal(st.rows_bad, 1);
+    assert_int_equal(st.values_blanked, 2);
+    /* --strict: a placeholder in an optional column is still only absent. */
+    o.strict = 1;
+    assert_int_equal(table_read(p, "logins.jsonl", TABLE_LOGINS, 1, &o, on_device, &c, &st, &err),
+                     RS_E_VALUE);
+    assert_non_null(strstr(err.msg, "account_id: null-like value '\\N'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +405,8 @@ int main(void)
         cmocka_unit_test(test_table__gzip_and_truncation),
         cmocka_unit_test(test_table__value_types),
         cmocka_unit_test(test_table__unquoted_spaces_trimmed),
+        cmocka_unit_test(test_table__null_like_values),
+        cmocka_unit_test(test_table__null_like_rows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
