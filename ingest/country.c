@@ -41,7 +41,6 @@ static const struct {
     {"U.S.", "US"},
     {"U.S.A.", "US"},
     {"United States of America", "US"},
-    {"America", "US"},
     {"Russia", "RU"},
     {"Turkey", "TR"},
     {"UAE", "AE"},
