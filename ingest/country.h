@@ -4,7 +4,11 @@
  * names (ISO's short name, official name and common name, e.g. "USA",
  * "United States", "Viet Nam", "Vietnam") come from the Debian iso-codes
  * package (/usr/share/iso-codes/json/iso_3166-1.json, read once, on first
- * need); "UK" is GB. A table, not a guess: anything else is refused.
+ * need); short names exports use that ISO does not list ("UK", "Russia",
+ * "Turkey", "UAE", "Ivory Coast") come from one alias table in country.c.
+ * Names match whatever their case, punctuation and accents. A table, not a
+ * guess: a name for more than one country ("Congo", "Korea") is refused as
+ * ambiguous, anything else unknown as not a country.
  */
 #ifndef RINGSCAN_COUNTRY_H
 #define RINGSCAN_COUNTRY_H

@@ -68,7 +68,7 @@ typedef struct {
     double t0, last_progress;
 
     tvalue vals[SCHEMA_MAX_COLS];
-    char scratch[SCHEMA_MAX_COLS][40]; /* JSON numbers rendered as text */
+    char scratch[SCHEMA_MAX_COLS][64]; /* JSON numbers' text (see json_number_text) */
 } reader;
 
 /* --- bad rows ----------------------------------------------------------- */
@@ -829,6 +829,102 @@ int table_check_encoding(const char *s, size_t n, const char *display, rs_error 
 
 /* --- JSONL ---------------------------------------------------------------- */
 
+/* Skips a JSON string starting at line[i] == '"'; returns the index after its
+ * closing quote, or n. Sets *escaped when the string holds a backslash. */
+static size_t json_skip_string(const char *line, size_t n, size_t i, int *escaped)
+{
+    for (i++; i < n && line[i] != '"'; i++)
+        if (line[i] == '\\')
+            *escaped = 1, i++;
+    return i < n ? i + 1 : n;
+}
+
+static size_t json_skip_space(const char *line, size_t n, size_t i)
+{
+    while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n'))
+        i++;
+    return i;
+}
+
+/* The text of the number that member "key" of the one-level JSON object in
+ * line[0..n) holds, as written: *at is its offset and its length is returned;
+ * 0 when the member is not found as a bare number (a key written with escapes
+ * is not matched). jansson keeps only the parsed double, and "%.17g" of that
+ * prints 3733.66 as 3733.6599999999999; evidence must show what the file said.
+ * The line has already been parsed by jansson, so it is valid JSON. O(n). */
+static size_t json_number_text(const char *line, size_t n, const char *key, size_t *at)
+{
+    size_t kl = strlen(key), i = json_skip_space(line, n, 0);
+    if (i >= n || line[i] != '{')
+        return 0;
+    for (i++;;) {
+        i = json_skip_space(line, n, i);
+        if (i >= n || line[i] != '"')
+            return 0;
+        int escaped = 0;
+        size_t k0 = i + 1;
+        i = json_skip_string(line, n, i, &escaped);
+        int match = !escaped && i - 1 - k0 == kl && memcmp(line + k0, key, kl) == 0;
+        i = json_skip_space(line, n, i);
+        if (i >= n || line[i] != ':')
+            return 0;
+        i = json_skip_space(line, n, i + 1);
+        if (i >= n || line[i] == '{' || line[i] == '[')
+            return 0; /* not a flat row; jsonl_line refuses it anyway */
+        size_t v0 = i;
+        if (line[i] == '"') {
+            i = json_skip_string(line, n, i, &escaped);
+            if (match)
+                return 0;
+        } else {
+            while (i < n && line[i] != ',' && line[i] != '}' && line[i] != ' ' && line[i] != '\t' &&
+                   line[i] != '\r' && line[i] != '\n')
+                i++;
+            if (match) {
+                *at = v0;
+                return i - v0;
+            }
+        }
+        i = json_skip_space(line, n, i);
+        if (i >= n || line[i] != ',')
+            return 0;
+        i++;
+    }
+}
+
+/* Renders JSON number val of column c into the row's scratch for c: the
+ * number's text as written when the column reads that text as the same value
+ * (ids and texts always; amounts and stars when amount_parse gives the same
+ * double, which keeps "1.250" - ambiguous as text, plain as JSON - printed
+ * "1.25"), else jansson's value formatted as before. */
+static void json_number_cell(reader *r, const char *line, size_t len, int c, const char *key,
+                             json_t *val)
+{
+    tvalue *v = &r->vals[c];
+    char *sc = r->scratch[c];
+    size_t cap = sizeof r->scratch[0];
+    if (json_is_integer(val))
+        snprintf(sc, cap, "%" JSON_INTEGER_FORMAT, json_integer_value(val));
+    else
+        snprintf(sc, cap, "%.17g", json_real_value(val));
+    v->s = sc;
+    v->n = strlen(sc);
+    size_t at = 0, tn = json_number_text(line, len, key, &at);
+    col_type t = r->def->cols[c].type;
+    if (tn == 0 || tn >= cap || (tn == v->n && memcmp(line + at, sc, tn) == 0))
+        return;
+    int same = t == COL_ID || t == COL_TEXT || t == COL_IGNORED;
+    if (t == COL_AMOUNT || t == COL_STARS) {
+        double d = 0;
+        same = amount_parse(line + at, tn, &d, NULL) == 0 && d == json_number_value(val);
+    }
+    if (!same)
+        return;
+    memcpy(sc, line + at, tn);
+    sc[tn] = '\0';
+    v->n = tn;
+}
+
 static void jsonl_line(reader *r, const char *line, size_t len)
 {
     json_error_t jerr;
@@ -874,7 +970,6 @@ static void jsonl_line(reader *r, const char *line, size_t len)
             continue;
         }
         tvalue *v = &r->vals[c];
-        char *sc = r->scratch[c];
         switch (json_typeof(val)) {
         case JSON_STRING:
             v->s = json_string_value(val);
@@ -889,14 +984,8 @@ static void jsonl_line(reader *r, const char *line, size_t len)
             }
             break;
         case JSON_INTEGER:
-            snprintf(sc, sizeof r->scratch[0], "%" JSON_INTEGER_FORMAT, json_integer_value(val));
-            v->s = sc;
-            v->n = strlen(sc);
-            break;
         case JSON_REAL:
-            snprintf(sc, sizeof r->scratch[0], "%.17g", json_real_value(val));
-            v->s = sc;
-            v->n = strlen(sc);
+            json_number_cell(r, line, len, c, key, val);
             break;
         case JSON_TRUE:
         case JSON_FALSE:

@@ -394,6 +394,70 @@ static void test_table__null_like_rows(void **state)
     assert_non_null(strstr(err.msg, "account_id: null-like value '\\N'"));
 }
 
+typedef struct {
+    int rows;
+    char text[8][32]; /* the amount cell as the row handed it on */
+    char account[8][32];
+    double amount[8];
+} payout_texts;
+
+static int on_payout(void *ctx, const tvalue *v, int *bad_col, rs_error *why)
+{
+    (void)bad_col, (void)why;
+    payout_texts *c = ctx;
+    if (c->rows < 8) {
+        const tvalue *a = &v[COLUMN_PAYOUTS_AMOUNT], *id = &v[COLUMN_PAYOUTS_ACCOUNT_ID];
+        snprintf(c->text[c->rows], sizeof c->text[0], "%.*s", (int)a->n, a->s);
+        snprintf(c->account[c->rows], sizeof c->account[0], "%.*s", (int)id->n, id->s);
+        c->amount[c->rows] = a->v.d;
+    }
+    c->rows++;
+    return 0;
+}
+
+/* A JSON number's cell text is the number as the file wrote it (evidence
+ * rows show that text), with the same value as before: 3733.66 is not
+ * 3733.6599999999999, an id keeps its trailing zero; "1.250", which the
+ * amount parser would refuse as ambiguous text, keeps jansson's reading. A
+ * look-alike key inside a string value is not taken for the member. */
+static void test_table__jsonl_numbers_as_written(void **state)
+{
+    (void)state;
+    const char js[] = "{\"ts\":\"2026-03-01T00:00:00Z\",\"destination_id\":\"p\",\"account_id\":"
+                      "\"a\",\"amount\":3733.66}\n"
+                      "{\"ts\":\"2026-03-01T00:00:00Z\",\"destination_id\":\"p\",\"account_id\":"
+                      "\"x\\\"amount\\\": 9\", \"amount\" : 0.3 "
+                      "}\n"
+                      "{\"amount\":1e2,\"ts\":\"2026-03-01T00:00:00Z\",\"destination_id\":\"p\","
+                      "\"account_id\":1.50}\n"
+                      "{\"ts\":\"2026-03-01T00:00:00Z\",\"destination_id\":\"p\",\"account_id\":"
+                      "\"b\",\"amount\":1.250}\n"
+                      "{\"ts\":\"2026-03-01T00:00:00Z\",\"destination_id\":\"p\",\"account_id\":"
+                      "\"c\",\"amount\":443.20}\n"
+                      "{\"ts\":\"2026-03-01T00:00:00Z\",\"destination_id\":\"p\",\"account_id\":"
+                      "\"d\",\"amount\":850}\n";
+    const char *p = write_file("payouts.jsonl", js, sizeof js - 1);
+    table_opts o = TABLE_OPTS_INIT;
+    table_stats st;
+    rs_error err = {0};
+    payout_texts c;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(table_read(p, "payouts.jsonl", TABLE_PAYOUTS, 1, &o, on_payout, &c, &st, &err),
+                     RS_OK);
+    assert_int_equal(c.rows, 6);
+    assert_string_equal(c.text[0], "3733.66");
+    assert_true(c.amount[0] == 3733.66);
+    assert_string_equal(c.text[1], "0.3");
+    assert_string_equal(c.account[1], "x\"amount\": 9");
+    assert_string_equal(c.text[2], "1e2");
+    assert_true(c.amount[2] == 100.0);
+    assert_string_equal(c.account[2], "1.50");
+    assert_string_equal(c.text[3], "1.25");
+    assert_true(c.amount[3] == 1.25);
+    assert_string_equal(c.text[4], "443.20");
+    assert_string_equal(c.text[5], "850");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_table__strict_makes_bad_row_fatal),
         cmocka_unit_test(test_table__structural_errors),
         cmocka_unit_test(test_table__jsonl),
+        cmocka_unit_test(test_table__jsonl_numbers_as_written),
         cmocka_unit_test(test_table__gzip_and_truncation),
         cmocka_unit_test(test_table__value_types),
         cmocka_unit_test(test_table__unquoted_spaces_trimmed),
