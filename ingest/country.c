@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,7 +174,7 @@ static void add(const char *name, const char *cc, size_t *cap)
         return;
     ALLOC_GROW(table, *cap, ntable + 1);
     table[ntable].key = xstrdup(key);
-    memcpy(table[ntable].cc, cc, 3);
+    snprintf(table[ntable].cc, sizeof table[ntable].cc, "%s", cc); /* "" for an ambiguous name */
     ntable++;
 }
 
