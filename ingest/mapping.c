@@ -587,11 +587,12 @@ static int value_of(mapping *m, const mvalue *mv, const json_t *rec, const char 
 /* ------------------------------------------------------------------ */
 /* Compiling */
 
-static int near_word(const char *a, const char *b)
+/* Edit distance (with transpositions) of a and b, case-insensitive (99 for long words). */
+static unsigned word_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 30 || lb > 30)
-        return 0;
+        return 99;
     unsigned d[31][31];
     for (size_t i = 0; i <= la; i++)
         d[i][0] = (unsigned)i;
@@ -603,19 +604,26 @@ static int near_word(const char *a, const char *b)
                          (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
             unsigned x = d[i - 1][j] + 1, y = d[i][j - 1] + 1;
             d[i][j] = c < x ? (c < y ? c : y) : (x < y ? x : y);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < d[i][j])
+                d[i][j] = d[i - 2][j - 2] + 1; /* a swap of neighbours is one typo */
         }
-    return d[la][lb] <= 2;
+    return d[la][lb];
 }
 
-/* " (did you mean 'x'?)" for the word of words[] closest to w, or "". */
+/* " (did you mean 'x'?)" for the word of words[] nearest to w (an edit
+ * distance of at most 2, the first of equals), or "". */
 static const char *hint(const char *w, const char *const *words, char *out, size_t outlen)
 {
+    unsigned best = 3;
     out[0] = 0;
-    for (size_t i = 0; words[i]; i++)
-        if (near_word(w, words[i])) {
+    for (size_t i = 0; words[i]; i++) {
+        unsigned d = word_distance(w, words[i]);
+        if (d < best) {
+            best = d;
             snprintf(out, outlen, " (did you mean '%s'?)", words[i]);
-            break;
         }
+    }
     return out;
 }
 
