@@ -54,7 +54,11 @@ static const char auth0_stream_spec[] =
 
 /* Okta: a login is a `user.session.start` whose outcome is SUCCESS; other
  * event types and failed or challenged sign-ins are left out and counted.
- * The country is a name ("United States"), read by ingest/country.c. */
+ * The country is a name ("United States"), read by ingest/country.c.
+ * `device` is null unless Okta knows the device (Okta Verify, device
+ * registration): the bare `device` path after `device.id` lets a file whose
+ * every device is null match, its value blank, rather than fail as if the
+ * mapping named a field Okta does not write. */
 static const char okta_spec[] =
     "{\"name\": \"okta-system-log\", \"table\": \"logins\","
     " \"where\": [{\"path\": \"eventType\", \"equals\": \"user.session.start\"},"
@@ -63,7 +67,7 @@ static const char okta_spec[] =
     "  \"ts\": \"published\","
     "  \"account_id\": \"actor.id\","
     "  \"ip\": \"client.ipAddress\","
-    "  \"device_id\": \"device.id\","
+    "  \"device_id\": {\"path\": [\"device.id\", \"device\"]},"
     "  \"user_agent\": \"client.userAgent.rawUserAgent\","
     "  \"ip_country\": \"client.geographicalContext.country\","
     "  \"asn\": \"securityContext.asNumber\","

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest/vendor.h"
@@ -325,6 +326,46 @@ static void test_vendor__okta_session_start_success(void **state)
     mapping_free(m);
 }
 
+/* Okta writes `"device": null` when it does not know the device: a file of
+ * such events loads with device_id blank, not as an unmatched mapping entry. */
+static void test_vendor__okta_without_devices(void **state)
+{
+    (void)state;
+    json_t *r = parse(okta("user.session.start", "SUCCESS"));
+    json_object_set_new(r, "device", json_null());
+    char *text = json_dumps(r, 0);
+    mapping *m = recognise(text);
+    rs_error err = {0};
+    mapping_start_file(m);
+    got g = apply(m, text);
+    assert_int_equal(g.nrows, 1);
+    assert_string_equal(g.v[COLUMN_LOGINS_DEVICE_ID], "-");
+    assert_string_equal(g.v[COLUMN_LOGINS_ACCOUNT_ID], "00u1qw2er3ty4UI5op6a");
+    assert_int_equal(mapping_finish_file(m, "okta.json", &err), RS_OK);
+    free(text);
+    json_decref(r);
+    mapping_free(m);
+}
+
+/* A file whose events lack a field the spec reads is an error naming it. */
+static void test_vendor__missing_field_is_an_error(void **state)
+{
+    (void)state;
+    json_t *r = parse(AUTH0_EVENT("s", AUTH0_USER, "1.2.3.4"));
+    json_object_del(r, "user_agent");
+    char *text = json_dumps(r, 0);
+    mapping *m = recognise(text);
+    rs_error err = {0};
+    mapping_start_file(m);
+    assert_int_equal(apply(m, text).nrows, 1);
+    assert_int_equal(mapping_finish_file(m, "auth0.json", &err), RS_E_SCHEMA);
+    assert_non_null(strstr(err.msg, "'user_agent'"));
+    assert_non_null(strstr(err.msg, "auth0.json"));
+    free(text);
+    json_decref(r);
+    mapping_free(m);
+}
+
 /* Minor units by the currency's exponent, in the text: 2 for USD, 0 for JPY,
  * 3 for KWD, whatever case Stripe writes the code in. */
 static void test_vendor__stripe_minor_units_and_fingerprint(void **state)
@@ -410,6 +451,8 @@ int main(void)
         cmocka_unit_test(test_vendor__auth0_logins_only),
         cmocka_unit_test(test_vendor__auth0_log_stream),
         cmocka_unit_test(test_vendor__okta_session_start_success),
+        cmocka_unit_test(test_vendor__okta_without_devices),
+        cmocka_unit_test(test_vendor__missing_field_is_an_error),
         cmocka_unit_test(test_vendor__stripe_minor_units_and_fingerprint),
         cmocka_unit_test(test_vendor__stripe_events_paid_only),
         cmocka_unit_test(test_vendor__paypal_success_items),
