@@ -159,40 +159,27 @@ static int fmt_of_mapping(const mapping *m, int suffix)
                                  : TABLE_FMT_CSV;
 }
 
-/* 1 when the record (a first record) has a column of table t by name,
- * case or built-in alias: then it is the contract's shape, not a vendor's. */
-static int has_contract_column(table_id t, const json_t *rec)
-{
-    const char *k;
-    const json_t *v;
-    void *it = json_object_iter((json_t *)(uintptr_t)rec);
-    for (; it; it = json_object_iter_next((json_t *)(uintptr_t)rec, it)) {
-        const char *via;
-        k = json_object_iter_key(it);
-        v = json_object_iter_value(it);
-        (void)v;
-        if (schema_resolve(schema_table(t), k, strlen(k), NULL, 0, &via) >= 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* Offers f's first record to the vendor recognisers; with named, only when
- * the record has no column of f's table. Returns 1 when recognised (f->map,
- * f->vendor and f->table set), 0 when not (also when the first record cannot
- * be read: the table reader reports that), or a negative RS_E_* with err. */
-static int try_vendor(load_file *f, int named, rs_error *err)
+/* Offers f's first record to the vendor recognisers, also when f is named
+ * for a table: a vendor's records share column names with the contract
+ * (Stripe's amount, Auth0's ip) and read as contract rows they are wrong or
+ * refused, while every recogniser needs keys only that vendor writes.
+ * Returns 1 when recognised (f->map, f->vendor and f->table set), 0 when not
+ * (also when the first record cannot be read: the table reader reports
+ * that), or a negative RS_E_* with err naming f. */
+static int try_vendor(load_file *f, rs_error *err)
 {
     json_t *rec = NULL;
     mapping *m = NULL;
     rs_error perr = {0};
     if (table_first_record(f->path, f->name, f->jsonl, &rec, &perr) != RS_OK ||
-        !json_is_object(rec) || (named && has_contract_column(f->table, rec))) {
+        !json_is_object(rec)) {
         json_decref(rec);
         return 0;
     }
-    int rc = vendor_recognise(rec, &m, err);
+    int rc = vendor_recognise(rec, &m, &perr);
     json_decref(rec);
+    if (rc < 0)
+        rs_error_set(err, rc, f->name, 0, 0, "%s", perr.msg);
     if (rc == 1) {
         f->map = m;
         f->vendor = 1;
@@ -242,10 +229,10 @@ static int scan_entry(scan_ctx *sc, const char *shown, int folder_t, rs_error *e
         add_file(set, &sc->cap, t, sc->dir, shown, sfx);
         load_file *f = &set->files[set->nfiles - 1];
         if (f->jsonl == TABLE_FMT_JSON || f->jsonl == TABLE_FMT_JSONL)
-            rc = try_vendor(f, 1, err) < 0 ? RS_E_SCHEMA : RS_OK;
+            rc = try_vendor(f, err) < 0 ? RS_E_SCHEMA : RS_OK;
     } else if (folder_t < 0 && sfx >= 0 && !is_txt(sfx) && !answer_key(shown)) { /* (c), (d) */
         add_file(set, &sc->cap, 0, sc->dir, shown, sfx);
-        int v = try_vendor(&set->files[set->nfiles - 1], 0, err);
+        int v = try_vendor(&set->files[set->nfiles - 1], err);
         if (v != 1) {
             set->nfiles--;
             free(set->files[set->nfiles].path);

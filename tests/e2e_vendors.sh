@@ -117,6 +117,41 @@ EOF
     grep -q '^not ok' "$vd.check" && fails=$((fails + 1))
 done
 
+# Named for the table it fills, a vendor's export is still read as the
+# vendor's: its records share column names with the contract (Auth0's ip,
+# Stripe's amount in cents) and read as contract rows they are wrong.
+for named in "auth0 auth0-logs.json logins.json" "stripe stripe-payouts.json payouts.json"; do
+    set -- $named
+    vd=$tmp/$1
+    [ -f "$vd/vendor/$2" ] || continue
+    mv "$vd/vendor/$2" "$vd/vendor/$3"
+    rs run "$vd/vendor" -o "$vd/out-named" --no-geoip --quiet 2>"$vd.n.err"
+    check "$1 export named $3: exit 0 ($(err "$vd.n.err"))" [ $? -eq 0 ]
+    "$PY" - "$vd/out-contract/current" "$vd/out-named/current" "$1" "$3" >"$vd.n.check" 2>&1 <<'EOF'
+import csv, json, os, sys
+oc, on, v, name = sys.argv[1:5]
+def flagged(out):
+    try:
+        acc = csv.DictReader(open(os.path.join(out, "accounts.csv"), encoding="utf-8"))
+        return sorted(a["account_id"] for a in acc if a["flagged"] == "1")
+    except OSError:
+        return None
+def source(out):
+    try:
+        run = json.load(open(os.path.join(out, "run.json"), encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return [i.get("source") for i in run["inputs"] if i["file"] == name]
+fc, fn = flagged(oc), flagged(on)
+print(("ok - " if fc and fc == fn else "not ok - ") + "%s export named %s: the contract "
+      "copy's flagged accounts (%d vs %s)" % (v, name, len(fc or []), len(fn or [])))
+print(("ok - " if source(on) not in (None, [], [None], ["contract"]) else "not ok - ") +
+      "%s export named %s: run.json reads it as %s" % (v, name, source(on)))
+EOF
+    cat "$vd.n.check"
+    grep -q '^not ok' "$vd.n.check" && fails=$((fails + 1))
+done
+
 # A Stripe payout whose destination is only an id is refused with how to
 # export it, also under --quiet: loaded, its ba_ ids would split a bank
 # account shared by several connected accounts.
@@ -129,7 +164,7 @@ EOF
 rs run "$tmp/unexpanded" -o "$tmp/out-unexpanded" --no-geoip --quiet 2>"$tmp/unexpanded.err"
 rc=$?
 check "Stripe payouts without the expanded destination: refused (exit $rc)" [ "$rc" -eq 1 ]
-check "... saying why and how to export it ($(err "$tmp/unexpanded.err"))" \
-    grep -q 'po_1OaBcD2eFgHiJkLm.*fingerprint.*expand' "$tmp/unexpanded.err"
+check "... naming the file, why and how to export it ($(err "$tmp/unexpanded.err"))" \
+    grep -q 'stripe-payouts.json: .*po_1OaBcD2eFgHiJkLm.*fingerprint.*expand' "$tmp/unexpanded.err"
 
 e2e_done
