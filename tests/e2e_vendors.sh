@@ -58,10 +58,10 @@ for spec in "auth0 auth0 seacft" "auth0-stream auth0-log-stream seacft gz" \
     }
     rs run "$vd/vendor" -o "$vd/out-vendor" --no-geoip --quiet 2>"$vd.v.err"
     check "$v: vendor-format run with no config exits 0 ($(err "$vd.v.err"))" [ $? -eq 0 ]
-    "$PY" - "$v" "$2" "$3" "$vd/out-contract/current" "$vd/out-vendor/current" \
+    "$PY" - "$v" "$2" "$3" "$vd/out-contract/current" "$vd/out-vendor/current" "$vd/contract" \
         >"$vd.check" 2>&1 <<'EOF'
 import csv, json, os, sys
-v, name, reason, oc, ov = sys.argv[1:6]
+v, name, reason, oc, ov, cdir = sys.argv[1:7]
 def res(good, what):
     print(("ok - " if good else "not ok - ") + v + ": " + what)
 def load(out):
@@ -108,6 +108,10 @@ if v.startswith("stripe"):
     res(pc and pv == pc, "evidence payout amounts in currency units, as the contract copy "
         "(%d rows; first %s vs %s)" % (len(pv), pv[:1], pc[:1]))
 if v.startswith("auth0"):
+    # One successful login per contract login, and not one event more.
+    logins = sum(1 for _ in csv.DictReader(open(os.path.join(cdir, "logins.csv"), encoding="utf-8")))
+    taken = [i.get("rows_taken") for i in run["inputs"] if i["table"] == "logins"]
+    res(taken == [logins], "logins taken from the export: %s, the contract's %d" % (taken, logins))
     res("34.102.136.180" not in open(os.path.join(ov, "rings.json"), encoding="utf-8").read()
         and "34.102.136.180" not in open(os.path.join(ov, "graph.graphml"), encoding="utf-8").read(),
         "the backend's code exchanges are no logins (its address is in no output)")
