@@ -4,6 +4,7 @@
 
 #include "ingest/normalize.h"
 #include "ingest/rowpipe.h"
+#include "ingest/vendor.h"
 #include "base/utf8.h"
 #include "base/ts.h"
 #include "base/alloc.h"
@@ -14,11 +15,25 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const suffixes[] = {".csv", ".jsonl", ".csv.gz", ".jsonl.gz"};
+/* The data endings and the format each means (TABLE_FMT_*). */
+static const char *const suffixes[] = {".csv",    ".jsonl",     ".csv.gz", ".jsonl.gz",
+                                       ".tsv",    ".tsv.gz",    ".txt",    ".txt.gz",
+                                       ".ndjson", ".ndjson.gz", ".json",   ".json.gz"};
+static const int suffix_fmt[] = {TABLE_FMT_CSV,   TABLE_FMT_JSONL, TABLE_FMT_CSV,  TABLE_FMT_JSONL,
+                                 TABLE_FMT_TSV,   TABLE_FMT_TSV,   TABLE_FMT_CSV,  TABLE_FMT_CSV,
+                                 TABLE_FMT_JSONL, TABLE_FMT_JSONL, TABLE_FMT_JSON, TABLE_FMT_JSON};
 #define NSUFFIXES (sizeof suffixes / sizeof *suffixes)
+
+/* A .txt file is often a note, not data: only a name or a mapping makes
+ * it a table's. */
+static int is_txt(int suffix)
+{
+    return suffix >= 0 && strncmp(suffixes[suffix], ".txt", 4) == 0;
+}
 
 /* The index of the format ending of nm, or -1. */
 static int suffix_of(const char *nm)
@@ -74,7 +89,7 @@ static void add_file(load_set *set, size_t *cap, int t, const char *dir, const c
     f->table = (table_id)t;
     f->name = xstrdup(name);
     f->path = join2(dir, name);
-    f->jsonl = strstr(suffixes[suffix], "jsonl") != NULL;
+    f->jsonl = suffix >= 0 ? suffix_fmt[suffix] : TABLE_FMT_CSV;
 }
 
 static void add_ignored(load_set *set, const char *name)
@@ -113,11 +128,140 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-/* The files of table folder dir/tn, shown as tn/<file>. */
-static int scan_folder(load_set *set, size_t *cap, int t, const char *dir, const char *tn,
-                       rs_error *err)
+/* Discovery's state: the set being filled and the config's mappings,
+ * compiled once to match names (each file read through one gets its own
+ * copy: a mapping keeps a per-file tally). */
+typedef struct {
+    load_set *set;
+    size_t cap;
+    const char *dir;
+    const json_t *sources;
+    const char *where;
+    mapping **maps;
+    size_t nmaps;
+} scan_ctx;
+
+/* The simulator's answer key, written beside the tables it generates: not
+ * an input, and no vendor's export. */
+static int answer_key(const char *shown)
 {
-    char *sub = join2(dir, tn);
+    return !strcmp(shown, "truth.csv") || !strcmp(shown, "truth.json");
+}
+
+static int fmt_of_mapping(const mapping *m, int suffix)
+{
+    const char *f = mapping_format(m);
+    if (!f)
+        return suffix >= 0 ? suffix_fmt[suffix] : TABLE_FMT_CSV;
+    return !strcmp(f, "tsv")     ? TABLE_FMT_TSV
+           : !strcmp(f, "jsonl") ? TABLE_FMT_JSONL
+           : !strcmp(f, "json")  ? TABLE_FMT_JSON
+                                 : TABLE_FMT_CSV;
+}
+
+/* 1 when the record (a first record) has a column of table t by name,
+ * case or built-in alias: then it is the contract's shape, not a vendor's. */
+static int has_contract_column(table_id t, const json_t *rec)
+{
+    const char *k;
+    const json_t *v;
+    void *it = json_object_iter((json_t *)(uintptr_t)rec);
+    for (; it; it = json_object_iter_next((json_t *)(uintptr_t)rec, it)) {
+        const char *via;
+        k = json_object_iter_key(it);
+        v = json_object_iter_value(it);
+        (void)v;
+        if (schema_resolve(schema_table(t), k, strlen(k), NULL, 0, &via) >= 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Offers f's first record to the vendor recognisers; with named, only when
+ * the record has no column of f's table. Returns 1 when recognised (f->map,
+ * f->vendor and f->table set), 0 when not (also when the first record cannot
+ * be read: the table reader reports that), or a negative RS_E_* with err. */
+static int try_vendor(load_file *f, int named, rs_error *err)
+{
+    json_t *rec = NULL;
+    mapping *m = NULL;
+    rs_error perr = {0};
+    if (table_first_record(f->path, f->name, f->jsonl, &rec, &perr) != RS_OK ||
+        !json_is_object(rec) || (named && has_contract_column(f->table, rec))) {
+        json_decref(rec);
+        return 0;
+    }
+    int rc = vendor_recognise(rec, &m, err);
+    json_decref(rec);
+    if (rc == 1) {
+        f->map = m;
+        f->vendor = 1;
+        f->table = mapping_table(m);
+    }
+    return rc;
+}
+
+/* The index of the config mapping whose `files` match shown, or nmaps. */
+static size_t config_match(const scan_ctx *sc, const char *shown)
+{
+    size_t k = 0;
+    while (k < sc->nmaps && !mapping_matches_file(sc->maps[k], shown))
+        k++;
+    return k;
+}
+
+static int unrecognised(const char *shown, rs_error *err)
+{
+    return rs_error_set(err, RS_E_SCHEMA, shown, 0, 0,
+                        "not an input table and not a recognised export: expected a file named "
+                        "for a table (accounts, logins, bids, ratings, payouts, charges, ports, "
+                        "attributes; .csv .tsv .jsonl .ndjson .json, optionally .gz), %s, or a "
+                        "config mapping (\"sources\") whose \"files\" match it "
+                        "(docs/loading.md)",
+                        vendor_expected());
+}
+
+/* Decides how the data file shown (in the input folder, or in table folder
+ * folder_t when >= 0) is read, and adds it, or lists it as ignored. */
+static int scan_entry(scan_ctx *sc, const char *shown, int folder_t, rs_error *err)
+{
+    load_set *set = sc->set;
+    int sfx = suffix_of(shown), rc = RS_OK;
+    size_t k = config_match(sc, shown);
+    int t = folder_t >= 0 ? (sfx >= 0 && !is_txt(sfx) ? folder_t : -1)
+                          : (sfx >= 0 ? table_of(shown, sfx) : -1);
+    if (k < sc->nmaps) { /* (a) */
+        mapping *m = NULL;
+        rc = mapping_compile(json_array_get(sc->sources, k), sc->where, &m, err);
+        if (rc == RS_OK) {
+            add_file(set, &sc->cap, (int)mapping_table(m), sc->dir, shown, sfx);
+            set->files[set->nfiles - 1].map = m;
+            set->files[set->nfiles - 1].jsonl = fmt_of_mapping(m, sfx);
+        }
+    } else if (t >= 0) { /* (b) */
+        add_file(set, &sc->cap, t, sc->dir, shown, sfx);
+        load_file *f = &set->files[set->nfiles - 1];
+        if (f->jsonl == TABLE_FMT_JSON || f->jsonl == TABLE_FMT_JSONL)
+            rc = try_vendor(f, 1, err) < 0 ? RS_E_SCHEMA : RS_OK;
+    } else if (folder_t < 0 && sfx >= 0 && !is_txt(sfx) && !answer_key(shown)) { /* (c), (d) */
+        add_file(set, &sc->cap, 0, sc->dir, shown, sfx);
+        int v = try_vendor(&set->files[set->nfiles - 1], 0, err);
+        if (v != 1) {
+            set->nfiles--;
+            free(set->files[set->nfiles].path);
+            free(set->files[set->nfiles].name);
+            rc = v < 0 ? v : unrecognised(shown, err);
+        }
+    } else {
+        add_ignored(set, shown);
+    }
+    return rc;
+}
+
+/* The files of table folder dir/tn, shown as tn/<file>. */
+static int scan_folder(scan_ctx *sc, int t, const char *tn, rs_error *err)
+{
+    char *sub = join2(sc->dir, tn);
     char **names;
     size_t n;
     int rc = RS_OK;
@@ -127,11 +271,10 @@ static int scan_folder(load_set *set, size_t *cap, int t, const char *dir, const
         char *shown = join2(tn, names[i]);
         char *path = join2(sub, names[i]);
         struct stat sb;
-        int sfx = suffix_of(names[i]);
-        if (sfx >= 0 && !(stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)))
-            add_file(set, cap, t, dir, shown, sfx);
+        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            add_ignored(sc->set, shown); /* a folder: no recursion */
         else
-            add_ignored(set, shown); /* another kind of file, or a folder: no recursion */
+            rc = scan_entry(sc, shown, t, err);
         free(path);
         free(shown);
     }
@@ -174,33 +317,52 @@ static int check_ambiguous(const load_set *set, const char *dir, rs_error *err)
     return RS_OK;
 }
 
-int load_scan(load_set *set, const char *dir, rs_error *err)
+/* Compiles the config's mappings for name matching (they were checked when
+ * the config was loaded, so an error here is the config's). */
+static int scan_compile(scan_ctx *sc, rs_error *err)
+{
+    size_t n = json_array_size(sc->sources);
+    sc->maps = xcalloc(n ? n : 1, sizeof *sc->maps);
+    for (size_t k = 0; k < n; k++) {
+        int rc = mapping_compile(json_array_get(sc->sources, k), sc->where, &sc->maps[k], err);
+        if (rc != RS_OK)
+            return rc;
+        sc->nmaps++;
+    }
+    return RS_OK;
+}
+
+int load_scan_sources(load_set *set, const char *dir, const json_t *sources, const char *where,
+                      rs_error *err)
 {
     memset(set, 0, sizeof *set);
     set->dir = xstrdup(dir);
     set->window = (load_window)LOAD_WINDOW_ALL;
-    char **names;
-    size_t nnames, cap = 0;
-    if (list_dir(dir, &names, &nnames) != 0)
-        return rs_error_set(err, RS_E_IO, dir, 0, 0, "cannot open input directory: %s",
-                            strerror(errno));
-    int rc = RS_OK;
+    scan_ctx sc = {set, 0, dir, sources, where ? where : "config", NULL, 0};
+    char **names = NULL;
+    size_t nnames = 0;
+    int rc = scan_compile(&sc, err);
+    if (rc == RS_OK && list_dir(dir, &names, &nnames) != 0)
+        rc = rs_error_set(err, RS_E_IO, dir, 0, 0, "cannot open input directory: %s",
+                          strerror(errno));
     for (size_t i = 0; i < nnames && rc == RS_OK; i++) {
         const char *nm = names[i];
-        int sfx = suffix_of(nm);
-        int t = sfx >= 0 ? table_of(nm, sfx) : -1;
         int ft = table_folder(nm);
-        char *path = ft >= 0 ? join2(dir, nm) : NULL;
+        char *path = join2(dir, nm);
         struct stat sb;
-        if (t >= 0)
-            add_file(set, &cap, t, dir, nm, sfx);
-        else if (ft >= 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-            rc = scan_folder(set, &cap, ft, dir, nm, err);
+        int isdir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+        if (ft >= 0 && isdir)
+            rc = scan_folder(&sc, ft, nm, err);
+        else if (!isdir)
+            rc = scan_entry(&sc, nm, -1, err);
         else
             add_ignored(set, nm);
         free(path);
     }
     free_names(names, nnames);
+    for (size_t k = 0; k < sc.nmaps; k++)
+        mapping_free(sc.maps[k]);
+    free(sc.maps);
     if (set->nfiles)
         qsort(set->files, set->nfiles, sizeof *set->files, cmp_file);
     if (set->nignored) /* a folder's entries among the others, by shown name */
@@ -210,9 +372,19 @@ int load_scan(load_set *set, const char *dir, rs_error *err)
     if (rc == RS_OK && !set->nfiles)
         rc = rs_error_set(err, RS_E_SCHEMA, dir, 0, 0,
                           "no input tables found (expected accounts, logins, bids, ratings, "
-                          "payouts, charges, ports or attributes as .csv/.jsonl, optionally "
-                          ".gz, or folders of them)");
+                          "payouts, charges, ports or attributes as .csv/.tsv/.jsonl/.ndjson/"
+                          ".json, optionally .gz, or folders of them)");
     return rc;
+}
+
+int load_scan(load_set *set, const char *dir, rs_error *err)
+{
+    return load_scan_sources(set, dir, NULL, NULL, err);
+}
+
+const char *load_file_source(const load_file *f)
+{
+    return f->map ? mapping_name(f->map) : "contract";
 }
 
 void load_set_free(load_set *set)
@@ -220,6 +392,7 @@ void load_set_free(load_set *set)
     for (size_t i = 0; i < set->nfiles; i++) {
         free(set->files[i].path);
         free(set->files[i].name);
+        mapping_free(set->files[i].map);
     }
     free(set->files);
     for (size_t i = 0; i < set->nignored; i++)
@@ -550,9 +723,14 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
             o.lim.max_bytes = text_used < opts->lim.max_bytes ? opts->lim.max_bytes - text_used : 1;
         }
         (void)load_file_stat(f->path, &f->id);
+        o.map = f->map;
         f->status = table_read(f->path, f->name, f->table, f->jsonl, &o,
                                pc.pipe ? on_row_piped : on_row_direct, &pc, &f->st, &ferr);
-        if (pc.index && (f->status != RS_OK || f->st.gzip))
+        if (f->map)
+            f->tally = *mapping_tally_of(f->map);
+        /* A mapped record may make several rows, and a JSON element's bytes
+         * are not one line's: the evidence pass reads such files whole. */
+        if (pc.index && (f->status != RS_OK || f->st.gzip || f->map || f->jsonl == TABLE_FMT_JSON))
             rowindex_drop(pc.index, i);
         text_used += f->st.text_bytes;
         set->out_of_window_total += f->st.out_of_window;
@@ -658,6 +836,7 @@ int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs
         table_stats st;
         memset(&st, 0, sizeof st);
         nc.table = f->table;
+        o.map = f->map;
         int rc = table_read(f->path, f->name, f->table, f->jsonl, &o, on_row_newest, &nc, &st, err);
         if (rc != RS_OK)
             return rc;

@@ -13,6 +13,17 @@
  * NAME.csv.gz, or logins/a.csv beside logins/a.jsonl): the same name before
  * the format ending. Other files are listed as ignored.
  *
+ * Besides .csv and .jsonl, a table's file may be .tsv or .txt (CSV family,
+ * the separator sniffed; .txt only directly in the input folder), .ndjson
+ * (JSON Lines) or .json (an array of records, or one object), each
+ * optionally .gz. A file is read, in this order: (a) through the config
+ * mapping whose `files` globs match it; (b) as the table it is named for
+ * (a .json/.jsonl/.ndjson whose first record has no column of that table but
+ * a vendor's shape is read as that vendor); (c) not named for a table, as the
+ * vendor its first record is recognised as (ingest/vendor.h); (d) otherwise
+ * a file with a data ending in the input folder is an error naming it and
+ * what was expected (docs/loading.md, "How a file is read").
+ *
  * A time window (load_window) drops event rows outside [since, until) in both
  * passes over the inputs; accounts are never filtered.
  */
@@ -41,7 +52,13 @@ typedef struct {
     table_id table;
     char *path; /* owned */
     char *name; /* as shown in messages and evidence: "logins.csv", "logins/a.csv"; owned */
-    int jsonl;
+    int jsonl;  /* the format: TABLE_FMT_* (0 CSV, 1 JSONL as before) */
+    /* The mapping the file is read through (owned), or NULL for the
+     * contract's own columns; vendor is 1 when it was recognised by content.
+     * tally is the mapping's count for this file, kept after the load. */
+    mapping *map;
+    int vendor;
+    mapping_tally tally;
     int status; /* RS_OK or the table_read code */
     table_stats st;
     /* The file as found before the first pass: the evidence pass, which
@@ -98,6 +115,13 @@ typedef struct {
  * forms, no table at all). The window is LOAD_WINDOW_ALL. Free with
  * load_set_free (also after an error). */
 int load_scan(load_set *set, const char *dir, rs_error *err);
+/* load_scan with the config's `sources` (borrowed array of mapping specs,
+ * already checked by mapping_compile; NULL for none) for step (a); where
+ * names the config in messages. An unrecognised data file is RS_E_SCHEMA. */
+int load_scan_sources(load_set *set, const char *dir, const json_t *sources, const char *where,
+                      rs_error *err);
+/* The source a file was read as: "contract", or its mapping's name. */
+const char *load_file_source(const load_file *f);
 void load_set_free(load_set *set);
 
 /* The newest timestamp of a row that load_tables would load, over every

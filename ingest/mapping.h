@@ -97,6 +97,20 @@ const char *mapping_name(const mapping *m);
 table_id mapping_table(const mapping *m);
 /* "csv", "tsv", "jsonl", "json" or NULL (not fixed by the mapping). */
 const char *mapping_format(const mapping *m);
+/* CSV: 0 when the file has no header line and mapping_columns names its
+ * fields in order (borrowed, n set). */
+int mapping_header(const mapping *m);
+const char *const *mapping_columns(const mapping *m, size_t *n);
+/* json: the path of the records array inside one document, or NULL. */
+const char *mapping_records(const mapping *m);
+/* The source's own placeholders (borrowed, n set): values equal to one of
+ * them are absent, before any transform. */
+const char *const *mapping_null_values(const mapping *m, size_t *n);
+/* How many `files` globs the mapping has (0: it reads no file by name). */
+size_t mapping_file_globs(const mapping *m);
+/* The value at a dotted path in root (borrowed from root), or NULL: the
+ * path rule above (literal key first, then nested, numeric array steps). */
+const json_t *mapping_path_get(const json_t *root, const char *path);
 /* 1 when the mapping's `files` globs match name (a name as the input folder
  * shows it: "auth0.json" or "logins/day1.csv"). */
 int mapping_matches_file(const mapping *m, const char *name);

@@ -271,7 +271,7 @@ static int replay_selected(const load_set *set, size_t i, const replay_filter *f
         return RS_OK;
     source_range *rg = xreallocarray(NULL, n + 1, sizeof *rg);
     size_t m = 0;
-    if (!lf->jsonl)
+    if (lf->jsonl == TABLE_FMT_CSV || lf->jsonl == TABLE_FMT_TSV)
         rg[m++] = (source_range){0, lf->st.header_end, 1};
     for (size_t k = 0; k < n; k++)
         rg[m++] = (source_range){rowindex_off(&sel[k]), rowindex_len(&sel[k]), (long)sel[k].line};
@@ -328,6 +328,7 @@ int replay_run_selected(const load_set *set, const rs_graph *g, const replay_fil
                 return RS_E_IO;
             continue;
         }
+        o.map = lf->map;
         r = table_read(lf->path, lf->name, lf->table, lf->jsonl, &o, on_row, &rc, &st, err);
         if (r != RS_OK)
             return r;

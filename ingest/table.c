@@ -69,7 +69,26 @@ typedef struct {
 
     tvalue vals[SCHEMA_MAX_COLS];
     char scratch[SCHEMA_MAX_COLS][64]; /* JSON numbers' text (see json_number_text) */
+
+    /* Records mode (a mapping, or table_first_record's peek): whole records
+     * as JSON objects instead of contract rows. */
+    int fmt;
+    int peek;       /* table_first_record: keep the first record and stop */
+    json_t *peeked; /* that record (new reference) */
+    json_t *hnames; /* CSV: the header's names, an array of strings */
+    /* TABLE_FMT_JSON: the scanner's state across lines */
+    int js, depth, in_str, esc;
 } reader;
+
+/* read_lines stops on a non-zero feed result: this one is not an error but
+ * the end of a peek. */
+#define TABLE_PEEK_DONE 1
+
+/* Records mode (mapped files and peeks; defined with the mapped reader). */
+static int records_mode(const reader *r);
+static void csv_record_header(reader *r);
+static void csv_record_row(reader *r);
+static void csv_columns_header(reader *r);
 
 /* --- bad rows ----------------------------------------------------------- */
 
@@ -742,8 +761,13 @@ static void csv_row_cb(int c, void *data)
     (void)c;
     reader *r = data;
     if (!r->fatal) {
+        if (!r->header_done && r->o->map && !mapping_header(r->o->map))
+            csv_columns_header(r); /* and this record is a row */
         if (!r->header_done) {
-            csv_header(r);
+            if (records_mode(r))
+                csv_record_header(r);
+            else
+                csv_header(r);
             r->st->header_end = r->line_off + r->line_len;
         } else if (r->nfields != r->nheader) {
             long line = r->rec_line, col = 1, dl = 0;
@@ -764,6 +788,8 @@ static void csv_row_cb(int c, void *data)
             r->st->rows_read++;
             bad_row(r, line + dl, col, "wrong number of fields", "expected %zu fields, found %zu",
                     r->nheader, r->nfields);
+        } else if (records_mode(r)) {
+            csv_record_row(r);
         } else {
             for (size_t i = 0; i < r->def->ncols; i++)
                 r->vals[i].present = 0;
@@ -1007,6 +1033,259 @@ static void jsonl_line(reader *r, const char *line, size_t len)
     json_decref(obj);
 }
 
+/* --- records through a mapping --------------------------------------------
+ * A mapped file's records are whole JSON objects; each row the mapping makes
+ * of one goes through process_row like a contract row, so a mapped value gets
+ * the same null-like test, converter and bad-row report (at the record's
+ * line). */
+
+static int records_mode(const reader *r)
+{
+    return r->o->map != NULL || r->peek;
+}
+
+static int emit_mapped(void *ctx, const mapping_row *row)
+{
+    reader *r = ctx;
+    for (size_t c = 0; c < r->def->ncols; c++) {
+        tvalue *v = &r->vals[c];
+        v->s = row->s[c];
+        v->n = row->n[c];
+        v->present = row->s[c] != NULL && row->n[c] > 0;
+    }
+    process_row(r);
+    return r->fatal;
+}
+
+/* One record (borrowed): through the mapping, or kept by a peek. */
+static void record_out(reader *r, json_t *rec)
+{
+    if (r->peek) {
+        r->peeked = json_incref(rec);
+        r->fatal = TABLE_PEEK_DONE;
+        return;
+    }
+    (void)mapping_apply(r->o->map, rec, emit_mapped, r);
+}
+
+/* One JSON record's text (a JSONL line, an array element): a contract row,
+ * or in records mode an object handed to record_out. */
+static void json_record(reader *r, const char *text, size_t len)
+{
+    if (!records_mode(r)) {
+        jsonl_line(r, text, len);
+        return;
+    }
+    json_error_t jerr;
+    json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (!obj) {
+        r->st->rows_read++;
+        bad_row(r, r->rec_line + (jerr.line > 1 ? jerr.line - 1 : 0),
+                jerr.column > 0 ? jerr.column : 1, "invalid JSON", "invalid JSON: %s", jerr.text);
+    } else if (!json_is_object(obj)) {
+        r->st->rows_read++;
+        bad_row(r, r->rec_line, 1, "not a JSON object", "record is not a JSON object");
+    } else {
+        record_out(r, obj);
+    }
+    json_decref(obj);
+}
+
+/* CSV in records mode: the header's names (or a headerless mapping's
+ * columns) become the keys of each row's object. */
+static void csv_record_header(reader *r)
+{
+    r->hnames = json_array();
+    for (size_t k = 0; k < r->nfields; k++)
+        json_array_append_new(r->hnames, json_string(r->fields.data + r->foff[k]));
+    r->nheader = r->nfields;
+    r->header_done = 1;
+    if (r->peek) { /* a CSV file's first record is its header */
+        json_t *o = json_object();
+        for (size_t k = 0; k < r->nfields; k++)
+            json_object_set_new(o, r->fields.data + r->foff[k], json_string(""));
+        record_out(r, o);
+        json_decref(o);
+    }
+}
+
+static void csv_record_row(reader *r)
+{
+    json_t *o = json_object();
+    for (size_t k = 0; k < r->nfields; k++) {
+        size_t n = (k + 1 < r->nfields ? r->foff[k + 1] : r->fields.len) - r->foff[k] - 1;
+        json_object_set_new(o, json_string_value(json_array_get(r->hnames, k)),
+                            json_stringn(r->fields.data + r->foff[k], n));
+    }
+    record_out(r, o);
+    json_decref(o);
+}
+
+/* A headerless mapped file: the mapping's columns name the fields. */
+static void csv_columns_header(reader *r)
+{
+    size_t n = 0;
+    const char *const *cols = mapping_columns(r->o->map, &n);
+    r->hnames = json_array();
+    for (size_t k = 0; k < n; k++)
+        json_array_append_new(r->hnames, json_string(cols[k]));
+    r->nheader = n;
+    r->header_done = 1;
+}
+
+/* --- one JSON document ------------------------------------------------------
+ * An array of records is scanned element by element (strings, escapes and
+ * nesting tracked across lines), so a large export is never held whole and
+ * each element is reported at the line it starts on. A document that is an
+ * object is held whole (bounded by max_record_bytes) and read at the end. */
+
+enum { JS_START, JS_ARRAY, JS_ELEM, JS_WHOLE, JS_END };
+
+static int js_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The element collected in r->rec is complete. */
+static void js_element(reader *r)
+{
+    r->line = r->rec.data;
+    r->line_len = r->rec.len;
+    r->line_off = r->rec_off;
+    json_record(r, r->rec.data, r->rec.len);
+    buf_clear(&r->rec);
+    r->line = NULL;
+    r->line_len = 0;
+}
+
+/* Scans line[i..len) of an element; returns the index after the element's
+ * last byte when it ends on this line (r->js back to JS_ARRAY or JS_END),
+ * else len. */
+static size_t js_scan(reader *r, const char *line, size_t len, size_t i)
+{
+    for (; i < len; i++) {
+        char c = line[i];
+        if (r->in_str) {
+            if (r->esc)
+                r->esc = 0;
+            else if (c == '\\')
+                r->esc = 1;
+            else if (c == '"')
+                r->in_str = 0;
+        } else if (c == '"') {
+            r->in_str = 1;
+        } else if (c == '{' || c == '[') {
+            r->depth++;
+        } else if ((c == '}' || c == ']') && r->depth > 0) {
+            if (--r->depth == 0) {
+                r->js = JS_ARRAY;
+                return i + 1;
+            }
+        } else if (r->depth == 0 && (c == ',' || c == ']')) {
+            r->js = c == ']' ? JS_END : JS_ARRAY; /* a scalar element ends */
+            return i;
+        }
+    }
+    return len;
+}
+
+static int js_feed_line(reader *r, const char *line, size_t len, long lineno)
+{
+    uint64_t off = r->line_off;
+    if (r->js == JS_WHOLE) {
+        if (r->o->max_record_bytes && r->rec.len + len > r->o->max_record_bytes)
+            return rs_error_set(r->err, RS_E_LIMIT, r->name, lineno, 1,
+                                "JSON document longer than %llu bytes: write it as an array "
+                                "of records or as JSON Lines",
+                                (unsigned long long)r->o->max_record_bytes);
+        buf_append(&r->rec, line, len);
+        return RS_OK;
+    }
+    for (size_t i = 0; i < len && !r->fatal;) {
+        char c = line[i];
+        if (r->js == JS_ELEM) {
+            size_t end = js_scan(r, line, len, i);
+            buf_append(&r->rec, line + i, end - i);
+            if (r->rec.len > r->o->max_record_bytes && r->o->max_record_bytes)
+                return rs_error_set(r->err, RS_E_LIMIT, r->name, r->rec_line, 1,
+                                    "array element longer than %llu bytes",
+                                    (unsigned long long)r->o->max_record_bytes);
+            if (r->js != JS_ELEM) {
+                js_element(r);
+                if (r->js == JS_END && end < len && line[end] == ']')
+                    end++;
+            }
+            i = end;
+            continue;
+        }
+        i++;
+        if (js_space(c) || (r->js == JS_ARRAY && c == ','))
+            continue;
+        if (r->js == JS_START && c == '[') {
+            r->js = JS_ARRAY;
+        } else if (r->js == JS_START && c == '{') {
+            r->js = JS_WHOLE;
+            r->rec_line = lineno;
+            buf_append(&r->rec, line + i - 1, len - i + 1);
+            return RS_OK;
+        } else if (r->js == JS_ARRAY && c == ']') {
+            r->js = JS_END;
+        } else if (r->js == JS_ARRAY) {
+            r->js = JS_ELEM;
+            r->depth = r->in_str = r->esc = 0;
+            r->rec_line = lineno;
+            r->rec_off = off + i - 1;
+            buf_clear(&r->rec);
+            i--;
+        } else {
+            return rs_error_set(r->err, RS_E_FORMAT, r->name, lineno, (long)i,
+                                r->js == JS_START ? "not a JSON array or object: a .json file "
+                                                    "holds an array of records (or write "
+                                                    "JSON Lines as .jsonl)"
+                                                  : "text after the end of the JSON array");
+        }
+    }
+    return r->fatal;
+}
+
+/* A document that was one object: its records array (a mapping's
+ * `records` path), or the object itself as the one record. */
+static int js_whole(reader *r)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(r->rec.data, r->rec.len, JSON_REJECT_DUPLICATES, &jerr);
+    int rc = RS_OK;
+    if (!doc)
+        return rs_error_set(r->err, RS_E_FORMAT, r->name, r->rec_line + jerr.line - 1,
+                            jerr.column > 0 ? jerr.column : 1, "invalid JSON: %s", jerr.text);
+    const char *rp = r->o->map ? mapping_records(r->o->map) : NULL;
+    const json_t *arr = rp ? mapping_path_get(doc, rp) : NULL;
+    if (rp && !json_is_array(arr)) {
+        rc = rs_error_set(r->err, RS_E_SCHEMA, r->name, 1, 1,
+                          "mapping '%s': no array of records at 'records' path '%s'",
+                          mapping_name(r->o->map), rp);
+    } else if (arr) {
+        for (size_t k = 0; k < json_array_size(arr) && !r->fatal; k++) {
+            json_t *e = json_array_get(arr, k);
+            if (json_is_object(e)) {
+                record_out(r, e);
+            } else {
+                r->st->rows_read++;
+                bad_row(r, r->rec_line, 1, "not a JSON object", "record %zu is not a JSON object",
+                        k);
+            }
+        }
+    } else if (records_mode(r)) {
+        record_out(r, doc);
+    } else {
+        r->line = r->rec.data;
+        r->line_len = r->rec.len;
+        jsonl_line(r, r->rec.data, r->rec.len);
+    }
+    json_decref(doc);
+    return rc != RS_OK ? rc : r->fatal;
+}
+
 /* --- driver --------------------------------------------------------------- */
 
 static int blank(const char *s, size_t n)
@@ -1046,7 +1325,7 @@ static int line_prelude(reader *r, const char **line, size_t *len, long lineno)
     if (lineno == 1 && (rc = table_check_encoding(*line, *len, r->name, r->err)) != RS_OK)
         return rc;
     if (lineno == 1 && !r->jsonl) {
-        r->st->delimiter = sniff_delimiter(*line, *len);
+        r->st->delimiter = r->fmt == TABLE_FMT_TSV ? '\t' : sniff_delimiter(*line, *len);
         csv_set_delim(r->csv, (unsigned char)r->st->delimiter);
     }
     size_t bad;
@@ -1067,7 +1346,7 @@ static int jsonl_feed_line(reader *r, const char *line, size_t len, long lineno)
         r->rec_off = r->line_off;
         r->line = line;
         r->line_len = len;
-        jsonl_line(r, line, len);
+        json_record(r, line, len);
     }
     return r->fatal;
 }
@@ -1154,6 +1433,21 @@ static int jsonl_read(reader *r)
     return read_lines(r, jsonl_feed_line);
 }
 
+/* The JSON document reader. */
+static int json_read(reader *r)
+{
+    int rc = read_lines(r, js_feed_line);
+    if (rc == RS_OK && r->js == JS_WHOLE)
+        rc = js_whole(r);
+    else if (rc == RS_OK && (r->js == JS_ARRAY || r->js == JS_ELEM))
+        rc = rs_error_set(r->err, RS_E_FORMAT, r->name, r->rec_line, 0,
+                          "unterminated JSON array at end of file");
+    else if (rc == RS_OK && r->js == JS_START && !r->peek)
+        rc = rs_error_set(r->err, RS_E_SCHEMA, r->name, 0, 0,
+                          "empty file: a JSON array of records is expected");
+    return rc;
+}
+
 /* The CSV reader: libcsv in strict mode, the first record the header.
  * Owns the parser for its duration. */
 static int csv_read(reader *r)
@@ -1195,33 +1489,59 @@ static int check_all_bad(const table_stats *st, const char *display, rs_error *e
                         st->nreasons ? st->reasons[top].reason : "rejected");
 }
 
+/* Opens r's source and reads it in r->fmt; RS_OK or the first fatal code. */
+static int read_source(reader *r)
+{
+    const table_opts *opts = r->o;
+    int rc;
+    if (opts->ranges)
+        rc = source_open_ranges(&r->src, r->path, r->name, opts->ranges, opts->nranges, r->err);
+    else
+        rc = source_open_sink(&r->src, r->path, r->name, opts->hash_sink, opts->hash_ctx, r->err);
+    if (rc)
+        return rc;
+    r->st->gzip = source_is_gzip(r->src);
+    source_set_limits(r->src, &opts->lim);
+    return r->fmt == TABLE_FMT_JSON ? json_read(r) : r->jsonl ? jsonl_read(r) : csv_read(r);
+}
+
+static void reader_free(reader *r)
+{
+    if (r->src) {
+        r->st->raw_bytes = source_raw_done(r->src);
+        r->st->text_bytes = source_text_done(r->src);
+    }
+    r->st->seconds = proc_now() - r->t0;
+    source_close(r->src);
+    buf_free(&r->fields);
+    buf_free(&r->rec);
+    free(r->foff);
+    free(r->colmap);
+    json_decref(r->hnames);
+}
+
 int table_read(const char *path, const char *display, table_id tid, int jsonl,
                const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st, rs_error *err)
 {
     reader r = {0};
-    int rc = RS_OK;
     memset(st, 0, sizeof *st);
-    st->jsonl = jsonl;
+    r.fmt = jsonl;
+    r.jsonl = jsonl == TABLE_FMT_JSONL || jsonl == TABLE_FMT_JSON;
+    st->jsonl = r.jsonl;
     r.path = path;
     r.name = display;
-    r.def = schema_table(tid);
+    r.def = schema_table(opts->map ? mapping_table(opts->map) : tid);
     r.o = opts;
     r.fn = fn;
     r.ctx = ctx;
     r.st = st;
     r.err = err;
-    r.jsonl = jsonl;
     r.t0 = r.last_progress = proc_now();
-
-    if (opts->ranges)
-        rc = source_open_ranges(&r.src, path, display, opts->ranges, opts->nranges, err);
-    else
-        rc = source_open_sink(&r.src, path, display, opts->hash_sink, opts->hash_ctx, err);
-    if (rc)
-        goto cleanup;
-    st->gzip = source_is_gzip(r.src);
-    source_set_limits(r.src, &opts->lim);
-    rc = jsonl ? jsonl_read(&r) : csv_read(&r);
+    if (opts->map)
+        mapping_start_file(opts->map);
+    int rc = read_source(&r);
+    if (rc == RS_OK && opts->map)
+        rc = mapping_finish_file(opts->map, display, err);
     if (rc == RS_OK)
         rc = check_all_bad(st, display, err);
     if (rc == RS_OK) {
@@ -1229,17 +1549,37 @@ int table_read(const char *path, const char *display, table_id tid, int jsonl,
         if (opts->progress && opts->diag)
             progress(&r, 1);
     }
+    reader_free(&r);
+    return rc;
+}
 
-cleanup:
-    if (r.src) {
-        st->raw_bytes = source_raw_done(r.src);
-        st->text_bytes = source_text_done(r.src);
-    }
-    st->seconds = proc_now() - r.t0;
-    source_close(r.src);
-    buf_free(&r.fields);
-    buf_free(&r.rec);
-    free(r.foff);
-    free(r.colmap);
+int table_first_record(const char *path, const char *display, int fmt, json_t **out, rs_error *err)
+{
+    table_opts o = TABLE_OPTS_INIT;
+    table_stats st;
+    reader r = {0};
+    memset(&st, 0, sizeof st);
+    o.max_bad_rows = UINT64_MAX;
+    *out = NULL;
+    r.fmt = fmt;
+    r.jsonl = fmt == TABLE_FMT_JSONL || fmt == TABLE_FMT_JSON;
+    r.path = path;
+    r.name = display;
+    r.def = schema_table(TABLE_ACCOUNTS);
+    r.o = &o;
+    r.st = &st;
+    r.err = err;
+    r.peek = 1;
+    r.t0 = r.last_progress = proc_now();
+    int rc = read_source(&r);
+    if (rc == TABLE_PEEK_DONE || (rc == RS_OK && r.fatal == TABLE_PEEK_DONE))
+        rc = RS_OK;
+    if (rc == RS_E_SCHEMA && !r.header_done && fmt != TABLE_FMT_JSON)
+        rc = RS_OK; /* an empty file has no first record */
+    if (rc == RS_OK)
+        *out = r.peeked;
+    else
+        json_decref(r.peeked);
+    reader_free(&r);
     return rc;
 }

@@ -22,6 +22,7 @@
 
 #include "base/error.h"
 #include "base/ipaddr.h"
+#include "ingest/mapping.h"
 #include "ingest/schema.h"
 #include "ingest/source.h"
 
@@ -125,6 +126,12 @@ typedef struct {
      * `null_values`; borrowed, compared exactly). See table_null_like. */
     const char *const *null_values;
     size_t nnull_values;
+    /* When set (borrowed), each record (a CSV row as an object of header
+     * name -> text, a JSONL line, a JSON array element) goes through this
+     * mapping and each row it produces gets the checks a contract row gets;
+     * the mapping's tally is restarted and its entries checked at the end
+     * (mapping_finish_file, fatal). */
+    mapping *map;
 } table_opts;
 
 #define TABLE_MAX_RECORD_DEFAULT (64u << 20)
@@ -132,7 +139,7 @@ typedef struct {
 #define TABLE_OPTS_INIT                                                                            \
     {                                                                                              \
         0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL, NULL, 0, {0, 0, 0},                          \
-            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0, NULL, 0                                    \
+            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0, NULL, 0, NULL                              \
     }
 
 /* Whether s[0..n) is a placeholder for "no value" in a column of the given
@@ -153,8 +160,22 @@ int table_null_like(col_type type, const char *s, size_t n, const char *const *e
  * by a spreadsheet gets one message whatever reads it. */
 int table_check_encoding(const char *s, size_t n, const char *display, rs_error *err);
 
-/* Reads path (shown as display in messages) as table tid. jsonl selects the
- * format. fn may be NULL (validate only). Returns RS_OK or a negative RS_E_*
+/* File formats for table_read's fmt (its old `jsonl` flag keeps its
+ * values): CSV with the separator sniffed, JSON Lines, one JSON document (an
+ * array of records streamed element by element, each with the line it starts
+ * on; or one object: a single record, or with a mapping's `records` path the
+ * object holding the array), and CSV separated by TAB. */
+enum { TABLE_FMT_CSV = 0, TABLE_FMT_JSONL = 1, TABLE_FMT_JSON = 2, TABLE_FMT_TSV = 3 };
+
+/* The first record of path in format fmt as a new JSON object in *out (a
+ * CSV file's header names each mapped to ""), or *out NULL when the file has
+ * none; what discovery offers to vendor_recognise. Reads only as far as that
+ * record. Returns RS_OK, or a negative RS_E_* with err set (unreadable file,
+ * not JSON, not UTF-8). */
+int table_first_record(const char *path, const char *display, int fmt, json_t **out, rs_error *err);
+
+/* Reads path (shown as display in messages) as table tid. jsonl is the
+ * format (TABLE_FMT_*). fn may be NULL (validate only). Returns RS_OK or a negative RS_E_*
  * with err filled; st is filled either way. */
 int table_read(const char *path, const char *display, table_id tid, int jsonl,
                const table_opts *opts, table_row_fn fn, void *ctx, table_stats *st, rs_error *err);

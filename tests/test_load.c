@@ -66,13 +66,28 @@ static void test_load__discovery_and_order(void **state)
     put("logins/a.csv", "ts,account_id,ip\n2026-03-03T00:00:00Z,u1,192.0.2.3\n");
     put("logins/README.txt", "not data");
     put("logins/.hidden.csv", "ts,account_id,ip\n");
-    mkd("logins/sub");       /* no recursion */
-    mkd("bids");             /* an empty folder: no file, no error */
-    put("logins..csv", "x"); /* no partition name between the dots */
-    put("loginsX.csv", "x"); /* not this table */
+    mkd("logins/sub"); /* no recursion */
+    mkd("bids");       /* an empty folder: no file, no error */
     put("notes.md", "x");
     load_set set;
     rs_error err = {0};
+    /* A data file named for no table is refused, not skipped: a table
+     * silently left out of a run changes its findings. */
+    put("logins..csv", "x"); /* no partition name between the dots */
+    assert_int_equal(load_scan(&set, dir, &err), RS_E_SCHEMA);
+    assert_non_null(strstr(err.msg, "logins..csv: not an input table"));
+    load_set_free(&set);
+    char *stray = files_join(dir, "logins..csv");
+    assert_int_equal(remove(stray), 0);
+    free(stray);
+    put("loginsX.csv", "x"); /* not this table */
+    assert_int_equal(load_scan(&set, dir, &err), RS_E_SCHEMA);
+    assert_non_null(strstr(err.msg, "loginsX.csv: not an input table"));
+    load_set_free(&set);
+    stray = files_join(dir, "loginsX.csv");
+    assert_int_equal(remove(stray), 0);
+    free(stray);
+    put("notes.txt", "x"); /* a note beside the tables, as README.txt in a folder */
     assert_int_equal(load_scan(&set, dir, &err), RS_OK);
     const char *want[] = {"accounts.csv", "logins.2026-03-01.csv", "logins.2026-03-02.csv",
                           "logins.csv",   "logins/a.csv",          "logins/b.jsonl"};
@@ -84,9 +99,8 @@ static void test_load__discovery_and_order(void **state)
     assert_int_equal(set.files[5].jsonl, 1);
     assert_int_equal(set.files[4].jsonl, 0);
     assert_non_null(strstr(set.files[4].path, "/logins/a.csv"));
-    const char *ign[] = {"logins..csv", "logins/README.txt", "logins/sub", "loginsX.csv",
-                         "notes.md"};
-    assert_int_equal(set.nignored, 5);
+    const char *ign[] = {"logins/README.txt", "logins/sub", "notes.md", "notes.txt"};
+    assert_int_equal(set.nignored, 4);
     for (size_t i = 0; i < set.nignored; i++)
         assert_string_equal(set.ignored[i], ign[i]);
 
