@@ -394,6 +394,7 @@ void load_set_free(load_set *set)
         free(set->files[i].name);
         mapping_free(set->files[i].map);
     }
+    free(set->alias_used);
     free(set->files);
     for (size_t i = 0; i < set->nignored; i++)
         free(set->ignored[i]);
@@ -688,6 +689,9 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
     o.naliases = set->naliases;
     o.null_values = set->null_values;
     o.nnull_values = set->nnull_values;
+    if (set->naliases && !set->alias_used)
+        set->alias_used = xcalloc(set->naliases, 1);
+    o.alias_used = set->alias_used;
     piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL,
                 g,
                 TABLE_ACCOUNTS,
@@ -757,6 +761,32 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         free(sha);
     }
     return first_rc;
+}
+
+int load_check_aliases(const load_set *set, const char *const *given, rs_error *err)
+{
+    for (size_t i = 0; i < set->naliases; i++) {
+        const schema_alias *a = &set->aliases[i];
+        int judged = 0;
+        for (size_t k = 0; k < set->nfiles && !judged; k++) {
+            const load_file *f = &set->files[k];
+            judged = !f->map && !f->dup && f->status == RS_OK &&
+                     (!a->table || !strcmp(a->table, schema_table(f->table)->name));
+        }
+        if (!judged || (set->alias_used && set->alias_used[i]))
+            continue;
+        const char *g = given ? given[i] : a->from;
+        return rs_error_set(err, RS_E_SCHEMA, NULL, 0, 0,
+                            "config key 'columns.%s.%s' (read as %s) matches no header of %s%s%s",
+                            a->table ? a->table : "*", g, a->to,
+                            a->table ? "the files of table " : "any input file",
+                            a->table ? a->table : "",
+                            strchr(g, '.') ? ": a dotted name is not a path into nested records "
+                                             "here; map nested fields with a mapping in "
+                                             "\"sources\" (docs/loading.md)"
+                                           : "");
+    }
+    return RS_OK;
 }
 
 /* 1 when file j may be a copy of an earlier file i of its table: the same

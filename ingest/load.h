@@ -105,6 +105,9 @@ typedef struct {
      * passes blank the same values. */
     const char *const *null_values;
     size_t nnull_values;
+    /* Which aliases named a header of a file read by load_tables (owned,
+     * naliases bytes; allocated by it): see load_check_aliases. */
+    unsigned char *alias_used;
     /* When set (borrowed), load_tables records where each loaded row lies,
      * for the evidence pass (replay_run). */
     rowindex *index;
@@ -137,6 +140,14 @@ int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs
  * same table are hashed, so distinct partitions cost a stat each. Returns
  * RS_OK, or RS_E_IO with err set when a candidate cannot be read. */
 int load_find_duplicates(load_set *set, rs_error *err);
+
+/* After load_tables: a config `columns` entry (set->aliases[i], written as
+ * given[i]) that named no header of any file of its table (of any table for
+ * "*") read with the contract's columns is RS_E_SCHEMA with err naming it;
+ * a dotted name is pointed at `sources` mappings, since the columns rule
+ * reads "actor.id" as the header actor_id, not as a path. Tables without
+ * such a file are not judged. */
+int load_check_aliases(const load_set *set, const char *const *given, rs_error *err);
 
 /* 1 when the decoded row e lies in w (accounts and attributes always do). */
 int load_in_window(const load_window *w, const decode_event *e);

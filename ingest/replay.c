@@ -320,6 +320,7 @@ int replay_run_selected(const load_set *set, const rs_graph *g, const replay_fil
         rc.t = lf->table;
         rc.file = lf->name;
         rc.sha = lf->st.sha256;
+        o.map = lf->map;
         int r = replay_selected(set, i, flt, &rc, o, err);
         if (r != 1) {
             if (r != RS_OK)
@@ -328,7 +329,6 @@ int replay_run_selected(const load_set *set, const rs_graph *g, const replay_fil
                 return RS_E_IO;
             continue;
         }
-        o.map = lf->map;
         r = table_read(lf->path, lf->name, lf->table, lf->jsonl, &o, on_row, &rc, &st, err);
         if (r != RS_OK)
             return r;

@@ -687,6 +687,21 @@ static void unknown_hint(reader *r, const int *seen, char *out, size_t outlen)
         memcpy(out + j, "?)", 3);
 }
 
+/* Marks the config `columns` entry that read header name as a column, so
+ * that an entry matching no header can be reported after the load. */
+static void mark_alias(reader *r, const char *name, size_t n)
+{
+    char norm[128];
+    if (!r->o->alias_used)
+        return;
+    schema_normalize(name, n, norm, sizeof norm);
+    for (size_t i = 0; i < r->o->naliases; i++) {
+        const schema_alias *a = &r->o->aliases[i];
+        if ((!a->table || !strcmp(a->table, r->def->name)) && !strcmp(a->from, norm))
+            r->o->alias_used[i] = 1;
+    }
+}
+
 /* CSV header: maps field positions to schema columns. */
 static void csv_header(reader *r)
 {
@@ -700,6 +715,8 @@ static void csv_header(reader *r)
         r->colmap[k] = c;
         if (c >= 0 && strcmp(via, "name") != 0)
             note_mapped(r, name, r->def->cols[c].name);
+        if (c >= 0 && !strcmp(via, "config"))
+            mark_alias(r, name, n);
         if (c >= 0 && seen[c]++) {
             long dl, col;
             const char *raw;
@@ -986,6 +1003,8 @@ static void jsonl_line(reader *r, const char *line, size_t len)
                 0 &&
             !strstr(r->st->mapped, key))
             note_mapped(r, key, r->def->cols[c].name);
+        if (c >= 0 && via && !strcmp(via, "config"))
+            mark_alias(r, key, strlen(key));
         if (c < 0) {
             if (!r->st->unknown[0] && r->o->diag)
                 utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",

@@ -132,6 +132,9 @@ typedef struct {
      * the mapping's tally is restarted and its entries checked at the end
      * (mapping_finish_file, fatal). */
     mapping *map;
+    /* When set, alias_used[i] is set to 1 when aliases[i] named a header of
+     * this file (naliases bytes, owned by the caller). */
+    unsigned char *alias_used;
 } table_opts;
 
 #define TABLE_MAX_RECORD_DEFAULT (64u << 20)
@@ -139,7 +142,7 @@ typedef struct {
 #define TABLE_OPTS_INIT                                                                            \
     {                                                                                              \
         0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL, NULL, 0, {0, 0, 0},                          \
-            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0, NULL, 0, NULL                              \
+            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0, NULL, 0, NULL, NULL                        \
     }
 
 /* Whether s[0..n) is a placeholder for "no value" in a column of the given

@@ -1,6 +1,8 @@
 /* config.c - see config.h. */
 #include "src/config.h"
 
+#include "ingest/mapping.h"
+
 #include "export/jsonout.h"
 #include "ingest/table.h"
 #include "base/alloc.h"
@@ -93,9 +95,45 @@ static int load_columns(rs_config *c, json_t *v, const char *path, rs_error *err
             char *t = only ? xstrdup(tn) : NULL, *f = xstrdup(norm);
             c->column_strs[2 * c->ncolumns] = t;
             c->column_strs[2 * c->ncolumns + 1] = f;
+            c->column_given =
+                xreallocarray(c->column_given, c->ncolumns + 1, sizeof *c->column_given);
+            c->column_given[c->ncolumns] = xstrdup(from);
             c->columns[c->ncolumns++] = (schema_alias){t, f, schema_table_column(col)};
         }
     }
+    return RS_OK;
+}
+
+/* "sources": [mapping, ...] (ingest/mapping.h, docs/loading.md): each
+ * compiled here, so a bad entry names its JSON path before any input is
+ * read; the load compiles its own copy per file it reads through one. */
+static int load_sources(rs_config *c, json_t *v, const char *path, rs_error *err)
+{
+    if (!json_is_array(v))
+        return rs_error_set(err, RS_E_CONFIG, path, 0, 0,
+                            "config key 'sources': expected an array of mappings "
+                            "(docs/loading.md, \"The mapping language\")");
+    size_t i;
+    json_t *spec;
+    json_array_foreach(v, i, spec)
+    {
+        char where[600];
+        mapping *m = NULL;
+        snprintf(where, sizeof where, "%s: sources[%zu]", path, i);
+        int rc = mapping_compile(spec, where, &m, err);
+        if (rc == RS_OK && mapping_file_globs(m) == 0)
+            rc = rs_error_set(err, RS_E_CONFIG, NULL, 0, 0,
+                              "%s: files: missing: the names of the files this mapping reads "
+                              "(globs such as \"logins_*.csv\")",
+                              where);
+        mapping_free(m);
+        if (rc != RS_OK)
+            return rc;
+    }
+    json_decref(c->sources);
+    c->sources = json_deep_copy(v);
+    free(c->config_path);
+    c->config_path = xstrdup(path);
     return RS_OK;
 }
 
@@ -240,6 +278,11 @@ void config_free(rs_config *c)
         free(c->geoip_path[i]);
     for (size_t i = 0; i < 2 * c->ncolumns; i++)
         free(c->column_strs[i]);
+    for (size_t i = 0; i < c->ncolumns; i++)
+        free(c->column_given[i]);
+    free(c->column_given);
+    json_decref(c->sources);
+    free(c->config_path);
     free(c->column_strs);
     free(c->columns);
     for (size_t i = 0; i < c->nnull_values; i++)
@@ -302,6 +345,9 @@ int config_load(rs_config *c, const char *path, rs_error *err)
                 goto cleanup;
         } else if (!strcmp(k, "null_values")) {
             if ((rc = load_null_values(c, v, path, err)) != RS_OK)
+                goto cleanup;
+        } else if (!strcmp(k, "sources")) {
+            if ((rc = load_sources(c, v, path, err)) != RS_OK)
                 goto cleanup;
         } else if (!strcmp(k, "limits")) {
             if ((rc = load_limits(&c->limits, v, path, err)) != RS_OK)
@@ -401,5 +447,7 @@ json_t *config_to_json(const rs_config *c)
             json_array_append_new(nv, jout_string(c->null_values[i]));
         json_object_set_new(o, "null_values", nv);
     }
+    if (c->sources) /* only when set, as columns */
+        json_object_set_new(o, "sources", json_deep_copy(c->sources));
     return o;
 }

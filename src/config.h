@@ -41,6 +41,12 @@ typedef struct {
     char **column_strs; /* the strings columns point into, owned (2 per entry) */
     char **null_values; /* config "null_values": extra placeholders, owned */
     size_t nnull_values;
+    char **column_given; /* each columns entry's header name as written (owned) */
+    /* config "sources": mapping specs (owned array, NULL when not set), each
+     * compiled by config_load so that a bad mapping fails before any input
+     * is read; config_path names the file in their messages (owned). */
+    json_t *sources;
+    char *config_path;
 } rs_config;
 
 /* Fills defaults. */

@@ -139,7 +139,8 @@ static void print_opts(FILE *f, const opt_doc *o)
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: ringscan run INPUT_DIR -o OUT_DIR [options]\n"
-               "       ringscan validate INPUT_DIR [--strict] [--max-bad-rows N] [--quiet]\n"
+               "       ringscan validate INPUT_DIR [--config FILE] [--strict] [--max-bad-rows N]\n"
+               "                [--quiet]\n"
                "       ringscan gen -o DIR [options]      (simulated marketplace, see --help)\n"
                "       ringscan eval OUT_DIR TRUTH_DIR    (score a run against simulator truth)\n"
                "       ringscan --help | --version\n"
@@ -475,12 +476,12 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
 
 static int cmd_validate(int argc, char **argv)
 {
-    static const struct option lo[] = {{"strict", 0, NULL, OPT_STRICT},
-                                       {"max-bad-rows", 1, NULL, OPT_MAX_BAD},
-                                       {"quiet", 0, NULL, OPT_QUIET},
-                                       {"help", 0, NULL, OPT_HELP},
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"strict", 0, NULL, OPT_STRICT}, {"max-bad-rows", 1, NULL, OPT_MAX_BAD},
+        {"quiet", 0, NULL, OPT_QUIET},   {"config", 1, NULL, OPT_CONFIG},
+        {"help", 0, NULL, OPT_HELP},     {NULL, 0, NULL, 0}};
     int c, quiet = 0;
+    const char *config_path = NULL;
     table_opts to = TABLE_OPTS_INIT;
     to.max_bad_rows = UINT64_MAX; /* validate reports everything it can */
     rs_config defaults;
@@ -503,10 +504,16 @@ static int cmd_validate(int argc, char **argv)
         case OPT_QUIET:
             quiet = 1;
             break;
+        case OPT_CONFIG:
+            config_path = optarg;
+            break;
         case OPT_HELP:
-            printf("Usage: ringscan validate INPUT_DIR [--strict] [--max-bad-rows N] [--quiet]\n"
+            printf("Usage: ringscan validate INPUT_DIR [--config FILE] [--strict] [--max-bad-rows "
+                   "N] [--quiet]\n"
                    "Checks every table in INPUT_DIR against the input contract without\n"
-                   "analysing. Exit 0 when every file is valid and no row is bad, else 1.\n");
+                   "analysing, reading files through the config's `columns`, `null_values`\n"
+                   "and `sources` as a run does. Exit 0 when every file is valid and no row\n"
+                   "is bad, else 1.\n");
             return RS_EXIT_OK;
         case ':':
             return usage_error("option '%s' needs an argument", argv[optind - 1]);
@@ -517,7 +524,18 @@ static int cmd_validate(int argc, char **argv)
     int rc_usage = one_operand("validate", argc, argv);
     if (rc_usage != RS_EXIT_OK)
         return rc_usage;
-    return pipeline_validate(argv[optind], &to, quiet);
+    rs_config cfg;
+    rs_error err = {0};
+    config_init(&cfg);
+    int rc;
+    if (config_path && config_load(&cfg, config_path, &err) != RS_OK) {
+        utf8_diag(stderr, "", "ringscan: error: %s", err.msg);
+        rc = RS_EXIT_DATA;
+    } else {
+        rc = pipeline_validate(argv[optind], &to, config_path ? &cfg : NULL, quiet);
+    }
+    config_free(&cfg);
+    return rc;
 }
 
 /* glibc raises its mmap threshold to the size of each large block freed (up

@@ -185,7 +185,8 @@ static int check_decision_subjects(run_state *s)
  * row is read, so a busy or unwritable OUT_DIR fails at once. */
 static int stage_prepare(run_state *s)
 {
-    int rc = load_scan(&s->set, s->rq->in_dir, &s->err);
+    int rc =
+        load_scan_sources(&s->set, s->rq->in_dir, s->cfg->sources, s->cfg->config_path, &s->err);
     resolve_window(s);
     s->stime = (state_time){s->run_time, s->set.window.since, s->set.window.until, s->rq->backfill};
     s->set.aliases = s->cfg->columns;
@@ -332,6 +333,8 @@ static int stage_ingest(run_state *s)
     s->rows = rowindex_new(outdir_staging_path(s->od), s->set.nfiles);
     s->set.index = s->rows;
     rc = load_tables(&s->set, s->g, &to, 0, &s->err);
+    if (rc == RS_OK)
+        rc = load_check_aliases(&s->set, (const char *const *)s->cfg->column_given, &s->err);
     if (rc == RS_OK)
         rc = check_window_rows(s);
     if (rc != RS_OK)
@@ -1074,28 +1077,49 @@ int pipeline_run(const run_request *rq)
     return exit_code;
 }
 
-int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)
+/* One line per file for validate: its rows, and for a mapped file the
+ * source it was read as and the rows the mapping left out. */
+static void validate_line(const load_file *f)
+{
+    char src[200] = "";
+    if (f->map)
+        snprintf(src, sizeof src, "  read as %s%s: %" PRIu64 " rows taken, %" PRIu64 " left out",
+                 load_file_source(f), f->vendor ? " (recognised by content)" : "", f->tally.rows,
+                 f->tally.left_out);
+    utf8_diag(stdout, "", "%-20s %-6s %10" PRIu64 " rows  %8" PRIu64 " bad  %s%s", f->name,
+              f->status == RS_OK ? "ok" : "FAILED", f->st.rows_read, f->st.rows_bad,
+              f->st.unknown[0] ? "(ignored columns present)" : "", src);
+}
+
+int pipeline_validate(const char *in_dir, const table_opts *opts, const rs_config *cfg, int quiet)
 {
     load_set set;
     rs_error err = {0};
-    int rc = load_scan(&set, in_dir, &err);
+    int rc = load_scan_sources(&set, in_dir, cfg ? cfg->sources : NULL,
+                               cfg ? cfg->config_path : NULL, &err);
     if (rc != RS_OK) {
         utf8_diag(stderr, "", "ringscan: error: %s", err.msg);
         load_set_free(&set);
         return RS_EXIT_DATA;
     }
+    if (cfg) {
+        set.aliases = cfg->columns;
+        set.naliases = cfg->ncolumns;
+        set.null_values = (const char *const *)cfg->null_values;
+        set.nnull_values = cfg->nnull_values;
+    }
     table_opts to = *opts;
     to.diag = stderr;
     to.progress = !quiet && isatty(2);
     rc = load_tables(&set, NULL, &to, 1, &err); /* fatal errors are printed as they happen */
+    if (rc == RS_OK && cfg &&
+        (rc = load_check_aliases(&set, (const char *const *)cfg->column_given, &err)) != RS_OK)
+        utf8_diag(stderr, "", "ringscan: error: %s", err.msg);
     uint64_t bad = 0;
     for (size_t i = 0; i < set.nfiles; i++) {
-        const load_file *f = &set.files[i];
-        bad += f->st.rows_bad;
+        bad += set.files[i].st.rows_bad;
         if (!quiet)
-            utf8_diag(stdout, "", "%-20s %-6s %10" PRIu64 " rows  %8" PRIu64 " bad  %s", f->name,
-                      f->status == RS_OK ? "ok" : "FAILED", f->st.rows_read, f->st.rows_bad,
-                      f->st.unknown[0] ? "(ignored columns present)" : "");
+            validate_line(&set.files[i]);
     }
     for (size_t i = 0; i < set.nignored && !quiet; i++)
         utf8_diag(stdout, "", "%-20s ignored (not an input table)", set.ignored[i]);

@@ -57,8 +57,10 @@ int pipeline_parse_length(const char *s, int64_t *out_ms);
 int pipeline_run(const run_request *rq);
 
 /* Checks every table in in_dir against the input contract without
- * analysing, printing a line per input file on stdout unless quiet. Returns
+ * analysing, printing a line per input file on stdout unless quiet; cfg
+ * (borrowed, may be NULL) gives the config's columns, null_values and
+ * sources, read as a run reads them. Returns
  * RS_EXIT_OK when every file is valid and no row is bad, else RS_EXIT_DATA. */
-int pipeline_validate(const char *in_dir, const table_opts *to, int quiet);
+int pipeline_validate(const char *in_dir, const table_opts *to, const rs_config *cfg, int quiet);
 
 #endif

@@ -23,6 +23,30 @@ static json_t *json_u64(uint64_t v)
     return json_integer((json_int_t)v);
 }
 
+/* What a file read through a mapping adds to its entry: the source it was
+ * read as, rows taken, rows left out by reason and, for a file recognised by
+ * content, how. Contract files have none of these keys, so their entries are
+ * what they were. */
+static void runrecord_source(json_t *o, const load_file *f)
+{
+    const mapping_tally *t = &f->tally;
+    json_object_set_new(o, "source", jout_string(load_file_source(f)));
+    json_object_set_new(o, "records_read", json_u64(t->records));
+    json_object_set_new(o, "rows_taken", json_u64(t->rows));
+    json_object_set_new(o, "rows_left_out", json_u64(t->left_out));
+    json_t *why = json_object();
+    for (size_t i = 0; i < t->nreasons; i++)
+        json_object_set_new(why, t->reasons[i].reason, json_u64(t->reasons[i].count));
+    if (t->other)
+        json_object_set_new(why, "other", json_u64(t->other));
+    json_object_set_new(o, "left_out_by_reason", why);
+    if (f->vendor) {
+        char hint[200];
+        snprintf(hint, sizeof hint, "recognised by content as %s", load_file_source(f));
+        json_object_set_new(o, "hint", jout_string(hint));
+    }
+}
+
 json_t *runrecord_inputs(const load_set *set)
 {
     json_t *arr = json_array();
@@ -31,7 +55,8 @@ json_t *runrecord_inputs(const load_set *set)
         json_t *o = json_object();
         json_object_set_new(o, "table", json_string(records_table_name(f->table)));
         json_object_set_new(o, "file", jout_string(f->name));
-        json_object_set_new(o, "format", json_string(f->jsonl ? "jsonl" : "csv"));
+        static const char *const fmts[] = {"csv", "jsonl", "json", "tsv"};
+        json_object_set_new(o, "format", json_string(fmts[f->jsonl & 3]));
         json_object_set_new(o, "gzip", json_boolean(f->st.gzip));
         json_object_set_new(o, "bytes", json_u64(f->st.raw_bytes));
         json_object_set_new(o, "sha256", json_string(f->st.sha256));
@@ -76,7 +101,9 @@ json_t *runrecord_inputs(const load_set *set)
             }
         }
         json_object_set_new(o, "columns_read_as", mapped);
-        if (!f->jsonl) {
+        if (f->map)
+            runrecord_source(o, f);
+        if (f->jsonl == TABLE_FMT_CSV || f->jsonl == TABLE_FMT_TSV) {
             char d[2] = {f->st.delimiter ? f->st.delimiter : ',', '\0'};
             json_object_set_new(o, "delimiter", json_string(d));
         }
