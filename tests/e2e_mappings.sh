@@ -5,7 +5,8 @@
 # MySQL INTO OUTFILE and mysql --batch files, an Excel de-DE workbook with text dates and
 # with serial dates, a KYC vendor's wide applicants file - and each, read through its
 # shipped mapping with --config, must give the same flagged accounts and rings as the
-# contract-format run. Two silent hazards are held to account:
+# contract-format run, and `validate --config` must find every file valid. Two silent
+# hazards are held to account:
 #   - the database's reviews table holds freelancers' reviews of their clients and
 #     soft-deleted reviews (one a deleted burst of 5-star reviews by one client): the
 #     shipped mapping leaves both out and run.json counts them; a mapping without its
@@ -63,8 +64,14 @@ else:
           % (label, len(a), flagged, len(ra)))
 EOF
 
-# same LABEL DIR CONFIG - runs DIR through CONFIG and compares with the contract run.
+# same LABEL DIR CONFIG - validates and runs DIR through CONFIG and compares with the
+# contract run.
 same() {
+    if rs validate "$2" --config "$3" --quiet >"$2.val" 2>&1; then
+        ok "$1: validate --config $3"
+    else
+        nok "$1: validate --config $3: $(err "$2.val")"
+    fi
     rs run "$2" -o "$2.out" --no-geoip --quiet --config "$3" 2>"$2.err" ||
         nok "$1: run with $3: $(err "$2.err")"
     "$PY" "$tmp/cmp.py" "$w/ref" "$2.out" "$1" >"$2.cmp" 2>&1 ||
