@@ -128,6 +128,13 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
+/* Length of name without its format ending. */
+static size_t stem_len(const char *name)
+{
+    int s = suffix_of(name);
+    return strlen(name) - (s >= 0 ? strlen(suffixes[s]) : 0);
+}
+
 /* Discovery's state: the set being filled and the config's mappings,
  * compiled once to match names (each file read through one gets its own
  * copy: a mapping keeps a per-file tally). */
@@ -141,11 +148,12 @@ typedef struct {
     size_t nmaps;
 } scan_ctx;
 
-/* The simulator's answer key, written beside the tables it generates: not
- * an input, and no vendor's export. */
+/* The simulator's answer key (truth.csv, truth.json, and gzip copies),
+ * written beside the tables it generates: not an input, and no vendor's
+ * export. */
 static int answer_key(const char *shown)
 {
-    return !strcmp(shown, "truth.csv") || !strcmp(shown, "truth.json");
+    return !strncmp(shown, "truth.", 6) && stem_len(shown) == 5;
 }
 
 static int fmt_of_mapping(const mapping *m, int suffix)
@@ -289,13 +297,6 @@ static int cmp_file(const void *a, const void *b)
     if (x->table != y->table)
         return x->table < y->table ? -1 : 1;
     return strcmp(x->name, y->name);
-}
-
-/* Length of name without its format ending. */
-static size_t stem_len(const char *name)
-{
-    int s = suffix_of(name);
-    return strlen(name) - (s >= 0 ? strlen(suffixes[s]) : 0);
 }
 
 /* One partition in two forms (a.csv and a.csv.gz, or a.csv and a.jsonl):

@@ -107,6 +107,7 @@ struct mapping {
     size_t nattrs;
     mapping_tally tally;
     int file_started;
+    int last_string;             /* the last value path_text found was a JSON string */
     rs_buf out[SCHEMA_MAX_COLS]; /* produced values (owned; reused per record) */
 };
 
@@ -237,6 +238,7 @@ static int path_text(mapping *m, size_t p, const json_t *rec, rs_buf *b)
     if (!v)
         return -1;
     m->paths[p].matched = 1;
+    m->last_string = json_is_string(v);
     if (put_json(b, v) != 0 || is_null_text(m, b->data ? b->data : "", b->len))
         return -1;
     return 0;
@@ -577,7 +579,8 @@ static int value_of(mapping *m, const mvalue *mv, const json_t *rec, const char 
                                                              currency ? strlen(currency) : 0));
         break;
     case TR_DECIMAL_COMMA:
-        (void)tr_decimal_comma(b);
+        if (m->last_string) /* a JSON number is already a number: 3733.66 */
+            (void)tr_decimal_comma(b);
         break;
     case TR_BOOL:
     case TR_VALUES:

@@ -290,6 +290,9 @@ static void test_mapping__decimal_comma(void **state)
     assert_non_null(strstr(r, "amount=12.5"));
     r = one(m, "{\"t\":\"t\",\"a\":\"a\",\"d\":\"d\",\"c\":\"EUR\",\"x\":\"1,2,3\"}");
     assert_non_null(strstr(r, "amount=1,2,3")); /* raw: reported by the reader */
+    /* a JSON number is not text in the spreadsheet's locale */
+    r = one(m, "{\"t\":\"t\",\"a\":\"a\",\"d\":\"d\",\"c\":\"EUR\",\"x\":3733.66}");
+    assert_non_null(strstr(r, "amount=3733.66"));
     mapping_free(m);
 }
 

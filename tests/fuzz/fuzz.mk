@@ -11,7 +11,7 @@
 #                        driver (no clang needed; run by make test)
 #   make fuzz-clean      remove build-fuzz/
 
-FUZZ_HARNESSES := table config parsers pipeline dispositions
+FUZZ_HARNESSES := table config parsers pipeline dispositions mapping
 FUZZ_CC        ?= clang
 FUZZ_DIR       ?= build-fuzz
 FUZZ_SECONDS   ?= 60

@@ -179,7 +179,7 @@ static void run(const rs_config *cfg, const char *in_dir, const char *out_dir, i
         to.max_bad_rows = UINT64_MAX;
         to.lim.max_bytes = cfg->limits.max_input_bytes;
         to.lim.max_ratio = cfg->limits.max_gzip_ratio;
-        rc = pipeline_validate(in_dir, &to, 1);
+        rc = pipeline_validate(in_dir, &to, cfg, 1);
         if (rc != RS_EXIT_OK && rc != RS_EXIT_DATA)
             fuzzutil_fail("pipeline_validate returned %d", rc);
     }
