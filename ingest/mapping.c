@@ -87,6 +87,7 @@ struct mapping {
     char **files;
     size_t nfiles;
     int header;
+    int backslash; /* "escapes": "backslash" */
     char **columns;
     size_t ncolumns;
     char *records;
@@ -346,15 +347,19 @@ static int time_by_pattern(const char *pat, const char *s, size_t n, int64_t *ms
     return 0;
 }
 
-/* A decimal number of at most 15 significant digits as a double, or -1. */
+/* A decimal number of at most 15 significant digits as a double, or -1. A
+ * single ',' with no '.' is the decimal point: a spreadsheet saved in a
+ * decimal-comma locale writes a serial date as "46066,2921412037". */
 static int read_number(const char *s, size_t n, double *out)
 {
     char tmp[64];
-    char *end;
+    char *end, *comma;
     if (n == 0 || n >= sizeof tmp)
         return -1;
     memcpy(tmp, s, n);
     tmp[n] = 0;
+    if ((comma = strchr(tmp, ',')) && !strchr(tmp, '.') && !strchr(comma + 1, ','))
+        *comma = '.';
     errno = 0;
     *out = strtod(tmp, &end);
     if (errno || *end || end == tmp || *out != *out)
@@ -1028,6 +1033,11 @@ static int compile_source(const cctx *c, mapping *m, const json_t *spec)
         return RS_E_CONFIG;
     if (!m->header && m->ncolumns == 0)
         return cfail(c, "columns", "a file without a header needs 'columns' to name its fields");
+    if ((t = json_object_get(spec, "escapes"))) {
+        if (!json_is_string(t) || strcmp(json_string_value(t), "backslash") != 0)
+            return cfail(c, "escapes", "expected \"backslash\" (a database's text form)");
+        m->backslash = 1;
+    }
     if ((t = json_object_get(spec, "records"))) {
         if (!json_is_string(t))
             return cfail(c, "records", "expected a path");
@@ -1066,8 +1076,8 @@ static int compile_check(const cctx *c, mapping *m)
 int mapping_compile(const json_t *spec, const char *where, mapping **out, rs_error *err)
 {
     static const char *const keys[] = {
-        "name",        "table", "files",     "format", "header",     "columns", "records",
-        "null_values", "where", "direction", "fields", "attributes", NULL};
+        "name",    "table",       "files", "format",    "header", "columns",    "escapes",
+        "records", "null_values", "where", "direction", "fields", "attributes", NULL};
     cctx c = {where ? where : "mapping", err};
     mapping *m = xcalloc(1, sizeof *m);
     int rc = RS_E_CONFIG;
@@ -1159,6 +1169,51 @@ int mapping_header(const mapping *m)
 {
     return m->header;
 }
+int mapping_backslash_escapes(const mapping *m)
+{
+    return m->backslash;
+}
+
+/* MySQL's FIELDS ESCAPED BY '\\' as LOAD DATA reads it back. */
+size_t mapping_unescape(const char *s, size_t n, char *out)
+{
+    if (n == 2 && s[0] == '\\' && s[1] == 'N') {
+        memcpy(out, s, 2);
+        return 2;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\' || i + 1 == n) {
+            out[o++] = s[i];
+            continue;
+        }
+        char c = s[++i];
+        switch (c) {
+        case 't':
+            out[o++] = '\t';
+            break;
+        case 'n':
+            out[o++] = '\n';
+            break;
+        case 'r':
+            out[o++] = '\r';
+            break;
+        case 'b':
+            out[o++] = '\b';
+            break;
+        case 'Z':
+            out[o++] = '\x1a';
+            break;
+        case '0':
+            break; /* a NUL, which text cannot hold */
+        default:
+            out[o++] = c;
+            break;
+        }
+    }
+    return o;
+}
+
 const char *const *mapping_columns(const mapping *m, size_t *n)
 {
     *n = m->ncolumns;

@@ -26,6 +26,11 @@
  *     "format": "csv"|"tsv"|"jsonl"|"json", optional; else by suffix/content
  *     "header": true,                     CSV: false means "columns" names the fields
  *     "columns": ["id", "ts", ...],       names of a headerless file's fields
+ *     "escapes": "backslash",             CSV/TSV in a database's text form (MySQL
+ *                                         INTO OUTFILE, mysql --batch): no field is
+ *                                         quoted, so '"' is text; \t \n \r \b \Z \\
+ *                                         are decoded, \x is x, a field \N stays
+ *                                         \N (NULL) and a \0 (NUL) is dropped
  *     "records": "items",                 json: path of the array of records inside
  *                                         one document ({"items": [...]})
  *     "null_values": ["\\N", "NULL"],     extra placeholders in this source
@@ -101,6 +106,14 @@ const char *mapping_format(const mapping *m);
  * fields in order (borrowed, n set). */
 int mapping_header(const mapping *m);
 const char *const *mapping_columns(const mapping *m, size_t *n);
+/* CSV: 1 when the file is in a database's text form ("escapes":
+ * "backslash"): the reader takes no quotes and decodes each field with
+ * mapping_unescape. */
+int mapping_backslash_escapes(const mapping *m);
+/* Decodes the backslash escapes of s[0..n) into out (at least n bytes; the
+ * decoded text is never longer) and returns its length. "\N" alone is kept
+ * as it is, for the null-like check. O(n). */
+size_t mapping_unescape(const char *s, size_t n, char *out);
 /* json: the path of the records array inside one document, or NULL. */
 const char *mapping_records(const mapping *m);
 /* The source's own placeholders (borrowed, n set): values equal to one of

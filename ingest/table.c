@@ -765,7 +765,9 @@ static void csv_field_cb(void *s, size_t len, void *data)
     ALLOC_GROW(r->foff, r->foff_cap, r->nfields + 1);
     r->foff[r->nfields++] = r->fields.len;
     buf_reserve(&r->fields, len + 1);
-    if (s && len)
+    if (s && len && r->o->map && mapping_backslash_escapes(r->o->map))
+        len = mapping_unescape(s, len, r->fields.data + r->fields.len);
+    else if (s && len)
         memcpy(r->fields.data + r->fields.len, s, len);
     else
         len = 0;
@@ -1478,6 +1480,10 @@ static int csv_read(reader *r)
      * 1 MiB field took 8 192 reallocations of a growing block, which is quadratic where
      * realloc copies (as under AddressSanitizer). 64 KiB keeps that to 16. */
     csv_set_blk_size(&p, 64 * 1024);
+    /* A database's text form quotes nothing: with NUL (refused in every line)
+     * as the quote character, a '"' is text wherever it stands. */
+    if (r->o->map && mapping_backslash_escapes(r->o->map))
+        csv_set_quote(&p, '\0');
     r->csv = &p;
     int rc = read_lines(r, csv_feed_line);
     if (rc == RS_OK && csv_fini(&p, csv_field_cb, csv_row_cb, r) != 0)

@@ -201,6 +201,9 @@ static void test_mapping__time_forms(void **state)
                 "\"ts\":{\"path\":\"t\",\"time\":\"excel_serial\"}}}");
     assert_string_equal(one(m, "{\"a\":\"u\",\"i\":\"x\",\"t\":\"46082.5\"}"),
                         "ts=2026-03-01T12:00:00Z|account_id=u|ip=x");
+    /* as a German Excel writes it; seconds rounded, not truncated */
+    assert_string_equal(one(m, "{\"a\":\"u\",\"i\":\"x\",\"t\":\"46082,5242592593\"}"),
+                        "ts=2026-03-01T12:34:56Z|account_id=u|ip=x");
     mapping_free(m);
 }
 
@@ -436,6 +439,32 @@ static void test_mapping__compile_errors(void **state)
     assert_non_null(strstr(e, "at most one of"));
 }
 
+/* MySQL's text form: escapes decoded as LOAD DATA reads them, \N kept for
+ * the null-like check, only "backslash" accepted. */
+static void test_mapping__backslash_escapes(void **state)
+{
+    (void)state;
+    char out[64];
+    const char *in = "a\\tb\\nc\\\\d\\0e\\\"f\\";
+    size_t n = mapping_unescape(in, strlen(in), out);
+    assert_int_equal(n, 11);
+    assert_memory_equal(out, "a\tb\nc\\de\"f\\", 11);
+    assert_int_equal(mapping_unescape("\\N", 2, out), 2);
+    assert_memory_equal(out, "\\N", 2);
+    mapping *m = compile("{\"table\":\"logins\",\"format\":\"tsv\",\"escapes\":\"backslash\","
+                         "\"fields\":{\"ts\":\"t\",\"account_id\":\"a\",\"ip\":\"i\"}}");
+    assert_int_equal(mapping_backslash_escapes(m), 1);
+    mapping_free(m);
+    m = compile(
+        "{\"table\":\"logins\",\"fields\":{\"ts\":\"t\",\"account_id\":\"a\",\"ip\":\"i\"}}");
+    assert_int_equal(mapping_backslash_escapes(m), 0);
+    mapping_free(m);
+    const char *e = compile_error("{\"table\":\"logins\",\"escapes\":\"mysql\","
+                                  "\"fields\":{\"ts\":\"t\",\"account_id\":\"a\",\"ip\":\"i\"}}");
+    assert_non_null(strstr(e, "escapes"));
+    assert_non_null(strstr(e, "backslash"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_mapping__records_path),
         cmocka_unit_test(test_mapping__entry_matching_nothing),
         cmocka_unit_test(test_mapping__compile_errors),
+        cmocka_unit_test(test_mapping__backslash_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
