@@ -179,6 +179,7 @@ int load_scan(load_set *set, const char *dir, rs_error *err)
     memset(set, 0, sizeof *set);
     set->dir = xstrdup(dir);
     set->window = (load_window)LOAD_WINDOW_ALL;
+    set->ts_latest = INT64_MAX;
     char **names;
     size_t nnames, cap = 0;
     if (list_dir(dir, &names, &nnames) != 0)
@@ -515,6 +516,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
     o.naliases = set->naliases;
     o.null_values = set->null_values;
     o.nnull_values = set->nnull_values;
+    o.ts_latest = set->ts_latest;
     piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL,
                 g,
                 TABLE_ACCOUNTS,
@@ -650,6 +652,7 @@ int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs
     o.naliases = set->naliases;
     o.null_values = set->null_values;
     o.nnull_values = set->nnull_values;
+    o.ts_latest = set->ts_latest;
     newest_ctx nc = {TABLE_ACCOUNTS, TS_NONE};
     for (size_t i = 0; i < set->nfiles; i++) {
         const load_file *f = &set->files[i];

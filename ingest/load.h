@@ -88,6 +88,9 @@ typedef struct {
      * passes blank the same values. */
     const char *const *null_values;
     size_t nnull_values;
+    /* The latest time a row may hold (table_opts.ts_latest; INT64_MAX after
+     * load_scan: TS_EARLIEST alone): both passes refuse the same rows. */
+    int64_t ts_latest;
     /* When set (borrowed), load_tables records where each loaded row lies,
      * for the evidence pass (replay_run). */
     rowindex *index;
