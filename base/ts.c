@@ -241,9 +241,11 @@ int ts_check_range(const char *s, size_t n, int64_t ms, int64_t latest, rs_error
                     "before 2000-01-01 (a placeholder date, or a two-digit year read as 19YY?)");
     /* The number as written, read as seconds: an Excel serial is a day count
      * from 1899-12-30 (36526 is 2000-01-01), a Unix day count one from 1970
-     * (10957 is 2000-01-01); either read as seconds lands on 1970-01-01. */
+     * (10957 is 2000-01-01); either read as seconds lands on 1970-01-01.
+     * Only this century's serials are named: a larger number is some other
+     * unit. */
     int64_t sec = ms / 1000;
-    if (sec >= 36526 && sec < 2958466)
+    if (sec >= 36526 && sec < 73051) /* 2000-01-01 to 2099-12-31 */
         return fail(err, "before 2000: an Excel serial date (days since 1899-12-30) read as epoch "
                          "seconds");
     if (sec >= 10957 && sec < 36526)

@@ -124,6 +124,7 @@ static void test_ts__range_reasons(void **state)
     assert_non_null(strstr(range_reason("46082", latest, b, sizeof b), "Excel serial date"));
     assert_non_null(strstr(range_reason("20513", latest, b, sizeof b), "days since 1970"));
     assert_non_null(strstr(range_reason("0", latest, b, sizeof b), "wrong unit"));
+    assert_non_null(strstr(range_reason("86400", latest, b, sizeof b), "wrong unit"));
     assert_non_null(
         strstr(range_reason("1970-01-01 00:00:00", latest, b, sizeof b), "placeholder"));
     assert_non_null(strstr(range_reason("1999-12-31T23:59:59Z", latest, b, sizeof b), "19YY"));
