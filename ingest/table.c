@@ -268,7 +268,8 @@ static int parse_bool(const char *s, size_t n, int *out, rs_error *err)
 }
 
 /* Converts text to the column's type; a timestamp must also lie between
- * TS_EARLIEST and o->ts_latest unless that is TS_NONE. Returns 0, or -1 with the reason in err. */
+ * TS_EARLIEST and o->ts_latest unless that is TS_NONE. Returns 0, or -1
+ * with the reason in err. */
 static int convert(const col_def *c, const table_opts *o, tvalue *v, rs_error *err)
 {
     const char *s = v->s;

@@ -166,18 +166,20 @@ static int64_t latest_row_time(int64_t run_time)
     return ((now > run_time ? now : run_time) + 86400) * 1000;
 }
 
+#define TABLE_HINT_LEN 160
+
 /* "; is it table T? ..." for an ignored file whose name is close to a
- * table's (Logins.json, login.csv, user_logins.ndjson), else "". Returns a
- * static buffer (the ingest thread's only). */
-static const char *table_hint(const char *file)
+ * table's (Logins.json, login.csv, user_logins.ndjson), else "": written
+ * into b (TABLE_HINT_LEN bytes), which is returned. */
+static const char *table_hint(const char *file, char *b)
 {
-    static char b[160];
     const char *t = schema_table_near(file, strlen(file));
-    if (!t)
-        return "";
-    snprintf(b, sizeof b,
-             "; is it table '%s'? docs/loading.md, \"How a file is read\", gives the names read",
-             t);
+    b[0] = '\0';
+    if (t)
+        snprintf(b, TABLE_HINT_LEN,
+                 "; is it table '%s'? docs/loading.md, \"How a file is read\", gives the names "
+                 "read",
+                 t);
     return b;
 }
 
@@ -365,11 +367,12 @@ static int stage_ingest(run_state *s)
         rc = check_window_rows(s);
     if (rc != RS_OK)
         return rc;
+    char hint[TABLE_HINT_LEN];
     if (!s->rq->quiet)
         for (size_t i = 0; i < s->set.nignored; i++)
             utf8_diag(stderr, clear_line(s),
                       "ringscan: note: ignoring %s/%s (not an input table%s)", s->rq->in_dir,
-                      s->set.ignored[i], table_hint(s->set.ignored[i]));
+                      s->set.ignored[i], table_hint(s->set.ignored[i], hint));
     return RS_OK;
 }
 
@@ -1128,9 +1131,10 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)
                       f->status == RS_OK ? "ok" : "FAILED", f->st.rows_read, f->st.rows_bad,
                       f->st.unknown[0] ? "(ignored columns present)" : "");
     }
+    char hint[TABLE_HINT_LEN];
     for (size_t i = 0; i < set.nignored && !quiet; i++)
         utf8_diag(stdout, "", "%-20s ignored (not an input table%s)", set.ignored[i],
-                  table_hint(set.ignored[i]));
+                  table_hint(set.ignored[i], hint));
     load_set_free(&set);
     return rc == RS_OK && bad == 0 ? RS_EXIT_OK : RS_EXIT_DATA;
 }
