@@ -231,11 +231,11 @@ int ts_check_range(const char *s, size_t n, int64_t ms, int64_t latest, rs_error
     if (ms >= TS_EARLIEST && (latest == TS_NONE || ms <= latest))
         return 0;
     int epoch = epoch_text(s, n);
+    if (ms >= TS_EARLIEST && epoch)
+        return fail(err, "after the run's clock plus one day: an epoch in a wrong unit (ms as "
+                         "seconds?)");
     if (ms >= TS_EARLIEST)
-        return fail(err, epoch
-                             ? "after the run's clock plus one day: an epoch value in a wrong unit?"
-                             : "after the run's clock plus one day (a wrong year, clock or "
-                               "time zone?)");
+        return fail(err, "after the run's clock plus one day (a wrong year, clock or time zone?)");
     if (!epoch)
         return fail(err,
                     "before 2000-01-01 (a placeholder date, or a two-digit year read as 19YY?)");
