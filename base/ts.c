@@ -113,14 +113,46 @@ static int parse_epoch(const char *s, size_t n, int64_t *out, rs_error *err)
     return 0;
 }
 
+/* A UTC offset s[0..n), sign first: +HH:MM (RFC 3339), +HHMM (ISO 8601
+ * basic) or +HH (PostgreSQL writes "+00" and "-05" for whole hours). Sets
+ * *min to the signed minutes east of UTC. Returns 0 or -1. */
+static int parse_offset(const char *s, size_t n, int64_t *min)
+{
+    unsigned oh, om = 0;
+    if (n != 3 && n != 5 && n != 6)
+        return -1;
+    if (digits(s + 1, 2, &oh) || oh > 23)
+        return -1;
+    if (n == 6 && (s[3] != ':' || digits(s + 4, 2, &om)))
+        return -1;
+    if (n == 5 && digits(s + 3, 2, &om))
+        return -1;
+    if (om > 59)
+        return -1;
+    *min = (int64_t)(oh * 60 + om) * (s[0] == '-' ? -1 : 1);
+    return 0;
+}
+
+/* 1 when s[0..n) starts like a date with a two-digit year: YY-MM-DD. */
+static int two_digit_year(const char *s, size_t n)
+{
+    unsigned y, m, d;
+    return n >= 8 && s[2] == '-' && s[5] == '-' && !digits(s, 2, &y) && !digits(s + 3, 2, &m) &&
+           !digits(s + 6, 2, &d) && (n == 8 || s[8] == ' ' || s[8] == 'T');
+}
+
 int ts_parse(const char *s, size_t n, int64_t *out, rs_error *err)
 {
+    if (two_digit_year(s, n))
+        return fail(err, "two-digit year: write the year in full (YYYY-MM-DD)");
     /* Date forms start with YYYY-; anything else must be epoch seconds. */
     if (n < 10 || s[4] != '-')
         return parse_epoch(s, n, out, err);
     unsigned y, mo, d, h = 0, mi = 0, sec = 0;
     if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
         return fail(err, "malformed date (expected YYYY-MM-DD)");
+    if (y < 100)
+        return fail(err, "two-digit year written with leading zeros: write the year in full");
     if (y < 1970 || mo < 1 || mo > 12 || d < 1)
         return fail(err, "date out of range");
     static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -154,11 +186,9 @@ int ts_parse(const char *s, size_t n, int64_t *out, rs_error *err)
     if (i < n) {
         if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
             /* UTC */
-        } else if ((s[i] == '+' || s[i] == '-') && n - i == 6 && s[i + 3] == ':') {
-            unsigned oh, om;
-            if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
-                return fail(err, "malformed UTC offset");
-            offset_min = (int64_t)(oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+        } else if (s[i] == '+' || s[i] == '-') {
+            if (parse_offset(s + i, n - i, &offset_min))
+                return fail(err, "malformed UTC offset (expected +HH:MM, +HHMM or +HH)");
         } else {
             return fail(err, "trailing characters after time (expected Z or +HH:MM)");
         }
@@ -182,6 +212,45 @@ int ts_parse(const char *s, size_t n, int64_t *out, rs_error *err)
         return fail(err, "timestamp before 1970");
     *out = t * 1000 + ms;
     return 0;
+}
+
+/* 1 when s[0..n) is written as an epoch number (digits, at most one '.'). */
+static int epoch_text(const char *s, size_t n)
+{
+    int dots = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '.')
+            dots++;
+        else if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n > 0 && dots <= 1;
+}
+
+int ts_check_range(const char *s, size_t n, int64_t ms, int64_t latest, rs_error *err)
+{
+    if (ms >= TS_EARLIEST && (latest == TS_NONE || ms <= latest))
+        return 0;
+    int epoch = epoch_text(s, n);
+    if (ms >= TS_EARLIEST && epoch)
+        return fail(err, "after the run's clock plus one day: an epoch in a wrong unit (ms as "
+                         "seconds?)");
+    if (ms >= TS_EARLIEST)
+        return fail(err, "after the run's clock plus one day (a wrong year, clock or time zone?)");
+    if (!epoch)
+        return fail(err,
+                    "before 2000-01-01 (a placeholder date, or a two-digit year read as 19YY?)");
+    /* The number as written, read as seconds: an Excel serial is a day count
+     * from 1899-12-30 (36526 is 2000-01-01), a Unix day count one from 1970
+     * (10957 is 2000-01-01); either read as seconds lands on 1970-01-01.
+     * Only this century's serials are named: a larger number is some other
+     * unit. */
+    int64_t sec = ms / 1000;
+    if (sec >= 36526 && sec < 73051) /* 2000-01-01 to 2099-12-31 */
+        return fail(err, "before 2000: an Excel serial date (days since 1899-12-30) read as epoch "
+                         "seconds");
+    if (sec >= 10957 && sec < 36526)
+        return fail(err, "before 2000: days since 1970 read as epoch seconds");
+    return fail(err, "before 2000: an epoch value too small for seconds (a wrong unit?)");
 }
 
 char *ts_format(int64_t ms, char *buf)

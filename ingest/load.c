@@ -333,6 +333,7 @@ int load_scan_sources(load_set *set, const char *dir, const json_t *sources, con
     if (rc == RS_OK && list_dir(dir, &names, &nnames) != 0)
         rc = rs_error_set(err, RS_E_IO, dir, 0, 0, "cannot open input directory: %s",
                           strerror(errno));
+    set->ts_latest = INT64_MAX;
     for (size_t i = 0; i < nnames && rc == RS_OK; i++) {
         const char *nm = names[i];
         int ft = table_folder(nm);
@@ -680,6 +681,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
     if (set->naliases && !set->alias_used)
         set->alias_used = xcalloc(set->naliases, 1);
     o.alias_used = set->alias_used;
+    o.ts_latest = set->ts_latest;
     piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL,
                 g,
                 TABLE_ACCOUNTS,
@@ -846,6 +848,7 @@ int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs
     o.naliases = set->naliases;
     o.null_values = set->null_values;
     o.nnull_values = set->nnull_values;
+    o.ts_latest = set->ts_latest;
     newest_ctx nc = {TABLE_ACCOUNTS, TS_NONE};
     for (size_t i = 0; i < set->nfiles; i++) {
         const load_file *f = &set->files[i];

@@ -108,6 +108,9 @@ typedef struct {
     /* Which aliases named a header of a file read by load_tables (owned,
      * naliases bytes; allocated by it): see load_check_aliases. */
     unsigned char *alias_used;
+    /* The latest time a row may hold (table_opts.ts_latest; INT64_MAX after
+     * load_scan: TS_EARLIEST alone): both passes refuse the same rows. */
+    int64_t ts_latest;
     /* When set (borrowed), load_tables records where each loaded row lies,
      * for the evidence pass (replay_run). */
     rowindex *index;

@@ -311,6 +311,7 @@ int replay_run_selected(const load_set *set, const rs_graph *g, const replay_fil
     o.naliases = set->naliases;
     o.null_values = set->null_values;
     o.nnull_values = set->nnull_values;
+    o.ts_latest = set->ts_latest;
     for (size_t i = 0; i < set->nfiles; i++) {
         const load_file *lf = &set->files[i];
         if (lf->dup) /* loaded once, as the file it copies */

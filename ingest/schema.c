@@ -76,6 +76,15 @@ static const schema_alias alias_table[] = {
     {NULL, "event_time", "ts"},
     {NULL, "event_ts", "ts"},
     {NULL, "occurred_at", "ts"},
+    /* A database's own tables date their rows created_at; only accounts has
+     * a column of that name, which stays its own. */
+    {"logins", "created_at", "ts"},
+    {"bids", "created_at", "ts"},
+    {"ratings", "created_at", "ts"},
+    {"payouts", "created_at", "ts"},
+    {"charges", "created_at", "ts"},
+    {"ports", "created_at", "ts"},
+    {"attributes", "created_at", "ts"},
     {"logins", "login_time", "ts"},
     {"logins", "logged_in_at", "ts"},
     {NULL, "ip_address", "ip"},
@@ -259,12 +268,41 @@ static int edit_distance(const char *a, const char *b)
     return prev[lb] < 3 ? prev[lb] : 3;
 }
 
+/* 1 when a normalized header name says it holds a time: *_at, *_time,
+ * *_date, *_ts, date, when (updated_at, inserted_at, event_date, ...). */
+static int time_like(const char *norm)
+{
+    static const char *const ends[] = {"_at", "_time", "_date", "_ts", "_timestamp"};
+    size_t n = strlen(norm);
+    if (!strcmp(norm, "date") || !strcmp(norm, "when"))
+        return 1;
+    for (size_t i = 0; i < N(ends); i++) {
+        size_t k = strlen(ends[i]);
+        if (n > k && !strcmp(norm + n - k, ends[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* The table's time column (its first timestamp column), or NULL. */
+static const char *time_column(const table_def *t)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (t->cols[i].type == COL_TS)
+            return t->cols[i].name;
+    return NULL;
+}
+
 const char *schema_near(const table_def *t, const char *name, size_t n)
 {
     char norm[128] = "";
     schema_normalize(name, n, norm, sizeof norm);
     if (strlen(norm) < 2)
         return NULL;
+    /* "ts" is too short to be near anything by spelling: a header that says
+     * it holds a time is the time column's likeliest source. */
+    if (time_like(norm) && time_column(t) && schema_column(t, norm, strlen(norm)) < 0)
+        return time_column(t);
     const char *best = NULL;
     int bd = 3;
     for (size_t i = 0; i < t->ncols; i++) {
@@ -276,6 +314,24 @@ const char *schema_near(const table_def *t, const char *name, size_t n)
             bd = d, best = c;
     }
     return best;
+}
+
+const char *schema_table_near(const char *file, size_t n)
+{
+    size_t stem = 0;
+    while (stem < n && file[stem] != '.')
+        stem++;
+    char norm[128] = "";
+    schema_normalize(file, stem, norm, sizeof norm);
+    if (strlen(norm) < 3)
+        return NULL;
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const char *tn = tables[t].name;
+        /* login, Logins, user_logins, logins_2026, rating ... */
+        if (edit_distance(norm, tn) <= 1 || strstr(norm, tn))
+            return tn;
+    }
+    return NULL;
 }
 
 int schema_is_account_col(const col_def *cd)

@@ -19,7 +19,7 @@ typedef enum {
     COL_UINT,    /* non-negative integer (ports, seconds, ASNs) */
     COL_AMOUNT,  /* finite non-negative decimal */
     COL_STARS,   /* decimal in [0, 5] */
-    COL_BOOL,    /* 1/0/true/false/yes/no */
+    COL_BOOL,    /* 1/0, true/false, yes/no, t/f, y/n, on/off */
     COL_COUNTRY, /* ISO 3166-1 alpha-2 */
     COL_ROLE,    /* freelancer | client */
 } col_type;
@@ -169,6 +169,11 @@ const schema_alias *schema_aliases(size_t *n);
  * 2 on the normalized forms, or one containing the other), or NULL: for
  * "did you mean" hints. */
 const char *schema_near(const table_def *t, const char *name, size_t n);
+/* The table a file name file[0..n) probably means (its name up to the first
+ * '.', normalized, one edit from a table name or holding it: "Logins.json",
+ * "login.csv", "user_logins.ndjson"), or NULL: for the hint on a file that is
+ * no input table. The returned name is static. */
+const char *schema_table_near(const char *file, size_t n);
 const char *schema_type_name(col_type t);
 /* 1 for the id columns naming an account: account_id, freelancer_id,
  * client_id. */

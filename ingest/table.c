@@ -264,8 +264,32 @@ static int parse_ip(const char *s, size_t n, ipaddr *ip, rs_error *err)
     return ipaddr_parse(host, hn, ip, err);
 }
 
-/* Converts text to the column's type. Returns 0, or -1 with the reason in err. */
-static int convert(const col_def *c, tvalue *v, rs_error *err)
+/* A boolean as exports write it, any case: 1/0, true/false, yes/no, and the
+ * one-letter t/f (PostgreSQL's COPY) and y/n (MySQL and Oracle flags), and
+ * on/off (web forms). Every word has one meaning, so none is guessed. */
+static int parse_bool(const char *s, size_t n, int *out, rs_error *err)
+{
+    static const char *const yes[] = {"1", "true", "yes", "t", "y", "on"};
+    static const char *const no[] = {"0", "false", "no", "f", "n", "off"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (strlen(yes[i]) == n && !strncasecmp(s, yes[i], n)) {
+            *out = 1;
+            return 0;
+        }
+        if (strlen(no[i]) == n && !strncasecmp(s, no[i], n)) {
+            *out = 0;
+            return 0;
+        }
+    }
+    rs_error_set(err, RS_E_VALUE, NULL, 0, 0,
+                 "not a boolean (1/0, true/false, yes/no, t/f, y/n, on/off)");
+    return -1;
+}
+
+/* Converts text to the column's type; a timestamp must also lie between
+ * TS_EARLIEST and o->ts_latest unless that is TS_NONE. Returns 0, or -1
+ * with the reason in err. */
+static int convert(const col_def *c, const table_opts *o, tvalue *v, rs_error *err)
 {
     const char *s = v->s;
     size_t n = v->n;
@@ -291,7 +315,9 @@ static int convert(const col_def *c, tvalue *v, rs_error *err)
     case COL_IGNORED:
         return 0;
     case COL_TS:
-        return ts_parse(s, n, &v->v.ts, err);
+        if (ts_parse(s, n, &v->v.ts, err))
+            return -1;
+        return o->ts_latest == TS_NONE ? 0 : ts_check_range(s, n, v->v.ts, o->ts_latest, err);
     case COL_IP:
         return parse_ip(s, n, &v->v.ip, err);
     case COL_UINT:
@@ -323,19 +349,7 @@ static int convert(const col_def *c, tvalue *v, rs_error *err)
         }
         return 0;
     case COL_BOOL:
-        if (n == 1 && (s[0] == '1' || s[0] == '0')) {
-            v->v.b = s[0] == '1';
-        } else if ((n == 4 && !strncasecmp(s, "true", 4)) ||
-                   (n == 3 && !strncasecmp(s, "yes", 3))) {
-            v->v.b = 1;
-        } else if ((n == 5 && !strncasecmp(s, "false", 5)) ||
-                   (n == 2 && !strncasecmp(s, "no", 2))) {
-            v->v.b = 0;
-        } else {
-            rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "not a boolean (1/0/true/false/yes/no)");
-            return -1;
-        }
-        return 0;
+        return parse_bool(s, n, &v->v.b, err);
     case COL_COUNTRY:
         return country_parse(s, n, v->v.cc, err);
     case COL_ROLE:
@@ -560,7 +574,7 @@ static void process_row(reader *r)
             count_blanked(r->st, key);
             continue;
         }
-        if (convert(cd, v, &why)) {
+        if (convert(cd, r->o, v, &why)) {
             char q[64];
             quote_value(v->s, v->n, q, sizeof q);
             locate(r, (int)c, &line, &col);
@@ -647,8 +661,10 @@ static void missing_hint(reader *r, int c, const int *seen, char *out, size_t ou
     for (size_t k = 0; k < r->nfields; k++) {
         const char *name = r->fields.data + r->foff[k];
         if (r->colmap[k] < 0 && schema_near(r->def, name, strlen(name)) == want) {
-            snprintf(out, outlen, " (did you mean '%s'? or map it with the config's \"columns\")",
-                     name);
+            snprintf(out, outlen,
+                     " (did you mean '%s'? rename it '%s' or map it with the config's "
+                     "\"columns\": {\"%s\": {\"%s\": \"%s\"}})",
+                     name, want, r->def->name, name, want);
             return;
         }
     }
@@ -733,7 +749,7 @@ static void csv_header(reader *r)
     r->ncolmap = r->nheader = r->nfields;
     for (size_t c = 0; c < r->def->ncols; c++) {
         if (r->def->cols[c].required && !seen[c]) {
-            char hint[200];
+            char hint[320];
             missing_hint(r, (int)c, seen, hint, sizeof hint);
             r->fatal = rs_error_set(r->err, RS_E_SCHEMA, r->name, r->rec_line, 0,
                                     "missing required column '%s' (table %s)%s",
@@ -970,8 +986,35 @@ static void json_number_cell(reader *r, const char *line, size_t len, int c, con
     v->n = tn;
 }
 
+/* 1 when the line's first non-space character is '['. */
+static int opens_array(const char *line, size_t len)
+{
+    size_t k = json_skip_space(line, len, 0);
+    return k < len && line[k] == '[';
+}
+
+/* A field's value that is a JSON object or array: " (a nested object: ...)"
+ * naming the fix, else "". */
+static const char *nested_hint(const json_t *val)
+{
+    if (json_is_object(val))
+        return " (a nested object: map nested fields with a `sources` mapping, docs/loading.md)";
+    if (json_is_array(val))
+        return " (an array: map its items with a `sources` mapping, docs/loading.md)";
+    return "";
+}
+
 static void jsonl_line(reader *r, const char *line, size_t len)
 {
+    /* A file that opens with '[' is one JSON array (an API's dump), not
+     * JSON Lines: every line of it would be a bad row, so say what it is. */
+    if (r->st->rows_read == 0 && opens_array(line, len)) {
+        r->fatal = rs_error_set(r->err, RS_E_FORMAT, r->name, r->rec_line, 1,
+                                "this is a JSON array, not JSON Lines (one object per line): "
+                                "name the file %s.json, the suffix for a JSON array",
+                                r->def->name);
+        return;
+    }
     json_error_t jerr;
     json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     r->st->rows_read++;
@@ -988,7 +1031,8 @@ static void jsonl_line(reader *r, const char *line, size_t len)
     }
     if (!json_is_object(obj)) {
         json_decref(obj);
-        bad_row(r, r->rec_line, 1, "not a JSON object", "line is not a JSON object");
+        bad_row(r, r->rec_line, 1, "not a JSON object", "line is not a JSON object%s",
+                opens_array(line, len) ? " but an array" : "");
         return;
     }
     r->st->rows_read--; /* process_row counts it */
@@ -1010,8 +1054,12 @@ static void jsonl_line(reader *r, const char *line, size_t len)
         if (c < 0) {
             if (!r->st->unknown[0] && r->o->diag)
                 utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
-                          "%s:%ld: warning: ignoring unknown field '%s'", r->name, r->rec_line,
-                          key);
+                          "%s:%ld: warning: ignoring unknown field '%s'%s", r->name, r->rec_line,
+                          key, nested_hint(val));
+            else if (*nested_hint(val) && !strstr(r->st->unknown, key) && r->o->diag)
+                utf8_diag(r->o->diag, r->o->progress ? "\r\033[K" : "",
+                          "%s:%ld: warning: ignoring field '%s'%s", r->name, r->rec_line, key,
+                          nested_hint(val));
             if (!strstr(r->st->unknown, key))
                 note_unknown(r, key, strlen(key));
             continue;
@@ -1044,7 +1092,7 @@ static void jsonl_line(reader *r, const char *line, size_t len)
         default:
             r->st->rows_read++;
             bad_row(r, r->rec_line, json_locate(line, len, key), "not a scalar",
-                    "%s: expected a string or number", key);
+                    "%s: expected a string or number%s", key, nested_hint(val));
             json_decref(obj);
             return;
         }

@@ -22,6 +22,7 @@
 
 #include "base/error.h"
 #include "base/ipaddr.h"
+#include "base/ts.h"
 #include "ingest/mapping.h"
 #include "ingest/schema.h"
 #include "ingest/source.h"
@@ -135,6 +136,11 @@ typedef struct {
     /* When set, alias_used[i] is set to 1 when aliases[i] named a header of
      * this file (naliases bytes, owned by the caller). */
     unsigned char *alias_used;
+    /* The latest time a row may hold (ms since the epoch): timestamps after
+     * it or before TS_EARLIEST are bad values with their likely cause
+     * (ts_check_range). TS_NONE checks no range (any year ts_parse takes);
+     * INT64_MAX only TS_EARLIEST. */
+    int64_t ts_latest;
 } table_opts;
 
 #define TABLE_MAX_RECORD_DEFAULT (64u << 20)
@@ -142,7 +148,7 @@ typedef struct {
 #define TABLE_OPTS_INIT                                                                            \
     {                                                                                              \
         0, 1000, NULL, 20, 0, NULL, NULL, NULL, NULL, NULL, 0, {0, 0, 0},                          \
-            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0, NULL, 0, NULL, NULL                        \
+            TABLE_MAX_RECORD_DEFAULT, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, TS_NONE               \
     }
 
 /* Whether s[0..n) is a placeholder for "no value" in a column of the given

@@ -153,6 +153,36 @@ static void resolve_window(run_state *s)
     s->set.window = lw;
 }
 
+/* The latest time an input row may hold, in ms: one day after the later of
+ * the run's clock (run_time, UTC s) and the system clock. A later row is a
+ * bad row, its cause named (a wrong unit, year or clock: ts_check_range);
+ * the day leaves room for a source clock a little ahead. The system clock
+ * counts too because SOURCE_DATE_EPOCH fixes the clock bags record, often
+ * before the export being reproduced was written: its rows after that
+ * clock are future rows of the window (counted, not loaded), not bad. */
+static int64_t latest_row_time(int64_t run_time)
+{
+    int64_t now = (int64_t)time(NULL);
+    return ((now > run_time ? now : run_time) + 86400) * 1000;
+}
+
+#define TABLE_HINT_LEN 160
+
+/* "; is it table T? ..." for an ignored file whose name is close to a
+ * table's (Logins.json, login.csv, user_logins.ndjson), else "": written
+ * into b (TABLE_HINT_LEN bytes), which is returned. */
+static const char *table_hint(const char *file, char *b)
+{
+    const char *t = schema_table_near(file, strlen(file));
+    b[0] = '\0';
+    if (t)
+        snprintf(b, TABLE_HINT_LEN,
+                 "; is it table '%s'? docs/loading.md, \"How a file is read\", gives the names "
+                 "read",
+                 t);
+    return b;
+}
+
 /* The decisions that do not fit their subject, as soon as the file is
  * read: an error, or skipped and listed (--dispositions-lenient). */
 static int check_decision_rules(run_state *s)
@@ -188,6 +218,7 @@ static int stage_prepare(run_state *s)
     int rc =
         load_scan_sources(&s->set, s->rq->in_dir, s->cfg->sources, s->cfg->config_path, &s->err);
     resolve_window(s);
+    s->set.ts_latest = latest_row_time(s->run_time);
     s->stime = (state_time){s->run_time, s->set.window.since, s->set.window.until, s->rq->backfill};
     s->set.aliases = s->cfg->columns;
     s->set.naliases = s->cfg->ncolumns;
@@ -339,10 +370,12 @@ static int stage_ingest(run_state *s)
         rc = check_window_rows(s);
     if (rc != RS_OK)
         return rc;
+    char hint[TABLE_HINT_LEN];
     if (!s->rq->quiet)
         for (size_t i = 0; i < s->set.nignored; i++)
-            utf8_diag(stderr, clear_line(s), "ringscan: note: ignoring %s/%s (not an input table)",
-                      s->rq->in_dir, s->set.ignored[i]);
+            utf8_diag(stderr, clear_line(s),
+                      "ringscan: note: ignoring %s/%s (not an input table%s)", s->rq->in_dir,
+                      s->set.ignored[i], table_hint(s->set.ignored[i], hint));
     return RS_OK;
 }
 
@@ -1108,6 +1141,7 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, const rs_confi
         set.null_values = (const char *const *)cfg->null_values;
         set.nnull_values = cfg->nnull_values;
     }
+    set.ts_latest = latest_row_time(run_time_utc());
     table_opts to = *opts;
     to.diag = stderr;
     to.progress = !quiet && isatty(2);
@@ -1121,8 +1155,10 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, const rs_confi
         if (!quiet)
             validate_line(&set.files[i]);
     }
+    char hint[TABLE_HINT_LEN];
     for (size_t i = 0; i < set.nignored && !quiet; i++)
-        utf8_diag(stdout, "", "%-20s ignored (not an input table)", set.ignored[i]);
+        utf8_diag(stdout, "", "%-20s ignored (not an input table%s)", set.ignored[i],
+                  table_hint(set.ignored[i], hint));
     load_set_free(&set);
     return rc == RS_OK && bad == 0 ? RS_EXIT_OK : RS_EXIT_DATA;
 }

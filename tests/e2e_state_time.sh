@@ -4,10 +4,11 @@
 #
 # A 30-day simulator world (2026-02-01 to 2026-03-02) is run with a fixed
 # SOURCE_DATE_EPOCH as the clock. Checked:
-#  (a) one login dated 2099 does not move the window: --window 30d ends at
-#      the clock, the findings equal those without that row, and the row is
-#      a future row in run.json (per file and in total) and on the summary
-#      line;
+#  (a) one login dated after the clock (2026-06-01) and one dated 2099 do
+#      not move the window: --window 30d ends at the clock, the findings
+#      equal those without them; the first is a future row in run.json (per
+#      file and in total) and on the summary line, the second (after the
+#      clock plus a day, by any clock) a bad row saying so;
 #  (b) a window with no event rows exits 1 with one line naming it, unless
 #      --allow-empty-window;
 #  (c) with --state, each run's window is recorded; a window ending before
@@ -44,6 +45,7 @@ same() { # same A B WHAT: rings.json and accounts.csv of two published runs are 
 
 # --- (a) a row from 2099 ----------------------------------------------------
 cp -r "$tmp/w" "$tmp/f"
+tail -n 1 "$tmp/w/logins.csv" | sed 's/^[^,]*,/2026-06-01T00:00:00Z,/' >>"$tmp/f/logins.csv"
 tail -n 1 "$tmp/w/logins.csv" | sed 's/^[^,]*,/2099-01-01T00:00:00Z,/' >>"$tmp/f/logins.csv"
 SOURCE_DATE_EPOCH=$(at 2026-03-03) rs run "$tmp/w" -o "$tmp/ow" --no-geoip --quiet --window 30d \
     2>"$tmp/ow.err" || nok "run without the 2099 row: $(err "$tmp/ow.err")"
@@ -64,12 +66,16 @@ assert w["until_from"] == "run clock", w
 assert r["rows_future_total"] == 1, r["rows_future_total"]
 per = {f["file"]: f["rows_future"] for f in r["inputs"]}
 assert per["logins.csv"] == 1 and sum(per.values()) == 1, per
+bad = {f["file"]: f["rows_skipped"] for f in r["inputs"]}
+assert bad["logins.csv"] == 1 and sum(bad.values()) == 1, bad
 print("OK")
 EOF
 check "a 2099 row: the window ends at the clock; one future row, in logins.csv and in total" \
     grep -qx OK "$tmp/a.txt"
-check "a 2099 row: the summary line counts it as a future row" \
+check "a 2099 row: the summary line counts the row after the clock as a future row" \
     grep -q "1 event rows outside the window \[2026-02-01T00:00:00Z, 2026-03-03T00:00:00Z) skipped, 1 of them future rows" "$tmp/of.err"
+check "a 2099 row: a bad row, after the run's clock plus one day" \
+    grep -q "ts: after the run's clock plus one day.*\"2099-01-01T00:00:00Z\"" "$tmp/of.err"
 
 # --- (b) an empty window ----------------------------------------------------
 SOURCE_DATE_EPOCH=$(at 2027-01-01) rs run "$tmp/w" -o "$tmp/oe" --no-geoip --quiet --window 30d \

@@ -99,6 +99,39 @@ static void test_schema__alias_table(void **state)
     }
 }
 
+/* A database names an event table's time column created_at; accounts keep
+ * their own created_at. */
+static void test_schema__created_at(void **state)
+{
+    (void)state;
+    const char *via;
+    for (int t = TABLE_LOGINS; t < TABLE_COUNT; t++) {
+        assert_string_equal(col((table_id)t, resolve((table_id)t, "created_at", &via)), "ts");
+        assert_string_equal(via, "alias");
+    }
+    assert_string_equal(col(TABLE_ACCOUNTS, resolve(TABLE_ACCOUNTS, "created_at", &via)),
+                        "created_at");
+    assert_string_equal(via, "name");
+    assert_string_equal(col(TABLE_LOGINS, resolve(TABLE_LOGINS, "occurred_at", &via)), "ts");
+    assert_string_equal(col(TABLE_LOGINS, resolve(TABLE_LOGINS, "event_time", &via)), "ts");
+    assert_string_equal(col(TABLE_LOGINS, resolve(TABLE_LOGINS, "timestamp", &via)), "ts");
+}
+
+/* The hints: a header that says it holds a time is near the time column; a
+ * file name near a table's names that table. */
+static void test_schema__hints(void **state)
+{
+    (void)state;
+    assert_string_equal(schema_near(schema_table(TABLE_LOGINS), "updated_at", 10), "ts");
+    assert_string_equal(schema_near(schema_table(TABLE_PAYOUTS), "Paid Date", 9), "ts");
+    assert_string_equal(schema_near(schema_table(TABLE_ACCOUNTS), "signup_time", 11), "created_at");
+    assert_string_equal(schema_table_near("logins.json", 11), "logins");
+    assert_string_equal(schema_table_near("Login.csv", 9), "logins");
+    assert_string_equal(schema_table_near("user_ratings.ndjson", 19), "ratings");
+    assert_null(schema_table_near("notes.txt", 9));
+    assert_null(schema_table_near("ab.json", 7));
+}
+
 static void test_schema__near(void **state)
 {
     (void)state;
@@ -113,10 +146,9 @@ static void test_schema__near(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_schema__normalize),
-        cmocka_unit_test(test_schema__resolve),
-        cmocka_unit_test(test_schema__alias_table),
-        cmocka_unit_test(test_schema__near),
+        cmocka_unit_test(test_schema__normalize),   cmocka_unit_test(test_schema__resolve),
+        cmocka_unit_test(test_schema__alias_table), cmocka_unit_test(test_schema__near),
+        cmocka_unit_test(test_schema__created_at),  cmocka_unit_test(test_schema__hints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

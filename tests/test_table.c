@@ -458,6 +458,108 @@ static void test_table__jsonl_numbers_as_written(void **state)
     assert_string_equal(c.text[5], "850");
 }
 
+typedef struct {
+    int rows, yes, no;
+} boolcollect;
+
+static int on_bid(void *ctx, const tvalue *v, int *bad_col, rs_error *why)
+{
+    (void)bad_col, (void)why;
+    boolcollect *c = ctx;
+    c->rows++;
+    if (v[COLUMN_BIDS_ACCEPTED].present)
+        *(v[COLUMN_BIDS_ACCEPTED].v.b ? &c->yes : &c->no) += 1;
+    return 0;
+}
+
+/* PostgreSQL's t/f, y/n and on/off are booleans like true/false; other
+ * words are still refused (and, the column being optional, blanked). */
+static void test_table__boolean_words(void **state)
+{
+    (void)state;
+    const char csv[] = "ts,freelancer_id,accepted\n"
+                       "2026-03-01T00:00:00Z,a,t\n"
+                       "2026-03-01T00:00:00Z,a,F\n"
+                       "2026-03-01T00:00:00Z,a,y\n"
+                       "2026-03-01T00:00:00Z,a,N\n"
+                       "2026-03-01T00:00:00Z,a,on\n"
+                       "2026-03-01T00:00:00Z,a,OFF\n"
+                       "2026-03-01T00:00:00Z,a,true\n"
+                       "2026-03-01T00:00:00Z,a,0\n"
+                       "2026-03-01T00:00:00Z,a,maybe\n";
+    const char *p = write_file("bids.csv", csv, sizeof csv - 1);
+    table_opts o = TABLE_OPTS_INIT;
+    boolcollect c = {0};
+    table_stats st;
+    rs_error err = {0};
+    assert_int_equal(table_read(p, "bids.csv", TABLE_BIDS, 0, &o, on_bid, &c, &st, &err), RS_OK);
+    assert_int_equal(c.rows, 9);
+    assert_int_equal(c.yes, 4);
+    assert_int_equal(c.no, 4);
+    assert_int_equal(st.values_blanked, 1);
+}
+
+/* With ts_latest set, a time before 2000 or after it is a bad row whose
+ * reason names the cause; TS_NONE (a bare read) checks no range. */
+static void test_table__time_range(void **state)
+{
+    (void)state;
+    const char csv[] = "ts,account_id,ip\n"
+                       "2026-03-01 12:34:56+00,a,192.0.2.1\n"
+                       "46082.5,b,192.0.2.1\n"
+                       "2099-01-01T00:00:00Z,c,192.0.2.1\n"
+                       "1772368496,d,192.0.2.1\n";
+    const char *p = write_file("logins.csv", csv, sizeof csv - 1);
+    collect c;
+    memset(&c, 0, sizeof c);
+    table_stats st;
+    rs_error err = {0};
+    table_opts o = TABLE_OPTS_INIT;
+    assert_int_equal(table_read(p, "logins.csv", TABLE_LOGINS, 0, &o, on_row, &c, &st, &err),
+                     RS_OK);
+    assert_int_equal(c.rows, 4);
+    o.ts_latest = 1772409600000LL; /* 2026-03-02 */
+    FILE *diag = open_memstream(&diagbuf, &diaglen);
+    o.diag = diag;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(table_read(p, "logins.csv", TABLE_LOGINS, 0, &o, on_row, &c, &st, &err),
+                     RS_OK);
+    fclose(diag);
+    assert_int_equal(c.rows, 2);
+    assert_int_equal(st.rows_bad, 2);
+    assert_non_null(strstr(diagbuf, "logins.csv:3:1: ts: before 2000: an Excel serial date"));
+    assert_non_null(strstr(diagbuf, "logins.csv:4:1: ts: after the run's clock plus one day"));
+    free(diagbuf);
+}
+
+/* A JSONL file that is one JSON array is refused as such, naming the .json
+ * suffix; a nested object in a field names the mapping that reads it. */
+static void test_table__jsonl_hints(void **state)
+{
+    (void)state;
+    const char arr[] = "[\n{\"ts\":\"2026-03-01T00:00:00Z\",\"account_id\":\"a\",\"ip\":"
+                       "\"192.0.2.1\"}\n]\n";
+    const char *p = write_file("logins.jsonl", arr, sizeof arr - 1);
+    collect c;
+    table_stats st;
+    rs_error err = {0};
+    assert_int_equal(read_logins(p, 1, &c, &st, &err, 0, NULL), RS_E_FORMAT);
+    assert_non_null(strstr(err.msg, "this is a JSON array, not JSON Lines"));
+    assert_non_null(strstr(err.msg, "name the file logins.json"));
+    const char nested[] = "{\"ts\":\"2026-03-01T00:00:00Z\",\"account_id\":\"a\",\"ip\":"
+                          "\"192.0.2.1\",\"actor\":{\"id\":\"u\"}}\n"
+                          "{\"ts\":\"2026-03-01T00:00:00Z\",\"account_id\":[\"a\"],\"ip\":"
+                          "\"192.0.2.1\"}\n";
+    p = write_file("logins.jsonl", nested, sizeof nested - 1);
+    FILE *diag = open_memstream(&diagbuf, &diaglen);
+    assert_int_equal(read_logins(p, 1, &c, &st, &err, 0, diag), RS_OK);
+    fclose(diag);
+    assert_non_null(strstr(diagbuf, "ignoring unknown field 'actor' (a nested object: map nested "
+                                    "fields with a `sources` mapping, docs/loading.md)"));
+    assert_non_null(strstr(diagbuf, "account_id: expected a string or number (an array"));
+    free(diagbuf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +574,9 @@ int main(void)
         cmocka_unit_test(test_table__unquoted_spaces_trimmed),
         cmocka_unit_test(test_table__null_like_values),
         cmocka_unit_test(test_table__null_like_rows),
+        cmocka_unit_test(test_table__boolean_words),
+        cmocka_unit_test(test_table__time_range),
+        cmocka_unit_test(test_table__jsonl_hints),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/ts.h"
@@ -61,7 +62,13 @@ static void test_ts__rejects(void **state)
                          "2026-03-01",
                          "2026-03-01T24:00:00Z",
                          "2026-03-01T12:34Z",
-                         "2026-03-01T12:34:56+0900",
+                         "2026-03-01T12:34:56+9",
+                         "2026-03-01T12:34:56+090",
+                         "2026-03-01T12:34:56+09:0",
+                         "2026-03-01T12:34:56+0960",
+                         "2026-03-01T12:34:56+24",
+                         "26-03-01 12:34:56",
+                         "0026-03-01T12:34:56Z",
                          "2026-03-01T12:34:56Zjunk",
                          "2026-03-01T12:34:56.Z",
                          "1969-12-31T23:59:59Z",
@@ -73,6 +80,61 @@ static void test_ts__rejects(void **state)
                          "1772368496."};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         parse_bad(bad[i]);
+}
+
+/* The offsets PostgreSQL writes (+00, -05, +05:30) and ISO 8601's basic
+ * +HHMM, after a space or a 'T', with or without a fraction. */
+static void test_ts__postgres_offsets(void **state)
+{
+    (void)state;
+    assert_int_equal(parse_ok("2026-03-01 12:34:56+00"), 1772368496000LL);
+    assert_int_equal(parse_ok("2026-03-01 07:34:56.123-05"), 1772368496123LL);
+    assert_int_equal(parse_ok("2026-03-01 18:04:56+0530"), 1772368496000LL);
+    assert_int_equal(parse_ok("2026-03-01 18:04:56+05:30"), 1772368496000LL);
+    assert_int_equal(parse_ok("2026-03-01T21:34:56+0900"), 1772368496000LL);
+    assert_int_equal(parse_ok("2026-03-01T12:34:56-00"), 1772368496000LL);
+}
+
+/* The reason ts_parse or ts_check_range gives for s, latest as the bound. */
+static const char *range_reason(const char *s, int64_t latest, char *buf, size_t n)
+{
+    int64_t v = 0;
+    rs_error why = {0};
+    if (ts_parse(s, strlen(s), &v, &why) == 0 && ts_check_range(s, strlen(s), v, latest, &why) == 0)
+        fail_msg("'%s' accepted as %lld", s, (long long)v);
+    assert_int_equal(why.code, RS_E_VALUE);
+    snprintf(buf, n, "%s", why.msg);
+    return buf;
+}
+
+/* Rows before 2000 or after the bound are refused with their likely cause:
+ * an Excel serial or a day count read as seconds, a placeholder date, a
+ * two-digit year, a wrong unit. */
+static void test_ts__range_reasons(void **state)
+{
+    (void)state;
+    const int64_t latest = 1772409600000LL; /* 2026-03-02 */
+    char b[1024];
+    int64_t v = 0;
+    assert_int_equal(ts_parse("2026-03-01T12:34:56Z", 20, &v, NULL), 0);
+    assert_int_equal(ts_check_range("2026-03-01T12:34:56Z", 20, v, latest, NULL), 0);
+    assert_int_equal(ts_check_range("x", 1, TS_EARLIEST, TS_NONE, NULL), 0);
+    assert_int_equal(ts_check_range("x", 1, TS_EARLIEST - 1, TS_NONE, NULL), -1);
+    assert_non_null(strstr(range_reason("46082.5", latest, b, sizeof b), "Excel serial date"));
+    assert_non_null(strstr(range_reason("46082", latest, b, sizeof b), "Excel serial date"));
+    assert_non_null(strstr(range_reason("20513", latest, b, sizeof b), "days since 1970"));
+    assert_non_null(strstr(range_reason("0", latest, b, sizeof b), "wrong unit"));
+    assert_non_null(strstr(range_reason("86400", latest, b, sizeof b), "wrong unit"));
+    assert_non_null(
+        strstr(range_reason("1970-01-01 00:00:00", latest, b, sizeof b), "placeholder"));
+    assert_non_null(strstr(range_reason("1999-12-31T23:59:59Z", latest, b, sizeof b), "19YY"));
+    assert_non_null(
+        strstr(range_reason("26-03-01 12:34:56", latest, b, sizeof b), "two-digit year"));
+    assert_non_null(strstr(range_reason("0026-03-01T12:34:56Z", latest, b, sizeof b), "two-digit"));
+    assert_non_null(strstr(range_reason("2099-01-01T00:00:00Z", latest, b, sizeof b), "clock"));
+    assert_non_null(strstr(range_reason("17723684960", latest, b, sizeof b), "wrong unit"));
+    assert_non_null(
+        strstr(range_reason("17723684960000000000", latest, b, sizeof b), "out of range"));
 }
 
 static void test_ts__format_roundtrip(void **state)
@@ -93,10 +155,9 @@ static void test_ts__format_roundtrip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ts__rfc3339),
-        cmocka_unit_test(test_ts__sql_and_epoch),
-        cmocka_unit_test(test_ts__rejects),
-        cmocka_unit_test(test_ts__format_roundtrip),
+        cmocka_unit_test(test_ts__rfc3339),       cmocka_unit_test(test_ts__sql_and_epoch),
+        cmocka_unit_test(test_ts__rejects),       cmocka_unit_test(test_ts__postgres_offsets),
+        cmocka_unit_test(test_ts__range_reasons), cmocka_unit_test(test_ts__format_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
