@@ -1150,6 +1150,10 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, int quiet)
     to.diag = stderr;
     to.progress = !quiet && isatty(2);
     rc = load_tables(&set, NULL, &to, 1, &err); /* fatal errors are printed as they happen */
+    if (rc == RS_OK && check_account_ids(&set, quiet, opts->strict, "", &err) != RS_OK) {
+        rc = RS_E_VALUE;
+        utf8_diag(stderr, "", "ringscan: error: %s", err.msg);
+    }
     uint64_t bad = 0;
     for (size_t i = 0; i < set.nfiles; i++) {
         const load_file *f = &set.files[i];
