@@ -6,7 +6,8 @@
 # two accounts (1 500 instead of 750) and a ring is reported under ids the
 # platform does not know, with no word said. Here, without account_ids.csv
 # the run says so (the per-file count and examples, the second id space, also
-# under --quiet; run.json records both) and --strict makes it fatal (exit 1);
+# under --quiet; run.json records both) and --strict makes it fatal (exit 1,
+# in run and in validate);
 # with account_ids.csv the run flags the same accounts and reports the same
 # rings as the contract-format world, its evidence shows only platform ids,
 # and an external id mapped to two accounts is refused naming both lines.
@@ -84,6 +85,12 @@ rs run "$w/okta" -o "$w/out-strict" --seed 42 --no-geoip --quiet --strict 2>"$tm
 [ "$rc" -eq 1 ] && grep -q "error: the events name 750 account ids .*second id space" "$tmp/strict.err" &&
     ok "--strict makes a second id space fatal (exit 1)" ||
     nok "--strict exit $rc: $(err "$tmp/strict.err")"
+
+rc=0
+rs validate "$w/okta" --strict --quiet 2>"$tmp/validate.err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "second id space" "$tmp/validate.err" &&
+    ok "validate --strict refuses the second id space too" ||
+    nok "validate --strict exit $rc: $(err "$tmp/validate.err")"
 
 # With account_ids.csv: the contract world's findings, in platform ids.
 cp "$w/account_ids.csv" "$w/okta/"
