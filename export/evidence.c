@@ -318,7 +318,7 @@ static int write_summary(FILE *f, const ring_ctx *c)
     }
     json_object_set_new(o, "flags", flags);
     json_t *ev = json_object();
-    for (int t = 0; t < TABLE_COUNT; t++)
+    for (int t = 0; t < TABLE_ACCOUNT_IDS; t++)         /* account_ids rows are never evidence */
         if (t != TABLE_ATTRIBUTES || c->cf->ev.rows[t]) /* runs without it: as before */
             json_object_set_new(ev, records_table_name((table_id)t),
                                 json_integer((json_int_t)c->cf->ev.rows[t]));

@@ -137,6 +137,15 @@ static void decode_attr_row(const tvalue *v, decode_event *e)
     a->value = str_of(v, COLUMN_ATTRIBUTES_VALUE);
 }
 
+static void decode_account_id_row(const tvalue *v, decode_event *e)
+{
+    decode_account_id *a = &e->u.account_id;
+    e->ts = TS_NONE;
+    a->account = str_of(v, COLUMN_ACCOUNT_IDS_ACCOUNT_ID);
+    a->external = str_of(v, COLUMN_ACCOUNT_IDS_EXTERNAL_ID);
+    a->source = str_of(v, COLUMN_ACCOUNT_IDS_SOURCE);
+}
+
 int decode_row(table_id t, const tvalue *vals, decode_event *out, int *bad_col, rs_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -162,6 +171,9 @@ int decode_row(table_id t, const tvalue *vals, decode_event *out, int *bad_col, 
         return decode_port_row(vals, out, bad_col, err);
     case TABLE_ATTRIBUTES:
         decode_attr_row(vals, out);
+        return 0;
+    case TABLE_ACCOUNT_IDS:
+        decode_account_id_row(vals, out);
         return 0;
     case TABLE_COUNT:
         break;

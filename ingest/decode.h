@@ -76,6 +76,11 @@ typedef struct {
     decode_str account, kind, value;
 } decode_attr;
 
+/* An account_ids row: external is another system's id of account. */
+typedef struct {
+    decode_str account, external, source;
+} decode_account_id;
+
 /* The typed event of one row: table says which member of u is set. */
 typedef struct {
     table_id table;
@@ -91,6 +96,7 @@ typedef struct {
         decode_charge charge;
         decode_port port;
         decode_attr attr;
+        decode_account_id account_id;
     } u;
 } decode_event;
 

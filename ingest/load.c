@@ -278,11 +278,18 @@ static int scan_folder(scan_ctx *sc, int t, const char *tn, rs_error *err)
     return rc;
 }
 
+/* Schema order, but account_ids first: the map must be complete before a
+ * row naming an account is read. */
+static int table_rank(table_id t)
+{
+    return t == TABLE_ACCOUNT_IDS ? -1 : (int)t;
+}
+
 static int cmp_file(const void *a, const void *b)
 {
     const load_file *x = a, *y = b;
     if (x->table != y->table)
-        return x->table < y->table ? -1 : 1;
+        return table_rank(x->table) < table_rank(y->table) ? -1 : 1;
     return strcmp(x->name, y->name);
 }
 
@@ -389,6 +396,7 @@ void load_set_free(load_set *set)
         free(set->ignored[i]);
     free(set->ignored);
     free(set->dir);
+    accountids_free(set->ids);
     memset(set, 0, sizeof *set);
 }
 
@@ -542,6 +550,7 @@ static void load_event(rs_graph *g, const decode_event *e)
     case TABLE_ATTRIBUTES:
         load_attribute(g, e->ts, &e->u.attr);
         break;
+    case TABLE_ACCOUNT_IDS: /* the map's, never the graph's */
     case TABLE_COUNT:
         break;
     }
@@ -573,7 +582,8 @@ int load_check_row(table_id t, const tvalue *vals, decode_event *out)
 int load_in_window(const load_window *w, const decode_event *e)
 {
     /* Accounts and attributes are facts, not events. */
-    if (e->table == TABLE_ACCOUNTS || e->table == TABLE_ATTRIBUTES || e->ts == TS_NONE)
+    if (e->table == TABLE_ACCOUNTS || e->table == TABLE_ATTRIBUTES ||
+        e->table == TABLE_ACCOUNT_IDS || e->ts == TS_NONE)
         return 1;
     return (w->since == TS_NONE || e->ts >= w->since) && (w->until == TS_NONE || e->ts < w->until);
 }
@@ -596,6 +606,10 @@ typedef struct {
     rowindex *index;  /* NULL: rows' positions not recorded */
     table_rowpos pos; /* the current row's, from table_read */
     uint64_t *future; /* the current file's count of rows after the window */
+    accountids *ids;
+    const char *name; /* the current file's, as shown */
+    long line;        /* the current row's first line */
+    rs_error fatal;   /* an account_ids conflict: fails the file once read */
 } piped;
 
 static void index_row(piped *pc, const tvalue *vals)
@@ -625,10 +639,30 @@ static int check_row(const piped *pc, const tvalue *vals, decode_event *e, int *
     return rc;
 }
 
-/* Producer side: checks the row and queues it for the graph thread. */
-static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, rs_error *err)
+/* An account_ids row goes into the map, not the graph. The first conflict
+ * is kept to fail the file when it has been read. */
+static int map_row(piped *pc, const tvalue *vals, int *bad_col, rs_error *err)
+{
+    decode_event e;
+    int rc = check_event(TABLE_ACCOUNT_IDS, vals, &e, bad_col, err);
+    rs_error conflict = {0};
+    if (rc == 0 &&
+        accountids_add(pc->ids, &e.u.account_id, pc->name, pc->line, &conflict) != RS_OK &&
+        pc->fatal.code == RS_OK)
+        pc->fatal = conflict;
+    return rc;
+}
+
+/* Producer side: checks the row and queues it for the graph thread, its
+ * account ids translated (so the graph and the row index see the platform's
+ * ids). */
+static int on_row_piped(void *ctx, const tvalue *raw, int *bad_col, rs_error *err)
 {
     piped *pc = ctx;
+    if (pc->table == TABLE_ACCOUNT_IDS)
+        return map_row(pc, raw, bad_col, err);
+    tvalue buf[SCHEMA_MAX_COLS];
+    const tvalue *vals = accountids_load_row(pc->ids, pc->file, pc->table, raw, buf);
     decode_event e;
     int rc = check_row(pc, vals, &e, bad_col, err);
     if (rc == 0) {
@@ -640,9 +674,13 @@ static int on_row_piped(void *ctx, const tvalue *vals, int *bad_col, rs_error *e
 }
 
 /* Without a pipeline: checks the row and applies it to the graph, if any. */
-static int on_row_direct(void *ctx, const tvalue *vals, int *bad_col, rs_error *err)
+static int on_row_direct(void *ctx, const tvalue *raw, int *bad_col, rs_error *err)
 {
     piped *pc = ctx;
+    if (pc->table == TABLE_ACCOUNT_IDS)
+        return map_row(pc, raw, bad_col, err);
+    tvalue buf[SCHEMA_MAX_COLS];
+    const tvalue *vals = accountids_load_row(pc->ids, pc->file, pc->table, raw, buf);
     decode_event e;
     int rc = check_row(pc, vals, &e, bad_col, err);
     if (rc == 0 && pc->g)
@@ -689,7 +727,14 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
                 &set->window,
                 g ? set->index : NULL,
                 {{0, 0, 0}, 0},
-                NULL};
+                NULL,
+                NULL,
+                NULL,
+                0,
+                {0}};
+    accountids_free(set->ids);
+    set->ids = pc.ids = accountids_new(set->nfiles);
+    o.row_line = &pc.line;
     if (pc.index)
         o.row_pos = &pc.pos;
     if (pc.pipe) {
@@ -718,13 +763,22 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         }
         (void)load_file_stat(f->path, &f->id);
         o.map = f->map;
+        pc.name = f->name;
+        pc.fatal.code = RS_OK;
         f->status = table_read(f->path, f->name, f->table, f->jsonl, &o,
                                pc.pipe ? on_row_piped : on_row_direct, &pc, &f->st, &ferr);
+        if (f->status == RS_OK && pc.fatal.code != RS_OK) {
+            f->status = pc.fatal.code;
+            ferr = pc.fatal;
+        }
         if (f->map)
             f->tally = *mapping_tally_of(f->map);
+        if (pc.index && f->table == TABLE_ACCOUNT_IDS) /* no evidence in it */
+            rowindex_drop(pc.index, i);
         /* A mapped record may make several rows, and a JSON element's bytes
          * are not one line's: the evidence pass reads such files whole. */
-        if (pc.index && (f->status != RS_OK || f->st.gzip || f->map || f->jsonl == TABLE_FMT_JSON))
+        else if (pc.index &&
+                 (f->status != RS_OK || f->st.gzip || f->map || f->jsonl == TABLE_FMT_JSON))
             rowindex_drop(pc.index, i);
         text_used += f->st.text_bytes;
         set->out_of_window_total += f->st.out_of_window;
@@ -852,7 +906,8 @@ int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs
     newest_ctx nc = {TABLE_ACCOUNTS, TS_NONE};
     for (size_t i = 0; i < set->nfiles; i++) {
         const load_file *f = &set->files[i];
-        if (f->table == TABLE_ACCOUNTS || f->table == TABLE_ATTRIBUTES)
+        if (f->table == TABLE_ACCOUNTS || f->table == TABLE_ATTRIBUTES ||
+            f->table == TABLE_ACCOUNT_IDS)
             continue;
         table_stats st;
         memset(&st, 0, sizeof st);

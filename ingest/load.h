@@ -11,7 +11,9 @@
  * first-seen interning makes ids, and so every output, deterministic. The one
  * ambiguity refused is one partition in two forms (NAME.csv beside
  * NAME.csv.gz, or logins/a.csv beside logins/a.jsonl): the same name before
- * the format ending. Other files are listed as ignored.
+ * the format ending. Other files are listed as ignored. The account_ids
+ * table is the exception to schema order: its files come first, so that
+ * every other table's account ids are translated (ingest/accountids.h).
  *
  * Besides .csv and .jsonl, a table's file may be .tsv or .txt (CSV family,
  * the separator sniffed; .txt only directly in the input folder), .ndjson
@@ -32,6 +34,7 @@
 
 #include "graph/graph.h"
 #include "base/ts.h"
+#include "ingest/accountids.h"
 #include "ingest/decode.h"
 #include "ingest/rowindex.h"
 #include "ingest/table.h"
@@ -114,6 +117,9 @@ typedef struct {
     /* When set (borrowed), load_tables records where each loaded row lies,
      * for the evidence pass (replay_run). */
     rowindex *index;
+    /* The account_ids map and the account id tallies, made by load_tables
+     * (owned; NULL before it): both passes translate account ids with it. */
+    accountids *ids;
 } load_set;
 
 /* Scans dir (and its table folders). Returns RS_OK, or RS_E_IO / RS_E_SCHEMA
@@ -155,7 +161,10 @@ int load_check_aliases(const load_set *set, const char *const *given, rs_error *
 /* 1 when the decoded row e lies in w (accounts and attributes always do). */
 int load_in_window(const load_window *w, const decode_event *e);
 
-/* Reads every file into g (g may be NULL to validate only), rows outside
+/* Reads every file into g (g may be NULL to validate only), account_ids
+ * first into set->ids (an external id mapped to two accounts is that file's
+ * fatal RS_E_SCHEMA), every other table's account ids translated through
+ * it and tallied (accountids_load_row); rows outside
  * set->window skipped and counted in each file's st.out_of_window and in
  * set->out_of_window_total (those at or after its end also in future and
  * future_total); files marked dup are not read. With

@@ -2,8 +2,10 @@
  *
  * A row is decoded by the loader's own decoder (load_check_row, decode.h),
  * so the event it stands for is the one the graph was built from; here its
- * names are looked up in the graph instead of interned. The union of
- * columns is computed once from the schema.
+ * names are looked up in the graph instead of interned. Its account ids
+ * are first translated through the loader's account_ids map, so evidence
+ * shows the platform's ids, as the graph does. The union of columns is
+ * computed once from the schema (account_ids, not evidence, left out).
  */
 #include "ingest/replay.h"
 
@@ -31,7 +33,8 @@ static void union_build(void)
             for (size_t c = 0; c < td->ncols; c++) {
                 if (round == 0)
                     union_col[t][c] = -1;
-                if (td->cols[c].type == COL_TS || td->cols[c].ext != round)
+                if (td->cols[c].type == COL_TS || td->cols[c].ext != round ||
+                    t == TABLE_ACCOUNT_IDS)
                     continue;
                 size_t u = 0;
                 while (u < union_n && strcmp(union_names[u], td->cols[c].name) != 0)
@@ -40,7 +43,7 @@ static void union_build(void)
                     union_names[union_n++] = td->cols[c].name;
                 union_col[t][c] = u < union_n ? (int)u : -1;
             }
-            if (round == 0 && t == TABLE_COUNT - 1)
+            if (round == 0 && t == TABLE_ATTRIBUTES)
                 union_base = union_n;
         }
 }
@@ -69,6 +72,7 @@ typedef struct {
     size_t nexpect, k;
     int changed;
     table_rowpos pos; /* the row's, from table_read */
+    const accountids *ids;
 } replay_ctx;
 
 /* Ranged reading: whether this row is the next one recorded. */
@@ -196,17 +200,20 @@ static void resolve_event(const rs_graph *g, const decode_event *e, source_row *
                                .port = d->port};
         break;
     }
+    case TABLE_ACCOUNT_IDS:
     case TABLE_COUNT:
         break;
     }
 }
 
-static int on_row(void *vctx, const tvalue *vals, int *bad_col, rs_error *err)
+static int on_row(void *vctx, const tvalue *raw, int *bad_col, rs_error *err)
 {
     (void)bad_col, (void)err;
     replay_ctx *rc = vctx;
     if (rc->stopped)
         return 0;
+    tvalue buf[SCHEMA_MAX_COLS];
+    const tvalue *vals = accountids_translate(rc->ids, rc->t, raw, buf);
     decode_event e;
     int loaded = load_check_row(rc->t, vals, &e) == 0 && load_in_window(rc->window, &e);
     if (rc->expect && !is_expected(rc, vals, loaded)) {
@@ -303,7 +310,7 @@ int replay_run_selected(const load_set *set, const rs_graph *g, const replay_fil
 {
     pthread_once(&union_once, union_build);
     replay_ctx rc = {g, fn, ctx, TABLE_ACCOUNTS, &set->window, NULL, NULL, 0, 0, NULL,
-                     0, 0,  0,   {{0, 0, 0}, 0}};
+                     0, 0,  0,   {{0, 0, 0}, 0}, set->ids};
     table_opts o = TABLE_OPTS_INIT;
     o.max_bad_rows = UINT64_MAX;
     o.row_line = &rc.line;
@@ -314,7 +321,7 @@ int replay_run_selected(const load_set *set, const rs_graph *g, const replay_fil
     o.ts_latest = set->ts_latest;
     for (size_t i = 0; i < set->nfiles; i++) {
         const load_file *lf = &set->files[i];
-        if (lf->dup) /* loaded once, as the file it copies */
+        if (lf->dup || lf->table == TABLE_ACCOUNT_IDS) /* read once, or not evidence */
             continue;
         table_stats st;
         memset(&st, 0, sizeof st);

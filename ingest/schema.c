@@ -15,6 +15,7 @@ static const col_def payouts_cols[] = {SCHEMA_PAYOUTS_COLUMNS(SCHEMA_COL_DEF)};
 static const col_def charges_cols[] = {SCHEMA_CHARGES_COLUMNS(SCHEMA_COL_DEF)};
 static const col_def ports_cols[] = {SCHEMA_PORTS_COLUMNS(SCHEMA_COL_DEF)};
 static const col_def attributes_cols[] = {SCHEMA_ATTRIBUTES_COLUMNS(SCHEMA_COL_DEF)};
+static const col_def account_ids_cols[] = {SCHEMA_ACCOUNT_IDS_COLUMNS(SCHEMA_COL_DEF)};
 
 static const table_def tables[TABLE_COUNT] = {
     {"accounts", accounts_cols, N(accounts_cols)},
@@ -25,6 +26,7 @@ static const table_def tables[TABLE_COUNT] = {
     {"charges", charges_cols, N(charges_cols)},
     {"ports", ports_cols, N(ports_cols)},
     {"attributes", attributes_cols, N(attributes_cols)},
+    {"account_ids", account_ids_cols, N(account_ids_cols)},
 };
 
 const table_def *schema_table(table_id t)

@@ -120,6 +120,16 @@ typedef struct {
     X(ATTRIBUTES, SOURCE, "source", COL_ID, 0,                                                     \
       "where it came from (signup, kyc, payout, shipping, ...)", 1)
 
+/* Not events: which platform account an id from another system (an identity
+ * provider's user id, a payment provider's connected account) stands for. */
+#define SCHEMA_ACCOUNT_IDS_COLUMNS(X)                                                              \
+    X(ACCOUNT_IDS, ACCOUNT_ID, "account_id", COL_ID, 1,                                            \
+      "the platform's account id, as in accounts", 0)                                              \
+    X(ACCOUNT_IDS, EXTERNAL_ID, "external_id", COL_ID, 1,                                          \
+      "the same account's id in another system (auth0|..., 00u..., acct_..., a sender_item_id)",   \
+      0)                                                                                           \
+    X(ACCOUNT_IDS, SOURCE, "source", COL_ID, 0, "that system (auth0, okta, stripe, paypal, ...)", 0)
+
 #define SCHEMA_COLUMN_ID(T, C, name, type, required, doc, ext) COLUMN_##T##_##C,
 enum { SCHEMA_ACCOUNTS_COLUMNS(SCHEMA_COLUMN_ID) COLUMN_ACCOUNTS_COUNT };
 enum { SCHEMA_LOGINS_COLUMNS(SCHEMA_COLUMN_ID) COLUMN_LOGINS_COUNT };
@@ -129,6 +139,7 @@ enum { SCHEMA_PAYOUTS_COLUMNS(SCHEMA_COLUMN_ID) COLUMN_PAYOUTS_COUNT };
 enum { SCHEMA_CHARGES_COLUMNS(SCHEMA_COLUMN_ID) COLUMN_CHARGES_COUNT };
 enum { SCHEMA_PORTS_COLUMNS(SCHEMA_COLUMN_ID) COLUMN_PORTS_COUNT };
 enum { SCHEMA_ATTRIBUTES_COLUMNS(SCHEMA_COLUMN_ID) COLUMN_ATTRIBUTES_COUNT };
+enum { SCHEMA_ACCOUNT_IDS_COLUMNS(SCHEMA_COLUMN_ID) COLUMN_ACCOUNT_IDS_COUNT };
 
 #define SCHEMA_MAX_ID 1024
 #define SCHEMA_MAX_TEXT 4096

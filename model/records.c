@@ -3,7 +3,8 @@
 
 const char *records_table_name(table_id t)
 {
-    static const char *const names[TABLE_COUNT] = {"accounts", "logins",  "bids",  "ratings",
-                                                   "payouts",  "charges", "ports", "attributes"};
+    static const char *const names[TABLE_COUNT] = {"accounts", "logins",     "bids",
+                                                   "ratings",  "payouts",    "charges",
+                                                   "ports",    "attributes", "account_ids"};
     return (unsigned)t < TABLE_COUNT ? names[t] : "?";
 }

@@ -30,6 +30,10 @@ typedef enum {
     TABLE_CHARGES,
     TABLE_PORTS,
     TABLE_ATTRIBUTES, /* identity attributes: account_id, kind, value (no event time) */
+    /* Other systems' ids of the platform's accounts: account_id, external_id.
+     * Not events: read before every other table (ingest/accountids.h), last
+     * here so that the other tables keep their numbers. */
+    TABLE_ACCOUNT_IDS,
     TABLE_COUNT
 } table_id;
 

@@ -328,7 +328,8 @@ static int check_window_rows(run_state *s)
     uint64_t loaded = 0;
     for (size_t i = 0; i < s->set.nfiles; i++) {
         const load_file *f = &s->set.files[i];
-        if (f->table != TABLE_ACCOUNTS && f->table != TABLE_ATTRIBUTES)
+        if (f->table != TABLE_ACCOUNTS && f->table != TABLE_ATTRIBUTES &&
+            f->table != TABLE_ACCOUNT_IDS)
             loaded += f->st.rows_ok;
     }
     if (loaded)
@@ -344,6 +345,64 @@ static int check_window_rows(run_state *s)
                         "clock, or pass --allow-empty-window",
                         a, b, s->set.out_of_window_total - s->set.future_total,
                         s->set.future_total);
+}
+
+/* Up to ACCOUNTIDS_EXAMPLES ids as "'a', 'b', 'c'" into b. */
+static void ids_examples(rs_buf *b, const char *const *ex, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s'%s'", i ? ", " : "", ex[i]);
+}
+
+/* One account, one id (docs/loading.md): per file, the account ids that
+ * neither account_ids maps nor accounts lists; map targets accounts does
+ * not list; and, when the unknown ids add up to a second id space (the rule
+ * of accountids.h), a warning that --quiet does not hide, an error (exit 1)
+ * with strict. Returns RS_OK or RS_E_VALUE with err set. */
+static int check_account_ids(const load_set *set, int quiet, int strict, const char *clr,
+                             rs_error *err)
+{
+    accountids_summary sum;
+    accountids_summarise(set->ids, &sum);
+    rs_buf b = {0};
+    for (size_t i = 0; !quiet && i < set->nfiles; i++) {
+        const accountids_file *f = accountids_file_stats(set->ids, i);
+        if (!f || !f->unknown)
+            continue;
+        buf_clear(&b);
+        ids_examples(&b, f->examples, f->nexamples);
+        utf8_diag(stderr, clr,
+                  "ringscan: warning: %s: %" PRIu64 " account id%s in neither accounts nor "
+                  "account_ids (%" PRIu64 " value%s, e.g. %s)",
+                  set->files[i].name, f->unknown_ids, f->unknown_ids == 1 ? "" : "s", f->unknown,
+                  f->unknown == 1 ? "" : "s", b.data);
+    }
+    if (!quiet && sum.unlisted) {
+        buf_clear(&b);
+        ids_examples(&b, sum.unlisted_examples, sum.nunlisted_examples);
+        utf8_diag(stderr, clr,
+                  "ringscan: warning: account_ids maps to %" PRIu64 " account id%s that accounts "
+                  "does not list (e.g. %s)",
+                  sum.unlisted, sum.unlisted == 1 ? "" : "s", b.data);
+    }
+    int rc = RS_OK;
+    if (sum.second_space) {
+        buf_clear(&b);
+        ids_examples(&b, sum.examples, sum.nexamples);
+        rs_error e;
+        rs_error_set(&e, RS_E_VALUE, NULL, 0, 0,
+                     "the events name %" PRIu64 " account ids that accounts (%" PRIu64
+                     " ids) does not list, e.g. %s: a second id space (another system's user "
+                     "ids?) that would count each person twice; map them to the platform's ids "
+                     "with an account_ids table (docs/loading.md, \"One account, one id\")",
+                     sum.unknown_ids, sum.listed, b.data);
+        if (strict)
+            rc = rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "%s (fatal with --strict)", e.msg);
+        else
+            utf8_diag(stderr, clr, "ringscan: warning: %s", e.msg);
+    }
+    buf_free(&b);
+    return rc;
 }
 
 static int stage_ingest(run_state *s)
@@ -366,6 +425,8 @@ static int stage_ingest(run_state *s)
     rc = load_tables(&s->set, s->g, &to, 0, &s->err);
     if (rc == RS_OK)
         rc = load_check_aliases(&s->set, (const char *const *)s->cfg->column_given, &s->err);
+    if (rc == RS_OK)
+        rc = check_account_ids(&s->set, s->rq->quiet, s->cfg->strict, clear_line(s), &s->err);
     if (rc == RS_OK)
         rc = check_window_rows(s);
     if (rc != RS_OK)
@@ -848,6 +909,7 @@ static json_t *run_json(run_state *s)
                         json_integer((json_int_t)s->set.out_of_window_total));
     json_object_set_new(run, "rows_future_total", json_integer((json_int_t)s->set.future_total));
     json_object_set_new(run, "duplicate_files", json_integer((json_int_t)s->set.ndups));
+    json_object_set_new(run, "account_ids", runrecord_account_ids(&s->set));
     json_object_set_new(run, "backfill", json_boolean(rq->backfill));
     json_object_set_new(run, "control_characters_replaced",
                         json_integer((json_int_t)utf8_controls_replaced()));
@@ -1149,6 +1211,10 @@ int pipeline_validate(const char *in_dir, const table_opts *opts, const rs_confi
     if (rc == RS_OK && cfg &&
         (rc = load_check_aliases(&set, (const char *const *)cfg->column_given, &err)) != RS_OK)
         utf8_diag(stderr, "", "ringscan: error: %s", err.msg);
+    if (rc == RS_OK && check_account_ids(&set, quiet, opts->strict, "", &err) != RS_OK) {
+        rc = RS_E_VALUE;
+        utf8_diag(stderr, "", "ringscan: error: %s", err.msg);
+    }
     uint64_t bad = 0;
     for (size_t i = 0; i < set.nfiles; i++) {
         bad += set.files[i].st.rows_bad;

@@ -47,6 +47,15 @@ static void runrecord_source(json_t *o, const load_file *f)
     }
 }
 
+/* A JSON array of n borrowed id strings. New reference. */
+static json_t *ids_json(const char *const *ids, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, jout_string(ids[i]));
+    return a;
+}
+
 json_t *runrecord_inputs(const load_set *set)
 {
     json_t *arr = json_array();
@@ -101,6 +110,15 @@ json_t *runrecord_inputs(const load_set *set)
             }
         }
         json_object_set_new(o, "columns_read_as", mapped);
+        const accountids_file *af = accountids_file_stats(set->ids, k);
+        if (af && f->table != TABLE_ACCOUNT_IDS) {
+            json_t *ids = json_object();
+            json_object_set_new(ids, "mapped", json_u64(af->mapped));
+            json_object_set_new(ids, "unknown_values", json_u64(af->unknown));
+            json_object_set_new(ids, "unknown_ids", json_u64(af->unknown_ids));
+            json_object_set_new(ids, "unknown_examples", ids_json(af->examples, af->nexamples));
+            json_object_set_new(o, "account_ids", ids);
+        }
         if (f->map)
             runrecord_source(o, f);
         if (f->jsonl == TABLE_FMT_CSV || f->jsonl == TABLE_FMT_TSV) {
@@ -110,6 +128,22 @@ json_t *runrecord_inputs(const load_set *set)
         json_array_append_new(arr, o);
     }
     return arr;
+}
+
+json_t *runrecord_account_ids(const load_set *set)
+{
+    accountids_summary sum;
+    accountids_summarise(set->ids, &sum);
+    json_t *o = json_object();
+    json_object_set_new(o, "mappings", json_u64(sum.mappings));
+    json_object_set_new(o, "accounts_listed", json_u64(sum.listed));
+    json_object_set_new(o, "mapped_to_unlisted", json_u64(sum.unlisted));
+    json_object_set_new(o, "mapped_to_unlisted_examples",
+                        ids_json(sum.unlisted_examples, sum.nunlisted_examples));
+    json_object_set_new(o, "unknown_ids", json_u64(sum.unknown_ids));
+    json_object_set_new(o, "unknown_examples", ids_json(sum.examples, sum.nexamples));
+    json_object_set_new(o, "second_id_space", json_boolean(sum.second_space));
+    return o;
 }
 
 json_t *runrecord_libraries(void)

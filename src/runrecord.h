@@ -33,6 +33,10 @@ char *runrecord_libraries_text(void);
  * rows read, loaded, skipped (by reason) and outside the time window,
  * ignored columns. */
 json_t *runrecord_inputs(const load_set *set);
+/* One account, one id (ingest/accountids.h): the account_ids map's size,
+ * its targets accounts does not list, the event ids neither maps nor lists,
+ * and whether they make a second id space. New reference. */
+json_t *runrecord_account_ids(const load_set *set);
 /* Databases used (path, type, build date, SHA-256), coverage, and the
  * analyses skipped for want of data (steals skipped). */
 json_t *runrecord_geoip(const geoip *gi, const geoip_stats *gs, json_t *skipped);
