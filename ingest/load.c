@@ -205,15 +205,29 @@ static size_t config_match(const scan_ctx *sc, const char *shown)
     return k;
 }
 
+/* The error for a data file that no rule reads: what was expected, with the
+ * table a near-miss name probably meant ("Bid.csv": bids). The table names
+ * come from the schema, so a new table is listed without an edit here. */
 static int unrecognised(const char *shown, rs_error *err)
 {
+    char tables[256] = "", near[96] = "";
+    size_t have = 0;
+    for (int t = 0; t < TABLE_COUNT && have < sizeof tables; t++) {
+        int w = snprintf(tables + have, sizeof tables - have, "%s%s", t ? ", " : "",
+                         schema_table((table_id)t)->name);
+        have += w > 0 ? (size_t)w : 0;
+    }
+    const char *base = strrchr(shown, '/');
+    base = base ? base + 1 : shown;
+    const char *t = schema_table_near(base, strlen(base));
+    if (t)
+        snprintf(near, sizeof near, " (is it table '%s'? name it %s.csv or %s.jsonl)", t, t, t);
     return rs_error_set(err, RS_E_SCHEMA, shown, 0, 0,
-                        "not an input table and not a recognised export: expected a file named "
-                        "for a table (accounts, logins, bids, ratings, payouts, charges, ports, "
-                        "attributes; .csv .tsv .jsonl .ndjson .json, optionally .gz), %s, or a "
-                        "config mapping (\"sources\") whose \"files\" match it "
+                        "not an input table and not a recognised export%s: expected a file named "
+                        "for a table (%s; .csv .tsv .jsonl .ndjson .json, optionally .gz), %s, or "
+                        "a config mapping (\"sources\") whose \"files\" match it "
                         "(docs/loading.md)",
-                        vendor_expected());
+                        near, tables, vendor_expected());
 }
 
 /* Decides how the data file shown (in the input folder, or in table folder

@@ -172,11 +172,15 @@ check "a missing ts names updated_at and the config entry mapping it" \
 mkdir -p "$tmp/named"
 printf 'ts,account_id,ip\n2026-03-01T00:00:00Z,a1,192.0.2.1\n' >"$tmp/named/logins.csv"
 printf 'ts,freelancer_id\n2026-03-01T00:00:00Z,a1\n' >"$tmp/named/Bid.csv"
-rs run "$tmp/named" -o "$tmp/named-out" --no-geoip 2>"$tmp/named.err" >/dev/null
+# A data file that no rule reads is an error (docs/loading.md, "How a file is
+# read"); its message still names the table the name was probably meant for.
+rs run "$tmp/named" -o "$tmp/named-out" --no-geoip --quiet 2>"$tmp/named.err" >/dev/null
+named_rc=$?
 rs validate "$tmp/named" >"$tmp/namedv.out" 2>&1
-check "a file named like a table: the run's note names the table" \
-    grep -q "ignoring .*Bid.csv (not an input table; is it table 'bids'?" "$tmp/named.err"
+check "a file named like a table: the run fails" test "$named_rc" -ne 0
+check "a file named like a table: the run's error names the table" \
+    grep -q "Bid.csv: not an input table and not a recognised export (is it table 'bids'?" "$tmp/named.err"
 check "a file named like a table: validate names the table" \
-    grep -q "Bid.csv *ignored (not an input table; is it table 'bids'?" "$tmp/namedv.out"
+    grep -q "Bid.csv: not an input table and not a recognised export (is it table 'bids'?" "$tmp/namedv.out"
 
 e2e_done
