@@ -681,6 +681,13 @@ static size_t add_path(mapping *m, const char *text, const char *entry)
     return m->npaths++;
 }
 
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 /* Copies a string or a non-empty array of strings into a new vector. */
 static int strings_of(const cctx *c, const json_t *v, const char *jpath, char ***out, size_t *n)
 {
@@ -698,6 +705,9 @@ static int strings_of(const cctx *c, const json_t *v, const char *jpath, char **
         const json_t *e = json_array_get(v, i);
         rs_buf t = {0};
         if (json_is_object(e) || json_is_array(e) || json_is_null(e)) {
+            free_strings(*out, *n); /* nothing half-built is left to the caller */
+            *out = NULL;
+            *n = 0;
             return cfail(c, jpath, "expected strings in the array");
         }
         put_json(&t, e);
@@ -705,13 +715,6 @@ static int strings_of(const cctx *c, const json_t *v, const char *jpath, char **
         buf_free(&t);
     }
     return 0;
-}
-
-static void free_strings(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
 }
 
 static int compile_time(const cctx *c, mvalue *mv, const json_t *t, const char *jp)
@@ -812,6 +815,8 @@ static int compile_transform(const cctx *c, mvalue *mv, const json_t *spec, cons
             if (!json_is_string(v))
                 return cfail(c, p, "'%s': expected a string", k);
         }
+        if (mv->words) /* bool took it */
+            return cfail(c, jp, "at most one of time, minor_units, decimal_comma, bool, values");
         mv->tr = TR_VALUES;
         mv->words = json_deep_copy(t);
         n++;
@@ -942,9 +947,9 @@ static int compile_where(const cctx *c, mapping *m, const json_t *where)
     m->where = xcalloc(json_array_size(where) + 1, sizeof *m->where);
     for (size_t i = 0; i < json_array_size(where); i++) {
         snprintf(jp, sizeof jp, "where[%zu]", i);
+        m->nwhere++; /* counted first: freed if it fails */
         if (compile_where_one(c, m, &m->where[i], json_array_get(where, i), jp) != 0)
             return RS_E_CONFIG;
-        m->nwhere++;
     }
     return 0;
 }
@@ -982,11 +987,10 @@ static int compile_attributes(const cctx *c, mapping *m, const json_t *a)
     json_object_foreach(unconst(a), k, v)
     {
         snprintf(jp, sizeof jp, "attributes.%s", k);
-        mattr *at = &m->attrs[m->nattrs];
+        mattr *at = &m->attrs[m->nattrs++]; /* counted first: freed if it fails */
+        at->kind = xstrdup(k);
         if (compile_value(c, m, &at->v, v, NULL, jp) != 0)
             return RS_E_CONFIG;
-        at->kind = xstrdup(k);
-        m->nattrs++;
     }
     return 0;
 }

@@ -9,6 +9,10 @@
  * NUL-terminated at its length; the tally adds up (rows left out by reason
  * plus other equal left_out, never more left out than records seen); and
  * mapping_finish_file either accepts the file or says why with RS_E_SCHEMA.
+ * The records' bytes are then read as a file through the mapping by
+ * table_read, as one JSON document (the array scanner, a whole object, a
+ * `records` path) and as CSV, and offered to table_first_record: values
+ * handed to the row callback must be of their column's type.
  */
 #include "tests/fuzz/fuzzutil.h"
 
@@ -80,6 +84,46 @@ static void apply_records(mapping *m, const char *text, size_t n)
         fuzzutil_fail("mapping_finish_file returned %d with message '%s'", rc, err.msg);
 }
 
+static int on_row(void *ctx, const tvalue *vals, int *bad_col, rs_error *err)
+{
+    const table_def *td = schema_table(*(const table_id *)ctx);
+    (void)bad_col;
+    (void)err;
+    for (size_t c = 0; c < td->ncols; c++)
+        if (vals[c].present)
+            fuzzutil_check_value(&td->cols[c], &vals[c]);
+    return 0;
+}
+
+/* The records as a file read through m in each format that reads records
+ * whole, and its first record peeked. */
+static void read_as_file(mapping *m, const char *text, size_t n)
+{
+    static const int fmts[] = {TABLE_FMT_JSON, TABLE_FMT_CSV, TABLE_FMT_JSONL};
+    char *dir = fuzzutil_tmpdir();
+    char *path = fuzzutil_write(dir, "in.data", text, n);
+    table_id t = mapping_table(m);
+    for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++) {
+        table_opts o = TABLE_OPTS_INIT;
+        table_stats st;
+        rs_error err = {0};
+        o.map = m;
+        o.max_bad_rows = UINT64_MAX;
+        int rc = table_read(path, "in.data", t, fmts[k], &o, on_row, &t, &st, &err);
+        if (rc != RS_OK && err.msg[0] == '\0')
+            fuzzutil_fail("table_read (format %d) returned %d without a message", fmts[k], rc);
+        if (st.rows_ok + st.rows_bad + st.out_of_window != st.rows_read)
+            fuzzutil_fail("table_read (format %d): rows do not add up", fmts[k]);
+        json_t *first = NULL;
+        rc = table_first_record(path, "in.data", fmts[k], &first, &err);
+        if (rc == RS_OK && first && !json_is_object(first))
+            fuzzutil_fail("table_first_record gave a record that is not an object");
+        json_decref(first);
+    }
+    free(path);
+    fuzzutil_rmtree(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
@@ -102,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t rest = sep ? size - speclen - 2 : 0;
         apply_records(m, sep ? sep + 2 : "", rest);
         apply_records(m, sep ? sep + 2 : "", rest); /* a second file: marks start over */
+        read_as_file(m, sep ? sep + 2 : "", rest);
         mapping_free(m);
     }
     json_decref(spec);
