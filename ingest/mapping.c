@@ -44,6 +44,7 @@ typedef struct {
     char *text;
     char *entry; /* the spec entry it came from, for messages: "fields.ip" */
     int matched;
+    int optional; /* "optional": true: a file none of whose records has it is fine */
 } mpath;
 
 typedef enum { TR_NONE, TR_TIME, TR_MINOR, TR_DECIMAL_COMMA, TR_BOOL, TR_VALUES } tr_kind;
@@ -678,6 +679,7 @@ static size_t add_path(mapping *m, const char *text, const char *entry)
     m->paths[m->npaths].text = xstrdup(text);
     m->paths[m->npaths].entry = xstrdup(entry);
     m->paths[m->npaths].matched = 0;
+    m->paths[m->npaths].optional = 0;
     return m->npaths++;
 }
 
@@ -852,7 +854,7 @@ static int compile_value(const cctx *c, mapping *m, mvalue *mv, const json_t *sp
 {
     static const char *const keys[] = {"path", "const",      "concat",      "sep",
                                        "time", "utc_offset", "minor_units", "decimal_comma",
-                                       "bool", "values",     NULL};
+                                       "bool", "values",     "optional",    NULL};
     char p[300];
     memset(mv, 0, sizeof *mv);
     if (json_is_string(spec))
@@ -875,9 +877,17 @@ static int compile_value(const cctx *c, mapping *m, mvalue *mv, const json_t *sp
         buf_free(&t);
     } else {
         snprintf(p, sizeof p, "%s.%s", jp, path ? "path" : "concat");
+        size_t first = m->npaths;
         if (compile_paths(c, m, mv, path ? path : cat, p) != 0)
             return RS_E_CONFIG;
         mv->concat = cat != NULL;
+        const json_t *opt = json_object_get(spec, "optional");
+        if (opt && !json_is_boolean(opt))
+            return cfail(c, jp, "'optional' must be true or false");
+        /* A field a vendor writes only sometimes (Auth0's location_info when
+         * it could geolocate): a file without it loads with the column blank. */
+        for (size_t i = first; opt && json_is_true(opt) && i < m->npaths; i++)
+            m->paths[i].optional = 1;
         const json_t *sep = json_object_get(spec, "sep");
         if (sep && !json_is_string(sep))
             return cfail(c, jp, "'sep' must be a string");
@@ -1366,7 +1376,7 @@ int mapping_finish_file(mapping *m, const char *display, rs_error *err)
         return RS_OK;
     for (size_t i = 0; i < m->npaths; i++) {
         const mpath *p = &m->paths[i];
-        if (p->matched)
+        if (p->matched || p->optional)
             continue;
         /* a coalesce entry matches when any of its paths did */
         int other = 0;

@@ -52,6 +52,7 @@
  *       "accepted": {"path": "accepted", "bool": {"true": ["t"], "false": ["f"]}},
  *       "method": {"path": "type", "values": {"bank_account": "bank", "card": "card"}},
  *       "role": {"const": "client"},
+ *       "ip_country": {"path": "geo.cc", "optional": true},  may match nothing
  *       "display_name": {"concat": ["first_name", "last_name"], "sep": " "}
  *     },
  *     "attributes": {                     attributes table only: wide to long;

@@ -31,14 +31,15 @@
  * authentications ("ssa") and every other type are left out and counted per
  * type: loaded as logins they once moved accounts' countries and IPs. Auth0
  * writes no device id, session length or ASN. */
-static const char auth0_spec[] = "{\"name\": \"auth0\", \"table\": \"logins\","
-                                 " \"where\": [{\"path\": \"type\", \"equals\": \"s\"}],"
-                                 " \"fields\": {"
-                                 "  \"ts\": \"date\","
-                                 "  \"account_id\": \"user_id\","
-                                 "  \"ip\": \"ip\","
-                                 "  \"user_agent\": \"user_agent\","
-                                 "  \"ip_country\": \"location_info.country_code\"}}";
+static const char auth0_spec[] =
+    "{\"name\": \"auth0\", \"table\": \"logins\","
+    " \"where\": [{\"path\": \"type\", \"equals\": \"s\"}],"
+    " \"fields\": {"
+    "  \"ts\": \"date\","
+    "  \"account_id\": \"user_id\","
+    "  \"ip\": \"ip\","
+    "  \"user_agent\": \"user_agent\","
+    "  \"ip_country\": {\"path\": \"location_info.country_code\", \"optional\": true}}}";
 
 /* The same events as a log stream delivers them, one `{"log_id", "data"}`
  * object per line. */
@@ -50,7 +51,7 @@ static const char auth0_stream_spec[] =
     "  \"account_id\": \"data.user_id\","
     "  \"ip\": \"data.ip\","
     "  \"user_agent\": \"data.user_agent\","
-    "  \"ip_country\": \"data.location_info.country_code\"}}";
+    "  \"ip_country\": {\"path\": \"data.location_info.country_code\", \"optional\": true}}}";
 
 /* Okta: a login is a `user.session.start` whose outcome is SUCCESS; other
  * event types and failed or challenged sign-ins are left out and counted.

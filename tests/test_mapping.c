@@ -395,6 +395,20 @@ static void test_mapping__entry_matching_nothing(void **state)
     apply(m, "{\"ts\":\"t\",\"ip\":\"i\",\"user_id\":null}");
     assert_int_equal(mapping_finish_file(m, "l.json", &err), RS_OK); /* present, null */
     mapping_free(m);
+    /* an optional field may be absent from every record; the others may not */
+    m = compile(LOGINS_HEAD "\"account_id\":\"a\","
+                            "\"ip_country\":{\"path\":\"geo.cc\",\"optional\":true}}}");
+    apply(m, "{\"ts\":\"t\",\"ip\":\"i\",\"a\":\"u\"}");
+    assert_int_equal(mapping_finish_file(m, "l.json", &err), RS_OK);
+    mapping_free(m);
+    m = compile(LOGINS_HEAD "\"account_id\":\"a\",\"ip_country\":{\"path\":\"geo.cc\"}}}");
+    apply(m, "{\"ts\":\"t\",\"ip\":\"i\",\"a\":\"u\"}");
+    assert_int_equal(mapping_finish_file(m, "l.json", &err), RS_E_SCHEMA);
+    mapping_free(m);
+    assert_non_null(
+        strstr(compile_error(LOGINS_HEAD "\"account_id\":\"a\","
+                                         "\"ip_country\":{\"path\":\"g\",\"optional\":1}}}"),
+               "'optional' must be true or false"));
 }
 
 static void test_mapping__compile_errors(void **state)
