@@ -41,7 +41,7 @@ typedef struct sch_group {
     uint32_t nfl;     /* slow shill: rated freelancers [first, first + nfl), shills after */
     uint32_t nshared; /* cards (slow shill), shared destinations (rented), wallets (crypto),
                        * spellings of the facilitator (laptop farm), phones (no_infra) */
-    uint32_t pool;    /* cgnat: addresses in the pool */
+    uint32_t pool;    /* cgnat: addresses in the pool; no_infra: trait rate, per mille */
     int vpn;          /* rented, crypto: VPN exits (1) or a residential proxy pool (0) */
 } sch_group;
 
@@ -149,9 +149,7 @@ static void sch_account(gen_world *w, gen_rng *r, const sch_group *g, uint32_t g
         [GEN_POP_SLOW_SHILL] = GEN_BIT(GEN_B_SHILL_RATED),
         [GEN_POP_SLOW_SHILL_CLIENT] = GEN_BIT(GEN_B_SHILL_RATING),
         [GEN_POP_RENTED] = GEN_BIT(GEN_B_OPERATOR_ABROAD),
-        [GEN_POP_NO_INFRA] = GEN_BIT(GEN_B_DISCIPLINED) | GEN_BIT(GEN_B_TEXT_REUSE) |
-                             GEN_BIT(GEN_B_IDENTITY_REUSE) | GEN_BIT(GEN_B_PHOTO_REUSE) |
-                             GEN_BIT(GEN_B_MULE_PAYOUT),
+        [GEN_POP_NO_INFRA] = GEN_BIT(GEN_B_DISCIPLINED) | GEN_BIT(GEN_B_MULE_PAYOUT),
         [GEN_POP_CRYPTO_RING] = GEN_BIT(GEN_B_CRYPTO_PAYOUT) | GEN_BIT(GEN_B_SHARED_PAYOUT) |
                                 GEN_BIT(GEN_B_ANON_NETWORK),
         [GEN_POP_COWORKING] = GEN_BIT(GEN_B_OFFICE_NAT),
@@ -162,6 +160,16 @@ static void sch_account(gen_world *w, gen_rng *r, const sch_group *g, uint32_t g
         [GEN_POP_IT_ADMIN] = GEN_BIT(GEN_B_REMOTE_DESKTOP) | GEN_BIT(GEN_B_LONG_SESSION),
     };
     a->behav = bits[pop];
+    if (pop == GEN_POP_NO_INFRA) {
+        /* Which of the ring's phones, photos and texts this member reuses: each with the
+         * ring's rate (pool, per mille), at least one, so members differ in what ties them. */
+        static const int t[] = {GEN_B_TEXT_REUSE, GEN_B_IDENTITY_REUSE, GEN_B_PHOTO_REUSE};
+        for (int k = 0; k < 3; k++)
+            if (gen_rng_below(r, 1000) < g->pool)
+                a->behav |= GEN_BIT(t[k]);
+        if (!(a->behav & (GEN_BIT(t[0]) | GEN_BIT(t[1]) | GEN_BIT(t[2]))))
+            a->behav |= GEN_BIT(t[gen_rng_below(r, 3)]);
+    }
     if (pop == GEN_POP_RENTED) {
         /* The handover falls in the middle half of the window, so there is honest
          * history before it and operated activity after it. */
@@ -197,6 +205,7 @@ static void sch_group_params(gen_world *w, gen_rng *r, sch_group *g, int pop)
         break;
     case GEN_POP_NO_INFRA:
         g->nshared = gen_rng_range(r, 2, 3);
+        g->pool = gen_rng_range(r, 350, 750); /* trait rate, per mille */
         break;
     case GEN_POP_CRYPTO_RING:
         g->nshared = gen_rng_range(r, 1, 2);
@@ -395,8 +404,8 @@ static void sch_bid(sch_ctx *c, int64_t ts, uint32_t f, uint32_t proj, uint32_t 
     gen_out_u64(t, accepted ? 1 : 0);
     if (c->o->identity) {
         const gen_acct *a = &c->w->acct[f];
-        if (a->pop == GEN_POP_NO_INFRA) {
-            /* The ring's few cover letters, sent as they are by every member. */
+        if (a->pop == GEN_POP_NO_INFRA && (a->behav & GEN_BIT(GEN_B_TEXT_REUSE))) {
+            /* The ring's two cover letters, sent as they are. */
             const sch_group *g = sch_group_of(c->w, f);
             gen_ident_bid_text(c->w, g->first, g->key % 1000 + salt % 2, c->text, sizeof c->text);
         } else {
@@ -810,8 +819,8 @@ static void sch_accounts_rows(sch_ctx *c)
         if (c->o->identity) {
             const sch_group *g = sch_group_of(w, i);
             /* A no-infrastructure ring's members carry one profile, the ring's. */
-            gen_ident_profile_text(w, a->pop == GEN_POP_NO_INFRA ? g->first : i, c->text,
-                                   sizeof c->text);
+            int reuse = a->pop == GEN_POP_NO_INFRA && (a->behav & GEN_BIT(GEN_B_TEXT_REUSE));
+            gen_ident_profile_text(w, reuse ? g->first : i, c->text, sizeof c->text);
             gen_out_quoted(t, c->text);
         }
         gen_out_eol(t);
@@ -945,13 +954,15 @@ void gen_scheme_attributes(const gen_world *w, gen_out *t)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p + 32);
         sch_attr(t, w, i, "email", v, ts, "signup");
-        uint64_t ph =
-            a->pop == GEN_POP_NO_INFRA ? gen_rng_mix(g->key, (i - g->first) % g->nshared) : own;
+        uint64_t ph = (a->behav & GEN_BIT(GEN_B_IDENTITY_REUSE)) && a->pop == GEN_POP_NO_INFRA
+                          ? gen_rng_mix(g->key, (i - g->first) % g->nshared)
+                          : own;
         snprintf(v, sizeof v, "+1 %03u %03u %04u", 201 + (unsigned)(ph % 700),
                  200 + (unsigned)((ph >> 12) % 800), (unsigned)((ph >> 24) % 10000));
         sch_attr(t, w, i, "phone", v, ts, "signup");
         uint64_t photo = gen_rng_mix(own, 0x70686f746full);
-        if (a->pop == GEN_POP_NO_INFRA) { /* the ring's photo, 0-4 bits re-encoded */
+        if (a->pop == GEN_POP_NO_INFRA && (a->behav & GEN_BIT(GEN_B_PHOTO_REUSE))) {
+            /* the ring's photo, re-encoded: 0-4 bits differ */
             photo = gen_rng_mix(g->key, 0x70686f746full);
             for (uint32_t k = 0; k < (own >> 5) % 5; k++)
                 photo ^= 1ull << (gen_rng_mix(own, k) % 64);
