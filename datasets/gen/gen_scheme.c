@@ -14,8 +14,6 @@
  */
 #include "datasets/gen/gen_scheme.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
