@@ -39,7 +39,7 @@ E2E      := $(sort $(wildcard tests/e2e_*.sh))
 
 DEMO_OUT ?= out/demo
 
-.PHONY: all deps check-deps test unit e2e demo bench eval-worlds asan valgrind format lint layers screenshots \
+.PHONY: all deps check-deps test unit e2e demo bench eval-worlds eval-worlds-2025 asan valgrind format lint layers screenshots \
         clean geoip ci-chroot build-all
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -139,6 +139,14 @@ LAST  ?= 120
 eval-worlds: check-deps
 	@$(MAKE) --no-print-directory all
 	@sh datasets/eval-worlds.sh $(BUILD) $(FIRST) $(LAST) out/eval-worlds-$(FIRST)-$(LAST)
+
+# The same protocol on worlds with the 2024-2025 schemes and their look-alikes
+# (ringscan-gen --schemes 2025): recall per scheme, FPR per look-alike. Seeds 1-10 are
+# for tuning (make eval-worlds-2025 FIRST=1 LAST=10); 101-120 are held out.
+eval-worlds-2025: check-deps
+	@$(MAKE) --no-print-directory all
+	@EVAL_GEN_ARGS="--randomize --schemes 2025" sh datasets/eval-worlds.sh $(BUILD) $(FIRST) \
+	    $(LAST) out/eval-worlds-2025-$(FIRST)-$(LAST)
 
 # Where `make geoip` installs IP data: the first place ringscan searches
 # (after $$RINGSCAN_GEOIP_DIR). Override with make geoip GEOIP_DIR=/path.

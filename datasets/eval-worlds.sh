@@ -12,7 +12,8 @@
 # ip_country/asn columns (--enrich). Two worlds run at a time. EVAL_GEN_ARGS
 # replaces --randomize (EVAL_GEN_ARGS= scores the simulator's default world;
 # EVAL_GEN_ARGS="--randomize --identity" adds the attributes table, texts and
-# disciplined rings). EVAL_BASE=OLD_BUILD also runs that build's ringscan on the
+# disciplined rings; "--randomize --schemes 2025", what make eval-worlds-2025 uses,
+# adds the 2024-2025 schemes and look-alikes, scored per population). EVAL_BASE=OLD_BUILD also runs that build's ringscan on the
 # same files and prints both, pooled, with the disciplined rings' recall: what a
 # change did, world by world.
 set -eu
@@ -93,6 +94,22 @@ print(f"worlds {first}-{last}: precision mean {mean(1):.3f} worst {min(x[1] for 
 print("worst benign false-positive rate per population (world, flagged/accounts):")
 for pop, (f, s, fl, acc) in sorted(worst_fpr.items(), key=lambda kv: -kv[1][0]):
     print(f"  {pop:22s} {f * 100:6.2f} %  (seed {s}, {fl}/{acc})")
+# Recall per ring population (with --schemes 2025 one per scheme), pooled over the
+# worlds, with the worst world's.
+pops = {}
+for s in range(first, last + 1):
+    d = json.load(open(f"{work}/{s}.json"))
+    for pop, v in d.get("ring_population_recall", {}).items():
+        if not v["accounts"]:
+            continue
+        x = pops.setdefault(pop, [0, 0, 2.0, 0])
+        x[0] += v["flagged"]; x[1] += v["accounts"]
+        if v["recall"] < x[2]:
+            x[2], x[3] = v["recall"], s
+if pops:
+    print("recall per ring population (pooled flagged/accounts; worst world):")
+    for pop, (f, a, w, s) in sorted(pops.items()):
+        print(f"  {pop:22s} {f / a:6.3f}  ({f}/{a}; worst {w:.3f}, seed {s})")
 if sc[0]:
     print(f"shared-control groups: {sc[0]}, listed as shared_control {sc[1]}, "
           f"with a flagged member {sc[2]}")

@@ -8,7 +8,9 @@
 # addresses, the other tables unchanged, ip_country against mmdblookup), and
 # `ringscan validate` on the output when that command exists, and --identity (unchanged
 # tables without it, attributes.csv, text columns, disciplined rings in the truth, the
-# output accepted by ringscan run). Prints SKIP lines for parts it cannot run.
+# output accepted by ringscan run), and --schemes 2025 (base rows unchanged, one
+# population per scheme and look-alike, handover.csv, accepted by ringscan run). Prints
+# SKIP lines for parts it cannot run.
 set -eu
 B=${1:-build}
 GEN="$B/ringscan-gen"
@@ -146,5 +148,26 @@ if [ -x "$B/ringscan" ]; then
     "$B/ringscan" run "$tmp/id" -o "$tmp/idout" --no-geoip --quiet >"$tmp/idrun" 2>&1 ||
         { cat "$tmp/idrun"; fail "ringscan run rejects --identity data"; }
     echo "identity: attributes, texts and disciplined rings written and accepted"
+fi
+# --schemes 2025: the base rows first, unchanged; scheme populations, handover.csv, and
+# the output accepted by ringscan run (wallet destinations, remote-desktop agents).
+rc=0; $GEN $args --schemes 2024 -o "$tmp/bad" >/dev/null 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "--schemes 2024 exits $rc, want 2"
+$GEN $args --enrich --identity --schemes 2025 -o "$tmp/sch" || fail "--schemes generation failed"
+for t in logins payouts; do
+    n=$(wc -c <"$tmp/id/$t.csv")
+    head -c "$n" "$tmp/sch/$t.csv" | cmp -s - "$tmp/id/$t.csv" ||
+        fail "--schemes changed the base rows of $t.csv"
+done
+for p in laptop_farm slow_shill slow_shill_client rented no_infra crypto_ring coworking cgnat \
+    payroll_agency night_worker nomad it_admin; do
+    grep -q ",$p," "$tmp/sch/truth.csv" || fail "--schemes: no $p population in truth.csv"
+done
+[ "$(head -n 1 "$tmp/sch/handover.csv")" = "account_id,handover_at" ] || fail "no handover.csv"
+[ -e "$tmp/id/handover.csv" ] && fail "handover.csv written without --schemes"
+if [ -x "$B/ringscan" ]; then
+    "$B/ringscan" run "$tmp/sch" -o "$tmp/schout" --no-geoip --quiet >"$tmp/schrun" 2>&1 ||
+        { cat "$tmp/schrun"; fail "ringscan run rejects --schemes data"; }
+    echo "schemes: populations and handover dates written and accepted"
 fi
 echo "e2e_gen: ok"

@@ -166,6 +166,29 @@ static void test_eval__nothing_flagged_no_rings(void **state)
     json_decref(r);
 }
 
+/* Recall per ring population (one per --schemes 2025 scheme) and FPR per look-alike;
+ * accounts missing from the output count as not flagged. */
+static void test_eval__per_population_figures(void **state)
+{
+    (void)state;
+    json_t *r = NULL;
+    rs_error err = {0};
+    assert_int_equal(
+        eval_compute(&r, "tests/data/eval/schemes/out", "tests/data/eval/schemes", &err), 0);
+    assert_true(num(r, "ring_population_recall", "laptop_farm", "accounts") == 4);
+    assert_true(num(r, "ring_population_recall", "laptop_farm", "flagged") == 1);
+    assert_true(fabs(num(r, "ring_population_recall", "laptop_farm", "recall") - 0.25) < EPS);
+    assert_true(fabs(num(r, "ring_population_recall", "rented", "recall") - 1.0) < EPS);
+    assert_true(fabs(num(r, "ring_population_recall", "ring_freelancer", "recall") - 1.0) < EPS);
+    assert_null(json_object_get(json_object_get(r, "ring_population_recall"), "coworking"));
+    assert_true(num(r, "benign_fpr", "coworking", "accounts") == 4);
+    assert_true(fabs(num(r, "benign_fpr", "coworking", "fpr") - 0.25) < EPS);
+    assert_true(num(r, "benign_fpr", "night_worker", "fpr") == 0);
+    assert_null(json_object_get(json_object_get(r, "benign_fpr"), "laptop_farm"));
+    assert_true(fabs(num(r, "ring_freelancers", "recall", NULL) - 4.0 / 7) < EPS);
+    json_decref(r);
+}
+
 static void test_eval__missing_files_are_errors(void **state)
 {
     (void)state;
@@ -190,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_eval__jaccard),
         cmocka_unit_test(test_eval__report_on_fixture),
         cmocka_unit_test(test_eval__nothing_flagged_no_rings),
+        cmocka_unit_test(test_eval__per_population_figures),
         cmocka_unit_test(test_eval__missing_files_are_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

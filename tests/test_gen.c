@@ -1048,6 +1048,428 @@ static void test_gen__households_share_addresses(void **state)
     free(d);
 }
 
+/* ------------------------------------------------------------- --schemes 2025 */
+
+/* One row of a scheme world's tables, the fields the checks below need. */
+typedef struct sch_row {
+    char id[16], a[96], b[96], c[32];
+    long long ts; /* seconds since the epoch, or 0 */
+    long long n;  /* session seconds, stars */
+} sch_row;
+
+typedef struct sch_tab {
+    sch_row *v;
+    size_t n, cap;
+    int col[5];
+    const char *names[5];
+} sch_tab;
+
+/* 2026-02-01T00:00:00Z style timestamps to epoch seconds (days from civil, Hinnant). */
+static long long sch_ts(const char *s)
+{
+    int y, m, d, hh, mm, ss;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &m, &d, &hh, &mm, &ss) != 6)
+        return 0;
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (era * 146097 + (long long)doe - 719468) * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+static int sch_tab_cb(void *ud, size_t rec, char **f, size_t nf)
+{
+    sch_tab *t = ud;
+    if (rec == 1) {
+        for (int i = 0; i < 5; i++)
+            t->col[i] = t->names[i] ? eval_csv_column(f, nf, t->names[i]) : -1;
+        return 0;
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 1024;
+        t->v = realloc(t->v, t->cap * sizeof *t->v);
+        assert_non_null(t->v);
+    }
+    sch_row *r = &t->v[t->n++];
+    memset(r, 0, sizeof *r);
+#define SCH_GET(k) (t->col[k] >= 0 && (size_t)t->col[k] < nf ? f[t->col[k]] : "")
+    snprintf(r->id, sizeof r->id, "%s", SCH_GET(0));
+    snprintf(r->a, sizeof r->a, "%s", SCH_GET(1));
+    snprintf(r->b, sizeof r->b, "%s", SCH_GET(2));
+    snprintf(r->c, sizeof r->c, "%s", SCH_GET(3));
+    r->ts = sch_ts(SCH_GET(4));
+    r->n = strtoll(SCH_GET(3), NULL, 10);
+#undef SCH_GET
+    return 0;
+}
+
+/* Loads columns (id, a, b, c, ts) of table into t; NULL names are left empty. */
+static void sch_load(sch_tab *t, const char *dir, const char *table, const char *id, const char *a,
+                     const char *b, const char *c, const char *ts)
+{
+    char path[512];
+    rs_error err = {0};
+    memset(t, 0, sizeof *t);
+    const char *names[5] = {id, a, b, c, ts};
+    memcpy(t->names, names, sizeof names);
+    snprintf(path, sizeof path, "%s/%s", dir, table);
+    assert_int_equal(eval_csv_read(path, sch_tab_cb, t, &err), 0);
+}
+
+/* truth.csv: id -> population and ring (a = population, b = ring_id). */
+static int sch_cmp_id(const void *key, const void *row)
+{
+    return strcmp(key, ((const sch_row *)row)->id);
+}
+
+/* truth.csv is sorted by account id, so a binary search finds a row. */
+static const sch_row *sch_truth(const sch_tab *truth, const char *id)
+{
+    return bsearch(id, truth->v, truth->n, sizeof *truth->v, sch_cmp_id);
+}
+
+static int sch_pop_is(const sch_tab *truth, const char *id, const char *pop)
+{
+    const sch_row *r = sch_truth(truth, id);
+    return r && strcmp(r->a, pop) == 0;
+}
+
+static const char *sch_attr(const sch_tab *attrs, const char *id, const char *kind)
+{
+    for (size_t i = 0; i < attrs->n; i++)
+        if (strcmp(attrs->v[i].id, id) == 0 && strcmp(attrs->v[i].a, kind) == 0)
+            return attrs->v[i].b;
+    return NULL;
+}
+
+static void schemes_opts(gen_opts *o, const char *dir, uint64_t seed)
+{
+    small_opts(o, dir, seed);
+    o->days = 60;
+    o->enrich = 1;
+    o->schemes = 2025;
+    o->identity = 1;
+}
+
+/* With --schemes the base accounts' rows are the same bytes, in the same order: the
+ * scheme rows only follow them. */
+static void test_gen__schemes_leave_base_rows_unchanged(void **state)
+{
+    (void)state;
+    char *a = tmpdir(), *b = tmpdir();
+    gen_opts o;
+    identity_opts(&o, a, 21);
+    assert_int_equal(gen_run(&o, "test"), 0);
+    identity_opts(&o, b, 21);
+    o.schemes = 2025;
+    assert_int_equal(gen_run(&o, "test"), 0);
+    static const char *const t[] = {"accounts.csv", "logins.csv",  "bids.csv",  "ratings.csv",
+                                    "payouts.csv",  "charges.csv", "ports.csv", "attributes.csv"};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        char pa[512], pb[512];
+        snprintf(pa, sizeof pa, "%s/%s", a, t[i]);
+        snprintf(pb, sizeof pb, "%s/%s", b, t[i]);
+        FILE *fa = fopen(pa, "rb"), *fb = fopen(pb, "rb");
+        assert_non_null(fa);
+        assert_non_null(fb);
+        int ca;
+        long off = 0;
+        while ((ca = fgetc(fa)) != EOF) {
+            if (fgetc(fb) != ca)
+                fail_msg("%s: base row bytes differ at offset %ld with --schemes", t[i], off);
+            off++;
+        }
+        assert_int_not_equal(fgetc(fb), EOF); /* and scheme rows follow */
+        fclose(fa);
+        fclose(fb);
+    }
+    rmtree(a);
+    rmtree(b);
+    free(a);
+    free(b);
+}
+
+/* Laptop farms: a ring's accounts log in from one US residential line (no hosting ASN),
+ * which shows a remote-desktop port; sessions of 12-24 h start in Korean working hours
+ * (00-09 UTC); each account is paid to its own US account whose holder is the
+ * facilitator, in at most two spellings, never the account's own name. */
+static void check_laptop_farm(const sch_tab *truth, const sch_tab *logins, const sch_tab *ports,
+                              const sch_tab *payouts, const sch_tab *attrs)
+{
+    size_t members = 0;
+    for (size_t i = 0; i < truth->n; i++) {
+        const sch_row *m = &truth->v[i];
+        if (strcmp(m->a, "laptop_farm") != 0)
+            continue;
+        members++;
+        const char *line = NULL;
+        for (size_t k = 0; k < logins->n; k++) {
+            const sch_row *l = &logins->v[k];
+            if (strcmp(l->id, m->id) != 0)
+                continue;
+            if (!line)
+                line = l->a;
+            assert_string_equal(l->a, line);
+            assert_true(l->n >= 12 * 3600 && l->n <= 24 * 3600);
+            long long h = (l->ts % 86400) / 3600;
+            assert_true(h >= 0 && h < 9);
+        }
+        assert_non_null(line);
+        int rdp = 0;
+        for (size_t k = 0; k < ports->n; k++)
+            rdp |= strcmp(ports->v[k].id, line) == 0 && strcmp(ports->v[k].a, "3389") == 0;
+        assert_true(rdp);
+        /* Another member of the same ring shares the line. */
+        int shared = 0;
+        for (size_t k = 0; k < logins->n && !shared; k++)
+            shared = strcmp(logins->v[k].a, line) == 0 && strcmp(logins->v[k].id, m->id) != 0 &&
+                     sch_pop_is(truth, logins->v[k].id, "laptop_farm");
+        assert_true(shared);
+        const char *holder = sch_attr(attrs, m->id, "payout_holder");
+        const char *name = sch_attr(attrs, m->id, "name");
+        assert_non_null(holder);
+        assert_non_null(name);
+        assert_string_not_equal(holder, name);
+        for (size_t k = 0; k < payouts->n; k++)
+            if (strcmp(payouts->v[k].id, m->id) == 0)
+                assert_string_equal(payouts->v[k].b, "US");
+    }
+    assert_true(members >= 8);
+}
+
+/* Slow shills: every rating by a shill client is five stars for a slow_shill freelancer,
+ * no freelancer gets two shill ratings within a day of each other from one client, and a
+ * ring's shills pay with at most three cards. */
+static void check_slow_shill(const sch_tab *truth, const sch_tab *ratings, const sch_tab *charges)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < ratings->n; k++) {
+        const sch_row *r = &ratings->v[k];
+        if (!sch_pop_is(truth, r->id, "slow_shill_client"))
+            continue;
+        n++;
+        assert_int_equal(r->n, 5);
+        assert_true(sch_pop_is(truth, r->a, "slow_shill"));
+        for (size_t q = k + 1; q < ratings->n; q++)
+            if (strcmp(ratings->v[q].id, r->id) == 0 && strcmp(ratings->v[q].a, r->a) == 0)
+                assert_true(llabs(ratings->v[q].ts - r->ts) > 86400);
+    }
+    assert_true(n >= 20);
+    strset cards;
+    memset(&cards, 0, sizeof cards);
+    for (size_t k = 0; k < charges->n; k++)
+        if (sch_pop_is(truth, charges->v[k].id, "slow_shill_client") &&
+            !strset_has(&cards, charges->v[k].a))
+            strset_add(&cards, charges->v[k].a);
+    assert_true(cards.n >= 2 && cards.n <= 3); /* one ring in the default plan */
+    strset_free(&cards);
+}
+
+/* Rented accounts: a handover date each; from it on, no device of the owner's, and
+ * payouts only to Hong Kong or mainland accounts never used before. */
+static void check_rented(const char *dir, const sch_tab *truth, const sch_tab *logins,
+                         const sch_tab *payouts)
+{
+    sch_tab ho;
+    sch_load(&ho, dir, "handover.csv", "account_id", NULL, NULL, NULL, "handover_at");
+    size_t rented = 0;
+    for (size_t i = 0; i < truth->n; i++)
+        rented += strcmp(truth->v[i].a, "rented") == 0;
+    assert_int_equal(ho.n, rented);
+    assert_true(rented >= 5);
+    for (size_t i = 0; i < ho.n; i++) {
+        const sch_row *h = &ho.v[i];
+        assert_true(sch_pop_is(truth, h->id, "rented"));
+        strset before;
+        memset(&before, 0, sizeof before);
+        size_t nb = 0, na = 0;
+        for (size_t k = 0; k < logins->n; k++) {
+            const sch_row *l = &logins->v[k];
+            if (strcmp(l->id, h->id) != 0)
+                continue;
+            if (l->ts < h->ts) {
+                strset_add(&before, l->b);
+                nb++;
+            } else {
+                assert_false(strset_has(&before, l->b));
+                na++;
+            }
+        }
+        assert_true(nb > 0 && na > 0);
+        for (size_t k = 0; k < payouts->n; k++) {
+            const sch_row *p = &payouts->v[k];
+            if (strcmp(p->id, h->id) == 0 && p->ts >= h->ts + 86400)
+                assert_true(strcmp(p->b, "HK") == 0 || strcmp(p->b, "CN") == 0);
+        }
+        strset_free(&before);
+    }
+    free(ho.v);
+}
+
+/* Rings sharing no infrastructure: no IP, device or destination of one member is seen
+ * on another, yet phones repeat and holders are not the members' names. Crypto rings:
+ * wallet-shaped destinations, one of them used by several accounts. */
+static void check_no_infra_and_crypto(const sch_tab *truth, const sch_tab *logins,
+                                      const sch_tab *payouts, const sch_tab *attrs)
+{
+    strset owner, phones;
+    memset(&owner, 0, sizeof owner);
+    memset(&phones, 0, sizeof phones);
+    size_t members = 0, repeats = 0;
+    for (size_t k = 0; k < logins->n; k++) {
+        const sch_row *l = &logins->v[k];
+        if (!sch_pop_is(truth, l->id, "no_infra"))
+            continue;
+        char key[160];
+        for (int f = 0; f < 2; f++) {
+            snprintf(key, sizeof key, "%s|%s", f ? l->b : l->a, l->id);
+            strset_add(&owner, key);
+        }
+    }
+    /* Each address or device has one owner: sorted keys with equal prefixes agree. */
+    qsort(owner.v, owner.n, sizeof *owner.v, cmpstr);
+    for (size_t k = 1; k < owner.n; k++) {
+        const char *x = owner.v[k - 1], *y = owner.v[k];
+        size_t px = strchr(x, '|') - x, py = strchr(y, '|') - y;
+        if (px == py && strncmp(x, y, px) == 0)
+            assert_string_equal(x + px, y + py);
+    }
+    for (size_t i = 0; i < truth->n; i++) {
+        if (strcmp(truth->v[i].a, "no_infra") != 0)
+            continue;
+        members++;
+        const char *ph = sch_attr(attrs, truth->v[i].id, "phone");
+        assert_non_null(ph);
+        if (strset_has(&phones, ph))
+            repeats++;
+        else
+            strset_add(&phones, ph);
+        assert_string_not_equal(sch_attr(attrs, truth->v[i].id, "payout_holder"),
+                                sch_attr(attrs, truth->v[i].id, "name"));
+    }
+    assert_true(members >= 12 && repeats > 0);
+    size_t wallets = 0, shared = 0;
+    for (size_t k = 0; k < payouts->n; k++) {
+        const sch_row *p = &payouts->v[k];
+        if (!sch_pop_is(truth, p->id, "crypto_ring"))
+            continue;
+        assert_string_equal(p->c, "crypto");
+        assert_true(strncmp(p->a, "bc1q", 4) == 0 || strncmp(p->a, "0x", 2) == 0);
+        wallets++;
+        for (size_t q = 0; q < payouts->n && !shared; q++)
+            shared = strcmp(payouts->v[q].a, p->a) == 0 && strcmp(payouts->v[q].id, p->id) != 0;
+    }
+    assert_true(wallets > 0 && shared);
+    strset_free(&owner);
+    strset_free(&phones);
+}
+
+/* Look-alikes: a co-working line carries many accounts and no remote-access port; a
+ * CGNAT pool puts at least 150 accounts on at most 40 addresses; an agency's freelancers
+ * are all paid into one company account; an IT administrator's own line shows RDP. */
+static void check_lookalikes(const sch_tab *truth, const sch_tab *logins, const sch_tab *ports,
+                             const sch_tab *payouts, const sch_tab *attrs)
+{
+    strset cg_ip, cg_acct, agency_dest, cw_ip, adm_ip, rdp_ip;
+    memset(&cg_ip, 0, sizeof cg_ip);
+    memset(&cg_acct, 0, sizeof cg_acct);
+    memset(&agency_dest, 0, sizeof agency_dest);
+    memset(&cw_ip, 0, sizeof cw_ip);
+    memset(&adm_ip, 0, sizeof adm_ip);
+    memset(&rdp_ip, 0, sizeof rdp_ip);
+    for (size_t k = 0; k < logins->n; k++) {
+        const sch_row *l = &logins->v[k];
+        const sch_row *t = sch_truth(truth, l->id);
+        assert_non_null(t);
+        strset *ip = strcmp(t->a, "cgnat") == 0       ? &cg_ip
+                     : strcmp(t->a, "coworking") == 0 ? &cw_ip
+                     : strcmp(t->a, "it_admin") == 0  ? &adm_ip
+                                                      : NULL;
+        if (ip && !strset_has(ip, l->a))
+            strset_add(ip, l->a);
+        if (ip == &cg_ip && !strset_has(&cg_acct, l->id))
+            strset_add(&cg_acct, l->id);
+    }
+    assert_true(cg_acct.n >= 150 && cg_ip.n <= 40);
+    for (size_t k = 0; k < ports->n; k++) {
+        const sch_row *p = &ports->v[k];
+        if (strcmp(p->a, "3389") == 0 || strcmp(p->a, "5938") == 0) {
+            assert_false(strset_has(&cw_ip, p->id));
+            if (!strset_has(&rdp_ip, p->id))
+                strset_add(&rdp_ip, p->id);
+        }
+    }
+    assert_true(adm_ip.n >= 10);
+    for (size_t k = 0; k < adm_ip.n; k++)
+        assert_true(strset_has(&rdp_ip, adm_ip.v[k]));
+    size_t agency = 0;
+    for (size_t k = 0; k < payouts->n; k++) {
+        const sch_row *p = &payouts->v[k];
+        if (!sch_pop_is(truth, p->id, "payroll_agency"))
+            continue;
+        agency++;
+        if (!strset_has(&agency_dest, p->a))
+            strset_add(&agency_dest, p->a);
+        const char *h = sch_attr(attrs, p->id, "payout_holder");
+        assert_non_null(h);
+        assert_non_null(strstr(h, " Ltd"));
+    }
+    assert_true(agency > 0 && agency_dest.n <= 2); /* two agencies in the default plan */
+    strset_free(&cg_ip);
+    strset_free(&cg_acct);
+    strset_free(&agency_dest);
+    strset_free(&cw_ip);
+    strset_free(&adm_ip);
+    strset_free(&rdp_ip);
+}
+
+static void test_gen__schemes_defining_properties(void **state)
+{
+    (void)state;
+    char *d = tmpdir();
+    gen_opts o;
+    schemes_opts(&o, d, 23);
+    assert_int_equal(gen_run(&o, "test"), 0);
+    sch_tab truth, logins, ports, payouts, attrs, ratings, charges;
+    sch_load(&truth, d, "truth.csv", "account_id", "population", "ring_id", NULL, NULL);
+    sch_load(&logins, d, "logins.csv", "account_id", "ip", "device_id", "session_seconds", "ts");
+    sch_load(&ports, d, "ports.csv", "ip", "port", "service", NULL, "ts");
+    sch_load(&payouts, d, "payouts.csv", "account_id", "destination_id", "destination_country",
+             "method", "ts");
+    sch_load(&attrs, d, "attributes.csv", "account_id", "kind", "value", NULL, "ts");
+    sch_load(&ratings, d, "ratings.csv", "client_id", "freelancer_id", NULL, "stars", "ts");
+    sch_load(&charges, d, "charges.csv", "client_id", "instrument_id", NULL, NULL, "ts");
+    /* Ring schemes carry ring ids; look-alikes none. */
+    for (size_t i = 0; i < truth.n; i++) {
+        const char *p = truth.v[i].a;
+        int ring = strcmp(p, "laptop_farm") == 0 || strcmp(p, "slow_shill") == 0 ||
+                   strcmp(p, "slow_shill_client") == 0 || strcmp(p, "rented") == 0 ||
+                   strcmp(p, "no_infra") == 0 || strcmp(p, "crypto_ring") == 0;
+        int look = strcmp(p, "coworking") == 0 || strcmp(p, "cgnat") == 0 ||
+                   strcmp(p, "payroll_agency") == 0 || strcmp(p, "night_worker") == 0 ||
+                   strcmp(p, "nomad") == 0 || strcmp(p, "it_admin") == 0;
+        if (ring)
+            assert_true(truth.v[i].b[0] == 'T');
+        if (look)
+            assert_true(truth.v[i].b[0] == 0);
+    }
+    check_laptop_farm(&truth, &logins, &ports, &payouts, &attrs);
+    check_slow_shill(&truth, &ratings, &charges);
+    check_rented(d, &truth, &logins, &payouts);
+    check_no_infra_and_crypto(&truth, &logins, &payouts, &attrs);
+    check_lookalikes(&truth, &logins, &ports, &payouts, &attrs);
+    free(truth.v);
+    free(logins.v);
+    free(ports.v);
+    free(payouts.v);
+    free(attrs.v);
+    free(ratings.v);
+    free(charges.v);
+    rmtree(d);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1063,6 +1485,8 @@ int main(void)
         cmocka_unit_test(test_gen__identity_attributes_and_texts),
         cmocka_unit_test(test_gen__disciplined_rings_share_no_infrastructure),
         cmocka_unit_test(test_gen__households_share_addresses),
+        cmocka_unit_test(test_gen__schemes_leave_base_rows_unchanged),
+        cmocka_unit_test(test_gen__schemes_defining_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

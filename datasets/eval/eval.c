@@ -583,6 +583,39 @@ static void eval_benign_fpr(const eval_data *d, json_t *report)
                         eval_num(benign ? (double)benign_flagged / (double)benign : NAN));
 }
 
+/* Recall per ring population (the simulator's ring_freelancer and shill_client, and with
+ * --schemes one population per scheme: laptop_farm, slow_shill, rented...), into report's
+ * "ring_population_recall": {population: {accounts, flagged, recall}}. Sorted by key
+ * when dumped, like every object of the report. */
+static void eval_population_recall(const eval_data *d, json_t *report)
+{
+    json_t *rec = json_object();
+    for (size_t i = 0; i < d->n; i++) {
+        const eval_acct *a = &d->a[i];
+        if (!*a->ring)
+            continue;
+        json_t *o = json_object_get(rec, a->pop);
+        if (!o) {
+            o = json_object();
+            json_object_set_new(o, "accounts", json_integer(0));
+            json_object_set_new(o, "flagged", json_integer(0));
+            json_object_set_new(rec, a->pop, o);
+        }
+        json_t *na = json_object_get(o, "accounts"), *nf = json_object_get(o, "flagged");
+        json_integer_set(na, json_integer_value(na) + 1);
+        json_integer_set(nf, json_integer_value(nf) + a->flagged);
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(rec, key, val)
+    {
+        json_int_t na = json_integer_value(json_object_get(val, "accounts"));
+        json_int_t nf = json_integer_value(json_object_get(val, "flagged"));
+        json_object_set_new(val, "recall", eval_num(na ? (double)nf / (double)na : NAN));
+    }
+    json_object_set_new(report, "ring_population_recall", rec);
+}
+
 /* Recall per planted behaviour over ring accounts (flagged at all, and by
  * the flags that behaviour should raise), into report's "behaviour_recall". */
 static void eval_behaviour_recall(const eval_data *d, json_t *report)
@@ -716,6 +749,7 @@ int eval_compute(json_t **out, const char *out_dir, const char *truth, rs_error 
     eval_shared_control(&d, out_dir, report);
 
     eval_benign_fpr(&d, report);
+    eval_population_recall(&d, report);
     eval_behaviour_recall(&d, report);
     *out = report;
     report = NULL;
@@ -804,9 +838,16 @@ int eval_print(const json_t *r, FILE *f)
                 (long long)eval_get(sc, "groups", NULL), (long long)eval_get(sc, "listed", NULL),
                 (long long)eval_get(sc, "with_flagged_member", NULL),
                 (long long)eval_get(rr, "reported_shared_control", NULL));
-    fprintf(f, "\n%-22s %8s %8s %7s\n", "benign population", "accounts", "flagged", "fpr");
+    fprintf(f, "\n%-22s %8s %8s %7s\n", "ring population", "accounts", "flagged", "recall");
     const char *key;
     const json_t *val;
+    json_object_foreach(json_object_get(r, "ring_population_recall"), key, val)
+    {
+        eval_fmt(a, sizeof a, eval_get(val, "recall", NULL));
+        fprintf(f, "%-22s %8lld %8lld %7s\n", key, (long long)eval_get(val, "accounts", NULL),
+                (long long)eval_get(val, "flagged", NULL), a);
+    }
+    fprintf(f, "\n%-22s %8s %8s %7s\n", "benign population", "accounts", "flagged", "fpr");
     json_object_foreach(json_object_get(r, "benign_fpr"), key, val)
     {
         eval_fmt(a, sizeof a, eval_get(val, "fpr", NULL));

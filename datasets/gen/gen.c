@@ -215,6 +215,10 @@ static const gen_option gen_options[] = {
     {"--disciplined-rings", OPT_U32, F(disciplined_rings), 0, "N",
      "with --identity: rings sharing no IP, device or payout destination, only identities "
      "and texts (2; --randomize: 1-4)"},
+    {"--schemes", OPT_U32, F(schemes), 0, "YEAR",
+     "2025: add the 2024-2025 schemes (laptop farms on home lines, slow shills, rented "
+     "accounts, rings sharing no infrastructure, crypto payouts) and their benign "
+     "look-alikes, each its own population; implies --identity"},
     {"--p-cgnat", OPT_PROB, F(p_cgnat), 0, "P", "benign share: mobile users behind CGNAT (0.12)"},
     {"--p-office", OPT_PROB, F(p_office), 0, "P", "benign share: office/coworking NAT (0.08)"},
     {"--p-household", OPT_PROB, F(p_household), 0, "P", "benign share: households (0.06)"},
@@ -615,6 +619,13 @@ int gen_cli(int argc, char **argv)
     }
     if (check_ipdb)
         return gen_check_ipdb(check_ipdb, o.seed, prog);
+    if (o.schemes && o.schemes != 2025) {
+        fprintf(stderr, "%s: --schemes: unknown year %u (known: 2025)\nTry '%s --help'.\n", prog,
+                o.schemes, prog);
+        return 2;
+    }
+    if (o.schemes)
+        o.identity = 1; /* the schemes' names, phones, photos and texts live there */
     if (!o.outdir) {
         fprintf(stderr, "%s: missing -o DIR\nTry '%s --help'.\n", prog, prog);
         return 2;

@@ -56,6 +56,10 @@ typedef struct gen_opts {
      * byte-identical to a simulator that never knew about identities. */
     int identity;
     uint32_t disciplined_rings; /* with identity: rings sharing no infrastructure (2) */
+
+    /* --schemes 2025: the 2024-2025 schemes and their look-alikes (gen_scheme.h); 0 off.
+     * Implies identity. Off by default, so every other world stays byte-identical. */
+    uint32_t schemes;
 } gen_opts;
 
 /* Fills o with the documented defaults. */

@@ -26,6 +26,7 @@
 #include "datasets/gen/gen_ident.h"
 #include "datasets/gen/gen_out.h"
 #include "datasets/gen/gen_rng.h"
+#include "datasets/gen/gen_scheme.h"
 
 #define DAY 86400
 #define HOUR 3600
@@ -1193,6 +1194,7 @@ int gen_events_write(gen_world *w, const char *dir, gen_events_stats *st, rs_err
     ev_clients(&c);
     ev_rings(&c);
     ev_infrastructure(&c);
+    gen_scheme_events(w, c.t); /* --schemes: appended, so base rows never move */
     memset(st, 0, sizeof *st);
     for (int t = 0; t < GEN_T_COUNT; t++) {
         st->rows[t] = gen_out_rows(c.t[t]);

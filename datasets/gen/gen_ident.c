@@ -20,6 +20,7 @@
 #include "datasets/gen/gen_geo.h"
 #include "datasets/gen/gen_out.h"
 #include "datasets/gen/gen_rng.h"
+#include "datasets/gen/gen_scheme.h"
 
 #define DAY 86400
 #define IDENT_KEY 0x6964656e74ull
@@ -966,6 +967,7 @@ int gen_ident_write(gen_world *w, const char *dir, gen_events_stats *st, rs_erro
             gen_out_eol(t);
         }
     }
+    gen_scheme_attributes(w, t); /* --schemes: after every base account's rows */
     st->attr_rows = gen_out_rows(t);
     rc = 0;
     if (gen_out_close(t, 1) != 0) {

@@ -13,6 +13,7 @@
 
 #include "datasets/gen/gen_geo.h"
 #include "datasets/gen/gen_out.h"
+#include "datasets/gen/gen_scheme.h"
 
 void gen_truth_ring_id(char *buf, size_t len, unsigned k)
 {
@@ -31,9 +32,14 @@ static int truth_csv(const gen_world *w, const char *dir)
     if (gen_out_open(&t, dir, "truth.csv", 0,
                      "account_id,role,ring_id,population,behaviours,group_id") != 0)
         goto cleanup;
+    uint32_t ns = 0, k = 0;
+    const uint32_t *sorder = gen_scheme_order(w, &ns);
     for (uint32_t j = 0; j < w->n; j++) {
         const gen_acct *a = &w->acct[w->order[j]];
         char buf[512];
+        /* Scheme accounts (--schemes) merged in, so the file stays sorted by id. */
+        for (; k < ns && w->acct[sorder[k]].pub < a->pub; k++)
+            gen_scheme_truth_row(w, sorder[k], t);
         size_t len = 0;
         gen_out_id(t, 'u', a->pub, 8);
         gen_out_str(t, a->role ? "client" : "freelancer");
@@ -63,6 +69,8 @@ static int truth_csv(const gen_world *w, const char *dir)
             gen_out_empty(t);
         gen_out_eol(t);
     }
+    for (; k < ns; k++)
+        gen_scheme_truth_row(w, sorder[k], t);
     rc = 0;
 cleanup:
     if (gen_out_close(t, rc == 0) != 0)
@@ -313,6 +321,8 @@ static json_t *truth_options(const gen_opts *o)
     e |= truth_set(j, "enrich", json_boolean(o->enrich));
     e |= truth_set(j, "gzip", json_boolean(o->gzip));
     e |= truth_set(j, "randomize", json_boolean(o->randomize));
+    if (o->schemes)
+        e |= truth_set(j, "schemes", json_integer(o->schemes));
     const struct {
         const char *k;
         double v;
@@ -406,7 +416,7 @@ static int truth_json(const gen_world *w, const gen_events_stats *st, const char
         e |= truth_push(rings, truth_ring(w, k));
     for (uint32_t k = 0; k < w->ndrings; k++)
         e |= truth_push(rings, truth_dring(w, k));
-    for (int p = 0; p < GEN_POP_COUNT; p++)
+    for (int p = 0; p < (w->o->schemes ? GEN_POP_COUNT : GEN_POP_LAPTOP_FARM); p++)
         e |= truth_set(pops, gen_world_pop_name(p), json_integer(w->pop_count[p]));
     for (int t = 0; t < GEN_T_COUNT; t++) {
         char name[32];
@@ -455,6 +465,11 @@ int gen_truth_write(const gen_world *w, const gen_events_stats *st, const char *
 {
     if (truth_csv(w, dir) != 0) {
         rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot write %s/truth.csv: %s", dir,
+                     strerror(errno));
+        return -1;
+    }
+    if (w->o->schemes && gen_scheme_write_handover(w, dir) != 0) {
+        rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot write %s/handover.csv: %s", dir,
                      strerror(errno));
         return -1;
     }

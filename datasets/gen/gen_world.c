@@ -14,6 +14,7 @@
 #include "datasets/gen/gen_events.h"
 #include "datasets/gen/gen_geo.h"
 #include "datasets/gen/gen_rng.h"
+#include "datasets/gen/gen_scheme.h"
 
 typedef struct world_weight {
     const char *cc;
@@ -62,7 +63,19 @@ static const char *const world_pop_names[GEN_POP_COUNT] = {"ordinary",
                                                            "milestone_client",
                                                            "review_sweep_client",
                                                            "hiring_team_client",
-                                                           "shill_client"};
+                                                           "shill_client",
+                                                           "laptop_farm",
+                                                           "slow_shill",
+                                                           "slow_shill_client",
+                                                           "rented",
+                                                           "no_infra",
+                                                           "crypto_ring",
+                                                           "coworking",
+                                                           "cgnat",
+                                                           "payroll_agency",
+                                                           "night_worker",
+                                                           "nomad",
+                                                           "it_admin"};
 
 static const char *const world_behav_names[GEN_B_COUNT] = {
     "operator_abroad",    "anon_network",   "laptop_farm",
@@ -192,6 +205,7 @@ void gen_world_free(gen_world *w)
     for (uint32_t k = 0; k < w->ndrings; k++)
         free(w->drings[k].ip);
     free(w->drings);
+    gen_scheme_free(w->sch);
     free(w);
 }
 
@@ -867,6 +881,9 @@ int gen_world_build(gen_world **out, const gen_opts *o, const gen_ipdb *ipdb, rs
         }
     }
     if (o->identity && world_disciplined(w, w->ring_members, cnt[GEN_POP_ORDINARY], err) != 0)
+        goto cleanup;
+    /* Appended after every base account, so the base layout above never moves. */
+    if (o->schemes && gen_scheme_build(w, err) != 0)
         goto cleanup;
     /* Output order: by public id, so no file lists accounts in layout order (which would
      * put ring members first). */

@@ -45,6 +45,19 @@ enum gen_pop {
     GEN_POP_REVIEW_SWEEP,
     GEN_POP_HIRING_TEAM,
     GEN_POP_SHILL,
+    /* --schemes 2025 (gen_scheme.h): ring schemes, then their benign look-alikes. */
+    GEN_POP_LAPTOP_FARM,
+    GEN_POP_SLOW_SHILL,
+    GEN_POP_SLOW_SHILL_CLIENT,
+    GEN_POP_RENTED,
+    GEN_POP_NO_INFRA,
+    GEN_POP_CRYPTO_RING,
+    GEN_POP_COWORKING,
+    GEN_POP_CGNAT_POOL,
+    GEN_POP_PAYROLL_AGENCY,
+    GEN_POP_NIGHT_WORKER,
+    GEN_POP_NOMAD,
+    GEN_POP_IT_ADMIN,
     GEN_POP_COUNT
 };
 
@@ -108,7 +121,8 @@ enum { GEN_CH_ABROAD = 1, GEN_CH_VPS = 2, GEN_CH_VPN = 4, GEN_CH_FARM = 8, GEN_C
 typedef struct gen_acct {
     uint32_t pub;      /* public id number; the id string is "u%08x" */
     uint32_t group;    /* office/household/agency group, or ring for members and shills */
-    uint32_t op;       /* ring operator of a member, or GEN_NONE */
+    uint32_t op;       /* ring operator of a member, or GEN_NONE; scheme account
+                        * (gen_scheme.h): its scheme group */
     uint32_t peer;     /* milestone freelancer (or shared-control member paid in
                         * milestones): its client; traveller, relocator: destination
                         * country; laptop-farm member: its farm line */
@@ -208,9 +222,11 @@ typedef struct gen_world {
     gen_dring *drings; /* --identity: ring ids continue after the nrings rings */
     uint32_t ndrings;
     uint32_t disc_members;
-    uint32_t *order; /* all account indices sorted by public id: output order */
-    uint32_t id_key; /* key of the public id bijection */
-    int64_t t0;      /* epoch second of the first simulated day */
+    uint32_t *order;        /* all account indices sorted by public id: output order */
+    uint32_t ns;            /* --schemes: accounts [n, n + ns) of acct (gen_scheme.h) */
+    struct gen_scheme *sch; /* --schemes: their layout, or NULL */
+    uint32_t id_key;        /* key of the public id bijection */
+    int64_t t0;             /* epoch second of the first simulated day */
 } gen_world;
 
 /* Builds the population. ipdb (borrowed, may be NULL; it must outlive the world) replaces
