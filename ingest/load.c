@@ -148,12 +148,12 @@ typedef struct {
     size_t nmaps;
 } scan_ctx;
 
-/* The simulator's answer key (truth.csv, truth.json, and gzip copies),
- * written beside the tables it generates: not an input, and no vendor's
- * export. */
+/* The simulator's answer keys (truth.csv, truth.json, truth-handover.csv,
+ * and gzip copies), written beside the tables it generates: not inputs, and
+ * no vendor's export. */
 static int answer_key(const char *shown)
 {
-    return !strncmp(shown, "truth.", 6) && stem_len(shown) == 5;
+    return (!strncmp(shown, "truth.", 6) && stem_len(shown) == 5) || !strncmp(shown, "truth-", 6);
 }
 
 static int fmt_of_mapping(const mapping *m, int suffix)

@@ -9,7 +9,7 @@
 # `ringscan validate` on the output when that command exists, and --identity (unchanged
 # tables without it, attributes.csv, text columns, disciplined rings in the truth, the
 # output accepted by ringscan run), and --schemes 2025 (base rows unchanged, one
-# population per scheme and look-alike, handover.csv, accepted by ringscan run). Prints
+# population per scheme and look-alike, truth-handover.csv, accepted by ringscan run). Prints
 # SKIP lines for parts it cannot run.
 set -eu
 B=${1:-build}
@@ -149,7 +149,7 @@ if [ -x "$B/ringscan" ]; then
         { cat "$tmp/idrun"; fail "ringscan run rejects --identity data"; }
     echo "identity: attributes, texts and disciplined rings written and accepted"
 fi
-# --schemes 2025: the base rows first, unchanged; scheme populations, handover.csv, and
+# --schemes 2025: the base rows first, unchanged; scheme populations, truth-handover.csv, and
 # the output accepted by ringscan run (wallet destinations, remote-desktop agents).
 rc=0; $GEN $args --schemes 2024 -o "$tmp/bad" >/dev/null 2>&1 || rc=$?
 [ $rc -eq 2 ] || fail "--schemes 2024 exits $rc, want 2"
@@ -163,8 +163,8 @@ for p in laptop_farm slow_shill slow_shill_client rented no_infra crypto_ring co
     payroll_agency night_worker nomad it_admin; do
     grep -q ",$p," "$tmp/sch/truth.csv" || fail "--schemes: no $p population in truth.csv"
 done
-[ "$(head -n 1 "$tmp/sch/handover.csv")" = "account_id,handover_at" ] || fail "no handover.csv"
-[ -e "$tmp/id/handover.csv" ] && fail "handover.csv written without --schemes"
+[ "$(head -n 1 "$tmp/sch/truth-handover.csv")" = "account_id,handover_at" ] || fail "no truth-handover.csv"
+[ -e "$tmp/id/truth-handover.csv" ] && fail "truth-handover.csv written without --schemes"
 if [ -x "$B/ringscan" ]; then
     "$B/ringscan" run "$tmp/sch" -o "$tmp/schout" --no-geoip --quiet >"$tmp/schrun" 2>&1 ||
         { cat "$tmp/schrun"; fail "ringscan run rejects --schemes data"; }

@@ -1272,7 +1272,7 @@ static void check_rented(const char *dir, const sch_tab *truth, const sch_tab *l
                          const sch_tab *payouts)
 {
     sch_tab ho;
-    sch_load(&ho, dir, "handover.csv", "account_id", NULL, NULL, NULL, "handover_at");
+    sch_load(&ho, dir, "truth-handover.csv", "account_id", NULL, NULL, NULL, "handover_at");
     size_t rented = 0;
     for (size_t i = 0; i < truth->n; i++)
         rented += strcmp(truth->v[i].a, "rented") == 0;

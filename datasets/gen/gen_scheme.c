@@ -1020,7 +1020,7 @@ void gen_scheme_truth_row(const gen_world *w, uint32_t i, gen_out *t)
 int gen_scheme_write_handover(const gen_world *w, const char *dir)
 {
     gen_out *t = NULL;
-    if (gen_out_open(&t, dir, "handover.csv", 0, "account_id,handover_at") != 0)
+    if (gen_out_open(&t, dir, "truth-handover.csv", 0, "account_id,handover_at") != 0)
         return -1;
     for (uint32_t j = 0; w->sch && j < w->ns; j++) {
         uint32_t i = w->sch->order[j];

@@ -46,7 +46,7 @@ void gen_scheme_attributes(const gen_world *w, gen_out *t);
  * behaviours,group_id). */
 void gen_scheme_truth_row(const gen_world *w, uint32_t i, gen_out *t);
 
-/* Writes DIR/handover.csv (account_id,handover_at: the first day the renter operates a
+/* Writes DIR/truth-handover.csv (account_id,handover_at: the first day the renter operates a
  * rented account). Returns 0, or -1 with errno set. */
 int gen_scheme_write_handover(const gen_world *w, const char *dir);
 

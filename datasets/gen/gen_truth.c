@@ -469,7 +469,7 @@ int gen_truth_write(const gen_world *w, const gen_events_stats *st, const char *
         return -1;
     }
     if (w->o->schemes && gen_scheme_write_handover(w, dir) != 0) {
-        rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot write %s/handover.csv: %s", dir,
+        rs_error_set(err, RS_E_IO, NULL, 0, 0, "cannot write %s/truth-handover.csv: %s", dir,
                      strerror(errno));
         return -1;
     }
