@@ -33,13 +33,14 @@ int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const det
         }
     }
     igraph_t gr;
-    igraph_vector_int_t edges, memb;
+    igraph_vector_int_t edges, memb, prev;
     igraph_vector_t weights, strength;
     int have_graph = 0;
     igraph_vector_int_init(&edges, (igraph_integer_t)(2 * nl));
     igraph_vector_init(&weights, (igraph_integer_t)nl);
     igraph_vector_init(&strength, (igraph_integer_t)nv);
     igraph_vector_int_init(&memb, (igraph_integer_t)nv);
+    igraph_vector_int_init(&prev, (igraph_integer_t)nv);
     double total = 0;
     for (size_t i = 0; i < nl; i++) {
         int32_t x = local[links[i].a], y = local[links[i].b];
@@ -59,11 +60,21 @@ int communities_leiden(const proj_link *links, size_t nl, uint32_t na, const det
     igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
     igraph_integer_t nb = 0;
     igraph_real_t quality = 0;
-    /* Modularity: node weights = strength, resolution / (2m). A positive
-     * iteration count (0.10.2 can loop forever with a negative one). */
-    igraph_error_t ie = igraph_community_leiden(
-        &gr, &weights, &strength, p->resolution / (2.0 * total), p->beta, 0,
-        p->iterations >= 1 ? (igraph_integer_t)p->iterations : 1, &memb, &nb, &quality);
+    /* Modularity: node weights = strength, resolution / (2m). One iteration
+     * per call, each starting from the last partition, until one changes
+     * nothing or p->iterations have run: what n_iterations < 0 means upstream,
+     * which 0.10.2 can turn into an endless loop. The global RNG is drawn
+     * from as by one call of that many iterations. */
+    long most = p->iterations >= 1 ? (long)p->iterations : 1;
+    igraph_error_t ie = IGRAPH_SUCCESS;
+    for (long it = 0; it < most && ie == IGRAPH_SUCCESS; it++) {
+        if (it > 0 && (ie = igraph_vector_int_update(&prev, &memb)) != IGRAPH_SUCCESS)
+            break;
+        ie = igraph_community_leiden(&gr, &weights, &strength, p->resolution / (2.0 * total),
+                                     p->beta, it > 0, 1, &memb, &nb, &quality);
+        if (ie == IGRAPH_SUCCESS && it > 0 && igraph_vector_int_all_e(&prev, &memb))
+            break; /* stable */
+    }
     if (ie != IGRAPH_SUCCESS) {
         rs_error_set(err, RS_E_ALGO, NULL, 0, 0, "igraph_community_leiden failed: %s",
                      igraph_strerror(ie));
@@ -80,6 +91,7 @@ cleanup:
     igraph_vector_destroy(&weights);
     igraph_vector_destroy(&strength);
     igraph_vector_int_destroy(&memb);
+    igraph_vector_int_destroy(&prev);
     free(local);
     free(global);
     return rc;

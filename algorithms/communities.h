@@ -2,6 +2,9 @@
  * (Traag, Waltman & van Eck 2019, "From Louvain to Leiden: guaranteeing
  * well-connected communities"), modularity objective, seeded.
  *
+ * Iterated until stable (an iteration that moves no account ends it; at
+ * most p->iterations), one positive-count call per iteration.
+ *
  * igraph 0.10.2 pitfalls handled here: the iteration count is always
  * positive (a negative one can loop forever), an edgeless projection never
  * reaches igraph, and modularity is obtained from the CPM call by node

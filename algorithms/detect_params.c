@@ -177,7 +177,7 @@ static const detect_param_desc param_table[] = {
     P(min_link, 0, 1e9, "projection: pairs lighter than this are dropped"),
     P(resolution, 0, 1e6, "Leiden: modularity resolution"),
     P(beta, 1e-6, 1e3, "Leiden: randomness of refinement"),
-    P(iterations, 1, 1e4, "Leiden: iterations (positive)"),
+    P(iterations, 1, 1e4, "Leiden: most iterations (it stops once one changes nothing)"),
     WEIGHTS(LOGIN) P(remote_device_weight, 0, 1,
                      "own-flag weight when remote-desktop software is on a device"),
     P(weak_flag_factor, 0, 1,

@@ -5,7 +5,9 @@
 # the inputs, so both read the same files), with a fixed SOURCE_DATE_EPOCH,
 # and compares every output except run.json (which records timings) byte for
 # byte. Exit 0 when all are
-# identical; otherwise lists the differing files.
+# identical; otherwise lists the differing files. NEW_RUN_ARGS adds options to
+# NEW_BUILD's runs only (one the old build lacks, such as
+# "--evidence-min-severity low" against a build that packaged every ring).
 #
 #   git worktree add /tmp/old HEAD~3 && make -C /tmp/old all
 #   sh datasets/same-outputs.sh /tmp/old/build build
@@ -27,8 +29,11 @@ world() {
     "$new/ringscan-gen" --quiet -o "$work/$name/in" "$@"
     for b in old new; do
         eval "bin=\$$b/ringscan"
+        extra=
+        [ "$b" = new ] && extra=${NEW_RUN_ARGS:-}
         # shellcheck disable=SC2086
-        "$bin" run "$work/$name/in" -o "$work/$name/$b" --seed 42 --no-geoip --quiet ${RUN_ARGS:-}
+        "$bin" run "$work/$name/in" -o "$work/$name/$b" --seed 42 --no-geoip --quiet ${RUN_ARGS:-} \
+            $extra
         # The published run (OUT_DIR/current), or the whole OUT_DIR of a build
         # older than the runs/ layout.
         if [ -L "$work/$name/$b/current" ]; then

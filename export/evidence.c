@@ -24,6 +24,7 @@
 #include "export/explain.h"
 #include "export/escape.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -45,6 +46,7 @@ struct evidence_bags {
     const findings *f;
     const casefile *cases;
     const evidence_meta *m;
+    size_t n;         /* rings with a package: findings_packaged(f) */
     uint32_t *degree; /* per global node, for the subgraphs' GraphML */
     char **dirs;      /* per ring: its temporary bag directory, once created */
     FILE **events;    /* per ring of the open batch: events.csv */
@@ -62,15 +64,17 @@ evidence_bags *evidence_begin(const char *root, const rs_graph *g, const finding
     b->f = f;
     b->cases = cases;
     b->m = m;
-    b->degree = f->nrings ? graph_node_degrees(g) : NULL;
-    b->dirs = xcalloc(f->nrings ? f->nrings : 1, sizeof *b->dirs);
-    b->events = xcalloc(f->nrings ? f->nrings : 1, sizeof(FILE *));
+    b->n = findings_packaged(f);
+    b->degree = b->n ? graph_node_degrees(g) : NULL;
+    b->dirs = xcalloc(b->n ? b->n : 1, sizeof *b->dirs);
+    b->events = xcalloc(b->n ? b->n : 1, sizeof(FILE *));
     return b;
 }
 
 int evidence_events_open(evidence_bags *b, size_t r0, size_t r1, rs_error *err)
 {
     int rc = RS_OK;
+    assert(r1 <= b->n);
     b->r0 = r0;
     b->r1 = r1;
     for (size_t i = r0; i < r1 && rc == RS_OK; i++) {
@@ -486,12 +490,11 @@ void evidence_set_progress(evidence_bags *b, FILE *tty)
 static void bag_progress(evidence_bags *b, size_t done, double t0, double *last)
 {
     double now = proc_now();
-    if (!b->progress || (done < b->f->nrings && now - *last < 0.25))
+    if (!b->progress || (done < b->n && now - *last < 0.25))
         return;
     *last = now;
-    double left = done ? (now - t0) / (double)done * (double)(b->f->nrings - done) : 0;
-    fprintf(b->progress, "\r\033[Kexport: bags %zu/%zu, about %.0f s left", done, b->f->nrings,
-            left);
+    double left = done ? (now - t0) / (double)done * (double)(b->n - done) : 0;
+    fprintf(b->progress, "\r\033[Kexport: bags %zu/%zu, about %.0f s left", done, b->n, left);
     fflush(b->progress);
 }
 
@@ -556,7 +559,7 @@ static int bag_next(bag_work *w)
     if (!side_job(w) || atomic_load(&w->failed))
         return 0;
     size_t k = atomic_fetch_add(&w->next, 1);
-    if (k >= b->f->nrings)
+    if (k >= b->n)
         return 0;
     size_t i = w->order[k].ring;
     rs_error e = {0};
@@ -598,7 +601,7 @@ int evidence_finish_threads(evidence_bags *b, unsigned nthreads, rs_error *err)
 int evidence_finish_side(evidence_bags *b, unsigned nthreads, evidence_side_fn side, void *ctx,
                          rs_error *err)
 {
-    size_t n = b->f->nrings;
+    size_t n = b->n;
     bag_work w = {.b = b, .side = side, .side_ctx = ctx, .first_bad = n, .t0 = proc_now()};
     atomic_init(&w.side_taken, 0);
     atomic_init(&w.next, 0);
@@ -642,7 +645,7 @@ void evidence_free(evidence_bags *b)
     for (size_t i = b->r0; i < b->r1; i++)
         if (b->events[i - b->r0])
             fclose(b->events[i - b->r0]);
-    for (size_t i = 0; i < b->f->nrings; i++)
+    for (size_t i = 0; i < b->n; i++)
         free(b->dirs[i]);
     free(b->dirs);
     free(b->events);

@@ -1,4 +1,5 @@
-/* evidence.h - one evidence package per reported ring: a BagIt bag under
+/* evidence.h - one evidence package per packaged ring (findings_packaged:
+ * those at or above --evidence-min-severity, a prefix of the ranking): a BagIt bag under
  * OUT_DIR/evidence/<ring id>/ holding summary.json, events.csv, nodes.csv,
  * edges.csv, subgraph.graphml, timeline.gexf and report.html (see
  * docs/evidence.md).
@@ -48,8 +49,9 @@ typedef struct {
 
 typedef struct evidence_bags evidence_bags;
 
-/* Prepares the bags of every ring of f in the existing directory root;
- * cases[] holds f->nrings casefiles. Everything is borrowed until
+/* Prepares the bags of rings [0, findings_packaged(f)) of f in the existing
+ * directory root; cases[] holds that many casefiles. The other rings get no
+ * bag (no directory, no events.csv). Everything is borrowed until
  * evidence_free. Never fails. */
 evidence_bags *evidence_begin(const char *root, const rs_graph *g, const findings *f,
                               const casefile *cases, const evidence_meta *m);

@@ -921,6 +921,7 @@ static void closed_list(rs_buf *b, const findings *r)
 int report_write_index(FILE *f, const rs_graph *g, const findings *r, const report_run *run)
 {
     rs_buf b = {0};
+    const char *min_sev = run && run->min_severity ? run->min_severity : "?";
     char t1[TS_FMT_LEN], t2[TS_FMT_LEN];
     buf_puts(&b, csp_head);
     buf_puts(&b, "<title>ringscan - rings</title>\n");
@@ -939,18 +940,27 @@ int report_write_index(FILE *f, const rs_graph *g, const findings *r, const repo
                      "<th>last seen</th><th>in short</th></tr>\n");
         for (size_t i = 0; i < r->nrings; i++) {
             const ring *rg = &r->rings[i];
+            buf_printf(&b, "<tr><td class=\"n\">%zu</td><td class=\"id\">", i + 1);
+            if (findings_ring_packaged(r, i))
+                buf_printf(&b, "<a href=\"evidence/%s/data/report.html\">%s</a>",
+                           findings_ring_id(r, i), findings_ring_id(r, i));
+            else /* no bag, so no case page to link */
+                buf_puts(&b, findings_ring_id(r, i));
             buf_printf(&b,
-                       "<tr><td class=\"n\">%zu</td><td class=\"id\"><a "
-                       "href=\"evidence/%s/data/report.html\">%s</a></td><td class=\"id\">%s</td>"
+                       "</td><td class=\"id\">%s</td>"
                        "<td>%s</td><td class=\"n\">%.3f</td><td class=\"n\">%.2f</td>"
                        "<td class=\"n\">%zu</td><td class=\"date\">%.10s</td>"
                        "<td class=\"date\">%.10s</td><td>",
-                       i + 1, findings_ring_id(r, i), findings_ring_id(r, i),
                        findings_kind_name(rg->kind), findings_severity_name(rg->severity),
                        rg->score, rg->prevalence, rg->nmembers + rg->nshills,
                        rg->first_seen != INT64_MAX ? ts_format(rg->first_seen, t1) : "",
                        rg->first_seen != INT64_MAX ? ts_format(rg->last_seen, t2) : "");
             in_short(&b, rg);
+            if (!findings_ring_packaged(r, i))
+                buf_printf(&b,
+                           " No evidence package: %s severity is below "
+                           "--evidence-min-severity %s.",
+                           findings_severity_name(rg->severity), min_sev);
             if (r->hist.track)
                 history_cell(&b, rg, &r->hist.track[i]);
             buf_puts(&b, "</td></tr>\n");
@@ -959,6 +969,14 @@ int report_write_index(FILE *f, const rs_graph *g, const findings *r, const repo
             closed_list(&b, r);
         buf_puts(&b, "</table>\n<p>Each ring's folder under <code>evidence/</code> is a BagIt "
                      "bag: check it with <code>sha256sum -c manifest-sha256.txt</code>.</p>\n");
+        if (r->nunpackaged)
+            buf_printf(&b,
+                       "<p>%zu ring%s below %s severity %s no evidence package "
+                       "(<code>--evidence-min-severity %s</code>); their facts are in "
+                       "<code>rings.json</code> and <code>accounts.csv</code>, and a run with "
+                       "<code>--evidence-min-severity low</code> packages every ring.</p>\n",
+                       r->nunpackaged, r->nunpackaged == 1 ? "" : "s", min_sev,
+                       r->nunpackaged == 1 ? "has" : "have", min_sev);
     }
     credits(&b, r);
     buf_puts(&b, "</body>\n</html>\n");

@@ -44,12 +44,15 @@ typedef struct {
     uint64_t ips, ips_country, ips_asn; /* distinct IPs, with a country, with an ASN */
     const char *const *skipped;         /* analyses skipped for want of data */
     size_t nskipped;
+    const char *min_severity; /* --evidence-min-severity, named where rings below it
+                                 (findings_packaged) are listed without a package */
 } report_run;
 
 /* Writes the index: a run summary (inputs, rows, the span of the data, IP
  * coverage, skipped analyses, rings by kind and severity), then the rings
- * ranked, one line each, linking to evidence/<id>/data/report.html. run may be
- * NULL. Returns 0, or -1 on a write error. */
+ * ranked, one line each, linking to evidence/<id>/data/report.html when the
+ * ring has a package (findings_ring_packaged), else saying why it has none.
+ * run may be NULL. Returns 0, or -1 on a write error. */
 int report_write_index(FILE *f, const rs_graph *g, const findings *r, const report_run *run);
 
 #endif

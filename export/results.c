@@ -211,6 +211,9 @@ json_t *results_ring_json(const rs_graph *g, const findings *r, size_t i)
     json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
     json_object_set_new(o, "kind", json_string(findings_kind_name(rg->kind)));
     json_object_set_new(o, "severity", json_string(findings_severity_name(rg->severity)));
+    /* Only where there is no bag, so that packaged rings read as they always did. */
+    if (!findings_ring_packaged(r, i))
+        json_object_set_new(o, "evidence_package", json_false());
     json_t *kf = json_object(), *fams = json_array();
     json_object_set_new(kf, "bound_accounts", json_integer(rg->bound));
     json_object_set_new(kf, "bound_accounts_deceiving", json_integer(rg->bound_deceptive));

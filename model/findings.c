@@ -4,6 +4,7 @@
 #include "base/alloc.h"
 #include "base/cmp.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,28 @@ const char *findings_severity_name(ring_severity s)
 {
     static const char *const names[] = {"high", "medium", "low"};
     return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
+}
+
+int findings_severity_parse(const char *name, ring_severity *out)
+{
+    static const ring_severity v[] = {SEVERITY_HIGH, SEVERITY_MEDIUM, SEVERITY_LOW};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (!strcmp(name, findings_severity_name(v[i]))) {
+            *out = v[i];
+            return 0;
+        }
+    return -1;
+}
+
+void findings_limit_packages(findings *f, ring_severity min)
+{
+    size_t n = 0;
+    while (n < f->nrings && f->rings[f->nrings - 1 - n].severity > min)
+        n++;
+    /* rank_rings orders by severity first: no ring above it is below min */
+    for (size_t i = 0; i + n < f->nrings; i++)
+        assert(f->rings[i].severity <= min);
+    f->nunpackaged = n;
 }
 
 static int burst_cmp(const void *pa, const void *pb)

@@ -49,6 +49,9 @@ typedef enum { SEVERITY_HIGH, SEVERITY_MEDIUM, SEVERITY_LOW } ring_severity;
 /* "proxy_ring", "rating_ring", "shared_control"; "high", "medium", "low". Static. */
 const char *findings_kind_name(ring_kind k);
 const char *findings_severity_name(ring_severity s);
+/* The severity named "high", "medium" or "low" into *out. Returns 0, or -1
+ * (out untouched) for any other text. */
+int findings_severity_parse(const char *name, ring_severity *out);
 
 /* At most this many client links (ratings and charges between a ring's own
  * accounts) are kept per ring, in edge order. */
@@ -229,8 +232,11 @@ typedef struct {
     double *corroboration; /* per account, own-flag score in [0,1] */
     int32_t *ring_of;      /* per account: index into rings, or -1 */
     uint8_t *flagged;      /* per account: risk >= threshold */
-    ring *rings;           /* ranked by score */
+    ring *rings;           /* ranked by severity, then score */
     size_t nrings;
+    size_t nunpackaged;    /* the last rings of the ranking, below --evidence-min-severity:
+                              listed everywhere, but no evidence package (0: every ring
+                              has one) */
     double threshold;      /* the decision threshold in force */
     double ring_min_score; /* the least score a reported ring has */
     findings_stats stats;
@@ -248,6 +254,21 @@ typedef struct {
     char *credits;         /* owned: attribution of third-party data used (IP databases), or NULL */
     findings_history hist; /* with --state: ids and statuses across runs */
 } findings;
+
+/* Rings [0, findings_packaged(f)) have an evidence package (a bag under
+ * evidence/ and a case page); the rest are listed with their facts only.
+ * Ranking puts higher severities first, so the packaged rings are a prefix. */
+static inline size_t findings_packaged(const findings *f)
+{
+    return f->nrings - f->nunpackaged;
+}
+static inline int findings_ring_packaged(const findings *f, size_t i)
+{
+    return i < findings_packaged(f);
+}
+/* Sets f->nunpackaged to the rings below min (severity lower than min).
+ * Asserts that they end the ranking. O(rings). */
+void findings_limit_packages(findings *f, ring_severity min);
 
 /* The ring's id in every output (index, case page, evidence folder,
  * rings.json and changes.json "id", accounts.csv, GraphML): with --state

@@ -20,6 +20,7 @@ void config_init(rs_config *c)
     c->max_bad_rows = 1000;
     c->geoip_search = 1;
     c->full_graph = 0;
+    c->evidence_min = SEVERITY_MEDIUM;
     detect_params_init(&c->detect);
     c->limits.max_input_bytes = LIMIT_INPUT_DEFAULT;
     c->limits.max_gzip_ratio = LIMIT_RATIO_DEFAULT;
@@ -340,6 +341,12 @@ int config_load(rs_config *c, const char *path, rs_error *err)
             *(!strcmp(k, "strict")       ? &c->strict
               : !strcmp(k, "full_graph") ? &c->full_graph
                                          : &c->graph_bids) = json_is_true(v);
+        } else if (!strcmp(k, "evidence_min_severity")) {
+            if (!json_is_string(v) ||
+                findings_severity_parse(json_string_value(v), &c->evidence_min) != 0) {
+                rc = bad(err, path, k, "expected \"high\", \"medium\" or \"low\"");
+                goto cleanup;
+            }
         } else if (!strcmp(k, "columns")) {
             if ((rc = load_columns(c, v, path, err)) != RS_OK)
                 goto cleanup;

@@ -10,6 +10,7 @@
 #include "algorithms/detect.h"
 #include "base/error.h"
 #include "ingest/schema.h"
+#include "model/findings.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -34,6 +35,11 @@ typedef struct {
     int geoip_search;    /* look in the standard directories */
     int full_graph;      /* export every node, not only the suspicious part */
     int graph_bids;      /* keep bid edges in the suspicious part */
+    /* The least severity that gets an evidence package (default medium).
+     * Not in config_to_json: it decides which bags exist, never their bytes,
+     * so the bags' configuration digest leaves it out; run.json records it
+     * under "evidence_packages". */
+    ring_severity evidence_min;
     detect_params detect;
     rs_limits limits;
     schema_alias *columns; /* config "columns": header names per table */

@@ -52,6 +52,7 @@ enum {
     OPT_SUMMARY_JSON,
     OPT_THREADS,
     OPT_KEEP_BAGS,
+    OPT_EVIDENCE_MIN,
     OPT_SINCE, /* OPT_SINCE..OPT_BACKFILL: the time window (time_option) */
     OPT_UNTIL,
     OPT_WINDOW,
@@ -102,6 +103,9 @@ static const opt_doc run_opts[] = {
      "skip and list decisions that match nothing instead of failing"},
     {"keep-bags-days", 1, OPT_KEEP_BAGS, "N",
      "days the state keeps each ring's dated evidence bags (default 365; 0 = forever)"},
+    {"evidence-min-severity", 1, OPT_EVIDENCE_MIN, "SEV",
+     "least severity that gets an evidence package: high, medium or low (default medium; "
+     "low: every ring)"},
     {"exit-code", 0, OPT_EXIT_CODE, NULL,
      "exit 3 when rings are new, grown or returned, or rose in severity, at or above "
      "--exit-on (needs --state)"},
@@ -150,8 +154,8 @@ static void usage(FILE *f)
                "event exports (accounts, logins, bids, ratings, payouts, charges, ports as\n"
                "CSV or JSONL, optionally gzip; a table may be split into NAME.<part>.csv\n"
                "files or a NAME/ folder) and writes accounts.csv, rings.json,\n"
-               "graph.graphml, an evidence package per ring (evidence/, index.html) and\n"
-               "run.json.\n"
+               "graph.graphml, an evidence package per ring of medium severity or more\n"
+               "(evidence/, index.html) and run.json.\n"
                "\n"
                "Options for run:\n");
     print_opts(f, run_opts);
@@ -221,6 +225,7 @@ typedef struct {
     const char *state_dir, *dispositions;
     int dispositions_lenient;
     int exit_code, exit_on, summary_json, have_keep_bags;
+    int evidence_min; /* 1 + the severity given, 0: none */
     uint64_t keep_bags_days;
     uint64_t seed, max_bad, keep_runs, threads;
     int have_seed, have_max_bad;
@@ -330,6 +335,13 @@ static int run_option(int c, char **argv, run_cli *o)
         else
             return usage_error("--exit-on: not high, medium or low: '%s'", optarg);
         break;
+    case OPT_EVIDENCE_MIN: {
+        ring_severity v;
+        if (findings_severity_parse(optarg, &v) != 0)
+            return usage_error("--evidence-min-severity: not high, medium or low: '%s'", optarg);
+        o->evidence_min = 1 + (int)v;
+        break;
+    }
     case OPT_KEEP_BAGS:
         if (parse_u64(optarg, &o->keep_bags_days) || o->keep_bags_days > 36500)
             return usage_error("--keep-bags-days: not an integer from 0 to 36500: '%s'", optarg);
@@ -390,6 +402,8 @@ static void apply_cli(rs_config *cfg, const run_cli *o)
         cfg->graph_bids = 1;
     if (o->no_geoip)
         cfg->geoip_search = 0;
+    if (o->evidence_min)
+        cfg->evidence_min = (ring_severity)(o->evidence_min - 1);
     for (int k = 0; k < 3; k++) {
         if (o->geo[k]) {
             free(cfg->geoip_path[k]);

@@ -69,7 +69,14 @@ typedef struct {
     geoip_stats gs;
     json_t *skipped; /* analyses skipped for want of data */
     findings fnd;
-    casefile *cases;
+    /* The packaged rings (findings_packaged) as findings of their own, for
+     * the casefiles and the selection of evidence rows: fnd itself when every
+     * ring has a package, else pkg, a shallow copy of fnd cut to them whose
+     * ring_of (pkg_ring_of, owned) names no other ring. */
+    const findings *pf;
+    findings pkg;
+    int32_t *pkg_ring_of;
+    casefile *cases; /* findings_packaged(&fnd) of them */
     outdir *od;
     rs_state *state;      /* --state, or NULL */
     decision_set dec;     /* --dispositions (empty without) */
@@ -685,18 +692,19 @@ static void record_evidence_read(run_state *s)
  * index, each pass reads only the rows of the rings' accounts and resources. */
 static int select_evidence(run_state *s, evidence_bags *bags)
 {
-    evsel *sel = evsel_new(s->g, &s->fnd, &s->cfg->detect, s->cases, evidence_events_row, bags);
+    evsel *sel = evsel_new(s->g, s->pf, &s->cfg->detect, s->cases, evidence_events_row, bags);
     replay_filter flt = {s->rows, NULL, 0};
     uint32_t *keys = s->rows ? evidence_keys(sel, &flt.nkeys) : NULL;
     flt.keys = keys;
     int rc = RS_OK;
     size_t batch = evidence_batch();
-    size_t npass = (s->fnd.nrings + batch - 1) / (batch ? batch : 1);
-    for (size_t r0 = 0; r0 < s->fnd.nrings && rc == RS_OK; r0 += batch) {
-        size_t r1 = r0 + batch < s->fnd.nrings ? r0 + batch : s->fnd.nrings;
+    size_t nr = s->pf->nrings;
+    size_t npass = (nr + batch - 1) / (batch ? batch : 1);
+    for (size_t r0 = 0; r0 < nr && rc == RS_OK; r0 += batch) {
+        size_t r1 = r0 + batch < nr ? r0 + batch : nr;
         if (s->progress)
             fprintf(stderr, "\r\033[Kevidence: pass %zu/%zu over the inputs (rings %zu-%zu of %zu)",
-                    r0 / batch + 1, npass, r0 + 1, r1, s->fnd.nrings);
+                    r0 / batch + 1, npass, r0 + 1, r1, nr);
         evsel_batch(sel, r0, r1);
         rc = evidence_events_open(bags, r0, r1, &s->err);
         if (rc == RS_OK) {
@@ -720,18 +728,42 @@ static int select_evidence(run_state *s, evidence_bags *bags)
 static void *draw_cases(void *arg)
 {
     run_state *s = arg;
-    cases_draw(s->cases, s->g, &s->fnd);
+    cases_draw(s->cases, s->g, s->pf);
     return NULL;
 }
 
-/* Case material for every ring, then the selected evidence, written into the
- * staged evidence/ directory; the bags are completed by stage_export. */
+/* Sets s->pf to the rings at or above --evidence-min-severity. Rings below
+ * it cost no drawing, no evidence rows and no bag: their accounts leave
+ * pkg's ring_of, so the selection reads no row for them. */
+static void packaged_view(run_state *s)
+{
+    findings_limit_packages(&s->fnd, s->cfg->evidence_min);
+    s->pf = &s->fnd;
+    if (!s->fnd.nunpackaged)
+        return;
+    uint32_t na = graph_count(s->g, NODE_ACCOUNT);
+    size_t n = findings_packaged(&s->fnd);
+    s->pkg_ring_of = xreallocarray(NULL, na ? na : 1, sizeof *s->pkg_ring_of);
+    for (uint32_t a = 0; a < na; a++)
+        s->pkg_ring_of[a] =
+            s->fnd.ring_of[a] >= 0 && (size_t)s->fnd.ring_of[a] < n ? s->fnd.ring_of[a] : -1;
+    s->pkg = s->fnd;
+    s->pkg.nrings = n;
+    s->pkg.nunpackaged = 0;
+    s->pkg.ring_of = s->pkg_ring_of;
+    s->pf = &s->pkg;
+}
+
+/* Case material for every packaged ring, then the selected evidence, written
+ * into the staged evidence/ directory; the bags are completed by
+ * stage_export. */
 static int stage_evidence(run_state *s, bag_meta *bm, evidence_bags **bags, char **root)
 {
     int rc = outdir_add_dir(s->od, "evidence", &s->err);
     if (rc != RS_OK)
         return rc;
-    s->cases = cases_new(&s->fnd);
+    packaged_view(s);
+    s->cases = cases_new(s->pf);
     bag_meta_init(bm, s);
     *root = files_join(outdir_staging_path(s->od), "evidence");
     *bags = evidence_begin(*root, s->g, &s->fnd, s->cases, &bm->m);
@@ -742,9 +774,9 @@ static int stage_evidence(run_state *s, bag_meta *bm, evidence_bags **bags, char
      * the casefiles. */
     pthread_t th;
     int drawing =
-        s->threads > 1 && s->fnd.nrings > 0 && pthread_create(&th, NULL, draw_cases, s) == 0;
+        s->threads > 1 && s->pf->nrings > 0 && pthread_create(&th, NULL, draw_cases, s) == 0;
     if (!drawing)
-        cases_draw(s->cases, s->g, &s->fnd);
+        cases_draw(s->cases, s->g, s->pf);
     rc = select_evidence(s, *bags);
     if (drawing)
         pthread_join(th, NULL);
@@ -772,7 +804,9 @@ static int write_index_cb(FILE *f, const void *ctx)
     size_t n = s->set.nfiles ? s->set.nfiles : 1;
     const char **names = xcalloc(n, sizeof *names);
     uint64_t *rows = xcalloc(n, sizeof *rows), *bad = xcalloc(n, sizeof *bad);
-    report_run run = {names, rows, bad, 0, s->gs.ips, s->gs.country, s->gs.asn, skipped, 0};
+    report_run run = {
+        names,         rows,      bad,     0, s->gs.ips,
+        s->gs.country, s->gs.asn, skipped, 0, findings_severity_name(s->cfg->evidence_min)};
     for (size_t i = 0; i < s->set.nfiles; i++) {
         const load_file *lf = &s->set.files[i];
         names[run.ninputs] = lf->name;
@@ -875,6 +909,16 @@ static int stage_export(run_state *s, evidence_bags *bags)
     return RS_OK;
 }
 
+/* run.json's evidence_packages: the least severity packaged and how many
+ * rings have a package (config_to_json leaves the threshold out). */
+static json_t *packages_json(const run_state *s)
+{
+    return json_pack("{s:s, s:I, s:I}", "min_severity",
+                     findings_severity_name(s->cfg->evidence_min), "rings_packaged",
+                     (json_int_t)findings_packaged(&s->fnd), "rings_without_package",
+                     (json_int_t)s->fnd.nunpackaged);
+}
+
 static json_t *run_json(run_state *s)
 {
     const run_request *rq = s->rq;
@@ -917,6 +961,7 @@ static json_t *run_json(run_state *s)
     s->skipped = NULL;
     json_object_set_new(run, "graph", runrecord_graph(s->g));
     json_object_set_new(run, "phases", runrecord_phases(s->phases, s->nphases));
+    json_object_set_new(run, "evidence_packages", packages_json(s));
     if (s->evidence_read) {
         json_object_set_new(run, "evidence_read", s->evidence_read);
         s->evidence_read = NULL;
@@ -1159,7 +1204,8 @@ int pipeline_run(const run_request *rq)
     json_decref(s.evidence_read);
     commit_recovered_free(&s.rec);
     decisions_free(&s.dec);
-    casefile_free_all(s.cases, s.fnd.nrings);
+    casefile_free_all(s.cases, findings_packaged(&s.fnd));
+    free(s.pkg_ring_of);
     geoip_close(s.gi);
     findings_free(&s.fnd);
     graph_free(s.g);

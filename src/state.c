@@ -1299,7 +1299,9 @@ int state_bags_stage(rs_state *st, const char *bags_root, const findings *f, con
     if (files_rmtree(stage) != 0 || files_mkdir_p(stage) != 0)
         rc = rs_error_set(err, RS_E_IO, stage, 0, 0, "cannot keep the evidence bags: %s",
                           strerror(errno));
-    for (size_t i = 0; i < f->nrings && rc == RS_OK; i++) {
+    /* Only packaged rings have a bag; a ring below --evidence-min-severity
+     * keeps the dated bags it had and gets a new one the night it rises. */
+    for (size_t i = 0; i < findings_packaged(f) && rc == RS_OK; i++) {
         const char *pid = f->hist.track[i].pid;
         if (!state_ring_id_valid(pid)) { /* a folder name: never built from anything else */
             rc = bad_id_error(st, err, "rings", (const unsigned char *)pid);

@@ -74,7 +74,8 @@ int state_commit(rs_state *st, rs_error *err);
 /* The dated bags a run keeps, DIR/evidence/RS-000123/YYYY-MM-DD (the run's
  * date), in two steps around the commit (src/commit.h):
  *
- * state_bags_stage, before the commit, recreates each reported ring's bag
+ * state_bags_stage, before the commit, recreates each packaged ring's bag
+ * (findings_packaged: rings below --evidence-min-severity have none)
  * (bags_root/R0001 ...) under DIR/evidence/.pending-RUN_ID/ (hard links, or
  * copies on another file system) and reads every file back (size, and the
  * digest of a copy). Returns RS_OK, or RS_E_IO naming the file that could not

@@ -1,5 +1,6 @@
 /* test_findings.c - the rating episodes evidence selection reads: bursts by
- * client and window, lockstep pairs, after sorting and deduplication. */
+ * client and window, lockstep pairs, after sorting and deduplication; the
+ * severity names and which rings get an evidence package. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,9 +64,57 @@ static void test_findings__lockstep_pairs(void **state)
     assert_false(rating_episodes_in_burst(&none, 2, 4));
 }
 
+static void test_findings__severity_names(void **state)
+{
+    (void)state;
+    ring_severity v = SEVERITY_HIGH;
+    assert_int_equal(findings_severity_parse("low", &v), 0);
+    assert_int_equal(v, SEVERITY_LOW);
+    assert_int_equal(findings_severity_parse("medium", &v), 0);
+    assert_int_equal(v, SEVERITY_MEDIUM);
+    assert_int_equal(findings_severity_parse("high", &v), 0);
+    assert_int_equal(v, SEVERITY_HIGH);
+    assert_int_equal(findings_severity_parse("Low", &v), -1); /* names are exact */
+    assert_int_equal(findings_severity_parse("", &v), -1);
+    assert_int_equal(findings_severity_parse("critical", &v), -1);
+    assert_int_equal(v, SEVERITY_HIGH); /* untouched on failure */
+}
+
+/* Ranked high, medium, low, low: each threshold packages a prefix. */
+static void test_findings__packages_a_prefix(void **state)
+{
+    (void)state;
+    ring rings[4];
+    memset(rings, 0, sizeof rings);
+    rings[0].severity = SEVERITY_HIGH;
+    rings[1].severity = SEVERITY_MEDIUM;
+    rings[2].severity = rings[3].severity = SEVERITY_LOW;
+    findings f;
+    memset(&f, 0, sizeof f);
+    f.rings = rings;
+    f.nrings = 4;
+    assert_int_equal(findings_packaged(&f), 4); /* zeroed findings: every ring, as before */
+    findings_limit_packages(&f, SEVERITY_MEDIUM);
+    assert_int_equal(f.nunpackaged, 2);
+    assert_int_equal(findings_packaged(&f), 2);
+    assert_true(findings_ring_packaged(&f, 1));
+    assert_false(findings_ring_packaged(&f, 2));
+    assert_false(findings_ring_packaged(&f, 3));
+    findings_limit_packages(&f, SEVERITY_HIGH);
+    assert_int_equal(findings_packaged(&f), 1);
+    findings_limit_packages(&f, SEVERITY_LOW);
+    assert_int_equal(f.nunpackaged, 0);
+    assert_true(findings_ring_packaged(&f, 3));
+    f.nrings = 0;
+    findings_limit_packages(&f, SEVERITY_HIGH);
+    assert_int_equal(findings_packaged(&f), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_findings__severity_names),
+        cmocka_unit_test(test_findings__packages_a_prefix),
         cmocka_unit_test(test_findings__bursts_by_client_and_window),
         cmocka_unit_test(test_findings__lockstep_pairs),
     };

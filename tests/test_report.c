@@ -3,7 +3,7 @@
  * are hostile: every one must come out HTML-escaped, and nothing may open a
  * tag, an attribute or a script. Also the summary card's strongest facts
  * (deception before sharing, whatever the counts) and the index line of a
- * ring. */
+ * ring, with and without an evidence package. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -253,9 +253,40 @@ static void test_report__index_line(void **state)
     destroy(&w);
 }
 
+/* A ring below --evidence-min-severity: listed with its facts, no link to a
+ * case page that was never written, and the reason on its line and under the
+ * table. */
+static void test_report__index_without_package(void **state)
+{
+    (void)state;
+    world w;
+    build(&w);
+    w.rg.severity = SEVERITY_LOW;
+    w.f.nunpackaged = 1;
+    report_run run;
+    memset(&run, 0, sizeof run);
+    run.min_severity = "medium";
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    assert_non_null(m);
+    assert_int_equal(report_write_index(m, w.g, &w.f, &run), 0);
+    assert_int_equal(fclose(m), 0);
+    assert_null(strstr(out, "href=\"evidence/"));
+    assert_non_null(strstr(out, "<td class=\"id\">R0001</td><td class=\"id\">proxy_ring</td>"
+                                "<td>low</td>"));
+    assert_non_null(strstr(out, "LONG_SESSION 2/3 No evidence package: low severity is below "
+                                "--evidence-min-severity medium.</td></tr>"));
+    assert_non_null(strstr(out, "1 ring below medium severity has no evidence package"));
+    free(out);
+    w.f.nunpackaged = 0;
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report__index_without_package),
         cmocka_unit_test(test_report__hostile_ids_escaped),
         cmocka_unit_test(test_report__strong_fact_first),
         cmocka_unit_test(test_report__index_line),

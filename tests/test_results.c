@@ -186,6 +186,25 @@ static void test_results__ring_json_fields(void **state)
     destroy(&w);
 }
 
+/* A ring without an evidence package says so; a packaged ring's entry has
+ * no such key, as before packages had a threshold. */
+static void test_results__ring_json_package(void **state)
+{
+    (void)state;
+    world w;
+    build(&w);
+    json_t *o = results_ring_json(w.g, &w.f, 0);
+    assert_null(json_object_get(o, "evidence_package"));
+    json_decref(o);
+    w.f.nunpackaged = 1;
+    o = results_ring_json(w.g, &w.f, 0);
+    assert_true(json_is_false(json_object_get(o, "evidence_package")));
+    assert_string_equal(json_string_value(json_object_get(o, "id")), "R0001"); /* still listed */
+    json_decref(o);
+    w.f.nunpackaged = 0;
+    destroy(&w);
+}
+
 /* rings.json is {"rings": [...], "threshold", "ring_min_score"} and parses
  * back; without --state it has no closed or suppressed lists. */
 static void test_results__rings_json_file(void **state)
@@ -241,6 +260,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_results__accounts_csv),
         cmocka_unit_test(test_results__ring_json_fields),
+        cmocka_unit_test(test_results__ring_json_package),
         cmocka_unit_test(test_results__rings_json_file),
         cmocka_unit_test(test_results__summary_counts),
     };
