@@ -137,8 +137,9 @@ uint32_t findings_ident_members(const findings_identity *fi, const int32_t *ring
 
 /* Bits of findings.value_bits. */
 enum {
-    FINDING_VALUE_JOINS = 1,     /* a contact detail joining accounts of unrelated names */
-    FINDING_VALUE_FORWARDING = 2 /* a shipping address forwarding equipment */
+    FINDING_VALUE_JOINS = 1,      /* a contact detail joining accounts of unrelated names */
+    FINDING_VALUE_FORWARDING = 2, /* a shipping address forwarding equipment */
+    FINDING_VALUE_HOLDER = 4      /* a payout holder paid for accounts of unrelated names */
 };
 
 /* Detector counts and timings for run.json. */
