@@ -84,6 +84,7 @@ typedef struct {
                                 the ring's accounts, ascending */
     size_t nclient_links;
     uint32_t flag_counts[FLAG_COUNT];
+    uint32_t crypto_paid;          /* accounts paid into a crypto wallet (dest_attr.crypto) */
     int64_t first_seen, last_seen; /* INT64_MAX / INT64_MIN when no login */
     uint32_t *ident; /* identity and text resources (findings.ident) two or more of its
                         accounts share, ascending; NULL without identity data */
