@@ -158,6 +158,23 @@ static int accounts_related(const rs_graph *g, const acct_attrs *aa, uint32_t a,
     return 0;
 }
 
+/* Whether account a gives a name and none of its names relates to s[0..sn). */
+static int named_otherwise(const rs_graph *g, const acct_attrs *aa, uint32_t a, const char *s,
+                           size_t sn)
+{
+    int named = 0;
+    for (size_t i = aa->off[a]; i < aa->off[a + 1]; i++) {
+        if (aa->v[i].kind != ATTR_NAME)
+            continue;
+        named = 1;
+        size_t nn;
+        const char *nm = graph_attr_value(g, aa->v[i].value, &nn);
+        if (names_related(s, sn, nm, nn))
+            return 0;
+    }
+    return named;
+}
+
 /* --- building the resources ------------------------------------------------- */
 
 typedef struct {
@@ -211,6 +228,86 @@ static uint32_t *photo_resources(const rs_graph *g, const detect_params *p, uint
     free(ids);
     free(h);
     return res;
+}
+
+/* The key under which payout holder s[0..n) (normalised: sorted tokens) is one
+ * person: its tokens without initials, so that "Jane Q. Doe" and "DOE, Jane" are
+ * one holder. Written into buf (cap bytes); returns its length, or 0 when the
+ * holder is no resource: a business (an agency pays its freelancers into the
+ * company's account) or fewer than two tokens besides initials (too little to
+ * tell one person from another). */
+static size_t holder_key(const char *s, size_t n, char *buf, size_t cap)
+{
+    if (is_business(s, n))
+        return 0;
+    size_t k = 0, tokens = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        if (j - i >= 2 && k + (j - i) + 1 < cap) {
+            if (k)
+                buf[k++] = ' ';
+            memcpy(buf + k, s + i, j - i);
+            k += j - i;
+            tokens++;
+        }
+        i = j + 1;
+    }
+    return tokens >= 2 ? k : 0;
+}
+
+typedef struct {
+    uint32_t value;
+    size_t n;
+    char key[96];
+} holder_row;
+
+static int holder_cmp(const void *pa, const void *pb)
+{
+    const holder_row *a = pa, *b = pb;
+    int c = memcmp(a->key, b->key, a->n < b->n ? a->n : b->n);
+    if (c)
+        return c;
+    if (a->n != b->n)
+        return a->n < b->n ? -1 : 1;
+    return a->value < b->value ? -1 : a->value > b->value;
+}
+
+/* Points every payout holder value of res at the first value of its key
+ * (holder_key); holders that are no resource keep their own id. */
+static void holder_resources(const rs_graph *g, uint32_t *res, uint32_t nvalues)
+{
+    holder_row *h = xreallocarray(NULL, nvalues ? nvalues : 1, sizeof *h);
+    size_t n = 0;
+    for (uint32_t v = 0; v < nvalues; v++) {
+        size_t len;
+        const char *s = intern_str(g->ident, v, &len);
+        if (!len || (uint8_t)s[0] != ATTR_PAYOUT_HOLDER)
+            continue;
+        h[n].value = v;
+        h[n].n = holder_key(s + 1, len - 1, h[n].key, sizeof h[n].key);
+        n += h[n].n > 0;
+    }
+    if (n)
+        qsort(h, n, sizeof *h, holder_cmp);
+    for (size_t i = 0; i < n; i++)
+        res[h[i].value] = i && h[i].n == h[i - 1].n && memcmp(h[i].key, h[i - 1].key, h[i].n) == 0
+                              ? res[h[i - 1].value]
+                              : h[i].value;
+    free(h);
+}
+
+/* Whether account a's payout holder value v makes a user of the holder's
+ * resource: the holder names a person (holder_key) and a is not named like them.
+ * An account paid under its own name uses nobody else's account; leaving it out
+ * keeps a namesake of a facilitator out of the facilitator's ring. */
+static int holder_user(const rs_graph *g, const acct_attrs *aa, uint32_t a, uint32_t v)
+{
+    char key[96];
+    size_t hn;
+    const char *h = graph_attr_value(g, v, &hn);
+    return holder_key(h, hn, key, sizeof key) > 0 && named_otherwise(g, aa, a, h, hn);
 }
 
 typedef struct {
@@ -274,14 +371,19 @@ void identity_build(ident_index *ix, const rs_graph *g, const detect_params *p, 
     ix->seconds_text = proc_now() - t0;
     ix->nres = ix->nvalues + ncl;
     uint32_t *photo = ix->value_res = photo_resources(g, p, ix->nvalues);
+    holder_resources(g, photo, ix->nvalues);
     size_t cap = g->attrs.n + ix->ndocs, np = 0;
     ra_pair *pr = xreallocarray(NULL, cap ? cap : 1, sizeof *pr);
+    acct_attrs aa;
+    acct_attrs_build(&aa, g);
     for (size_t i = 0; i < g->attrs.n; i++) {
         const attr_ev *e = &g->attrs.v[i];
-        if (e->kind == ATTR_NAME || e->kind == ATTR_PAYOUT_HOLDER)
+        if (e->kind == ATTR_NAME ||
+            (e->kind == ATTR_PAYOUT_HOLDER && !holder_user(g, &aa, e->account, e->value)))
             continue;
         pr[np++] = (ra_pair){photo[e->value], e->account};
     }
+    acct_attrs_free(&aa);
     for (size_t i = 0; i < ix->ndocs; i++)
         if (ix->doc_cluster[i] != UINT32_MAX)
             pr[np++] = (ra_pair){ix->nvalues + ix->doc_cluster[i], ix->doc_account[i]};
@@ -455,6 +557,27 @@ static uint8_t shipping(const rs_graph *g, const detect_params *p, const acct_at
     return IDENT_TIES | IDENT_DECEPTIVE;
 }
 
+/* A payout holder (a person, holder_key) paid for u[0..n), accounts not named
+ * like it (holder_user): a facilitator's or a mule's account when two of them
+ * give names unrelated to each other. A parent paid for a family shares its
+ * family name, so only strangers paid into a third person's account raise
+ * SHARED_HOLDER, and only then does the holder tie its users. Returns the bits. */
+static uint8_t shared_holder(const rs_graph *g, const acct_attrs *aa, const uint32_t *u, size_t n,
+                             acct_flags *fl)
+{
+    uint8_t bits = 0;
+    for (size_t x = 0; x < n; x++) {
+        int strangers = 0;
+        for (size_t y = 0; y < n && !strangers; y++)
+            strangers = y != x && accounts_related(g, aa, u[x], u[y]) == 0;
+        if (strangers) {
+            flags_raise(&fl[u[x]], FLAG_SHARED_HOLDER, 1);
+            bits = IDENT_TIES | IDENT_DECEPTIVE;
+        }
+    }
+    return bits;
+}
+
 /* NAME_MISMATCH: payout holders unrelated to every name the account gives. */
 static void name_mismatch(const rs_graph *g, const acct_attrs *aa, uint32_t na, acct_flags *fl)
 {
@@ -497,6 +620,8 @@ void identity_flags(ident_index *ix, const rs_graph *g, const detect_params *p, 
         }
         if (contact_kind(kind)) {
             ix->bits[r] = shared_contact(g, &aa, u, deg, fl);
+        } else if (kind == ATTR_PAYOUT_HOLDER) {
+            ix->bits[r] = shared_holder(g, &aa, u, deg, fl);
         } else if (kind == ATTR_SHIPPING_ADDRESS) {
             ix->bits[r] = shipping(g, p, &aa, r, u, deg, fl);
         } else {
@@ -536,6 +661,8 @@ void identity_project(projection *pm, const ident_index *ix, const detect_params
             (*capped)++;
             continue;
         }
+        if (!ix->bits[r]) /* a payout holder that ties nobody */
+            continue;
         double w = kind_weight(p, ix->kind[r]) / pow(deg - 1.0, p->degree_exponent);
         int tie = (ix->bits[r] & IDENT_TIES) != 0;
         const uint32_t *u = ix->acct + ix->off[r];
@@ -555,6 +682,7 @@ void identity_evidence(const ident_index *ix, findings *out)
             if (!(ix->bits[r] & IDENT_DECEPTIVE))
                 continue;
             out->value_bits[v] = ix->kind[r] == ATTR_SHIPPING_ADDRESS ? FINDING_VALUE_FORWARDING
+                                 : ix->kind[r] == ATTR_PAYOUT_HOLDER  ? FINDING_VALUE_HOLDER
                                                                       : FINDING_VALUE_JOINS;
         }
     }
@@ -589,7 +717,8 @@ void identity_publish(ident_index *ix, findings *out)
     ix->kind = NULL;
     size_t *cap = xcalloc(out->nrings ? out->nrings : 1, sizeof *cap);
     for (uint32_t r = 0; r < fi->nres; r++) {
-        fi->linked[r] = fi->off[r + 1] - fi->off[r] >= 2 && !(ix->bits[r] & IDENT_CAPPED);
+        fi->linked[r] =
+            fi->off[r + 1] - fi->off[r] >= 2 && ix->bits[r] && !(ix->bits[r] & IDENT_CAPPED);
         if (!fi->linked[r])
             continue;
         for (uint32_t j = fi->off[r]; j < fi->off[r + 1]; j++) {
@@ -610,7 +739,8 @@ void identity_publish(ident_index *ix, findings *out)
 /* The evidence rules of these flags (evrule.h): the attributes row holding the
  * shared contact detail or the forwarding address the flag was raised on; for
  * NAME_MISMATCH the account's names and payout holders, which together show
- * the mismatch; for TEXT_REUSE the bid whose text is in a reported
+ * the mismatch; for SHARED_HOLDER the payout_holder rows of the holder the
+ * flag was raised on; for TEXT_REUSE the bid whose text is in a reported
  * near-duplicate cluster. */
 
 /* The reporting bits (FINDING_VALUE_*) of the row's attribute value. */
@@ -630,6 +760,12 @@ int identity_shows_equipment_forwarding(const evsel_view *v, uint32_t a, const s
 {
     (void)a;
     return (row_value_bits(v, r) & FINDING_VALUE_FORWARDING) != 0;
+}
+
+int identity_shows_shared_holder(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    (void)a;
+    return r->attr_kind == ATTR_PAYOUT_HOLDER && (row_value_bits(v, r) & FINDING_VALUE_HOLDER) != 0;
 }
 
 int identity_shows_name_mismatch(const evsel_view *v, uint32_t a, const source_row *r)

@@ -7,9 +7,12 @@
  * photo hashes within photo_max_bits of each other are one resource (the
  * group's first hash, algorithms/hamming.h); each cluster of near-duplicate
  * texts written by two or more accounts (algorithms/textsim.h) is a resource
- * of kind IDENT_TEXT. Names and payout holders are not resources: they say
- * whether the accounts sharing a resource are one person, one family or
- * strangers.
+ * of kind IDENT_TEXT. Names are not resources: they say whether the accounts
+ * sharing a resource are one person, one family or strangers. A payout holder
+ * naming a person (two tokens besides initials, not a business) is a resource
+ * under its tokens without initials, so its spellings are one holder; its users
+ * are the accounts paid to it that are not named like it; it links only when it
+ * raises SHARED_HOLDER (bits 0 otherwise: no pairs, not listed).
  *
  * Names. Two normalised names are related when they share a token (one person
  * written two ways, or one family); a payout holder that is a business (a
@@ -31,10 +34,12 @@
  *                         of at least forwarding_min_names unrelated names,
  *                         and is not a company's (half of them sharing one
  *                         email domain that is not a public mail service);
+ *   SHARED_HOLDER         paid into a holder not named like it, as another
+ *                         account is that gives a name unrelated to its own;
  *   TEXT_REUSE            wrote a text near-duplicate (shingle Jaccard >=
  *                         text_jaccard) of one another account wrote, in a
  *                         cluster of at most cap_text accounts.
- * The first three are deception (DECEPTION_IDENTITY); TEXT_REUSE is not.
+ * All but TEXT_REUSE are deception (DECEPTION_IDENTITY).
  * identity.c also holds their evidence rules (evrule.h).
  *
  * Cost: O(A log A) for A attributes, plus the text clustering (near-linear in

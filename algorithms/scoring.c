@@ -529,6 +529,11 @@ static void collect_members(const rs_graph *g, const int32_t *comm, uint32_t na,
         }
         if (rg->kind != RING_KIND_SHARED_CONTROL)
             flags_raise(&out->flags[a], FLAG_RING_MEMBER, 1);
+        for (size_t i = g->payout_off[a]; i < g->payout_off[a + 1]; i++)
+            if (g->payouts.v[i].dest != GRAPH_NONE && g->dest[g->payouts.v[i].dest].crypto) {
+                rg->crypto_paid++; /* the case summary names crypto payouts */
+                break;
+            }
     }
     for (size_t r = 0; r < out->nrings; r++) {
         ring *rg = &out->rings[r];

@@ -517,12 +517,15 @@ static void card_countries(rs_buf *b, const report_ring *rr)
 }
 
 /* A shared resource in a few words: "device dev-A, 5 of 7 accounts",
- * "IP 1.2.3.4 (CN, AS4134 Chinanet)", "payout account p-9 (HK)". */
+ * "IP 1.2.3.4 (CN, AS4134 Chinanet)", "payout account p-9 (HK)", "crypto wallet
+ * bc1q...": an investigator asks a bank and a blockchain analysis different
+ * questions. */
 static void put_resource(rs_buf *b, const report_ring *rr, const ring_resource *x, size_t total)
 {
     const rs_graph *g = rr->g;
     static const char *const what[] = {"", "", "IP", "device", "payout account"};
-    buf_printf(b, "%s <code>", x->type < 5 ? what[x->type] : "");
+    int wallet = x->type == NODE_DEST && g->dest[x->id].crypto;
+    buf_printf(b, "%s <code>", wallet ? "crypto wallet" : x->type < 5 ? what[x->type] : "");
     put_node_label(b, g, graph_node_gid(g, (node_type)x->type, x->id));
     buf_puts(b, "</code>");
     if (x->type == NODE_IP) {
@@ -605,6 +608,11 @@ static void summary_card(rs_buf *b, const report_ring *rr)
             put_resource(b, rr, x, total);
         }
     buf_puts(b, shown ? "</td></tr>\n" : "nothing shared</td></tr>\n");
+    if (rg->crypto_paid)
+        buf_printf(b,
+                   "<tr><th>crypto payouts</th><td>%u of %zu accounts paid into crypto "
+                   "wallets</td></tr>\n",
+                   rg->crypto_paid, total);
     card_countries(b, rr);
     buf_puts(b, "<tr><th>strongest facts</th><td><ol>");
     /* Deception and collusion first (they are what sharing alone does not

@@ -139,7 +139,7 @@ uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as)
     uint32_t d = intern_put(g->ids[NODE_DEST], id, n, &is_new);
     if (is_new) {
         ALLOC_GROW(g->dest, g->dest_cap, (size_t)d + 1);
-        g->dest[d] = (dest_attr){{0}, 0};
+        g->dest[d] = (dest_attr){{0}, 0, 0};
     }
     g->dest[d].used |= (uint8_t)used_as;
     return d;
@@ -194,6 +194,11 @@ void graph_ip_enrich(rs_graph *g, uint32_t ip, const ip_attr *attr)
 void graph_dest_set_country(rs_graph *g, uint32_t dest, const char *country)
 {
     memcpy(g->dest[dest].country, country, 3);
+}
+
+void graph_dest_set_crypto(rs_graph *g, uint32_t dest)
+{
+    g->dest[dest].crypto = 1;
 }
 
 uint32_t graph_count(const rs_graph *g, node_type t)

@@ -79,6 +79,8 @@ typedef struct {
 typedef struct {
     char country[3]; /* from payouts.destination_country */
     uint8_t used;    /* 1 = payout destination, 2 = payment instrument */
+    uint8_t crypto;  /* 1: a crypto wallet (paid with method crypto, or wallet-shaped:
+                        load_payout_crypto) */
 } dest_attr;
 
 /* 32 bytes: the run's most numerous record after the events. Only ratings,
@@ -226,6 +228,8 @@ void graph_ip_input_geo(rs_graph *g, uint32_t ip, const char *country, const uin
 void graph_ip_enrich(rs_graph *g, uint32_t ip, const ip_attr *attr);
 /* Sets the country (ISO 3166-1 alpha-2, NUL-terminated) of destination dest. */
 void graph_dest_set_country(rs_graph *g, uint32_t dest, const char *country);
+/* Marks payout destination dest a crypto wallet (dest_attr.crypto). */
+void graph_dest_set_crypto(rs_graph *g, uint32_t dest);
 
 /* A 32-bit hash of s[0..n), never GRAPH_NONE: for values that serve only to
  * order events that tie on everything else (project ids), which are not

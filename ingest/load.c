@@ -473,6 +473,52 @@ static void load_rating(rs_graph *g, int64_t ts, const decode_rating *d)
     graph_add_rating(g, &e);
 }
 
+/* Whether s[0..n) holds only characters of the set cs. */
+static int all_of(const char *s, size_t n, const char *cs)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!s[i] || !strchr(cs, s[i]))
+            return 0;
+    return 1;
+}
+
+/* Base58 (bitcoin's alphabet: no 0, O, I, l) with both letter cases: a bank
+ * account number of digits alone, or an upper-case reference, is not one. */
+static int base58_mixed(const char *s, size_t n)
+{
+    static const char b58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    int up = 0, low = 0;
+    for (size_t i = 0; i < n; i++) {
+        up |= s[i] >= 'A' && s[i] <= 'Z';
+        low |= s[i] >= 'a' && s[i] <= 'z';
+    }
+    return up && low && all_of(s, n, b58);
+}
+
+int load_payout_crypto(const char *method, size_t mn, const char *id, size_t n)
+{
+    static const char bech32[] = "023456789acdefghjklmnpqrstuvwxyz";
+    static const char hex[] = "0123456789abcdefABCDEF";
+    if (method && mn == 6) {
+        size_t i = 0;
+        while (i < 6 && (method[i] | 0x20) == "crypto"[i])
+            i++;
+        if (i == 6)
+            return 1;
+    }
+    if (!id)
+        return 0;
+    if (n >= 14 && n <= 90 && strncmp(id, "bc1", 3) == 0) /* bitcoin, bech32 */
+        return all_of(id + 3, n - 3, bech32);
+    if (n == 42 && id[0] == '0' && id[1] == 'x') /* ethereum and its chains */
+        return all_of(id + 2, 40, hex);
+    if (n == 34 && id[0] == 'T') /* tron */
+        return base58_mixed(id, n);
+    if (n >= 26 && n <= 35 && (id[0] == '1' || id[0] == '3')) /* bitcoin, base58 */
+        return base58_mixed(id, n);
+    return 0;
+}
+
 static void load_payout(rs_graph *g, int64_t ts, const decode_payout *d)
 {
     payout_ev e = {
@@ -485,6 +531,8 @@ static void load_payout(rs_graph *g, int64_t ts, const decode_payout *d)
     };
     if (d->dest_country)
         graph_dest_set_country(g, e.dest, d->dest_country);
+    if (load_payout_crypto(d->method.s, d->method.n, d->dest.s, d->dest.n))
+        graph_dest_set_crypto(g, e.dest);
     graph_add_payout(g, &e);
 }
 

@@ -180,6 +180,15 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
  * built from, decoded as the loader decoded them. *out borrows from vals. */
 int load_check_row(table_id t, const tvalue *vals, decode_event *out);
 
+/* Whether a payout with method method[0..mn) (NULL: absent) into destination
+ * id[0..n) goes to a crypto wallet: the method is "crypto" (any case), or the id
+ * has a wallet's shape - bitcoin "bc1" and 11-87 bech32 characters, or "1" or "3"
+ * and 26-35 characters in all; ethereum "0x" and 40 hex digits; tron "T" and 34
+ * characters in all - the base58 shapes in bitcoin's alphabet and with both
+ * letter cases, which a bank account number or an upper-case reference lacks.
+ * Pure; never reads past n. */
+int load_payout_crypto(const char *method, size_t mn, const char *id, size_t n);
+
 /* Room for an attribute's normalised value (load_attr_value). */
 #define LOAD_ATTR_MAX (2 * SCHEMA_MAX_TEXT + 64)
 

@@ -87,6 +87,7 @@ typedef struct {
                                 the ring's accounts, ascending */
     size_t nclient_links;
     uint32_t flag_counts[FLAG_COUNT];
+    uint32_t crypto_paid;          /* accounts paid into a crypto wallet (dest_attr.crypto) */
     int64_t first_seen, last_seen; /* INT64_MAX / INT64_MIN when no login */
     uint32_t *ident; /* identity and text resources (findings.ident) two or more of its
                         accounts share, ascending; NULL without identity data */
@@ -140,8 +141,9 @@ uint32_t findings_ident_members(const findings_identity *fi, const int32_t *ring
 
 /* Bits of findings.value_bits. */
 enum {
-    FINDING_VALUE_JOINS = 1,     /* a contact detail joining accounts of unrelated names */
-    FINDING_VALUE_FORWARDING = 2 /* a shipping address forwarding equipment */
+    FINDING_VALUE_JOINS = 1,      /* a contact detail joining accounts of unrelated names */
+    FINDING_VALUE_FORWARDING = 2, /* a shipping address forwarding equipment */
+    FINDING_VALUE_HOLDER = 4      /* a payout holder paid for accounts of unrelated names */
 };
 
 /* Detector counts and timings for run.json. */

@@ -143,7 +143,10 @@ typedef enum {
       "are paid into accounts held under another person's name")                                      \
     X(EQUIPMENT_FORWARDING, TABLE_ATTRIBUTES, 0.35, IDENTITY, "own-flag weight",                      \
       DECEPTION_IDENTITY, FLAG_P_IDENTITY, FLAG_STEP_NONE, ROW, identity_shows_equipment_forwarding,   \
-      "had equipment shipped to an address that receives it for several people, or abroad")
+      "had equipment shipped to an address that receives it for several people, or abroad")           \
+    X(SHARED_HOLDER, TABLE_ATTRIBUTES, 0.35, IDENTITY, "own-flag weight",                             \
+      DECEPTION_IDENTITY, FLAG_P_IDENTITY, FLAG_STEP_PAYOUTS, ROW, identity_shows_shared_holder,       \
+      "were paid into a third person's account, as accounts under other names were")
 /* clang-format on */
 
 #define FLAG_ENUM_ROW(name, ...) FLAG_##name,

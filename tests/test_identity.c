@@ -1,6 +1,7 @@
 /* test_identity.c - identity and text resources and their flags: strangers
  * sharing contact details deceive, a family or one person does not; payouts in
- * another family's name; forwarding points against a company's office and
+ * another family's name; one holder paid for strangers against an agency's, a
+ * family's and namesakes'; forwarding points against a company's office and
  * flatmates' home; text
  * re-use under the template cap; near photo hashes; and the projection's
  * ties and weak links. Values are given already normalised, as the loader
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "algorithms/evrule.h"
 #include "algorithms/identity.h"
 #include "base/ts.h"
 
@@ -170,6 +172,106 @@ static void test_identity__payout_holder_of_another_family(void **state)
     assert_false(has(&f, spouse, FLAG_NAME_MISMATCH));
     assert_false(has(&f, biz, FLAG_NAME_MISMATCH));
     assert_false(has(&f, anon, FLAG_NAME_MISMATCH));
+    done(&f);
+}
+
+/* A laptop farm: strangers each paid to a bank account whose holder is the
+ * facilitator, written two ways; the holder ties them, and its rows show it. */
+static void test_identity__facilitator_holder_ties_strangers(void **state)
+{
+    (void)state;
+    fixture f = {.g = graph_new()};
+    uint32_t a = acct(f.g, "a"), b = acct(f.g, "b"), c = acct(f.g, "c");
+    attr(f.g, a, ATTR_NAME, "kim ryan");
+    attr(f.g, a, ATTR_PAYOUT_HOLDER, "doe jane");
+    attr(f.g, b, ATTR_NAME, "lee mark");
+    attr(f.g, b, ATTR_PAYOUT_HOLDER, "doe jane q"); /* "Jane Q. Doe" */
+    attr(f.g, c, ATTR_NAME, "chen wei");
+    attr(f.g, c, ATTR_PAYOUT_HOLDER, "doe jane");
+    uint32_t nsk = acct(f.g, "n"); /* a namesake, paid under her own name */
+    attr(f.g, nsk, ATTR_NAME, "doe jane");
+    attr(f.g, nsk, ATTR_PAYOUT_HOLDER, "doe jane");
+    run(&f);
+    uint32_t r = res_of(&f, ATTR_PAYOUT_HOLDER, "doe jane");
+    assert_int_equal(res_of(&f, ATTR_PAYOUT_HOLDER, "doe jane q"), r);
+    assert_int_equal(identity_degree(&f.ix, r), 3); /* not the namesake */
+    assert_false(has(&f, nsk, FLAG_SHARED_HOLDER));
+    assert_true(f.ix.bits[r] & IDENT_TIES);
+    assert_true(f.ix.bits[r] & IDENT_DECEPTIVE);
+    assert_true(has(&f, a, FLAG_SHARED_HOLDER));
+    assert_true(has(&f, b, FLAG_SHARED_HOLDER));
+    assert_true(has(&f, c, FLAG_SHARED_HOLDER));
+    findings fnd;
+    memset(&fnd, 0, sizeof fnd);
+    identity_evidence(&f.ix, &fnd);
+    evsel_view v = {.g = f.g, .f = &fnd};
+    source_row row = {.attr_kind = ATTR_PAYOUT_HOLDER,
+                      .text = GRAPH_NONE,
+                      .attr_value = graph_find_attr(f.g, ATTR_PAYOUT_HOLDER, "doe jane q", 10)};
+    assert_true(identity_shows_shared_holder(&v, b, &row));
+    row.attr_kind = ATTR_NAME;
+    row.attr_value = graph_find_attr(f.g, ATTR_NAME, "lee mark", 8);
+    assert_false(identity_shows_shared_holder(&v, b, &row));
+    free(fnd.value_bits);
+    done(&f);
+}
+
+/* The payroll_agency look-alike: the agency pays all its freelancers into the
+ * company's account; a business holder is no resource. */
+static void test_identity__agency_holder_ties_nobody(void **state)
+{
+    (void)state;
+    fixture f = {.g = graph_new()};
+    const char *names[] = {"kim ryan", "lee mark", "chen wei", "nowak tomasz"};
+    uint32_t a[4];
+    for (int i = 0; i < 4; i++) {
+        char id[2] = {(char)('a' + i), 0};
+        a[i] = acct(f.g, id);
+        attr(f.g, a[i], ATTR_NAME, names[i]);
+        attr(f.g, a[i], ATTR_PAYOUT_HOLDER, "digital ltd sharma solutions");
+    }
+    run(&f);
+    uint32_t r = res_of(&f, ATTR_PAYOUT_HOLDER, "digital ltd sharma solutions");
+    assert_int_equal(identity_degree(&f.ix, r), 0);
+    for (int i = 0; i < 4; i++)
+        assert_false(has(&f, a[i], FLAG_SHARED_HOLDER));
+    done(&f);
+}
+
+/* A family paid into a parent's account shares the family name; two people of
+ * one name are each paid under their own (the coworking, cgnat, night_worker,
+ * nomad and it_admin look-alikes are paid under their own names); and a single
+ * account paid to a stranger's name is NAME_MISMATCH, not a shared holder. */
+static void test_identity__family_and_namesakes_tie_nobody(void **state)
+{
+    (void)state;
+    fixture f = {.g = graph_new()};
+    uint32_t par = acct(f.g, "p"), k1 = acct(f.g, "k1"), k2 = acct(f.g, "k2");
+    uint32_t s1 = acct(f.g, "s1"), s2 = acct(f.g, "s2"), mule = acct(f.g, "m");
+    attr(f.g, par, ATTR_NAME, "farouk omar");
+    attr(f.g, par, ATTR_PAYOUT_HOLDER, "farouk omar");
+    attr(f.g, k1, ATTR_NAME, "farouk leila");
+    attr(f.g, k1, ATTR_PAYOUT_HOLDER, "farouk omar");
+    attr(f.g, k2, ATTR_NAME, "farouk sami");
+    attr(f.g, k2, ATTR_PAYOUT_HOLDER, "farouk omar");
+    attr(f.g, s1, ATTR_NAME, "john smith");
+    attr(f.g, s1, ATTR_PAYOUT_HOLDER, "john smith");
+    attr(f.g, s2, ATTR_NAME, "john smith");
+    attr(f.g, s2, ATTR_PAYOUT_HOLDER, "j john smith");
+    attr(f.g, mule, ATTR_NAME, "ana grant");
+    attr(f.g, mule, ATTR_PAYOUT_HOLDER, "john smith"); /* one stranger only */
+    run(&f);
+    /* Only accounts not named like the holder use it: none of the family, and of
+     * the namesakes' holder only the mule, alone. */
+    uint32_t rf = res_of(&f, ATTR_PAYOUT_HOLDER, "farouk omar");
+    uint32_t rs = res_of(&f, ATTR_PAYOUT_HOLDER, "john smith");
+    assert_int_equal(res_of(&f, ATTR_PAYOUT_HOLDER, "j john smith"), rs);
+    assert_int_equal(identity_degree(&f.ix, rf), 0);
+    assert_int_equal(identity_degree(&f.ix, rs), 0);
+    uint32_t all[] = {par, k1, k2, s1, s2, mule};
+    for (int i = 0; i < 6; i++)
+        assert_false(has(&f, all[i], FLAG_SHARED_HOLDER));
+    assert_true(has(&f, mule, FLAG_NAME_MISMATCH));
     done(&f);
 }
 
@@ -348,6 +450,9 @@ int main(void)
         cmocka_unit_test(test_identity__one_person_or_family_ties_without_deceiving),
         cmocka_unit_test(test_identity__company_domain_is_not_shared),
         cmocka_unit_test(test_identity__payout_holder_of_another_family),
+        cmocka_unit_test(test_identity__facilitator_holder_ties_strangers),
+        cmocka_unit_test(test_identity__agency_holder_ties_nobody),
+        cmocka_unit_test(test_identity__family_and_namesakes_tie_nobody),
         cmocka_unit_test(test_identity__forwarding_point_not_a_company_office),
         cmocka_unit_test(test_identity__text_reuse_under_the_template_cap),
         cmocka_unit_test(test_identity__near_photo_hashes_are_one_photo),

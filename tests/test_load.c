@@ -317,12 +317,37 @@ static void test_load__duplicates(void **state)
     load_set_free(&set);
 }
 
+static int crypto(const char *method, const char *id)
+{
+    return load_payout_crypto(method, method ? strlen(method) : 0, id, strlen(id));
+}
+
+/* Crypto payouts: the method, or a wallet-shaped destination; bank account
+ * numbers, IBANs and upper-case references are not wallets. */
+static void test_load__crypto_payouts(void **state)
+{
+    (void)state;
+    assert_true(crypto("CRYPTO", "p0001"));
+    assert_true(crypto(NULL, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"));
+    assert_true(crypto("bank", "0x52908400098527886E0F7030069857D2E4169EE7"));
+    assert_true(crypto(NULL, "TNPeeaaFB7K9cmo4uQpcU32zGK8G1NYqeL"));
+    assert_true(crypto(NULL, "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"));
+    assert_true(crypto(NULL, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"));
+    assert_false(crypto("bank", "p00a1b2c3d4e5f6a"));
+    assert_false(crypto(NULL, "123456789123456789123456789")); /* digits only */
+    assert_false(crypto(NULL, "DE89370400440532013000"));
+    assert_false(crypto(NULL, "bc1-not-a-wallet"));
+    assert_false(crypto(NULL, "0x12"));
+    assert_false(crypto("cryptocurrency-exchange", "acct-7"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_load__discovery_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load__ambiguous_and_empty, setup, teardown),
         cmocka_unit_test(test_load__time_parsing),
+        cmocka_unit_test(test_load__crypto_payouts),
         cmocka_unit_test_setup_teardown(test_load__window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load__duplicates, setup, teardown),
     };

@@ -2,8 +2,8 @@
  * ring whose account ids, device id, evidence row, explanation and credits
  * are hostile: every one must come out HTML-escaped, and nothing may open a
  * tag, an attribute or a script. Also the summary card's strongest facts
- * (deception before sharing, whatever the counts) and the index line of a
- * ring, with and without an evidence package. */
+ * (deception before sharing, whatever the counts), its crypto payouts and the
+ * index line of a ring, with and without an evidence package. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -225,6 +225,24 @@ static void test_report__strong_fact_first(void **state)
     destroy(&w);
 }
 
+/* Crypto payouts: the summary card says how many accounts were paid into crypto
+ * wallets, and says nothing of them when none were. */
+static void test_report__crypto_payouts(void **state)
+{
+    (void)state;
+    world w;
+    build(&w);
+    char *page = ring_page(&w);
+    assert_null(strstr(page, "crypto"));
+    free(page);
+    w.rg.crypto_paid = 2;
+    page = ring_page(&w);
+    assert_non_null(strstr(page, "<tr><th>crypto payouts</th><td>2 of 3 accounts paid into "
+                                 "crypto wallets</td></tr>\n"));
+    free(page);
+    destroy(&w);
+}
+
 /* The index ranks the ring in one line linking to its bag's page, with what
  * binds it and its three most common flags; with no ring it says so. */
 static void test_report__index_line(void **state)
@@ -289,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_report__index_without_package),
         cmocka_unit_test(test_report__hostile_ids_escaped),
         cmocka_unit_test(test_report__strong_fact_first),
+        cmocka_unit_test(test_report__crypto_payouts),
         cmocka_unit_test(test_report__index_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
