@@ -95,11 +95,74 @@ static void remote_flags(const rs_graph *g, const detect_params *p, acct_flags *
     free(dev_rem);
 }
 
+/* The line account a lives on among the ports-marked addresses rem[] that are not
+ * anonymising (rules_lives_on), or GRAPH_NONE, with its logins there in *there: a majority vote
+ * over its logins, then a count to confirm it. O(logins of a). */
+static uint32_t home_line(const rs_graph *g, const detect_params *p, const uint8_t *rem, uint32_t a,
+                          uint32_t *there)
+{
+    size_t lo = g->login_off[a], hi = g->login_off[a + 1];
+    uint32_t cand = GRAPH_NONE, votes = 0, n = 0;
+    for (size_t i = lo; i < hi; i++) {
+        uint32_t ip = g->logins.v[i].ip;
+        if (votes == 0)
+            cand = ip;
+        votes += ip == cand ? 1 : (uint32_t)-1;
+    }
+    if (cand == GRAPH_NONE || !rem[cand] || rules_anon_ip(p, &g->ip[cand]))
+        return GRAPH_NONE;
+    for (size_t i = lo; i < hi; i++)
+        n += g->logins.v[i].ip == cand;
+    *there = n;
+    return rules_lives_on(n, (uint32_t)(hi - lo)) ? cand : GRAPH_NONE;
+}
+
+/* FARM_LINE: the accounts living on one ordinary (not anonymising) line that a
+ * remote-desktop port answers on, when at least RULES_FARM_LINE_MIN_ACCOUNTS live
+ * there. A laptop farm keeps each persona's laptop on the facilitator's home line
+ * and reaches it remotely; a coworking space's line carries many accounts but no
+ * remote-desktop port, an office's that exposes one carries its staff only in
+ * office hours, an IT administrator's carries one account, a carrier's addresses
+ * carry a passing share of many accounts' logins. Evidence: the logins on
+ * the line. O(logins + IPs). */
+static void farm_lines(const rs_graph *g, const detect_params *p, acct_flags *fl)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT), nip = graph_count(g, NODE_IP);
+    uint8_t *rem = xcalloc((size_t)nip + 1, 1);
+    int any = 0;
+    for (size_t i = 0; i < g->ports.n; i++)
+        if (g->ports.v[i].ip != GRAPH_NONE && rules_remote_port(p, g->ports.v[i].port))
+            rem[g->ports.v[i].ip] = any = 1;
+    uint32_t *home = NULL, *there = NULL, *lives = NULL;
+    if (!any)
+        goto cleanup;
+    home = xcalloc((size_t)na + 1, sizeof *home);
+    there = xcalloc((size_t)na + 1, sizeof *there);
+    lives = xcalloc((size_t)nip + 1, sizeof *lives);
+    for (uint32_t a = 0; a < na; a++) {
+        home[a] = home_line(g, p, rem, a, &there[a]);
+        if (home[a] != GRAPH_NONE)
+            lives[home[a]]++;
+    }
+    for (uint32_t a = 0; a < na; a++) {
+        if (home[a] == GRAPH_NONE || lives[home[a]] < RULES_FARM_LINE_MIN_ACCOUNTS)
+            continue;
+        flags_raise(&fl[a], FLAG_FARM_LINE, there[a]);
+        fl[a].farm_line = home[a] + 1;
+    }
+cleanup:
+    free(home);
+    free(there);
+    free(lives);
+    free(rem);
+}
+
 void loginflags_run(const rs_graph *g, const detect_params *p, const res_index *devs,
                     acct_flags *fl)
 {
     own_logins(g, p, fl);
     remote_flags(g, p, fl);
+    farm_lines(g, p, fl);
     /* SHARED_DEVICE: evidence = the device's other users. */
     for (uint32_t r = 0; r < devs->nres; r++) {
         uint32_t deg = resindex_degree(devs, r);
@@ -145,6 +208,13 @@ int loginflags_shows_remote_access(const evsel_view *v, uint32_t a, const source
 {
     (void)a;
     return rules_remote_port(v->p, r->ev.port.port);
+}
+
+/* A login on the farm line the account lives on. */
+int loginflags_shows_farm_line(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    uint32_t line = v->f->flags[a].farm_line;
+    return line != 0 && r->ev.login.ip == line - 1;
 }
 
 /* Any device two accounts of a ring logged in from, at any distance in time. */

@@ -214,7 +214,8 @@ static void ip_pairs(projection *pm, const ip_work *w, uint32_t ip, uint32_t deg
     double w_small = p->w_ip / share, base = w_small;
     if (anon && deg > (uint32_t)p->anon_ip_small_degree)
         base *= p->anon_ip_factor; /* VPN exits: strangers, not a team */
-    /* A laptop farm's line binds the farm's accounts like a shared device. */
+    /* A laptop farm's line binds the farm's accounts like a shared device: those
+     * running remote-desktop software there, and those living on it (FARM_LINE). */
     uint32_t nremote = 0;
     for (uint32_t k = 0; k < deg; k++)
         nremote += fl[acct[k]].remote_device;
@@ -226,7 +227,8 @@ static void ip_pairs(projection *pm, const ip_work *w, uint32_t ip, uint32_t deg
         for (uint32_t y = x + 1; y < deg; y++) {
             uint32_t ax = acct[x], ay = acct[y];
             double conc_f = conc[x * deg + y] ? 1.0 : p->far_apart_factor;
-            if (farm && fl[ax].remote_device && fl[ay].remote_device) {
+            int lines = fl[ax].farm_line == ip + 1 && fl[ay].farm_line == ip + 1;
+            if (lines || (farm && fl[ax].remote_device && fl[ay].remote_device)) {
                 projection_add(pm, ax, ay, farm_base * conc_f, 0, 0, conc[x * deg + y]);
                 continue;
             }

@@ -105,6 +105,18 @@ static inline int rules_farm_line(uint32_t nusers, uint32_t nremote)
     return nremote >= 2 && 2 * nremote >= nusers;
 }
 
+/* FARM_LINE: an account lives on a line when at least nine in ten of its logins
+ * are there: a farm's laptop never leaves the facilitator's line, while an office
+ * worker also logs in from home in the evenings and at weekends (half the logins or
+ * more). A line is a farm's when at least three accounts live on it (a household is
+ * two or three people on a rotating address, an IT administrator is one) and a
+ * remote-desktop port answers on it. Only the first part is a per-account test. */
+static inline int rules_lives_on(uint32_t logins_there, uint32_t logins)
+{
+    return logins > 0 && 10 * (uint64_t)logins_there >= 9 * (uint64_t)logins;
+}
+#define RULES_FARM_LINE_MIN_ACCOUNTS 3u
+
 /* RATING_BURST / RATING_LOCKSTEP: a high rating. */
 static inline int rules_high_rating(const detect_params *p, double stars)
 {

@@ -251,11 +251,12 @@ static uint8_t *remote_resources(const rs_graph *g, const detect_params *p, node
  * deceptively: a payout account in a high-risk country at least two of them do not
  * claim; an IP in a country at least two of them do not claim (an operator's line
  * abroad); a device, or an IP, with remote-desktop exposure where at least two, and
- * half, of them run remote-desktop software (a laptop farm, rules_farm_line). */
+ * half, of them run remote-desktop software (a laptop farm, rules_farm_line); an IP
+ * that at least two of them live on as a farm line (FARM_LINE). */
 static int binds_deceptively(const rs_graph *g, const detect_params *p, node_type t, uint32_t r,
                              const comm_user *u, size_t n, const uint8_t *rem, const findings *out)
 {
-    uint32_t away = 0, remote = 0, users = (uint32_t)n;
+    uint32_t away = 0, remote = 0, lives = 0, users = (uint32_t)n;
     const char *cc = t == NODE_IP ? g->ip[r].country : t == NODE_DEST ? g->dest[r].country : "";
     for (size_t k = 0; k < n; k++) {
         const char *claim = g->acct[u[k].acct].country;
@@ -264,8 +265,9 @@ static int binds_deceptively(const rs_graph *g, const detect_params *p, node_typ
         else if (t == NODE_IP)
             away += cc[0] && claim[0] && strcmp(cc, claim) != 0;
         remote += out->flags[u[k].acct].remote_device;
+        lives += t == NODE_IP && out->flags[u[k].acct].farm_line == r + 1;
     }
-    return away >= 2 || (rem && rem[r] && rules_farm_line(users, remote));
+    return away >= 2 || lives >= 2 || (rem && rem[r] && rules_farm_line(users, remote));
 }
 
 /* Marks, per account, how shared resources bind it inside its community (t->bind): one

@@ -68,7 +68,7 @@ uint32_t flags_deception(const acct_flags *a)
         uint32_t fam = flag_rows[k].family;
         if (!fam || !(firm & (1u << k)))
             continue;
-        if (fam == DECEPTION_REMOTE && !a->remote_device)
+        if (fam == DECEPTION_REMOTE && flag_rows[k].table == TABLE_PORTS && !a->remote_device)
             continue; /* the port seen only on an address: offices expose it too */
         d |= fam;
     }

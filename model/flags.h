@@ -146,7 +146,10 @@ typedef enum {
       "had equipment shipped to an address that receives it for several people, or abroad")           \
     X(SHARED_HOLDER, TABLE_ATTRIBUTES, 0.35, IDENTITY, "own-flag weight",                             \
       DECEPTION_IDENTITY, FLAG_P_IDENTITY, FLAG_STEP_PAYOUTS, ROW, identity_shows_shared_holder,       \
-      "were paid into a third person's account, as accounts under other names were")
+      "were paid into a third person's account, as accounts under other names were")                  \
+    X(FARM_LINE, TABLE_LOGINS, 0.40, BEHAVIOUR, "own-flag weight",                                   \
+      DECEPTION_REMOTE, FLAG_P_STRONG, FLAG_STEP_DEVICES, ROW, loginflags_shows_farm_line,           \
+      "lived on a line exposing remote-desktop ports, with two or more others")
 /* clang-format on */
 
 #define FLAG_ENUM_ROW(name, ...) FLAG_##name,
@@ -178,6 +181,8 @@ typedef struct {
                                     * flags_raise_weak); a subset of bits */
     uint32_t evidence[FLAG_COUNT]; /* supporting events (or resources) per flag */
     uint8_t remote_device;         /* REMOTE_ACCESS seen on one of its devices */
+    uint32_t farm_line;            /* FARM_LINE: the IP id + 1 of the line it lives on, 0
+                                    * when it carries no FARM_LINE */
     uint16_t bursts[BURST_KINDS];  /* bursts it took part in (evidence) */
 } acct_flags;
 

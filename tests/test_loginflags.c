@@ -3,7 +3,9 @@
  * beside a look-alike that must not raise it: GEO_HOP inside and outside the
  * window and by speed, LONG_SESSION at its threshold and by chaining,
  * ANON_NETWORK by hosting ASN and by database bit, COUNTRY_MISMATCH by
- * majority, REMOTE_ACCESS on a device and on an IP, SHARED_DEVICE by degree. */
+ * majority, REMOTE_ACCESS on a device and on an IP, SHARED_DEVICE by degree,
+ * FARM_LINE on a laptop farm's line and not on its look-alikes (coworking space,
+ * carrier NAT, IT administrator, an office exposing RDP, a VPN exit). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "algorithms/evrule.h"
 #include "algorithms/loginflags.h"
 
 #define H (3600 * 1000LL)
@@ -344,6 +347,110 @@ static void test_loginflags__shared_device_degree(void **state)
     graph_free(g);
 }
 
+/* n accounts named prefix0.. claiming the US, each on its own device, each logging
+ * in every day of ndays on line `on` (starting hour h0, secs long) and, every
+ * `away`-th day instead (0: never), from its own home address. Returns the first. */
+static uint32_t crowd(rs_graph *g, const char *prefix, unsigned n, uint32_t on, unsigned ndays,
+                      unsigned away, int32_t secs, unsigned homes)
+{
+    uint32_t first = GRAPH_NONE;
+    for (unsigned k = 0; k < n; k++) {
+        char id[32];
+        snprintf(id, sizeof id, "%s%u", prefix, k);
+        uint32_t a = acct(g, id, "US"), d = dev(g, id);
+        uint32_t home = ip(g, homes + k, "US", 7922);
+        if (first == GRAPH_NONE)
+            first = a;
+        for (unsigned day = 0; day < ndays; day++)
+            login(g, a, away && day % away == 0 ? home : on, d, T0 + day * DAY + k * H / 4, secs);
+    }
+    return first;
+}
+
+/* A laptop farm: five personas on one residential line that answers on 3389,
+ * every login there, day-long sessions. Each carries FARM_LINE with its logins
+ * on the line as evidence and the line remembered; the evidence rule shows a
+ * login on the line and not one elsewhere. */
+static void test_loginflags__farm_line(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t line = ip(g, 1, "US", 7922);
+    uint32_t first = crowd(g, "farm", 5, line, 20, 0, 20 * 3600, 100);
+    port(g, line, GRAPH_NONE, 3389);
+    uint32_t elsewhere = ip(g, 2, "US", 7922);
+    acct_flags *fl = run(g, &p);
+    for (uint32_t a = first; a < first + 5; a++) {
+        assert_true(flags_has(&fl[a], FLAG_FARM_LINE));
+        assert_int_equal(fl[a].evidence[FLAG_FARM_LINE], 20);
+        assert_int_equal(fl[a].farm_line, line + 1);
+        assert_int_equal(flags_deception(&fl[a]) & DECEPTION_REMOTE, DECEPTION_REMOTE);
+    }
+    findings f = {0};
+    f.flags = fl;
+    evsel_view v = {.g = g, .f = &f, .p = &p};
+    source_row r = {0};
+    r.ev.login = (login_ev){.ts = T0, .account = first, .ip = line, .device = GRAPH_NONE};
+    assert_true(loginflags_shows_farm_line(&v, first, &r));
+    r.ev.login.ip = elsewhere;
+    assert_false(loginflags_shows_farm_line(&v, first, &r));
+    free(fl);
+    graph_free(g);
+}
+
+/* Look-alikes of a farm line that must not raise FARM_LINE: a coworking space
+ * (many accounts live on one business line, no remote-desktop port); an IT
+ * administrator (his own line answers on 3389, day-long sessions, one account;
+ * two friends log in from it now and then); an office exposing RDP whose staff log in from
+ * home every other day; a VPN exit answering on 3389 (anonymising, not a line
+ * anyone lives on); a carrier's NAT (many accounts spread over a few addresses,
+ * one of them answering on 3389). */
+static void test_loginflags__farm_line_lookalikes(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t cowork = ip(g, 1, "US", 7922), admin = ip(g, 2, "US", 7922);
+    uint32_t office = ip(g, 3, "US", 7922), vpn = ip(g, 4, "US", 64500);
+    crowd(g, "cowork", 12, cowork, 20, 0, 8 * 3600, 100);
+    uint32_t it = crowd(g, "admin", 1, admin, 20, 0, 20 * 3600, 200);
+    for (unsigned k = 0; k < 2; k++) { /* friends who log in from his line now and then */
+        uint32_t friend = acct(g, k ? "friend1" : "friend0", "US");
+        uint32_t home = ip(g, 300 + k, "US", 7922);
+        for (unsigned day = 0; day < 10; day++)
+            login(g, friend, day % 5 ? home : admin, GRAPH_NONE, T0 + day * DAY, 3600);
+    }
+    crowd(g, "office", 8, office, 20, 2, 8 * 3600, 400);
+    crowd(g, "vpn", 6, vpn, 20, 0, 8 * 3600, 500);
+    port(g, cowork, GRAPH_NONE, 443);
+    port(g, admin, GRAPH_NONE, 3389);
+    port(g, office, GRAPH_NONE, 3389);
+    port(g, vpn, GRAPH_NONE, 3389);
+    uint32_t pool[4];
+    for (unsigned k = 0; k < 4; k++)
+        pool[k] = ip(g, 600 + k, "US", 21928);
+    port(g, pool[0], GRAPH_NONE, 3389);
+    for (unsigned k = 0; k < 40; k++) {
+        char id[32];
+        snprintf(id, sizeof id, "mobile%u", k);
+        uint32_t a = acct(g, id, "US");
+        for (unsigned s = 0; s < 20; s++)
+            login(g, a, pool[(k + s) % 4], GRAPH_NONE, T0 + s * H + k * 1000, 300);
+    }
+    acct_flags *fl = run(g, &p);
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    for (uint32_t a = 0; a < na; a++) {
+        assert_false(flags_has(&fl[a], FLAG_FARM_LINE));
+        assert_int_equal(fl[a].farm_line, 0);
+    }
+    assert_true(flags_has(&fl[it], FLAG_REMOTE_ACCESS));
+    free(fl);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +463,8 @@ int main(void)
         cmocka_unit_test(test_loginflags__country_mismatch_majority),
         cmocka_unit_test(test_loginflags__remote_access_device_vs_ip),
         cmocka_unit_test(test_loginflags__shared_device_degree),
+        cmocka_unit_test(test_loginflags__farm_line),
+        cmocka_unit_test(test_loginflags__farm_line_lookalikes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
