@@ -547,26 +547,35 @@ static void eval_free_data(eval_data *d)
     free(d->slot);
 }
 
-/* The false-positive rate per benign population, and overall, into
- * report's "benign_fpr" and "benign_fpr_overall". */
-static void eval_benign_fpr(const eval_data *d, json_t *report)
+/* Accounts and flagged accounts per population, over the ring accounts
+ * (ring 1) or the benign ones (ring 0): {population: {accounts, flagged}}.
+ * New reference. Both the benign FPR and the ring recall are shares of it. */
+static json_t *eval_count_by_population(const eval_data *d, int ring)
 {
-    json_t *fpr = json_object();
+    json_t *by = json_object();
     for (size_t i = 0; i < d->n; i++) {
         const eval_acct *a = &d->a[i];
-        if (*a->ring)
+        if (!*a->ring != !ring)
             continue;
-        json_t *o = json_object_get(fpr, a->pop);
+        json_t *o = json_object_get(by, a->pop);
         if (!o) {
             o = json_object();
             json_object_set_new(o, "accounts", json_integer(0));
             json_object_set_new(o, "flagged", json_integer(0));
-            json_object_set_new(fpr, a->pop, o);
+            json_object_set_new(by, a->pop, o);
         }
         json_t *na = json_object_get(o, "accounts"), *nf = json_object_get(o, "flagged");
         json_integer_set(na, json_integer_value(na) + 1);
         json_integer_set(nf, json_integer_value(nf) + a->flagged);
     }
+    return by;
+}
+
+/* The false-positive rate per benign population, and overall, into
+ * report's "benign_fpr" and "benign_fpr_overall". */
+static void eval_benign_fpr(const eval_data *d, json_t *report)
+{
+    json_t *fpr = eval_count_by_population(d, 0);
     const char *key;
     json_t *val;
     size_t benign = 0, benign_flagged = 0;
@@ -589,22 +598,7 @@ static void eval_benign_fpr(const eval_data *d, json_t *report)
  * when dumped, like every object of the report. */
 static void eval_population_recall(const eval_data *d, json_t *report)
 {
-    json_t *rec = json_object();
-    for (size_t i = 0; i < d->n; i++) {
-        const eval_acct *a = &d->a[i];
-        if (!*a->ring)
-            continue;
-        json_t *o = json_object_get(rec, a->pop);
-        if (!o) {
-            o = json_object();
-            json_object_set_new(o, "accounts", json_integer(0));
-            json_object_set_new(o, "flagged", json_integer(0));
-            json_object_set_new(rec, a->pop, o);
-        }
-        json_t *na = json_object_get(o, "accounts"), *nf = json_object_get(o, "flagged");
-        json_integer_set(na, json_integer_value(na) + 1);
-        json_integer_set(nf, json_integer_value(nf) + a->flagged);
-    }
+    json_t *rec = eval_count_by_population(d, 1);
     const char *key;
     json_t *val;
     json_object_foreach(rec, key, val)
