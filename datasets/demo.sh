@@ -23,9 +23,10 @@ cat <<EOM
 
 demo: done. Open these first:
   index.html        $results/index.html: every ring ranked, each linking to its case
-  evidence/         $results/evidence/R0001/ ...: one evidence package per ring (BagIt;
-                    data/report.html is the case page; check a bag with
-                    'sha256sum -c manifest-sha256.txt' inside it)
+  evidence/         $results/evidence/R0001/ ...: one evidence package per ring of medium
+                    severity or higher (BagIt; data/report.html is the case
+                    page; check a bag with 'sha256sum -c manifest-sha256.txt'
+                    inside it)
 Then:
   findings          $results/accounts.csv, $results/rings.json
   graph             $results/graph.graphml (rings and their neighbours)

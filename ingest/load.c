@@ -687,6 +687,14 @@ static void hash_piped(void *ctx, const void *data, size_t n)
     rowpipe_push_bytes(pc->pipe, pc->file, data, n);
 }
 
+/* The bytes of a file whose digest is already known. */
+static void hash_dropped(void *ctx, const void *data, size_t n)
+{
+    (void)ctx;
+    (void)data;
+    (void)n;
+}
+
 /* Checks the row, then the window: a bad row is bad wherever its timestamp
  * lies. */
 static int check_row(const piped *pc, const tvalue *vals, decode_event *e, int *bad_col,
@@ -824,11 +832,20 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
             o.lim.max_bytes = text_used < opts->lim.max_bytes ? opts->lim.max_bytes - text_used : 1;
         }
         (void)load_file_stat(f->path, &f->id);
+        /* A file hashed by load_find_duplicates (it had a same-size sibling) keeps
+         * that digest: its bytes go to a sink that drops them, not through SHA-256
+         * a second time. */
+        char known[65];
+        memcpy(known, f->st.sha256, sizeof known);
+        if (pc.pipe)
+            o.hash_sink = known[0] ? hash_dropped : hash_piped;
         o.map = f->map;
         pc.name = f->name;
         pc.fatal.code = RS_OK;
         f->status = table_read(f->path, f->name, f->table, f->jsonl, &o,
                                pc.pipe ? on_row_piped : on_row_direct, &pc, &f->st, &ferr);
+        if (known[0])
+            memcpy(f->st.sha256, known, sizeof known);
         if (f->status == RS_OK && pc.fatal.code != RS_OK) {
             f->status = pc.fatal.code;
             ferr = pc.fatal;
@@ -934,51 +951,3 @@ int load_find_duplicates(load_set *set, rs_error *err)
     return rc;
 }
 
-typedef struct {
-    table_id table;
-    int64_t newest;
-} newest_ctx;
-
-static int on_row_newest(void *ctx, const tvalue *vals, int *bad_col, rs_error *err)
-{
-    newest_ctx *nc = ctx;
-    decode_event e;
-    int rc = check_event(nc->table, vals, &e, bad_col, err);
-    if (rc == 0 && e.ts != TS_NONE && (nc->newest == TS_NONE || e.ts > nc->newest))
-        nc->newest = e.ts;
-    return rc;
-}
-
-int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs_error *err)
-{
-    *out = TS_NONE;
-    table_opts o = *opts;
-    o.bad_total = NULL;
-    o.diag = NULL; /* the load reports bad rows; this pass is silent */
-    o.progress = 0;
-    o.strict = 0;
-    o.max_bad_rows = UINT64_MAX;
-    o.hash_sink = NULL;
-    o.row_line = NULL;
-    o.aliases = set->aliases;
-    o.naliases = set->naliases;
-    o.null_values = set->null_values;
-    o.nnull_values = set->nnull_values;
-    o.ts_latest = set->ts_latest;
-    newest_ctx nc = {TABLE_ACCOUNTS, TS_NONE};
-    for (size_t i = 0; i < set->nfiles; i++) {
-        const load_file *f = &set->files[i];
-        if (f->table == TABLE_ACCOUNTS || f->table == TABLE_ATTRIBUTES ||
-            f->table == TABLE_ACCOUNT_IDS)
-            continue;
-        table_stats st;
-        memset(&st, 0, sizeof st);
-        nc.table = f->table;
-        o.map = f->map;
-        int rc = table_read(f->path, f->name, f->table, f->jsonl, &o, on_row_newest, &nc, &st, err);
-        if (rc != RS_OK)
-            return rc;
-    }
-    *out = nc.newest;
-    return RS_OK;
-}

@@ -136,12 +136,6 @@ int load_scan_sources(load_set *set, const char *dir, const json_t *sources, con
 const char *load_file_source(const load_file *f);
 void load_set_free(load_set *set);
 
-/* The newest timestamp of a row that load_tables would load, over every
- * event table's files, the window ignored (one extra read and parse of those
- * files; nothing is loaded or printed). *out is TS_NONE when there is none.
- * Returns RS_OK or the first file's fatal error with err. */
-int load_newest_ts(const load_set *set, const table_opts *opts, int64_t *out, rs_error *err);
-
 /* Marks each file that is a byte-identical copy of an earlier file of the
  * same table (dup, dup_of, and st.sha256 filled), so both passes read it
  * once: a partition delivered twice under two names would otherwise count
