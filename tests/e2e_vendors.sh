@@ -18,9 +18,7 @@
 #   - Stripe bank accounts are their fingerprints, not their per-account ba_
 #     ids: SHARED_PAYOUT and HIGH_RISK_PAYOUT as in the contract run.
 #  Vendor user ids (auth0|..., 00u..., acct_..., sender_item_id) reach the
-#  platform's accounts through account_ids.csv when this ringscan has that
-#  table (ingest/schema.h names it); before, the fixtures carry the platform's
-#  ids in the vendor's id fields instead, and the script says which it used.
+#  platform's accounts through account_ids.csv.
 set -u
 
 E2E_LIMIT=${E2E_LIMIT:-60}
@@ -28,14 +26,6 @@ E2E_LIMIT=${E2E_LIMIT:-60}
 e2e_init "${1:-}"
 
 gen_or_stop "$tmp/world" --seed 3 --accounts 400 --clients 60 --days 21 --rings 4 --enrich
-
-if grep -q 'SCHEMA_ACCOUNT_IDS_COLUMNS' ingest/schema.h 2>/dev/null; then
-    IDS=""
-    echo "# vendor ids resolved through account_ids.csv"
-else
-    IDS="--platform-ids"
-    echo "# no account_ids table in this tree: vendor id fields hold platform ids"
-fi
 
 # vendor, name of its mapping, a reason it must count as left out[, gz: the
 # export gzipped]
@@ -46,7 +36,7 @@ for spec in "auth0 auth0 seacft" "auth0-stream auth0-log-stream seacft gz" \
     set -- $spec
     v=$1
     vd=$tmp/$v
-    "$PY" datasets/vendor-export.py "$v" "$tmp/world" "$vd/vendor" "$vd/contract" $IDS \
+    "$PY" datasets/vendor-export.py "$v" "$tmp/world" "$vd/vendor" "$vd/contract" \
         2>"$vd.err" || {
         nok "$v: fixture writer: $(err "$vd.err")"
         continue
