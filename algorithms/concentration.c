@@ -76,8 +76,8 @@ static void bind_clients(const rs_graph *g, const detect_params *p, uint32_t *pa
                 users[g->edges[i].b]++;
         for (size_t i = 0; i < g->nedges; i++) {
             const rs_edge *e = &g->edges[i];
-            if (e->kind != kind || !client_resource(g, e) || users[e->b] < 2 ||
-                users[e->b] > cap || (allow && allow[e->b]))
+            if (e->kind != kind || !client_resource(g, e) || users[e->b] < 2 || users[e->b] > cap ||
+                (allow && allow[e->b]))
                 continue;
             if (first[e->b] == GRAPH_NONE) {
                 first[e->b] = e->a;
@@ -114,13 +114,13 @@ typedef struct {
     const detect_params *p;
     uint32_t *parent;
     const uint8_t *bound;
-    uint32_t *raters;   /* distinct clients that rated the account highly */
-    uint32_t *from;     /* of those, clients of the clusters the pass counts */
-    uint8_t *target;    /* candidates (pass 1), then targets */
-    uint8_t *devoted;   /* per root: the cluster concentrates */
-    uint32_t *pairs;    /* per root: high-rating pairs of the cluster's clients */
+    uint32_t *raters;     /* distinct clients that rated the account highly */
+    uint32_t *from;       /* of those, clients of the clusters the pass counts */
+    uint8_t *target;      /* candidates (pass 1), then targets */
+    uint8_t *devoted;     /* per root: the cluster concentrates */
+    uint32_t *pairs;      /* per root: high-rating pairs of the cluster's clients */
     uint32_t *to_targets; /* per root: of those, pairs to candidates */
-    int pass;           /* 0: raters, 1: clusters, 2: targets, 3: flags */
+    int pass;             /* 0: raters, 1: clusters, 2: targets, 3: flags */
     acct_flags *fl;
     behav_link_fn link;
     void *lctx;
@@ -187,9 +187,22 @@ uint32_t concentration_run(const rs_graph *g, const detect_params *p, acct_flags
     uint32_t *parent = xreallocarray(NULL, n, sizeof *parent);
     uint8_t *bound = xcalloc(n, 1);
     uint32_t *stamp = xcalloc(n, sizeof *stamp);
-    conc_ctx x = {g, p, parent, bound, xcalloc(n, sizeof(uint32_t)), xcalloc(n, sizeof(uint32_t)),
-                  xcalloc(n, 1), xcalloc(n, 1), xcalloc(n, sizeof(uint32_t)),
-                  xcalloc(n, sizeof(uint32_t)), 0, fl, link, ctx, ep, 0};
+    conc_ctx x = {g,
+                  p,
+                  parent,
+                  bound,
+                  xcalloc(n, sizeof(uint32_t)),
+                  xcalloc(n, sizeof(uint32_t)),
+                  xcalloc(n, 1),
+                  xcalloc(n, 1),
+                  xcalloc(n, sizeof(uint32_t)),
+                  xcalloc(n, sizeof(uint32_t)),
+                  0,
+                  fl,
+                  link,
+                  ctx,
+                  ep,
+                  0};
     for (uint32_t a = 0; a < na; a++)
         parent[a] = a;
     bind_clients(g, p, parent, bound);
@@ -226,8 +239,7 @@ uint32_t concentration_run(const rs_graph *g, const detect_params *p, acct_flags
 /* The evidence rule (evrule.h): a high rating from a concentrating cluster's client to
  * a freelancer it concentrates on. The freelancer's other ratings, and the cluster's
  * ratings of anyone else, are not shown: they are not what raised the flag. */
-int concentration_shows_rating_concentration(const evsel_view *v, uint32_t a,
-                                             const source_row *r)
+int concentration_shows_rating_concentration(const evsel_view *v, uint32_t a, const source_row *r)
 {
     (void)a;
     const rating_ev *e = &r->ev.rating;

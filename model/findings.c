@@ -170,8 +170,7 @@ int rating_episodes_in_lockstep(const rating_episodes *e, uint32_t client, uint3
     return has_pair(e->lockstep, e->nlockstep, (uint64_t)client << 32 | freelancer);
 }
 
-int rating_episodes_in_concentration(const rating_episodes *e, uint32_t client,
-                                     uint32_t freelancer)
+int rating_episodes_in_concentration(const rating_episodes *e, uint32_t client, uint32_t freelancer)
 {
     return has_pair(e->concentrated, e->nconcentrated, (uint64_t)client << 32 | freelancer);
 }
