@@ -18,6 +18,7 @@
 
 #include "algorithms/behav.h"
 #include "algorithms/communities.h"
+#include "algorithms/concentration.h"
 #include "algorithms/identity.h"
 #include "algorithms/loginflags.h"
 #include "algorithms/projection.h"
@@ -85,6 +86,8 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
     step(pt, 2, "behaviour: rating bursts, lockstep, structuring");
     double tb = proc_now();
     int rc = behav_run(g, p, out->flags, behav_link, behav_tied, &bc, &bs, &out->episodes, err);
+    if (rc == 0)
+        concentration_run(g, p, out->flags, behav_link, &bc, &out->episodes);
     rating_episodes_finish(&out->episodes);
     st->seconds_behaviour = proc_now() - tb;
     for (size_t i = 0; i < bc.n; i++)

@@ -200,7 +200,9 @@ static const detect_param_desc param_table[] = {
     P(struct_min_days, 0, 1e6, "STRUCTURED_CHARGES: spread over at least this many days"),
     P(struct_vs_client, 1, 1e6,
       "STRUCTURED_CHARGES: times the client's usual charges per freelancer"),
-    P(w_lockstep, 0, 1e6, "projection: client-freelancer weight inside a lockstep block"),
+    P(w_lockstep, 0, 1e6,
+      "projection: client-freelancer weight inside a lockstep block, and per rating-concentration "
+      "pair"),
     P(w_burst, 0, 1e6, "projection: client-freelancer weight inside a rating burst"),
     P(w_self, 0, 1e6, "projection: client-freelancer weight when they share infrastructure"),
     P(self_ip_max_degree, 2, 1e6, "SELF_DEALING: shared IPs used by more accounts do not count"),

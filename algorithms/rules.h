@@ -123,6 +123,27 @@ static inline int rules_high_rating(const detect_params *p, double stars)
     return stars >= p->high_stars;
 }
 
+/* RATING_CONCENTRATION: a freelancer's high ratings are concentrated in bound client
+ * clusters (clients sharing a card or a device with another client) when at least
+ * RULES_CONC_MIN_RATERS distinct clients of such clusters rated it highly and they are
+ * at least half of the distinct clients who did. Six is more than a household (two to
+ * five people sharing one card can all rate their favourite), and a slow shill ring
+ * needs many shills per freelancer: each gives only a few ratings, months apart. */
+#define RULES_CONC_MIN_RATERS 6u
+static inline int rules_concentrated(uint32_t from_clusters, uint32_t raters)
+{
+    return from_clusters >= RULES_CONC_MIN_RATERS && 2 * (uint64_t)from_clusters >= raters;
+}
+
+/* RATING_CONCENTRATION: a bound cluster concentrates when at least three quarters of
+ * its high-rating pairs (client, freelancer) go to concentrated freelancers: shills
+ * rate nothing else, while a hiring team's recruiters send a share of their hires to
+ * the team's favourites and the rest to whoever fits the job. */
+static inline int rules_cluster_devoted(uint32_t pairs_to_targets, uint32_t pairs)
+{
+    return pairs > 0 && 4 * (uint64_t)pairs_to_targets >= 3 * (uint64_t)pairs;
+}
+
 /* A high-risk country (high_risk list; "" never is). */
 int rules_high_risk_country(const detect_params *p, const char *cc);
 

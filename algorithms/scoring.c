@@ -429,10 +429,17 @@ static void score_communities(const detect_params *p, comm_totals *t, findings *
     }
 }
 
-/* Proxy and rating rings pass their score on to their members. */
-static int inherits(const findings *out, int32_t r)
+/* Proxy and rating rings pass their score on to their members; a rating ring only to
+ * members with a firm red flag of their own (own_firm > 0). A rating ring's evidence is
+ * its ratings: an account tied to one of its shills by a shared email, that neither
+ * gave nor received a rating the ring is accused of and shows nothing else, took no
+ * part in it. A proxy ring's personas may show nothing but the devices and payout
+ * accounts they share with it. */
+static int inherits(const findings *out, int32_t r, double own_firm)
 {
-    return r >= 0 && out->rings[r].kind != RING_KIND_SHARED_CONTROL;
+    if (r < 0 || out->rings[r].kind == RING_KIND_SHARED_CONTROL)
+        return 0;
+    return out->rings[r].kind != RING_KIND_RATING || own_firm > 0;
 }
 
 /* Risk: own flags, plus the community's ring score as far as the account is
@@ -443,7 +450,8 @@ static void assign_risk(const detect_params *p, const int32_t *comm, uint32_t na
     for (uint32_t a = 0; a < na; a++) {
         int32_t r = comm[a] >= 0 ? t->ring_idx[comm[a]] : -1;
         double own = p->own_weight * out->corroboration[a];
-        if (inherits(out, r)) {
+        double own_firm = own_score(p, &out->flags[a], 1);
+        if (inherits(out, r, own_firm)) {
             /* A member inherits the ring score in proportion to how firmly
              * it is attached: an account pulled in by one weak link (an ISP
              * address reassigned months later) gets little of it, and shared
@@ -451,7 +459,7 @@ static void assign_risk(const detect_params *p, const int32_t *comm, uint32_t na
              * only as far as its own firm flags corroborate (strangers on a VPN
              * exit a ring also uses share nothing else; an honest freelancer a
              * shill hired for camouflage did nothing). */
-            double ipc = own_score(p, &out->flags[a], 1) / p->ip_attach_corroboration;
+            double ipc = own_firm / p->ip_attach_corroboration;
             double eff = t->attach[a] + t->attach_ip[a] * (ipc < 1 ? ipc : 1);
             double att = 1.0 - exp(-eff / p->attach_scale);
             out->risk[a] = 1.0 - (1.0 - own) * (1.0 - out->rings[r].score * att);

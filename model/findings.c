@@ -39,6 +39,7 @@ void findings_free(findings *f)
     free(f->credits);
     free(f->episodes.bursts);
     free(f->episodes.lockstep);
+    free(f->episodes.concentrated);
     free(f->value_bits);
     free(f->reused_texts);
     free(f->ident.off);
@@ -113,18 +114,39 @@ static int burst_cmp(const void *pa, const void *pb)
     return a->t0 < b->t0 ? -1 : a->t0 > b->t0;
 }
 
+/* Sorts v[0..*n) and drops duplicates. */
+static void sort_unique_pairs(uint64_t *v, size_t *n)
+{
+    if (!*n)
+        return;
+    qsort(v, *n, sizeof *v, cmp_u64);
+    size_t out = 1;
+    for (size_t i = 1; i < *n; i++)
+        if (v[i] != v[out - 1])
+            v[out++] = v[i];
+    *n = out;
+}
+
+/* Whether key is in v[0..n), sorted. O(log n). */
+static int has_pair(const uint64_t *v, size_t n, uint64_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo] == key;
+}
+
 void rating_episodes_finish(rating_episodes *e)
 {
     if (e->nbursts)
         qsort(e->bursts, e->nbursts, sizeof *e->bursts, burst_cmp);
-    if (e->nlockstep) {
-        qsort(e->lockstep, e->nlockstep, sizeof *e->lockstep, cmp_u64);
-        size_t out = 1;
-        for (size_t i = 1; i < e->nlockstep; i++)
-            if (e->lockstep[i] != e->lockstep[out - 1])
-                e->lockstep[out++] = e->lockstep[i];
-        e->nlockstep = out;
-    }
+    sort_unique_pairs(e->lockstep, &e->nlockstep);
+    sort_unique_pairs(e->concentrated, &e->nconcentrated);
 }
 
 int rating_episodes_in_burst(const rating_episodes *e, uint32_t client, int64_t ts)
@@ -145,16 +167,12 @@ int rating_episodes_in_burst(const rating_episodes *e, uint32_t client, int64_t 
 
 int rating_episodes_in_lockstep(const rating_episodes *e, uint32_t client, uint32_t freelancer)
 {
-    uint64_t key = (uint64_t)client << 32 | freelancer;
-    size_t lo = 0, hi = e->nlockstep;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (e->lockstep[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < e->nlockstep && e->lockstep[lo] == key;
+    return has_pair(e->lockstep, e->nlockstep, (uint64_t)client << 32 | freelancer);
+}
+
+int rating_episodes_in_concentration(const rating_episodes *e, uint32_t client, uint32_t freelancer)
+{
+    return has_pair(e->concentrated, e->nconcentrated, (uint64_t)client << 32 | freelancer);
 }
 
 const char *findings_track_name(track_status s)

@@ -104,12 +104,16 @@ typedef struct {
 /* The behavioural episodes the rating flags were raised on, kept so that
  * evidence shows exactly them: RATING_BURST rows are the burst client's high
  * ratings inside a burst window, RATING_LOCKSTEP rows the ratings from a
- * block's clients to the block's freelancers. */
+ * block's clients to the block's freelancers, RATING_CONCENTRATION rows the
+ * ratings from a concentrating cluster's clients to the freelancers it boosts. */
 typedef struct {
     rating_burst *bursts; /* sorted by client, then t0 */
     size_t nbursts, capbursts;
     uint64_t *lockstep; /* (client << 32 | freelancer) of every block, sorted, unique */
     size_t nlockstep, caplockstep;
+    uint64_t *concentrated; /* (client << 32 | freelancer) of every concentration, sorted,
+                             * unique */
+    size_t nconcentrated, capconcentrated;
 } rating_episodes;
 
 /* Sorts and deduplicates what the detectors appended. */
@@ -118,6 +122,9 @@ void rating_episodes_finish(rating_episodes *e);
 int rating_episodes_in_burst(const rating_episodes *e, uint32_t client, int64_t ts);
 /* Whether client -> freelancer is a pair of one lockstep block. O(log n). */
 int rating_episodes_in_lockstep(const rating_episodes *e, uint32_t client, uint32_t freelancer);
+/* Whether client -> freelancer is a pair of a rating concentration. O(log n). */
+int rating_episodes_in_concentration(const rating_episodes *e, uint32_t client,
+                                     uint32_t freelancer);
 
 /* The identity and text resources (algorithms/identity.h), for writers: the
  * shared ones (two accounts or more, under their kind's cap) with their users.

@@ -149,7 +149,11 @@ typedef enum {
       "were paid into a third person's account, as accounts under other names were")                  \
     X(FARM_LINE, TABLE_LOGINS, 0.40, BEHAVIOUR, "own-flag weight",                                   \
       DECEPTION_REMOTE, FLAG_P_STRONG, FLAG_STEP_DEVICES, ROW, loginflags_shows_farm_line,           \
-      "lived on a line exposing remote-desktop ports, with two or more others")
+      "lived on a line exposing remote-desktop ports, with two or more others")              \
+    X(RATING_CONCENTRATION, TABLE_RATINGS, 0.45, BEHAVIOUR, "own-flag weight",                       \
+      0, FLAG_P_STRONG | FLAG_P_COLLUSION, FLAG_STEP_RATINGS, ROW,                                   \
+      concentration_shows_rating_concentration,                                                      \
+      "gave or received high ratings concentrated in clients paying with the same few cards")
 /* clang-format on */
 
 #define FLAG_ENUM_ROW(name, ...) FLAG_##name,

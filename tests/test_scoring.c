@@ -314,6 +314,64 @@ static void test_scoring__below_ring_min_score(void **state)
     destroy(&w);
 }
 
+/* A slow rating ring: three shill clients on one card and the two freelancers they
+ * boosted, all carrying RATING_CONCENTRATION, and a namesake of one shill tied to it by
+ * a shared email (an identity link) with no red flag of its own. The community is a
+ * rating ring listing the five; the namesake gave and received none of its ratings and
+ * inherits nothing. */
+static void test_scoring__rating_ring_needs_own_flag(void **state)
+{
+    (void)state;
+    enum { S1, S2, S3, F1, F2, NAMESAKE, N };
+    static const char *const names[N] = {"s1", "s2", "s3", "f1", "f2", "namesake"};
+    detect_params p;
+    detect_params_init(&p);
+    rs_graph *g = graph_new();
+    for (int a = 0; a < N; a++) {
+        uint32_t id = graph_account(g, names[a], strlen(names[a]), 0);
+        assert_int_equal(id, a);
+        g->acct[id].role = a <= S3 ? ROLE_CLIENT : ROLE_FREELANCER;
+    }
+    graph_finalize(g);
+    findings f = {0};
+    f.flags = calloc(N, sizeof *f.flags);
+    f.risk = calloc(N, sizeof *f.risk);
+    f.corroboration = calloc(N, sizeof *f.corroboration);
+    f.ring_of = calloc(N, sizeof *f.ring_of);
+    f.flagged = calloc(N, 1);
+    assert_true(f.flags && f.risk && f.corroboration && f.ring_of && f.flagged);
+    for (int a = S1; a <= F2; a++)
+        flags_raise(&f.flags[a], FLAG_RATING_CONCENTRATION, 2);
+    res_index ix[3];
+    resindex_build(&ix[0], g, NODE_IP);
+    resindex_build(&ix[1], g, NODE_DEVICE);
+    resindex_build(&ix[2], g, NODE_DEST);
+    const double card = p.w_dest / sqrt(2.0); /* a card of three */
+    const proj_link links[] = {
+        {S1, S2, card, 0, 0},         {S1, S3, card, 0, 0},         {S2, S3, card, 0, 0},
+        {S1, F1, p.w_lockstep, 0, 1}, {S1, F2, p.w_lockstep, 0, 1}, {S2, F1, p.w_lockstep, 0, 1},
+        {S2, F2, p.w_lockstep, 0, 1}, {S3, F1, p.w_lockstep, 0, 1}, {S3, F2, p.w_lockstep, 0, 1},
+        {S1, NAMESAKE, 2, 0, 0}, /* the shared email */
+    };
+    int32_t comm[N] = {0, 0, 0, 0, 0, 0};
+    scoring_run(g, &p, links, sizeof links / sizeof *links, comm, 1, ix, NULL, &f);
+    assert_int_equal(f.nrings, 1);
+    assert_int_equal(f.rings[0].kind, RING_KIND_RATING);
+    assert_int_equal(f.rings[0].nshills, 3);
+    assert_int_equal(f.rings[0].nmembers, 2);
+    for (int a = S1; a <= F2; a++) {
+        assert_true(f.flagged[a]);
+        assert_int_equal(f.ring_of[a], 0);
+    }
+    assert_false(f.flagged[NAMESAKE]);
+    assert_int_equal(f.ring_of[NAMESAKE], -1);
+    assert_true(fabs(f.risk[NAMESAKE]) < EPS);
+    for (int k = 0; k < 3; k++)
+        resindex_free(&ix[k]);
+    findings_free(&f);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_scoring__proxy_ring_membership),
         cmocka_unit_test(test_scoring__shared_control_listed_not_flagged),
         cmocka_unit_test(test_scoring__below_ring_min_score),
+        cmocka_unit_test(test_scoring__rating_ring_needs_own_flag),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
