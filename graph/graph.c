@@ -273,6 +273,7 @@ static uint64_t edge_hash(const rs_graph *g, edge_kind kind, uint32_t a, uint32_
 
 _Static_assert(sizeof(rs_edge) == 32, "rs_edge grew");
 _Static_assert(sizeof(ip_attr) == 24, "ip_attr grew");
+_Static_assert(sizeof(login_ev) == 24, "login_ev grew");
 _Static_assert(ANON_TOR < 32 && SRC_DB < 4, "ip_attr's bit fields are too narrow");
 _Static_assert(EDGE_KIND_COUNT <= 8, "edge kinds must fit rs_edge.kind's 3 bits");
 #define EDGE_MAX_SUMS ((size_t)1 << 29) /* rs_edge.sum_ix's 29 bits; 0 is no sum */
@@ -564,6 +565,8 @@ static int login_cmp(const void *pa, const void *pb)
         c = CMP(a->device, b->device);
     if (!c)
         c = CMP(a->session_s, b->session_s);
+    if (!c)
+        c = CMP(a->remote_ua, b->remote_ua);
     return c;
 }
 

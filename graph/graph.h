@@ -94,11 +94,19 @@ typedef struct {
     uint32_t kind : 3;    /* edge_kind */
 } rs_edge;
 
+/* 24 bytes, the most numerous record: whether the login came through a
+ * remote-desktop client is one bit beside the session length, not the user
+ * agent (ingest/useragent.h). */
 typedef struct {
     int64_t ts;
     uint32_t account, ip, device; /* device GRAPH_NONE when absent */
-    int32_t session_s;            /* -1 when absent */
+    int32_t session_s : 31;       /* -1 when absent; at most GRAPH_SESSION_MAX */
+    uint32_t remote_ua : 1;       /* its user agent names a remote-desktop client */
 } login_ev;
+
+/* The longest session a login records, seconds (34 years): longer values are
+ * kept as this, which no duration test tells apart. */
+#define GRAPH_SESSION_MAX 0x3fffffff
 
 typedef struct {
     int64_t ts;

@@ -429,7 +429,7 @@ static void load_account(rs_graph *g, const decode_account *e)
 
 static void load_login(rs_graph *g, int64_t ts, const decode_login *d)
 {
-    login_ev e = {.ts = ts, .session_s = d->session_s};
+    login_ev e = {.ts = ts, .session_s = d->session_s, .remote_ua = d->remote_ua != 0};
     graph_add_login_keys(g, &e, d->account.s, d->account.n, d->ip, d->device.s, d->device.n);
     graph_ip_input_geo(g, e.ip, d->ip_country, d->has_asn ? &d->asn : NULL, d->asn_org.s,
                        d->asn_org.n);
