@@ -323,8 +323,12 @@ static void file_row(evsel *s, uint32_t ri, const source_row *r, const uint32_t 
                         file_pair(s, ri, r, (flag_code)f, accts[i]);
     for (int f = 0; f < FLAG_COUNT; f++) {
         evrule_row_fn shows_fn = evsel_rules[f].row;
-        if (!shows_fn || flags_table((flag_code)f) != (int)r->table ||
-            ev->nsamples[f] >= CASE_MAX_SAMPLES)
+        /* The port observations' flags are remote access, which an account's login
+         * through a remote-desktop client shows too: their rules see logins. */
+        int table = flags_table((flag_code)f);
+        int offered = table == (int)r->table ||
+                      (table == TABLE_PORTS && r->table == TABLE_LOGINS);
+        if (!shows_fn || !offered || ev->nsamples[f] >= CASE_MAX_SAMPLES)
             continue;
         /* A port observation names no account: it shows whatever ring used its IP
          * or device. */

@@ -3,6 +3,7 @@
 #include "algorithms/identity.h"
 
 #include "algorithms/evrule.h"
+#include "model/attrs.h"
 
 #include "algorithms/hamming.h"
 #include "algorithms/textsim.h"
@@ -47,20 +48,6 @@ static int names_related(const char *a, size_t an, const char *b, size_t bn)
     return 0;
 }
 
-/* Words that make a payout holder a business rather than a person. */
-static int is_business(const char *s, size_t n)
-{
-    static const char *const words[] = {
-        "llc",     "ltd",   "inc",      "gmbh",      "corp",         "corporation", "company",
-        "limited", "plc",   "llp",      "srl",       "sarl",         "bv",          "pty",
-        "ag",      "oy",    "holdings", "solutions", "technologies", "consulting",  "agency",
-        "studio",  "group", "services", "labs",      "software",     "enterprises"};
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (has_token(s, n, words[i], strlen(words[i])))
-            return 1;
-    return 0;
-}
-
 /* Public mail services: a domain shared through them says nothing of an employer. */
 static int is_public_mail(const char *d, size_t n)
 {
@@ -100,18 +87,26 @@ typedef struct {
     size_t *off; /* accounts + 1 */
 } acct_attrs;
 
+/* The names an account gives are its name attributes and its display name when that
+ * names a person (account_attr.given_name: the loader leaves placeholders and
+ * business names out, ingest/normalize.h): a persona's public name is a name it
+ * gives as much as the one on its profile. */
 static void acct_attrs_build(acct_attrs *aa, const rs_graph *g)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
-    aa->v = xreallocarray(NULL, g->attrs.n ? g->attrs.n : 1, sizeof *aa->v);
+    size_t n = g->attrs.n;
+    aa->v = xreallocarray(NULL, n + na + 1, sizeof *aa->v);
     for (size_t i = 0; i < g->attrs.n; i++) {
         const attr_ev *e = &g->attrs.v[i];
         aa->v[i] = (av_row){e->account, e->value, e->kind};
     }
-    if (g->attrs.n)
-        qsort(aa->v, g->attrs.n, sizeof *aa->v, av_cmp);
+    for (uint32_t a = 0; a < na; a++)
+        if (g->acct[a].given_name != GRAPH_NONE)
+            aa->v[n++] = (av_row){a, g->acct[a].given_name, ATTR_NAME};
+    if (n)
+        qsort(aa->v, n, sizeof *aa->v, av_cmp);
     size_t k = 0;
-    for (size_t i = 0; i < g->attrs.n; i++)
+    for (size_t i = 0; i < n; i++)
         if (!k || av_cmp(&aa->v[i], &aa->v[k - 1]) != 0)
             aa->v[k++] = aa->v[i];
     aa->n = k;
@@ -238,7 +233,7 @@ static uint32_t *photo_resources(const rs_graph *g, const detect_params *p, uint
  * tell one person from another). */
 static size_t holder_key(const char *s, size_t n, char *buf, size_t cap)
 {
-    if (is_business(s, n))
+    if (attrs_business_name(s, n))
         return 0;
     size_t k = 0, tokens = 0;
     for (size_t i = 0; i < n;) {
@@ -588,7 +583,7 @@ static void name_mismatch(const rs_graph *g, const acct_attrs *aa, uint32_t na, 
                 continue;
             size_t hn;
             const char *h = graph_attr_value(g, aa->v[i].value, &hn);
-            int named = 0, related = is_business(h, hn);
+            int named = 0, related = attrs_business_name(h, hn);
             for (size_t j = aa->off[a]; j < aa->off[a + 1] && !related; j++) {
                 if (aa->v[j].kind != ATTR_NAME)
                     continue;

@@ -61,11 +61,50 @@ static void own_logins(const rs_graph *g, const detect_params *p, acct_flags *fl
     }
 }
 
+uint8_t *loginflags_remote_ips(const rs_graph *g, const detect_params *p)
+{
+    uint8_t *rem = NULL;
+    for (size_t i = 0; i < g->ports.n; i++) {
+        uint32_t ip = g->ports.v[i].ip;
+        if (ip == GRAPH_NONE || !rules_remote_port(p, g->ports.v[i].port))
+            continue;
+        if (!rem)
+            rem = xcalloc((size_t)graph_count(g, NODE_IP) + 1, 1);
+        rem[ip] = 1;
+    }
+    for (size_t i = 0; i < g->logins.n; i++) {
+        if (!rules_remote_login(&g->logins.v[i]))
+            continue;
+        if (!rem)
+            rem = xcalloc((size_t)graph_count(g, NODE_IP) + 1, 1);
+        rem[g->logins.v[i].ip] = 1;
+    }
+    return rem;
+}
+
+/* REMOTE_ACCESS from the account's own logins made through a remote-desktop
+ * client: the software runs on its side, as when it is seen on its device. */
+static void remote_logins(const rs_graph *g, acct_flags *fl)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    for (uint32_t a = 0; a < na; a++) {
+        uint32_t n = 0;
+        for (size_t i = g->login_off[a]; i < g->login_off[a + 1]; i++)
+            n += (uint32_t)rules_remote_login(&g->logins.v[i]);
+        if (n) {
+            flags_raise(&fl[a], FLAG_REMOTE_ACCESS, n);
+            fl[a].remote_device = 1;
+        }
+    }
+}
+
 /* REMOTE_ACCESS: accounts on an IP or device seen with a remote-desktop port,
  * from the login and device edges (one per account and resource), so that
- * resources of one account count too. */
+ * resources of one account count too. An IP where someone else logged in through
+ * a remote-desktop client is not one: that is the other account's doing. */
 static void remote_flags(const rs_graph *g, const detect_params *p, acct_flags *fl)
 {
+    remote_logins(g, fl);
     uint8_t *ip_rem = NULL, *dev_rem = NULL;
     for (size_t i = 0; i < g->ports.n; i++) {
         const port_ev *e = &g->ports.v[i];
@@ -95,7 +134,7 @@ static void remote_flags(const rs_graph *g, const detect_params *p, acct_flags *
     free(dev_rem);
 }
 
-/* The line account a lives on among the ports-marked addresses rem[] that are not
+/* The line account a lives on among the addresses with remote access rem[] that are not
  * anonymising (rules_lives_on), or GRAPH_NONE, with its logins there in *there: a majority vote
  * over its logins, then a count to confirm it. O(logins of a). */
 static uint32_t home_line(const rs_graph *g, const detect_params *p, const uint8_t *rem, uint32_t a,
@@ -117,24 +156,21 @@ static uint32_t home_line(const rs_graph *g, const detect_params *p, const uint8
     return rules_lives_on(n, (uint32_t)(hi - lo)) ? cand : GRAPH_NONE;
 }
 
-/* FARM_LINE: the accounts living on one ordinary (not anonymising) line that a
- * remote-desktop port answers on, when at least RULES_FARM_LINE_MIN_ACCOUNTS live
- * there. A laptop farm keeps each persona's laptop on the facilitator's home line
- * and reaches it remotely; a coworking space's line carries many accounts but no
- * remote-desktop port, an office's that exposes one carries its staff only in
- * office hours, an IT administrator's carries one account, a carrier's addresses
- * carry a passing share of many accounts' logins. Evidence: the logins on
- * the line. O(logins + IPs). */
+/* FARM_LINE: the accounts living on one ordinary (not anonymising) line with
+ * remote access observed on it (a remote-desktop port answering, or logins made
+ * through a remote-desktop client: loginflags_remote_ips), when at least
+ * RULES_FARM_LINE_MIN_ACCOUNTS live there. A laptop farm keeps each persona's
+ * laptop on the facilitator's home line and reaches it remotely; a coworking
+ * space's line carries many accounts but no remote access, an office's that
+ * exposes it carries its staff only in office hours, an IT administrator's carries
+ * one account, a carrier's addresses carry a passing share of many accounts'
+ * logins. Evidence: the logins on the line. O(logins + IPs). */
 static void farm_lines(const rs_graph *g, const detect_params *p, acct_flags *fl)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT), nip = graph_count(g, NODE_IP);
-    uint8_t *rem = xcalloc((size_t)nip + 1, 1);
-    int any = 0;
-    for (size_t i = 0; i < g->ports.n; i++)
-        if (g->ports.v[i].ip != GRAPH_NONE && rules_remote_port(p, g->ports.v[i].port))
-            rem[g->ports.v[i].ip] = any = 1;
+    uint8_t *rem = loginflags_remote_ips(g, p);
     uint32_t *home = NULL, *there = NULL, *lives = NULL;
-    if (!any)
+    if (!rem)
         goto cleanup;
     home = xcalloc((size_t)na + 1, sizeof *home);
     there = xcalloc((size_t)na + 1, sizeof *there);
@@ -203,10 +239,14 @@ int loginflags_shows_country_mismatch(const evsel_view *v, uint32_t a, const sou
     return ip != GRAPH_NONE && rules_away_from_claim(&v->g->ip[ip], v->g->acct[a].country);
 }
 
-/* A port observation shows the remote-desktop port whoever it names. */
+/* A port observation shows the remote-desktop port whoever it names; a login
+ * (evsel offers an account's logins to the port flags' rules too) shows the
+ * remote-desktop client it was made through. */
 int loginflags_shows_remote_access(const evsel_view *v, uint32_t a, const source_row *r)
 {
     (void)a;
+    if (r->table == TABLE_LOGINS)
+        return r->ev.login.ip != GRAPH_NONE && rules_remote_login(&r->ev.login);
     return rules_remote_port(v->p, r->ev.port.port);
 }
 

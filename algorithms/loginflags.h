@@ -5,7 +5,9 @@
  *
  * Every test is a rule of rules.h, and each flag's evidence rule (evrule.h)
  * is defined in loginflags.c beside the detector and calls the same test, so
- * evidence selection shows the rows that raised the flag. Cost: O(L + P + D) for L logins, P port
+ * evidence selection shows the rows that raised the flag. Remote access is seen
+ * two ways: a remote-desktop port on an IP or device, and a login whose user
+ * agent names a remote-desktop client (login_ev.remote_ua). Cost: O(L + P + D) for L logins, P port
  * observations and D device users, plus one pass over the aggregated edges
  * when a remote-desktop port was observed.
  */
@@ -15,6 +17,12 @@
 #include "algorithms/detect_params.h"
 #include "algorithms/resindex.h"
 #include "graph/graph.h"
+
+/* Remote access observed on each IP: a remote-desktop port seen on it (the ports
+ * table), or a login from it made through a remote-desktop client. Returns a new
+ * array of graph_count(g, NODE_IP) + 1 bytes, 1 for such IPs (free with free), or
+ * NULL when there is none. O(P + L) for P port observations and L logins. */
+uint8_t *loginflags_remote_ips(const rs_graph *g, const detect_params *p);
 
 /* Raises the flags on fl (one per account) of a finalized, enriched graph.
  * devs is the graph's device index. */

@@ -2,6 +2,7 @@
 #include "algorithms/projection.h"
 
 #include "algorithms/evrule.h"
+#include "algorithms/loginflags.h"
 
 #include "algorithms/rules.h"
 #include "base/alloc.h"
@@ -192,7 +193,8 @@ typedef struct {
     const detect_params *p;
     const res_index *ips;
     acct_flags *fl;
-    const uint8_t *ip_rem; /* per IP: a remote-desktop port was seen on it */
+    const uint8_t *ip_rem; /* per IP: remote access observed on it (loginflags_remote_ips);
+                            * NULL when on none */
     int64_t win, ov;
     size_t capn;
     uint8_t *conc; /* deg x deg concurrency matrix */
@@ -219,7 +221,7 @@ static void ip_pairs(projection *pm, const ip_work *w, uint32_t ip, uint32_t deg
     uint32_t nremote = 0;
     for (uint32_t k = 0; k < deg; k++)
         nremote += fl[acct[k]].remote_device;
-    int farm = !anon && w->ip_rem[ip] && rules_farm_line(deg, nremote);
+    int farm = !anon && w->ip_rem && w->ip_rem[ip] && rules_farm_line(deg, nremote);
     /* A small anonymising address: perhaps one operator's own server. */
     int small = anon && deg <= (uint32_t)p->anon_ip_small_degree;
     double farm_base = p->w_device / share;
@@ -313,10 +315,7 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     size_t slice = total / 4 + 1;
     if (slice < IP_SLICE_MIN)
         slice = IP_SLICE_MIN;
-    uint8_t *ip_rem = xcalloc((size_t)nip + 1, 1);
-    for (size_t i = 0; i < g->ports.n; i++)
-        if (g->ports.v[i].ip != GRAPH_NONE && rules_remote_port(p, g->ports.v[i].port))
-            ip_rem[g->ports.v[i].ip] = 1;
+    uint8_t *ip_rem = loginflags_remote_ips(g, p);
     ip_work w = {g,
                  p,
                  ips,

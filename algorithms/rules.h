@@ -97,6 +97,14 @@ static inline int rules_remote_port(const detect_params *p, uint32_t port)
     return rules_in_list(p->remote_ports, p->n_remote_ports, port);
 }
 
+/* REMOTE_ACCESS: a login made through a remote-desktop client (its user agent names
+ * one: ingest/useragent.c lists them). The person sat at another machine than the
+ * one the platform saw, as a laptop farm's operators do. */
+static inline int rules_remote_login(const login_ev *e)
+{
+    return e->remote_ua != 0;
+}
+
 /* A laptop farm's line: an address seen with a remote-desktop port, where at least
  * two, and at least half, of the nusers accounts on it run remote-desktop software
  * on their own devices (an office exposing RDP with one employee on AnyDesk is not). */

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* qsort_r (glibc) */
 #include "algorithms/scoring.h"
 
+#include "algorithms/loginflags.h"
 #include "algorithms/rules.h"
 #include "base/alloc.h"
 #include "base/cmp.h"
@@ -234,9 +235,13 @@ static size_t users_by_community(const uint32_t *acct, size_t lo, size_t hi, con
     return n;
 }
 
-/* Resources observed with a remote-desktop port (per id of type t). */
+/* Resources with remote access observed (per id of type t, or NULL when none): a
+ * remote-desktop port on a device; on an IP, a port or a login through a
+ * remote-desktop client (loginflags_remote_ips). */
 static uint8_t *remote_resources(const rs_graph *g, const detect_params *p, node_type t)
 {
+    if (t == NODE_IP)
+        return loginflags_remote_ips(g, p);
     uint8_t *rem = xcalloc((size_t)graph_count(g, t) + 1, 1);
     for (size_t i = 0; i < g->ports.n; i++) {
         const port_ev *e = &g->ports.v[i];

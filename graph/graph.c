@@ -100,7 +100,8 @@ uint32_t graph_account(rs_graph *g, const char *id, size_t n, int seen_as)
     uint32_t a = intern_put(g->ids[NODE_ACCOUNT], id, n, &is_new);
     if (is_new) {
         ALLOC_GROW(g->acct, g->acct_cap, (size_t)a + 1);
-        g->acct[a] = (account_attr){.created_at = TS_NONE, .display_name = GRAPH_NONE};
+        g->acct[a] = (account_attr){
+            .created_at = TS_NONE, .display_name = GRAPH_NONE, .given_name = GRAPH_NONE};
     }
     g->acct[a].seen |= (uint8_t)seen_as;
     return a;
@@ -273,6 +274,8 @@ static uint64_t edge_hash(const rs_graph *g, edge_kind kind, uint32_t a, uint32_
 
 _Static_assert(sizeof(rs_edge) == 32, "rs_edge grew");
 _Static_assert(sizeof(ip_attr) == 24, "ip_attr grew");
+_Static_assert(sizeof(login_ev) == 24, "login_ev grew");
+_Static_assert(sizeof(account_attr) == 24, "account_attr grew");
 _Static_assert(ANON_TOR < 32 && SRC_DB < 4, "ip_attr's bit fields are too narrow");
 _Static_assert(EDGE_KIND_COUNT <= 8, "edge kinds must fit rs_edge.kind's 3 bits");
 #define EDGE_MAX_SUMS ((size_t)1 << 29) /* rs_edge.sum_ix's 29 bits; 0 is no sum */
@@ -438,7 +441,8 @@ void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an,
     uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], acct, an, ha, &is_new);
     if (is_new) {
         ALLOC_GROW(g->acct, g->acct_cap, (size_t)a + 1);
-        g->acct[a] = (account_attr){.created_at = TS_NONE, .display_name = GRAPH_NONE};
+        g->acct[a] = (account_attr){
+            .created_at = TS_NONE, .display_name = GRAPH_NONE, .given_name = GRAPH_NONE};
     }
     uint32_t i = intern_put_h(g->ids[NODE_IP], (const char *)ip->b, ip->len, hi, &is_new);
     if (is_new) {
@@ -543,6 +547,17 @@ const char *graph_attr_value(const rs_graph *g, uint32_t value, size_t *len)
     return s + 1;
 }
 
+void graph_account_given_name(rs_graph *g, uint32_t a, int kind, const char *v, size_t n)
+{
+    if (!g->ident)
+        g->ident = intern_new();
+    char buf[256];
+    char *key = attr_key(kind, v, n, buf, sizeof buf);
+    g->acct[a].given_name = intern_put(g->ident, key, n + 1, NULL);
+    if (key != buf)
+        free(key);
+}
+
 int graph_has_identity(const rs_graph *g)
 {
     return g->attrs.n > 0 || g->textevs.n > 0;
@@ -564,6 +579,8 @@ static int login_cmp(const void *pa, const void *pb)
         c = CMP(a->device, b->device);
     if (!c)
         c = CMP(a->session_s, b->session_s);
+    if (!c)
+        c = CMP(a->remote_ua, b->remote_ua);
     return c;
 }
 

@@ -61,6 +61,9 @@ typedef struct {
     uint8_t role;          /* ROLE_*: from accounts table, then finalize */
     uint8_t seen;          /* SEEN_AS_* bits from events */
     uint8_t listed;        /* present in the accounts table */
+    uint32_t given_name;   /* the display name as a person's name the account gives,
+                            * normalised (id in graph.ident, like a name attribute's
+                            * value), or GRAPH_NONE: none, a placeholder or a business */
 } account_attr;
 
 /* 24 bytes: one per distinct IP, millions of them, so the small fields share
@@ -94,11 +97,19 @@ typedef struct {
     uint32_t kind : 3;    /* edge_kind */
 } rs_edge;
 
+/* 24 bytes, the most numerous record: whether the login came through a
+ * remote-desktop client is one bit beside the session length, not the user
+ * agent (ingest/useragent.h). */
 typedef struct {
     int64_t ts;
     uint32_t account, ip, device; /* device GRAPH_NONE when absent */
-    int32_t session_s;            /* -1 when absent */
+    int32_t session_s : 31;       /* -1 when absent; at most GRAPH_SESSION_MAX */
+    uint32_t remote_ua : 1;       /* its user agent names a remote-desktop client */
 } login_ev;
+
+/* The longest session a login records, seconds (34 years): longer values are
+ * kept as this, which no duration test tells apart. */
+#define GRAPH_SESSION_MAX 0x3fffffff
 
 typedef struct {
     int64_t ts;
@@ -218,6 +229,11 @@ uint32_t graph_find_string(const rs_graph *g, const char *s, size_t n);
  * NULL) replaces the one held; the display name is interned. */
 void graph_account_list(rs_graph *g, uint32_t a, int role, int64_t created_at, const char *country,
                         const char *name, size_t name_n);
+/* Records v[0..n), a normalised name of kind `kind` (ATTR_NAME), as the name account
+ * a's display name gives (account_attr.given_name), interned in graph.ident like an
+ * attribute's value; it is no attribute event, so graph_has_identity does not
+ * change. The last call wins. O(n) expected. */
+void graph_account_given_name(rs_graph *g, uint32_t a, int kind, const char *v, size_t n);
 /* Records the input's own geolocation of IP ip (a logins row's ip_country,
  * asn and asn_org; NULL: not given). The first row to give a country, or an
  * ASN with its organisation, wins (SRC_DATA), and no database overrides it. */

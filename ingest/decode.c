@@ -58,7 +58,10 @@ static int decode_login_row(const tvalue *v, decode_event *e, int *bad_col, rs_e
     l->account = str_of(v, COLUMN_LOGINS_ACCOUNT_ID);
     l->ip = &v[COLUMN_LOGINS_IP].v.ip;
     l->device = str_of(v, COLUMN_LOGINS_DEVICE_ID);
-    l->session_s = sess->present ? (int32_t)sess->v.u : -1;
+    l->session_s = !sess->present                  ? -1
+                   : sess->v.u > GRAPH_SESSION_MAX ? GRAPH_SESSION_MAX
+                                                   : (int32_t)sess->v.u;
+    l->remote_ua = v[COLUMN_LOGINS_USER_AGENT].present && v[COLUMN_LOGINS_USER_AGENT].v.b;
     l->ip_country = country_of(v, COLUMN_LOGINS_IP_COUNTRY);
     l->has_asn = v[COLUMN_LOGINS_ASN].present;
     l->asn = l->has_asn ? (uint32_t)v[COLUMN_LOGINS_ASN].v.u : 0;

@@ -39,7 +39,8 @@ typedef struct {
 typedef struct {
     decode_str account, device, asn_org;
     const ipaddr *ip;
-    int32_t session_s;      /* -1 when absent */
+    int32_t session_s;      /* -1 when absent; at most GRAPH_SESSION_MAX */
+    int remote_ua;          /* 1 when the user agent names a remote-desktop client */
     const char *ip_country; /* NULL when absent */
     int has_asn;
     uint32_t asn;

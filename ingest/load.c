@@ -423,13 +423,21 @@ static void load_account(rs_graph *g, const decode_account *e)
     uint32_t a = graph_account(g, e->id.s, e->id.n, 0);
     graph_account_list(g, a, e->role, e->created_at, e->country, e->display_name.s,
                        e->display_name.n);
+    /* A display name naming a person is a name the account gives (identity rules);
+     * placeholders and business names are not, nor is malformed text. */
+    char norm[LOAD_ATTR_MAX];
+    int n = e->display_name.s ? normalize_display_name(e->display_name.s, e->display_name.n,
+                                                       norm, sizeof norm, NULL)
+                              : 0;
+    if (n > 0)
+        graph_account_given_name(g, a, ATTR_NAME, norm, (size_t)n);
     if (e->text.s)
         graph_add_text(g, a, e->text.s, e->text.n, TS_NONE, 1);
 }
 
 static void load_login(rs_graph *g, int64_t ts, const decode_login *d)
 {
-    login_ev e = {.ts = ts, .session_s = d->session_s};
+    login_ev e = {.ts = ts, .session_s = d->session_s, .remote_ua = d->remote_ua != 0};
     graph_add_login_keys(g, &e, d->account.s, d->account.n, d->ip, d->device.s, d->device.n);
     graph_ip_input_geo(g, e.ip, d->ip_country, d->has_asn ? &d->asn : NULL, d->asn_org.s,
                        d->asn_org.n);

@@ -15,6 +15,7 @@
 #include "base/alloc.h"
 #include "base/utf8.h"
 #include "ingest/disposable_domains.h"
+#include "model/attrs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1126,4 +1127,64 @@ int normalize_value(attr_kind k, const char *v, size_t n, const char *country, c
 const char *normalize_library_version(void)
 {
     return utf8proc_version();
+}
+
+/* Words that stand in a display name instead of a name: what the account does or
+ * claims, or a platform's default. A display name made only of these and short
+ * fillers names nobody; one with a real token besides ("John the developer") still
+ * names John. Normalised tokens (lower case). */
+static int placeholder_word(const char *t, size_t n)
+{
+    static const char *const words[] = {
+        "user",      "freelancer", "freelance", "developer", "dev",      "designer", "writer",
+        "engineer",  "expert",     "pro",       "professional", "admin", "test",     "guest",
+        "anonymous", "unknown",    "new",       "member",    "account",  "client",   "customer",
+        "web",       "full",       "stack",     "fullstack", "senior",   "junior",   "top",
+        "rated",     "the",        "best",      "seo",       "app",      "mobile",   "software",
+        "data",      "virtual",    "assistant", "translator", "editor",  "marketer", "consultant",
+        "team",      "official",   "online",    "support",   "service",  "n",        "a"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strlen(words[i]) == n && memcmp(words[i], t, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether s[0..n) contains needle, ASCII case ignored. */
+static int contains_ci(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t k = 0;
+        while (k < m && (s[i + k] | 0x20) == (needle[k] | 0x20))
+            k++;
+        if (k == m)
+            return 1;
+    }
+    return 0;
+}
+
+int normalize_display_name(const char *v, size_t n, char *out, size_t outlen, rs_error *err)
+{
+    int len = normalize_value(ATTR_NAME, v, n, NULL, out, outlen, err);
+    if (len <= 0)
+        return len;
+    int person = !memchr(v, '@', n) && !contains_ci(v, n, "://") && !contains_ci(v, n, "www.") &&
+                 !attrs_business_name(out, (size_t)len);
+    size_t ntok = 0, i = 0, real = 0;
+    while (person && i < (size_t)len) {
+        size_t j = i;
+        while (j < (size_t)len && out[j] != ' ')
+            j++;
+        for (size_t k = i; k < j; k++)
+            if (out[k] >= '0' && out[k] <= '9')
+                person = 0; /* a handle: user123 */
+        ntok++;
+        real += !placeholder_word(out + i, j - i);
+        i = j + 1;
+    }
+    if (!person || ntok < 2 || real == 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    return len;
 }

@@ -192,6 +192,17 @@ int normalize_photo_hash(const char *s, size_t n, uint64_t *out);
  * only when byte-equal. O(t^2) in the number of tokens t. */
 int normalize_names_match(const char *a, size_t an, const char *b, size_t bn);
 
+/* A display name as a name the account gives (docs/detection.md, "Identity and
+ * text"): the ATTR_NAME normalisation of v[0..n) when it names a person, written
+ * to out like normalize_value's result. It does not, and 0 is returned (out ""),
+ * when it is a placeholder - an email address or a web address (an '@', "://" or
+ * "www."), a handle with a digit in a token ("user123", "dev_2024"), a single token
+ * ("freelancer", "Madonna"), or words platforms and people use instead of a name
+ * ("web developer", "top rated", "anonymous user": the list is in normalize.c) -
+ * or a business (attrs_business_name: "Pixel Studio", "Acme Solutions Ltd"). -1
+ * as normalize_value for malformed text. Same cost as normalize_value. */
+int normalize_display_name(const char *v, size_t n, char *out, size_t outlen, rs_error *err);
+
 /* The version of the Unicode library the rules use (utf8proc), for run.json. */
 const char *normalize_library_version(void);
 

@@ -149,7 +149,8 @@ static void resolve_event(const rs_graph *g, const decode_event *e, source_row *
                                  .account = find_acct(g, d->account),
                                  .ip = graph_find_ip(g, d->ip),
                                  .device = find_device(g, d->device),
-                                 .session_s = d->session_s};
+                                 .session_s = d->session_s,
+                                 .remote_ua = d->remote_ua != 0};
         break;
     }
     case TABLE_BIDS: {

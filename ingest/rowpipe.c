@@ -108,6 +108,7 @@ static void encode(rp_batch *b, table_id t, const tvalue *vals)
             PUT(q, &v->v.d, sizeof v->v.d);
             break;
         case COL_BOOL:
+        case COL_AGENT: /* only whether it names a remote-desktop client */
             PUT(q, &v->v.b, sizeof v->v.b);
             break;
         case COL_ROLE:
@@ -174,6 +175,7 @@ static void decode_apply(rowpipe *p, const rp_batch *b)
                 q += sizeof v->v.d;
                 break;
             case COL_BOOL:
+            case COL_AGENT:
                 memcpy(&v->v.b, q, sizeof v->v.b);
                 q += sizeof v->v.b;
                 break;

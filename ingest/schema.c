@@ -45,7 +45,8 @@ int schema_column(const table_def *t, const char *name, size_t n)
 const char *schema_type_name(col_type t)
 {
     static const char *const names[] = {"id",     "text",  "ignored", "timestamp", "ip",  "integer",
-                                        "amount", "stars", "boolean", "country",   "role"};
+                                        "amount", "stars", "boolean", "country",   "role",
+                                        "user agent"};
     return (size_t)t < N(names) ? names[t] : "?";
 }
 

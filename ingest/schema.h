@@ -22,6 +22,8 @@ typedef enum {
     COL_BOOL,    /* 1/0, true/false, yes/no, t/f, y/n, on/off */
     COL_COUNTRY, /* ISO 3166-1 alpha-2 */
     COL_ROLE,    /* freelancer | client */
+    COL_AGENT,   /* user agent, any length: kept only as whether it names a
+                    remote-desktop client (useragent.h) */
 } col_type;
 
 typedef struct {
@@ -61,7 +63,8 @@ typedef struct {
     X(LOGINS, DEVICE_ID, "device_id", COL_ID, 0, "device fingerprint", 0)                          \
     X(LOGINS, SESSION_SECONDS, "session_seconds", COL_UINT, 0,                                     \
       "duration of the session this login started", 0)                                             \
-    X(LOGINS, USER_AGENT, "user_agent", COL_IGNORED, 0, "client user agent (not analysed)", 0)     \
+    X(LOGINS, USER_AGENT, "user_agent", COL_AGENT, 0,                                              \
+      "client user agent (read for remote-desktop clients only)", 0)                                \
     X(LOGINS, IP_COUNTRY, "ip_country", COL_COUNTRY, 0, "platform's own geolocation of ip", 0)     \
     X(LOGINS, ASN, "asn", COL_UINT, 0, "platform's own ASN of ip", 0)                              \
     X(LOGINS, ASN_ORG, "asn_org", COL_TEXT, 0, "platform's own ASN organisation of ip", 0)

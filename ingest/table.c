@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "base/proc.h"
 #include "ingest/amount.h"
+#include "ingest/useragent.h"
 #include "ingest/country.h"
 #include "graph/intern.h"
 
@@ -354,6 +355,9 @@ static int convert(const col_def *c, const table_opts *o, tvalue *v, rs_error *e
         return country_parse(s, n, v->v.cc, err);
     case COL_ROLE:
         return parse_role(s, n, &v->v.role, err);
+    case COL_AGENT:
+        v->v.b = useragent_remote_desktop(s, n);
+        return 0;
     }
     rs_error_set(err, RS_E_VALUE, NULL, 0, 0, "unknown column type");
     return -1;
@@ -388,7 +392,7 @@ static int null_word(col_type type, const char *s, size_t n)
 
 int table_null_like(col_type type, const char *s, size_t n, const char *const *extra, size_t nextra)
 {
-    if (type == COL_IGNORED)
+    if (type == COL_IGNORED || type == COL_AGENT)
         return 0;
     while (n > 0 && (s[0] == ' ' || s[0] == '\t')) {
         s++;
@@ -974,7 +978,7 @@ static void json_number_cell(reader *r, const char *line, size_t len, int c, con
     col_type t = r->def->cols[c].type;
     if (tn == 0 || tn >= cap || (tn == v->n && memcmp(line + at, sc, tn) == 0))
         return;
-    int same = t == COL_ID || t == COL_TEXT || t == COL_IGNORED;
+    int same = t == COL_ID || t == COL_TEXT || t == COL_IGNORED || t == COL_AGENT;
     if (t == COL_AMOUNT || t == COL_STARS) {
         double d = 0;
         same = amount_parse(line + at, tn, &d, NULL) == 0 && d == json_number_value(val);

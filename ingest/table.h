@@ -156,8 +156,8 @@ typedef struct {
  * (case-insensitive but `\N`), `NA` except in a country column (Namibia), an
  * all-zero id (`0`, `000000`, the nil UUID) in an id column, an empty or
  * all-blank value, or one of the extra[0..nextra) strings exactly. Spaces and
- * tabs around the value are ignored. COL_IGNORED columns are never null-like:
- * they are not analysed. Every converter sees a value only after this test,
+ * tabs around the value are ignored. COL_IGNORED and COL_AGENT columns are
+ * never null-like: they are not analysed, or only for a client's name. Every converter sees a value only after this test,
  * so a placeholder is never a shared resource. O(n + total length of extra). */
 int table_null_like(col_type type, const char *s, size_t n, const char *const *extra,
                     size_t nextra);

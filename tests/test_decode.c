@@ -61,7 +61,8 @@ static void test_decode__ingest_and_replay_agree(void **state)
                         "u1,freelancer,2026-01-01T00:00:00Z,US,Una,my profile text\n");
     put("logins.csv", "ts,account_id,ip,device_id,session_seconds,user_agent,ip_country,asn,"
                       "asn_org\n"
-                      "2026-03-01T00:00:00Z,u1,192.0.2.1,d1,60,ua,DE,64500,Example Org\n");
+                      "2026-03-01T00:00:00Z,u1,192.0.2.1,d1,60,AnyDesk/8.0.9 (Windows),DE,64500,"
+                      "Example Org\n");
     /* The bid names u1 by another system's id: both passes read it as u1. */
     put("account_ids.csv", "account_id,external_id,source\n"
                            "u1,okta|00u1,okta\n");
@@ -108,6 +109,9 @@ static void test_decode__ingest_and_replay_agree(void **state)
     assert_int_equal(li->device, lr->device);
     assert_int_equal(li->session_s, 60);
     assert_int_equal(li->session_s, lr->session_s);
+    /* the user agent names a remote-desktop client: one bit, the same in both passes */
+    assert_int_equal(li->remote_ua, 1);
+    assert_int_equal(li->remote_ua, lr->remote_ua);
     /* the row's own geolocation of its address, through graph_ip_input_geo */
     const ip_attr *ia = &g->ip[li->ip];
     assert_string_equal(ia->country, "DE");

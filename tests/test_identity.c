@@ -443,6 +443,37 @@ static void test_identity__caps_and_empty_graph(void **state)
     done(&e);
 }
 
+/* The display name counts as a name the account gives (account_attr.given_name, set by
+ * the loader for a person's name only): accounts whose only names are their display
+ * names, paid to one facilitator, are tied by the holder (SHARED_HOLDER), and a mule
+ * paid to a stranger is NAME_MISMATCH. An account paid under the name its display name
+ * gives is neither: its display name relates it to the holder. An account with no
+ * given name (placeholder or business display name: the loader gave none) cannot be
+ * told apart and raises nothing. */
+static void test_identity__display_name_is_a_name(void **state)
+{
+    (void)state;
+    fixture f = {.g = graph_new()};
+    uint32_t a = acct(f.g, "a"), b = acct(f.g, "b"), own = acct(f.g, "o");
+    uint32_t none = acct(f.g, "p");
+    graph_account_given_name(f.g, a, ATTR_NAME, "kim ryan", 8);
+    graph_account_given_name(f.g, b, ATTR_NAME, "lee mark", 8);
+    graph_account_given_name(f.g, own, ATTR_NAME, "doe jane", 8);
+    attr(f.g, a, ATTR_PAYOUT_HOLDER, "doe jane");
+    attr(f.g, b, ATTR_PAYOUT_HOLDER, "doe jane");
+    attr(f.g, own, ATTR_PAYOUT_HOLDER, "doe jane");
+    attr(f.g, none, ATTR_PAYOUT_HOLDER, "doe jane");
+    run(&f);
+    assert_true(has(&f, a, FLAG_SHARED_HOLDER));
+    assert_true(has(&f, b, FLAG_SHARED_HOLDER));
+    assert_true(has(&f, a, FLAG_NAME_MISMATCH));
+    assert_false(has(&f, own, FLAG_SHARED_HOLDER));
+    assert_false(has(&f, own, FLAG_NAME_MISMATCH));
+    assert_false(has(&f, none, FLAG_SHARED_HOLDER));
+    assert_false(has(&f, none, FLAG_NAME_MISMATCH));
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_identity__text_reuse_under_the_template_cap),
         cmocka_unit_test(test_identity__near_photo_hashes_are_one_photo),
         cmocka_unit_test(test_identity__caps_and_empty_graph),
+        cmocka_unit_test(test_identity__display_name_is_a_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

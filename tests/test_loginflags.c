@@ -5,7 +5,8 @@
  * ANON_NETWORK by hosting ASN and by database bit, COUNTRY_MISMATCH by
  * majority, REMOTE_ACCESS on a device and on an IP, SHARED_DEVICE by degree,
  * FARM_LINE on a laptop farm's line and not on its look-alikes (coworking space,
- * carrier NAT, IT administrator, an office exposing RDP, a VPN exit). */
+ * carrier NAT, IT administrator, an office exposing RDP, a VPN exit), and both
+ * from logins made through remote-desktop clients (their user agents). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,6 +54,13 @@ static uint32_t dev(rs_graph *g, const char *id)
 static void login(rs_graph *g, uint32_t a, uint32_t i, uint32_t d, int64_t ts, int32_t secs)
 {
     login_ev e = {.ts = ts, .account = a, .ip = i, .device = d, .session_s = secs};
+    graph_add_login(g, &e);
+}
+
+/* A login through a remote-desktop client (its user agent names one). */
+static void rdp_login(rs_graph *g, uint32_t a, uint32_t i, uint32_t d, int64_t ts, int32_t secs)
+{
+    login_ev e = {.ts = ts, .account = a, .ip = i, .device = d, .session_s = secs, .remote_ua = 1};
     graph_add_login(g, &e);
 }
 
@@ -451,6 +459,92 @@ static void test_loginflags__farm_line_lookalikes(void **state)
     graph_free(g);
 }
 
+/* A farm line with no port observation: its personas reach their laptops through
+ * remote-desktop clients, which their logins' user agents name, on some of the
+ * personas only. The line counts as one with remote access: every persona carries
+ * FARM_LINE; those whose own logins came through a client carry REMOTE_ACCESS with
+ * the software on their side (remote_device), shown by those logins and not by the
+ * others. The line is marked by loginflags_remote_ips. */
+static void test_loginflags__farm_line_by_user_agent(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t line = ip(g, 1, "US", 7922);
+    uint32_t first = crowd(g, "farm", 4, line, 20, 0, 20 * 3600, 100);
+    uint32_t d = dev(g, "farm-rdp");
+    uint32_t viewer = acct(g, "farm-viewer", "US");
+    for (unsigned day = 0; day < 20; day++)
+        rdp_login(g, viewer, line, d, T0 + day * DAY + 5 * H, 20 * 3600);
+    acct_flags *fl = run(g, &p);
+    for (uint32_t a = first; a < first + 4; a++) {
+        assert_true(flags_has(&fl[a], FLAG_FARM_LINE));
+        assert_false(flags_has(&fl[a], FLAG_REMOTE_ACCESS));
+    }
+    assert_true(flags_has(&fl[viewer], FLAG_FARM_LINE));
+    assert_true(flags_has(&fl[viewer], FLAG_REMOTE_ACCESS));
+    assert_int_equal(fl[viewer].evidence[FLAG_REMOTE_ACCESS], 20);
+    assert_int_equal(fl[viewer].remote_device, 1);
+    uint8_t *rem = loginflags_remote_ips(g, &p);
+    assert_non_null(rem);
+    assert_int_equal(rem[line], 1);
+    free(rem);
+    findings f = {0};
+    f.flags = fl;
+    evsel_view v = {.g = g, .f = &f, .p = &p};
+    source_row r = {0};
+    r.table = TABLE_LOGINS;
+    r.ev.login = (login_ev){.ts = T0, .account = viewer, .ip = line, .device = d, .remote_ua = 1};
+    assert_true(loginflags_shows_remote_access(&v, viewer, &r));
+    r.ev.login.remote_ua = 0;
+    assert_false(loginflags_shows_remote_access(&v, viewer, &r));
+    free(fl);
+    graph_free(g);
+}
+
+/* Look-alikes of remote-desktop logins that must not raise FARM_LINE: a coworking
+ * space where one member works through AnyDesk (the others do not live on the line:
+ * they log in from home one day in four), and an office whose staff connect to their
+ * desktops through an RDP client but log in from home every other day. Nobody on
+ * those lines carries REMOTE_ACCESS for another's client. With no remote-desktop
+ * login and no port, loginflags_remote_ips marks nothing. */
+static void test_loginflags__user_agent_lookalikes(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t cowork = ip(g, 1, "US", 7922), office = ip(g, 2, "US", 7922);
+    uint32_t members = crowd(g, "cowork", 10, cowork, 20, 4, 8 * 3600, 100);
+    uint32_t anydesk = acct(g, "cowork-anydesk", "US");
+    for (unsigned day = 0; day < 20; day++)
+        rdp_login(g, anydesk, cowork, GRAPH_NONE, T0 + day * DAY + 3 * H, 8 * 3600);
+    for (unsigned k = 0; k < 6; k++) {
+        char id[32];
+        snprintf(id, sizeof id, "staff%u", k);
+        uint32_t a = acct(g, id, "US");
+        uint32_t home = ip(g, 200 + k, "US", 7922);
+        for (unsigned day = 0; day < 20; day++)
+            rdp_login(g, a, day % 2 ? home : office, GRAPH_NONE, T0 + day * DAY + k * H, 8 * 3600);
+    }
+    acct_flags *fl = run(g, &p);
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    for (uint32_t a = 0; a < na; a++)
+        assert_false(flags_has(&fl[a], FLAG_FARM_LINE));
+    for (uint32_t a = members; a < members + 10; a++)
+        assert_false(flags_has(&fl[a], FLAG_REMOTE_ACCESS));
+    assert_true(flags_has(&fl[anydesk], FLAG_REMOTE_ACCESS));
+    free(fl);
+    graph_free(g);
+
+    g = graph_new();
+    crowd(g, "plain", 5, ip(g, 1, "US", 7922), 5, 0, 3600, 100);
+    graph_finalize(g);
+    assert_null(loginflags_remote_ips(g, &p));
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +559,8 @@ int main(void)
         cmocka_unit_test(test_loginflags__shared_device_degree),
         cmocka_unit_test(test_loginflags__farm_line),
         cmocka_unit_test(test_loginflags__farm_line_lookalikes),
+        cmocka_unit_test(test_loginflags__farm_line_by_user_agent),
+        cmocka_unit_test(test_loginflags__user_agent_lookalikes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

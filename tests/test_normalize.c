@@ -516,6 +516,40 @@ static void test_normalize__bounds(void **state)
     assert_string_equal(why.msg, "too long");
 }
 
+/* The display name of s, normalised when it names a person, "" otherwise. */
+static const char *display(const char *s)
+{
+    static char out[256];
+    int rc = normalize_display_name(s, strlen(s), out, sizeof out, NULL);
+    assert_true(rc >= 0);
+    assert_int_equal((size_t)rc, strlen(out));
+    return out;
+}
+
+/* A display name gives a name when it names a person, as a name attribute would be
+ * normalised; placeholders (email or web addresses, handles with digits, one token,
+ * job titles and platform defaults) and business names give none. */
+static void test_normalize__display_name(void **state)
+{
+    (void)state;
+    assert_string_equal(display("Jane Q. Doe"), "doe jane q");
+    assert_string_equal(display("DOE, Jane"), "doe jane");
+    assert_string_equal(display("John the Developer"), "developer john the");
+    assert_string_equal(display("José García"), "garcia jose");
+    static const char *const placeholders[] = {
+        "user123",           "Freelancer",        "jane.doe@gmail.com", "Madonna",
+        "dev_2024 smith",    "Web Developer",     "Top Rated Freelancer", "Anonymous User",
+        "https://janedoe.dev", "www.janedoe.com", "   ",                "Senior Full Stack Dev",
+    };
+    for (size_t i = 0; i < sizeof placeholders / sizeof *placeholders; i++)
+        assert_string_equal(display(placeholders[i]), "");
+    static const char *const businesses[] = {"Pixel Studio", "Acme Solutions Ltd",
+                                             "Northwind GmbH", "Bright Agency",
+                                             "Sharma Digital LLC"};
+    for (size_t i = 0; i < sizeof businesses / sizeof *businesses; i++)
+        assert_string_equal(display(businesses[i]), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_normalize__disposable),
         cmocka_unit_test(test_normalize__phone),
         cmocka_unit_test(test_normalize__name),
+        cmocka_unit_test(test_normalize__display_name),
         cmocka_unit_test(test_normalize__name_tokens_and_family),
         cmocka_unit_test(test_normalize__names_match),
         cmocka_unit_test(test_normalize__address),

@@ -150,6 +150,7 @@ void fuzzutil_check_value(const col_def *cd, const tvalue *v)
             fuzzutil_fail("column %s: stars %g", cd->name, v->v.d);
         break;
     case COL_BOOL:
+    case COL_AGENT:
         if (v->v.b != 0 && v->v.b != 1)
             fuzzutil_fail("column %s: boolean %d", cd->name, v->v.b);
         break;
