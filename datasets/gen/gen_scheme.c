@@ -946,8 +946,12 @@ void gen_scheme_attributes(const gen_world *w, gen_out *t)
         sch_name(own, 0, nm, sizeof nm);
         sch_attr(t, w, i, "name", nm, ts, "signup");
         const char *f = sch_family[(own >> 20) % SCH_N(sch_family)];
-        snprintf(v, sizeof v, "%c.%s%u@%s", sch_given[own % SCH_N(sch_given)][0] + 32, f,
-                 (unsigned)(own >> 48) % 100, (own >> 33) & 1 ? "gmail.com" : "outlook.com");
+        /* A mail service gives each mailbox once and a platform takes each address for
+         * one account: the number is the account's own (j times a unit modulo 10^5, so
+         * no two scheme accounts draw one), never a namesake's. */
+        unsigned box = (unsigned)((j * 7919u + (uint32_t)(w->o->seed % 100000u)) % 100000u);
+        snprintf(v, sizeof v, "%c.%s%05u@%s", sch_given[own % SCH_N(sch_given)][0] + 32, f, box,
+                 (own >> 33) & 1 ? "gmail.com" : "outlook.com");
         for (char *p = v; *p; p++)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p + 32);
