@@ -149,7 +149,10 @@ typedef enum {
       "were paid into a third person's account, as accounts under other names were")                  \
     X(FARM_LINE, TABLE_LOGINS, 0.40, BEHAVIOUR, "own-flag weight",                                   \
       DECEPTION_REMOTE, FLAG_P_STRONG, FLAG_STEP_DEVICES, ROW, loginflags_shows_farm_line,           \
-      "lived on a line exposing remote-desktop ports, with two or more others")
+      "lived on a line exposing remote-desktop ports, with two or more others")                     \
+    X(OFF_HOURS, TABLE_LOGINS, 0.30, BEHAVIOUR, "own-flag weight",                                   \
+      0, 0, FLAG_STEP_NONE, ROW, loginflags_shows_off_hours,                                         \
+      "logged in mostly outside the working day of the country they claim and where they log in")
 /* clang-format on */
 
 #define FLAG_ENUM_ROW(name, ...) FLAG_##name,
