@@ -165,10 +165,11 @@ cleanup:
  * working day is an American evening and night, a European night and early
  * morning), behind addresses of the country he claims; an honest traveller,
  * relocator or nomad keeps the hours of where his logins come from. A night worker
- * keeps night hours on his own line too: the flag corroborates, it shows no
- * deception on its own (no family, a small weight). Only accounts whose claimed
- * country tzdata knows are judged. Evidence: the logins starting off hours.
- * O(logins x log countries). */
+ * keeps night hours on his own line too, and so does an Indian freelancer serving
+ * American clients in his evenings: the flag is always weak (flags_raise_weak). It
+ * corroborates weak_flag_factor of its weight, is no deception and never attaches
+ * an account to a ring. Only accounts whose claimed country tzdata knows are
+ * judged. Evidence: the logins starting off hours. O(logins x log countries). */
 static void off_hours(const rs_graph *g, const detect_params *p, acct_flags *fl)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
@@ -183,7 +184,7 @@ static void off_hours(const rs_graph *g, const detect_params *p, acct_flags *fl)
             off += (uint32_t)!rules_login_in_hours(p, e->ts, claim, &g->ip[e->ip]);
         }
         if (rules_off_hours(off, (uint32_t)(hi - lo)))
-            flags_raise(&fl[a], FLAG_OFF_HOURS, off);
+            flags_raise_weak(&fl[a], FLAG_OFF_HOURS, off);
     }
 }
 

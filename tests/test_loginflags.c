@@ -467,7 +467,7 @@ static void days_at(rs_graph *g, uint32_t a, uint32_t i, unsigned n, int minute,
  * German residential addresses, starting its sessions from 09:00 to 13:35 UTC+8
  * (01:00-05:35 UTC, 02:00-06:35 in Berlin) raises OFF_HOURS with its twelve logins
  * as evidence; the evidence rule shows a night login and not a 10:00 UTC one (11:00
- * in Berlin). The same hours under a claim of the United States are Hawaii's
+ * in Berlin), as a weak flag. The same hours under a claim of the United States are Hawaii's
  * afternoon (15:00-19:35 HST): a country of several zones fits a login when any of
  * its zones does, so nothing is raised. OFF_HOURS alone is no deception. */
 static void test_loginflags__off_hours_foreign_day(void **state)
@@ -483,6 +483,7 @@ static void test_loginflags__off_hours_foreign_day(void **state)
     acct_flags *fl = run(g, &p);
     assert_true(flags_has(&fl[de], FLAG_OFF_HOURS));
     assert_int_equal(fl[de].evidence[FLAG_OFF_HOURS], 12);
+    assert_true(fl[de].weak & (1u << FLAG_OFF_HOURS));
     assert_int_equal(flags_deception(&fl[de]), 0);
     assert_false(flags_has(&fl[us], FLAG_OFF_HOURS));
     findings f = {0};
@@ -564,6 +565,7 @@ static void test_loginflags__off_hours_lookalikes(void **state)
     acct_flags *fl = run(g, &p);
     assert_true(flags_has(&fl[night], FLAG_OFF_HOURS));
     assert_int_equal(fl[night].bits, 1u << FLAG_OFF_HOURS);
+    assert_int_equal(fl[night].weak, 1u << FLAG_OFF_HOURS);
     assert_int_equal(flags_deception(&fl[night]), 0);
     assert_true(p.own_weight * p.fw[FLAG_OFF_HOURS] < p.threshold);
     assert_false(flags_has(&fl[nomad], FLAG_OFF_HOURS));
