@@ -50,10 +50,11 @@ all: $(BINS)
 # Debian packages: libraries, test fixture writers and output checkers; iso-codes
 # (ISO 3166 country names and alpha-3 codes, read at run time by ingest/country.c);
 # libutf8proc (Unicode normalisation of names and addresses, ingest/normalize.c);
-# time (/usr/bin/time: peak RSS and CPU seconds in make bench).
+# time (/usr/bin/time: peak RSS and CPU seconds in make bench); tzdata (the zone files
+# datasets/country-timezones.py reads to refresh datasets/country-timezones.csv).
 DEB_PKGS := make gcc pkg-config libigraph-dev libcsv-dev libjansson-dev \
             libmaxminddb-dev libcmocka-dev libxxhash-dev libutf8proc-dev zlib1g-dev libssl-dev libsqlite3-dev sqlite3 \
-            libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx iso-codes time
+            libmaxmind-db-writer-perl mmdb-bin libxml2-utils python3 python3-networkx iso-codes time tzdata
 MISSING = $(shell for p in $(DEB_PKGS); do \
             dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
 
@@ -225,3 +226,22 @@ $(DISPOSABLE_O): $(DISPOSABLE_C)
 $(LIB): $(DISPOSABLE_O)
 $(FUZZ_LIB): $(FUZZ_DIR)/obj/$(DISPOSABLE_O)
 -include $(DISPOSABLE_O:.o=.d)
+
+# --- generated: the built-in country time-zone spans -------------------------
+# datasets/country-timezones.csv (written from tzdata by datasets/country-timezones.py)
+# becomes $(BUILD)/gen/country_tz.c (the table behind algorithms/country_tz.h) in the
+# same way, through datasets/country-timezones.awk (byte-wise order: LC_ALL=C).
+COUNTRY_TZ_C := $(BUILD)/gen/country_tz.c
+COUNTRY_TZ_O := $(BUILD)/gen/country_tz.o
+$(COUNTRY_TZ_C): datasets/country-timezones.csv datasets/country-timezones.awk
+	@mkdir -p $(dir $@)
+	@echo "GEN $@"
+	@LC_ALL=C awk -f datasets/country-timezones.awk datasets/country-timezones.csv >$@.tmp || \
+	  { rm -f $@.tmp; echo "country-timezones: fix datasets/country-timezones.csv (datasets/README.md)" >&2; exit 1; }
+	@mv $@.tmp $@
+$(COUNTRY_TZ_O): $(COUNTRY_TZ_C)
+	@echo "CC $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(LIB): $(COUNTRY_TZ_O)
+$(FUZZ_LIB): $(FUZZ_DIR)/obj/$(COUNTRY_TZ_O)
+-include $(COUNTRY_TZ_O:.o=.d)

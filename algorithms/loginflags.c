@@ -2,6 +2,7 @@
  * loginflags.h. */
 #include "algorithms/loginflags.h"
 
+#include "algorithms/country_tz.h"
 #include "algorithms/evrule.h"
 #include "algorithms/rules.h"
 #include "base/alloc.h"
@@ -193,12 +194,43 @@ cleanup:
     free(rem);
 }
 
+/* OFF_HOURS: accounts whose logins mostly start outside the working day both of
+ * the country they claim and of the country each login comes from
+ * (rules_login_in_hours, rules_off_hours). Someone working from abroad under a
+ * claimed American or European identity keeps the hours of where he sits (a UTC+8
+ * working day is an American evening and night, a European night and early
+ * morning), behind addresses of the country he claims; an honest traveller,
+ * relocator or nomad keeps the hours of where his logins come from. A night worker
+ * keeps night hours on his own line too, and so does an Indian freelancer serving
+ * American clients in his evenings: the flag is always weak (flags_raise_weak). It
+ * corroborates weak_flag_factor of its weight, is no deception and never attaches
+ * an account to a ring. Only accounts whose claimed country tzdata knows are
+ * judged. Evidence: the logins starting off hours. O(logins x log countries). */
+static void off_hours(const rs_graph *g, const detect_params *p, acct_flags *fl)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    for (uint32_t a = 0; a < na; a++) {
+        const char *claim = g->acct[a].country;
+        if (!claim[0] || !country_tz_find(claim))
+            continue;
+        size_t lo = g->login_off[a], hi = g->login_off[a + 1];
+        uint32_t off = 0;
+        for (size_t i = lo; i < hi; i++) {
+            const login_ev *e = &g->logins.v[i];
+            off += (uint32_t)!rules_login_in_hours(p, e->ts, claim, &g->ip[e->ip]);
+        }
+        if (rules_off_hours(off, (uint32_t)(hi - lo)))
+            flags_raise_weak(&fl[a], FLAG_OFF_HOURS, off);
+    }
+}
+
 void loginflags_run(const rs_graph *g, const detect_params *p, const res_index *devs,
                     acct_flags *fl)
 {
     own_logins(g, p, fl);
     remote_flags(g, p, fl);
     farm_lines(g, p, fl);
+    off_hours(g, p, fl);
     /* SHARED_DEVICE: evidence = the device's other users. */
     for (uint32_t r = 0; r < devs->nres; r++) {
         uint32_t deg = resindex_degree(devs, r);
@@ -255,6 +287,15 @@ int loginflags_shows_farm_line(const evsel_view *v, uint32_t a, const source_row
 {
     uint32_t line = v->f->flags[a].farm_line;
     return line != 0 && r->ev.login.ip == line - 1;
+}
+
+/* A login that starts outside the working day of the claimed country and of the
+ * country it comes from. */
+int loginflags_shows_off_hours(const evsel_view *v, uint32_t a, const source_row *r)
+{
+    const login_ev *e = &r->ev.login;
+    return e->ip != GRAPH_NONE &&
+           !rules_login_in_hours(v->p, e->ts, v->g->acct[a].country, &v->g->ip[e->ip]);
 }
 
 /* Any device two accounts of a ring logged in from, at any distance in time. */

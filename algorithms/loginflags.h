@@ -1,7 +1,8 @@
 /* loginflags.h - red flags an account earns from its own logins and the
  * devices and IPs it uses: GEO_HOP, LONG_SESSION, ANON_NETWORK,
- * COUNTRY_MISMATCH, REMOTE_ACCESS and SHARED_DEVICE. (SHARED_IP comes from
- * the projection's IP pass, which sees who was on an IP at the same time.)
+ * COUNTRY_MISMATCH, REMOTE_ACCESS, FARM_LINE, OFF_HOURS and SHARED_DEVICE.
+ * (SHARED_IP comes from the projection's IP pass, which sees who was on an IP at
+ * the same time.)
  *
  * Every test is a rule of rules.h, and each flag's evidence rule (evrule.h)
  * is defined in loginflags.c beside the detector and calls the same test, so

@@ -1,6 +1,8 @@
 /* rules.c - the per-event tests behind the red flags; see rules.h. */
 #include "algorithms/rules.h"
 
+#include "algorithms/country_tz.h"
+
 #include <math.h>
 
 int rules_high_risk_country(const detect_params *p, const char *cc)
@@ -36,4 +38,34 @@ int rules_geo_hop(const detect_params *p, const ip_attr *pa, const ip_attr *ia, 
     double km = haversine_km(pa->lat, pa->lon, ia->lat, ia->lon) - pa->radius_km - ia->radius_km;
     double hours = (double)gap_ms / 3600e3;
     return km >= p->min_hop_km && km > p->airliner_kmh * hours;
+}
+
+#define DAY_MIN (24 * 60)
+
+/* Whether the local times of UTC minute-of-day m at every offset of span sp (an arc
+ * of the clock from m + lo to m + hi) meet the working day (the arc from
+ * RULES_WORKDAY_START_MIN to RULES_WORKDAY_END_MIN): two arcs of a circle meet when
+ * either starts inside the other. */
+static int span_meets_workday(const country_tz_span *sp, int m)
+{
+    int start = ((m + sp->lo_min) % DAY_MIN + DAY_MIN) % DAY_MIN;
+    int len = sp->hi_min - sp->lo_min;
+    int work_len = RULES_WORKDAY_END_MIN - RULES_WORKDAY_START_MIN;
+    int work_after_start = ((RULES_WORKDAY_START_MIN - start) % DAY_MIN + DAY_MIN) % DAY_MIN;
+    int start_after_work = ((start - RULES_WORKDAY_START_MIN) % DAY_MIN + DAY_MIN) % DAY_MIN;
+    return work_after_start <= len || start_after_work < work_len;
+}
+
+int rules_login_in_hours(const detect_params *p, int64_t ts, const char *claim,
+                         const ip_attr *ia)
+{
+    int64_t day_ms = (int64_t)DAY_MIN * 60000;
+    int m = (int)(((ts % day_ms) + day_ms) % day_ms / 60000);
+    const country_tz_span *sp = claim[0] ? country_tz_find(claim) : NULL;
+    if (sp && span_meets_workday(sp, m))
+        return 1;
+    if (!ia || !ia->country[0] || rules_anon_ip(p, ia))
+        return 0;
+    sp = country_tz_find(ia->country);
+    return !sp || span_meets_workday(sp, m);
 }

@@ -125,6 +125,38 @@ static inline int rules_lives_on(uint32_t logins_there, uint32_t logins)
 }
 #define RULES_FARM_LINE_MIN_ACCOUNTS 3u
 
+/* OFF_HOURS: the working day a login start is judged against, local time, minutes
+ * after midnight: 08:00 to 20:00. An employer's 09:00-18:00 with an hour's margin
+ * before and two after, so that early risers and people finishing a task after
+ * dinner start inside it; a night worker's shift (22:00-02:00 starts) and a working
+ * day eight or more time zones away start outside it. */
+#define RULES_WORKDAY_START_MIN (8 * 60)
+#define RULES_WORKDAY_END_MIN (20 * 60)
+
+/* OFF_HOURS: logins an account needs before its hours say anything: ten, two weeks
+ * of an ordinary freelancer's logins. With fewer, half of them outside the working
+ * day happens by chance to people who keep ordinary hours. */
+#define RULES_OFF_HOURS_MIN_LOGINS 10u
+
+/* OFF_HOURS: whether a login starting at ts (ms since the epoch, UTC) starts in the
+ * working day of some zone of the country claim (the account's claimed country) or
+ * of the country its address ia is located in, when that address is not
+ * anonymising (a VPN exit's country says nothing about its user's clock). A country
+ * of several zones counts as its whole span of offsets (algorithms/country_tz.h).
+ * A login from a located country tzdata does not know is in hours (it cannot be
+ * judged); an unknown claim adds nothing. The detector and the evidence rule both
+ * call this: the whole per-login test. O(log countries). */
+int rules_login_in_hours(const detect_params *p, int64_t ts, const char *claim,
+                         const ip_attr *ia);
+
+/* OFF_HOURS: an account with logins logins, off of them outside the working day
+ * (rules_login_in_hours), keeps off hours when it has at least
+ * RULES_OFF_HOURS_MIN_LOGINS logins and at least half of them start outside it. */
+static inline int rules_off_hours(uint32_t off, uint32_t logins)
+{
+    return logins >= RULES_OFF_HOURS_MIN_LOGINS && 2 * (uint64_t)off >= logins;
+}
+
 /* RATING_BURST / RATING_LOCKSTEP: a high rating. */
 static inline int rules_high_rating(const detect_params *p, double stars)
 {

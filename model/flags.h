@@ -153,7 +153,10 @@ typedef enum {
     X(RATING_CONCENTRATION, TABLE_RATINGS, 0.45, BEHAVIOUR, "own-flag weight",                       \
       0, FLAG_P_STRONG | FLAG_P_COLLUSION, FLAG_STEP_RATINGS, ROW,                                   \
       concentration_shows_rating_concentration,                                                      \
-      "gave or received high ratings concentrated in clients paying with the same few cards")
+      "gave or received high ratings concentrated in clients paying with the same few cards")      \
+    X(OFF_HOURS, TABLE_LOGINS, 0.30, BEHAVIOUR, "own-flag weight",                                   \
+      0, 0, FLAG_STEP_NONE, ROW, loginflags_shows_off_hours,                                         \
+      "logged in mostly outside the working day of the country they claim and where they log in")
 /* clang-format on */
 
 #define FLAG_ENUM_ROW(name, ...) FLAG_##name,

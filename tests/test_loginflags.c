@@ -6,7 +6,9 @@
  * majority, REMOTE_ACCESS on a device and on an IP, SHARED_DEVICE by degree,
  * FARM_LINE on a laptop farm's line and not on its look-alikes (coworking space,
  * carrier NAT, IT administrator, an office exposing RDP, a VPN exit), and both
- * from logins made through remote-desktop clients (their user agents). */
+ * from logins made through remote-desktop clients (their user agents); OFF_HOURS
+ * on a working day kept in another continent's time and not on its look-alikes
+ * (night worker alone, nomad, relocator, IT administrator, VPN user). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +20,7 @@
 
 #include "algorithms/evrule.h"
 #include "algorithms/loginflags.h"
+#include "algorithms/rules.h"
 
 #define H (3600 * 1000LL)
 #define DAY (24 * H)
@@ -545,6 +548,129 @@ static void test_loginflags__user_agent_lookalikes(void **state)
     graph_free(g);
 }
 
+/* n logins of account a from address i, one a day, starting at minute `minute` of
+ * the UTC day plus step_min minutes more each day (a spread of start times). */
+static void days_at(rs_graph *g, uint32_t a, uint32_t i, unsigned n, int minute, int step_min)
+{
+    for (unsigned d = 0; d < n; d++)
+        login(g, a, i, GRAPH_NONE, T0 + d * DAY + (int64_t)(minute + (int)d * step_min) * 60000,
+              3 * 3600);
+}
+
+/* A UTC+8 working day under a European claim: an account claiming Germany, behind
+ * German residential addresses, starting its sessions from 09:00 to 13:35 UTC+8
+ * (01:00-05:35 UTC, 02:00-06:35 in Berlin) raises OFF_HOURS with its twelve logins
+ * as evidence; the evidence rule shows a night login and not a 10:00 UTC one (11:00
+ * in Berlin), as a weak flag. The same hours under a claim of the United States are Hawaii's
+ * afternoon (15:00-19:35 HST): a country of several zones fits a login when any of
+ * its zones does, so nothing is raised. OFF_HOURS alone is no deception. */
+static void test_loginflags__off_hours_foreign_day(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t de = acct(g, "de", "DE"), us = acct(g, "us", "US");
+    uint32_t de_ip = ip(g, 1, "DE", 3320), us_ip = ip(g, 2, "US", 7922);
+    days_at(g, de, de_ip, 12, 60, 25);
+    days_at(g, us, us_ip, 12, 60, 25);
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[de], FLAG_OFF_HOURS));
+    assert_int_equal(fl[de].evidence[FLAG_OFF_HOURS], 12);
+    assert_true(fl[de].weak & (1u << FLAG_OFF_HOURS));
+    assert_int_equal(flags_deception(&fl[de]), 0);
+    assert_false(flags_has(&fl[us], FLAG_OFF_HOURS));
+    findings f = {0};
+    f.flags = fl;
+    evsel_view v = {.g = g, .f = &f, .p = &p};
+    source_row r = {0};
+    r.ev.login = (login_ev){.ts = T0 + 3 * H, .account = de, .ip = de_ip, .device = GRAPH_NONE};
+    assert_true(loginflags_shows_off_hours(&v, de, &r));
+    r.ev.login.ts = T0 + 10 * H;
+    assert_false(loginflags_shows_off_hours(&v, de, &r));
+    free(fl);
+    graph_free(g);
+}
+
+/* The rule's thresholds: half of at least ten logins. Nine logins all at night say
+ * nothing; ten with five at night do; ten with four do not; an account with no
+ * claim, or a claim tzdata does not know, is not judged. The span of a country of
+ * several zones: the United States run from UTC-10 (Hawaii) to UTC-4 (New York in
+ * summer), so a start is in hours from 12:00 UTC (08:00 at UTC-4) to 05:59 UTC
+ * (19:59 at UTC-10), and off hours from 06:00 to 11:59 UTC only. */
+static void test_loginflags__off_hours_thresholds(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t nine = acct(g, "nine", "DE"), half = acct(g, "half", "DE");
+    uint32_t less = acct(g, "less", "DE"), none = acct(g, "none", NULL), xx = acct(g, "xx", "XX");
+    uint32_t de_ip = ip(g, 1, "DE", 3320), un = ip(g, 2, NULL, 0);
+    days_at(g, nine, de_ip, 9, 60, 0);
+    days_at(g, half, de_ip, 5, 60, 0);         /* 02:00 in Berlin */
+    days_at(g, half, de_ip, 5, 10 * 60, 0);    /* 11:00 */
+    days_at(g, less, de_ip, 4, 60, 0);
+    days_at(g, less, de_ip, 6, 10 * 60, 0);
+    days_at(g, none, un, 12, 60, 0);
+    days_at(g, xx, un, 12, 60, 0);
+    acct_flags *fl = run(g, &p);
+    assert_false(flags_has(&fl[nine], FLAG_OFF_HOURS));
+    assert_true(flags_has(&fl[half], FLAG_OFF_HOURS));
+    assert_int_equal(fl[half].evidence[FLAG_OFF_HOURS], 5);
+    assert_false(flags_has(&fl[less], FLAG_OFF_HOURS));
+    assert_false(flags_has(&fl[none], FLAG_OFF_HOURS));
+    assert_false(flags_has(&fl[xx], FLAG_OFF_HOURS));
+    /* 2026-03-01 is winter time: New York UTC-5, Hawaii UTC-10. */
+    assert_true(rules_login_in_hours(&p, T0 + H - 60000, "US", &g->ip[un]));
+    assert_true(rules_login_in_hours(&p, T0 + 5 * H + 59 * 60000, "US", &g->ip[un]));
+    assert_false(rules_login_in_hours(&p, T0 + 6 * H, "US", &g->ip[un]));
+    assert_false(rules_login_in_hours(&p, T0 + 12 * H - 60000, "US", &g->ip[un]));
+    assert_true(rules_login_in_hours(&p, T0 + 12 * H, "US", &g->ip[un]));
+    free(fl);
+    graph_free(g);
+}
+
+/* Look-alikes: a night worker on his own line starting 22:00-02:00 local raises
+ * OFF_HOURS, but it is no deception and its weight alone stays far below what flags
+ * an account (own_weight x weight < threshold); a nomad claiming Germany who works
+ * American hours from American addresses, a relocator now in Brazil, a traveller
+ * in Japan, an IT administrator starting at 07:00-10:00 New York time with
+ * day-long sessions, and a German user on an American VPN exit working German hours
+ * raise nothing. */
+static void test_loginflags__off_hours_lookalikes(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t night = acct(g, "night", "DE"), nomad = acct(g, "nomad", "DE");
+    uint32_t reloc = acct(g, "reloc", "PL"), travel = acct(g, "travel", "GB");
+    uint32_t admin = acct(g, "admin", "US"), vpnuser = acct(g, "vpnuser", "DE");
+    uint32_t de_ip = ip(g, 1, "DE", 3320), us_ip = ip(g, 2, "US", 7922);
+    uint32_t br_ip = ip(g, 3, "BR", 28573), jp_ip = ip(g, 4, "JP", 2516);
+    uint32_t us_ip2 = ip(g, 5, "US", 7018), vpn = ip(g, 6, "US", 64500);
+    days_at(g, night, de_ip, 20, 21 * 60, 12);   /* 22:00-01:48 in Berlin */
+    days_at(g, nomad, us_ip, 20, 15 * 60, 20);   /* 10:00-16:20 in New York */
+    days_at(g, reloc, br_ip, 20, 12 * 60, 20);   /* 09:00-15:20 in Sao Paulo */
+    days_at(g, travel, jp_ip, 20, 0, 20);        /* 09:00-15:20 in Tokyo */
+    days_at(g, admin, us_ip2, 20, 12 * 60, 9);   /* 07:00-09:51 in New York */
+    days_at(g, vpnuser, vpn, 20, 8 * 60, 25);    /* 09:00-16:55 in Berlin */
+    acct_flags *fl = run(g, &p);
+    assert_true(flags_has(&fl[night], FLAG_OFF_HOURS));
+    assert_int_equal(fl[night].bits, 1u << FLAG_OFF_HOURS);
+    assert_int_equal(fl[night].weak, 1u << FLAG_OFF_HOURS);
+    assert_int_equal(flags_deception(&fl[night]), 0);
+    assert_true(p.own_weight * p.fw[FLAG_OFF_HOURS] < p.threshold);
+    assert_false(flags_has(&fl[nomad], FLAG_OFF_HOURS));
+    assert_false(flags_has(&fl[reloc], FLAG_OFF_HOURS));
+    assert_false(flags_has(&fl[travel], FLAG_OFF_HOURS));
+    assert_false(flags_has(&fl[admin], FLAG_OFF_HOURS));
+    assert_false(flags_has(&fl[vpnuser], FLAG_OFF_HOURS));
+    free(fl);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +687,9 @@ int main(void)
         cmocka_unit_test(test_loginflags__farm_line_lookalikes),
         cmocka_unit_test(test_loginflags__farm_line_by_user_agent),
         cmocka_unit_test(test_loginflags__user_agent_lookalikes),
+        cmocka_unit_test(test_loginflags__off_hours_foreign_day),
+        cmocka_unit_test(test_loginflags__off_hours_thresholds),
+        cmocka_unit_test(test_loginflags__off_hours_lookalikes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,96 @@
+# country-timezones.awk - checks datasets/country-timezones.csv and turns it into
+# the C table of each country's span of UTC offsets (algorithms/country_tz.h).
+#
+#   awk -f datasets/country-timezones.awk datasets/country-timezones.csv >country_tz.c
+#
+# The file (written by datasets/country-timezones.py from tzdata) has the header
+# country,zone,std_offset_min,dst_offset_min and one row per time zone, sorted by
+# country, then zone. A country's rows become one span: from the smallest standard
+# offset of its zones to the largest daylight-saving one (the United States: from
+# Hawaii's -600 to Eastern daylight time's -240). Every malformed row is reported on
+# stderr as FILE:LINE: message and nothing is written; the exit status is then 1.
+# POSIX awk (mawk and busybox awk included): no gawk extensions.
+
+function fail(msg) {
+    printf "%s:%d: %s\n", FILENAME, FNR, msg >"/dev/stderr"
+    bad = 1
+}
+
+# Whether s is an offset in minutes UTC-12:00 .. UTC+14:00, the range tzdata uses.
+function offset_ok(s) {
+    return s ~ /^-?[0-9]+$/ && s + 0 >= -720 && s + 0 <= 840
+}
+
+BEGIN {
+    n = 0
+    bad = 0
+    prev = ""
+}
+
+{ sub(/\r$/, "") }
+
+FNR == 1 {
+    if ($0 != "country,zone,std_offset_min,dst_offset_min")
+        fail("header is \"" $0 "\", expected \"country,zone,std_offset_min,dst_offset_min\"")
+    next
+}
+
+{
+    nf = split($0, f, ",")
+    if (nf != 4) { fail(nf " fields, expected 4 (country,zone,std_offset_min,dst_offset_min)"); next }
+    if (f[1] !~ /^[A-Z][A-Z]$/) { fail("country \"" f[1] "\" is not an ISO 3166 alpha-2 code"); next }
+    if (f[2] !~ /^[A-Za-z0-9_+\/-]+$/) { fail("zone \"" f[2] "\" is not a tz zone name"); next }
+    if (!offset_ok(f[3]) || !offset_ok(f[4])) {
+        fail(f[2] ": offsets must be whole minutes from -720 to 840")
+        next
+    }
+    if (f[3] + 0 > f[4] + 0) { fail(f[2] ": standard offset " f[3] " above daylight-saving " f[4]); next }
+    key = f[1] "," f[2]
+    if (prev != "" && key <= prev) { fail("not sorted or duplicate: " key " after " prev); next }
+    prev = key
+    if (n == 0 || cc[n] != f[1]) {
+        cc[++n] = f[1]
+        lo[n] = f[3] + 0
+        hi[n] = f[4] + 0
+    } else {
+        if (f[3] + 0 < lo[n]) lo[n] = f[3] + 0
+        if (f[4] + 0 > hi[n]) hi[n] = f[4] + 0
+    }
+}
+
+END {
+    if (n == 0 && !bad) {
+        printf "%s: no rows\n", FILENAME >"/dev/stderr"
+        bad = 1
+    }
+    if (bad)
+        exit 1
+    print "/* country_tz.c - generated from datasets/country-timezones.csv by"
+    print " * datasets/country-timezones.awk: do not edit, edit the CSV. See"
+    print " * algorithms/country_tz.h. */"
+    print "#include \"algorithms/country_tz.h\""
+    print ""
+    print "#include <string.h>"
+    print ""
+    print "/* Sorted by country code (strcmp order). */"
+    print "static const country_tz_span table[] = {"
+    for (i = 1; i <= n; i++)
+        printf "    {\"%s\", %d, %d},\n", cc[i], lo[i], hi[i]
+    print "};"
+    print ""
+    print "const country_tz_span *country_tz_find(const char *cc)"
+    print "{"
+    print "    size_t lo = 0, hi = sizeof table / sizeof *table; /* cc, if present, is in [lo, hi) */"
+    print "    while (lo < hi) {"
+    print "        size_t mid = lo + (hi - lo) / 2;"
+    print "        int c = strcmp(table[mid].cc, cc);"
+    print "        if (c < 0)"
+    print "            lo = mid + 1;"
+    print "        else if (c > 0)"
+    print "            hi = mid;"
+    print "        else"
+    print "            return &table[mid];"
+    print "    }"
+    print "    return NULL;"
+    print "}"
+}
