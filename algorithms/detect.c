@@ -18,6 +18,7 @@
 
 #include "algorithms/behav.h"
 #include "algorithms/communities.h"
+#include "algorithms/handover.h"
 #include "algorithms/identity.h"
 #include "algorithms/loginflags.h"
 #include "algorithms/projection.h"
@@ -140,6 +141,8 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
     resindex_build(&ix[0], g, NODE_IP);
     resindex_build(&ix[1], g, NODE_DEVICE);
     resindex_build(&ix[2], g, NODE_DEST);
+    /* First: the detectors that measure shares of an account's rows read the date. */
+    handover_run(g, p, out->flags);
     loginflags_run(g, p, &ix[1], out->flags);
     identity_build(&id, g, p, threads);
     identity_flags(&id, g, p, out->flags);

@@ -149,7 +149,11 @@ typedef enum {
       "were paid into a third person's account, as accounts under other names were")                  \
     X(FARM_LINE, TABLE_LOGINS, 0.40, BEHAVIOUR, "own-flag weight",                                   \
       DECEPTION_REMOTE, FLAG_P_STRONG, FLAG_STEP_DEVICES, ROW, loginflags_shows_farm_line,           \
-      "lived on a line exposing remote-desktop ports, with two or more others")
+      "lived on a line exposing remote-desktop ports, with two or more others")                  \
+    X(HANDOVER, TABLE_LOGINS, 0.90, BEHAVIOUR,                                                      \
+      "own-flag weight; alone below the threshold, with any other red flag above it",               \
+      DECEPTION_IDENTITY, FLAG_P_STRONG, FLAG_STEP_PAYOUTS, ROW, handover_shows_handover,           \
+      "changed hands: from one date, all-new devices, a new payout account, and new hours or networks")
 /* clang-format on */
 
 #define FLAG_ENUM_ROW(name, ...) FLAG_##name,
@@ -183,6 +187,9 @@ typedef struct {
     uint8_t remote_device;         /* REMOTE_ACCESS seen on one of its devices */
     uint32_t farm_line;            /* FARM_LINE: the IP id + 1 of the line it lives on, 0
                                     * when it carries no FARM_LINE */
+    int64_t handover_at;           /* HANDOVER: the first event of the operated period (ms);
+                                    * the rows before it are the owner's baseline. Meaningful
+                                    * only when it carries HANDOVER */
     uint16_t bursts[BURST_KINDS];  /* bursts it took part in (evidence) */
 } acct_flags;
 
