@@ -73,7 +73,7 @@ static void scratch_reserve(scratch *s, size_t n)
 
 int handover_is_handover(const handover_change *c)
 {
-    return c->devices && c->payouts && (c->network || c->hours);
+    return c->devices && c->payouts && (c->network || c->hours || c->bids);
 }
 
 /* The mean hour (UTC, [0, 24)) and the regularity (mean resultant length, [0, 1])
@@ -102,7 +102,7 @@ static int hours_moved(const scratch *s, uint32_t k, uint32_t n)
 }
 
 /* Whether the bids after t are at least RULES_HANDOVER_BID_FACTOR times as many per
- * day as those before it; before bids in [first, t), after in [t, last]. */
+ * day as those before it; before bids in [first, t], after in (t, last]. */
 static int bids_up(uint32_t before, uint32_t after, int64_t first, int64_t t, int64_t last)
 {
     if (after < RULES_HANDOVER_MIN_SIDE)
@@ -151,7 +151,8 @@ static void facts_at(const rs_graph *g, const scratch *s, size_t lo, uint32_t n,
             cur->pay_reach = last;
         cur->pay++;
     }
-    while (cur->bid < cur->bid_hi && g->bids.v[cur->bid].ts < t)
+    /* Bids after the owner's last login are the operator's, as the payouts below. */
+    while (cur->bid < cur->bid_hi && g->bids.v[cur->bid].ts <= tb)
         cur->bid++;
     /* Payouts between the owner's last login and the operator's first may belong to
      * either: the owner's last scheduled payout, or the renter's account, set up
@@ -181,7 +182,7 @@ static void facts_at(const rs_graph *g, const scratch *s, size_t lo, uint32_t n,
                  rules_handover_anon_side(s->anon[n] - s->anon[k], n - k);
     c->hours = hours_moved(s, k, n);
     c->bids = bids_up((uint32_t)(cur->bid - cur->bid_lo), (uint32_t)(cur->bid_hi - cur->bid),
-                      g->logins.v[lo].ts, t, g->logins.v[lo + n - 1].ts);
+                      g->logins.v[lo].ts, tb, g->logins.v[lo + n - 1].ts);
 }
 
 /* How strong a change is: a handover first, then the number of facts changed. */

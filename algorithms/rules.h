@@ -145,8 +145,11 @@ static inline int rules_handover_anon_side(uint32_t anon, uint32_t logins)
 
 /* Bid volume: bids per day of the operated period at least this many times the
  * baseline's (and at least RULES_HANDOVER_MIN_SIDE bids). Renters bid for work the
- * owner never would, three to five times the owner's volume. */
-#define RULES_HANDOVER_BID_FACTOR 3.0
+ * owner never would, three to five times the owner's volume; the operated period's
+ * first days, spent setting up, lower its mean, so twice is asked. It counts only
+ * beside all-new devices and a new payout account: an owner looking for work bids
+ * more too, on the laptop and into the bank account it always had. */
+#define RULES_HANDOVER_BID_FACTOR 2.0
 
 /* RATING_BURST / RATING_LOCKSTEP: a high rating. */
 static inline int rules_high_rating(const detect_params *p, double stars)
