@@ -28,12 +28,11 @@ typedef struct {
     int payouts;       /* 1: paid out on both sides, never into one destination on both */
     int network;       /* 1: anonymising networks on one side only */
     int hours;         /* 1: regular hours on both sides, the mean moved */
-    int bids;          /* 1: bid volume up RULES_HANDOVER_BID_FACTOR times or more */
+    int bids;          /* 1: bids a day up RULES_HANDOVER_BID_FACTOR times or more */
 } handover_change;
 
-/* Whether change c makes a handover: all-new devices, a new payout account, and new
- * hours or a new network class. Bid volume is shown but decides nothing: an owner
- * looking for work bids more too. */
+/* Whether change c makes a handover: all-new devices, a new payout account, and a
+ * third change with them: a new network class, new hours or a rise in bid volume. */
 int handover_is_handover(const handover_change *c);
 
 /* The strongest change point of account a in a finalized, enriched graph (the one

@@ -187,9 +187,9 @@ typedef struct {
     uint8_t remote_device;         /* REMOTE_ACCESS seen on one of its devices */
     uint32_t farm_line;            /* FARM_LINE: the IP id + 1 of the line it lives on, 0
                                     * when it carries no FARM_LINE */
-    int64_t handover_at;           /* HANDOVER: the first event of the operated period (ms);
-                                    * the rows before it are the owner's baseline. Meaningful
-                                    * only when it carries HANDOVER */
+    int64_t handover_at;           /* HANDOVER: the first event of the operated period (ms),
+                                    * 0 when it carries no HANDOVER; the rows before it are
+                                    * the owner's baseline */
     uint16_t bursts[BURST_KINDS];  /* bursts it took part in (evidence) */
 } acct_flags;
 

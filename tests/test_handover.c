@@ -2,7 +2,7 @@
  * a rented account behind VPN exits and one behind a residential proxy raise it
  * with the date; the look-alikes that change one or two things do not: a nomad,
  * a relocator, an owner buying a laptop, changing bank, buying a laptop and
- * changing bank together, starting to use a VPN. The evidence rule shows the
+ * changing bank together, starting to use a VPN, bidding more. The evidence rule shows the
  * operated logins only, and COUNTRY_MISMATCH counts the operated period. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,6 +53,7 @@ typedef struct {
     const char *device;
     int hour;
     const char *dest;
+    int bids; /* bids a day */
 } life;
 
 static void live(rs_graph *g, uint32_t a, int from, int to, const life *l)
@@ -63,6 +64,11 @@ static void live(rs_graph *g, uint32_t a, int from, int to, const life *l)
         login_ev e = {.ts = T0 + day * DAY + l->hour * H, .account = a, .ip = i, .device = d,
                       .session_s = 3600};
         graph_add_login(g, &e);
+        for (int k = 0; k < l->bids; k++) {
+            bid_ev b = {.ts = e.ts + (k + 1) * 60000, .freelancer = a, .client = GRAPH_NONE,
+                        .project = GRAPH_NONE, .accepted = 0};
+            graph_add_bid(g, &b);
+        }
         if (day % 7 == 0) {
             payout_ev p = {.ts = T0 + day * DAY + 12 * H, .amount = 100,
                            .account = a, .dest = graph_dest(g, l->dest, strlen(l->dest), 1),
@@ -80,7 +86,7 @@ static void params(detect_params *p)
 }
 
 /* The owner in Poland: a laptop at home, working from 09 UTC, paid into a Polish bank. */
-static const life owner = {1, "PL", HOME_ASN, "laptop", 9, "pl-bank"};
+static const life owner = {1, "PL", HOME_ASN, "laptop", 9, "pl-bank", 1};
 
 /* Builds an account that lives as `before` until HANDOVER_DAY and as `after` from
  * then on, finalizes and runs handover_run; returns the account's flags. */
@@ -107,7 +113,7 @@ static acct_flags two_lives(const life *before, const life *after, int64_t *firs
 static void test_handover__rented_vpn(void **state)
 {
     (void)state;
-    const life renter = {2, "US", VPN_ASN, "renter-pc", 1, "hk-acct"};
+    const life renter = {2, "US", VPN_ASN, "renter-pc", 1, "hk-acct", 1};
     int64_t first;
     acct_flags f = two_lives(&owner, &renter, &first);
     assert_true(flags_has(&f, FLAG_HANDOVER));
@@ -120,9 +126,26 @@ static void test_handover__rented_vpn(void **state)
 static void test_handover__rented_proxy(void **state)
 {
     (void)state;
-    const life renter = {3, "PL", HOME_ASN, "renter-pc", 1, "hk-acct"};
+    const life renter = {3, "PL", HOME_ASN, "renter-pc", 1, "hk-acct", 1};
     acct_flags f = two_lives(&owner, &renter, NULL);
     assert_true(flags_has(&f, FLAG_HANDOVER));
+}
+
+/* Where neither hours nor network move (an account claiming the Philippines, a
+ * residential proxy there), the renter's bidding is the third change; an owner
+ * bidding more on the laptop and into the bank account it always had is none. */
+static void test_handover__bids_third_change(void **state)
+{
+    (void)state;
+    const life renter = {3, "PL", HOME_ASN, "renter-pc", 9, "hk-acct", 4};
+    acct_flags f = two_lives(&owner, &renter, NULL);
+    assert_true(flags_has(&f, FLAG_HANDOVER));
+    const life hustling = {1, "PL", HOME_ASN, "laptop", 9, "pl-bank", 4};
+    f = two_lives(&owner, &hustling, NULL);
+    assert_false(flags_has(&f, FLAG_HANDOVER));
+    const life same_pace = {3, "PL", HOME_ASN, "renter-pc", 9, "hk-acct", 1};
+    f = two_lives(&owner, &same_pace, NULL);
+    assert_false(flags_has(&f, FLAG_HANDOVER)); /* two changes only */
 }
 
 /* A payout into the renter's account before its first session starts the operated
@@ -134,7 +157,7 @@ static void test_handover__payout_in_the_gap(void **state)
     detect_params p;
     params(&p);
     uint32_t a = acct(g, "u1", "PL");
-    const life renter = {2, "US", VPN_ASN, "renter-pc", 1, "hk-acct"};
+    const life renter = {2, "US", VPN_ASN, "renter-pc", 1, "hk-acct", 1};
     live(g, a, 0, 29, &owner);
     live(g, a, 30, DAYS, &renter);
     int64_t gap = T0 + 29 * DAY + 20 * H; /* after the last login of day 28, before day 30 */
@@ -163,7 +186,7 @@ static void test_handover__nomad(void **state)
     static const char *const cc[] = {"PL", "BR", "PH", "PL", "US", "DE"};
     static const int hour[] = {9, 13, 1, 9, 15, 8};
     for (int k = 0; k < 6; k++) {
-        life l = {10 + (unsigned)k, cc[k], HOME_ASN + (uint32_t)k, "laptop", hour[k], "pl-bank"};
+        life l = {10 + (unsigned)k, cc[k], HOME_ASN + (uint32_t)k, "laptop", hour[k], "pl-bank", 1};
         live(g, a, 10 * k, 10 * k + 10, &l);
     }
     graph_finalize(g);
@@ -180,7 +203,7 @@ static void test_handover__nomad(void **state)
 static void test_handover__relocator(void **state)
 {
     (void)state;
-    const life moved = {4, "PH", HOME_ASN + 1, "laptop", 1, "pl-bank"};
+    const life moved = {4, "PH", HOME_ASN + 1, "laptop", 1, "pl-bank", 1};
     acct_flags f = two_lives(&owner, &moved, NULL);
     assert_false(flags_has(&f, FLAG_HANDOVER));
 }
@@ -189,7 +212,7 @@ static void test_handover__relocator(void **state)
 static void test_handover__new_laptop(void **state)
 {
     (void)state;
-    const life l = {1, "PL", HOME_ASN, "new-laptop", 9, "pl-bank"};
+    const life l = {1, "PL", HOME_ASN, "new-laptop", 9, "pl-bank", 1};
     acct_flags f = two_lives(&owner, &l, NULL);
     assert_false(flags_has(&f, FLAG_HANDOVER));
 }
@@ -198,7 +221,7 @@ static void test_handover__new_laptop(void **state)
 static void test_handover__bank_change(void **state)
 {
     (void)state;
-    const life l = {1, "PL", HOME_ASN, "laptop", 9, "new-bank"};
+    const life l = {1, "PL", HOME_ASN, "laptop", 9, "new-bank", 1};
     acct_flags f = two_lives(&owner, &l, NULL);
     assert_false(flags_has(&f, FLAG_HANDOVER));
 }
@@ -208,7 +231,7 @@ static void test_handover__bank_change(void **state)
 static void test_handover__laptop_and_bank(void **state)
 {
     (void)state;
-    const life l = {1, "PL", HOME_ASN, "new-laptop", 10, "new-bank"};
+    const life l = {1, "PL", HOME_ASN, "new-laptop", 10, "new-bank", 1};
     acct_flags f = two_lives(&owner, &l, NULL);
     assert_false(flags_has(&f, FLAG_HANDOVER));
 }
@@ -217,7 +240,7 @@ static void test_handover__laptop_and_bank(void **state)
 static void test_handover__starts_vpn(void **state)
 {
     (void)state;
-    const life l = {5, "NL", VPN_ASN, "laptop", 9, "pl-bank"};
+    const life l = {5, "NL", VPN_ASN, "laptop", 9, "pl-bank", 1};
     acct_flags f = two_lives(&owner, &l, NULL);
     assert_false(flags_has(&f, FLAG_HANDOVER));
 }
@@ -231,7 +254,7 @@ static void test_handover__operated_period(void **state)
     detect_params p;
     params(&p);
     uint32_t a = acct(g, "u1", "PL");
-    const life renter = {2, "US", VPN_ASN, "renter-pc", 1, "hk-acct"};
+    const life renter = {2, "US", VPN_ASN, "renter-pc", 1, "hk-acct", 1};
     live(g, a, 0, 40, &owner);
     live(g, a, 40, DAYS, &renter);
     graph_finalize(g);
@@ -266,6 +289,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_handover__rented_vpn),
         cmocka_unit_test(test_handover__rented_proxy),
+        cmocka_unit_test(test_handover__bids_third_change),
         cmocka_unit_test(test_handover__payout_in_the_gap),
         cmocka_unit_test(test_handover__nomad),
         cmocka_unit_test(test_handover__relocator),
