@@ -236,9 +236,10 @@ int handover_find(const rs_graph *g, const detect_params *p, uint32_t a, handove
     return found;
 }
 
-void handover_run(const rs_graph *g, const detect_params *p, acct_flags *fl)
+int64_t *handover_run(const rs_graph *g, const detect_params *p, acct_flags *fl)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
+    int64_t *since = NULL;
     scratch s;
     scratch_init(&s, g);
     for (uint32_t a = 0; a < na; a++) {
@@ -247,8 +248,12 @@ void handover_run(const rs_graph *g, const detect_params *p, acct_flags *fl)
             continue;
         flags_raise(&fl[a], FLAG_HANDOVER, c.operated);
         fl[a].handover_at = c.at;
+        if (!since)
+            since = xcalloc(na, sizeof *since);
+        since[a] = c.at;
     }
     scratch_free(&s);
+    return since;
 }
 
 /* The evidence rule (evrule.h): the logins of the operated period, from the date on.

@@ -8,7 +8,9 @@
  * with the date (acct_flags.handover_at), and the detectors that measure a
  * share of an account's rows (COUNTRY_MISMATCH, HIGH_RISK_PAYOUT) then count
  * the operated period only: the owner's months of honest history are the
- * baseline, not a dilution of what the renter does.
+ * baseline, not a dilution of what the renter does. The resource indexes leave
+ * out the IPs, devices and payout accounts it used only before the date, so the
+ * owner's household ties the renter to nobody.
  *
  * Cost: O(L + P + B log B) for L logins, P payouts and B bids, with scratch
  * arrays as large as the busiest account's logins and payouts.
@@ -45,7 +47,10 @@ int handover_find(const rs_graph *g, const detect_params *p, uint32_t a, handove
 
 /* Raises HANDOVER on fl (one per account), with acct_flags.handover_at and the
  * operated logins as evidence, for every account whose change point is a handover.
- * Runs before the other detectors, which read handover_at. */
-void handover_run(const rs_graph *g, const detect_params *p, acct_flags *fl);
+ * Runs before the other detectors, which read handover_at. Returns a new array, one
+ * per account, of the time from which each account's resources tie it to others
+ * (handover_at, 0 for an account that did not change hands: resindex_build_since),
+ * or NULL when no account changed hands; the caller frees it. */
+int64_t *handover_run(const rs_graph *g, const detect_params *p, acct_flags *fl);
 
 #endif

@@ -3,7 +3,8 @@
  * with the date; the look-alikes that change one or two things do not: a nomad,
  * a relocator, an owner buying a laptop, changing bank, buying a laptop and
  * changing bank together, starting to use a VPN, bidding more. The evidence rule shows the
- * operated logins only, and COUNTRY_MISMATCH counts the operated period. */
+ * operated logins only, COUNTRY_MISMATCH counts the operated period, and the
+ * owner's shared home line ties the account to nobody. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,7 +102,7 @@ static acct_flags two_lives(const life *before, const life *after, int64_t *firs
     graph_finalize(g);
     acct_flags fl[1];
     memset(fl, 0, sizeof fl);
-    handover_run(g, &p, fl);
+    free(handover_run(g, &p, fl));
     if (first_after)
         *first_after = T0 + HANDOVER_DAY * DAY + after->hour * H;
     graph_free(g);
@@ -168,7 +169,7 @@ static void test_handover__payout_in_the_gap(void **state)
     graph_finalize(g);
     acct_flags fl[1];
     memset(fl, 0, sizeof fl);
-    handover_run(g, &p, fl);
+    free(handover_run(g, &p, fl));
     assert_true(flags_has(&fl[0], FLAG_HANDOVER));
     assert_int_equal(fl[0].handover_at, gap);
     graph_free(g);
@@ -194,7 +195,7 @@ static void test_handover__nomad(void **state)
     assert_false(handover_find(g, &p, a, &c)); /* one laptop throughout: no change point */
     acct_flags fl[1];
     memset(fl, 0, sizeof fl);
-    handover_run(g, &p, fl);
+    free(handover_run(g, &p, fl));
     assert_false(flags_has(&fl[0], FLAG_HANDOVER));
     graph_free(g);
 }
@@ -265,7 +266,7 @@ static void test_handover__operated_period(void **state)
     loginflags_run(g, &p, &devs, fl);
     assert_false(flags_has(&fl[0], FLAG_COUNTRY_MISMATCH)); /* 20 of 60 logins away */
     memset(fl, 0, sizeof fl);
-    handover_run(g, &p, fl);
+    free(handover_run(g, &p, fl));
     loginflags_run(g, &p, &devs, fl);
     assert_true(flags_has(&fl[0], FLAG_HANDOVER));
     assert_true(flags_has(&fl[0], FLAG_COUNTRY_MISMATCH)); /* 20 of 20 operated */
@@ -284,6 +285,43 @@ static void test_handover__operated_period(void **state)
     graph_free(g);
 }
 
+/* Only the operated period ties an account: the owner's household line, shared with
+ * a relative before the handover, links the renter to nobody; a line the renter
+ * shares with another account does. */
+static void test_handover__baseline_ties_nobody(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    detect_params p;
+    params(&p);
+    uint32_t a = acct(g, "u1", "PL"), rel = acct(g, "u2", "PL"), op = acct(g, "u3", "PL");
+    const life renter = {7, "PL", HOME_ASN, "renter-pc", 1, "hk-acct", 1};
+    const life relative = {1, "PL", HOME_ASN, "tablet", 18, "rel-bank", 1};
+    const life other = {7, "PL", HOME_ASN, "op-pc", 2, "op-bank", 1};
+    live(g, a, 0, HANDOVER_DAY, &owner);
+    live(g, a, HANDOVER_DAY, DAYS, &renter);
+    live(g, rel, 0, DAYS, &relative);
+    live(g, op, 0, DAYS, &other);
+    graph_finalize(g);
+    acct_flags fl[3];
+    memset(fl, 0, sizeof fl);
+    int64_t *since = handover_run(g, &p, fl);
+    assert_non_null(since);
+    assert_true(flags_has(&fl[a], FLAG_HANDOVER));
+    res_index all, operated;
+    resindex_build(&all, g, NODE_IP);
+    resindex_build_since(&operated, g, NODE_IP, since);
+    uint32_t home = graph_find_ip(g, &(ipaddr){.len = 4, .b = {10, 0, 0, 1}});
+    uint32_t line = graph_find_ip(g, &(ipaddr){.len = 4, .b = {10, 0, 0, 7}});
+    assert_int_equal(resindex_degree(&all, home), 2);
+    assert_int_equal(resindex_degree(&operated, home), 0); /* the relative alone */
+    assert_int_equal(resindex_degree(&operated, line), 2);
+    resindex_free(&all);
+    resindex_free(&operated);
+    free(since);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_handover__laptop_and_bank),
         cmocka_unit_test(test_handover__starts_vpn),
         cmocka_unit_test(test_handover__operated_period),
+        cmocka_unit_test(test_handover__baseline_ties_nobody),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
