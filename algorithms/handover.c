@@ -35,9 +35,9 @@
  * entry more than the account's logins. */
 typedef struct {
     int32_t *dev_last, *dest_last;
-    double *cs, *sn;    /* sums of cos and sin of the login hour's angle */
-    uint32_t *anon;     /* anonymising logins */
-    uint32_t *withdev;  /* logins naming a device */
+    double *cs, *sn;   /* sums of cos and sin of the login hour's angle */
+    uint32_t *anon;    /* anonymising logins */
+    uint32_t *withdev; /* logins naming a device */
     size_t cap;
 } scratch;
 
@@ -260,5 +260,6 @@ int64_t *handover_run(const rs_graph *g, const detect_params *p, acct_flags *fl)
  * The earlier rows are the owner's baseline and show nothing against it. */
 int handover_shows_handover(const evsel_view *v, uint32_t a, const source_row *r)
 {
-    return flags_has(&v->f->flags[a], FLAG_HANDOVER) && r->ev.login.ts >= v->f->flags[a].handover_at;
+    return flags_has(&v->f->flags[a], FLAG_HANDOVER) &&
+           r->ev.login.ts >= v->f->flags[a].handover_at;
 }

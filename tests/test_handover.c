@@ -62,18 +62,27 @@ static void live(rs_graph *g, uint32_t a, int from, int to, const life *l)
     uint32_t i = ip(g, l->ipn, l->cc, l->asn);
     uint32_t d = graph_device(g, l->device, strlen(l->device));
     for (int day = from; day < to; day++) {
-        login_ev e = {.ts = T0 + day * DAY + l->hour * H, .account = a, .ip = i, .device = d,
+        login_ev e = {.ts = T0 + day * DAY + l->hour * H,
+                      .account = a,
+                      .ip = i,
+                      .device = d,
                       .session_s = 3600};
         graph_add_login(g, &e);
         for (int k = 0; k < l->bids; k++) {
-            bid_ev b = {.ts = e.ts + (k + 1) * 60000, .freelancer = a, .client = GRAPH_NONE,
-                        .project = GRAPH_NONE, .accepted = 0};
+            bid_ev b = {.ts = e.ts + (k + 1) * 60000,
+                        .freelancer = a,
+                        .client = GRAPH_NONE,
+                        .project = GRAPH_NONE,
+                        .accepted = 0};
             graph_add_bid(g, &b);
         }
         if (day % 7 == 0) {
-            payout_ev p = {.ts = T0 + day * DAY + 12 * H, .amount = 100,
-                           .account = a, .dest = graph_dest(g, l->dest, strlen(l->dest), 1),
-                           .currency = GRAPH_NONE, .method = GRAPH_NONE};
+            payout_ev p = {.ts = T0 + day * DAY + 12 * H,
+                           .amount = 100,
+                           .account = a,
+                           .dest = graph_dest(g, l->dest, strlen(l->dest), 1),
+                           .currency = GRAPH_NONE,
+                           .method = GRAPH_NONE};
             graph_add_payout(g, &p);
         }
     }
@@ -162,8 +171,11 @@ static void test_handover__payout_in_the_gap(void **state)
     live(g, a, 0, 29, &owner);
     live(g, a, 30, DAYS, &renter);
     int64_t gap = T0 + 29 * DAY + 20 * H; /* after the last login of day 28, before day 30 */
-    payout_ev e = {.ts = gap, .amount = 50, .account = a,
-                   .dest = graph_dest(g, "hk-acct", 7, 1), .currency = GRAPH_NONE,
+    payout_ev e = {.ts = gap,
+                   .amount = 50,
+                   .account = a,
+                   .dest = graph_dest(g, "hk-acct", 7, 1),
+                   .currency = GRAPH_NONE,
                    .method = GRAPH_NONE};
     graph_add_payout(g, &e);
     graph_finalize(g);
