@@ -524,15 +524,20 @@ static void payouts(const rs_graph *g, const detect_params *p, acct_flags *fl)
     }
     for (uint32_t a = 0; a < na; a++) {
         uint32_t nrisky = 0;
+        size_t npay = 0;
+        /* After a handover only the operated period's payouts count (handover.c). */
+        int64_t from = flags_has(&fl[a], FLAG_HANDOVER) ? fl[a].handover_at : INT64_MIN;
         for (size_t i = g->payout_off[a]; i < g->payout_off[a + 1]; i++) {
             const payout_ev *e = &g->payouts.v[i];
+            if (e->ts < from)
+                continue;
+            npay++;
             const char *dc = g->dest[e->dest].country;
             /* Paid home is not the red flag; an account claiming elsewhere
              * and paid into a high-risk country is. */
             if (rules_high_risk_payout(p, dc, g->acct[a].country))
                 nrisky++;
         }
-        size_t npay = g->payout_off[a + 1] - g->payout_off[a];
         if (nrisky >= (uint32_t)p->hr_min_payouts &&
             (double)nrisky >= p->hr_min_share * (double)npay)
             flags_raise(&fl[a], FLAG_HIGH_RISK_PAYOUT, nrisky);

@@ -19,6 +19,7 @@
 #include "algorithms/behav.h"
 #include "algorithms/communities.h"
 #include "algorithms/concentration.h"
+#include "algorithms/handover.h"
 #include "algorithms/identity.h"
 #include "algorithms/loginflags.h"
 #include "algorithms/projection.h"
@@ -140,9 +141,13 @@ int detect_run_progress(const rs_graph *g, const detect_params *p, uint64_t seed
 
     double t0 = proc_now();
     step(&pt, 0, "login, device and port flags");
-    resindex_build(&ix[0], g, NODE_IP);
-    resindex_build(&ix[1], g, NODE_DEVICE);
-    resindex_build(&ix[2], g, NODE_DEST);
+    /* First: the shared-resource indexes and the detectors that measure shares of an
+     * account's rows read the date an account changed hands. */
+    int64_t *since = handover_run(g, p, out->flags);
+    resindex_build_since(&ix[0], g, NODE_IP, since);
+    resindex_build_since(&ix[1], g, NODE_DEVICE, since);
+    resindex_build_since(&ix[2], g, NODE_DEST, since);
+    free(since);
     loginflags_run(g, p, &ix[1], out->flags);
     identity_build(&id, g, p, threads);
     identity_flags(&id, g, p, out->flags);

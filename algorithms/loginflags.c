@@ -19,12 +19,15 @@ static void own_logins(const rs_graph *g, const detect_params *p, acct_flags *fl
     for (uint32_t a = 0; a < na; a++) {
         size_t lo = g->login_off[a], hi = g->login_off[a + 1];
         uint32_t located = 0, away = 0, anon = 0, hops = 0, longs = 0;
+        /* An account that changed hands is judged on its operated period: the
+         * owner's months at home would otherwise outvote the renter's logins. */
+        int64_t from = flags_has(&fl[a], FLAG_HANDOVER) ? fl[a].handover_at : INT64_MIN;
         int64_t chain_start = 0, chain_end = INT64_MIN;
         const char *claim = g->acct[a].country;
         for (size_t i = lo; i < hi; i++) {
             const login_ev *e = &g->logins.v[i];
             const ip_attr *ia = &g->ip[e->ip];
-            if (ia->country[0]) {
+            if (ia->country[0] && e->ts >= from) {
                 located++;
                 away += (uint32_t)rules_away_from_claim(ia, claim);
             }

@@ -38,7 +38,18 @@ static void sort_accounts(uint32_t *v, size_t n)
     }
 }
 
+/* Whether edge e counts: of type t, and not entirely before its account's since. */
+static int edge_counts(const rs_edge *e, node_type t, const int64_t *since)
+{
+    return edge_of_type(e, t) && !(since && e->last < since[e->a]);
+}
+
 void resindex_build(res_index *ix, const rs_graph *g, node_type t)
+{
+    resindex_build_since(ix, g, t, NULL);
+}
+
+void resindex_build_since(res_index *ix, const rs_graph *g, node_type t, const int64_t *since)
 {
     memset(ix, 0, sizeof *ix);
     uint32_t nres = ix->nres = graph_count(g, t);
@@ -48,7 +59,7 @@ void resindex_build(res_index *ix, const rs_graph *g, node_type t)
      * accounts end; then, once each edge's account is placed from the end of
      * its run, where they start. An unshared resource's run is empty. */
     for (size_t i = 0; i < g->nedges; i++)
-        if (edge_of_type(&g->edges[i], t))
+        if (edge_counts(&g->edges[i], t, since))
             off[g->edges[i].b]++;
     uint32_t total = 0;
     const uint8_t *allow = g->allowlisted[t]; /* allowlisted: shared by nobody */
@@ -63,7 +74,7 @@ void resindex_build(res_index *ix, const rs_graph *g, node_type t)
     uint32_t *acct = xreallocarray(NULL, total ? total : 1, sizeof *acct);
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
-        if (edge_of_type(e, t) && (shared[e->b / 8] >> (e->b % 8) & 1))
+        if (edge_counts(e, t, since) && (shared[e->b / 8] >> (e->b % 8) & 1))
             acct[--off[e->b]] = e->a;
     }
     free(shared);

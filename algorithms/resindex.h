@@ -32,6 +32,11 @@ typedef struct {
 /* Builds the index of resource type t (NODE_IP, NODE_DEVICE, NODE_DEST) of a
  * finalized graph. Free with resindex_free. */
 void resindex_build(res_index *ix, const rs_graph *g, node_type t);
+/* The same, leaving out an account's use of a resource that ended before since[a]
+ * (ms; the edge's last observation; 0 or less: every use counts): what an account
+ * did before it changed hands does not tie its operated period to anyone. since
+ * (one per account) is borrowed; NULL counts everything. */
+void resindex_build_since(res_index *ix, const rs_graph *g, node_type t, const int64_t *since);
 void resindex_free(res_index *ix);
 
 /* The number of accounts using resource r when it is shared (two or more),

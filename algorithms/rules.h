@@ -157,6 +157,40 @@ static inline int rules_off_hours(uint32_t off, uint32_t logins)
     return logins >= RULES_OFF_HOURS_MIN_LOGINS && 2 * (uint64_t)off >= logins;
 }
 
+/* --- HANDOVER (algorithms/handover.c) ---------------------------------------- */
+
+/* Logins needed on each side of a change point: the owner's baseline and the
+ * operated period. Five are a week of an ordinary freelancer's logins; fewer say
+ * nothing about which devices or hours are the account's habit. */
+#define RULES_HANDOVER_MIN_SIDE 5u
+
+/* Hours: the mean login hour (UTC, on the 24-hour circle) moved by at least this
+ * much. A working day starting anywhere between 09 and 18 local moves its mean by
+ * less; the renters of the 2024-2025 cases work at UTC+8/+9, seven or more hours
+ * from Europe and the Americas. */
+#define RULES_HANDOVER_MIN_SHIFT_H 4.0
+
+/* ... and both sides keep regular hours: the mean resultant length of their login
+ * hours (1 = always the same hour, 0 = spread around the clock) is at least this. An
+ * account logging in at any hour has no mean hour that could move. A working day of
+ * 9 hours gives 0.78. */
+#define RULES_HANDOVER_MIN_REGULARITY 0.5
+
+/* Network class: a side is on anonymising networks when at least half of its logins
+ * are (rules_anon_ip). The class changed when one side is and the other is not. */
+static inline int rules_handover_anon_side(uint32_t anon, uint32_t logins)
+{
+    return logins > 0 && 2 * (uint64_t)anon >= logins;
+}
+
+/* Bid volume: bids per day of the operated period at least this many times the
+ * baseline's (and at least RULES_HANDOVER_MIN_SIDE bids). Renters bid for work the
+ * owner never would, three to five times the owner's volume; the operated period's
+ * first days, spent setting up, lower its mean, so twice is asked. It counts only
+ * beside all-new devices and a new payout account: an owner looking for work bids
+ * more too, on the laptop and into the bank account it always had. */
+#define RULES_HANDOVER_BID_FACTOR 2.0
+
 /* RATING_BURST / RATING_LOCKSTEP: a high rating. */
 static inline int rules_high_rating(const detect_params *p, double stars)
 {

@@ -311,6 +311,13 @@ static int write_summary(FILE *f, const ring_ctx *c)
             json_t *ao = json_object();
             json_object_set_new(ao, "account_id", jout_stringn(id, l));
             json_object_set_new(ao, "evidence", json_integer(c->r->flags[a].evidence[k]));
+            /* A handed-over account: its flags speak of the operated period, and the
+             * rows before the date are the owner's baseline (docs/evidence.md). */
+            if (c->r->flags[a].handover_at) {
+                char t[TS_FMT_LEN];
+                json_object_set_new(ao, "operated_from",
+                                    json_string(ts_format(c->r->flags[a].handover_at, t)));
+            }
             json_array_append_new(accts, ao);
             ev += c->r->flags[a].evidence[k];
         }

@@ -339,6 +339,11 @@ static void flags_section(rs_buf *b, const report_ring *rr)
                 continue;
             buf_puts(b, "<tr><td>");
             put_acct(b, g, a);
+            if (r->flags[a].handover_at) { /* the owner's rows before it are a baseline */
+                char t[TS_FMT_LEN];
+                buf_printf(b, " operated from %s; earlier rows are the owner's baseline",
+                           ts_format(r->flags[a].handover_at, t));
+            }
             buf_printf(b, "</td><td class=\"n\">%u</td></tr>\n", r->flags[a].evidence[f]);
         }
         buf_puts(b, "</table>\n");

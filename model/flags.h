@@ -156,7 +156,11 @@ typedef enum {
       "gave or received high ratings concentrated in clients paying with the same few cards")      \
     X(OFF_HOURS, TABLE_LOGINS, 0.30, BEHAVIOUR, "own-flag weight",                                   \
       0, 0, FLAG_STEP_NONE, ROW, loginflags_shows_off_hours,                                         \
-      "logged in mostly outside the working day of the country they claim and where they log in")
+      "logged in mostly outside the working day of the country they claim and where they log in")  \
+    X(HANDOVER, TABLE_LOGINS, 0.90, BEHAVIOUR,                                                      \
+      "own-flag weight; alone below the threshold, with any other red flag above it",               \
+      DECEPTION_IDENTITY, FLAG_P_STRONG, FLAG_STEP_PAYOUTS, ROW, handover_shows_handover,           \
+      "changed hands: from one date, all-new devices, a new payout account, and new hours or networks")
 /* clang-format on */
 
 #define FLAG_ENUM_ROW(name, ...) FLAG_##name,
@@ -190,6 +194,9 @@ typedef struct {
     uint8_t remote_device;         /* REMOTE_ACCESS seen on one of its devices */
     uint32_t farm_line;            /* FARM_LINE: the IP id + 1 of the line it lives on, 0
                                     * when it carries no FARM_LINE */
+    int64_t handover_at;           /* HANDOVER: the first event of the operated period (ms),
+                                    * 0 when it carries no HANDOVER; the rows before it are
+                                    * the owner's baseline */
     uint16_t bursts[BURST_KINDS];  /* bursts it took part in (evidence) */
 } acct_flags;
 
