@@ -2,7 +2,7 @@
  * loginflags.h. */
 #include "algorithms/loginflags.h"
 
-#include "algorithms/country_tz.h"
+#include "model/country_tz.h"
 #include "algorithms/evrule.h"
 #include "algorithms/rules.h"
 #include "base/alloc.h"
