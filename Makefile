@@ -229,7 +229,7 @@ $(FUZZ_LIB): $(FUZZ_DIR)/obj/$(DISPOSABLE_O)
 
 # --- generated: the built-in country time-zone spans -------------------------
 # datasets/country-timezones.csv (written from tzdata by datasets/country-timezones.py)
-# becomes $(BUILD)/gen/country_tz.c (the table behind algorithms/country_tz.h) in the
+# becomes $(BUILD)/gen/country_tz.c (the table behind model/country_tz.h) in the
 # same way, through datasets/country-timezones.awk (byte-wise order: LC_ALL=C).
 COUNTRY_TZ_C := $(BUILD)/gen/country_tz.c
 COUNTRY_TZ_O := $(BUILD)/gen/country_tz.o

@@ -2,10 +2,10 @@
  * loginflags.h. */
 #include "algorithms/loginflags.h"
 
-#include "algorithms/country_tz.h"
 #include "algorithms/evrule.h"
 #include "algorithms/rules.h"
 #include "base/alloc.h"
+#include "model/country_tz.h"
 
 #include <stdlib.h>
 #include <string.h>

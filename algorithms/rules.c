@@ -1,7 +1,7 @@
 /* rules.c - the per-event tests behind the red flags; see rules.h. */
 #include "algorithms/rules.h"
 
-#include "algorithms/country_tz.h"
+#include "model/country_tz.h"
 
 #include <math.h>
 
@@ -66,6 +66,10 @@ int rules_login_in_hours(const detect_params *p, int64_t ts, const char *claim,
         return 1;
     if (!ia || !ia->country[0] || rules_anon_ip(p, ia))
         return 0;
-    sp = country_tz_find(ia->country);
+    /* The City database's zone, where it gave one, says more than the country's
+     * span: a Chicago address is not in hours at New York's or Honolulu's. */
+    sp = ia->tz ? country_tz_zone(ia->country, ia->tz) : NULL;
+    if (!sp)
+        sp = country_tz_find(ia->country);
     return !sp || span_meets_workday(sp, m);
 }

@@ -142,7 +142,9 @@ static inline int rules_lives_on(uint32_t logins_there, uint32_t logins)
  * working day of some zone of the country claim (the account's claimed country) or
  * of the country its address ia is located in, when that address is not
  * anonymising (a VPN exit's country says nothing about its user's clock). A country
- * of several zones counts as its whole span of offsets (algorithms/country_tz.h).
+ * of several zones counts as its whole span of offsets (model/country_tz.h),
+ * except on the address's side when the City database named the address's time
+ * zone (ia->tz): then only that zone's standard and daylight-saving offsets count.
  * A login from a located country tzdata does not know is in hours (it cannot be
  * judged); an unknown claim adds nothing. The detector and the evidence rule both
  * call this: the whole per-login test. O(log countries). */

@@ -1,5 +1,5 @@
 # country-timezones.awk - checks datasets/country-timezones.csv and turns it into
-# the C table of each country's span of UTC offsets (algorithms/country_tz.h).
+# the C table of each country's span of UTC offsets (model/country_tz.h).
 #
 #   awk -f datasets/country-timezones.awk datasets/country-timezones.csv >country_tz.c
 #
@@ -7,7 +7,10 @@
 # country,zone,std_offset_min,dst_offset_min and one row per time zone, sorted by
 # country, then zone. A country's rows become one span: from the smallest standard
 # offset of its zones to the largest daylight-saving one (the United States: from
-# Hawaii's -600 to Eastern daylight time's -240). Every malformed row is reported on
+# Hawaii's -600 to Eastern daylight time's -240). Each row is also a zone of its own,
+# found by name (the generated code keeps an index of the zones in name order) and
+# stored by its ordinal within its country, which must not pass MAX_ZONES
+# (COUNTRY_TZ_MAX_ZONES in the header). Every malformed row is reported on
 # stderr as FILE:LINE: message and nothing is written; the exit status is then 1.
 # POSIX awk (mawk and busybox awk included): no gawk extensions.
 
@@ -22,7 +25,9 @@ function offset_ok(s) {
 }
 
 BEGIN {
+    MAX_ZONES = 63 # = COUNTRY_TZ_MAX_ZONES, model/country_tz.h
     n = 0
+    m = 0
     bad = 0
     prev = ""
 }
@@ -48,11 +53,19 @@ FNR == 1 {
     key = f[1] "," f[2]
     if (prev != "" && key <= prev) { fail("not sorted or duplicate: " key " after " prev); next }
     prev = key
+    if (f[2] in seen) { fail("zone " f[2] " listed for " seen[f[2]] " and " f[1]); next }
+    seen[f[2]] = f[1]
+    zname[++m] = f[2]
+    zcc[m] = f[1]
+    zstd[m] = f[3] + 0
+    zdst[m] = f[4] + 0
     if (n == 0 || cc[n] != f[1]) {
         cc[++n] = f[1]
+        first[n] = m
         lo[n] = f[3] + 0
         hi[n] = f[4] + 0
     } else {
+        if (m - first[n] + 1 > MAX_ZONES) { fail(f[1] ": more than " MAX_ZONES " zones"); next }
         if (f[3] + 0 < lo[n]) lo[n] = f[3] + 0
         if (f[4] + 0 > hi[n]) hi[n] = f[4] + 0
     }
@@ -65,10 +78,18 @@ END {
     }
     if (bad)
         exit 1
+    # The zones in name order (byte-wise under LC_ALL=C), by insertion: a few
+    # hundred rows.
+    for (i = 1; i <= m; i++) {
+        byname[i] = i
+        for (j = i; j > 1 && zname[byname[j - 1]] > zname[i]; j--)
+            byname[j] = byname[j - 1]
+        byname[j] = i
+    }
     print "/* country_tz.c - generated from datasets/country-timezones.csv by"
     print " * datasets/country-timezones.awk: do not edit, edit the CSV. See"
-    print " * algorithms/country_tz.h. */"
-    print "#include \"algorithms/country_tz.h\""
+    print " * model/country_tz.h. */"
+    print "#include \"model/country_tz.h\""
     print ""
     print "#include <string.h>"
     print ""
@@ -78,7 +99,32 @@ END {
         printf "    {\"%s\", %d, %d},\n", cc[i], lo[i], hi[i]
     print "};"
     print ""
-    print "const country_tz_span *country_tz_find(const char *cc)"
+    print "/* Every zone, as a span of its standard to its daylight-saving offset, in the"
+    print " * order of the CSV (by country, then name): a country's zones are adjacent. */"
+    print "static const country_tz_span zone[] = {"
+    for (i = 1; i <= m; i++)
+        printf "    {\"%s\", %d, %d},\n", zcc[i], zstd[i], zdst[i]
+    print "};"
+    print ""
+    print "/* Index in zone[] of each country's first zone, parallel to table[], and a last"
+    print " * entry one past the last zone. */"
+    print "static const unsigned short first_zone[] = {"
+    for (i = 1; i <= n; i++)
+        printf "    %d,\n", first[i] - 1
+    printf "    %d,\n", m
+    print "};"
+    print ""
+    print "/* The zone names with their index in zone[], sorted by name (strcmp order). */"
+    print "static const struct {"
+    print "    const char *name;"
+    print "    unsigned short zone;"
+    print "} by_name[] = {"
+    for (i = 1; i <= m; i++)
+        printf "    {\"%s\", %d},\n", zname[byname[i]], byname[i] - 1
+    print "};"
+    print ""
+    print "/* Index of cc in table[], or -1. */"
+    print "static long find_country(const char *cc)"
     print "{"
     print "    size_t lo = 0, hi = sizeof table / sizeof *table; /* cc, if present, is in [lo, hi) */"
     print "    while (lo < hi) {"
@@ -89,8 +135,42 @@ END {
     print "        else if (c > 0)"
     print "            hi = mid;"
     print "        else"
-    print "            return &table[mid];"
+    print "            return (long)mid;"
     print "    }"
-    print "    return NULL;"
+    print "    return -1;"
+    print "}"
+    print ""
+    print "const country_tz_span *country_tz_find(const char *cc)"
+    print "{"
+    print "    long i = find_country(cc);"
+    print "    return i < 0 ? NULL : &table[i];"
+    print "}"
+    print ""
+    print "unsigned country_tz_zone_find(const char *name, char cc[3])"
+    print "{"
+    print "    size_t lo = 0, hi = sizeof by_name / sizeof *by_name; /* name, if present, is in [lo, hi) */"
+    print "    while (lo < hi) {"
+    print "        size_t mid = lo + (hi - lo) / 2;"
+    print "        int c = strcmp(by_name[mid].name, name);"
+    print "        if (c < 0) {"
+    print "            lo = mid + 1;"
+    print "        } else if (c > 0) {"
+    print "            hi = mid;"
+    print "        } else {"
+    print "            const country_tz_span *z = &zone[by_name[mid].zone];"
+    print "            long i = find_country(z->cc);"
+    print "            memcpy(cc, z->cc, 3);"
+    print "            return (unsigned)(by_name[mid].zone - first_zone[i]) + 1;"
+    print "        }"
+    print "    }"
+    print "    return 0;"
+    print "}"
+    print ""
+    print "const country_tz_span *country_tz_zone(const char *cc, unsigned k)"
+    print "{"
+    print "    long i = find_country(cc);"
+    print "    if (i < 0 || k == 0 || k > (unsigned)(first_zone[i + 1] - first_zone[i]))"
+    print "        return NULL;"
+    print "    return &zone[first_zone[i] + k - 1];"
     print "}"
 }

@@ -66,6 +66,10 @@ typedef struct {
                             * value), or GRAPH_NONE: none, a placeholder or a business */
 } account_attr;
 
+/* Bits of ip_attr.tz: the zone ordinals of the country with the most zones
+ * (COUNTRY_TZ_MAX_ZONES) and 0 fill the last bits of the shared word. */
+#define IP_TZ_BITS 6
+
 /* 24 bytes: one per distinct IP, millions of them, so the small fields share
  * one word. */
 typedef struct {
@@ -76,6 +80,8 @@ typedef struct {
     unsigned int anon : 5;       /* ANON_* bits */
     unsigned int has_loc : 1;
     unsigned int country_src : 2, asn_src : 2; /* SRC_* */
+    unsigned int tz : IP_TZ_BITS; /* the City database's time zone: its ordinal among the
+                                   * zones of `country` (model/country_tz.h), 0 unknown */
     char country[3];
 } ip_attr;
 

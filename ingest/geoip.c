@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "ingest/asnranges.h"
+#include "model/country_tz.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -365,8 +366,39 @@ static void set_country(ip_attr *ia, MMDB_entry_data_s *d)
     }
 }
 
-/* Country and location: MaxMind's nested keys, or the flat keys of the
- * ip-location-db city files (country_code, latitude, longitude). */
+_Static_assert(COUNTRY_TZ_MAX_ZONES < (1u << IP_TZ_BITS), "ip_attr.tz cannot hold a zone ordinal");
+
+/* Room for a time-zone name: the longest in tzdata's zone.tab has 30 bytes; a
+ * longer one is no zone the table knows. */
+#define TZ_NAME_MAX 64
+
+/* The address's time zone from the record's IANA name (MaxMind's location/time_zone,
+ * ip-location-db's flat timezone), as the zone's ordinal within ia's country. A name
+ * tzdata's zone.tab does not list, or a zone of another country than the one ia is
+ * located in (the input's ip_country overrode the database, or the country came from
+ * registered_country), is dropped: the country's whole span then stands, as without
+ * a zone. */
+static void set_time_zone(MMDB_lookup_result_s *res, ip_attr *ia)
+{
+    static const char *const p_tz[] = {"location", "time_zone", NULL};
+    static const char *const p_flat_tz[] = {"timezone", NULL};
+    MMDB_entry_data_s d;
+    ia->tz = 0;
+    if (!get(res, &d, MMDB_DATA_TYPE_UTF8_STRING, p_tz) &&
+        !get(res, &d, MMDB_DATA_TYPE_UTF8_STRING, p_flat_tz))
+        return;
+    if (d.data_size == 0 || d.data_size >= TZ_NAME_MAX)
+        return;
+    char name[TZ_NAME_MAX], cc[3];
+    memcpy(name, d.utf8_string, d.data_size);
+    name[d.data_size] = '\0';
+    unsigned k = country_tz_zone_find(name, cc);
+    if (k && !strcmp(cc, ia->country))
+        ia->tz = k & ((1u << IP_TZ_BITS) - 1);
+}
+
+/* Country, location and time zone: MaxMind's nested keys, or the flat keys of the
+ * ip-location-db city files (country_code, latitude, longitude, timezone). */
 static void enrich_city(geoip *gi, const ipaddr *ip, ip_attr *ia)
 {
     static const char *const p_country[] = {"country", "iso_code", NULL};
@@ -396,6 +428,7 @@ static void enrich_city(geoip *gi, const ipaddr *ip, ip_attr *ia)
         if (get(&res, &d, MMDB_DATA_TYPE_UINT16, p_rad))
             ia->radius_km = d.uint16;
     }
+    set_time_zone(&res, ia);
 }
 
 static void enrich_asn(geoip *gi, rs_graph *g, const ipaddr *ip, ip_attr *ia)

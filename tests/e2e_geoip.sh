@@ -42,6 +42,8 @@ lookup city ::ffff:192.0.2.130 '"DE"' country iso_code
 lookup city 198.51.100.9 '"BR"' country iso_code
 lookup city 2001:db8::7 '"FR"' country iso_code
 lookup city 192.0.2.1 '35.689500' location latitude
+lookup city 192.0.2.1 '"Asia/Tokyo"' location time_zone
+lookup city 198.51.100.9 '"America/Sao_Paulo"' location time_zone
 lookup asn 192.0.2.1 '64500 <uint32>' autonomous_system_number
 lookup asn 198.51.100.7 'Exemplo Telecomunicações' autonomous_system_organization
 lookup asn 2001:db8:1::5 '64502 <uint32>' autonomous_system_number

@@ -13,6 +13,7 @@
 
 #include "graph/graph.h"
 #include "ingest/geoip.h"
+#include "model/country_tz.h"
 
 static char dir[64];
 static char paths[GEOIP_KINDS][128];
@@ -68,6 +69,7 @@ static void test_geoip__enriches_each_ip(void **state)
     uint32_t fr = add_ip(g, "2001:db8::5");
     uint32_t none = add_ip(g, "203.0.113.1");
     uint32_t data = add_ip(g, "192.0.2.11");
+    uint32_t de = add_ip(g, "192.0.2.130");
     /* Values from the input take precedence over the database. */
     memcpy(g->ip[data].country, "NZ", 3);
     g->ip[data].country_src = SRC_DATA;
@@ -99,9 +101,50 @@ static void test_geoip__enriches_each_ip(void **state)
     assert_string_equal(g->ip[none].country, "");
     assert_int_equal(g->ip[none].asn, 0);
     assert_string_equal(g->ip[data].country, "NZ");
-    assert_int_equal(st.ips, 6);
-    assert_int_equal(st.country, 5);
+    /* The record's time zone, as its ordinal among its country's zones; none for a
+     * record without one (FR), a name tzdata does not know (DE's fixture record) or a
+     * zone of another country than the input's ip_country (NZ over a Tokyo record). */
+    char cc[3];
+    assert_int_equal(g->ip[jp].tz, country_tz_zone_find("Asia/Tokyo", cc));
+    assert_int_equal(country_tz_zone(g->ip[jp].country, g->ip[jp].tz)->lo_min, 540);
+    assert_int_equal(g->ip[br].tz, country_tz_zone_find("America/Sao_Paulo", cc));
+    assert_int_equal(country_tz_zone("BR", g->ip[br].tz)->lo_min, -180);
+    assert_int_equal(g->ip[fr].tz, 0);
+    assert_int_equal(g->ip[de].tz, 0);
+    assert_int_equal(g->ip[data].tz, 0);
+    assert_int_equal(st.ips, 7);
+    assert_int_equal(st.country, 6);
     assert_int_equal(st.anon, 2);
+    geoip_close(gi);
+    graph_free(g);
+}
+
+/* The ip-location-db city layout names its zone in the flat `timezone` key. */
+static void test_geoip__flat_time_zone(void **state)
+{
+    (void)state;
+    if (!have_writer) {
+        skip();
+        return;
+    }
+    char city4[160], cmd[512];
+    snprintf(city4, sizeof city4, "%s/city4.mmdb", dir);
+    snprintf(cmd, sizeof cmd, "perl tests/data/mkmmdb.pl city4 %s", city4);
+    assert_int_equal(system(cmd), 0);
+    rs_graph *g = graph_new();
+    uint32_t ke = add_ip(g, "192.0.2.9"), cl = add_ip(g, "198.51.100.9");
+    geoip *gi = NULL;
+    rs_error err = {0};
+    const char *p[GEOIP_KINDS] = {city4, NULL, NULL};
+    assert_int_equal(geoip_open(&gi, p, 0, &err), RS_OK);
+    geoip_stats st;
+    geoip_enrich(gi, g, &st);
+    char cc[3];
+    assert_string_equal(g->ip[ke].country, "KE");
+    assert_int_equal(g->ip[ke].tz, country_tz_zone_find("Africa/Nairobi", cc));
+    assert_int_equal(country_tz_zone("KE", g->ip[ke].tz)->lo_min, 180);
+    assert_string_equal(g->ip[cl].country, "CL");
+    assert_int_equal(g->ip[cl].tz, 0);
     geoip_close(gi);
     graph_free(g);
 }
@@ -203,6 +246,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_geoip__enriches_each_ip),
+        cmocka_unit_test(test_geoip__flat_time_zone),
         cmocka_unit_test(test_geoip__missing_and_broken_files),
         cmocka_unit_test(test_geoip__search_order),
         cmocka_unit_test(test_geoip__asn_ranges_with_sibling),

@@ -21,6 +21,7 @@
 #include "algorithms/evrule.h"
 #include "algorithms/loginflags.h"
 #include "algorithms/rules.h"
+#include "model/country_tz.h"
 
 #define H (3600 * 1000LL)
 #define DAY (24 * H)
@@ -631,6 +632,65 @@ static void test_loginflags__off_hours_thresholds(void **state)
     graph_free(g);
 }
 
+/* The zone table by name: a zone.tab name gives its country and ordinal, whose
+ * offsets are the zone's own; a link ("US/Central"), an empty name or an ordinal
+ * past the country's zones give nothing. */
+static void test_loginflags__zone_table(void **state)
+{
+    (void)state;
+    char cc[3] = "";
+    unsigned k = country_tz_zone_find("America/Chicago", cc);
+    assert_string_equal(cc, "US");
+    const country_tz_span *z = country_tz_zone("US", k);
+    assert_non_null(z);
+    assert_int_equal(z->lo_min, -360);
+    assert_int_equal(z->hi_min, -300);
+    assert_int_equal(country_tz_zone_find("Europe/Andorra", cc), 1);
+    assert_string_equal(cc, "AD");
+    assert_int_equal(country_tz_zone_find("Asia/Tokyo", cc), 1);
+    assert_string_equal(cc, "JP");
+    assert_int_equal(country_tz_zone("JP", 1)->lo_min, 540);
+    assert_int_equal(country_tz_zone_find("US/Central", cc), 0);
+    assert_int_equal(country_tz_zone_find("", cc), 0);
+    assert_null(country_tz_zone("US", 0));
+    assert_null(country_tz_zone("JP", 2));
+    assert_null(country_tz_zone("US", COUNTRY_TZ_MAX_ZONES));
+    assert_null(country_tz_zone("XX", 1));
+}
+
+/* The address's side with the City database's zone: at 03:00 UTC a German claim is
+ * at night (04:00), and an address located in the United States is in hours by the
+ * country's span (17:00 in Hawaii); an address the database puts in Chicago is not
+ * (21:00 CST), one in Honolulu is. An ordinal the country has no zone for falls back
+ * to the span; an anonymising address says nothing, zone or not. */
+static void test_loginflags__off_hours_city_zone(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    rs_graph *g = graph_new();
+    uint32_t us = ip(g, 1, "US", 0), chi = ip(g, 2, "US", 0), hnl = ip(g, 3, "US", 0);
+    uint32_t bad = ip(g, 4, "US", 0), vpn = ip(g, 5, "US", 0);
+    char cc[3];
+    g->ip[chi].tz = country_tz_zone_find("America/Chicago", cc);
+    g->ip[hnl].tz = country_tz_zone_find("Pacific/Honolulu", cc);
+    g->ip[bad].tz = 30; /* the United States have 29 zones */
+    g->ip[vpn].tz = g->ip[chi].tz;
+    g->ip[vpn].anon = ANON_ANY | ANON_VPN;
+    int64_t t = T0 + 3 * H;
+    assert_true(rules_login_in_hours(&p, t, "DE", &g->ip[us]));
+    assert_false(rules_login_in_hours(&p, t, "DE", &g->ip[chi]));
+    assert_true(rules_login_in_hours(&p, t, "DE", &g->ip[hnl]));
+    assert_true(rules_login_in_hours(&p, t, "DE", &g->ip[bad]));
+    assert_false(rules_login_in_hours(&p, t, "DE", &g->ip[vpn]));
+    /* The claim's side keeps the country's span: a claim of the United States is in
+     * hours at Hawaii's 17:00 whatever zone the address has. */
+    assert_true(rules_login_in_hours(&p, t, "US", &g->ip[chi]));
+    /* 14:00 UTC is 08:00 in Chicago: in hours by the zone. */
+    assert_true(rules_login_in_hours(&p, T0 + 14 * H, "JP", &g->ip[chi]));
+    graph_free(g);
+}
+
 /* Look-alikes: a night worker on his own line starting 22:00-02:00 local raises
  * OFF_HOURS, but it is no deception and its weight alone stays far below what flags
  * an account (own_weight x weight < threshold); a nomad claiming Germany who works
@@ -689,6 +749,8 @@ int main(void)
         cmocka_unit_test(test_loginflags__user_agent_lookalikes),
         cmocka_unit_test(test_loginflags__off_hours_foreign_day),
         cmocka_unit_test(test_loginflags__off_hours_thresholds),
+        cmocka_unit_test(test_loginflags__zone_table),
+        cmocka_unit_test(test_loginflags__off_hours_city_zone),
         cmocka_unit_test(test_loginflags__off_hours_lookalikes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,9 @@
 # mkmmdb.pl KIND OUT.mmdb - writes a tiny MaxMind DB test fixture.
 #   KIND: city (GeoIP2-City), asn (GeoLite2-ASN) or anon (GeoIP2-Anonymous-IP);
 #   city4 and city6: the flat layout of the ip-location-db city files (keys
-#   country_code, latitude, longitude as floats), an IPv4-only and an IPv6 file.
+#   country_code, latitude, longitude as floats, timezone), an IPv4-only and an
+#   IPv6 file. Some records name their time zone (location/time_zone, timezone):
+#   one of tzdata's, one of a country of several zones, and a name no tzdata has.
 # The networks are documentation ranges (RFC 5737, RFC 3849), which the writer
 # drops unless remove_reserved_networks => 0. IPv4 lives in the IPv6 tree at
 # ::/96 and is aliased from ::ffff:0:0/96 and 2002::/16 (alias_ipv6_to_ipv4).
@@ -21,6 +23,8 @@ my %types = (
     iso_code                       => 'utf8_string',
     location                       => 'map',
     latitude                       => 'double',
+    time_zone                      => 'utf8_string',
+    timezone                       => 'utf8_string',
     longitude                      => 'double',
     autonomous_system_number       => 'uint32',
     autonomous_system_organization => 'utf8_string',
@@ -40,10 +44,13 @@ my %db = (
         type => 'GeoIP2-City',
         data => {
             '192.0.2.0/25'     => { country => { iso_code => 'JP' },
-                                    location => { latitude => 35.6895, longitude => 139.6917 } },
+                                    location => { latitude => 35.6895, longitude => 139.6917,
+                                                  time_zone => 'Asia/Tokyo' } },
             '192.0.2.128/25'   => { country => { iso_code => 'DE' },
-                                    location => { latitude => 52.52, longitude => 13.405 } },
-            '198.51.100.0/24'  => { country => { iso_code => 'BR' } },
+                                    location => { latitude => 52.52, longitude => 13.405,
+                                                  time_zone => 'Mars/Olympus_Mons' } },
+            '198.51.100.0/24'  => { country => { iso_code => 'BR' },
+                                    location => { time_zone => 'America/Sao_Paulo' } },
             '2001:db8::/48'    => { country => { iso_code => 'FR' },
                                     location => { latitude => 48.8566, longitude => 2.3522 } },
         },
@@ -63,7 +70,8 @@ my %db = (
         type => 'city ipv4',
         ip_version => 4,
         data => {
-            '192.0.2.0/24'    => { country_code => 'KE', city => 'Nairobi', latitude => -1.28, longitude => 36.82 },
+            '192.0.2.0/24'    => { country_code => 'KE', city => 'Nairobi', latitude => -1.28, longitude => 36.82,
+                                   timezone => 'Africa/Nairobi' },
             '198.51.100.0/24' => { country_code => 'CL', city => '', latitude => -33.45, longitude => -70.66 },
         },
     },
