@@ -567,8 +567,8 @@ static void phone_pair(rs_graph *g, const char *x, const char *y, const char *ho
         char d[16];
         snprintf(d, sizeof d, "%s-laptop", k ? y : x);
         for (int day = 0; day < 10; day++)
-            login(g, ab[k], ip(g, line + 100u * (unsigned)k + (unsigned)day, "US", 7922),
-                  dev(g, d), T0 + day * DAY + (13 + 2 * k) * H, 3600);
+            login(g, ab[k], ip(g, line + 100u * (unsigned)k + (unsigned)day, "US", 7922), dev(g, d),
+                  T0 + day * DAY + (13 + 2 * k) * H, 3600);
     }
 }
 
