@@ -6,6 +6,7 @@
 #include "model/attrs.h"
 
 #include "algorithms/hamming.h"
+#include "algorithms/rules.h"
 #include "algorithms/textsim.h"
 #include "base/alloc.h"
 #include "base/cmp.h"
@@ -468,6 +469,26 @@ static uint8_t shared_contact(const rs_graph *g, const acct_attrs *aa, const uin
     return bits;
 }
 
+/* Marks IDENT_OPERATOR on every contact detail that joins unrelated names when at
+ * least RULES_OPERATOR_MIN_PAID_ELSEWHERE of its users are paid into accounts held in
+ * other people's names (NAME_MISMATCH): strangers sharing one phone, photo or
+ * document, each paid through a third person, are one operator's personas.
+ * Flatmates sharing a landline are paid under their own names; of a couple who keep
+ * their own family names one at most is paid into the other's account. Runs after
+ * name_mismatch. */
+static void mark_operators(ident_index *ix, const acct_flags *fl)
+{
+    for (uint32_t r = 0; r < ix->nres; r++) {
+        if (!contact_kind(ix->kind[r]) || !(ix->bits[r] & IDENT_DECEPTIVE))
+            continue;
+        uint32_t paid_elsewhere = 0;
+        for (uint32_t x = ix->off[r]; x < ix->off[r + 1]; x++)
+            paid_elsewhere += flags_has(&fl[ix->acct[x]], FLAG_NAME_MISMATCH) != 0;
+        if (paid_elsewhere >= RULES_OPERATOR_MIN_PAID_ELSEWHERE)
+            ix->bits[r] |= IDENT_OPERATOR;
+    }
+}
+
 /* The email domain most of u[0..n) share, when it is not a public service: a
  * company's. */
 static int company_domain(const rs_graph *g, const acct_attrs *aa, const uint32_t *u, size_t n)
@@ -627,11 +648,17 @@ void identity_flags(ident_index *ix, const rs_graph *g, const detect_params *p, 
         }
     }
     name_mismatch(g, &aa, graph_count(g, NODE_ACCOUNT), fl);
+    mark_operators(ix, fl);
     acct_attrs_free(&aa);
 }
 
-static double kind_weight(const detect_params *p, int kind)
+/* The base weight of an identity resource of kind `kind` with bits `bits`. One
+ * operator's contact detail (IDENT_OPERATOR) binds its accounts as firmly as a
+ * shared device and weighs w_device; every other contact detail weighs w_identity. */
+static double kind_weight(const detect_params *p, int kind, uint8_t bits)
 {
+    if (bits & IDENT_OPERATOR)
+        return p->w_device;
     switch (kind) {
     case ATTR_ADDRESS:
     case ATTR_OTHER:
@@ -658,7 +685,7 @@ void identity_project(projection *pm, const ident_index *ix, const detect_params
         }
         if (!ix->bits[r]) /* a payout holder that ties nobody */
             continue;
-        double w = kind_weight(p, ix->kind[r]) / pow(deg - 1.0, p->degree_exponent);
+        double w = kind_weight(p, ix->kind[r], ix->bits[r]) / pow(deg - 1.0, p->degree_exponent);
         int tie = (ix->bits[r] & IDENT_TIES) != 0;
         const uint32_t *u = ix->acct + ix->off[r];
         for (uint32_t x = 0; x < deg; x++)

@@ -64,7 +64,8 @@ enum {
     IDENT_TIES = 1,      /* binds its users like a device */
     IDENT_DECEPTIVE = 2, /* joins unrelated names, or forwards equipment */
     IDENT_WEAK = 4,      /* links its users weakly */
-    IDENT_CAPPED = 8     /* used by more accounts than its kind's cap: no pairs */
+    IDENT_CAPPED = 8,    /* used by more accounts than its kind's cap: no pairs */
+    IDENT_OPERATOR = 16  /* a deceptive contact detail of accounts paid in others' names */
 };
 
 typedef struct {

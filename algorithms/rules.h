@@ -125,6 +125,14 @@ static inline int rules_lives_on(uint32_t logins_there, uint32_t logins)
 }
 #define RULES_FARM_LINE_MIN_ACCOUNTS 3u
 
+/* One operator's contact detail (algorithms/identity.c, IDENT_OPERATOR): a phone,
+ * photo or document given under unrelated names binds like a shared device when at
+ * least two of the accounts giving it are paid into accounts held in other people's
+ * names (NAME_MISMATCH). Two: each persona of a ring paid through its own mule shows
+ * it, while of a couple keeping their own family names only one is paid into the
+ * other's account, and flatmates sharing a landline are paid under their own names. */
+#define RULES_OPERATOR_MIN_PAID_ELSEWHERE 2u
+
 /* OFF_HOURS: the working day a login start is judged against, local time, minutes
  * after midnight: 08:00 to 20:00. An employer's 09:00-18:00 with an hour's margin
  * before and two after, so that early risers and people finishing a task after

@@ -13,6 +13,8 @@
 #include "algorithms/igraphenv.h"
 #include "algorithms/detect.h"
 #include "algorithms/projection.h"
+#include "base/ts.h"
+#include "model/attrs.h"
 
 #define H (3600 * 1000LL)
 #define DAY (24 * H)
@@ -545,6 +547,63 @@ static void test_detect__deterministic(void **state)
     assert_memory_equal(risk[0], risk[1], sizeof risk[0]);
 }
 
+/* Two personas of a ring that shares no infrastructure: each on its own residential
+ * line and laptop, paid into a mule's account in a third person's name, and giving
+ * one phone. The phone binds them like a device, and they are a proxy ring. The
+ * look-alike is a couple who keep their own family names and share the home phone,
+ * one paid into the other's account: the phone ties them, nobody is flagged. */
+static void phone_pair(rs_graph *g, const char *x, const char *y, const char *holder_x,
+                       const char *holder_y, unsigned line)
+{
+    static const char phone[] = "+17478336356";
+    uint32_t a = acct(g, x, "US"), b = acct(g, y, "US");
+    const char *names[2] = {"james lewis", "nowak anna"};
+    const char *holders[2] = {holder_x, holder_y};
+    uint32_t ab[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        graph_add_attr(g, ab[k], ATTR_NAME, names[k], strlen(names[k]), TS_NONE);
+        graph_add_attr(g, ab[k], ATTR_PHONE, phone, strlen(phone), TS_NONE);
+        graph_add_attr(g, ab[k], ATTR_PAYOUT_HOLDER, holders[k], strlen(holders[k]), TS_NONE);
+        char d[16];
+        snprintf(d, sizeof d, "%s-laptop", k ? y : x);
+        for (int day = 0; day < 10; day++)
+            login(g, ab[k], ip(g, line + 100u * (unsigned)k + (unsigned)day, "US", 7922), dev(g, d),
+                  T0 + day * DAY + (13 + 2 * k) * H, 3600);
+    }
+}
+
+static void test_detect__operator_phone_pair(void **state)
+{
+    (void)state;
+    igraphenv_init(1);
+    detect_params p;
+    detect_params_init(&p);
+    for (int couple = 0; couple < 2; couple++) {
+        rs_graph *g = graph_new();
+        if (couple)
+            phone_pair(g, "husband", "wife", "james lewis", "james lewis", 1000);
+        else
+            phone_pair(g, "p1", "p2", "martin patricia", "silva olena", 1000);
+        findings r = run(g, &p);
+        uint32_t a = 0, b = 1;
+        assert_true(has(&r, a, FLAG_SHARED_IDENTITY) && has(&r, b, FLAG_SHARED_IDENTITY));
+        if (couple) {
+            assert_false(has(&r, a, FLAG_NAME_MISMATCH));
+            assert_true(has(&r, b, FLAG_NAME_MISMATCH));
+            assert_false(r.flagged[a] || r.flagged[b]);
+            for (size_t k = 0; k < r.nrings; k++)
+                assert_int_not_equal(r.rings[k].kind, RING_KIND_PROXY);
+        } else {
+            assert_true(has(&r, a, FLAG_NAME_MISMATCH) && has(&r, b, FLAG_NAME_MISMATCH));
+            assert_int_equal(r.nrings, 1);
+            assert_int_equal(r.rings[0].kind, RING_KIND_PROXY);
+            assert_true(r.flagged[a] && r.flagged[b]);
+        }
+        findings_free(&r);
+        graph_free(g);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -558,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_detect__score_monotone_in_evidence),
         cmocka_unit_test(test_detect__office_nat_is_not_a_ring),
         cmocka_unit_test(test_detect__deterministic),
+        cmocka_unit_test(test_detect__operator_phone_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

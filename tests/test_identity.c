@@ -131,6 +131,50 @@ static void test_identity__one_person_or_family_ties_without_deceiving(void **st
     done(&f);
 }
 
+/* A phone strangers share, each paid into a third person's account (NAME_MISMATCH),
+ * binds them as firmly as a shared device (w_device). The look-alikes keep
+ * w_identity: flatmates sharing a landline, paid under their own names, and a
+ * couple keeping their own family names, one paid into the other's account. */
+static double phone_link(const char *holder_a, const char *holder_b)
+{
+    fixture f = {.g = graph_new()};
+    uint32_t a = acct(f.g, "a"), b = acct(f.g, "b");
+    attr(f.g, a, ATTR_NAME, "james lewis");
+    attr(f.g, b, ATTR_NAME, "nowak anna");
+    attr(f.g, a, ATTR_PHONE, "+17478336356");
+    attr(f.g, b, ATTR_PHONE, "+17478336356");
+    attr(f.g, a, ATTR_PAYOUT_HOLDER, holder_a);
+    attr(f.g, b, ATTR_PAYOUT_HOLDER, holder_b);
+    run(&f);
+    assert_true(has(&f, a, FLAG_SHARED_IDENTITY) && has(&f, b, FLAG_SHARED_IDENTITY));
+    projection *pm = projection_new();
+    uint64_t capped = 0;
+    identity_project(pm, &f.ix, &f.p, &capped);
+    assert_true(projection_tied(pm, a, b));
+    proj_link *l = NULL;
+    size_t nl = projection_links(pm, &f.p, NULL, 0, &l);
+    assert_int_equal(nl, 1);
+    assert_true(l[0].wi < 0.01); /* a tie, not a weak link */
+    double w = l[0].w;
+    free(l);
+    projection_free(pm);
+    done(&f);
+    return w;
+}
+
+static void test_identity__operator_phone_weighs_like_a_device(void **state)
+{
+    (void)state;
+    detect_params p;
+    detect_params_init(&p);
+    double operated = phone_link("martin patricia", "olena silva");
+    assert_true(operated > p.w_device - 0.01 && operated < p.w_device + 0.01);
+    double flatmates = phone_link("james lewis", "nowak anna");
+    assert_true(flatmates > p.w_identity - 0.01 && flatmates < p.w_identity + 0.01);
+    double couple = phone_link("nowak anna", "nowak anna");
+    assert_true(couple > p.w_identity - 0.01 && couple < p.w_identity + 0.01);
+}
+
 /* Colleagues at one company share its email domain, not a mailbox: nothing links them. */
 static void test_identity__company_domain_is_not_shared(void **state)
 {
@@ -479,6 +523,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identity__strangers_sharing_a_phone_deceive),
         cmocka_unit_test(test_identity__one_person_or_family_ties_without_deceiving),
+        cmocka_unit_test(test_identity__operator_phone_weighs_like_a_device),
         cmocka_unit_test(test_identity__company_domain_is_not_shared),
         cmocka_unit_test(test_identity__payout_holder_of_another_family),
         cmocka_unit_test(test_identity__facilitator_holder_ties_strangers),
