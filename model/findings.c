@@ -130,15 +130,7 @@ static void sort_unique_pairs(uint64_t *v, size_t *n)
 /* Whether key is in v[0..n), sorted. O(log n). */
 static int has_pair(const uint64_t *v, size_t n, uint64_t key)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && v[lo] == key;
+    return n && bsearch(&key, v, n, sizeof *v, cmp_u64) != NULL;
 }
 
 void rating_episodes_finish(rating_episodes *e)
