@@ -11,6 +11,7 @@
 #include "base/cmp.h"
 #include "base/error.h"
 #include "base/sha256.h"
+#include "base/proc.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -402,6 +403,7 @@ void load_set_free(load_set *set)
     for (size_t i = 0; i < set->nfiles; i++) {
         free(set->files[i].path);
         free(set->files[i].name);
+        free(set->files[i].cache_path);
         mapping_free(set->files[i].map);
     }
     free(set->alias_used);
@@ -677,9 +679,11 @@ typedef struct {
     table_rowpos pos; /* the current row's, from table_read */
     uint64_t *future; /* the current file's count of rows after the window */
     accountids *ids;
-    const char *name; /* the current file's, as shown */
-    long line;        /* the current row's first line */
-    rs_error fatal;   /* an account_ids conflict: fails the file once read */
+    const char *name;   /* the current file's, as shown */
+    long line;          /* the current row's first line */
+    rs_error fatal;     /* an account_ids conflict: fails the file once read */
+    summary_writer *sw; /* the current file's summary being written, or NULL */
+    FILE *diag;         /* notes, or NULL */
 } piped;
 
 static void index_row(piped *pc, const tvalue *vals)
@@ -728,6 +732,8 @@ static int map_row(piped *pc, const tvalue *vals, int *bad_col, rs_error *err)
         accountids_add(pc->ids, &e.u.account_id, pc->name, pc->line, &conflict) != RS_OK &&
         pc->fatal.code == RS_OK)
         pc->fatal = conflict;
+    if (rc == 0 && pc->sw)
+        summary_writer_row(pc->sw, vals, &pc->pos);
     return rc;
 }
 
@@ -748,6 +754,8 @@ static int on_row_piped(void *ctx, const tvalue *raw, int *bad_col, rs_error *er
         if (pc->index)
             index_row(pc, vals);
     }
+    if (pc->sw && (rc == 0 || rc == TABLE_ROW_SKIP)) /* before the window, ids as written */
+        summary_writer_row(pc->sw, raw, &pc->pos);
     return rc;
 }
 
@@ -765,6 +773,8 @@ static int on_row_direct(void *ctx, const tvalue *raw, int *bad_col, rs_error *e
         load_event(pc->g, &e);
     if (rc == 0 && pc->index)
         index_row(pc, vals);
+    if (pc->sw && (rc == 0 || rc == TABLE_ROW_SKIP))
+        summary_writer_row(pc->sw, raw, &pc->pos);
     return rc;
 }
 
@@ -783,6 +793,249 @@ int load_file_stat(const char *path, load_file_id *id)
 int load_file_same(const load_file_id *a, const load_file_id *b)
 {
     return a->size == b->size && a->ino == b->ino && a->mtime_ns == b->mtime_ns;
+}
+
+/* --- the summary cache ----------------------------------------------------- */
+
+/* The path the cache's index knows f by: resolved, so that two spellings of
+ * one input folder share entries (borrowed from f). */
+static const char *cache_path_of(load_file *f)
+{
+    if (!f->cache_path) {
+        char *r = realpath(f->path, NULL);
+        f->cache_path = r ? r : xstrdup(f->path);
+    }
+    return f->cache_path;
+}
+
+/* The cache's parameter digest of f. */
+static void cache_key(const load_set *set, const load_file *f, char key[SUMMARY_PARAMS_HEX + 1])
+{
+    summary_cache_key(set->cache, f->table, f->jsonl, f->map ? mapping_spec_text(f->map) : NULL,
+                      key);
+}
+
+/* What load_tables keeps per run for the cache: the summary being read, and
+ * the summaries written while their files were parsed, committed once the
+ * files' digests are known (the graph thread computes them). */
+typedef struct {
+    summary_view view;
+    summary_writer **pending; /* per file, or NULL */
+    uint8_t *damaged;         /* per file: its summary was unsound */
+    /* The config aliases that named a header of the file being parsed
+     * (naliases bytes): a summary records its own file's, not the run's. */
+    unsigned char *alias_file;
+} cache_run;
+
+/* 1 when every row of the summary in v still passes the row checks once
+ * translated through the account_ids map as it stands: a map that changed
+ * since the summary was made can make a rating one of a client rating
+ * itself, which parsing would report as a bad row. */
+static int summary_rows_pass(const piped *pc, summary_view *v)
+{
+    tvalue raw[SCHEMA_MAX_COLS], buf[SCHEMA_MAX_COLS];
+    table_rowpos pos;
+    int ok = 1;
+    while (ok && summary_view_next(v, pc->table, raw, &pos)) {
+        decode_event e;
+        ok = load_check_row(pc->table, accountids_translate(pc->ids, pc->table, raw, buf), &e) == 0;
+    }
+    summary_view_rewind(v);
+    return ok;
+}
+
+/* Feeds the rows of the summary in v through the row handler parsing uses,
+ * counting them as table_read would. */
+static void summary_replay(piped *pc, summary_view *v, load_file *f)
+{
+    tvalue raw[SCHEMA_MAX_COLS];
+    table_rowpos pos;
+    table_row_fn fn = pc->pipe ? on_row_piped : on_row_direct;
+    while (summary_view_next(v, pc->table, raw, &pos)) {
+        int bad_col = -1;
+        pc->pos = pos;
+        pc->line = pos.at.line;
+        int rc = fn(pc, raw, &bad_col, NULL);
+        if (rc == 0)
+            f->st.rows_ok++;
+        else if (rc == TABLE_ROW_SKIP)
+            f->st.out_of_window++;
+    }
+}
+
+/* The summary of file i, when the cache's index knows the file as it is
+ * (size, modification time) and the summary is sound and still applies
+ * (its times within the run's limit, its size within --max-input-bytes, its
+ * rows passing the account_ids map): loaded into cr->view, returns 1 with
+ * sha set. 0: parse the file. */
+static int summary_usable(load_set *set, size_t i, const piped *pc, cache_run *cr,
+                          uint64_t text_room, char sha[SHA256_HEX_LEN], const char **name_out)
+{
+    load_file *f = &set->files[i];
+    const char *name;
+    char key[SUMMARY_PARAMS_HEX + 1], why[128];
+    if (!summary_cache_known(set->cache, cache_path_of(f), f->id.size, f->id.mtime_ns, sha, &name))
+        return 0;
+    cache_key(set, f, key);
+    size_t nl = strlen(name);
+    /* No summary (the file had diagnostics), or one of other parameters. */
+    if (nl != 64 + 1 + SUMMARY_PARAMS_HEX + 5 || memcmp(name, sha, 64) != 0 ||
+        memcmp(name + 65, key, SUMMARY_PARAMS_HEX) != 0)
+        return 0;
+    if (summary_view_load(set->cache, name, sha, key, f->table, &cr->view, why, sizeof why) != 0) {
+        cr->damaged[i] = 1;
+        if (pc->diag)
+            utf8_diag(pc->diag, "",
+                      "ringscan: note: cache: %s: summary %s is %s: reading the file "
+                      "again",
+                      f->name, name, why);
+        return 0;
+    }
+    const summary_facts *fa = &cr->view.facts;
+    if ((set->ts_latest != TS_NONE && fa->max_ts != TS_NONE && fa->max_ts > set->ts_latest) ||
+        fa->st.text_bytes > text_room || fa->naliases != set->naliases)
+        return 0;
+    if (f->table != TABLE_ACCOUNT_IDS && accountids_count(pc->ids) &&
+        !summary_rows_pass(pc, &cr->view))
+        return 0;
+    *name_out = name;
+    return 1;
+}
+
+/* Reads file i from its summary (summary_usable said so). */
+static void summary_load_file(load_set *set, size_t i, piped *pc, cache_run *cr,
+                              const char sha[SHA256_HEX_LEN], const char *name)
+{
+    load_file *f = &set->files[i];
+    const summary_facts *fa = &cr->view.facts;
+    double t0 = proc_now();
+    f->st = fa->st;
+    summary_replay(pc, &cr->view, f);
+    memcpy(f->st.sha256, sha, SHA256_HEX_LEN);
+    f->st.seconds = proc_now() - t0;
+    f->status = pc->fatal.code;
+    if (f->map && fa->has_tally)
+        f->tally = fa->tally;
+    for (size_t k = 0; k < set->naliases; k++)
+        set->alias_used[k] |= fa->alias_used[k];
+    f->from_summary = 1;
+    f->summary_bytes = cr->view.len;
+    summary_counts *n = summary_cache_counts(set->cache);
+    n->files_summarised++;
+    n->summary_bytes += cr->view.len;
+    summary_cache_record(set->cache, cache_path_of(f), f->id.size, f->id.mtime_ns, sha, name);
+}
+
+/* A file parsed with a summary being written: kept for commit when the
+ * file is sound and printed nothing (a file with bad rows, blanked values
+ * or ignored columns is parsed every run, so its diagnostics are printed
+ * every run). */
+static void summary_end_file(load_set *set, size_t i, piped *pc, cache_run *cr)
+{
+    load_file *f = &set->files[i];
+    summary_counts *n = summary_cache_counts(set->cache);
+    n->files_read++;
+    n->input_bytes_read += f->st.raw_bytes;
+    if (!pc->sw)
+        return;
+    summary_facts fa;
+    memset(&fa, 0, sizeof fa);
+    fa.st = f->st;
+    fa.has_tally = f->map != NULL;
+    if (f->map)
+        fa.tally = f->tally;
+    fa.alias_used = cr->alias_file;
+    fa.naliases = set->naliases;
+    if (f->status == RS_OK && !f->st.rows_bad && !f->st.values_blanked && !f->st.unknown[0] &&
+        summary_writer_end(pc->sw, &fa) == 0)
+        cr->pending[i] = pc->sw;
+    else
+        summary_writer_abort(pc->sw);
+    pc->sw = NULL;
+}
+
+/* After the graph thread: each summary written is named by its file's
+ * digest and put in place, and every file's digest recorded in the index. */
+static void summary_commit_all(load_set *set, cache_run *cr)
+{
+    summary_counts *n = summary_cache_counts(set->cache);
+    for (size_t i = 0; i < set->nfiles; i++) {
+        load_file *f = &set->files[i];
+        int ok = f->status == RS_OK && f->st.sha256[0];
+        if (cr->pending[i] && ok) {
+            if (summary_writer_commit(cr->pending[i], cache_path_of(f), f->id.size, f->id.mtime_ns,
+                                      f->st.sha256) == 0 &&
+                cr->damaged[i])
+                n->rebuilt++;
+        } else if (cr->pending[i]) {
+            summary_writer_abort(cr->pending[i]);
+        } else if (!f->from_summary) {
+            summary_cache_record(set->cache, cache_path_of(f), f->id.size, f->id.mtime_ns,
+                                 ok ? f->st.sha256 : NULL, NULL);
+        }
+    }
+    free(cr->pending);
+    free(cr->damaged);
+    free(cr->alias_file);
+    summary_view_free(&cr->view);
+}
+
+/* --- load_tables ------------------------------------------------------------ */
+
+/* A copy (dup) is read once, as the file it copies. */
+static void load_dup(load_set *set, size_t i, rowindex *index)
+{
+    load_file *f = &set->files[i];
+    (void)load_file_stat(f->path, &f->id);
+    f->status = RS_OK;
+    f->st.raw_bytes = f->id.size;
+    f->st.gzip = set->files[f->dup_of].st.gzip;
+    if (index)
+        rowindex_drop(index, i);
+}
+
+/* Parses file i (f->id already taken) with o, summarising it when the run
+ * has a cache. Returns its status, with ferr set on failure. */
+static int parse_file(load_set *set, size_t i, piped *pc, table_opts *o, rs_error *ferr)
+{
+    load_file *f = &set->files[i];
+    /* A file hashed by load_find_duplicates (it had a same-size sibling) keeps
+     * that digest: its bytes go to a sink that drops them, not through SHA-256
+     * a second time. */
+    char known[65];
+    memcpy(known, f->st.sha256, sizeof known);
+    if (pc->pipe)
+        o->hash_sink = known[0] ? hash_dropped : hash_piped;
+    o->map = f->map;
+    pc->name = f->name;
+    if (set->cache) {
+        char key[SUMMARY_PARAMS_HEX + 1];
+        cache_key(set, f, key);
+        pc->sw = summary_writer_new(set->cache, f->table, key);
+    }
+    f->status = table_read(f->path, f->name, f->table, f->jsonl, o,
+                           pc->pipe ? on_row_piped : on_row_direct, pc, &f->st, ferr);
+    if (known[0])
+        memcpy(f->st.sha256, known, sizeof known);
+    if (f->status == RS_OK && pc->fatal.code != RS_OK) {
+        f->status = pc->fatal.code;
+        *ferr = pc->fatal;
+    }
+    if (f->map)
+        f->tally = *mapping_tally_of(f->map);
+    return f->status;
+}
+
+/* What every file read leaves behind, parsed or from its summary: its rows
+ * dropped from the row index where the evidence pass must read it whole. */
+static void file_done(const load_file *f, size_t i, rowindex *index)
+{
+    if (index && f->table == TABLE_ACCOUNT_IDS) /* no evidence in it */
+        rowindex_drop(index, i);
+    /* A mapped record may make several rows, and a JSON element's bytes
+     * are not one line's: the evidence pass reads such files whole. */
+    else if (index && (f->status != RS_OK || f->st.gzip || f->map || f->jsonl == TABLE_FMT_JSON))
+        rowindex_drop(index, i);
 }
 
 int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_going, rs_error *err)
@@ -809,11 +1062,20 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
                 NULL,
                 NULL,
                 0,
-                {0}};
+                {0},
+                NULL,
+                opts->diag};
+    cache_run cr;
+    memset(&cr, 0, sizeof cr);
+    if (set->cache) {
+        cr.pending = xcalloc(set->nfiles ? set->nfiles : 1, sizeof *cr.pending);
+        cr.damaged = xcalloc(set->nfiles ? set->nfiles : 1, 1);
+        cr.alias_file = xcalloc(set->naliases ? set->naliases : 1, 1);
+    }
     accountids_free(set->ids);
     set->ids = pc.ids = accountids_new(set->nfiles);
     o.row_line = &pc.line;
-    if (pc.index)
+    if (pc.index || set->cache) /* a summary keeps each row's position */
         o.row_pos = &pc.pos;
     if (pc.pipe) {
         o.hash_sink = hash_piped;
@@ -826,47 +1088,36 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         pc.table = f->table;
         pc.file = (uint32_t)i;
         pc.future = &f->future;
-        if (f->dup) { /* read once, as the file it copies */
-            (void)load_file_stat(f->path, &f->id);
-            f->status = RS_OK;
-            f->st.raw_bytes = f->id.size;
-            f->st.gzip = set->files[f->dup_of].st.gzip;
-            if (pc.index)
-                rowindex_drop(pc.index, i);
+        pc.fatal.code = RS_OK;
+        if (f->dup) {
+            load_dup(set, i, pc.index);
             continue;
         }
+        uint64_t room = UINT64_MAX;
         if (opts->lim.max_bytes) {
             o.lim.run_max = opts->lim.max_bytes;
             o.lim.max_bytes = text_used < opts->lim.max_bytes ? opts->lim.max_bytes - text_used : 1;
+            room = o.lim.max_bytes;
         }
         (void)load_file_stat(f->path, &f->id);
-        /* A file hashed by load_find_duplicates (it had a same-size sibling) keeps
-         * that digest: its bytes go to a sink that drops them, not through SHA-256
-         * a second time. */
-        char known[65];
-        memcpy(known, f->st.sha256, sizeof known);
-        if (pc.pipe)
-            o.hash_sink = known[0] ? hash_dropped : hash_piped;
-        o.map = f->map;
-        pc.name = f->name;
-        pc.fatal.code = RS_OK;
-        f->status = table_read(f->path, f->name, f->table, f->jsonl, &o,
-                               pc.pipe ? on_row_piped : on_row_direct, &pc, &f->st, &ferr);
-        if (known[0])
-            memcpy(f->st.sha256, known, sizeof known);
-        if (f->status == RS_OK && pc.fatal.code != RS_OK) {
-            f->status = pc.fatal.code;
-            ferr = pc.fatal;
+        char sha[SHA256_HEX_LEN];
+        const char *sname;
+        if (set->cache && summary_usable(set, i, &pc, &cr, room, sha, &sname)) {
+            pc.name = f->name;
+            summary_load_file(set, i, &pc, &cr, sha, sname);
+            if (f->status != RS_OK)
+                ferr = pc.fatal;
+        } else if (set->cache) {
+            memset(cr.alias_file, 0, set->naliases);
+            o.alias_used = cr.alias_file;
+            parse_file(set, i, &pc, &o, &ferr);
+            for (size_t k = 0; k < set->naliases; k++)
+                set->alias_used[k] |= cr.alias_file[k];
+            summary_end_file(set, i, &pc, &cr);
+        } else {
+            parse_file(set, i, &pc, &o, &ferr);
         }
-        if (f->map)
-            f->tally = *mapping_tally_of(f->map);
-        if (pc.index && f->table == TABLE_ACCOUNT_IDS) /* no evidence in it */
-            rowindex_drop(pc.index, i);
-        /* A mapped record may make several rows, and a JSON element's bytes
-         * are not one line's: the evidence pass reads such files whole. */
-        else if (pc.index &&
-                 (f->status != RS_OK || f->st.gzip || f->map || f->jsonl == TABLE_FMT_JSON))
-            rowindex_drop(pc.index, i);
+        file_done(f, i, pc.index);
         text_used += f->st.text_bytes;
         set->out_of_window_total += f->st.out_of_window;
         set->future_total += f->future;
@@ -891,6 +1142,8 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
                 memcpy(set->files[i].st.sha256, sha[i], 65);
         free(sha);
     }
+    if (set->cache)
+        summary_commit_all(set, &cr);
     return first_rc;
 }
 
@@ -941,9 +1194,14 @@ int load_find_duplicates(load_set *set, rs_error *err)
         for (size_t j = i + 1; j < n && set->files[j].table == set->files[i].table; j++)
             if (dup_candidate(&set->files[i], &set->files[j], ids, i, j))
                 cand[i] = cand[j] = 1;
-    for (size_t i = 0; i < n && rc == RS_OK; i++)
-        if (cand[i])
-            rc = sha256_file_hex(set->files[i].path, set->files[i].st.sha256, NULL, err);
+    for (size_t i = 0; i < n && rc == RS_OK; i++) {
+        load_file *f = &set->files[i];
+        const char *name;
+        if (cand[i] &&
+            !(set->cache && summary_cache_known(set->cache, cache_path_of(f), ids[i].size,
+                                                ids[i].mtime_ns, f->st.sha256, &name)))
+            rc = sha256_file_hex(f->path, f->st.sha256, NULL, err);
+    }
     for (size_t j = 0; j < n && rc == RS_OK; j++) {
         load_file *fj = &set->files[j];
         for (size_t i = 0; cand[j] && i < j && !fj->dup; i++)
@@ -958,4 +1216,3 @@ int load_find_duplicates(load_set *set, rs_error *err)
     free(ids);
     return rc;
 }
-

@@ -37,6 +37,7 @@
 #include "ingest/accountids.h"
 #include "ingest/decode.h"
 #include "ingest/rowindex.h"
+#include "ingest/summary.h"
 #include "ingest/table.h"
 #include "model/attrs.h"
 
@@ -76,6 +77,13 @@ typedef struct {
      * read by either pass (load_find_duplicates). */
     int dup;
     size_t dup_of;
+    /* With a summary cache: 1 when the rows came from the file's summary
+     * (ingest/summary.h) instead of parsing it; summary_bytes is the
+     * summary's size. cache_path is the resolved path the cache's index
+     * knows the file by (owned; NULL until needed). */
+    int from_summary;
+    uint64_t summary_bytes;
+    char *cache_path;
 } load_file;
 
 /* Event rows are loaded when since <= ts < until (milliseconds; TS_NONE
@@ -120,6 +128,10 @@ typedef struct {
     /* The account_ids map and the account id tallies, made by load_tables
      * (owned; NULL before it): both passes translate account ids with it. */
     accountids *ids;
+    /* When set (borrowed), load_tables serves each unchanged file from its
+     * summary and summarises the files it parses; load_find_duplicates takes
+     * known digests from it. NULL: every file is parsed, as always. */
+    summary_cache *cache;
 } load_set;
 
 /* Scans dir (and its table folders). Returns RS_OK, or RS_E_IO / RS_E_SCHEMA
@@ -140,7 +152,9 @@ void load_set_free(load_set *set);
  * same table (dup, dup_of, and st.sha256 filled), so both passes read it
  * once: a partition delivered twice under two names would otherwise count
  * every event twice. Only files whose size equals another file's of the
- * same table are hashed, so distinct partitions cost a stat each. Returns
+ * same table are hashed, so distinct partitions cost a stat each (with a
+ * summary cache, a file whose size and modification time its index knows
+ * takes the digest recorded there instead). Returns
  * RS_OK, or RS_E_IO with err set when a candidate cannot be read. */
 int load_find_duplicates(load_set *set, rs_error *err);
 
@@ -161,7 +175,12 @@ int load_in_window(const load_window *w, const decode_event *e);
  * it and tallied (accountids_load_row); rows outside
  * set->window skipped and counted in each file's st.out_of_window and in
  * set->out_of_window_total (those at or after its end also in future and
- * future_total); files marked dup are not read. With
+ * future_total); files marked dup are not read. With set->cache, a file
+ * whose size and modification time match the cache's index and whose
+ * summary is sound is not read: its summary's rows go through the same
+ * translation, checks, window, graph and row index as parsed rows would;
+ * every file parsed with no bad row, blanked value or ignored column is
+ * summarised (docs/reduced.md). With
  * keep_going, each file's fatal error is printed to opts->diag as it happens
  * and the next file is read (validate); the first is also returned in err.
  * Otherwise the first fatal error is returned, unprinted. */

@@ -110,6 +110,7 @@ struct mapping {
     int file_started;
     int last_string;             /* the last value path_text found was a JSON string */
     rs_buf out[SCHEMA_MAX_COLS]; /* produced values (owned; reused per record) */
+    char *spec_text;             /* the spec as compact JSON, keys sorted (owned) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1117,6 +1118,7 @@ int mapping_compile(const json_t *spec, const char *where, mapping **out, rs_err
         goto cleanup;
     if (compile_check(&c, m) != 0)
         goto cleanup;
+    m->spec_text = json_dumps(spec, JSON_COMPACT | JSON_SORT_KEYS);
     *out = m;
     m = NULL;
     rc = RS_OK;
@@ -1137,6 +1139,7 @@ void mapping_free(mapping *m)
 {
     if (!m)
         return;
+    free(m->spec_text);
     free(m->name);
     free(m->format);
     free_strings(m->files, m->nfiles);
@@ -1170,6 +1173,10 @@ void mapping_free(mapping *m)
 const char *mapping_name(const mapping *m)
 {
     return m->name;
+}
+const char *mapping_spec_text(const mapping *m)
+{
+    return m->spec_text ? m->spec_text : "";
 }
 table_id mapping_table(const mapping *m)
 {

@@ -100,6 +100,9 @@ int mapping_compile(const json_t *spec, const char *where, mapping **out, rs_err
 void mapping_free(mapping *m);
 
 const char *mapping_name(const mapping *m);
+/* The spec it was compiled from as compact JSON with sorted keys (borrowed):
+ * what a summary of a file read through it is keyed by (ingest/summary.h). */
+const char *mapping_spec_text(const mapping *m);
 table_id mapping_table(const mapping *m);
 /* "csv", "tsv", "jsonl", "json" or NULL (not fixed by the mapping). */
 const char *mapping_format(const mapping *m);

@@ -45,6 +45,8 @@ enum {
     OPT_MAX_RECORD,
     OPT_MAX_MEMORY,
     OPT_STATE,
+    OPT_CACHE,
+    OPT_NO_CACHE,
     OPT_DISPOSITIONS,
     OPT_DISPOSITIONS_LENIENT,
     OPT_EXIT_CODE,
@@ -97,6 +99,10 @@ static const opt_doc run_opts[] = {
      "fail when resident memory passes SIZE (default 90% of RAM/cgroup)"},
     {"state", 1, OPT_STATE, "DIR",
      "remember rings between runs in DIR (persistent ids, statuses, changes.json)"},
+    {"cache", 1, OPT_CACHE, "DIR",
+     "keep a summary of each input file in DIR and parse only new or changed files "
+     "(default with --state: STATE/cache; docs/reduced.md)"},
+    {"no-cache", 0, OPT_NO_CACHE, NULL, "parse every input file, keep no summaries"},
     {"dispositions", 1, OPT_DISPOSITIONS, "FILE",
      "analysts' decisions (CSV; needs --state; see docs/state.md)"},
     {"dispositions-lenient", 0, OPT_DISPOSITIONS_LENIENT, NULL,
@@ -222,8 +228,8 @@ typedef struct {
     const char *out_dir, *config_path;
     const char *geo[3];
     int quiet, no_geoip, strict, full_graph, graph_bids, wait;
-    const char *state_dir, *dispositions;
-    int dispositions_lenient;
+    const char *state_dir, *dispositions, *cache_dir;
+    int dispositions_lenient, no_cache;
     int exit_code, exit_on, summary_json, have_keep_bags;
     int evidence_min; /* 1 + the severity given, 0: none */
     uint64_t keep_bags_days;
@@ -317,6 +323,12 @@ static int run_option(int c, char **argv, run_cli *o)
         break;
     case OPT_STATE:
         o->state_dir = optarg;
+        break;
+    case OPT_CACHE:
+        o->cache_dir = optarg;
+        break;
+    case OPT_NO_CACHE:
+        o->no_cache = 1;
         break;
     case OPT_DISPOSITIONS:
         o->dispositions = optarg;
@@ -440,6 +452,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         return operand_rc;
     if (!o.out_dir)
         return usage_error("%s", "run: missing -o OUT_DIR");
+    if (o.cache_dir && o.no_cache)
+        return usage_error("%s", "--cache and --no-cache contradict each other: give one");
     if (o.dispositions && !o.state_dir)
         return usage_error("%s", "--dispositions needs --state DIR (decisions are matched "
                                  "against the rings the state remembers)");
@@ -474,6 +488,8 @@ static int cmd_run_main(int argc, char **argv, char **argv_given)
         rq.keep_runs = (unsigned)o.keep_runs;
         rq.threads = (unsigned)o.threads;
         rq.state_dir = o.state_dir;
+        rq.cache_dir = o.cache_dir;
+        rq.no_cache = o.no_cache;
         rq.dispositions = o.dispositions;
         rq.dispositions_lenient = o.dispositions_lenient;
         rq.exit_code = o.exit_code;

@@ -85,6 +85,9 @@ typedef struct {
     int64_t run_time;     /* UTC s */
     state_time stime;     /* the clock and window the state checks and records */
     commit_recovered rec; /* a run of the state that was stopped, and what became of it */
+    char *cache_dir;      /* --cache, or STATE/cache; NULL: none (owned) */
+    summary_cache *cache; /* open during ingest */
+    summary_counts cache_counts;
 } run_state;
 
 static const char *clear_line(const run_state *s)
@@ -412,6 +415,59 @@ static int check_account_ids(const load_set *set, int quiet, int strict, const c
     return rc;
 }
 
+/* The summary cache's directory: --cache, else STATE/cache with --state,
+ * unless --no-cache. New string or NULL. */
+static char *cache_dir_of(const run_request *rq)
+{
+    if (rq->no_cache)
+        return NULL;
+    if (rq->cache_dir)
+        return xstrdup(rq->cache_dir);
+    return rq->state_dir ? files_join(rq->state_dir, "cache") : NULL;
+}
+
+/* Opens the summary cache for the loader. The cache must not lie in OUT_DIR,
+ * whose runs are replaced and pruned. A cache that cannot be made is no
+ * error: every file is parsed, as without one. */
+static int open_cache(run_state *s, const table_opts *to)
+{
+    s->cache_dir = cache_dir_of(s->rq);
+    if (!s->cache_dir)
+        return RS_OK;
+    (void)files_mkdir_p(s->cache_dir);
+    char *c = realpath(s->cache_dir, NULL), *out = realpath(s->rq->out_dir, NULL);
+    int inside = c && out && path_within(c, out);
+    free(c);
+    free(out);
+    if (inside)
+        return rs_error_set(&s->err, RS_E_IO, s->cache_dir, 0, 0,
+                            "--cache is inside the output directory %s: runs and their pruning "
+                            "would delete it; keep the cache outside OUT_DIR",
+                            s->rq->out_dir);
+    summary_params sp = {s->set.aliases,
+                         s->set.naliases,
+                         s->set.null_values,
+                         s->set.nnull_values,
+                         s->set.ts_latest != TS_NONE,
+                         to->strict,
+                         to->lim.max_ratio,
+                         to->max_record_bytes};
+    s->cache = summary_cache_open(s->cache_dir, &sp, to->diag);
+    s->set.cache = s->cache;
+    return RS_OK;
+}
+
+/* Writes the cache's index; prunes summaries of inputs gone when the inputs
+ * were all read. */
+static void close_cache(run_state *s, int prune)
+{
+    if (!s->cache)
+        return;
+    summary_cache_close(s->cache, prune, &s->cache_counts);
+    s->cache = NULL;
+    s->set.cache = NULL;
+}
+
 static int stage_ingest(run_state *s)
 {
     table_opts to = TABLE_OPTS_INIT;
@@ -423,13 +479,18 @@ static int stage_ingest(run_state *s)
     to.lim.max_ratio = s->cfg->limits.max_gzip_ratio;
     to.max_record_bytes = s->cfg->limits.max_record_bytes;
     to.max_rss = config_memory_budget(s->cfg);
-    int rc = find_duplicates(s);
-    if (rc != RS_OK)
+    int rc = open_cache(s, &to);
+    if (rc == RS_OK)
+        rc = find_duplicates(s);
+    if (rc != RS_OK) {
+        close_cache(s, 0);
         return rc;
+    }
     s->g = graph_new();
     s->rows = rowindex_new(outdir_staging_path(s->od), s->set.nfiles);
     s->set.index = s->rows;
     rc = load_tables(&s->set, s->g, &to, 0, &s->err);
+    close_cache(s, rc == RS_OK);
     if (rc == RS_OK)
         rc = load_check_aliases(&s->set, (const char *const *)s->cfg->column_given, &s->err);
     if (rc == RS_OK)
@@ -943,6 +1004,8 @@ static json_t *run_json(run_state *s)
     json_object_set_new(run, "threads", json_integer((json_int_t)s->threads));
     json_object_set_new(run, "input_dir", jout_string(rq->in_dir));
     json_object_set_new(run, "inputs", runrecord_inputs(&s->set));
+    if (s->cache_dir)
+        json_object_set_new(run, "cache", runrecord_cache(&s->set, &s->cache_counts, s->cache_dir));
     json_t *ign = json_array();
     for (size_t i = 0; i < s->set.nignored; i++)
         json_array_append_new(ign, jout_string(s->set.ignored[i]));
@@ -1210,6 +1273,8 @@ int pipeline_run(const run_request *rq)
     findings_free(&s.fnd);
     graph_free(s.g);
     rowindex_free(s.rows);
+    close_cache(&s, 0);
+    free(s.cache_dir);
     load_set_free(&s.set);
     /* Last: until here a kill must leave the run's outcome to the next run. */
     if (rc == RS_OK && s.state)

@@ -33,6 +33,8 @@ typedef struct {
     unsigned keep_runs;       /* complete runs kept in OUT_DIR/runs (0 = default) */
     unsigned threads;         /* --threads (0 = every online core) */
     const char *state_dir;    /* --state: case memory (src/state.h), or NULL */
+    const char *cache_dir;    /* --cache: input summaries (ingest/summary.h), or NULL */
+    int no_cache;             /* --no-cache: none, not even STATE/cache */
     const char *dispositions; /* --dispositions: analysts' decisions, or NULL */
     int dispositions_lenient; /* skip (and list) decisions that match nothing */
     int exit_code;            /* --exit-code: RS_EXIT_CHANGES on new or grown rings */

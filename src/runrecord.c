@@ -130,6 +130,32 @@ json_t *runrecord_inputs(const load_set *set)
     return arr;
 }
 
+json_t *runrecord_cache(const load_set *set, const summary_counts *c, const char *dir)
+{
+    json_t *o = json_object(), *files = json_array();
+    uint64_t total = 0;
+    for (size_t k = 0; k < set->nfiles; k++) {
+        const load_file *f = &set->files[k];
+        total += f->st.raw_bytes;
+        const char *from = f->dup ? "duplicate" : f->from_summary ? "summary" : "parsed";
+        json_array_append_new(files,
+                              json_pack("{s:o, s:s, s:I}", "file", jout_string(f->name), "from",
+                                        from, "summary_bytes", (json_int_t)f->summary_bytes));
+    }
+    json_object_set_new(o, "dir", jout_string(dir));
+    json_object_set_new(o, "files_from_summary", json_u64(c->files_summarised));
+    json_object_set_new(o, "files_parsed", json_u64(c->files_read));
+    json_object_set_new(o, "input_bytes", json_u64(total));
+    json_object_set_new(o, "input_bytes_read", json_u64(c->input_bytes_read));
+    json_object_set_new(o, "summary_bytes_read", json_u64(c->summary_bytes));
+    json_object_set_new(o, "summaries_written", json_u64(c->written));
+    json_object_set_new(o, "summaries_rebuilt", json_u64(c->rebuilt));
+    json_object_set_new(o, "summaries_pruned", json_u64(c->pruned));
+    json_object_set_new(o, "write_failures", json_u64(c->write_failures));
+    json_object_set_new(o, "files", files);
+    return o;
+}
+
 json_t *runrecord_account_ids(const load_set *set)
 {
     accountids_summary sum;

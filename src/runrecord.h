@@ -33,6 +33,12 @@ char *runrecord_libraries_text(void);
  * rows read, loaded, skipped (by reason) and outside the time window,
  * ignored columns. */
 json_t *runrecord_inputs(const load_set *set);
+/* How the summary cache in dir served the run (ingest/summary.h): counts,
+ * bytes read from inputs and from summaries, and per input whether it was
+ * parsed, served from its summary or skipped as a copy. Apart from
+ * "inputs", which is the same for a run with or without a cache, so that
+ * comparing two runs leaves it out whole. New reference. */
+json_t *runrecord_cache(const load_set *set, const summary_counts *c, const char *dir);
 /* One account, one id (ingest/accountids.h): the account_ids map's size,
  * its targets accounts does not list, the event ids neither maps nor lists,
  * and whether they make a second id space. New reference. */
