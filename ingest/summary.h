@@ -30,6 +30,7 @@
 #ifndef RINGSCAN_SUMMARY_H
 #define RINGSCAN_SUMMARY_H
 
+#include "base/sha256.h"
 #include "ingest/mapping.h"
 #include "ingest/schema.h"
 #include "ingest/table.h"
