@@ -134,7 +134,7 @@ run() {
 i=0
 while [ "$i" -lt "$runs" ]; do
     rm -rf "$dir/in" "$dir/cache"
-    mkdir -p "$dir/in"
+    mkdir -p "$dir/in" "$dir/cache"
     ln -f "$parts/accounts.csv" "$dir/in/accounts.csv"
     for t in $events; do mkdir -p "$dir/in/$t"; done
     link_days 1 60
