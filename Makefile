@@ -39,7 +39,7 @@ E2E      := $(sort $(wildcard tests/e2e_*.sh))
 
 DEMO_OUT ?= out/demo
 
-.PHONY: all deps check-deps test unit e2e demo bench eval-worlds eval-worlds-2025 asan valgrind format lint layers screenshots \
+.PHONY: all deps check-deps test unit e2e demo bench bench-nightly eval-worlds eval-worlds-2025 asan valgrind format lint layers screenshots \
         clean geoip ci-chroot build-all
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -132,6 +132,12 @@ bench: check-deps
 	else echo "bench: no IP data in $(GEOIP_DIR) (make geoip): IP lookup bench skipped"; fi
 	@$(BUILD)/tests/bench_textsim 1000000
 	@sh datasets/bench-pandas.sh $(BUILD)
+
+# A night over a sliding window of daily partitions against a cold run (README,
+# "Performance"): BENCH_ACCOUNTS and BENCH_RUNS as for make bench.
+bench-nightly: check-deps
+	@$(MAKE) --no-print-directory all
+	@sh datasets/bench-nightly.sh $(BUILD)
 
 # The held-out protocol of docs/detection.md: randomised worlds 101-120, never used for
 # tuning (make eval-worlds FIRST=1 LAST=10 scores the tuning worlds).

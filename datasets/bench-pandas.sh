@@ -2,6 +2,7 @@
 # bench-pandas.sh BUILD - ringscan against the hand-written pandas + igraph
 # workflow (datasets/baseline/analyst.py) on the same 30 000-account world:
 # end-to-end wall time of each, evidence included, medians of BENCH_RUNS (3),
+# with the share of ringscan's run that evidence and export take (run.json),
 # and how many of the world's ring members each one's rings hold (so that the
 # yardstick is seen to do the job, not only to take time). Then the floor of
 # any ringscan run on those files (tests/bench_floor: one libcsv parse and one
@@ -33,7 +34,14 @@ while [ "$i" -lt "$runs" ]; do
     t1=$(date +%s.%N)
     "$py" datasets/baseline/analyst.py "$data" out/bench/pandas-analyst >/dev/null
     t2=$(date +%s.%N)
-    echo "$t0 $t1 $t2 $(cat out/bench/pandas-cpu.txt)" >>"$res"
+    # The run's own phases: evidence + export, and all six (run.json).
+    ph=$("$py" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+s = {p["name"]: p["seconds"] for p in r["phases"]}
+e = r["evidence_packages"]
+print(s["evidence"] + s["export"], sum(s.values()), e["rings_packaged"], e["rings_without_package"])' \
+        out/bench/pandas-ringscan/run.json)
+    echo "$t0 $t1 $t2 $(cat out/bench/pandas-cpu.txt) $ph" >>"$res"
     i=$((i + 1))
 done
 files=
@@ -60,6 +68,12 @@ print(f"bench-pandas: 30 000-account world, medians of {len(times)}, evidence in
 print(f"bench-pandas:   ringscan run        {rs:6.2f} s  ({held(rs_members)})")
 print(f"bench-pandas:   pandas + igraph     {an:6.2f} s  ({held(an_members)})")
 print(f"bench-pandas:   ringscan is {an / rs:.1f} x faster")
+ex = statistics.median(t[5] for t in times)
+print(f"bench-pandas:   ringscan's evidence + export {ex:.2f} s = "
+      f"{statistics.median(t[5] / t[6] for t in times) * 100:.0f} % of its phases "
+      f"({ex / rs * 100:.0f} % of the run's wall time); evidence packages for "
+      f"{int(times[0][7])} rings at or above --evidence-min-severity, "
+      f"{int(times[0][8])} below listed without one")
 f = open(sys.argv[5]).read().splitlines()[-1].split()
 fl = dict(zip(f[1::2], map(float, f[2::2])))
 print(f"bench-pandas: floor of any run on these files: libcsv {fl['csv']:.2f} s + SHA-256 "
