@@ -7,8 +7,9 @@
  * agent is a hundred bytes or more, and a login row is budgeted at about 64.
  *
  * The clients recognised are listed once, in useragent.c, with what each
- * sends. Matching is by case-insensitive substring, O(length x list), about
- * twenty short patterns: the parse thread calls it once per login row.
+ * sends. Matching is by case-insensitive substring in one pass over the
+ * agent (each byte looked up once in a table of the tokens that begin with
+ * it): the parse thread calls it once per login row.
  */
 #ifndef RINGSCAN_USERAGENT_H
 #define RINGSCAN_USERAGENT_H

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ingest/useragent.h"
@@ -37,6 +38,35 @@ static void test_useragent__remote_clients(void **state)
         assert_true(remote(clients[i]));
 }
 
+/* Every product of the table, in upper and mixed case, at the start, in the
+ * middle and at the very end of an agent; a token cut by the length given is
+ * no match, even when the bytes after it would complete it. */
+static void test_useragent__every_client_anywhere(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "REMOTE DESKTOP", "Mstsc",     "MSRDC",        "rDesktop",   "FreeRDP",
+        "Remmina",        "CRREMOTEDESKTOP", "RemoteDesktop.Google", "AnyDesk",
+        "TEAMVIEWER",     "RustDesk",  "Parsec",       "VNC",        "SplashTop",
+        "ScreenConnect",  "LogMeIn",   "NoMachine",    "Guacamole",  "Jump Desktop",
+        "RemotePC",       "Zoho Assist",
+    };
+    char buf[128];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t m = strlen(names[i]);
+        snprintf(buf, sizeof buf, "%s/1.0", names[i]);
+        assert_true(remote(buf));
+        snprintf(buf, sizeof buf, "Mozilla/5.0 (%s; x64)", names[i]);
+        assert_true(remote(buf));
+        snprintf(buf, sizeof buf, "agent %s", names[i]);
+        assert_true(remote(buf));
+        /* "agent " and the token cut one byte short: nothing left to match */
+        assert_false(useragent_remote_desktop(buf, strlen("agent ") + m - 1));
+    }
+    assert_false(useragent_remote_desktop("anydesk", 6));
+    assert_false(useragent_remote_desktop(NULL, 0));
+}
+
 static void test_useragent__browsers_are_not(void **state)
 {
     (void)state;
@@ -64,6 +94,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_useragent__remote_clients),
+        cmocka_unit_test(test_useragent__every_client_anywhere),
         cmocka_unit_test(test_useragent__browsers_are_not),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
