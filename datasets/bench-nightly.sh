@@ -20,8 +20,9 @@
 # (moved aside after each), so that neither the clock nor the path can differ.
 # It prints the medians of the wall times, the ratios night / cold, the input
 # bytes each run read and the peak RSS. The input bytes read are run.json's
-# cache.bytes_read when the build reports it, else the sizes of the input files
-# the run parsed (all of them); beside them, every byte the process read
+# cache.input_bytes_read when the build reports it (with the summaries' bytes,
+# cache.summary_bytes_read), else the sizes of the input files the run parsed
+# (all of them); beside them, every byte the process read
 # through read(2) (/proc/PID/io rchar: inputs, cache, row index). Peak RSS is
 # the kernel's ru_maxrss, the figure /usr/bin/time prints as %M.
 # A build without --cache still runs the bench: its night is one more cold run,
@@ -213,9 +214,11 @@ for f in run["inputs"]:
         window += f["bytes"]
     parsed += f["bytes"]
     rows += f["rows_loaded"]
-reported = (run.get("cache") or {}).get("bytes_read")
+cache = run.get("cache") or {}
+reported = cache.get("input_bytes_read")
 print("bytes", sys.argv[2], window, parsed if reported is None else reported,
-      "parsed" if reported is None else "reported", rows, len(run["inputs"]))
+      "parsed" if reported is None else "reported", rows, len(run["inputs"]),
+      cache.get("summary_bytes_read", 0))
 PY
     done
     i=$((i + 1))
@@ -228,7 +231,8 @@ t, b = {}, {}
 for l in open(sys.argv[1]):
     f = l.split()
     if f[0] == "bytes":
-        b.setdefault(f[1], []).append((int(f[2]), int(f[3]), f[4], int(f[5]), int(f[6])))
+        b.setdefault(f[1], []).append((int(f[2]), int(f[3]), f[4], int(f[5]), int(f[6]),
+                                       int(f[7])))
     else:
         t.setdefault(f[0], []).append((float(f[1]), int(f[2]) * 1024, int(f[3])))
 n = len(t["cold"])
@@ -240,12 +244,13 @@ for k in ("cold", "night", "check"):
     wall = med(x[0] for x in t[k])
     rss = med(x[1] for x in t[k])
     rchar = med(x[2] for x in t[k])
-    win, read, how, rows, files = b[k][0]
+    win, read, how, rows, files, _ = b[k][0]
     read = med(x[1] for x in b[k])
+    summ = med(x[5] for x in b[k])
     print(f"bench-nightly:   {label[k]} {wall:7.2f} s  peak RSS {rss / 2**20:5.0f} MiB  "
           f"{rows / 1e6:.2f} M rows; input read {read / MB:7.1f} MB = {read / win * 100:5.1f} % of "
           f"the window's {win / MB:.0f} MB ({'reported' if how == 'reported' else 'files parsed'}, "
-          f"{files} files); read(2) {rchar / MB:.0f} MB")
+          f"{files} files); summaries read {summ / MB:.0f} MB; read(2) {rchar / MB:.0f} MB")
 cold, night, check = (med(x[0] for x in t[k]) for k in ("cold", "night", "check"))
 print(f"bench-nightly:   night / cold: {night / cold * 100:.0f} % of days 1-60's run, "
       f"{night / check * 100:.0f} % of a cold run over days 2-61 "
