@@ -88,6 +88,13 @@ void explain_kind(rs_buf *b, const ring *rg)
     }
 }
 
+/* Whether flag k corroborates ring rg in its explanation: a fact about the
+ * accounts (not derived from the ring) that one of them carries. */
+static int corroborating(const ring *rg, int k)
+{
+    return !(flags_info((flag_code)k)->props & FLAG_P_DERIVED) && rg->flag_counts[k];
+}
+
 char *explain_ring(const rs_graph *g, const findings *r, size_t i)
 {
     const ring *rg = &r->rings[i];
@@ -141,20 +148,20 @@ char *explain_ring(const rs_graph *g, const findings *r, size_t i)
         buf_puts(&b, ". ");
     }
     size_t total = rg->nmembers + rg->nshills;
-    const char *fparts[FLAG_COUNT];
-    char fbuf[FLAG_COUNT][96];
-    size_t nf = 0;
-    for (int k = 0; k < FLAG_COUNT; k++) {
-        if ((flags_info((flag_code)k)->props & FLAG_P_DERIVED) || !rg->flag_counts[k])
-            continue;
-        snprintf(fbuf[nf], sizeof fbuf[nf], "%u of %zu %s", rg->flag_counts[k], total,
-                 flags_meaning((flag_code)k));
-        fparts[nf] = fbuf[nf];
-        nf++;
-    }
+    /* Written straight into b: a fixed buffer per flag cut the longer meanings short. */
+    size_t nf = 0, k_done = 0;
+    for (int k = 0; k < FLAG_COUNT; k++)
+        nf += corroborating(rg, k);
     if (nf) {
         buf_puts(&b, "Corroborating red flags: ");
-        append_list(&b, fparts, nf);
+        for (int k = 0; k < FLAG_COUNT; k++) {
+            if (!corroborating(rg, k))
+                continue;
+            if (k_done)
+                buf_puts(&b, k_done + 1 == nf ? " and " : ", ");
+            buf_printf(&b, "%u of %zu %s", rg->flag_counts[k], total, flags_meaning((flag_code)k));
+            k_done++;
+        }
         buf_puts(&b, ". ");
     }
     /* The score was computed over the community Leiden found, which may hold

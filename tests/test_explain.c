@@ -1,11 +1,14 @@
 /* test_explain.c - the sentence naming a ring's kind says what decided it: a
  * rating ring names the rating-collusion flags its accounts carry, not a fixed
- * list of bursts and lockstep blocks. */
+ * list of bursts and lockstep blocks; every corroborating flag's meaning is
+ * quoted whole. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "export/explain.h"
@@ -48,10 +51,38 @@ static void test_explain__rating_ring_names_what_bound_it(void **state)
     buf_free(&c);
 }
 
+/* Every meaning reaches the explanation whole, the longest ones too (a fixed buffer
+ * per flag once cut them short). */
+static void test_explain__corroborating_flags_are_whole(void **state)
+{
+    (void)state;
+    ring rg;
+    memset(&rg, 0, sizeof rg);
+    memcpy(rg.id, "R0001", 6);
+    rg.kind = RING_KIND_PROXY;
+    rg.nmembers = 123456;
+    for (int k = 0; k < FLAG_COUNT; k++)
+        rg.flag_counts[k] = 123456;
+    findings f;
+    memset(&f, 0, sizeof f);
+    f.rings = &rg;
+    f.nrings = 1;
+    char *s = explain_ring(NULL, &f, 0);
+    for (int k = 0; k < FLAG_COUNT; k++) {
+        if (flags_info((flag_code)k)->props & FLAG_P_DERIVED)
+            continue;
+        char want[512];
+        snprintf(want, sizeof want, "123456 of 123456 %s", flags_meaning((flag_code)k));
+        assert_non_null(strstr(s, want));
+    }
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_explain__rating_ring_names_what_bound_it),
+        cmocka_unit_test(test_explain__corroborating_flags_are_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
