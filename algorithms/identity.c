@@ -545,27 +545,44 @@ static int resident(const rs_graph *g, const acct_attrs *aa, uint32_t a, const c
     return 0;
 }
 
+/* Whether account a gives a doubtful identity on grounds other than where its
+ * equipment goes: it is paid into another person's account (NAME_MISMATCH,
+ * SHARED_HOLDER) or shares a contact detail with accounts under other names
+ * (SHARED_IDENTITY). */
+static int doubtful_identity(const acct_flags *a)
+{
+    return flags_has(a, FLAG_NAME_MISMATCH) || flags_has(a, FLAG_SHARED_HOLDER) ||
+           flags_has(a, FLAG_SHARED_IDENTITY);
+}
+
 /* Shipping address r of u[0..n): a forwarding point when the accounts that do not
- * live there give at least forwarding_min_names mutually unrelated names and it is
- * not a company's. Flatmates and families receive at home; a laptop farm's host
- * receives for people who say they live elsewhere. */
+ * live there give at least forwarding_min_names mutually unrelated names, it is not
+ * a company's, and at least RULES_FORWARDING_MIN_DOUBTFUL of those accounts give a
+ * doubtful identity of their own. Flatmates and families receive at home; a laptop
+ * farm's host receives for people who say they live elsewhere and are paid through
+ * it; a company's depot receives for remote staff who are who they say they are.
+ * Reads the identity flags already raised in fl (run after name_mismatch). */
 static uint8_t shipping(const rs_graph *g, const detect_params *p, const acct_attrs *aa, uint32_t r,
                         const uint32_t *u, size_t n, acct_flags *fl)
 {
     size_t sn;
     const char *s = graph_attr_value(g, r, &sn);
-    uint32_t reps[64];
+    uint32_t reps[64], doubtful = 0;
     size_t nr = 0;
-    for (size_t x = 0; x < n && nr < 64; x++) {
-        int named = has_name(aa, u[x]), known = 0;
-        if (!named || resident(g, aa, u[x], s, sn))
+    for (size_t x = 0; x < n; x++) {
+        if (resident(g, aa, u[x], s, sn))
+            continue;
+        doubtful += doubtful_identity(&fl[u[x]]) != 0;
+        int known = 0;
+        if (!has_name(aa, u[x]) || nr == 64)
             continue;
         for (size_t k = 0; k < nr && !known; k++)
             known = accounts_related(g, aa, u[x], reps[k]) == 1;
         if (!known)
             reps[nr++] = u[x];
     }
-    if ((double)nr < p->forwarding_min_names || company_domain(g, aa, u, n))
+    if ((double)nr < p->forwarding_min_names || doubtful < RULES_FORWARDING_MIN_DOUBTFUL ||
+        company_domain(g, aa, u, n))
         return IDENT_WEAK;
     for (size_t x = 0; x < n; x++)
         if (!resident(g, aa, u[x], s, sn))
@@ -639,7 +656,7 @@ void identity_flags(ident_index *ix, const rs_graph *g, const detect_params *p, 
         } else if (kind == ATTR_PAYOUT_HOLDER) {
             ix->bits[r] = shared_holder(g, &aa, u, deg, fl);
         } else if (kind == ATTR_SHIPPING_ADDRESS) {
-            ix->bits[r] = shipping(g, p, &aa, r, u, deg, fl);
+            continue; /* below, once the names have been compared */
         } else {
             ix->bits[r] = IDENT_WEAK;
             if (kind == IDENT_TEXT)
@@ -648,6 +665,13 @@ void identity_flags(ident_index *ix, const rs_graph *g, const detect_params *p, 
         }
     }
     name_mismatch(g, &aa, graph_count(g, NODE_ACCOUNT), fl);
+    /* Forwarding points last: whether one deceives depends on the identity flags of
+     * the accounts receiving there. */
+    for (uint32_t r = 0; r < ix->nres; r++) {
+        uint32_t deg = identity_degree(ix, r);
+        if (ix->kind[r] == ATTR_SHIPPING_ADDRESS && deg >= 2 && !(ix->bits[r] & IDENT_CAPPED))
+            ix->bits[r] = shipping(g, p, &aa, r, ix->acct + ix->off[r], deg, fl);
+    }
     mark_operators(ix, fl);
     acct_attrs_free(&aa);
 }

@@ -32,8 +32,11 @@
  *                         every name the account gives;
  *   EQUIPMENT_FORWARDING  its shipping address receives equipment for accounts
  *                         of at least forwarding_min_names unrelated names,
- *                         and is not a company's (half of them sharing one
- *                         email domain that is not a public mail service);
+ *                         RULES_FORWARDING_MIN_DOUBTFUL of whom give a doubtful
+ *                         identity of their own (NAME_MISMATCH, SHARED_HOLDER,
+ *                         SHARED_IDENTITY), and is not a company's (half of
+ *                         them sharing one email domain that is not a public
+ *                         mail service);
  *   SHARED_HOLDER         paid into a holder not named like it, as another
  *                         account is that gives a name unrelated to its own;
  *   TEXT_REUSE            wrote a text near-duplicate (shingle Jaccard >=

@@ -133,6 +133,15 @@ static inline int rules_lives_on(uint32_t logins_there, uint32_t logins)
  * other's account, and flatmates sharing a landline are paid under their own names. */
 #define RULES_OPERATOR_MIN_PAID_ELSEWHERE 2u
 
+/* A forwarding point (algorithms/identity.c, EQUIPMENT_FORWARDING): a shipping address
+ * receiving equipment for strangers deceives only when at least two of them also give
+ * a doubtful identity of their own (NAME_MISMATCH, SHARED_HOLDER or SHARED_IDENTITY).
+ * A laptop farm's host is paid for the personas whose laptops it keeps, or they share
+ * its phone; a company's depot receives laptops for remote staff who give their own
+ * names, are paid under them and share nothing else. Two, as for an operator's contact
+ * detail: one employee paid into a partner's account does not make the depot a farm. */
+#define RULES_FORWARDING_MIN_DOUBTFUL 2u
+
 /* OFF_HOURS: the working day a login start is judged against, local time, minutes
  * after midnight: 08:00 to 20:00. An employer's 09:00-18:00 with an hour's margin
  * before and two after, so that early risers and people finishing a task after

@@ -34,6 +34,24 @@ static void append_families(rs_buf *b, uint32_t families)
     append_list(b, names, n);
 }
 
+/* " (RATING_CONCENTRATION)": the rating-collusion flags the ring's accounts carry,
+ * what bound it as a rating ring - bursts, lockstep blocks, ratings concentrated in
+ * clients sharing cards, or self-dealing. Nothing when none is counted. */
+static void append_collusion(rs_buf *b, const ring *rg)
+{
+    const uint32_t collusion = flags_with(FLAG_P_COLLUSION);
+    const char *names[FLAG_COUNT];
+    size_t n = 0;
+    for (int k = 0; k < FLAG_COUNT; k++)
+        if ((collusion & (1u << k)) && rg->flag_counts[k])
+            names[n++] = flags_info((flag_code)k)->name;
+    if (!n)
+        return;
+    buf_puts(b, " (");
+    append_list(b, names, n);
+    buf_puts(b, ")");
+}
+
 void explain_kind(rs_buf *b, const ring *rg)
 {
     buf_printf(b, "Kind %s, severity %s: ", findings_kind_name(rg->kind),
@@ -50,11 +68,13 @@ void explain_kind(rs_buf *b, const ring *rg)
             buf_puts(b, " Two or more kinds of deception make it high.");
         break;
     case RING_KIND_RATING:
+        buf_printf(b, "%u accounts, raters and rated, carry firm rating-collusion flags",
+                   rg->colluding);
+        append_collusion(b, rg);
         buf_printf(b,
-                   "%u accounts rate or are rated in bursts or lockstep blocks that fall on "
-                   "accounts tied to each other by infrastructure; only %u of the %u bound "
-                   "accounts deceive on their own, too few for a proxy ring.",
-                   rg->colluding, rg->bound_deceptive, rg->bound);
+                   "; only %u of the %u bound accounts deceive on their own, too few for a "
+                   "proxy ring.",
+                   rg->bound_deceptive, rg->bound);
         break;
     case RING_KIND_SHARED_CONTROL:
         buf_printf(b,
@@ -66,6 +86,13 @@ void explain_kind(rs_buf *b, const ring *rg)
                    rg->controlled, rg->bound_deceptive, rg->bound);
         break;
     }
+}
+
+/* Whether flag k corroborates ring rg in its explanation: a fact about the
+ * accounts (not derived from the ring) that one of them carries. */
+static int corroborating(const ring *rg, int k)
+{
+    return !(flags_info((flag_code)k)->props & FLAG_P_DERIVED) && rg->flag_counts[k];
 }
 
 char *explain_ring(const rs_graph *g, const findings *r, size_t i)
@@ -121,20 +148,20 @@ char *explain_ring(const rs_graph *g, const findings *r, size_t i)
         buf_puts(&b, ". ");
     }
     size_t total = rg->nmembers + rg->nshills;
-    const char *fparts[FLAG_COUNT];
-    char fbuf[FLAG_COUNT][96];
-    size_t nf = 0;
-    for (int k = 0; k < FLAG_COUNT; k++) {
-        if ((flags_info((flag_code)k)->props & FLAG_P_DERIVED) || !rg->flag_counts[k])
-            continue;
-        snprintf(fbuf[nf], sizeof fbuf[nf], "%u of %zu %s", rg->flag_counts[k], total,
-                 flags_meaning((flag_code)k));
-        fparts[nf] = fbuf[nf];
-        nf++;
-    }
+    /* Written straight into b: a fixed buffer per flag cut the longer meanings short. */
+    size_t nf = 0, k_done = 0;
+    for (int k = 0; k < FLAG_COUNT; k++)
+        nf += corroborating(rg, k);
     if (nf) {
         buf_puts(&b, "Corroborating red flags: ");
-        append_list(&b, fparts, nf);
+        for (int k = 0; k < FLAG_COUNT; k++) {
+            if (!corroborating(rg, k))
+                continue;
+            if (k_done)
+                buf_puts(&b, k_done + 1 == nf ? " and " : ", ");
+            buf_printf(&b, "%u of %zu %s", rg->flag_counts[k], total, flags_meaning((flag_code)k));
+            k_done++;
+        }
         buf_puts(&b, ". ");
     }
     /* The score was computed over the community Leiden found, which may hold

@@ -98,7 +98,8 @@ typedef enum {
     X(REMOTE_ACCESS, TABLE_PORTS, 0.20, LOGIN,                                                        \
       "own-flag weight when the remote-desktop port is seen on an IP",                                \
       DECEPTION_REMOTE, FLAG_P_STRONG, FLAG_STEP_DEVICES, ROW, loginflags_shows_remote_access,         \
-      "used IPs or devices exposing remote-desktop ports")                                            \
+      "used IPs or devices exposing remote-desktop ports or logged in through remote-desktop "      \
+      "clients")                                                                                      \
     X(ANON_NETWORK, TABLE_LOGINS, 0.35, BEHAVIOUR, "own-flag weight",                                 \
       DECEPTION_ANONYMITY, FLAG_P_STRONG, FLAG_STEP_NONE, ROW, loginflags_shows_anon_network,          \
       "logged in from VPN, hosting or proxy networks")                                                \
@@ -149,7 +150,7 @@ typedef enum {
       "were paid into a third person's account, as accounts under other names were")                  \
     X(FARM_LINE, TABLE_LOGINS, 0.40, BEHAVIOUR, "own-flag weight",                                   \
       DECEPTION_REMOTE, FLAG_P_STRONG, FLAG_STEP_DEVICES, ROW, loginflags_shows_farm_line,           \
-      "lived on a line exposing remote-desktop ports, with two or more others")              \
+      "lived with two or more others on a line where remote-desktop ports or clients were seen")   \
     X(RATING_CONCENTRATION, TABLE_RATINGS, 0.45, BEHAVIOUR, "own-flag weight",                       \
       0, FLAG_P_STRONG | FLAG_P_COLLUSION, FLAG_STEP_RATINGS, ROW,                                   \
       concentration_shows_rating_concentration,                                                      \

@@ -1,8 +1,8 @@
 /* test_identity.c - identity and text resources and their flags: strangers
  * sharing contact details deceive, a family or one person does not; payouts in
  * another family's name; one holder paid for strangers against an agency's, a
- * family's and namesakes'; forwarding points against a company's office and
- * flatmates' home; text
+ * family's and namesakes'; forwarding points against a company's office, a
+ * company's depot for its remote staff and flatmates' home; text
  * re-use under the template cap; near photo hashes; and the projection's
  * ties and weak links. Values are given already normalised, as the loader
  * stores them. */
@@ -352,8 +352,11 @@ static void test_identity__forwarding_point_not_a_company_office(void **state)
         attr(f.g, fm[i], ATTR_ADDRESS, "1720 station avenue paris 94277 fr");
         attr(f.g, fm[i], ATTR_SHIPPING_ADDRESS, "1720 station avenue paris 94277");
     }
-    /* The farm's personas say they live elsewhere. */
+    /* The farm's personas say they live elsewhere, and two of them are paid into the
+     * host's account. */
     attr(f.g, fa[0], ATTR_ADDRESS, "5 pine street austin");
+    attr(f.g, fa[0], ATTR_PAYOUT_HOLDER, "doe jane");
+    attr(f.g, fa[1], ATTR_PAYOUT_HOLDER, "doe jane");
     /* A family of three at one address is one family name. */
     uint32_t k1 = acct(f.g, "k1"), k2 = acct(f.g, "k2"), k3 = acct(f.g, "k3");
     attr(f.g, k1, ATTR_NAME, "ito ken");
@@ -374,6 +377,44 @@ static void test_identity__forwarding_point_not_a_company_office(void **state)
                      IDENT_TIES | IDENT_DECEPTIVE);
     assert_int_equal(f.ix.bits[res_of(&f, ATTR_SHIPPING_ADDRESS, "9 oak lane")], IDENT_WEAK);
     done(&f);
+}
+
+/* The remote staff of one company have their laptops sent to its depot or an office:
+ * strangers who live elsewhere, with their own public mailboxes, each paid under the
+ * name they give. Nothing else about them is doubtful, so the address is no
+ * forwarding point; one of them paid into a partner's account under another family
+ * name does not make it one either. The same address with a second doubtful
+ * account (two personas paid to the host) is one. */
+static void test_identity__company_depot_for_remote_staff(void **state)
+{
+    (void)state;
+    static const char *const staff[] = {"daniel robinson", "daniel martin", "sarah white",
+                                        "william miller", "matthew wilson"};
+    for (int doubtful = 0; doubtful <= 2; doubtful++) {
+        fixture f = {.g = graph_new()};
+        uint32_t a[5];
+        char id[16], buf[64];
+        for (int i = 0; i < 5; i++) {
+            snprintf(id, sizeof id, "e%d", i);
+            a[i] = acct(f.g, id);
+            attr(f.g, a[i], ATTR_NAME, staff[i]);
+            snprintf(buf, sizeof buf, "employee%d@gmail.com", i);
+            attr(f.g, a[i], ATTR_EMAIL, buf);
+            snprintf(buf, sizeof buf, "%d queen lane newark nj 4703%d", 100 + i, i);
+            attr(f.g, a[i], ATTR_ADDRESS, buf);
+            attr(f.g, a[i], ATTR_SHIPPING_ADDRESS, "2412 elm drive newark nj 44293");
+            attr(f.g, a[i], ATTR_PAYOUT_HOLDER,
+                 i < doubtful ? (i ? "doe jane" : "doe jane q") : staff[i]);
+        }
+        run(&f);
+        uint32_t r = res_of(&f, ATTR_SHIPPING_ADDRESS, "2412 elm drive newark nj 44293");
+        assert_int_equal(identity_degree(&f.ix, r), 5);
+        assert_int_equal(f.ix.bits[r], doubtful < 2 ? IDENT_WEAK : IDENT_TIES | IDENT_DECEPTIVE);
+        for (int i = 0; i < 5; i++)
+            assert_int_equal(has(&f, a[i], FLAG_EQUIPMENT_FORWARDING) != 0, doubtful >= 2);
+        assert_int_equal(has(&f, a[0], FLAG_NAME_MISMATCH) != 0, doubtful >= 1);
+        done(&f);
+    }
 }
 
 /* A 60-word text from a fixed vocabulary, words chosen by seed; `edit` words
@@ -530,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_identity__agency_holder_ties_nobody),
         cmocka_unit_test(test_identity__family_and_namesakes_tie_nobody),
         cmocka_unit_test(test_identity__forwarding_point_not_a_company_office),
+        cmocka_unit_test(test_identity__company_depot_for_remote_staff),
         cmocka_unit_test(test_identity__text_reuse_under_the_template_cap),
         cmocka_unit_test(test_identity__near_photo_hashes_are_one_photo),
         cmocka_unit_test(test_identity__caps_and_empty_graph),
