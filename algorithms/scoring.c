@@ -557,16 +557,41 @@ static void collect_members(const rs_graph *g, const int32_t *comm, uint32_t na,
     }
 }
 
+/* How many distinct freelancers client c paid without rating them highly; rated[0, n)
+ * are those it did rate highly, sorted. *buf is scratch, grown as needed. */
+static size_t paid_not_rated(const rs_graph *g, uint32_t c, const uint32_t *rated, size_t n,
+                             uint32_t **buf, size_t *cap)
+{
+    size_t m = 0;
+    for (size_t i = g->charge_off[c]; i < g->charge_off[c + 1]; i++) {
+        uint32_t f = g->charges.v[i].freelancer;
+        if (bsearch(&f, rated, n, sizeof *rated, cmp_u32))
+            continue;
+        ALLOC_GROW(*buf, *cap, m + 1);
+        (*buf)[m++] = f;
+    }
+    if (m)
+        qsort(*buf, m, sizeof **buf, cmp_u32);
+    size_t distinct = 0;
+    for (size_t i = 0; i < m; i++)
+        distinct += !i || (*buf)[i] != (*buf)[i - 1];
+    return distinct;
+}
+
 /* Shills by association: a client outside every ring whose high ratings went to at
  * least two accounts of one proxy or rating ring, and to that ring for at least two
  * thirds of the freelancers it rated highly, joins the ring as a shill client (a shill
- * that rated a few members, too few for a burst, has nothing else to show). Its risk is
- * the ring's score times that share. O(R log R) over the ratings. */
+ * that rated a few members, too few for a burst, has nothing else to show). A client
+ * with no red flag of its own must have given the ring two thirds of all its business:
+ * the freelancers it paid count too, rated or not. Hiring two of a ring's personas and
+ * rating their work is what an honest customer of the ring does as well; one that also
+ * hired others is a customer, not a shill. Its risk is the ring's score times that
+ * share. O(R log R) over the ratings and charges. */
 static void shills_by_association(const rs_graph *g, const detect_params *p, uint32_t na,
                                   findings *out)
 {
-    uint32_t *rated = NULL;
-    size_t cap = 0;
+    uint32_t *rated = NULL, *paid = NULL;
+    size_t cap = 0, pcap = 0;
     for (uint32_t c = 0; c < na; c++) {
         if (g->acct[c].role != ROLE_CLIENT || out->ring_of[c] >= 0)
             continue;
@@ -597,6 +622,8 @@ static void shills_by_association(const rs_graph *g, const detect_params *p, uin
             if (in > in_best)
                 in_best = in, best = r;
         }
+        if (!out->flags[c].bits)
+            distinct += paid_not_rated(g, c, rated, n, &paid, &pcap);
         if (best < 0 || in_best < 2 || 3 * in_best < 2 * distinct)
             continue;
         double risk = out->rings[best].score * (double)in_best / (double)distinct;
@@ -612,6 +639,7 @@ static void shills_by_association(const rs_graph *g, const detect_params *p, uin
         flags_raise(&out->flags[c], FLAG_RING_MEMBER, 1);
     }
     free(rated);
+    free(paid);
     for (size_t r = 0; r < out->nrings; r++)
         sort_by_label(g, out->rings[r].shills, out->rings[r].nshills);
 }

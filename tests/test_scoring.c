@@ -4,7 +4,8 @@
  * at weak_flag_factor, remote-desktop software on a device), risk and the
  * flagged decision, a proxy ring's score, members, severity and facts, a
  * community below ring_min_score, a shared-control cluster whose accounts
- * are listed but not flagged, and ring ranking. */
+ * are listed but not flagged, and ring ranking; a client that hired two of a
+ * ring's personas among others, with no red flag of its own, is not its shill. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -372,6 +373,99 @@ static void test_scoring__rating_ring_needs_own_flag(void **state)
     graph_free(g);
 }
 
+/* A proxy ring of three personas on one laptop, and three clients outside it that rated
+ * two of the personas five stars and paid them. The shill did nothing else; the customer
+ * also rated and paid one honest freelancer and paid another without rating: two of the
+ * four it hired are the ring's, and with no red flag of its own it is the ring's
+ * customer, neither flagged nor listed. The same business from a client with a red flag
+ * of its own (logins outside its working day) still counts by its high ratings, two of
+ * three, and joins as a shill. */
+static void test_scoring__customer_of_a_ring_is_not_a_shill(void **state)
+{
+    (void)state;
+    enum { P1, P2, P3, HONEST1, HONEST2, SHILL, CUSTOMER, ODD_CUSTOMER, N };
+    static const char *const names[N] = {"p1",    "p2",       "p3",          "honest1",
+                                         "honest2", "shill", "customer", "odd_customer"};
+    detect_params p;
+    detect_params_init(&p);
+    rs_graph *g = graph_new();
+    for (int a = 0; a < N; a++) {
+        uint32_t id = graph_account(g, names[a], strlen(names[a]), 0);
+        assert_int_equal(id, a);
+        g->acct[id].role = a >= SHILL ? ROLE_CLIENT : ROLE_FREELANCER;
+        memcpy(g->acct[id].country, "US", 3);
+        g->acct[id].listed = 1;
+    }
+    uint32_t laptop = graph_device(g, "laptop", 6);
+    for (uint32_t a = P1; a <= P3; a++)
+        login(g, a, ipn(g, 10 + a), laptop, T0 + a * H);
+    for (uint32_t c = SHILL; c <= ODD_CUSTOMER; c++) {
+        const uint32_t hired[] = {P1, P2, HONEST1, HONEST2};
+        size_t nhired = c == SHILL ? 2 : 4;
+        for (size_t k = 0; k < nhired; k++) {
+            int64_t ts = T0 + (int64_t)(c * 10 + k) * DAY;
+            charge_ev ch = {.ts = ts,
+                            .amount = 300,
+                            .client = c,
+                            .freelancer = hired[k],
+                            .instrument = GRAPH_NONE,
+                            .currency = GRAPH_NONE};
+            graph_add_charge(g, &ch);
+            if (hired[k] == HONEST2)
+                continue; /* paid, not rated */
+            rating_ev rt = {.ts = ts + H,
+                            .client = c,
+                            .freelancer = hired[k],
+                            .project = GRAPH_NONE,
+                            .stars = 5};
+            graph_add_rating(g, &rt);
+        }
+    }
+    graph_finalize(g);
+    findings f = {0};
+    f.flags = calloc(N, sizeof *f.flags);
+    f.risk = calloc(N, sizeof *f.risk);
+    f.corroboration = calloc(N, sizeof *f.corroboration);
+    f.ring_of = calloc(N, sizeof *f.ring_of);
+    f.flagged = calloc(N, 1);
+    assert_true(f.flags && f.risk && f.corroboration && f.ring_of && f.flagged);
+    for (uint32_t a = P1; a <= P3; a++) {
+        deceive(&f.flags[a]);
+        flags_raise(&f.flags[a], FLAG_SHARED_DEVICE, 2);
+    }
+    flags_raise(&f.flags[ODD_CUSTOMER], FLAG_OFF_HOURS, 1);
+    res_index ix[3];
+    resindex_build(&ix[0], g, NODE_IP);
+    resindex_build(&ix[1], g, NODE_DEVICE);
+    resindex_build(&ix[2], g, NODE_DEST);
+    const proj_link links[] = {
+        {P1, P2, 4 * p.w_device, 0, 0},
+        {P1, P3, 4 * p.w_device, 0, 0},
+        {P2, P3, 4 * p.w_device, 0, 0},
+    };
+    int32_t comm[N] = {0, 0, 0, -1, -1, -1, -1, -1};
+    scoring_run(g, &p, links, sizeof links / sizeof *links, comm, 1, ix, NULL, &f);
+    assert_int_equal(f.nrings, 1);
+    assert_int_equal(f.rings[0].kind, RING_KIND_PROXY);
+    assert_true(2.0 / 3.0 * f.rings[0].score >= p.threshold); /* the share would flag */
+    assert_int_equal(f.rings[0].nmembers, 3);
+    assert_int_equal(f.rings[0].nshills, 2);
+    assert_int_equal(f.rings[0].shills[0], ODD_CUSTOMER);
+    assert_int_equal(f.rings[0].shills[1], SHILL);
+    assert_true(f.flagged[SHILL]);
+    assert_true(flags_has(&f.flags[SHILL], FLAG_RING_MEMBER));
+    assert_true(fabs(f.risk[SHILL] - f.rings[0].score) < EPS);
+    assert_true(f.flagged[ODD_CUSTOMER]);
+    assert_false(f.flagged[CUSTOMER]);
+    assert_int_equal(f.ring_of[CUSTOMER], -1);
+    assert_false(flags_has(&f.flags[CUSTOMER], FLAG_RING_MEMBER));
+    assert_true(fabs(f.risk[CUSTOMER]) < EPS);
+    for (int k = 0; k < 3; k++)
+        resindex_free(&ix[k]);
+    findings_free(&f);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_scoring__shared_control_listed_not_flagged),
         cmocka_unit_test(test_scoring__below_ring_min_score),
         cmocka_unit_test(test_scoring__rating_ring_needs_own_flag),
+        cmocka_unit_test(test_scoring__customer_of_a_ring_is_not_a_shill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
