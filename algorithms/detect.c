@@ -4,11 +4,13 @@
  * Pipeline and cost (V accounts, L logins, E aggregated edges, cap = the
  * largest resource degree that still makes pairs):
  *   1. flags          O(L)       login, device and port flags
- *   2. projection     O(L log L + E log E + sum over resources of
+ *   2. projection     O(L log L + E + sum over resources of
  *                     min(deg, cap)^2): at most E * cap pair updates, near-
  *                     linear in E because mass-shared resources (degree >
  *                     cap) generate no pairs (they stay in the graph and in
- *                     ring evidence); behavioural flags add client links
+ *                     ring evidence); behavioural flags add client links.
+ *                     Pairs are summed one account at a time, so memory
+ *                     holds the links, not every pair
  *   3. communities    igraph Leiden on the weighted projection, seeded
  *   4. scoring        O(V + E log E)
  * Everything iterates in id order and sorts with total orders, so the result
@@ -102,8 +104,7 @@ static int project(const rs_graph *g, const detect_params *p, const res_index ix
         st->hire_bursts = bs.hire_bursts;
         st->charge_bursts = bs.charge_bursts;
         st->ip_onboarding_bursts = bs.ip_onboarding_bursts;
-        st->pairs = projection_pairs(pm);
-        *nl = projection_links(pm, p, out->flags, p->min_link, links);
+        *nl = projection_links_counted(pm, p, out->flags, p->min_link, links, &st->pairs);
         st->projection_edges = *nl;
     }
     projection_free(pm);

@@ -5,9 +5,11 @@
  * (degree - 1)^degree_exponent), and mass-shared resources (degree above
  * the cap_* parameters: CGNAT pools, VPN exits) make no pairs at all.
  *
- * Cost: at most E * cap pair updates into an open-addressing table keyed by
- * the (a, b) pair, so near-linear in the aggregated edges E. Links come out
- * sorted by (a, b): hash order never reaches a result. The IP pass raises
+ * Cost: at most E * cap pair updates, so near-linear in the aggregated edges
+ * E, summed one account at a time (projection.c): memory for the shared
+ * resources' users and one account's neighbours, never a table of every
+ * pair (most pairs, a single far-apart IP in common, make no link). Links
+ * come out sorted by (a, b). The IP pass raises
  * SHARED_IP; its evidence rule (evrule.h, which logins on an IP pair up)
  * is in projection.c.
  */
@@ -39,14 +41,16 @@ void projection_free(projection *pm);
 /* Adds w (wa of it from anonymising IPs, wi from ordinary IPs; wa is kept
  * apart because it is capped per pair when links are read) to the pair
  * (a, b), a != b in either order; tie marks infrastructure the two share
- * firmly (see projection_tied). O(1) expected. */
+ * firmly (see projection_tied). O(1): contributions are summed when links
+ * are read. */
 void projection_add(projection *pm, uint32_t a, uint32_t b, double w, double wa, double wi,
                     int tie);
-/* The number of distinct pairs so far. */
+/* The number of distinct pairs so far: one pass over them, as projection_links. */
 uint64_t projection_pairs(const projection *pm);
 /* Whether a and b are tied by infrastructure: they share a device or a payment
  * destination, or were on one ordinary (not anonymising) IP, not a mass-shared pool,
- * within overlap_window_h of each other. Behavioural links never tie. O(1) expected. */
+ * within overlap_window_h of each other. Behavioural links never tie. O(r log d) for
+ * the r resources of a or b's lower id that make pairs, of at most d users. */
 int projection_tied(const projection *pm, uint32_t a, uint32_t b);
 
 /* SHARED_IP flags and the IP part of the projection. Logins on shared IPs
@@ -74,6 +78,9 @@ void projection_resources(projection *pm, const res_index *ix, double w, double 
  * deceive beyond anonymity) counts as an ordinary, weak IP link; NULL: never. */
 size_t projection_links(const projection *pm, const detect_params *p, const acct_flags *fl,
                         double min_w, proj_link **out);
+/* projection_links, and the number of distinct pairs in *pairs (when not NULL). */
+size_t projection_links_counted(const projection *pm, const detect_params *p, const acct_flags *fl,
+                                double min_w, proj_link **out, uint64_t *pairs);
 
 /* The whole infrastructure projection of g alone (no behavioural links, no
  * min_link filter), for tests and tools. */
