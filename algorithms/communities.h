@@ -2,8 +2,10 @@
  * (Traag, Waltman & van Eck 2019, "From Louvain to Leiden: guaranteeing
  * well-connected communities"), modularity objective, seeded.
  *
- * Iterated until stable (an iteration that moves no account ends it; at
- * most p->iterations), one positive-count call per iteration.
+ * Iterated until stable, per connected component of the projection (a
+ * component two iterations in a row left unchanged is done; at most
+ * p->iterations in all), one positive-count call per iteration over the
+ * components still changing.
  *
  * igraph 0.10.2 pitfalls handled here: the iteration count is always
  * positive (a negative one can loop forever), an edgeless projection never
