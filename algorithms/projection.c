@@ -243,6 +243,21 @@ typedef struct {
 
 #define IP_SLICE_MIN ((size_t)1 << 20)
 
+/* Whether login e takes part in the IP pass: its IP raises SHARED_IP and makes
+ * pairs, and its account is one of the IP's in the index. An account whose
+ * use of the IP ended before it changed hands is not (resindex_build_since):
+ * those logins are its owner's and tie it to nobody, and they must not be
+ * counted for the members either. */
+static int ip_login_counts(const detect_params *p, const res_index *ips, const login_ev *e)
+{
+    uint32_t deg = resindex_degree(ips, e->ip);
+    if (!rules_shared_ip_degree(p, deg))
+        return 0;
+    size_t lo = ips->off[e->ip], hi = lo + deg;
+    size_t k = resindex_member_pos(ips->acct, lo, hi, e->account);
+    return k < hi && ips->acct[k] == e->account;
+}
+
 /* Fills s->v with the logins of IPs [ip0, ip1), in (ip, ts, account) order. */
 static void ip_slice_fill(ip_slices *s, const rs_graph *g, const detect_params *p,
                           const res_index *ips, uint32_t ip0, uint32_t ip1)
@@ -255,7 +270,7 @@ static void ip_slice_fill(ip_slices *s, const rs_graph *g, const detect_params *
     }
     for (size_t i = 0; i < g->logins.n; i++) {
         const login_ev *e = &g->logins.v[i];
-        if (e->ip >= ip0 && e->ip < ip1 && rules_shared_ip_degree(p, resindex_degree(ips, e->ip)))
+        if (e->ip >= ip0 && e->ip < ip1 && ip_login_counts(p, ips, e))
             s->v[s->cnt[e->ip]++] = (ip_login){e->ip, e->account, e->ts};
     }
     uint32_t start = 0;
@@ -383,9 +398,8 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     ip_slices sl = {xcalloc((size_t)nip + 1, sizeof *sl.cnt), NULL, 0};
     size_t total = 0;
     for (size_t i = 0; i < g->logins.n; i++) {
-        uint32_t ip = g->logins.v[i].ip;
-        if (rules_shared_ip_degree(p, resindex_degree(ips, ip))) {
-            sl.cnt[ip]++;
+        if (ip_login_counts(p, ips, &g->logins.v[i])) {
+            sl.cnt[g->logins.v[i].ip]++;
             total++;
         }
     }

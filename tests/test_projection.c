@@ -340,6 +340,49 @@ static void test_projection__accumulator(void **state)
     projection_free(pm);
 }
 
+/* An account whose use of an IP ended before it changed hands is left out of
+ * the IP's index (resindex_build_since), so its logins there are the owner's
+ * and count for nobody: the two members that remain are shared with each
+ * other only. z's id is past both members', where a lookup of a non-member
+ * would land one slot beyond the IP's accounts. */
+static void test_projection__login_of_a_non_member(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    p.shared_ip_window_h = 6;
+    p.overlap_window_h = 2;
+    rs_graph *g = graph_new();
+    uint32_t home = ip(g, 1, 0), later = ip(g, 2, 0);
+    uint32_t a0 = acct(g, "a0"), a1 = acct(g, "a1"), z = acct(g, "z");
+    login(g, a0, home, GRAPH_NONE, T0);
+    login(g, z, home, GRAPH_NONE, T0 + H);
+    login(g, a1, home, GRAPH_NONE, T0 + 2 * H);
+    login(g, z, later, GRAPH_NONE, T0 + 5 * DAY);
+    graph_finalize(g);
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    int64_t *since = calloc(na, sizeof *since);
+    acct_flags *fl = calloc(na, sizeof *fl);
+    assert_true(since && fl);
+    since[z] = T0 + 4 * DAY;
+    res_index ips;
+    resindex_build_since(&ips, g, NODE_IP, since);
+    assert_int_equal(resindex_degree(&ips, home), 2);
+    projection *pm = projection_new();
+    uint64_t capped = 0;
+    projection_ips(pm, g, &p, &ips, fl, &capped);
+    assert_int_equal(fl[a0].evidence[FLAG_SHARED_IP], 1);
+    assert_int_equal(fl[a1].evidence[FLAG_SHARED_IP], 1);
+    assert_false(flags_has(&fl[z], FLAG_SHARED_IP));
+    assert_false(projection_tied(pm, a0, z) || projection_tied(pm, a1, z));
+    assert_true(projection_tied(pm, a0, a1));
+    projection_free(pm);
+    resindex_free(&ips);
+    free(fl);
+    free(since);
+    graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_projection__resources_by_degree_and_cap),
         cmocka_unit_test(test_projection__anonymising_ip),
         cmocka_unit_test(test_projection__accumulator),
+        cmocka_unit_test(test_projection__login_of_a_non_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
