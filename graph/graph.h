@@ -265,6 +265,37 @@ uint32_t graph_tiebreak(const char *s, size_t n);
 void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
                           const char *dev, size_t dn);
 
+/* Software pipelining of ingest's hash probes. Adding a row looks up each
+ * of its entities (intern.h) and edges in a hash table much larger than
+ * the cache, and each lookup misses the cache up to three times in turn
+ * (intern_prefetch). A loader that holds the next rows collects each row's
+ * keys into a graph_keys well before adding it, then calls graph_prefetch
+ * for it with steps 0, 1 and 2 (GRAPH_PREFETCH_STEPS), some rows apart:
+ * step 0 requests the slots, step 1 the edge records and string pointers
+ * they point to, step 2 the strings and the entities' attribute records.
+ * By the time the row is added its memory is in cache. Hints only: they
+ * change nothing in g, and a key left out or a wrong guess costs only
+ * time. */
+#define GRAPH_KEYS_MAX 6
+#define GRAPH_PREFETCH_STEPS INTERN_PREFETCH_STEPS
+#define GRAPH_KEY_EDGE NODE_TYPE_COUNT /* graph_keys.space of an edge's key */
+typedef struct {
+    uint64_t h[GRAPH_KEYS_MAX];    /* intern_hash of an entity's string, or an edge's key hash */
+    uint8_t space[GRAPH_KEYS_MAX]; /* node_type of an entity (NODE_ACCOUNT for clients), or
+                                    * GRAPH_KEY_EDGE */
+    uint8_t n;
+} graph_keys;
+
+/* Adds the entity s[0..n) of type t (an IP: its address bytes) to k, left
+ * as it is when full; returns the entity's hash, for graph_keys_edge. */
+uint64_t graph_keys_node(graph_keys *k, node_type t, const char *s, size_t n);
+/* Adds the edge of kind between the entities whose graph_keys_node hashes
+ * are ha (end 0) and hb (end 1). */
+void graph_keys_edge(graph_keys *k, edge_kind kind, uint64_t ha, uint64_t hb);
+/* Step step (0 to GRAPH_PREFETCH_STEPS - 1) of requesting the memory the
+ * keys of k will touch. O(k->n). */
+void graph_prefetch(const rs_graph *g, const graph_keys *k, int step);
+
 /* Lookups that never add: the id of an entity, or GRAPH_NONE when the graph
  * does not hold it. O(n) expected. */
 uint32_t graph_find_account(const rs_graph *g, const char *id, size_t n);

@@ -428,8 +428,8 @@ static void load_account(rs_graph *g, const decode_account *e)
     /* A display name naming a person is a name the account gives (identity rules);
      * placeholders and business names are not, nor is malformed text. */
     char norm[LOAD_ATTR_MAX];
-    int n = e->display_name.s ? normalize_display_name(e->display_name.s, e->display_name.n,
-                                                       norm, sizeof norm, NULL)
+    int n = e->display_name.s ? normalize_display_name(e->display_name.s, e->display_name.n, norm,
+                                                       sizeof norm, NULL)
                               : 0;
     if (n > 0)
         graph_account_given_name(g, a, ATTR_NAME, norm, (size_t)n);
@@ -667,6 +667,74 @@ static void apply_row(rs_graph *g, table_id t, const tvalue *vals)
     int bad_col;
     if (decode_row(t, vals, &e, &bad_col, NULL) == 0)
         load_event(g, &e);
+}
+
+/* The graph keys of a checked event, in the order load_event interns and
+ * adds them (graph_prefetch): the bulk of the rows, whose entities and
+ * edges are looked up in tables far larger than the cache. Accounts,
+ * ports and attributes rows are few and left out, as are the small tables
+ * (currencies, methods, texts). */
+static void event_keys(const decode_event *e, graph_keys *k)
+{
+    switch (e->table) {
+    case TABLE_LOGINS: {
+        const decode_login *d = &e->u.login;
+        uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, d->account.s, d->account.n);
+        uint64_t hi = graph_keys_node(k, NODE_IP, (const char *)d->ip->b, d->ip->len);
+        graph_keys_edge(k, EDGE_LOGIN, ha, hi);
+        if (d->device.s)
+            graph_keys_edge(k, EDGE_USES_DEVICE, ha,
+                            graph_keys_node(k, NODE_DEVICE, d->device.s, d->device.n));
+        break;
+    }
+    case TABLE_BIDS: {
+        const decode_bid *d = &e->u.bid;
+        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n);
+        if (d->client.s)
+            graph_keys_edge(k, EDGE_BID, hf,
+                            graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n));
+        break;
+    }
+    case TABLE_RATINGS: {
+        const decode_rating *d = &e->u.rating;
+        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n);
+        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n);
+        graph_keys_edge(k, EDGE_RATING, hc, hf);
+        break;
+    }
+    case TABLE_PAYOUTS: {
+        const decode_payout *d = &e->u.payout;
+        uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, d->account.s, d->account.n);
+        graph_keys_edge(k, EDGE_PAYOUT, ha, graph_keys_node(k, NODE_DEST, d->dest.s, d->dest.n));
+        break;
+    }
+    case TABLE_CHARGES: {
+        const decode_charge *d = &e->u.charge;
+        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n);
+        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n);
+        graph_keys_edge(k, EDGE_CHARGE, hc, hf);
+        if (d->instrument.s)
+            graph_keys_edge(k, EDGE_PAYS_WITH, hc,
+                            graph_keys_node(k, NODE_DEST, d->instrument.s, d->instrument.n));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Consumer side, some rows ahead of apply_row: requests from memory what
+ * adding the row will touch. */
+static void ahead_row(const rs_graph *g, table_id t, const tvalue *vals, graph_keys *keys, int step)
+{
+    if (step == 0) {
+        decode_event e;
+        int bad_col;
+        if (decode_row(t, vals, &e, &bad_col, NULL) != 0)
+            return;
+        event_keys(&e, keys);
+    }
+    graph_prefetch(g, keys, step);
 }
 
 typedef struct {
@@ -1051,7 +1119,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         set->alias_used = xcalloc(set->naliases, 1);
     o.alias_used = set->alias_used;
     o.ts_latest = set->ts_latest;
-    piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL,
+    piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, ahead_row, set->nfiles) : NULL,
                 g,
                 TABLE_ACCOUNTS,
                 0,

@@ -169,6 +169,42 @@ static void test_graph__login_keys_and_edge_find_agree(void **state)
     graph_free(g);
 }
 
+/* Prefetching a row's keys, present or not, before or after finalize,
+ * changes nothing. */
+static void test_graph__prefetch_changes_nothing(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    char acct[16];
+    for (unsigned i = 0; i < 3000; i++) {
+        int an = snprintf(acct, sizeof acct, "u%u", i);
+        ipaddr x = ip4(10, 0, (i >> 8) & 255, i & 255);
+        login_ev e = {.ts = i, .session_s = -1};
+        graph_add_login_keys(g, &e, acct, (size_t)an, &x, "d", 1);
+    }
+    size_t nedges = g->nedges;
+    for (int round = 0; round < 2; round++) {
+        for (unsigned i = 0; i < 6000; i += 7) {
+            int an = snprintf(acct, sizeof acct, "u%u", i);
+            ipaddr x = ip4(10, 0, (i >> 8) & 255, i & 255);
+            graph_keys k = {0};
+            uint64_t ha = graph_keys_node(&k, NODE_ACCOUNT, acct, (size_t)an);
+            uint64_t hi = graph_keys_node(&k, NODE_IP, (const char *)x.b, x.len);
+            graph_keys_edge(&k, EDGE_LOGIN, ha, hi);
+            graph_keys_edge(&k, EDGE_PAYOUT, ha, graph_keys_node(&k, NODE_DEST, "b", 1));
+            graph_keys_edge(&k, EDGE_USES_DEVICE, ha, graph_keys_node(&k, NODE_DEVICE, "d", 1));
+            assert_int_equal(k.n, GRAPH_KEYS_MAX); /* the last edge did not fit */
+            for (int step = 0; step < GRAPH_PREFETCH_STEPS; step++)
+                graph_prefetch(g, &k, step);
+        }
+        assert_int_equal(graph_count(g, NODE_ACCOUNT), 3000);
+        assert_int_equal(graph_count(g, NODE_DEST), 0);
+        assert_int_equal(g->nedges, nedges);
+        graph_finalize(g); /* the edge index is gone: prefetching skips edges */
+    }
+    graph_free(g);
+}
+
 static void test_graph__grouped_timeline_and_empty_offsets(void **state)
 {
     (void)state;
@@ -324,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_graph__roles_resolved_at_finalize),
         cmocka_unit_test(test_graph__timelines_sorted_by_entity_then_time),
         cmocka_unit_test(test_graph__login_keys_and_edge_find_agree),
+        cmocka_unit_test(test_graph__prefetch_changes_nothing),
         cmocka_unit_test(test_graph__grouped_timeline_and_empty_offsets),
         cmocka_unit_test(test_graph__attributes_found_by_kind_and_value),
         cmocka_unit_test(test_graph__large_scrambled_timeline_sorted_in_place),
