@@ -107,8 +107,13 @@ void graph_allowlist(rs_graph *g, node_type t, uint32_t id)
 
 uint32_t graph_account(rs_graph *g, const char *id, size_t n, int seen_as)
 {
+    return graph_account_h(g, id, n, intern_hash(id, n), seen_as);
+}
+
+uint32_t graph_account_h(rs_graph *g, const char *id, size_t n, uint64_t h, int seen_as)
+{
     int is_new;
-    uint32_t a = intern_put(g->ids[NODE_ACCOUNT], id, n, &is_new);
+    uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], id, n, h, &is_new);
     if (is_new) {
         GROW_HUGE(g->acct, g->acct_cap, (size_t)a + 1);
         g->acct[a] = (account_attr){
@@ -433,23 +438,32 @@ void graph_add_login(rs_graph *g, const login_ev *e)
     g->finalized = 0;
 }
 
-void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
-                          const char *dev, size_t dn)
+void graph_keys_login(graph_keys *k, const char *acct, size_t an, const ipaddr *ip, const char *dev,
+                      size_t dn, int ip_attrs)
 {
-    uint64_t ha = intern_hash(acct, an);
-    uint64_t hi = intern_hash((const char *)ip->b, ip->len);
-    uint64_t hd = dev ? intern_hash(dev, dn) : 0;
-    uint64_t hl = edge_key_hash(EDGE_LOGIN, ha, hi);
-    uint64_t hu = edge_key_hash(EDGE_USES_DEVICE, ha, hd);
-    if (!g->eslots)
-        edges_reindex(g);
-    intern_prefetch(g->ids[NODE_ACCOUNT], ha, 0);
-    intern_prefetch(g->ids[NODE_IP], hi, 0);
-    __builtin_prefetch(&g->eslots[edge_home(ETAG(hl), g->neslots)]);
-    if (dev) {
-        intern_prefetch(g->ids[NODE_DEVICE], hd, 0);
-        __builtin_prefetch(&g->eslots[edge_home(ETAG(hu), g->neslots)]);
+    /* An account's attributes are written only when it is new. */
+    uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, acct, an, 0);
+    uint64_t hi = graph_keys_node(k, NODE_IP, (const char *)ip->b, ip->len, ip_attrs);
+    graph_keys_edge(k, EDGE_LOGIN, ha, hi);
+    if (dev)
+        graph_keys_edge(k, EDGE_USES_DEVICE, ha, graph_keys_node(k, NODE_DEVICE, dev, dn, 0));
+}
+
+void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
+                          const char *dev, size_t dn, const graph_keys *k)
+{
+    graph_keys own;
+    if (!k) {
+        own.n = 0;
+        graph_keys_login(&own, acct, an, ip, dev, dn, 0);
+        k = &own;
+        if (!g->eslots)
+            edges_reindex(g);
+        graph_prefetch(g, k, 0); /* the five slots, all at once */
     }
+    assert(k->n == (dev ? 5 : 3)); /* graph_keys_login's, in its order */
+    uint64_t ha = k->h[0], hi = k->h[1], hl = k->h[2];
+    uint64_t hd = dev ? k->h[3] : 0, hu = dev ? k->h[4] : 0;
     int is_new;
     uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], acct, an, ha, &is_new);
     if (is_new) {
@@ -472,12 +486,13 @@ void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an,
     g->finalized = 0;
 }
 
-uint64_t graph_keys_node(graph_keys *k, node_type t, const char *s, size_t n)
+uint64_t graph_keys_node(graph_keys *k, node_type t, const char *s, size_t n, int attrs)
 {
     uint64_t h = intern_hash(s, n);
     if (k->n < GRAPH_KEYS_MAX) {
         k->h[k->n] = h;
-        k->space[k->n++] = (uint8_t)(t == NODE_CLIENT ? NODE_ACCOUNT : t);
+        k->space[k->n++] =
+            (uint8_t)((t == NODE_CLIENT ? NODE_ACCOUNT : t) | (attrs ? GRAPH_KEY_ATTRS : 0));
     }
     return h;
 }
@@ -486,14 +501,17 @@ void graph_keys_edge(graph_keys *k, edge_kind kind, uint64_t ha, uint64_t hb)
 {
     if (k->n < GRAPH_KEYS_MAX) {
         k->h[k->n] = edge_key_hash(kind, ha, hb);
-        k->space[k->n++] = GRAPH_KEY_EDGE;
+        k->space[k->n++] = graph_edge_has_sum(kind) ? GRAPH_KEY_EDGE_SUM : GRAPH_KEY_EDGE;
     }
 }
 
 /* graph_prefetch of one edge key: its slot, then the edge the slot
- * probably holds (its tag matches), then that edge's sum. */
-static void prefetch_edge(const rs_graph *g, uint64_t h, int step)
+ * probably holds (its tag matches), then that edge's sum when its kind has
+ * one (sum: reading the edge is worth it; else it would only wait for it). */
+static void prefetch_edge(const rs_graph *g, uint64_t h, int sum, int step)
 {
+    if (step == GRAPH_PREFETCH_STEPS - 1 && !sum)
+        return;
     if (!g->eslots)
         return; /* after finalize: edges_reindex rebuilds it on the next add */
     size_t i = edge_home(ETAG(h), g->neslots);
@@ -516,14 +534,14 @@ static void prefetch_edge(const rs_graph *g, uint64_t h, int step)
 void graph_prefetch(const rs_graph *g, const graph_keys *k, int step)
 {
     for (unsigned j = 0; j < k->n; j++) {
-        unsigned sp = k->space[j];
-        if (sp == GRAPH_KEY_EDGE) {
-            prefetch_edge(g, k->h[j], step);
+        unsigned sp = k->space[j] & ~GRAPH_KEY_ATTRS;
+        if (sp >= GRAPH_KEY_EDGE) {
+            prefetch_edge(g, k->h[j], sp == GRAPH_KEY_EDGE_SUM, step);
             continue;
         }
         uint32_t id = intern_prefetch(g->ids[sp], k->h[j], step);
-        /* The entity's attributes, which adding the row reads or writes. */
-        if (step != GRAPH_PREFETCH_STEPS - 1 || id == INTERN_NONE)
+        if (step != GRAPH_PREFETCH_STEPS - 1 || id == INTERN_NONE ||
+            !(k->space[j] & GRAPH_KEY_ATTRS))
             continue;
         if (sp == NODE_ACCOUNT)
             __builtin_prefetch(&g->acct[id], 1);
@@ -546,6 +564,15 @@ void graph_add_bid(rs_graph *g, const bid_ev *e)
     APPEND(g->bids, e);
     if (e->client != GRAPH_NONE)
         graph_edge_add(g, EDGE_BID, e->freelancer, e->client, e->ts, e->accepted == 1);
+    g->finalized = 0;
+}
+
+void graph_add_bid_h(rs_graph *g, const bid_ev *e, uint64_t edge_h)
+{
+    APPEND(g->bids, e);
+    if (e->client != GRAPH_NONE) {
+        edge_add_h(g, edge_h, EDGE_BID, e->freelancer, e->client, e->ts, e->accepted == 1);
+    }
     g->finalized = 0;
 }
 

@@ -102,8 +102,9 @@ static const tvalue *translate(const accountids *m, table_id t, const tvalue *va
         return vals;
     const table_def *td = schema_table(t);
     const tvalue *res = vals;
+    uint32_t cols = schema_account_cols(t);
     for (size_t c = 0; c < td->ncols; c++) {
-        if (!vals[c].present || !schema_is_account_col(&td->cols[c]))
+        if (!vals[c].present || !(cols & (UINT32_C(1) << c)))
             continue;
         uint32_t k = intern_get(m->ext, vals[c].s, vals[c].n);
         if (k == INTERN_NONE)
@@ -166,8 +167,9 @@ const tvalue *accountids_load_row(accountids *m, size_t file, table_id t, const 
     if (file >= m->nfiles)
         return v;
     const table_def *td = schema_table(t);
+    uint32_t cols = schema_account_cols(t);
     for (size_t c = 0; c < td->ncols; c++) {
-        if (!v[c].present || !schema_is_account_col(&td->cols[c]))
+        if (!v[c].present || !(cols & (UINT32_C(1) << c)))
             continue;
         if (mask & (UINT32_C(1) << c))
             m->files[file].mapped++;
@@ -175,6 +177,29 @@ const tvalue *accountids_load_row(accountids *m, size_t file, table_id t, const 
             count_unknown(m, file, &v[c]);
     }
     return v;
+}
+
+void accountids_prefetch(const accountids *m, table_id t, const tvalue *vals, uint64_t *hash,
+                         int step)
+{
+    /* The tables accountids_load_row looks a row's values up in. */
+    int ext = m && t != TABLE_ACCOUNT_IDS && intern_count(m->ext);
+    int listed = m && t != TABLE_ACCOUNT_IDS && t != TABLE_ACCOUNTS && intern_count(m->listed);
+    if (!ext && !listed)
+        return;
+    uint32_t cols = schema_account_cols(t);
+    size_t k = 0;
+    for (size_t c = 0; cols >> c && k < ACCOUNTIDS_ROW_KEYS; c++) {
+        if (!(cols & (UINT32_C(1) << c)) || !vals[c].present)
+            continue;
+        if (step == 0)
+            hash[k] = intern_hash(vals[c].s, vals[c].n);
+        if (ext)
+            (void)intern_prefetch(m->ext, hash[k], step);
+        if (listed)
+            (void)intern_prefetch(m->listed, hash[k], step);
+        k++;
+    }
 }
 
 const accountids_file *accountids_file_stats(const accountids *m, size_t file)

@@ -98,6 +98,16 @@ const tvalue *accountids_translate(const accountids *m, table_id t, const tvalue
 const tvalue *accountids_load_row(accountids *m, size_t file, table_id t, const tvalue *vals,
                                   tvalue *out);
 
+/* Software pipelining of accountids_load_row for a reader that holds the
+ * next rows (intern_prefetch): a row's lookups miss the cache in turn, so
+ * requesting its memory in steps 0 to INTERN_PREFETCH_STEPS - 1, some rows
+ * before loading it, overlaps those misses with other rows' work. Step 0
+ * fills hash[0..ACCOUNTIDS_ROW_KEYS) with the hashes of the row's account
+ * values, which the later steps take back. Hints only: m is unchanged. */
+#define ACCOUNTIDS_ROW_KEYS 4
+void accountids_prefetch(const accountids *m, table_id t, const tvalue *vals, uint64_t *hash,
+                         int step);
+
 /* File number file's tally (borrowed), or NULL when m is NULL or file is out
  * of range. */
 const accountids_file *accountids_file_stats(const accountids *m, size_t file);

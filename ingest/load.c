@@ -437,10 +437,66 @@ static void load_account(rs_graph *g, const decode_account *e)
         graph_add_text(g, a, e->text.s, e->text.n, TS_NONE, 1);
 }
 
-static void load_login(rs_graph *g, int64_t ts, const decode_login *d)
+/* A bid's keys: freelancer, then client and the bid edge when it names
+ * one (load_bid takes them back in this order). */
+static void event_keys_bid(const decode_bid *d, graph_keys *k)
+{
+    uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
+    if (d->client.s)
+        graph_keys_edge(k, EDGE_BID, hf,
+                        graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1));
+}
+
+/* The graph keys of a checked event, in the order load_event interns and
+ * adds them (graph_prefetch): the bulk of the rows, whose entities and
+ * edges are looked up in tables far larger than the cache. Accounts,
+ * ports and attributes rows are few and left out, as are the small tables
+ * (currencies, methods, texts). */
+static void event_keys(const decode_event *e, graph_keys *k)
+{
+    switch (e->table) {
+    case TABLE_LOGINS: {
+        const decode_login *d = &e->u.login;
+        graph_keys_login(k, d->account.s, d->account.n, d->ip, d->device.s, d->device.n,
+                         d->ip_country || d->has_asn);
+        break;
+    }
+    case TABLE_BIDS:
+        event_keys_bid(&e->u.bid, k);
+        break;
+    case TABLE_RATINGS: {
+        const decode_rating *d = &e->u.rating;
+        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1);
+        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
+        graph_keys_edge(k, EDGE_RATING, hc, hf);
+        break;
+    }
+    case TABLE_PAYOUTS: {
+        const decode_payout *d = &e->u.payout;
+        uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, d->account.s, d->account.n, 1);
+        graph_keys_edge(k, EDGE_PAYOUT, ha, graph_keys_node(k, NODE_DEST, d->dest.s, d->dest.n, 1));
+        break;
+    }
+    case TABLE_CHARGES: {
+        const decode_charge *d = &e->u.charge;
+        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1);
+        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
+        graph_keys_edge(k, EDGE_CHARGE, hc, hf);
+        if (d->instrument.s)
+            graph_keys_edge(k, EDGE_PAYS_WITH, hc,
+                            graph_keys_node(k, NODE_DEST, d->instrument.s, d->instrument.n, 1));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* keys: the row's event_keys, or NULL (hashed here). */
+static void load_login(rs_graph *g, int64_t ts, const decode_login *d, const graph_keys *keys)
 {
     login_ev e = {.ts = ts, .session_s = d->session_s, .remote_ua = d->remote_ua != 0};
-    graph_add_login_keys(g, &e, d->account.s, d->account.n, d->ip, d->device.s, d->device.n);
+    graph_add_login_keys(g, &e, d->account.s, d->account.n, d->ip, d->device.s, d->device.n, keys);
     graph_ip_input_geo(g, e.ip, d->ip_country, d->has_asn ? &d->asn : NULL, d->asn_org.s,
                        d->asn_org.n);
 }
@@ -456,17 +512,28 @@ static uint32_t string_of(rs_graph *g, decode_str v)
     return v.s ? graph_string(g, v.s, v.n) : GRAPH_NONE;
 }
 
-static void load_bid(rs_graph *g, int64_t ts, const decode_bid *d)
+/* keys: the row's event_keys (freelancer, client, edge), or NULL. */
+static void load_bid(rs_graph *g, int64_t ts, const decode_bid *d, const graph_keys *keys)
 {
+    if (!keys) {
+        graph_keys own = {.n = 0};
+        event_keys_bid(d, &own);
+        load_bid(g, ts, d, &own);
+        return;
+    }
+    /* The freelancer first: ids are numbered in first-seen order. */
+    uint32_t fl =
+        graph_account_h(g, d->freelancer.s, d->freelancer.n, keys->h[0], SEEN_AS_FREELANCER);
     bid_ev e = {
         .ts = ts,
-        .freelancer = graph_account(g, d->freelancer.s, d->freelancer.n, SEEN_AS_FREELANCER),
+        .freelancer = fl,
         .project = project_of(d->project),
-        .client =
-            d->client.s ? graph_account(g, d->client.s, d->client.n, SEEN_AS_CLIENT) : GRAPH_NONE,
+        .client = d->client.s
+                      ? graph_account_h(g, d->client.s, d->client.n, keys->h[1], SEEN_AS_CLIENT)
+                      : GRAPH_NONE,
         .accepted = d->accepted,
     };
-    graph_add_bid(g, &e);
+    graph_add_bid_h(g, &e, d->client.s ? keys->h[2] : 0);
     if (d->text.s)
         graph_add_text(g, e.freelancer, d->text.s, d->text.n, e.ts, 0);
 }
@@ -594,18 +661,20 @@ static void load_attribute(rs_graph *g, int64_t ts, const decode_attr *d)
         graph_add_attr(g, a, (int)k, norm, (size_t)n, ts);
 }
 
-/* Adds a checked event to g. */
-static void load_event(rs_graph *g, const decode_event *e)
+/* Adds a checked event to g; keys: its event_keys, or NULL. */
+static void load_event(rs_graph *g, const decode_event *e, const graph_keys *keys)
 {
+    if (keys && keys->n == 0)
+        keys = NULL;
     switch (e->table) {
     case TABLE_ACCOUNTS:
         load_account(g, &e->u.account);
         break;
     case TABLE_LOGINS:
-        load_login(g, e->ts, &e->u.login);
+        load_login(g, e->ts, &e->u.login, keys);
         break;
     case TABLE_BIDS:
-        load_bid(g, e->ts, &e->u.bid);
+        load_bid(g, e->ts, &e->u.bid, keys);
         break;
     case TABLE_RATINGS:
         load_rating(g, e->ts, &e->u.rating);
@@ -661,66 +730,12 @@ int load_in_window(const load_window *w, const decode_event *e)
 }
 
 /* Consumer side of the pipeline: the row was checked by the producer. */
-static void apply_row(rs_graph *g, table_id t, const tvalue *vals)
+static void apply_row(rs_graph *g, table_id t, const tvalue *vals, const graph_keys *keys)
 {
     decode_event e;
     int bad_col;
     if (decode_row(t, vals, &e, &bad_col, NULL) == 0)
-        load_event(g, &e);
-}
-
-/* The graph keys of a checked event, in the order load_event interns and
- * adds them (graph_prefetch): the bulk of the rows, whose entities and
- * edges are looked up in tables far larger than the cache. Accounts,
- * ports and attributes rows are few and left out, as are the small tables
- * (currencies, methods, texts). */
-static void event_keys(const decode_event *e, graph_keys *k)
-{
-    switch (e->table) {
-    case TABLE_LOGINS: {
-        const decode_login *d = &e->u.login;
-        uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, d->account.s, d->account.n);
-        uint64_t hi = graph_keys_node(k, NODE_IP, (const char *)d->ip->b, d->ip->len);
-        graph_keys_edge(k, EDGE_LOGIN, ha, hi);
-        if (d->device.s)
-            graph_keys_edge(k, EDGE_USES_DEVICE, ha,
-                            graph_keys_node(k, NODE_DEVICE, d->device.s, d->device.n));
-        break;
-    }
-    case TABLE_BIDS: {
-        const decode_bid *d = &e->u.bid;
-        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n);
-        if (d->client.s)
-            graph_keys_edge(k, EDGE_BID, hf,
-                            graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n));
-        break;
-    }
-    case TABLE_RATINGS: {
-        const decode_rating *d = &e->u.rating;
-        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n);
-        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n);
-        graph_keys_edge(k, EDGE_RATING, hc, hf);
-        break;
-    }
-    case TABLE_PAYOUTS: {
-        const decode_payout *d = &e->u.payout;
-        uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, d->account.s, d->account.n);
-        graph_keys_edge(k, EDGE_PAYOUT, ha, graph_keys_node(k, NODE_DEST, d->dest.s, d->dest.n));
-        break;
-    }
-    case TABLE_CHARGES: {
-        const decode_charge *d = &e->u.charge;
-        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n);
-        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n);
-        graph_keys_edge(k, EDGE_CHARGE, hc, hf);
-        if (d->instrument.s)
-            graph_keys_edge(k, EDGE_PAYS_WITH, hc,
-                            graph_keys_node(k, NODE_DEST, d->instrument.s, d->instrument.n));
-        break;
-    }
-    default:
-        break;
-    }
+        load_event(g, &e, keys);
 }
 
 /* Consumer side, some rows ahead of apply_row: requests from memory what
@@ -838,7 +853,7 @@ static int on_row_direct(void *ctx, const tvalue *raw, int *bad_col, rs_error *e
     decode_event e;
     int rc = check_row(pc, vals, &e, bad_col, err);
     if (rc == 0 && pc->g)
-        load_event(pc->g, &e);
+        load_event(pc->g, &e, NULL);
     if (rc == 0 && pc->index)
         index_row(pc, vals);
     if (pc->sw && (rc == 0 || rc == TABLE_ROW_SKIP))
@@ -912,23 +927,56 @@ static int summary_rows_pass(const piped *pc, summary_view *v)
     return ok;
 }
 
-/* Feeds the rows of the summary in v through the row handler parsing uses,
- * counting them as table_read would. */
-static void summary_replay(piped *pc, summary_view *v, load_file *f)
-{
+/* Summary rows read ahead of the one handled: the account map's lookups
+ * of a row are requested SR_STEP rows apart in INTERN_PREFETCH_STEPS steps
+ * (accountids_prefetch), as the graph thread does with its own
+ * (rowpipe.c): every row's account values are looked up among the listed
+ * accounts, a table too large for the cache on large runs. */
+#define SR_STEP 8
+#define SR_AHEAD (SR_STEP * (INTERN_PREFETCH_STEPS - 1))
+#define SR_RING (SR_AHEAD + 1)
+
+typedef struct {
     tvalue raw[SCHEMA_MAX_COLS];
     table_rowpos pos;
-    table_row_fn fn = pc->pipe ? on_row_piped : on_row_direct;
-    while (summary_view_next(v, pc->table, raw, &pos)) {
-        int bad_col = -1;
-        pc->pos = pos;
-        pc->line = pos.at.line;
-        int rc = fn(pc, raw, &bad_col, NULL);
-        if (rc == 0)
-            f->st.rows_ok++;
-        else if (rc == TABLE_ROW_SKIP)
-            f->st.out_of_window++;
+    uint64_t hash[ACCOUNTIDS_ROW_KEYS];
+} sr_row;
+
+/* Hands row r of the summary to the row handler parsing uses, counting it
+ * as table_read would. */
+static void summary_row(piped *pc, load_file *f, const sr_row *r)
+{
+    int bad_col = -1;
+    pc->pos = r->pos;
+    pc->line = r->pos.at.line;
+    int rc = (pc->pipe ? on_row_piped : on_row_direct)(pc, r->raw, &bad_col, NULL);
+    if (rc == 0)
+        f->st.rows_ok++;
+    else if (rc == TABLE_ROW_SKIP)
+        f->st.out_of_window++;
+}
+
+/* Feeds the rows of the summary in v through the row handler, in order,
+ * each row's lookups requested SR_AHEAD rows before it is handled. */
+static void summary_replay(piped *pc, summary_view *v, load_file *f)
+{
+    sr_row *ring = xcalloc(SR_RING, sizeof *ring);
+    size_t n = SIZE_MAX; /* rows in v: known once read */
+    for (size_t j = 0; j < n || j < n + SR_AHEAD; j++) {
+        sr_row *r = &ring[j % SR_RING];
+        if (n == SIZE_MAX && !summary_view_next(v, pc->table, r->raw, &r->pos))
+            n = j;
+        for (int step = 0; step < INTERN_PREFETCH_STEPS; step++) {
+            size_t d = (size_t)step * SR_STEP;
+            if (j >= d && j - d < n) {
+                sr_row *a = &ring[(j - d) % SR_RING];
+                accountids_prefetch(pc->ids, pc->table, a->raw, a->hash, step);
+            }
+        }
+        if (j >= SR_AHEAD && j - SR_AHEAD < n)
+            summary_row(pc, f, &ring[(j - SR_AHEAD) % SR_RING]);
     }
+    free(ring);
 }
 
 /* The summary of file i, when the cache's index knows the file as it is

@@ -229,7 +229,7 @@ static void advance(rowpipe *p, size_t j, size_t n)
     }
     if (j >= RP_AHEAD && j - RP_AHEAD < n) {
         const rp_row *r = &p->ring[(j - RP_AHEAD) % RP_RING];
-        p->apply(p->g, r->t, r->vals);
+        p->apply(p->g, r->t, r->vals, p->ahead ? &r->keys : NULL);
     }
 }
 

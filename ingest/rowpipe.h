@@ -16,9 +16,11 @@
 
 typedef struct rowpipe rowpipe;
 
-/* Applies one decoded row of table t to g; returns 0 (rows were validated by
- * the producer, so it does not fail). */
-typedef void (*rowpipe_apply_fn)(rs_graph *g, table_id t, const tvalue *vals);
+/* Applies one decoded row of table t to g (rows were validated by the
+ * producer, so it does not fail), with the keys the ahead callback filled
+ * for it (NULL without one). */
+typedef void (*rowpipe_apply_fn)(rs_graph *g, table_id t, const tvalue *vals,
+                                 const graph_keys *keys);
 /* Prepares a row some rows before it is applied: called with step 0, which
  * fills keys (zeroed before), then with steps 1 to GRAPH_PREFETCH_STEPS - 1
  * at shorter distances, the same keys each time (graph_prefetch). Must not

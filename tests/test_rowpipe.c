@@ -13,9 +13,10 @@
 static uint64_t seen, bad_order;
 static int64_t last_ts = -1;
 
-static void check_row(rs_graph *g, table_id t, const tvalue *v)
+static void check_row(rs_graph *g, table_id t, const tvalue *v, const graph_keys *keys)
 {
     (void)g;
+    (void)keys;
     assert_int_equal(t, TABLE_LOGINS);
     assert_true(v[0].present);
     if (v[0].v.ts <= last_ts)
@@ -58,10 +59,12 @@ static void ahead_row(const rs_graph *g, table_id t, const tvalue *v, graph_keys
     ahead_step_of[i] = step + 1;
 }
 
-static void check_row_ahead(rs_graph *g, table_id t, const tvalue *v)
+static void check_row_ahead(rs_graph *g, table_id t, const tvalue *v, const graph_keys *keys)
 {
     assert_int_equal(ahead_step_of[v[0].v.ts], GRAPH_PREFETCH_STEPS);
-    check_row(g, t, v);
+    assert_non_null(keys);
+    assert_int_equal(keys->h[0], (uint64_t)v[0].v.ts);
+    check_row(g, t, v, keys);
 }
 
 static void run_rowpipe(rowpipe_apply_fn apply, rowpipe_ahead_fn ahead)
