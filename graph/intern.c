@@ -216,7 +216,11 @@ uint32_t intern_put_h(intern_table *t, const char *s, size_t n, uint64_t h, int 
 
 uint32_t intern_get(const intern_table *t, const char *s, size_t n)
 {
-    uint64_t h = XXH3_64bits(s, n);
+    return intern_get_h(t, s, n, XXH3_64bits(s, n));
+}
+
+uint32_t intern_get_h(const intern_table *t, const char *s, size_t n, uint64_t h)
+{
     size_t i = probe(t, s, n, h);
     return t->slots[i] ? (uint32_t)t->slots[i] - 1 : INTERN_NONE;
 }

@@ -43,6 +43,8 @@ uint32_t intern_prefetch(const intern_table *t, uint64_t h, int step);
 uint64_t intern_hash_of(const intern_table *t, uint32_t id);
 /* Returns the id of s[0..n), or INTERN_NONE when absent. */
 uint32_t intern_get(const intern_table *t, const char *s, size_t n);
+/* The same, with h = intern_hash(s, n) computed by the caller. */
+uint32_t intern_get_h(const intern_table *t, const char *s, size_t n, uint64_t h);
 /* Returns the string of id (NUL-terminated, borrowed) and its length. */
 const char *intern_str(const intern_table *t, uint32_t id, size_t *len);
 uint32_t intern_count(const intern_table *t);

@@ -927,56 +927,23 @@ static int summary_rows_pass(const piped *pc, summary_view *v)
     return ok;
 }
 
-/* Summary rows read ahead of the one handled: the account map's lookups
- * of a row are requested SR_STEP rows apart in INTERN_PREFETCH_STEPS steps
- * (accountids_prefetch), as the graph thread does with its own
- * (rowpipe.c): every row's account values are looked up among the listed
- * accounts, a table too large for the cache on large runs. */
-#define SR_STEP 8
-#define SR_AHEAD (SR_STEP * (INTERN_PREFETCH_STEPS - 1))
-#define SR_RING (SR_AHEAD + 1)
-
-typedef struct {
-    tvalue raw[SCHEMA_MAX_COLS];
-    table_rowpos pos;
-    uint64_t hash[ACCOUNTIDS_ROW_KEYS];
-} sr_row;
-
-/* Hands row r of the summary to the row handler parsing uses, counting it
- * as table_read would. */
-static void summary_row(piped *pc, load_file *f, const sr_row *r)
-{
-    int bad_col = -1;
-    pc->pos = r->pos;
-    pc->line = r->pos.at.line;
-    int rc = (pc->pipe ? on_row_piped : on_row_direct)(pc, r->raw, &bad_col, NULL);
-    if (rc == 0)
-        f->st.rows_ok++;
-    else if (rc == TABLE_ROW_SKIP)
-        f->st.out_of_window++;
-}
-
-/* Feeds the rows of the summary in v through the row handler, in order,
- * each row's lookups requested SR_AHEAD rows before it is handled. */
+/* Feeds the rows of the summary in v through the row handler parsing uses,
+ * counting them as table_read would. */
 static void summary_replay(piped *pc, summary_view *v, load_file *f)
 {
-    sr_row *ring = xcalloc(SR_RING, sizeof *ring);
-    size_t n = SIZE_MAX; /* rows in v: known once read */
-    for (size_t j = 0; j < n || j < n + SR_AHEAD; j++) {
-        sr_row *r = &ring[j % SR_RING];
-        if (n == SIZE_MAX && !summary_view_next(v, pc->table, r->raw, &r->pos))
-            n = j;
-        for (int step = 0; step < INTERN_PREFETCH_STEPS; step++) {
-            size_t d = (size_t)step * SR_STEP;
-            if (j >= d && j - d < n) {
-                sr_row *a = &ring[(j - d) % SR_RING];
-                accountids_prefetch(pc->ids, pc->table, a->raw, a->hash, step);
-            }
-        }
-        if (j >= SR_AHEAD && j - SR_AHEAD < n)
-            summary_row(pc, f, &ring[(j - SR_AHEAD) % SR_RING]);
+    tvalue raw[SCHEMA_MAX_COLS];
+    table_rowpos pos;
+    table_row_fn fn = pc->pipe ? on_row_piped : on_row_direct;
+    while (summary_view_next(v, pc->table, raw, &pos)) {
+        int bad_col = -1;
+        pc->pos = pos;
+        pc->line = pos.at.line;
+        int rc = fn(pc, raw, &bad_col, NULL);
+        if (rc == 0)
+            f->st.rows_ok++;
+        else if (rc == TABLE_ROW_SKIP)
+            f->st.out_of_window++;
     }
-    free(ring);
 }
 
 /* The summary of file i, when the cache's index knows the file as it is
@@ -1249,6 +1216,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
                 utf8_diag(o.diag, o.progress ? "\r\033[K" : "", "ringscan: error: %s", ferr.msg);
         }
     }
+    accountids_flush(set->ids);
     if (pc.pipe) {
         /* The graph and the input digests are complete once the consumer is. */
         char(*sha)[65] = xcalloc(set->nfiles, sizeof *sha);
