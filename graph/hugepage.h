@@ -21,9 +21,8 @@
 #define HUGEPAGE_MIN_BYTES ((size_t)4 << 20)
 #define HUGEPAGE_BYTES ((uintptr_t)2 << 20)
 
-/* Advises huge pages for the whole 2 MiB pages within p[0..n) (p from
- * malloc; large blocks are mapped on their own, so the advice touches no
- * other allocation's pages beyond ones they share with p's own). */
+/* Advises huge pages for the whole 2 MiB pages that lie inside p[0..n), a
+ * block the caller owns: no other allocation's memory is advised. */
 static inline void hugepage_advise(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
