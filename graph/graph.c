@@ -15,6 +15,7 @@
 #include "base/alloc.h"
 #include "base/hash.h"
 #include "base/ts.h"
+#include "graph/hugepage.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -94,12 +95,27 @@ void graph_allowlist(rs_graph *g, node_type t, uint32_t id)
     g->allowlisted[t][id] = 1;
 }
 
+/* ALLOC_GROW for the arrays ingest reads and writes at random (edges,
+ * entity attributes): huge pages for them once they are large (hugepage.h). */
+#define GROW_HUGE(arr, cap, need)                                                                  \
+    do {                                                                                           \
+        if ((size_t)(need) > (cap)) {                                                              \
+            ALLOC_GROW(arr, cap, need);                                                            \
+            hugepage_advise((arr), (cap) * sizeof *(arr));                                         \
+        }                                                                                          \
+    } while (0)
+
 uint32_t graph_account(rs_graph *g, const char *id, size_t n, int seen_as)
 {
+    return graph_account_h(g, id, n, intern_hash(id, n), seen_as);
+}
+
+uint32_t graph_account_h(rs_graph *g, const char *id, size_t n, uint64_t h, int seen_as)
+{
     int is_new;
-    uint32_t a = intern_put(g->ids[NODE_ACCOUNT], id, n, &is_new);
+    uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], id, n, h, &is_new);
     if (is_new) {
-        ALLOC_GROW(g->acct, g->acct_cap, (size_t)a + 1);
+        GROW_HUGE(g->acct, g->acct_cap, (size_t)a + 1);
         g->acct[a] = (account_attr){
             .created_at = TS_NONE, .display_name = GRAPH_NONE, .given_name = GRAPH_NONE};
     }
@@ -112,7 +128,7 @@ uint32_t graph_ip(rs_graph *g, const ipaddr *ip)
     int is_new;
     uint32_t i = intern_put(g->ids[NODE_IP], (const char *)ip->b, ip->len, &is_new);
     if (is_new) {
-        ALLOC_GROW(g->ip, g->ip_cap, (size_t)i + 1);
+        GROW_HUGE(g->ip, g->ip_cap, (size_t)i + 1);
         g->ip[i] = (ip_attr){.asn_org = GRAPH_NONE};
     }
     return i;
@@ -139,7 +155,7 @@ uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as)
     int is_new;
     uint32_t d = intern_put(g->ids[NODE_DEST], id, n, &is_new);
     if (is_new) {
-        ALLOC_GROW(g->dest, g->dest_cap, (size_t)d + 1);
+        GROW_HUGE(g->dest, g->dest_cap, (size_t)d + 1);
         g->dest[d] = (dest_attr){{0}, 0, 0};
     }
     g->dest[d].used |= (uint8_t)used_as;
@@ -297,6 +313,7 @@ static void edges_rehash(rs_graph *g)
     if (nslots > EDGE_MAX_SLOTS)
         nslots = EDGE_MAX_SLOTS;
     uint64_t *slots = xcalloc(nslots, sizeof *slots);
+    hugepage_advise(slots, nslots * sizeof *slots);
     for (size_t k = 0; k < g->neslots; k++) {
         uint64_t v = g->eslots[k];
         if (!v)
@@ -319,6 +336,7 @@ static void edges_reindex(rs_graph *g)
     while (g->nedges * 5 > nslots * 3 && nslots < EDGE_MAX_SLOTS)
         nslots *= 2;
     g->eslots = xcalloc(nslots, sizeof *g->eslots);
+    hugepage_advise(g->eslots, nslots * sizeof *g->eslots);
     g->neslots = nslots;
     for (size_t k = 0; k < g->nedges; k++) {
         const rs_edge *e = &g->edges[k];
@@ -358,7 +376,7 @@ static void edge_add_h(rs_graph *g, uint64_t h, edge_kind kind, uint32_t a, uint
     }
     if (g->nedges >= UINT32_MAX - 1)
         abort(); /* id space exhausted; see intern_put */
-    ALLOC_GROW(g->edges, g->edges_cap, g->nedges + 1);
+    GROW_HUGE(g->edges, g->edges_cap, g->nedges + 1);
     uint32_t sum_ix = 0;
     if (graph_edge_has_sum(kind)) {
         if (g->nedge_sum >= EDGE_MAX_SUMS) {
@@ -420,33 +438,42 @@ void graph_add_login(rs_graph *g, const login_ev *e)
     g->finalized = 0;
 }
 
-void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
-                          const char *dev, size_t dn)
+void graph_keys_login(graph_keys *k, const char *acct, size_t an, const ipaddr *ip, const char *dev,
+                      size_t dn, int ip_attrs)
 {
-    uint64_t ha = intern_hash(acct, an);
-    uint64_t hi = intern_hash((const char *)ip->b, ip->len);
-    uint64_t hd = dev ? intern_hash(dev, dn) : 0;
-    uint64_t hl = edge_key_hash(EDGE_LOGIN, ha, hi);
-    uint64_t hu = edge_key_hash(EDGE_USES_DEVICE, ha, hd);
-    if (!g->eslots)
-        edges_reindex(g);
-    intern_prefetch(g->ids[NODE_ACCOUNT], ha);
-    intern_prefetch(g->ids[NODE_IP], hi);
-    __builtin_prefetch(&g->eslots[edge_home(ETAG(hl), g->neslots)]);
-    if (dev) {
-        intern_prefetch(g->ids[NODE_DEVICE], hd);
-        __builtin_prefetch(&g->eslots[edge_home(ETAG(hu), g->neslots)]);
+    /* An account's attributes are written only when it is new. */
+    uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, acct, an, 0);
+    uint64_t hi = graph_keys_node(k, NODE_IP, (const char *)ip->b, ip->len, ip_attrs);
+    graph_keys_edge(k, EDGE_LOGIN, ha, hi);
+    if (dev)
+        graph_keys_edge(k, EDGE_USES_DEVICE, ha, graph_keys_node(k, NODE_DEVICE, dev, dn, 0));
+}
+
+void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
+                          const char *dev, size_t dn, const graph_keys *k)
+{
+    graph_keys own;
+    if (!k) {
+        own.n = 0;
+        graph_keys_login(&own, acct, an, ip, dev, dn, 0);
+        k = &own;
+        if (!g->eslots)
+            edges_reindex(g);
+        graph_prefetch(g, k, 0); /* the five slots, all at once */
     }
+    assert(k->n == (dev ? 5 : 3)); /* graph_keys_login's, in its order */
+    uint64_t ha = k->h[0], hi = k->h[1], hl = k->h[2];
+    uint64_t hd = dev ? k->h[3] : 0, hu = dev ? k->h[4] : 0;
     int is_new;
     uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], acct, an, ha, &is_new);
     if (is_new) {
-        ALLOC_GROW(g->acct, g->acct_cap, (size_t)a + 1);
+        GROW_HUGE(g->acct, g->acct_cap, (size_t)a + 1);
         g->acct[a] = (account_attr){
             .created_at = TS_NONE, .display_name = GRAPH_NONE, .given_name = GRAPH_NONE};
     }
     uint32_t i = intern_put_h(g->ids[NODE_IP], (const char *)ip->b, ip->len, hi, &is_new);
     if (is_new) {
-        ALLOC_GROW(g->ip, g->ip_cap, (size_t)i + 1);
+        GROW_HUGE(g->ip, g->ip_cap, (size_t)i + 1);
         g->ip[i] = (ip_attr){.asn_org = GRAPH_NONE};
     }
     e->account = a;
@@ -457,6 +484,72 @@ void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an,
     if (dev)
         edge_add_h(g, hu, EDGE_USES_DEVICE, a, e->device, e->ts, 0);
     g->finalized = 0;
+}
+
+uint64_t graph_keys_node(graph_keys *k, node_type t, const char *s, size_t n, int attrs)
+{
+    uint64_t h = intern_hash(s, n);
+    if (k->n < GRAPH_KEYS_MAX) {
+        k->h[k->n] = h;
+        k->space[k->n++] =
+            (uint8_t)((t == NODE_CLIENT ? NODE_ACCOUNT : t) | (attrs ? GRAPH_KEY_ATTRS : 0));
+    }
+    return h;
+}
+
+void graph_keys_edge(graph_keys *k, edge_kind kind, uint64_t ha, uint64_t hb)
+{
+    if (k->n < GRAPH_KEYS_MAX) {
+        k->h[k->n] = edge_key_hash(kind, ha, hb);
+        k->space[k->n++] = graph_edge_has_sum(kind) ? GRAPH_KEY_EDGE_SUM : GRAPH_KEY_EDGE;
+    }
+}
+
+/* graph_prefetch of one edge key: its slot, then the edge the slot
+ * probably holds (its tag matches), then that edge's sum when its kind has
+ * one (sum: reading the edge is worth it; else it would only wait for it). */
+static void prefetch_edge(const rs_graph *g, uint64_t h, int sum, int step)
+{
+    if (step == GRAPH_PREFETCH_STEPS - 1 && !sum)
+        return;
+    if (!g->eslots)
+        return; /* after finalize: edges_reindex rebuilds it on the next add */
+    size_t i = edge_home(ETAG(h), g->neslots);
+    if (step == 0) {
+        __builtin_prefetch(&g->eslots[i]);
+        return;
+    }
+    uint64_t v;
+    while ((v = g->eslots[i]) != 0 && ETAG(v) != ETAG(h))
+        i = i + 1 == g->neslots ? 0 : i + 1;
+    if (!v)
+        return; /* probably a new edge: its slot is the one requested */
+    const rs_edge *e = &g->edges[(uint32_t)v - 1];
+    if (step == 1)
+        __builtin_prefetch(e, 1);
+    else if (e->sum_ix)
+        __builtin_prefetch(&g->edge_sum[e->sum_ix], 1);
+}
+
+void graph_prefetch(const rs_graph *g, const graph_keys *k, int step)
+{
+    for (unsigned j = 0; j < k->n; j++) {
+        unsigned sp = k->space[j] & ~GRAPH_KEY_ATTRS;
+        if (sp >= GRAPH_KEY_EDGE) {
+            prefetch_edge(g, k->h[j], sp == GRAPH_KEY_EDGE_SUM, step);
+            continue;
+        }
+        uint32_t id = intern_prefetch(g->ids[sp], k->h[j], step);
+        if (step != GRAPH_PREFETCH_STEPS - 1 || id == INTERN_NONE ||
+            !(k->space[j] & GRAPH_KEY_ATTRS))
+            continue;
+        if (sp == NODE_ACCOUNT)
+            __builtin_prefetch(&g->acct[id], 1);
+        else if (sp == NODE_IP)
+            __builtin_prefetch(&g->ip[id], 1);
+        else if (sp == NODE_DEST)
+            __builtin_prefetch(&g->dest[id], 1);
+    }
 }
 
 void graph_add_rating(rs_graph *g, const rating_ev *e)
@@ -471,6 +564,15 @@ void graph_add_bid(rs_graph *g, const bid_ev *e)
     APPEND(g->bids, e);
     if (e->client != GRAPH_NONE)
         graph_edge_add(g, EDGE_BID, e->freelancer, e->client, e->ts, e->accepted == 1);
+    g->finalized = 0;
+}
+
+void graph_add_bid_h(rs_graph *g, const bid_ev *e, uint64_t edge_h)
+{
+    APPEND(g->bids, e);
+    if (e->client != GRAPH_NONE) {
+        edge_add_h(g, edge_h, EDGE_BID, e->freelancer, e->client, e->ts, e->accepted == 1);
+    }
     g->finalized = 0;
 }
 

@@ -258,12 +258,60 @@ void graph_dest_set_crypto(rs_graph *g, uint32_t dest);
  * worth a place in the string table. */
 uint32_t graph_tiebreak(const char *s, size_t n);
 
+/* Software pipelining of ingest's hash probes. Adding a row looks up each
+ * of its entities (intern.h) and edges in a hash table much larger than
+ * the cache, and each lookup misses the cache up to three times in turn
+ * (intern_prefetch). A loader that holds the next rows collects each row's
+ * keys into a graph_keys well before adding it, then calls graph_prefetch
+ * for it with steps 0, 1 and 2 (GRAPH_PREFETCH_STEPS), some rows apart:
+ * step 0 requests the slots, step 1 the edge records and string pointers
+ * they point to, step 2 the strings and the entities' attribute records.
+ * By the time the row is added its memory is in cache. Hints only: they
+ * change nothing in g, and a key left out or a wrong guess costs only
+ * time. */
+#define GRAPH_KEYS_MAX 6
+#define GRAPH_PREFETCH_STEPS INTERN_PREFETCH_STEPS
+/* graph_keys.space of an edge's key: of a kind without a sum, with one */
+#define GRAPH_KEY_EDGE NODE_TYPE_COUNT
+#define GRAPH_KEY_EDGE_SUM (NODE_TYPE_COUNT + 1)
+#define GRAPH_KEY_ATTRS 0x80 /* or'd into an entity's space: request its attributes */
+typedef struct {
+    uint64_t h[GRAPH_KEYS_MAX];    /* intern_hash of an entity's string, or an edge's key hash */
+    uint8_t space[GRAPH_KEYS_MAX]; /* node_type of an entity (NODE_ACCOUNT for clients), or
+                                    * GRAPH_KEY_EDGE(_SUM) */
+    uint8_t n;
+} graph_keys;
+
+/* Adds the entity s[0..n) of type t (an IP: its address bytes) to k, left
+ * as it is when full; returns the entity's hash, for graph_keys_edge.
+ * attrs: adding the row reads or writes the entity's attribute record
+ * (graph.acct, .ip, .dest), to be requested too (only then: a line fetched
+ * for nothing takes the place of one that is needed). */
+uint64_t graph_keys_node(graph_keys *k, node_type t, const char *s, size_t n, int attrs);
+/* Adds the edge of kind between the entities whose graph_keys_node hashes
+ * are ha (end 0) and hb (end 1). */
+void graph_keys_edge(graph_keys *k, edge_kind kind, uint64_t ha, uint64_t hb);
+/* Step step (0 to GRAPH_PREFETCH_STEPS - 1) of requesting the memory the
+ * keys of k will touch. O(k->n). */
+void graph_prefetch(const rs_graph *g, const graph_keys *k, int step);
+/* The keys of a login, in the order graph_add_login_keys takes them back:
+ * account, IP, login edge, then device and device edge when dev is not
+ * NULL. ip_attrs: the row sets the IP's attributes (graph_ip_input_geo). */
+void graph_keys_login(graph_keys *k, const char *acct, size_t an, const ipaddr *ip, const char *dev,
+                      size_t dn, int ip_attrs);
+/* graph_account with the id's hash (intern_hash) computed by the caller. */
+uint32_t graph_account_h(rs_graph *g, const char *id, size_t n, uint64_t h, int seen_as);
+/* graph_add_bid with its edge's key hash from graph_keys_edge (unused when
+ * the bid names no client). */
+void graph_add_bid_h(rs_graph *g, const bid_ev *e, uint64_t edge_h);
+
 /* Records a login given its keys: interns the account (seen in no particular
  * role), IP and device (dev NULL when absent), fills e->account, e->ip and
  * e->device, and adds it as graph_add_login does. The hot path of ingest: all
- * five hash-table slots it needs are requested from memory at once. */
+ * five hash-table slots it needs are requested from memory at once. k: the
+ * same keys' hashes from graph_keys_login, or NULL (computed here). */
 void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
-                          const char *dev, size_t dn);
+                          const char *dev, size_t dn, const graph_keys *k);
 
 /* Lookups that never add: the id of an entity, or GRAPH_NONE when the graph
  * does not hold it. O(n) expected. */

@@ -26,6 +26,7 @@
 #include "graph/intern.h"
 
 #include "base/alloc.h"
+#include "graph/hugepage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,7 @@ static void rehash(intern_table *t)
     if (nslots > MAX_SLOTS)
         nslots = MAX_SLOTS;
     uint64_t *slots = xcalloc(nslots, sizeof *slots);
+    hugepage_advise(slots, nslots * sizeof *slots);
     for (size_t k = 0; k < t->nslots; k++) {
         uint64_t v = t->slots[k];
         if (!v)
@@ -158,9 +160,26 @@ uint64_t intern_hash(const char *s, size_t n)
     return XXH3_64bits(s, n);
 }
 
-void intern_prefetch(const intern_table *t, uint64_t h)
+uint32_t intern_prefetch(const intern_table *t, uint64_t h, int step)
 {
-    __builtin_prefetch(&t->slots[home(TAG(h), t->nslots)]);
+    size_t i = home(TAG(h), t->nslots);
+    if (step == 0) {
+        __builtin_prefetch(&t->slots[i]);
+        return INTERN_NONE;
+    }
+    /* The first slot with the tag, as probe finds it (without the string
+     * comparison, which is what the later steps prepare). */
+    uint64_t v;
+    while ((v = t->slots[i]) != 0 && TAG(v) != TAG(h))
+        i = i + 1 == t->nslots ? 0 : i + 1;
+    if (!v)
+        return INTERN_NONE;
+    uint32_t id = (uint32_t)v - 1;
+    if (step == 1)
+        __builtin_prefetch(&t->str[id]);
+    else
+        __builtin_prefetch(t->str[id] - 1); /* the length byte, then the string */
+    return id;
 }
 
 uint32_t intern_put(intern_table *t, const char *s, size_t n, int *is_new)
@@ -180,7 +199,10 @@ uint32_t intern_put_h(intern_table *t, const char *s, size_t n, uint64_t h, int 
         /* 4 billion distinct entities will not fit the id space; treat as OOM. */
         abort();
     }
-    ALLOC_GROW(t->str, t->cap, t->n + 1);
+    if (t->n + 1 > t->cap) {
+        ALLOC_GROW(t->str, t->cap, t->n + 1);
+        hugepage_advise(t->str, t->cap * sizeof *t->str);
+    }
     uint32_t id = (uint32_t)t->n++;
     t->str[id] = arena_copy(t, s, n);
     t->slots[i] = TAG(h) << 32 | ((uint64_t)id + 1);
@@ -194,7 +216,11 @@ uint32_t intern_put_h(intern_table *t, const char *s, size_t n, uint64_t h, int 
 
 uint32_t intern_get(const intern_table *t, const char *s, size_t n)
 {
-    uint64_t h = XXH3_64bits(s, n);
+    return intern_get_h(t, s, n, XXH3_64bits(s, n));
+}
+
+uint32_t intern_get_h(const intern_table *t, const char *s, size_t n, uint64_t h)
+{
     size_t i = probe(t, s, n, h);
     return t->slots[i] ? (uint32_t)t->slots[i] - 1 : INTERN_NONE;
 }

@@ -6,6 +6,16 @@
  * the map names, the ids accounts lists, and the event ids that are none of
  * these. Strings handed out (translated values, examples) are the interned
  * copies, valid until accountids_free.
+ *
+ * The tally looks every account value of every event row up among the
+ * listed accounts, a table larger than the cache on large runs, where each
+ * lookup misses it up to three times in turn (intern_prefetch). So a value
+ * waits in a short queue: its lookup's memory is requested in steps as it
+ * ages (PEND_STEP values apart) and it is counted when it leaves, in
+ * arrival order, while the parser goes on with the next rows. The tally is
+ * the same as counting at once: values leave in order, and the queue is
+ * emptied before anything it depends on changes (an accounts row listing
+ * an id) and before the tally is read (accountids_flush).
  */
 #include "ingest/accountids.h"
 
@@ -13,8 +23,23 @@
 #include "graph/intern.h"
 #include "ingest/schema.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Values between two prefetch steps: a cache miss is served (some 100 ns)
+ * while the parser reads as many rows. */
+#define PEND_STEP 6
+#define PEND_MAX (PEND_STEP * INTERN_PREFETCH_STEPS)
+/* Ids up to this long wait in the queue (copied: the row's strings are
+ * borrowed for the call); a longer one empties it and is counted at once. */
+#define PEND_KEY 48
+
+typedef struct {
+    uint64_t h; /* intern_hash of s */
+    uint32_t file, n;
+    char s[PEND_KEY];
+} pending;
 
 struct accountids {
     intern_table *ext;    /* external ids, the map's keys */
@@ -29,6 +54,8 @@ struct accountids {
     size_t ucap;
     accountids_file *files;
     size_t nfiles;
+    pending pend[PEND_MAX]; /* values not yet looked up, oldest at phead */
+    size_t phead, npend;
 };
 
 accountids *accountids_new(size_t nfiles)
@@ -102,8 +129,9 @@ static const tvalue *translate(const accountids *m, table_id t, const tvalue *va
         return vals;
     const table_def *td = schema_table(t);
     const tvalue *res = vals;
+    uint32_t cols = schema_account_cols(t);
     for (size_t c = 0; c < td->ncols; c++) {
-        if (!vals[c].present || !schema_is_account_col(&td->cols[c]))
+        if (!vals[c].present || !(cols & (UINT32_C(1) << c)))
             continue;
         uint32_t k = intern_get(m->ext, vals[c].s, vals[c].n);
         if (k == INTERN_NONE)
@@ -129,12 +157,12 @@ const tvalue *accountids_translate(const accountids *m, table_id t, const tvalue
     return translate(m, t, vals, out, &mask);
 }
 
-/* An account value neither mapped nor listed, in file number file. */
-static void count_unknown(accountids *m, size_t file, const tvalue *v)
+/* An account value s[0..n) neither mapped nor listed, in file number file. */
+static void count_unknown(accountids *m, size_t file, const char *s, size_t n)
 {
     accountids_file *f = &m->files[file];
     int is_new = 0;
-    uint32_t k = intern_put(m->unknown, v->s, v->n, &is_new);
+    uint32_t k = intern_put(m->unknown, s, n, &is_new);
     f->unknown++;
     if (is_new) {
         size_t cap = m->ucap;
@@ -150,6 +178,55 @@ static void count_unknown(accountids *m, size_t file, const tvalue *v)
         f->examples[f->nexamples++] = intern_str(m->unknown, k, NULL);
 }
 
+/* Counts value s[0..n) of file number file (hash h) unless listed. */
+static void tally(accountids *m, size_t file, const char *s, size_t n, uint64_t h)
+{
+    if (intern_count(m->listed) && intern_get_h(m->listed, s, n, h) == INTERN_NONE)
+        count_unknown(m, file, s, n);
+}
+
+/* Counts the oldest waiting value. */
+static void pend_pop(accountids *m)
+{
+    const pending *p = &m->pend[m->phead];
+    tally(m, p->file, p->s, p->n, p->h);
+    m->phead = (m->phead + 1) % PEND_MAX;
+    m->npend--;
+}
+
+/* Queues value v of file number file for the tally, requesting memory for
+ * the values waiting as they age. */
+static void pend_push(accountids *m, size_t file, const tvalue *v)
+{
+    uint64_t h = intern_hash(v->s, v->n);
+    if (v->n > PEND_KEY) {
+        accountids_flush(m);
+        tally(m, file, v->s, v->n, h);
+        return;
+    }
+    if (m->npend == PEND_MAX)
+        pend_pop(m);
+    pending *p = &m->pend[(m->phead + m->npend++) % PEND_MAX];
+    p->h = h;
+    p->file = (uint32_t)file;
+    p->n = (uint32_t)v->n;
+    memcpy(p->s, v->s, v->n);
+    /* The newest value takes step 0, those PEND_STEP and 2 PEND_STEP older
+     * the next ones. */
+    for (int step = 0; step < INTERN_PREFETCH_STEPS; step++) {
+        size_t age = (size_t)step * PEND_STEP;
+        if (age < m->npend)
+            (void)intern_prefetch(m->listed, m->pend[(m->phead + m->npend - 1 - age) % PEND_MAX].h,
+                                  step);
+    }
+}
+
+void accountids_flush(accountids *m)
+{
+    while (m && m->npend)
+        pend_pop(m);
+}
+
 const tvalue *accountids_load_row(accountids *m, size_t file, table_id t, const tvalue *vals,
                                   tvalue *out)
 {
@@ -159,26 +236,30 @@ const tvalue *accountids_load_row(accountids *m, size_t file, table_id t, const 
         return v;
     if (t == TABLE_ACCOUNTS) {
         const tvalue *id = &v[COLUMN_ACCOUNTS_ACCOUNT_ID];
-        if (id->present)
+        if (id->present) {
+            accountids_flush(m); /* values before it were not listed yet */
             (void)intern_put(m->listed, id->s, id->n, NULL);
+        }
         return v;
     }
     if (file >= m->nfiles)
         return v;
     const table_def *td = schema_table(t);
+    uint32_t cols = schema_account_cols(t);
     for (size_t c = 0; c < td->ncols; c++) {
-        if (!v[c].present || !schema_is_account_col(&td->cols[c]))
+        if (!v[c].present || !(cols & (UINT32_C(1) << c)))
             continue;
         if (mask & (UINT32_C(1) << c))
             m->files[file].mapped++;
-        else if (intern_count(m->listed) && intern_get(m->listed, v[c].s, v[c].n) == INTERN_NONE)
-            count_unknown(m, file, &v[c]);
+        else if (intern_count(m->listed))
+            pend_push(m, file, &v[c]);
     }
     return v;
 }
 
 const accountids_file *accountids_file_stats(const accountids *m, size_t file)
 {
+    assert(!m || m->npend == 0); /* accountids_flush first */
     return m && file < m->nfiles ? &m->files[file] : NULL;
 }
 
@@ -187,6 +268,7 @@ void accountids_summarise(const accountids *m, accountids_summary *out)
     memset(out, 0, sizeof *out);
     if (!m)
         return;
+    assert(m->npend == 0); /* accountids_flush first */
     out->mappings = intern_count(m->ext);
     out->listed = intern_count(m->listed);
     uint32_t np = intern_count(m->plat);

@@ -92,11 +92,18 @@ const tvalue *accountids_translate(const accountids *m, table_id t, const tvalue
 
 /* The loader's accountids_translate: also records a row of accounts as the
  * list of platform ids, and counts the account values of any other table's
- * row in the tally of input file number file. Accounts must be read before
- * the event tables for the tally to mean anything; while accounts lists
- * nothing, no value is counted as unknown. */
+ * row in the tally of input file number file (completed by
+ * accountids_flush). Accounts must be read before the event tables for the
+ * tally to mean anything; while accounts lists nothing, no value is counted
+ * as unknown. */
 const tvalue *accountids_load_row(accountids *m, size_t file, table_id t, const tvalue *vals,
                                   tvalue *out);
+
+/* Completes the tally of the rows given to accountids_load_row so far (it
+ * looks values up among the listed accounts some rows late, see
+ * accountids.c). Call it once the rows of a run are read, before
+ * accountids_file_stats or accountids_summarise. Accepts NULL. */
+void accountids_flush(accountids *m);
 
 /* File number file's tally (borrowed), or NULL when m is NULL or file is out
  * of range. */

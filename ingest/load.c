@@ -428,8 +428,8 @@ static void load_account(rs_graph *g, const decode_account *e)
     /* A display name naming a person is a name the account gives (identity rules);
      * placeholders and business names are not, nor is malformed text. */
     char norm[LOAD_ATTR_MAX];
-    int n = e->display_name.s ? normalize_display_name(e->display_name.s, e->display_name.n,
-                                                       norm, sizeof norm, NULL)
+    int n = e->display_name.s ? normalize_display_name(e->display_name.s, e->display_name.n, norm,
+                                                       sizeof norm, NULL)
                               : 0;
     if (n > 0)
         graph_account_given_name(g, a, ATTR_NAME, norm, (size_t)n);
@@ -437,10 +437,66 @@ static void load_account(rs_graph *g, const decode_account *e)
         graph_add_text(g, a, e->text.s, e->text.n, TS_NONE, 1);
 }
 
-static void load_login(rs_graph *g, int64_t ts, const decode_login *d)
+/* A bid's keys: freelancer, then client and the bid edge when it names
+ * one (load_bid takes them back in this order). */
+static void event_keys_bid(const decode_bid *d, graph_keys *k)
+{
+    uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
+    if (d->client.s)
+        graph_keys_edge(k, EDGE_BID, hf,
+                        graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1));
+}
+
+/* The graph keys of a checked event, in the order load_event interns and
+ * adds them (graph_prefetch): the bulk of the rows, whose entities and
+ * edges are looked up in tables far larger than the cache. Accounts,
+ * ports and attributes rows are few and left out, as are the small tables
+ * (currencies, methods, texts). */
+static void event_keys(const decode_event *e, graph_keys *k)
+{
+    switch (e->table) {
+    case TABLE_LOGINS: {
+        const decode_login *d = &e->u.login;
+        graph_keys_login(k, d->account.s, d->account.n, d->ip, d->device.s, d->device.n,
+                         d->ip_country || d->has_asn);
+        break;
+    }
+    case TABLE_BIDS:
+        event_keys_bid(&e->u.bid, k);
+        break;
+    case TABLE_RATINGS: {
+        const decode_rating *d = &e->u.rating;
+        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1);
+        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
+        graph_keys_edge(k, EDGE_RATING, hc, hf);
+        break;
+    }
+    case TABLE_PAYOUTS: {
+        const decode_payout *d = &e->u.payout;
+        uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, d->account.s, d->account.n, 1);
+        graph_keys_edge(k, EDGE_PAYOUT, ha, graph_keys_node(k, NODE_DEST, d->dest.s, d->dest.n, 1));
+        break;
+    }
+    case TABLE_CHARGES: {
+        const decode_charge *d = &e->u.charge;
+        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1);
+        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
+        graph_keys_edge(k, EDGE_CHARGE, hc, hf);
+        if (d->instrument.s)
+            graph_keys_edge(k, EDGE_PAYS_WITH, hc,
+                            graph_keys_node(k, NODE_DEST, d->instrument.s, d->instrument.n, 1));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* keys: the row's event_keys, or NULL (hashed here). */
+static void load_login(rs_graph *g, int64_t ts, const decode_login *d, const graph_keys *keys)
 {
     login_ev e = {.ts = ts, .session_s = d->session_s, .remote_ua = d->remote_ua != 0};
-    graph_add_login_keys(g, &e, d->account.s, d->account.n, d->ip, d->device.s, d->device.n);
+    graph_add_login_keys(g, &e, d->account.s, d->account.n, d->ip, d->device.s, d->device.n, keys);
     graph_ip_input_geo(g, e.ip, d->ip_country, d->has_asn ? &d->asn : NULL, d->asn_org.s,
                        d->asn_org.n);
 }
@@ -456,17 +512,28 @@ static uint32_t string_of(rs_graph *g, decode_str v)
     return v.s ? graph_string(g, v.s, v.n) : GRAPH_NONE;
 }
 
-static void load_bid(rs_graph *g, int64_t ts, const decode_bid *d)
+/* keys: the row's event_keys (freelancer, client, edge), or NULL. */
+static void load_bid(rs_graph *g, int64_t ts, const decode_bid *d, const graph_keys *keys)
 {
+    if (!keys) {
+        graph_keys own = {.n = 0};
+        event_keys_bid(d, &own);
+        load_bid(g, ts, d, &own);
+        return;
+    }
+    /* The freelancer first: ids are numbered in first-seen order. */
+    uint32_t fl =
+        graph_account_h(g, d->freelancer.s, d->freelancer.n, keys->h[0], SEEN_AS_FREELANCER);
     bid_ev e = {
         .ts = ts,
-        .freelancer = graph_account(g, d->freelancer.s, d->freelancer.n, SEEN_AS_FREELANCER),
+        .freelancer = fl,
         .project = project_of(d->project),
-        .client =
-            d->client.s ? graph_account(g, d->client.s, d->client.n, SEEN_AS_CLIENT) : GRAPH_NONE,
+        .client = d->client.s
+                      ? graph_account_h(g, d->client.s, d->client.n, keys->h[1], SEEN_AS_CLIENT)
+                      : GRAPH_NONE,
         .accepted = d->accepted,
     };
-    graph_add_bid(g, &e);
+    graph_add_bid_h(g, &e, d->client.s ? keys->h[2] : 0);
     if (d->text.s)
         graph_add_text(g, e.freelancer, d->text.s, d->text.n, e.ts, 0);
 }
@@ -594,18 +661,20 @@ static void load_attribute(rs_graph *g, int64_t ts, const decode_attr *d)
         graph_add_attr(g, a, (int)k, norm, (size_t)n, ts);
 }
 
-/* Adds a checked event to g. */
-static void load_event(rs_graph *g, const decode_event *e)
+/* Adds a checked event to g; keys: its event_keys, or NULL. */
+static void load_event(rs_graph *g, const decode_event *e, const graph_keys *keys)
 {
+    if (keys && keys->n == 0)
+        keys = NULL;
     switch (e->table) {
     case TABLE_ACCOUNTS:
         load_account(g, &e->u.account);
         break;
     case TABLE_LOGINS:
-        load_login(g, e->ts, &e->u.login);
+        load_login(g, e->ts, &e->u.login, keys);
         break;
     case TABLE_BIDS:
-        load_bid(g, e->ts, &e->u.bid);
+        load_bid(g, e->ts, &e->u.bid, keys);
         break;
     case TABLE_RATINGS:
         load_rating(g, e->ts, &e->u.rating);
@@ -661,12 +730,26 @@ int load_in_window(const load_window *w, const decode_event *e)
 }
 
 /* Consumer side of the pipeline: the row was checked by the producer. */
-static void apply_row(rs_graph *g, table_id t, const tvalue *vals)
+static void apply_row(rs_graph *g, table_id t, const tvalue *vals, const graph_keys *keys)
 {
     decode_event e;
     int bad_col;
     if (decode_row(t, vals, &e, &bad_col, NULL) == 0)
-        load_event(g, &e);
+        load_event(g, &e, keys);
+}
+
+/* Consumer side, some rows ahead of apply_row: requests from memory what
+ * adding the row will touch. */
+static void ahead_row(const rs_graph *g, table_id t, const tvalue *vals, graph_keys *keys, int step)
+{
+    if (step == 0) {
+        decode_event e;
+        int bad_col;
+        if (decode_row(t, vals, &e, &bad_col, NULL) != 0)
+            return;
+        event_keys(&e, keys);
+    }
+    graph_prefetch(g, keys, step);
 }
 
 typedef struct {
@@ -770,7 +853,7 @@ static int on_row_direct(void *ctx, const tvalue *raw, int *bad_col, rs_error *e
     decode_event e;
     int rc = check_row(pc, vals, &e, bad_col, err);
     if (rc == 0 && pc->g)
-        load_event(pc->g, &e);
+        load_event(pc->g, &e, NULL);
     if (rc == 0 && pc->index)
         index_row(pc, vals);
     if (pc->sw && (rc == 0 || rc == TABLE_ROW_SKIP))
@@ -1051,7 +1134,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
         set->alias_used = xcalloc(set->naliases, 1);
     o.alias_used = set->alias_used;
     o.ts_latest = set->ts_latest;
-    piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, set->nfiles) : NULL,
+    piped pc = {g && set->nfiles ? rowpipe_start(g, apply_row, ahead_row, set->nfiles) : NULL,
                 g,
                 TABLE_ACCOUNTS,
                 0,
@@ -1133,6 +1216,7 @@ int load_tables(load_set *set, rs_graph *g, const table_opts *opts, int keep_goi
                 utf8_diag(o.diag, o.progress ? "\r\033[K" : "", "ringscan: error: %s", ferr.msg);
         }
     }
+    accountids_flush(set->ids);
     if (pc.pipe) {
         /* The graph and the input digests are complete once the consumer is. */
         char(*sha)[65] = xcalloc(set->nfiles, sizeof *sha);

@@ -16,14 +16,22 @@
 
 typedef struct rowpipe rowpipe;
 
-/* Applies one decoded row of table t to g; returns 0 (rows were validated by
- * the producer, so it does not fail). */
-typedef void (*rowpipe_apply_fn)(rs_graph *g, table_id t, const tvalue *vals);
+/* Applies one decoded row of table t to g (rows were validated by the
+ * producer, so it does not fail), with the keys the ahead callback filled
+ * for it (NULL without one). */
+typedef void (*rowpipe_apply_fn)(rs_graph *g, table_id t, const tvalue *vals,
+                                 const graph_keys *keys);
+/* Prepares a row some rows before it is applied: called with step 0, which
+ * fills keys (zeroed before), then with steps 1 to GRAPH_PREFETCH_STEPS - 1
+ * at shorter distances, the same keys each time (graph_prefetch). Must not
+ * change g: rows before it are still to be applied. */
+typedef void (*rowpipe_ahead_fn)(const rs_graph *g, table_id t, const tvalue *vals,
+                                 graph_keys *keys, int step);
 
-/* Starts the consumer thread, with a digest for each of nfiles input files.
- * Returns NULL if the thread cannot be created (the caller then applies rows
- * itself). */
-rowpipe *rowpipe_start(rs_graph *g, rowpipe_apply_fn apply, size_t nfiles);
+/* Starts the consumer thread, with a digest for each of nfiles input files;
+ * ahead may be NULL. Returns NULL if the thread cannot be created (the
+ * caller then applies rows itself). */
+rowpipe *rowpipe_start(rs_graph *g, rowpipe_apply_fn apply, rowpipe_ahead_fn ahead, size_t nfiles);
 /* Queues one row (copies everything it needs). May block while the queue is
  * full. */
 void rowpipe_push(rowpipe *p, table_id t, const tvalue *vals);

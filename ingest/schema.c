@@ -1,6 +1,7 @@
 /* schema.c - the input contract tables; see schema.h and README "Input contract". */
 #include "ingest/schema.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,9 +45,9 @@ int schema_column(const table_def *t, const char *name, size_t n)
 
 const char *schema_type_name(col_type t)
 {
-    static const char *const names[] = {"id",     "text",  "ignored", "timestamp", "ip",  "integer",
-                                        "amount", "stars", "boolean", "country",   "role",
-                                        "user agent"};
+    static const char *const names[] = {"id",      "text",    "ignored", "timestamp",
+                                        "ip",      "integer", "amount",  "stars",
+                                        "boolean", "country", "role",    "user agent"};
     return (size_t)t < N(names) ? names[t] : "?";
 }
 
@@ -342,4 +343,24 @@ int schema_is_account_col(const col_def *cd)
     return cd->type == COL_ID &&
            (!strcmp(cd->name, "account_id") || !strcmp(cd->name, "freelancer_id") ||
             !strcmp(cd->name, "client_id"));
+}
+
+static uint32_t account_cols[TABLE_COUNT];
+static pthread_once_t account_cols_once = PTHREAD_ONCE_INIT;
+
+static void account_cols_build(void)
+{
+    _Static_assert(SCHEMA_MAX_COLS <= 32, "a column mask is 32 bits");
+    for (int t = 0; t < TABLE_COUNT; t++) {
+        const table_def *td = schema_table((table_id)t);
+        for (size_t c = 0; c < td->ncols; c++)
+            if (schema_is_account_col(&td->cols[c]))
+                account_cols[t] |= UINT32_C(1) << c;
+    }
+}
+
+uint32_t schema_account_cols(table_id t)
+{
+    pthread_once(&account_cols_once, account_cols_build);
+    return account_cols[t];
 }

@@ -64,7 +64,7 @@ typedef struct {
     X(LOGINS, SESSION_SECONDS, "session_seconds", COL_UINT, 0,                                     \
       "duration of the session this login started", 0)                                             \
     X(LOGINS, USER_AGENT, "user_agent", COL_AGENT, 0,                                              \
-      "client user agent (read for remote-desktop clients only)", 0)                                \
+      "client user agent (read for remote-desktop clients only)", 0)                               \
     X(LOGINS, IP_COUNTRY, "ip_country", COL_COUNTRY, 0, "platform's own geolocation of ip", 0)     \
     X(LOGINS, ASN, "asn", COL_UINT, 0, "platform's own ASN of ip", 0)                              \
     X(LOGINS, ASN_ORG, "asn_org", COL_TEXT, 0, "platform's own ASN organisation of ip", 0)
@@ -192,5 +192,9 @@ const char *schema_type_name(col_type t);
 /* 1 for the id columns naming an account: account_id, freelancer_id,
  * client_id. */
 int schema_is_account_col(const col_def *cd);
+/* The columns of table t for which schema_is_account_col holds, bit c for
+ * column c: per-row loops test a bit rather than compare names. Computed
+ * once; thread-safe. */
+uint32_t schema_account_cols(table_id t);
 
 #endif

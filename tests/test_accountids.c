@@ -114,6 +114,7 @@ static void test_accountids__tally_per_file(void **state)
     }
     row[COLUMN_LOGINS_ACCOUNT_ID] = str("x2");
     (void)accountids_load_row(m, 2, TABLE_LOGINS, row, buf);
+    accountids_flush(m);
 
     const accountids_file *f = accountids_file_stats(m, 1);
     assert_int_equal(f->mapped, 1);
@@ -137,6 +138,46 @@ static void test_accountids__tally_per_file(void **state)
     accountids_free(m);
 }
 
+/* The tally looks values up some rows late: the same counts and examples,
+ * in order, as looking each up at once, also across long ids (counted at
+ * once) and an accounts row listing an id after it was seen. */
+static void test_accountids__late_tally_keeps_order(void **state)
+{
+    (void)state;
+    accountids *m = accountids_new(2);
+    list_account(m, "u0");
+    tvalue row[SCHEMA_MAX_COLS], buf[SCHEMA_MAX_COLS];
+    memset(row, 0, sizeof row);
+    char id[128];
+    for (unsigned i = 0; i < 500; i++) {
+        if (i % 97 == 5)
+            snprintf(id, sizeof id, "long-%0100u", i); /* longer than the queue keeps */
+        else
+            snprintf(id, sizeof id, "%s%u", i % 3 ? "u" : "x", i % 50);
+        row[COLUMN_LOGINS_ACCOUNT_ID] = str(id);
+        (void)accountids_load_row(m, i < 250 ? 0 : 1, TABLE_LOGINS, row, buf);
+    }
+    /* x9 seen, then listed, then seen again: the first one still waits in
+     * the queue when the accounts row comes, and is unknown all the same. */
+    row[COLUMN_LOGINS_ACCOUNT_ID] = str("x9");
+    (void)accountids_load_row(m, 1, TABLE_LOGINS, row, buf);
+    list_account(m, "x9");
+    (void)accountids_load_row(m, 1, TABLE_LOGINS, row, buf);
+    accountids_flush(m);
+    const accountids_file *f = accountids_file_stats(m, 0);
+    /* File 0, rows 0-249: every id but u0 (i = 50, 100, 200) is unknown,
+     * the long ones at i = 5, 102 and 199 too. */
+    assert_int_equal(f->unknown, 247);
+    assert_int_equal(f->nexamples, 3);
+    assert_string_equal(f->examples[0], "x0");
+    assert_string_equal(f->examples[1], "u1");
+    assert_string_equal(f->examples[2], "u2");
+    f = accountids_file_stats(m, 1);
+    /* u0 at i = 250, 350 and 400; then the first x9. */
+    assert_int_equal(f->unknown, 248);
+    accountids_free(m);
+}
+
 /* Without an accounts table there is no list to be absent from. */
 static void test_accountids__nothing_unknown_without_accounts(void **state)
 {
@@ -146,6 +187,7 @@ static void test_accountids__nothing_unknown_without_accounts(void **state)
     memset(row, 0, sizeof row);
     row[COLUMN_LOGINS_ACCOUNT_ID] = str("x1");
     (void)accountids_load_row(m, 0, TABLE_LOGINS, row, buf);
+    accountids_flush(m);
     assert_int_equal(accountids_file_stats(m, 0)->unknown, 0);
     accountids_free(m);
 }
@@ -166,6 +208,7 @@ static int second_space(unsigned listed, unsigned unknown)
         row[COLUMN_BIDS_FREELANCER_ID] = str(id);
         (void)accountids_load_row(m, 0, TABLE_BIDS, row, buf);
     }
+    accountids_flush(m);
     accountids_summary sum;
     accountids_summarise(m, &sum);
     accountids_free(m);
@@ -236,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_accountids__translates_every_account_column),
         cmocka_unit_test(test_accountids__conflict_names_both_lines),
         cmocka_unit_test(test_accountids__tally_per_file),
+        cmocka_unit_test(test_accountids__late_tally_keeps_order),
         cmocka_unit_test(test_accountids__nothing_unknown_without_accounts),
         cmocka_unit_test(test_accountids__second_space_rule),
         cmocka_unit_test(test_accountids__load_refuses_conflict),

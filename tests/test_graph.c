@@ -147,7 +147,7 @@ static void test_graph__login_keys_and_edge_find_agree(void **state)
         int dn = snprintf(devid, sizeof devid, "d%u", i / 4);
         ipaddr x = ip4(10, (i >> 16) & 255, (i >> 8) & 255, i & 255);
         login_ev e = {.ts = i, .session_s = -1};
-        graph_add_login_keys(g, &e, acct, (size_t)an, &x, devid, (size_t)dn);
+        graph_add_login_keys(g, &e, acct, (size_t)an, &x, devid, (size_t)dn, NULL);
     }
     assert_int_equal(graph_count(g, NODE_ACCOUNT), 10000);
     assert_int_equal(g->nedges, 20000 + 10000);
@@ -165,6 +165,85 @@ static void test_graph__login_keys_and_edge_find_agree(void **state)
         assert_non_null(graph_edge_find(g, EDGE_LOGIN, l->account, l->ip));
         assert_non_null(graph_edge_find(g, EDGE_USES_DEVICE, l->account, l->device));
         assert_null(graph_edge_find(g, EDGE_USES_DEVICE, l->account, l->device + 3000));
+    }
+    graph_free(g);
+}
+
+/* Edges added with the keys' hashes are the edges lookups by id find. */
+static void test_graph__keyed_adds_match_lookups(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    char fl[16], cl[16], acct[16];
+    for (unsigned i = 0; i < 5000; i++) {
+        int fn = snprintf(fl, sizeof fl, "f%u", i % 700);
+        int cn = snprintf(cl, sizeof cl, "c%u", i % 300);
+        graph_keys k = {.n = 0};
+        uint64_t hf = graph_keys_node(&k, NODE_ACCOUNT, fl, (size_t)fn, 1);
+        uint64_t hc = graph_keys_node(&k, NODE_ACCOUNT, cl, (size_t)cn, 1);
+        graph_keys_edge(&k, EDGE_BID, hf, hc);
+        uint32_t f = graph_account_h(g, fl, (size_t)fn, k.h[0], SEEN_AS_FREELANCER);
+        uint32_t c = graph_account_h(g, cl, (size_t)cn, k.h[1], SEEN_AS_CLIENT);
+        bid_ev b = {.ts = i, .freelancer = f, .client = c, .project = GRAPH_NONE, .accepted = 1};
+        graph_add_bid_h(g, &b, k.h[2]);
+        int an = snprintf(acct, sizeof acct, "f%u", i % 900);
+        ipaddr x = ip4(10, 1, (i >> 8) & 255, i & 255);
+        graph_keys lk = {.n = 0};
+        graph_keys_login(&lk, acct, (size_t)an, &x, i % 2 ? "dv" : NULL, 2, 1);
+        login_ev e = {.ts = i, .session_s = -1};
+        graph_add_login_keys(g, &e, acct, (size_t)an, &x, i % 2 ? "dv" : NULL, 2, &lk);
+    }
+    assert_int_equal(g->bids.n, 5000);
+    for (size_t i = 0; i < g->bids.n; i += 13) {
+        const bid_ev *b = &g->bids.v[i];
+        const rs_edge *e = graph_edge_find(g, EDGE_BID, b->freelancer, b->client);
+        assert_non_null(e);
+        assert_true(e->count >= 1);
+    }
+    /* Bid pairs repeat every lcm(700, 300) = 2100 bids; 5000 logins from
+     * distinct IPs; odd logins' accounts (450 of them) use one device. */
+    assert_int_equal(g->nedges, 2100 + 5000 + 450);
+    for (size_t i = 0; i < g->logins.n; i += 11) {
+        const login_ev *l = &g->logins.v[i];
+        assert_non_null(graph_edge_find(g, EDGE_LOGIN, l->account, l->ip));
+        if (l->device != GRAPH_NONE)
+            assert_non_null(graph_edge_find(g, EDGE_USES_DEVICE, l->account, l->device));
+    }
+    graph_free(g);
+}
+
+/* Prefetching a row's keys, present or not, before or after finalize,
+ * changes nothing. */
+static void test_graph__prefetch_changes_nothing(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    char acct[16];
+    for (unsigned i = 0; i < 3000; i++) {
+        int an = snprintf(acct, sizeof acct, "u%u", i);
+        ipaddr x = ip4(10, 0, (i >> 8) & 255, i & 255);
+        login_ev e = {.ts = i, .session_s = -1};
+        graph_add_login_keys(g, &e, acct, (size_t)an, &x, "d", 1, NULL);
+    }
+    size_t nedges = g->nedges;
+    for (int round = 0; round < 2; round++) {
+        for (unsigned i = 0; i < 6000; i += 7) {
+            int an = snprintf(acct, sizeof acct, "u%u", i);
+            ipaddr x = ip4(10, 0, (i >> 8) & 255, i & 255);
+            graph_keys k = {0};
+            uint64_t ha = graph_keys_node(&k, NODE_ACCOUNT, acct, (size_t)an, 1);
+            uint64_t hi = graph_keys_node(&k, NODE_IP, (const char *)x.b, x.len, 1);
+            graph_keys_edge(&k, EDGE_LOGIN, ha, hi);
+            graph_keys_edge(&k, EDGE_PAYOUT, ha, graph_keys_node(&k, NODE_DEST, "b", 1, 1));
+            graph_keys_edge(&k, EDGE_USES_DEVICE, ha, graph_keys_node(&k, NODE_DEVICE, "d", 1, 1));
+            assert_int_equal(k.n, GRAPH_KEYS_MAX); /* the last edge did not fit */
+            for (int step = 0; step < GRAPH_PREFETCH_STEPS; step++)
+                graph_prefetch(g, &k, step);
+        }
+        assert_int_equal(graph_count(g, NODE_ACCOUNT), 3000);
+        assert_int_equal(graph_count(g, NODE_DEST), 0);
+        assert_int_equal(g->nedges, nedges);
+        graph_finalize(g); /* the edge index is gone: prefetching skips edges */
     }
     graph_free(g);
 }
@@ -324,6 +403,8 @@ int main(void)
         cmocka_unit_test(test_graph__roles_resolved_at_finalize),
         cmocka_unit_test(test_graph__timelines_sorted_by_entity_then_time),
         cmocka_unit_test(test_graph__login_keys_and_edge_find_agree),
+        cmocka_unit_test(test_graph__prefetch_changes_nothing),
+        cmocka_unit_test(test_graph__keyed_adds_match_lookups),
         cmocka_unit_test(test_graph__grouped_timeline_and_empty_offsets),
         cmocka_unit_test(test_graph__attributes_found_by_kind_and_value),
         cmocka_unit_test(test_graph__large_scrambled_timeline_sorted_in_place),

@@ -25,6 +25,31 @@ static void test_intern__dense_first_seen_ids(void **state)
     intern_free(t);
 }
 
+/* The prefetch steps guess the id a lookup will find, and change nothing. */
+static void test_intern__prefetch_steps_guess_the_id(void **state)
+{
+    (void)state;
+    intern_table *t = intern_new();
+    char k[32];
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(k, sizeof k, "dev-%d", i);
+        (void)intern_put(t, k, (size_t)n, NULL);
+    }
+    for (int i = 0; i < 5000; i += 7) {
+        int n = snprintf(k, sizeof k, "dev-%d", i);
+        uint64_t h = intern_hash(k, (size_t)n);
+        assert_int_equal(intern_prefetch(t, h, 0), INTERN_NONE);
+        for (int step = 1; step < INTERN_PREFETCH_STEPS; step++)
+            assert_int_equal(intern_prefetch(t, h, step), (uint32_t)i);
+    }
+    /* An absent key: no id (a 32-bit tag collision aside, which would be a
+     * wrong guess, harmless). */
+    assert_int_equal(intern_prefetch(t, intern_hash("absent", 6), 1), INTERN_NONE);
+    assert_int_equal(intern_count(t), 5000);
+    assert_int_equal(intern_get(t, "dev-42", 6), 42);
+    intern_free(t);
+}
+
 static void test_intern__binary_and_empty_keys(void **state)
 {
     (void)state;
@@ -95,6 +120,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intern__dense_first_seen_ids),
         cmocka_unit_test(test_intern__binary_and_empty_keys),
+        cmocka_unit_test(test_intern__prefetch_steps_guess_the_id),
         cmocka_unit_test(test_intern__many_keys_survive_rehash),
         cmocka_unit_test(test_intern__lengths_around_the_long_form),
     };

@@ -13,9 +13,10 @@
 static uint64_t seen, bad_order;
 static int64_t last_ts = -1;
 
-static void check_row(rs_graph *g, table_id t, const tvalue *v)
+static void check_row(rs_graph *g, table_id t, const tvalue *v, const graph_keys *keys)
 {
     (void)g;
+    (void)keys;
     assert_int_equal(t, TABLE_LOGINS);
     assert_true(v[0].present);
     if (v[0].v.ts <= last_ts)
@@ -34,10 +35,43 @@ static void check_row(rs_graph *g, table_id t, const tvalue *v)
     seen++;
 }
 
-static void test_rowpipe__order_and_content(void **state)
+/* The ahead callback: every row gets each step once, in order, before it is
+ * applied, with the keys its step 0 filled. */
+static int64_t ahead_next; /* the next row to get step 0 */
+static int64_t ahead_step_of[300000];
+
+static void ahead_row(const rs_graph *g, table_id t, const tvalue *v, graph_keys *keys, int step)
 {
-    (void)state;
-    rowpipe *p = rowpipe_start(NULL, check_row, 3);
+    (void)g;
+    assert_int_equal(t, TABLE_LOGINS);
+    int64_t i = v[0].v.ts;
+    assert_true(i >= 0 && i < 300000);
+    assert_int_equal(ahead_step_of[i], step);
+    if (step == 0) {
+        assert_int_equal(i, ahead_next++);
+        assert_int_equal(keys->n, 0);
+        keys->n = 1;
+        keys->h[0] = (uint64_t)i;
+    } else {
+        assert_int_equal(keys->n, 1);
+        assert_int_equal(keys->h[0], (uint64_t)i);
+    }
+    ahead_step_of[i] = step + 1;
+}
+
+static void check_row_ahead(rs_graph *g, table_id t, const tvalue *v, const graph_keys *keys)
+{
+    assert_int_equal(ahead_step_of[v[0].v.ts], GRAPH_PREFETCH_STEPS);
+    assert_non_null(keys);
+    assert_int_equal(keys->h[0], (uint64_t)v[0].v.ts);
+    check_row(g, t, v, keys);
+}
+
+static void run_rowpipe(rowpipe_apply_fn apply, rowpipe_ahead_fn ahead)
+{
+    seen = bad_order = 0;
+    last_ts = -1;
+    rowpipe *p = rowpipe_start(NULL, apply, ahead, 3);
     assert_non_null(p);
     tvalue v[SCHEMA_MAX_COLS];
     char acct[32];
@@ -70,10 +104,24 @@ static void test_rowpipe__order_and_content(void **state)
     assert_string_equal(sha[0], "");
 }
 
+static void test_rowpipe__order_and_content(void **state)
+{
+    (void)state;
+    run_rowpipe(check_row, NULL);
+}
+
+static void test_rowpipe__rows_prepared_ahead_in_order(void **state)
+{
+    (void)state;
+    run_rowpipe(check_row_ahead, ahead_row);
+    assert_int_equal(ahead_next, 300000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rowpipe__order_and_content),
+        cmocka_unit_test(test_rowpipe__rows_prepared_ahead_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
