@@ -19,7 +19,7 @@ int rules_high_risk_country(const detect_params *p, const char *cc)
  * Earth radius. */
 static double haversine_km(double lat1, double lon1, double lat2, double lon2)
 {
-    const double r = 6371.0, d2r = M_PI / 180.0;
+    const double r = RULES_EARTH_RADIUS_KM, d2r = M_PI / 180.0;
     double dlat = (lat2 - lat1) * d2r, dlon = (lon2 - lon1) * d2r;
     double a = sin(dlat / 2) * sin(dlat / 2) +
                cos(lat1 * d2r) * cos(lat2 * d2r) * sin(dlon / 2) * sin(dlon / 2);

@@ -15,6 +15,7 @@
 #include "algorithms/detect_params.h"
 #include "graph/graph.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -76,6 +77,23 @@ static inline int rules_country_hop(const detect_params *p, const char *prev_cc,
  * to a region. Within one country city-level geolocation is too coarse for
  * speeds. The detector and the evidence rule both call this: the whole test. */
 int rules_geo_hop(const detect_params *p, const ip_attr *pa, const ip_attr *ia, int64_t gap_ms);
+
+/* The mean Earth radius rules_geo_hop measures distances on, km. */
+#define RULES_EARTH_RADIUS_KM 6371.0
+
+/* GEO_HOP: a gap (ms) beyond which no pair of logins is a hop, whatever their
+ * addresses: the country window, or the time an airliner takes over half the globe
+ * (no two points are farther apart), with a kilometre to spare for rounding in the
+ * distance formula. A hop also needs two different addresses (one address is one
+ * place). So consecutive logins on two addresses at most this far apart are all the
+ * pairs GEO_HOP needs (algorithms/loginfacts.h). */
+static inline int64_t rules_geo_hop_gap_bound_ms(const detect_params *p)
+{
+    double half_globe_h = (M_PI * RULES_EARTH_RADIUS_KM + 1.0) / p->airliner_kmh;
+    int64_t by_speed = (int64_t)(half_globe_h * 3600e3) + 1;
+    int64_t by_country = (int64_t)(p->geo_hop_window_h * 3600e3);
+    return by_speed > by_country ? by_speed : by_country;
+}
 
 /* LONG_SESSION: one session (session_s >= 0 when known) of at least
  * long_session_h. */
@@ -149,6 +167,28 @@ static inline int rules_lives_on(uint32_t logins_there, uint32_t logins)
  * day eight or more time zones away start outside it. */
 #define RULES_WORKDAY_START_MIN (8 * 60)
 #define RULES_WORKDAY_END_MIN (20 * 60)
+
+/* OFF_HOURS judges a login by the quarter hour of the UTC day it starts in: both
+ * ends of the working day are whole quarter hours, and so is every offset of the
+ * zone table (datasets/country-timezones.awk refuses others), so every login starting
+ * in one quarter hour gets the same answer from rules_login_in_hours, and a count of
+ * logins per quarter hour is as good as their times (algorithms/loginfacts.h). */
+#define RULES_QUARTER_MS (15 * 60000)
+#define RULES_QUARTERS_PER_DAY (24 * 4)
+_Static_assert(RULES_WORKDAY_START_MIN % 15 == 0 && RULES_WORKDAY_END_MIN % 15 == 0,
+               "OFF_HOURS counts logins per quarter hour");
+
+/* The quarter hour of the UTC day a login at ts (ms since the epoch) starts in,
+ * 0..RULES_QUARTERS_PER_DAY-1, and a time inside it on the first day of the epoch. */
+static inline unsigned rules_quarter_of_day(int64_t ts)
+{
+    const int64_t day_ms = (int64_t)RULES_QUARTERS_PER_DAY * RULES_QUARTER_MS;
+    return (unsigned)(((ts % day_ms) + day_ms) % day_ms / RULES_QUARTER_MS);
+}
+static inline int64_t rules_quarter_start(unsigned q)
+{
+    return (int64_t)q * RULES_QUARTER_MS;
+}
 
 /* OFF_HOURS: logins an account needs before its hours say anything: ten, two weeks
  * of an ordinary freelancer's logins. With fewer, half of them outside the working

@@ -19,9 +19,13 @@ function fail(msg) {
     bad = 1
 }
 
-# Whether s is an offset in minutes UTC-12:00 .. UTC+14:00, the range tzdata uses.
+# Whether s is an offset in minutes UTC-12:00 .. UTC+14:00, the range tzdata uses,
+# and a whole number of quarter hours, as every zone's current offsets are (India's
+# 330, Nepal's 345, Chatham's 765). OFF_HOURS relies on it: a login's
+# answer then depends only on the quarter hour of the UTC day it starts in, so a
+# count per quarter hour is exact (algorithms/loginfacts.h).
 function offset_ok(s) {
-    return s ~ /^-?[0-9]+$/ && s + 0 >= -720 && s + 0 <= 840
+    return s ~ /^-?[0-9]+$/ && s + 0 >= -720 && s + 0 <= 840 && s % 15 == 0
 }
 
 BEGIN {
@@ -46,7 +50,7 @@ FNR == 1 {
     if (f[1] !~ /^[A-Z][A-Z]$/) { fail("country \"" f[1] "\" is not an ISO 3166 alpha-2 code"); next }
     if (f[2] !~ /^[A-Za-z0-9_+\/-]+$/) { fail("zone \"" f[2] "\" is not a tz zone name"); next }
     if (!offset_ok(f[3]) || !offset_ok(f[4])) {
-        fail(f[2] ": offsets must be whole minutes from -720 to 840")
+        fail(f[2] ": offsets must be whole quarter hours (minutes divisible by 15) from -720 to 840")
         next
     }
     if (f[3] + 0 > f[4] + 0) { fail(f[2] ": standard offset " f[3] " above daylight-saving " f[4]); next }
