@@ -240,10 +240,22 @@ int64_t *handover_run(const rs_graph *g, const detect_params *p, acct_flags *fl)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT);
     int64_t *since = NULL;
+    /* Distinct devices and payout destinations per account: its edges of each kind. */
+    uint32_t *devices = xcalloc((size_t)na + 1, sizeof *devices);
+    uint32_t *dests = xcalloc((size_t)na + 1, sizeof *dests);
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind == EDGE_USES_DEVICE)
+            devices[e->a]++;
+        else if (e->kind == EDGE_PAYOUT)
+            dests[e->a]++;
+    }
     scratch s;
     scratch_init(&s, g);
     for (uint32_t a = 0; a < na; a++) {
         handover_change c;
+        if (!handover_candidate(g->login_off[a + 1] - g->login_off[a], devices[a], dests[a]))
+            continue;
         if (!find_with(g, p, &s, a, &c) || !handover_is_handover(&c))
             continue;
         flags_raise(&fl[a], FLAG_HANDOVER, c.operated);
@@ -253,6 +265,8 @@ int64_t *handover_run(const rs_graph *g, const detect_params *p, acct_flags *fl)
         since[a] = c.at;
     }
     scratch_free(&s);
+    free(devices);
+    free(dests);
     return since;
 }
 

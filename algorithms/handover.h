@@ -12,13 +12,15 @@
  * out the IPs, devices and payout accounts it used only before the date, so the
  * owner's household ties the renter to nobody.
  *
- * Cost: O(L + P + B log B) for L logins, P payouts and B bids, with scratch
- * arrays as large as the busiest account's logins and payouts.
+ * Cost: O(E + L' + P' + B' log B') for E edges and the L' logins, P' payouts and B'
+ * bids of the candidates (handover_candidate), with scratch arrays as large as the
+ * busiest candidate's logins and payouts.
  */
 #ifndef RINGSCAN_HANDOVER_H
 #define RINGSCAN_HANDOVER_H
 
 #include "algorithms/detect_params.h"
+#include "algorithms/rules.h"
 #include "graph/graph.h"
 
 /* What changed at an account's change point: the facts HANDOVER rests on. */
@@ -44,6 +46,18 @@ int handover_is_handover(const handover_change *c);
  * RULES_HANDOVER_MIN_SIDE logins on each. O(logins + payouts + log bids of a),
  * plus the allocation of scratch space. */
 int handover_find(const rs_graph *g, const detect_params *p, uint32_t a, handover_change *out);
+
+/* Whether an account with logins logins, devices distinct devices and dests distinct
+ * payout destinations can have a handover at all: a change point needs
+ * RULES_HANDOVER_MIN_SIDE logins on each side and a device on each side that is not on
+ * the other, and a payout split a destination on each side that is not on the
+ * other. Everything else about a handover needs the account's logins, payouts and
+ * bids in order; this needs only counts, so a reduced export carries the ordered
+ * rows of these accounts alone (a few hundred in a million). O(1). */
+static inline int handover_candidate(size_t logins, uint32_t devices, uint32_t dests)
+{
+    return logins >= 2 * RULES_HANDOVER_MIN_SIDE && devices >= 2 && dests >= 2;
+}
 
 /* Raises HANDOVER on fl (one per account), with acct_flags.handover_at and the
  * operated logins as evidence, for every account whose change point is a handover.

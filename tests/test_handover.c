@@ -334,6 +334,54 @@ static void test_handover__baseline_ties_nobody(void **state)
     graph_free(g);
 }
 
+/* Only candidates (handover_candidate: enough logins, two devices, two payout
+ * destinations) can change hands: on accounts of every mix of the owner's and a
+ * renter's devices, destinations and lengths, every handover handover_find sees is
+ * a candidate, and the counts are those of the account's edges. */
+static void test_handover__only_candidates(void **state)
+{
+    (void)state;
+    detect_params p;
+    params(&p);
+    static const char *const devices[] = {"laptop", "renter-pc"};
+    static const char *const dests[] = {"pl-bank", "hk-bank"};
+    static const int lengths[] = {2, 4, 5, 6, 30};
+    unsigned handovers = 0, not_candidates = 0;
+    for (unsigned k = 0; k < 2 * 2 * 5 * 5; k++) {
+        life after = {2, "HK", VPN_ASN, devices[k % 2], 1, dests[(k / 2) % 2], 1};
+        int before_days = lengths[(k / 4) % 5], after_days = lengths[(k / 20) % 5];
+        rs_graph *g = graph_new();
+        uint32_t a = acct(g, "u1", "PL");
+        live(g, a, HANDOVER_DAY - before_days, HANDOVER_DAY, &owner);
+        live(g, a, HANDOVER_DAY, HANDOVER_DAY + after_days, &after);
+        graph_finalize(g);
+        uint32_t ndev = 0, ndest = 0;
+        for (size_t i = 0; i < g->nedges; i++) {
+            ndev += g->edges[i].kind == EDGE_USES_DEVICE;
+            ndest += g->edges[i].kind == EDGE_PAYOUT;
+        }
+        size_t logins = g->login_off[a + 1] - g->login_off[a];
+        int cand = handover_candidate(logins, ndev, ndest);
+        handover_change c;
+        int found = handover_find(g, &p, a, &c) && handover_is_handover(&c);
+        if (found)
+            assert_true(cand);
+        handovers += (unsigned)found;
+        not_candidates += (unsigned)!cand;
+        acct_flags fl[1];
+        memset(fl, 0, sizeof fl);
+        free(handover_run(g, &p, fl));
+        assert_int_equal(found, flags_has(&fl[0], FLAG_HANDOVER));
+        graph_free(g);
+    }
+    assert_true(handovers >= 4);
+    assert_true(not_candidates >= 50);
+    assert_false(handover_candidate(2 * RULES_HANDOVER_MIN_SIDE - 1, 2, 2));
+    assert_false(handover_candidate(2 * RULES_HANDOVER_MIN_SIDE, 1, 2));
+    assert_false(handover_candidate(2 * RULES_HANDOVER_MIN_SIDE, 2, 1));
+    assert_true(handover_candidate(2 * RULES_HANDOVER_MIN_SIDE, 2, 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_handover__starts_vpn),
         cmocka_unit_test(test_handover__operated_period),
         cmocka_unit_test(test_handover__baseline_ties_nobody),
+        cmocka_unit_test(test_handover__only_candidates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
