@@ -43,10 +43,14 @@ static const char *const remote_clients[] = {
 _Static_assert(sizeof remote_clients / sizeof remote_clients[0] <= 32, "one bit per token");
 
 /* Derived once from the table: which tokens begin with each byte, in either
- * case, and each token's length. The scan looks at each byte of an agent
- * once and compares only the tokens that can begin there: an agent is read
- * once, not once per token (the parse thread calls this for every login). */
+ * case, each token's length, and which pairs of bytes (case folded) begin a
+ * token. The scan looks at each byte of an agent once and compares only the
+ * tokens that can begin there: an agent is read once, not once per token (the
+ * parse thread calls this for every login). The pairs come first: the tokens'
+ * first letters (r, m, c, a, t, p, s, ...) are most of an ordinary browser's
+ * agent, but the pairs they begin with are few of its pairs. */
 static uint32_t by_first[256];
+static uint8_t pair_starts[65536 / 8]; /* bit a << 8 | b, for a, b in either case */
 static size_t token_len[NCLIENTS];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -64,7 +68,22 @@ static void build(void)
         by_first[c] |= UINT32_C(1) << t;
         if (c >= 'a' && c <= 'z')
             by_first[c - 'a' + 'A'] |= UINT32_C(1) << t;
+        /* Both bytes in either case, so that the scan need not fold them. */
+        unsigned char d = (unsigned char)remote_clients[t][1];
+        for (unsigned v = 0; v < 4; v++) {
+            unsigned a = v & 1 && c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+            unsigned b = v & 2 && d >= 'a' && d <= 'z' ? d - 'a' + 'A' : d;
+            unsigned pair = a << 8 | b;
+            pair_starts[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+        }
     }
+}
+
+/* Whether some token begins with the bytes a, b (in either case). */
+static inline int pair_begins_token(unsigned char a, unsigned char b)
+{
+    unsigned pair = (unsigned)a << 8 | b;
+    return pair_starts[pair >> 3] >> (pair & 7) & 1;
 }
 
 /* Whether token t (lower case) begins at s[0..n), ignoring case. */
@@ -83,7 +102,10 @@ static int token_at(const char *s, size_t n, size_t t)
 int useragent_remote_desktop(const char *s, size_t n)
 {
     pthread_once(&once, build);
-    for (size_t i = 0; i < n; i++) {
+    /* Every token is at least two bytes long: none begins at the last byte. */
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (!pair_begins_token((unsigned char)s[i], (unsigned char)s[i + 1]))
+            continue;
         uint32_t m = by_first[(unsigned char)s[i]];
         while (m) {
             size_t t = (size_t)__builtin_ctz(m);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +63,15 @@ static void test_useragent__every_client_anywhere(void **state)
         assert_true(remote(buf));
         /* "agent " and the token cut one byte short: nothing left to match */
         assert_false(useragent_remote_desktop(buf, strlen("agent ") + m - 1));
+        /* the first two letters in each of their four cases */
+        for (unsigned v = 0; v < 4; v++) {
+            snprintf(buf, sizeof buf, "x %s", names[i]);
+            for (unsigned k = 0; k < 2; k++) {
+                char *c = &buf[2 + k];
+                *c = (char)((v >> k & 1) ? toupper((unsigned char)*c) : tolower((unsigned char)*c));
+            }
+            assert_true(remote(buf));
+        }
     }
     assert_false(useragent_remote_desktop("anydesk", 6));
     assert_false(useragent_remote_desktop(NULL, 0));
