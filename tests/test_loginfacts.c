@@ -157,7 +157,8 @@ static void summed(login_facts *f)
         if (s.n)
             u[n++] = s;
     }
-    memcpy(f->use, u, n * sizeof *u);
+    if (n)
+        memcpy(f->use, u, n * sizeof *u);
     f->nuse = n;
     n = 0;
     for (uint32_t ip = NIP; ip-- > 0;)
@@ -169,7 +170,8 @@ static void summed(login_facts *f)
             if (s.n)
                 q[n++] = s;
         }
-    memcpy(f->quarter, q, n * sizeof *q);
+    if (n)
+        memcpy(f->quarter, q, n * sizeof *q);
     f->nquarter = n;
     free(u);
     free(q);
