@@ -366,13 +366,19 @@ static int convert(const col_def *c, const table_opts *o, tvalue *v, rs_error *e
 /* The placeholder test behind table_null_like, on the trimmed value. */
 static int null_word(col_type type, const char *s, size_t n)
 {
-    static const char *const words[] = {"null", "none", "n/a", "-"};
+    /* With their lengths: this runs for every field of every row. */
+#define WORD(s) {s, sizeof s - 1}
+    static const struct {
+        char w[5];
+        unsigned char n;
+    } words[] = {WORD("null"), WORD("none"), WORD("n/a"), WORD("-")};
+#undef WORD
     if (n == 0)
         return 1;
     if (n == 2 && s[0] == '\\' && s[1] == 'N')
         return 1;
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (n == strlen(words[i]) && !strncasecmp(s, words[i], n))
+    for (size_t i = 0; n <= 4 && i < sizeof words / sizeof *words; i++)
+        if (n == words[i].n && !strncasecmp(s, words[i].w, n))
             return 1;
     /* NA is R's and pandas' missing value, and Namibia's code. */
     if (n == 2 && s[0] == 'N' && s[1] == 'A' && type != COL_COUNTRY)

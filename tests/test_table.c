@@ -292,6 +292,10 @@ static void test_table__null_like_values(void **state)
     assert_false(table_null_like(COL_ID, "na", 2, NULL, 0));
     assert_false(table_null_like(COL_ID, "\\n", 2, NULL, 0));
     assert_false(table_null_like(COL_IGNORED, "NULL", 4, NULL, 0));
+    /* Near misses: a placeholder's prefix, or one with more after it. */
+    static const char *const near[] = {"nul", "nulls", "n/", "n/a/", "--", "non", "nonE1"};
+    for (size_t i = 0; i < sizeof near / sizeof *near; i++)
+        assert_false(table_null_like(COL_TEXT, near[i], strlen(near[i]), NULL, 0));
     /* All-zero ids. */
     static const char *const zero[] = {"0", "000000", "00000000-0000-0000-0000-000000000000"};
     for (size_t i = 0; i < sizeof zero / sizeof *zero; i++) {
