@@ -14,6 +14,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* --- the edges behaviour reads ------------------------------------------------- */
+
+/* g->edges holds every kind interleaved, most of them logins and bids (at 1.3 M
+ * freelancers, 46 % and 45 %). The detectors below read the other kinds (ratings,
+ * charges, payouts, payment instruments, devices) over and over and each IP's number
+ * of login edges twice; a scan of the whole array for each was most of behaviour's
+ * time, and memory-bound, so slower per row the larger the world. One scan finds
+ * them instead: the positions of the edges that are neither logins nor bids,
+ * ascending, so that a detector visiting them meets its kinds' edges in the array's
+ * order, as a scan would, and raises flags and reports links in the same order; and
+ * each IP's login edges, that is, its accounts. Positions fit 32 bits: the graph's
+ * edge hash holds an edge index + 1 in 32 bits (graph.c). */
+typedef struct {
+    uint32_t *pos; /* edges neither logins nor bids, ascending */
+    size_t n, cap;
+    uint32_t *ip_deg; /* per IP: its login edges */
+} behav_edges;
+
+static void edges_build(behav_edges *be, const rs_graph *g)
+{
+    uint32_t nip = graph_count(g, NODE_IP);
+    be->ip_deg = xcalloc(nip ? nip : 1, sizeof *be->ip_deg);
+    for (size_t i = 0; i < g->nedges; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind == EDGE_LOGIN) {
+            be->ip_deg[e->b]++;
+        } else if (e->kind != EDGE_BID) {
+            ALLOC_GROW(be->pos, be->cap, be->n + 1);
+            be->pos[be->n++] = (uint32_t)i;
+        }
+    }
+}
+
+static void edges_free(behav_edges *be)
+{
+    free(be->pos);
+    free(be->ip_deg);
+}
+
 /* --- bursts (Kleinberg) ------------------------------------------------------- */
 
 /* A timeline: sorted event times (seconds) and who each event concerns. */
@@ -283,68 +322,102 @@ static int keyed_cmp(const void *pa, const void *pb)
     return a->who < b->who ? -1 : a->who > b->who;
 }
 
-/* Bursts keyed by a resource: charges on one payment instrument (evidence for
- * the clients paying with it) and accounts appearing on one IP for the first
- * time (laptop-farm onboarding; evidence for those accounts). */
-static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags *fl,
-                           behav_stats *st, distinct_counter *dc, rs_error *err)
+/* Runs scan_bursts over each key's events ev[lo, hi) (key ascending, each key's
+ * events in (time, who) order), those with at least min_n events; the baseline is
+ * each timeline's rate over the window of all of them. Returns 0, or -1 with err set. */
+static int scan_keyed(const keyed_event *ev, size_t n, size_t min_n, uint32_t min_d, double max_s,
+                      hit_ctx *h, rs_error *err)
+{
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        lo = ev[i].ts < lo ? ev[i].ts : lo;
+        hi = ev[i].ts > hi ? ev[i].ts : hi;
+    }
+    timeline t = {0};
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0;) {
+        size_t j = i;
+        t.n = 0;
+        while (j < n && ev[j].key == ev[i].key) {
+            tl_push(&t, (double)ev[j].ts / 1000.0, ev[j].who);
+            j++;
+        }
+        if (t.n >= min_n)
+            rc = scan_bursts(&t, window_of(lo, hi), h->p, max_s, min_d, h->dc, on_burst, h, err);
+        i = j;
+    }
+    tl_free(&t);
+    return rc;
+}
+
+/* Many charges on one payment instrument in a day (evidence for the clients paying
+ * with it). Returns 0, or -1 with err set. */
+static int instrument_bursts(const rs_graph *g, hit_ctx *h, rs_error *err)
 {
     keyed_event *ev = NULL;
     size_t n = 0, cap = 0;
-    int rc = 0;
-    timeline t = {0};
-    hit_ctx h = {p, fl, NULL, NULL, NULL, st, dc, {0}, 0, BURST_CHARGES, NULL};
-    for (int pass = 0; pass < 2 && rc == 0; pass++) {
-        n = 0;
-        int64_t lo = INT64_MAX, hi = INT64_MIN;
-        uint32_t nip = graph_count(g, NODE_IP);
-        uint32_t *deg = pass ? xcalloc(nip ? nip : 1, sizeof *deg) : NULL;
-        if (pass == 0) {
-            for (size_t i = 0; i < g->charges.n; i++) {
-                const charge_ev *e = &g->charges.v[i];
-                if (e->instrument == GRAPH_NONE)
-                    continue;
-                ALLOC_GROW(ev, cap, n + 1);
-                ev[n++] = (keyed_event){e->instrument, e->client, e->ts};
-            }
-        } else {
-            for (size_t i = 0; i < g->nedges; i++)
-                if (g->edges[i].kind == EDGE_LOGIN)
-                    deg[g->edges[i].b]++;
-            for (size_t i = 0; i < g->nedges; i++) {
-                const rs_edge *e = &g->edges[i];
-                if (e->kind != EDGE_LOGIN || deg[e->b] < 3 ||
-                    deg[e->b] > (uint32_t)p->ip_pool_degree)
-                    continue;
-                ALLOC_GROW(ev, cap, n + 1);
-                ev[n++] = (keyed_event){e->b, e->a, e->first};
-            }
-        }
-        free(deg);
-        for (size_t i = 0; i < n; i++) {
-            lo = ev[i].ts < lo ? ev[i].ts : lo;
-            hi = ev[i].ts > hi ? ev[i].ts : hi;
-        }
-        if (n)
-            qsort(ev, n, sizeof *ev, keyed_cmp);
-        h.kind = pass ? BURST_IP_ACCOUNTS : BURST_CHARGES;
-        /* Instruments: many charges in a day or two; IPs: several new accounts. */
-        uint32_t min_d = pass ? 3 : 1;
-        double max_s = (pass ? 2.0 : 1.0) * 86400.0;
-        for (size_t i = 0; i < n && rc == 0;) {
-            size_t j = i;
-            t.n = 0;
-            while (j < n && ev[j].key == ev[i].key) {
-                tl_push(&t, (double)ev[j].ts / 1000.0, ev[j].who);
-                j++;
-            }
-            if (t.n >= (pass ? 3u : (size_t)p->burst_min_freelancers))
-                rc = scan_bursts(&t, window_of(lo, hi), p, max_s, min_d, dc, on_burst, &h, err);
-            i = j;
-        }
+    for (size_t i = 0; i < g->charges.n; i++) {
+        const charge_ev *e = &g->charges.v[i];
+        if (e->instrument == GRAPH_NONE)
+            continue;
+        ALLOC_GROW(ev, cap, n + 1);
+        ev[n++] = (keyed_event){e->instrument, e->client, e->ts};
     }
-    tl_free(&t);
+    if (n)
+        qsort(ev, n, sizeof *ev, keyed_cmp);
+    h->kind = BURST_CHARGES;
+    int rc = scan_keyed(ev, n, (size_t)h->p->burst_min_freelancers, 1, 86400.0, h, err);
     free(ev);
+    return rc;
+}
+
+/* Several accounts appearing on one IP for the first time within two days
+ * (laptop-farm onboarding; evidence for those accounts): the first login of each
+ * account on an IP of 3 to ip_pool_degree accounts. The events are placed by IP
+ * (counted in be->ip_deg; IP ids are dense) and each IP's, at most ip_pool_degree,
+ * sorted alone: the order keyed_cmp gives the whole list, without sorting it whole
+ * (at 1.3 M freelancers, over 3 million events, growing faster than the rows as
+ * shared IPs gain users). Offsets are 32-bit: the events are login edges. Returns 0,
+ * or -1 with err set. */
+static int ip_onboarding_bursts(const rs_graph *g, const behav_edges *be, hit_ctx *h,
+                                rs_error *err)
+{
+    const detect_params *p = h->p;
+    uint32_t nip = graph_count(g, NODE_IP);
+    /* off[ip + 1]: the IP's next place while filling, then its end. */
+    uint32_t *off = xcalloc((size_t)nip + 2, sizeof *off);
+    for (uint32_t ip = 0; ip < nip; ip++) {
+        uint32_t d = be->ip_deg[ip];
+        off[ip + 2] = off[ip + 1] + (d >= 3 && d <= (uint32_t)p->ip_pool_degree ? d : 0);
+    }
+    size_t n = off[nip + 1];
+    keyed_event *ev = xreallocarray(NULL, n ? n : 1, sizeof *ev);
+    for (size_t i = 0; i < g->nedges && n; i++) {
+        const rs_edge *e = &g->edges[i];
+        if (e->kind != EDGE_LOGIN || be->ip_deg[e->b] < 3 ||
+            be->ip_deg[e->b] > (uint32_t)p->ip_pool_degree)
+            continue;
+        ev[off[e->b + 1]++] = (keyed_event){e->b, e->a, e->first};
+    }
+    for (uint32_t ip = 0; ip < nip; ip++)
+        if (off[ip + 1] - off[ip] > 1)
+            qsort(ev + off[ip], off[ip + 1] - off[ip], sizeof *ev, keyed_cmp);
+    free(off);
+    h->kind = BURST_IP_ACCOUNTS;
+    int rc = scan_keyed(ev, n, 3, 3, 2.0 * 86400.0, h, err);
+    free(ev);
+    return rc;
+}
+
+/* Bursts keyed by a resource: charges on one payment instrument and accounts
+ * appearing on one IP for the first time. Returns 0, or -1 with err set. */
+static int resource_bursts(const rs_graph *g, const behav_edges *be, const detect_params *p,
+                           acct_flags *fl, behav_stats *st, distinct_counter *dc, rs_error *err)
+{
+    hit_ctx h = {p, fl, NULL, NULL, NULL, st, dc, {0}, 0, BURST_CHARGES, NULL};
+    int rc = instrument_bursts(g, &h, err);
+    if (rc == 0)
+        rc = ip_onboarding_bursts(g, be, &h, err);
     free(h.subj.who);
     free(h.subj.tied);
     return rc;
@@ -352,18 +425,57 @@ static int resource_bursts(const rs_graph *g, const detect_params *p, acct_flags
 
 /* --- RATING_LOCKSTEP ------------------------------------------------------------ */
 
+/* FRAUDAR's users and objects: the clients and freelancers of the high-rating edges
+ * eu, eo (ne of them, account ids), renumbered densely in account order in place;
+ * out_users, out_objects (new arrays) map the new ids back, *nu and *no count them.
+ * The order is kept, so the peeling, which breaks ties by node id, peels as it would
+ * over every account as users and objects, and its rounds cost the rating graph, not
+ * twice the accounts. O(ne + na). */
+static void lockstep_compact(uint32_t na, uint32_t *eu, uint32_t *eo, size_t ne,
+                             uint32_t **out_users, uint32_t *nu, uint32_t **out_objects,
+                             uint32_t *no)
+{
+    uint32_t *uid = xreallocarray(NULL, na ? na : 1, sizeof *uid);
+    uint32_t *oid = xreallocarray(NULL, na ? na : 1, sizeof *oid);
+    for (uint32_t a = 0; a < na; a++)
+        uid[a] = oid[a] = GRAPH_NONE;
+    for (size_t i = 0; i < ne; i++)
+        uid[eu[i]] = oid[eo[i]] = 0;
+    *nu = *no = 0;
+    for (uint32_t a = 0; a < na; a++) {
+        if (uid[a] != GRAPH_NONE)
+            uid[a] = (*nu)++;
+        if (oid[a] != GRAPH_NONE)
+            oid[a] = (*no)++;
+    }
+    *out_users = xreallocarray(NULL, *nu ? *nu : 1, sizeof **out_users);
+    *out_objects = xreallocarray(NULL, *no ? *no : 1, sizeof **out_objects);
+    for (uint32_t a = 0; a < na; a++) {
+        if (uid[a] != GRAPH_NONE)
+            (*out_users)[uid[a]] = a;
+        if (oid[a] != GRAPH_NONE)
+            (*out_objects)[oid[a]] = a;
+    }
+    for (size_t i = 0; i < ne; i++) {
+        eu[i] = uid[eu[i]];
+        eo[i] = oid[eo[i]];
+    }
+    free(uid);
+    free(oid);
+}
+
 /* FRAUDAR on the client x freelancer graph of high ratings: blocks of at least
  * lockstep_min_clients clients and lockstep_min_freelancers freelancers whose
  * camouflage-resistant density reaches lockstep_min_density. */
-static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_link_fn link,
-                    behav_tie_fn tied, void *ctx, behav_stats *st, rating_episodes *ep,
-                    rs_error *err)
+static int lockstep(const rs_graph *g, const behav_edges *be, const detect_params *p,
+                    acct_flags *fl, behav_link_fn link, behav_tie_fn tied, void *ctx,
+                    behav_stats *st, rating_episodes *ep, rs_error *err)
 {
     subject_set subj = {0};
     size_t ne = 0, cap = 0;
-    uint32_t *eu = NULL, *eo = NULL;
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
+    uint32_t *eu = NULL, *eo = NULL, *users = NULL, *objects = NULL;
+    for (size_t i = 0; i < be->n; i++) {
+        const rs_edge *e = &g->edges[be->pos[i]];
         if (e->kind != EDGE_RATING || graph_edge_sum(g, e) < p->high_stars * e->count)
             continue;
         if (ne + 1 > cap) {
@@ -377,8 +489,9 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
     int rc = 0;
     if (ne == 0)
         goto cleanup;
-    uint32_t na = graph_count(g, NODE_ACCOUNT);
-    fraudar_graph fg = {na, na, ne, eu, eo, NULL};
+    uint32_t nu = 0, no = 0;
+    lockstep_compact(graph_count(g, NODE_ACCOUNT), eu, eo, ne, &users, &nu, &objects, &no);
+    fraudar_graph fg = {nu, no, ne, eu, eo, NULL};
     fraudar_options fo = FRAUDAR_OPTIONS_INIT;
     fo.max_blocks = 32;
     fo.min_density = p->lockstep_min_density;
@@ -390,7 +503,12 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
         goto cleanup;
     }
     for (size_t b = 0; b < fr.count; b++) {
-        const fraudar_block *bk = &fr.blocks[b];
+        fraudar_block *bk = &fr.blocks[b];
+        /* Back to account ids (ascending still). */
+        for (size_t u = 0; u < bk->n_users; u++)
+            bk->users[u] = users[bk->users[u]];
+        for (size_t o = 0; o < bk->n_objects; o++)
+            bk->objects[o] = objects[bk->objects[o]];
         if (bk->n_users < (size_t)p->lockstep_min_clients ||
             bk->n_objects < (size_t)p->lockstep_min_freelancers ||
             bk->density < p->lockstep_min_density)
@@ -436,6 +554,8 @@ static int lockstep(const rs_graph *g, const detect_params *p, acct_flags *fl, b
 cleanup:
     free(eu);
     free(eo);
+    free(users);
+    free(objects);
     free(subj.who);
     free(subj.tied);
     return rc;
@@ -510,15 +630,16 @@ static void bid_spam(const rs_graph *g, const detect_params *p, acct_flags *fl)
  * the account claims (a freelancer in China paid in China is not the advisory's red flag; an
  * "American" paid into a PRC bank is). SHARED_PAYOUT: a payout destination other accounts are paid
  * into too. */
-static void payouts(const rs_graph *g, const detect_params *p, acct_flags *fl)
+static void payouts(const rs_graph *g, const behav_edges *be, const detect_params *p,
+                    acct_flags *fl)
 {
     uint32_t na = graph_count(g, NODE_ACCOUNT), nd = graph_count(g, NODE_DEST);
     uint32_t *users = xcalloc(nd ? nd : 1, sizeof *users);
-    for (size_t i = 0; i < g->nedges; i++)
-        if (g->edges[i].kind == EDGE_PAYOUT)
-            users[g->edges[i].b]++;
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
+    for (size_t i = 0; i < be->n; i++)
+        if (g->edges[be->pos[i]].kind == EDGE_PAYOUT)
+            users[g->edges[be->pos[i]].b]++;
+    for (size_t i = 0; i < be->n; i++) {
+        const rs_edge *e = &g->edges[be->pos[i]];
         if (e->kind == EDGE_PAYOUT && users[e->b] >= 2)
             flags_raise(&fl[e->a], FLAG_SHARED_PAYOUT, users[e->b] - 1);
     }
@@ -579,13 +700,52 @@ static int is_holding(const rs_edge *e, const uint8_t *dealer, const uint32_t *i
  * device, or an IP used by at most self_ip_max_degree accounts at overlapping
  * times ("paying themselves"). Only the holdings of accounts that rate, are
  * rated, pay or are paid are collected. */
-static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *fl,
-                         behav_link_fn link, void *ctx, behav_stats *st)
+/* The positions of the holdings (is_holding), ascending, in *n: the logins' from one
+ * scan of every edge, the other kinds' from be, merged. A new array the caller frees. */
+static uint32_t *holding_edges(const rs_graph *g, const behav_edges *be, const uint8_t *dealer,
+                               const detect_params *p, size_t *n)
 {
-    uint32_t na = graph_count(g, NODE_ACCOUNT), nip = graph_count(g, NODE_IP);
-    uint8_t *dealer = NULL; /* bit per account: an end of a rating or charge edge */
+    uint32_t *pos = NULL;
+    size_t cap = 0, nl = 0;
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
+        if (e->kind == EDGE_LOGIN && is_holding(e, dealer, be->ip_deg, p)) {
+            ALLOC_GROW(pos, cap, nl + 1);
+            pos[nl++] = (uint32_t)i;
+        }
+    }
+    /* The others after the logins, then the two runs merged from the back. */
+    size_t no = 0;
+    for (size_t i = 0; i < be->n; i++)
+        no += is_holding(&g->edges[be->pos[i]], dealer, be->ip_deg, p);
+    ALLOC_GROW(pos, cap, nl + no + 1);
+    size_t k = nl + no, x = nl, y = be->n;
+    while (y > 0) {
+        uint32_t q = be->pos[y - 1];
+        if (!is_holding(&g->edges[q], dealer, be->ip_deg, p)) {
+            y--;
+            continue;
+        }
+        if (x > 0 && pos[x - 1] > q)
+            pos[--k] = pos[--x];
+        else
+            pos[--k] = q, y--;
+    }
+    *n = nl + no;
+    return pos;
+}
+
+/* A client and a freelancer it rated or paid that share a payment account, a
+ * device, or an IP used by at most self_ip_max_degree accounts at overlapping
+ * times ("paying themselves"). Only the holdings of accounts that rate, are
+ * rated, pay or are paid are collected. */
+static void self_dealing(const rs_graph *g, const behav_edges *be, const detect_params *p,
+                         acct_flags *fl, behav_link_fn link, void *ctx, behav_stats *st)
+{
+    uint32_t na = graph_count(g, NODE_ACCOUNT);
+    uint8_t *dealer = NULL; /* bit per account: an end of a rating or charge edge */
+    for (size_t i = 0; i < be->n; i++) {
+        const rs_edge *e = &g->edges[be->pos[i]];
         if (e->kind != EDGE_RATING && e->kind != EDGE_CHARGE)
             continue;
         if (!dealer)
@@ -595,35 +755,30 @@ static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *
     }
     if (!dealer)
         return;
-    uint32_t *ipdeg = xcalloc(nip ? nip : 1, sizeof *ipdeg);
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
-        if (e->kind == EDGE_LOGIN)
-            ipdeg[e->b]++;
-    }
-    /* Holdings bucketed by account (counted, then placed: off[a + 1] is a's
-     * next place while filling, then a's end), each bucket sorted by
+    size_t nhp = 0;
+    uint32_t *hp = holding_edges(g, be, dealer, p, &nhp);
+    /* Holdings bucketed by account (counted, then placed in edge order: off[a + 1]
+     * is a's next place while filling, then a's end), each bucket sorted by
      * (type, resource): no copy of the whole list to sort it. */
     size_t *off = xcalloc((size_t)na + 2, sizeof *off);
-    for (size_t i = 0; i < g->nedges; i++)
-        if (is_holding(&g->edges[i], dealer, ipdeg, p))
-            off[g->edges[i].a + 2]++;
+    for (size_t i = 0; i < nhp; i++)
+        off[g->edges[hp[i]].a + 2]++;
     for (uint32_t a = 0; a < na; a++)
         off[a + 2] += off[a + 1];
     size_t nh = off[na + 1];
     holding *h = xreallocarray(NULL, nh ? nh : 1, sizeof *h);
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
-        if (is_holding(e, dealer, ipdeg, p))
-            h[off[e->a + 1]++] = (holding){(uint32_t)graph_edge_end_type((edge_kind)e->kind, 1),
-                                           e->b, e->first, e->last};
+    for (size_t i = 0; i < nhp; i++) {
+        const rs_edge *e = &g->edges[hp[i]];
+        h[off[e->a + 1]++] =
+            (holding){(uint32_t)graph_edge_end_type((edge_kind)e->kind, 1), e->b, e->first, e->last};
     }
+    free(hp);
     free(dealer);
     for (uint32_t a = 0; a < na; a++)
         if (off[a + 1] - off[a] > 1)
             qsort(h + off[a], off[a + 1] - off[a], sizeof *h, holding_cmp);
-    for (size_t i = 0; i < g->nedges; i++) {
-        const rs_edge *e = &g->edges[i];
+    for (size_t i = 0; i < be->n; i++) {
+        const rs_edge *e = &g->edges[be->pos[i]];
         if (e->kind != EDGE_RATING && e->kind != EDGE_CHARGE)
             continue;
         /* Merge the two sorted holding lists. */
@@ -656,7 +811,6 @@ static void self_dealing(const rs_graph *g, const detect_params *p, acct_flags *
     }
     free(off);
     free(h);
-    free(ipdeg);
 }
 
 /* --- STRUCTURED_CHARGES ---------------------------------------------------------- */
@@ -742,20 +896,23 @@ int behav_run(const rs_graph *g, const detect_params *p, acct_flags *fl, behav_l
 {
     memset(st, 0, sizeof *st);
     uint32_t na = graph_count(g, NODE_ACCOUNT);
+    behav_edges be = {0};
+    edges_build(&be, g);
     distinct_counter dc = {xcalloc(na ? na : 1, sizeof(uint32_t)), 0};
     int rc = client_bursts(g, p, fl, link, tied, ctx, st, ep, &dc, err);
     if (rc == 0)
-        rc = resource_bursts(g, p, fl, st, &dc, err);
+        rc = resource_bursts(g, &be, p, fl, st, &dc, err);
     free(dc.seen);
-    if (rc != 0)
-        return -1;
-    if (lockstep(g, p, fl, link, tied, ctx, st, ep, err) != 0)
-        return -1;
-    bid_spam(g, p, fl);
-    payouts(g, p, fl);
-    self_dealing(g, p, fl, link, ctx, st);
-    structuring(g, p, fl, tied, ctx, st);
-    return 0;
+    if (rc == 0)
+        rc = lockstep(g, &be, p, fl, link, tied, ctx, st, ep, err);
+    if (rc == 0) {
+        bid_spam(g, p, fl);
+        payouts(g, &be, p, fl);
+        self_dealing(g, &be, p, fl, link, ctx, st);
+        structuring(g, p, fl, tied, ctx, st);
+    }
+    edges_free(&be);
+    return rc == 0 ? 0 : -1;
 }
 
 /* The evidence rules of these flags (evrule.h). Of the ratings, only those the

@@ -54,6 +54,25 @@ static int client_resource(const rs_graph *g, const rs_edge *e)
     return e->kind == EDGE_USES_DEVICE && g->acct[e->a].role == ROLE_CLIENT;
 }
 
+/* The positions in g->edges of every client_resource edge, ascending, in *n: found in one
+ * scan of the edges (logins and bids, most of them, are none) so that the two resource
+ * types below read only these, in the order a scan of all edges would meet them. A new
+ * array the caller frees. Positions fit 32 bits: the graph's edge hash holds an edge
+ * index + 1 in 32 bits (graph.c). */
+static uint32_t *client_resource_edges(const rs_graph *g, size_t *n)
+{
+    uint32_t *pos = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < g->nedges; i++) {
+        if (!client_resource(g, &g->edges[i]))
+            continue;
+        ALLOC_GROW(pos, cap, *n + 1);
+        pos[(*n)++] = (uint32_t)i;
+    }
+    return pos;
+}
+
 /* Joins the clients sharing an instrument or a device (between two and the type's cap
  * of clients, not allowlisted) into clusters (parent), and marks in bound the clients
  * that share one with another client. */
@@ -61,6 +80,8 @@ static void bind_clients(const rs_graph *g, const detect_params *p, uint32_t *pa
                          uint8_t *bound)
 {
     static const node_type types[2] = {NODE_DEST, NODE_DEVICE};
+    size_t npos = 0;
+    uint32_t *pos = client_resource_edges(g, &npos);
     for (int k = 0; k < 2; k++) {
         node_type t = types[k];
         edge_kind kind = t == NODE_DEST ? EDGE_PAYS_WITH : EDGE_USES_DEVICE;
@@ -71,13 +92,12 @@ static void bind_clients(const rs_graph *g, const detect_params *p, uint32_t *pa
         const uint8_t *allow = g->allowlisted[t];
         for (uint32_t r = 0; r < nres; r++)
             first[r] = GRAPH_NONE;
-        for (size_t i = 0; i < g->nedges; i++)
-            if (g->edges[i].kind == kind && client_resource(g, &g->edges[i]))
-                users[g->edges[i].b]++;
-        for (size_t i = 0; i < g->nedges; i++) {
-            const rs_edge *e = &g->edges[i];
-            if (e->kind != kind || !client_resource(g, e) || users[e->b] < 2 || users[e->b] > cap ||
-                (allow && allow[e->b]))
+        for (size_t i = 0; i < npos; i++)
+            if (g->edges[pos[i]].kind == kind)
+                users[g->edges[pos[i]].b]++;
+        for (size_t i = 0; i < npos; i++) {
+            const rs_edge *e = &g->edges[pos[i]];
+            if (e->kind != kind || users[e->b] < 2 || users[e->b] > cap || (allow && allow[e->b]))
                 continue;
             if (first[e->b] == GRAPH_NONE) {
                 first[e->b] = e->a;
@@ -89,6 +109,7 @@ static void bind_clients(const rs_graph *g, const detect_params *p, uint32_t *pa
         free(users);
         free(first);
     }
+    free(pos);
 }
 
 /* Calls fn(ctx, c, f) once per freelancer f that client c rated highly, in timeline

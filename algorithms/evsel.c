@@ -5,7 +5,8 @@
  * across the pass: the end and IP of the account's previous login (the
  * login-to-login rules compare each login with the one before it in input
  * order, the detector's order for time-ordered exports). Resource degrees
- * are counted once from the aggregated edges.
+ * are counted once from the aggregated edges; an IP's as the detector counts
+ * them, without the accounts that used it only before they changed hands.
  */
 #include "algorithms/evsel.h"
 
@@ -56,6 +57,9 @@ struct evsel {
     uint64_t *structured; /* client << 32 | freelancer, ascending: pairs of at least
                              struct_min_charges charges */
     size_t nstructured;
+    uint64_t *owners[2]; /* account << 32 | IP (0) or device (1), ascending: a ring
+                            account's use that ended before it changed hands */
+    size_t nowners[2];
     pair_table pip, pdev; /* resources shared inside a ring */
     evsel_view view;      /* what the rules read: the fields above, borrowed */
 };
@@ -123,6 +127,16 @@ static void pair_table_free(pair_table *t)
     free(t->slot);
 }
 
+/* Whether edge e (a login or a device's use) is its account's owner's alone: it
+ * ended before the account changed hands (acct_flags.handover_at, 0 when it did
+ * not). The resource indexes leave such a use out (resindex_build_since), so its
+ * logins make no pair in the projection and must show none here. */
+static int owner_use(const findings *f, const rs_edge *e)
+{
+    int64_t at = f->flags[e->a].handover_at;
+    return at != 0 && e->last < at;
+}
+
 evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, casefile *cases,
                  evsel_sink_fn sink, void *sink_ctx)
 {
@@ -143,12 +157,18 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
     s->last_ip = xreallocarray(NULL, na ? na : 1, sizeof *s->last_ip);
     for (uint32_t a = 0; a < na; a++)
         s->last_ip[a] = GRAPH_NONE;
-    size_t ci = 0, cd = 0, cs = 0;
+    size_t ci = 0, cd = 0, cs = 0, co[2] = {0, 0};
     for (size_t i = 0; i < g->nedges; i++) {
         const rs_edge *e = &g->edges[i];
         int32_t ri = f->ring_of[e->a];
+        if ((e->kind == EDGE_LOGIN || e->kind == EDGE_USES_DEVICE) && ri >= 0 &&
+            owner_use(f, e)) {
+            int k = e->kind == EDGE_USES_DEVICE;
+            ALLOC_GROW(s->owners[k], co[k], s->nowners[k] + 1);
+            s->owners[k][s->nowners[k]++] = (uint64_t)e->a << 32 | e->b;
+        }
         if (e->kind == EDGE_LOGIN) {
-            s->ip_deg[e->b]++;
+            s->ip_deg[e->b] += !owner_use(f, e);
             if (ri >= 0) {
                 ALLOC_GROW(s->ips, ci, s->nips + 1);
                 s->ips[s->nips++] = (res_ring){e->b, (uint32_t)ri};
@@ -168,6 +188,9 @@ evsel *evsel_new(const rs_graph *g, const findings *f, const detect_params *p, c
     }
     if (s->nstructured)
         qsort(s->structured, s->nstructured, sizeof *s->structured, cmp_u64);
+    for (int k = 0; k < 2; k++)
+        if (s->nowners[k])
+            qsort(s->owners[k], s->nowners[k], sizeof *s->owners[k], cmp_u64);
     if (s->nips)
         qsort(s->ips, s->nips, sizeof *s->ips, res_ring_cmp);
     if (s->ndevs)
@@ -198,6 +221,8 @@ void evsel_free(evsel *s)
     free(s->ips);
     free(s->devs);
     free(s->structured);
+    free(s->owners[0]);
+    free(s->owners[1]);
     pair_table_free(&s->pip);
     pair_table_free(&s->pdev);
     free(s);
@@ -264,18 +289,27 @@ static int64_t day_of(int64_t ms)
     return ms % 86400000 < 0 ? d - 1 : d;
 }
 
+/* Whether account a's use of resource res (0: IP, 1: device) is its owner's alone. */
+static int owner_row(const evsel *s, int on_device, uint32_t a, uint32_t res)
+{
+    uint64_t key = (uint64_t)a << 32 | res;
+    return s->nowners[on_device] &&
+           bsearch(&key, s->owners[on_device], s->nowners[on_device], sizeof key, cmp_u64);
+}
+
 /* Pair evidence (SHARED_IP, SHARED_DEVICE: registry EV PAIR_*): a login by
  * ring account a on a resource another account of the ring used, shown beside
  * that account's latest login on it when the flag's pair rule admits the
  * resource and the gap (for an IP the detector's concurrency window, and an
- * address pool proves nothing; for a device any distance). */
+ * address pool proves nothing; for a device any distance). A login on a
+ * resource the account used only before it changed hands pairs with nothing. */
 static void file_pair(evsel *s, uint32_t ri, const source_row *r, flag_code f, uint32_t a)
 {
     const login_ev *e = &r->ev.login;
     case_evidence *ev = &s->cases[ri].ev;
     int on_ip = flags_info(f)->evidence == FLAG_EV_PAIR_IP;
     uint32_t res = on_ip ? e->ip : e->device;
-    if (res == GRAPH_NONE)
+    if (res == GRAPH_NONE || owner_row(s, !on_ip, a, res))
         return;
     int64_t window = evsel_rules[f].pair(&s->view, res);
     if (window < 0)

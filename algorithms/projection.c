@@ -212,8 +212,12 @@ static int ip_conc(const projection *pm, const ip_rec *q, uint32_t deg, uint32_t
     return pm->bits[bit / 8] >> (bit % 8) & 1;
 }
 
+/* A login on a shared IP. The account is held as its position among the IP's users
+ * in the index (ascending by account id, so the order is the account order): the
+ * sliding window of ip_one compares every login with those before it, and looking
+ * each of them up there cost a binary search a pair. */
 typedef struct {
-    uint32_t ip, acct;
+    uint32_t ip, pos;
     int64_t ts;
 } ip_login;
 
@@ -224,7 +228,7 @@ static int ip_login_cmp(const void *pa, const void *pb)
         return a->ip < b->ip ? -1 : 1;
     if (a->ts != b->ts)
         return a->ts < b->ts ? -1 : 1;
-    return a->acct < b->acct ? -1 : a->acct > b->acct;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
 /* The logins of IPs that raise SHARED_IP and make pairs (two accounts or
@@ -247,14 +251,17 @@ typedef struct {
  * pairs, and its account is one of the IP's in the index. An account whose
  * use of the IP ended before it changed hands is not (resindex_build_since):
  * those logins are its owner's and tie it to nobody, and they must not be
- * counted for the members either. */
-static int ip_login_counts(const detect_params *p, const res_index *ips, const login_ev *e)
+ * counted for the members either. When it does, *pos is its account's position
+ * among the IP's users. */
+static int ip_login_counts(const detect_params *p, const res_index *ips, const login_ev *e,
+                           uint32_t *pos)
 {
     uint32_t deg = resindex_degree(ips, e->ip);
     if (!rules_shared_ip_degree(p, deg))
         return 0;
     size_t lo = ips->off[e->ip], hi = lo + deg;
     size_t k = resindex_member_pos(ips->acct, lo, hi, e->account);
+    *pos = (uint32_t)(k - lo);
     return k < hi && ips->acct[k] == e->account;
 }
 
@@ -270,8 +277,9 @@ static void ip_slice_fill(ip_slices *s, const rs_graph *g, const detect_params *
     }
     for (size_t i = 0; i < g->logins.n; i++) {
         const login_ev *e = &g->logins.v[i];
-        if (e->ip >= ip0 && e->ip < ip1 && ip_login_counts(p, ips, e))
-            s->v[s->cnt[e->ip]++] = (ip_login){e->ip, e->account, e->ts};
+        uint32_t pos;
+        if (e->ip >= ip0 && e->ip < ip1 && ip_login_counts(p, ips, e, &pos))
+            s->v[s->cnt[e->ip]++] = (ip_login){e->ip, pos, e->ts};
     }
     uint32_t start = 0;
     for (uint32_t k = ip0; k < ip1; k++) {
@@ -361,11 +369,11 @@ static void ip_one(projection *pm, ip_work *w, const ip_login *v, size_t lo, siz
     for (size_t i = lo; i < hi; i++) {
         while (v[i].ts - v[start].ts > maxw)
             start++;
-        size_t ai = resindex_member_pos(ips->acct, moff, moff + deg, v[i].acct) - moff;
+        size_t ai = v[i].pos;
         for (size_t j = start; j < i; j++) {
-            if (v[j].acct == v[i].acct)
+            if (v[j].pos == v[i].pos)
                 continue;
-            size_t aj = resindex_member_pos(ips->acct, moff, moff + deg, v[j].acct) - moff;
+            size_t aj = v[j].pos;
             int64_t dt = v[i].ts - v[j].ts;
             if (dt <= w->win) {
                 cnt[ai]++;
@@ -398,7 +406,8 @@ void projection_ips(projection *pm, const rs_graph *g, const detect_params *p, c
     ip_slices sl = {xcalloc((size_t)nip + 1, sizeof *sl.cnt), NULL, 0};
     size_t total = 0;
     for (size_t i = 0; i < g->logins.n; i++) {
-        if (ip_login_counts(p, ips, &g->logins.v[i])) {
+        uint32_t pos;
+        if (ip_login_counts(p, ips, &g->logins.v[i], &pos)) {
             sl.cnt[g->logins.v[i].ip]++;
             total++;
         }

@@ -378,6 +378,60 @@ static void test_evsel__geo_hop_by_speed(void **state)
     graph_free(g);
 }
 
+/* A handed-over account's logins on a resource it used only before the date are the
+ * owner's: the projection leaves them out (resindex_build_since), so SHARED_IP's
+ * evidence must not pair a ring-mate's login with them. On an address both used after
+ * the date, the pair is shown. */
+static void test_evsel__owner_logins_pair_nobody(void **state)
+{
+    (void)state;
+    world w;
+    build(&w);
+    rs_graph *g = w.g;
+    /* A second graph: build's is finalized, and these logins must be its edges. */
+    rs_graph *h = graph_new();
+    uint32_t r1 = acct(h, "r1", "US"), r2 = acct(h, "r2", "US");
+    uint32_t home = ip(h, 3, "US"), flat = ip(h, 4, "US");
+    int64_t at = T0 + 240 * H;
+    login_ev e = {.ts = T0, .account = r1, .ip = home, .device = GRAPH_NONE, .session_s = 600};
+    graph_add_login(h, &e);
+    e.account = r2, e.ts = T0 + H;
+    graph_add_login(h, &e);
+    e.account = r1, e.ip = flat, e.ts = at + 24 * H;
+    graph_add_login(h, &e);
+    e.account = r2, e.ts = at + 25 * H;
+    graph_add_login(h, &e);
+    graph_finalize(h);
+    w.g = h;
+    free(w.f.flags);
+    free(w.f.ring_of);
+    uint32_t na = graph_count(h, NODE_ACCOUNT);
+    w.f.flags = calloc(na, sizeof *w.f.flags);
+    w.f.ring_of = calloc(na, sizeof *w.f.ring_of);
+    w.f.ring_of[r1] = w.f.ring_of[r2] = 0;
+    flags_raise(&w.f.flags[r1], FLAG_HANDOVER, 2);
+    w.f.flags[r1].handover_at = at + 24 * H;
+    flags_raise(&w.f.flags[r1], FLAG_SHARED_IP, 1);
+    flags_raise(&w.f.flags[r2], FLAG_SHARED_IP, 1);
+    evsel *s = evsel_new(h, &w.f, &w.p, w.cases, sink, &w);
+    source_row rows[] = {
+        login_row(&w, 2, r1, home, T0, 600),           /* the owner, at home */
+        login_row(&w, 3, r2, home, T0 + H, 600),       /* a ring-mate an hour later */
+        login_row(&w, 4, r1, flat, at + 24 * H, 600),  /* the renter */
+        login_row(&w, 5, r2, flat, at + 25 * H, 600),  /* with the ring-mate */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        assert_int_equal(evsel_row(s, &rows[i]), 0);
+    assert_true(sampled(&w, FLAG_SHARED_IP, 4));
+    assert_true(sampled(&w, FLAG_SHARED_IP, 5));
+    assert_false(sampled(&w, FLAG_SHARED_IP, 2));
+    assert_false(sampled(&w, FLAG_SHARED_IP, 3));
+    evsel_free(s);
+    w.g = g;
+    graph_free(h);
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_evsel__wanted_ids),
         cmocka_unit_test(test_evsel__sink_failure_stops),
         cmocka_unit_test(test_evsel__geo_hop_by_speed),
+        cmocka_unit_test(test_evsel__owner_logins_pair_nobody),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
