@@ -742,25 +742,33 @@ int load_in_window(const load_window *w, const decode_event *e)
     return (w->since == TS_NONE || e->ts >= w->since) && (w->until == TS_NONE || e->ts < w->until);
 }
 
-/* Consumer side of the pipeline: the row was checked by the producer. */
-static void apply_row(rs_graph *g, table_id t, const tvalue *vals, const graph_keys *keys)
+/* Consumer side of the pipeline: the row was checked by the producer, and
+ * decoded and hashed by ahead_row (ev and keys), or neither (NULL). */
+static void apply_row(rs_graph *g, table_id t, const tvalue *vals, const decode_event *ev,
+                      const graph_keys *keys)
 {
-    decode_event e;
+    decode_event own;
     int bad_col;
-    if (decode_row(t, vals, &e, &bad_col, NULL) == 0)
-        load_event(g, &e, keys);
+    if (ev)
+        load_event(g, ev, keys);
+    else if (decode_row(t, vals, &own, &bad_col, NULL) == 0)
+        load_event(g, &own, NULL);
 }
 
-/* Consumer side, some rows ahead of apply_row: requests from memory what
- * adding the row will touch. */
-static void ahead_row(const rs_graph *g, table_id t, const tvalue *vals, graph_keys *keys, int step)
+/* Consumer side, some rows ahead of apply_row: decodes the row and hashes
+ * its keys (step 0), and requests from memory what adding it will touch. A
+ * row that does not decode (the producer checked it: it does) is left out:
+ * TABLE_COUNT, which load_event passes over. */
+static void ahead_row(const rs_graph *g, table_id t, const tvalue *vals, decode_event *ev,
+                      graph_keys *keys, int step)
 {
     if (step == 0) {
-        decode_event e;
         int bad_col;
-        if (decode_row(t, vals, &e, &bad_col, NULL) != 0)
+        if (decode_row(t, vals, ev, &bad_col, NULL) != 0) {
+            ev->table = TABLE_COUNT;
             return;
-        event_keys(&e, keys);
+        }
+        event_keys(ev, keys);
     }
     graph_prefetch(g, keys, step);
 }

@@ -14,6 +14,8 @@
  *
  * The consumer decodes RP_AHEAD rows ahead of the one it applies and hands
  * each to the ahead callback at RP_STEP rows apart (graph_prefetch's steps),
+ * keeping what the callback made of it (the row's event and graph keys) in
+ * the row's place in the ring, for the apply callback,
  * so that a row's hash-table cache misses overlap those of the rows before
  * it instead of stalling the thread one after another: the graph thread is
  * ingest's bottleneck, and each of its rows misses the cache several times.
@@ -42,10 +44,12 @@
 #define RP_AHEAD (RP_STEP * GRAPH_PREFETCH_STEPS)
 #define RP_RING (RP_AHEAD + 1)
 
-/* A row decoded ahead of its application. */
+/* A row decoded ahead of its application, with what the ahead callback made
+ * of it (ev may point into vals: a ring entry never moves). */
 typedef struct {
     table_id t;
     tvalue vals[SCHEMA_MAX_COLS];
+    decode_event ev;
     graph_keys keys;
 } rp_row;
 
@@ -224,12 +228,15 @@ static void advance(rowpipe *p, size_t j, size_t n)
             rp_row *r = &p->ring[(j - d) % RP_RING];
             if (step == 0)
                 memset(&r->keys, 0, sizeof r->keys);
-            p->ahead(p->g, r->t, r->vals, &r->keys, step);
+            p->ahead(p->g, r->t, r->vals, &r->ev, &r->keys, step);
         }
     }
     if (j >= RP_AHEAD && j - RP_AHEAD < n) {
         const rp_row *r = &p->ring[(j - RP_AHEAD) % RP_RING];
-        p->apply(p->g, r->t, r->vals, p->ahead ? &r->keys : NULL);
+        if (p->ahead)
+            p->apply(p->g, r->t, r->vals, &r->ev, &r->keys);
+        else
+            p->apply(p->g, r->t, r->vals, NULL, NULL);
     }
 }
 
