@@ -1,10 +1,7 @@
 /* rowpipe.c - two-thread ingest pipeline; see rowpipe.h.
  *
- * Encoding of one row: u8 table+1, then for each present column that the graph
- * uses, u8 column+1 and its value (timestamp i64, ip as the ipaddr struct,
- * integers u64, decimals double, booleans/roles int, countries 3 bytes, ids
- * u32 length + bytes + NUL), then u8 0. Values are copied with memcpy, so
- * nothing is aligned. A login row takes about 60 bytes.
+ * Encoding of one row: u8 table+1, then its values (rowcodec.h, about 60
+ * bytes for a login).
  *
  * Raw input bytes for a digest travel in the same batches, in order: u8 0xFF,
  * u32 file index, u32 length, the bytes.
@@ -24,6 +21,7 @@
  */
 #include "ingest/rowpipe.h"
 
+#include "ingest/rowcodec.h"
 #include "base/sha256.h"
 #include "base/alloc.h"
 
@@ -92,129 +90,22 @@ static void reserve(rp_batch *b, size_t n)
     }
 }
 
-#define PUT(q, src, n)                                                                             \
-    do {                                                                                           \
-        memcpy((q), (src), (n));                                                                   \
-        (q) += (n);                                                                                \
-    } while (0)
-
 static void encode(rp_batch *b, table_id t, const tvalue *vals)
 {
-    const table_def *def = schema_table(t);
     /* Upper bound of the encoded size: one reservation per row. */
-    size_t need = 2;
-    for (size_t c = 0; c < def->ncols; c++)
-        if (vals[c].present)
-            need += 1 + sizeof(uint32_t) + 1 +
-                    (vals[c].n > sizeof(ipaddr) ? vals[c].n : sizeof(ipaddr));
-    reserve(b, need);
+    reserve(b, 1 + rowcodec_bound(t, vals));
     unsigned char *q = b->data + b->len;
     *q++ = (unsigned char)(t + 1);
-    for (size_t c = 0; c < def->ncols; c++) {
-        const tvalue *v = &vals[c];
-        if (!v->present || def->cols[c].type == COL_IGNORED)
-            continue;
-        *q++ = (unsigned char)(c + 1);
-        switch (def->cols[c].type) {
-        case COL_ID:
-        case COL_TEXT: {
-            uint32_t n = (uint32_t)v->n;
-            PUT(q, &n, sizeof n);
-            PUT(q, v->s, v->n);
-            *q++ = 0;
-            break;
-        }
-        case COL_TS:
-            PUT(q, &v->v.ts, sizeof v->v.ts);
-            break;
-        case COL_IP:
-            PUT(q, &v->v.ip, sizeof v->v.ip);
-            break;
-        case COL_UINT:
-            PUT(q, &v->v.u, sizeof v->v.u);
-            break;
-        case COL_AMOUNT:
-        case COL_STARS:
-            PUT(q, &v->v.d, sizeof v->v.d);
-            break;
-        case COL_BOOL:
-        case COL_AGENT: /* only whether it names a remote-desktop client */
-            PUT(q, &v->v.b, sizeof v->v.b);
-            break;
-        case COL_ROLE:
-            PUT(q, &v->v.role, sizeof v->v.role);
-            break;
-        case COL_COUNTRY:
-            PUT(q, v->v.cc, 3);
-            break;
-        case COL_IGNORED:
-            break;
-        }
-    }
-    *q++ = 0;
+    q = rowcodec_encode(q, t, vals);
     b->len = (size_t)(q - b->data);
 }
 
-/* Decodes the row at q (past its table byte) into r; returns the byte
- * after it. */
+/* Decodes the row at q (at its table byte) into r; returns the byte after
+ * it. */
 static const unsigned char *decode_row_at(const unsigned char *q, rp_row *r)
 {
-    table_id t = (table_id)(*q++ - 1);
-    const table_def *def = schema_table(t);
-    tvalue *vals = r->vals;
-    r->t = t;
-    for (size_t c = 0; c < def->ncols; c++)
-        vals[c].present = 0;
-    unsigned tag;
-    while ((tag = *q++) != 0) {
-        tvalue *v = &vals[tag - 1];
-        v->present = 1;
-        switch (def->cols[tag - 1].type) {
-        case COL_ID:
-        case COL_TEXT: {
-            uint32_t n;
-            memcpy(&n, q, sizeof n);
-            q += sizeof n;
-            v->s = (const char *)q;
-            v->n = n;
-            q += n + 1;
-            break;
-        }
-        case COL_TS:
-            memcpy(&v->v.ts, q, sizeof v->v.ts);
-            q += sizeof v->v.ts;
-            break;
-        case COL_IP:
-            memcpy(&v->v.ip, q, sizeof v->v.ip);
-            q += sizeof v->v.ip;
-            break;
-        case COL_UINT:
-            memcpy(&v->v.u, q, sizeof v->v.u);
-            q += sizeof v->v.u;
-            break;
-        case COL_AMOUNT:
-        case COL_STARS:
-            memcpy(&v->v.d, q, sizeof v->v.d);
-            q += sizeof v->v.d;
-            break;
-        case COL_BOOL:
-        case COL_AGENT:
-            memcpy(&v->v.b, q, sizeof v->v.b);
-            q += sizeof v->v.b;
-            break;
-        case COL_ROLE:
-            memcpy(&v->v.role, q, sizeof v->v.role);
-            q += sizeof v->v.role;
-            break;
-        case COL_COUNTRY:
-            memcpy(v->v.cc, q, 3);
-            q += 3;
-            break;
-        case COL_IGNORED:
-            break;
-        }
-    }
-    return q;
+    r->t = (table_id)(*q++ - 1);
+    return rowcodec_decode(q, r->t, r->vals);
 }
 
 /* The pipeline's work at position j, once row j (j < n) is decoded: the
