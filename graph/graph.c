@@ -121,7 +121,11 @@ uint32_t graph_account_h(rs_graph *g, const char *id, size_t n, uint64_t h, int 
         g->acct[a] = (account_attr){
             .created_at = TS_NONE, .display_name = GRAPH_NONE, .given_name = GRAPH_NONE};
     }
-    g->acct[a].seen |= (uint8_t)seen_as;
+    /* No role (a login's account): the record is left alone, as a login's
+     * keys do not request it (graph_keys_login): a write would miss the
+     * cache once per row. */
+    if (seen_as)
+        g->acct[a].seen |= (uint8_t)seen_as;
     return a;
 }
 
