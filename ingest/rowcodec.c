@@ -38,41 +38,44 @@ static size_t value_size(col_type ty)
 }
 
 /* A fixed-size value is copied from and to the start of tvalue.v, where
- * every member of the union begins, with a copy of constant size per type
- * (one move, where a copy of a size known only at run time would be a call
- * to memcpy for each value of each row). */
+ * every member of the union begins. */
 _Static_assert(sizeof(((tvalue *)0)->v.ts) == 8 && sizeof(((tvalue *)0)->v.u) == 8 &&
                    sizeof(((tvalue *)0)->v.d) == 8 && sizeof(((tvalue *)0)->v.b) == sizeof(int) &&
                    sizeof(((tvalue *)0)->v.role) == sizeof(int) &&
                    sizeof(((tvalue *)0)->v.cc) == 3,
                "value_size disagrees with tvalue");
 
-#define COPY_VALUE(dst, src, ty)                                                                   \
-    do {                                                                                           \
-        switch (ty) {                                                                              \
-        case COL_TS:                                                                               \
-        case COL_UINT:                                                                             \
-        case COL_AMOUNT:                                                                           \
-        case COL_STARS:                                                                            \
-            memcpy((dst), (src), 8);                                                               \
-            break;                                                                                 \
-        case COL_IP:                                                                               \
-            memcpy((dst), (src), sizeof(ipaddr));                                                  \
-            break;                                                                                 \
-        case COL_BOOL:                                                                             \
-        case COL_AGENT:                                                                            \
-        case COL_ROLE:                                                                             \
-            memcpy((dst), (src), sizeof(int));                                                     \
-            break;                                                                                 \
-        case COL_COUNTRY:                                                                          \
-            memcpy((dst), (src), 3);                                                               \
-            break;                                                                                 \
-        case COL_ID:                                                                               \
-        case COL_TEXT:                                                                             \
-        case COL_IGNORED:                                                                          \
-            break;                                                                                 \
-        }                                                                                          \
-    } while (0)
+/* Copies the fixed-size value of type ty from src to dst and returns its
+ * size (value_size), in one switch with a copy of constant size per type:
+ * one move or two, where a size known only at run time would cost a call
+ * to memcpy for each value of each row. */
+static inline size_t copy_fixed(void *dst, const void *src, col_type ty)
+{
+    switch (ty) {
+    case COL_TS:
+    case COL_UINT:
+    case COL_AMOUNT:
+    case COL_STARS:
+        memcpy(dst, src, 8);
+        return 8;
+    case COL_IP:
+        memcpy(dst, src, sizeof(ipaddr));
+        return sizeof(ipaddr);
+    case COL_BOOL:
+    case COL_AGENT:
+    case COL_ROLE:
+        memcpy(dst, src, sizeof(int));
+        return sizeof(int);
+    case COL_COUNTRY:
+        memcpy(dst, src, 3);
+        return 3;
+    case COL_ID:
+    case COL_TEXT:
+    case COL_IGNORED:
+        break;
+    }
+    return 0;
+}
 
 size_t rowcodec_bound(table_id t, const tvalue *vals)
 {
@@ -103,8 +106,7 @@ unsigned char *rowcodec_encode(unsigned char *q, table_id t, const tvalue *vals)
             *q++ = 0;
             continue;
         }
-        COPY_VALUE(q, &v->v, ty);
-        q += value_size(ty);
+        q += copy_fixed(q, &v->v, ty);
     }
     *q++ = 0;
     return q;
@@ -129,8 +131,7 @@ const unsigned char *rowcodec_decode(const unsigned char *q, table_id t, tvalue 
             q += n + 1;
             continue;
         }
-        COPY_VALUE(&v->v, q, ty);
-        q += value_size(ty);
+        q += copy_fixed(&v->v, q, ty);
     }
     return q;
 }
