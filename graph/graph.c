@@ -465,9 +465,10 @@ static void login_add_h(rs_graph *g, const login_ev *e, uint64_t login_h, uint64
 
 void graph_add_login(rs_graph *g, const login_ev *e)
 {
-    login_add_h(g, e, edge_hash_add(g, EDGE_LOGIN, e->account, e->ip),
-                e->device != GRAPH_NONE ? edge_hash_add(g, EDGE_USES_DEVICE, e->account, e->device)
-                                        : 0);
+    uint64_t uses_device = 0; /* no edge without a device */
+    if (e->device != GRAPH_NONE)
+        uses_device = edge_hash_add(g, EDGE_USES_DEVICE, e->account, e->device);
+    login_add_h(g, e, edge_hash_add(g, EDGE_LOGIN, e->account, e->ip), uses_device);
 }
 
 void graph_keys_login(graph_keys *k, const char *acct, size_t an, const ipaddr *ip, const char *dev,
@@ -571,9 +572,10 @@ void graph_add_rating_h(rs_graph *g, const rating_ev *e, uint64_t edge_h)
 
 void graph_add_bid(rs_graph *g, const bid_ev *e)
 {
-    graph_add_bid_h(g, e,
-                    e->client != GRAPH_NONE ? edge_hash_add(g, EDGE_BID, e->freelancer, e->client)
-                                            : 0);
+    uint64_t h = 0; /* no edge without a client */
+    if (e->client != GRAPH_NONE)
+        h = edge_hash_add(g, EDGE_BID, e->freelancer, e->client);
+    graph_add_bid_h(g, e, h);
 }
 
 void graph_add_bid_h(rs_graph *g, const bid_ev *e, uint64_t edge_h)
@@ -598,10 +600,10 @@ void graph_add_payout_h(rs_graph *g, const payout_ev *e, uint64_t edge_h)
 
 void graph_add_charge(rs_graph *g, const charge_ev *e)
 {
-    graph_add_charge_h(
-        g, e, edge_hash_add(g, EDGE_CHARGE, e->client, e->freelancer),
-        e->instrument != GRAPH_NONE ? edge_hash_add(g, EDGE_PAYS_WITH, e->client, e->instrument)
-                                    : 0);
+    uint64_t pays_with = 0; /* no edge without an instrument */
+    if (e->instrument != GRAPH_NONE)
+        pays_with = edge_hash_add(g, EDGE_PAYS_WITH, e->client, e->instrument);
+    graph_add_charge_h(g, e, edge_hash_add(g, EDGE_CHARGE, e->client, e->freelancer), pays_with);
 }
 
 void graph_add_charge_h(rs_graph *g, const charge_ev *e, uint64_t charge_h, uint64_t pays_with_h)

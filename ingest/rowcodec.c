@@ -41,8 +41,7 @@ static size_t value_size(col_type ty)
  * every member of the union begins. */
 _Static_assert(sizeof(((tvalue *)0)->v.ts) == 8 && sizeof(((tvalue *)0)->v.u) == 8 &&
                    sizeof(((tvalue *)0)->v.d) == 8 && sizeof(((tvalue *)0)->v.b) == sizeof(int) &&
-                   sizeof(((tvalue *)0)->v.role) == sizeof(int) &&
-                   sizeof(((tvalue *)0)->v.cc) == 3,
+                   sizeof(((tvalue *)0)->v.role) == sizeof(int) && sizeof(((tvalue *)0)->v.cc) == 3,
                "value_size disagrees with tvalue");
 
 /* Copies the fixed-size value of type ty from src to dst and returns its

@@ -243,14 +243,22 @@ static void test_graph__keyed_valued_adds_match_ids(void **state)
         uint32_t f = graph_account_h(g, fl, (size_t)fn, k.h[1], SEEN_AS_FREELANCER);
         uint32_t d = graph_dest_h(g, dst, (size_t)dn, k.h[2], 1);
         rating_ev r = {.ts = i, .client = c, .freelancer = f, .stars = 5, .project = GRAPH_NONE};
-        charge_ev ch = {.ts = i, .amount = 10, .client = c, .freelancer = f,
-                        .instrument = i % 2 ? d : GRAPH_NONE, .currency = GRAPH_NONE};
+        charge_ev ch = {.ts = i,
+                        .amount = 10,
+                        .client = c,
+                        .freelancer = f,
+                        .instrument = i % 2 ? d : GRAPH_NONE,
+                        .currency = GRAPH_NONE};
         graph_add_rating_h(g, &r, k.h[3]);
         graph_add_charge_h(g, &ch, k.h[4], k.h[5]);
         graph_keys pk = {.n = 0};
         uint64_t ha = graph_keys_node(&pk, NODE_ACCOUNT, fl, (size_t)fn, 1);
         graph_keys_edge(&pk, EDGE_PAYOUT, ha, hd);
-        payout_ev p = {.ts = i, .amount = 1, .account = f, .dest = d, .currency = GRAPH_NONE,
+        payout_ev p = {.ts = i,
+                       .amount = 1,
+                       .account = f,
+                       .dest = d,
+                       .currency = GRAPH_NONE,
                        .method = GRAPH_NONE};
         graph_add_payout_h(g, &p, pk.h[1]);
     }
