@@ -6,9 +6,11 @@
  * and the edge index + 1, the home slot is the tag scaled to the table size,
  * the table doubles above a load of 3/5, and a resize reads no edge.
  * It is the hot path of ingest (two probes per login row). The key hash mixes
- * the endpoints' string hashes (see edge_key_hash) so that a login's
- * interning and edge probes can all be started at once; other edges recompute
- * their endpoints' string hashes (intern_hash_of).
+ * the endpoints' string hashes (see edge_key_hash) so that a row's interning
+ * and edge probes can all be started at once: the loader computes every hash
+ * of a row once (graph_keys) and hands them to the _h and _keys adders; an
+ * edge added by ids (graph_edge_add, graph_add_rating, ...) recomputes its
+ * endpoints' string hashes (intern_hash_of).
  */
 #include "graph/graph.h"
 
@@ -119,19 +121,29 @@ uint32_t graph_account_h(rs_graph *g, const char *id, size_t n, uint64_t h, int 
         g->acct[a] = (account_attr){
             .created_at = TS_NONE, .display_name = GRAPH_NONE, .given_name = GRAPH_NONE};
     }
-    g->acct[a].seen |= (uint8_t)seen_as;
+    /* No role (a login's account): the record is left alone, as a login's
+     * keys do not request it (graph_keys_login): a write would miss the
+     * cache once per row. */
+    if (seen_as)
+        g->acct[a].seen |= (uint8_t)seen_as;
     return a;
 }
 
-uint32_t graph_ip(rs_graph *g, const ipaddr *ip)
+/* graph_ip with the address's hash (intern_hash of its bytes). */
+static uint32_t ip_h(rs_graph *g, const ipaddr *ip, uint64_t h)
 {
     int is_new;
-    uint32_t i = intern_put(g->ids[NODE_IP], (const char *)ip->b, ip->len, &is_new);
+    uint32_t i = intern_put_h(g->ids[NODE_IP], (const char *)ip->b, ip->len, h, &is_new);
     if (is_new) {
         GROW_HUGE(g->ip, g->ip_cap, (size_t)i + 1);
         g->ip[i] = (ip_attr){.asn_org = GRAPH_NONE};
     }
     return i;
+}
+
+uint32_t graph_ip(rs_graph *g, const ipaddr *ip)
+{
+    return ip_h(g, ip, intern_hash((const char *)ip->b, ip->len));
 }
 
 uint32_t graph_tiebreak(const char *s, size_t n)
@@ -152,8 +164,13 @@ uint32_t graph_device(rs_graph *g, const char *id, size_t n)
 
 uint32_t graph_dest(rs_graph *g, const char *id, size_t n, int used_as)
 {
+    return graph_dest_h(g, id, n, intern_hash(id, n), used_as);
+}
+
+uint32_t graph_dest_h(rs_graph *g, const char *id, size_t n, uint64_t h, int used_as)
+{
     int is_new;
-    uint32_t d = intern_put(g->ids[NODE_DEST], id, n, &is_new);
+    uint32_t d = intern_put_h(g->ids[NODE_DEST], id, n, h, &is_new);
     if (is_new) {
         GROW_HUGE(g->dest, g->dest_cap, (size_t)d + 1);
         g->dest[d] = (dest_attr){{0}, 0, 0};
@@ -415,12 +432,18 @@ const rs_edge *graph_edge_find(const rs_graph *g, edge_kind kind, uint32_t a, ui
     }
 }
 
-void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value)
+/* edge_hash of an edge about to be added by ids, which callers must have
+ * interned (graph.h invariant). */
+static uint64_t edge_hash_add(const rs_graph *g, edge_kind kind, uint32_t a, uint32_t b)
 {
-    /* Callers pass interned ids (graph.h invariant). */
     assert(a < intern_count(g->ids[graph_edge_end_type(kind, 0)]));
     assert(b < intern_count(g->ids[graph_edge_end_type(kind, 1)]));
-    edge_add_h(g, edge_hash(g, kind, a, b), kind, a, b, ts, value);
+    return edge_hash(g, kind, a, b);
+}
+
+void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t ts, double value)
+{
+    edge_add_h(g, edge_hash_add(g, kind, a, b), kind, a, b, ts, value);
 }
 
 #define APPEND(tl, ev)                                                                             \
@@ -429,13 +452,23 @@ void graph_edge_add(rs_graph *g, edge_kind kind, uint32_t a, uint32_t b, int64_t
         (tl).v[(tl).n++] = *(ev);                                                                  \
     } while (0)
 
-void graph_add_login(rs_graph *g, const login_ev *e)
+/* Records login e, whose login edge's key hashes to login_h and device
+ * edge's to device_h (unused without a device). */
+static void login_add_h(rs_graph *g, const login_ev *e, uint64_t login_h, uint64_t device_h)
 {
     APPEND(g->logins, e);
-    graph_edge_add(g, EDGE_LOGIN, e->account, e->ip, e->ts, 0);
+    edge_add_h(g, login_h, EDGE_LOGIN, e->account, e->ip, e->ts, 0);
     if (e->device != GRAPH_NONE)
-        graph_edge_add(g, EDGE_USES_DEVICE, e->account, e->device, e->ts, 0);
+        edge_add_h(g, device_h, EDGE_USES_DEVICE, e->account, e->device, e->ts, 0);
     g->finalized = 0;
+}
+
+void graph_add_login(rs_graph *g, const login_ev *e)
+{
+    uint64_t uses_device = 0; /* no edge without a device */
+    if (e->device != GRAPH_NONE)
+        uses_device = edge_hash_add(g, EDGE_USES_DEVICE, e->account, e->device);
+    login_add_h(g, e, edge_hash_add(g, EDGE_LOGIN, e->account, e->ip), uses_device);
 }
 
 void graph_keys_login(graph_keys *k, const char *acct, size_t an, const ipaddr *ip, const char *dev,
@@ -452,38 +485,11 @@ void graph_keys_login(graph_keys *k, const char *acct, size_t an, const ipaddr *
 void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
                           const char *dev, size_t dn, const graph_keys *k)
 {
-    graph_keys own;
-    if (!k) {
-        own.n = 0;
-        graph_keys_login(&own, acct, an, ip, dev, dn, 0);
-        k = &own;
-        if (!g->eslots)
-            edges_reindex(g);
-        graph_prefetch(g, k, 0); /* the five slots, all at once */
-    }
     assert(k->n == (dev ? 5 : 3)); /* graph_keys_login's, in its order */
-    uint64_t ha = k->h[0], hi = k->h[1], hl = k->h[2];
-    uint64_t hd = dev ? k->h[3] : 0, hu = dev ? k->h[4] : 0;
-    int is_new;
-    uint32_t a = intern_put_h(g->ids[NODE_ACCOUNT], acct, an, ha, &is_new);
-    if (is_new) {
-        GROW_HUGE(g->acct, g->acct_cap, (size_t)a + 1);
-        g->acct[a] = (account_attr){
-            .created_at = TS_NONE, .display_name = GRAPH_NONE, .given_name = GRAPH_NONE};
-    }
-    uint32_t i = intern_put_h(g->ids[NODE_IP], (const char *)ip->b, ip->len, hi, &is_new);
-    if (is_new) {
-        GROW_HUGE(g->ip, g->ip_cap, (size_t)i + 1);
-        g->ip[i] = (ip_attr){.asn_org = GRAPH_NONE};
-    }
-    e->account = a;
-    e->ip = i;
-    e->device = dev ? intern_put_h(g->ids[NODE_DEVICE], dev, dn, hd, NULL) : GRAPH_NONE;
-    APPEND(g->logins, e);
-    edge_add_h(g, hl, EDGE_LOGIN, a, i, e->ts, 0);
-    if (dev)
-        edge_add_h(g, hu, EDGE_USES_DEVICE, a, e->device, e->ts, 0);
-    g->finalized = 0;
+    e->account = graph_account_h(g, acct, an, k->h[0], 0);
+    e->ip = ip_h(g, ip, k->h[1]);
+    e->device = dev ? intern_put_h(g->ids[NODE_DEVICE], dev, dn, k->h[3], NULL) : GRAPH_NONE;
+    login_add_h(g, e, k->h[2], dev ? k->h[4] : 0);
 }
 
 uint64_t graph_keys_node(graph_keys *k, node_type t, const char *s, size_t n, int attrs)
@@ -554,41 +560,58 @@ void graph_prefetch(const rs_graph *g, const graph_keys *k, int step)
 
 void graph_add_rating(rs_graph *g, const rating_ev *e)
 {
+    graph_add_rating_h(g, e, edge_hash_add(g, EDGE_RATING, e->client, e->freelancer));
+}
+
+void graph_add_rating_h(rs_graph *g, const rating_ev *e, uint64_t edge_h)
+{
     APPEND(g->ratings, e);
-    graph_edge_add(g, EDGE_RATING, e->client, e->freelancer, e->ts, e->stars);
+    edge_add_h(g, edge_h, EDGE_RATING, e->client, e->freelancer, e->ts, e->stars);
     g->finalized = 0;
 }
 
 void graph_add_bid(rs_graph *g, const bid_ev *e)
 {
-    APPEND(g->bids, e);
+    uint64_t h = 0; /* no edge without a client */
     if (e->client != GRAPH_NONE)
-        graph_edge_add(g, EDGE_BID, e->freelancer, e->client, e->ts, e->accepted == 1);
-    g->finalized = 0;
+        h = edge_hash_add(g, EDGE_BID, e->freelancer, e->client);
+    graph_add_bid_h(g, e, h);
 }
 
 void graph_add_bid_h(rs_graph *g, const bid_ev *e, uint64_t edge_h)
 {
     APPEND(g->bids, e);
-    if (e->client != GRAPH_NONE) {
+    if (e->client != GRAPH_NONE)
         edge_add_h(g, edge_h, EDGE_BID, e->freelancer, e->client, e->ts, e->accepted == 1);
-    }
     g->finalized = 0;
 }
 
 void graph_add_payout(rs_graph *g, const payout_ev *e)
 {
+    graph_add_payout_h(g, e, edge_hash_add(g, EDGE_PAYOUT, e->account, e->dest));
+}
+
+void graph_add_payout_h(rs_graph *g, const payout_ev *e, uint64_t edge_h)
+{
     APPEND(g->payouts, e);
-    graph_edge_add(g, EDGE_PAYOUT, e->account, e->dest, e->ts, e->amount);
+    edge_add_h(g, edge_h, EDGE_PAYOUT, e->account, e->dest, e->ts, e->amount);
     g->finalized = 0;
 }
 
 void graph_add_charge(rs_graph *g, const charge_ev *e)
 {
-    APPEND(g->charges, e);
-    graph_edge_add(g, EDGE_CHARGE, e->client, e->freelancer, e->ts, e->amount);
+    uint64_t pays_with = 0; /* no edge without an instrument */
     if (e->instrument != GRAPH_NONE)
-        graph_edge_add(g, EDGE_PAYS_WITH, e->client, e->instrument, e->ts, e->amount);
+        pays_with = edge_hash_add(g, EDGE_PAYS_WITH, e->client, e->instrument);
+    graph_add_charge_h(g, e, edge_hash_add(g, EDGE_CHARGE, e->client, e->freelancer), pays_with);
+}
+
+void graph_add_charge_h(rs_graph *g, const charge_ev *e, uint64_t charge_h, uint64_t pays_with_h)
+{
+    APPEND(g->charges, e);
+    edge_add_h(g, charge_h, EDGE_CHARGE, e->client, e->freelancer, e->ts, e->amount);
+    if (e->instrument != GRAPH_NONE)
+        edge_add_h(g, pays_with_h, EDGE_PAYS_WITH, e->client, e->instrument, e->ts, e->amount);
     g->finalized = 0;
 }
 

@@ -299,17 +299,30 @@ void graph_prefetch(const rs_graph *g, const graph_keys *k, int step);
  * NULL. ip_attrs: the row sets the IP's attributes (graph_ip_input_geo). */
 void graph_keys_login(graph_keys *k, const char *acct, size_t an, const ipaddr *ip, const char *dev,
                       size_t dn, int ip_attrs);
+/* The _h variants of the interning functions and event recorders take the
+ * hashes a loader already computed for graph_prefetch (graph_keys_node's
+ * return value for an entity, graph_keys_edge's key for an edge), so that a
+ * row's strings are hashed once; given other hashes, the graph is wrong.
+ * Each does what the function without _h does. */
 /* graph_account with the id's hash (intern_hash) computed by the caller. */
 uint32_t graph_account_h(rs_graph *g, const char *id, size_t n, uint64_t h, int seen_as);
-/* graph_add_bid with its edge's key hash from graph_keys_edge (unused when
- * the bid names no client). */
+/* graph_dest with the id's hash (intern_hash) computed by the caller. */
+uint32_t graph_dest_h(rs_graph *g, const char *id, size_t n, uint64_t h, int used_as);
+/* graph_add_bid with its edge's key hash (unused when the bid names no
+ * client). */
 void graph_add_bid_h(rs_graph *g, const bid_ev *e, uint64_t edge_h);
+/* graph_add_rating with its edge's key hash. */
+void graph_add_rating_h(rs_graph *g, const rating_ev *e, uint64_t edge_h);
+/* graph_add_payout with its edge's key hash. */
+void graph_add_payout_h(rs_graph *g, const payout_ev *e, uint64_t edge_h);
+/* graph_add_charge with the key hashes of its charge edge and of its
+ * payment-instrument edge (pays_with_h unused without an instrument). */
+void graph_add_charge_h(rs_graph *g, const charge_ev *e, uint64_t charge_h, uint64_t pays_with_h);
 
-/* Records a login given its keys: interns the account (seen in no particular
- * role), IP and device (dev NULL when absent), fills e->account, e->ip and
- * e->device, and adds it as graph_add_login does. The hot path of ingest: all
- * five hash-table slots it needs are requested from memory at once. k: the
- * same keys' hashes from graph_keys_login, or NULL (computed here). */
+/* Records a login given its keys k, from graph_keys_login for the same
+ * strings (not NULL): interns the account (seen in no particular role), IP
+ * and device (dev NULL when absent), fills e->account, e->ip and e->device,
+ * and adds it as graph_add_login does. The hot path of ingest. */
 void graph_add_login_keys(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
                           const char *dev, size_t dn, const graph_keys *k);
 

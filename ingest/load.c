@@ -13,6 +13,7 @@
 #include "base/sha256.h"
 #include "base/proc.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <errno.h>
@@ -437,8 +438,11 @@ static void load_account(rs_graph *g, const decode_account *e)
         graph_add_text(g, a, e->text.s, e->text.n, TS_NONE, 1);
 }
 
-/* A bid's keys: freelancer, then client and the bid edge when it names
- * one (load_bid takes them back in this order). */
+/* The graph keys of a row (graph_keys), per table: hashed once, for
+ * graph_prefetch some rows before the row is added and then for adding it
+ * (the row's load_* takes them back by position, in the order given). */
+
+/* freelancer, then client and the bid edge when the bid names one */
 static void event_keys_bid(const decode_bid *d, graph_keys *k)
 {
     uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
@@ -447,11 +451,38 @@ static void event_keys_bid(const decode_bid *d, graph_keys *k)
                         graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1));
 }
 
+/* client, freelancer, rating edge */
+static void event_keys_rating(const decode_rating *d, graph_keys *k)
+{
+    uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1);
+    uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
+    graph_keys_edge(k, EDGE_RATING, hc, hf);
+}
+
+/* account, destination, payout edge */
+static void event_keys_payout(const decode_payout *d, graph_keys *k)
+{
+    uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, d->account.s, d->account.n, 1);
+    graph_keys_edge(k, EDGE_PAYOUT, ha, graph_keys_node(k, NODE_DEST, d->dest.s, d->dest.n, 1));
+}
+
+/* client, freelancer, charge edge, then the instrument and its pays_with
+ * edge when the charge names one */
+static void event_keys_charge(const decode_charge *d, graph_keys *k)
+{
+    uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1);
+    uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
+    graph_keys_edge(k, EDGE_CHARGE, hc, hf);
+    if (d->instrument.s)
+        graph_keys_edge(k, EDGE_PAYS_WITH, hc,
+                        graph_keys_node(k, NODE_DEST, d->instrument.s, d->instrument.n, 1));
+}
+
 /* The graph keys of a checked event, in the order load_event interns and
- * adds them (graph_prefetch): the bulk of the rows, whose entities and
- * edges are looked up in tables far larger than the cache. Accounts,
- * ports and attributes rows are few and left out, as are the small tables
- * (currencies, methods, texts). */
+ * adds them: the bulk of the rows, whose entities and edges are looked up
+ * in tables far larger than the cache. Accounts, ports and attributes rows
+ * are few and have none, and the small tables (currencies, methods, texts)
+ * are left out. */
 static void event_keys(const decode_event *e, graph_keys *k)
 {
     switch (e->table) {
@@ -464,35 +495,21 @@ static void event_keys(const decode_event *e, graph_keys *k)
     case TABLE_BIDS:
         event_keys_bid(&e->u.bid, k);
         break;
-    case TABLE_RATINGS: {
-        const decode_rating *d = &e->u.rating;
-        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1);
-        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
-        graph_keys_edge(k, EDGE_RATING, hc, hf);
+    case TABLE_RATINGS:
+        event_keys_rating(&e->u.rating, k);
         break;
-    }
-    case TABLE_PAYOUTS: {
-        const decode_payout *d = &e->u.payout;
-        uint64_t ha = graph_keys_node(k, NODE_ACCOUNT, d->account.s, d->account.n, 1);
-        graph_keys_edge(k, EDGE_PAYOUT, ha, graph_keys_node(k, NODE_DEST, d->dest.s, d->dest.n, 1));
+    case TABLE_PAYOUTS:
+        event_keys_payout(&e->u.payout, k);
         break;
-    }
-    case TABLE_CHARGES: {
-        const decode_charge *d = &e->u.charge;
-        uint64_t hc = graph_keys_node(k, NODE_ACCOUNT, d->client.s, d->client.n, 1);
-        uint64_t hf = graph_keys_node(k, NODE_ACCOUNT, d->freelancer.s, d->freelancer.n, 1);
-        graph_keys_edge(k, EDGE_CHARGE, hc, hf);
-        if (d->instrument.s)
-            graph_keys_edge(k, EDGE_PAYS_WITH, hc,
-                            graph_keys_node(k, NODE_DEST, d->instrument.s, d->instrument.n, 1));
+    case TABLE_CHARGES:
+        event_keys_charge(&e->u.charge, k);
         break;
-    }
     default:
         break;
     }
 }
 
-/* keys: the row's event_keys, or NULL (hashed here). */
+/* keys: the row's event_keys (graph_keys_login's). */
 static void load_login(rs_graph *g, int64_t ts, const decode_login *d, const graph_keys *keys)
 {
     login_ev e = {.ts = ts, .session_s = d->session_s, .remote_ua = d->remote_ua != 0};
@@ -512,42 +529,31 @@ static uint32_t string_of(rs_graph *g, decode_str v)
     return v.s ? graph_string(g, v.s, v.n) : GRAPH_NONE;
 }
 
-/* keys: the row's event_keys (freelancer, client, edge), or NULL. */
+/* keys: the row's event_keys_bid. */
 static void load_bid(rs_graph *g, int64_t ts, const decode_bid *d, const graph_keys *keys)
 {
-    if (!keys) {
-        graph_keys own = {.n = 0};
-        event_keys_bid(d, &own);
-        load_bid(g, ts, d, &own);
-        return;
-    }
+    assert(keys->n == (d->client.s ? 3 : 1));
     /* The freelancer first: ids are numbered in first-seen order. */
-    uint32_t fl =
+    bid_ev e = {.ts = ts, .project = project_of(d->project), .accepted = d->accepted};
+    e.freelancer =
         graph_account_h(g, d->freelancer.s, d->freelancer.n, keys->h[0], SEEN_AS_FREELANCER);
-    bid_ev e = {
-        .ts = ts,
-        .freelancer = fl,
-        .project = project_of(d->project),
-        .client = d->client.s
-                      ? graph_account_h(g, d->client.s, d->client.n, keys->h[1], SEEN_AS_CLIENT)
-                      : GRAPH_NONE,
-        .accepted = d->accepted,
-    };
+    e.client = d->client.s
+                   ? graph_account_h(g, d->client.s, d->client.n, keys->h[1], SEEN_AS_CLIENT)
+                   : GRAPH_NONE;
     graph_add_bid_h(g, &e, d->client.s ? keys->h[2] : 0);
     if (d->text.s)
         graph_add_text(g, e.freelancer, d->text.s, d->text.n, e.ts, 0);
 }
 
-static void load_rating(rs_graph *g, int64_t ts, const decode_rating *d)
+/* keys: the row's event_keys_rating. */
+static void load_rating(rs_graph *g, int64_t ts, const decode_rating *d, const graph_keys *keys)
 {
-    rating_ev e = {
-        .ts = ts,
-        .client = graph_account(g, d->client.s, d->client.n, SEEN_AS_CLIENT),
-        .freelancer = graph_account(g, d->freelancer.s, d->freelancer.n, SEEN_AS_FREELANCER),
-        .stars = d->stars,
-        .project = project_of(d->project),
-    };
-    graph_add_rating(g, &e);
+    assert(keys->n == 3);
+    rating_ev e = {.ts = ts, .stars = d->stars, .project = project_of(d->project)};
+    e.client = graph_account_h(g, d->client.s, d->client.n, keys->h[0], SEEN_AS_CLIENT);
+    e.freelancer =
+        graph_account_h(g, d->freelancer.s, d->freelancer.n, keys->h[1], SEEN_AS_FREELANCER);
+    graph_add_rating_h(g, &e, keys->h[2]);
 }
 
 /* Whether s[0..n) holds only characters of the set cs. */
@@ -596,35 +602,35 @@ int load_payout_crypto(const char *method, size_t mn, const char *id, size_t n)
     return 0;
 }
 
-static void load_payout(rs_graph *g, int64_t ts, const decode_payout *d)
+/* keys: the row's event_keys_payout. */
+static void load_payout(rs_graph *g, int64_t ts, const decode_payout *d, const graph_keys *keys)
 {
-    payout_ev e = {
-        .ts = ts,
-        .account = graph_account(g, d->account.s, d->account.n, 0),
-        .dest = graph_dest(g, d->dest.s, d->dest.n, 1),
-        .amount = d->amount,
-        .currency = string_of(g, d->currency),
-        .method = string_of(g, d->method),
-    };
+    assert(keys->n == 3);
+    payout_ev e = {.ts = ts, .amount = d->amount};
+    e.account = graph_account_h(g, d->account.s, d->account.n, keys->h[0], 0);
+    e.dest = graph_dest_h(g, d->dest.s, d->dest.n, keys->h[1], 1);
+    e.currency = string_of(g, d->currency);
+    e.method = string_of(g, d->method);
     if (d->dest_country)
         graph_dest_set_country(g, e.dest, d->dest_country);
     if (load_payout_crypto(d->method.s, d->method.n, d->dest.s, d->dest.n))
         graph_dest_set_crypto(g, e.dest);
-    graph_add_payout(g, &e);
+    graph_add_payout_h(g, &e, keys->h[2]);
 }
 
-static void load_charge(rs_graph *g, int64_t ts, const decode_charge *d)
+/* keys: the row's event_keys_charge. */
+static void load_charge(rs_graph *g, int64_t ts, const decode_charge *d, const graph_keys *keys)
 {
-    charge_ev e = {
-        .ts = ts,
-        .client = graph_account(g, d->client.s, d->client.n, SEEN_AS_CLIENT),
-        .freelancer = graph_account(g, d->freelancer.s, d->freelancer.n, SEEN_AS_FREELANCER),
-        .amount = d->amount,
-        .currency = string_of(g, d->currency),
-        .instrument =
-            d->instrument.s ? graph_dest(g, d->instrument.s, d->instrument.n, 2) : GRAPH_NONE,
-    };
-    graph_add_charge(g, &e);
+    assert(keys->n == (d->instrument.s ? 5 : 3));
+    charge_ev e = {.ts = ts, .amount = d->amount};
+    e.client = graph_account_h(g, d->client.s, d->client.n, keys->h[0], SEEN_AS_CLIENT);
+    e.freelancer =
+        graph_account_h(g, d->freelancer.s, d->freelancer.n, keys->h[1], SEEN_AS_FREELANCER);
+    e.currency = string_of(g, d->currency);
+    e.instrument = d->instrument.s
+                       ? graph_dest_h(g, d->instrument.s, d->instrument.n, keys->h[3], 2)
+                       : GRAPH_NONE;
+    graph_add_charge_h(g, &e, keys->h[2], d->instrument.s ? keys->h[4] : 0);
 }
 
 static void load_port(rs_graph *g, int64_t ts, const decode_port *d)
@@ -661,11 +667,18 @@ static void load_attribute(rs_graph *g, int64_t ts, const decode_attr *d)
         graph_add_attr(g, a, (int)k, norm, (size_t)n, ts);
 }
 
-/* Adds a checked event to g; keys: its event_keys, or NULL. */
+/* Adds a checked event to g. keys: its event_keys, or NULL: computed here,
+ * and all their slots requested at once (graph_prefetch's first step), for
+ * a caller that does not prefetch rows ahead. */
 static void load_event(rs_graph *g, const decode_event *e, const graph_keys *keys)
 {
-    if (keys && keys->n == 0)
-        keys = NULL;
+    graph_keys own;
+    if (!keys) {
+        own.n = 0;
+        event_keys(e, &own);
+        graph_prefetch(g, &own, 0);
+        keys = &own;
+    }
     switch (e->table) {
     case TABLE_ACCOUNTS:
         load_account(g, &e->u.account);
@@ -677,13 +690,13 @@ static void load_event(rs_graph *g, const decode_event *e, const graph_keys *key
         load_bid(g, e->ts, &e->u.bid, keys);
         break;
     case TABLE_RATINGS:
-        load_rating(g, e->ts, &e->u.rating);
+        load_rating(g, e->ts, &e->u.rating, keys);
         break;
     case TABLE_PAYOUTS:
-        load_payout(g, e->ts, &e->u.payout);
+        load_payout(g, e->ts, &e->u.payout, keys);
         break;
     case TABLE_CHARGES:
-        load_charge(g, e->ts, &e->u.charge);
+        load_charge(g, e->ts, &e->u.charge, keys);
         break;
     case TABLE_PORTS:
         load_port(g, e->ts, &e->u.port);
@@ -729,25 +742,33 @@ int load_in_window(const load_window *w, const decode_event *e)
     return (w->since == TS_NONE || e->ts >= w->since) && (w->until == TS_NONE || e->ts < w->until);
 }
 
-/* Consumer side of the pipeline: the row was checked by the producer. */
-static void apply_row(rs_graph *g, table_id t, const tvalue *vals, const graph_keys *keys)
+/* Consumer side of the pipeline: the row was checked by the producer, and
+ * decoded and hashed by ahead_row (ev and keys), or neither (NULL). */
+static void apply_row(rs_graph *g, table_id t, const tvalue *vals, const decode_event *ev,
+                      const graph_keys *keys)
 {
-    decode_event e;
+    decode_event own;
     int bad_col;
-    if (decode_row(t, vals, &e, &bad_col, NULL) == 0)
-        load_event(g, &e, keys);
+    if (ev)
+        load_event(g, ev, keys);
+    else if (decode_row(t, vals, &own, &bad_col, NULL) == 0)
+        load_event(g, &own, NULL);
 }
 
-/* Consumer side, some rows ahead of apply_row: requests from memory what
- * adding the row will touch. */
-static void ahead_row(const rs_graph *g, table_id t, const tvalue *vals, graph_keys *keys, int step)
+/* Consumer side, some rows ahead of apply_row: decodes the row and hashes
+ * its keys (step 0), and requests from memory what adding it will touch. A
+ * row that does not decode (the producer checked it: it does) is left out:
+ * TABLE_COUNT, which load_event passes over. */
+static void ahead_row(const rs_graph *g, table_id t, const tvalue *vals, decode_event *ev,
+                      graph_keys *keys, int step)
 {
     if (step == 0) {
-        decode_event e;
         int bad_col;
-        if (decode_row(t, vals, &e, &bad_col, NULL) != 0)
+        if (decode_row(t, vals, ev, &bad_col, NULL) != 0) {
+            ev->table = TABLE_COUNT;
             return;
-        event_keys(&e, keys);
+        }
+        event_keys(ev, keys);
     }
     graph_prefetch(g, keys, step);
 }

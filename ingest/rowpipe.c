@@ -1,10 +1,7 @@
 /* rowpipe.c - two-thread ingest pipeline; see rowpipe.h.
  *
- * Encoding of one row: u8 table+1, then for each present column that the graph
- * uses, u8 column+1 and its value (timestamp i64, ip as the ipaddr struct,
- * integers u64, decimals double, booleans/roles int, countries 3 bytes, ids
- * u32 length + bytes + NUL), then u8 0. Values are copied with memcpy, so
- * nothing is aligned. A login row takes about 60 bytes.
+ * Encoding of one row: u8 table+1, then its values (rowcodec.h, about 60
+ * bytes for a login).
  *
  * Raw input bytes for a digest travel in the same batches, in order: u8 0xFF,
  * u32 file index, u32 length, the bytes.
@@ -14,6 +11,8 @@
  *
  * The consumer decodes RP_AHEAD rows ahead of the one it applies and hands
  * each to the ahead callback at RP_STEP rows apart (graph_prefetch's steps),
+ * keeping what the callback made of it (the row's event and graph keys) in
+ * the row's place in the ring, for the apply callback,
  * so that a row's hash-table cache misses overlap those of the rows before
  * it instead of stalling the thread one after another: the graph thread is
  * ingest's bottleneck, and each of its rows misses the cache several times.
@@ -22,6 +21,7 @@
  */
 #include "ingest/rowpipe.h"
 
+#include "ingest/rowcodec.h"
 #include "base/sha256.h"
 #include "base/alloc.h"
 
@@ -42,10 +42,12 @@
 #define RP_AHEAD (RP_STEP * GRAPH_PREFETCH_STEPS)
 #define RP_RING (RP_AHEAD + 1)
 
-/* A row decoded ahead of its application. */
+/* A row decoded ahead of its application, with what the ahead callback made
+ * of it (ev may point into vals: a ring entry never moves). */
 typedef struct {
     table_id t;
     tvalue vals[SCHEMA_MAX_COLS];
+    decode_event ev;
     graph_keys keys;
 } rp_row;
 
@@ -88,129 +90,22 @@ static void reserve(rp_batch *b, size_t n)
     }
 }
 
-#define PUT(q, src, n)                                                                             \
-    do {                                                                                           \
-        memcpy((q), (src), (n));                                                                   \
-        (q) += (n);                                                                                \
-    } while (0)
-
 static void encode(rp_batch *b, table_id t, const tvalue *vals)
 {
-    const table_def *def = schema_table(t);
     /* Upper bound of the encoded size: one reservation per row. */
-    size_t need = 2;
-    for (size_t c = 0; c < def->ncols; c++)
-        if (vals[c].present)
-            need += 1 + sizeof(uint32_t) + 1 +
-                    (vals[c].n > sizeof(ipaddr) ? vals[c].n : sizeof(ipaddr));
-    reserve(b, need);
+    reserve(b, 1 + rowcodec_bound(t, vals));
     unsigned char *q = b->data + b->len;
     *q++ = (unsigned char)(t + 1);
-    for (size_t c = 0; c < def->ncols; c++) {
-        const tvalue *v = &vals[c];
-        if (!v->present || def->cols[c].type == COL_IGNORED)
-            continue;
-        *q++ = (unsigned char)(c + 1);
-        switch (def->cols[c].type) {
-        case COL_ID:
-        case COL_TEXT: {
-            uint32_t n = (uint32_t)v->n;
-            PUT(q, &n, sizeof n);
-            PUT(q, v->s, v->n);
-            *q++ = 0;
-            break;
-        }
-        case COL_TS:
-            PUT(q, &v->v.ts, sizeof v->v.ts);
-            break;
-        case COL_IP:
-            PUT(q, &v->v.ip, sizeof v->v.ip);
-            break;
-        case COL_UINT:
-            PUT(q, &v->v.u, sizeof v->v.u);
-            break;
-        case COL_AMOUNT:
-        case COL_STARS:
-            PUT(q, &v->v.d, sizeof v->v.d);
-            break;
-        case COL_BOOL:
-        case COL_AGENT: /* only whether it names a remote-desktop client */
-            PUT(q, &v->v.b, sizeof v->v.b);
-            break;
-        case COL_ROLE:
-            PUT(q, &v->v.role, sizeof v->v.role);
-            break;
-        case COL_COUNTRY:
-            PUT(q, v->v.cc, 3);
-            break;
-        case COL_IGNORED:
-            break;
-        }
-    }
-    *q++ = 0;
+    q = rowcodec_encode(q, t, vals);
     b->len = (size_t)(q - b->data);
 }
 
-/* Decodes the row at q (past its table byte) into r; returns the byte
- * after it. */
+/* Decodes the row at q (at its table byte) into r; returns the byte after
+ * it. */
 static const unsigned char *decode_row_at(const unsigned char *q, rp_row *r)
 {
-    table_id t = (table_id)(*q++ - 1);
-    const table_def *def = schema_table(t);
-    tvalue *vals = r->vals;
-    r->t = t;
-    for (size_t c = 0; c < def->ncols; c++)
-        vals[c].present = 0;
-    unsigned tag;
-    while ((tag = *q++) != 0) {
-        tvalue *v = &vals[tag - 1];
-        v->present = 1;
-        switch (def->cols[tag - 1].type) {
-        case COL_ID:
-        case COL_TEXT: {
-            uint32_t n;
-            memcpy(&n, q, sizeof n);
-            q += sizeof n;
-            v->s = (const char *)q;
-            v->n = n;
-            q += n + 1;
-            break;
-        }
-        case COL_TS:
-            memcpy(&v->v.ts, q, sizeof v->v.ts);
-            q += sizeof v->v.ts;
-            break;
-        case COL_IP:
-            memcpy(&v->v.ip, q, sizeof v->v.ip);
-            q += sizeof v->v.ip;
-            break;
-        case COL_UINT:
-            memcpy(&v->v.u, q, sizeof v->v.u);
-            q += sizeof v->v.u;
-            break;
-        case COL_AMOUNT:
-        case COL_STARS:
-            memcpy(&v->v.d, q, sizeof v->v.d);
-            q += sizeof v->v.d;
-            break;
-        case COL_BOOL:
-        case COL_AGENT:
-            memcpy(&v->v.b, q, sizeof v->v.b);
-            q += sizeof v->v.b;
-            break;
-        case COL_ROLE:
-            memcpy(&v->v.role, q, sizeof v->v.role);
-            q += sizeof v->v.role;
-            break;
-        case COL_COUNTRY:
-            memcpy(v->v.cc, q, 3);
-            q += 3;
-            break;
-        case COL_IGNORED:
-            break;
-        }
-    }
-    return q;
+    r->t = (table_id)(*q++ - 1);
+    return rowcodec_decode(q, r->t, r->vals);
 }
 
 /* The pipeline's work at position j, once row j (j < n) is decoded: the
@@ -224,12 +119,15 @@ static void advance(rowpipe *p, size_t j, size_t n)
             rp_row *r = &p->ring[(j - d) % RP_RING];
             if (step == 0)
                 memset(&r->keys, 0, sizeof r->keys);
-            p->ahead(p->g, r->t, r->vals, &r->keys, step);
+            p->ahead(p->g, r->t, r->vals, &r->ev, &r->keys, step);
         }
     }
     if (j >= RP_AHEAD && j - RP_AHEAD < n) {
         const rp_row *r = &p->ring[(j - RP_AHEAD) % RP_RING];
-        p->apply(p->g, r->t, r->vals, p->ahead ? &r->keys : NULL);
+        if (p->ahead)
+            p->apply(p->g, r->t, r->vals, &r->ev, &r->keys);
+        else
+            p->apply(p->g, r->t, r->vals, NULL, NULL);
     }
 }
 

@@ -12,21 +12,24 @@
 #define RINGSCAN_ROWPIPE_H
 
 #include "graph/graph.h"
+#include "ingest/decode.h"
 #include "ingest/table.h"
 
 typedef struct rowpipe rowpipe;
 
-/* Applies one decoded row of table t to g (rows were validated by the
- * producer, so it does not fail), with the keys the ahead callback filled
- * for it (NULL without one). */
+/* Applies one row of table t to g (rows were validated by the producer, so
+ * it does not fail), with the event and keys the ahead callback made of it
+ * (both NULL without one): the row is decoded and hashed once. */
 typedef void (*rowpipe_apply_fn)(rs_graph *g, table_id t, const tvalue *vals,
-                                 const graph_keys *keys);
+                                 const decode_event *ev, const graph_keys *keys);
 /* Prepares a row some rows before it is applied: called with step 0, which
- * fills keys (zeroed before), then with steps 1 to GRAPH_PREFETCH_STEPS - 1
- * at shorter distances, the same keys each time (graph_prefetch). Must not
- * change g: rows before it are still to be applied. */
+ * decodes the row into ev and fills keys (zeroed before), then with steps 1
+ * to GRAPH_PREFETCH_STEPS - 1 at shorter distances, the same ev and keys each
+ * time (graph_prefetch). ev may borrow from vals: the pipe keeps both in
+ * place until the row is applied. Must not change g: rows before it are
+ * still to be applied. */
 typedef void (*rowpipe_ahead_fn)(const rs_graph *g, table_id t, const tvalue *vals,
-                                 graph_keys *keys, int step);
+                                 decode_event *ev, graph_keys *keys, int step);
 
 /* Starts the consumer thread, with a digest for each of nfiles input files;
  * ahead may be NULL. Returns NULL if the thread cannot be created (the

@@ -7,9 +7,9 @@
  *           lengths of the two sections, crc32 of the body, crc32 of the
  *           header's first 124 bytes
  *   rows    per row: offset u64, length u64, first line i64, record hash
- *           u32, then for each present analysed column u8 column+1 and its
- *           value as the row pipe carries it (strings u32 length, bytes, NUL),
- *           then u8 0
+ *           u32, then its values as the row pipe carries them (rowcodec.h:
+ *           per present analysed column u8 column+1 and its value, strings
+ *           u32 length, bytes, NUL; then u8 0)
  *   facts   the counts and format facts of table_stats the loader keeps, the
  *           mapping tally, the config aliases used, the latest time, rows
  *
@@ -22,6 +22,7 @@
  */
 #include "ingest/summary.h"
 
+#include "ingest/rowcodec.h"
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/cmp.h"
@@ -338,62 +339,17 @@ static uint64_t get_u64(const unsigned char *p)
     return v;
 }
 
-/* The size of a value of type ty in a row, 0 for a string (length-led). */
-static size_t value_size(col_type ty)
-{
-    switch (ty) {
-    case COL_TS:
-        return sizeof(int64_t);
-    case COL_IP:
-        return sizeof(ipaddr);
-    case COL_UINT:
-        return sizeof(uint64_t);
-    case COL_AMOUNT:
-    case COL_STARS:
-        return sizeof(double);
-    case COL_BOOL:
-    case COL_AGENT:
-    case COL_ROLE:
-        return sizeof(int);
-    case COL_COUNTRY:
-        return 3;
-    case COL_ID:
-    case COL_TEXT:
-    case COL_IGNORED:
-        break;
-    }
-    return 0;
-}
-
 /* Walks the rows of table t in [q, end): 0 when every row is whole and
  * there are nrows of them. */
 static int check_rows(const unsigned char *q, const unsigned char *end, table_id t, uint64_t nrows)
 {
-    const table_def *def = schema_table(t);
     uint64_t n = 0;
     while (q < end) {
         if ((size_t)(end - q) < ROW_HEAD + 1)
             return -1;
-        q += ROW_HEAD;
-        unsigned tag;
-        while ((tag = *q++) != 0) {
-            if (tag > def->ncols || def->cols[tag - 1].type == COL_IGNORED)
-                return -1;
-            col_type ty = def->cols[tag - 1].type;
-            size_t sz = value_size(ty);
-            if (ty == COL_ID || ty == COL_TEXT) {
-                if ((size_t)(end - q) < sizeof(uint32_t))
-                    return -1;
-                uint32_t len = get_u32(q);
-                q += sizeof len;
-                if ((size_t)(end - q) < (size_t)len + 1 || q[len] != '\0')
-                    return -1;
-                sz = (size_t)len + 1;
-            }
-            if ((size_t)(end - q) < sz + 1) /* the value and at least the end tag */
-                return -1;
-            q += sz;
-        }
+        q = rowcodec_check(q + ROW_HEAD, end, t);
+        if (!q)
+            return -1;
         n++;
     }
     return q == end && n == nrows ? 0 : -1;
@@ -571,58 +527,11 @@ int summary_view_next(summary_view *v, table_id t, tvalue *vals, table_rowpos *p
     const unsigned char *q = v->next;
     if (q >= v->rows_end)
         return 0;
-    const table_def *def = schema_table(t);
     pos->at.off = get_u64(q);
     pos->at.len = get_u64(q + 8);
     pos->at.line = (long)(int64_t)get_u64(q + 16);
     pos->sum = get_u32(q + 24);
-    q += ROW_HEAD;
-    for (size_t c = 0; c < def->ncols; c++) {
-        vals[c].present = 0;
-        vals[c].s = "";
-        vals[c].n = 0;
-    }
-    unsigned tag;
-    while ((tag = *q++) != 0) {
-        tvalue *x = &vals[tag - 1];
-        col_type ty = def->cols[tag - 1].type;
-        x->present = 1;
-        switch (ty) {
-        case COL_ID:
-        case COL_TEXT:
-            x->n = get_u32(q);
-            x->s = (const char *)q + sizeof(uint32_t);
-            q += sizeof(uint32_t) + x->n + 1;
-            continue;
-        case COL_TS:
-            memcpy(&x->v.ts, q, sizeof x->v.ts);
-            break;
-        case COL_IP:
-            memcpy(&x->v.ip, q, sizeof x->v.ip);
-            break;
-        case COL_UINT:
-            memcpy(&x->v.u, q, sizeof x->v.u);
-            break;
-        case COL_AMOUNT:
-        case COL_STARS:
-            memcpy(&x->v.d, q, sizeof x->v.d);
-            break;
-        case COL_BOOL:
-        case COL_AGENT:
-            memcpy(&x->v.b, q, sizeof x->v.b);
-            break;
-        case COL_ROLE:
-            memcpy(&x->v.role, q, sizeof x->v.role);
-            break;
-        case COL_COUNTRY:
-            memcpy(x->v.cc, q, 3);
-            break;
-        case COL_IGNORED:
-            break;
-        }
-        q += value_size(ty);
-    }
-    v->next = q;
+    v->next = rowcodec_decode(q + ROW_HEAD, t, vals);
     return 1;
 }
 
@@ -709,54 +618,25 @@ summary_writer *summary_writer_new(summary_cache *c, table_id t, const char *key
 void summary_writer_row(summary_writer *w, const tvalue *vals, const table_rowpos *pos)
 {
     const table_def *def = schema_table(w->t);
+    for (size_t c = 0; c < def->ncols; c++)
+        if (vals[c].present && def->cols[c].type == COL_TS && vals[c].v.ts > w->max_ts)
+            w->max_ts = vals[c].v.ts;
     w_u64(w, pos->at.off);
     w_u64(w, pos->at.len);
     w_u64(w, (uint64_t)(int64_t)pos->at.line);
     w_u32(w, pos->sum);
-    for (size_t c = 0; c < def->ncols; c++) {
-        const tvalue *v = &vals[c];
-        col_type ty = def->cols[c].type;
-        if (!v->present || ty == COL_IGNORED)
-            continue;
-        unsigned char tag = (unsigned char)(c + 1);
-        w_put(w, &tag, 1);
-        switch (ty) {
-        case COL_ID:
-        case COL_TEXT:
-            w_u32(w, (uint32_t)v->n);
-            w_put(w, v->s, v->n);
-            w_put(w, "", 1);
-            break;
-        case COL_TS:
-            w_put(w, &v->v.ts, sizeof v->v.ts);
-            if (v->v.ts > w->max_ts)
-                w->max_ts = v->v.ts;
-            break;
-        case COL_IP:
-            w_put(w, &v->v.ip, sizeof v->v.ip);
-            break;
-        case COL_UINT:
-            w_put(w, &v->v.u, sizeof v->v.u);
-            break;
-        case COL_AMOUNT:
-        case COL_STARS:
-            w_put(w, &v->v.d, sizeof v->v.d);
-            break;
-        case COL_BOOL:
-        case COL_AGENT:
-            w_put(w, &v->v.b, sizeof v->v.b);
-            break;
-        case COL_ROLE:
-            w_put(w, &v->v.role, sizeof v->v.role);
-            break;
-        case COL_COUNTRY:
-            w_put(w, v->v.cc, 3);
-            break;
-        case COL_IGNORED:
-            break;
-        }
+    /* The values are encoded into the buffer in place, or, longer than it
+     * (a text of megabytes), through a block of their own. */
+    size_t bound = rowcodec_bound(w->t, vals);
+    if (bound > WRITE_BUF) {
+        unsigned char *tmp = xmalloc(bound);
+        w_put(w, tmp, (size_t)(rowcodec_encode(tmp, w->t, vals) - tmp));
+        free(tmp);
+    } else {
+        if (w->len + bound > WRITE_BUF)
+            w_flush(w);
+        w->len = (size_t)(rowcodec_encode(w->buf + w->len, w->t, vals) - w->buf);
     }
-    w_put(w, "", 1);
     w->nrows++;
 }
 

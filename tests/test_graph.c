@@ -18,6 +18,15 @@ static ipaddr ip4(unsigned a, unsigned b, unsigned c, unsigned d)
     return ip;
 }
 
+/* A login by its strings, its keys hashed here as a loader does. */
+static void add_login_str(rs_graph *g, login_ev *e, const char *acct, size_t an, const ipaddr *ip,
+                          const char *dev, size_t dn)
+{
+    graph_keys k = {.n = 0};
+    graph_keys_login(&k, acct, an, ip, dev, dn, 0);
+    graph_add_login_keys(g, e, acct, an, ip, dev, dn, &k);
+}
+
 static void test_graph__edges_aggregate_per_pair_and_kind(void **state)
 {
     (void)state;
@@ -147,7 +156,7 @@ static void test_graph__login_keys_and_edge_find_agree(void **state)
         int dn = snprintf(devid, sizeof devid, "d%u", i / 4);
         ipaddr x = ip4(10, (i >> 16) & 255, (i >> 8) & 255, i & 255);
         login_ev e = {.ts = i, .session_s = -1};
-        graph_add_login_keys(g, &e, acct, (size_t)an, &x, devid, (size_t)dn, NULL);
+        add_login_str(g, &e, acct, (size_t)an, &x, devid, (size_t)dn);
     }
     assert_int_equal(graph_count(g, NODE_ACCOUNT), 10000);
     assert_int_equal(g->nedges, 20000 + 10000);
@@ -212,6 +221,71 @@ static void test_graph__keyed_adds_match_lookups(void **state)
     graph_free(g);
 }
 
+/* Ratings, payouts and charges added with their keys' hashes reach the
+ * edges that the same events added by ids reach, and that lookups find. */
+static void test_graph__keyed_valued_adds_match_ids(void **state)
+{
+    (void)state;
+    rs_graph *g = graph_new();
+    char cl[16], fl[16], dst[16];
+    for (unsigned i = 0; i < 4000; i++) {
+        int cn = snprintf(cl, sizeof cl, "c%u", i % 300);
+        int fn = snprintf(fl, sizeof fl, "f%u", i % 700);
+        int dn = snprintf(dst, sizeof dst, "w%u", i % 500);
+        graph_keys k = {.n = 0};
+        uint64_t hc = graph_keys_node(&k, NODE_ACCOUNT, cl, (size_t)cn, 1);
+        uint64_t hf = graph_keys_node(&k, NODE_ACCOUNT, fl, (size_t)fn, 1);
+        uint64_t hd = graph_keys_node(&k, NODE_DEST, dst, (size_t)dn, 1);
+        graph_keys_edge(&k, EDGE_RATING, hc, hf);
+        graph_keys_edge(&k, EDGE_CHARGE, hc, hf);
+        graph_keys_edge(&k, EDGE_PAYS_WITH, hc, hd);
+        uint32_t c = graph_account_h(g, cl, (size_t)cn, k.h[0], SEEN_AS_CLIENT);
+        uint32_t f = graph_account_h(g, fl, (size_t)fn, k.h[1], SEEN_AS_FREELANCER);
+        uint32_t d = graph_dest_h(g, dst, (size_t)dn, k.h[2], 1);
+        rating_ev r = {.ts = i, .client = c, .freelancer = f, .stars = 5, .project = GRAPH_NONE};
+        charge_ev ch = {.ts = i,
+                        .amount = 10,
+                        .client = c,
+                        .freelancer = f,
+                        .instrument = i % 2 ? d : GRAPH_NONE,
+                        .currency = GRAPH_NONE};
+        graph_add_rating_h(g, &r, k.h[3]);
+        graph_add_charge_h(g, &ch, k.h[4], k.h[5]);
+        graph_keys pk = {.n = 0};
+        uint64_t ha = graph_keys_node(&pk, NODE_ACCOUNT, fl, (size_t)fn, 1);
+        graph_keys_edge(&pk, EDGE_PAYOUT, ha, hd);
+        payout_ev p = {.ts = i,
+                       .amount = 1,
+                       .account = f,
+                       .dest = d,
+                       .currency = GRAPH_NONE,
+                       .method = GRAPH_NONE};
+        graph_add_payout_h(g, &p, pk.h[1]);
+    }
+    size_t nedges = g->nedges;
+    /* Pairs repeat every lcm(300, 700) = 2100 events; destinations every
+     * lcm(700, 500) = 3500 payouts and lcm(300, 500) = 1500 charges. */
+    assert_int_equal(nedges, 2 * 2100 + 3500 + 750);
+    assert_int_equal(graph_count(g, NODE_DEST), 500);
+    for (size_t i = 0; i < g->ratings.n; i += 7) {
+        rating_ev r = g->ratings.v[i];
+        charge_ev ch = g->charges.v[i];
+        payout_ev p = g->payouts.v[i];
+        const rs_edge *re = graph_edge_find(g, EDGE_RATING, r.client, r.freelancer);
+        assert_non_null(re);
+        uint32_t before = re->count;
+        graph_add_rating(g, &r);
+        assert_int_equal(re->count, before + 1);
+        graph_add_charge(g, &ch);
+        graph_add_payout(g, &p);
+        assert_non_null(graph_edge_find(g, EDGE_PAYOUT, p.account, p.dest));
+        if (ch.instrument != GRAPH_NONE)
+            assert_non_null(graph_edge_find(g, EDGE_PAYS_WITH, ch.client, ch.instrument));
+    }
+    assert_int_equal(g->nedges, nedges); /* by ids: no new edge */
+    graph_free(g);
+}
+
 /* Prefetching a row's keys, present or not, before or after finalize,
  * changes nothing. */
 static void test_graph__prefetch_changes_nothing(void **state)
@@ -223,7 +297,7 @@ static void test_graph__prefetch_changes_nothing(void **state)
         int an = snprintf(acct, sizeof acct, "u%u", i);
         ipaddr x = ip4(10, 0, (i >> 8) & 255, i & 255);
         login_ev e = {.ts = i, .session_s = -1};
-        graph_add_login_keys(g, &e, acct, (size_t)an, &x, "d", 1, NULL);
+        add_login_str(g, &e, acct, (size_t)an, &x, "d", 1);
     }
     size_t nedges = g->nedges;
     for (int round = 0; round < 2; round++) {
@@ -405,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_graph__login_keys_and_edge_find_agree),
         cmocka_unit_test(test_graph__prefetch_changes_nothing),
         cmocka_unit_test(test_graph__keyed_adds_match_lookups),
+        cmocka_unit_test(test_graph__keyed_valued_adds_match_ids),
         cmocka_unit_test(test_graph__grouped_timeline_and_empty_offsets),
         cmocka_unit_test(test_graph__attributes_found_by_kind_and_value),
         cmocka_unit_test(test_graph__large_scrambled_timeline_sorted_in_place),

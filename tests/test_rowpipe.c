@@ -13,9 +13,11 @@
 static uint64_t seen, bad_order;
 static int64_t last_ts = -1;
 
-static void check_row(rs_graph *g, table_id t, const tvalue *v, const graph_keys *keys)
+static void check_row(rs_graph *g, table_id t, const tvalue *v, const decode_event *ev,
+                      const graph_keys *keys)
 {
     (void)g;
+    (void)ev;
     (void)keys;
     assert_int_equal(t, TABLE_LOGINS);
     assert_true(v[0].present);
@@ -36,11 +38,12 @@ static void check_row(rs_graph *g, table_id t, const tvalue *v, const graph_keys
 }
 
 /* The ahead callback: every row gets each step once, in order, before it is
- * applied, with the keys its step 0 filled. */
+ * applied, with the event and keys its step 0 filled. */
 static int64_t ahead_next; /* the next row to get step 0 */
 static int64_t ahead_step_of[300000];
 
-static void ahead_row(const rs_graph *g, table_id t, const tvalue *v, graph_keys *keys, int step)
+static void ahead_row(const rs_graph *g, table_id t, const tvalue *v, decode_event *ev,
+                      graph_keys *keys, int step)
 {
     (void)g;
     assert_int_equal(t, TABLE_LOGINS);
@@ -52,19 +55,37 @@ static void ahead_row(const rs_graph *g, table_id t, const tvalue *v, graph_keys
         assert_int_equal(keys->n, 0);
         keys->n = 1;
         keys->h[0] = (uint64_t)i;
+        ev->table = t;
+        ev->ts = i;
+        ev->u.login.account.s = v[1].s; /* borrowed from the row */
     } else {
         assert_int_equal(keys->n, 1);
         assert_int_equal(keys->h[0], (uint64_t)i);
+        assert_int_equal(ev->ts, i);
     }
     ahead_step_of[i] = step + 1;
 }
 
-static void check_row_ahead(rs_graph *g, table_id t, const tvalue *v, const graph_keys *keys)
+static void check_row_ahead(rs_graph *g, table_id t, const tvalue *v, const decode_event *ev,
+                            const graph_keys *keys)
 {
     assert_int_equal(ahead_step_of[v[0].v.ts], GRAPH_PREFETCH_STEPS);
     assert_non_null(keys);
     assert_int_equal(keys->h[0], (uint64_t)v[0].v.ts);
-    check_row(g, t, v, keys);
+    /* The event step 0 made, and what it borrowed still the row's. */
+    assert_non_null(ev);
+    assert_int_equal(ev->table, t);
+    assert_int_equal(ev->ts, v[0].v.ts);
+    assert_ptr_equal(ev->u.login.account.s, v[1].s);
+    check_row(g, t, v, ev, keys);
+}
+
+static void check_row_alone(rs_graph *g, table_id t, const tvalue *v, const decode_event *ev,
+                            const graph_keys *keys)
+{
+    assert_null(ev);
+    assert_null(keys);
+    check_row(g, t, v, ev, keys);
 }
 
 static void run_rowpipe(rowpipe_apply_fn apply, rowpipe_ahead_fn ahead)
@@ -107,7 +128,7 @@ static void run_rowpipe(rowpipe_apply_fn apply, rowpipe_ahead_fn ahead)
 static void test_rowpipe__order_and_content(void **state)
 {
     (void)state;
-    run_rowpipe(check_row, NULL);
+    run_rowpipe(check_row_alone, NULL);
 }
 
 static void test_rowpipe__rows_prepared_ahead_in_order(void **state)
