@@ -35,8 +35,8 @@ void login_facts_build(login_facts *f, const rs_graph *g, const detect_params *p
 {
     size_t lo = g->login_off[a], hi = g->login_off[a + 1], n = hi - lo;
     const int64_t bound = rules_geo_hop_gap_bound_ms(p);
-    const int64_t long_ms = (int64_t)(p->long_session_h * 3600e3);
-    const int64_t chain_ms = (int64_t)(p->chain_gap_min * 60e3);
+    const int64_t long_ms = rules_long_session_ms(p);
+    const int64_t chain_ms = rules_chain_gap_ms(p);
     f->nuse = f->nquarter = f->nhop = f->nspan = 0;
     ALLOC_GROW(f->use, f->use_cap, n);
     ALLOC_GROW(f->quarter, f->quarter_cap, n);

@@ -44,8 +44,8 @@ static void off_hours(const rs_graph *g, const detect_params *p, const login_fac
  * the session that completes it is long on its own (counted as such). */
 static uint32_t chained_longs(const detect_params *p, const login_facts *f)
 {
-    const int64_t long_ms = (int64_t)(p->long_session_h * 3600e3);
-    const int64_t chain_ms = (int64_t)(p->chain_gap_min * 60e3);
+    const int64_t long_ms = rules_long_session_ms(p);
+    const int64_t chain_ms = rules_chain_gap_ms(p);
     int64_t chain_start = 0, chain_end = INT64_MIN;
     uint32_t longs = 0;
     for (size_t i = 0; i < f->nspan; i++) {

@@ -59,6 +59,24 @@ static inline int rules_away_from_claim(const ip_attr *ia, const char *claim)
     return ia->country[0] && claim[0] && strcmp(ia->country, claim) != 0;
 }
 
+/* The parameters in hours and minutes as the millisecond spans the tests
+ * compare, converted in one place: the detectors and the reduced form of an
+ * account's logins (loginfacts.h) must use the same spans to agree. */
+static inline int64_t rules_geo_hop_window_ms(const detect_params *p)
+{
+    return (int64_t)(p->geo_hop_window_h * 3600e3);
+}
+static inline int64_t rules_long_session_ms(const detect_params *p)
+{
+    return (int64_t)(p->long_session_h * 3600e3);
+}
+/* LONG_SESSION: a session starting at most this long after the latest end
+ * before it continues the chain (loginflags.c) and its island (loginfacts.c). */
+static inline int64_t rules_chain_gap_ms(const detect_params *p)
+{
+    return (int64_t)(p->chain_gap_min * 60e3);
+}
+
 /* GEO_HOP by country: the login's country differs from the previous
  * login's, and it began at most geo_hop_window_h after the previous session
  * ended (gap_ms, negative when they overlap). */
@@ -66,7 +84,7 @@ static inline int rules_country_hop(const detect_params *p, const char *prev_cc,
                                     int64_t gap_ms)
 {
     return prev_cc[0] && cc[0] && strcmp(prev_cc, cc) != 0 &&
-           gap_ms <= (int64_t)(p->geo_hop_window_h * 3600e3);
+           gap_ms <= rules_geo_hop_window_ms(p);
 }
 
 /* GEO_HOP: a login from ia right after one from pa, gap_ms after that session
@@ -91,7 +109,7 @@ static inline int64_t rules_geo_hop_gap_bound_ms(const detect_params *p)
 {
     double half_globe_h = (M_PI * RULES_EARTH_RADIUS_KM + 1.0) / p->airliner_kmh;
     int64_t by_speed = (int64_t)(half_globe_h * 3600e3) + 1;
-    int64_t by_country = (int64_t)(p->geo_hop_window_h * 3600e3);
+    int64_t by_country = rules_geo_hop_window_ms(p);
     return by_speed > by_country ? by_speed : by_country;
 }
 
@@ -99,7 +117,7 @@ static inline int64_t rules_geo_hop_gap_bound_ms(const detect_params *p)
  * long_session_h. */
 static inline int rules_long_session(const detect_params *p, int32_t session_s)
 {
-    return session_s >= 0 && (int64_t)session_s * 1000 >= (int64_t)(p->long_session_h * 3600e3);
+    return session_s >= 0 && (int64_t)session_s * 1000 >= rules_long_session_ms(p);
 }
 
 /* SHARED_IP: an IP used by this many accounts is shared, not a mass-shared
